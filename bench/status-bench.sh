@@ -1,0 +1,66 @@
+#!/bin/sh
+# How long `buddyctl status` takes, next to the floor: the time to simply read
+# the same kernel files (`cat` of exactly the files buddyctl opens, found with
+# strace). Then how the time grows with the node count on generated trees of
+# 1, 64 and 1024 nodes (bench/gen-tree.sh).
+#
+#   bench/status-bench.sh [BUDDYCTL] [RUNS]      default ./buddyctl, 200 runs
+#
+# Targets (issue 1 of 5): live status within 1.5x of the floor; time linear in
+# nodes; under 50 ms for 1024 nodes. Results are written down in bench/RESULTS.md.
+set -eu
+bin=${1:-./buddyctl}
+runs=${2:-200}
+tmp=$(mktemp -d /tmp/buddyctl-bench.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+now_ns() { date +%s%N; }
+
+# mean wall time of RUNS runs of a command, in microseconds
+time_us() {
+	i=0
+	t0=$(now_ns)
+	while [ $i -lt "$runs" ]; do
+		"$@" >/dev/null 2>&1
+		i=$((i + 1))
+	done
+	t1=$(now_ns)
+	echo $(((t1 - t0) / runs / 1000))
+}
+
+files_opened() {
+	# every /proc and /sys file buddyctl status opens, in order, once each
+	strace -f -qq -e trace=openat -o "$tmp/trace" "$bin" status "$@" >/dev/null 2>&1 || true
+	sed -n 's/.*openat([^"]*"\([^"]*\)".*= [0-9].*/\1/p' "$tmp/trace" |
+		grep -E '/(proc|sys)/' | grep -v '/proc/self/' | awk '!seen[$0]++'
+}
+
+report() {
+	label=$1 shift_root=$2
+	if [ "$shift_root" = / ]; then
+		files_opened > "$tmp/files"
+	else
+		files_opened --root "$shift_root" > "$tmp/files"
+	fi
+	nfiles=$(wc -l < "$tmp/files")
+	# shellcheck disable=SC2046
+	floor=$(time_us cat $(cat "$tmp/files"))
+	if [ "$shift_root" = / ]; then
+		t=$(time_us "$bin" status --format json)
+		tt=$(time_us "$bin" status)
+	else
+		t=$(time_us "$bin" status --root "$shift_root" --format json)
+		tt=$(time_us "$bin" status --root "$shift_root")
+	fi
+	ratio=$(awk -v a="$t" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')
+	printf '%-22s %6s %10s %10s %10s %7s\n' "$label" "$nfiles" "$floor" "$t" "$tt" "$ratio"
+}
+
+command -v strace >/dev/null || { echo "status-bench: strace is needed (sh .ci/deps)" >&2; exit 1; }
+echo "buddyctl $("$bin" --version | cut -d' ' -f2), $(uname -r), $(nproc) CPUs, $runs runs each; times in microseconds per run"
+printf '%-22s %6s %10s %10s %10s %7s\n' "tree" "files" "floor(cat)" "json" "text" "json/floor"
+report "live (/)" /
+for n in 1 64 1024; do
+	sh "$(dirname "$0")/gen-tree.sh" "$n" "$tmp/tree$n" >/dev/null
+	report "generated, $n nodes" "$tmp/tree$n"
+done

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `buddyctl status --format json`: one object, schema documented in
+ * README.md and buddyctl(8). Fields are only ever added, never renamed.
+ * Indices are integers in thousandths, exactly as the kernel computes them.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "meminfo.h"
+#include "metrics.h"
+#include "output.h"
+
+#define JSON_SCHEMA 1
+
+/* Zone and type names are kernel identifiers; the root path may be anything. */
+static void jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void u64_array(FILE *f, const uint64_t *v, unsigned n)
+{
+	unsigned i;
+
+	fputc('[', f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%" PRIu64, i ? "," : "", v[i]);
+	fputc(']', f);
+}
+
+static void index_array(FILE *f, const struct zone *z, unsigned nr_orders,
+			int (*fn)(const struct zone *, unsigned, unsigned))
+{
+	unsigned k;
+
+	fputc('[', f);
+	for (k = 0; k < nr_orders; k++)
+		fprintf(f, "%s%d", k ? "," : "", fn(z, nr_orders, k));
+	fputc(']', f);
+}
+
+static void pagetypes(FILE *f, const struct zone *z, unsigned nr_orders)
+{
+	unsigned t, k;
+
+	fputs(",\"pagetypes\":[", f);
+	for (t = 0; t < z->nr_types; t++) {
+		const struct pagetype *pt = &z->types[t];
+
+		fprintf(f, "%s{\"type\":", t ? "," : "");
+		jstr(f, pt->name);
+		fputs(",\"free_blocks\":", f);
+		u64_array(f, pt->free, nr_orders);
+		fputs(",\"at_least\":[", f);
+		for (k = 0; k < nr_orders; k++)
+			fprintf(f, "%s%s", k ? "," : "", pt->at_least[k] ? "true" : "false");
+		fprintf(f, "],\"pageblocks\":%" PRIu64 "}", pt->pageblocks);
+	}
+	fputc(']', f);
+}
+
+static void zone_obj(FILE *f, const struct snapshot *snap, const struct zone *z)
+{
+	unsigned ho = (unsigned)snap->hpage_order;
+
+	fputs("{\"zone\":", f);
+	jstr(f, z->name);
+	fputs(",\"free_blocks\":", f);
+	u64_array(f, z->free_blocks, snap->nr_orders);
+	fprintf(f, ",\"free_pages\":%" PRIu64, z->free_pages);
+	fputs(",\"unusable_index\":", f);
+	index_array(f, z, snap->nr_orders, metrics_unusable_index);
+	fputs(",\"fragmentation_index\":", f);
+	index_array(f, z, snap->nr_orders, metrics_fragmentation_index);
+	fprintf(f, ",\"largest_free_order\":%d", metrics_zone_largest_order(z, snap->nr_orders));
+	fprintf(f, ",\"extfrag_percent\":%d", metrics_extfrag(z, snap->nr_orders, ho));
+	fprintf(f, ",\"managed_pages\":%" PRIu64 ",\"present_pages\":%" PRIu64
+		",\"spanned_pages\":%" PRIu64 ",\"zoneinfo_free_pages\":%" PRIu64,
+		z->managed, z->present, z->spanned, z->zi_free);
+	fprintf(f, ",\"watermarks\":{\"min\":%" PRIu64 ",\"low\":%" PRIu64 ",\"high\":%" PRIu64 "}",
+		z->min, z->low, z->high);
+	fputs(",\"protection\":", f);
+	u64_array(f, z->protection, z->nr_protection);
+	if (snap->has_pagetypeinfo)
+		pagetypes(f, z, snap->nr_orders);
+	fputc('}', f);
+}
+
+static void pool_obj(FILE *f, const struct hugepool *p, bool global, int64_t suitable)
+{
+	fprintf(f, "{\"size_kb\":%" PRIu64 ",\"total\":%" PRIu64 ",\"free\":%" PRIu64
+		",\"surplus\":%" PRIu64, p->size_kb, p->nr, p->free, p->surplus);
+	if (global)
+		fprintf(f, ",\"reserved\":%" PRIu64 ",\"overcommit\":%" PRIu64, p->resv, p->overcommit);
+	else if (suitable >= 0)
+		fprintf(f, ",\"buddy_ready\":%" PRId64, suitable);
+	else
+		fputs(",\"buddy_ready\":null", f);
+	fputc('}', f);
+}
+
+static void meminfo_obj(FILE *f, const struct meminfo *mi)
+{
+	static const struct { enum meminfo_field fld; const char *key; } keys[] = {
+		{ MI_MEM_TOTAL, "mem_total_kb" }, { MI_MEM_FREE, "mem_free_kb" },
+		{ MI_ACTIVE_FILE, "active_file_kb" }, { MI_INACTIVE_FILE, "inactive_file_kb" },
+		{ MI_FILE_PAGES, "file_pages_kb" }, { MI_DIRTY, "dirty_kb" },
+		{ MI_WRITEBACK, "writeback_kb" }, { MI_SHMEM, "shmem_kb" },
+		{ MI_SRECLAIMABLE, "slab_reclaimable_kb" }, { MI_SUNRECLAIM, "slab_unreclaimable_kb" },
+		{ MI_MLOCKED, "mlocked_kb" },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (meminfo_has(mi, keys[i].fld))
+			fprintf(f, ",\"%s\":%" PRIu64, keys[i].key, mi->v[keys[i].fld]);
+}
+
+static void node_obj(FILE *f, const struct snapshot *snap, const struct node *n)
+{
+	unsigned i, first = 1;
+
+	fprintf(f, "{\"node\":%d,\"has_memory\":%s,\"has_cpu\":%s", n->id,
+		n->has_memory ? "true" : "false", n->has_cpu ? "true" : "false");
+	fprintf(f, ",\"free_pages\":%" PRIu64, metrics_node_free_pages(n));
+	fprintf(f, ",\"largest_free_order\":%d", metrics_node_largest_order(n, snap->nr_orders));
+	fprintf(f, ",\"compaction_score\":%d",
+		metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
+	if (n->has_meminfo)
+		meminfo_obj(f, &n->meminfo);
+	fputs(",\"zones\":[", f);
+	for (i = 0; i < n->nr_zones; i++) {
+		if (!n->zones[i].in_buddyinfo)
+			continue;
+		if (!first)
+			fputc(',', f);
+		first = 0;
+		fputs("\n  ", f);	/* a line per zone keeps diffs readable */
+		zone_obj(f, snap, &n->zones[i]);
+	}
+	fputs("],\"hugepages\":[", f);
+	for (i = 0; i < n->nr_pools; i++) {
+		if (i)
+			fputc(',', f);
+		pool_obj(f, &n->pools[i], false, metrics_node_suitable(snap, n, n->pools[i].size_kb));
+	}
+	fputs("]}", f);
+}
+
+int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
+{
+	char when[32];
+	struct tm tm;
+	unsigned i, first = 1;
+
+	gmtime_r(&snap->taken.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(f, "{\"schema\":%d,\"version\":\"%s\",\"time\":\"%s\",\"time_unix\":%lld.%03ld,",
+		JSON_SCHEMA, BUDDYCTL_VERSION, when, (long long)snap->taken.tv_sec,
+		snap->taken.tv_nsec / 1000000);
+	fputs("\"root\":", f);
+	jstr(f, snap->root);
+	fprintf(f, ",\"page_size\":%u,\"orders\":%u,\"hugepage_order\":%d,\"pageblock_order\":",
+		snap->page_size, snap->nr_orders, snap->hpage_order);
+	if (snap->pageblock_order >= 0)
+		fprintf(f, "%d", snap->pageblock_order);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"pagetypeinfo\":%s", snap->has_pagetypeinfo ? "true" : "false");
+	fprintf(f, ",\"default_hugepage_kb\":%" PRIu64, snap->default_hugepage_kb);
+	fputs(",\"vmstat\":{", f);
+	for (i = 0; i < VM_NR_FIELDS; i++)
+		if (snap->vmstat.seen & (1u << i))
+			fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",", vmstat_name((enum vmstat_field)i),
+				snap->vmstat.v[i]), first = 0;
+	first = 1;
+	fputs("}", f);
+	fputs(",\"hugepages\":[", f);
+	for (i = 0; i < snap->nr_pools; i++) {
+		if (i)
+			fputc(',', f);
+		pool_obj(f, &snap->pools[i], true, -1);
+	}
+	fputs("],\"nodes\":[", f);
+	for (i = 0; i < snap->nr_nodes; i++) {
+		if (!out_node_selected(o, snap->nodes[i].id))
+			continue;
+		if (!first)
+			fputc(',', f);
+		first = 0;
+		fputs("\n ", f);
+		node_obj(f, snap, &snap->nodes[i]);
+	}
+	fputs("]}\n", f);
+	return ferror(f) ? -1 : 0;
+}

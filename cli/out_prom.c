@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `buddyctl status --format prometheus`: the text exposition format, for
+ * node_exporter's textfile collector. Base units (bytes, ratios 0..1),
+ * labels node, zone, order, size (bytes). Each family is written whole,
+ * HELP and TYPE first. Names are documented in README.md and buddyctl(8).
+ */
+#include <inttypes.h>
+
+#include "meminfo.h"
+#include "metrics.h"
+#include "output.h"
+
+static void family(FILE *f, const char *name, const char *help)
+{
+	fprintf(f, "# HELP buddyctl_%s %s\n# TYPE buddyctl_%s gauge\n", name, help, name);
+}
+
+/* thousandths -> ratio with exactly three decimals, as the kernel prints */
+static void ratio(FILE *f, int v)
+{
+	fprintf(f, "%s%d.%03d\n", v < 0 ? "-" : "", (v < 0 ? -v : v) / 1000, (v < 0 ? -v : v) % 1000);
+}
+
+typedef void (*zone_fn)(FILE *f, const struct snapshot *snap, const struct node *n,
+			const struct zone *z);
+
+static void each_zone(FILE *f, const struct snapshot *snap, const struct outopts *o, zone_fn fn)
+{
+	unsigned i, k;
+
+	for (i = 0; i < snap->nr_nodes; i++) {
+		const struct node *n = &snap->nodes[i];
+
+		if (!out_node_selected(o, n->id))
+			continue;
+		for (k = 0; k < n->nr_zones; k++)
+			if (n->zones[k].in_buddyinfo)
+				fn(f, snap, n, &n->zones[k]);
+	}
+}
+
+static void z_free_blocks(FILE *f, const struct snapshot *snap, const struct node *n,
+			  const struct zone *z)
+{
+	unsigned k;
+
+	for (k = 0; k < snap->nr_orders; k++)
+		fprintf(f, "buddyctl_free_blocks{node=\"%d\",zone=\"%s\",order=\"%u\"} %" PRIu64 "\n",
+			n->id, z->name, k, z->free_blocks[k]);
+}
+
+static void z_unusable(FILE *f, const struct snapshot *snap, const struct node *n,
+		       const struct zone *z)
+{
+	unsigned k;
+
+	for (k = 0; k < snap->nr_orders; k++) {
+		fprintf(f, "buddyctl_unusable_free_ratio{node=\"%d\",zone=\"%s\",order=\"%u\"} ",
+			n->id, z->name, k);
+		ratio(f, metrics_unusable_index(z, snap->nr_orders, k));
+	}
+}
+
+static void z_fragidx(FILE *f, const struct snapshot *snap, const struct node *n,
+		      const struct zone *z)
+{
+	unsigned k;
+
+	for (k = 0; k < snap->nr_orders; k++) {
+		fprintf(f, "buddyctl_fragmentation_index{node=\"%d\",zone=\"%s\",order=\"%u\"} ",
+			n->id, z->name, k);
+		ratio(f, metrics_fragmentation_index(z, snap->nr_orders, k));
+	}
+}
+
+static void z_free_bytes(FILE *f, const struct snapshot *snap, const struct node *n,
+			 const struct zone *z)
+{
+	fprintf(f, "buddyctl_zone_free_bytes{node=\"%d\",zone=\"%s\"} %" PRIu64 "\n",
+		n->id, z->name, z->free_pages * snap->page_size);
+}
+
+static void z_managed(FILE *f, const struct snapshot *snap, const struct node *n,
+		      const struct zone *z)
+{
+	fprintf(f, "buddyctl_zone_managed_bytes{node=\"%d\",zone=\"%s\"} %" PRIu64 "\n",
+		n->id, z->name, z->managed * snap->page_size);
+}
+
+static void z_wmark(FILE *f, const struct snapshot *snap, const struct node *n,
+		    const struct zone *z)
+{
+	const char *lvl[] = { "min", "low", "high" };
+	uint64_t v[] = { z->min, z->low, z->high };
+	unsigned i;
+
+	for (i = 0; i < 3; i++)
+		fprintf(f, "buddyctl_zone_watermark_bytes{node=\"%d\",zone=\"%s\",level=\"%s\"} %" PRIu64 "\n",
+			n->id, z->name, lvl[i], v[i] * snap->page_size);
+}
+
+static void z_pageblocks(FILE *f, const struct snapshot *snap, const struct node *n,
+			 const struct zone *z)
+{
+	unsigned t;
+
+	(void)snap;
+	for (t = 0; t < z->nr_types; t++)
+		fprintf(f, "buddyctl_pageblocks{node=\"%d\",zone=\"%s\",type=\"%s\"} %" PRIu64 "\n",
+			n->id, z->name, z->types[t].name, z->types[t].pageblocks);
+}
+
+typedef void (*node_fn)(FILE *f, const struct snapshot *snap, const struct node *n);
+
+static void each_node(FILE *f, const struct snapshot *snap, const struct outopts *o, node_fn fn)
+{
+	unsigned i;
+
+	for (i = 0; i < snap->nr_nodes; i++)
+		if (out_node_selected(o, snap->nodes[i].id) && snap->nodes[i].has_memory)
+			fn(f, snap, &snap->nodes[i]);
+}
+
+static void n_largest(FILE *f, const struct snapshot *snap, const struct node *n)
+{
+	int o = metrics_node_largest_order(n, snap->nr_orders);
+
+	fprintf(f, "buddyctl_node_largest_free_block_bytes{node=\"%d\"} %" PRIu64 "\n", n->id,
+		o < 0 ? 0 : (uint64_t)snap->page_size << o);
+}
+
+static void n_score(FILE *f, const struct snapshot *snap, const struct node *n)
+{
+	int s = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
+
+	fprintf(f, "buddyctl_node_compaction_score_ratio{node=\"%d\"} %d.%02d\n", n->id,
+		s / 100, s % 100);
+}
+
+static void n_memtotal(FILE *f, const struct snapshot *snap, const struct node *n)
+{
+	(void)snap;
+	if (n->has_meminfo)
+		fprintf(f, "buddyctl_node_memory_total_bytes{node=\"%d\"} %" PRIu64 "\n", n->id,
+			n->meminfo.v[MI_MEM_TOTAL] * 1024);
+}
+
+static void pools(FILE *f, const struct snapshot *snap, const struct outopts *o,
+		  const char *metric, int what)
+{
+	unsigned i, k;
+
+	for (i = 0; i < snap->nr_nodes; i++) {
+		const struct node *n = &snap->nodes[i];
+
+		if (!out_node_selected(o, n->id))
+			continue;
+		for (k = 0; k < n->nr_pools; k++) {
+			const struct hugepool *p = &n->pools[k];
+			int64_t v;
+
+			switch (what) {
+			case 0: v = (int64_t)p->nr; break;
+			case 1: v = (int64_t)p->free; break;
+			case 2: v = (int64_t)p->surplus; break;
+			default: v = metrics_node_suitable(snap, n, p->size_kb); break;
+			}
+			if (v < 0)
+				continue;	/* gigantic: buddy never hands these out */
+			fprintf(f, "buddyctl_%s{node=\"%d\",size=\"%" PRIu64 "\"} %" PRId64 "\n",
+				metric, n->id, p->size_kb * 1024, v);
+		}
+	}
+}
+
+int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts *o)
+{
+	family(f, "free_blocks", "Free blocks of 2^order pages (/proc/buddyinfo).");
+	each_zone(f, snap, o, z_free_blocks);
+	family(f, "unusable_free_ratio", "Unusable free space index at this order, 0..1 (kernel extfrag/unusable_index).");
+	each_zone(f, snap, o, z_unusable);
+	family(f, "fragmentation_index", "Fragmentation index at this order, -1 (would succeed) or 0..1 (kernel extfrag/extfrag_index).");
+	each_zone(f, snap, o, z_fragidx);
+	family(f, "zone_free_bytes", "Free memory in the zone's buddy lists.");
+	each_zone(f, snap, o, z_free_bytes);
+	family(f, "zone_managed_bytes", "Memory managed by the buddy allocator in the zone.");
+	each_zone(f, snap, o, z_managed);
+	family(f, "zone_watermark_bytes", "Zone watermarks (/proc/zoneinfo min, low, high).");
+	each_zone(f, snap, o, z_wmark);
+	if (snap->has_pagetypeinfo) {
+		family(f, "pageblocks", "Pageblocks per migrate type (/proc/pagetypeinfo).");
+		each_zone(f, snap, o, z_pageblocks);
+	}
+	family(f, "node_memory_total_bytes", "Memory managed on the node (nodeN/meminfo MemTotal).");
+	each_node(f, snap, o, n_memtotal);
+	family(f, "node_largest_free_block_bytes", "Largest free block on the node, 0 when none.");
+	each_node(f, snap, o, n_largest);
+	family(f, "node_compaction_score_ratio", "Proactive compaction fragmentation score of the node, 0..1.");
+	each_node(f, snap, o, n_score);
+	family(f, "hugepages", "Hugepages in the node's pool (nr_hugepages, includes surplus).");
+	pools(f, snap, o, "hugepages", 0);
+	family(f, "hugepages_free", "Free hugepages in the node's pool.");
+	pools(f, snap, o, "hugepages_free", 1);
+	family(f, "hugepages_surplus", "Surplus hugepages in the node's pool.");
+	pools(f, snap, o, "hugepages_surplus", 2);
+	family(f, "hugepages_buddy_ready", "Hugepages of this size the buddy allocator could hand out now without compaction.");
+	pools(f, snap, o, "hugepages_buddy_ready", 3);
+	family(f, "page_size_bytes", "Base page size.");
+	fprintf(f, "buddyctl_page_size_bytes %u\n", snap->page_size);
+	family(f, "pagetypeinfo_available", "1 when /proc/pagetypeinfo could be read.");
+	fprintf(f, "buddyctl_pagetypeinfo_available %d\n", snap->has_pagetypeinfo);
+	family(f, "snapshot_timestamp_seconds", "When the snapshot was taken (Unix time).");
+	fprintf(f, "buddyctl_snapshot_timestamp_seconds %lld.%03ld\n", (long long)snap->taken.tv_sec,
+		snap->taken.tv_nsec / 1000000);
+	return ferror(f) ? -1 : 0;
+}

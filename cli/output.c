@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "output.h"
+
+
+bool out_node_selected(const struct outopts *o, int id)
+{
+	if (!o->nodes)
+		return true;
+	return (unsigned)id < o->nodes->size && numa_bitmask_isbitset(o->nodes, (unsigned)id);
+}
+
+static const char units[] = "KMGTPE";
+
+void out_size_label(char *buf, size_t size, uint64_t bytes)
+{
+	unsigned u = 0;
+
+	if (bytes < 1024 || bytes % 1024) {
+		snprintf(buf, size, "%lluB", (unsigned long long)bytes);
+		return;
+	}
+	bytes /= 1024;
+	while (bytes >= 1024 && bytes % 1024 == 0 && u + 1 < sizeof(units) - 1) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%llu%c", (unsigned long long)bytes, units[u]);
+}
+
+void out_human_bytes(char *buf, size_t size, uint64_t bytes)
+{
+	double v = (double)bytes;
+	int u = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, size, "%llu", (unsigned long long)bytes);
+		return;
+	}
+	while (v >= 1024 && u + 1 < (int)sizeof(units) - 1) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 9.95)
+		snprintf(buf, size, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, size, "%.0f%c", v, units[u]);
+}
+
+void out_thousandths(char *buf, size_t size, int v)
+{
+	/*
+	 * Exactly the kernel's "%d.%03d" with index / 1000, index % 1000, so
+	 * that -250 prints "0.-250" as debugfs would.
+	 */
+	snprintf(buf, size, "%d.%03d", v / 1000, v % 1000);
+}

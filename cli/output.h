@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_OUTPUT_H
+#define BUDDYCTL_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <numa.h>
+
+#include "snapshot.h"
+
+/* What a renderer needs besides the snapshot. */
+struct outopts {
+	const struct bitmask *nodes;	/* selected nodes; NULL = all */
+	bool color;			/* ANSI colour in text output */
+};
+
+bool out_node_selected(const struct outopts *o, int id);
+
+/* Page-size multiples as the kernel names them: 4K, 2M, 1G, 16G. */
+void out_size_label(char *buf, size_t size, uint64_t bytes);
+
+/* An amount of memory for people: "3.5G", "390M", "272K", "0". */
+void out_human_bytes(char *buf, size_t size, uint64_t bytes);
+
+/* Thousandths as the kernel prints them in debugfs: "%d.%03d". */
+void out_thousandths(char *buf, size_t size, int v);
+
+/* The renderers. Each returns 0, or -1 when writing to f failed. */
+int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o);
+int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o);
+int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts *o);
+
+#endif

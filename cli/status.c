@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "status.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nodelist.h"
+#include "output.h"
+#include "snapshot.h"
+
+/* Make the rename durable: fsync the directory holding path (best effort). */
+static void sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int write_atomic(const char *path, int (*render)(FILE *, void *), void *ctx,
+		 struct bc_error *err)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int fd, rc, e;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
+		return bc_error_set(err, BC_ECANTCREAT, "%s: path too long", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return bc_error_set(err, BC_ECANTCREAT, "%s: cannot create a temporary file: %s",
+				    path, strerror(errno));
+	/* a textfile collector runs as another user: make it readable */
+	if (fchmod(fd, 0644) < 0 || !(f = fdopen(fd, "w"))) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		return bc_error_set(err, BC_ECANTCREAT, "%s: %s", tmp, strerror(e));
+	}
+	errno = 0;
+	rc = render(f, ctx);
+	if (rc == 0 && fflush(f) == 0 && fsync(fileno(f)) == 0) {
+		if (fclose(f) == 0 && rename(tmp, path) == 0) {
+			sync_dir(path);
+			return 0;
+		}
+		f = NULL;
+	}
+	e = errno ? errno : EIO;
+	if (f)
+		fclose(f);
+	unlink(tmp);
+	return bc_error_set(err, BC_ECANTCREAT, "%s: write failed: %s", path, strerror(e));
+}
+
+struct render_ctx {
+	const struct snapshot *snap;
+	struct outopts opts;
+	enum out_format format;
+};
+
+static int render(FILE *f, void *p)
+{
+	struct render_ctx *c = p;
+
+	switch (c->format) {
+	case FMT_JSON:
+		return status_json(f, c->snap, &c->opts);
+	case FMT_PROMETHEUS:
+		return status_prometheus(f, c->snap, &c->opts);
+	default:
+		return status_text(f, c->snap, &c->opts);
+	}
+}
+
+/* https://no-color.org: a non-empty NO_COLOR turns colour off */
+static bool no_color(void)
+{
+	const char *v = getenv("NO_COLOR");
+
+	return v && *v;
+}
+
+/* Every node named in sel must exist; say which ones do when one does not. */
+static int check_nodes(const struct snapshot *snap, const struct bitmask *sel,
+		       struct bc_error *err)
+{
+	char have[256];
+	size_t off = 0;
+	unsigned id, i;
+
+	for (id = 0; id < sel->size; id++) {
+		if (!numa_bitmask_isbitset(sel, id) || snapshot_node(snap, (int)id))
+			continue;
+		for (i = 0; i < snap->nr_nodes && off + 16 < sizeof(have); i++)
+			off += (size_t)snprintf(have + off, sizeof(have) - off, "%s%d",
+						i ? "," : "", snap->nodes[i].id);
+		return bc_error_set(err, BC_EUSAGE, "--node: node %u does not exist (nodes: %s)",
+				    id, have);
+	}
+	return 0;
+}
+
+int cmd_status(const struct status_args *a, struct bc_error *err)
+{
+	struct render_ctx c = { .format = a->format };
+	struct bitmask *sel = NULL;
+	struct snapshot snap;
+	int rc;
+
+	if (a->nodes && !a->nodes[0])
+		return bc_error_set(err, BC_EUSAGE, "--node: empty node list");
+	if (a->nodes) {
+		rc = nodelist_parse(a->nodes, strlen(a->nodes), "--node", BC_EUSAGE, &sel, err);
+		if (rc < 0)
+			return rc;
+	}
+	rc = snapshot_read(a->root, &snap, err);
+	if (rc < 0)
+		goto out;
+	if (sel && (rc = check_nodes(&snap, sel, err)) < 0)
+		goto out_snap;
+	c.snap = &snap;
+	c.opts.nodes = sel;
+	c.opts.color = a->color > 0 ||
+		       (a->color < 0 && !a->output && isatty(STDOUT_FILENO) && !no_color());
+	if (a->output) {
+		rc = write_atomic(a->output, render, &c, err);
+	} else {
+		rc = render(stdout, &c);
+		if (rc == 0 && fflush(stdout) != 0)
+			rc = -1;
+		if (rc < 0)
+			rc = bc_error_set(err, BC_EIO, "standard output: %s", strerror(errno));
+	}
+out_snap:
+	snapshot_free(&snap);
+out:
+	if (sel)
+		numa_bitmask_free(sel);
+	return rc;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_STATUS_H
+#define BUDDYCTL_STATUS_H
+
+#include <stdio.h>
+
+#include "errors.h"
+
+enum out_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
+
+struct status_args {
+	const char *root;
+	enum out_format format;
+	const char *nodes;	/* --node LIST or NULL */
+	const char *output;	/* --output FILE or NULL (stdout) */
+	int color;		/* -1 auto, 0 never, 1 always */
+};
+
+/*
+ * `buddyctl status`: read a snapshot and render it. Returns 0 or -kind with
+ * err filled (BC_EUSAGE for an unknown node, BC_ECANTCREAT for --output).
+ */
+int cmd_status(const struct status_args *a, struct bc_error *err);
+
+/*
+ * Write to path atomically: the renderer writes a temporary file in the same
+ * directory, which is renamed over path only when everything was written.
+ */
+int write_atomic(const char *path, int (*render)(FILE *, void *), void *ctx,
+		 struct bc_error *err);
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_BUDDYINFO_H
+#define BUDDYCTL_BUDDYINFO_H
+
+#include <stddef.h>
+
+#include "snapshot.h"
+
+/*
+ * Parse /proc/buddyinfo text into snap: sets snap->nr_orders and, for every
+ * line, the zone's free_blocks[], free_pages and in_buddyinfo (nodes and
+ * zones are added as met). path is used in messages only.
+ * Returns 0 or -BC_EDATA / -BC_ENOMEM with err filled.
+ */
+int buddyinfo_parse(struct snapshot *snap, const char *path,
+		    const char *buf, size_t len, struct bc_error *err);
+
+#endif

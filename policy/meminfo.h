@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_MEMINFO_H
+#define BUDDYCTL_MEMINFO_H
+
+#include <stddef.h>
+
+#include "snapshot.h"
+
+/*
+ * Parse /proc/meminfo (node < 0) or /sys/devices/system/node/nodeN/meminfo
+ * (every line must start "Node N ") into mi. Fields buddyctl does not use
+ * are skipped; the ones it uses must be well formed and appear once.
+ * Returns 0 or -BC_EDATA with err filled.
+ */
+int meminfo_parse(struct meminfo *mi, int node, const char *path,
+		  const char *buf, size_t len, struct bc_error *err);
+
+/* True when field f was present. */
+static inline bool meminfo_has(const struct meminfo *mi, enum meminfo_field f)
+{
+	return mi->seen & (1u << f);
+}
+
+/*
+ * Parse /proc/vmstat ("name value" lines) into vs; unknown counters are
+ * skipped. Returns 0 or -BC_EDATA with err filled.
+ */
+int vmstat_parse(struct vmstat *vs, const char *path,
+		 const char *buf, size_t len, struct bc_error *err);
+
+/* The /proc/vmstat name of a counter. */
+const char *vmstat_name(enum vmstat_field f);
+
+#endif

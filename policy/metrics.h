@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_METRICS_H
+#define BUDDYCTL_METRICS_H
+
+/*
+ * Fragmentation metrics computed exactly as mm/vmstat.c and mm/compaction.c
+ * do, in the same integer arithmetic, from a zone's buddyinfo counts.
+ */
+
+#include <stdint.h>
+
+#include "snapshot.h"
+
+/* fill_contig_page_info(): the three sums behind every index. */
+struct contig_info {
+	uint64_t free_pages;
+	uint64_t free_blocks_total;
+	uint64_t free_blocks_suitable;	/* blocks of 2^order pages buddy can hand out */
+};
+
+void metrics_contig_info(const struct zone *z, unsigned nr_orders, unsigned order,
+			 struct contig_info *ci);
+
+/* unusable_free_index(): 0..1000, thousandths (debugfs extfrag/unusable_index). */
+int metrics_unusable_index(const struct zone *z, unsigned nr_orders, unsigned order);
+
+/*
+ * __fragmentation_index(): -1000 when an allocation would succeed, else
+ * 0..1000 (near 0: lack of memory, near 1000: fragmentation); thousandths
+ * (debugfs extfrag/extfrag_index). 0 for order >= nr_orders, as the kernel.
+ */
+int metrics_fragmentation_index(const struct zone *z, unsigned nr_orders, unsigned order);
+
+/* extfrag_for_order(): percent 0..100 of free memory unusable at order. */
+int metrics_extfrag(const struct zone *z, unsigned nr_orders, unsigned order);
+
+/*
+ * fragmentation_score_node(): the proactive-compaction score of a node,
+ * 0..100: each populated zone's extfrag at order, weighted by present pages.
+ */
+int metrics_compaction_score(const struct node *n, unsigned nr_orders, unsigned order);
+
+/* Free pages of the node (sum of buddyinfo over its zones). */
+uint64_t metrics_node_free_pages(const struct node *n);
+
+/* Highest order with a free block on the node, or -1 when nothing is free. */
+int metrics_node_largest_order(const struct node *n, unsigned nr_orders);
+
+/* Highest order with a free block in the zone, or -1. */
+int metrics_zone_largest_order(const struct zone *z, unsigned nr_orders);
+
+/*
+ * How many pages of size_kb the buddy allocator of node n could hand out now,
+ * without compaction: free_blocks_suitable over the node's zones. Sizes whose
+ * order is not below nr_orders (gigantic pages) never come from buddy lists:
+ * returns -1 for them.
+ */
+int64_t metrics_node_suitable(const struct snapshot *snap, const struct node *n,
+			      uint64_t size_kb);
+
+/* log2(size_kb * 1024 / page size), or -1 if not a power-of-two multiple. */
+int metrics_size_order(const struct snapshot *snap, uint64_t size_kb);
+
+#endif

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * /proc/pagetypeinfo, printed by pagetypeinfo_show() in mm/vmstat.c (mode
+ * 0400: root only):
+ *
+ *   Page block order: 9
+ *   Pages per block:  512
+ *
+ *   Free pages count per migrate type at order       0      1 ...     10 
+ *   Node    0, zone      DMA, type    Unmovable      0      0 ...      0 
+ *   Node    0, zone   Normal, type      Movable >100000  20 ...     70 
+ *
+ *   Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate 
+ *   Node 0, zone      DMA            1            7            0            0            0 
+ *
+ * The free-list walk stops counting at 100000 and prints ">100000". An
+ * optional "Number of mixed blocks" table (page_owner) has the shape of the
+ * block table; it is checked and not kept.
+ */
+#include "pagetypeinfo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "textscan.h"
+
+enum section { SEC_HEADER, SEC_FREE, SEC_BLOCKS, SEC_MIXED };
+
+struct ptstate {
+	enum section sec;
+	unsigned nr_orders;			/* from the "at order" header */
+	char types[BC_MAX_MIGRATETYPES][BC_NAME_MAX];
+	unsigned nr_types;			/* from the "Number of blocks" header */
+	bool seen_order, seen_per_block;
+	uint64_t per_block;
+};
+
+static struct zone *find_zone(struct snapshot *snap, struct scan *s, int id,
+			      const char *zname, size_t zlen, struct bc_error *err)
+{
+	struct node *node = snapshot_add_node(snap, id);
+	struct zone *z = node ? node_add_zone(node, zname, zlen) : NULL;
+
+	if (!z)
+		bc_error_set(err, BC_ENOMEM, "%s: out of memory", s->path);
+	return z;
+}
+
+static struct pagetype *find_type(struct zone *z, const char *name, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < z->nr_types; i++)
+		if (tok_eq(name, len, z->types[i].name))
+			return &z->types[i];
+	return NULL;
+}
+
+/* "Node    0, zone      DMA, type    Unmovable      0 ..." */
+static int parse_free_line(struct snapshot *snap, struct scan *s, struct ptstate *st,
+			   struct bc_error *err)
+{
+	const char *zname, *tok, *tname;
+	size_t zlen, len, tlen;
+	struct pagetype *pt;
+	struct zone *z;
+	unsigned n = 0;
+	int id, rc;
+
+	rc = scan_node_zone(s, true, &id, &zname, &zlen, err);
+	if (rc < 0)
+		return rc;
+	if (!scan_token(s, &tok, &len) || !tok_eq(tok, len, "type"))
+		return scan_fail(s, zname, zlen, "expected 'type' after zone", err);
+	if (!scan_token(s, &tname, &tlen))
+		return scan_fail(s, NULL, 0, "missing migrate type name", err);
+	if (tlen >= BC_NAME_MAX)
+		return scan_fail(s, tname, tlen, "migrate type name too long", err);
+	if (!scan_is_name(tname, tlen))
+		return scan_fail(s, tname, tlen, "invalid migrate type name", err);
+	z = find_zone(snap, s, id, zname, zlen, err);
+	if (!z)
+		return -BC_ENOMEM;
+	if (find_type(z, tname, tlen))
+		return scan_fail(s, tname, tlen, "duplicate line for migrate type", err);
+	if (z->nr_types == BC_MAX_MIGRATETYPES)
+		return scan_fail(s, tname, tlen, "more than 8 migrate types at", err);
+	pt = &z->types[z->nr_types];
+	memset(pt, 0, sizeof(*pt));
+	memcpy(pt->name, tname, tlen);
+	while (scan_token(s, &tok, &len)) {
+		if (n == st->nr_orders)
+			return scan_fail(s, tok, len, "more order columns than the header has, at", err);
+		if (len > 1 && tok[0] == '>') {
+			pt->at_least[n] = true;
+			tok++;
+			len--;
+		}
+		rc = scan_u64(s, tok, len, &pt->free[n], err);
+		if (rc < 0)
+			return rc;
+		if (pt->free[n] > (BC_MAX_PAGES >> n))
+			return scan_fail(s, tok, len, "implausible free block count", err);
+		n++;
+	}
+	if (n != st->nr_orders) {
+		char what[80];
+
+		snprintf(what, sizeof(what), "%u order columns where the header has %u, for type",
+			 n, st->nr_orders);
+		return scan_fail(s, tname, tlen, what, err);
+	}
+	z->nr_types++;
+	return 0;
+}
+
+/* "Node 0, zone      DMA            1            7 ..." */
+static int parse_blocks_line(struct snapshot *snap, struct scan *s, struct ptstate *st,
+			     struct bc_error *err)
+{
+	const char *zname, *tok;
+	size_t zlen, len;
+	uint64_t v;
+	struct zone *z;
+	unsigned n = 0;
+	int id, rc;
+
+	rc = scan_node_zone(s, false, &id, &zname, &zlen, err);
+	if (rc < 0)
+		return rc;
+	z = find_zone(snap, s, id, zname, zlen, err);
+	if (!z)
+		return -BC_ENOMEM;
+	while (scan_token(s, &tok, &len)) {
+		struct pagetype *pt;
+
+		if (n == st->nr_types)
+			return scan_fail(s, tok, len, "more block counts than the header has types, at", err);
+		rc = scan_u64(s, tok, len, &v, err);
+		if (rc < 0)
+			return rc;
+		if (st->sec == SEC_BLOCKS) {
+			const char *name = st->types[n];
+
+			pt = find_type(z, name, strlen(name));
+			if (!pt) {
+				/* a type with no free-list line: keep its block count */
+				if (z->nr_types == BC_MAX_MIGRATETYPES)
+					return scan_fail(s, name, strlen(name), "more than 8 migrate types at", err);
+				pt = &z->types[z->nr_types++];
+				memset(pt, 0, sizeof(*pt));
+				strcpy(pt->name, name);
+			}
+			if (pt->seen_pageblocks)
+				return scan_fail(s, zname, zlen, "duplicate block counts for zone", err);
+			pt->pageblocks = v;
+			pt->seen_pageblocks = true;
+		}
+		n++;
+	}
+	if (n != st->nr_types)
+		return scan_fail(s, zname, zlen, "fewer block counts than the header has types, for zone", err);
+	return 0;
+}
+
+static int parse_order_header(struct scan *s, struct ptstate *st, struct bc_error *err)
+{
+	const char *tok;
+	size_t len;
+	uint64_t v;
+	int rc;
+
+	unsigned n = 0;
+
+	/* "Free pages count per migrate type at order       0      1 ..." (once per node) */
+	while (scan_token(s, &tok, &len) && !tok_eq(tok, len, "order"))
+		;
+	while (scan_token(s, &tok, &len)) {
+		rc = scan_u64(s, tok, len, &v, err);
+		if (rc < 0)
+			return rc;
+		if (v != n)
+			return scan_fail(s, tok, len, "order numbers out of sequence at", err);
+		if (n == BC_MAX_ORDERS)
+			return scan_fail(s, tok, len, "more than 32 orders at", err);
+		n++;
+	}
+	if (n == 0)
+		return scan_fail(s, NULL, 0, "no order numbers in the free pages header", err);
+	if (st->nr_orders && n != st->nr_orders)
+		return scan_fail(s, NULL, 0, "free pages header has a different number of orders than the first node's", err);
+	st->nr_orders = n;
+	st->sec = SEC_FREE;
+	return 0;
+}
+
+static int parse_types_header(struct scan *s, struct ptstate *st, bool mixed,
+			      struct bc_error *err)
+{
+	const char *tok;
+	size_t len;
+	unsigned n = 0;
+
+	/* "Number of blocks type     Unmovable ..." / "Number of mixed blocks    Unmovable ..." */
+	while (scan_token(s, &tok, &len) && !tok_eq(tok, len, mixed ? "blocks" : "type"))
+		;
+	while (scan_token(s, &tok, &len)) {
+		if (n == BC_MAX_MIGRATETYPES)
+			return scan_fail(s, tok, len, "more than 8 migrate types at", err);
+		if (len >= BC_NAME_MAX)
+			return scan_fail(s, tok, len, "migrate type name too long", err);
+		if (!scan_is_name(tok, len))
+			return scan_fail(s, tok, len, "invalid migrate type name", err);
+		if (!mixed) {
+			memcpy(st->types[n], tok, len);
+			st->types[n][len] = '\0';
+		}
+		n++;
+	}
+	if (n == 0)
+		return scan_fail(s, NULL, 0, "no migrate type names in the header", err);
+	if (mixed && n != st->nr_types)
+		return scan_fail(s, NULL, 0, "mixed blocks header has a different number of types", err);
+	st->nr_types = n;
+	st->sec = mixed ? SEC_MIXED : SEC_BLOCKS;
+	return 0;
+}
+
+/*
+ * "Page block order: 9" / "Pages per block:  512". pagetypeinfo_show() runs
+ * once per memory node, so the headers repeat; they must agree.
+ */
+static int parse_header_value(struct scan *s, const char *word, uint64_t *v,
+			      bool *seen, struct bc_error *err)
+{
+	const char *tok;
+	size_t len;
+	uint64_t x;
+	int rc;
+
+	while (scan_token(s, &tok, &len) && !tok_eq(tok, len, word))
+		;
+	rc = scan_next_u64(s, word, &x, err);
+	if (rc < 0)
+		return rc;
+	if (*seen && x != *v)
+		return scan_fail(s, word, strlen(word), "header value differs from the first node's, after", err);
+	*seen = true;
+	*v = x;
+	return 0;
+}
+
+int pagetypeinfo_parse(struct snapshot *snap, const char *path,
+		       const char *buf, size_t len, struct bc_error *err)
+{
+	struct ptstate st = { .sec = SEC_HEADER };
+	uint64_t order = 0;
+	const char *tok, *t2;
+	size_t tlen, t2len;
+	struct scan s;
+	int rc;
+
+	scan_init(&s, path, buf, len);
+	while ((rc = scan_next_line(&s, err)) > 0) {
+		if (!scan_token(&s, &tok, &tlen))
+			continue;			/* blank separator */
+		if (tok_eq(tok, tlen, "Node")) {
+			if (st.sec == SEC_FREE)
+				rc = parse_free_line(snap, &s, &st, err);
+			else if (st.sec == SEC_BLOCKS || st.sec == SEC_MIXED)
+				rc = parse_blocks_line(snap, &s, &st, err);
+			else
+				rc = scan_fail(&s, tok, tlen, "zone line before any table header:", err);
+		} else if (tok_eq(tok, tlen, "Page")) {
+			rc = parse_header_value(&s, "order:", &order, &st.seen_order, err);
+		} else if (tok_eq(tok, tlen, "Pages")) {
+			rc = parse_header_value(&s, "block:", &st.per_block, &st.seen_per_block, err);
+		} else if (tok_eq(tok, tlen, "Free")) {
+			rc = parse_order_header(&s, &st, err);
+		} else if (tok_eq(tok, tlen, "Number")) {
+			if (!scan_token(&s, &t2, &t2len) || !tok_eq(t2, t2len, "of"))
+				return scan_fail(&s, tok, tlen, "unrecognised line starting with", err);
+			if (!scan_token(&s, &t2, &t2len))
+				return scan_fail(&s, tok, tlen, "unrecognised line starting with", err);
+			rc = parse_types_header(&s, &st, tok_eq(t2, t2len, "mixed"), err);
+		} else {
+			rc = scan_fail(&s, tok, tlen, "unrecognised line starting with", err);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	if (!st.seen_order || st.nr_orders == 0)
+		return bc_error_set(err, BC_EDATA, "%s: no 'Page block order' or free pages table", path);
+	if (order >= BC_MAX_ORDERS + 8 || (st.seen_per_block && st.per_block != (1ULL << order)))
+		return bc_error_set(err, BC_EDATA, "%s: page block order %llu does not match %llu pages per block",
+				    path, (unsigned long long)order, (unsigned long long)st.per_block);
+	snap->pageblock_order = (int)order;
+	snap->pagetypeinfo_orders = st.nr_orders;
+	snap->has_pagetypeinfo = true;
+	return 0;
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_SNAPSHOT_H
+#define BUDDYCTL_SNAPSHOT_H
+
+/*
+ * struct snapshot: everything buddyctl knows about memory at one moment,
+ * read from one root directory (/ on a live system, a fixture tree in tests).
+ * The readers fill it; metrics.c derives numbers from it; nothing else
+ * changes it. Counts are kept as the kernel prints them (pages or blocks);
+ * sizes in kB are named *_kb.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "errors.h"
+
+/*
+ * NR_PAGE_ORDERS is 9 to 14 on kernels in use today (ppc64 64K to arm64 64K)
+ * and a kernel with more than 32 orders could not describe blocks of 2^32
+ * pages; 32 keeps every shift in this program below 64 bits.
+ */
+#define BC_MAX_ORDERS 32
+/* MAX_NR_ZONES is at most 6 (DMA DMA32 Normal HighMem Movable Device). */
+#define BC_MAX_PROTECTION 8
+/* MIGRATE_TYPES is at most 6 (Unmovable Movable Reclaimable HighAtomic CMA Isolate). */
+#define BC_MAX_MIGRATETYPES 8
+/*
+ * Upper bound on any page count read from the kernel: 2^46 pages is 256 EiB
+ * at 4 KiB. It keeps pages * 1000 (the kernel's index arithmetic) and
+ * pages * page size (bytes, up to 256 KiB pages) inside 64 bits.
+ */
+#define BC_MAX_PAGES (1ULL << 46)
+/* Likewise for kB values (meminfo): 2^50 kB is 1 EiB. */
+#define BC_MAX_KB (1ULL << 50)
+/* Zone and migrate type names are short kernel identifiers (%8s, %12s). */
+#define BC_NAME_MAX 24
+
+struct pagetype {
+	char name[BC_NAME_MAX];
+	uint64_t free[BC_MAX_ORDERS];		/* free blocks of this type */
+	bool at_least[BC_MAX_ORDERS];		/* printed as ">100000" */
+	uint64_t pageblocks;			/* "Number of blocks type" */
+	bool seen_pageblocks;
+};
+
+struct zone {
+	char name[BC_NAME_MAX];
+
+	/* /proc/buddyinfo: present only for populated zones */
+	bool in_buddyinfo;
+	uint64_t free_blocks[BC_MAX_ORDERS];
+	uint64_t free_pages;			/* sum of free_blocks[k] << k */
+
+	/* /proc/zoneinfo (pages) */
+	bool in_zoneinfo;
+	uint64_t zi_free, min, low, high, spanned, present, managed;
+	uint64_t protection[BC_MAX_PROTECTION];
+	unsigned nr_protection;
+	unsigned seen;				/* ZI_SEEN_* bits */
+
+	/* /proc/pagetypeinfo, when readable */
+	struct pagetype types[BC_MAX_MIGRATETYPES];
+	unsigned nr_types;
+};
+
+enum {
+	ZI_SEEN_FREE = 1u << 0,
+	ZI_SEEN_MIN = 1u << 1,
+	ZI_SEEN_LOW = 1u << 2,
+	ZI_SEEN_HIGH = 1u << 3,
+	ZI_SEEN_SPANNED = 1u << 4,
+	ZI_SEEN_PRESENT = 1u << 5,
+	ZI_SEEN_MANAGED = 1u << 6,
+	ZI_SEEN_PROTECTION = 1u << 7,
+	ZI_SEEN_ALL = (1u << 8) - 1,
+};
+
+/* Fields of /proc/meminfo and nodeN/meminfo buddyctl uses, in kB. */
+enum meminfo_field {
+	MI_MEM_TOTAL, MI_MEM_FREE, MI_MEM_AVAILABLE, MI_MEM_USED,
+	MI_ACTIVE_FILE, MI_INACTIVE_FILE, MI_FILE_PAGES, MI_CACHED,
+	MI_DIRTY, MI_WRITEBACK, MI_SHMEM, MI_MLOCKED, MI_UNEVICTABLE,
+	MI_KRECLAIMABLE, MI_SRECLAIMABLE, MI_SUNRECLAIM,
+	MI_ANON_HUGE, MI_HUGEPAGESIZE, MI_HUGETLB,
+	MI_HP_TOTAL, MI_HP_FREE, MI_HP_RSVD, MI_HP_SURP,	/* counts, not kB */
+	MI_NR_FIELDS
+};
+
+struct meminfo {
+	uint64_t v[MI_NR_FIELDS];
+	uint32_t seen;				/* bit per enum meminfo_field */
+};
+
+/* /proc/vmstat counters buddyctl reports or watches move. */
+enum vmstat_field {
+	VM_NR_FREE_PAGES,
+	VM_COMPACT_MIGRATE_SCANNED, VM_COMPACT_FREE_SCANNED, VM_COMPACT_ISOLATED,
+	VM_COMPACT_STALL, VM_COMPACT_FAIL, VM_COMPACT_SUCCESS,
+	VM_COMPACT_DAEMON_WAKE, VM_PGMIGRATE_SUCCESS, VM_PGMIGRATE_FAIL,
+	VM_DROP_PAGECACHE, VM_DROP_SLAB,
+	VM_HTLB_BUDDY_ALLOC_SUCCESS, VM_HTLB_BUDDY_ALLOC_FAIL,
+	VM_NR_FIELDS
+};
+
+struct vmstat {
+	uint64_t v[VM_NR_FIELDS];
+	uint32_t seen;
+};
+
+/* One hugepage size, globally or on one node. */
+struct hugepool {
+	uint64_t size_kb;
+	uint64_t nr;		/* nr_hugepages: includes surplus */
+	uint64_t free;
+	uint64_t surplus;
+	uint64_t resv;		/* global only */
+	uint64_t overcommit;	/* global only */
+};
+
+struct node {
+	int id;
+	bool has_memory;
+	bool has_cpu;
+	struct zone *zones;
+	unsigned nr_zones;
+	struct meminfo meminfo;		/* nodeN/meminfo */
+	bool has_meminfo;
+	struct hugepool *pools;		/* sorted by size */
+	unsigned nr_pools;
+};
+
+struct snapshot {
+	char *root;			/* as given, "/" for the live system */
+	struct timespec taken;		/* CLOCK_REALTIME when reading began */
+
+	unsigned page_size;		/* bytes */
+	unsigned nr_orders;		/* buddyinfo columns (NR_PAGE_ORDERS) */
+	int pageblock_order;		/* from pagetypeinfo, -1 when unknown */
+	int hpage_order;		/* COMPACTION_HPAGE_ORDER, -1 when unknown */
+
+	bool has_pagetypeinfo;
+	unsigned pagetypeinfo_orders;	/* its order columns, must be nr_orders */
+	char pagetypeinfo_why[96];	/* why not, when !has_pagetypeinfo */
+	int pagetypeinfo_errno;
+
+	struct node *nodes;		/* sorted by id */
+	unsigned nr_nodes;
+
+	struct meminfo meminfo;		/* /proc/meminfo */
+	struct vmstat vmstat;
+	struct hugepool *pools;		/* global, sorted by size */
+	unsigned nr_pools;
+	uint64_t default_hugepage_kb;	/* 0 when hugetlb is not configured */
+};
+
+/*
+ * Read every file under root into a new snapshot. Returns 0, or -kind with
+ * err filled; on error nothing is allocated.
+ */
+int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err);
+
+void snapshot_free(struct snapshot *snap);
+
+/* Lookups; NULL when absent. */
+struct node *snapshot_node(const struct snapshot *snap, int id);
+struct zone *node_zone(const struct node *node, const char *name);
+const struct hugepool *node_pool(const struct node *node, uint64_t size_kb);
+const struct hugepool *snapshot_pool(const struct snapshot *snap, uint64_t size_kb);
+
+/*
+ * Find or add a node / zone while parsing. node_ids must stay sorted, so
+ * snapshot_add_node inserts in order. Return NULL when out of memory.
+ */
+struct node *snapshot_add_node(struct snapshot *snap, int id);
+struct zone *node_add_zone(struct node *node, const char *name, size_t len);
+
+#endif

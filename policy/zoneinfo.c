@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * /proc/zoneinfo, printed by zoneinfo_show_print() in mm/vmstat.c. Every
+ * zone appears, populated or not (lowmem_reserve depends on all of them);
+ * unpopulated ones stop after "protection:". Only the lines below are used,
+ * the rest (per-node stats, zone counters, pagesets) is skipped:
+ *
+ *   Node 0, zone      DMA
+ *     per-node stats
+ *         nr_inactive_anon 404
+ *     pages free     3840
+ *           boost    0
+ *           min      68
+ *           low      85
+ *           high     102
+ *           promo    119
+ *           spanned  4095
+ *           present  3998
+ *           managed  3840
+ *           cma      0
+ *           protection: (0, 3019, 3659, 3659, 3659)
+ *     pagesets
+ *       cpu: 0
+ *                 high:     0
+ *
+ * Values are pages. Keys in pagesets carry a colon ("high:"), so the bare
+ * "high" of the watermark block cannot be confused with them.
+ */
+#include "zoneinfo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "textscan.h"
+
+static const struct {
+	const char *key;
+	unsigned bit;
+	size_t off;
+} fields[] = {
+	{ "min", ZI_SEEN_MIN, offsetof(struct zone, min) },
+	{ "low", ZI_SEEN_LOW, offsetof(struct zone, low) },
+	{ "high", ZI_SEEN_HIGH, offsetof(struct zone, high) },
+	{ "spanned", ZI_SEEN_SPANNED, offsetof(struct zone, spanned) },
+	{ "present", ZI_SEEN_PRESENT, offsetof(struct zone, present) },
+	{ "managed", ZI_SEEN_MANAGED, offsetof(struct zone, managed) },
+};
+
+static const char *const seen_names[] = {
+	"pages free", "min", "low", "high", "spanned", "present", "managed", "protection:",
+};
+
+static int set_field(struct scan *s, struct zone *z, unsigned bit, uint64_t *dst,
+		     const char *key, struct bc_error *err)
+{
+	const char *tok;
+	size_t len;
+	int rc;
+
+	if (z->seen & bit)
+		return scan_fail(s, key, strlen(key), "duplicate field", err);
+	rc = scan_next_u64(s, key, dst, err);
+	if (rc < 0)
+		return rc;
+	if (*dst > BC_MAX_PAGES)
+		return scan_fail(s, key, strlen(key), "implausible page count for", err);
+	if (scan_token(s, &tok, &len))
+		return scan_fail(s, tok, len, "unexpected text after the value", err);
+	z->seen |= bit;
+	return 0;
+}
+
+/* "protection: (0, 3019, 3659, 3659, 3659)" */
+static int parse_protection(struct scan *s, struct zone *z, struct bc_error *err)
+{
+	const char *tok;
+	size_t len;
+	bool closed = false;
+	int rc;
+
+	if (z->seen & ZI_SEEN_PROTECTION)
+		return scan_fail(s, "protection:", 11, "duplicate field", err);
+	while (!closed && scan_token(s, &tok, &len)) {
+		const char *num = tok;
+		size_t nlen = len;
+
+		if (z->nr_protection == 0) {
+			if (num[0] != '(')
+				return scan_fail(s, tok, len, "expected '(' to open the protection list, got", err);
+			num++;
+			nlen--;
+		}
+		if (nlen && num[nlen - 1] == ')') {
+			closed = true;
+			nlen--;
+		} else if (nlen && num[nlen - 1] == ',') {
+			nlen--;
+		} else {
+			return scan_fail(s, tok, len, "expected ',' or ')' after a protection value, got", err);
+		}
+		if (z->nr_protection == BC_MAX_PROTECTION)
+			return scan_fail(s, tok, len, "more than 8 protection values at", err);
+		rc = scan_u64(s, num, nlen, &z->protection[z->nr_protection], err);
+		if (rc < 0)
+			return rc;
+		z->nr_protection++;
+	}
+	if (!closed)
+		return scan_fail(s, NULL, 0, "protection list not closed with ')'", err);
+	if (scan_token(s, &tok, &len))
+		return scan_fail(s, tok, len, "unexpected text after the protection list", err);
+	z->seen |= ZI_SEEN_PROTECTION;
+	return 0;
+}
+
+static int check_complete(const char *path, int node, const struct zone *z,
+			  struct bc_error *err)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(seen_names) / sizeof(seen_names[0]); i++)
+		if (!(z->seen & (1u << i)))
+			return bc_error_set(err, BC_EDATA, "%s: node %d zone %s has no '%s' line",
+					    path, node, z->name, seen_names[i]);
+	return 0;
+}
+
+static int parse_header(struct snapshot *snap, struct scan *s, struct zone **zone,
+			int *node_id, struct bc_error *err)
+{
+	const char *zname, *tok;
+	size_t zlen, len;
+	struct node *node;
+	int rc;
+
+	rc = scan_node_zone(s, false, node_id, &zname, &zlen, err);
+	if (rc < 0)
+		return rc;
+	if (scan_token(s, &tok, &len))
+		return scan_fail(s, tok, len, "unexpected text after the zone name", err);
+	node = snapshot_add_node(snap, *node_id);
+	*zone = node ? node_add_zone(node, zname, zlen) : NULL;
+	if (!*zone)
+		return bc_error_set(err, BC_ENOMEM, "%s: out of memory", s->path);
+	if ((*zone)->in_zoneinfo) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "duplicate section for node %d zone", *node_id);
+		return scan_fail(s, zname, zlen, what, err);
+	}
+	(*zone)->in_zoneinfo = true;
+	return 0;
+}
+
+int zoneinfo_parse(struct snapshot *snap, const char *path,
+		   const char *buf, size_t len, struct bc_error *err)
+{
+	struct zone *zone = NULL;
+	int node_id = -1, rc;
+	const char *tok;
+	size_t tlen;
+	struct scan s;
+	unsigned i;
+
+	scan_init(&s, path, buf, len);
+	while ((rc = scan_next_line(&s, err)) > 0) {
+		if (!scan_token(&s, &tok, &tlen))
+			continue;
+		if (tok_eq(tok, tlen, "Node")) {
+			if (zone && (rc = check_complete(path, node_id, zone, err)) < 0)
+				return rc;
+			rc = parse_header(snap, &s, &zone, &node_id, err);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (!zone)
+			return scan_fail(&s, tok, tlen, "expected a 'Node N, zone NAME' line first, got", err);
+		if (tok_eq(tok, tlen, "pages")) {
+			if (!scan_token(&s, &tok, &tlen) || !tok_eq(tok, tlen, "free"))
+				continue;	/* not the line we want */
+			rc = set_field(&s, zone, ZI_SEEN_FREE, &zone->zi_free, "pages free", err);
+		} else if (tok_eq(tok, tlen, "protection:")) {
+			rc = parse_protection(&s, zone, err);
+		} else {
+			rc = 0;
+			for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+				if (tok_eq(tok, tlen, fields[i].key)) {
+					rc = set_field(&s, zone, fields[i].bit,
+						       (uint64_t *)((char *)zone + fields[i].off),
+						       fields[i].key, err);
+					break;
+				}
+			}
+		}
+		if (rc < 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	if (!zone)
+		return bc_error_set(err, BC_EDATA, "%s: empty file, expected one section per zone", path);
+	return check_complete(path, node_id, zone, err);
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Golden command-line outputs: `buddyctl status` against every fixture tree in
+# all three formats, compared with tests/expected/<tree>.<format>. The time of
+# the snapshot is the only thing that varies between runs; it is masked.
+#   tests/cli_golden.sh BUDDYCTL          compare
+#   tests/cli_golden.sh BUDDYCTL --update rewrite the expected files (review the diff!)
+set -u
+bin=${1:?usage: cli_golden.sh BUDDYCTL [--update]}
+update=${2:-}
+fail=0 n=0
+mask() {
+	sed -e 's/^[0-9-]* [0-9:]* UTC  /TIME  /' \
+	    -e 's/"time":"[^"]*","time_unix":[0-9.]*/"time":"TIME","time_unix":0/' \
+	    -e 's/^buddyctl_snapshot_timestamp_seconds .*/buddyctl_snapshot_timestamp_seconds TIME/'
+}
+for tree in tests/fixtures/*/; do
+	tree=${tree%/}
+	name=${tree##*/}
+	[ -d "$tree/proc" ] || continue
+	for fmt in text json prometheus; do
+		exp=tests/expected/$name.$fmt
+		out=$(NO_COLOR=1 "$bin" status --root "$tree" --format "$fmt" 2>&1; echo "exit=$?")
+		out=$(printf '%s\n' "$out" | mask | sed "s|\"root\":\"[^\"]*\"|\"root\":\"ROOT\"|")
+		n=$((n + 1))
+		if [ "$update" = --update ]; then
+			mkdir -p tests/expected
+			printf '%s\n' "$out" > "$exp"
+		elif ! printf '%s\n' "$out" | diff -u "$exp" - >/dev/null 2>&1; then
+			echo "golden: $name $fmt differs from $exp:"
+			printf '%s\n' "$out" | diff -u "$exp" - | head -20
+			fail=$((fail + 1))
+		fi
+	done
+done
+echo "golden: $((n - fail)) passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Parsers over inline strings: real kernel text from several machines, and
+ * hostile text. Every rejection must name the file, the line and the token.
+ */
+#include "testutil.h"
+
+#include <stdlib.h>
+
+#include "buddyinfo.h"
+#include "meminfo.h"
+#include "nodelist.h"
+#include "pagetypeinfo.h"
+#include "snapshot.h"
+#include "textscan.h"
+#include "zoneinfo.h"
+
+static int parse_bi(const char *text, struct snapshot *s, struct bc_error *e)
+{
+	memset(s, 0, sizeof(*s));
+	return buddyinfo_parse(s, "/proc/buddyinfo", text, strlen(text), e);
+}
+
+/* Expect a rejection whose message contains each fragment. */
+static void bi_bad(const char *text, size_t len, const char *frag1, const char *frag2)
+{
+	struct snapshot s;
+	struct bc_error e = { 0 };
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	rc = buddyinfo_parse(&s, "/proc/buddyinfo", text, len, &e);
+	assert_int_equal(rc, -BC_EDATA);
+	assert_contains(e.msg, "/proc/buddyinfo");
+	assert_contains(e.msg, frag1);
+	if (frag2)
+		assert_contains(e.msg, frag2);
+	assert_null(strchr(e.msg, '\n'));
+	snapshot_free(&s);
+}
+
+#define BI_BAD(lit, f1, f2) bi_bad(lit, sizeof(lit) - 1, f1, f2)
+
+static void buddyinfo_x86(void **state)
+{
+	static const char text[] =
+		"Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n"
+		"Node 0, zone    DMA32      2      2      4      2      5      4      3      3      4      2    752 \n"
+		"Node 0, zone   Normal    471    229    297    564    411    264    161     84     42     21     70 \n";
+	struct snapshot s;
+	struct bc_error e;
+	struct node *n;
+	struct zone *z;
+
+	(void)state;
+	assert_int_equal(parse_bi(text, &s, &e), 0);
+	assert_int_equal(s.nr_orders, 11);
+	assert_int_equal(s.nr_nodes, 1);
+	n = snapshot_node(&s, 0);
+	assert_non_null(n);
+	assert_int_equal(n->nr_zones, 3);
+	z = node_zone(n, "DMA32");
+	assert_non_null(z);
+	assert_true(z->in_buddyinfo);
+	assert_int_equal(z->free_blocks[10], 752);
+	assert_int_equal(z->free_pages, 2 + 4 + 16 + 16 + 80 + 128 + 192 + 384 + 1024 + 1024 + 752 * 1024);
+	snapshot_free(&s);
+}
+
+static void buddyinfo_sparse_nodes_wide_values(void **state)
+{
+	/* node ids 0 and 2, a value wider than the %6lu field, an unknown zone */
+	static const char text[] =
+		"Node 0, zone   Normal 1234567      1      0      0      0      0      0      0      0 \n"
+		"Node 2, zone   Normal      5      1      0      0      0      0      0      0      1 \n"
+		"Node 2, zone  Strange      0      0      0      0      0      0      0      0      2 \n";
+	struct snapshot s;
+	struct bc_error e;
+
+	(void)state;
+	assert_int_equal(parse_bi(text, &s, &e), 0);
+	assert_int_equal(s.nr_orders, 9);		/* ppc64 64K */
+	assert_int_equal(s.nr_nodes, 2);
+	assert_null(snapshot_node(&s, 1));
+	assert_int_equal(snapshot_node(&s, 0)->zones[0].free_blocks[0], 1234567);
+	assert_non_null(node_zone(snapshot_node(&s, 2), "Strange"));
+	snapshot_free(&s);
+}
+
+static void buddyinfo_14_orders(void **state)
+{
+	static const char text[] =
+		"Node 0, zone      DMA      1      2      3      4      5      6      7      8      9     10     11     12     13     14 \n";
+	struct snapshot s;
+	struct bc_error e;
+
+	(void)state;
+	assert_int_equal(parse_bi(text, &s, &e), 0);
+	assert_int_equal(s.nr_orders, 14);
+	assert_int_equal(s.nodes[0].zones[0].free_blocks[13], 14);
+	snapshot_free(&s);
+}
+
+static void buddyinfo_hostile(void **state)
+{
+	static const char nul[] = "Node 0, zone   Normal      1\0     2 \n";
+	char *big;
+
+	(void)state;
+	BI_BAD("", "empty file", NULL);
+	BI_BAD("Node 0, zone   Normal      1      2", ":1:", "truncated last line");
+	BI_BAD("Node 0, zone   Normal      1     -2 \n", ":1:", "'-2'");
+	BI_BAD("Node 0, zone   Normal      1    abc \n", ":1:", "'abc'");
+	BI_BAD("Node 0, zone   Normal 18446744073709551616 \n", ":1:", "does not fit in 64 bits");
+	BI_BAD("Node 0, zone   Normal 18446744073709551615 \n", ":1:", "implausible");
+	BI_BAD("Node 0, zone      DMA      1      2 \nNode 0, zone   Normal      1 \n",
+	       ":2:", "1 order columns where earlier lines have 2");
+	BI_BAD("Node 0, zone      DMA      1 \nNode 0, zone      DMA      1 \n", ":2:", "duplicate");
+	BI_BAD("Node 0,        DMA      1 \n", ":1:", "expected 'zone', got 'DMA'");
+	BI_BAD("Node 0 zone      DMA      1 \n", ":1:", "'0'");
+	BI_BAD("node 0, zone      DMA      1 \n", ":1:", "expected 'Node', got 'node'");
+	BI_BAD("Node 0, zone      DMA \n", ":1:", "no free block counts");
+	BI_BAD("Node 99999, zone DMA 1 \n", ":1:", "node id out of range");
+	bi_bad(nul, sizeof(nul) - 1, ":1:", "NUL byte");
+	BI_BAD("Node 0, zone      DMA      1 \r\n", ":1:", "carriage return");
+	BI_BAD("Node 0, zone      DMA      1 \n\n", ":2:", "empty line");
+	BI_BAD("Node 0, zone DMA 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 \n", ":1:", "more than 32 order columns");
+
+	/* a 1 MB line: rejected by column count, token shown cut short */
+	big = malloc(1 << 20);
+	assert_non_null(big);
+	memset(big, '7', 1 << 20);
+	memcpy(big, "Node 0, zone DMA ", 17);
+	big[(1 << 20) - 1] = '\n';
+	bi_bad(big, 1 << 20, ":1:", "does not fit in 64 bits");
+	for (size_t i = 17; i < (1 << 20) - 1; i += 2)
+		big[i] = ' ';
+	bi_bad(big, 1 << 20, ":1:", "more than 32 order columns");
+	free(big);
+}
+
+static const char zoneinfo_text[] =
+	"Node 0, zone      DMA\n"
+	"  per-node stats\n"
+	"      nr_inactive_anon 404\n"
+	"      nr_free_pages 3840\n"
+	"  pages free     3840\n"
+	"        boost    0\n"
+	"        min      68\n"
+	"        low      85\n"
+	"        high     102\n"
+	"        promo    119\n"
+	"        spanned  4095\n"
+	"        present  3998\n"
+	"        managed  3840\n"
+	"        cma      0\n"
+	"        protection: (0, 3019, 3659, 3659, 3659)\n"
+	"      nr_free_pages 3840\n"
+	"  pagesets\n"
+	"    cpu: 0\n"
+	"              count:    0\n"
+	"              high:     0\n"
+	"              batch:    1\n"
+	"  vm stats threshold: 4\n"
+	"  node_unreclaimable:  0\n"
+	"  start_pfn:           1\n"
+	"Node 0, zone  Movable\n"
+	"  pages free     0\n"
+	"        boost    0\n"
+	"        min      0\n"
+	"        low      0\n"
+	"        high     0\n"
+	"        promo    0\n"
+	"        spanned  0\n"
+	"        present  0\n"
+	"        managed  0\n"
+	"        cma      0\n"
+	"        protection: (0, 0, 0, 0, 0)\n";
+
+static void zoneinfo_ok(void **state)
+{
+	struct snapshot s = { 0 };
+	struct bc_error e;
+	struct zone *z;
+
+	(void)state;
+	assert_int_equal(zoneinfo_parse(&s, "/proc/zoneinfo", zoneinfo_text,
+					 strlen(zoneinfo_text), &e), 0);
+	z = node_zone(snapshot_node(&s, 0), "DMA");
+	assert_non_null(z);
+	assert_int_equal(z->zi_free, 3840);
+	assert_int_equal(z->min, 68);
+	assert_int_equal(z->low, 85);
+	assert_int_equal(z->high, 102);		/* not the pageset's "high:" */
+	assert_int_equal(z->spanned, 4095);
+	assert_int_equal(z->present, 3998);
+	assert_int_equal(z->managed, 3840);
+	assert_int_equal(z->nr_protection, 5);
+	assert_int_equal(z->protection[4], 3659);
+	z = node_zone(snapshot_node(&s, 0), "Movable");
+	assert_non_null(z);
+	assert_false(z->in_buddyinfo);
+	assert_int_equal(z->present, 0);
+	snapshot_free(&s);
+}
+
+static void zi_bad(const char *text, const char *frag1, const char *frag2)
+{
+	struct snapshot s = { 0 };
+	struct bc_error e = { 0 };
+
+	assert_int_equal(zoneinfo_parse(&s, "/proc/zoneinfo", text, strlen(text), &e), -BC_EDATA);
+	assert_contains(e.msg, "/proc/zoneinfo");
+	assert_contains(e.msg, frag1);
+	if (frag2)
+		assert_contains(e.msg, frag2);
+	snapshot_free(&s);
+}
+
+static void zoneinfo_hostile(void **state)
+{
+	char *t;
+
+	(void)state;
+	zi_bad("", "empty file", NULL);
+	zi_bad("  pages free 3\n", ":1:", "expected a 'Node N, zone NAME' line first");
+	zi_bad("Node 0, zone DMA\n  pages free 3\n", "node 0 zone DMA has no 'min' line", NULL);
+	zi_bad("Node 0, zone DMA extra\n", ":1:", "'extra'");
+	zi_bad("Node 0, zone DMA\n        min      -1\n", ":2:", "'-1'");
+	zi_bad("Node 0, zone DMA\n        min      1\n        min      2\n", ":3:", "duplicate field 'min'");
+	zi_bad("Node 0, zone DMA\n        min      1 2\n", ":2:", "unexpected text after the value '2'");
+	zi_bad("Node 0, zone DMA\n        protection: 0, 1)\n", ":2:", "expected '('");
+	zi_bad("Node 0, zone DMA\n        protection: (0, 1\n", ":2:", "'1'");
+	zi_bad("Node 0, zone DMA\n        protection: (0, x)\n", ":2:", "'x'");
+	zi_bad("Node 0, zone DMA\n        managed  99999999999999999999\n", ":2:", "64 bits");
+	zi_bad("Node 0, zone DMA\n        managed  9999999999999999999\n", ":2:", "implausible");
+	/* a duplicated zone section, after a complete first one */
+	t = malloc(2 * sizeof(zoneinfo_text));
+	assert_non_null(t);
+	strcpy(t, zoneinfo_text);
+	strcat(t, "Node 0, zone      DMA\n");
+	zi_bad(t, ":37:", "duplicate section for node 0 zone 'DMA'");
+	free(t);
+}
+
+static const char pagetypeinfo_text[] =
+	"Page block order: 9\n"
+	"Pages per block:  512\n"
+	"\n"
+	"Free pages count per migrate type at order       0      1      2 \n"
+	"Node    0, zone      DMA, type    Unmovable      0      0      1 \n"
+	"Node    0, zone      DMA, type      Movable >100000      0      0 \n"
+	"Node    0, zone      DMA, type  Reclaimable      0      0      0 \n"
+	"\n"
+	"Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic \n"
+	"Node 0, zone      DMA            1            7            0            0 \n"
+	"\n"
+	"Number of mixed blocks    Unmovable      Movable  Reclaimable   HighAtomic \n"
+	"Node 0, zone      DMA            0            1            0            0 \n";
+
+static void pagetypeinfo_ok(void **state)
+{
+	struct snapshot s = { 0 };
+	struct bc_error e;
+	struct zone *z;
+
+	(void)state;
+	assert_int_equal(pagetypeinfo_parse(&s, "/proc/pagetypeinfo", pagetypeinfo_text,
+					    strlen(pagetypeinfo_text), &e), 0);
+	assert_true(s.has_pagetypeinfo);
+	assert_int_equal(s.pageblock_order, 9);
+	assert_int_equal(s.pagetypeinfo_orders, 3);
+	z = node_zone(snapshot_node(&s, 0), "DMA");
+	assert_non_null(z);
+	assert_int_equal(z->nr_types, 4);		/* HighAtomic: blocks only */
+	assert_string_equal(z->types[1].name, "Movable");
+	assert_int_equal(z->types[1].free[0], 100000);
+	assert_true(z->types[1].at_least[0]);
+	assert_false(z->types[0].at_least[2]);
+	assert_int_equal(z->types[0].free[2], 1);
+	assert_int_equal(z->types[1].pageblocks, 7);
+	assert_string_equal(z->types[3].name, "HighAtomic");
+	assert_int_equal(z->types[3].pageblocks, 0);
+	snapshot_free(&s);
+}
+
+/* pagetypeinfo_show() runs once per memory node: every header repeats. */
+static void pagetypeinfo_two_nodes(void **state)
+{
+	static const char text[] =
+		"Page block order: 9\nPages per block:  512\n\n"
+		"Free pages count per migrate type at order       0      1 \n"
+		"Node    0, zone   Normal, type      Movable      5      1 \n"
+		"\nNumber of blocks type     Unmovable      Movable \n"
+		"Node 0, zone   Normal            1            7 \n"
+		"Page block order: 9\nPages per block:  512\n\n"
+		"Free pages count per migrate type at order       0      1 \n"
+		"Node    2, zone   Normal, type      Movable      3      2 \n"
+		"\nNumber of blocks type     Unmovable      Movable \n"
+		"Node 2, zone   Normal            0            9 \n";
+	struct snapshot s = { 0 };
+	struct bc_error e = { 0 };
+	char *bad;
+
+	(void)state;
+	assert_int_equal(pagetypeinfo_parse(&s, "p", text, strlen(text), &e), 0);
+	assert_int_equal(node_zone(snapshot_node(&s, 2), "Normal")->types[0].free[1], 2);
+	assert_string_equal(node_zone(snapshot_node(&s, 2), "Normal")->types[0].name, "Movable");
+	assert_int_equal(node_zone(snapshot_node(&s, 2), "Normal")->types[0].pageblocks, 9);
+	snapshot_free(&s);
+
+	/* the second node's header must agree with the first's */
+	memset(&s, 0, sizeof(s));
+	bad = malloc(sizeof(text) + 8);
+	assert_non_null(bad);
+	strcpy(bad, text);
+	memcpy(strstr(strstr(bad, "Node 0, zone   Normal"), "order: 9"), "order: 8", 8);
+	assert_int_equal(pagetypeinfo_parse(&s, "p", bad, strlen(bad), &e), -BC_EDATA);
+	assert_contains(e.msg, "p:9: header value differs from the first node's");
+	snapshot_free(&s);
+	free(bad);
+}
+
+static void pt_bad(const char *text, const char *frag1, const char *frag2)
+{
+	struct snapshot s = { 0 };
+	struct bc_error e = { 0 };
+
+	assert_int_equal(pagetypeinfo_parse(&s, "/proc/pagetypeinfo", text, strlen(text), &e),
+			 -BC_EDATA);
+	assert_contains(e.msg, "/proc/pagetypeinfo");
+	assert_contains(e.msg, frag1);
+	if (frag2)
+		assert_contains(e.msg, frag2);
+	snapshot_free(&s);
+}
+
+static void pagetypeinfo_hostile(void **state)
+{
+	(void)state;
+	pt_bad("", "no 'Page block order'", NULL);
+	pt_bad("Page block order: 9\nPages per block:  512\n", "no 'Page block order' or free pages table", NULL);
+	pt_bad("Page block order: 9\nPages per block:  511\nFree pages count per migrate type at order 0 \n",
+	       "does not match", NULL);
+	pt_bad("Node    0, zone      DMA, type    Unmovable      0 \n", ":1:", "before any table header");
+	pt_bad("Free pages count per migrate type at order 0 1 \n"
+	       "Node    0, zone      DMA, type    Unmovable      0 \n", ":2:", "1 order columns where the header has 2");
+	pt_bad("Free pages count per migrate type at order 0 2 \n", ":1:", "out of sequence at '2'");
+	pt_bad("Free pages count per migrate type at order 0 \n"
+	       "Node    0, zone      DMA type    Unmovable      0 \n", ":2:", "followed by ','");
+	pt_bad("Free pages count per migrate type at order 0 \n"
+	       "Node    0, zone      DMA, type    Unmovable      >x \n", ":2:", "'x'");
+	pt_bad("Free pages count per migrate type at order 0 \n"
+	       "Node    0, zone      DMA, type    Unmovable      1 \n"
+	       "Node    0, zone      DMA, type    Unmovable      1 \n", ":3:", "duplicate line for migrate type");
+	pt_bad("Number of blocks type     Unmovable      Movable \n"
+	       "Node 0, zone      DMA            1 \n", ":2:", "fewer block counts");
+	pt_bad("Something else\n", ":1:", "unrecognised line starting with 'Something'");
+}
+
+static void meminfo_ok_and_bad(void **state)
+{
+	static const char global[] =
+		"MemTotal:       24684096 kB\nMemFree:        24574348 kB\nNewField:  7 kB\n"
+		"HugePages_Total:       3\nHugepagesize:       2048 kB\n";
+	static const char node[] = "Node 2 MemTotal:        3762392 kB\nNode 2 MemFree:  1 kB\n";
+	struct meminfo mi;
+	struct bc_error e = { 0 };
+
+	(void)state;
+	assert_int_equal(meminfo_parse(&mi, -1, "m", global, strlen(global), &e), 0);
+	assert_int_equal(mi.v[MI_MEM_TOTAL], 24684096);
+	assert_int_equal(mi.v[MI_HP_TOTAL], 3);
+	assert_true(meminfo_has(&mi, MI_HUGEPAGESIZE));
+	assert_false(meminfo_has(&mi, MI_DIRTY));
+	assert_int_equal(meminfo_parse(&mi, 2, "n", node, strlen(node), &e), 0);
+	assert_int_equal(mi.v[MI_MEM_TOTAL], 3762392);
+
+	assert_int_equal(meminfo_parse(&mi, 1, "n", node, strlen(node), &e), -BC_EDATA);
+	assert_contains(e.msg, "n:1: line for another node: '2'");
+	assert_int_equal(meminfo_parse(&mi, -1, "m", "MemTotal: 5 MB\n", 15, &e), -BC_EDATA);
+	assert_contains(e.msg, "m:1: expected unit 'kB', got 'MB'");
+	assert_int_equal(meminfo_parse(&mi, -1, "m", "MemTotal: 5 kB\nMemTotal: 6 kB\n", 30, &e), -BC_EDATA);
+	assert_contains(e.msg, "m:2: duplicate field 'MemTotal:'");
+	assert_int_equal(meminfo_parse(&mi, -1, "m", "MemTotal: 5 kB\n", 15, &e), -BC_EDATA);
+	assert_contains(e.msg, "no MemTotal or MemFree");
+	assert_int_equal(meminfo_parse(&mi, -1, "m", "MemTotal 5 kB\n", 14, &e), -BC_EDATA);
+	assert_contains(e.msg, "m:1: expected 'Name:', got 'MemTotal'");
+	assert_int_equal(meminfo_parse(&mi, -1, "m", "MemFree: -5 kB\n", 15, &e), -BC_EDATA);
+	assert_contains(e.msg, "'-5'");
+}
+
+static void vmstat_ok_and_bad(void **state)
+{
+	static const char text[] = "nr_free_pages 815705\nnew_counter 5\ncompact_isolated 12\n";
+	struct vmstat vs;
+	struct bc_error e = { 0 };
+
+	(void)state;
+	assert_int_equal(vmstat_parse(&vs, "v", text, strlen(text), &e), 0);
+	assert_int_equal(vs.v[VM_NR_FREE_PAGES], 815705);
+	assert_int_equal(vs.v[VM_COMPACT_ISOLATED], 12);
+	assert_int_equal(vmstat_parse(&vs, "v", "compact_isolated 1\n", 19, &e), -BC_EDATA);
+	assert_contains(e.msg, "no nr_free_pages");
+	assert_int_equal(vmstat_parse(&vs, "v", "nr_free_pages x\n", 16, &e), -BC_EDATA);
+	assert_contains(e.msg, "v:1:");
+	assert_int_equal(vmstat_parse(&vs, "v", "nr_free_pages\n", 14, &e), -BC_EDATA);
+	assert_contains(e.msg, "missing value after 'nr_free_pages'");
+}
+
+static void nodelist_cases(void **state)
+{
+	struct bitmask *m;
+	struct bc_error e = { 0 };
+
+	(void)state;
+	assert_int_equal(nodelist_parse("0,2-3\n", 6, "online", BC_EDATA, &m, &e), 0);
+	assert_true(numa_bitmask_isbitset(m, 0));
+	assert_false(numa_bitmask_isbitset(m, 1));
+	assert_true(numa_bitmask_isbitset(m, 3));
+	assert_int_equal(nodelist_max(m), 3);
+	numa_bitmask_free(m);
+	assert_int_equal(nodelist_parse("\n", 1, "has_cpu", BC_EDATA, &m, &e), 0);
+	assert_int_equal(nodelist_max(m), -1);
+	numa_bitmask_free(m);
+	assert_int_equal(nodelist_parse("0-1023", 6, "x", BC_EDATA, &m, &e), 0);
+	assert_int_equal(nodelist_max(m), 1023);
+	numa_bitmask_free(m);
+
+	static const char *const bad[] = { "3-1", "a", "1,", ",1", "1,,2", "0-", "-1", "70000", "1 2", "1\n2\n" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(nodelist_parse(bad[i], strlen(bad[i]), "--node", BC_EUSAGE, &m, &e),
+				 -BC_EUSAGE);
+		assert_contains(e.msg, "--node: invalid node list");
+	}
+}
+
+static void single_value(void **state)
+{
+	uint64_t v;
+	struct bc_error e = { 0 };
+
+	(void)state;
+	assert_int_equal(parse_single_u64("f", "64\n", 3, &v, &e), 0);
+	assert_int_equal(v, 64);
+	assert_int_equal(parse_single_u64("f", "", 0, &v, &e), -BC_EDATA);
+	assert_contains(e.msg, "f: empty file");
+	assert_int_equal(parse_single_u64("f", "64", 2, &v, &e), -BC_EDATA);
+	assert_contains(e.msg, "truncated");
+	assert_int_equal(parse_single_u64("f", "6 4\n", 4, &v, &e), -BC_EDATA);
+	assert_int_equal(parse_single_u64("f", "64\n1\n", 5, &v, &e), -BC_EDATA);
+	assert_contains(e.msg, "f:2:");
+}
+
+static void token_escape(void **state)
+{
+	char out[BC_TOKEN_MAX];
+	char long_tok[300];
+
+	(void)state;
+	bc_token_escape(out, "a\x01\\b", 4);
+	assert_string_equal(out, "a\\x01\\x5cb");
+	memset(long_tok, '\xff', sizeof(long_tok));
+	bc_token_escape(out, long_tok, sizeof(long_tok));
+	assert_int_equal(strlen(out), 40 * 4 + 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buddyinfo_x86),
+		cmocka_unit_test(buddyinfo_sparse_nodes_wide_values),
+		cmocka_unit_test(buddyinfo_14_orders),
+		cmocka_unit_test(buddyinfo_hostile),
+		cmocka_unit_test(zoneinfo_ok),
+		cmocka_unit_test(zoneinfo_hostile),
+		cmocka_unit_test(pagetypeinfo_ok),
+		cmocka_unit_test(pagetypeinfo_two_nodes),
+		cmocka_unit_test(pagetypeinfo_hostile),
+		cmocka_unit_test(meminfo_ok_and_bad),
+		cmocka_unit_test(vmstat_ok_and_bad),
+		cmocka_unit_test(nodelist_cases),
+		cmocka_unit_test(single_value),
+		cmocka_unit_test(token_escape),
+	};
+
+	return cmocka_run_group_tests_name("parsers", tests, NULL, NULL);
+}
