@@ -17,17 +17,20 @@ WARN       := -Wall -Wextra -Wshadow -Wundef -Wformat=2 -Wno-format-nonliteral -
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 $(WARN) -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"' \
               -Ipolicy -Iactions -Icli $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS))
+LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 POLICY_SRC := policy/errors.c policy/textscan.c policy/buddyinfo.c policy/zoneinfo.c \
               policy/pagetypeinfo.c policy/meminfo.c policy/nodelist.c policy/rootfs.c \
-              policy/hugepages.c policy/snapshot.c policy/metrics.c
-CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/status.c
-LIB_SRC    := $(POLICY_SRC) $(CLI_SRC)
+              policy/hugepages.c policy/snapshot.c policy/metrics.c policy/config.c \
+              policy/evaluate.c
+ACTIONS_SRC:= actions/kwrite.c actions/execute.c actions/perms.c actions/lock.c actions/state.c
+CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/status.c \
+              cli/report.c cli/act.c
+LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 
-TESTS      := test_parsers test_metrics test_snapshot test_cli test_live
-FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist
+TESTS      := test_parsers test_metrics test_snapshot test_config test_evaluate test_actions test_cli test_live test_live_actions
+FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config
 
 all: buddyctl
 
@@ -43,26 +46,38 @@ buddyctl: $(OBJS) $(OBJDIR)/cli/main.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- tests -----------------------------------------------------------------
-# Each suite is built twice: build/test/NAME (plain) and build/asan/NAME.
+# The sources are compiled once into a library per flavour (plain, ASan+UBSan);
+# each suite links it: build/test/NAME and build/asan/NAME.
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TEST_LIBS := $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+ASAN_OBJS := $(LIB_SRC:%.c=build/asan-obj/%.o)
 
-build/test/%: tests/%.c $(LIB_SRC) $(wildcard */*.h) tests/testutil.h
+build/asan-obj/%.o: %.c $(wildcard */*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 -Itests -o $@ $< $(LIB_SRC) $(TEST_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -c -o $@ $<
 
-build/asan/%: tests/%.c $(LIB_SRC) $(wildcard */*.h) tests/testutil.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -Itests -o $@ $< $(LIB_SRC) $(TEST_LIBS)
+build/libbuddyctl.a: $(OBJS)
+	$(AR) rcs $@ $^
 
-build/asan/buddyctl: $(LIB_SRC) $(MAIN_SRC) $(wildcard */*.h)
+build/libbuddyctl-asan.a: $(ASAN_OBJS)
+	$(AR) rcs $@ $^
+
+build/test/%: tests/%.c build/libbuddyctl.a tests/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(LIB_SRC) $(MAIN_SRC) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 -Itests -o $@ $< build/libbuddyctl.a $(TEST_LIBS)
+
+build/asan/%: tests/%.c build/libbuddyctl-asan.a tests/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -Itests -o $@ $< build/libbuddyctl-asan.a $(TEST_LIBS)
+
+build/asan/buddyctl: cli/main.c build/libbuddyctl-asan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< build/libbuddyctl-asan.a $(LDLIBS)
 
 # Fuzz targets replayed over their seed corpus (no libFuzzer needed).
-build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_SRC) $(wildcard */*.h)
+build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-asan.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_SRC) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c build/libbuddyctl-asan.a $(LDLIBS)
 
 check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) \
        $(FUZZERS:%=build/replay/fuzz_%)
@@ -75,8 +90,9 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	done
 	@sh tests/cli_golden.sh ./buddyctl
 	@sh tests/cli_golden.sh build/asan/buddyctl
+	@sh tests/live_dryrun.sh ./buddyctl
 	@if command -v mandoc >/dev/null; then \
-	  mandoc -Tlint -W warning man/buddyctl.8 && echo "== man page lint: ok"; \
+	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok"; \
 	else echo "== man page lint: SKIPPED (mandoc not installed)"; fi
 
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
@@ -84,8 +100,8 @@ FUZZ_SECONDS ?= 600
 FUZZ_CC      ?= clang
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -g -O1 -std=gnu11 -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"' -Ipolicy -Icli \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(LDLIBS)
+	$(FUZZ_CC) -g -O1 -std=gnu11 -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"' -Ipolicy -Iactions -Icli \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(LDLIBS) -lm
 
 fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 	@set -e; for f in $(FUZZERS); do \
@@ -97,12 +113,17 @@ fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 
 # --- install -------------------------------------------------------------------
 install: buddyctl
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(SYSCONFDIR)/buddyctl
 	install -m 0755 buddyctl $(DESTDIR)$(SBINDIR)/buddyctl
 	install -m 0644 man/buddyctl.8 $(DESTDIR)$(MANDIR)/man8/buddyctl.8
+	install -m 0644 man/buddyctl.conf.5 $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5
+	[ -e $(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf ] || \
+	  install -m 0644 etc/buddyctl.conf $(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/buddyctl $(DESTDIR)$(MANDIR)/man8/buddyctl.8
+	rm -f $(DESTDIR)$(SBINDIR)/buddyctl $(DESTDIR)$(MANDIR)/man8/buddyctl.8 \
+	  $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5
 
 # Installs every build and test dependency on Debian 12 (run as root).
 deps:

@@ -21,7 +21,7 @@ time_us() {
 	i=0
 	t0=$(now_ns)
 	while [ $i -lt "$runs" ]; do
-		"$@" >/dev/null 2>&1
+		"$@" >/dev/null 2>&1 || true
 		i=$((i + 1))
 	done
 	t1=$(now_ns)
@@ -32,7 +32,8 @@ files_opened() {
 	# every /proc and /sys file buddyctl status opens, in order, once each
 	strace -f -qq -e trace=openat -o "$tmp/trace" "$bin" status "$@" >/dev/null 2>&1 || true
 	sed -n 's/.*openat([^"]*"\([^"]*\)".*= [0-9].*/\1/p' "$tmp/trace" |
-		grep -E '/(proc|sys)/' | grep -v '/proc/self/' | awk '!seen[$0]++'
+		grep -E '/(proc|sys)/' | grep -v '/proc/self/' | awk '!seen[$0]++' |
+		while read -r f; do [ -f "$f" ] && echo "$f"; done	# cat reads files, not directories
 }
 
 report() {

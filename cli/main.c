@@ -1,36 +1,59 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * buddyctl: read the buddy allocator's state per NUMA node, judge
- * fragmentation, remediate. main() only parses options, runs a command and
- * maps its result to an exit status (cli/exitcodes.h).
+ * fragmentation against a policy, remediate. main() only parses options,
+ * runs a command and maps its result to an exit status (cli/exitcodes.h).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "act.h"
+#include "config.h"
 #include "errors.h"
 #include "exitcodes.h"
 #include "status.h"
 
 static const char usage_text[] =
-	"Usage: buddyctl [OPTIONS] COMMAND\n"
+	"Usage: buddyctl [OPTIONS] COMMAND [ARGS]\n"
 	"\n"
 	"Commands:\n"
-	"  status              show free blocks per order, fragmentation indices and\n"
-	"                      hugepage pools per NUMA node (read-only)\n"
+	"  status              free blocks per order, fragmentation indices and hugepage\n"
+	"                      pools per NUMA node (read-only)\n"
+	"  check               judge every node against the policy: exit 0 ok, 1 warn, 2 crit\n"
+	"  plan                print what apply would do and why; writes nothing\n"
+	"  apply               carry out the policy's plan and report before/after\n"
+	"  compact             compact memory: all nodes, or --node LIST\n"
+	"  drop-caches         sync, then drop clean caches (--level pagecache|slab|all)\n"
+	"  reserve SIZE:COUNT[@NODES]...\n"
+	"                      set hugepage pools, e.g. 2M:1024@0 1G:4@1, or 2M:2048\n"
+	"                      split evenly over memory nodes; escalates when short\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FMT    text (default), json or prometheus\n"
-	"  -n, --node LIST     only these nodes, e.g. 0,2-3\n"
-	"  -o, --output FILE   write to FILE atomically (temporary file + rename)\n"
-	"  -r, --root DIR      read /proc and /sys under DIR instead of / (default /)\n"
+	"  -f, --format FMT    text (default), json, or for status also prometheus\n"
+	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, compact)\n"
+	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
+	"  -r, --root DIR      read and write /proc and /sys under DIR (default /)\n"
 	"      --color WHEN    colour text output: auto (default), always, never\n"
+	"  -c, --config FILE   policy (default " DEFAULT_CONFIG ")\n"
+	"      --dry-run       print the plan, write nothing (apply and one-off actions)\n"
+	"      --level LEVEL   drop-caches: pagecache (default), slab or all\n"
+	"      --no-sync       do not sync(2) before dropping caches\n"
+	"      --ladder STEPS  reserve: escalation when short (default\n"
+	"                      retry,compact-node,drop-pagecache,compact-node)\n"
+	"      --rounds N      reserve: passes over the ladder (default 3)\n"
+	"      --restore       reserve: give back a short grant (default: keep it)\n"
+	"      --time-budget D time for the whole run, e.g. 30s, 2m (default 60s)\n"
+	"      --wait D        wait this long for another buddyctl's lock (default 0)\n"
+	"      --lock-file F   lock file (default " DEFAULT_LOCK ")\n"
+	"      --state-file F  apply: when nodes were last remediated (policy's state_file)\n"
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n"
 	"\n"
-	"Exit status: 0 ok, 64 usage, 65 bad kernel data, 66 missing kernel file,\n"
-	"70 internal error, 73 cannot write --output, 74 I/O error. See buddyctl(8).\n";
+	"Exit status: 0 ok, 1 warn/partial, 2 crit/failed, 64 usage, 65 bad kernel data,\n"
+	"66 missing kernel file, 70 internal error, 73 cannot write --output, 74 I/O error,\n"
+	"75 busy, 77 not permitted, 78 bad policy, 130 interrupted. See buddyctl(8).\n";
 
 static int exit_code(int rc)
 {
@@ -41,6 +64,10 @@ static int exit_code(int rc)
 	case BC_EUSAGE: return EXIT_USAGE;
 	case BC_ECANTCREAT: return EXIT_CANTCREAT;
 	case BC_EIO: return EXIT_IOERR;
+	case BC_ECONFIG: return EXIT_CONFIG;
+	case BC_EPERM: return EXIT_NOPERM;
+	case BC_EBUSY: return EXIT_BUSY;
+	case BC_EINTR: return EXIT_INTERRUPTED;
 	default: return EXIT_SOFTWARE;
 	}
 }
@@ -53,6 +80,44 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+enum cmd { C_STATUS = 1, C_CHECK = 2, C_PLAN = 4, C_APPLY = 8, C_COMPACT = 16, C_DROP = 32,
+	   C_RESERVE = 64 };
+#define C_ACTS (C_APPLY | C_COMPACT | C_DROP | C_RESERVE)
+#define C_ALL 127
+
+static const struct { const char *name; enum cmd cmd; } commands[] = {
+	{ "status", C_STATUS }, { "check", C_CHECK }, { "plan", C_PLAN }, { "apply", C_APPLY },
+	{ "compact", C_COMPACT }, { "drop-caches", C_DROP }, { "reserve", C_RESERVE },
+};
+
+enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
+       O_WAIT, O_LOCK, O_STATE };
+
+/* A bit per option, to remember which were given. */
+static unsigned optbit(int opt)
+{
+	return opt >= 256 ? 1u << (opt - 256 + 4) : opt == 'n' ? 1u : opt == 'o' ? 2u : opt == 'c' ? 4u : 8u;
+}
+
+/* Which commands take each option. */
+static unsigned allowed(int opt)
+{
+	switch (opt) {
+	case 'n': return C_STATUS | C_COMPACT;
+	case 'o': return C_STATUS;
+	case 'c': return C_CHECK | C_PLAN | C_APPLY;
+	case O_COLOR: return C_ALL;
+	case O_DRY: return C_ACTS | C_PLAN;
+	case O_LEVEL: return C_DROP;
+	case O_NOSYNC: return C_DROP | C_RESERVE;
+	case O_LADDER: case O_ROUNDS: case O_RESTORE: return C_RESERVE;
+	case O_BUDGET: return C_APPLY | C_PLAN | C_RESERVE;
+	case O_WAIT: case O_LOCK: return C_ACTS | C_PLAN;
+	case O_STATE: return C_APPLY | C_PLAN;
+	default: return C_ALL;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -60,19 +125,35 @@ int main(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "root", required_argument, NULL, 'r' },
-		{ "color", required_argument, NULL, 'C' },
-		{ "colour", required_argument, NULL, 'C' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "color", required_argument, NULL, O_COLOR },
+		{ "colour", required_argument, NULL, O_COLOR },
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "level", required_argument, NULL, O_LEVEL },
+		{ "no-sync", no_argument, NULL, O_NOSYNC },
+		{ "ladder", required_argument, NULL, O_LADDER },
+		{ "rounds", required_argument, NULL, O_ROUNDS },
+		{ "restore", no_argument, NULL, O_RESTORE },
+		{ "time-budget", required_argument, NULL, O_BUDGET },
+		{ "wait", required_argument, NULL, O_WAIT },
+		{ "lock-file", required_argument, NULL, O_LOCK },
+		{ "state-file", required_argument, NULL, O_STATE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct status_args sa = { .root = "/", .format = FMT_TEXT, .color = -1 };
+	struct act_args aa = { .root = "/", .rounds = -1, .time_budget = -1, .wait = -1 };
 	struct bc_error err = { 0 };
-	const char *cmd;
+	unsigned used = 0, i;
+	const char *cmdname;
+	enum cmd cmd = 0;
+	char *end;
 	int c, rc;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:n:o:r:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:n:o:r:c:hV", longopts, NULL)) != -1) {
+		used |= optbit(c);
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -85,15 +166,18 @@ int main(int argc, char **argv)
 				return usage_error("--format: unknown format '%s' (text, json, prometheus)", optarg);
 			break;
 		case 'n':
-			sa.nodes = optarg;
+			sa.nodes = aa.nodes = optarg;
 			break;
 		case 'o':
 			sa.output = optarg;
 			break;
 		case 'r':
-			sa.root = optarg;
+			sa.root = aa.root = optarg;
 			break;
-		case 'C':
+		case 'c':
+			aa.config = optarg;
+			break;
+		case O_COLOR:
 			if (!strcmp(optarg, "auto"))
 				sa.color = -1;
 			else if (!strcmp(optarg, "always"))
@@ -102,6 +186,40 @@ int main(int argc, char **argv)
 				sa.color = 0;
 			else
 				return usage_error("--color: unknown value '%s' (auto, always, never)", optarg);
+			break;
+		case O_DRY:
+			aa.dry_run = true;
+			break;
+		case O_LEVEL:
+			aa.level = optarg;
+			break;
+		case O_NOSYNC:
+			aa.no_sync = true;
+			break;
+		case O_LADDER:
+			aa.ladder = optarg;
+			break;
+		case O_ROUNDS:
+			aa.rounds = (int)strtol(optarg, &end, 10);
+			if (*end || !*optarg || aa.rounds < 0 || aa.rounds > 100)
+				return usage_error("--rounds: '%s' is not a number from 0 to 100", optarg);
+			break;
+		case O_RESTORE:
+			aa.restore = true;
+			break;
+		case O_BUDGET:
+			if (parse_duration(optarg, &aa.time_budget) < 0)
+				return usage_error("--time-budget: '%s' is not a duration (30s, 2m)", optarg);
+			break;
+		case O_WAIT:
+			if (parse_duration(optarg, &aa.wait) < 0)
+				return usage_error("--wait: '%s' is not a duration (30s, 2m)", optarg);
+			break;
+		case O_LOCK:
+			aa.lock_file = optarg;
+			break;
+		case O_STATE:
+			aa.state_file = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -117,14 +235,65 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("%s", "no command given");
-	cmd = argv[optind++];
-	if (optind < argc)
+	cmdname = argv[optind++];
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(cmdname, commands[i].name))
+			cmd = commands[i].cmd;
+	if (!cmd)
+		return usage_error("unknown command '%s'", cmdname);
+	if (cmd == C_RESERVE) {
+		aa.specs = argv + optind;
+		aa.nr_specs = argc - optind;
+	} else if (optind < argc) {
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (strcmp(cmd, "status") != 0)
-		return usage_error("unknown command '%s'", cmd);
+	}
+	{
+		static const int opts[] = { 'n', 'o', 'c', O_COLOR, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER,
+					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE };
+		static const char *const names[] = { "--node", "--output", "--config", "--color",
+						     "--dry-run", "--level", "--no-sync", "--ladder",
+						     "--rounds", "--restore", "--time-budget", "--wait",
+						     "--lock-file", "--state-file" };
 
-	rc = cmd_status(&sa, &err);
-	if (rc < 0)
+		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+			if ((used & optbit(opts[i])) && !(allowed(opts[i]) & cmd)) {
+				fprintf(stderr, "buddyctl: option %s does not apply to '%s'\nTry 'buddyctl --help'.\n",
+					names[i], cmdname);
+				return EXIT_USAGE;
+			}
+		}
+	}
+	if (cmd != C_STATUS && sa.format == FMT_PROMETHEUS)
+		return usage_error("--format prometheus is for 'status' only%s", "");
+	aa.format = sa.format;
+
+	switch (cmd) {
+	case C_STATUS:
+		rc = cmd_status(&sa, &err);
+		break;
+	case C_CHECK:
+		rc = cmd_check(&aa, &err);
+		break;
+	case C_PLAN:
+		aa.dry_run = true;
+		rc = cmd_apply(&aa, &err);
+		break;
+	case C_APPLY:
+		rc = cmd_apply(&aa, &err);
+		break;
+	case C_COMPACT:
+		rc = cmd_compact(&aa, &err);
+		break;
+	case C_DROP:
+		rc = cmd_drop_caches(&aa, &err);
+		break;
+	default:
+		rc = cmd_reserve(&aa, &err);
+		break;
+	}
+	if (rc < 0) {
 		fprintf(stderr, "buddyctl: %s\n", err.msg);
-	return exit_code(rc);
+		return exit_code(rc);
+	}
+	return cmd == C_STATUS ? EXIT_OK : rc;
 }

@@ -31,14 +31,35 @@ static void jstr(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/*
+ * Arrays of numbers are most of the output on a big machine (3 per zone per
+ * order); formatting them by hand is several times cheaper than fprintf.
+ */
+static void put_i64(FILE *f, int64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+}
+
 static void u64_array(FILE *f, const uint64_t *v, unsigned n)
 {
 	unsigned i;
 
-	fputc('[', f);
-	for (i = 0; i < n; i++)
-		fprintf(f, "%s%" PRIu64, i ? "," : "", v[i]);
-	fputc(']', f);
+	putc_unlocked('[', f);
+	for (i = 0; i < n; i++) {
+		if (i)
+			putc_unlocked(',', f);
+		put_i64(f, (int64_t)v[i]);
+	}
+	putc_unlocked(']', f);
 }
 
 static void index_array(FILE *f, const struct zone *z, unsigned nr_orders,
@@ -46,10 +67,13 @@ static void index_array(FILE *f, const struct zone *z, unsigned nr_orders,
 {
 	unsigned k;
 
-	fputc('[', f);
-	for (k = 0; k < nr_orders; k++)
-		fprintf(f, "%s%d", k ? "," : "", fn(z, nr_orders, k));
-	fputc(']', f);
+	putc_unlocked('[', f);
+	for (k = 0; k < nr_orders; k++) {
+		if (k)
+			putc_unlocked(',', f);
+		put_i64(f, fn(z, nr_orders, k));
+	}
+	putc_unlocked(']', f);
 }
 
 static void pagetypes(FILE *f, const struct zone *z, unsigned nr_orders)
@@ -65,8 +89,11 @@ static void pagetypes(FILE *f, const struct zone *z, unsigned nr_orders)
 		fputs(",\"free_blocks\":", f);
 		u64_array(f, pt->free, nr_orders);
 		fputs(",\"at_least\":[", f);
-		for (k = 0; k < nr_orders; k++)
-			fprintf(f, "%s%s", k ? "," : "", pt->at_least[k] ? "true" : "false");
+		for (k = 0; k < nr_orders; k++) {
+			if (k)
+				putc_unlocked(',', f);
+			fputs(pt->at_least[k] ? "true" : "false", f);
+		}
 		fprintf(f, "],\"pageblocks\":%" PRIu64 "}", pt->pageblocks);
 	}
 	fputc(']', f);

@@ -8,10 +8,12 @@
 #include "hugepages.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rootfs.h"
 #include "textscan.h"
@@ -37,14 +39,14 @@ int hugepages_dirname_kb(const char *name, uint64_t *size_kb)
 	return 0;
 }
 
-static int read_u64(const char *root, const char *rel, uint64_t *v,
-		    struct bc_error *err)
+static int read_u64_at(int dirfd, const char *dirpath, const char *name, uint64_t *v,
+		       struct bc_error *err)
 {
 	char path[PATH_MAX], *buf;
 	size_t len;
 	int rc, errnum;
 
-	rc = rootfs_read(root, rel, &buf, &len, path, &errnum, err);
+	rc = rootfs_read_at(dirfd, dirpath, name, &buf, &len, path, &errnum, err);
 	if (rc < 0)
 		return rc;
 	rc = parse_single_u64(path, buf, len, v, err);
@@ -59,24 +61,30 @@ static int cmp_pool(const void *a, const void *b)
 	return x->size_kb < y->size_kb ? -1 : x->size_kb > y->size_kb;
 }
 
-static int read_pool(const char *root, const char *dir, struct hugepool *p,
+/* The pool files of one size, in the directory rel (global or a node's). */
+static int read_pool(const char *root, const char *rel, struct hugepool *p,
 		     bool global, struct bc_error *err)
 {
 	static const char *const gnames[] = { "nr_hugepages", "free_hugepages", "surplus_hugepages",
 					      "resv_hugepages", "nr_overcommit_hugepages" };
 	uint64_t *dst[] = { &p->nr, &p->free, &p->surplus, &p->resv, &p->overcommit };
-	char rel[PATH_MAX];
+	char dirpath[PATH_MAX], name[96];
 	unsigned i;
-	int rc;
+	int rc, fd;
 
-	for (i = 0; i < (global ? 5u : 3u); i++) {
-		snprintf(rel, sizeof(rel), "%s/hugepages-%llukB/%s", dir,
-			 (unsigned long long)p->size_kb, gnames[i]);
-		rc = read_u64(root, rel, dst[i], err);
-		if (rc < 0)
-			return rc;
+	rc = rootfs_path(root, rel, dirpath, sizeof(dirpath), err);
+	if (rc < 0)
+		return rc;
+	fd = rootfs_open_dir(root, rel);
+	if (fd < 0)
+		return bc_error_set(err, BC_ENOINPUT, "%s: %s", dirpath, strerror(errno));
+	for (i = 0, rc = 0; i < (global ? 5u : 3u) && rc == 0; i++) {
+		snprintf(name, sizeof(name), "hugepages-%llukB/%s", (unsigned long long)p->size_kb,
+			 gnames[i]);
+		rc = read_u64_at(fd, dirpath, name, dst[i], err);
 	}
-	return 0;
+	close(fd);
+	return rc;
 }
 
 int hugepages_read(struct snapshot *snap, bool numa_sysfs, struct bc_error *err)

@@ -47,10 +47,16 @@ struct node *snapshot_add_node(struct snapshot *snap, int id)
 	n = snapshot_node(snap, id);
 	if (n)
 		return n;
-	nodes = realloc(snap->nodes, (snap->nr_nodes + 1) * sizeof(*nodes));
-	if (!nodes)
-		return NULL;
-	snap->nodes = nodes;
+	if (snap->nr_nodes == snap->cap_nodes) {
+		unsigned cap = snap->cap_nodes ? snap->cap_nodes * 2 : 8;
+
+		nodes = realloc(snap->nodes, cap * sizeof(*nodes));
+		if (!nodes)
+			return NULL;
+		snap->nodes = nodes;
+		snap->cap_nodes = cap;
+	}
+	nodes = snap->nodes;
 	for (pos = snap->nr_nodes; pos > 0 && nodes[pos - 1].id > id; pos--)
 		;
 	memmove(&nodes[pos + 1], &nodes[pos], (snap->nr_nodes - pos) * sizeof(*nodes));
@@ -236,9 +242,20 @@ static int read_node_meminfo(struct snapshot *snap, struct bc_error *err)
 
 	for (i = 0; i < snap->nr_nodes; i++) {
 		struct node *n = &snap->nodes[i];
+		char dirpath[PATH_MAX];
+		int fd;
 
-		snprintf(rel, sizeof(rel), "%s/node%d/meminfo", NODE_DIR, n->id);
-		rc = rootfs_read(snap->root, rel, &buf, &len, path, &errnum, err);
+		snprintf(rel, sizeof(rel), "%s/node%d", NODE_DIR, n->id);
+		if (rootfs_path(snap->root, rel, dirpath, sizeof(dirpath), err) < 0)
+			return -BC_EUSAGE;
+		fd = rootfs_open_dir(snap->root, rel);
+		if (fd < 0) {
+			if (!n->has_memory && errno == ENOENT)
+				continue;
+			return bc_error_set(err, BC_ENOINPUT, "%s: %s", dirpath, strerror(errno));
+		}
+		rc = rootfs_read_at(fd, dirpath, "meminfo", &buf, &len, path, &errnum, err);
+		close(fd);
 		if (rc < 0) {
 			if (!n->has_memory && errnum == ENOENT)
 				continue;

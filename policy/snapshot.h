@@ -148,6 +148,7 @@ struct snapshot {
 
 	struct node *nodes;		/* sorted by id */
 	unsigned nr_nodes;
+	unsigned cap_nodes;		/* allocated entries of nodes[] */
 
 	struct meminfo meminfo;		/* /proc/meminfo */
 	struct vmstat vmstat;

@@ -127,10 +127,7 @@ int scan_next_u64(struct scan *s, const char *what, uint64_t *out,
 	return scan_u64(s, tok, len, out, err);
 }
 
-bool tok_eq(const char *tok, size_t len, const char *lit)
-{
-	return strlen(lit) == len && memcmp(tok, lit, len) == 0;
-}
+
 
 int parse_single_u64(const char *path, const char *buf, size_t len,
 		     uint64_t *out, struct bc_error *err)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "errors.h"
 
@@ -49,8 +50,14 @@ int scan_next_u64(struct scan *s, const char *what, uint64_t *out,
 int scan_fail(struct scan *s, const char *tok, size_t len, const char *what,
 	      struct bc_error *err);
 
-/* Compare a token with a literal. */
-bool tok_eq(const char *tok, size_t len, const char *lit);
+/*
+ * Compare a token with a literal. Inline, and rejecting on the first byte:
+ * the parsers call it for every line of a zoneinfo of several MiB.
+ */
+static inline bool tok_eq(const char *tok, size_t len, const char *lit)
+{
+	return len && tok[0] == lit[0] && strncmp(tok, lit, len) == 0 && lit[len] == '\0';
+}
 
 /* Parse a whole file that holds one unsigned number and a newline. */
 int parse_single_u64(const char *path, const char *buf, size_t len,

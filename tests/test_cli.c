@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lock.h"
+
 struct run {
 	int status;
 	char out[1 << 20];
@@ -97,6 +99,30 @@ static const struct case_ cases[] = {
 	{ { "status", FX("movable") }, 0, "Movable", "" },
 	{ { "status", FX("movable") }, 0, "pagetypeinfo not read", "" },
 	{ { "status", FX("gigantic"), "-f", "json" }, 0, "\"size_kb\":1048576", "" },
+	/* check, plan and the one-off actions: what they refuse */
+	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf" }, 2, "node 6   crit", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf" }, 0, "node 1   ok", "" },
+	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf", "-f", "json" }, 2,
+	  "\"level\":\"crit\"", "" },
+	{ { "plan", FX("four-node-sparse"), "-c", "tests/policies/dpdk.conf" }, 0,
+	  "reserve 2M on node 6: 0 -> 100", "" },
+	{ { "plan", FX("four-node-sparse"), "-c", "tests/policies/dpdk.conf" }, 0,
+	  "compact node 6", "" },
+	{ { "check", FX("vm"), "-c", "tests/policies/typo.conf" }, 78, "",
+	  "tests/policies/typo.conf:4: unknown key 'warn_unusble' in [fragmentation]" },
+	{ { "check", FX("vm"), "-c", "/nonexistent.conf" }, 78, "", "/nonexistent.conf: No such file or directory" },
+	{ { "plan", FX("vm"), "-c", "tests/policies/dpdk.conf", "--level", "all" }, 64, "",
+	  "option --level does not apply to 'plan'" },
+	{ { "reserve", FX("vm") }, 64, "", "reserve: no SIZE:COUNT[@NODES] given" },
+	{ { "reserve", FX("vm"), "3M:1", "--dry-run" }, 64, "", "this kernel offers no 3072 kB hugepages" },
+	{ { "reserve", FX("vm"), "2M:x", "--dry-run" }, 64, "", "bad count 'x'" },
+	{ { "reserve", FX("vm"), "2M:1@4", "--dry-run" }, 64, "", "--node: node 4 does not exist" },
+	{ { "reserve", FX("four-node-sparse"), "2M:1@3", "--dry-run" }, 64, "", "node 3 has no memory" },
+	{ { "reserve", FX("vm"), "2M:1", "--ladder", "pray", "--dry-run" }, 64, "", "--ladder: unknown step 'pray'" },
+	{ { "reserve", FX("two-node"), "2M:10", "1G:1@1", "--dry-run" }, 0, "reserve 1G on node 1: 0 -> 1", "" },
+	{ { "drop-caches", FX("vm"), "--level", "everything" }, 64, "", "--level: unknown level 'everything'" },
+	{ { "compact", FX("vm"), "--node", "1", "--dry-run" }, 64, "", "--node: node 1 does not exist" },
+	{ { "compact", FX("vm"), "--dry-run", "-f", "prometheus" }, 64, "", "prometheus is for 'status' only" },
 	{ { "status", FXD("bad-buddyinfo") }, 65, "", "proc/buddyinfo:4: 12 order columns where earlier lines have 11, for zone 'Normal'" },
 	{ { "status", FXD("no-buddyinfo") }, 66, "", "proc/buddyinfo: No such file or directory" },
 	{ { "status", FXD("bad-node-meminfo") }, 65, "", "node0/meminfo:1: expected unit 'kB', got 'MB'" },
@@ -180,11 +206,149 @@ static int setup(void **state)
 		      "echo -3 > bad-hugepages/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages") == 0 ? 0 : -1;
 }
 
+/* A listing of every file under dir: path, size, mtime (ns) and checksum. */
+static void manifest(const char *dir, const char *out)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "cd %s && find . -printf '%%p %%s %%T@\\n' | sort > %s && "
+		 "find . -type f -exec md5sum {} + | sort >> %s", dir, out, out);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Dry-run writes nothing: every command, every file of the tree unchanged. */
+static void dry_run_writes_nothing(void **state)
+{
+	static const char *const runs[][10] = {
+		{ "plan", "-c", "tests/policies/dpdk.conf", NULL },
+		{ "apply", "--dry-run", "-c", "tests/policies/dpdk.conf", NULL },
+		{ "apply", "--dry-run", "-c", "tests/policies/dpdk.conf", "-f", "json", NULL },
+		{ "reserve", "--dry-run", "2M:500", "1G:2@1", "--restore", NULL },
+		{ "reserve", "--dry-run", "2M:0@0", NULL },
+		{ "compact", "--dry-run", NULL },
+		{ "compact", "--dry-run", "--node", "0,1", NULL },
+		{ "drop-caches", "--dry-run", "--level", "all", NULL },
+	};
+	static struct run r;
+	const char *args[16];
+	unsigned i, k;
+
+	(void)state;
+	assert_int_equal(system("rm -rf build/dry && cp -r " FIXTURES "/two-node build/dry && "
+				"rm -f /tmp/buddyctl-test.state /tmp/buddyctl-test.lock"), 0);
+	manifest("build/dry", "../dry.before");
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		args[0] = "--root";
+		args[1] = "build/dry";
+		args[2] = "--lock-file";
+		args[3] = "build/dry.lock";
+		for (k = 0; runs[i][k]; k++)
+			args[4 + k] = runs[i][k];
+		args[4 + k] = NULL;
+		run(&r, args);
+		if (r.status != 0)
+			fail_msg("%s: exit %d: %s", runs[i][0], r.status, r.err);
+		assert_true(strstr(r.out, "Plan (dry run: nothing is written)") || strstr(r.out, "\"dry_run\":true"));
+	}
+	manifest("build/dry", "../dry.after");
+	assert_int_equal(system("cmp -s build/dry.before build/dry.after"), 0);
+	/* no lock file, no state file either */
+	assert_int_equal(access("build/dry.lock", F_OK), -1);
+	assert_int_equal(access("/tmp/buddyctl-test.state", F_OK), -1);
+	assert_int_equal(system("rm -rf build/dry build/dry.before build/dry.after"), 0);
+}
+
+/* apply on a fixture copy: executes, reports, remembers the node. */
+static void apply_on_fixture(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", "build/app", "apply", "-c", "tests/policies/dpdk.conf",
+			       "--lock-file", "build/app.lock", "--state-file", "build/app.state", NULL };
+	const char *json[] = { "--root", "build/app", "apply", "-c", "tests/policies/dpdk.conf",
+			       "--lock-file", "build/app.lock", "--state-file", "build/app.state",
+			       "-f", "json", NULL };
+	FILE *f;
+	char line[64];
+
+	(void)state;
+	assert_int_equal(system("rm -rf build/app build/app.state && cp -r " FIXTURES "/four-node-sparse build/app"), 0);
+	run(&r, args);
+	/* node 6 stays crit in a static tree after compaction: partial */
+	if (r.status != 1)
+		fail_msg("exit %d: %s %s", r.status, r.out, r.err);
+	assert_contains(r.out, "compact node 6");
+	assert_contains(r.out, "reserve 2M on node 6: 0 -> 100");
+	assert_contains(r.out, "Hugepages");
+	assert_contains(r.out, "exit status 1");
+	f = fopen("build/app/sys/devices/system/node/node6/hugepages/hugepages-2048kB/nr_hugepages", "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	assert_string_equal(line, "100\n");
+	f = fopen("build/app.state", "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	assert_contains(line, "node 6 ");
+	/* again: node 6 was just remediated, min_interval holds it back; pools already met */
+	run(&r, json);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "remediation held back");
+	assert_contains(r.out, "\"actions\":[]");
+	assert_int_equal(system("rm -rf build/app build/app.state build/app.lock"), 0);
+}
+
+/* A second buddyctl waits for the lock, then gives up: exit 75. */
+static void busy(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", FIXTURES "/vm", "compact", "--lock-file", "build/busy.lock",
+			       "--wait", "0.3s", NULL };
+	struct bc_error e;
+	int fd;
+
+	(void)state;
+	fd = lock_acquire("build/busy.lock", 0, &e);
+	assert_true(fd >= 0);
+	run(&r, args);
+	lock_release(fd);
+	assert_int_equal(r.status, 75);
+	assert_contains(r.err, "build/busy.lock: another buddyctl (pid");
+	assert_contains(r.err, "waited 0.3 s");
+	unlink("build/busy.lock");
+}
+
+/* Not permitted: a read-only /sys, as in a container. Nothing is done: 77. */
+static void not_permitted(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", "build/ro", "reserve", "2M:10@0", "--lock-file", "build/ro.lock", NULL };
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("SKIP: not root: cannot make a read-only bind mount\n");
+		return;
+	}
+	assert_int_equal(system("rm -rf build/ro && cp -r " FIXTURES "/two-node build/ro && "
+				"mount --bind build/ro/sys build/ro/sys && "
+				"mount -o remount,bind,ro build/ro/sys"), 0);
+	run(&r, args);
+	assert_int_equal(system("umount build/ro/sys && rm -rf build/ro build/ro.lock"), 0);
+	assert_int_equal(r.status, 77);
+	assert_contains(r.err, "nr_hugepages: read-only file system");
+	assert_contains(r.err, "nothing was done");
+	assert_string_equal(r.out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
 		cmocka_unit_test(output_atomic),
+		cmocka_unit_test(dry_run_writes_nothing),
+		cmocka_unit_test(apply_on_fixture),
+		cmocka_unit_test(busy),
+		cmocka_unit_test(not_permitted),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);

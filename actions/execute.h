@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_EXECUTE_H
+#define BUDDYCTL_EXECUTE_H
+
+/*
+ * Executing a plan: one action after the other through kwrite.c, the
+ * escalation ladder for short hugepage grants, a time budget for the whole
+ * run, and a stop flag set by SIGINT/SIGTERM that lets the current write
+ * finish and starts no new one.
+ */
+
+#include "kwrite.h"
+#include "plan.h"
+
+enum res_status { RES_PLANNED, RES_DONE, RES_SKIPPED, RES_PARTIAL, RES_FAILED, RES_INTERRUPTED };
+
+const char *res_status_name(enum res_status s);
+
+#define MAX_STEP_RESULTS 64
+
+struct step_result {
+	enum step step;
+	double ms;		/* the step and the rewrite after it */
+	uint64_t obtained;	/* pool read back after the step */
+	int64_t gain;		/* pages gained by this step */
+	int errnum;
+};
+
+struct action_result {
+	enum res_status status;
+	double ms;
+	uint64_t before, after;	/* ACT_RESERVE: pool before and read back after */
+	struct step_result steps[MAX_STEP_RESULTS];
+	unsigned nr_steps;
+	bool restored;		/* short grant given back (keep = no) */
+	char error[512];
+};
+
+/* Relative path of the nr_hugepages file an ACT_RESERVE writes. */
+void reserve_path(char *buf, size_t size, int node, uint64_t size_kb);
+
+/*
+ * Run every action of plan; results[] has plan->n entries. In dry-run mode
+ * every result is RES_PLANNED and nothing is written.
+ * Returns the number of actions that did not end RES_DONE/RES_SKIPPED/RES_PLANNED.
+ */
+unsigned execute_plan(struct kctx *c, const struct plan *plan, struct action_result *results);
+
+#endif

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "kwrite.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rootfs.h"
+#include "textscan.h"
+
+bool kw_transient(int e)
+{
+	return e == EBUSY || e == EAGAIN || e == ENOMEM || e == EINTR;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int kw_read_u64(const struct kctx *c, const char *rel, uint64_t *v, struct bc_error *err)
+{
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int rc, errnum;
+
+	rc = rootfs_read(c->root, rel, &buf, &len, path, &errnum, err);
+	if (rc < 0)
+		return rc;
+	rc = parse_single_u64(path, buf, len, v, err);
+	free(buf);
+	return rc;
+}
+
+static struct kfault *fault_for(struct kctx *c, const char *path)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nr_faults; i++) {
+		struct kfault *f = &c->faults[i];
+
+		if (strstr(path, f->match) && (!f->times || f->hits < f->times)) {
+			f->hits++;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static struct kwrite_rec *log_add(struct kctx *c, const char *path, const char *value)
+{
+	struct kwrite_rec *r = realloc(c->log, (c->nr_log + 1) * sizeof(*r));
+
+	if (!r)
+		return NULL;
+	c->log = r;
+	r = &c->log[c->nr_log++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->path, sizeof(r->path), "%s", path);
+	snprintf(r->value, sizeof(r->value), "%s", value);
+	r->dry_run = c->dry_run;
+	return r;
+}
+
+/*
+ * open, write, close: every step checked. 0 or the errno. The value goes
+ * out with a newline, as `echo` sends it; O_TRUNC is what a shell's ">"
+ * does (sysfs and procfs ignore it; a fixture tree's regular file needs it).
+ */
+static int do_write(struct kctx *c, const char *path, const char *value, struct kfault *f)
+{
+	char line[40];
+	size_t len;
+	ssize_t n;
+	int fd, e;
+
+	if (f && f->errnum)
+		return f->errnum;
+	len = (size_t)snprintf(line, sizeof(line), "%s\n", value);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	do {
+		n = write(fd, line, len);
+	} while (n < 0 && errno == EINTR && !(c->stop && *c->stop));
+	e = n < 0 ? errno : (size_t)n != len ? EIO : 0;
+	if (close(fd) < 0 && !e)
+		e = errno;
+	return e;
+}
+
+static int write_error(int e, const char *path, const char *value, struct bc_error *err)
+{
+	enum bc_err_kind kind = (e == EACCES || e == EPERM || e == EROFS) ? BC_EPERM : BC_EIO;
+
+	return bc_error_set(err, kind, "%s: writing '%s': %s", path, value, strerror(e));
+}
+
+int kw_set_u64(struct kctx *c, const char *rel, uint64_t value, uint64_t *before,
+	       uint64_t *after, int *errnum, struct bc_error *err)
+{
+	char path[PATH_MAX], val[32];
+	struct kwrite_rec *r;
+	struct kfault *f;
+	double t0;
+	int rc, e;
+
+	*errnum = 0;
+	rc = rootfs_path(c->root, rel, path, sizeof(path), err);
+	if (rc < 0)
+		return rc;
+	rc = kw_read_u64(c, rel, before, err);
+	if (rc < 0)
+		return rc;
+	*after = *before;
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)value);
+	r = log_add(c, path, val);
+	if (!r)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	if (*before == value) {
+		r->skipped = true;
+		return 0;
+	}
+	if (c->dry_run)
+		return 0;
+	f = fault_for(c, path);
+	t0 = now_ms();
+	e = do_write(c, path, val, f);
+	r->ms = now_ms() - t0;
+	r->errnum = e;
+	if (e) {
+		*errnum = e;
+		return write_error(e, path, val, err);
+	}
+	if (f && f->grant_max >= 0 && (uint64_t)f->grant_max < value) {
+		/* fault injection: the kernel allocated fewer than asked */
+		char cap[32];
+
+		snprintf(cap, sizeof(cap), "%lld", (long long)f->grant_max);
+		e = do_write(c, path, cap, NULL);
+		if (e)
+			return write_error(e, path, cap, err);
+	}
+	return kw_read_u64(c, rel, after, err);
+}
+
+int kw_trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
+	       struct bc_error *err)
+{
+	char path[PATH_MAX];
+	struct kwrite_rec *r;
+	double t0;
+	int rc, e;
+
+	*errnum = 0;
+	rc = rootfs_path(c->root, rel, path, sizeof(path), err);
+	if (rc < 0)
+		return rc;
+	r = log_add(c, path, value);
+	if (!r)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	if (c->dry_run)
+		return 0;
+	t0 = now_ms();
+	e = do_write(c, path, value, fault_for(c, path));
+	r->ms = now_ms() - t0;
+	r->errnum = e;
+	if (e) {
+		*errnum = e;
+		return write_error(e, path, value, err);
+	}
+	return 0;
+}
+
+void kw_free(struct kctx *c)
+{
+	free(c->log);
+	c->log = NULL;
+	c->nr_log = 0;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_KWRITE_H
+#define BUDDYCTL_KWRITE_H
+
+/*
+ * The one layer every kernel write goes through. It reads the current value
+ * first and skips a no-op write, writes, checks write(2) and close(2), and
+ * reads back: the kernel grants hugepages silently short, so the read-back
+ * is the truth. In dry-run mode it opens nothing for writing, ever.
+ * Tests inject faults here: an errno for the write, or a short grant.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errors.h"
+
+struct kfault {
+	const char *match;	/* substring of the path it applies to */
+	int errnum;		/* fail the write with this errno (0: no) */
+	int64_t grant_max;	/* a number write grants at most this (-1: no cap) */
+	unsigned times;		/* apply to this many writes, then stop (0: always) */
+	unsigned hits;
+};
+
+/* One write as it happened, for reports and the dry-run proof. */
+struct kwrite_rec {
+	char path[256];
+	char value[32];
+	bool dry_run;
+	bool skipped;		/* current value already equal */
+	int errnum;		/* 0 on success */
+	double ms;
+};
+
+struct kctx {
+	const char *root;
+	bool dry_run;
+	struct kfault *faults;
+	unsigned nr_faults;
+	struct kwrite_rec *log;	/* every write attempted or planned */
+	unsigned nr_log;
+	volatile int *stop;	/* set by SIGINT/SIGTERM: no new write starts */
+};
+
+/* True for errors worth a retry within the time budget. */
+bool kw_transient(int errnum);
+
+/* Read a single-number file under the root. 0 or -kind. */
+int kw_read_u64(const struct kctx *c, const char *rel, uint64_t *v, struct bc_error *err);
+
+/*
+ * Set a number file (nr_hugepages): read, skip if equal, write, read back.
+ * *after gets the value read back (the value before in dry-run).
+ * Returns 0, or -BC_EIO / -BC_EPERM with err naming file, value and strerror;
+ * *errnum gets the errno (0 when none).
+ */
+int kw_set_u64(struct kctx *c, const char *rel, uint64_t value, uint64_t *before,
+	       uint64_t *after, int *errnum, struct bc_error *err);
+
+/*
+ * Write to a write-only trigger file (compact, compact_memory, drop_caches:
+ * mode 0200, nothing to read before or after). 0 or -kind, *errnum as above.
+ */
+int kw_trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
+	       struct bc_error *err);
+
+void kw_free(struct kctx *c);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_ACT_H
+#define BUDDYCTL_ACT_H
+
+#include <stdbool.h>
+
+#include "errors.h"
+#include "status.h"
+
+/* Options of check, plan, apply and the one-off actions. */
+struct act_args {
+	const char *root;
+	enum out_format format;		/* text or json */
+	const char *nodes;		/* compact --node LIST */
+	const char *config;		/* --config FILE */
+	bool dry_run;
+	const char *level;		/* drop-caches --level */
+	bool no_sync;			/* drop-caches --no-sync */
+	const char *ladder;		/* reserve --ladder STEPS */
+	int rounds;			/* reserve --rounds N, -1: default */
+	bool restore;			/* reserve --restore: give back a short grant */
+	double time_budget;		/* --time-budget, < 0: default */
+	double wait;			/* --wait: for the lock, < 0: the policy's or 0 */
+	const char *lock_file;		/* --lock-file */
+	const char *state_file;		/* --state-file */
+	char **specs;			/* reserve SIZE:COUNT[@NODES] ... */
+	int nr_specs;
+};
+
+#define DEFAULT_CONFIG "/etc/buddyctl/buddyctl.conf"
+#define DEFAULT_LOCK "/run/buddyctl.lock"
+
+/*
+ * Each returns an exit status (cli/exitcodes.h) when it ran, or -kind with
+ * err filled when it could not (bad usage, config, kernel data, ...).
+ */
+int cmd_check(const struct act_args *a, struct bc_error *err);
+int cmd_apply(const struct act_args *a, struct bc_error *err);	/* also `plan` */
+int cmd_compact(const struct act_args *a, struct bc_error *err);
+int cmd_drop_caches(const struct act_args *a, struct bc_error *err);
+int cmd_reserve(const struct act_args *a, struct bc_error *err);
+
+#endif

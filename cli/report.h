@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_REPORT_H
+#define BUDDYCTL_REPORT_H
+
+#include <stdio.h>
+
+#include "execute.h"
+#include "plan.h"
+#include "snapshot.h"
+
+/* Everything one check/plan/apply/one-off run has to say. */
+struct report {
+	const char *command;		/* "check", "plan", "apply", "compact", ... */
+	bool dry_run;
+	bool executed;			/* results[] and after are valid */
+	const struct snapshot *before;
+	const struct snapshot *after;	/* NULL unless executed */
+	const struct finding *findings;	/* check/plan/apply from a policy */
+	unsigned nr_findings;
+	const struct plan *plan;
+	const struct action_result *results;
+	double total_ms;
+	int exit_code;
+};
+
+/* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */
+void action_label(char *buf, size_t size, const struct action *a);
+
+/* People: findings, the plan (with reasons and expected effects) or what was
+ * done (status, timings, escalation steps with their gains), hugepages
+ * requested/before/obtained/short, free blocks before/after/change. */
+int report_text(FILE *f, const struct report *r);
+
+/* Programs: one JSON object (schema documented in README and buddyctl(8)). */
+int report_json(FILE *f, const struct report *r);
+
+#endif

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * policy_evaluate(): snapshot + policy -> findings + plan. Nodes are judged
+ * on their whole free lists (all zones summed) at the policy's order, with
+ * the kernel's own index formulas; a node-wide figure is what decides
+ * whether a hugepage of that order can be had on the node.
+ */
+#include "plan.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meminfo.h"
+#include "metrics.h"
+
+const char *level_name(enum level l)
+{
+	return l == LEVEL_CRIT ? "crit" : l == LEVEL_WARN ? "warn" : "ok";
+}
+
+struct action *plan_add(struct plan *p, enum action_kind kind)
+{
+	struct action *a = realloc(p->a, (p->n + 1) * sizeof(*a));
+
+	if (!a)
+		return NULL;
+	p->a = a;
+	a = &p->a[p->n++];
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	a->node = -1;
+	return a;
+}
+
+void plan_free(struct plan *p)
+{
+	free(p->a);
+	p->a = NULL;
+	p->n = 0;
+}
+
+enum level findings_level(const struct finding *f, unsigned n)
+{
+	enum level l = LEVEL_OK;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (f[i].level > l)
+			l = f[i].level;
+	return l;
+}
+
+/* The node's free lists as one zone: what a hugepage request on it can use. */
+static void node_as_zone(const struct node *n, unsigned nr_orders, struct zone *out)
+{
+	unsigned z, k;
+
+	memset(out, 0, sizeof(*out));
+	for (z = 0; z < n->nr_zones; z++) {
+		if (!n->zones[z].in_buddyinfo)
+			continue;
+		for (k = 0; k < nr_orders; k++)
+			out->free_blocks[k] += n->zones[z].free_blocks[k];
+		out->free_pages += n->zones[z].free_pages;
+	}
+}
+
+static int pick(int node_v, int def)
+{
+	return node_v == TH_INHERIT ? def : node_v;
+}
+
+static int64_t pick64(int64_t node_v, int64_t def)
+{
+	return node_v == TH_INHERIT ? def : node_v;
+}
+
+static void effective(const struct policy *pol, int node, struct thresholds *th,
+		      const struct steps **warn, const struct steps **crit)
+{
+	unsigned i;
+
+	*th = pol->th;
+	*warn = &pol->warn;
+	*crit = &pol->crit;
+	for (i = 0; i < pol->nr_nodes; i++) {
+		const struct node_policy *np = &pol->nodes[i];
+
+		if (np->node != node)
+			continue;
+		th->warn_unusable = pick(np->th.warn_unusable, th->warn_unusable);
+		th->crit_unusable = pick(np->th.crit_unusable, th->crit_unusable);
+		th->warn_fragindex = pick(np->th.warn_fragindex, th->warn_fragindex);
+		th->crit_fragindex = pick(np->th.crit_fragindex, th->crit_fragindex);
+		th->warn_min_blocks = pick64(np->th.warn_min_blocks, th->warn_min_blocks);
+		th->crit_min_blocks = pick64(np->th.crit_min_blocks, th->crit_min_blocks);
+		if (np->warn_set)
+			*warn = &np->warn;
+		if (np->crit_set)
+			*crit = &np->crit;
+	}
+}
+
+static void append(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len >= size - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Raise f->level to lvl if value crosses limit; say so in f->why. */
+static void judge(struct finding *f, enum level lvl, const char *what, int64_t value,
+		  int64_t limit, bool below)
+{
+	bool crossed = below ? value < limit : value >= limit;
+
+	if (limit < 0 || !crossed)
+		return;
+	if (lvl > f->level)
+		f->level = lvl;
+	if (below)
+		append(f->why, sizeof(f->why), "%s%s %lld < %s %lld", f->why[0] ? "; " : "", what,
+		       (long long)value, level_name(lvl), (long long)limit);
+	else
+		append(f->why, sizeof(f->why), "%s%s %d.%03d >= %s %d.%03d", f->why[0] ? "; " : "", what,
+		       (int)(value / 1000), (int)(value % 1000), level_name(lvl),
+		       (int)(limit / 1000), (int)(limit % 1000));
+}
+
+static bool has_global(const struct plan *p, enum action_kind kind, int level)
+{
+	unsigned i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->a[i].kind == kind && (kind != ACT_DROP_CACHES || p->a[i].drop_level == level))
+			return true;
+	return false;
+}
+
+static uint64_t file_cache_kb(const struct snapshot *snap, int node)
+{
+	const struct meminfo *mi = &snap->meminfo;
+	const struct node *n = node >= 0 ? snapshot_node(snap, node) : NULL;
+
+	if (n && n->has_meminfo)
+		mi = &n->meminfo;
+	return mi->v[MI_ACTIVE_FILE] + mi->v[MI_INACTIVE_FILE];
+}
+
+static int add_remedy(struct plan *plan, const struct snapshot *snap, const struct finding *f,
+		      const struct steps *steps, bool sync)
+{
+	unsigned i;
+
+	for (i = 0; i < steps->n; i++) {
+		enum step s = steps->s[i];
+		struct action *a;
+		int level = s == STEP_DROP_PAGECACHE ? 1 : s == STEP_DROP_SLAB ? 2 : 3;
+
+		if (s == STEP_COMPACT_ALL && has_global(plan, ACT_COMPACT_ALL, 0))
+			continue;
+		if ((s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB || s == STEP_DROP_ALL) &&
+		    has_global(plan, ACT_DROP_CACHES, level))
+			continue;
+		a = plan_add(plan, s == STEP_COMPACT_NODE ? ACT_COMPACT_NODE :
+				   s == STEP_COMPACT_ALL ? ACT_COMPACT_ALL : ACT_DROP_CACHES);
+		if (!a)
+			return -BC_ENOMEM;
+		snprintf(a->reason, sizeof(a->reason), "node %d is %s: %s", f->node,
+			 level_name(f->level), f->why);
+		switch (a->kind) {
+		case ACT_COMPACT_NODE:
+			a->node = f->node;
+			snprintf(a->expect, sizeof(a->expect),
+				 "more free blocks of order >= %d on node %d (now %llu, unusable index %d.%03d)",
+				 f->order, f->node, (unsigned long long)f->blocks,
+				 f->unusable / 1000, f->unusable % 1000);
+			break;
+		case ACT_COMPACT_ALL:
+			snprintf(a->expect, sizeof(a->expect),
+				 "more free blocks of order >= %d on every node", f->order);
+			break;
+		default:
+			a->drop_level = level;
+			a->sync = sync && level != 2;
+			snprintf(a->expect, sizeof(a->expect), "%s on all nodes; up to %llu MiB of file cache (node %d: %llu MiB)",
+				 level == 1 ? "clean page cache freed" : level == 2 ? "reclaimable slab freed"
+				 : "clean page cache and reclaimable slab freed",
+				 (unsigned long long)file_cache_kb(snap, -1) / 1024, f->node,
+				 (unsigned long long)file_cache_kb(snap, f->node) / 1024);
+			break;
+		}
+	}
+	return 0;
+}
+
+int plan_reserve_node(struct plan *p, const struct snapshot *snap, uint64_t size_kb, int node,
+		      uint64_t count, const struct steps *ladder, unsigned rounds, bool keep,
+		      const char *why)
+{
+	const struct node *n = node >= 0 ? snapshot_node(snap, node) : NULL;
+	const struct hugepool *pool = n ? node_pool(n, size_kb) : snapshot_pool(snap, size_kb);
+	struct action *a = plan_add(p, ACT_RESERVE);
+	int64_t ready = n ? metrics_node_suitable(snap, n, size_kb) : -1;
+
+	if (!a)
+		return -BC_ENOMEM;
+	a->node = node;
+	a->size_kb = size_kb;
+	a->target = count;
+	a->current = pool ? pool->nr : 0;
+	a->ladder = *ladder;
+	a->rounds = rounds;
+	a->keep = keep;
+	snprintf(a->reason, sizeof(a->reason), "%s", why);
+	if (count <= a->current)
+		snprintf(a->expect, sizeof(a->expect), "pool %llu -> %llu: frees %llu pages",
+			 (unsigned long long)a->current, (unsigned long long)count,
+			 (unsigned long long)(a->current - count));
+	else if (ready >= 0)
+		snprintf(a->expect, sizeof(a->expect),
+			 "pool %llu -> %llu (+%llu, %llu MiB); buddy can hand out %lld now without compaction",
+			 (unsigned long long)a->current, (unsigned long long)count,
+			 (unsigned long long)(count - a->current),
+			 (unsigned long long)((count - a->current) * size_kb / 1024), (long long)ready);
+	else
+		snprintf(a->expect, sizeof(a->expect),
+			 "pool %llu -> %llu (+%llu, %llu MiB); gigantic pages need a free, movable, aligned range",
+			 (unsigned long long)a->current, (unsigned long long)count,
+			 (unsigned long long)(count - a->current),
+			 (unsigned long long)((count - a->current) * size_kb / 1024));
+	return 0;
+}
+
+int plan_reserve_split(struct plan *p, const struct snapshot *snap, uint64_t size_kb,
+		       uint64_t total, const struct steps *ladder, unsigned rounds, bool keep,
+		       const char *why)
+{
+	unsigned i, mem = 0, k = 0;
+	int rc;
+
+	for (i = 0; i < snap->nr_nodes; i++)
+		mem += snap->nodes[i].has_memory;
+	if (mem == 0)
+		return plan_reserve_node(p, snap, size_kb, -1, total, ladder, rounds, keep, why);
+	for (i = 0; i < snap->nr_nodes; i++) {
+		const struct node *n = &snap->nodes[i];
+		uint64_t share;
+
+		if (!n->has_memory)
+			continue;
+		share = total / mem + (k < total % mem ? 1 : 0);
+		k++;
+		rc = plan_reserve_node(p, snap, size_kb, n->id, share, ladder, rounds, keep, why);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
+		    const double *last_remediated, unsigned nr_last, double now,
+		    struct finding **findings, unsigned *nr_findings,
+		    struct plan *plan, struct bc_error *err)
+{
+	struct finding *fs = NULL, *f;
+	unsigned i, n = 0;
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->time_budget_s = pol->time_budget_s;
+	plan->sync = pol->sync;
+	for (i = 0; i < snap->nr_nodes; i++) {
+		const struct node *node = &snap->nodes[i];
+		const struct steps *warn, *crit, *steps;
+		struct thresholds th;
+		struct contig_info ci;
+		struct zone all;
+
+		if (!node->has_memory)
+			continue;
+		f = realloc(fs, (n + 1) * sizeof(*fs));
+		if (!f)
+			goto nomem;
+		fs = f;
+		f = &fs[n++];
+		memset(f, 0, sizeof(*f));
+		f->node = node->id;
+		f->order = policy_node_order(pol, snap, node->id);
+		effective(pol, node->id, &th, &warn, &crit);
+		node_as_zone(node, snap->nr_orders, &all);
+		metrics_contig_info(&all, snap->nr_orders, (unsigned)f->order, &ci);
+		f->unusable = metrics_unusable_index(&all, snap->nr_orders, (unsigned)f->order);
+		f->fragindex = metrics_fragmentation_index(&all, snap->nr_orders, (unsigned)f->order);
+		f->blocks = ci.free_blocks_suitable;
+
+		judge(f, LEVEL_WARN, "unusable index", f->unusable, th.warn_unusable, false);
+		judge(f, LEVEL_CRIT, "unusable index", f->unusable, th.crit_unusable, false);
+		if (f->fragindex >= 0) {
+			judge(f, LEVEL_WARN, "fragmentation index", f->fragindex, th.warn_fragindex, false);
+			judge(f, LEVEL_CRIT, "fragmentation index", f->fragindex, th.crit_fragindex, false);
+		}
+		judge(f, LEVEL_WARN, "free blocks", (int64_t)f->blocks, th.warn_min_blocks, true);
+		judge(f, LEVEL_CRIT, "free blocks", (int64_t)f->blocks, th.crit_min_blocks, true);
+		if (f->level == LEVEL_OK)
+			continue;
+		steps = f->level == LEVEL_CRIT ? crit : warn;
+		if (!steps->n)
+			continue;
+		if ((unsigned)node->id < nr_last && last_remediated[node->id] > 0 &&
+		    now - last_remediated[node->id] < pol->min_interval_s) {
+			append(f->why, sizeof(f->why), " (remediation held back: last one %.0f s ago, min_interval %u s)",
+			       now - last_remediated[node->id], pol->min_interval_s);
+			continue;
+		}
+		rc = add_remedy(plan, snap, f, steps, pol->sync);
+		if (rc < 0)
+			goto nomem;
+		f->remediated = true;
+	}
+	for (i = 0; i < pol->nr_targets; i++) {
+		const struct hp_target *t = &pol->targets[i];
+		char why[200];
+		unsigned k;
+
+		snprintf(why, sizeof(why), "%.150s:%u: [hugepages %llukB]", pol->path, t->line,
+			 (unsigned long long)t->size_kb);
+		if (t->has_total)
+			rc = plan_reserve_split(plan, snap, t->size_kb, t->total, &t->ladder,
+						t->rounds, t->keep, why);
+		for (k = 0, rc = t->has_total ? rc : 0; !t->has_total && k < t->nr_counts && rc == 0; k++)
+			rc = plan_reserve_node(plan, snap, t->size_kb, t->counts[k].node, t->counts[k].count,
+					       &t->ladder, t->rounds, t->keep, why);
+		if (rc < 0)
+			goto nomem;
+	}
+	/* a target already met is not an action */
+	for (i = 0; i < plan->n;) {
+		if (plan->a[i].kind == ACT_RESERVE && plan->a[i].target == plan->a[i].current) {
+			memmove(&plan->a[i], &plan->a[i + 1], (plan->n - i - 1) * sizeof(plan->a[0]));
+			plan->n--;
+		} else {
+			i++;
+		}
+	}
+	*findings = fs;
+	*nr_findings = n;
+	return 0;
+nomem:
+	free(fs);
+	*findings = NULL;
+	plan_free(plan);
+	return bc_error_set(err, BC_ENOMEM, "out of memory");
+}

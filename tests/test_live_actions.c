@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The actions on the live kernel, through the buddyctl binary ($BUDDYCTL):
+ * reserve 2 MiB pages on node 0 and read them back, compact node 0 and the
+ * whole machine and see the vmstat counters move, drop caches.
+ * Every hugepage pool is saved first and put back in the group teardown,
+ * which cmocka runs even when a test fails. Skips, saying why, when not root
+ * or when /proc/sys is read-only.
+ */
+#include "testutil.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "execute.h"
+#include "kwrite.h"
+#include "meminfo.h"
+#include "snapshot.h"
+
+static struct snapshot saved;
+static bool can_run;
+
+static int setup(void **state)
+{
+	struct statvfs vfs;
+	struct bc_error e;
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("SKIP live actions: not root\n");
+		return 0;
+	}
+	if (statvfs("/proc/sys/vm", &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+		print_message("SKIP live actions: /proc/sys is read-only\n");
+		return 0;
+	}
+	if (snapshot_read("/", &saved, &e) != 0) {
+		print_message("SKIP live actions: %s\n", e.msg);
+		return 0;
+	}
+	can_run = true;
+	return 0;
+}
+
+/* Put every pool back: per node first, then the global files. */
+static int teardown(void **state)
+{
+	struct kctx c = { .root = "/" };
+	struct bc_error e;
+	char rel[160];
+	uint64_t b, a;
+	unsigned i, k;
+	int errnum, bad = 0;
+
+	(void)state;
+	if (!can_run)
+		return 0;
+	for (i = 0; i < saved.nr_nodes; i++)
+		for (k = 0; k < saved.nodes[i].nr_pools; k++) {
+			const struct hugepool *p = &saved.nodes[i].pools[k];
+
+			reserve_path(rel, sizeof(rel), saved.nodes[i].id, p->size_kb);
+			if (kw_set_u64(&c, rel, p->nr, &b, &a, &errnum, &e) < 0 || a != p->nr) {
+				print_message("could not restore %s to %llu: %s\n", rel,
+					      (unsigned long long)p->nr, e.msg);
+				bad = 1;
+			}
+		}
+	kw_free(&c);
+	snapshot_free(&saved);
+	return bad ? -1 : 0;
+}
+
+static int buddyctl(const char *args)
+{
+	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	char cmd[512];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s --lock-file build/live.lock > build/live.out 2>&1", bin, args);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static uint64_t read_u64(const char *rel)
+{
+	struct kctx c = { .root = "/" };
+	struct bc_error e;
+	uint64_t v = 0;
+
+	if (kw_read_u64(&c, rel, &v, &e) < 0)
+		fail_msg("%s", e.msg);
+	return v;
+}
+
+static uint64_t vmstat(enum vmstat_field f)
+{
+	struct snapshot s;
+	struct bc_error e;
+	uint64_t v;
+
+	if (snapshot_read("/", &s, &e) != 0)
+		fail_msg("%s", e.msg);
+	v = s.vmstat.v[f];
+	snapshot_free(&s);
+	return v;
+}
+
+static void reserve_2m_node0(void **state)
+{
+	char rel[160], args[64];
+	const struct hugepool *p;
+	uint64_t orig;
+
+	(void)state;
+	if (!can_run)
+		skip();
+	p = node_pool(&saved.nodes[0], 2048);
+	if (!p) {
+		print_message("SKIP: no 2 MiB pool on node %d\n", saved.nodes[0].id);
+		skip();
+	}
+	orig = p->nr;
+	reserve_path(rel, sizeof(rel), saved.nodes[0].id, 2048);
+	snprintf(args, sizeof(args), "reserve 2M:%llu@%d", (unsigned long long)orig + 8, saved.nodes[0].id);
+	assert_int_equal(buddyctl(args), 0);
+	assert_int_equal(read_u64(rel), orig + 8);
+	snprintf(args, sizeof(args), "reserve 2M:%llu@%d -f json", (unsigned long long)orig, saved.nodes[0].id);
+	assert_int_equal(buddyctl(args), 0);
+	assert_int_equal(read_u64(rel), orig);
+}
+
+/* Leave some movable pages scattered, so that compaction has work to do. */
+static void scatter(void)
+{
+	size_t len = 64 << 20, off, pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(m != MAP_FAILED);
+	memset(m, 1, len);
+	for (off = 0; off < len; off += 2 * pg)
+		madvise(m + off, pg, MADV_DONTNEED);
+	munmap(m, len);
+}
+
+static void compact_moves_counters(void **state)
+{
+	uint64_t before, after;
+	char args[64];
+
+	(void)state;
+	if (!can_run)
+		skip();
+	scatter();
+	before = vmstat(VM_COMPACT_MIGRATE_SCANNED) + vmstat(VM_COMPACT_FREE_SCANNED);
+	snprintf(args, sizeof(args), "compact --node %d", saved.nodes[0].id);
+	assert_int_equal(buddyctl(args), 0);
+	after = vmstat(VM_COMPACT_MIGRATE_SCANNED) + vmstat(VM_COMPACT_FREE_SCANNED);
+	print_message("node compaction scanned %llu pages\n", (unsigned long long)(after - before));
+	assert_true(after > before);
+
+	scatter();
+	before = after;
+	assert_int_equal(buddyctl("compact -f json"), 0);
+	after = vmstat(VM_COMPACT_MIGRATE_SCANNED) + vmstat(VM_COMPACT_FREE_SCANNED);
+	print_message("global compaction scanned %llu pages\n", (unsigned long long)(after - before));
+	assert_true(after > before);
+}
+
+static void drop_caches_counts(void **state)
+{
+	uint64_t pc, slab;
+
+	(void)state;
+	if (!can_run)
+		skip();
+	pc = vmstat(VM_DROP_PAGECACHE);
+	slab = vmstat(VM_DROP_SLAB);
+	assert_int_equal(buddyctl("drop-caches"), 0);
+	assert_int_equal(vmstat(VM_DROP_PAGECACHE), pc + 1);
+	assert_int_equal(buddyctl("drop-caches --level slab"), 0);
+	assert_int_equal(vmstat(VM_DROP_SLAB), slab + 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reserve_2m_node0),
+		cmocka_unit_test(compact_moves_counters),
+		cmocka_unit_test(drop_caches_counts),
+	};
+
+	return cmocka_run_group_tests_name("live actions", tests, setup, teardown);
+}
