@@ -17,7 +17,7 @@ WARN       := -Wall -Wextra -Wshadow -Wundef -Wformat=2 -Wno-format-nonliteral -
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 $(WARN) -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"' \
               -Ipolicy -Iactions -Icli $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 
 POLICY_SRC := policy/errors.c policy/textscan.c policy/buddyinfo.c policy/zoneinfo.c \
               policy/pagetypeinfo.c policy/meminfo.c policy/nodelist.c policy/rootfs.c \

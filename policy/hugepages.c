@@ -61,42 +61,36 @@ static int cmp_pool(const void *a, const void *b)
 	return x->size_kb < y->size_kb ? -1 : x->size_kb > y->size_kb;
 }
 
-/* The pool files of one size, in the directory rel (global or a node's). */
-static int read_pool(const char *root, const char *rel, struct hugepool *p,
-		     bool global, struct bc_error *err)
-{
-	static const char *const gnames[] = { "nr_hugepages", "free_hugepages", "surplus_hugepages",
-					      "resv_hugepages", "nr_overcommit_hugepages" };
-	uint64_t *dst[] = { &p->nr, &p->free, &p->surplus, &p->resv, &p->overcommit };
-	char dirpath[PATH_MAX], name[96];
-	unsigned i;
-	int rc, fd;
+static const char *const pool_files[] = { "nr_hugepages", "free_hugepages", "surplus_hugepages",
+					  "resv_hugepages", "nr_overcommit_hugepages" };
 
-	rc = rootfs_path(root, rel, dirpath, sizeof(dirpath), err);
-	if (rc < 0)
-		return rc;
-	fd = rootfs_open_dir(root, rel);
-	if (fd < 0)
-		return bc_error_set(err, BC_ENOINPUT, "%s: %s", dirpath, strerror(errno));
-	for (i = 0, rc = 0; i < (global ? 5u : 3u) && rc == 0; i++) {
-		snprintf(name, sizeof(name), "hugepages-%llukB/%s", (unsigned long long)p->size_kb,
-			 gnames[i]);
-		rc = read_u64_at(fd, dirpath, name, dst[i], err);
+/* The first nfiles pool files of size p->size_kb below dirfd (prefix: "" or "hugepages/"). */
+static int read_pool_at(int dirfd, const char *dirpath, const char *prefix, struct hugepool *p,
+			unsigned nfiles, struct bc_error *err)
+{
+	uint64_t *dst[] = { &p->nr, &p->free, &p->surplus, &p->resv, &p->overcommit };
+	char name[128];
+	unsigned i;
+	int rc = 0;
+
+	for (i = 0; i < nfiles && rc == 0; i++) {
+		snprintf(name, sizeof(name), "%shugepages-%llukB/%s", prefix,
+			 (unsigned long long)p->size_kb, pool_files[i]);
+		rc = read_u64_at(dirfd, dirpath, name, dst[i], err);
 	}
-	close(fd);
 	return rc;
 }
 
-int hugepages_read(struct snapshot *snap, bool numa_sysfs, struct bc_error *err)
+int hugepages_read_global(struct snapshot *snap, struct bc_error *err)
 {
 	static const char gdir[] = "sys/kernel/mm/hugepages";
 	struct hugepool *pools = NULL, *np;
-	char path[PATH_MAX], rel[PATH_MAX];
-	unsigned n = 0, i, k;
+	char path[PATH_MAX];
+	unsigned n = 0, i;
 	struct dirent *de;
 	uint64_t kb;
 	DIR *d;
-	int rc;
+	int rc, fd;
 
 	rc = rootfs_path(snap->root, gdir, path, sizeof(path), err);
 	if (rc < 0)
@@ -117,39 +111,45 @@ int hugepages_read(struct snapshot *snap, bool numa_sysfs, struct bc_error *err)
 		memset(&pools[n], 0, sizeof(pools[n]));
 		pools[n++].size_kb = kb;
 	}
+	fd = dup(dirfd(d));
 	closedir(d);
-	if (n == 0)
+	if (n == 0) {
+		if (fd >= 0)
+			close(fd);
 		return 0;
+	}
 	qsort(pools, n, sizeof(*pools), cmp_pool);
 	snap->pools = pools;
 	snap->nr_pools = n;
-	for (i = 0; i < n; i++) {
-		rc = read_pool(snap->root, gdir, &pools[i], true, err);
-		if (rc < 0)
-			return rc;
-	}
+	if (fd < 0)
+		return bc_error_set(err, BC_EIO, "%s: %s", path, strerror(errno));
+	for (i = 0, rc = 0; i < n && rc == 0; i++)
+		rc = read_pool_at(fd, path, "", &pools[i], 5, err);
+	close(fd);
+	return rc;
+}
 
-	for (k = 0; k < snap->nr_nodes; k++) {
-		struct node *node = &snap->nodes[k];
+int hugepages_read_node(int nodefd, const char *nodepath, const struct hugepool *sizes,
+			unsigned nr_sizes, struct hugepool **pools, struct bc_error *err)
+{
+	struct hugepool *p;
+	unsigned i;
+	int rc = 0;
 
-		if (!node->has_memory)
-			continue;
-		node->pools = calloc(n, sizeof(*node->pools));
-		if (!node->pools)
-			return bc_error_set(err, BC_ENOMEM, "out of memory");
-		node->nr_pools = n;
-		for (i = 0; i < n; i++) {
-			node->pools[i].size_kb = pools[i].size_kb;
-			if (!numa_sysfs) {
-				/* CONFIG_NUMA=n: the one node holds the global pool */
-				node->pools[i] = pools[i];
-				continue;
-			}
-			snprintf(rel, sizeof(rel), "sys/devices/system/node/node%d/hugepages", node->id);
-			rc = read_pool(snap->root, rel, &node->pools[i], false, err);
-			if (rc < 0)
-				return rc;
-		}
+	*pools = NULL;
+	if (!nr_sizes)
+		return 0;
+	p = calloc(nr_sizes, sizeof(*p));
+	if (!p)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	for (i = 0; i < nr_sizes && rc == 0; i++) {
+		p[i].size_kb = sizes[i].size_kb;
+		rc = read_pool_at(nodefd, nodepath, "hugepages/", &p[i], 3, err);
 	}
+	if (rc < 0) {
+		free(p);
+		return rc;
+	}
+	*pools = p;
 	return 0;
 }

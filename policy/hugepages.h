@@ -15,11 +15,18 @@ int hugepages_dirname_kb(const char *name, uint64_t *size_kb);
 
 /*
  * Read every hugepage size under sys/kernel/mm/hugepages (sizes are
- * discovered, never assumed) into snap->pools, and each memory node's
- * nodeN/hugepages counts into node->pools. No hugepages directory means a
- * kernel without hugetlb: no pools, not an error.
- * Returns 0 or -kind with err filled.
+ * discovered, never assumed) and its global counts into snap->pools, sorted
+ * by size. No hugepages directory means a kernel without hugetlb: no pools,
+ * not an error. Returns 0 or -kind with err filled.
  */
-int hugepages_read(struct snapshot *snap, bool numa_sysfs, struct bc_error *err);
+int hugepages_read_global(struct snapshot *snap, struct bc_error *err);
+
+/*
+ * Read one node's nr/free/surplus of every size in sizes[] from
+ * hugepages/hugepages-<kB>kB/ below the node directory nodefd (nodepath for
+ * messages) into a new array *pools. Thread-safe. 0 or -kind.
+ */
+int hugepages_read_node(int nodefd, const char *nodepath, const struct hugepool *sizes,
+			unsigned nr_sizes, struct hugepool **pools, struct bc_error *err);
 
 #endif

@@ -2,6 +2,7 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,15 +185,21 @@ static bool in_mask(const struct bitmask *m, int id)
 	return m && (unsigned)id < m->size && numa_bitmask_isbitset(m, (unsigned)id);
 }
 
-/*
- * Node set from sys/devices/system/node/{online,has_memory,has_cpu}: every
- * online node is listed, CPU-only ones without zones. Every node the proc
- * files mention must be online.
- */
-static int read_nodes(struct snapshot *snap, struct bc_error *err)
+/* What one node's sysfs directory says, read apart from the proc files. */
+struct node_files {
+	int id;
+	bool has_memory, has_cpu, has_meminfo;
+	struct meminfo meminfo;
+	struct hugepool *pools;
+};
+
+/* The node set: sys/devices/system/node/{online,has_memory,has_cpu}. */
+static int list_nodes(struct snapshot *snap, struct node_files **out, unsigned *count,
+		      struct bc_error *err)
 {
 	struct bitmask *online = NULL, *mem = NULL, *cpu = NULL;
-	unsigned i;
+	struct node_files *nf = NULL;
+	unsigned n = 0;
 	int rc, id, max;
 
 	rc = read_nodelist(snap, "online", true, &online, err);
@@ -202,27 +209,21 @@ static int read_nodes(struct snapshot *snap, struct bc_error *err)
 		rc = read_nodelist(snap, "has_cpu", false, &cpu, err);
 	if (rc < 0)
 		goto out;
-	for (i = 0; i < snap->nr_nodes; i++) {
-		if (!in_mask(online, snap->nodes[i].id)) {
-			rc = bc_error_set(err, BC_EDATA, "%s/%s/online: node %d has zones but is not online",
-					  strcmp(snap->root, "/") ? snap->root : "", NODE_DIR, snap->nodes[i].id);
-			goto out;
-		}
-	}
 	max = nodelist_max(online);
+	nf = calloc((size_t)max + 1, sizeof(*nf));
+	if (!nf && max >= 0) {
+		rc = bc_error_set(err, BC_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (id = 0; id <= max; id++) {
-		struct node *n;
-
 		if (!in_mask(online, id))
 			continue;
-		n = snapshot_add_node(snap, id);
-		if (!n) {
-			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
-			goto out;
-		}
-		n->has_memory = in_mask(mem, id);
-		n->has_cpu = in_mask(cpu, id);
+		nf[n].id = id;
+		nf[n].has_memory = in_mask(mem, id);
+		nf[n++].has_cpu = in_mask(cpu, id);
 	}
+	*out = nf;
+	*count = n;
 out:
 	if (online)
 		numa_bitmask_free(online);
@@ -233,41 +234,159 @@ out:
 	return rc;
 }
 
-static int read_node_meminfo(struct snapshot *snap, struct bc_error *err)
+/* nodeN/meminfo and nodeN/hugepages/... of one node. Thread-safe. */
+static int read_node_files(const char *root, const struct snapshot *snap, struct node_files *nf,
+			   struct bc_error *err)
 {
-	char rel[96], path[PATH_MAX], *buf;
-	unsigned i;
+	char rel[64], dirpath[PATH_MAX], path[PATH_MAX], *buf;
 	size_t len;
-	int rc, errnum;
+	int fd, rc, errnum;
+
+	snprintf(rel, sizeof(rel), "%s/node%d", NODE_DIR, nf->id);
+	rc = rootfs_path(root, rel, dirpath, sizeof(dirpath), err);
+	if (rc < 0)
+		return rc;
+	fd = rootfs_open_dir(root, rel);
+	if (fd < 0) {
+		if (!nf->has_memory && errno == ENOENT)
+			return 0;
+		return bc_error_set(err, BC_ENOINPUT, "%s: %s", dirpath, strerror(errno));
+	}
+	rc = rootfs_read_at(fd, dirpath, "meminfo", &buf, &len, path, &errnum, err);
+	if (rc == 0) {
+		rc = meminfo_parse(&nf->meminfo, nf->id, path, buf, len, err);
+		free(buf);
+		nf->has_meminfo = rc == 0;
+	} else if (!nf->has_memory && errnum == ENOENT) {
+		rc = 0;
+	}
+	if (rc == 0 && nf->has_memory)
+		rc = hugepages_read_node(fd, dirpath, snap->pools, snap->nr_pools, &nf->pools, err);
+	close(fd);
+	return rc;
+}
+
+struct node_job {
+	const char *root;
+	const struct snapshot *snap;
+	struct node_files *nf;
+	unsigned from, to;
+	unsigned failed_at;		/* index of the failing node, or to */
+	int rc;
+	struct bc_error err;
+	pthread_t thread;
+	bool started;			/* else run inline when joining */
+};
+
+static void *node_worker(void *arg)
+{
+	struct node_job *j = arg;
+	unsigned i;
+
+	j->failed_at = j->to;
+	for (i = j->from; i < j->to; i++) {
+		j->rc = read_node_files(j->root, j->snap, &j->nf[i], &j->err);
+		if (j->rc < 0) {
+			j->failed_at = i;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * On a big machine most of the time goes into thousands of small sysfs
+ * files (7 per node: 7,000 opens for 1024 nodes); they are read by worker
+ * threads while the main thread parses the proc files. Below this many
+ * nodes, threads cost more than they save.
+ */
+#define NODES_PER_THREAD_MIN 32
+#define MAX_NODE_THREADS 4
+
+static unsigned start_node_jobs(struct snapshot *snap, struct node_files *nf, unsigned n,
+				struct node_job *jobs)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned k, nj = n / NODES_PER_THREAD_MIN;
+
+	if (nj > MAX_NODE_THREADS)
+		nj = MAX_NODE_THREADS;
+	if (cpus > 0 && nj > (unsigned)cpus)
+		nj = (unsigned)cpus;
+	if (nj == 0)
+		nj = 1;
+	for (k = 0; k < nj; k++) {
+		jobs[k] = (struct node_job){ .root = snap->root, .snap = snap, .nf = nf,
+					     .from = n * k / nj, .to = n * (k + 1) / nj };
+		jobs[k].started = nj > 1 &&
+				  pthread_create(&jobs[k].thread, NULL, node_worker, &jobs[k]) == 0;
+	}
+	return nj;
+}
+
+/* Join the workers; the first error in node order wins. */
+static int finish_node_jobs(struct node_job *jobs, unsigned nj, struct bc_error *err)
+{
+	unsigned k;
+	int rc = 0;
+
+	for (k = 0; k < nj; k++) {
+		if (jobs[k].started)
+			pthread_join(jobs[k].thread, NULL);
+		else
+			node_worker(&jobs[k]);
+	}
+	for (k = 0; k < nj; k++)
+		if (jobs[k].rc < 0 && rc == 0) {
+			rc = jobs[k].rc;
+			if (err)
+				*err = jobs[k].err;
+		}
+	return rc;
+}
+
+/*
+ * Move what the node files said into the snapshot; every node the proc
+ * files mention must be online, and every online node is listed (CPU-only
+ * ones without zones).
+ */
+static int merge_nodes(struct snapshot *snap, struct node_files *nf, unsigned n,
+		       struct bc_error *err)
+{
+	unsigned i, k;
 
 	for (i = 0; i < snap->nr_nodes; i++) {
-		struct node *n = &snap->nodes[i];
-		char dirpath[PATH_MAX];
-		int fd;
+		for (k = 0; k < n && nf[k].id != snap->nodes[i].id; k++)
+			;
+		if (k == n)
+			return bc_error_set(err, BC_EDATA, "%s%s/online: node %d has zones but is not online",
+					    strcmp(snap->root, "/") ? snap->root : "", NODE_DIR, snap->nodes[i].id);
+	}
+	for (k = 0; k < n; k++) {
+		struct node *node = snapshot_add_node(snap, nf[k].id);
 
-		snprintf(rel, sizeof(rel), "%s/node%d", NODE_DIR, n->id);
-		if (rootfs_path(snap->root, rel, dirpath, sizeof(dirpath), err) < 0)
-			return -BC_EUSAGE;
-		fd = rootfs_open_dir(snap->root, rel);
-		if (fd < 0) {
-			if (!n->has_memory && errno == ENOENT)
-				continue;
-			return bc_error_set(err, BC_ENOINPUT, "%s: %s", dirpath, strerror(errno));
+		if (!node)
+			return bc_error_set(err, BC_ENOMEM, "out of memory");
+		node->has_memory = nf[k].has_memory;
+		node->has_cpu = nf[k].has_cpu;
+		node->meminfo = nf[k].meminfo;
+		node->has_meminfo = nf[k].has_meminfo;
+		if (nf[k].pools) {
+			node->pools = nf[k].pools;
+			node->nr_pools = snap->nr_pools;
+			nf[k].pools = NULL;
 		}
-		rc = rootfs_read_at(fd, dirpath, "meminfo", &buf, &len, path, &errnum, err);
-		close(fd);
-		if (rc < 0) {
-			if (!n->has_memory && errnum == ENOENT)
-				continue;
-			return rc;
-		}
-		rc = meminfo_parse(&n->meminfo, n->id, path, buf, len, err);
-		free(buf);
-		if (rc < 0)
-			return rc;
-		n->has_meminfo = true;
 	}
 	return 0;
+}
+
+static void free_node_files(struct node_files *nf, unsigned n)
+{
+	unsigned k;
+
+	for (k = 0; k < n; k++)
+		free(nf[k].pools);
+	free(nf);
 }
 
 static int ilog2_exact(uint64_t v)
@@ -392,8 +511,12 @@ static int check_consistency(struct snapshot *snap, struct bc_error *err)
 
 int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 {
+	struct node_job jobs[MAX_NODE_THREADS];
+	struct node_files *nf = NULL;
+	struct bc_error werr = { 0 };
+	unsigned nr_nf = 0, nj = 0, i;
 	bool numa_sysfs;
-	int rc, errnum;
+	int rc, wrc = 0, errnum;
 
 	memset(snap, 0, sizeof(*snap));
 	snap->pageblock_order = -1;
@@ -403,65 +526,84 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	clock_gettime(CLOCK_REALTIME, &snap->taken);
 
+	/* the node set and the hugepage sizes first: the node files need both */
+	numa_sysfs = rootfs_is_dir(snap->root, NODE_DIR);
+	rc = numa_sysfs ? list_nodes(snap, &nf, &nr_nf, err) : 0;
+	if (rc == 0)
+		rc = hugepages_read_global(snap, err);
+	if (rc < 0)
+		goto fail;
+	if (nr_nf)
+		nj = start_node_jobs(snap, nf, nr_nf, jobs);
+
 	/* zoneinfo first: it lists every zone in kernel order */
 	rc = read_parse(snap, "proc/zoneinfo", zoneinfo_parse, &errnum, err);
 	if (rc == 0)
 		rc = read_parse(snap, "proc/buddyinfo", buddyinfo_parse, &errnum, err);
-	if (rc < 0)
-		goto fail;
-
-	rc = read_parse(snap, "proc/pagetypeinfo", pagetypeinfo_parse, &errnum, err);
-	if (rc < 0 && errnum) {
-		/* absent or root-only (mode 0400): say so, carry on */
-		snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why),
-			 "%s", strerror(errnum));
-		snap->pagetypeinfo_errno = errnum;
-		rc = 0;
+	if (rc == 0) {
+		rc = read_parse(snap, "proc/pagetypeinfo", pagetypeinfo_parse, &errnum, err);
+		if (rc < 0 && errnum) {
+			/* absent or root-only (mode 0400): say so, carry on */
+			snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why),
+				 "%s", strerror(errnum));
+			snap->pagetypeinfo_errno = errnum;
+			rc = 0;
+		}
 	}
-	if (rc < 0)
-		goto fail;
-	if (snap->has_pagetypeinfo && snap->pagetypeinfo_orders != snap->nr_orders) {
+	if (rc == 0 && snap->has_pagetypeinfo && snap->pagetypeinfo_orders != snap->nr_orders)
 		rc = bc_error_set(err, BC_EDATA, "%s/proc/pagetypeinfo has %u orders, buddyinfo %u",
 				  strcmp(root, "/") ? root : "", snap->pagetypeinfo_orders, snap->nr_orders);
-		goto fail;
-	}
-
-	rc = read_parse(snap, "proc/meminfo", parse_meminfo_global, &errnum, err);
+	if (rc == 0)
+		rc = read_parse(snap, "proc/meminfo", parse_meminfo_global, &errnum, err);
 	if (rc == 0)
 		rc = read_parse(snap, "proc/vmstat", parse_vmstat, &errnum, err);
+
+	if (nj)
+		wrc = finish_node_jobs(jobs, nj, &werr);
 	if (rc < 0)
 		goto fail;
+	if (wrc < 0) {
+		rc = wrc;
+		if (err)
+			*err = werr;
+		goto fail;
+	}
 	if (meminfo_has(&snap->meminfo, MI_HUGEPAGESIZE))
 		snap->default_hugepage_kb = snap->meminfo.v[MI_HUGEPAGESIZE];
 
-	numa_sysfs = rootfs_is_dir(snap->root, NODE_DIR);
 	if (numa_sysfs) {
-		rc = read_nodes(snap, err);
-		if (rc == 0)
-			rc = read_node_meminfo(snap, err);
+		rc = merge_nodes(snap, nf, nr_nf, err);
 	} else {
-		/* CONFIG_NUMA=n: the proc files name node 0 only */
-		unsigned i;
+		/* CONFIG_NUMA=n: the proc files name node 0 only; it holds the global pools */
+		for (i = 0; i < snap->nr_nodes && rc == 0; i++) {
+			struct node *n = &snap->nodes[i];
 
-		for (i = 0; i < snap->nr_nodes; i++) {
-			snap->nodes[i].has_memory = snap->nodes[i].has_cpu = true;
+			n->has_memory = n->has_cpu = true;
 			if (snap->nr_nodes == 1) {
-				snap->nodes[i].meminfo = snap->meminfo;
-				snap->nodes[i].has_meminfo = true;
+				n->meminfo = snap->meminfo;
+				n->has_meminfo = true;
+			}
+			if (snap->nr_pools) {
+				n->pools = malloc(snap->nr_pools * sizeof(*n->pools));
+				if (!n->pools)
+					rc = bc_error_set(err, BC_ENOMEM, "out of memory");
+				else
+					memcpy(n->pools, snap->pools, snap->nr_pools * sizeof(*n->pools));
+				n->nr_pools = n->pools ? snap->nr_pools : 0;
 			}
 		}
 	}
 	if (rc == 0)
 		rc = check_consistency(snap, err);
 	if (rc == 0)
-		rc = hugepages_read(snap, numa_sysfs, err);
-	if (rc == 0)
 		rc = find_page_size(snap, err);
 	if (rc < 0)
 		goto fail;
 	find_hpage_order(snap);
+	free_node_files(nf, nr_nf);
 	return 0;
 fail:
+	free_node_files(nf, nr_nf);
 	snapshot_free(snap);
 	return rc;
 }

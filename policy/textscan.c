@@ -12,6 +12,9 @@ void scan_init(struct scan *s, const char *path, const char *buf, size_t len)
 	s->end = buf + len;
 	s->line = s->eol = s->p = buf;
 	s->lineno = 0;
+	/* one pass over the whole buffer instead of two per line */
+	s->nul = memchr(buf, '\0', len);
+	s->cr = memchr(buf, '\r', len);
 }
 
 int scan_next_line(struct scan *s, struct bc_error *err)
@@ -27,11 +30,12 @@ int scan_next_line(struct scan *s, struct bc_error *err)
 	s->line = s->p = s->next;
 	s->eol = nl ? nl : s->end;
 	s->next = nl ? nl + 1 : s->end;
-	n = (size_t)(s->eol - s->line);
-	if ((bad = memchr(s->line, '\0', n)) != NULL)
+	bad = s->nul;
+	if (bad && bad >= s->line && bad < s->eol)
 		return bc_error_set(err, BC_EDATA, "%s:%u: NUL byte at column %zu",
 				    s->path, s->lineno, (size_t)(bad - s->line) + 1);
-	if ((bad = memchr(s->line, '\r', n)) != NULL)
+	bad = s->cr;
+	if (bad && bad >= s->line && bad < s->eol)
 		return bc_error_set(err, BC_EDATA, "%s:%u: carriage return at column %zu (CRLF line ends are not kernel output)",
 				    s->path, s->lineno, (size_t)(bad - s->line) + 1);
 	if (!nl)

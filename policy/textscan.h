@@ -25,6 +25,7 @@ struct scan {
 	const char *eol;
 	const char *p;		/* token cursor inside the current line */
 	unsigned lineno;
+	const char *nul, *cr;	/* first NUL and CR of the buffer, or NULL */
 };
 
 void scan_init(struct scan *s, const char *path, const char *buf, size_t len);

@@ -164,6 +164,18 @@ int zoneinfo_parse(struct snapshot *snap, const char *path,
 
 	scan_init(&s, path, buf, len);
 	while ((rc = scan_next_line(&s, err)) > 0) {
+		/*
+		 * Most lines are counters (nr_*, numa_*, pagesets) and are skipped:
+		 * look at the first letter before tokenising. The lines used start
+		 * with N(ode), p(ages, protection:, present), m(in, managed), l(ow),
+		 * h(igh) or s(panned).
+		 */
+		const char *c = s.line;
+
+		while (c < s.eol && (*c == ' ' || *c == '\t'))
+			c++;
+		if (c < s.eol && !strchr("Npmlhs", *c))
+			continue;
 		if (!scan_token(&s, &tok, &tlen))
 			continue;
 		if (tok_eq(tok, tlen, "Node")) {
