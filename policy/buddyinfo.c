@@ -26,7 +26,6 @@ static int parse_line(struct snapshot *snap, struct scan *s, unsigned *nr_orders
 	const char *tok, *zname;
 	size_t len, zlen;
 	unsigned n = 0;
-	struct node *node;
 	struct zone *zone;
 	int id, rc;
 
@@ -62,10 +61,9 @@ static int parse_line(struct snapshot *snap, struct scan *s, unsigned *nr_orders
 		return scan_fail(s, zname, zlen, what, err);
 	}
 
-	node = snapshot_add_node(snap, id);
-	zone = node ? node_add_zone(node, zname, zlen) : NULL;
+	zone = snapshot_zone(snap, id, zname, zlen, s->path, s->lineno, &rc, err);
 	if (!zone)
-		return bc_error_set(err, BC_ENOMEM, "%s: out of memory", s->path);
+		return rc;
 	if (zone->in_buddyinfo) {
 		char what[64];
 

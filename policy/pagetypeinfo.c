@@ -35,16 +35,7 @@ struct ptstate {
 	uint64_t per_block;
 };
 
-static struct zone *find_zone(struct snapshot *snap, struct scan *s, int id,
-			      const char *zname, size_t zlen, struct bc_error *err)
-{
-	struct node *node = snapshot_add_node(snap, id);
-	struct zone *z = node ? node_add_zone(node, zname, zlen) : NULL;
 
-	if (!z)
-		bc_error_set(err, BC_ENOMEM, "%s: out of memory", s->path);
-	return z;
-}
 
 static struct pagetype *find_type(struct zone *z, const char *name, size_t len)
 {
@@ -78,9 +69,9 @@ static int parse_free_line(struct snapshot *snap, struct scan *s, struct ptstate
 		return scan_fail(s, tname, tlen, "migrate type name too long", err);
 	if (!scan_is_name(tname, tlen))
 		return scan_fail(s, tname, tlen, "invalid migrate type name", err);
-	z = find_zone(snap, s, id, zname, zlen, err);
+	z = snapshot_zone(snap, id, zname, zlen, s->path, s->lineno, &rc, err);
 	if (!z)
-		return -BC_ENOMEM;
+		return rc;
 	if (find_type(z, tname, tlen))
 		return scan_fail(s, tname, tlen, "duplicate line for migrate type", err);
 	if (z->nr_types == BC_MAX_MIGRATETYPES)
@@ -128,9 +119,9 @@ static int parse_blocks_line(struct snapshot *snap, struct scan *s, struct ptsta
 	rc = scan_node_zone(s, false, &id, &zname, &zlen, err);
 	if (rc < 0)
 		return rc;
-	z = find_zone(snap, s, id, zname, zlen, err);
+	z = snapshot_zone(snap, id, zname, zlen, s->path, s->lineno, &rc, err);
 	if (!z)
-		return -BC_ENOMEM;
+		return rc;
 	while (scan_token(s, &tok, &len)) {
 		struct pagetype *pt;
 

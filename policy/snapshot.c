@@ -88,6 +88,8 @@ struct zone *node_add_zone(struct node *node, const char *name, size_t len)
 		if (strlen(node->zones[i].name) == len &&
 		    memcmp(node->zones[i].name, name, len) == 0)
 			return &node->zones[i];
+	if (node->nr_zones >= BC_MAX_ZONES)
+		return NULL;
 	zones = realloc(node->zones, (node->nr_zones + 1) * sizeof(*zones));
 	if (!zones)
 		return NULL;
@@ -95,6 +97,25 @@ struct zone *node_add_zone(struct node *node, const char *name, size_t len)
 	memset(&zones[node->nr_zones], 0, sizeof(zones[0]));
 	memcpy(zones[node->nr_zones].name, name, len);
 	return &zones[node->nr_zones++];
+}
+
+struct zone *snapshot_zone(struct snapshot *snap, int id, const char *name, size_t len,
+			   const char *path, unsigned lineno, int *rc, struct bc_error *err)
+{
+	struct node *node = snapshot_add_node(snap, id);
+	struct zone *z;
+
+	if (!node) {
+		*rc = bc_error_set(err, BC_ENOMEM, "%s: out of memory", path);
+		return NULL;
+	}
+	z = node_add_zone(node, name, len);
+	if (!z && node->nr_zones >= BC_MAX_ZONES)
+		*rc = bc_error_set(err, BC_EDATA, "%s:%u: more than %d zones on node %d", path, lineno,
+				   BC_MAX_ZONES, id);
+	else if (!z)
+		*rc = bc_error_set(err, BC_ENOMEM, "%s: out of memory", path);
+	return z;
 }
 
 static const struct hugepool *find_pool(const struct hugepool *p, unsigned n, uint64_t kb)

@@ -178,4 +178,17 @@ const struct hugepool *snapshot_pool(const struct snapshot *snap, uint64_t size_
 struct node *snapshot_add_node(struct snapshot *snap, int id);
 struct zone *node_add_zone(struct node *node, const char *name, size_t len);
 
+/*
+ * MAX_NR_ZONES is at most 6; a node with more zone names than this is not
+ * kernel output, and hostile input must not grow the snapshot without bound.
+ */
+#define BC_MAX_ZONES 16
+
+/*
+ * Node id's zone name[len] for a parser at path:lineno, added if new.
+ * NULL with *rc and err set (-BC_ENOMEM, or -BC_EDATA past BC_MAX_ZONES).
+ */
+struct zone *snapshot_zone(struct snapshot *snap, int id, const char *name, size_t len,
+			   const char *path, unsigned lineno, int *rc, struct bc_error *err);
+
 #endif

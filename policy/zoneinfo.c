@@ -130,7 +130,6 @@ static int parse_header(struct snapshot *snap, struct scan *s, struct zone **zon
 {
 	const char *zname, *tok;
 	size_t zlen, len;
-	struct node *node;
 	int rc;
 
 	rc = scan_node_zone(s, false, node_id, &zname, &zlen, err);
@@ -138,10 +137,9 @@ static int parse_header(struct snapshot *snap, struct scan *s, struct zone **zon
 		return rc;
 	if (scan_token(s, &tok, &len))
 		return scan_fail(s, tok, len, "unexpected text after the zone name", err);
-	node = snapshot_add_node(snap, *node_id);
-	*zone = node ? node_add_zone(node, zname, zlen) : NULL;
+	*zone = snapshot_zone(snap, *node_id, zname, zlen, s->path, s->lineno, &rc, err);
 	if (!*zone)
-		return bc_error_set(err, BC_ENOMEM, "%s: out of memory", s->path);
+		return rc;
 	if ((*zone)->in_zoneinfo) {
 		char what[64];
 

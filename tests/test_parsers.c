@@ -121,6 +121,12 @@ static void buddyinfo_hostile(void **state)
 	BI_BAD("node 0, zone      DMA      1 \n", ":1:", "expected 'Node', got 'node'");
 	BI_BAD("Node 0, zone      DMA \n", ":1:", "no free block counts");
 	BI_BAD("Node 99999, zone DMA 1 \n", ":1:", "node id out of range");
+	BI_BAD("Node 0, zone z1 1 \nNode 0, zone z2 1 \nNode 0, zone z3 1 \nNode 0, zone z4 1 \n"
+	       "Node 0, zone z5 1 \nNode 0, zone z6 1 \nNode 0, zone z7 1 \nNode 0, zone z8 1 \n"
+	       "Node 0, zone z9 1 \nNode 0, zone z10 1 \nNode 0, zone z11 1 \nNode 0, zone z12 1 \n"
+	       "Node 0, zone z13 1 \nNode 0, zone z14 1 \nNode 0, zone z15 1 \nNode 0, zone z16 1 \n"
+	       "Node 0, zone z17 1 \n", ":17:", "more than 16 zones on node 0");
+	BI_BAD("Node 0, zone Nor\"mal 1 \n", ":1:", "invalid zone name 'Nor\"mal'");
 	bi_bad(nul, sizeof(nul) - 1, ":1:", "NUL byte");
 	BI_BAD("Node 0, zone      DMA      1 \r\n", ":1:", "carriage return");
 	BI_BAD("Node 0, zone      DMA      1 \n\n", ":2:", "empty line");
