@@ -49,14 +49,33 @@ static bool stopped(const struct kctx *c)
 	return c->stop && *c->stop;
 }
 
+/*
+ * A trigger write, retried on transient errors (EBUSY, EAGAIN, ENOMEM,
+ * EINTR) for up to a second: compaction and drop_caches have no budget of
+ * their own.
+ */
+static int trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
+		   struct bc_error *err)
+{
+	double give_up = now_s() + 1;
+	int rc;
+
+	for (;;) {
+		rc = kw_trigger(c, rel, value, errnum, err);
+		if (rc == 0 || !kw_transient(*errnum) || stopped(c) || now_s() > give_up)
+			return rc;
+		usleep(100000);
+	}
+}
+
 static int compact(struct kctx *c, int node, int *errnum, struct bc_error *err)
 {
 	char rel[96];
 
 	if (node < 0)
-		return kw_trigger(c, "proc/sys/vm/compact_memory", "1", errnum, err);
+		return trigger(c, "proc/sys/vm/compact_memory", "1", errnum, err);
 	snprintf(rel, sizeof(rel), "sys/devices/system/node/node%d/compact", node);
-	return kw_trigger(c, rel, "1", errnum, err);
+	return trigger(c, rel, "1", errnum, err);
 }
 
 static int drop_caches(struct kctx *c, int level, bool do_sync, int *errnum, struct bc_error *err)
@@ -66,7 +85,7 @@ static int drop_caches(struct kctx *c, int level, bool do_sync, int *errnum, str
 	if (do_sync && !c->dry_run)
 		sync();
 	snprintf(v, sizeof(v), "%d", level);
-	return kw_trigger(c, "proc/sys/vm/drop_caches", v, errnum, err);
+	return trigger(c, "proc/sys/vm/drop_caches", v, errnum, err);
 }
 
 /* A remediation step inside the ladder of a reservation on node. */
@@ -145,6 +164,7 @@ static void reserve(struct kctx *c, const struct action *a, bool do_sync, double
 			s->ms = (now_s() - t0) * 1000;
 			s->errnum = errnum;
 			if (rc < 0) {
+				s->obtained = r->after;	/* the pool as it stands */
 				snprintf(r->error, sizeof(r->error), "%s", err.msg);
 				if (!kw_transient(errnum))
 					goto out;	/* lasting: stop this action */

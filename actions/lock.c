@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-int lock_acquire(const char *path, double wait_s, struct bc_error *err)
+int lock_acquire(const char *path, double wait_s, volatile int *stop, struct bc_error *err)
 {
 	struct timespec t0, t;
 	char pid[32] = "";
@@ -24,6 +24,11 @@ int lock_acquire(const char *path, double wait_s, struct bc_error *err)
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			close(fd);
 			return bc_error_set(err, BC_EIO, "%s: flock: %s", path, strerror(errno));
+		}
+		if (stop && *stop) {
+			close(fd);
+			return bc_error_set(err, BC_EINTR, "%s: interrupted while waiting for the lock; nothing was done",
+					    path);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 >= wait_s) {

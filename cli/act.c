@@ -6,11 +6,13 @@
  */
 #include "act.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "exitcodes.h"
@@ -84,7 +86,9 @@ static int run_plan(const struct act_args *a, const char *command, struct snapsh
 		    unsigned nr_findings, struct bc_error *err)
 {
 	struct report r = { .command = command, .dry_run = a->dry_run, .before = before,
-			    .findings = findings, .nr_findings = nr_findings, .plan = plan };
+			    .findings = findings, .nr_findings = nr_findings, .plan = plan,
+			    .policy = pol ? pol->path : NULL };
+	struct bc_error perm = { 0 };
 	struct kctx c = { .root = a->root, .stop = (volatile int *)&stop_flag };
 	struct action_result *results = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -96,6 +100,9 @@ static int run_plan(const struct act_args *a, const char *command, struct snapsh
 	unsigned i;
 
 	if (a->dry_run || !plan->n) {
+		/* a dry run writes nothing, but says whether the real run could */
+		if (plan->n && perms_check(a->root, plan, &perm) < 0)
+			r.not_permitted = perm.msg;
 		r.exit_code = EXIT_OK;
 		rc = print_report(a, &r, err);
 		return rc < 0 ? rc : EXIT_OK;
@@ -103,9 +110,13 @@ static int run_plan(const struct act_args *a, const char *command, struct snapsh
 	rc = perms_check(a->root, plan, err);
 	if (rc < 0)
 		return rc;
+	/* from here on SIGINT/SIGTERM stop the run cleanly, also while waiting */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	lock_path = a->lock_file ? a->lock_file : pol ? pol->lock_file : DEFAULT_LOCK;
 	wait = a->wait >= 0 ? a->wait : pol ? pol->lock_wait_s : 0;
-	fd = lock_acquire(lock_path, wait, err);
+	fd = lock_acquire(lock_path, wait, (volatile int *)&stop_flag, err);
 	if (fd < 0)
 		return fd;
 	results = calloc(plan->n, sizeof(*results));
@@ -113,10 +124,6 @@ static int run_plan(const struct act_args *a, const char *command, struct snapsh
 		lock_release(fd);
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	}
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
 	execute_plan(&c, plan, results);
 
 	rc = snapshot_read(a->root, &after, err);
@@ -169,10 +176,16 @@ static int run_plan(const struct act_args *a, const char *command, struct snapsh
 static int load_policy(const struct act_args *a, const struct snapshot *snap, struct policy *pol,
 		       struct bc_error *err)
 {
-	int rc = policy_load(a->config ? a->config : DEFAULT_CONFIG, pol, err);
+	int rc;
 
-	if (rc == -BC_ENOINPUT)
-		err->kind = BC_ECONFIG, rc = -BC_ECONFIG;
+	if (!a->config && access(DEFAULT_CONFIG, F_OK) != 0 && errno == ENOENT) {
+		/* no policy installed: the built-in defaults (buddyctl.conf(5)) */
+		rc = policy_load_string("(built-in defaults)", "", pol, err);
+	} else {
+		rc = policy_load(a->config ? a->config : DEFAULT_CONFIG, pol, err);
+		if (rc == -BC_ENOINPUT)
+			err->kind = BC_ECONFIG, rc = -BC_ECONFIG;
+	}
 	if (rc < 0)
 		return rc;
 	if (a->time_budget >= 0)
@@ -186,6 +199,7 @@ static int load_policy(const struct act_args *a, const struct snapshot *snap, st
 int cmd_check(const struct act_args *a, struct bc_error *err)
 {
 	struct report r = { .command = "check" };
+
 	struct finding *findings = NULL;
 	struct snapshot snap;
 	struct policy pol;
@@ -203,6 +217,7 @@ int cmd_check(const struct act_args *a, struct bc_error *err)
 			enum level l = findings_level(findings, n);
 
 			r.before = &snap;
+			r.policy = pol.path;
 			r.findings = findings;
 			r.nr_findings = n;
 			r.exit_code = l == LEVEL_CRIT ? 2 : l == LEVEL_WARN ? 1 : 0;

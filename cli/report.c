@@ -155,6 +155,8 @@ int report_text(FILE *f, const struct report *r)
 	char label[96];
 	unsigned i;
 
+	if (r->policy)
+		fprintf(f, "Policy %s\n\n", r->policy);
 	findings_text(f, r);
 	if (!p)
 		return ferror(f) ? -1 : 0;
@@ -167,6 +169,8 @@ int report_text(FILE *f, const struct report *r)
 			fprintf(f, "  %2u. %s\n      why:    %s\n      expect: %s\n", i + 1, label,
 				p->a[i].reason, p->a[i].expect);
 		}
+		if (r->not_permitted && p->n)
+			fprintf(f, "\nNote: as this user, apply would do nothing: %s\n", r->not_permitted);
 		return ferror(f) ? -1 : 0;
 	}
 	fprintf(f, "Actions\n");
@@ -221,15 +225,25 @@ int report_json(FILE *f, const struct report *r)
 	const struct plan *p = r->plan;
 	unsigned i, k, z, first;
 
-	fprintf(f, "{\"schema\":%d,\"command\":\"%s\",\"dry_run\":%s,\"executed\":%s,\"findings\":[",
+	fprintf(f, "{\"schema\":%d,\"command\":\"%s\",\"dry_run\":%s,\"executed\":%s,\"policy\":",
 		REPORT_SCHEMA, r->command, r->dry_run ? "true" : "false", r->executed ? "true" : "false");
+	if (r->policy)
+		jstr(f, r->policy);
+	else
+		fputs("null", f);
+	fputs(",\"not_permitted\":", f);
+	if (r->not_permitted)
+		jstr(f, r->not_permitted);
+	else
+		fputs("null", f);
+	fputs(",\"findings\":[", f);
 	for (i = 0; i < r->nr_findings; i++) {
 		const struct finding *x = &r->findings[i];
 
 		fprintf(f, "%s\n {\"node\":%d,\"level\":\"%s\",\"order\":%d,\"unusable_index\":%d,"
-			"\"fragmentation_index\":%d,\"free_blocks_at_order\":%" PRIu64 ",\"why\":",
+			"\"fragmentation_index\":%d,\"free_blocks_at_order\":%" PRIu64 ",\"remediated\":%s,\"why\":",
 			i ? "," : "", x->node, level_name(x->level), x->order, x->unusable, x->fragindex,
-			x->blocks);
+			x->blocks, x->remediated ? "true" : "false");
 		jstr(f, x->why);
 		fputc('}', f);
 	}

@@ -21,6 +21,8 @@ struct report {
 	const struct action_result *results;
 	double total_ms;
 	int exit_code;
+	const char *policy;		/* path of the policy, NULL for one-off commands */
+	const char *not_permitted;	/* dry run: why apply would stop (NULL: it would not) */
 };
 
 /* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */

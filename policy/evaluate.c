@@ -156,6 +156,13 @@ static uint64_t file_cache_kb(const struct snapshot *snap, int node)
 	return mi->v[MI_ACTIVE_FILE] + mi->v[MI_INACTIVE_FILE];
 }
 
+static uint64_t slab_kb(const struct snapshot *snap, int node)
+{
+	const struct node *n = snapshot_node(snap, node);
+
+	return n && n->has_meminfo ? n->meminfo.v[MI_SRECLAIMABLE] : 0;
+}
+
 static int add_remedy(struct plan *plan, const struct snapshot *snap, const struct finding *f,
 		      const struct steps *steps, bool sync)
 {
@@ -192,11 +199,17 @@ static int add_remedy(struct plan *plan, const struct snapshot *snap, const stru
 		default:
 			a->drop_level = level;
 			a->sync = sync && level != 2;
-			snprintf(a->expect, sizeof(a->expect), "%s on all nodes; up to %llu MiB of file cache (node %d: %llu MiB)",
-				 level == 1 ? "clean page cache freed" : level == 2 ? "reclaimable slab freed"
-				 : "clean page cache and reclaimable slab freed",
-				 (unsigned long long)file_cache_kb(snap, -1) / 1024, f->node,
-				 (unsigned long long)file_cache_kb(snap, f->node) / 1024);
+			if (level == 2)
+				snprintf(a->expect, sizeof(a->expect),
+					 "reclaimable slab freed on all nodes; up to %llu MiB (node %d: %llu MiB)",
+					 (unsigned long long)snap->meminfo.v[MI_SRECLAIMABLE] / 1024, f->node,
+					 (unsigned long long)slab_kb(snap, f->node) / 1024);
+			else
+				snprintf(a->expect, sizeof(a->expect), "%s on all nodes; up to %llu MiB of file cache (node %d: %llu MiB)",
+					 level == 1 ? "clean page cache freed"
+					 : "clean page cache and reclaimable slab freed",
+					 (unsigned long long)file_cache_kb(snap, -1) / 1024, f->node,
+					 (unsigned long long)file_cache_kb(snap, f->node) / 1024);
 			break;
 		}
 	}

@@ -305,15 +305,15 @@ static void lock_busy(void **state)
 	char msg[64];
 
 	(void)state;
-	a = lock_acquire("build/test.lock", 0, &e);
+	a = lock_acquire("build/test.lock", 0, NULL, &e);
 	assert_true(a >= 0);
 	/* a second open file description conflicts with the first flock */
-	b = lock_acquire("build/test.lock", 0.2, &e);
+	b = lock_acquire("build/test.lock", 0.2, NULL, &e);
 	assert_int_equal(b, -BC_EBUSY);
 	snprintf(msg, sizeof(msg), "another buddyctl (pid %d) is running; waited 0.2 s", (int)getpid());
 	assert_contains(e.msg, msg);
 	lock_release(a);
-	b = lock_acquire("build/test.lock", 0, &e);
+	b = lock_acquire("build/test.lock", 0, NULL, &e);
 	assert_true(b >= 0);
 	lock_release(b);
 	unlink("build/test.lock");

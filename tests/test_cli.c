@@ -12,7 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "act.h"
 #include "lock.h"
+#include <signal.h>
 
 struct run {
 	int status;
@@ -308,7 +310,7 @@ static void busy(void **state)
 	int fd;
 
 	(void)state;
-	fd = lock_acquire("build/busy.lock", 0, &e);
+	fd = lock_acquire("build/busy.lock", 0, NULL, &e);
 	assert_true(fd >= 0);
 	run(&r, args);
 	lock_release(fd);
@@ -340,6 +342,60 @@ static void not_permitted(void **state)
 	assert_string_equal(r.out, "");
 }
 
+/* SIGTERM while waiting for another buddyctl's lock: nothing done, exit 130. */
+static void interrupted_while_waiting(void **state)
+{
+	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	char err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX", msg[512];
+	struct bc_error e;
+	int lock, fe, st;
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	lock = lock_acquire("build/int.lock", 0, NULL, &e);
+	assert_true(lock >= 0);
+	fe = mkstemp(err_tmp);
+	assert_true(fe >= 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fe, 2);
+		execl(bin, bin, "--root", FIXTURES "/vm", "compact", "--lock-file", "build/int.lock",
+		      "--wait", "20s", (char *)NULL);
+		_exit(127);
+	}
+	usleep(300000);
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	lock_release(lock);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 130);
+	n = pread(fe, msg, sizeof(msg) - 1, 0);
+	msg[n > 0 ? n : 0] = '\0';
+	assert_contains(msg, "build/int.lock: interrupted while waiting for the lock; nothing was done");
+	close(fe);
+	unlink(err_tmp);
+	unlink("build/int.lock");
+}
+
+/* Without --config and without /etc/buddyctl/buddyctl.conf: the built-in defaults. */
+static void builtin_defaults(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", FIXTURES "/four-node-sparse", "check", NULL };
+
+	(void)state;
+	if (access(DEFAULT_CONFIG, F_OK) == 0) {
+		print_message("SKIP: " DEFAULT_CONFIG " exists on this machine\n");
+		return;
+	}
+	run(&r, args);
+	assert_int_equal(r.status, 2);
+	assert_contains(r.out, "Policy (built-in defaults)");
+	assert_contains(r.out, "node 6   crit");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +405,8 @@ int main(void)
 		cmocka_unit_test(apply_on_fixture),
 		cmocka_unit_test(busy),
 		cmocka_unit_test(not_permitted),
+		cmocka_unit_test(interrupted_while_waiting),
+		cmocka_unit_test(builtin_defaults),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);

@@ -171,6 +171,57 @@ static void compact_moves_counters(void **state)
 	assert_true(after > before);
 }
 
+/*
+ * A real short grant: this VM grants 1 GiB pages silently short (asking for
+ * 4 gave 2 at boot). Whatever it grants, the report must say exactly what
+ * the pool file says, and the exit status must follow: 0 all, 1 some, 2 none.
+ */
+static void gigantic_short_grant_reported_truthfully(void **state)
+{
+	char rel[160], args[96], line[4096];
+	const struct hugepool *p;
+	unsigned long long obtained = 0, shortfall = 0;
+	uint64_t got;
+	FILE *f;
+	int rc;
+	char *q;
+
+	(void)state;
+	if (!can_run)
+		skip();
+	p = node_pool(&saved.nodes[0], 1048576);
+	if (!p) {
+		print_message("SKIP: no 1 GiB pages on this machine\n");
+		skip();
+	}
+	reserve_path(rel, sizeof(rel), saved.nodes[0].id, 1048576);
+	snprintf(args, sizeof(args), "reserve 1G:%llu@%d --ladder retry --rounds 1 -f json",
+		 (unsigned long long)p->nr + 4, saved.nodes[0].id);
+	rc = buddyctl(args);
+	got = read_u64(rel);
+	f = fopen("build/live.out", "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));	/* the object starts on line 1 */
+	while (fgets(line, sizeof(line), f) && !strstr(line, "\"obtained\":"))
+		;
+	fclose(f);
+	q = strstr(line, "\"obtained\":");
+	assert_non_null(q);
+	obtained = strtoull(q + 11, NULL, 10);
+	q = strstr(line, "\"shortfall\":");
+	assert_non_null(q);
+	shortfall = strtoull(q + 12, NULL, 10);
+	print_message("asked %llu x 1G, the kernel granted %llu (report: obtained %llu, short %llu), exit %d\n",
+		      (unsigned long long)p->nr + 4, (unsigned long long)got, obtained, shortfall, rc);
+	assert_int_equal(obtained, got);
+	assert_int_equal(shortfall, p->nr + 4 - got);
+	assert_int_equal(rc, got == p->nr + 4 ? 0 : got > p->nr ? 1 : 2);
+	/* back to what it was (the teardown would too) */
+	snprintf(args, sizeof(args), "reserve 1G:%llu@%d", (unsigned long long)p->nr, saved.nodes[0].id);
+	assert_int_equal(buddyctl(args), 0);
+	assert_int_equal(read_u64(rel), p->nr);
+}
+
 static void drop_caches_counts(void **state)
 {
 	uint64_t pc, slab;
@@ -191,6 +242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reserve_2m_node0),
 		cmocka_unit_test(compact_moves_counters),
+		cmocka_unit_test(gigantic_short_grant_reported_truthfully),
 		cmocka_unit_test(drop_caches_counts),
 	};
 
