@@ -14,22 +14,6 @@
 
 #define JSON_SCHEMA 1
 
-/* Zone and type names are kernel identifiers; the root path may be anything. */
-static void jstr(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 /*
  * Arrays of numbers are most of the output on a big machine (3 per zone per
@@ -85,7 +69,7 @@ static void pagetypes(FILE *f, const struct zone *z, unsigned nr_orders)
 		const struct pagetype *pt = &z->types[t];
 
 		fprintf(f, "%s{\"type\":", t ? "," : "");
-		jstr(f, pt->name);
+		out_json_string(f, pt->name);
 		fputs(",\"free_blocks\":", f);
 		u64_array(f, pt->free, nr_orders);
 		fputs(",\"at_least\":[", f);
@@ -104,7 +88,7 @@ static void zone_obj(FILE *f, const struct snapshot *snap, const struct zone *z)
 	unsigned ho = (unsigned)snap->hpage_order;
 
 	fputs("{\"zone\":", f);
-	jstr(f, z->name);
+	out_json_string(f, z->name);
 	fputs(",\"free_blocks\":", f);
 	u64_array(f, z->free_blocks, snap->nr_orders);
 	fprintf(f, ",\"free_pages\":%" PRIu64, z->free_pages);
@@ -199,7 +183,7 @@ int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		JSON_SCHEMA, BUDDYCTL_VERSION, when, (long long)snap->taken.tv_sec,
 		snap->taken.tv_nsec / 1000000);
 	fputs("\"root\":", f);
-	jstr(f, snap->root);
+	out_json_string(f, snap->root);
 	fprintf(f, ",\"page_size\":%u,\"orders\":%u,\"hugepage_order\":%d,\"pageblock_order\":",
 		snap->page_size, snap->nr_orders, snap->hpage_order);
 	if (snap->pageblock_order >= 0)

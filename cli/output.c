@@ -46,6 +46,22 @@ void out_human_bytes(char *buf, size_t size, uint64_t bytes)
 		snprintf(buf, size, "%.0f%c", v, units[u]);
 }
 
+void out_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
 void out_thousandths(char *buf, size_t size, int v)
 {
 	/*

@@ -27,6 +27,9 @@ void out_human_bytes(char *buf, size_t size, uint64_t bytes);
 /* Thousandths as the kernel prints them in debugfs: "%d.%03d". */
 void out_thousandths(char *buf, size_t size, int v);
 
+/* A JSON string: quotes, backslashes and control characters escaped. */
+void out_json_string(FILE *f, const char *s);
+
 /* The renderers. Each returns 0, or -1 when writing to f failed. */
 int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o);
 int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o);

@@ -203,22 +203,6 @@ static void u64s(FILE *f, const uint64_t *v, unsigned n)
 	fputc(']', f);
 }
 
-/* JSON string: messages contain paths and strerror text. */
-static void jstr(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 int report_json(FILE *f, const struct report *r)
 {
@@ -228,12 +212,12 @@ int report_json(FILE *f, const struct report *r)
 	fprintf(f, "{\"schema\":%d,\"command\":\"%s\",\"dry_run\":%s,\"executed\":%s,\"policy\":",
 		REPORT_SCHEMA, r->command, r->dry_run ? "true" : "false", r->executed ? "true" : "false");
 	if (r->policy)
-		jstr(f, r->policy);
+		out_json_string(f, r->policy);
 	else
 		fputs("null", f);
 	fputs(",\"not_permitted\":", f);
 	if (r->not_permitted)
-		jstr(f, r->not_permitted);
+		out_json_string(f, r->not_permitted);
 	else
 		fputs("null", f);
 	fputs(",\"findings\":[", f);
@@ -244,7 +228,7 @@ int report_json(FILE *f, const struct report *r)
 			"\"fragmentation_index\":%d,\"free_blocks_at_order\":%" PRIu64 ",\"remediated\":%s,\"why\":",
 			i ? "," : "", x->node, level_name(x->level), x->order, x->unusable, x->fragindex,
 			x->blocks, x->remediated ? "true" : "false");
-		jstr(f, x->why);
+		out_json_string(f, x->why);
 		fputc('}', f);
 	}
 	fputs("],\"actions\":[", f);
@@ -258,9 +242,9 @@ int report_json(FILE *f, const struct report *r)
 		if (a->kind == ACT_DROP_CACHES)
 			fprintf(f, ",\"drop_level\":%d,\"sync\":%s", a->drop_level, a->sync ? "true" : "false");
 		fputs(",\"reason\":", f);
-		jstr(f, a->reason);
+		out_json_string(f, a->reason);
 		fputs(",\"expect\":", f);
-		jstr(f, a->expect);
+		out_json_string(f, a->expect);
 		if (r->executed) {
 			const struct action_result *res = &r->results[i];
 
@@ -279,7 +263,7 @@ int report_json(FILE *f, const struct report *r)
 			}
 			fputs(",\"error\":", f);
 			if (res->error[0])
-				jstr(f, res->error);
+				out_json_string(f, res->error);
 			else
 				fputs("null", f);
 		}
