@@ -36,9 +36,6 @@ struct action_result {
 	char error[512];
 };
 
-/* Relative path of the nr_hugepages file an ACT_RESERVE writes. */
-void reserve_path(char *buf, size_t size, int node, uint64_t size_kb);
-
 /*
  * Run every action of plan; results[] has plan->n entries. In dry-run mode
  * every result is RES_PLANNED and nothing is written.

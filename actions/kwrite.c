@@ -180,6 +180,25 @@ int kw_trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
 	return 0;
 }
 
+bool kw_stopped(const struct kctx *c)
+{
+	return c->stop && *c->stop;
+}
+
+int kw_trigger_retry(struct kctx *c, const char *rel, const char *value, int *errnum,
+		     struct bc_error *err)
+{
+	double give_up = now_ms() + 1000;
+	int rc;
+
+	for (;;) {
+		rc = kw_trigger(c, rel, value, errnum, err);
+		if (rc == 0 || !kw_transient(*errnum) || kw_stopped(c) || now_ms() > give_up)
+			return rc;
+		usleep(100000);
+	}
+}
+
 void kw_free(struct kctx *c)
 {
 	free(c->log);

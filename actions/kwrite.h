@@ -65,6 +65,16 @@ int kw_set_u64(struct kctx *c, const char *rel, uint64_t value, uint64_t *before
 int kw_trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
 	       struct bc_error *err);
 
+/*
+ * kw_trigger(), retried on transient errors (EBUSY, EAGAIN, ENOMEM, EINTR)
+ * for up to a second: compaction and drop_caches have no budget of their own.
+ */
+int kw_trigger_retry(struct kctx *c, const char *rel, const char *value, int *errnum,
+		     struct bc_error *err);
+
+/* True once SIGINT/SIGTERM asked the run to stop: start no new write. */
+bool kw_stopped(const struct kctx *c);
+
 void kw_free(struct kctx *c);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "execute.h"
+#include "reserve.h"
 #include "rootfs.h"
 
 /* Append f to files[] unless it is there already. */
@@ -57,10 +58,14 @@ unsigned action_files(const struct action *a, char files[][160])
 	return n;
 }
 
-/* uid 0 of the initial user namespace: /proc/self/uid_map is "0 0 4294967295". */
+/*
+ * The kernel compares the euid with GLOBAL_ROOT_UID: our uid 0 must be uid 0
+ * of the initial user namespace. /proc/self/uid_map says what uid 0 maps to
+ * ("0 0 4294967295" outside any namespace; "0 1000 1" in a rootless one).
+ */
 static bool initial_userns_root(void)
 {
-	unsigned long a, b, len;
+	unsigned long inside, outside, len;
 	FILE *f;
 	bool ok = false;
 
@@ -69,8 +74,9 @@ static bool initial_userns_root(void)
 	f = fopen("/proc/self/uid_map", "re");
 	if (!f)
 		return true;	/* no user namespaces: plain root */
-	if (fscanf(f, "%lu %lu %lu", &a, &b, &len) == 3)
-		ok = a == 0 && b == 0 && len == 4294967295UL;
+	while (fscanf(f, "%lu %lu %lu", &inside, &outside, &len) == 3)
+		if (inside == 0 && len >= 1)
+			ok = outside == 0;
 	fclose(f);
 	return ok;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "execute.h"
+#include "reserve.h"
 #include "lock.h"
 #include "perms.h"
 #include "state.h"

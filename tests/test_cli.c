@@ -342,6 +342,42 @@ static void not_permitted(void **state)
 	assert_string_equal(r.out, "");
 }
 
+/*
+ * As uid 65534 on the live machine (setpriv): compact is refused up front
+ * with 77, plan says apply would be refused, status notes pagetypeinfo.
+ */
+static void unprivileged(void **state)
+{
+	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	char cmd[512];
+	int st;
+
+	(void)state;
+	if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0) {
+		print_message("SKIP: needs root and setpriv to become uid 65534\n");
+		return;
+	}
+#define AS_NOBODY "setpriv --reuid 65534 --regid 65534 --clear-groups "
+	snprintf(cmd, sizeof(cmd), AS_NOBODY "%s compact --lock-file /tmp/buddyctl-nobody.lock "
+		 "> build/nobody.out 2>&1", bin);
+	st = system(cmd);
+	if (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127) {
+		print_message("SKIP: uid 65534 cannot run %s here\n", bin);
+		return;
+	}
+	assert_int_equal(WEXITSTATUS(st), 77);
+	snprintf(cmd, sizeof(cmd), "grep -q 'compact_memory: needs uid 0 in the initial user namespace' build/nobody.out");
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), AS_NOBODY "%s reserve --dry-run 2M:1 > build/nobody.out 2>&1", bin);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
+	assert_int_equal(system("grep -q 'Note: as this user, apply would do nothing: .*needs uid 0 or CAP_DAC_OVERRIDE' build/nobody.out"), 0);
+	snprintf(cmd, sizeof(cmd), AS_NOBODY "%s status > build/nobody.out 2>&1", bin);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
+	assert_int_equal(system("grep -q 'pagetypeinfo not read (Permission denied): pageblocks per migrate type need root' build/nobody.out"), 0);
+	unlink("build/nobody.out");
+#undef AS_NOBODY
+}
+
 /* SIGTERM while waiting for another buddyctl's lock: nothing done, exit 130. */
 static void interrupted_while_waiting(void **state)
 {
@@ -406,6 +442,7 @@ int main(void)
 		cmocka_unit_test(busy),
 		cmocka_unit_test(not_permitted),
 		cmocka_unit_test(interrupted_while_waiting),
+		cmocka_unit_test(unprivileged),
 		cmocka_unit_test(builtin_defaults),
 	};
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "execute.h"
+#include "reserve.h"
 #include "kwrite.h"
 #include "meminfo.h"
 #include "snapshot.h"

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_DROPCACHES_H
+#define BUDDYCTL_DROPCACHES_H
+
+#include <stdbool.h>
+
+#include "kwrite.h"
+
+/*
+ * Drop clean caches: level 1 page cache, 2 reclaimable slab, 3 both; with
+ * do_sync, sync(2) first so that more pages are clean (never in dry-run).
+ * 0 or -kind; *errnum gets the errno.
+ */
+int dropcaches_run(struct kctx *c, int level, bool do_sync, int *errnum, struct bc_error *err);
+
+#endif
