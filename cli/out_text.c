@@ -127,8 +127,8 @@ static void order_table(FILE *f, const struct snapshot *snap, const struct node 
 
 			count_str(cell, sizeof(cell), zn->free_blocks[k], shorten);
 			len = (unsigned)strlen(cell);
-			fputs(sgr, f);
 			fputc_unlocked(' ', f);
+			fputs(sgr, f);
 			for (; len < width[k]; len++)
 				fputc_unlocked(' ', f);
 			fputs(cell, f);
