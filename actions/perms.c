@@ -113,8 +113,8 @@ static const char *why_not(const char *root, bool live, const char *rel, const c
 int perms_check(const char *root, const struct plan *plan, struct bc_error *err)
 {
 	bool live = rootfs_is_live(root);
-	char files[ACTION_MAX_FILES][160], path[PATH_MAX], first[PATH_MAX + 160] = "";
-	unsigned i, k, n, bad = 0;
+	char files[ACTION_MAX_FILES][160], path[PATH_MAX], list[400] = "";
+	unsigned i, k, n, bad = 0, named = 0;
 
 	for (i = 0; i < plan->n; i++) {
 		bool this_bad = false;
@@ -128,14 +128,19 @@ int perms_check(const char *root, const struct plan *plan, struct bc_error *err)
 			why = why_not(root, live, files[k], path);
 			if (!why)
 				continue;
-			if (!first[0])
-				snprintf(first, sizeof(first), "%s: %s", path, why);
+			/* name each file once, the first three of them */
+			if (!strstr(list, path) && named < 3) {
+				size_t len = strlen(list);
+
+				snprintf(list + len, sizeof(list) - len, "%s%.200s: %s", named ? "; " : "", path, why);
+				named++;
+			}
 			this_bad = true;
 		}
 		bad += this_bad;
 	}
 	if (!bad)
 		return 0;
-	return bc_error_set(err, BC_EPERM, "%.400s (%u of %u actions cannot run; nothing was done)",
-			    first, bad, plan->n);
+	return bc_error_set(err, BC_EPERM, "%s (%u of %u actions cannot run; nothing was done)",
+			    list, bad, plan->n);
 }
