@@ -196,39 +196,49 @@ static int load_policy(const struct act_args *a, const struct snapshot *snap, st
 	return rc;
 }
 
+/* The first two steps of check, plan and apply: the snapshot, the policy. */
+static int snapshot_and_policy(const struct act_args *a, struct snapshot *snap,
+			       struct policy *pol, struct bc_error *err)
+{
+	int rc = snapshot_read(a->root, snap, err);
+
+	if (rc < 0)
+		return rc;
+	rc = load_policy(a, snap, pol, err);
+	if (rc < 0)
+		snapshot_free(snap);
+	return rc;
+}
+
 int cmd_check(const struct act_args *a, struct bc_error *err)
 {
 	struct report r = { .command = "check" };
-
 	struct finding *findings = NULL;
 	struct snapshot snap;
 	struct policy pol;
 	struct plan plan;
 	unsigned n = 0;
+	enum level l;
 	int rc;
 
-	rc = snapshot_read(a->root, &snap, err);
+	rc = snapshot_and_policy(a, &snap, &pol, err);
 	if (rc < 0)
 		return rc;
-	rc = load_policy(a, &snap, &pol, err);
+	rc = policy_evaluate(&snap, &pol, NULL, 0, 0, &findings, &n, &plan, err);
 	if (rc == 0) {
-		rc = policy_evaluate(&snap, &pol, NULL, 0, 0, &findings, &n, &plan, err);
-		if (rc == 0) {
-			enum level l = findings_level(findings, n);
-
-			r.before = &snap;
-			r.policy = pol.path;
-			r.findings = findings;
-			r.nr_findings = n;
-			r.exit_code = l == LEVEL_CRIT ? 2 : l == LEVEL_WARN ? 1 : 0;
-			rc = print_report(a, &r, err);
-			if (rc == 0)
-				rc = r.exit_code;
-			plan_free(&plan);
-			free(findings);
-		}
-		policy_free(&pol);
+		l = findings_level(findings, n);
+		r.before = &snap;
+		r.policy = pol.path;
+		r.findings = findings;
+		r.nr_findings = n;
+		r.exit_code = l == LEVEL_CRIT ? 2 : l == LEVEL_WARN ? 1 : 0;
+		rc = print_report(a, &r, err);
+		if (rc == 0)
+			rc = r.exit_code;
+		plan_free(&plan);
+		free(findings);
 	}
+	policy_free(&pol);
 	snapshot_free(&snap);
 	return rc;
 }
@@ -244,12 +254,9 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	unsigned n = 0;
 	int rc;
 
-	rc = snapshot_read(a->root, &snap, err);
+	rc = snapshot_and_policy(a, &snap, &pol, err);
 	if (rc < 0)
 		return rc;
-	rc = load_policy(a, &snap, &pol, err);
-	if (rc < 0)
-		goto out_snap;
 	rc = state_load(a->state_file ? a->state_file : pol.state_file, last, err);
 	if (rc < 0)
 		goto out_pol;
@@ -263,7 +270,6 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	free(findings);
 out_pol:
 	policy_free(&pol);
-out_snap:
 	snapshot_free(&snap);
 	return rc;
 }
