@@ -107,6 +107,12 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			s = &r->steps[r->nr_steps++];
 			s->step = a->ladder.s[i];
 			rc = ladder_step(c, s->step, a->node, do_sync, &errnum, &err);
+			if (rc == 0 && kw_stopped(c)) {
+				/* a signal came during the step: no new pool write */
+				s->obtained = r->after;
+				s->ms = (reserve_now() - t0) * 1000;
+				goto out;
+			}
 			if (rc == 0)
 				rc = set_pool(c, rel, a->target, &before, &after, &errnum, deadline, &err);
 			s->ms = (reserve_now() - t0) * 1000;
