@@ -96,7 +96,7 @@ static int run_plan(const struct act_args *a, const char *command, struct snapsh
 	const char *lock_path;
 	double t0 = now_s(), wait;
 	int rc, fd, code;
-	bool still_over = false;
+	bool still_over = false, have_after;
 	unsigned i;
 
 	if (a->dry_run || !plan->n) {
@@ -126,13 +126,10 @@ static int run_plan(const struct act_args *a, const char *command, struct snapsh
 	}
 	execute_plan(&c, plan, results);
 
-	rc = snapshot_read(a->root, &after, err);
-	if (rc < 0) {
-		lock_release(fd);
-		free(results);
-		kw_free(&c);
-		return rc;
-	}
+	/* the writes happened: report them even if the second snapshot fails */
+	have_after = snapshot_read(a->root, &after, err) == 0;
+	if (!have_after)
+		fprintf(stderr, "buddyctl: after the actions: %s (no before/after comparison)\n", err->msg);
 	if (pol) {
 		/* a remediated node still over its threshold makes the run partial */
 		struct finding *now = NULL;
@@ -141,7 +138,7 @@ static int run_plan(const struct act_args *a, const char *command, struct snapsh
 		double last[STATE_MAX_NODES] = { 0 };
 		struct timespec wall;
 
-		if (policy_evaluate(&after, pol, NULL, 0, 0, &now, &n_now, &none, err) == 0) {
+		if (have_after && policy_evaluate(&after, pol, NULL, 0, 0, &now, &n_now, &none, err) == 0) {
 			for (i = 0; i < n_now && i < nr_findings; i++)
 				if (findings[i].remediated && now[i].level > LEVEL_OK)
 					still_over = true;
@@ -161,12 +158,13 @@ static int run_plan(const struct act_args *a, const char *command, struct snapsh
 	}
 	code = plan_exit(plan, results, still_over);
 	r.executed = true;
-	r.after = &after;
+	r.after = have_after ? &after : NULL;
 	r.results = results;
 	r.total_ms = (now_s() - t0) * 1000;
 	r.exit_code = code;
 	rc = print_report(a, &r, err);
-	snapshot_free(&after);
+	if (have_after)
+		snapshot_free(&after);
 	lock_release(fd);
 	free(results);
 	kw_free(&c);
