@@ -104,13 +104,27 @@ static int write_error(int e, const char *path, const char *value, struct bc_err
 	return bc_error_set(err, kind, "%s: writing '%s': %s", path, value, strerror(e));
 }
 
+/* The write itself, timed and logged in r, with any injected fault. 0 or -kind. */
+static int logged_write(struct kctx *c, const char *path, const char *value,
+			struct kwrite_rec *r, struct kfault *f, int *errnum, struct bc_error *err)
+{
+	double t0 = now_ms();
+	int e = do_write(c, path, value, f);
+
+	r->ms = now_ms() - t0;
+	r->errnum = e;
+	if (!e)
+		return 0;
+	*errnum = e;
+	return write_error(e, path, value, err);
+}
+
 int kw_set_u64(struct kctx *c, const char *rel, uint64_t value, uint64_t *before,
 	       uint64_t *after, int *errnum, struct bc_error *err)
 {
 	char path[PATH_MAX], val[32];
 	struct kwrite_rec *r;
 	struct kfault *f;
-	double t0;
 	int rc, e;
 
 	*errnum = 0;
@@ -132,14 +146,9 @@ int kw_set_u64(struct kctx *c, const char *rel, uint64_t value, uint64_t *before
 	if (c->dry_run)
 		return 0;
 	f = fault_for(c, path);
-	t0 = now_ms();
-	e = do_write(c, path, val, f);
-	r->ms = now_ms() - t0;
-	r->errnum = e;
-	if (e) {
-		*errnum = e;
-		return write_error(e, path, val, err);
-	}
+	rc = logged_write(c, path, val, r, f, errnum, err);
+	if (rc < 0)
+		return rc;
 	if (f && f->grant_max >= 0 && (uint64_t)f->grant_max < value) {
 		/* fault injection: the kernel allocated fewer than asked */
 		char cap[32];
@@ -157,8 +166,7 @@ int kw_trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
 {
 	char path[PATH_MAX];
 	struct kwrite_rec *r;
-	double t0;
-	int rc, e;
+	int rc;
 
 	*errnum = 0;
 	rc = rootfs_path(c->root, rel, path, sizeof(path), err);
@@ -169,15 +177,7 @@ int kw_trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	if (c->dry_run)
 		return 0;
-	t0 = now_ms();
-	e = do_write(c, path, value, fault_for(c, path));
-	r->ms = now_ms() - t0;
-	r->errnum = e;
-	if (e) {
-		*errnum = e;
-		return write_error(e, path, value, err);
-	}
-	return 0;
+	return logged_write(c, path, value, r, fault_for(c, path), errnum, err);
 }
 
 bool kw_stopped(const struct kctx *c)

@@ -67,15 +67,6 @@ bool scan_token(struct scan *s, const char **tok, size_t *len)
 	return true;
 }
 
-bool scan_line_done(struct scan *s)
-{
-	const char *p = s->p;
-
-	while (p < s->eol && is_blank(*p))
-		p++;
-	return p == s->eol;
-}
-
 int scan_fail(struct scan *s, const char *tok, size_t len, const char *what,
 	      struct bc_error *err)
 {

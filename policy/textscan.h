@@ -36,9 +36,6 @@ int scan_next_line(struct scan *s, struct bc_error *err);
 /* Next blank-separated token of the current line; false at the end of it. */
 bool scan_token(struct scan *s, const char **tok, size_t *len);
 
-/* True when the rest of the current line holds no token. */
-bool scan_line_done(struct scan *s);
-
 /* Strict unsigned decimal (no sign, no blanks, fits in 64 bits). */
 int scan_u64(struct scan *s, const char *tok, size_t len, uint64_t *out,
 	     struct bc_error *err);
