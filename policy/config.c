@@ -495,8 +495,10 @@ static int handler(void *user, const char *section, const char *key, const char 
 	for (unsigned i = 0; i < st->nr_seen; i++)
 		if (!strcmp(st->seen[i], id))
 			return fail(st, "duplicate key '%s' in [%s]", key, section);
-	if (st->nr_seen < sizeof(st->seen) / sizeof(st->seen[0]))
-		strcpy(st->seen[st->nr_seen++], id);
+	/* a policy needs a few dozen keys; past this many, say so rather than miss a duplicate */
+	if (st->nr_seen == sizeof(st->seen) / sizeof(st->seen[0]))
+		return fail(st, "more than %s keys in one file%s", "128", "");
+	strcpy(st->seen[st->nr_seen++], id);
 
 	if (!strcmp(section, "fragmentation")) {
 		rc = threshold_key(st, &p->th, key, val);
