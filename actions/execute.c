@@ -56,7 +56,8 @@ unsigned execute_plan(struct kctx *c, const struct plan *plan, struct action_res
 			break;
 		}
 		if (a->kind != ACT_RESERVE) {
-			r->status = rc < 0 ? RES_FAILED : c->dry_run ? RES_PLANNED : RES_DONE;
+			r->status = rc == -BC_EINTR ? RES_INTERRUPTED : rc < 0 ? RES_FAILED :
+				    c->dry_run ? RES_PLANNED : RES_DONE;
 			if (rc < 0)
 				snprintf(r->error, sizeof(r->error), "%s", err.msg);
 		}

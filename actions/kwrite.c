@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lock.h"
 #include "rootfs.h"
 #include "textscan.h"
 
@@ -75,7 +76,7 @@ static struct kwrite_rec *log_add(struct kctx *c, const char *path, const char *
  * out with a newline, as `echo` sends it; O_TRUNC is what a shell's ">"
  * does (sysfs and procfs ignore it; a fixture tree's regular file needs it).
  */
-static int do_write(struct kctx *c, const char *path, const char *value, struct kfault *f)
+static int do_write(struct kctx *c, const char *rel, const char *value, struct kfault *f)
 {
 	char line[40];
 	size_t len;
@@ -85,7 +86,8 @@ static int do_write(struct kctx *c, const char *path, const char *value, struct 
 	if (f && f->errnum)
 		return f->errnum;
 	len = (size_t)snprintf(line, sizeof(line), "%s\n", value);
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	/* under --root the file must be inside the tree: no symlink out of it */
+	fd = rootfs_open(c->root, rel, O_WRONLY | O_TRUNC | O_NOFOLLOW, 0);
 	if (fd < 0)
 		return errno;
 	do {
@@ -101,15 +103,15 @@ static int write_error(int e, const char *path, const char *value, struct bc_err
 {
 	enum bc_err_kind kind = (e == EACCES || e == EPERM || e == EROFS) ? BC_EPERM : BC_EIO;
 
-	return bc_error_set(err, kind, "%s: writing '%s': %s", path, value, strerror(e));
+	return bc_error_set(err, kind, "%s: writing '%s': %s", path, value, rootfs_strerror(e));
 }
 
 /* The write itself, timed and logged in r, with any injected fault. 0 or -kind. */
-static int logged_write(struct kctx *c, const char *path, const char *value,
+static int logged_write(struct kctx *c, const char *rel, const char *path, const char *value,
 			struct kwrite_rec *r, struct kfault *f, int *errnum, struct bc_error *err)
 {
 	double t0 = now_ms();
-	int e = do_write(c, path, value, f);
+	int e = do_write(c, rel, value, f);
 
 	r->ms = now_ms() - t0;
 	r->errnum = e;
@@ -146,7 +148,7 @@ int kw_set_u64(struct kctx *c, const char *rel, uint64_t value, uint64_t *before
 	if (c->dry_run)
 		return 0;
 	f = fault_for(c, path);
-	rc = logged_write(c, path, val, r, f, errnum, err);
+	rc = logged_write(c, rel, path, val, r, f, errnum, err);
 	if (rc < 0)
 		return rc;
 	if (f && f->grant_max >= 0 && (uint64_t)f->grant_max < value) {
@@ -154,7 +156,7 @@ int kw_set_u64(struct kctx *c, const char *rel, uint64_t value, uint64_t *before
 		char cap[32];
 
 		snprintf(cap, sizeof(cap), "%lld", (long long)f->grant_max);
-		e = do_write(c, path, cap, NULL);
+		e = do_write(c, rel, cap, NULL);
 		if (e)
 			return write_error(e, path, cap, err);
 	}
@@ -172,17 +174,26 @@ int kw_trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
 	rc = rootfs_path(c->root, rel, path, sizeof(path), err);
 	if (rc < 0)
 		return rc;
+	/* e.g. a SIGTERM during the sync(2) before drop_caches */
+	if (!c->dry_run && kw_stopped(c))
+		return bc_error_set(err, BC_EINTR, "%s: not written: the run was stopped", path);
 	r = log_add(c, path, value);
 	if (!r)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	if (c->dry_run)
 		return 0;
-	return logged_write(c, path, value, r, fault_for(c, path), errnum, err);
+	return logged_write(c, rel, path, value, r, fault_for(c, path), errnum, err);
 }
 
-bool kw_stopped(const struct kctx *c)
+bool kw_stopped(struct kctx *c)
 {
-	return c->stop && *c->stop;
+	struct bc_error e;
+
+	if (c->stop && *c->stop)
+		return true;
+	if (!c->lock_lost[0] && c->lock && lock_still_held(c->lock, &e) < 0)
+		snprintf(c->lock_lost, sizeof(c->lock_lost), "%s", e.msg);
+	return c->lock_lost[0] != '\0';
 }
 
 int kw_trigger_retry(struct kctx *c, const char *rel, const char *value, int *errnum,

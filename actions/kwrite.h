@@ -33,6 +33,8 @@ struct kwrite_rec {
 	double ms;
 };
 
+struct lock;
+
 struct kctx {
 	const char *root;
 	bool dry_run;
@@ -41,6 +43,8 @@ struct kctx {
 	struct kwrite_rec *log;	/* every write attempted or planned */
 	unsigned nr_log;
 	volatile int *stop;	/* set by SIGINT/SIGTERM: no new write starts */
+	struct lock *lock;	/* held while executing: checked before each write */
+	char lock_lost[512];	/* why the run stopped when the lock was lost, or "" */
 };
 
 /* True for errors worth a retry within the time budget. */
@@ -60,7 +64,8 @@ int kw_set_u64(struct kctx *c, const char *rel, uint64_t value, uint64_t *before
 
 /*
  * Write to a write-only trigger file (compact, compact_memory, drop_caches:
- * mode 0200, nothing to read before or after). 0 or -kind, *errnum as above.
+ * mode 0200, nothing to read before or after). 0 or -kind, *errnum as above;
+ * -BC_EINTR without writing once the run was stopped (kw_stopped()).
  */
 int kw_trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
 	       struct bc_error *err);
@@ -72,8 +77,12 @@ int kw_trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
 int kw_trigger_retry(struct kctx *c, const char *rel, const char *value, int *errnum,
 		     struct bc_error *err);
 
-/* True once SIGINT/SIGTERM asked the run to stop: start no new write. */
-bool kw_stopped(const struct kctx *c);
+/*
+ * True once SIGINT/SIGTERM asked the run to stop, or the lock file was
+ * removed while held and could not be taken again (c->lock_lost says so):
+ * start no new write.
+ */
+bool kw_stopped(struct kctx *c);
 
 void kw_free(struct kctx *c);
 

@@ -3,9 +3,11 @@
 
 #include <cap-ng.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -59,26 +61,40 @@ unsigned action_files(const struct action *a, char files[][160])
 }
 
 /*
- * The kernel compares the euid with GLOBAL_ROOT_UID: our uid 0 must be uid 0
- * of the initial user namespace. /proc/self/uid_map says what uid 0 maps to
- * ("0 0 4294967295" outside any namespace; "0 1000 1" in a rootless one).
+ * What id `inside` of this user namespace is outside it, from
+ * /proc/self/{uid,gid}_map ("0 0 4294967295" outside any namespace, "0
+ * 1000 1" in a rootless one). -1 when unmapped; inside itself when the
+ * kernel has no user namespaces (no map file).
  */
-static bool initial_userns_root(void)
+static long long map_out(const char *map, unsigned long inside)
 {
-	unsigned long inside, outside, len;
-	FILE *f;
-	bool ok = false;
+	unsigned long in, out, len;
+	long long r = -1;
+	FILE *f = fopen(map, "re");
 
-	if (geteuid() != 0)
-		return false;
-	f = fopen("/proc/self/uid_map", "re");
 	if (!f)
-		return true;	/* no user namespaces: plain root */
-	while (fscanf(f, "%lu %lu %lu", &inside, &outside, &len) == 3)
-		if (inside == 0 && len >= 1)
-			ok = outside == 0;
+		return (long long)inside;
+	while (fscanf(f, "%lu %lu %lu", &in, &out, &len) == 3)
+		if (inside >= in && inside - in < len)
+			r = (long long)(out + (inside - in));
 	fclose(f);
-	return ok;
+	return r;
+}
+
+/* Is global id 0 mapped into this namespace (so capabilities here reach root-owned files)? */
+static bool zero_mapped(const char *map)
+{
+	unsigned long in, out, len;
+	bool r = false;
+	FILE *f = fopen(map, "re");
+
+	if (!f)
+		return true;
+	while (fscanf(f, "%lu %lu %lu", &in, &out, &len) == 3)
+		if (out == 0 && len >= 1)
+			r = true;
+	fclose(f);
+	return r;
 }
 
 static bool have_dac_override(void)
@@ -88,33 +104,93 @@ static bool have_dac_override(void)
 	return capng_have_capability(CAPNG_EFFECTIVE, CAP_DAC_OVERRIDE) == 1;
 }
 
+/*
+ * Who the kernel sees. /proc/sys files compare the euid with
+ * GLOBAL_ROOT_UID (capabilities do not count). sysfs files are root:root:
+ * uid 0 of the initial namespace owns them, or CAP_DAC_OVERRIDE counts
+ * when uid and gid 0 of the initial namespace are mapped into ours
+ * (capable_wrt_inode_uidgid()); root of a rootless namespace has neither.
+ */
+struct creds {
+	bool global_root;	/* euid is uid 0 of the initial user namespace */
+	bool dac_override;	/* CAP_DAC_OVERRIDE that applies to root-owned files */
+	long long euid_out;	/* what our euid is outside, -1 unmapped */
+};
+
+static void get_creds(struct creds *c)
+{
+	c->euid_out = map_out("/proc/self/uid_map", geteuid());
+	c->global_root = c->euid_out == 0;
+	c->dac_override = have_dac_override() && zero_mapped("/proc/self/uid_map") &&
+			  zero_mapped("/proc/self/gid_map");
+}
+
+/* "uid 0 here is uid 65534 outside this user namespace" or "". */
+static const char *userns_note(const struct creds *c, char *buf, size_t size)
+{
+	if (geteuid() == 0 && !c->global_root) {
+		if (c->euid_out < 0)
+			snprintf(buf, size, "; uid 0 here is unmapped outside this user namespace");
+		else
+			snprintf(buf, size, "; uid 0 here is uid %lld outside this user namespace", c->euid_out);
+	} else {
+		buf[0] = '\0';
+	}
+	return buf;
+}
+
 /* Why this file cannot be written, or NULL when it can. */
-static const char *why_not(const char *root, bool live, const char *rel, const char *path)
+static const char *why_not(const char *root, bool live, const struct creds *cr, const char *rel,
+			   char *buf, size_t size)
 {
 	struct statvfs vfs;
+	struct stat st;
+	char note[96];
+	int fd, ok;
 
-	if (access(path, F_OK) != 0)
-		return errno == ENOENT ? "no such file (not offered by this kernel)" : strerror(errno);
-	if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
-		return "read-only file system (a container's /proc/sys or /sys?)";
-	if (!live)
-		return access(path, W_OK) == 0 ? NULL : strerror(errno);
-	if (!strncmp(rel, "proc/sys/", 9)) {
-		if (!initial_userns_root())
-			return "needs uid 0 in the initial user namespace (capabilities do not help for /proc/sys)";
-		return NULL;
+	/* opened as the write will open it: inside the root, not through a symlink */
+	fd = rootfs_open(root, rel, O_PATH | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return errno == ENOENT ? "no such file (not offered by this kernel)" : rootfs_strerror(errno);
+	if (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+		close(fd);
+		return rootfs_strerror(ELOOP);
 	}
-	if (geteuid() != 0 && !have_dac_override())
-		return "needs uid 0 or CAP_DAC_OVERRIDE";
-	(void)root;
-	return NULL;
+	if (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+		close(fd);
+		return "read-only file system (a container's /proc/sys or /sys?)";
+	}
+	if (!live) {
+		ok = faccessat(fd, "", W_OK, AT_EMPTY_PATH | AT_EACCESS);
+		close(fd);
+		if (ok == 0)
+			return NULL;
+		snprintf(buf, size, "%s", strerror(errno));
+		return buf;
+	}
+	close(fd);
+	if (!strncmp(rel, "proc/sys/", 9)) {
+		if (cr->global_root)
+			return NULL;
+		snprintf(buf, size, "needs uid 0 of the initial user namespace (capabilities do not help for /proc/sys)%s",
+			 userns_note(cr, note, sizeof(note)));
+		return buf;
+	}
+	if (cr->global_root || cr->dac_override)
+		return NULL;
+	snprintf(buf, size, "needs uid 0 of the initial user namespace, or CAP_DAC_OVERRIDE%s",
+		 userns_note(cr, note, sizeof(note)));
+	return buf;
 }
 
 int perms_check(const char *root, const struct plan *plan, struct bc_error *err)
 {
 	bool live = rootfs_is_live(root);
-	char files[ACTION_MAX_FILES][160], path[PATH_MAX], list[400] = "";
+	char files[ACTION_MAX_FILES][160], path[PATH_MAX], list[1024] = "", buf[200];
 	unsigned i, k, n, bad = 0, named = 0;
+	struct creds cr;
+
+	get_creds(&cr);
 
 	for (i = 0; i < plan->n; i++) {
 		bool this_bad = false;
@@ -125,7 +201,7 @@ int perms_check(const char *root, const struct plan *plan, struct bc_error *err)
 
 			if (rootfs_path(root, files[k], path, sizeof(path), NULL) < 0)
 				continue;
-			why = why_not(root, live, files[k], path);
+			why = why_not(root, live, &cr, files[k], buf, sizeof(buf));
 			if (!why)
 				continue;
 			/* name each file once, the first three of them */

@@ -107,7 +107,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			s = &r->steps[r->nr_steps++];
 			s->step = a->ladder.s[i];
 			rc = ladder_step(c, s->step, a->node, do_sync, &errnum, &err);
-			if (rc == 0 && kw_stopped(c)) {
+			if (rc == -BC_EINTR || (rc == 0 && kw_stopped(c))) {
 				/* a signal came during the step: no new pool write */
 				s->obtained = r->after;
 				s->ms = (reserve_now() - t0) * 1000;
@@ -137,7 +137,10 @@ out:
 		return;
 	}
 	r->status = kw_stopped(c) ? RES_INTERRUPTED : r->after > r->before ? RES_PARTIAL : RES_FAILED;
-	if (!a->keep && r->after != r->before) {
+	if (c->lock_lost[0] && !a->keep && r->after != r->before) {
+		/* another buddyctl may own the pools now: leave them to it */
+		snprintf(r->error, sizeof(r->error), "not restored: %.480s", c->lock_lost);
+	} else if (!a->keep && r->after != r->before) {
 		/* give back what a short round got: the pool as it was */
 		if (kw_set_u64(c, rel, r->before, &before, &after, &errnum, &err) == 0) {
 			r->after = after;

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check, plan, apply and the one-off actions. Each follows the one data
- * flow: snapshot -> evaluate (or build the plan from the command line) ->
- * plan -> [permission check, lock, execute] -> snapshot -> diff -> report.
+ * flow, and everything that judges runs under the lock:
+ *
+ *   [lock] -> snapshot -> evaluate (or the plan from the command line) ->
+ *   plan -> [permission check, execute] -> snapshot -> diff -> report
+ *
+ * A dry run (plan, --dry-run) takes no lock and writes nothing.
  */
 #include "act.h"
 
@@ -42,233 +46,370 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void warn(const char *msg)
+{
+	if (msg[0])
+		fprintf(stderr, "buddyctl: warning: %s\n", msg);
+}
+
 static int print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
 {
 	int rc = a->format == FMT_JSON ? report_json(stdout, r) : report_text(stdout, r);
 
 	if (rc < 0 || fflush(stdout) != 0)
-		return bc_error_set(err, BC_EIO, "standard output: write failed");
+		return bc_error_set(err, BC_EIO, "standard output: write failed: %s",
+				    strerror(errno ? errno : EIO));
 	return 0;
 }
 
-/* The exit status of an executed plan (see EXIT STATUS in buddyctl(8)). */
-static int plan_exit(const struct plan *p, const struct action_result *res, bool still_over)
+/*
+ * Take the lock before anything is read or judged, so that what is
+ * decided is decided on what the machine is now, not on what it was
+ * before another buddyctl changed it. From here on SIGINT and SIGTERM
+ * stop the run cleanly (also the wait for the lock).
+ */
+static int take_lock(const struct act_args *a, const struct policy *pol, struct lock *l,
+		     struct bc_error *err)
 {
-	bool partial = still_over, failed = false, interrupted = false;
-	unsigned i;
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *path = a->lock_file ? a->lock_file : pol ? pol->lock_file : DEFAULT_LOCK;
+	double wait = a->wait >= 0 ? a->wait : pol ? pol->lock_wait_s : 0;
+	int rc;
 
-	for (i = 0; i < p->n; i++) {
-		switch (res[i].status) {
-		case RES_PARTIAL:
-			partial = true;
-			break;
-		case RES_FAILED:
-			failed = true;
-			break;
-		case RES_INTERRUPTED:
-			interrupted = true;
-			break;
-		default:
-			break;
-		}
-	}
-	if (interrupted || stop_flag)
-		return EXIT_INTERRUPTED;
-	return failed ? EXIT_FAILED : partial ? EXIT_PARTIAL : EXIT_OK;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	rc = lock_acquire(l, a->root, path, wait, (volatile int *)&stop_flag, err);
+	return rc;
 }
 
-/*
- * Execute plan (or only print it in dry-run mode) and report. pol and
- * findings are NULL for one-off commands.
- */
-static int run_plan(const struct act_args *a, const char *command, struct snapshot *before,
-		    struct plan *plan, const struct policy *pol, struct finding *findings,
-		    unsigned nr_findings, struct bc_error *err)
+/* One line on why a check ended non-zero: the worst node and its thresholds. */
+static void check_reason(const struct finding *f, unsigned n, enum level worst, char *why,
+			 size_t size)
 {
-	struct report r = { .command = command, .dry_run = a->dry_run, .before = before,
-			    .findings = findings, .nr_findings = nr_findings, .plan = plan,
-			    .policy = pol ? pol->path : NULL };
-	struct bc_error perm = { 0 };
-	struct kctx c = { .root = a->root, .stop = (volatile int *)&stop_flag };
-	struct action_result *results = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct snapshot after;
-	const char *lock_path;
-	double t0 = now_s(), wait;
-	int rc, fd, code;
-	bool still_over = false, have_after;
+	unsigned i, count = 0, first = n;
+
+	for (i = 0; i < n; i++)
+		if (f[i].level == worst && count++ == 0)
+			first = i;
+	if (first == n) {
+		why[0] = '\0';
+		return;
+	}
+	snprintf(why, size, "%u node%s at %s; node %d: %s", count, count > 1 ? "s" : "",
+		 level_name(worst), f[first].node, f[first].why);
+}
+
+int cmd_check(const struct act_args *a, struct bc_error *err);
+
+/* What a finished run decided its exit status on, and why (one line). */
+struct outcome {
+	int code;
+	char why[600];
+};
+
+/*
+ * The exit status of an executed plan (EXIT STATUS in buddyctl(8)), from
+ * the results alone: a signal that came after the last action changes
+ * nothing. still is the node still over its threshold (or NULL).
+ */
+static void plan_outcome(const struct plan *p, const struct action_result *res,
+			 const struct kctx *c, const struct finding *still, struct outcome *o)
+{
+	unsigned i, interrupted = 0, failed = p->n, partial = p->n;
+	char label[96];
+
+	for (i = 0; i < p->n; i++) {
+		if (res[i].status == RES_INTERRUPTED)
+			interrupted++;
+		if (res[i].status == RES_FAILED && failed == p->n)
+			failed = i;
+		if (res[i].status == RES_PARTIAL && partial == p->n)
+			partial = i;
+	}
+	if (c->lock_lost[0]) {
+		o->code = EXIT_BUSY;
+		snprintf(o->why, sizeof(o->why), "%s", c->lock_lost);
+	} else if (interrupted) {
+		o->code = EXIT_INTERRUPTED;
+		snprintf(o->why, sizeof(o->why), "interrupted by a signal: %u of %u actions not carried out",
+			 interrupted, p->n);
+	} else if (failed < p->n || partial < p->n) {
+		const struct action *a = &p->a[failed < p->n ? failed : partial];
+		const struct action_result *r = &res[failed < p->n ? failed : partial];
+
+		o->code = failed < p->n ? EXIT_FAILED : EXIT_PARTIAL;
+		action_label(label, sizeof(label), a);
+		if (a->kind == ACT_RESERVE && !r->error[0])
+			snprintf(o->why, sizeof(o->why), "%s: the kernel granted %llu of the %llu pages asked (%llu short)%s",
+				 label, (unsigned long long)(r->after > r->before ? r->after - r->before : 0),
+				 (unsigned long long)(a->target - r->before),
+				 (unsigned long long)(a->target - r->after),
+				 r->restored ? "; the pool was put back" : "");
+		else
+			snprintf(o->why, sizeof(o->why), "%s: %.480s", label, r->error);
+	} else if (still) {
+		o->code = EXIT_PARTIAL;
+		snprintf(o->why, sizeof(o->why), "node %d is still %s after remediation: %s", still->node,
+			 level_name(still->level), still->why);
+	} else {
+		o->code = EXIT_OK;
+		o->why[0] = '\0';
+	}
+}
+
+/* Is every action that remediates f done? Only then is the node recorded. */
+static bool remedy_completed(const struct finding *f, const struct action_result *res)
+{
+	unsigned k;
+
+	for (k = 0; k < f->nr_acts; k++)
+		if (res[f->acts[k]].status != RES_DONE && res[f->acts[k]].status != RES_SKIPPED)
+			return false;
+	return f->nr_acts > 0;
+}
+
+/* check, plan, apply and the one-off commands: what they share. */
+struct run {
+	const struct act_args *a;
+	const char *command;
+	struct snapshot snap;
+	bool have_snap;
+	struct policy pol;
+	bool have_pol;
+	struct finding *findings;	/* policy runs */
+	unsigned nr_findings;
+	struct plan plan;
+	double last[STATE_MAX_NODES];	/* apply: when nodes were remediated */
+	const char *state_path;
+	struct lock lock;
+	bool locked;
+};
+
+static void run_free(struct run *r)
+{
+	if (r->locked)
+		lock_release(&r->lock);
+	if (r->have_snap)
+		snapshot_free(&r->snap);
+	if (r->have_pol)
+		policy_free(&r->pol);
+	plan_free(&r->plan);
+	free(r->findings);
+}
+
+/* Lock (unless a dry run), then the snapshot. */
+static int begin(struct run *r, struct bc_error *err)
+{
+	int rc;
+
+	if (!r->a->dry_run) {
+		rc = take_lock(r->a, r->have_pol ? &r->pol : NULL, &r->lock, err);
+		if (rc < 0)
+			return rc;
+		r->locked = true;
+	}
+	rc = snapshot_read(r->a->root, &r->snap, err);
+	r->have_snap = rc == 0;
+	return rc;
+}
+
+/* After execution: the nodes whose remediation completed, into the state file. */
+static void record_remediated(struct run *r, const struct action_result *res)
+{
+	struct timespec wall;
+	struct bc_error e;
+	bool any = false;
 	unsigned i;
+
+	clock_gettime(CLOCK_REALTIME, &wall);
+	for (i = 0; i < r->nr_findings; i++) {
+		const struct finding *f = &r->findings[i];
+
+		if (f->remediated && remedy_completed(f, res) && f->node < STATE_MAX_NODES) {
+			r->last[f->node] = (double)wall.tv_sec;
+			any = true;
+		}
+	}
+	if (any && state_save(r->a->root, r->state_path, r->last, &e) < 0)
+		warn(e.msg);
+}
+
+/* A node the plan remediated that is still over its threshold, judged on after. */
+static bool still_over(struct run *r, const struct snapshot *after, struct finding *out,
+		       struct bc_error *err)
+{
+	struct finding *now = NULL;
+	unsigned n_now = 0, i, k;
+	struct plan none;
+	bool found = false;
+
+	if (policy_evaluate(after, &r->pol, NULL, 0, 0, &now, &n_now, &none, err) < 0)
+		return false;
+	for (i = 0; i < r->nr_findings && !found; i++) {
+		if (!r->findings[i].remediated)
+			continue;
+		for (k = 0; k < n_now; k++)
+			if (now[k].node == r->findings[i].node && now[k].level > LEVEL_OK) {
+				*out = now[k];
+				found = true;
+				break;
+			}
+	}
+	free(now);
+	plan_free(&none);
+	return found;
+}
+
+/* Execute the plan (or only print it in dry-run mode) and report. */
+static int run_plan(struct run *r, struct bc_error *err)
+{
+	const struct act_args *a = r->a;
+	struct plan *plan = &r->plan;
+	struct report rep = { .command = r->command, .dry_run = a->dry_run, .before = &r->snap,
+			      .findings = r->findings, .nr_findings = r->nr_findings, .plan = plan,
+			      .policy = r->have_pol ? r->pol.path : NULL };
+	struct bc_error perm = { 0 };
+	struct kctx c = { .root = a->root, .stop = (volatile int *)&stop_flag,
+			  .lock = r->locked ? &r->lock : NULL };
+	struct action_result *results = NULL;
+	struct finding still;
+	struct outcome o;
+	struct snapshot after;
+	double t0 = now_s();
+	bool have_after, over = false;
+	int rc;
 
 	if (a->dry_run || !plan->n) {
 		/* a dry run writes nothing, but says whether the real run could */
 		if (plan->n && perms_check(a->root, plan, &perm) < 0)
-			r.not_permitted = perm.msg;
-		r.exit_code = EXIT_OK;
-		rc = print_report(a, &r, err);
+			rep.not_permitted = perm.msg;
+		rep.exit_code = EXIT_OK;
+		rc = print_report(a, &rep, err);
 		return rc < 0 ? rc : EXIT_OK;
 	}
 	rc = perms_check(a->root, plan, err);
 	if (rc < 0)
 		return rc;
-	/* from here on SIGINT/SIGTERM stop the run cleanly, also while waiting */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	lock_path = a->lock_file ? a->lock_file : pol ? pol->lock_file : DEFAULT_LOCK;
-	wait = a->wait >= 0 ? a->wait : pol ? pol->lock_wait_s : 0;
-	fd = lock_acquire(lock_path, wait, (volatile int *)&stop_flag, err);
-	if (fd < 0)
-		return fd;
 	results = calloc(plan->n, sizeof(*results));
-	if (!results) {
-		lock_release(fd);
+	if (!results)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
-	}
 	execute_plan(&c, plan, results);
+	if (r->lock.retaken)
+		fprintf(stderr, "buddyctl: warning: %s: the lock file was removed while held; it was taken again\n",
+			r->lock.path);
 
 	/* the writes happened: report them even if the second snapshot fails */
 	have_after = snapshot_read(a->root, &after, err) == 0;
 	if (!have_after)
 		fprintf(stderr, "buddyctl: after the actions: %s (no before/after comparison)\n", err->msg);
-	if (pol) {
-		/* a remediated node still over its threshold makes the run partial */
-		struct finding *now = NULL;
-		unsigned n_now = 0;
-		struct plan none;
-		double last[STATE_MAX_NODES] = { 0 };
-		struct timespec wall;
-
-		if (have_after && policy_evaluate(&after, pol, NULL, 0, 0, &now, &n_now, &none, err) == 0) {
-			for (i = 0; i < n_now && i < nr_findings; i++)
-				if (findings[i].remediated && now[i].level > LEVEL_OK)
-					still_over = true;
-			free(now);
-			plan_free(&none);
-		}
-		/* remember when each node was remediated (min_interval) */
-		clock_gettime(CLOCK_REALTIME, &wall);
-		const char *state = a->state_file ? a->state_file : pol->state_file;
-		if (state_load(state, last, err) == 0) {
-			for (i = 0; i < nr_findings; i++)
-				if (findings[i].remediated && findings[i].node < STATE_MAX_NODES)
-					last[findings[i].node] = (double)wall.tv_sec;
-			if (state_save(state, last, err) < 0)
-				fprintf(stderr, "buddyctl: %s\n", err->msg);
-		}
+	if (r->have_pol) {
+		if (have_after)
+			over = still_over(r, &after, &still, err);
+		if (!c.lock_lost[0])
+			record_remediated(r, results);
 	}
-	code = plan_exit(plan, results, still_over);
-	r.executed = true;
-	r.after = have_after ? &after : NULL;
-	r.results = results;
-	r.total_ms = (now_s() - t0) * 1000;
-	r.exit_code = code;
-	rc = print_report(a, &r, err);
+	plan_outcome(plan, results, &c, over ? &still : NULL, &o);
+	rep.executed = true;
+	rep.after = have_after ? &after : NULL;
+	rep.results = results;
+	rep.total_ms = (now_s() - t0) * 1000;
+	rep.exit_code = o.code;
+	rep.exit_reason = o.why;
+	rc = print_report(a, &rep, err);
 	if (have_after)
 		snapshot_free(&after);
-	lock_release(fd);
 	free(results);
 	kw_free(&c);
-	return rc < 0 ? rc : code;
+	return rc < 0 ? rc : o.code;
 }
 
-static int load_policy(const struct act_args *a, const struct snapshot *snap, struct policy *pol,
-		       struct bc_error *err)
+/* The policy file: parsed before the lock (it names the lock), checked after. */
+static int load_policy(struct run *r, struct bc_error *err)
 {
+	const struct act_args *a = r->a;
 	int rc;
 
 	if (!a->config && access(DEFAULT_CONFIG, F_OK) != 0 && errno == ENOENT) {
 		/* no policy installed: the built-in defaults (buddyctl.conf(5)) */
-		rc = policy_load_string("(built-in defaults)", "", pol, err);
+		rc = policy_load_string("(built-in defaults)", "", &r->pol, err);
 	} else {
-		rc = policy_load(a->config ? a->config : DEFAULT_CONFIG, pol, err);
-		if (rc == -BC_ENOINPUT)
-			err->kind = BC_ECONFIG, rc = -BC_ECONFIG;
+		rc = policy_load(a->config ? a->config : DEFAULT_CONFIG, &r->pol, err);
+		/* whatever keeps the policy from being read is a policy error */
+		if (rc < 0 && rc != -BC_ENOMEM) {
+			err->kind = BC_ECONFIG;
+			rc = -BC_ECONFIG;
+		}
 	}
 	if (rc < 0)
 		return rc;
+	r->have_pol = true;
 	if (a->time_budget >= 0)
-		pol->time_budget_s = a->time_budget;
-	rc = policy_validate(pol, snap, err);
-	if (rc < 0)
-		policy_free(pol);
-	return rc;
-}
-
-/* The first two steps of check, plan and apply: the snapshot, the policy. */
-static int snapshot_and_policy(const struct act_args *a, struct snapshot *snap,
-			       struct policy *pol, struct bc_error *err)
-{
-	int rc = snapshot_read(a->root, snap, err);
-
-	if (rc < 0)
-		return rc;
-	rc = load_policy(a, snap, pol, err);
-	if (rc < 0)
-		snapshot_free(snap);
-	return rc;
+		r->pol.time_budget_s = a->time_budget;
+	r->state_path = a->state_file ? a->state_file : r->pol.state_file;
+	return 0;
 }
 
 int cmd_check(const struct act_args *a, struct bc_error *err)
 {
-	struct report r = { .command = "check" };
-	struct finding *findings = NULL;
-	struct snapshot snap;
-	struct policy pol;
-	struct plan plan;
-	unsigned n = 0;
+	struct run r = { .a = a, .command = "check" };
+	struct report rep = { .command = "check" };
+	char why[600];
 	enum level l;
 	int rc;
 
-	rc = snapshot_and_policy(a, &snap, &pol, err);
-	if (rc < 0)
-		return rc;
-	rc = policy_evaluate(&snap, &pol, NULL, 0, 0, &findings, &n, &plan, err);
+	rc = load_policy(&r, err);
 	if (rc == 0) {
-		l = findings_level(findings, n);
-		r.before = &snap;
-		r.policy = pol.path;
-		r.findings = findings;
-		r.nr_findings = n;
-		r.exit_code = l == LEVEL_CRIT ? 2 : l == LEVEL_WARN ? 1 : 0;
-		rc = print_report(a, &r, err);
-		if (rc == 0)
-			rc = r.exit_code;
-		plan_free(&plan);
-		free(findings);
+		/* check writes nothing and takes no lock */
+		rc = snapshot_read(a->root, &r.snap, err);
+		r.have_snap = rc == 0;
 	}
-	policy_free(&pol);
-	snapshot_free(&snap);
+	if (rc == 0)
+		rc = policy_validate(&r.pol, &r.snap, err);
+	if (rc == 0)
+		rc = policy_evaluate(&r.snap, &r.pol, NULL, 0, 0, &r.findings, &r.nr_findings,
+				     &r.plan, err);
+	if (rc == 0) {
+		l = findings_level(r.findings, r.nr_findings);
+		check_reason(r.findings, r.nr_findings, l, why, sizeof(why));
+		rep.before = &r.snap;
+		rep.policy = r.pol.path;
+		rep.findings = r.findings;
+		rep.nr_findings = r.nr_findings;
+		rep.exit_code = l == LEVEL_CRIT ? EXIT_FAILED : l == LEVEL_WARN ? EXIT_PARTIAL : EXIT_OK;
+		rep.exit_reason = why;
+		rc = print_report(a, &rep, err);
+		if (rc == 0)
+			rc = rep.exit_code;
+	}
+	run_free(&r);
 	return rc;
 }
 
 int cmd_apply(const struct act_args *a, struct bc_error *err)
 {
-	double last[STATE_MAX_NODES];
-	struct finding *findings = NULL;
-	struct timespec wall;
-	struct snapshot snap;
-	struct policy pol;
-	struct plan plan;
-	unsigned n = 0;
+	struct run r = { .a = a, .command = a->dry_run ? "plan" : "apply" };
+	struct timespec wall = { 0 };
+	struct bc_error w;
 	int rc;
 
-	rc = snapshot_and_policy(a, &snap, &pol, err);
-	if (rc < 0)
-		return rc;
-	rc = state_load(a->state_file ? a->state_file : pol.state_file, last, err);
-	if (rc < 0)
-		goto out_pol;
-	clock_gettime(CLOCK_REALTIME, &wall);
-	rc = policy_evaluate(&snap, &pol, last, STATE_MAX_NODES, (double)wall.tv_sec,
-			     &findings, &n, &plan, err);
-	if (rc < 0)
-		goto out_pol;
-	rc = run_plan(a, a->dry_run ? "plan" : "apply", &snap, &plan, &pol, findings, n, err);
-	plan_free(&plan);
-	free(findings);
-out_pol:
-	policy_free(&pol);
-	snapshot_free(&snap);
+	rc = load_policy(&r, err);
+	if (rc == 0)
+		rc = begin(&r, err);
+	if (rc == 0)
+		rc = policy_validate(&r.pol, &r.snap, err);
+	if (rc == 0) {
+		clock_gettime(CLOCK_REALTIME, &wall);
+		/* a bad state file only warns: it must never block a reservation */
+		rc = state_load(a->root, r.state_path, (double)wall.tv_sec, r.last, &w);
+		warn(w.msg);
+	}
+	if (rc == 0)
+		rc = policy_evaluate(&r.snap, &r.pol, r.last, STATE_MAX_NODES, (double)wall.tv_sec,
+				     &r.findings, &r.nr_findings, &r.plan, err);
+	if (rc == 0)
+		rc = run_plan(&r, err);
+	run_free(&r);
 	return rc;
 }
 
@@ -282,7 +423,7 @@ static int parse_nodes(const char *list, const struct snapshot *snap, struct bit
 	if (!*list)
 		return bc_error_set(err, BC_EUSAGE, "--node: empty node list");
 	rc = nodelist_parse(list, strlen(list), "--node", BC_EUSAGE, out, err);
-	if (rc < 0)
+	if (rc < 0 || !snap)
 		return rc;
 	for (id = 0; id < (*out)->size; id++) {
 		const struct node *n;
@@ -302,53 +443,55 @@ static int parse_nodes(const char *list, const struct snapshot *snap, struct bit
 
 int cmd_compact(const struct act_args *a, struct bc_error *err)
 {
+	struct run r = { .a = a, .command = "compact", .plan = { .time_budget_s = 1e9 } };
 	struct bitmask *sel = NULL;
-	struct plan plan = { .time_budget_s = 1e9 };
-	struct snapshot snap;
 	struct action *act;
 	unsigned id;
 	int rc;
 
-	rc = snapshot_read(a->root, &snap, err);
-	if (rc < 0)
+	/* the syntax first: a usage error before the lock */
+	if (a->nodes && (rc = parse_nodes(a->nodes, NULL, &sel, err)) < 0)
 		return rc;
-	if (a->nodes && (rc = parse_nodes(a->nodes, &snap, &sel, err)) < 0)
-		goto out;
-	for (id = 0; sel && id < sel->size; id++) {
-		if (!numa_bitmask_isbitset(sel, id))
-			continue;
-		act = plan_add(&plan, ACT_COMPACT_NODE);
-		if (!act) {
-			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
-			goto out;
-		}
-		act->node = (int)id;
-		snprintf(act->reason, sizeof(act->reason), "buddyctl compact --node %s", a->nodes);
-		snprintf(act->expect, sizeof(act->expect), "free pages of node %u merged into larger blocks", id);
-	}
-	if (!sel) {
-		act = plan_add(&plan, ACT_COMPACT_ALL);
-		if (!act) {
-			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
-			goto out;
-		}
-		snprintf(act->reason, sizeof(act->reason), "buddyctl compact");
-		snprintf(act->expect, sizeof(act->expect), "free pages of every node merged into larger blocks");
-	}
-	rc = run_plan(a, "compact", &snap, &plan, NULL, NULL, 0, err);
-out:
 	if (sel)
 		numa_bitmask_free(sel);
-	plan_free(&plan);
-	snapshot_free(&snap);
+	sel = NULL;
+	rc = begin(&r, err);
+	if (rc == 0 && a->nodes)
+		rc = parse_nodes(a->nodes, &r.snap, &sel, err);
+	for (id = 0; rc == 0 && sel && id < sel->size; id++) {
+		if (!numa_bitmask_isbitset(sel, id))
+			continue;
+		/* without NUMA sysfs, node 0 is compacted through vm/compact_memory */
+		act = plan_compact_node(&r.plan, &r.snap, (int)id);
+		if (!act) {
+			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
+			break;
+		}
+		snprintf(act->reason, sizeof(act->reason), "buddyctl compact --node %s", a->nodes);
+		snprintf(act->expect, sizeof(act->expect), "free pages of node %u merged into larger blocks%s",
+			 id, r.snap.numa_sysfs ? "" : " (no NUMA sysfs: vm/compact_memory)");
+	}
+	if (rc == 0 && !sel) {
+		act = plan_add(&r.plan, ACT_COMPACT_ALL);
+		if (!act) {
+			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
+		} else {
+			snprintf(act->reason, sizeof(act->reason), "buddyctl compact");
+			snprintf(act->expect, sizeof(act->expect), "free pages of every node merged into larger blocks");
+		}
+	}
+	if (rc == 0)
+		rc = run_plan(&r, err);
+	if (sel)
+		numa_bitmask_free(sel);
+	run_free(&r);
 	return rc;
 }
 
 int cmd_drop_caches(const struct act_args *a, struct bc_error *err)
 {
-	struct plan plan = { .time_budget_s = 1e9 };
+	struct run r = { .a = a, .command = "drop-caches", .plan = { .time_budget_s = 1e9 } };
 	const char *lvl = a->level ? a->level : "pagecache";
-	struct snapshot snap;
 	struct action *act;
 	int level, rc;
 
@@ -360,91 +503,161 @@ int cmd_drop_caches(const struct act_args *a, struct bc_error *err)
 		level = 3;
 	else
 		return bc_error_set(err, BC_EUSAGE, "--level: unknown level '%s' (pagecache, slab, all)", lvl);
-	rc = snapshot_read(a->root, &snap, err);
-	if (rc < 0)
-		return rc;
-	act = plan_add(&plan, ACT_DROP_CACHES);
-	if (!act) {
-		snapshot_free(&snap);
-		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	rc = begin(&r, err);
+	if (rc == 0) {
+		act = plan_add(&r.plan, ACT_DROP_CACHES);
+		if (!act) {
+			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
+		} else {
+			act->drop_level = level;
+			act->sync = !a->no_sync && level != 2;
+			snprintf(act->reason, sizeof(act->reason), "buddyctl drop-caches --level %s", lvl);
+			snprintf(act->expect, sizeof(act->expect),
+				 "clean %s freed on every node (%llu MiB of file pages now)",
+				 level == 1 ? "page cache" : level == 2 ? "reclaimable slab" : "page cache and slab",
+				 (unsigned long long)(r.snap.meminfo.v[MI_ACTIVE_FILE] +
+						      r.snap.meminfo.v[MI_INACTIVE_FILE]) / 1024);
+		}
 	}
-	act->drop_level = level;
-	act->sync = !a->no_sync && level != 2;
-	snprintf(act->reason, sizeof(act->reason), "buddyctl drop-caches --level %s", lvl);
-	snprintf(act->expect, sizeof(act->expect), "clean %s freed on every node (%llu MiB of file pages now)",
-		 level == 1 ? "page cache" : level == 2 ? "reclaimable slab" : "page cache and slab",
-		 (unsigned long long)(snap.meminfo.v[MI_ACTIVE_FILE] + snap.meminfo.v[MI_INACTIVE_FILE]) / 1024);
-	rc = run_plan(a, "drop-caches", &snap, &plan, NULL, NULL, 0, err);
-	plan_free(&plan);
-	snapshot_free(&snap);
+	if (rc == 0)
+		rc = run_plan(&r, err);
+	run_free(&r);
 	return rc;
 }
 
-/* "2M:1024@0,1" (COUNT on each node) or "2M:2048" (split over memory nodes). */
-static int add_spec(const char *spec, const struct snapshot *snap, const struct steps *ladder,
-		    unsigned rounds, bool keep, struct plan *plan, struct bc_error *err)
-{
-	char buf[128], why[160], *colon, *at, *end;
-	struct bitmask *sel = NULL;
-	unsigned long long count;
+/* One SIZE:COUNT[@NODES] of `reserve`, its syntax checked before the lock. */
+struct spec {
+	const char *text;
 	uint64_t kb;
-	unsigned id;
-	int rc = 0;
+	uint64_t count;
+	const char *nodes;	/* after '@', or NULL: split over memory nodes */
+	char buf[128];
+};
 
-	if (strlen(spec) >= sizeof(buf))
+static int parse_spec(const char *text, struct spec *s, struct bc_error *err)
+{
+	char *colon, *at, *end;
+
+	s->text = text;
+	if (strlen(text) >= sizeof(s->buf))
 		return bc_error_set(err, BC_EUSAGE, "reserve: spec too long");
-	strcpy(buf, spec);
-	colon = strchr(buf, ':');
+	strcpy(s->buf, text);
+	colon = strchr(s->buf, ':');
 	if (!colon)
-		return bc_error_set(err, BC_EUSAGE, "reserve: '%s' is not SIZE:COUNT[@NODES]", spec);
+		return bc_error_set(err, BC_EUSAGE, "reserve: '%s' is not SIZE:COUNT[@NODES]", text);
 	*colon = '\0';
 	at = strchr(colon + 1, '@');
 	if (at)
 		*at = '\0';
-	if (parse_size_kb(buf, &kb) < 0)
-		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': bad size '%s' (2M, 1G, 2048kB)", spec, buf);
-	if (!snapshot_pool(snap, kb))
-		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': this kernel offers no %llu kB hugepages",
-				    spec, (unsigned long long)kb);
+	s->nodes = at ? at + 1 : NULL;
+	if (parse_size_kb(s->buf, &s->kb) < 0)
+		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': bad size '%s' (2M, 1G, 2048kB)", text, s->buf);
+	errno = 0;
 	if (colon[1] < '0' || colon[1] > '9' ||
-	    (count = strtoull(colon + 1, &end, 10), *end) || count > BC_MAX_PAGES)
-		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': bad count '%s'", spec, colon + 1);
-	snprintf(why, sizeof(why), "buddyctl reserve %s", spec);
-	if (!at)
-		return plan_reserve_split(plan, snap, kb, count, ladder, rounds, keep, why);
-	rc = parse_nodes(at + 1, snap, &sel, err);
-	if (rc < 0)
-		return rc;
-	for (id = 0; id < sel->size && rc == 0; id++)
-		if (numa_bitmask_isbitset(sel, id))
-			rc = plan_reserve_node(plan, snap, kb, (int)id, count, ladder, rounds, keep, why);
-	numa_bitmask_free(sel);
+	    (s->count = strtoull(colon + 1, &end, 10), *end) || errno)
+		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': bad count '%s'", text, colon + 1);
+	/* count x size must stay a sane amount of memory (and inside 64 bits) */
+	if (s->count > BC_MAX_KB / s->kb)
+		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': %llu pages of %llu kB is more memory than any machine has",
+				    text, (unsigned long long)s->count, (unsigned long long)s->kb);
+	return 0;
+}
+
+/* The planned reserve of this size and node, if any, and which spec made it. */
+static int already_set(const struct plan *p, const int *spec_of, uint64_t kb, int node)
+{
+	unsigned i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->a[i].kind == ACT_RESERVE && p->a[i].size_kb == kb && p->a[i].node == node)
+			return spec_of[i];
+	return -1;
+}
+
+/* The actions of one spec, each pool once across all specs. */
+static int add_spec(struct run *r, const struct spec *specs, int si, const struct steps *ladder,
+		    int *spec_of, struct bc_error *err)
+{
+	const struct act_args *a = r->a;
+	const struct spec *s = &specs[si];
+	unsigned rounds = a->rounds >= 0 ? (unsigned)a->rounds : 3, first = r->plan.n, i;
+	struct bitmask *sel = NULL;
+	char why[160];
+	struct reserve_req rq = { .size_kb = s->kb, .ladder = ladder, .rounds = rounds,
+				  .keep = !a->restore, .force = a->force, .why = why,
+				  .where = why + 9, .force_hint = "--force", .kind = BC_EUSAGE };
+	unsigned id;
+	int rc = 0, prev;
+
+	if (!snapshot_pool(&r->snap, s->kb))
+		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': this kernel offers no %llu kB hugepages",
+				    s->text, (unsigned long long)s->kb);
+	snprintf(why, sizeof(why), "buddyctl reserve %s", s->text);
+	if (!s->nodes) {
+		rc = plan_reserve_split(&r->plan, &r->snap, &rq, s->count, err);
+	} else {
+		rc = parse_nodes(s->nodes, &r->snap, &sel, err);
+		for (id = 0; rc == 0 && id < sel->size; id++)
+			if (numa_bitmask_isbitset(sel, id))
+				rc = plan_reserve_node(&r->plan, &r->snap, &rq, (int)id, s->count, err);
+		if (sel)
+			numa_bitmask_free(sel);
+	}
+	for (i = first; rc == 0 && i < r->plan.n; i++) {
+		const struct action *x = &r->plan.a[i];
+		char where[24];
+
+		spec_of[i] = si;
+		/* the same pool twice, also through aliases (2048kB and 2M) or a split */
+		prev = already_set(&r->plan, spec_of, x->size_kb, x->node);
+		if (prev >= 0 && prev != si) {
+			snprintf(where, sizeof(where), x->node >= 0 ? "node %d" : "the machine", x->node);
+			rc = bc_error_set(err, BC_EUSAGE, "reserve: '%s' sets the %llu kB pool of %s again, after '%s'",
+					  s->text, (unsigned long long)x->size_kb, where, specs[prev].text);
+		}
+	}
 	return rc;
 }
 
 int cmd_reserve(const struct act_args *a, struct bc_error *err)
 {
-	struct plan plan = { .time_budget_s = a->time_budget >= 0 ? a->time_budget : 60, .sync = !a->no_sync };
+	struct run r = { .a = a, .command = "reserve",
+			 .plan = { .time_budget_s = a->time_budget >= 0 ? a->time_budget : 60,
+				   .sync = !a->no_sync } };
 	struct steps ladder = { .s = { STEP_RETRY, STEP_COMPACT_NODE, STEP_DROP_PAGECACHE, STEP_COMPACT_NODE },
 				.n = 4 };
-	struct snapshot snap;
+	struct spec *specs;
+	int *spec_of = NULL;
 	char bad[48];
-	int i, rc;
+	int i, rc = 0;
 
 	if (a->nr_specs == 0)
 		return bc_error_set(err, BC_EUSAGE, "reserve: no SIZE:COUNT[@NODES] given");
 	if (a->ladder && steps_parse(a->ladder, &ladder, bad, sizeof(bad)) < 0)
 		return bc_error_set(err, BC_EUSAGE, "--ladder: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all)",
 				    bad);
-	rc = snapshot_read(a->root, &snap, err);
-	if (rc < 0)
-		return rc;
+	specs = calloc((size_t)a->nr_specs, sizeof(*specs));
+	if (!specs)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	/* the syntax of every spec first: a usage error before the lock */
 	for (i = 0; i < a->nr_specs && rc == 0; i++)
-		rc = add_spec(a->specs[i], &snap, &ladder, a->rounds >= 0 ? (unsigned)a->rounds : 3,
-			      !a->restore, &plan, err);
+		rc = parse_spec(a->specs[i], &specs[i], err);
 	if (rc == 0)
-		rc = run_plan(a, "reserve", &snap, &plan, NULL, NULL, 0, err);
-	plan_free(&plan);
-	snapshot_free(&snap);
+		rc = begin(&r, err);
+	for (i = 0; i < a->nr_specs && rc == 0; i++) {
+		int *grown = realloc(spec_of, (r.plan.n + r.snap.nr_nodes + 1) * sizeof(*spec_of));
+
+		if (!grown) {
+			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
+			break;
+		}
+		spec_of = grown;
+		rc = add_spec(&r, specs, i, &ladder, spec_of, err);
+	}
+	if (rc == 0)
+		rc = run_plan(&r, err);
+	free(spec_of);
+	free(specs);
+	run_free(&r);
 	return rc;
 }

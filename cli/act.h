@@ -19,6 +19,7 @@ struct act_args {
 	const char *ladder;		/* reserve --ladder STEPS */
 	int rounds;			/* reserve --rounds N, -1: default */
 	bool restore;			/* reserve --restore: give back a short grant */
+	bool force;			/* reserve --force: above what a node could ever hold */
 	double time_budget;		/* --time-budget, < 0: default */
 	double wait;			/* --wait: for the lock, < 0: the policy's or 0 */
 	const char *lock_file;		/* --lock-file */
@@ -28,7 +29,7 @@ struct act_args {
 };
 
 #define DEFAULT_CONFIG "/etc/buddyctl/buddyctl.conf"
-#define DEFAULT_LOCK "/run/buddyctl.lock"
+#define DEFAULT_LOCK "/run/buddyctl.lock"	/* under --root DIR: DIR/run/buddyctl.lock */
 
 /*
  * Each returns an exit status (cli/exitcodes.h) when it ran, or -kind with

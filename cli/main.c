@@ -4,10 +4,13 @@
  * fragmentation against a policy, remediate. main() only parses options,
  * runs a command and maps its result to an exit status (cli/exitcodes.h).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "act.h"
 #include "config.h"
@@ -34,7 +37,8 @@ static const char usage_text[] =
 	"  -f, --format FMT    text (default), json, or for status also prometheus\n"
 	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, compact)\n"
 	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
-	"  -r, --root DIR      read and write /proc and /sys under DIR (default /)\n"
+	"  -r, --root DIR      read and write /proc and /sys under DIR (default /); the\n"
+	"                      lock, state and --output files are inside DIR too\n"
 	"      --color WHEN    colour text output: auto (default), always, never\n"
 	"  -c, --config FILE   policy (default " DEFAULT_CONFIG ")\n"
 	"      --dry-run       print the plan, write nothing (apply and one-off actions)\n"
@@ -44,6 +48,7 @@ static const char usage_text[] =
 	"                      retry,compact-node,drop-pagecache,compact-node)\n"
 	"      --rounds N      reserve: passes over the ladder (default 3)\n"
 	"      --restore       reserve: give back a short grant (default: keep it)\n"
+	"      --force         reserve: allow a count above what a node could ever hold\n"
 	"      --time-budget D time for the whole run, e.g. 30s, 2m (default 60s)\n"
 	"      --wait D        wait this long for another buddyctl's lock (default 0)\n"
 	"      --lock-file F   lock file (default " DEFAULT_LOCK ")\n"
@@ -72,6 +77,32 @@ static int exit_code(int rc)
 	}
 }
 
+/*
+ * fds 0-2 closed by whoever started us would be reused by the first open():
+ * the report would land in the lock file. Point them at /dev/null.
+ */
+static void std_fds_open(void)
+{
+	int fd, n;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (n != fd)
+			_exit(EXIT_IOERR);	/* no /dev/null and nowhere to say so */
+	}
+}
+
+/* --help and --version: a full or closed stdout is an error (74), not success. */
+static int flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	fprintf(stderr, "buddyctl: standard output: %s\n", strerror(errno ? errno : EIO));
+	return EXIT_IOERR;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "buddyctl: ");
@@ -91,7 +122,7 @@ static const struct { const char *name; enum cmd cmd; } commands[] = {
 };
 
 enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
-       O_WAIT, O_LOCK, O_STATE };
+       O_WAIT, O_LOCK, O_STATE, O_FORCE };
 
 /* A bit per option, to remember which were given. */
 static unsigned optbit(int opt)
@@ -110,7 +141,7 @@ static unsigned allowed(int opt)
 	case O_DRY: return C_ACTS | C_PLAN;
 	case O_LEVEL: return C_DROP;
 	case O_NOSYNC: return C_DROP | C_RESERVE;
-	case O_LADDER: case O_ROUNDS: case O_RESTORE: return C_RESERVE;
+	case O_LADDER: case O_ROUNDS: case O_RESTORE: case O_FORCE: return C_RESERVE;
 	case O_BUDGET: return C_APPLY | C_PLAN | C_RESERVE;
 	case O_WAIT: case O_LOCK: return C_ACTS | C_PLAN;
 	case O_STATE: return C_APPLY | C_PLAN;
@@ -134,6 +165,7 @@ int main(int argc, char **argv)
 		{ "ladder", required_argument, NULL, O_LADDER },
 		{ "rounds", required_argument, NULL, O_ROUNDS },
 		{ "restore", no_argument, NULL, O_RESTORE },
+		{ "force", no_argument, NULL, O_FORCE },
 		{ "time-budget", required_argument, NULL, O_BUDGET },
 		{ "wait", required_argument, NULL, O_WAIT },
 		{ "lock-file", required_argument, NULL, O_LOCK },
@@ -145,12 +177,14 @@ int main(int argc, char **argv)
 	struct status_args sa = { .root = "/", .format = FMT_TEXT, .color = -1 };
 	struct act_args aa = { .root = "/", .rounds = -1, .time_budget = -1, .wait = -1 };
 	struct bc_error err = { 0 };
+	unsigned long long rounds;
 	unsigned used = 0, i;
 	const char *cmdname;
 	enum cmd cmd = 0;
 	char *end;
 	int c, rc;
 
+	std_fds_open();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":f:n:o:r:c:hV", longopts, NULL)) != -1) {
 		used |= optbit(c);
@@ -200,9 +234,15 @@ int main(int argc, char **argv)
 			aa.ladder = optarg;
 			break;
 		case O_ROUNDS:
-			aa.rounds = (int)strtol(optarg, &end, 10);
-			if (*end || !*optarg || aa.rounds < 0 || aa.rounds > 100)
+			/* range-checked before it is narrowed: 4294967297 is not 1 */
+			errno = 0;
+			rounds = strtoull(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || errno || rounds > 100)
 				return usage_error("--rounds: '%s' is not a number from 0 to 100", optarg);
+			aa.rounds = (int)rounds;
+			break;
+		case O_FORCE:
+			aa.force = true;
 			break;
 		case O_RESTORE:
 			aa.restore = true;
@@ -223,10 +263,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return EXIT_OK;
+			return flush_stdout();
 		case 'V':
 			printf("buddyctl %s\n", BUDDYCTL_VERSION);
-			return EXIT_OK;
+			return flush_stdout();
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -249,11 +289,11 @@ int main(int argc, char **argv)
 	}
 	{
 		static const int opts[] = { 'n', 'o', 'c', O_COLOR, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER,
-					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE };
+					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE, O_FORCE };
 		static const char *const names[] = { "--node", "--output", "--config", "--color",
 						     "--dry-run", "--level", "--no-sync", "--ladder",
 						     "--rounds", "--restore", "--time-budget", "--wait",
-						     "--lock-file", "--state-file" };
+						     "--lock-file", "--state-file", "--force" };
 
 		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 			if ((used & optbit(opts[i])) && !(allowed(opts[i]) & cmd)) {

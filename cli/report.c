@@ -158,8 +158,12 @@ int report_text(FILE *f, const struct report *r)
 	if (r->policy)
 		fprintf(f, "Policy %s\n\n", r->policy);
 	findings_text(f, r);
-	if (!p)
+	if (!p) {
+		/* check: a non-zero status always ends with its reason */
+		if (r->exit_code && r->exit_reason && r->exit_reason[0])
+			fprintf(f, "Exit status %d: %s\n", r->exit_code, r->exit_reason);
 		return ferror(f) ? -1 : 0;
+	}
 	if (!r->executed) {
 		fprintf(f, "Plan%s\n", r->dry_run ? " (dry run: nothing is written)" : "");
 		if (!p->n)
@@ -189,7 +193,8 @@ int report_text(FILE *f, const struct report *r)
 	hugepages_text(f, r);
 	if (r->after)
 		diff_text(f, r);
-	fprintf(f, "\nTotal %.1f ms, exit status %d\n", r->total_ms, r->exit_code);
+	fprintf(f, "\nTotal %.1f ms, exit status %d%s%s\n", r->total_ms, r->exit_code,
+		r->exit_reason && r->exit_reason[0] ? ": " : "", r->exit_reason ? r->exit_reason : "");
 	return ferror(f) ? -1 : 0;
 }
 
@@ -300,6 +305,11 @@ int report_json(FILE *f, const struct report *r)
 			(long long)r->after->vmstat.v[k] - (long long)r->before->vmstat.v[k]);
 		first = 0;
 	}
-	fprintf(f, "},\"total_ms\":%.3f,\"exit\":%d}\n", r->total_ms, r->exit_code);
+	fprintf(f, "},\"total_ms\":%.3f,\"exit\":%d,\"exit_reason\":", r->total_ms, r->exit_code);
+	if (r->exit_reason && r->exit_reason[0])
+		out_json_string(f, r->exit_reason);
+	else
+		fputs("null", f);
+	fputs("}\n", f);
 	return ferror(f) ? -1 : 0;
 }

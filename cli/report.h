@@ -21,6 +21,7 @@ struct report {
 	const struct action_result *results;
 	double total_ms;
 	int exit_code;
+	const char *exit_reason;	/* why exit_code is not 0, one line ("" or NULL when 0) */
 	const char *policy;		/* path of the policy, NULL for one-off commands */
 	const char *not_permitted;	/* dry run: why apply would stop (NULL: it would not) */
 };

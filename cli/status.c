@@ -11,66 +11,9 @@
 #include <unistd.h>
 
 #include "nodelist.h"
+#include "ownfile.h"
 #include "output.h"
 #include "snapshot.h"
-
-/* Make the rename durable: fsync the directory holding path (best effort). */
-static void sync_dir(const char *path)
-{
-	char dir[PATH_MAX];
-	char *slash;
-	int fd;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
-int write_atomic(const char *path, int (*render)(FILE *, void *), void *ctx,
-		 struct bc_error *err)
-{
-	char tmp[PATH_MAX];
-	FILE *f;
-	int fd, rc, e;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return bc_error_set(err, BC_ECANTCREAT, "%s: path too long", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return bc_error_set(err, BC_ECANTCREAT, "%s: cannot create a temporary file: %s",
-				    path, strerror(errno));
-	/* a textfile collector runs as another user: make it readable */
-	if (fchmod(fd, 0644) < 0 || !(f = fdopen(fd, "w"))) {
-		e = errno;
-		close(fd);
-		unlink(tmp);
-		return bc_error_set(err, BC_ECANTCREAT, "%s: %s", tmp, strerror(e));
-	}
-	errno = 0;
-	rc = render(f, ctx);
-	if (rc == 0 && fflush(f) == 0 && fsync(fileno(f)) == 0) {
-		if (fclose(f) == 0 && rename(tmp, path) == 0) {
-			sync_dir(path);
-			return 0;
-		}
-		f = NULL;
-	}
-	e = errno ? errno : EIO;
-	if (f)
-		fclose(f);
-	unlink(tmp);
-	return bc_error_set(err, BC_ECANTCREAT, "%s: write failed: %s", path, strerror(e));
-}
 
 struct render_ctx {
 	const struct snapshot *snap;
@@ -144,7 +87,8 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 	c.opts.color = a->color > 0 ||
 		       (a->color < 0 && !a->output && isatty(STDOUT_FILENO) && !no_color());
 	if (a->output) {
-		rc = write_atomic(a->output, render, &c, err);
+		/* inside --root, never through a symlink, never over a device or FIFO */
+		rc = ownfile_replace(a->root, a->output, false, BC_ECANTCREAT, render, &c, err);
 	} else {
 		/* JSON for 1024 nodes is ~2 MB: 256 KiB writes instead of 4 KiB ones */
 		static char obuf[256 << 10];

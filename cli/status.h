@@ -12,7 +12,7 @@ struct status_args {
 	const char *root;
 	enum out_format format;
 	const char *nodes;	/* --node LIST or NULL */
-	const char *output;	/* --output FILE or NULL (stdout) */
+	const char *output;	/* --output FILE or NULL (stdout); inside root */
 	int color;		/* -1 auto, 0 never, 1 always */
 };
 
@@ -21,12 +21,5 @@ struct status_args {
  * err filled (BC_EUSAGE for an unknown node, BC_ECANTCREAT for --output).
  */
 int cmd_status(const struct status_args *a, struct bc_error *err);
-
-/*
- * Write to path atomically: the renderer writes a temporary file in the same
- * directory, which is renamed over path only when everything was written.
- */
-int write_atomic(const char *path, int (*render)(FILE *, void *), void *ctx,
-		 struct bc_error *err);
 
 #endif

@@ -76,6 +76,7 @@ struct hp_target {
 	struct steps ladder;		/* on_short */
 	unsigned rounds;
 	bool keep;			/* keep a short grant (true) or restore */
+	bool force;			/* allow a count above what a node could ever hold */
 };
 
 struct policy {

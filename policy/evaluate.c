@@ -136,14 +136,27 @@ static void judge(struct finding *f, enum level lvl, const char *what, int64_t v
 		       (int)(limit / 1000), (int)(limit % 1000));
 }
 
-static bool has_global(const struct plan *p, enum action_kind kind, int level)
+/* Index of the global action of this kind (and drop level) already planned, or -1. */
+static int find_global(const struct plan *p, enum action_kind kind, int level)
 {
 	unsigned i;
 
 	for (i = 0; i < p->n; i++)
 		if (p->a[i].kind == kind && (kind != ACT_DROP_CACHES || p->a[i].drop_level == level))
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+struct action *plan_compact_node(struct plan *p, const struct snapshot *snap, int node)
+{
+	struct action *a;
+
+	if (!snap->numa_sysfs)
+		return plan_add(p, ACT_COMPACT_ALL);
+	a = plan_add(p, ACT_COMPACT_NODE);
+	if (a)
+		a->node = node;
+	return a;
 }
 
 static uint64_t file_cache_kb(const struct snapshot *snap, int node)
@@ -163,30 +176,35 @@ static uint64_t slab_kb(const struct snapshot *snap, int node)
 	return n && n->has_meminfo ? n->meminfo.v[MI_SRECLAIMABLE] : 0;
 }
 
-static int add_remedy(struct plan *plan, const struct snapshot *snap, const struct finding *f,
+static int add_remedy(struct plan *plan, const struct snapshot *snap, struct finding *f,
 		      const struct steps *steps, bool sync)
 {
 	unsigned i;
 
 	for (i = 0; i < steps->n; i++) {
 		enum step s = steps->s[i];
-		struct action *a;
+		bool drop = s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB || s == STEP_DROP_ALL;
 		int level = s == STEP_DROP_PAGECACHE ? 1 : s == STEP_DROP_SLAB ? 2 : 3;
+		/* without NUMA sysfs, node compaction is vm/compact_memory */
+		bool global = s == STEP_COMPACT_ALL || (s == STEP_COMPACT_NODE && !snap->numa_sysfs);
+		int have = global ? find_global(plan, ACT_COMPACT_ALL, 0) :
+			   drop ? find_global(plan, ACT_DROP_CACHES, level) : -1;
+		struct action *a;
 
-		if (s == STEP_COMPACT_ALL && has_global(plan, ACT_COMPACT_ALL, 0))
+		if (have >= 0) {
+			/* planned once, for every node that needs it */
+			f->acts[f->nr_acts++] = (unsigned)have;
 			continue;
-		if ((s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB || s == STEP_DROP_ALL) &&
-		    has_global(plan, ACT_DROP_CACHES, level))
-			continue;
-		a = plan_add(plan, s == STEP_COMPACT_NODE ? ACT_COMPACT_NODE :
-				   s == STEP_COMPACT_ALL ? ACT_COMPACT_ALL : ACT_DROP_CACHES);
+		}
+		a = s == STEP_COMPACT_NODE ? plan_compact_node(plan, snap, f->node) :
+		    plan_add(plan, global ? ACT_COMPACT_ALL : ACT_DROP_CACHES);
 		if (!a)
 			return -BC_ENOMEM;
+		f->acts[f->nr_acts++] = plan->n - 1;
 		snprintf(a->reason, sizeof(a->reason), "node %d is %s: %s", f->node,
 			 level_name(f->level), f->why);
 		switch (a->kind) {
 		case ACT_COMPACT_NODE:
-			a->node = f->node;
 			snprintf(a->expect, sizeof(a->expect),
 				 "more free blocks of order >= %d on node %d (now %llu, unusable index %d.%03d)",
 				 f->order, f->node, (unsigned long long)f->blocks,
@@ -194,7 +212,8 @@ static int add_remedy(struct plan *plan, const struct snapshot *snap, const stru
 			break;
 		case ACT_COMPACT_ALL:
 			snprintf(a->expect, sizeof(a->expect),
-				 "more free blocks of order >= %d on every node", f->order);
+				 "more free blocks of order >= %d on every node%s", f->order,
+				 snap->numa_sysfs ? "" : " (no NUMA sysfs: vm/compact_memory)");
 			break;
 		default:
 			a->drop_level = level;
@@ -216,55 +235,98 @@ static int add_remedy(struct plan *plan, const struct snapshot *snap, const stru
 	return 0;
 }
 
-int plan_reserve_node(struct plan *p, const struct snapshot *snap, uint64_t size_kb, int node,
-		      uint64_t count, const struct steps *ladder, unsigned rounds, bool keep,
-		      const char *why)
+/* Pages of size_kb buddy can hand out now on n, or on every node (n NULL); -1 for gigantic. */
+static int64_t ready_pages(const struct snapshot *snap, const struct node *n, uint64_t size_kb)
 {
-	const struct node *n = node >= 0 ? snapshot_node(snap, node) : NULL;
-	const struct hugepool *pool = n ? node_pool(n, size_kb) : snapshot_pool(snap, size_kb);
-	struct action *a = plan_add(p, ACT_RESERVE);
-	int64_t ready = n ? metrics_node_suitable(snap, n, size_kb) : -1;
+	int64_t sum = 0, r;
+	unsigned i;
 
+	if (n)
+		return metrics_node_suitable(snap, n, size_kb);
+	for (i = 0; i < snap->nr_nodes; i++) {
+		r = metrics_node_suitable(snap, &snap->nodes[i], size_kb);
+		if (r < 0)
+			return -1;
+		sum += r;
+	}
+	return sum;
+}
+
+/* "2M", "1G", "64kB": as a hugepage size is named. */
+static void size_label(char *buf, size_t size, uint64_t kb)
+{
+	if (kb % (1024 * 1024) == 0)
+		snprintf(buf, size, "%lluG", (unsigned long long)(kb >> 20));
+	else if (kb % 1024 == 0)
+		snprintf(buf, size, "%lluM", (unsigned long long)(kb >> 10));
+	else
+		snprintf(buf, size, "%llukB", (unsigned long long)kb);
+}
+
+int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
+		      int node, uint64_t count, struct bc_error *err)
+{
+	/* no NUMA sysfs: node 0 is the machine, and its pools are the global ones */
+	const struct node *n = node >= 0 && snap->numa_sysfs ? snapshot_node(snap, node) : NULL;
+	const struct hugepool *pool = n ? node_pool(n, rq->size_kb) : snapshot_pool(snap, rq->size_kb);
+	uint64_t size_kb = rq->size_kb, cap = metrics_capacity(snap, n, size_kb);
+	int64_t ready = ready_pages(snap, n, size_kb);
+	char sz[24];
+	struct action *a;
+
+	size_label(sz, sizeof(sz), size_kb);
+	if (count > cap && !rq->force) {
+		char on[32];
+
+		snprintf(on, sizeof(on), n ? "node %d" : "this machine", node);
+		return bc_error_set(err, rq->kind,
+				    "%s: %s could never hold %llu x %s (%llu MiB): at most %llu (its present memory less the min watermarks); %s to try anyway",
+				    rq->where, on, (unsigned long long)count, sz,
+				    (unsigned long long)(count * size_kb / 1024), (unsigned long long)cap,
+				    rq->force_hint);
+	}
+	a = plan_add(p, ACT_RESERVE);
 	if (!a)
-		return -BC_ENOMEM;
-	a->node = node;
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	a->node = n ? node : -1;
 	a->size_kb = size_kb;
 	a->target = count;
 	a->current = pool ? pool->nr : 0;
-	a->ladder = *ladder;
-	a->rounds = rounds;
-	a->keep = keep;
-	snprintf(a->reason, sizeof(a->reason), "%s", why);
+	a->ladder = *rq->ladder;
+	a->rounds = rq->rounds;
+	a->keep = rq->keep;
+	snprintf(a->reason, sizeof(a->reason), "%s", rq->why);
 	if (count <= a->current)
 		snprintf(a->expect, sizeof(a->expect), "pool %llu -> %llu: frees %llu pages",
 			 (unsigned long long)a->current, (unsigned long long)count,
 			 (unsigned long long)(a->current - count));
 	else if (ready >= 0)
 		snprintf(a->expect, sizeof(a->expect),
-			 "pool %llu -> %llu (+%llu, %llu MiB); buddy can hand out %lld now without compaction",
+			 "pool %llu -> %llu (+%llu, %llu MiB); buddy can hand out %lld now without compaction%s",
 			 (unsigned long long)a->current, (unsigned long long)count,
 			 (unsigned long long)(count - a->current),
-			 (unsigned long long)((count - a->current) * size_kb / 1024), (long long)ready);
+			 (unsigned long long)((count - a->current) * size_kb / 1024), (long long)ready,
+			 count > cap ? "; forced above the most it could ever hold" : "");
 	else
 		snprintf(a->expect, sizeof(a->expect),
-			 "pool %llu -> %llu (+%llu, %llu MiB); gigantic pages need a free, movable, aligned range",
+			 "pool %llu -> %llu (+%llu, %llu MiB); gigantic pages need a free, movable, aligned range%s",
 			 (unsigned long long)a->current, (unsigned long long)count,
 			 (unsigned long long)(count - a->current),
-			 (unsigned long long)((count - a->current) * size_kb / 1024));
+			 (unsigned long long)((count - a->current) * size_kb / 1024),
+			 count > cap ? "; forced above the most it could ever hold" : "");
 	return 0;
 }
 
-int plan_reserve_split(struct plan *p, const struct snapshot *snap, uint64_t size_kb,
-		       uint64_t total, const struct steps *ladder, unsigned rounds, bool keep,
-		       const char *why)
+int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
+		       uint64_t total, struct bc_error *err)
 {
 	unsigned i, mem = 0, k = 0;
 	int rc;
 
 	for (i = 0; i < snap->nr_nodes; i++)
 		mem += snap->nodes[i].has_memory;
-	if (mem == 0)
-		return plan_reserve_node(p, snap, size_kb, -1, total, ladder, rounds, keep, why);
+	if (mem == 0 || !snap->numa_sysfs)
+		return plan_reserve_node(p, snap, rq, -1, total, err);
 	for (i = 0; i < snap->nr_nodes; i++) {
 		const struct node *n = &snap->nodes[i];
 		uint64_t share;
@@ -273,7 +335,7 @@ int plan_reserve_split(struct plan *p, const struct snapshot *snap, uint64_t siz
 			continue;
 		share = total / mem + (k < total % mem ? 1 : 0);
 		k++;
-		rc = plan_reserve_node(p, snap, size_kb, n->id, share, ladder, rounds, keep, why);
+		rc = plan_reserve_node(p, snap, rq, n->id, share, err);
 		if (rc < 0)
 			return rc;
 	}
@@ -342,19 +404,21 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 	}
 	for (i = 0; i < pol->nr_targets; i++) {
 		const struct hp_target *t = &pol->targets[i];
-		char why[200];
+		char why[200], sz[24];
+		struct reserve_req rq = { .size_kb = t->size_kb, .ladder = &t->ladder,
+					  .rounds = t->rounds, .keep = t->keep, .force = t->force,
+					  .why = why, .where = why, .force_hint = "force = yes",
+					  .kind = BC_ECONFIG };
 		unsigned k;
 
-		snprintf(why, sizeof(why), "%.150s:%u: [hugepages %llukB]", pol->path, t->line,
-			 (unsigned long long)t->size_kb);
+		size_label(sz, sizeof(sz), t->size_kb);
+		snprintf(why, sizeof(why), "%.150s:%u: [hugepages %s]", pol->path, t->line, sz);
 		if (t->has_total)
-			rc = plan_reserve_split(plan, snap, t->size_kb, t->total, &t->ladder,
-						t->rounds, t->keep, why);
+			rc = plan_reserve_split(plan, snap, &rq, t->total, err);
 		for (k = 0, rc = t->has_total ? rc : 0; !t->has_total && k < t->nr_counts && rc == 0; k++)
-			rc = plan_reserve_node(plan, snap, t->size_kb, t->counts[k].node, t->counts[k].count,
-					       &t->ladder, t->rounds, t->keep, why);
+			rc = plan_reserve_node(plan, snap, &rq, t->counts[k].node, t->counts[k].count, err);
 		if (rc < 0)
-			goto nomem;
+			goto fail;
 	}
 	/* a target already met is not an action */
 	for (i = 0; i < plan->n;) {
@@ -369,8 +433,10 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 	*nr_findings = n;
 	return 0;
 nomem:
+	rc = bc_error_set(err, BC_ENOMEM, "out of memory");
+fail:
 	free(fs);
 	*findings = NULL;
 	plan_free(plan);
-	return bc_error_set(err, BC_ENOMEM, "out of memory");
+	return rc;
 }

@@ -95,9 +95,15 @@ int hugepages_read_global(struct snapshot *snap, struct bc_error *err)
 	rc = rootfs_path(snap->root, gdir, path, sizeof(path), err);
 	if (rc < 0)
 		return rc;
-	d = opendir(path);
-	if (!d)
+	fd = rootfs_open_dir(snap->root, gdir);
+	if (fd < 0 && errno == ENOENT)
 		return 0;	/* CONFIG_HUGETLBFS=n */
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		rc = bc_error_set(err, BC_ENOINPUT, "%s: %s", path, rootfs_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (hugepages_dirname_kb(de->d_name, &kb) < 0)
 			continue;

@@ -137,6 +137,35 @@ int metrics_size_order(const struct snapshot *snap, uint64_t size_kb)
 	return o;
 }
 
+static uint64_t node_capacity(const struct snapshot *snap, const struct node *n, uint64_t size_kb)
+{
+	uint64_t sum = 0, pages;
+	unsigned k;
+
+	for (k = 0; k < n->nr_zones; k++) {
+		const struct zone *z = &n->zones[k];
+
+		pages = z->present > z->managed ? z->present : z->managed;
+		if (!z->in_zoneinfo || pages <= z->min)
+			continue;
+		/* pages < 2^46 and page size <= 1 MiB: no overflow */
+		sum += (pages - z->min) * (snap->page_size / 1024) / size_kb;
+	}
+	return sum;
+}
+
+uint64_t metrics_capacity(const struct snapshot *snap, const struct node *n, uint64_t size_kb)
+{
+	uint64_t sum = 0;
+	unsigned i;
+
+	if (n)
+		return node_capacity(snap, n, size_kb);
+	for (i = 0; i < snap->nr_nodes; i++)
+		sum += node_capacity(snap, &snap->nodes[i], size_kb);
+	return sum;
+}
+
 int64_t metrics_node_suitable(const struct snapshot *snap, const struct node *n,
 			      uint64_t size_kb)
 {

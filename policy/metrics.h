@@ -58,6 +58,17 @@ int metrics_zone_largest_order(const struct zone *z, unsigned nr_orders);
 int64_t metrics_node_suitable(const struct snapshot *snap, const struct node *n,
 			      uint64_t size_kb);
 
+/*
+ * The most pages of size_kb node n could ever hold (n NULL: every node):
+ * per zone, its pages less the min watermark (what a hugetlb allocation
+ * must leave), in whole pages of that size (a page never spans zones).
+ * The pages are present, not managed: with deferred struct-page init
+ * (CONFIG_DEFERRED_STRUCT_PAGE_INIT; on the test VM lazily, for good)
+ * managed grows as memory is used, and a 2 MiB reservation can get pages
+ * far beyond what managed said. An upper bound, not a promise.
+ */
+uint64_t metrics_capacity(const struct snapshot *snap, const struct node *n, uint64_t size_kb);
+
 /* log2(size_kb * 1024 / page size), or -1 if not a power-of-two multiple. */
 int metrics_size_order(const struct snapshot *snap, uint64_t size_kb);
 

@@ -27,6 +27,8 @@ struct finding {
 	uint64_t blocks;		/* free blocks at or above order, in 2^order units */
 	char why[256];			/* the threshold(s) crossed, with numbers */
 	bool remediated;		/* remediation for it is in the plan */
+	unsigned acts[MAX_STEPS];	/* the plan's actions that remediate it */
+	unsigned nr_acts;		/* (a global one may serve several nodes) */
 };
 
 enum action_kind {
@@ -48,7 +50,7 @@ struct action {
 	unsigned rounds;
 	bool keep;		/* ACT_RESERVE: keep a short grant */
 	char reason[320];	/* why: the finding or the policy line */
-	char expect[200];
+	char expect[240];
 };
 
 struct plan {
@@ -67,7 +69,8 @@ void plan_free(struct plan *p);
  * remediation for nodes at warn/crit (honouring min_interval through
  * last_remediated[], seconds since the epoch per node id or 0), then every
  * hugepage target. findings gets one entry per memory node.
- * Returns 0 or -BC_ENOMEM.
+ * Returns 0, -BC_ECONFIG (a target above what a node could ever hold,
+ * without `force = yes`: FILE:LINE named) or -BC_ENOMEM.
  */
 int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 		    const double *last_remediated, unsigned nr_last, double now,
@@ -77,18 +80,41 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 /* Worst level among findings. */
 enum level findings_level(const struct finding *f, unsigned n);
 
-/*
- * Split total pages of size_kb evenly over the memory nodes of snap (lower
- * ids take the remainder) and add one ACT_RESERVE per node. For one-off
- * `reserve` and for `total =` in the policy.
- */
-int plan_reserve_split(struct plan *p, const struct snapshot *snap, uint64_t size_kb,
-		       uint64_t total, const struct steps *ladder, unsigned rounds, bool keep,
-		       const char *why);
+/* How one hugepage size is to be reserved (`reserve SPEC` or [hugepages SIZE]). */
+struct reserve_req {
+	uint64_t size_kb;
+	const struct steps *ladder;	/* escalation when short */
+	unsigned rounds;
+	bool keep;			/* keep a short grant */
+	bool force;			/* allow more than the node could ever hold */
+	const char *why;		/* the action's reason */
+	/* a refusal: "WHERE: node N could never hold ...; FORCE_HINT to try anyway" */
+	const char *where;
+	const char *force_hint;
+	enum bc_err_kind kind;		/* BC_EUSAGE (command line) or BC_ECONFIG */
+};
 
-/* Add ACT_RESERVE of count pages of size_kb on node (-1: global file). */
-int plan_reserve_node(struct plan *p, const struct snapshot *snap, uint64_t size_kb, int node,
-		      uint64_t count, const struct steps *ladder, unsigned rounds, bool keep,
-		      const char *why);
+/*
+ * Add ACT_RESERVE of count pages on node (-1: the global pool). A count
+ * above metrics_capacity() is refused (-rq->kind, err naming node, size,
+ * asked and possible) unless rq->force. On a kernel without NUMA sysfs,
+ * node 0 is the global pool. 0, -kind, or -BC_ENOMEM.
+ */
+int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
+		      int node, uint64_t count, struct bc_error *err);
+
+/*
+ * Split total pages evenly over the memory nodes of snap (lower ids take
+ * the remainder) and add one ACT_RESERVE per node, checked as above.
+ * For one-off `reserve` and for `total =` in the policy.
+ */
+int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
+		       uint64_t total, struct bc_error *err);
+
+/*
+ * Compact node: nodeN/compact, or vm/compact_memory on a kernel without
+ * NUMA sysfs. Returns the action or NULL on ENOMEM.
+ */
+struct action *plan_compact_node(struct plan *p, const struct snapshot *snap, int node);
 
 #endif

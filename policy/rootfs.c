@@ -3,12 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /*
@@ -32,6 +35,121 @@ int rootfs_path(const char *root, const char *rel, char *out, size_t size,
 	if (n < 0 || (size_t)n >= size)
 		return bc_error_set(err, BC_EUSAGE, "%s/%s: path too long", root, rel);
 	return 0;
+}
+
+bool rootfs_is_slash(const char *root)
+{
+	return root[strspn(root, "/")] == '\0' && root[0] == '/';
+}
+
+/* Set once openat2() turned out to be missing (ENOSYS: before 5.6, or seccomp). */
+static int no_openat2;
+
+int rootfs_openat_walk(int dirfd, const char *rel, int flags, mode_t mode)
+{
+	char comp[NAME_MAX + 1];
+	const char *p = rel, *slash;
+	int fd = dirfd, next, e;
+	size_t len;
+
+	for (;;) {
+		while (*p == '/')
+			p++;
+		slash = strchr(p, '/');
+		len = slash ? (size_t)(slash - p) : strlen(p);
+		if (len > NAME_MAX) {
+			e = ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		if (!strcmp(comp, "..")) {
+			e = EXDEV;	/* what RESOLVE_BENEATH says for an escape */
+			goto fail;
+		}
+		while (slash && slash[1] == '/')
+			slash++;
+		if (!slash || !slash[1]) {
+			/* the last component; "" or "." is the directory itself */
+			next = openat(fd, len && strcmp(comp, ".") ? comp : ".",
+				      flags | O_NOFOLLOW | O_CLOEXEC, mode);
+			e = errno;
+			if (fd != dirfd)
+				close(fd);
+			errno = e;
+			return next;
+		}
+		if (len && strcmp(comp, ".")) {
+			next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0) {
+				/* O_PATH|O_NOFOLLOW|O_DIRECTORY on a symlink: ENOTDIR; say ELOOP */
+				struct stat st;
+
+				e = errno == ENOTDIR && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISLNK(st.st_mode) ? ELOOP : errno;
+				goto fail;
+			}
+			if (fd != dirfd)
+				close(fd);
+			fd = next;
+		}
+		p = slash + 1;
+	}
+fail:
+	if (fd != dirfd)
+		close(fd);
+	errno = e;
+	return -1;
+}
+
+int rootfs_openat(int dirfd, const char *rel, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+		/* symlinks inside the tree are fine, none that leads out of it */
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd;
+
+	if (!__atomic_load_n(&no_openat2, __ATOMIC_RELAXED)) {
+		fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return (int)fd;
+		__atomic_store_n(&no_openat2, 1, __ATOMIC_RELAXED);
+	}
+	return rootfs_openat_walk(dirfd, rel, flags, mode);
+}
+
+int rootfs_open(const char *root, const char *rel, int flags, mode_t mode)
+{
+	char path[PATH_MAX];
+	int rootfd, fd, e;
+
+	if (rootfs_is_slash(root)) {
+		if (rootfs_path(root, rel, path, sizeof(path), NULL) < 0) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		return open(path, flags | O_CLOEXEC, mode);
+	}
+	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -1;
+	fd = rootfs_openat(rootfd, rel, flags, mode);
+	e = errno;
+	close(rootfd);
+	errno = e;
+	return fd;
+}
+
+const char *rootfs_strerror(int e)
+{
+	if (e == EXDEV)
+		return "a symbolic link or '..' leads outside the root directory (not followed)";
+	if (e == ELOOP)
+		return "a symbolic link (not followed)";
+	return strerror(e);
 }
 
 /* Read fd to the end (or after one short read) into a new buffer; closes fd. */
@@ -93,7 +211,7 @@ static int open_error(const char *path, int *errnum, struct bc_error *err)
 	*errnum = errno;
 	return bc_error_set(err, (errno == ENOENT || errno == EACCES || errno == EPERM ||
 				  errno == ENOTDIR) ? BC_ENOINPUT : BC_EIO,
-			    "%s: %s", path, strerror(errno));
+			    "%s: %s", path, rootfs_strerror(errno));
 }
 
 int rootfs_read(const char *root, const char *rel, char **buf, size_t *len,
@@ -112,7 +230,8 @@ int rootfs_read(const char *root, const char *rel, char **buf, size_t *len,
 	rc = rootfs_path(root, rel, path, PATH_MAX, err);
 	if (rc < 0)
 		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted in a tree must not hang the read */
+	fd = rootfs_open(root, rel, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0)
 		return open_error(path, errnum, err);
 	return read_fd(fd, path, one_read, buf, len, errnum, err);
@@ -120,13 +239,7 @@ int rootfs_read(const char *root, const char *rel, char **buf, size_t *len,
 
 int rootfs_open_dir(const char *root, const char *rel)
 {
-	char path[PATH_MAX];
-
-	if (rootfs_path(root, rel, path, sizeof(path), NULL) < 0) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return rootfs_open(root, rel, O_RDONLY | O_DIRECTORY, 0);
 }
 
 int rootfs_read_at(int dirfd, const char *dirpath, const char *name, char **buf,
@@ -136,7 +249,7 @@ int rootfs_read_at(int dirfd, const char *dirpath, const char *name, char **buf,
 
 	*errnum = 0;
 	snprintf(path, PATH_MAX, "%s/%s", dirpath, name);
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	fd = rootfs_openat(dirfd, name, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0)
 		return open_error(path, errnum, err);
 	return read_fd(fd, path, true, buf, len, errnum, err);
@@ -144,12 +257,95 @@ int rootfs_read_at(int dirfd, const char *dirpath, const char *name, char **buf,
 
 int rootfs_is_dir(const char *root, const char *rel)
 {
-	char path[PATH_MAX];
-	struct stat st;
+	int fd = rootfs_open(root, rel, O_PATH | O_DIRECTORY, 0);
 
-	if (rootfs_path(root, rel, path, sizeof(path), NULL) < 0)
+	if (fd < 0)
 		return 0;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	close(fd);
+	return 1;
+}
+
+int rootfs_own_path(const char *root, const char *path, char *shown)
+{
+	if (rootfs_is_slash(root))
+		return snprintf(shown, PATH_MAX, "%s", path) < PATH_MAX ? 0 : -1;
+	return rootfs_path(root, path + strspn(path, "/"), shown, PATH_MAX, NULL) == 0 ? 0 : -1;
+}
+
+int rootfs_parent(const char *root, const char *path, bool make_dirs, enum bc_err_kind kind,
+		  char leaf[NAME_MAX + 1], char *shown, struct bc_error *err)
+{
+	bool slash = rootfs_is_slash(root);
+	const char *p = path, *base, *next;
+	char comp[NAME_MAX + 1];
+	int fd, nfd, e;
+	size_t len;
+
+	if (rootfs_own_path(root, path, shown) < 0) {
+		errno = ENAMETOOLONG;
+		return bc_error_set(err, kind, "%s/%s: path too long", root, path);
+	}
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || strlen(base) > NAME_MAX) {
+		errno = EINVAL;
+		return bc_error_set(err, kind, "%s: not a file name", shown);
+	}
+	strcpy(leaf, base);
+	fd = open(slash && path[0] != '/' ? "." : slash ? "/" : root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		bc_error_set(err, kind, "%s: %s", slash ? "." : root, strerror(e));
+		errno = e;
+		return -kind;
+	}
+	for (; p < base; p = next) {
+		while (*p == '/')
+			p++;
+		next = strchr(p, '/');
+		if (!next || next >= base || p == base)
+			break;
+		len = (size_t)(next - p);
+		if (len > NAME_MAX) {
+			e = ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		if (!strcmp(comp, "."))
+			continue;
+		if (!slash && !strcmp(comp, "..")) {
+			e = EXDEV;
+			goto fail;
+		}
+		/*
+		 * Under another root no symlink is followed at all; on the live
+		 * system the administrator's own directories (/var/run -> /run)
+		 * are trusted, only the file itself must not be a link.
+		 */
+		for (;;) {
+			nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_CLOEXEC | (slash ? 0 : O_NOFOLLOW));
+			if (nfd >= 0 || errno != ENOENT || !make_dirs)
+				break;
+			if (mkdirat(fd, comp, 0755) < 0 && errno != EEXIST)
+				break;
+		}
+		if (nfd < 0) {
+			struct stat st;
+
+			e = errno == ENOTDIR && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode) ? ELOOP : errno;
+			goto fail;
+		}
+		close(fd);
+		fd = nfd;
+	}
+	return fd;
+fail:
+	close(fd);
+	bc_error_set(err, kind, "%s: directory '%s': %s", shown, comp, rootfs_strerror(e));
+	errno = e;	/* ENOENT tells a reader the file is simply not there */
+	return -kind;
 }
 
 int rootfs_is_live(const char *root)

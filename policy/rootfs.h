@@ -2,7 +2,10 @@
 #ifndef BUDDYCTL_ROOTFS_H
 #define BUDDYCTL_ROOTFS_H
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "errors.h"
 
@@ -36,6 +39,40 @@ int rootfs_open_dir(const char *root, const char *rel);
  */
 int rootfs_read_at(int dirfd, const char *dirpath, const char *name, char **buf,
 		   size_t *len, char *path, int *errnum, struct bc_error *err);
+
+/*
+ * Every open below a root other than "/" stays inside it: openat2() with
+ * RESOLVE_BENEATH (a symlink inside the tree is followed, one that leads out
+ * of it, an absolute one or ".." is not: EXDEV), or where the kernel lacks
+ * openat2() (before 5.6, or a seccomp filter), rootfs_openat_walk(). With
+ * root "/" the path is opened as it is. Returns an fd or -1 with errno;
+ * O_CLOEXEC is always added.
+ */
+bool rootfs_is_slash(const char *root);
+int rootfs_open(const char *root, const char *rel, int flags, mode_t mode);
+int rootfs_openat(int dirfd, const char *rel, int flags, mode_t mode);
+
+/*
+ * The fallback: one component at a time with O_NOFOLLOW, so every symlink
+ * is refused (ELOOP) and ".." is EXDEV. Exposed for tests.
+ */
+int rootfs_openat_walk(int dirfd, const char *rel, int flags, mode_t mode);
+
+/* strerror() that says what EXDEV and ELOOP mean for the opens above. */
+const char *rootfs_strerror(int errnum);
+
+/*
+ * The directory holding a file buddyctl writes (lock, state, --output) and
+ * the file's name in it. With root "/" path is used as given (relative to
+ * the working directory when relative). With another root, path names a
+ * place inside it: "/run/buddyctl.lock" and "run/buddyctl.lock" are both
+ * ROOT/run/buddyctl.lock, and no symlink or ".." is followed on the way.
+ * make_dirs creates missing directories (0755). Returns an O_PATH directory
+ * fd, or -kind with err naming shown (the full path, PATH_MAX bytes).
+ */
+int rootfs_own_path(const char *root, const char *path, char *shown);	/* shown only; 0/-1 */
+int rootfs_parent(const char *root, const char *path, bool make_dirs, enum bc_err_kind kind,
+		  char leaf[NAME_MAX + 1], char *shown, struct bc_error *err);
 
 /* 1 if the directory exists under root, 0 if not. */
 int rootfs_is_dir(const char *root, const char *rel);

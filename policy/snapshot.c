@@ -366,6 +366,12 @@ static int finish_node_jobs(struct node_job *jobs, unsigned nj, struct bc_error 
 	return rc;
 }
 
+/* The root as messages show it before "/proc/...": "" for the live "/". */
+static const char *shown_root(const char *root)
+{
+	return rootfs_is_slash(root) ? "" : root;
+}
+
 /*
  * Move what the node files said into the snapshot; every node the proc
  * files mention must be online, and every online node is listed (CPU-only
@@ -380,12 +386,26 @@ static int merge_nodes(struct snapshot *snap, struct node_files *nf, unsigned n,
 		for (k = 0; k < n && nf[k].id != snap->nodes[i].id; k++)
 			;
 		if (k == n)
-			return bc_error_set(err, BC_EDATA, "%s%s/online: node %d has zones but is not online",
-					    strcmp(snap->root, "/") ? snap->root : "", NODE_DIR, snap->nodes[i].id);
+			return bc_error_set(err, BC_EDATA, "%s/%s/online: node %d has zones but is not online",
+					    shown_root(snap->root), NODE_DIR, snap->nodes[i].id);
 	}
 	for (k = 0; k < n; k++) {
-		struct node *node = snapshot_add_node(snap, nf[k].id);
+		struct node *node = snapshot_node(snap, nf[k].id);
+		bool has_zones = false;
 
+		for (i = 0; node && i < node->nr_zones; i++)
+			has_zones |= node->zones[i].in_buddyinfo;
+		/*
+		 * N_MEMORY is set exactly for nodes with a populated zone, and
+		 * buddyinfo prints every populated zone: the two must agree.
+		 */
+		if (nf[k].has_memory && !has_zones)
+			return bc_error_set(err, BC_EDATA, "%s/%s/has_memory lists node %d, but %s/proc/buddyinfo has no zone of it: the files contradict each other",
+					    shown_root(snap->root), NODE_DIR, nf[k].id, shown_root(snap->root));
+		if (!nf[k].has_memory && has_zones)
+			return bc_error_set(err, BC_EDATA, "%s/%s/has_memory does not list node %d, but %s/proc/buddyinfo has zones of it: the files contradict each other",
+					    shown_root(snap->root), NODE_DIR, nf[k].id, shown_root(snap->root));
+		node = snapshot_add_node(snap, nf[k].id);
 		if (!node)
 			return bc_error_set(err, BC_ENOMEM, "out of memory");
 		node->has_memory = nf[k].has_memory;
@@ -548,7 +568,7 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 	clock_gettime(CLOCK_REALTIME, &snap->taken);
 
 	/* the node set and the hugepage sizes first: the node files need both */
-	numa_sysfs = rootfs_is_dir(snap->root, NODE_DIR);
+	numa_sysfs = snap->numa_sysfs = rootfs_is_dir(snap->root, NODE_DIR);
 	rc = numa_sysfs ? list_nodes(snap, &nf, &nr_nf, err) : 0;
 	if (rc == 0)
 		rc = hugepages_read_global(snap, err);

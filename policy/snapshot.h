@@ -146,6 +146,13 @@ struct snapshot {
 	char pagetypeinfo_why[96];	/* why not, when !has_pagetypeinfo */
 	int pagetypeinfo_errno;
 
+	/*
+	 * sys/devices/system/node exists. Without it (CONFIG_NUMA=n) there
+	 * are no per-node files to write: node 0 is the machine, compacted
+	 * through vm/compact_memory, its pools the global ones.
+	 */
+	bool numa_sysfs;
+
 	struct node *nodes;		/* sorted by id */
 	unsigned nr_nodes;
 	unsigned cap_nodes;		/* allocated entries of nodes[] */

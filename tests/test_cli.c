@@ -160,39 +160,84 @@ static void table(void **state)
 	}
 }
 
-/* --output writes the whole file or nothing, and leaves no temporary file. */
+/*
+ * --output writes the whole file or nothing, inside --root, and leaves no
+ * temporary file; it never replaces a symlink, a device or a FIFO.
+ */
 static void output_atomic(void **state)
 {
-	char dir[] = "/tmp/buddyctl-out.XXXXXX", path[256], cmd[512];
 	static struct run r;
 	struct stat st;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/buddyctl.prom", dir);
+	assert_int_equal(system("rm -rf build/out && cp -r " FIXTURES "/two-node build/out && "
+				"mkdir build/out/metrics"), 0);
 	{
-		const char *args[] = { "status", FX("two-node"), "-f", "prometheus", "-o", path, NULL };
+		const char *args[] = { "status", "--root", "build/out", "-f", "prometheus",
+				       "-o", "/metrics/buddyctl.prom", NULL };
 
 		run(&r, args);
 	}
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "");
-	assert_int_equal(stat(path, &st), 0);
+	/* inside the tree: --root DIR -o /metrics/x is DIR/metrics/x */
+	assert_int_equal(stat("build/out/metrics/buddyctl.prom", &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
 	assert_true(st.st_size > 1000);
 	/* a failed run leaves the previous file alone */
+	assert_int_equal(system("rm build/out/proc/buddyinfo"), 0);
 	{
-		const char *args[] = { "status", "--root", "/nonexistent", "-f", "prometheus", "-o", path, NULL };
+		const char *args[] = { "status", "--root", "build/out", "-f", "prometheus",
+				       "-o", "metrics/buddyctl.prom", NULL };
 
 		run(&r, args);
 	}
 	assert_int_equal(r.status, 66);
-	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(stat("build/out/metrics/buddyctl.prom", &st), 0);
 	assert_true(st.st_size > 1000);
-	snprintf(cmd, sizeof(cmd), "test $(ls -A %s | wc -l) = 1", dir);
-	assert_int_equal(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(system("test $(ls -A build/out/metrics | wc -l) = 1"), 0);
+	assert_int_equal(system("rm -rf build/out"), 0);
+}
+
+/* status --output onto something that is not a regular file: 73, left alone. */
+static void output_refuses_non_regular(void **state)
+{
+	static const char *const targets[][3] = {
+		{ "link", "ln -s /etc/hostname build/outnr/link", "link: exists and is a symbolic link, not a regular file: not replaced" },
+		{ "null", "ln -s /dev/null build/outnr/null", "null: exists and is a symbolic link, not a regular file" },
+		{ "fifo", "mkfifo build/outnr/fifo", "fifo: exists and is a FIFO, not a regular file" },
+		{ "dir", "mkdir build/outnr/dir", "dir: exists and is a directory, not a regular file" },
+		{ "dev", "mknod build/outnr/dev c 1 3", "dev: exists and is a character device, not a regular file" },
+	};
+	static struct run r;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		char cmd[256], path[64], name[32];
+		const char *args[] = { "status", "--root", "build/outnr", "-f", "json", "-o", name, NULL };
+		struct stat before, after;
+
+		snprintf(cmd, sizeof(cmd), "rm -rf build/outnr && cp -r " FIXTURES "/vm build/outnr && %s",
+			 targets[i][1]);
+		if (system(cmd) != 0) {
+			print_message("SKIP: cannot run '%s' here\n", targets[i][1]);
+			continue;
+		}
+		snprintf(name, sizeof(name), "/%s", targets[i][0]);
+		snprintf(path, sizeof(path), "build/outnr%s", name);
+		assert_int_equal(lstat(path, &before), 0);
+		run(&r, args);
+		if (r.status != 73)
+			fail_msg("%s: exit %d, expected 73: %s", path, r.status, r.err);
+		assert_contains(r.err, targets[i][2]);
+		assert_int_equal(lstat(path, &after), 0);
+		assert_int_equal(before.st_mode, after.st_mode);
+		assert_int_equal(before.st_ino, after.st_ino);
+		/* no temporary file left beside it */
+		assert_int_equal(system("test $(ls -A build/outnr | wc -l) = 3"), 0);
+	}
+	assert_int_equal(system("rm -rf build/outnr"), 0);
 }
 
 static int setup(void **state)
@@ -243,7 +288,7 @@ static void dry_run_writes_nothing(void **state)
 		args[0] = "--root";
 		args[1] = "build/dry";
 		args[2] = "--lock-file";
-		args[3] = "build/dry.lock";
+		args[3] = "/run/dry.lock";
 		for (k = 0; runs[i][k]; k++)
 			args[4 + k] = runs[i][k];
 		args[4 + k] = NULL;
@@ -254,26 +299,29 @@ static void dry_run_writes_nothing(void **state)
 	}
 	manifest("build/dry", "../dry.after");
 	assert_int_equal(system("cmp -s build/dry.before build/dry.after"), 0);
-	/* no lock file, no state file either */
-	assert_int_equal(access("build/dry.lock", F_OK), -1);
+	/* no lock file, no state file either (both would be inside the tree) */
+	assert_int_equal(access("build/dry/run", F_OK), -1);
+	assert_int_equal(access("build/dry/tmp", F_OK), -1);
 	assert_int_equal(access("/tmp/buddyctl-test.state", F_OK), -1);
 	assert_int_equal(system("rm -rf build/dry build/dry.before build/dry.after"), 0);
 }
 
-/* apply on a fixture copy: executes, reports, remembers the node. */
+/*
+ * apply on a fixture copy: executes, reports, remembers the node. The lock
+ * and the state file are inside the tree, not the host's.
+ */
 static void apply_on_fixture(void **state)
 {
 	static struct run r;
 	const char *args[] = { "--root", "build/app", "apply", "-c", "tests/policies/dpdk.conf",
-			       "--lock-file", "build/app.lock", "--state-file", "build/app.state", NULL };
+			       "--state-file", "/var/lib/buddyctl/state", NULL };
 	const char *json[] = { "--root", "build/app", "apply", "-c", "tests/policies/dpdk.conf",
-			       "--lock-file", "build/app.lock", "--state-file", "build/app.state",
-			       "-f", "json", NULL };
+			       "--state-file", "/var/lib/buddyctl/state", "-f", "json", NULL };
 	FILE *f;
 	char line[64];
 
 	(void)state;
-	assert_int_equal(system("rm -rf build/app build/app.state && cp -r " FIXTURES "/four-node-sparse build/app"), 0);
+	assert_int_equal(system("rm -rf build/app && cp -r " FIXTURES "/four-node-sparse build/app"), 0);
 	run(&r, args);
 	/* node 6 stays crit in a static tree after compaction: partial */
 	if (r.status != 1)
@@ -281,50 +329,54 @@ static void apply_on_fixture(void **state)
 	assert_contains(r.out, "compact node 6");
 	assert_contains(r.out, "reserve 2M on node 6: 0 -> 100");
 	assert_contains(r.out, "Hugepages");
-	assert_contains(r.out, "exit status 1");
+	/* the last line says why the status is not 0 */
+	assert_contains(r.out, "exit status 1: node 6 is still crit after remediation: unusable index");
 	f = fopen("build/app/sys/devices/system/node/node6/hugepages/hugepages-2048kB/nr_hugepages", "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof(line), f));
 	fclose(f);
 	assert_string_equal(line, "100\n");
-	f = fopen("build/app.state", "r");
+	f = fopen("build/app/var/lib/buddyctl/state", "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof(line), f));
 	fclose(f);
 	assert_contains(line, "node 6 ");
+	/* the policy's lock file, inside the tree; holding a pid and nothing else */
+	assert_int_equal(system("grep -qx '[0-9]*' build/app/tmp/buddyctl-test.lock"), 0);
 	/* again: node 6 was just remediated, min_interval holds it back; pools already met */
 	run(&r, json);
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "remediation held back");
 	assert_contains(r.out, "\"actions\":[]");
-	assert_int_equal(system("rm -rf build/app build/app.state build/app.lock"), 0);
+	assert_contains(r.out, "\"exit_reason\":null");
+	assert_int_equal(system("rm -rf build/app"), 0);
 }
 
 /* A second buddyctl waits for the lock, then gives up: exit 75. */
 static void busy(void **state)
 {
 	static struct run r;
-	const char *args[] = { "--root", FIXTURES "/vm", "compact", "--lock-file", "build/busy.lock",
-			       "--wait", "0.3s", NULL };
+	const char *args[] = { "--root", "build/busy", "compact", "--wait", "0.3s", NULL };
 	struct bc_error e;
-	int fd;
+	struct lock l;
 
 	(void)state;
-	fd = lock_acquire("build/busy.lock", 0, NULL, &e);
-	assert_true(fd >= 0);
+	assert_int_equal(system("rm -rf build/busy && cp -r " FIXTURES "/vm build/busy"), 0);
+	/* the default lock file, inside the tree */
+	assert_int_equal(lock_acquire(&l, "build/busy", DEFAULT_LOCK, 0, NULL, &e), 0);
 	run(&r, args);
-	lock_release(fd);
+	lock_release(&l);
 	assert_int_equal(r.status, 75);
-	assert_contains(r.err, "build/busy.lock: another buddyctl (pid");
+	assert_contains(r.err, "build/busy/run/buddyctl.lock: another buddyctl (pid");
 	assert_contains(r.err, "waited 0.3 s");
-	unlink("build/busy.lock");
+	assert_int_equal(system("rm -rf build/busy"), 0);
 }
 
 /* Not permitted: a read-only /sys, as in a container. Nothing is done: 77. */
 static void not_permitted(void **state)
 {
 	static struct run r;
-	const char *args[] = { "--root", "build/ro", "reserve", "2M:10@0", "--lock-file", "build/ro.lock", NULL };
+	const char *args[] = { "--root", "build/ro", "reserve", "2M:10@0", NULL };
 
 	(void)state;
 	if (geteuid() != 0) {
@@ -366,11 +418,11 @@ static void unprivileged(void **state)
 		return;
 	}
 	assert_int_equal(WEXITSTATUS(st), 77);
-	snprintf(cmd, sizeof(cmd), "grep -q 'compact_memory: needs uid 0 in the initial user namespace' build/nobody.out");
+	snprintf(cmd, sizeof(cmd), "grep -q 'compact_memory: needs uid 0 of the initial user namespace' build/nobody.out");
 	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), AS_NOBODY "%s reserve --dry-run 2M:1 > build/nobody.out 2>&1", bin);
 	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
-	assert_int_equal(system("grep -q 'Note: as this user, apply would do nothing: .*needs uid 0 or CAP_DAC_OVERRIDE' build/nobody.out"), 0);
+	assert_int_equal(system("grep -q 'Note: as this user, apply would do nothing: .*needs uid 0 of the initial user namespace, or CAP_DAC_OVERRIDE' build/nobody.out"), 0);
 	snprintf(cmd, sizeof(cmd), AS_NOBODY "%s status > build/nobody.out 2>&1", bin);
 	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
 	assert_int_equal(system("grep -q 'pagetypeinfo not read (Permission denied): pageblocks per migrate type need root' build/nobody.out"), 0);
@@ -384,35 +436,36 @@ static void interrupted_while_waiting(void **state)
 	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
 	char err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX", msg[512];
 	struct bc_error e;
-	int lock, fe, st;
+	struct lock lock;
+	int fe, st;
 	ssize_t n;
 	pid_t pid;
 
 	(void)state;
-	lock = lock_acquire("build/int.lock", 0, NULL, &e);
-	assert_true(lock >= 0);
+	assert_int_equal(system("rm -rf build/int && cp -r " FIXTURES "/vm build/int"), 0);
+	assert_int_equal(lock_acquire(&lock, "build/int", "/int.lock", 0, NULL, &e), 0);
 	fe = mkstemp(err_tmp);
 	assert_true(fe >= 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		dup2(fe, 2);
-		execl(bin, bin, "--root", FIXTURES "/vm", "compact", "--lock-file", "build/int.lock",
+		execl(bin, bin, "--root", "build/int", "compact", "--lock-file", "/int.lock",
 		      "--wait", "20s", (char *)NULL);
 		_exit(127);
 	}
 	usleep(300000);
 	kill(pid, SIGTERM);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
-	lock_release(lock);
+	lock_release(&lock);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 130);
 	n = pread(fe, msg, sizeof(msg) - 1, 0);
 	msg[n > 0 ? n : 0] = '\0';
-	assert_contains(msg, "build/int.lock: interrupted while waiting for the lock; nothing was done");
+	assert_contains(msg, "build/int/int.lock: interrupted while waiting for the lock; nothing was done");
 	close(fe);
 	unlink(err_tmp);
-	unlink("build/int.lock");
+	assert_int_equal(system("rm -rf build/int"), 0);
 }
 
 /* Without --config and without /etc/buddyctl/buddyctl.conf: the built-in defaults. */
@@ -437,6 +490,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
 		cmocka_unit_test(output_atomic),
+		cmocka_unit_test(output_refuses_non_regular),
 		cmocka_unit_test(dry_run_writes_nothing),
 		cmocka_unit_test(apply_on_fixture),
 		cmocka_unit_test(busy),

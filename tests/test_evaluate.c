@@ -159,7 +159,7 @@ static void hugepage_targets(void **state)
 	assert_int_equal(r.plan.a[0].node, 0);
 	assert_int_equal(r.plan.a[0].target, 100);
 	assert_contains(r.plan.a[0].expect, "buddy can hand out");
-	assert_contains(r.plan.a[0].reason, "t.conf:2: [hugepages 2048kB]");
+	assert_contains(r.plan.a[0].reason, "t.conf:2: [hugepages 2M]");
 	done(&r);
 
 	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:4\n", NULL, 0, 0);
