@@ -36,7 +36,7 @@ int kw_read_u64(const struct kctx *c, const char *rel, uint64_t *v, struct bc_er
 	rc = rootfs_read(c->root, rel, &buf, &len, path, &errnum, err);
 	if (rc < 0)
 		return rc;
-	rc = parse_single_u64(path, buf, len, v, err);
+	rc = parse_page_count(path, buf, len, v, err);
 	free(buf);
 	return rc;
 }

@@ -183,15 +183,37 @@ static const char *why_not(const char *root, bool live, const struct creds *cr, 
 	return buf;
 }
 
+/* Up to three refused files, grouped by reason in the message. */
+struct refusals {
+	char path[3][PATH_MAX];
+	char why[3][200];
+	unsigned n;
+};
+
+static void refuse(struct refusals *r, const char *path, const char *why)
+{
+	unsigned i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->path[i], path))
+			return;
+	if (r->n == 3)
+		return;
+	snprintf(r->path[r->n], PATH_MAX, "%s", path);
+	snprintf(r->why[r->n++], sizeof(r->why[0]), "%s", why);
+}
+
 int perms_check(const char *root, const struct plan *plan, struct bc_error *err)
 {
 	bool live = rootfs_is_live(root);
-	char files[ACTION_MAX_FILES][160], path[PATH_MAX], list[1024] = "", buf[200];
-	unsigned i, k, n, bad = 0, named = 0;
+	char files[ACTION_MAX_FILES][160], path[PATH_MAX], list[1024] = "", buf[200], tail[96];
+	unsigned i, k, n, bad = 0;
+	struct refusals ref = { .n = 0 };
+	bool done[3] = { false };
+	size_t len;
 	struct creds cr;
 
 	get_creds(&cr);
-
 	for (i = 0; i < plan->n; i++) {
 		bool this_bad = false;
 
@@ -204,19 +226,30 @@ int perms_check(const char *root, const struct plan *plan, struct bc_error *err)
 			why = why_not(root, live, &cr, files[k], buf, sizeof(buf));
 			if (!why)
 				continue;
-			/* name each file once, the first three of them */
-			if (!strstr(list, path) && named < 3) {
-				size_t len = strlen(list);
-
-				snprintf(list + len, sizeof(list) - len, "%s%.200s: %s", named ? "; " : "", path, why);
-				named++;
-			}
+			refuse(&ref, path, why);
 			this_bad = true;
 		}
 		bad += this_bad;
 	}
 	if (!bad)
 		return 0;
-	return bc_error_set(err, BC_EPERM, "%s (%u of %u actions cannot run; nothing was done)",
-			    list, bad, plan->n);
+	/* "A, B: reason; C: other reason", each reason once */
+	for (i = 0; i < ref.n; i++) {
+		if (done[i])
+			continue;
+		len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, "%s%.200s", len ? "; " : "", ref.path[i]);
+		for (k = i + 1; k < ref.n; k++) {
+			if (done[k] || strcmp(ref.why[k], ref.why[i]))
+				continue;
+			len = strlen(list);
+			snprintf(list + len, sizeof(list) - len, ", %.200s", ref.path[k]);
+			done[k] = true;
+		}
+		len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, ": %s", ref.why[i]);
+	}
+	/* the count and "nothing was done" always fit: the list gives way */
+	snprintf(tail, sizeof(tail), " (%u of %u actions cannot run; nothing was done)", bad, plan->n);
+	return bc_error_set(err, BC_EPERM, "%.*s%s", (int)(sizeof(err->msg) - 1 - strlen(tail)), list, tail);
 }

@@ -41,7 +41,7 @@ static const char *parse_entry(const char *line, double now, unsigned *node, dou
 	if (strncmp(p, "node ", 5))
 		return "not a 'node N SECONDS' line";
 	p += 5;
-	if (decimal(&p, 5, &id) < 0 || *p++ != ' ')
+	if (decimal(&p, 12, &id) < 0 || *p++ != ' ')
 		return "not a 'node N SECONDS' line";
 	/* 12 digits: up to the year 33658; inf, nan and 1e300 are no digits */
 	if (decimal(&p, 12, &secs) < 0 || *p)

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,11 @@ int hugepages_dirname_kb(const char *name, uint64_t *size_kb)
 	return 0;
 }
 
-static int read_u64_at(int dirfd, const char *dirpath, const char *name, uint64_t *v,
+/*
+ * Pool counts are pages, bounded like every page count; the overcommit
+ * limit is a limit, and "unlimited" is commonly written as a huge number.
+ */
+static int read_u64_at(int dirfd, const char *dirpath, const char *name, bool pages, uint64_t *v,
 		       struct bc_error *err)
 {
 	char path[PATH_MAX], *buf;
@@ -49,7 +54,7 @@ static int read_u64_at(int dirfd, const char *dirpath, const char *name, uint64_
 	rc = rootfs_read_at(dirfd, dirpath, name, &buf, &len, path, &errnum, err);
 	if (rc < 0)
 		return rc;
-	rc = parse_single_u64(path, buf, len, v, err);
+	rc = pages ? parse_page_count(path, buf, len, v, err) : parse_single_u64(path, buf, len, v, err);
 	free(buf);
 	return rc;
 }
@@ -76,7 +81,7 @@ static int read_pool_at(int dirfd, const char *dirpath, const char *prefix, stru
 	for (i = 0; i < nfiles && rc == 0; i++) {
 		snprintf(name, sizeof(name), "%shugepages-%llukB/%s", prefix,
 			 (unsigned long long)p->size_kb, pool_files[i]);
-		rc = read_u64_at(dirfd, dirpath, name, dst[i], err);
+		rc = read_u64_at(dirfd, dirpath, name, dst[i] != &p->overcommit, dst[i], err);
 	}
 	return rc;
 }

@@ -210,7 +210,7 @@ static int open_error(const char *path, int *errnum, struct bc_error *err)
 {
 	*errnum = errno;
 	return bc_error_set(err, (errno == ENOENT || errno == EACCES || errno == EPERM ||
-				  errno == ENOTDIR) ? BC_ENOINPUT : BC_EIO,
+				  errno == ENOTDIR || errno == EXDEV || errno == ELOOP) ? BC_ENOINPUT : BC_EIO,
 			    "%s: %s", path, rootfs_strerror(errno));
 }
 

@@ -202,3 +202,14 @@ int scan_node_zone(struct scan *s, bool zone_comma, int *node,
 	*zlen = len;
 	return 0;
 }
+
+int parse_page_count(const char *path, const char *buf, size_t len, uint64_t *out,
+		     struct bc_error *err)
+{
+	int rc = parse_single_u64(path, buf, len, out, err);
+
+	if (rc == 0 && *out > BC_MAX_PAGES)
+		return bc_error_set(err, BC_EDATA, "%s:1: %llu is not a plausible page count (more than 2^46)",
+				    path, (unsigned long long)*out);
+	return rc;
+}

@@ -57,6 +57,13 @@ static inline bool tok_eq(const char *tok, size_t len, const char *lit)
 	return len && tok[0] == lit[0] && strncmp(tok, lit, len) == 0 && lit[len] == '\0';
 }
 
+/*
+ * parse_single_u64() of a page count (nr_hugepages and its kin): above
+ * BC_MAX_PAGES it is no kernel's, and would overflow pages x size later.
+ */
+int parse_page_count(const char *path, const char *buf, size_t len, uint64_t *out,
+		     struct bc_error *err);
+
 /* Parse a whole file that holds one unsigned number and a newline. */
 int parse_single_u64(const char *path, const char *buf, size_t len,
 		     uint64_t *out, struct bc_error *err);

@@ -8,11 +8,17 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "execute.h"
+#include "ownfile.h"
+#include "rootfs.h"
 #include "reserve.h"
 #include "lock.h"
 #include "perms.h"
@@ -279,7 +285,7 @@ static void permission_check_readonly_mount(void **state)
 	assert_int_equal(mount(NULL, TREE "/sys", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), 0);
 	assert_int_equal(perms_check(TREE, &p, &e), -BC_EPERM);
 	umount(TREE "/sys");
-	assert_contains(e.msg, NODE1_2M ": read-only file system");
+	assert_contains(e.msg, NODE1_2M ", " TREE "/sys/devices/system/node/node1/compact: read-only file system");
 	assert_contains(e.msg, "(1 of 1 actions cannot run; nothing was done)");
 	plan_free(&p);
 
@@ -349,6 +355,335 @@ static void state_file(void **state)
 	unlink("build/test.state");
 }
 
+
+/* The content of a file, for "left untouched" checks. */
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, size - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+}
+
+static void sh(const char *cmd)
+{
+	if (system(cmd) != 0)
+		fail_msg("failed: %s", cmd);
+}
+
+/* Whatever sits where the lock goes and is not ours is refused, untouched. */
+static void lock_refuses_what_is_not_ours(void **state)
+{
+	static const struct { const char *make, *msg; } cases[] = {
+		{ "ln -s ../victim build/lk/x.lock", "a symbolic link" },
+		{ "mkfifo build/lk/x.lock", "lock file is a FIFO, not a regular file: refused" },
+		{ "mkdir build/lk/x.lock", "lock file is a directory, not a regular file: refused" },
+		{ "printf 'secret data\\n' > build/lk/x.lock", "holds something other than a process id" },
+		{ "echo 123 > build/lk/x.lock && ln build/lk/x.lock build/lk/other", "lock file has 2 links: refused" },
+	};
+	struct bc_error e = { 0 };
+	struct lock l;
+	char victim[64], lockc[64];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf build/lk build/victim && mkdir -p build/lk && "
+			 "printf 'root:x:0:0\\n' > build/victim && %s", cases[i].make);
+		sh(cmd);
+		/* a FIFO must not hang the open: an alarm would end the test */
+		alarm(5);
+		assert_true(lock_acquire(&l, "/", "build/lk/x.lock", 0, NULL, &e) < 0);
+		alarm(0);
+		assert_contains(e.msg, "build/lk/x.lock");
+		assert_contains(e.msg, cases[i].msg);
+		slurp("build/victim", victim, sizeof(victim));
+		assert_string_equal(victim, "root:x:0:0\n");
+	}
+	slurp("build/lk/x.lock", lockc, sizeof(lockc));
+	assert_string_equal(lockc, "123\n");
+	if (geteuid() == 0) {
+		/* a file another user planted (in a sticky /tmp, say) */
+		sh("rm -rf build/lk && mkdir -p build/lk && : > build/lk/x.lock && chown 65534 build/lk/x.lock");
+		assert_true(lock_acquire(&l, "/", "build/lk/x.lock", 0, NULL, &e) < 0);
+		assert_contains(e.msg, "owned by uid 65534, not by this user");
+	} else {
+		print_message("SKIP (part): not root: cannot plant a file of another user\n");
+	}
+	/* a lock file left by an earlier run holds a pid: it is ours, reused */
+	sh("rm -rf build/lk && mkdir -p build/lk && echo 99999 > build/lk/x.lock");
+	assert_int_equal(lock_acquire(&l, "/", "build/lk/x.lock", 0, NULL, &e), 0);
+	lock_release(&l);
+	snprintf(victim, sizeof(victim), "%d\n", (int)getpid());
+	slurp("build/lk/x.lock", lockc, sizeof(lockc));
+	assert_string_equal(lockc, victim);
+	sh("rm -rf build/lk build/victim");
+}
+
+/* Under --root the lock is inside the tree, and no symlink leads out of it. */
+static void lock_inside_root(void **state)
+{
+	struct bc_error e = { 0 };
+	struct lock l;
+
+	(void)state;
+	sh("rm -rf build/lr && mkdir -p build/lr");
+	assert_int_equal(lock_acquire(&l, "build/lr", "/run/buddyctl.lock", 0, NULL, &e), 0);
+	lock_release(&l);
+	assert_int_equal(access("build/lr/run/buddyctl.lock", F_OK), 0);
+	/* ROOT/run a symlink to a directory outside: not followed */
+	sh("rm -rf build/lr build/outside && mkdir -p build/lr build/outside && ln -s ../outside build/lr/run");
+	assert_true(lock_acquire(&l, "build/lr", "/run/buddyctl.lock", 0, NULL, &e) < 0);
+	assert_contains(e.msg, "build/lr/run/buddyctl.lock: directory 'run': a symbolic link (not followed)");
+	assert_true(lock_acquire(&l, "build/lr", "/../outside/x.lock", 0, NULL, &e) < 0);
+	assert_contains(e.msg, "leads outside the root directory");
+	assert_int_equal(system("test -z \"$(ls -A build/outside)\""), 0);
+	sh("rm -rf build/lr build/outside");
+}
+
+/*
+ * A lock file removed while held: the holder takes a new one if it is free,
+ * and stops if another buddyctl took it first; two never run together.
+ */
+static void lock_removed_while_held(void **state)
+{
+	struct bc_error e = { 0 };
+	struct lock a, b;
+
+	(void)state;
+	sh("rm -rf build/lh && mkdir -p build/lh");
+	assert_int_equal(lock_acquire(&a, "/", "build/lh/x.lock", 0, NULL, &e), 0);
+	assert_int_equal(lock_still_held(&a, &e), 0);
+	assert_false(a.retaken);
+	unlink("build/lh/x.lock");
+	assert_int_equal(lock_still_held(&a, &e), 0);		/* nobody else: taken again */
+	assert_true(a.retaken);
+	assert_int_equal(access("build/lh/x.lock", F_OK), 0);
+	/* removed again, and a second buddyctl is quicker */
+	unlink("build/lh/x.lock");
+	assert_int_equal(lock_acquire(&b, "/", "build/lh/x.lock", 0, NULL, &e), 0);
+	assert_int_equal(lock_still_held(&a, &e), -BC_EBUSY);
+	assert_contains(e.msg, "build/lh/x.lock: the lock file was removed or replaced while this buddyctl held it");
+	lock_release(&a);
+	lock_release(&b);
+	sh("rm -rf build/lh");
+}
+
+/* A run whose lock was lost stops before its next write; nothing is restored. */
+static void lock_lost_stops_the_run(void **state)
+{
+	struct bc_error e = { 0 };
+	struct lock mine, theirs;
+	struct kctx c = { .root = TREE, .lock = &mine };
+	struct plan p = one_reserve(100, true, 1);
+	struct action_result r[2];
+
+	(void)state;
+	plan_add(&p, ACT_COMPACT_ALL);
+	assert_int_equal(lock_acquire(&mine, "/", "build/ll.lock", 0, NULL, &e), 0);
+	unlink("build/ll.lock");
+	assert_int_equal(lock_acquire(&theirs, "/", "build/ll.lock", 0, NULL, &e), 0);
+	assert_int_equal(execute_plan(&c, &p, r), 2);
+	assert_int_equal(r[0].status, RES_INTERRUPTED);
+	assert_int_equal(r[1].status, RES_INTERRUPTED);
+	assert_contains(c.lock_lost, "removed or replaced while this buddyctl held it");
+	assert_int_equal(c.nr_log, 0);
+	assert_int_equal(file_value(NODE1_2M), 64);
+	lock_release(&mine);
+	lock_release(&theirs);
+	unlink("build/ll.lock");
+	kw_free(&c);
+	plan_free(&p);
+}
+
+/* sync(2) replaced: a SIGTERM arrives while it runs. */
+static volatile int *sync_sets;
+void __wrap_sync(void);
+void __real_sync(void);
+void __wrap_sync(void)
+{
+	if (sync_sets)
+		*sync_sets = 1;
+	else
+		__real_sync();
+}
+
+static void no_drop_after_a_signal_during_sync(void **state)
+{
+	volatile int stop = 0;
+	struct kctx c = { .root = TREE, .stop = &stop };
+	struct plan p = { .time_budget_s = 10 };
+	struct action_result r;
+	struct action *a = plan_add(&p, ACT_DROP_CACHES);
+	char content[16];
+
+	(void)state;
+	a->drop_level = 3;
+	a->sync = true;
+	sync_sets = &stop;
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	sync_sets = NULL;
+	assert_int_equal(r.status, RES_INTERRUPTED);
+	assert_int_equal(c.nr_log, 0);
+	slurp(TREE "/proc/sys/vm/drop_caches", content, sizeof(content));
+	assert_string_equal(content, "");		/* never written */
+	kw_free(&c);
+	plan_free(&p);
+}
+
+/* Kernel files under --root: a symlink out of the tree is never written through. */
+static void kernel_write_stays_in_root(void **state)
+{
+	struct kctx c = { .root = TREE };
+	struct plan p = one_reserve(100, true, 1);
+	struct action_result r;
+	char content[16];
+
+	(void)state;
+	sh("echo 7 > build/outside-pool && rm " TREE "/" NODE1_2M " && "
+	   "ln -s $(pwd)/build/outside-pool " TREE "/" NODE1_2M);
+	execute_plan(&c, &p, &r);
+	assert_int_equal(r.status, RES_FAILED);
+	assert_contains(r.error, "leads outside the root directory");
+	slurp("build/outside-pool", content, sizeof(content));
+	assert_string_equal(content, "7\n");
+	unlink("build/outside-pool");
+	kw_free(&c);
+	plan_free(&p);
+}
+
+/* rootfs: openat2() stays beneath the root; the fallback walk refuses every symlink. */
+static void rootfs_never_leaves_root(void **state)
+{
+	int dfd, fd;
+
+	(void)state;
+	sh("rm -rf build/rt && mkdir -p build/rt/proc build/rt/sys && echo in > build/rt/sys/real && "
+	   "ln -s /etc/hostname build/rt/proc/abs && ln -s ../../.. build/rt/proc/up && "
+	   "ln -s ../sys/real build/rt/proc/inside");
+	errno = 0;
+	assert_true(rootfs_open("build/rt", "proc/abs", O_RDONLY, 0) < 0);
+	assert_true(errno == EXDEV || errno == ELOOP);
+	assert_true(rootfs_open("build/rt", "proc/up/etc/hostname", O_RDONLY, 0) < 0);
+	assert_true(errno == EXDEV || errno == ELOOP);
+	assert_true(rootfs_open("build/rt", "../rt/sys/real", O_RDONLY, 0) < 0);
+	assert_int_equal(errno, EXDEV);
+	fd = rootfs_open("build/rt", "sys/real", O_RDONLY, 0);
+	assert_true(fd >= 0);
+	close(fd);
+	/* a symlink inside the tree: followed by openat2, refused by the walk */
+	fd = rootfs_open("build/rt", "proc/inside", O_RDONLY, 0);
+	if (fd >= 0)
+		close(fd);
+	dfd = open("build/rt", O_PATH | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	assert_true(rootfs_openat_walk(dfd, "proc/inside", O_RDONLY, 0) < 0);
+	assert_int_equal(errno, ELOOP);
+	assert_true(rootfs_openat_walk(dfd, "proc/up/x", O_RDONLY, 0) < 0);
+	assert_int_equal(errno, ELOOP);
+	assert_true(rootfs_openat_walk(dfd, "sys/../../x", O_RDONLY, 0) < 0);
+	assert_int_equal(errno, EXDEV);
+	fd = rootfs_openat_walk(dfd, "sys//real", O_RDONLY, 0);
+	assert_true(fd >= 0);
+	close(fd);
+	close(dfd);
+	sh("rm -rf build/rt");
+}
+
+/* Every kind of bad state file warns and is ignored: it never stops a run. */
+static void state_file_hostile(void **state)
+{
+	double last[STATE_MAX_NODES], now = 1795460200;
+	struct bc_error w = { 0 };
+	char content[64];
+	unsigned i;
+
+	(void)state;
+	sh("rm -rf build/st && mkdir -p build/st && printf '"
+	   "node 1 inf\\nnode 2 1e300\\nnode 3 nan\\nnode 4 99999999999\\nnode 4294967296 17\\n"
+	   "node 5 -3\\n\\x01\\x02garbage\\nnode 7 1795460000 extra\\nnode 6 1795460000\\nnode 1024 5\\n' > build/st/state");
+	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_contains(w.msg, "build/st/state:1: not a 'node N SECONDS' line");
+	assert_contains(w.msg, "(9 in all;");
+	for (i = 0; i < STATE_MAX_NODES; i++)
+		if (i != 6 && last[i] != 0)
+			fail_msg("node %u credited with %f", i, last[i]);
+	assert_true(last[6] == 1795460000);
+	/* node ids out of range and future times name their reason when first */
+	sh("printf 'node 4294967296 17\\n' > build/st/state");
+	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_contains(w.msg, "node id out of range");
+	assert_true(last[0] == 0);
+	sh("printf 'node 0 1795469999\\n' > build/st/state");
+	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_contains(w.msg, "time in the future");
+	/* not a regular file: ignored at once, without blocking */
+	sh("rm -f build/st/state && mkfifo build/st/state");
+	alarm(5);
+	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	alarm(0);
+	assert_contains(w.msg, "build/st/state: a FIFO, not a regular file; state file ignored");
+	sh("rm -f build/st/state && mkdir build/st/state");
+	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_contains(w.msg, "a directory, not a regular file");
+	/* a symlink is neither read nor replaced */
+	sh("rm -rf build/st/state && echo 'node 3 1795460000' > build/st/target && ln -s target build/st/state");
+	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_contains(w.msg, "a symbolic link, not a regular file");
+	assert_true(last[3] == 0);
+	last[3] = 1795460100;
+	assert_int_equal(state_save("/", "build/st/state", last, &w), -BC_ECANTCREAT);
+	assert_contains(w.msg, "build/st/state: exists and is a symbolic link, not a regular file: not replaced");
+	slurp("build/st/target", content, sizeof(content));
+	assert_string_equal(content, "node 3 1795460000\n");
+	/* under a root: inside it, directories made */
+	assert_int_equal(state_save("build/st", "/var/lib/buddyctl/state", last, &w), 0);
+	slurp("build/st/var/lib/buddyctl/state", content, sizeof(content));
+	assert_string_equal(content, "node 3 1795460100\n");
+	sh("rm -rf build/st");
+}
+
+static int raise_term(FILE *f, void *ctx)
+{
+	(void)ctx;
+	fputs("half of it", f);
+	fflush(f);
+	raise(SIGTERM);
+	return 0;
+}
+
+/* A SIGTERM while the output is written leaves no FILE.tmp.* behind. */
+static void replace_killed_leaves_no_tmp(void **state)
+{
+	char content[32];
+	pid_t pid;
+	int st;
+
+	(void)state;
+	sh("rm -rf build/kt && mkdir -p build/kt && echo old > build/kt/out.prom");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct bc_error e;
+
+		ownfile_replace("/", "build/kt/out.prom", false, BC_ECANTCREAT, raise_term, NULL, &e);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGTERM);
+	assert_int_equal(system("test \"$(ls -A build/kt)\" = out.prom"), 0);
+	slurp("build/kt/out.prom", content, sizeof(content));
+	assert_string_equal(content, "old\n");
+	sh("rm -rf build/kt");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,7 +699,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(interrupted, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(permission_check_readonly_mount, fresh_tree, drop_tree),
 		cmocka_unit_test(lock_busy),
+		cmocka_unit_test(lock_refuses_what_is_not_ours),
+		cmocka_unit_test(lock_inside_root),
+		cmocka_unit_test(lock_removed_while_held),
+		cmocka_unit_test_setup_teardown(lock_lost_stops_the_run, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(no_drop_after_a_signal_during_sync, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(kernel_write_stays_in_root, fresh_tree, drop_tree),
+		cmocka_unit_test(rootfs_never_leaves_root),
 		cmocka_unit_test(state_file),
+		cmocka_unit_test(state_file_hostile),
+		cmocka_unit_test(replace_killed_leaves_no_tmp),
 	};
 
 	return cmocka_run_group_tests_name("actions", tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "act.h"
@@ -32,6 +33,9 @@ static void drain(int fd, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+/* stdout of the next run(): -1 captured (default), -2 closed, else this fd. */
+static int run_stdout = -1;
+
 /* Run buddyctl with argv (NULL-terminated); stdout and stderr captured. */
 static void run(struct run *r, const char *const *args)
 {
@@ -49,13 +53,19 @@ static void run(struct run *r, const char *const *args)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		dup2(fo, 1);
+		if (run_stdout == -2)
+			close(1);
+		else
+			dup2(run_stdout >= 0 ? run_stdout : fo, 1);
 		dup2(fe, 2);
+		if (run_stdout == -2)
+			close(fo);	/* so that fd 1 stays free */
 		setenv("NO_COLOR", "1", 1);
 		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
+	run_stdout = -1;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	lseek(fo, 0, SEEK_SET);
 	lseek(fe, 0, SEEK_SET);
@@ -130,6 +140,38 @@ static const struct case_ cases[] = {
 	{ { "status", FXD("bad-node-meminfo") }, 65, "", "node0/meminfo:1: expected unit 'kB', got 'MB'" },
 	{ { "status", FXD("bad-online") }, 65, "", "node/online: invalid node list 'zero'" },
 	{ { "status", FXD("bad-hugepages") }, 65, "", "hugepages-2048kB/free_hugepages:1: expected a non-negative integer, got '-3'" },
+	/* numbers range-checked before they are narrowed */
+	{ { "reserve", FX("vm"), "2M:1", "--rounds", "4294967297", "--dry-run" }, 64, "",
+	  "--rounds: '4294967297' is not a number from 0 to 100" },
+	{ { "reserve", FX("vm"), "1G:70368744177664", "--dry-run" }, 64, "",
+	  "'1G:70368744177664': 70368744177664 pages of 1048576 kB is more memory than any machine has" },
+	{ { "status", FXD("huge-pool") }, 65, "",
+	  "hugepages-2048kB/nr_hugepages:1: 18446744073709551615 is not a plausible page count" },
+	/* a target no node could ever hold */
+	{ { "reserve", FX("vm"), "2M:100000@0", "--dry-run" }, 64, "",
+	  "reserve 2M:100000@0: node 0 could never hold 100000 x 2M (200000 MiB): at most " },
+	{ { "reserve", FX("vm"), "2M:100000@0", "--dry-run" }, 64, "", "; --force to try anyway" },
+	{ { "reserve", FX("vm"), "2M:100000@0", "--force", "--dry-run" }, 0,
+	  "forced above the most it could ever hold", "" },
+	{ { "plan", FX("vm"), "-c", "tests/policies/toomuch.conf" }, 78, "",
+	  "tests/policies/toomuch.conf:2: [hugepages 2M]: node 0 could never hold 100000 x 2M" },
+	/* one pool set twice: aliases of a size, a split and a node */
+	{ { "reserve", FX("vm"), "2048kB:1@0", "2M:5@0", "--dry-run" }, 64, "",
+	  "reserve: '2M:5@0' sets the 2048 kB pool of node 0 again, after '2048kB:1@0'" },
+	{ { "reserve", FX("two-node"), "2M:100@0", "2M:50@0", "--dry-run" }, 64, "",
+	  "reserve: '2M:50@0' sets the 2048 kB pool of node 0 again, after '2M:100@0'" },
+	{ { "reserve", FX("two-node"), "2M:100", "2M:50@1", "--dry-run" }, 64, "",
+	  "reserve: '2M:50@1' sets the 2048 kB pool of node 1 again, after '2M:100'" },
+	/* files that contradict each other are bad kernel data */
+	{ { "status", FXD("contradict-mem") }, 65, "",
+	  "sys/devices/system/node/has_memory lists node 1, but build/fx/contradict-mem/proc/buddyinfo has no zone of it" },
+	{ { "check", FXD("contradict-mem"), "-c", "tests/policies/defaults.conf" }, 65, "", "the files contradict each other" },
+	{ { "status", FXD("contradict-nomem") }, 65, "",
+	  "has_memory does not list node 1, but build/fx/contradict-nomem/proc/buddyinfo has zones of it" },
+	/* reads under --root never follow a symlink out of the tree, never hang on a FIFO */
+	{ { "status", FXD("escape") }, 66, "", "build/fx/escape/proc/buddyinfo: " },
+	{ { "status", FXD("fifo") }, 65, "", "build/fx/fifo/proc/buddyinfo" },
+	{ { "check", FX("vm"), "-c", "tests/policies" }, 78, "", "tests/policies: " },
 };
 
 static void table(void **state)
@@ -250,7 +292,17 @@ static int setup(void **state)
 		      "rm no-buddyinfo/proc/buddyinfo;"
 		      "sed -i '1s/kB/MB/' bad-node-meminfo/sys/devices/system/node/node0/meminfo;"
 		      "echo zero > bad-online/sys/devices/system/node/online;"
-		      "echo -3 > bad-hugepages/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages") == 0 ? 0 : -1;
+		      "echo -3 > bad-hugepages/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages;"
+		      "cp -r ../../" FIXTURES "/vm huge-pool;"
+		      "echo 18446744073709551615 > huge-pool/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages;"
+		      "cp -r ../../" FIXTURES "/two-node contradict-mem;"
+		      "sed -i '/^Node 1,/d' contradict-mem/proc/buddyinfo;"
+		      "cp -r ../../" FIXTURES "/two-node contradict-nomem;"
+		      "echo 0 > contradict-nomem/sys/devices/system/node/has_memory;"
+		      "cp -r ../../" FIXTURES "/vm escape;"
+		      "ln -sf /proc/buddyinfo escape/proc/buddyinfo;"
+		      "cp -r ../../" FIXTURES "/vm fifo;"
+		      "rm fifo/proc/buddyinfo && mkfifo fifo/proc/buddyinfo") == 0 ? 0 : -1;
 }
 
 /* A listing of every file under dir: path, size, mtime (ns) and checksum. */
@@ -389,7 +441,7 @@ static void not_permitted(void **state)
 	run(&r, args);
 	assert_int_equal(system("umount build/ro/sys && rm -rf build/ro build/ro.lock"), 0);
 	assert_int_equal(r.status, 77);
-	assert_contains(r.err, "nr_hugepages: read-only file system");
+	assert_contains(r.err, "nr_hugepages, build/ro/sys/devices/system/node/node0/compact: read-only file system");
 	assert_contains(r.err, "nothing was done");
 	assert_string_equal(r.out, "");
 }
@@ -468,6 +520,284 @@ static void interrupted_while_waiting(void **state)
 	assert_int_equal(system("rm -rf build/int"), 0);
 }
 
+
+static void sh(const char *cmd)
+{
+	if (system(cmd) != 0)
+		fail_msg("failed: %s", cmd);
+}
+
+/* First line of a file, or "" when absent. */
+static void first_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, (int)size, f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+}
+
+/* --help and --version into a full device: not a success. */
+static void help_to_full_device(void **state)
+{
+	static struct run r;
+	const char *help[] = { "--help", NULL }, *version[] = { "--version", NULL };
+	int fd = open("/dev/full", O_WRONLY);
+
+	(void)state;
+	if (fd < 0) {
+		print_message("SKIP: no /dev/full\n");
+		skip();
+	}
+	run_stdout = fd;
+	run(&r, help);
+	assert_int_equal(r.status, 74);
+	assert_contains(r.err, "buddyctl: standard output: No space left on device");
+	run_stdout = fd;
+	run(&r, version);
+	assert_int_equal(r.status, 74);
+	close(fd);
+}
+
+/* Started with stdout closed: the report must not land in the lock file. */
+static void stdout_closed(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", "build/sc", "compact", NULL };
+	char line[64];
+
+	(void)state;
+	sh("rm -rf build/sc && cp -r " FIXTURES "/vm build/sc");
+	run_stdout = -2;
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	first_line("build/sc/run/buddyctl.lock", line, sizeof(line));
+	if (strspn(line, "0123456789") != strlen(line) - 1)
+		fail_msg("lock file holds '%s'", line);
+	assert_int_equal(system("test $(wc -l < build/sc/run/buddyctl.lock) = 1"), 0);
+	sh("rm -rf build/sc");
+}
+
+/* Start buddyctl in the background, its output into build/bg.out. */
+static pid_t spawn(const char *const *args)
+{
+	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	const char *argv[32];
+	pid_t pid;
+	int i, fd;
+
+	argv[0] = bin;
+	for (i = 0; args[i]; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open("build/bg.out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		setenv("NO_COLOR", "1", 1);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_status(pid_t pid)
+{
+	int st;
+
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void assert_file_contains(const char *path, const char *needle)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_contains(buf, needle);
+}
+
+/*
+ * A reserve that waited for the lock plans from the machine as it is when
+ * it gets the lock: another buddyctl moved the pool 64 -> 32 meanwhile.
+ */
+static void reserve_judges_under_the_lock(void **state)
+{
+	const char *args[] = { "--root", "build/jl", "reserve", "2M:16@1", "--wait", "20s", NULL };
+	struct bc_error e;
+	struct lock l;
+	pid_t pid;
+
+	(void)state;
+	sh("rm -rf build/jl && cp -r " FIXTURES "/two-node build/jl");
+	assert_int_equal(lock_acquire(&l, "build/jl", DEFAULT_LOCK, 0, NULL, &e), 0);
+	pid = spawn(args);
+	usleep(300000);
+	sh("echo 32 > build/jl/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages");
+	lock_release(&l);
+	assert_int_equal(wait_status(pid), 0);
+	assert_file_contains("build/bg.out", "reserve 2M on node 1: 32 -> 16");
+	assert_file_contains("build/bg.out", "16       32        16        0");
+	sh("rm -rf build/jl build/bg.out");
+}
+
+/*
+ * An apply that waited for the lock reads the state file under it: the
+ * first one remediated node 6 meanwhile, so min_interval holds it back.
+ */
+static void apply_judges_under_the_lock(void **state)
+{
+	const char *args[] = { "--root", "build/ja", "apply", "-c", "tests/policies/dpdk.conf",
+			       "--wait", "20s", NULL };
+	struct bc_error e;
+	struct lock l;
+	char cmd[160];
+	pid_t pid;
+
+	(void)state;
+	sh("rm -rf build/ja && cp -r " FIXTURES "/four-node-sparse build/ja && mkdir -p build/ja/tmp");
+	assert_int_equal(lock_acquire(&l, "build/ja", "/tmp/buddyctl-test.lock", 0, NULL, &e), 0);
+	pid = spawn(args);
+	usleep(300000);
+	snprintf(cmd, sizeof(cmd), "echo 'node 6 %ld' > build/ja/tmp/buddyctl-test.state", (long)time(NULL));
+	sh(cmd);
+	lock_release(&l);
+	assert_int_equal(wait_status(pid), 0);
+	assert_file_contains("build/bg.out", "remediation held back");
+	if (system("grep -q 'compact node 6' build/bg.out") == 0)
+		fail_msg("node 6 was compacted again inside min_interval");
+	sh("rm -rf build/ja build/bg.out");
+}
+
+/* A node whose remediation failed is not recorded as remediated. */
+static void failed_remediation_not_recorded(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", "build/fr", "apply", "-c", "tests/policies/dpdk.conf", NULL };
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("SKIP: not root: a directory is writable only by its owner's rules\n");
+		skip();
+	}
+	/* node6/compact a directory: the permission check passes, the write fails (EISDIR) */
+	sh("rm -rf build/fr && cp -r " FIXTURES "/four-node-sparse build/fr && "
+	   "rm build/fr/sys/devices/system/node/node6/compact && mkdir build/fr/sys/devices/system/node/node6/compact");
+	run(&r, args);
+	assert_int_equal(r.status, 2);
+	assert_contains(r.out, "exit status 2: compact node 6: ");
+	assert_contains(r.out, "Is a directory");
+	/* no state file at all, or one without node 6 */
+	assert_int_equal(system("! grep -qs 'node 6' build/fr/tmp/buddyctl-test.state"), 0);
+	sh("rm -rf build/fr");
+}
+
+/* A kernel without NUMA sysfs: node 0 is the global pool and vm/compact_memory. */
+static void kernel_without_numa(void **state)
+{
+	static struct run r;
+	const char *reserve[] = { "--root", "build/nn", "reserve", "2M:520@0", NULL };
+	const char *compact[] = { "--root", "build/nn", "compact", "--node", "0", NULL };
+	const char *apply[] = { "--root", "build/nn", "apply", "-c", "tests/policies/dpdk-nonuma.conf", NULL };
+	char line[32];
+
+	(void)state;
+	/* gigantic: one node whose MemTotal is its managed memory, as without NUMA */
+	sh("rm -rf build/nn && cp -r " FIXTURES "/gigantic build/nn && rm -r build/nn/sys/devices/system/node");
+	run(&r, reserve);
+	if (r.status != 0)
+		fail_msg("reserve: exit %d: %s%s", r.status, r.out, r.err);
+	assert_contains(r.out, "reserve 2M on all nodes: 512 -> 520");
+	first_line("build/nn/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", line, sizeof(line));
+	assert_string_equal(line, "520\n");
+	run(&r, compact);
+	if (r.status != 0)
+		fail_msg("compact: exit %d: %s%s", r.status, r.out, r.err);
+	assert_contains(r.out, "compact all nodes");
+	first_line("build/nn/proc/sys/vm/compact_memory", line, sizeof(line));
+	assert_string_equal(line, "1\n");
+	/* a policy's node steps and counts too */
+	run(&r, apply);
+	if (r.status > 1)
+		fail_msg("apply: exit %d: %s%s", r.status, r.out, r.err);
+	assert_contains(r.out, "reserve 2M on all nodes: 520 -> 530");
+	sh("rm -rf build/nn");
+}
+
+/*
+ * Root of a user namespace (unshare -Ur as an ordinary user) is refused by
+ * the permission check, 77 with nothing attempted, not by the kernel (2).
+ */
+static void user_namespace_refused(void **state)
+{
+	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	char cmd[512];
+	int st;
+
+	(void)state;
+	if (geteuid() != 0 || system("command -v setpriv >/dev/null && command -v unshare >/dev/null") != 0 ||
+	    system("setpriv --reuid 65534 --regid 65534 --clear-groups unshare -Ur true 2>/dev/null") != 0) {
+		print_message("SKIP: needs root, setpriv and unprivileged user namespaces\n");
+		skip();
+	}
+	snprintf(cmd, sizeof(cmd), "setpriv --reuid 65534 --regid 65534 --clear-groups unshare -Ur "
+		 "%s reserve 2M:1@0 --lock-file /tmp/buddyctl-userns.lock > build/userns.out 2>&1", bin);
+	st = system(cmd);
+	if (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127) {
+		print_message("SKIP: uid 65534 cannot run %s here\n", bin);
+		skip();
+	}
+	if (WEXITSTATUS(st) != 77) {
+		sh("cat build/userns.out");
+		fail_msg("exit %d, expected 77", WEXITSTATUS(st));
+	}
+	sh("grep -q 'nr_hugepages, /sys/devices/system/node/node0/compact: needs uid 0 of the initial "
+	   "user namespace, or CAP_DAC_OVERRIDE; uid 0 here is uid 65534 outside this user namespace' build/userns.out");
+	sh("grep -q 'nothing was done' build/userns.out");
+	unlink("build/userns.out");
+	unlink("/tmp/buddyctl-userns.lock");
+}
+
+/* Planted where buddyctl writes: a symlink as the lock, a FIFO as the state file. */
+static void planted_files(void **state)
+{
+	static struct run r;
+	const char *compact[] = { "--root", "build/pf", "compact", NULL };
+	const char *apply[] = { "--root", "build/pf", "apply", "-c", "tests/policies/dpdk.conf",
+				"--state-file", "/state", NULL };
+	char line[64];
+
+	(void)state;
+	sh("rm -rf build/pf build/pf-victim && cp -r " FIXTURES "/four-node-sparse build/pf && "
+	   "echo precious > build/pf-victim && mkdir build/pf/run && "
+	   "ln -s ../../pf-victim build/pf/run/buddyctl.lock && mkfifo build/pf/state && mkdir build/pf/tmp");
+	run(&r, compact);
+	assert_int_equal(r.status, 74);
+	assert_contains(r.err, "build/pf/run/buddyctl.lock: lock file is a symbolic link, not a regular file: refused");
+	assert_string_equal(r.out, "");
+	first_line("build/pf-victim", line, sizeof(line));
+	assert_string_equal(line, "precious\n");
+	/* the FIFO state file: a warning at once, and the run goes on */
+	alarm(60);
+	run(&r, apply);
+	alarm(0);
+	if (r.status != 1)
+		fail_msg("apply: exit %d: %s", r.status, r.err);
+	assert_contains(r.err, "buddyctl: warning: build/pf/state: a FIFO, not a regular file; state file ignored");
+	assert_contains(r.out, "reserve 2M on node 6: 0 -> 100");
+	sh("rm -rf build/pf build/pf-victim");
+}
+
 /* Without --config and without /etc/buddyctl/buddyctl.conf: the built-in defaults. */
 static void builtin_defaults(void **state)
 {
@@ -498,6 +828,14 @@ int main(void)
 		cmocka_unit_test(interrupted_while_waiting),
 		cmocka_unit_test(unprivileged),
 		cmocka_unit_test(builtin_defaults),
+		cmocka_unit_test(help_to_full_device),
+		cmocka_unit_test(stdout_closed),
+		cmocka_unit_test(reserve_judges_under_the_lock),
+		cmocka_unit_test(apply_judges_under_the_lock),
+		cmocka_unit_test(failed_remediation_not_recorded),
+		cmocka_unit_test(kernel_without_numa),
+		cmocka_unit_test(user_namespace_refused),
+		cmocka_unit_test(planted_files),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);
