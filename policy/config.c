@@ -2,25 +2,32 @@
 /*
  * buddyctl.conf, parsed with inih through ini_parse_stream() and a reader
  * that counts lines, so that every error, also the ones found after
- * parsing, names its line. Sections:
+ * parsing, names its line. The reader also refuses or cleans what inih
+ * would silently get wrong (CR, NUL, BOM, inline '#' comments), and checks
+ * section headers, which inih does not show the handler. Sections:
  *
  *   [fragmentation]  order, warn_/crit_unusable, warn_/crit_fragindex,
  *                    warn_/crit_min_blocks
  *   [remediate]      warn, crit (step lists), sync
  *   [node N]         any key of [fragmentation] and [remediate] for node N
- *   [hugepages SIZE] count or total, on_short, rounds, keep
+ *   [hugepages SIZE] count or total, on_short, rounds, keep, force
  *   [run]            time_budget, min_interval, state_file, lock_file, lock_wait
+ *
+ * Each section once; warn_ thresholds no further than their crit_ twins.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "metrics.h"
 #include "textscan.h"
@@ -65,7 +72,8 @@ int steps_parse(const char *text, struct steps *out, char *bad, size_t badsize)
 			if (strlen(step_names[s]) == len && !memcmp(step_names[s], start, len))
 				found = s;
 		if (found < 0 || out->n == MAX_STEPS) {
-			snprintf(bad, badsize, "%.*s", (int)(len > 40 ? 40 : len), start);
+			/* all of it that fits, so that a cut token shows as cut */
+			snprintf(bad, badsize, "%.*s", (int)(len < badsize ? len : badsize - 1), start);
 			return -1;
 		}
 		if (found != STEP_NONE)
@@ -102,6 +110,13 @@ int parse_size_kb(const char *s, uint64_t *kb)
 	return 0;
 }
 
+/*
+ * The longest duration: a year and a day. It keeps every duration, in
+ * whole seconds, inside the unsigned min_interval_s.
+ */
+#define DURATION_MAX_S (86400 * 366)
+_Static_assert(DURATION_MAX_S <= UINT_MAX, "min_interval_s holds any duration");
+
 int parse_duration(const char *s, double *seconds)
 {
 	char *end;
@@ -123,7 +138,7 @@ int parse_duration(const char *s, double *seconds)
 		v *= 3600;
 	else
 		return -1;
-	if (v > 86400.0 * 366)
+	if (v > DURATION_MAX_S)
 		return -1;
 	*seconds = v;
 	return 0;
@@ -202,12 +217,25 @@ void policy_free(struct policy *p)
 /* --- parsing state ------------------------------------------------------ */
 
 #define MAX_SEEN 64
+/*
+ * inih keeps 49 characters of a section name (its MAX_SECTION is 50) and
+ * hands the handler the cut name: check_section() refuses longer names, so
+ * that both see the same section. The longest real one is about 20.
+ */
+#define SECTION_NAME_MAX 49
+
+/* A section header met, to refuse the same section given twice. */
+struct section {
+	char id[SECTION_NAME_MAX + 1];	/* "run", "node 3", "hugepages 2048": one per section */
+	char shown[BC_TOKEN_MAX];	/* the name as written, escaped */
+	unsigned line;
+	uint64_t hp_kb;			/* of a [hugepages SIZE], else 0 */
+};
 
 struct pstate {
 	struct policy *p;
 	const char *name;
 	unsigned line;
-	bool too_long;
 	const char *text;		/* ini_parse_string-style reader */
 	FILE *f;
 	struct bc_error *err;
@@ -216,19 +244,40 @@ struct pstate {
 	/* duplicate detection: "section\0key" of every key met */
 	char seen[MAX_SEEN * 2][96];
 	unsigned nr_seen;
+	struct section *sections;	/* every header, in file order */
+	unsigned nr_sections;
 };
 
-static int fail(struct pstate *st, const char *fmt, const char *a, const char *b)
+/*
+ * Record the first error only (inih calls on after one). Strings from the
+ * file are escaped by the caller: fail() does it for its two arguments.
+ */
+static int fail_at(struct pstate *st, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail_at(struct pstate *st, unsigned line, const char *fmt, ...)
 {
-	char msg[320];
+	char msg[2 * BC_TOKEN_MAX + 160];
+	va_list ap;
 
 	if (st->failed)
 		return 0;
-	snprintf(msg, sizeof(msg), fmt, a, b);
-	bc_error_set(st->err, BC_ECONFIG, "%s:%u: %s", st->name, st->line, msg);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	bc_error_set(st->err, BC_ECONFIG, "%s:%u: %s", st->name, line, msg);
 	st->failed = 1;
-	st->fail_line = st->line;
+	st->fail_line = line;
 	return 0;
+}
+
+/* An error at the current line; a and b may come from the file. */
+static int fail(struct pstate *st, const char *fmt, const char *a, const char *b)
+{
+	char ea[BC_TOKEN_MAX], eb[BC_TOKEN_MAX];
+
+	bc_token_escape(ea, a, strlen(a));
+	bc_token_escape(eb, b, strlen(b));
+	return fail_at(st, st->line, fmt, ea, eb);
 }
 
 static struct node_policy *node_section(struct pstate *st, int node)
@@ -286,9 +335,11 @@ static struct hp_target *target_section(struct pstate *st, uint64_t kb)
 static int threshold_key(struct pstate *st, struct thresholds *th, const char *key,
 			 const char *val)
 {
-	struct { const char *k; int *dst; } ratios[] = {
-		{ "warn_unusable", &th->warn_unusable }, { "crit_unusable", &th->crit_unusable },
-		{ "warn_fragindex", &th->warn_fragindex }, { "crit_fragindex", &th->crit_fragindex },
+	struct { const char *k; int *dst; enum th_key tk; } ratios[] = {
+		{ "warn_unusable", &th->warn_unusable, THK_WARN_UNUSABLE },
+		{ "crit_unusable", &th->crit_unusable, THK_CRIT_UNUSABLE },
+		{ "warn_fragindex", &th->warn_fragindex, THK_WARN_FRAGINDEX },
+		{ "crit_fragindex", &th->crit_fragindex, THK_CRIT_FRAGINDEX },
 	};
 	uint64_t v;
 	unsigned i;
@@ -296,27 +347,27 @@ static int threshold_key(struct pstate *st, struct thresholds *th, const char *k
 	for (i = 0; i < 4; i++) {
 		if (strcmp(key, ratios[i].k))
 			continue;
-		if (!strcmp(val, "off")) {
+		if (!strcmp(val, "off"))
 			*ratios[i].dst = -1;
-			return 1;
-		}
-		if (parse_ratio(val, ratios[i].dst) < 0)
+		else if (parse_ratio(val, ratios[i].dst) < 0)
 			return fail(st, "%s: '%s' is not a ratio from 0 to 1 (or 'off')", key, val);
+		th->line[ratios[i].tk] = st->line;	/* for the warn/crit check */
 		return 1;
 	}
 	if (!strcmp(key, "warn_min_blocks") || !strcmp(key, "crit_min_blocks")) {
 		int64_t *dst = key[0] == 'w' ? &th->warn_min_blocks : &th->crit_min_blocks;
 
-		if (!strcmp(val, "off")) {
+		if (!strcmp(val, "off"))
 			*dst = -1;
-			return 1;
-		}
-		if (parse_count(val, &v) < 0)
+		else if (parse_count(val, &v) < 0)
 			return fail(st, "%s: '%s' is not a count (or 'off')", key, val);
-		*dst = (int64_t)v;
+		else
+			*dst = (int64_t)v;	/* v <= BC_MAX_PAGES */
+		th->line[key[0] == 'w' ? THK_WARN_MIN_BLOCKS : THK_CRIT_MIN_BLOCKS] = st->line;
 		return 1;
 	}
 	if (!strcmp(key, "order")) {
+		th->line[THK_ORDER] = st->line;
 		if (!strcmp(val, "auto")) {
 			th->order = -1;
 			th->order_kb = 0;
@@ -363,6 +414,18 @@ static int remedy_key(struct pstate *st, struct steps *warn, struct steps *crit,
 	return 1;
 }
 
+/*
+ * The largest pool of one size: BC_MAX_KB, so that a count times the page
+ * size (and times 1024, in bytes) cannot overflow further on.
+ */
+static int pool_fits(struct pstate *st, const struct hp_target *t, const char *key, uint64_t pages)
+{
+	if (pages <= BC_MAX_KB / t->size_kb)
+		return 1;
+	return fail_at(st, st->line, "%s: %llu pages of %llu kB is more memory than any machine has",
+		       key, (unsigned long long)pages, (unsigned long long)t->size_kb);
+}
+
 static int parse_counts(struct pstate *st, struct hp_target *t, const char *val)
 {
 	const char *p = val;
@@ -371,39 +434,46 @@ static int parse_counts(struct pstate *st, struct hp_target *t, const char *val)
 	t->counts = NULL;
 	t->nr_counts = 0;
 	while (*p) {
-		char *end;
+		char *end, pair[48];	/* for messages; over 40 bytes shows as cut */
 		unsigned long node;
 		unsigned long long cnt;
 		struct node_count *nc;
+		size_t len;
 
 		while (*p == ' ' || *p == ',')
 			p++;
 		if (!*p)
 			break;
+		len = strcspn(p, ", ");
+		snprintf(pair, sizeof(pair), "%.*s", (int)(len < sizeof(pair) ? len : sizeof(pair) - 1), p);
 		if (!isdigit((unsigned char)*p))
-			return fail(st, "count: expected NODE:COUNT, got '%s'%s", p, "");
+			return fail(st, "count: expected NODE:COUNT, got '%s'%s", pair, "");
+		errno = 0;
 		node = strtoul(p, &end, 10);
-		if (*end != ':' || node > BC_MAX_NODE_ID)
-			return fail(st, "count: expected NODE:COUNT, got '%s'%s", p, "");
+		if (errno || *end != ':' || node > BC_MAX_NODE_ID)
+			return fail(st, "count: expected NODE:COUNT, got '%s'%s", pair, "");
 		p = end + 1;
 		if (!isdigit((unsigned char)*p))
-			return fail(st, "count: expected a count after ':' in '%s'%s", val, "");
+			return fail(st, "count: expected a count after ':' in '%s'%s", pair, "");
+		errno = 0;
 		cnt = strtoull(p, &end, 10);
-		if (cnt > BC_MAX_PAGES || (*end && *end != ',' && *end != ' '))
-			return fail(st, "count: bad count in '%s'%s", val, "");
+		if (errno || cnt > BC_MAX_PAGES || (*end && *end != ',' && *end != ' '))
+			return fail(st, "count: bad count in '%s'%s", pair, "");
+		if (!pool_fits(st, t, "count", cnt))
+			return 0;
 		p = end;
 		for (unsigned i = 0; i < t->nr_counts; i++) {
 			char num[16];
 
 			snprintf(num, sizeof(num), "%lu", node);
 			if (t->counts[i].node == (int)node)
-				return fail(st, "count: node %s given twice in '%s'", num, val);
+				return fail(st, "count: node %s given twice%s", num, "");
 		}
 		nc = realloc(t->counts, (t->nr_counts + 1) * sizeof(*nc));
 		if (!nc)
 			return fail(st, "out of memory%s%s", "", "");
 		t->counts = nc;
-		t->counts[t->nr_counts].node = (int)node;
+		t->counts[t->nr_counts].node = (int)node;	/* node <= BC_MAX_NODE_ID */
 		t->counts[t->nr_counts++].count = cnt;
 	}
 	if (!t->nr_counts)
@@ -426,6 +496,8 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 			return fail(st, "total: 'count' is already set for this size; use one of them%s%s", "", "");
 		if (parse_count(val, &v) < 0)
 			return fail(st, "total: '%s' is not a count%s", val, "");
+		if (!pool_fits(st, t, "total", v))
+			return 0;
 		t->has_total = true;
 		t->total = v;
 		return 1;
@@ -447,6 +519,12 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 			return fail(st, "keep: '%s' is not yes or no%s", val, "");
 		return 1;
 	}
+	if (!strcmp(key, "force")) {
+		/* the planner's check that a count fits the node, waived */
+		if (parse_bool(val, &t->force) < 0)
+			return fail(st, "force: '%s' is not yes or no%s", val, "");
+		return 1;
+	}
 	return -1;
 }
 
@@ -461,7 +539,7 @@ static int run_key(struct pstate *st, const char *key, const char *val)
 		if (key[0] == 't')
 			p->time_budget_s = d;
 		else if (key[1] == 'i')
-			p->min_interval_s = (unsigned)d;
+			p->min_interval_s = (unsigned)d;	/* d <= DURATION_MAX_S */
 		else
 			p->lock_wait_s = d;
 		return 1;
@@ -489,8 +567,6 @@ static int handler(void *user, const char *section, const char *key, const char 
 
 	if (st->failed)
 		return 0;
-	if (st->too_long)
-		return fail(st, "line longer than %s characters%s", "199", "");
 	snprintf(id, sizeof(id), "%s]%s", section, key);
 	for (unsigned i = 0; i < st->nr_seen; i++)
 		if (!strcmp(st->seen[i], id))
@@ -540,86 +616,316 @@ static int handler(void *user, const char *section, const char *key, const char 
 	return rc;
 }
 
+/* The end of a section: at the next header, or at the end of the file. */
+static void section_end(struct pstate *st)
+{
+	const struct section *sec;
+	unsigned i;
+
+	if (!st->nr_sections)
+		return;
+	sec = &st->sections[st->nr_sections - 1];
+	if (!sec->hp_kb)
+		return;
+	/* each section is given once: a target of its size came from its keys */
+	for (i = 0; i < st->p->nr_targets; i++)
+		if (st->p->targets[i].size_kb == sec->hp_kb)
+			return;
+	/* a pool section with its count commented out would reserve nothing, silently */
+	fail_at(st, sec->line, "[%s] sets neither 'count' nor 'total'", sec->shown);
+}
+
 /*
- * inih calls the handler only for keys, so a section without keys (all of
- * it commented out, or a typo) would pass unseen: check headers as read.
+ * Section headers, checked as read. inih calls the handler only for keys,
+ * so a section without keys (all of it commented out, or a typo) would
+ * pass unseen; inih also ignores what follows ']', and merges a section
+ * given twice, under any of its names ([hugepages 2M], [hugepages 2048kB]),
+ * the later key winning. Node sections are recorded here, with the
+ * header's line, whether they have keys or not.
  */
 static void check_section(struct pstate *st, const char *line)
 {
-	const char *p = line, *end;
-	char name[64];
-	uint64_t kb;
+	const char *p = line, *end, *rest;
+	char name[SECTION_NAME_MAX + 1];
+	struct section sec = { .line = st->line }, *secs;
+	unsigned long n = 0;
+	bool node = false;
 	size_t len;
+	unsigned i;
 
-	while (*p == ' ' || *p == '\t')
+	while (isspace((unsigned char)*p))	/* as inih's lskip() */
 		p++;
 	if (*p != '[' || !(end = strchr(p, ']')))
-		return;
+		return;		/* not a header: inih says what is wrong */
+	section_end(st);
 	len = (size_t)(end - p - 1);
-	if (len >= sizeof(name))
-		len = sizeof(name) - 1;
-	memcpy(name, p + 1, len);
-	name[len] = '\0';
-	if (!strcmp(name, "fragmentation") || !strcmp(name, "remediate") || !strcmp(name, "run"))
-		return;
-	if (!strncmp(name, "node ", 5)) {
-		char *e;
-		unsigned long n = strtoul(name + 5, &e, 10);
-
-		if (!isdigit((unsigned char)name[5]) || *e || n > BC_MAX_NODE_ID)
-			fail(st, "bad section [%s]: expected [node N]%s", name, "");
+	memcpy(name, p + 1, len < sizeof(name) ? len : sizeof(name) - 1);
+	name[len < sizeof(name) ? len : sizeof(name) - 1] = '\0';
+	if (len > SECTION_NAME_MAX) {
+		bc_token_escape(sec.shown, name, strlen(name));
+		fail_at(st, st->line, "section name [%s] is longer than %d characters",
+			sec.shown, SECTION_NAME_MAX);
 		return;
 	}
-	if (!strncmp(name, "hugepages ", 10)) {
-		if (parse_size_kb(name + 10, &kb) < 0)
+	for (rest = end + 1; isspace((unsigned char)*rest); rest++)
+		;
+	if (*rest) {
+		fail(st, "text '%s' after [%s] (only a comment may follow a header)", rest, name);
+		return;
+	}
+	if (!strcmp(name, "fragmentation") || !strcmp(name, "remediate") || !strcmp(name, "run")) {
+		snprintf(sec.id, sizeof(sec.id), "%s", name);
+	} else if (!strncmp(name, "node ", 5)) {
+		char *e;
+
+		errno = 0;
+		n = strtoul(name + 5, &e, 10);
+		if (!isdigit((unsigned char)name[5]) || *e || errno || n > BC_MAX_NODE_ID) {
+			fail(st, "bad section [%s]: expected [node N]%s", name, "");
+			return;
+		}
+		snprintf(sec.id, sizeof(sec.id), "node %lu", n);
+		node = true;
+	} else if (!strncmp(name, "hugepages ", 10)) {
+		if (parse_size_kb(name + 10, &sec.hp_kb) < 0) {
 			fail(st, "bad section [%s]: expected [hugepages SIZE] with SIZE like 2M or 1G%s",
 			     name, "");
+			return;
+		}
+		snprintf(sec.id, sizeof(sec.id), "hugepages %llu", (unsigned long long)sec.hp_kb);
+	} else {
+		fail(st, "unknown section [%s]%s", name, "");
 		return;
 	}
-	fail(st, "unknown section [%s]%s", name, "");
+	bc_token_escape(sec.shown, name, strlen(name));
+	for (i = 0; i < st->nr_sections; i++) {
+		if (strcmp(st->sections[i].id, sec.id))
+			continue;
+		fail_at(st, st->line, "[%s] repeats [%s] of line %u (give each section once)",
+			sec.shown, st->sections[i].shown, st->sections[i].line);
+		return;
+	}
+	secs = realloc(st->sections, (st->nr_sections + 1) * sizeof(*secs));
+	if (!secs) {
+		fail(st, "out of memory%s%s", "", "");
+		return;
+	}
+	st->sections = secs;
+	st->sections[st->nr_sections++] = sec;
+	/* a [node N] without keys still names a node that must exist */
+	if (node && !node_section(st, (int)n))
+		fail(st, "out of memory%s%s", "", "");
 }
 
-/* ini_reader: one line at a time, counting, so messages can name the line. */
+/* The next byte of the policy, or EOF. */
+static int next_byte(struct pstate *st)
+{
+	if (st->f)
+		return getc(st->f);
+	return *st->text ? (unsigned char)*st->text++ : EOF;
+}
+
+/*
+ * Inline comments: from a '#' or ';' that follows a blank to the end of
+ * the line. inih knows only ';' and would take "/var/lib/x # note" for a
+ * path; cut here, neither inih nor check_section() sees the comment.
+ */
+static void strip_comment(char *line)
+{
+	char *c;
+
+	for (c = line; *c; c++) {
+		if ((*c == '#' || *c == ';') && c > line && (c[-1] == ' ' || c[-1] == '\t')) {
+			*c = '\0';
+			return;
+		}
+	}
+}
+
+/*
+ * ini_reader: one line at a time, counting, so messages can name the line.
+ * A line is read to its end however long it is, so that the next line is
+ * counted as the next; with getc(), as fgets() cannot tell a NUL in the
+ * line from its end. Refused, because inih would silently take part of the
+ * line for all of it: a NUL, a CR ("0.5\r7" was read as 0.5, and a file
+ * with CR line ends as its first line), a line longer than inih's buffer
+ * (the rest came back as a line of its own).
+ */
 static char *reader(char *buf, int num, void *stream)
 {
 	struct pstate *st = stream;
-	size_t len;
+	size_t len = 0, max = (size_t)num - 1;
+	bool nul = false, cr = false, too_long = false;
+	int c;
 
-	if (st->f) {
-		if (!fgets(buf, num, st->f))
-			return NULL;
-	} else {
-		const char *nl;
-
-		if (!*st->text)
-			return NULL;
-		nl = strchr(st->text, '\n');
-		len = nl ? (size_t)(nl - st->text) + 1 : strlen(st->text);
-		if (len > (size_t)num - 1)
-			len = (size_t)num - 1;
-		memcpy(buf, st->text, len);
-		buf[len] = '\0';
-		st->text += len;
+	if (st->failed)
+		return NULL;	/* the first error is the one reported */
+	while ((c = next_byte(st)) != EOF && c != '\n') {
+		nul |= c == '\0';
+		cr |= c == '\r';
+		if (len < max)
+			buf[len++] = (char)c;
+		else
+			too_long = true;
 	}
-	len = strlen(buf);
-	if (len && buf[len - 1] == '\n') {
-		st->line++;
-	} else if (st->f ? !feof(st->f) : *st->text != '\0') {
-		st->too_long = true;	/* the rest would come back as a new line */
-		st->line++;
-	} else {
-		st->line++;
-	}
-	if (memchr(buf, '\r', len))
-		buf[strcspn(buf, "\r")] = '\0';
+	if (c == EOF && !len)
+		return NULL;
+	buf[len] = '\0';
+	st->line++;
+	if (nul)
+		fail(st, "NUL byte in line%s%s", "", "");
+	else if (cr)
+		fail(st, "carriage return in line (save the file with Unix line ends)%s%s", "", "");
+	else if (too_long)
+		fail_at(st, st->line, "line longer than %zu characters", max);
+	if (st->failed)
+		return NULL;
+	/*
+	 * A UTF-8 BOM: inih drops it as well, but only after check_section()
+	 * has missed the header behind it.
+	 */
+	if (st->line == 1 && len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		memmove(buf, buf + 3, len - 2);
+	strip_comment(buf);
 	check_section(st, buf);
-	return buf;
+	return st->failed ? NULL : buf;
+}
+
+/* --- warn_ against crit_ ------------------------------------------------ */
+
+/* Where the value a node is judged with comes from, for messages. */
+enum th_origin { TH_FROM_DEFAULT, TH_FROM_FRAGMENTATION, TH_FROM_SECTION };
+
+/*
+ * The pairs: a warn_ beyond its crit_ could never be reported, the node
+ * going from ok to crit. Ratios are crossed at or above their value, free
+ * blocks below it: there warn must not be below crit.
+ */
+static const struct {
+	const char *warn, *crit;
+	enum th_key kw, kc;
+	bool below;
+} th_pairs[] = {
+	{ "warn_unusable", "crit_unusable", THK_WARN_UNUSABLE, THK_CRIT_UNUSABLE, false },
+	{ "warn_fragindex", "crit_fragindex", THK_WARN_FRAGINDEX, THK_CRIT_FRAGINDEX, false },
+	{ "warn_min_blocks", "crit_min_blocks", THK_WARN_MIN_BLOCKS, THK_CRIT_MIN_BLOCKS, true },
+};
+
+static int64_t th_value(const struct thresholds *th, enum th_key k)
+{
+	switch (k) {
+	case THK_WARN_UNUSABLE:
+		return th->warn_unusable;
+	case THK_CRIT_UNUSABLE:
+		return th->crit_unusable;
+	case THK_WARN_FRAGINDEX:
+		return th->warn_fragindex;
+	case THK_CRIT_FRAGINDEX:
+		return th->crit_fragindex;
+	case THK_WARN_MIN_BLOCKS:
+		return th->warn_min_blocks;
+	case THK_CRIT_MIN_BLOCKS:
+		return th->crit_min_blocks;
+	default:
+		return th->order;
+	}
+}
+
+/*
+ * The value of key k that th (a [node N], or the defaults: th == def) is
+ * judged with, where it comes from, and its line in th (0: not set there).
+ */
+static int64_t th_effective(const struct thresholds *th, const struct thresholds *def,
+			    enum th_key k, enum th_origin *from, unsigned *line)
+{
+	*line = th->line[k];
+	if (th != def && th_value(th, k) == TH_INHERIT) {
+		*from = def->line[k] ? TH_FROM_FRAGMENTATION : TH_FROM_DEFAULT;
+		return th_value(def, k);
+	}
+	*from = *line ? TH_FROM_SECTION : TH_FROM_DEFAULT;
+	return th_value(th, k);
+}
+
+/* "the default warn_unusable 0.700", "crit_min_blocks 4 of [fragmentation]" */
+static void th_describe(char *buf, size_t size, const char *key, int64_t v, bool blocks,
+			enum th_origin from)
+{
+	char num[24];
+
+	if (blocks)
+		snprintf(num, sizeof(num), "%lld", (long long)v);
+	else
+		snprintf(num, sizeof(num), "%.3f", (double)v / 1000);
+	snprintf(buf, size, "%s%s %s%s", from == TH_FROM_DEFAULT ? "the default " : "", key, num,
+		 from == TH_FROM_FRAGMENTATION ? " of [fragmentation]" : "");
+}
+
+/*
+ * Pair i of th: 0 when consistent, else the line to blame (the later key
+ * of the pair that th sets) with msg filled.
+ */
+static unsigned th_pair_check(const struct thresholds *th, const struct thresholds *def,
+			      unsigned i, char *msg, size_t size)
+{
+	char ws[64], cs[64];
+	enum th_origin fw, fc;
+	unsigned lw, lc;
+	bool below = th_pairs[i].below;
+	int64_t w = th_effective(th, def, th_pairs[i].kw, &fw, &lw);
+	int64_t c = th_effective(th, def, th_pairs[i].kc, &fc, &lc);
+
+	if (!lw && !lc)
+		return 0;	/* all inherited: judged with the defaults */
+	if (w < 0 || c < 0 || (below ? w >= c : w <= c))
+		return 0;
+	th_describe(ws, sizeof(ws), th_pairs[i].warn, w, below, fw);
+	th_describe(cs, sizeof(cs), th_pairs[i].crit, c, below, fc);
+	snprintf(msg, size, "%s is %s %s (%s)", ws, below ? "below" : "above", cs,
+		 below ? "fewer free blocks is worse: warn must not be below crit"
+		       : "warn must not exceed crit");
+	return lw > lc ? lw : lc;
+}
+
+/*
+ * After the whole file, as a [fragmentation] after a [node N] changes what
+ * the node inherits: the defaults and every node, the earliest line first.
+ */
+static void check_thresholds(struct pstate *st)
+{
+	const struct policy *p = st->p;
+	char msg[256], first[300] = "";
+	unsigned i, k, line, at = 0;
+
+	for (i = 0; i <= p->nr_nodes; i++) {
+		const struct thresholds *th = i < p->nr_nodes ? &p->nodes[i].th : &p->th;
+
+		for (k = 0; k < sizeof(th_pairs) / sizeof(th_pairs[0]); k++) {
+			line = th_pair_check(th, &p->th, k, msg, sizeof(msg));
+			if (!line || (at && at < line))
+				continue;
+			at = line;
+			if (i < p->nr_nodes)
+				snprintf(first, sizeof(first), "[node %d]: %s", p->nodes[i].node, msg);
+			else
+				snprintf(first, sizeof(first), "%s", msg);
+		}
+	}
+	if (at)
+		fail_at(st, at, "%s", first);
 }
 
 static int parse(struct pstate *st)
 {
 	int rc = ini_parse_stream(reader, st, handler, st);
 
+	if (rc >= 0)
+		section_end(st);	/* the last section ends with the file */
+	if (rc == 0 && !st->failed)
+		check_thresholds(st);
+	free(st->sections);
+	st->sections = NULL;
+	st->nr_sections = 0;
 	/* inih goes on after a syntax error: report whichever came first */
 	if (st->failed && !(rc > 0 && (unsigned)rc < st->fail_line))
 		return -BC_ECONFIG;
@@ -628,9 +934,6 @@ static int parse(struct pstate *st)
 	if (rc > 0)
 		return bc_error_set(st->err, BC_ECONFIG, "%s:%d: not a 'key = value' line or a [section]",
 				    st->name, rc);
-	if (st->too_long)
-		return bc_error_set(st->err, BC_ECONFIG, "%s:%u: line longer than 199 characters",
-				    st->name, st->line);
 	return 0;
 }
 
@@ -658,16 +961,36 @@ int policy_load_string(const char *name, const char *text, struct policy *p,
 int policy_load(const char *path, struct policy *p, struct bc_error *err)
 {
 	struct pstate *st;
-	FILE *f = fopen(path, "re");
 	struct stat sb;
-	int rc;
+	FILE *f;
+	int fd, rc, flags;
 
-	if (!f)
+	/*
+	 * O_NONBLOCK: a FIFO given as -c must fail at once, not wait for a
+	 * writer; a regular file is then read as usual. (A symlink is fine:
+	 * /etc/buddyctl/buddyctl.conf is often one, managed by configuration
+	 * tools; the policy is only read.)
+	 */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return bc_error_set(err, errno == ENOENT || errno == EACCES ? BC_ENOINPUT : BC_EIO,
 				    "%s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		fclose(f);
-		return bc_error_set(err, BC_ECONFIG, "%s: not a regular file", path);
+	if (fstat(fd, &sb) < 0) {
+		rc = bc_error_set(err, BC_EIO, "%s: %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		return bc_error_set(err, BC_ECONFIG, "%s: %s, not a regular file", path,
+				    S_ISFIFO(sb.st_mode) ? "a FIFO" : S_ISDIR(sb.st_mode) ? "a directory" :
+				    S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device" : "not a file");
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 || !(f = fdopen(fd, "r"))) {
+		rc = bc_error_set(err, BC_EIO, "%s: %s", path, strerror(errno));
+		close(fd);
+		return rc;
 	}
 	st = calloc(1, sizeof(*st));
 	if (!st) {

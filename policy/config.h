@@ -4,8 +4,9 @@
 
 /*
  * The policy file (buddyctl.conf(5)), parsed with inih. Every key is known;
- * an unknown section or key, a bad value, a duplicate: one error naming the
- * file, the line and the value. Checks that need the machine (does node 3
+ * an unknown section or key, a bad value, a duplicate key or section, a CR,
+ * a warn_ threshold beyond its crit_ twin: one error naming the file, the
+ * line and the offending token. Checks that need the machine (does node 3
  * exist, does the kernel offer 1G pages) are in policy_validate().
  */
 
@@ -40,6 +41,15 @@ const char *step_name(enum step s);
 /* Parse "retry, compact-node, ..." ("none" is the empty list). 0 or -1. */
 int steps_parse(const char *text, struct steps *out, char *bad, size_t badsize);
 
+/* The keys of struct thresholds, to index its line[]. */
+enum th_key {
+	THK_ORDER,
+	THK_WARN_UNUSABLE, THK_CRIT_UNUSABLE,
+	THK_WARN_FRAGINDEX, THK_CRIT_FRAGINDEX,
+	THK_WARN_MIN_BLOCKS, THK_CRIT_MIN_BLOCKS,
+	THK_NR
+};
+
 /*
  * Thresholds in thousandths (the kernel's unit); -1 = not used. In a
  * [node N] section TH_INHERIT marks what the node takes from the defaults.
@@ -51,11 +61,12 @@ struct thresholds {
 	int warn_unusable, crit_unusable;
 	int warn_fragindex, crit_fragindex;
 	int64_t warn_min_blocks, crit_min_blocks;	/* -1: not used */
+	unsigned line[THK_NR];		/* line of each key in the file, 0: not given */
 };
 
 struct node_policy {
 	int node;
-	unsigned line;			/* of the [node N] header's first key */
+	unsigned line;			/* of the [node N] header */
 	struct thresholds th;		/* fields left -1/unset inherit */
 	struct steps warn, crit;
 	bool warn_set, crit_set;
@@ -66,6 +77,7 @@ struct node_count {
 	uint64_t count;
 };
 
+/* Every count and the total are at most BC_MAX_KB / size_kb pages. */
 struct hp_target {
 	uint64_t size_kb;
 	unsigned line;			/* first key of the section */
@@ -76,7 +88,7 @@ struct hp_target {
 	struct steps ladder;		/* on_short */
 	unsigned rounds;
 	bool keep;			/* keep a short grant (true) or restore */
-	bool force;			/* allow a count above what a node could ever hold */
+	bool force;			/* allow a count above what the node could ever hold */
 };
 
 struct policy {
@@ -98,7 +110,10 @@ struct policy {
 /* Defaults: what an absent key means (documented in buddyctl.conf(5)). */
 void policy_defaults(struct policy *p);
 
-/* Parse a policy file. 0, or -BC_ECONFIG / -BC_ENOINPUT with err filled. */
+/*
+ * Parse a policy file. 0, or -BC_ECONFIG / -BC_ENOINPUT with err filled
+ * ("FILE:LINE: message", one line).
+ */
 int policy_load(const char *path, struct policy *p, struct bc_error *err);
 
 /* Parse policy text (tests, fuzzing); name is used in messages. */
