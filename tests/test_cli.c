@@ -171,7 +171,10 @@ static const struct case_ cases[] = {
 	/* reads under --root never follow a symlink out of the tree, never hang on a FIFO */
 	{ { "status", FXD("escape") }, 66, "", "build/fx/escape/proc/buddyinfo: " },
 	{ { "status", FXD("fifo") }, 65, "", "build/fx/fifo/proc/buddyinfo" },
-	{ { "check", FX("vm"), "-c", "tests/policies" }, 78, "", "tests/policies: " },
+	{ { "check", FX("vm"), "-c", "tests/policies" }, 78, "", "tests/policies: a directory, not a regular file" },
+	/* a FIFO as the policy fails at once (the test would hang otherwise) */
+	{ { "check", FX("vm"), "-c", "build/fx/policy.fifo" }, 78, "", "build/fx/policy.fifo: a FIFO, not a regular file" },
+	{ { "apply", FX("vm"), "-c", "build/fx/policy.fifo", "--dry-run" }, 78, "", "a FIFO, not a regular file" },
 };
 
 static void table(void **state)
@@ -302,7 +305,8 @@ static int setup(void **state)
 		      "cp -r ../../" FIXTURES "/vm escape;"
 		      "ln -sf /proc/buddyinfo escape/proc/buddyinfo;"
 		      "cp -r ../../" FIXTURES "/vm fifo;"
-		      "rm fifo/proc/buddyinfo && mkfifo fifo/proc/buddyinfo") == 0 ? 0 : -1;
+		      "rm fifo/proc/buddyinfo && mkfifo fifo/proc/buddyinfo;"
+		      "mkfifo policy.fifo") == 0 ? 0 : -1;
 }
 
 /* A listing of every file under dir: path, size, mtime (ns) and checksum. */
@@ -475,6 +479,12 @@ static void unprivileged(void **state)
 	snprintf(cmd, sizeof(cmd), AS_NOBODY "%s reserve --dry-run 2M:1 > build/nobody.out 2>&1", bin);
 	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
 	assert_int_equal(system("grep -q 'Note: as this user, apply would do nothing: .*needs uid 0 of the initial user namespace, or CAP_DAC_OVERRIDE' build/nobody.out"), 0);
+	/* a policy this user cannot read is a policy error (78), not an I/O error */
+	snprintf(cmd, sizeof(cmd), "install -m 600 tests/policies/defaults.conf build/secret.conf && "
+		 AS_NOBODY "%s check -c build/secret.conf > build/nobody.out 2>&1", bin);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 78);
+	assert_int_equal(system("grep -q 'build/secret.conf: Permission denied' build/nobody.out"), 0);
+	unlink("build/secret.conf");
 	snprintf(cmd, sizeof(cmd), AS_NOBODY "%s status > build/nobody.out 2>&1", bin);
 	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
 	assert_int_equal(system("grep -q 'pagetypeinfo not read (Permission denied): pageblocks per migrate type need root' build/nobody.out"), 0);
