@@ -102,18 +102,7 @@ static void check_reason(const struct finding *f, unsigned n, enum level worst, 
 
 int cmd_check(const struct act_args *a, struct bc_error *err);
 
-/* What a finished run decided its exit status on, and why (one line). */
-struct outcome {
-	int code;
-	char why[600];
-};
-
-/*
- * The exit status of an executed plan (EXIT STATUS in buddyctl(8)), from
- * the results alone: a signal that came after the last action changes
- * nothing. still is the node still over its threshold (or NULL).
- */
-static void plan_outcome(const struct plan *p, const struct action_result *res,
+void act_outcome(const struct plan *p, const struct action_result *res,
 			 const struct kctx *c, const struct finding *still, struct outcome *o)
 {
 	unsigned i, interrupted = 0, failed = p->n, partial = p->n;
@@ -309,7 +298,7 @@ static int run_plan(struct run *r, struct bc_error *err)
 		if (!c.lock_lost[0])
 			record_remediated(r, results);
 	}
-	plan_outcome(plan, results, &c, over ? &still : NULL, &o);
+	act_outcome(plan, results, &c, over ? &still : NULL, &o);
 	rep.executed = true;
 	rep.after = have_after ? &after : NULL;
 	rep.results = results;

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 
 #include "errors.h"
+#include "execute.h"
+#include "plan.h"
 #include "status.h"
 
 /* Options of check, plan, apply and the one-off actions. */
@@ -40,5 +42,21 @@ int cmd_apply(const struct act_args *a, struct bc_error *err);	/* also `plan` */
 int cmd_compact(const struct act_args *a, struct bc_error *err);
 int cmd_drop_caches(const struct act_args *a, struct bc_error *err);
 int cmd_reserve(const struct act_args *a, struct bc_error *err);
+
+/* What a finished run decided its exit status on, and why (one line). */
+struct outcome {
+	int code;
+	char why[600];
+};
+
+/*
+ * The exit status of an executed plan (EXIT STATUS in buddyctl(8)), from
+ * the results alone: a signal that came after the last action changes
+ * nothing. A lost lock is 75, an interrupted action 130, a failed one 2,
+ * a short one or still (a remediated node still over its threshold, or
+ * NULL) 1. Exposed for tests.
+ */
+void act_outcome(const struct plan *p, const struct action_result *res, const struct kctx *c,
+		 const struct finding *still, struct outcome *o);
 
 #endif

@@ -808,6 +808,56 @@ static void planted_files(void **state)
 	sh("rm -rf build/pf build/pf-victim");
 }
 
+
+/*
+ * The exit status comes from what the actions did: a SIGTERM that arrives
+ * after the last one finished does not turn partial (1) into 130.
+ */
+static void outcome_from_results(void **state)
+{
+	volatile int stop = 1;
+	struct kctx c = { .root = "/", .stop = &stop };
+	struct plan p = { 0 };
+	struct action_result res[2] = { 0 };
+	struct finding still = { .node = 6, .level = LEVEL_CRIT, .why = "unusable index 0.990 >= crit 0.900" };
+	struct outcome o;
+	struct action *a;
+
+	(void)state;
+	a = plan_add(&p, ACT_RESERVE);
+	a->node = 0;
+	a->size_kb = 1048576;
+	a->current = 0;
+	a->target = 4;
+	plan_add(&p, ACT_COMPACT_ALL);
+	res[0] = (struct action_result){ .status = RES_PARTIAL, .before = 0, .after = 2 };
+	res[1].status = RES_DONE;
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 1);
+	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 2 of the 4 pages asked (2 short)");
+	res[0].status = RES_DONE;
+	res[0].after = 4;
+	act_outcome(&p, res, &c, &still, &o);
+	assert_int_equal(o.code, 1);
+	assert_string_equal(o.why, "node 6 is still crit after remediation: unusable index 0.990 >= crit 0.900");
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 0);
+	assert_string_equal(o.why, "");
+	res[1].status = RES_INTERRUPTED;
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 130);
+	assert_string_equal(o.why, "interrupted by a signal: 1 of 2 actions not carried out");
+	res[1].status = RES_FAILED;
+	snprintf(res[1].error, sizeof(res[1].error), "/proc/sys/vm/compact_memory: writing '1': Invalid argument");
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
+	assert_string_equal(o.why, "compact all nodes: /proc/sys/vm/compact_memory: writing '1': Invalid argument");
+	snprintf(c.lock_lost, sizeof(c.lock_lost), "/run/buddyctl.lock: the lock file was removed");
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 75);
+	plan_free(&p);
+}
+
 /* Without --config and without /etc/buddyctl/buddyctl.conf: the built-in defaults. */
 static void builtin_defaults(void **state)
 {
@@ -846,6 +896,7 @@ int main(void)
 		cmocka_unit_test(kernel_without_numa),
 		cmocka_unit_test(user_namespace_refused),
 		cmocka_unit_test(planted_files),
+		cmocka_unit_test(outcome_from_results),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -21,5 +22,18 @@
 
 /* Directory of the fixture trees, relative to the top of the project. */
 #define FIXTURES "tests/fixtures"
+
+/*
+ * BUDDYCTL_LIVE=0 in the environment: the tests must not change the
+ * running machine (hugepage pools, compaction, cache drops, a debugfs
+ * mount). They skip, saying so. CI leaves it unset: everything runs, and
+ * every pool is put back.
+ */
+static inline int live_writes_allowed(void)
+{
+	const char *v = getenv("BUDDYCTL_LIVE");
+
+	return !v || strcmp(v, "0") != 0;
+}
 
 #endif
