@@ -33,7 +33,7 @@ files_opened() {
 	# strace -y prints the opened file's full path after the returned fd
 	# (also for opens relative to a directory fd, and for calls that other
 	# threads interrupted: "<... openat resumed>) = 5</sys/...>")
-	strace -f -qq -y -e trace=openat -o "$tmp/trace" "$bin" status "$@" >/dev/null 2>&1 || true
+	strace -f -qq -y -e trace=openat,openat2 -o "$tmp/trace" "$bin" status "$@" >/dev/null 2>&1 || true
 	grep -o '= [0-9]*<[^>]*>$' "$tmp/trace" | sed 's/^= [0-9]*<\(.*\)>$/\1/' |
 		grep -E '/(proc|sys)/' | grep -v '/proc/self/' | awk '!seen[$0]++' |
 		while read -r f; do [ -f "$f" ] && echo "$f"; done	# cat reads files, not directories
