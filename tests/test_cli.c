@@ -36,16 +36,14 @@ static void drain(int fd, char *buf, size_t size)
 /* stdout of the next run(): -1 captured (default), -2 closed, else this fd. */
 static int run_stdout = -1;
 
-/* Run buddyctl with argv (NULL-terminated); stdout and stderr captured. */
-static void run(struct run *r, const char *const *args)
+/* Fork; the child runs buddyctl (from $BUDDYCTL) with args, with stdout to out (-1: closed) and stderr to err. */
+static pid_t start(const char *const *args, int out, int err)
 {
 	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
-	char out_tmp[] = "/tmp/buddyctl-test-out.XXXXXX", err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX";
 	const char *argv[32];
-	int fo = mkstemp(out_tmp), fe = mkstemp(err_tmp), st, i;
 	pid_t pid;
+	int i;
 
-	assert_true(fo >= 0 && fe >= 0);
 	argv[0] = bin;
 	for (i = 0; args[i]; i++)
 		argv[i + 1] = args[i];
@@ -53,17 +51,27 @@ static void run(struct run *r, const char *const *args)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		if (run_stdout == -2)
+		dup2(err, 2);
+		if (out < 0)
 			close(1);
 		else
-			dup2(run_stdout >= 0 ? run_stdout : fo, 1);
-		dup2(fe, 2);
-		if (run_stdout == -2)
-			close(fo);	/* so that fd 1 stays free */
+			dup2(out, 1);
 		setenv("NO_COLOR", "1", 1);
 		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
+	return pid;
+}
+
+/* Run buddyctl with argv (NULL-terminated); stdout and stderr captured. */
+static void run(struct run *r, const char *const *args)
+{
+	char out_tmp[] = "/tmp/buddyctl-test-out.XXXXXX", err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX";
+	int fo = mkstemp(out_tmp), fe = mkstemp(err_tmp), st;
+	pid_t pid;
+
+	assert_true(fo >= 0 && fe >= 0);
+	pid = start(args, run_stdout == -2 ? -1 : run_stdout >= 0 ? run_stdout : fo, fe);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	run_stdout = -1;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -595,25 +603,12 @@ static void stdout_closed(void **state)
 /* Start buddyctl in the background, its output into build/bg.out. */
 static pid_t spawn(const char *const *args)
 {
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
-	const char *argv[32];
+	int fd = open("build/bg.out", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	pid_t pid;
-	int i, fd;
 
-	argv[0] = bin;
-	for (i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		fd = open("build/bg.out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		setenv("NO_COLOR", "1", 1);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
+	assert_true(fd >= 0);
+	pid = start(args, fd, fd);
+	close(fd);
 	return pid;
 }
 
