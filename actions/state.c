@@ -109,7 +109,7 @@ int state_load(const char *root, const char *path, double now, double *last,
 	free(buf);
 	if (bad)
 		snprintf(warn->msg, sizeof(warn->msg),
-			 "%.300s:%u: %s: entry ignored%s (%u in all; the file is rewritten without them)",
+			 "%.300s:%u: %s: entry ignored%s (%u in all)",
 			 rootfs_own_path(root, path, shown) == 0 ? shown : path, first_bad, why, bad > 1 ? ", and later bad ones" : "", bad);
 	return 0;
 }

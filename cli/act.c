@@ -549,6 +549,15 @@ static int parse_spec(const char *text, struct spec *s, struct bc_error *err)
 	if (s->count > BC_MAX_KB / s->kb)
 		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': %llu pages of %llu kB is more memory than any machine has",
 				    text, (unsigned long long)s->count, (unsigned long long)s->kb);
+	if (s->nodes) {
+		/* the node list's syntax now; whether the nodes exist, under the lock */
+		struct bitmask *sel = NULL;
+		int rc = parse_nodes(s->nodes, NULL, &sel, err);
+
+		if (sel)
+			numa_bitmask_free(sel);
+		return rc;
+	}
 	return 0;
 }
 

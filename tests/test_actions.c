@@ -610,7 +610,7 @@ static void state_file_hostile(void **state)
 	   "node 5 -3\\n\\x01\\x02garbage\\nnode 7 1795460000 extra\\nnode 6 1795460000\\nnode 1024 5\\n' > build/st/state");
 	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
 	assert_contains(w.msg, "build/st/state:1: not a 'node N SECONDS' line");
-	assert_contains(w.msg, "(9 in all;");
+	assert_contains(w.msg, "(9 in all)");
 	for (i = 0; i < STATE_MAX_NODES; i++)
 		if (i != 6 && last[i] != 0)
 			fail_msg("node %u credited with %f", i, last[i]);
