@@ -64,9 +64,9 @@ build/libbuddyctl-asan.a: $(ASAN_OBJS)
 	$(AR) rcs $@ $^
 
 # A suite may replace a libc call for the library it tests (WRAP_<suite>), so
-# that the shipped binary holds no test hooks: test_actions makes sync(2) the
-# moment a signal arrives.
-WRAP_test_actions := -Wl,--wrap=sync
+# that the shipped binary holds no test hooks: test_actions makes sync(2) and
+# write(2) the moments a signal arrives.
+WRAP_test_actions := -Wl,--wrap=sync -Wl,--wrap=write
 
 build/test/%: tests/%.c build/libbuddyctl.a tests/testutil.h
 	@mkdir -p $(dir $@)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -86,10 +87,22 @@ static int do_write(struct kctx *c, const char *rel, const char *value, struct k
 	if (f && f->errnum)
 		return f->errnum;
 	len = (size_t)snprintf(line, sizeof(line), "%s\n", value);
-	/* under --root the file must be inside the tree: no symlink out of it */
-	fd = rootfs_open(c->root, rel, O_WRONLY | O_TRUNC | O_NOFOLLOW, 0);
+	/*
+	 * Under --root the file must be inside the tree (no symlink out of it)
+	 * and a regular file: O_NONBLOCK so that a FIFO there cannot block
+	 * (sysfs and procfs ignore it).
+	 */
+	fd = rootfs_open(c->root, rel, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (fd < 0)
 		return errno;
+	if (!rootfs_is_slash(c->root)) {
+		struct stat st;
+
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return EMEDIUMTYPE;
+		}
+	}
 	do {
 		n = write(fd, line, len);
 	} while (n < 0 && errno == EINTR && !(c->stop && *c->stop));
@@ -101,7 +114,9 @@ static int do_write(struct kctx *c, const char *rel, const char *value, struct k
 
 static int write_error(int e, const char *path, const char *value, struct bc_error *err)
 {
-	enum bc_err_kind kind = (e == EACCES || e == EPERM || e == EROFS) ? BC_EPERM : BC_EIO;
+	/* EINTR only reaches here when a signal asked the run to stop */
+	enum bc_err_kind kind = (e == EACCES || e == EPERM || e == EROFS) ? BC_EPERM :
+				e == EINTR ? BC_EINTR : BC_EIO;
 
 	return bc_error_set(err, kind, "%s: writing '%s': %s", path, value, rootfs_strerror(e));
 }

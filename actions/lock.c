@@ -29,40 +29,60 @@ static bool holds_only_a_pid(int fd)
 	return i == n;
 }
 
-/* Open (creating) the lock file; every refusal is one line naming it. */
-static int open_lock(struct lock *l, struct bc_error *err)
+/* What must hold of an existing lock file before it is opened, and again after. */
+static int check_lock_stat(const struct lock *l, const struct stat *st, struct bc_error *err)
+{
+	if (!S_ISREG(st->st_mode))
+		return bc_error_set(err, BC_EIO, "%.256s: lock file is %s, not a regular file: refused",
+				    l->path, ownfile_type_name(st->st_mode));
+	if (st->st_uid != geteuid())
+		return bc_error_set(err, BC_EIO, "%.256s: lock file is owned by uid %u, not by this user: refused",
+				    l->path, (unsigned)st->st_uid);
+	if (st->st_nlink != 1)
+		return bc_error_set(err, BC_EIO, "%.256s: lock file has %lu links: refused",
+				    l->path, (unsigned long)st->st_nlink);
+	return 0;
+}
+
+/*
+ * Open the lock file, creating it (only when it does not exist, with
+ * exclusive), and check it. Every refusal is one line naming it.
+ */
+static int open_lock(struct lock *l, bool exclusive, struct bc_error *err)
 {
 	struct stat st;
-	int fd;
+	int fd, rc;
 
-	if (fstatat(l->dirfd, l->leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
-		return bc_error_set(err, BC_EIO, "%s: lock file is %s, not a regular file: refused",
-				    l->path, ownfile_type_name(st.st_mode));
-	fd = openat(l->dirfd, l->leaf, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	/*
+	 * Look before opening: a FIFO or device must not even be opened, and
+	 * another user's file in a sticky directory is refused for what it is
+	 * (fs.protected_regular would otherwise make the open fail EACCES).
+	 */
+	if (fstatat(l->dirfd, l->leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (rc = check_lock_stat(l, &st, err)) < 0)
+		return rc;
+	fd = openat(l->dirfd, l->leaf, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+		    (exclusive ? O_EXCL : 0), 0644);
 	if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS))
 		/* an ordinary user: not permitted, as the writes would not be */
-		return bc_error_set(err, BC_EPERM, "%s: cannot open the lock file: %s; nothing was done",
+		return bc_error_set(err, BC_EPERM, "%.256s: cannot open the lock file: %s; nothing was done",
 				    l->path, strerror(errno));
 	if (fd < 0)
-		return bc_error_set(err, BC_EIO, "%s: cannot open the lock file: %s", l->path,
-				    rootfs_strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		return bc_error_set(err, errno == EEXIST ? BC_EBUSY : BC_EIO,
+				    "%.256s: cannot open the lock file: %s", l->path, rootfs_strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		rc = bc_error_set(err, BC_EIO, "%.256s: %s", l->path, strerror(errno));
 		close(fd);
-		return bc_error_set(err, BC_EIO, "%s: lock file is not a regular file: refused", l->path);
+		return rc;
 	}
-	if (st.st_uid != geteuid()) {
+	rc = check_lock_stat(l, &st, err);
+	if (rc < 0) {
 		close(fd);
-		return bc_error_set(err, BC_EIO, "%s: lock file is owned by uid %u, not by this user: refused",
-				    l->path, (unsigned)st.st_uid);
-	}
-	if (st.st_nlink != 1) {
-		close(fd);
-		return bc_error_set(err, BC_EIO, "%s: lock file has %lu links: refused",
-				    l->path, (unsigned long)st.st_nlink);
+		return rc;
 	}
 	if (!holds_only_a_pid(fd)) {
 		close(fd);
-		return bc_error_set(err, BC_EIO, "%s: holds something other than a process id, so it is not a buddyctl lock file: refused (not truncated)",
+		return bc_error_set(err, BC_EIO, "%.256s: holds something other than a process id, so it is not a buddyctl lock file: refused (not truncated)",
 				    l->path);
 	}
 	l->dev = st.st_dev;
@@ -109,13 +129,19 @@ int lock_acquire(struct lock *l, const char *root, const char *path, double wait
 	l->fd = -1;
 	/* ROOT/run may not exist in a captured tree */
 	l->dirfd = rootfs_parent(root, path, true, BC_EIO, l->leaf, l->path, err);
+	if (l->dirfd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS)) {
+		/* an ordinary user who may not make the lock's directory: 77, as the writes */
+		size_t len = strlen(err->msg);
+
+		snprintf(err->msg + len, sizeof(err->msg) - len, "; nothing was done");
+		err->kind = BC_EPERM;
+		return -BC_EPERM;
+	}
 	if (l->dirfd < 0)
 		return l->dirfd;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		fd = open_lock(l, err);
-		if (fd < 0)
-			break;
+	fd = open_lock(l, false, err);
+	while (fd >= 0) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 			if (still_at_path(l, fd)) {
 				write_pid(fd);
@@ -124,18 +150,19 @@ int lock_acquire(struct lock *l, const char *root, const char *path, double wait
 			}
 			/* removed or replaced between open and flock: the new one counts */
 			close(fd);
+			fd = open_lock(l, false, err);
 			continue;
 		}
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			int e = errno;
 
 			close(fd);
-			fd = bc_error_set(err, BC_EIO, "%s: flock: %s", l->path, strerror(e));
+			fd = bc_error_set(err, BC_EIO, "%.256s: flock: %s", l->path, strerror(e));
 			break;
 		}
 		if (stop && *stop) {
 			close(fd);
-			fd = bc_error_set(err, BC_EINTR, "%s: interrupted while waiting for the lock; nothing was done",
+			fd = bc_error_set(err, BC_EINTR, "%.256s: interrupted while waiting for the lock; nothing was done",
 					  l->path);
 			break;
 		}
@@ -144,12 +171,16 @@ int lock_acquire(struct lock *l, const char *root, const char *path, double wait
 			pid[n > 0 ? n : 0] = '\0';
 			pid[strcspn(pid, "\n")] = '\0';
 			close(fd);
-			fd = bc_error_set(err, BC_EBUSY, "%s: another buddyctl (pid %s) is running; waited %.1f s",
+			fd = bc_error_set(err, BC_EBUSY, "%.256s: another buddyctl (pid %s) is running; waited %.1f s",
 					  l->path, pid[0] ? pid : "?", wait_s);
 			break;
 		}
-		close(fd);
 		usleep(50000);
+		/* waiting on the file at the path, whatever the holder does with it */
+		if (!still_at_path(l, fd)) {
+			close(fd);
+			fd = open_lock(l, false, err);
+		}
 	}
 	close(l->dirfd);
 	l->dirfd = -1;
@@ -158,22 +189,30 @@ int lock_acquire(struct lock *l, const char *root, const char *path, double wait
 
 int lock_still_held(struct lock *l, struct bc_error *err)
 {
+	struct stat st;
 	struct bc_error e;
-	int fd;
+	int fd = -1;
 
 	if (l->fd < 0 || still_at_path(l, l->fd))
 		return 0;
-	fd = open_lock(l, &e);
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && still_at_path(l, fd)) {
-		write_pid(fd);
-		close(l->fd);
-		l->fd = fd;
-		l->retaken = true;
-		return 0;
+	/*
+	 * Removed while held. Take a new one only by creating it: a file
+	 * that is there already was made by another buddyctl, which may have
+	 * run meanwhile (or still runs): then this run must stop.
+	 */
+	if (fstatat(l->dirfd, l->leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+		fd = open_lock(l, true, &e);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && still_at_path(l, fd)) {
+			write_pid(fd);
+			close(l->fd);
+			l->fd = fd;
+			l->retaken = true;
+			return 0;
+		}
 	}
 	if (fd >= 0)
 		close(fd);
-	return bc_error_set(err, BC_EBUSY, "%s: the lock file was removed or replaced while this buddyctl held it, and it could not be taken again: stopped before the next write so that two never run at once",
+	return bc_error_set(err, BC_EBUSY, "%.256s: the lock file was removed or replaced while this buddyctl held it, and another one may have run meanwhile: stopped before the next write so that two never run at once",
 			    l->path);
 }
 

@@ -152,9 +152,19 @@ static const char *why_not(const char *root, bool live, const struct creds *cr, 
 	fd = rootfs_open(root, rel, O_PATH | O_NOFOLLOW, 0);
 	if (fd < 0)
 		return errno == ENOENT ? "no such file (not offered by this kernel)" : rootfs_strerror(errno);
-	if (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		snprintf(buf, size, "%s", strerror(errno));
+		close(fd);
+		return buf;
+	}
+	if (S_ISLNK(st.st_mode)) {
 		close(fd);
 		return rootfs_strerror(ELOOP);
+	}
+	/* procfs and sysfs files are regular; a FIFO in a tree would block the write */
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return rootfs_strerror(EMEDIUMTYPE);
 	}
 	if (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
 		close(fd);

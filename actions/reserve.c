@@ -10,6 +10,7 @@
  */
 #include "reserve.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -78,12 +79,13 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 	struct bc_error err = { 0 };
 	uint64_t before, after, prev;
 	unsigned round, i;
+	bool stopped = false;	/* the loop ended on a signal or a lost lock */
 	int errnum, rc;
 
 	reserve_path(rel, sizeof(rel), a->node, a->size_kb);
 	rc = set_pool(c, rel, a->target, &r->before, &r->after, &errnum, deadline, &err);
 	if (rc < 0) {
-		r->status = RES_FAILED;
+		r->status = rc == -BC_EINTR ? RES_INTERRUPTED : RES_FAILED;
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
 		return;
 	}
@@ -102,7 +104,11 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			struct step_result *s;
 			double t0 = reserve_now();
 
-			if (kw_stopped(c) || t0 >= deadline || r->nr_steps == MAX_STEP_RESULTS)
+			if (kw_stopped(c)) {
+				stopped = true;
+				goto out;
+			}
+			if (t0 >= deadline || r->nr_steps == MAX_STEP_RESULTS)
 				goto out;
 			s = &r->steps[r->nr_steps++];
 			s->step = a->ladder.s[i];
@@ -111,6 +117,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 				/* a signal came during the step: no new pool write */
 				s->obtained = r->after;
 				s->ms = (reserve_now() - t0) * 1000;
+				stopped = true;
 				goto out;
 			}
 			if (rc == 0)
@@ -120,7 +127,8 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			if (rc < 0) {
 				s->obtained = r->after;	/* the pool as it stands */
 				snprintf(r->error, sizeof(r->error), "%s", err.msg);
-				if (!kw_transient(errnum))
+				stopped = rc == -BC_EINTR;
+				if (stopped || !kw_transient(errnum))
 					goto out;	/* lasting: stop this action */
 				continue;
 			}
@@ -136,7 +144,8 @@ out:
 		r->error[0] = '\0';
 		return;
 	}
-	r->status = kw_stopped(c) ? RES_INTERRUPTED : r->after > r->before ? RES_PARTIAL : RES_FAILED;
+	/* from how the loop ended: a signal after the last write changes nothing */
+	r->status = stopped ? RES_INTERRUPTED : r->after > r->before ? RES_PARTIAL : RES_FAILED;
 	if (c->lock_lost[0] && !a->keep && r->after != r->before) {
 		/* another buddyctl may own the pools now: leave them to it */
 		snprintf(r->error, sizeof(r->error), "not restored: %.480s", c->lock_lost);

@@ -43,6 +43,52 @@ void action_label(char *buf, size_t size, const struct action *a)
 	}
 }
 
+/*
+ * What a short reservation may still do, every step with its reach:
+ * "up to 3 rounds of: rewrite, compact node 0, drop page cache of all
+ * nodes (sync first), compact node 0". "" when it cannot fall short.
+ */
+static void ladder_text(char *buf, size_t size, const struct action *a, bool sync)
+{
+	size_t len;
+	unsigned i;
+
+	buf[0] = '\0';
+	if (a->kind != ACT_RESERVE || a->target <= a->current || !a->ladder.n || !a->rounds)
+		return;
+	snprintf(buf, size, "up to %u round%s of:", a->rounds, a->rounds > 1 ? "s" : "");
+	for (i = 0; i < a->ladder.n; i++) {
+		char step[80];
+
+		switch (a->ladder.s[i]) {
+		case STEP_COMPACT_NODE:
+			if (a->node >= 0)
+				snprintf(step, sizeof(step), "compact node %d", a->node);
+			else
+				snprintf(step, sizeof(step), "compact all nodes");
+			break;
+		case STEP_COMPACT_ALL:
+			snprintf(step, sizeof(step), "compact all nodes");
+			break;
+		case STEP_DROP_PAGECACHE:
+			snprintf(step, sizeof(step), "drop page cache of all nodes%s", sync ? " (sync first)" : "");
+			break;
+		case STEP_DROP_SLAB:
+			snprintf(step, sizeof(step), "drop reclaimable slab of all nodes");
+			break;
+		case STEP_DROP_ALL:
+			snprintf(step, sizeof(step), "drop page cache and slab of all nodes%s",
+				 sync ? " (sync first)" : "");
+			break;
+		default:
+			snprintf(step, sizeof(step), "rewrite");
+			break;
+		}
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "%s %s", i ? "," : "", step);
+	}
+}
+
 static void findings_text(FILE *f, const struct report *r)
 {
 	unsigned i;
@@ -169,9 +215,14 @@ int report_text(FILE *f, const struct report *r)
 		if (!p->n)
 			fprintf(f, "  nothing to do\n");
 		for (i = 0; i < p->n; i++) {
+			char ladder[512];
+
 			action_label(label, sizeof(label), &p->a[i]);
 			fprintf(f, "  %2u. %s\n      why:    %s\n      expect: %s\n", i + 1, label,
 				p->a[i].reason, p->a[i].expect);
+			ladder_text(ladder, sizeof(ladder), &p->a[i], p->sync);
+			if (ladder[0])
+				fprintf(f, "      if short: %s\n", ladder);
 		}
 		if (r->not_permitted && p->n)
 			fprintf(f, "\nNote: as this user, apply would do nothing: %s\n", r->not_permitted);
@@ -241,9 +292,21 @@ int report_json(FILE *f, const struct report *r)
 		const struct action *a = &p->a[i];
 
 		fprintf(f, "%s\n {\"kind\":\"%s\",\"node\":%d", i ? "," : "", kind_name(a->kind), a->node);
-		if (a->kind == ACT_RESERVE)
+		if (a->kind == ACT_RESERVE) {
+			char ladder[512];
+
 			fprintf(f, ",\"size_kb\":%" PRIu64 ",\"requested\":%" PRIu64 ",\"planned_from\":%" PRIu64
-				",\"keep\":%s", a->size_kb, a->target, a->current, a->keep ? "true" : "false");
+				",\"keep\":%s,\"rounds\":%u,\"ladder\":[", a->size_kb, a->target, a->current,
+				a->keep ? "true" : "false", a->rounds);
+			for (k = 0; k < a->ladder.n; k++)
+				fprintf(f, "%s\"%s\"", k ? "," : "", step_name(a->ladder.s[k]));
+			ladder_text(ladder, sizeof(ladder), a, p->sync);
+			fputs("],\"if_short\":", f);
+			if (ladder[0])
+				out_json_string(f, ladder);
+			else
+				fputs("null", f);
+		}
 		if (a->kind == ACT_DROP_CACHES)
 			fprintf(f, ",\"drop_level\":%d,\"sync\":%s", a->drop_level, a->sync ? "true" : "false");
 		fputs(",\"reason\":", f);

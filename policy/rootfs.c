@@ -149,6 +149,10 @@ const char *rootfs_strerror(int e)
 		return "a symbolic link or '..' leads outside the root directory (not followed)";
 	if (e == ELOOP)
 		return "a symbolic link (not followed)";
+	if (e == ENOLINK)
+		return "a symbolic link to nothing";
+	if (e == EMEDIUMTYPE)
+		return "not a regular file (under a root other than /, every kernel file is one)";
 	return strerror(e);
 }
 
@@ -323,18 +327,18 @@ int rootfs_parent(const char *root, const char *path, bool make_dirs, enum bc_er
 		 * system the administrator's own directories (/var/run -> /run)
 		 * are trusted, only the file itself must not be a link.
 		 */
-		for (;;) {
+		nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_CLOEXEC | (slash ? 0 : O_NOFOLLOW));
+		/* one mkdir, one more open: a dangling symlink must not loop forever */
+		if (nfd < 0 && errno == ENOENT && make_dirs &&
+		    (mkdirat(fd, comp, 0755) == 0 || errno == EEXIST))
 			nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_CLOEXEC | (slash ? 0 : O_NOFOLLOW));
-			if (nfd >= 0 || errno != ENOENT || !make_dirs)
-				break;
-			if (mkdirat(fd, comp, 0755) < 0 && errno != EEXIST)
-				break;
-		}
 		if (nfd < 0) {
 			struct stat st;
 
-			e = errno == ENOTDIR && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISLNK(st.st_mode) ? ELOOP : errno;
+			e = errno;
+			if ((e == ENOTDIR || e == ENOENT) && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode))
+				e = e == ENOENT ? ENOLINK : ELOOP;
 			goto fail;
 		}
 		close(fd);
@@ -343,7 +347,7 @@ int rootfs_parent(const char *root, const char *path, bool make_dirs, enum bc_er
 	return fd;
 fail:
 	close(fd);
-	bc_error_set(err, kind, "%s: directory '%s': %s", shown, comp, rootfs_strerror(e));
+	bc_error_set(err, kind, "%.256s: directory '%s': %s", shown, comp, rootfs_strerror(e));
 	errno = e;	/* ENOENT tells a reader the file is simply not there */
 	return -kind;
 }

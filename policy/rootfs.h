@@ -58,7 +58,12 @@ int rootfs_openat(int dirfd, const char *rel, int flags, mode_t mode);
  */
 int rootfs_openat_walk(int dirfd, const char *rel, int flags, mode_t mode);
 
-/* strerror() that says what EXDEV and ELOOP mean for the opens above. */
+/*
+ * strerror() that says what EXDEV and ELOOP mean for the opens above, and
+ * for two codes of buddyctl's own: ENOLINK (a directory on the way is a
+ * dangling symlink) and EMEDIUMTYPE (a FIFO or device where a kernel file
+ * should be, in a tree).
+ */
 const char *rootfs_strerror(int errnum);
 
 /*

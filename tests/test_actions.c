@@ -472,6 +472,16 @@ static void lock_removed_while_held(void **state)
 	assert_contains(e.msg, "build/lh/x.lock: the lock file was removed or replaced while this buddyctl held it");
 	lock_release(&a);
 	lock_release(&b);
+	/*
+	 * Removed, and another buddyctl made a new one, ran and left: the
+	 * file is free, but the two may have overlapped. Stop, do not retake.
+	 */
+	assert_int_equal(lock_acquire(&a, "/", "build/lh/x.lock", 0, NULL, &e), 0);
+	unlink("build/lh/x.lock");
+	assert_int_equal(lock_acquire(&b, "/", "build/lh/x.lock", 0, NULL, &e), 0);
+	lock_release(&b);
+	assert_int_equal(lock_still_held(&a, &e), -BC_EBUSY);
+	lock_release(&a);
 	sh("rm -rf build/lh");
 }
 
@@ -498,6 +508,41 @@ static void lock_lost_stops_the_run(void **state)
 	lock_release(&mine);
 	lock_release(&theirs);
 	unlink("build/ll.lock");
+	kw_free(&c);
+	plan_free(&p);
+}
+
+/* write(2) replaced: a SIGTERM arrives while a pool is written. */
+static volatile int *write_sets;
+ssize_t __wrap_write(int fd, const void *buf, size_t n);
+ssize_t __real_write(int fd, const void *buf, size_t n);
+ssize_t __wrap_write(int fd, const void *buf, size_t n)
+{
+	if (write_sets)
+		*write_sets = 1;
+	return __real_write(fd, buf, n);
+}
+
+/*
+ * A signal during the last pool write of a short reservation (no rounds
+ * left) leaves it partial: the status says what the writes did, and the
+ * signal came after the last one.
+ */
+static void late_signal_leaves_partial(void **state)
+{
+	volatile int stop = 0;
+	struct kfault f = { .match = "node1/hugepages", .grant_max = 80 };
+	struct kctx c = { .root = TREE, .stop = &stop, .faults = &f, .nr_faults = 1 };
+	struct plan p = one_reserve(100, true, 0);
+	struct action_result r;
+
+	(void)state;
+	write_sets = &stop;
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	write_sets = NULL;
+	assert_true(stop);
+	assert_int_equal(r.status, RES_PARTIAL);
+	assert_int_equal(r.after, 80);
 	kw_free(&c);
 	plan_free(&p);
 }
@@ -704,6 +749,7 @@ int main(void)
 		cmocka_unit_test(lock_removed_while_held),
 		cmocka_unit_test_setup_teardown(lock_lost_stops_the_run, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(no_drop_after_a_signal_during_sync, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(late_signal_leaves_partial, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(kernel_write_stays_in_root, fresh_tree, drop_tree),
 		cmocka_unit_test(rootfs_never_leaves_root),
 		cmocka_unit_test(state_file),
