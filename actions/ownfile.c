@@ -42,11 +42,11 @@ int ownfile_read(const char *root, const char *path, size_t max, enum bc_err_kin
 	if (fstatat(dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		e = errno;
 		close(dirfd);
-		return e == ENOENT ? 1 : bc_error_set(err, kind, "%s: %s", shown, strerror(e));
+		return e == ENOENT ? 1 : bc_error_set(err, kind, "%.256s: %s", shown, strerror(e));
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(dirfd);
-		return bc_error_set(err, kind, "%s: %s, not a regular file", shown,
+		return bc_error_set(err, kind, "%.256s: %s, not a regular file", shown,
 				    ownfile_type_name(st.st_mode));
 	}
 	/* O_NOFOLLOW and O_NONBLOCK: swapped for a link or a FIFO since fstatat */
@@ -54,10 +54,10 @@ int ownfile_read(const char *root, const char *path, size_t max, enum bc_err_kin
 	e = errno;
 	close(dirfd);
 	if (fd < 0)
-		return bc_error_set(err, kind, "%s: %s", shown, rootfs_strerror(e));
+		return bc_error_set(err, kind, "%.256s: %s", shown, rootfs_strerror(e));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return bc_error_set(err, kind, "%s: not a regular file", shown);
+		return bc_error_set(err, kind, "%.256s: not a regular file", shown);
 	}
 	b = malloc(max + 1);
 	if (!b) {
@@ -71,14 +71,14 @@ int ownfile_read(const char *root, const char *path, size_t max, enum bc_err_kin
 			e = errno;
 			free(b);
 			close(fd);
-			return bc_error_set(err, kind, "%s: read: %s", shown, strerror(e));
+			return bc_error_set(err, kind, "%.256s: read: %s", shown, strerror(e));
 		}
 		n += (size_t)r;
 	}
 	close(fd);
 	if (n > max) {
 		free(b);
-		return bc_error_set(err, kind, "%s: larger than %zu bytes", shown, max);
+		return bc_error_set(err, kind, "%.256s: larger than %zu bytes", shown, max);
 	}
 	b[n] = '\0';
 	*buf = b;
@@ -201,7 +201,7 @@ int ownfile_replace(const char *root, const char *path, bool make_dirs, enum bc_
 		return dirfd;
 	if (fstatat(dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
 		close(dirfd);
-		return bc_error_set(err, kind, "%s: exists and is %s, not a regular file: not replaced",
+		return bc_error_set(err, kind, "%.256s: exists and is %s, not a regular file: not replaced",
 				    shown, ownfile_type_name(st.st_mode));
 	}
 	arm_cleanup(old, armed);
@@ -210,7 +210,7 @@ int ownfile_replace(const char *root, const char *path, bool make_dirs, enum bc_
 		e = errno;
 		disarm_cleanup(old, armed);
 		close(dirfd);
-		return bc_error_set(err, kind, "%s: cannot create a temporary file beside it: %s",
+		return bc_error_set(err, kind, "%.256s: cannot create a temporary file beside it: %s",
 				    shown, strerror(e));
 	}
 	/* mode 0644 whatever the umask: a textfile collector reads it as another user */
@@ -236,7 +236,7 @@ int ownfile_replace(const char *root, const char *path, bool make_dirs, enum bc_
 		tmp_armed = 0;
 		disarm_cleanup(old, armed);
 		close(dirfd);
-		return bc_error_set(err, kind, "%s: exists and is %s, not a regular file: not replaced",
+		return bc_error_set(err, kind, "%.256s: exists and is %s, not a regular file: not replaced",
 				    shown, ownfile_type_name(st.st_mode));
 	}
 	block_fatal(true, &saved);
@@ -263,5 +263,5 @@ out:
 	close(dirfd);
 	if (!e)
 		return 0;
-	return bc_error_set(err, kind, "%s: write failed: %s", shown, strerror(e));
+	return bc_error_set(err, kind, "%.256s: write failed: %s", shown, strerror(e));
 }
