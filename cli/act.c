@@ -74,13 +74,11 @@ static int take_lock(const struct act_args *a, const struct policy *pol, struct 
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *path = a->lock_file ? a->lock_file : pol ? pol->lock_file : DEFAULT_LOCK;
 	double wait = a->wait >= 0 ? a->wait : pol ? pol->lock_wait_s : 0;
-	int rc;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	rc = lock_acquire(l, a->root, path, wait, (volatile int *)&stop_flag, err);
-	return rc;
+	return lock_acquire(l, a->root, path, wait, (volatile int *)&stop_flag, err);
 }
 
 /* One line on why a check ended non-zero: the worst node and its thresholds. */
@@ -99,8 +97,6 @@ static void check_reason(const struct finding *f, unsigned n, enum level worst, 
 	snprintf(why, size, "%u node%s at %s; node %d: %s", count, count > 1 ? "s" : "",
 		 level_name(worst), f[first].node, f[first].why);
 }
-
-int cmd_check(const struct act_args *a, struct bc_error *err);
 
 void act_outcome(const struct plan *p, const struct action_result *res,
 			 const struct kctx *c, const struct finding *still, struct outcome *o)

@@ -78,7 +78,7 @@ static const char (*labels(const struct snapshot *snap))[16]
 
 	if (cached_page != snap->page_size) {
 		for (k = 0; k < BC_MAX_ORDERS; k++)
-			out_size_label(cache[k], sizeof(cache[k]), (uint64_t)snap->page_size << k);
+			size_label(cache[k], sizeof(cache[k]), (uint64_t)snap->page_size << k);
 		cached_page = snap->page_size;
 	}
 	return (const char (*)[16])cache;
@@ -145,7 +145,7 @@ static void zone_table(FILE *f, const struct snapshot *snap, const struct node *
 	unsigned z, ho = (unsigned)snap->hpage_order;
 	int hw, fw;
 
-	out_size_label(lbl, sizeof(lbl), (uint64_t)snap->page_size << ho);
+	size_label(lbl, sizeof(lbl), (uint64_t)snap->page_size << ho);
 	snprintf(hcol, sizeof(hcol), "unusable@%s", lbl);
 	snprintf(fcol, sizeof(fcol), "fragidx@%s", lbl);
 	hw = (int)strlen(hcol);
@@ -160,7 +160,7 @@ static void zone_table(FILE *f, const struct snapshot *snap, const struct node *
 			continue;
 		out_human_bytes(free_s, sizeof(free_s), zn->free_pages * snap->page_size);
 		if (big >= 0)
-			out_size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
+			size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
 		else
 			snprintf(big_s, sizeof(big_s), "-");
 		out_thousandths(un_s, sizeof(un_s), metrics_unusable_index(zn, snap->nr_orders, ho));
@@ -212,7 +212,7 @@ static void pool_table(FILE *f, const struct snapshot *snap, const struct node *
 		const struct hugepool *p = &n->pools[i];
 		int64_t s = metrics_node_suitable(snap, n, p->size_kb);
 
-		out_size_label(lbl, sizeof(lbl), p->size_kb * 1024);
+		size_label(lbl, sizeof(lbl), p->size_kb * 1024);
 		if (s < 0)
 			snprintf(ready, sizeof(ready), "-");
 		else
@@ -232,8 +232,8 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 
 	gmtime_r(&snap->taken.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	out_size_label(pg, sizeof(pg), snap->page_size);
-	out_size_label(hp, sizeof(hp), (uint64_t)snap->page_size << snap->hpage_order);
+	size_label(pg, sizeof(pg), snap->page_size);
+	size_label(hp, sizeof(hp), (uint64_t)snap->page_size << snap->hpage_order);
 	fprintf(f, "%s  page size %s, %u orders, hugepage order %d (%s)\n", when, pg,
 		snap->nr_orders, snap->hpage_order, hp);
 
@@ -256,7 +256,7 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		out_human_bytes(free_s, sizeof(free_s), free_b);
 		out_human_bytes(total_s, sizeof(total_s), total_b);
 		if (big >= 0)
-			out_size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
+			size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
 		else
 			snprintf(big_s, sizeof(big_s), "none");
 		fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %d\n",

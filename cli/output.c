@@ -2,6 +2,7 @@
 #include "output.h"
 
 
+
 bool out_node_selected(const struct outopts *o, int id)
 {
 	if (!o->nodes)
@@ -10,22 +11,6 @@ bool out_node_selected(const struct outopts *o, int id)
 }
 
 static const char units[] = "KMGTPE";
-
-void out_size_label(char *buf, size_t size, uint64_t bytes)
-{
-	unsigned u = 0;
-
-	if (bytes < 1024 || bytes % 1024) {
-		snprintf(buf, size, "%lluB", (unsigned long long)bytes);
-		return;
-	}
-	bytes /= 1024;
-	while (bytes >= 1024 && bytes % 1024 == 0 && u + 1 < sizeof(units) - 1) {
-		bytes /= 1024;
-		u++;
-	}
-	snprintf(buf, size, "%llu%c", (unsigned long long)bytes, units[u]);
-}
 
 void out_human_bytes(char *buf, size_t size, uint64_t bytes)
 {

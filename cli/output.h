@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config.h"	/* size_label() */
+
 #include <numa.h>
 
 #include "snapshot.h"
@@ -17,9 +19,6 @@ struct outopts {
 };
 
 bool out_node_selected(const struct outopts *o, int id);
-
-/* Page-size multiples as the kernel names them: 4K, 2M, 1G, 16G. */
-void out_size_label(char *buf, size_t size, uint64_t bytes);
 
 /* An amount of memory for people: "3.5G", "390M", "272K", "0". */
 void out_human_bytes(char *buf, size_t size, uint64_t bytes);

@@ -32,7 +32,7 @@ void action_label(char *buf, size_t size, const struct action *a)
 		snprintf(buf, size, "drop %s%s", drop[a->drop_level & 3], a->sync ? " (sync first)" : "");
 		break;
 	case ACT_RESERVE:
-		out_size_label(sz, sizeof(sz), a->size_kb * 1024);
+		size_label(sz, sizeof(sz), a->size_kb * 1024);
 		if (a->node >= 0)
 			snprintf(where, sizeof(where), "node %d", a->node);
 		else
@@ -100,7 +100,7 @@ static void findings_text(FILE *f, const struct report *r)
 		const struct finding *x = &r->findings[i];
 		char sz[16];
 
-		out_size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
+		size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
 		fprintf(f, "  node %-3d %-4s  at %s: unusable %d.%03d, %llu free %s blocks%s%s\n", x->node,
 			level_name(x->level), sz, x->unusable / 1000, x->unusable % 1000,
 			(unsigned long long)x->blocks, sz, x->why[0] ? "; " : "", x->why);
@@ -113,7 +113,7 @@ static void steps_text(FILE *f, const struct action_result *res, uint64_t size_k
 	char sz[16];
 	unsigned k;
 
-	out_size_label(sz, sizeof(sz), size_kb * 1024);
+	size_label(sz, sizeof(sz), size_kb * 1024);
 	for (k = 0; k < res->nr_steps; k++) {
 		const struct step_result *s = &res->steps[k];
 
@@ -140,7 +140,7 @@ static void hugepages_text(FILE *f, const struct report *r)
 		if (!any)
 			fprintf(f, "\nHugepages      node  size  requested   before  obtained    short\n");
 		any = true;
-		out_size_label(sz, sizeof(sz), a->size_kb * 1024);
+		size_label(sz, sizeof(sz), a->size_kb * 1024);
 		snprintf(node, sizeof(node), a->node >= 0 ? "%d" : "all", a->node);
 		fprintf(f, "               %4s %5s %10llu %8llu %9llu %8llu%s\n", node, sz,
 			(unsigned long long)a->target, (unsigned long long)res->before,
@@ -169,7 +169,7 @@ static void diff_text(FILE *f, const struct report *r)
 				continue;
 			fprintf(f, "  node %d %-8s", nb->id, zb->name);
 			for (k = 0; k < b->nr_orders; k++) {
-				out_size_label(lbl, sizeof(lbl), (uint64_t)b->page_size << k);
+				size_label(lbl, sizeof(lbl), (uint64_t)b->page_size << k);
 				fprintf(f, " %5s", lbl);
 			}
 			fprintf(f, "\n  %-15s", "  before");

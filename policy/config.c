@@ -117,6 +117,24 @@ int parse_size_kb(const char *s, uint64_t *kb)
 #define DURATION_MAX_S (86400 * 366)
 _Static_assert(DURATION_MAX_S <= UINT_MAX, "min_interval_s holds any duration");
 
+/* The inverse of parse_size_kb(), for bytes: "2M", "1G", "64K", "512B". */
+static const char size_units[] = "KMGTPE";
+void size_label(char *buf, size_t size, uint64_t bytes)
+{
+	unsigned u = 0;
+
+	if (bytes < 1024 || bytes % 1024) {
+		snprintf(buf, size, "%lluB", (unsigned long long)bytes);
+		return;
+	}
+	bytes /= 1024;
+	while (bytes >= 1024 && bytes % 1024 == 0 && u + 1 < sizeof(size_units) - 1) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%llu%c", (unsigned long long)bytes, size_units[u]);
+}
+
 int parse_duration(const char *s, double *seconds)
 {
 	char *end;

@@ -252,17 +252,6 @@ static int64_t ready_pages(const struct snapshot *snap, const struct node *n, ui
 	return sum;
 }
 
-/* "2M", "1G", "64kB": as a hugepage size is named. */
-static void size_label(char *buf, size_t size, uint64_t kb)
-{
-	if (kb % (1024 * 1024) == 0)
-		snprintf(buf, size, "%lluG", (unsigned long long)(kb >> 20));
-	else if (kb % 1024 == 0)
-		snprintf(buf, size, "%lluM", (unsigned long long)(kb >> 10));
-	else
-		snprintf(buf, size, "%llukB", (unsigned long long)kb);
-}
-
 int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
 		      int node, uint64_t count, struct bc_error *err)
 {
@@ -274,7 +263,7 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 	char sz[24];
 	struct action *a;
 
-	size_label(sz, sizeof(sz), size_kb);
+	size_label(sz, sizeof(sz), size_kb * 1024);
 	if (count > cap && !rq->force) {
 		char on[32];
 
@@ -411,7 +400,7 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 					  .kind = BC_ECONFIG };
 		unsigned k;
 
-		size_label(sz, sizeof(sz), t->size_kb);
+		size_label(sz, sizeof(sz), t->size_kb * 1024);
 		snprintf(why, sizeof(why), "%.150s:%u: [hugepages %s]", pol->path, t->line, sz);
 		if (t->has_total)
 			rc = plan_reserve_split(plan, snap, &rq, t->total, err);

@@ -119,13 +119,13 @@ static void size_labels(void **state)
 	char buf[32];
 
 	(void)state;
-	out_size_label(buf, sizeof(buf), 4096);
+	size_label(buf, sizeof(buf), 4096);
 	assert_string_equal(buf, "4K");
-	out_size_label(buf, sizeof(buf), 2 << 20);
+	size_label(buf, sizeof(buf), 2 << 20);
 	assert_string_equal(buf, "2M");
-	out_size_label(buf, sizeof(buf), 16ULL << 30);
+	size_label(buf, sizeof(buf), 16ULL << 30);
 	assert_string_equal(buf, "16G");
-	out_size_label(buf, sizeof(buf), 512ULL << 20);
+	size_label(buf, sizeof(buf), 512ULL << 20);
 	assert_string_equal(buf, "512M");
 	out_human_bytes(buf, sizeof(buf), 3609240ULL * 1024);
 	assert_string_equal(buf, "3.4G");
