@@ -9,12 +9,18 @@
 
 #include <stdio.h>
 
+void compact_path(char *buf, size_t size, int node)
+{
+	if (node < 0)
+		snprintf(buf, size, "proc/sys/vm/compact_memory");
+	else
+		snprintf(buf, size, "sys/devices/system/node/node%d/compact", node);
+}
+
 int compact_run(struct kctx *c, int node, int *errnum, struct bc_error *err)
 {
 	char rel[96];
 
-	if (node < 0)
-		return kw_trigger_retry(c, "proc/sys/vm/compact_memory", "1", errnum, err);
-	snprintf(rel, sizeof(rel), "sys/devices/system/node/node%d/compact", node);
+	compact_path(rel, sizeof(rel), node);
 	return kw_trigger_retry(c, rel, "1", errnum, err);
 }

@@ -16,5 +16,5 @@ int dropcaches_run(struct kctx *c, int level, bool do_sync, int *errnum, struct 
 	if (do_sync && !c->dry_run)
 		sync();
 	snprintf(v, sizeof(v), "%d", level);
-	return kw_trigger_retry(c, "proc/sys/vm/drop_caches", v, errnum, err);
+	return kw_trigger_retry(c, DROP_CACHES_PATH, v, errnum, err);
 }

@@ -11,6 +11,9 @@
  * do_sync, sync(2) first so that more pages are clean (never in dry-run).
  * 0 or -kind; *errnum gets the errno.
  */
+/* The file dropcaches_run() writes, relative to the root. */
+#define DROP_CACHES_PATH "proc/sys/vm/drop_caches"
+
 int dropcaches_run(struct kctx *c, int level, bool do_sync, int *errnum, struct bc_error *err);
 
 #endif

@@ -24,6 +24,8 @@ struct step_result {
 	uint64_t obtained;	/* pool read back after the step */
 	int64_t gain;		/* pages gained by this step */
 	int errnum;
+	bool wrote;		/* nr_hugepages was written after it */
+	uint64_t asked_kb;	/* reclaim-node: what was asked to be reclaimed */
 };
 
 struct action_result {

@@ -11,7 +11,10 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "compact.h"
+#include "dropcaches.h"
 #include "execute.h"
+#include "reclaim.h"
 #include "reserve.h"
 #include "rootfs.h"
 
@@ -29,31 +32,37 @@ static unsigned add_file(char files[][160], unsigned n, const char *f)
 
 unsigned action_files(const struct action *a, char files[][160])
 {
-	char node_compact[96];
+	char path[160];
 	unsigned n = 0, i;
 
 	switch (a->kind) {
 	case ACT_COMPACT_NODE:
-		snprintf(files[n++], 160, "sys/devices/system/node/node%d/compact", a->node);
+		compact_path(files[n++], 160, a->node);
 		break;
 	case ACT_COMPACT_ALL:
-		snprintf(files[n++], 160, "proc/sys/vm/compact_memory");
+		compact_path(files[n++], 160, -1);
 		break;
 	case ACT_DROP_CACHES:
-		snprintf(files[n++], 160, "proc/sys/vm/drop_caches");
+		snprintf(files[n++], 160, "%s", DROP_CACHES_PATH);
 		break;
 	case ACT_RESERVE:
 		reserve_path(files[n++], 160, a->node, a->size_kb);
-		snprintf(node_compact, sizeof(node_compact), "sys/devices/system/node/node%d/compact", a->node);
+		if (a->compact_first) {
+			compact_path(path, sizeof(path), a->node);
+			n = add_file(files, n, path);
+		}
 		for (i = 0; i < a->ladder.n; i++) {
 			enum step s = a->ladder.s[i];
 
-			if (s == STEP_COMPACT_NODE && a->node >= 0)
-				n = add_file(files, n, node_compact);
-			else if (s == STEP_COMPACT_NODE || s == STEP_COMPACT_ALL)
-				n = add_file(files, n, "proc/sys/vm/compact_memory");
-			else if (s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB || s == STEP_DROP_ALL)
-				n = add_file(files, n, "proc/sys/vm/drop_caches");
+			if (s == STEP_COMPACT_NODE || s == STEP_COMPACT_ALL) {
+				compact_path(path, sizeof(path), s == STEP_COMPACT_NODE ? a->node : -1);
+				n = add_file(files, n, path);
+			} else if (s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB || s == STEP_DROP_ALL) {
+				n = add_file(files, n, DROP_CACHES_PATH);
+			} else if (s == STEP_RECLAIM_NODE && a->node >= 0) {
+				reclaim_path(path, sizeof(path), a->node);
+				n = add_file(files, n, path);
+			}
 		}
 		break;
 	}

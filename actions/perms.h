@@ -17,7 +17,7 @@
 int perms_check(const char *root, const struct plan *plan, struct bc_error *err);
 
 /* The distinct files an action writes, relative to the root (at most 4). */
-#define ACTION_MAX_FILES 4
+#define ACTION_MAX_FILES 6
 unsigned action_files(const struct action *a, char files[][160]);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "compact.h"
 #include "dropcaches.h"
+#include "reclaim.h"
 
 double reserve_now(void)
 {
@@ -37,9 +38,18 @@ void reserve_path(char *buf, size_t size, int node, uint64_t size_kb)
 			 (unsigned long long)size_kb);
 }
 
-/* A remediation step inside the ladder of a reservation on node. */
-static int ladder_step(struct kctx *c, enum step s, int node, bool do_sync, int *errnum,
-		       struct bc_error *err)
+static bool is_reclaim(enum step s)
+{
+	return s == STEP_RECLAIM_NODE || s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB ||
+	       s == STEP_DROP_ALL;
+}
+
+/*
+ * A remediation step inside the ladder of a reservation on node; a
+ * reclaim-node step reclaims need_kb (the shortfall) on that node.
+ */
+static int ladder_step(struct kctx *c, enum step s, int node, uint64_t need_kb, bool do_sync,
+		       int *errnum, struct bc_error *err)
 {
 	*errnum = 0;
 	switch (s) {
@@ -47,6 +57,8 @@ static int ladder_step(struct kctx *c, enum step s, int node, bool do_sync, int 
 		return compact_run(c, node, errnum, err);
 	case STEP_COMPACT_ALL:
 		return compact_run(c, -1, errnum, err);
+	case STEP_RECLAIM_NODE:
+		return reclaim_run(c, node, need_kb, errnum, err);
 	case STEP_DROP_PAGECACHE:
 		return dropcaches_run(c, 1, do_sync, errnum, err);
 	case STEP_DROP_SLAB:
@@ -56,6 +68,17 @@ static int ladder_step(struct kctx *c, enum step s, int node, bool do_sync, int 
 	default:
 		return 0;	/* retry: only the rewrite that follows */
 	}
+}
+
+/*
+ * In a chosen escalation, reclaim only makes room: the compaction (or
+ * rewrite) after it writes. A write straight after reclaim would let the
+ * kernel's direct compaction, deferred and skip-marked, do the work.
+ */
+static bool write_after(const struct action *a, unsigned i)
+{
+	return !a->chosen || !is_reclaim(a->ladder.s[i]) || i + 1 >= a->ladder.n ||
+	       is_reclaim(a->ladder.s[i + 1]);
 }
 
 /* Write the target, retrying transient errors while the budget lasts. */
@@ -83,12 +106,31 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 	int errnum, rc;
 
 	reserve_path(rel, sizeof(rel), a->node, a->size_kb);
+	if (a->compact_first && a->target > a->current && !kw_stopped(c)) {
+		/* free memory covers what free blocks do not: put it together first */
+		struct step_result *s = &r->steps[r->nr_steps++];
+		double t0 = reserve_now();
+
+		s->step = STEP_COMPACT_NODE;
+		rc = compact_run(c, a->node, &errnum, &err);
+		s->ms = (reserve_now() - t0) * 1000;
+		s->errnum = errnum;
+		s->obtained = a->current;
+		if (rc == -BC_EINTR) {
+			r->before = r->after = a->current;
+			r->status = RES_INTERRUPTED;
+			return;
+		}
+		/* a failed compaction is no reason not to write */
+	}
 	rc = set_pool(c, rel, a->target, &r->before, &r->after, &errnum, deadline, &err);
 	if (rc < 0) {
 		r->status = rc == -BC_EINTR ? RES_INTERRUPTED : RES_FAILED;
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
 		return;
 	}
+	if (r->nr_steps)
+		r->steps[0].obtained = r->before;
 	if (c->dry_run) {
 		r->status = RES_PLANNED;
 		return;
@@ -100,9 +142,15 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 	}
 	prev = r->after;
 	for (round = 0; round < a->rounds && r->after < a->target; round++) {
+		uint64_t round_start = r->after;
+
+		/* the estimate after reclaim is an upper bound: past it, nothing more */
+		if (a->chosen && a->have_est && r->after >= a->est.reclaim)
+			break;
 		for (i = 0; i < a->ladder.n && r->after < a->target; i++) {
 			struct step_result *s;
 			double t0 = reserve_now();
+			bool write = write_after(a, i);
 
 			if (kw_stopped(c)) {
 				stopped = true;
@@ -112,7 +160,9 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 				goto out;
 			s = &r->steps[r->nr_steps++];
 			s->step = a->ladder.s[i];
-			rc = ladder_step(c, s->step, a->node, do_sync, &errnum, &err);
+			if (s->step == STEP_RECLAIM_NODE)
+				s->asked_kb = (a->target - r->after) * a->size_kb;
+			rc = ladder_step(c, s->step, a->node, s->asked_kb, do_sync, &errnum, &err);
 			if (rc == -BC_EINTR || (rc == 0 && kw_stopped(c))) {
 				/* a signal came during the step: no new pool write */
 				s->obtained = r->after;
@@ -120,7 +170,8 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 				stopped = true;
 				goto out;
 			}
-			if (rc == 0)
+			s->wrote = write && rc == 0;
+			if (s->wrote)
 				rc = set_pool(c, rel, a->target, &before, &after, &errnum, deadline, &err);
 			s->ms = (reserve_now() - t0) * 1000;
 			s->errnum = errnum;
@@ -132,11 +183,18 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 					goto out;	/* lasting: stop this action */
 				continue;
 			}
+			if (!s->wrote) {
+				s->obtained = r->after;
+				continue;
+			}
 			r->after = after;
 			s->obtained = after;
 			s->gain = (int64_t)after - (int64_t)prev;
 			prev = after;
 		}
+		/* a chosen escalation ends with the first round that gains nothing */
+		if (a->chosen && r->after == round_start)
+			break;
 	}
 out:
 	if (r->after >= a->target) {

@@ -574,10 +574,12 @@ static int add_spec(struct run *r, const struct spec *specs, int si, const struc
 {
 	const struct act_args *a = r->a;
 	const struct spec *s = &specs[si];
-	unsigned rounds = a->rounds >= 0 ? (unsigned)a->rounds : 3, first = r->plan.n, i;
+	/* --ladder: 3 rounds by default; without it the planner chooses (0) */
+	unsigned rounds = a->rounds >= 0 ? (unsigned)a->rounds : a->ladder ? 3 : 0, first = r->plan.n, i;
 	struct bitmask *sel = NULL;
 	char why[160];
-	struct reserve_req rq = { .size_kb = s->kb, .ladder = ladder, .rounds = rounds,
+	struct reserve_req rq = { .size_kb = s->kb, .ladder = a->ladder ? ladder : NULL, .rounds = rounds,
+				  .allow_drop = a->allow_drop_caches,
 				  .keep = !a->restore, .force = a->force, .why = why,
 				  .where = why + 9, .force_hint = "--force", .kind = BC_EUSAGE };
 	unsigned id;
@@ -618,8 +620,7 @@ int cmd_reserve(const struct act_args *a, struct bc_error *err)
 	struct run r = { .a = a, .command = "reserve",
 			 .plan = { .time_budget_s = a->time_budget >= 0 ? a->time_budget : 60,
 				   .sync = !a->no_sync } };
-	struct steps ladder = { .s = { STEP_RETRY, STEP_COMPACT_NODE, STEP_DROP_PAGECACHE, STEP_COMPACT_NODE },
-				.n = 4 };
+	struct steps ladder = { .n = 0 };
 	struct spec *specs;
 	int *spec_of = NULL;
 	char bad[48];
@@ -628,7 +629,7 @@ int cmd_reserve(const struct act_args *a, struct bc_error *err)
 	if (a->nr_specs == 0)
 		return bc_error_set(err, BC_EUSAGE, "reserve: no SIZE:COUNT[@NODES] given");
 	if (a->ladder && steps_parse(a->ladder, &ladder, bad, sizeof(bad)) < 0)
-		return bc_error_set(err, BC_EUSAGE, "--ladder: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all)",
+		return bc_error_set(err, BC_EUSAGE, "--ladder: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node)",
 				    bad);
 	specs = calloc((size_t)a->nr_specs, sizeof(*specs));
 	if (!specs)

@@ -22,6 +22,7 @@ struct act_args {
 	int rounds;			/* reserve --rounds N, -1: default */
 	bool restore;			/* reserve --restore: give back a short grant */
 	bool force;			/* reserve --force: above what a node could ever hold */
+	bool allow_drop_caches;		/* reserve --allow-drop-caches: in the chosen escalation */
 	double time_budget;		/* --time-budget, < 0: default */
 	double wait;			/* --wait: for the lock, < 0: the policy's or 0 */
 	const char *lock_file;		/* --lock-file */

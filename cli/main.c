@@ -16,6 +16,7 @@
 #include "config.h"
 #include "errors.h"
 #include "exitcodes.h"
+#include "estimate_cmd.h"
 #include "status.h"
 
 static const char usage_text[] =
@@ -24,6 +25,8 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  status              free blocks per order, fragmentation indices and hugepage\n"
 	"                      pools per NUMA node (read-only)\n"
+	"  estimate [SIZE...]  how many hugepages of each size every node can give now,\n"
+	"                      after compaction and after reclaim, and how (read-only)\n"
 	"  check               judge every node against the policy: exit 0 ok, 1 warn, 2 crit\n"
 	"  plan                print what apply would do and why; writes nothing\n"
 	"  apply               carry out the policy's plan and report before/after\n"
@@ -35,7 +38,7 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  -f, --format FMT    text (default), json, or for status also prometheus\n"
-	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, compact)\n"
+	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact)\n"
 	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
 	"  -r, --root DIR      read and write /proc and /sys under DIR (default /); the\n"
 	"                      lock, state and --output files are inside DIR too\n"
@@ -44,9 +47,13 @@ static const char usage_text[] =
 	"      --dry-run       print the plan, write nothing (apply and one-off actions)\n"
 	"      --level LEVEL   drop-caches: pagecache (default), slab or all\n"
 	"      --no-sync       do not sync(2) before dropping caches\n"
-	"      --ladder STEPS  reserve: escalation when short (default\n"
-	"                      retry,compact-node,drop-pagecache,compact-node)\n"
-	"      --rounds N      reserve: passes over the ladder (default 3)\n"
+	"      --ladder STEPS  reserve: escalation when short, instead of the one chosen\n"
+	"                      from the estimate (retry, compact-node, compact-all,\n"
+	"                      reclaim-node, drop-pagecache, drop-slab, drop-all)\n"
+	"      --rounds N      reserve: passes over the ladder (default 3; chosen: 8,\n"
+	"                      ending when a round gains nothing)\n"
+	"      --allow-drop-caches  reserve: the chosen escalation may drop caches on\n"
+	"                      every node (vm/drop_caches)\n"
 	"      --restore       reserve: give back a short grant (default: keep it)\n"
 	"      --force         reserve: allow a count above what a node could ever hold\n"
 	"      --time-budget D time for the whole run, e.g. 30s, 2m (default 60s)\n"
@@ -112,17 +119,18 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 enum cmd { C_STATUS = 1, C_CHECK = 2, C_PLAN = 4, C_APPLY = 8, C_COMPACT = 16, C_DROP = 32,
-	   C_RESERVE = 64 };
+	   C_RESERVE = 64, C_ESTIMATE = 128 };
 #define C_ACTS (C_APPLY | C_COMPACT | C_DROP | C_RESERVE)
-#define C_ALL 127
+#define C_ALL 255
 
 static const struct { const char *name; enum cmd cmd; } commands[] = {
 	{ "status", C_STATUS }, { "check", C_CHECK }, { "plan", C_PLAN }, { "apply", C_APPLY },
 	{ "compact", C_COMPACT }, { "drop-caches", C_DROP }, { "reserve", C_RESERVE },
+	{ "estimate", C_ESTIMATE },
 };
 
 enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
-       O_WAIT, O_LOCK, O_STATE, O_FORCE };
+       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP };
 
 /* A bit per option, to remember which were given. */
 static unsigned optbit(int opt)
@@ -134,14 +142,14 @@ static unsigned optbit(int opt)
 static unsigned allowed(int opt)
 {
 	switch (opt) {
-	case 'n': return C_STATUS | C_COMPACT;
+	case 'n': return C_STATUS | C_COMPACT | C_ESTIMATE;
 	case 'o': return C_STATUS;
 	case 'c': return C_CHECK | C_PLAN | C_APPLY;
 	case O_COLOR: return C_ALL;
 	case O_DRY: return C_ACTS | C_PLAN;
 	case O_LEVEL: return C_DROP;
 	case O_NOSYNC: return C_DROP | C_RESERVE;
-	case O_LADDER: case O_ROUNDS: case O_RESTORE: case O_FORCE: return C_RESERVE;
+	case O_LADDER: case O_ROUNDS: case O_RESTORE: case O_FORCE: case O_ALLOW_DROP: return C_RESERVE;
 	case O_BUDGET: return C_APPLY | C_PLAN | C_RESERVE;
 	case O_WAIT: case O_LOCK: return C_ACTS | C_PLAN;
 	case O_STATE: return C_APPLY | C_PLAN;
@@ -166,6 +174,7 @@ int main(int argc, char **argv)
 		{ "rounds", required_argument, NULL, O_ROUNDS },
 		{ "restore", no_argument, NULL, O_RESTORE },
 		{ "force", no_argument, NULL, O_FORCE },
+		{ "allow-drop-caches", no_argument, NULL, O_ALLOW_DROP },
 		{ "time-budget", required_argument, NULL, O_BUDGET },
 		{ "wait", required_argument, NULL, O_WAIT },
 		{ "lock-file", required_argument, NULL, O_LOCK },
@@ -244,6 +253,9 @@ int main(int argc, char **argv)
 		case O_FORCE:
 			aa.force = true;
 			break;
+		case O_ALLOW_DROP:
+			aa.allow_drop_caches = true;
+			break;
 		case O_RESTORE:
 			aa.restore = true;
 			break;
@@ -281,7 +293,7 @@ int main(int argc, char **argv)
 			cmd = commands[i].cmd;
 	if (!cmd)
 		return usage_error("unknown command '%s'", cmdname);
-	if (cmd == C_RESERVE) {
+	if (cmd == C_RESERVE || cmd == C_ESTIMATE) {
 		aa.specs = argv + optind;
 		aa.nr_specs = argc - optind;
 	} else if (optind < argc) {
@@ -289,11 +301,13 @@ int main(int argc, char **argv)
 	}
 	{
 		static const int opts[] = { 'n', 'o', 'c', O_COLOR, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER,
-					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE, O_FORCE };
+					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE, O_FORCE,
+					    O_ALLOW_DROP };
 		static const char *const names[] = { "--node", "--output", "--config", "--color",
 						     "--dry-run", "--level", "--no-sync", "--ladder",
 						     "--rounds", "--restore", "--time-budget", "--wait",
-						     "--lock-file", "--state-file", "--force" };
+						     "--lock-file", "--state-file", "--force",
+						     "--allow-drop-caches" };
 
 		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 			if ((used & optbit(opts[i])) && !(allowed(opts[i]) & cmd)) {
@@ -310,6 +324,9 @@ int main(int argc, char **argv)
 	switch (cmd) {
 	case C_STATUS:
 		rc = cmd_status(&sa, &err);
+		break;
+	case C_ESTIMATE:
+		rc = cmd_estimate(&sa, aa.specs, aa.nr_specs, &err);
 		break;
 	case C_CHECK:
 		rc = cmd_check(&aa, &err);
@@ -335,5 +352,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "buddyctl: %s\n", err.msg);
 		return exit_code(rc);
 	}
-	return cmd == C_STATUS ? EXIT_OK : rc;
+	return cmd == C_STATUS || cmd == C_ESTIMATE ? EXIT_OK : rc;
 }

@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "report.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
+#include "compact.h"
+#include "dropcaches.h"
+#include "estimate_cmd.h"
 #include "meminfo.h"
+#include "reclaim.h"
+#include "reserve.h"
 #include "output.h"
 
 #define REPORT_SCHEMA 1
@@ -70,6 +76,9 @@ static void ladder_text(char *buf, size_t size, const struct action *a, bool syn
 		case STEP_COMPACT_ALL:
 			snprintf(step, sizeof(step), "compact all nodes");
 			break;
+		case STEP_RECLAIM_NODE:
+			snprintf(step, sizeof(step), "reclaim the shortfall on node %d", a->node);
+			break;
 		case STEP_DROP_PAGECACHE:
 			snprintf(step, sizeof(step), "drop page cache of all nodes%s", sync ? " (sync first)" : "");
 			break;
@@ -87,6 +96,174 @@ static void ladder_text(char *buf, size_t size, const struct action *a, bool syn
 		len = strlen(buf);
 		snprintf(buf + len, size - len, "%s %s", i ? "," : "", step);
 	}
+}
+
+/* One step a reservation may take, as the plan shows it. */
+struct step_desc {
+	enum step step;		/* STEP_NONE: the write itself */
+	bool first;		/* before the first write (compaction) */
+	bool when_short;	/* only while the pool is short, in rounds */
+	bool then_write;	/* nr_hugepages is written after it */
+	char what[96];
+	char file[160];		/* written, relative to the root */
+	char cost[200];
+	uint64_t drops_kb;	/* at most this much cache or slab dropped (0: none) */
+	int64_t expect;		/* pages the estimate allows after it, -1: no estimate */
+};
+
+/* Every step a reserve action may take, in order; returns how many. */
+static unsigned reserve_steps(const struct action *a, const struct snapshot *snap, bool sync,
+			      struct step_desc *d, unsigned max)
+{
+	const struct meminfo *mi = &snap->meminfo;
+	uint64_t cache = mi->v[MI_ACTIVE_FILE] + mi->v[MI_INACTIVE_FILE];
+	uint64_t slab = mi->v[MI_SRECLAIMABLE];
+	uint64_t need = a->target > a->current ? (a->target - a->current) * a->size_kb : 0;
+	const struct estimate *e = a->have_est ? &a->est : NULL;
+	char node[24], sz[16];
+	unsigned n = 0, i;
+	bool reclaimed = false;
+
+	if (a->kind != ACT_RESERVE || a->target <= a->current)
+		return 0;
+	size_label(sz, sizeof(sz), a->size_kb * 1024);
+	snprintf(node, sizeof(node), a->node >= 0 ? "node %d" : "all nodes", a->node);
+	if (a->compact_first && n < max) {
+		memset(&d[n], 0, sizeof(d[n]));
+		d[n].step = STEP_COMPACT_NODE;
+		d[n].first = true;
+		snprintf(d[n].what, sizeof(d[n].what), "compact %s", node);
+		compact_path(d[n].file, sizeof(d[n].file), a->node);
+		snprintf(d[n].cost, sizeof(d[n].cost), "drops no cache");
+		d[n].expect = e ? (int64_t)e->compact : -1;
+		n++;
+	}
+	if (n < max) {
+		memset(&d[n], 0, sizeof(d[n]));
+		d[n].step = STEP_NONE;
+		snprintf(d[n].what, sizeof(d[n].what), "write %llu", (unsigned long long)a->target);
+		reserve_path(d[n].file, sizeof(d[n].file), a->node, a->size_kb);
+		snprintf(d[n].cost, sizeof(d[n].cost), "the kernel may reclaim and compact on its own for each page");
+		d[n].expect = e ? (int64_t)(a->compact_first ? e->compact : e->now) : -1;
+		n++;
+	}
+	for (i = 0; i < a->ladder.n && a->rounds && n < max; i++) {
+		enum step s = a->ladder.s[i];
+		struct step_desc *x = &d[n++];
+
+		reclaimed |= s == STEP_RECLAIM_NODE || s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB ||
+			     s == STEP_DROP_ALL;
+		memset(x, 0, sizeof(*x));
+		x->step = s;
+		x->when_short = true;
+		x->expect = e ? (int64_t)e->compact : -1;
+		x->then_write = !a->chosen || !(s == STEP_RECLAIM_NODE || s == STEP_DROP_PAGECACHE ||
+					       s == STEP_DROP_SLAB || s == STEP_DROP_ALL) ||
+				i + 1 >= a->ladder.n;
+		switch (s) {
+		case STEP_COMPACT_NODE:
+		case STEP_COMPACT_ALL:
+			snprintf(x->what, sizeof(x->what), "compact %s",
+				 s == STEP_COMPACT_NODE ? node : "all nodes");
+			compact_path(x->file, sizeof(x->file), s == STEP_COMPACT_NODE ? a->node : -1);
+			snprintf(x->cost, sizeof(x->cost), "drops no cache");
+			if (e && reclaimed)
+				x->expect = (int64_t)e->reclaim;
+			break;
+		case STEP_RECLAIM_NODE: {
+			uint64_t there = e ? e->cache_kb + e->slab_kb : 0;
+
+			x->drops_kb = e && there < need ? there : need;
+			snprintf(x->what, sizeof(x->what), "reclaim the shortfall x %s on %s only", sz, node);
+			reclaim_path(x->file, sizeof(x->file), a->node);
+			snprintf(x->cost, sizeof(x->cost), "up to %llu MiB of page cache and slab of %s%s",
+				 (unsigned long long)x->drops_kb / 1024, node,
+				 e ? "" : " (no estimate)");
+			x->expect = e ? (int64_t)e->reclaim : -1;
+			break;
+		}
+		case STEP_DROP_PAGECACHE:
+		case STEP_DROP_SLAB:
+		case STEP_DROP_ALL:
+			x->drops_kb = s == STEP_DROP_PAGECACHE ? cache : s == STEP_DROP_SLAB ? slab : cache + slab;
+			snprintf(x->what, sizeof(x->what), "drop %s on every node%s",
+				 s == STEP_DROP_PAGECACHE ? "clean page cache" : s == STEP_DROP_SLAB ?
+				 "reclaimable slab" : "clean page cache and reclaimable slab",
+				 sync && s != STEP_DROP_SLAB ? " (sync first)" : "");
+			snprintf(x->file, sizeof(x->file), "%s", DROP_CACHES_PATH);
+			snprintf(x->cost, sizeof(x->cost), "up to %llu MiB machine-wide, not only %s; caches refill from disk",
+				 (unsigned long long)x->drops_kb / 1024, node);
+			x->expect = e ? (int64_t)e->reclaim : -1;
+			break;
+		default:
+			snprintf(x->what, sizeof(x->what), "write %llu again", (unsigned long long)a->target);
+			reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
+			snprintf(x->cost, sizeof(x->cost), "as the first write");
+			x->then_write = false;	/* it is the write */
+			break;
+		}
+	}
+	return n;
+}
+
+static void plan_steps_text(FILE *f, const struct action *a, const struct snapshot *snap, bool sync)
+{
+	struct step_desc d[MAX_STEPS + 2];
+	unsigned n = reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
+	bool rounds_said = false;
+
+	for (i = 0; i < n; i++) {
+		if (d[i].when_short && !rounds_said) {
+			fprintf(f, "      while short: up to %u round%s%s, each of:\n", a->rounds,
+				a->rounds == 1 ? "" : "s",
+				a->chosen ? ", ending with a round that gains nothing or at the estimate after reclaim"
+					  : "");
+			rounds_said = true;
+		}
+		fprintf(f, "      %s%u. %s%s (/%s): %s", d[i].when_short ? "  " : "", i + 1, d[i].what,
+			d[i].then_write ? ", then write" : "", d[i].file, d[i].cost);
+		if (d[i].expect >= 0)
+			fprintf(f, "; estimate: up to %lld", (long long)d[i].expect);
+		fputc('\n', f);
+	}
+	if (a->not_planned[0])
+		fprintf(f, "      not planned: %s\n", a->not_planned);
+}
+
+static void plan_steps_json(FILE *f, const struct action *a, const struct snapshot *snap, bool sync)
+{
+	struct step_desc d[MAX_STEPS + 2];
+	unsigned n = reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
+
+	fprintf(f, ",\"chosen\":%s,\"planned_steps\":[", a->chosen ? "true" : "false");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s{\"step\":\"%s\",\"when\":\"%s\",\"then_write\":%s,\"writes\":", i ? "," : "",
+			d[i].step == STEP_NONE ? "write" : step_name(d[i].step),
+			d[i].first ? "first" : d[i].when_short ? "short" : "always",
+			d[i].then_write ? "true" : "false");
+		{
+			char path[200];
+
+			snprintf(path, sizeof(path), "/%s", d[i].file);
+			out_json_string(f, path);
+		}
+		fprintf(f, ",\"drops_kb\":%llu,\"cost\":", (unsigned long long)d[i].drops_kb);
+		out_json_string(f, d[i].cost);
+		if (d[i].expect >= 0)
+			fprintf(f, ",\"expect\":%lld}", (long long)d[i].expect);
+		else
+			fputs(",\"expect\":null}", f);
+	}
+	fputs("],\"not_planned\":", f);
+	if (a->not_planned[0])
+		out_json_string(f, a->not_planned);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"unreachable\":%s,\"estimate\":", a->unreachable ? "true" : "false");
+	if (a->have_est)
+		estimate_json_one(f, &a->est);
+	else
+		fputs("null", f);
 }
 
 static void findings_text(FILE *f, const struct report *r)
@@ -108,18 +285,24 @@ static void findings_text(FILE *f, const struct report *r)
 	fputc('\n', f);
 }
 
-static void steps_text(FILE *f, const struct action_result *res, uint64_t size_kb)
+static void steps_text(FILE *f, const struct action *a, const struct action_result *res)
 {
-	char sz[16];
+	char sz[16], note[96];
 	unsigned k;
 
-	size_label(sz, sizeof(sz), size_kb * 1024);
+	size_label(sz, sizeof(sz), a->size_kb * 1024);
 	for (k = 0; k < res->nr_steps; k++) {
 		const struct step_result *s = &res->steps[k];
 
-		fprintf(f, "       then %-15s %+6lld -> %6llu x %s  %8.1f ms%s%s\n", step_name(s->step),
-			(long long)s->gain, (unsigned long long)s->obtained, sz, s->ms,
-			s->errnum ? "  " : "", s->errnum ? strerror(s->errnum) : "");
+		note[0] = '\0';
+		if (s->step == STEP_RECLAIM_NODE)
+			snprintf(note, sizeof(note), "  asked %llu MiB%s", (unsigned long long)s->asked_kb / 1024,
+				 s->errnum == EAGAIN ? ", got less" : "");
+		if (s->errnum && !(s->step == STEP_RECLAIM_NODE && s->errnum == EAGAIN))
+			snprintf(note + strlen(note), sizeof(note) - strlen(note), "  %s", strerror(s->errnum));
+		fprintf(f, "       %s %-15s %+6lld -> %6llu x %s  %8.1f ms%s\n",
+			k == 0 && a->compact_first ? "first" : "then ", step_name(s->step),
+			(long long)s->gain, (unsigned long long)s->obtained, sz, s->ms, note);
 	}
 }
 
@@ -146,6 +329,10 @@ static void hugepages_text(FILE *f, const struct report *r)
 			(unsigned long long)a->target, (unsigned long long)res->before,
 			(unsigned long long)res->after, (unsigned long long)shortfall,
 			res->restored ? "  (restored: keep = no)" : "");
+		if (a->have_est)
+			fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
+				(unsigned long long)a->est.now, (unsigned long long)a->est.compact,
+				(unsigned long long)a->est.reclaim, a->est.gigantic ? " (upper bounds)" : "");
 	}
 }
 
@@ -220,9 +407,9 @@ int report_text(FILE *f, const struct report *r)
 			action_label(label, sizeof(label), &p->a[i]);
 			fprintf(f, "  %2u. %s\n      why:    %s\n      expect: %s\n", i + 1, label,
 				p->a[i].reason, p->a[i].expect);
-			ladder_text(ladder, sizeof(ladder), &p->a[i], p->sync);
-			if (ladder[0])
-				fprintf(f, "      if short: %s\n", ladder);
+			(void)ladder;
+			if (p->a[i].kind == ACT_RESERVE)
+				plan_steps_text(f, &p->a[i], r->before, p->sync);
 		}
 		if (r->not_permitted && p->n)
 			fprintf(f, "\nNote: as this user, apply would do nothing: %s\n", r->not_permitted);
@@ -239,7 +426,7 @@ int report_text(FILE *f, const struct report *r)
 		if (res->error[0])
 			fprintf(f, "      error: %s\n", res->error);
 		if (p->a[i].kind == ACT_RESERVE)
-			steps_text(f, res, p->a[i].size_kb);
+			steps_text(f, &p->a[i], res);
 	}
 	hugepages_text(f, r);
 	if (r->after)
@@ -306,6 +493,7 @@ int report_json(FILE *f, const struct report *r)
 				out_json_string(f, ladder);
 			else
 				fputs("null", f);
+			plan_steps_json(f, a, r->before, p->sync);
 		}
 		if (a->kind == ACT_DROP_CACHES)
 			fprintf(f, ",\"drop_level\":%d,\"sync\":%s", a->drop_level, a->sync ? "true" : "false");
@@ -324,9 +512,12 @@ int report_json(FILE *f, const struct report *r)
 					res->restored ? "true" : "false");
 				for (k = 0; k < res->nr_steps; k++)
 					fprintf(f, "%s{\"step\":\"%s\",\"ms\":%.3f,\"gain\":%" PRId64 ",\"obtained\":%" PRIu64
-						",\"errno\":%d}", k ? "," : "", step_name(res->steps[k].step),
+						",\"errno\":%d,\"first\":%s,\"wrote\":%s,\"asked_kb\":%" PRIu64 "}",
+						k ? "," : "", step_name(res->steps[k].step),
 						res->steps[k].ms, res->steps[k].gain, res->steps[k].obtained,
-						res->steps[k].errnum);
+						res->steps[k].errnum, k == 0 && a->compact_first ? "true" : "false",
+						res->steps[k].wrote ? "true" : "false",
+						res->steps[k].asked_kb);
 				fputc(']', f);
 			}
 			fputs(",\"error\":", f);

@@ -40,6 +40,7 @@ static const char *const step_names[STEP_NR] = {
 	[STEP_DROP_PAGECACHE] = "drop-pagecache",
 	[STEP_DROP_SLAB] = "drop-slab",
 	[STEP_DROP_ALL] = "drop-all",
+	[STEP_RECLAIM_NODE] = "reclaim-node",
 };
 
 const char *step_name(enum step s)
@@ -427,8 +428,9 @@ static int remedy_key(struct pstate *st, struct steps *warn, struct steps *crit,
 		return fail(st, "unknown remediation step '%s' (none, compact-node, compact-all, drop-pagecache, drop-slab, drop-all)%s",
 			    bad, "");
 	for (unsigned i = 0; i < dst->n; i++)
-		if (dst->s[i] == STEP_RETRY)
-			return fail(st, "%s: 'retry' is a hugepage escalation step, not a remediation%s", key, "");
+		if (dst->s[i] == STEP_RETRY || dst->s[i] == STEP_RECLAIM_NODE)
+			return fail(st, "%s: '%s' is a hugepage escalation step, not a remediation", key,
+				    step_name(dst->s[i]));
 	return 1;
 }
 
@@ -522,19 +524,27 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 	}
 	if (!strcmp(key, "on_short")) {
 		if (steps_parse(val, &t->ladder, bad, sizeof(bad)) < 0)
-			return fail(st, "on_short: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all)%s",
+			return fail(st, "on_short: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node)%s",
 				    bad, "");
+		t->ladder_given = true;
 		return 1;
 	}
 	if (!strcmp(key, "rounds")) {
 		if (parse_count(val, &v) < 0 || v > 100)
 			return fail(st, "rounds: '%s' is not a number from 0 to 100%s", val, "");
 		t->rounds = (unsigned)v;
+		t->rounds_given = true;
 		return 1;
 	}
 	if (!strcmp(key, "keep")) {
 		if (parse_bool(val, &t->keep) < 0)
 			return fail(st, "keep: '%s' is not yes or no%s", val, "");
+		return 1;
+	}
+	if (!strcmp(key, "allow_drop_caches")) {
+		/* whole-machine drop_caches in the escalation buddyctl chooses */
+		if (parse_bool(val, &t->allow_drop_caches) < 0)
+			return fail(st, "allow_drop_caches: '%s' is not yes or no%s", val, "");
 		return 1;
 	}
 	if (!strcmp(key, "force")) {

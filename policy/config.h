@@ -26,6 +26,7 @@ enum step {
 	STEP_DROP_PAGECACHE,	/* sync, vm/drop_caches = 1 */
 	STEP_DROP_SLAB,		/* vm/drop_caches = 2 */
 	STEP_DROP_ALL,		/* sync, vm/drop_caches = 3 */
+	STEP_RECLAIM_NODE,	/* nodeN/reclaim, sized to the shortfall */
 	STEP_NR
 };
 
@@ -86,8 +87,11 @@ struct hp_target {
 	bool has_total;
 	uint64_t total;			/* total = N, split evenly over memory nodes */
 	struct steps ladder;		/* on_short */
+	bool ladder_given;		/* on_short set: else the planner chooses */
 	unsigned rounds;
+	bool rounds_given;
 	bool keep;			/* keep a short grant (true) or restore */
+	bool allow_drop_caches;		/* the chosen escalation may drop caches machine-wide */
 	bool force;			/* allow a count above what the node could ever hold */
 };
 

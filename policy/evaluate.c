@@ -281,10 +281,29 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 	a->size_kb = size_kb;
 	a->target = count;
 	a->current = pool ? pool->nr : 0;
-	a->ladder = *rq->ladder;
-	a->rounds = rq->rounds;
 	a->keep = rq->keep;
+	if (rq->ladder) {
+		a->ladder = *rq->ladder;
+		a->rounds = rq->rounds;
+		plan_estimate(a, snap);
+	} else {
+		plan_escalation(a, snap, rq->rounds, rq->allow_drop);
+	}
 	snprintf(a->reason, sizeof(a->reason), "%s", rq->why);
+	if (a->have_est && count > a->current) {
+		/* the estimate, in the words of `buddyctl estimate` */
+		snprintf(a->expect, sizeof(a->expect),
+			 "pool %llu -> %llu (+%llu, %llu MiB); estimate: %llu now, %llu after compaction, %llu after reclaim%s%s%s",
+			 (unsigned long long)a->current, (unsigned long long)count,
+			 (unsigned long long)(count - a->current),
+			 (unsigned long long)((count - a->current) * size_kb / 1024),
+			 (unsigned long long)a->est.now, (unsigned long long)a->est.compact,
+			 (unsigned long long)a->est.reclaim, a->est.gigantic ? " (upper bounds)" : "",
+			 count > cap ? "; forced above the most it could ever hold" : "",
+			 !a->unreachable ? "" : a->keep ? "; the target is above what reclaim could reach: the run keeps what it gets"
+			 : "; the target is above what reclaim could reach: a short grant is given back");
+		return 0;
+	}
 	if (count <= a->current)
 		snprintf(a->expect, sizeof(a->expect), "pool %llu -> %llu: frees %llu pages",
 			 (unsigned long long)a->current, (unsigned long long)count,
@@ -394,8 +413,11 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 	for (i = 0; i < pol->nr_targets; i++) {
 		const struct hp_target *t = &pol->targets[i];
 		char why[200], sz[24];
-		struct reserve_req rq = { .size_kb = t->size_kb, .ladder = &t->ladder,
-					  .rounds = t->rounds, .keep = t->keep, .force = t->force,
+		struct reserve_req rq = { .size_kb = t->size_kb,
+					  .ladder = t->ladder_given ? &t->ladder : NULL,
+					  .rounds = t->ladder_given || t->rounds_given ? t->rounds : 0,
+					  .allow_drop = t->allow_drop_caches,
+					  .keep = t->keep, .force = t->force,
 					  .why = why, .where = why, .force_hint = "force = yes",
 					  .kind = BC_ECONFIG };
 		unsigned k;

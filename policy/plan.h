@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "estimate.h"
 #include "snapshot.h"
 
 enum level { LEVEL_OK, LEVEL_WARN, LEVEL_CRIT };
@@ -49,8 +50,20 @@ struct action {
 	struct steps ladder;	/* ACT_RESERVE: escalation on a shortfall */
 	unsigned rounds;
 	bool keep;		/* ACT_RESERVE: keep a short grant */
+	/*
+	 * ACT_RESERVE, escalation chosen from the snapshot (no --ladder or
+	 * on_short): compact first when free memory covers what free blocks
+	 * do not, then rounds of the ladder while a round gains pages and the
+	 * estimate says more is reachable.
+	 */
+	bool chosen;
+	bool compact_first;
+	bool have_est;
+	struct estimate est;	/* of this node and size when planned */
+	bool unreachable;	/* target above the estimate after reclaim */
+	char not_planned[320];	/* steps the estimate or the policy left out, and why */
 	char reason[320];	/* why: the finding or the policy line */
-	char expect[240];
+	char expect[400];
 };
 
 struct plan {
@@ -83,8 +96,9 @@ enum level findings_level(const struct finding *f, unsigned n);
 /* How one hugepage size is to be reserved (`reserve SPEC` or [hugepages SIZE]). */
 struct reserve_req {
 	uint64_t size_kb;
-	const struct steps *ladder;	/* escalation when short */
-	unsigned rounds;
+	const struct steps *ladder;	/* escalation when short; NULL: chosen (plan_escalation) */
+	unsigned rounds;		/* with ladder NULL: 0 means the default */
+	bool allow_drop;		/* a chosen escalation may drop caches machine-wide */
 	bool keep;			/* keep a short grant */
 	bool force;			/* allow more than the node could ever hold */
 	const char *why;		/* the action's reason */
@@ -116,5 +130,23 @@ int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct
  * NUMA sysfs. Returns the action or NULL on ENOMEM.
  */
 struct action *plan_compact_node(struct plan *p, const struct snapshot *snap, int node);
+
+/*
+ * Choose the escalation of ACT_RESERVE a from the snapshot (policy/plan.c):
+ * fills a->est, compact_first, ladder, rounds, unreachable and
+ * not_planned. rounds 0: the default. allow_drop: drop_caches (all
+ * nodes) may be used where nodeN/reclaim cannot.
+ */
+void plan_escalation(struct action *a, const struct snapshot *snap, unsigned rounds,
+		     bool allow_drop);
+
+/*
+ * The estimate of a's node and size into a->est (have_est, unreachable);
+ * false when there is none (a global pool over several nodes).
+ */
+bool plan_estimate(struct action *a, const struct snapshot *snap);
+
+/* Rounds of a chosen escalation unless --rounds or rounds = says otherwise. */
+#define CHOSEN_ROUNDS 8
 
 #endif

@@ -2,6 +2,7 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <limits.h>
 #include <stdio.h>
@@ -550,6 +551,25 @@ static int check_consistency(struct snapshot *snap, struct bc_error *err)
 	return 0;
 }
 
+/* Does the kernel have nodeN/reclaim? Asked of the first node with memory. */
+static void find_node_reclaim(struct snapshot *snap)
+{
+	char rel[96];
+	unsigned i;
+	int fd;
+
+	for (i = 0; snap->numa_sysfs && i < snap->nr_nodes; i++) {
+		if (!snap->nodes[i].has_memory)
+			continue;
+		snprintf(rel, sizeof(rel), "%s/node%d/reclaim", NODE_DIR, snap->nodes[i].id);
+		fd = rootfs_open(snap->root, rel, O_PATH | O_CLOEXEC, 0);
+		snap->node_reclaim = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+}
+
 int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 {
 	struct node_job jobs[MAX_NODE_THREADS];
@@ -641,6 +661,7 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 	if (rc < 0)
 		goto fail;
 	find_hpage_order(snap);
+	find_node_reclaim(snap);
 	free_node_files(nf, nr_nf);
 	return 0;
 fail:

@@ -57,6 +57,7 @@ struct zone {
 	/* /proc/zoneinfo (pages) */
 	bool in_zoneinfo;
 	uint64_t zi_free, min, low, high, spanned, present, managed;
+	uint64_t pcp;				/* free on per-CPU lists, all CPUs */
 	uint64_t protection[BC_MAX_PROTECTION];
 	unsigned nr_protection;
 	unsigned seen;				/* ZI_SEEN_* bits */
@@ -152,6 +153,11 @@ struct snapshot {
 	 * through vm/compact_memory, its pools the global ones.
 	 */
 	bool numa_sysfs;
+	/*
+	 * nodeN/reclaim exists (Linux 6.18 and later): reclaim can be done on
+	 * one node, sized. Without it, only drop_caches (every node).
+	 */
+	bool node_reclaim;
 
 	struct node *nodes;		/* sorted by id */
 	unsigned nr_nodes;

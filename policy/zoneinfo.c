@@ -21,8 +21,11 @@
  *           protection: (0, 3019, 3659, 3659, 3659)
  *     pagesets
  *       cpu: 0
+ *                 count:    12
  *                 high:     0
  *
+ * "count:" of every CPU's pageset is summed: free pages on per-CPU lists,
+ * in neither buddyinfo nor "pages free" until drained.
  * Values are pages. Keys in pagesets carry a colon ("high:"), so the bare
  * "high" of the watermark block cannot be confused with them.
  */
@@ -166,13 +169,13 @@ int zoneinfo_parse(struct snapshot *snap, const char *path,
 		 * Most lines are counters (nr_*, numa_*, pagesets) and are skipped:
 		 * look at the first letter before tokenising. The lines used start
 		 * with N(ode), p(ages, protection:, present), m(in, managed), l(ow),
-		 * h(igh) or s(panned).
+		 * h(igh), s(panned) or c(ount:).
 		 */
 		const char *c = s.line;
 
 		while (c < s.eol && (*c == ' ' || *c == '\t'))
 			c++;
-		if (c < s.eol && !strchr("Npmlhs", *c))
+		if (c < s.eol && !strchr("Npmlhsc", *c))
 			continue;
 		if (!scan_token(&s, &tok, &tlen))
 			continue;
@@ -192,6 +195,15 @@ int zoneinfo_parse(struct snapshot *snap, const char *path,
 			rc = set_field(&s, zone, ZI_SEEN_FREE, &zone->zi_free, "pages free", err);
 		} else if (tok_eq(tok, tlen, "protection:")) {
 			rc = parse_protection(&s, zone, err);
+		} else if (tok_eq(tok, tlen, "count:")) {
+			/* a CPU's pageset: free pages on its per-CPU lists */
+			uint64_t v;
+
+			rc = scan_next_u64(&s, "count:", &v, err);
+			if (rc == 0 && v > BC_MAX_PAGES - zone->pcp)
+				rc = scan_fail(&s, "count:", 6, "implausible page count for", err);
+			if (rc == 0)
+				zone->pcp += v;
 		} else {
 			rc = 0;
 			for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {

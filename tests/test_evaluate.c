@@ -158,13 +158,26 @@ static void hugepage_targets(void **state)
 	assert_int_equal(r.plan.n, 1);
 	assert_int_equal(r.plan.a[0].node, 0);
 	assert_int_equal(r.plan.a[0].target, 100);
-	assert_contains(r.plan.a[0].expect, "buddy can hand out");
+	/* the escalation is chosen from the estimate of node 0 (see test_estimate) */
+	assert_true(r.plan.a[0].chosen);
+	assert_true(r.plan.a[0].have_est);
+	assert_contains(r.plan.a[0].expect, "pool 0 -> 100 (+100, 200 MiB); estimate: ");
 	assert_contains(r.plan.a[0].reason, "t.conf:2: [hugepages 2M]");
 	done(&r);
 
 	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:4\n", NULL, 0, 0);
 	assert_int_equal(r.plan.n, 1);
-	assert_contains(r.plan.a[0].expect, "gigantic pages need a free, movable, aligned range");
+	assert_contains(r.plan.a[0].expect, "(upper bounds)");
+	done(&r);
+
+	/* on_short names the ladder: as given, 3 rounds, nothing chosen */
+	eval(&r, "two-node", "[hugepages 2M]\ncount = 0:100\non_short = retry, drop-all\n"
+	     "[fragmentation]\ncrit_unusable = off\n", NULL, 0, 0);
+	assert_false(r.plan.a[0].chosen);
+	assert_false(r.plan.a[0].compact_first);
+	assert_int_equal(r.plan.a[0].ladder.n, 2);
+	assert_int_equal(r.plan.a[0].ladder.s[1], STEP_DROP_ALL);
+	assert_int_equal(r.plan.a[0].rounds, 3);
 	done(&r);
 }
 

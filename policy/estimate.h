@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_ESTIMATE_H
+#define BUDDYCTL_ESTIMATE_H
+
+/*
+ * How many hugepages of one size a node can give, and at what cost, from a
+ * snapshot alone: what the buddy allocator hands out now, an upper bound
+ * after compaction, and one after reclaim. The arithmetic follows the
+ * allocator (mm/page_alloc.c __zone_watermark_ok(), mm/compaction.c
+ * suitable_migration_target(), mm/hugetlb.c); kernel-interfaces.md §§4-9
+ * has the facts and buddyctl(8) the formulas. Each figure includes the
+ * pages already in the node's pool, and each size is estimated on its own
+ * (two sizes compete for the same memory).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+/* Why a figure is looser or missing; bits of struct estimate.notes. */
+enum est_note {
+	EST_NO_PAGETYPEINFO = 1u << 0,	/* free lists' types unknown: compaction bound looser */
+	EST_GIGANTIC = 1u << 1,		/* beyond the buddy orders: from aligned movable ranges */
+	EST_NO_NODE_MEMINFO = 1u << 2,	/* no nodeN/meminfo: no cache or slab to add */
+	EST_NOT_IN_BUDDY = 1u << 3,	/* memory not yet in the buddy allocator counted */
+	EST_CAPPED = 1u << 4,		/* a bound was cut to the node's capacity */
+};
+
+struct estimate {
+	int node;
+	uint64_t size_kb;
+	int order;			/* in base pages; >= snap->nr_orders: gigantic */
+	bool gigantic;
+
+	/* the three figures, in pages of size_kb, each with the pool's pages */
+	uint64_t pool;			/* nr_hugepages of the node now */
+	uint64_t now;			/* buddy can hand them out without compaction */
+	uint64_t compact;		/* upper bound after compaction */
+	uint64_t reclaim;		/* upper bound after reclaim, then compaction */
+	uint64_t capacity;		/* metrics_capacity(): never more than this */
+
+	/* how they were derived, in kB */
+	uint64_t free_kb;		/* buddyinfo + per-CPU lists: free on the node */
+	uint64_t pcp_kb;		/* of it on per-CPU lists (zoneinfo pagesets) */
+	uint64_t ready_kb;		/* of it in blocks of size_kb or larger (gigantic:
+					   in blocks of the top order) */
+	uint64_t reserve_kb;		/* min watermarks + protection the allocation leaves */
+	uint64_t stuck_kb;		/* free in unmovable/reclaimable/highatomic lists in
+					   blocks smaller than size_kb: compaction cannot use it */
+	uint64_t stuck_reclaimable_kb;	/* of stuck_kb, in reclaimable lists: reclaim frees it */
+	uint64_t cache_kb;		/* clean page cache: file LRU less dirty and writeback */
+	uint64_t slab_kb;		/* SReclaimable */
+	uint64_t not_in_buddy_kb;	/* not yet in the buddy allocator, given to this node */
+	/* gigantic: pageblocks that can be part of a page after compaction (-1: unknown) */
+	int64_t pageblocks_movable;
+	uint64_t pageblocks_unmovable;	/* Unmovable + Reclaimable + HighAtomic */
+	unsigned notes;			/* enum est_note */
+};
+
+/*
+ * Estimate size_kb pages on node n. -1 when size_kb is not a power-of-two
+ * multiple of the page size (no such hugepage), else 0.
+ */
+int estimate_node(const struct snapshot *snap, const struct node *n, uint64_t size_kb,
+		  struct estimate *e);
+
+/*
+ * Memory the machine reports free that is not yet in any node's buddy
+ * allocator (global MemFree above the sum of the nodes' MemFree: deferred
+ * struct-page init), in kB; 0 when the files do not say.
+ */
+uint64_t estimate_not_in_buddy_kb(const struct snapshot *snap);
+
+#endif
