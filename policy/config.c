@@ -10,7 +10,7 @@
  *                    warn_/crit_min_blocks
  *   [remediate]      warn, crit (step lists), sync
  *   [node N]         any key of [fragmentation] and [remediate] for node N
- *   [hugepages SIZE] count or total, on_short, rounds, keep, force
+ *   [hugepages SIZE] count or total, on_short, rounds, keep, force, mandatory
  *   [run]            time_budget, min_interval, state_file, lock_file, lock_wait
  *
  * Each section once; warn_ thresholds no further than their crit_ twins.
@@ -501,8 +501,14 @@ static int parse_counts(struct pstate *st, struct hp_target *t, const char *val)
 
 static int target_key(struct pstate *st, struct hp_target *t, const char *key, const char *val)
 {
+	struct { const char *k; bool *dst; } bools[] = {
+		{ "keep", &t->keep },
+		{ "force", &t->force },		/* the planner's check that a count fits the node, waived */
+		{ "mandatory", &t->mandatory },	/* a short pool is crit, not warn */
+	};
 	char bad[48];
 	uint64_t v;
+	unsigned i;
 
 	if (!strcmp(key, "count")) {
 		if (t->has_total)
@@ -532,15 +538,11 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 		t->rounds = (unsigned)v;
 		return 1;
 	}
-	if (!strcmp(key, "keep")) {
-		if (parse_bool(val, &t->keep) < 0)
-			return fail(st, "keep: '%s' is not yes or no%s", val, "");
-		return 1;
-	}
-	if (!strcmp(key, "force")) {
-		/* the planner's check that a count fits the node, waived */
-		if (parse_bool(val, &t->force) < 0)
-			return fail(st, "force: '%s' is not yes or no%s", val, "");
+	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
+		if (strcmp(key, bools[i].k))
+			continue;
+		if (parse_bool(val, bools[i].dst) < 0)
+			return fail(st, "%s: '%s' is not yes or no", key, val);
 		return 1;
 	}
 	return -1;

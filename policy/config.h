@@ -89,6 +89,7 @@ struct hp_target {
 	unsigned rounds;
 	bool keep;			/* keep a short grant (true) or restore */
 	bool force;			/* allow a count above what the node could ever hold */
+	bool mandatory;			/* a pool short of its count is crit (else warn) */
 };
 
 struct policy {
