@@ -6,7 +6,8 @@
  *   [lock] -> snapshot -> evaluate (or the plan from the command line) ->
  *   plan -> [permission check, execute] -> snapshot -> diff -> report
  *
- * A dry run (plan, --dry-run) takes no lock and writes nothing.
+ * A dry run (plan, --dry-run) takes no lock and writes nothing. check only
+ * judges: snapshot -> findings -> report, with no lock and no plan.
  */
 #include "act.h"
 
@@ -54,7 +55,8 @@ static void warn(const char *msg)
 
 static int print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
 {
-	int rc = a->format == FMT_JSON ? report_json(stdout, r) : report_text(stdout, r);
+	int rc = a->format == FMT_JSON ? report_json(stdout, r) :
+		 a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) : report_text(stdout, r);
 
 	if (rc < 0 || fflush(stdout) != 0)
 		return bc_error_set(err, BC_EIO, "standard output: write failed: %s",
@@ -81,21 +83,45 @@ static int take_lock(const struct act_args *a, const struct policy *pol, struct 
 	return lock_acquire(l, a->root, path, wait, (volatile int *)&stop_flag, err);
 }
 
-/* One line on why a check ended non-zero: the worst node and its thresholds. */
+/*
+ * One line on why a check ended non-zero: how many nodes and pools are at
+ * the worst level, and the first node and the first pool with their numbers.
+ * "" when every finding is ok.
+ */
 static void check_reason(const struct finding *f, unsigned n, enum level worst, char *why,
 			 size_t size)
 {
-	unsigned i, count = 0, first = n;
+	const struct finding *node = NULL, *pool = NULL;
+	unsigned i, nodes = 0, pools = 0;
+	size_t len;
+	char sz[16];
 
-	for (i = 0; i < n; i++)
-		if (f[i].level == worst && count++ == 0)
-			first = i;
-	if (first == n) {
-		why[0] = '\0';
-		return;
+	why[0] = '\0';
+	for (i = 0; i < n && worst > LEVEL_OK; i++) {
+		if (f[i].level != worst)
+			continue;
+		if (f[i].kind == FINDING_POOL && pools++ == 0)
+			pool = &f[i];
+		if (f[i].kind == FINDING_FRAGMENTATION && nodes++ == 0)
+			node = &f[i];
 	}
-	snprintf(why, size, "%u node%s at %s; node %d: %s", count, count > 1 ? "s" : "",
-		 level_name(worst), f[first].node, f[first].why);
+	if (!node && !pool)
+		return;
+	if (nodes)
+		snprintf(why, size, "%u node%s%s", nodes, nodes > 1 ? "s" : "", pools ? " and " : "");
+	len = strlen(why);
+	if (pools)
+		snprintf(why + len, size - len, "%u pool%s", pools, pools > 1 ? "s" : "");
+	len = strlen(why);
+	snprintf(why + len, size - len, " at %s", level_name(worst));
+	len = strlen(why);
+	if (node)
+		snprintf(why + len, size - len, "; node %d: %s", node->node, node->why);
+	len = strlen(why);
+	if (pool) {
+		size_label(sz, sizeof(sz), pool->size_kb * 1024);
+		snprintf(why + len, size - len, "; %s pool of node %d: %s", sz, pool->node, pool->why);
+	}
 }
 
 void act_outcome(const struct plan *p, const struct action_result *res,
@@ -226,23 +252,22 @@ static bool still_over(struct run *r, const struct snapshot *after, struct findi
 {
 	struct finding *now = NULL;
 	unsigned n_now = 0, i, k;
-	struct plan none;
 	bool found = false;
 
-	if (policy_evaluate(after, &r->pol, NULL, 0, 0, &now, &n_now, &none, err) < 0)
+	if (policy_judge(after, &r->pol, &now, &n_now, err) < 0)
 		return false;
 	for (i = 0; i < r->nr_findings && !found; i++) {
 		if (!r->findings[i].remediated)
 			continue;
 		for (k = 0; k < n_now; k++)
-			if (now[k].node == r->findings[i].node && now[k].level > LEVEL_OK) {
+			if (now[k].kind == FINDING_FRAGMENTATION && now[k].node == r->findings[i].node &&
+			    now[k].level > LEVEL_OK) {
 				*out = now[k];
 				found = true;
 				break;
 			}
 	}
 	free(now);
-	plan_free(&none);
 	return found;
 }
 
@@ -352,8 +377,7 @@ int cmd_check(const struct act_args *a, struct bc_error *err)
 	if (rc == 0)
 		rc = policy_validate(&r.pol, &r.snap, err);
 	if (rc == 0)
-		rc = policy_evaluate(&r.snap, &r.pol, NULL, 0, 0, &r.findings, &r.nr_findings,
-				     &r.plan, err);
+		rc = policy_judge(&r.snap, &r.pol, &r.findings, &r.nr_findings, err);
 	if (rc == 0) {
 		l = findings_level(r.findings, r.nr_findings);
 		check_reason(r.findings, r.nr_findings, l, why, sizeof(why));

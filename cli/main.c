@@ -27,7 +27,8 @@ static const char usage_text[] =
 	"                      pools per NUMA node (read-only)\n"
 	"  estimate [SIZE...]  how many hugepages of each size every node can give now,\n"
 	"                      after compaction and after reclaim, and how (read-only)\n"
-	"  check               judge every node against the policy: exit 0 ok, 1 warn, 2 crit\n"
+	"  check               judge every node and hugepage pool against the policy:\n"
+	"                      exit 0 ok, 1 warn, 2 crit\n"
 	"  plan                print what apply would do and why; writes nothing\n"
 	"  apply               carry out the policy's plan and report before/after\n"
 	"  compact             compact memory: all nodes, or --node LIST\n"
@@ -37,7 +38,7 @@ static const char usage_text[] =
 	"                      split evenly over memory nodes; escalates when short\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FMT    text (default), json, or for status also prometheus\n"
+	"  -f, --format FMT    text (default), json, or for status and check prometheus\n"
 	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact)\n"
 	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
 	"  -r, --root DIR      read and write /proc and /sys under DIR (default /); the\n"
@@ -317,8 +318,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	if (cmd != C_STATUS && sa.format == FMT_PROMETHEUS)
-		return usage_error("--format prometheus is for 'status' only%s", "");
+	if (cmd != C_STATUS && cmd != C_CHECK && sa.format == FMT_PROMETHEUS)
+		return usage_error("--format prometheus is for 'status' and 'check' only%s", "");
 	aa.format = sa.format;
 
 	switch (cmd) {

@@ -4,12 +4,14 @@
  * node_exporter's textfile collector. Base units (bytes, ratios 0..1),
  * labels node, zone, order, size (bytes). Each family is written whole,
  * HELP and TYPE first. Names are documented in README.md and buddyctl(8).
+ * `check --format prometheus` adds what the policy asks of each pool.
  */
 #include <inttypes.h>
 
 #include "meminfo.h"
 #include "metrics.h"
 #include "output.h"
+#include "report.h"
 
 static void family(FILE *f, const char *name, const char *help)
 {
@@ -213,5 +215,28 @@ int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts
 	family(f, "snapshot_timestamp_seconds", "When the snapshot was taken (Unix time).");
 	fprintf(f, "buddyctl_snapshot_timestamp_seconds %lld.%03ld\n", (long long)snap->taken.tv_sec,
 		snap->taken.tv_nsec / 1000000);
+	return ferror(f) ? -1 : 0;
+}
+
+/* A check's pool findings: the same labels as buddyctl_hugepages, to join on. */
+static void pool_findings(FILE *f, const struct report *r, const char *metric, bool shortfall)
+{
+	unsigned i;
+
+	for (i = 0; i < r->nr_findings; i++) {
+		const struct finding *x = &r->findings[i];
+
+		if (x->kind == FINDING_POOL)
+			fprintf(f, "buddyctl_%s{node=\"%d\",size=\"%" PRIu64 "\"} %" PRIu64 "\n", metric,
+				x->node, x->size_kb * 1024, shortfall ? x->shortfall : x->target);
+	}
+}
+
+int report_prometheus(FILE *f, const struct report *r)
+{
+	family(f, "hugepages_target", "Hugepages the policy asks of the node's pool ([hugepages SIZE] count, or its share of total).");
+	pool_findings(f, r, "hugepages_target", false);
+	family(f, "hugepages_short", "Hugepages the node's pool lacks of its policy target, 0 when met.");
+	pool_findings(f, r, "hugepages_short", true);
 	return ferror(f) ? -1 : 0;
 }

@@ -277,6 +277,11 @@ static void findings_text(FILE *f, const struct report *r)
 		const struct finding *x = &r->findings[i];
 		char sz[16];
 
+		if (x->kind == FINDING_POOL) {
+			size_label(sz, sizeof(sz), x->size_kb * 1024);
+			fprintf(f, "  node %-3d %-4s  %s pool: %s\n", x->node, level_name(x->level), sz, x->why);
+			continue;
+		}
 		size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
 		fprintf(f, "  node %-3d %-4s  at %s: unusable %d.%03d, %llu free %s blocks%s%s\n", x->node,
 			level_name(x->level), sz, x->unusable / 1000, x->unusable % 1000,
@@ -463,14 +468,32 @@ int report_json(FILE *f, const struct report *r)
 		out_json_string(f, r->not_permitted);
 	else
 		fputs("null", f);
+	/* pools apart: findings[] stays one object per node, as schema 1 promised */
 	fputs(",\"findings\":[", f);
-	for (i = 0; i < r->nr_findings; i++) {
+	for (i = 0, first = 1; i < r->nr_findings; i++) {
 		const struct finding *x = &r->findings[i];
 
+		if (x->kind != FINDING_FRAGMENTATION)
+			continue;
 		fprintf(f, "%s\n {\"node\":%d,\"level\":\"%s\",\"order\":%d,\"unusable_index\":%d,"
 			"\"fragmentation_index\":%d,\"free_blocks_at_order\":%" PRIu64 ",\"remediated\":%s,\"why\":",
-			i ? "," : "", x->node, level_name(x->level), x->order, x->unusable, x->fragindex,
+			first ? "" : ",", x->node, level_name(x->level), x->order, x->unusable, x->fragindex,
 			x->blocks, x->remediated ? "true" : "false");
+		first = 0;
+		out_json_string(f, x->why);
+		fputc('}', f);
+	}
+	fputs("],\"pool_findings\":[", f);
+	for (i = 0, first = 1; i < r->nr_findings; i++) {
+		const struct finding *x = &r->findings[i];
+
+		if (x->kind != FINDING_POOL)
+			continue;
+		fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"%s\",\"target\":%" PRIu64
+			",\"actual\":%" PRIu64 ",\"shortfall\":%" PRIu64 ",\"mandatory\":%s,\"why\":",
+			first ? "" : ",", x->node, x->size_kb, level_name(x->level), x->target, x->actual,
+			x->shortfall, x->mandatory ? "true" : "false");
+		first = 0;
 		out_json_string(f, x->why);
 		fputc('}', f);
 	}

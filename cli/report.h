@@ -37,4 +37,10 @@ int report_text(FILE *f, const struct report *r);
 /* Programs: one JSON object (schema documented in README and buddyctl(8)). */
 int report_json(FILE *f, const struct report *r);
 
+/*
+ * check for Prometheus (cli/out_prom.c): each policy pool's target and
+ * shortfall, beside status' buddyctl_hugepages. 0, or -1 when writing failed.
+ */
+int report_prometheus(FILE *f, const struct report *r);
+
 #endif

@@ -10,7 +10,7 @@
  *                    warn_/crit_min_blocks
  *   [remediate]      warn, crit (step lists), sync
  *   [node N]         any key of [fragmentation] and [remediate] for node N
- *   [hugepages SIZE] count or total, on_short, rounds, keep, force
+ *   [hugepages SIZE] count or total, on_short, rounds, keep, force, mandatory
  *   [run]            time_budget, min_interval, state_file, lock_file, lock_wait
  *
  * Each section once; warn_ thresholds no further than their crit_ twins.
@@ -503,8 +503,16 @@ static int parse_counts(struct pstate *st, struct hp_target *t, const char *val)
 
 static int target_key(struct pstate *st, struct hp_target *t, const char *key, const char *val)
 {
+	struct { const char *k; bool *dst; } bools[] = {
+		{ "keep", &t->keep },
+		{ "force", &t->force },		/* the planner's check that a count fits the node, waived */
+		{ "mandatory", &t->mandatory },	/* a short pool is crit, not warn */
+		/* whole-machine drop_caches in the escalation buddyctl chooses */
+		{ "allow_drop_caches", &t->allow_drop_caches },
+	};
 	char bad[48];
 	uint64_t v;
+	unsigned i;
 
 	if (!strcmp(key, "count")) {
 		if (t->has_total)
@@ -536,21 +544,11 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 		t->rounds_given = true;
 		return 1;
 	}
-	if (!strcmp(key, "keep")) {
-		if (parse_bool(val, &t->keep) < 0)
-			return fail(st, "keep: '%s' is not yes or no%s", val, "");
-		return 1;
-	}
-	if (!strcmp(key, "allow_drop_caches")) {
-		/* whole-machine drop_caches in the escalation buddyctl chooses */
-		if (parse_bool(val, &t->allow_drop_caches) < 0)
-			return fail(st, "allow_drop_caches: '%s' is not yes or no%s", val, "");
-		return 1;
-	}
-	if (!strcmp(key, "force")) {
-		/* the planner's check that a count fits the node, waived */
-		if (parse_bool(val, &t->force) < 0)
-			return fail(st, "force: '%s' is not yes or no%s", val, "");
+	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
+		if (strcmp(key, bools[i].k))
+			continue;
+		if (parse_bool(val, bools[i].dst) < 0)
+			return fail(st, "%s: '%s' is not yes or no", key, val);
 		return 1;
 	}
 	return -1;

@@ -93,6 +93,7 @@ struct hp_target {
 	bool keep;			/* keep a short grant (true) or restore */
 	bool allow_drop_caches;		/* the chosen escalation may drop caches machine-wide */
 	bool force;			/* allow a count above what the node could ever hold */
+	bool mandatory;			/* a pool short of its count is crit (else warn) */
 };
 
 struct policy {

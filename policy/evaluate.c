@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * policy_evaluate(): snapshot + policy -> findings + plan. Nodes are judged
- * on their whole free lists (all zones summed) at the policy's order, with
- * the kernel's own index formulas; a node-wide figure is what decides
- * whether a hugepage of that order can be had on the node.
+ * policy_judge(): snapshot + policy -> findings; policy_evaluate(): the
+ * same findings + plan. Nodes are judged on their whole free lists (all
+ * zones summed) at the policy's order, with the kernel's own index
+ * formulas; a node-wide figure is what decides whether a hugepage of that
+ * order can be had on the node. Pools are judged against the counts their
+ * [hugepages SIZE] sections set, split as the planner splits them.
  */
 #include "plan.h"
 
@@ -325,29 +327,165 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 	return 0;
 }
 
+/* The memory nodes a total is split over; 0: it all goes to the global pool. */
+static unsigned split_nodes(const struct snapshot *snap)
+{
+	unsigned i, mem = 0;
+
+	if (!snap->numa_sysfs)
+		return 0;
+	for (i = 0; i < snap->nr_nodes; i++)
+		mem += snap->nodes[i].has_memory;
+	return mem;
+}
+
+/* The share of the k-th of mem memory nodes, in id order: lower ids take the remainder. */
+static uint64_t split_share(uint64_t total, unsigned mem, unsigned k)
+{
+	return total / mem + (k < total % mem ? 1 : 0);
+}
+
 int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
 		       uint64_t total, struct bc_error *err)
 {
-	unsigned i, mem = 0, k = 0;
+	unsigned i, mem = split_nodes(snap), k = 0;
 	int rc;
 
-	for (i = 0; i < snap->nr_nodes; i++)
-		mem += snap->nodes[i].has_memory;
-	if (mem == 0 || !snap->numa_sysfs)
+	if (mem == 0)
 		return plan_reserve_node(p, snap, rq, -1, total, err);
 	for (i = 0; i < snap->nr_nodes; i++) {
 		const struct node *n = &snap->nodes[i];
-		uint64_t share;
 
 		if (!n->has_memory)
 			continue;
-		share = total / mem + (k < total % mem ? 1 : 0);
-		k++;
-		rc = plan_reserve_node(p, snap, rq, n->id, share, err);
+		rc = plan_reserve_node(p, snap, rq, n->id, split_share(total, mem, k++), err);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
+}
+
+/* A new finding, zeroed, at the end of *fs; NULL on ENOMEM. */
+static struct finding *add_finding(struct finding **fs, unsigned *n)
+{
+	struct finding *f = realloc(*fs, (*n + 1) * sizeof(*f));
+
+	if (!f)
+		return NULL;
+	*fs = f;
+	f = &f[(*n)++];
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+/* A memory node's free lists against its thresholds. */
+static void judge_node(const struct snapshot *snap, const struct policy *pol,
+		       const struct node *node, struct finding *f)
+{
+	const struct steps *warn, *crit;
+	struct thresholds th;
+	struct contig_info ci;
+	struct zone all;
+
+	f->kind = FINDING_FRAGMENTATION;
+	f->node = node->id;
+	f->order = policy_node_order(pol, snap, node->id);
+	effective(pol, node->id, &th, &warn, &crit);
+	node_as_zone(node, snap->nr_orders, &all);
+	metrics_contig_info(&all, snap->nr_orders, (unsigned)f->order, &ci);
+	f->unusable = metrics_unusable_index(&all, snap->nr_orders, (unsigned)f->order);
+	f->fragindex = metrics_fragmentation_index(&all, snap->nr_orders, (unsigned)f->order);
+	f->blocks = ci.free_blocks_suitable;
+
+	judge(f, LEVEL_WARN, "unusable index", f->unusable, th.warn_unusable, false);
+	judge(f, LEVEL_CRIT, "unusable index", f->unusable, th.crit_unusable, false);
+	if (f->fragindex >= 0) {
+		judge(f, LEVEL_WARN, "fragmentation index", f->fragindex, th.warn_fragindex, false);
+		judge(f, LEVEL_CRIT, "fragmentation index", f->fragindex, th.crit_fragindex, false);
+	}
+	judge(f, LEVEL_WARN, "free blocks", (int64_t)f->blocks, th.warn_min_blocks, true);
+	judge(f, LEVEL_CRIT, "free blocks", (int64_t)f->blocks, th.crit_min_blocks, true);
+}
+
+/*
+ * Add the finding of the pool of t's size on node (-1: the global pool, as
+ * plan_reserve_split() uses it) against target pages, read as the planner
+ * reads it: without NUMA sysfs node 0 is the machine, its pools the global
+ * ones. 0, or -1 on ENOMEM.
+ */
+static int judge_pool(struct finding **fs, unsigned *nr, const struct snapshot *snap,
+		      const struct hp_target *t, int node, uint64_t target)
+{
+	const struct hugepool *pool = NULL;
+	const struct node *n;
+	struct finding *f = add_finding(fs, nr);
+
+	if (!f)
+		return -1;
+	if (node < 0 || !snap->numa_sysfs)
+		pool = snapshot_pool(snap, t->size_kb);
+	else if ((n = snapshot_node(snap, node)))
+		pool = node_pool(n, t->size_kb);
+	f->kind = FINDING_POOL;
+	f->node = node >= 0 ? node : 0;
+	f->size_kb = t->size_kb;
+	f->target = target;
+	f->actual = pool ? pool->nr : 0;
+	f->mandatory = t->mandatory;
+	if (f->actual >= target) {
+		snprintf(f->why, sizeof(f->why), "%llu of %llu", (unsigned long long)f->actual,
+			 (unsigned long long)target);
+		return 0;
+	}
+	f->shortfall = target - f->actual;
+	f->level = t->mandatory ? LEVEL_CRIT : LEVEL_WARN;
+	snprintf(f->why, sizeof(f->why), "%llu of %llu (%llu short%s)", (unsigned long long)f->actual,
+		 (unsigned long long)target, (unsigned long long)f->shortfall,
+		 t->mandatory ? "; mandatory" : "");
+	return 0;
+}
+
+int policy_judge(const struct snapshot *snap, const struct policy *pol,
+		 struct finding **findings, unsigned *nr_findings, struct bc_error *err)
+{
+	struct finding *fs = NULL, *f;
+	unsigned i, k, n = 0, mem = split_nodes(snap);
+	int rc = 0;
+
+	for (i = 0; i < snap->nr_nodes; i++) {
+		if (!snap->nodes[i].has_memory)
+			continue;
+		if (!(f = add_finding(&fs, &n)))
+			goto nomem;
+		judge_node(snap, pol, &snap->nodes[i], f);
+	}
+	/* the pools in the order the planner plans them */
+	for (i = 0; i < pol->nr_targets && rc == 0; i++) {
+		const struct hp_target *t = &pol->targets[i];
+		unsigned share = 0;
+
+		if (!t->has_total) {
+			for (k = 0; k < t->nr_counts && rc == 0; k++)
+				rc = judge_pool(&fs, &n, snap, t, t->counts[k].node, t->counts[k].count);
+		} else if (mem == 0) {
+			rc = judge_pool(&fs, &n, snap, t, -1, t->total);
+		} else {
+			for (k = 0; k < snap->nr_nodes && rc == 0; k++)
+				if (snap->nodes[k].has_memory)
+					rc = judge_pool(&fs, &n, snap, t, snap->nodes[k].id,
+							split_share(t->total, mem, share++));
+		}
+	}
+	if (rc < 0)
+		goto nomem;
+	*findings = fs;
+	*nr_findings = n;
+	return 0;
+nomem:
+	free(fs);
+	*findings = NULL;
+	*nr_findings = 0;
+	return bc_error_set(err, BC_ENOMEM, "out of memory");
 }
 
 int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
@@ -362,47 +500,27 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 	memset(plan, 0, sizeof(*plan));
 	plan->time_budget_s = pol->time_budget_s;
 	plan->sync = pol->sync;
-	for (i = 0; i < snap->nr_nodes; i++) {
-		const struct node *node = &snap->nodes[i];
+	rc = policy_judge(snap, pol, &fs, &n, err);
+	if (rc < 0) {
+		*findings = NULL;
+		return rc;
+	}
+	for (i = 0; i < n; i++) {
 		const struct steps *warn, *crit, *steps;
 		struct thresholds th;
-		struct contig_info ci;
-		struct zone all;
 
-		if (!node->has_memory)
+		f = &fs[i];
+		/* a short pool is remedied by its reservation below */
+		if (f->kind != FINDING_FRAGMENTATION || f->level == LEVEL_OK)
 			continue;
-		f = realloc(fs, (n + 1) * sizeof(*fs));
-		if (!f)
-			goto nomem;
-		fs = f;
-		f = &fs[n++];
-		memset(f, 0, sizeof(*f));
-		f->node = node->id;
-		f->order = policy_node_order(pol, snap, node->id);
-		effective(pol, node->id, &th, &warn, &crit);
-		node_as_zone(node, snap->nr_orders, &all);
-		metrics_contig_info(&all, snap->nr_orders, (unsigned)f->order, &ci);
-		f->unusable = metrics_unusable_index(&all, snap->nr_orders, (unsigned)f->order);
-		f->fragindex = metrics_fragmentation_index(&all, snap->nr_orders, (unsigned)f->order);
-		f->blocks = ci.free_blocks_suitable;
-
-		judge(f, LEVEL_WARN, "unusable index", f->unusable, th.warn_unusable, false);
-		judge(f, LEVEL_CRIT, "unusable index", f->unusable, th.crit_unusable, false);
-		if (f->fragindex >= 0) {
-			judge(f, LEVEL_WARN, "fragmentation index", f->fragindex, th.warn_fragindex, false);
-			judge(f, LEVEL_CRIT, "fragmentation index", f->fragindex, th.crit_fragindex, false);
-		}
-		judge(f, LEVEL_WARN, "free blocks", (int64_t)f->blocks, th.warn_min_blocks, true);
-		judge(f, LEVEL_CRIT, "free blocks", (int64_t)f->blocks, th.crit_min_blocks, true);
-		if (f->level == LEVEL_OK)
-			continue;
+		effective(pol, f->node, &th, &warn, &crit);
 		steps = f->level == LEVEL_CRIT ? crit : warn;
 		if (!steps->n)
 			continue;
-		if ((unsigned)node->id < nr_last && last_remediated[node->id] > 0 &&
-		    now - last_remediated[node->id] < pol->min_interval_s) {
+		if ((unsigned)f->node < nr_last && last_remediated[f->node] > 0 &&
+		    now - last_remediated[f->node] < pol->min_interval_s) {
 			append(f->why, sizeof(f->why), " (remediation held back: last one %.0f s ago, min_interval %u s)",
-			       now - last_remediated[node->id], pol->min_interval_s);
+			       now - last_remediated[f->node], pol->min_interval_s);
 			continue;
 		}
 		rc = add_remedy(plan, snap, f, steps, pol->sync);

@@ -3,9 +3,10 @@
 #define BUDDYCTL_PLAN_H
 
 /*
- * Findings and the plan: plain data, produced by policy_evaluate() (or by a
- * one-off command), printed the same way by `plan`, `--dry-run` and `apply`,
- * and executed by actions/.
+ * Findings and the plan: plain data. Findings come from policy_judge(), the
+ * plan from policy_evaluate() (or from a one-off command); both are printed
+ * the same way by `check`, `plan`, `--dry-run` and `apply`, and the plan is
+ * executed by actions/.
  */
 
 #include <stdbool.h>
@@ -19,15 +20,30 @@ enum level { LEVEL_OK, LEVEL_WARN, LEVEL_CRIT };
 
 const char *level_name(enum level l);
 
+/* What a finding judges. */
+enum finding_kind {
+	FINDING_FRAGMENTATION,	/* a memory node's free lists against the thresholds */
+	FINDING_POOL,		/* a hugepage pool against its [hugepages SIZE] target */
+};
+
 struct finding {
-	int node;
+	enum finding_kind kind;
+	int node;			/* FINDING_POOL: 0 for the global pool without NUMA sysfs */
 	enum level level;
+	/* FINDING_FRAGMENTATION */
 	int order;			/* judged at */
 	int unusable;			/* node-wide, thousandths */
 	int fragindex;			/* node-wide, thousandths */
 	uint64_t blocks;		/* free blocks at or above order, in 2^order units */
-	char why[256];			/* the threshold(s) crossed, with numbers */
-	bool remediated;		/* remediation for it is in the plan */
+	/* FINDING_POOL */
+	uint64_t size_kb;		/* hugepage size */
+	uint64_t target;		/* pages the policy asks of the pool */
+	uint64_t actual;		/* nr_hugepages in the snapshot */
+	uint64_t shortfall;		/* target - actual, 0 when met */
+	bool mandatory;			/* short is crit, not warn */
+	/* both */
+	char why[256];			/* thresholds crossed, or "900 of 1024 (124 short)" */
+	bool remediated;		/* remediation for it is in the plan (fragmentation only) */
 	unsigned acts[MAX_STEPS];	/* the plan's actions that remediate it */
 	unsigned nr_acts;		/* (a global one may serve several nodes) */
 };
@@ -78,10 +94,19 @@ struct action *plan_add(struct plan *p, enum action_kind kind);
 void plan_free(struct plan *p);
 
 /*
- * Judge every memory node against the policy and build the plan:
- * remediation for nodes at warn/crit (honouring min_interval through
- * last_remediated[], seconds since the epoch per node id or 0), then every
- * hugepage target. findings gets one entry per memory node.
+ * Judge the snapshot against the policy, planning nothing (`check`):
+ * one FINDING_FRAGMENTATION per memory node, in id order, then one
+ * FINDING_POOL per pool a [hugepages SIZE] section sets, in the policy's
+ * order (a pool below its target is warn, crit when `mandatory = yes`).
+ * *findings is allocated (free() it). Returns 0 or -BC_ENOMEM.
+ */
+int policy_judge(const struct snapshot *snap, const struct policy *pol,
+		 struct finding **findings, unsigned *nr_findings, struct bc_error *err);
+
+/*
+ * policy_judge(), then the plan: remediation for nodes at warn/crit
+ * (honouring min_interval through last_remediated[], seconds since the
+ * epoch per node id or 0), then every hugepage target not yet met.
  * Returns 0, -BC_ECONFIG (a target above what a node could ever hold,
  * without `force = yes`: FILE:LINE named) or -BC_ENOMEM.
  */

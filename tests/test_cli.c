@@ -129,6 +129,38 @@ static const struct case_ cases[] = {
 	  "reserve 2M on node 6: 0 -> 100", "" },
 	{ { "plan", FX("four-node-sparse"), "-c", "tests/policies/dpdk.conf" }, 0,
 	  "compact node 6", "" },
+	/* check judges the policy's hugepage pools too: short is warn, mandatory short crit */
+	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf" }, 1,
+	  "  node 0   warn  2M pool: 0 of 40 (40 short)\n  node 1   ok    2M pool: 64 of 64\n\n"
+	  "Exit status 1: 1 pool at warn; 2M pool of node 0: 0 of 40 (40 short)\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf" }, 2,
+	  "Exit status 2: 1 pool at crit; 2M pool of node 0: 0 of 50 (50 short; mandatory)\n", "" },
+	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/pools-mandatory.conf" }, 2,
+	  "Exit status 2: 1 node and 3 pools at crit; node 6: unusable index 0.998 >= warn 0.700; "
+	  "unusable index 0.998 >= crit 0.900; 2M pool of node 0: 32 of 34 (2 short; mandatory)\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "json" }, 1,
+	  "\"pool_findings\":[\n {\"node\":0,\"size_kb\":2048,\"level\":\"warn\",\"target\":40,\"actual\":0,"
+	  "\"shortfall\":40,\"mandatory\":false,\"why\":\"0 of 40 (40 short)\"},\n {\"node\":1,\"size_kb\":2048,"
+	  "\"level\":\"ok\",\"target\":64,\"actual\":64,\"shortfall\":0,\"mandatory\":false,\"why\":\"64 of 64\"}],"
+	  "\"actions\":[]", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "json" }, 1,
+	  "\"exit\":1,\"exit_reason\":\"1 pool at warn; 2M pool of node 0: 0 of 40 (40 short)\"}", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf", "-f", "prometheus" }, 2,
+	  "# TYPE buddyctl_hugepages_target gauge\n"
+	  "buddyctl_hugepages_target{node=\"0\",size=\"2097152\"} 50\n"
+	  "buddyctl_hugepages_target{node=\"1\",size=\"2097152\"} 50\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf", "-f", "prometheus" }, 2,
+	  "# TYPE buddyctl_hugepages_short gauge\n"
+	  "buddyctl_hugepages_short{node=\"0\",size=\"2097152\"} 50\n"
+	  "buddyctl_hugepages_short{node=\"1\",size=\"2097152\"} 0\n", "" },
+	/* all ok: no reason, in JSON null */
+	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf", "-f", "json" }, 0,
+	  "\"pool_findings\":[],\"actions\":[]", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf", "-f", "json" }, 0,
+	  "\"exit\":0,\"exit_reason\":null}", "" },
+	/* check builds no plan: a count the planner refuses (78) is only a short pool */
+	{ { "check", FX("vm"), "-c", "tests/policies/toomuch.conf" }, 1,
+	  "Exit status 1: 1 pool at warn; 2M pool of node 0: 0 of 100000 (100000 short)\n", "" },
 	{ { "check", FX("vm"), "-c", "tests/policies/typo.conf" }, 78, "",
 	  "tests/policies/typo.conf:4: unknown key 'warn_unusble' in [fragmentation]" },
 	{ { "check", FX("vm"), "-c", "/nonexistent.conf" }, 78, "", "/nonexistent.conf: No such file or directory" },
@@ -143,7 +175,9 @@ static const struct case_ cases[] = {
 	{ { "reserve", FX("two-node"), "2M:10", "1G:1@1", "--dry-run" }, 0, "reserve 1G on node 1: 0 -> 1", "" },
 	{ { "drop-caches", FX("vm"), "--level", "everything" }, 64, "", "--level: unknown level 'everything'" },
 	{ { "compact", FX("vm"), "--node", "1", "--dry-run" }, 64, "", "--node: node 1 does not exist" },
-	{ { "compact", FX("vm"), "--dry-run", "-f", "prometheus" }, 64, "", "prometheus is for 'status' only" },
+	{ { "compact", FX("vm"), "--dry-run", "-f", "prometheus" }, 64, "", "prometheus is for 'status' and 'check' only" },
+	{ { "plan", FX("vm"), "-c", "tests/policies/pools.conf", "-f", "prometheus" }, 64, "",
+	  "prometheus is for 'status' and 'check' only" },
 	{ { "status", FXD("bad-buddyinfo") }, 65, "", "proc/buddyinfo:4: 12 order columns where earlier lines have 11, for zone 'Normal'" },
 	{ { "status", FXD("no-buddyinfo") }, 66, "", "proc/buddyinfo: No such file or directory" },
 	{ { "status", FXD("bad-node-meminfo") }, 65, "", "node0/meminfo:1: expected unit 'kB', got 'MB'" },
@@ -789,6 +823,7 @@ static void kernel_without_numa(void **state)
 	const char *reserve[] = { "--root", "build/nn", "reserve", "2M:520@0", NULL };
 	const char *compact[] = { "--root", "build/nn", "compact", "--node", "0", NULL };
 	const char *apply[] = { "--root", "build/nn", "apply", "-c", "tests/policies/dpdk-nonuma.conf", NULL };
+	const char *check[] = { "--root", "build/nn", "check", "-c", "tests/policies/dpdk-nonuma.conf", NULL };
 	char line[32];
 
 	(void)state;
@@ -800,6 +835,11 @@ static void kernel_without_numa(void **state)
 	assert_contains(r.out, "reserve 2M on all nodes: 512 -> 520");
 	first_line("build/nn/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", line, sizeof(line));
 	assert_string_equal(line, "520\n");
+	/* check reads the global pool as node 0's */
+	run(&r, check);
+	if (r.status != 1)
+		fail_msg("check: exit %d: %s%s", r.status, r.out, r.err);
+	assert_contains(r.out, "Exit status 1: 1 pool at warn; 2M pool of node 0: 520 of 530 (10 short)\n");
 	run(&r, compact);
 	if (r.status != 0)
 		fail_msg("compact: exit %d: %s%s", r.status, r.out, r.err);

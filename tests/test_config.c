@@ -547,6 +547,47 @@ static void hugepages_force_and_size(void **state)
 	bad("[hugepages 2M]\ntotal = 549755813889\n", "t.conf:2: total: 549755813889 pages of 2048 kB");
 }
 
+/* 12. mandatory: a boolean as keep and force are, default no. */
+static void hugepages_mandatory(void **state)
+{
+	static const char *const yes[] = { "yes", "true", "1", "on" }, *const no[] = { "no", "false", "0", "off" };
+	char text[96];
+	struct policy p;
+	unsigned i;
+
+	(void)state;
+	good("[hugepages 2M]\ncount = 0:1\nmandatory = yes\n[hugepages 1G]\ntotal = 2\n", &p);
+	assert_int_equal(p.nr_targets, 2);
+	assert_true(p.targets[0].mandatory);
+	assert_false(p.targets[1].mandatory);	/* the default */
+	assert_true(p.targets[0].keep);		/* the other booleans untouched */
+	assert_false(p.targets[0].force);
+	policy_free(&p);
+	for (i = 0; i < 4; i++) {
+		snprintf(text, sizeof(text), "[hugepages 2M]\nmandatory = %s\ntotal = 4\n", yes[i]);
+		good(text, &p);
+		assert_true(p.targets[0].mandatory);
+		policy_free(&p);
+		snprintf(text, sizeof(text), "[hugepages 2M]\nmandatory = %s\ntotal = 4\n", no[i]);
+		good(text, &p);
+		assert_false(p.targets[0].mandatory);
+		policy_free(&p);
+	}
+	bad("[hugepages 2M]\ncount = 0:1\n\nmandatory = must\n", "t.conf:4: mandatory: 'must' is not yes or no");
+	bad("[hugepages 2M]\ncount = 0:1\nmandatory = YES\n", "t.conf:3: mandatory: 'YES' is not yes or no");
+	bad("[hugepages 2M]\ncount = 0:1\nmandatory =\n", "t.conf:3: mandatory: '' is not yes or no");
+	bad("[hugepages 2M]\ncount = 0:1\nmandatory = \x1b[1m\n", "t.conf:3: mandatory: '\\x1b[1m' is not yes or no");
+	bad_file("[hugepages 2M]\ncount = 0:1\nmandatory = maybe\n", 45,
+		 "build/t.conf:3: mandatory: 'maybe' is not yes or no");
+	bad("[hugepages 2M]\nmandatory = yes\ncount = 0:1\nmandatory = no\n",
+	    "t.conf:4: duplicate key 'mandatory' in [hugepages 2M]");
+	/* a key of [hugepages SIZE] only */
+	bad("[run]\nmandatory = yes\n", "t.conf:2: unknown key 'mandatory' in [run]");
+	bad("[node 0]\nmandatory = yes\n", "t.conf:2: unknown key 'mandatory' in [node 0]");
+	/* keep and force keep their messages, now from the same code */
+	bad("[hugepages 2M]\ncount = 0:1\nkeep = perhaps\n", "t.conf:3: keep: 'perhaps' is not yes or no");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +609,7 @@ int main(void)
 		cmocka_unit_test(messages_show_the_token),
 		cmocka_unit_test(number_bounds),
 		cmocka_unit_test(hugepages_force_and_size),
+		cmocka_unit_test(hugepages_mandatory),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

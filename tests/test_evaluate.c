@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * policy_evaluate(): snapshots (fixture trees) x policies -> findings and
- * plans. The four-node-sparse tree has nodes 0, 2, 6 with memory (node 6
- * fragmented: nothing free at order 10, two order-9 blocks) and CPU-only 3.
+ * policy_judge() and policy_evaluate(): snapshots (fixture trees) x
+ * policies -> findings and plans. The four-node-sparse tree has nodes 0, 2,
+ * 6 with memory (node 6 fragmented: nothing free at order 10, two order-9
+ * blocks) and CPU-only 3; its 2M pools hold 32, 16 and 0 pages. two-node's
+ * 2M pools hold 0 (node 0) and 64 (node 1).
  */
 #include "testutil.h"
 
@@ -45,11 +47,51 @@ static void done(struct run *r)
 static const struct finding *finding(const struct run *r, int node)
 {
 	for (unsigned i = 0; i < r->nf; i++)
-		if (r->f[i].node == node)
+		if (r->f[i].kind == FINDING_FRAGMENTATION && r->f[i].node == node)
 			return &r->f[i];
 	fail_msg("no finding for node %d", node);
 	return NULL;
 }
+
+/* Judge only, as check does: no plan is built. */
+static void judge_only(struct run *r, const char *tree, const char *policy)
+{
+	struct bc_error e = { 0 };
+	char root[128];
+
+	memset(r, 0, sizeof(*r));
+	snprintf(root, sizeof(root), FIXTURES "/%s", tree);
+	assert_int_equal(snapshot_read(root, &r->snap, &e), 0);
+	if (policy_load_string("t.conf", policy, &r->pol, &e) != 0)
+		fail_msg("%s", e.msg);
+	if (policy_validate(&r->pol, &r->snap, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(policy_judge(&r->snap, &r->pol, &r->f, &r->nf, &e), 0);
+}
+
+/* The i-th pool finding (in policy order). */
+static const struct finding *pool_finding(const struct run *r, unsigned i)
+{
+	unsigned k, seen = 0;
+
+	for (k = 0; k < r->nf; k++)
+		if (r->f[k].kind == FINDING_POOL && seen++ == i)
+			return &r->f[k];
+	fail_msg("no pool finding #%u (%u in all)", i, seen);
+	return NULL;
+}
+
+static unsigned nr_pool_findings(const struct run *r)
+{
+	unsigned k, n = 0;
+
+	for (k = 0; k < r->nf; k++)
+		n += r->f[k].kind == FINDING_POOL;
+	return n;
+}
+
+/* Fragmentation thresholds off: only the pools can raise the level. */
+#define NO_FRAG "[fragmentation]\nwarn_unusable = off\ncrit_unusable = off\n"
 
 static void defaults_flag_fragmented_node(void **state)
 {
@@ -181,6 +223,148 @@ static void hugepage_targets(void **state)
 	done(&r);
 }
 
+/* two-node node 1 holds 64 of 100: 36 short, warn; nodes judged first. */
+static void judge_pool_short_is_warn(void **state)
+{
+	const struct finding *p;
+	struct run r;
+
+	(void)state;
+	judge_only(&r, "two-node", NO_FRAG "[hugepages 2M]\ncount = 1:100\n");
+	assert_int_equal(r.nf, 3);
+	assert_int_equal(r.f[0].kind, FINDING_FRAGMENTATION);
+	assert_int_equal(r.f[1].kind, FINDING_FRAGMENTATION);
+	p = &r.f[2];
+	assert_int_equal(p->kind, FINDING_POOL);
+	assert_int_equal(p->node, 1);
+	assert_int_equal(p->size_kb, 2048);
+	assert_int_equal(p->target, 100);
+	assert_int_equal(p->actual, 64);
+	assert_int_equal(p->shortfall, 36);
+	assert_false(p->mandatory);
+	assert_int_equal(p->level, LEVEL_WARN);
+	assert_string_equal(p->why, "64 of 100 (36 short)");
+	assert_false(p->remediated);
+	assert_int_equal(findings_level(r.f, r.nf), LEVEL_WARN);
+	done(&r);
+}
+
+/* The same pool with mandatory = yes: crit; and a mandatory 1G pool at 0 of 1. */
+static void judge_pool_mandatory_is_crit(void **state)
+{
+	struct run r;
+
+	(void)state;
+	judge_only(&r, "two-node", NO_FRAG "[hugepages 2M]\ncount = 1:100\nmandatory = yes\n"
+		   "[hugepages 1G]\ncount = 0:1\n");
+	assert_int_equal(nr_pool_findings(&r), 2);
+	assert_int_equal(pool_finding(&r, 0)->level, LEVEL_CRIT);
+	assert_true(pool_finding(&r, 0)->mandatory);
+	assert_int_equal(pool_finding(&r, 0)->shortfall, 36);
+	assert_string_equal(pool_finding(&r, 0)->why, "64 of 100 (36 short; mandatory)");
+	/* not mandatory: warn, whatever the other section says */
+	assert_int_equal(pool_finding(&r, 1)->size_kb, 1048576);
+	assert_int_equal(pool_finding(&r, 1)->node, 0);
+	assert_int_equal(pool_finding(&r, 1)->level, LEVEL_WARN);
+	assert_string_equal(pool_finding(&r, 1)->why, "0 of 1 (1 short)");
+	assert_int_equal(findings_level(r.f, r.nf), LEVEL_CRIT);
+	done(&r);
+}
+
+/* At or above its target a pool is ok, mandatory or not. */
+static void judge_pool_at_target_is_ok(void **state)
+{
+	struct run r;
+
+	(void)state;
+	judge_only(&r, "two-node", NO_FRAG "[hugepages 2M]\ncount = 1:64, 0:0\nmandatory = yes\n");
+	assert_int_equal(nr_pool_findings(&r), 2);
+	/* in the order of count */
+	assert_int_equal(pool_finding(&r, 0)->node, 1);
+	assert_int_equal(pool_finding(&r, 0)->level, LEVEL_OK);
+	assert_int_equal(pool_finding(&r, 0)->shortfall, 0);
+	assert_string_equal(pool_finding(&r, 0)->why, "64 of 64");
+	assert_int_equal(pool_finding(&r, 1)->node, 0);
+	assert_int_equal(pool_finding(&r, 1)->level, LEVEL_OK);
+	assert_string_equal(pool_finding(&r, 1)->why, "0 of 0");
+	assert_int_equal(findings_level(r.f, r.nf), LEVEL_OK);
+	done(&r);
+	/* above the target: ok too (the planner would shrink it; the judge does not mind) */
+	judge_only(&r, "two-node", NO_FRAG "[hugepages 2M]\ncount = 1:10\nmandatory = yes\n");
+	assert_int_equal(pool_finding(&r, 0)->level, LEVEL_OK);
+	assert_int_equal(pool_finding(&r, 0)->actual, 64);
+	assert_int_equal(pool_finding(&r, 0)->shortfall, 0);
+	assert_string_equal(pool_finding(&r, 0)->why, "64 of 10");
+	done(&r);
+}
+
+/*
+ * total = 101 over two-node's nodes 0 and 1: 101 / 2 = 50, remainder 1 to
+ * the lower id: node 0 wants 51 (holds 0: 51 short), node 1 wants 50 (holds
+ * 64: ok). The planner splits the same total the same way.
+ */
+static void judge_total_split_over_nodes(void **state)
+{
+	static const char policy[] = NO_FRAG "[hugepages 2M]\ntotal = 101\n";
+	struct run r;
+
+	(void)state;
+	judge_only(&r, "two-node", policy);
+	assert_int_equal(nr_pool_findings(&r), 2);
+	assert_int_equal(pool_finding(&r, 0)->node, 0);
+	assert_int_equal(pool_finding(&r, 0)->target, 51);
+	assert_int_equal(pool_finding(&r, 0)->actual, 0);
+	assert_int_equal(pool_finding(&r, 0)->shortfall, 51);
+	assert_int_equal(pool_finding(&r, 0)->level, LEVEL_WARN);
+	assert_int_equal(pool_finding(&r, 1)->node, 1);
+	assert_int_equal(pool_finding(&r, 1)->target, 50);
+	assert_int_equal(pool_finding(&r, 1)->actual, 64);
+	assert_int_equal(pool_finding(&r, 1)->level, LEVEL_OK);
+	done(&r);
+	eval(&r, "two-node", policy, NULL, 0, 0);
+	assert_int_equal(r.plan.n, 2);
+	assert_int_equal(r.plan.a[0].target, 51);
+	assert_int_equal(r.plan.a[1].target, 50);
+	done(&r);
+
+	/* four-node-sparse: 100 over nodes 0, 2, 6 (not CPU-only 3): 34, 33, 33 */
+	judge_only(&r, "four-node-sparse", NO_FRAG "[hugepages 2M]\ntotal = 100\nmandatory = yes\n");
+	assert_int_equal(nr_pool_findings(&r), 3);
+	assert_int_equal(pool_finding(&r, 0)->node, 0);
+	assert_string_equal(pool_finding(&r, 0)->why, "32 of 34 (2 short; mandatory)");
+	assert_int_equal(pool_finding(&r, 1)->node, 2);
+	assert_string_equal(pool_finding(&r, 1)->why, "16 of 33 (17 short; mandatory)");
+	assert_int_equal(pool_finding(&r, 2)->node, 6);
+	assert_string_equal(pool_finding(&r, 2)->why, "0 of 33 (33 short; mandatory)");
+	assert_int_equal(pool_finding(&r, 2)->level, LEVEL_CRIT);
+	done(&r);
+}
+
+/*
+ * policy_evaluate() returns the judge's findings, pools too, and plans as
+ * before: a short pool is remedied by its reservation, not by remediation.
+ */
+static void evaluate_reports_pools(void **state)
+{
+	struct run r;
+
+	(void)state;
+	eval(&r, "four-node-sparse", "[hugepages 2M]\ncount = 6:8\nmandatory = yes\n", NULL, 0, 0);
+	assert_int_equal(r.nf, 4);
+	assert_int_equal(finding(&r, 6)->level, LEVEL_CRIT);
+	assert_true(finding(&r, 6)->remediated);
+	assert_string_equal(pool_finding(&r, 0)->why, "0 of 8 (8 short; mandatory)");
+	assert_false(pool_finding(&r, 0)->remediated);
+	assert_int_equal(pool_finding(&r, 0)->nr_acts, 0);
+	assert_int_equal(r.plan.n, 2);
+	assert_int_equal(r.plan.a[0].kind, ACT_COMPACT_NODE);
+	assert_int_equal(r.plan.a[0].node, 6);
+	assert_int_equal(r.plan.a[1].kind, ACT_RESERVE);
+	assert_int_equal(r.plan.a[1].node, 6);
+	assert_int_equal(r.plan.a[1].target, 8);
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +373,11 @@ int main(void)
 		cmocka_unit_test(min_interval_holds_back),
 		cmocka_unit_test(block_counts_and_fragindex),
 		cmocka_unit_test(hugepage_targets),
+		cmocka_unit_test(judge_pool_short_is_warn),
+		cmocka_unit_test(judge_pool_mandatory_is_crit),
+		cmocka_unit_test(judge_pool_at_target_is_ok),
+		cmocka_unit_test(judge_total_split_over_nodes),
+		cmocka_unit_test(evaluate_reports_pools),
 	};
 
 	return cmocka_run_group_tests_name("evaluate", tests, NULL, NULL);
