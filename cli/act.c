@@ -286,6 +286,7 @@ static int run_plan(struct run *r, struct bc_error *err)
 	struct finding still;
 	struct outcome o;
 	struct snapshot after;
+	struct snap_diff diff = { 0 };
 	double t0 = now_s();
 	bool have_after, over = false;
 	int rc;
@@ -322,11 +323,15 @@ static int run_plan(struct run *r, struct bc_error *err)
 	act_outcome(plan, results, &c, over ? &still : NULL, &o);
 	rep.executed = true;
 	rep.after = have_after ? &after : NULL;
+	/* the difference, computed once for whichever renderer */
+	if (have_after && snapshot_diff(&r->snap, &after, &diff, err) == 0)
+		rep.diff = &diff;
 	rep.results = results;
 	rep.total_ms = (now_s() - t0) * 1000;
 	rep.exit_code = o.code;
 	rep.exit_reason = o.why;
 	rc = print_report(a, &rep, err);
+	snap_diff_free(&diff);
 	if (have_after)
 		snapshot_free(&after);
 	free(results);
@@ -454,8 +459,7 @@ int cmd_compact(const struct act_args *a, struct bc_error *err)
 {
 	struct run r = { .a = a, .command = "compact", .plan = { .time_budget_s = 1e9 } };
 	struct bitmask *sel = NULL;
-	struct action *act;
-	unsigned id;
+	char why[240];
 	int rc;
 
 	/* the syntax first: a usage error before the lock */
@@ -467,27 +471,11 @@ int cmd_compact(const struct act_args *a, struct bc_error *err)
 	rc = begin(&r, err);
 	if (rc == 0 && a->nodes)
 		rc = parse_nodes(a->nodes, &r.snap, &sel, err);
-	for (id = 0; rc == 0 && sel && id < sel->size; id++) {
-		if (!numa_bitmask_isbitset(sel, id))
-			continue;
-		/* without NUMA sysfs, node 0 is compacted through vm/compact_memory */
-		act = plan_compact_node(&r.plan, &r.snap, (int)id);
-		if (!act) {
+	if (rc == 0) {
+		snprintf(why, sizeof(why), "buddyctl compact%s%.200s", a->nodes ? " --node " : "",
+			 a->nodes ? a->nodes : "");
+		if (plan_compact(&r.plan, &r.snap, sel, why) < 0)
 			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
-			break;
-		}
-		snprintf(act->reason, sizeof(act->reason), "buddyctl compact --node %s", a->nodes);
-		snprintf(act->expect, sizeof(act->expect), "free pages of node %u merged into larger blocks%s",
-			 id, r.snap.numa_sysfs ? "" : " (no NUMA sysfs: vm/compact_memory)");
-	}
-	if (rc == 0 && !sel) {
-		act = plan_add(&r.plan, ACT_COMPACT_ALL);
-		if (!act) {
-			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
-		} else {
-			snprintf(act->reason, sizeof(act->reason), "buddyctl compact");
-			snprintf(act->expect, sizeof(act->expect), "free pages of every node merged into larger blocks");
-		}
 	}
 	if (rc == 0)
 		rc = run_plan(&r, err);
@@ -501,7 +489,7 @@ int cmd_drop_caches(const struct act_args *a, struct bc_error *err)
 {
 	struct run r = { .a = a, .command = "drop-caches", .plan = { .time_budget_s = 1e9 } };
 	const char *lvl = a->level ? a->level : "pagecache";
-	struct action *act;
+	char why[96];
 	int level, rc;
 
 	if (!strcmp(lvl, "pagecache"))
@@ -514,19 +502,9 @@ int cmd_drop_caches(const struct act_args *a, struct bc_error *err)
 		return bc_error_set(err, BC_EUSAGE, "--level: unknown level '%s' (pagecache, slab, all)", lvl);
 	rc = begin(&r, err);
 	if (rc == 0) {
-		act = plan_add(&r.plan, ACT_DROP_CACHES);
-		if (!act) {
+		snprintf(why, sizeof(why), "buddyctl drop-caches --level %s", lvl);
+		if (plan_drop_caches(&r.plan, &r.snap, level, !a->no_sync, why) < 0)
 			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
-		} else {
-			act->drop_level = level;
-			act->sync = !a->no_sync && level != 2;
-			snprintf(act->reason, sizeof(act->reason), "buddyctl drop-caches --level %s", lvl);
-			snprintf(act->expect, sizeof(act->expect),
-				 "clean %s freed on every node (%llu MiB of file pages now)",
-				 level == 1 ? "page cache" : level == 2 ? "reclaimable slab" : "page cache and slab",
-				 (unsigned long long)(r.snap.meminfo.v[MI_ACTIVE_FILE] +
-						      r.snap.meminfo.v[MI_INACTIVE_FILE]) / 1024);
-		}
 	}
 	if (rc == 0)
 		rc = run_plan(&r, err);

@@ -341,48 +341,65 @@ static void hugepages_text(FILE *f, const struct report *r)
 	}
 }
 
+/* A change in kB for people: "+1.2G", "-350M", "0". */
+static void signed_kb(char *buf, size_t size, int64_t kb)
+{
+	char h[16];
+
+	out_human_bytes(h, sizeof(h), (uint64_t)(kb < 0 ? -kb : kb) * 1024);
+	snprintf(buf, size, "%s%s", kb < 0 ? "-" : kb > 0 ? "+" : "", h);
+}
+
 static void diff_text(FILE *f, const struct report *r)
 {
-	const struct snapshot *b = r->before, *a = r->after;
-	unsigned i, z, k;
+	const struct snap_diff *d = r->diff;
+	unsigned nr_orders = r->before->nr_orders, i, k, n = 0;
 
 	fprintf(f, "\nFree blocks per order: before, after, change (zones that changed)\n");
-	for (i = 0; i < b->nr_nodes; i++) {
-		const struct node *nb = &b->nodes[i];
-		const struct node *na = snapshot_node(a, nb->id);
+	for (i = 0; i < d->nr_zones; i++) {
+		const struct zone_change *zc = &d->zones[i];
+		char lbl[16];
 
-		for (z = 0; na && z < nb->nr_zones; z++) {
-			const struct zone *zb = &nb->zones[z];
-			const struct zone *za = node_zone(na, zb->name);
-			char lbl[16];
-
-			if (!zb->in_buddyinfo || !za ||
-			    !memcmp(zb->free_blocks, za->free_blocks, b->nr_orders * sizeof(zb->free_blocks[0])))
-				continue;
-			fprintf(f, "  node %d %-8s", nb->id, zb->name);
-			for (k = 0; k < b->nr_orders; k++) {
-				size_label(lbl, sizeof(lbl), (uint64_t)b->page_size << k);
-				fprintf(f, " %5s", lbl);
-			}
-			fprintf(f, "\n  %-15s", "  before");
-			for (k = 0; k < b->nr_orders; k++)
-				fprintf(f, " %5llu", (unsigned long long)zb->free_blocks[k]);
-			fprintf(f, "\n  %-15s", "  after");
-			for (k = 0; k < b->nr_orders; k++)
-				fprintf(f, " %5llu", (unsigned long long)za->free_blocks[k]);
-			fprintf(f, "\n  %-15s", "  change");
-			for (k = 0; k < b->nr_orders; k++)
-				fprintf(f, " %+5lld", (long long)za->free_blocks[k] - (long long)zb->free_blocks[k]);
-			fputc('\n', f);
+		if (!zc->changed)
+			continue;
+		fprintf(f, "  node %d %-8s", zc->node, zc->before->name);
+		for (k = 0; k < nr_orders; k++) {
+			size_label(lbl, sizeof(lbl), (uint64_t)r->before->page_size << k);
+			fprintf(f, " %5s", lbl);
 		}
+		fprintf(f, "\n  %-15s", "  before");
+		for (k = 0; k < nr_orders; k++)
+			fprintf(f, " %5llu", (unsigned long long)zc->before->free_blocks[k]);
+		fprintf(f, "\n  %-15s", "  after");
+		for (k = 0; k < nr_orders; k++)
+			fprintf(f, " %5llu", (unsigned long long)zc->after->free_blocks[k]);
+		fprintf(f, "\n  %-15s", "  change");
+		for (k = 0; k < nr_orders; k++)
+			fprintf(f, " %+5lld", (long long)zc->after->free_blocks[k] -
+					    (long long)zc->before->free_blocks[k]);
+		fputc('\n', f);
+	}
+	/* what the actions cost in cache, and what they freed */
+	for (i = 0; i < d->nr_nodes; i++) {
+		const struct node_change *nc = &d->nodes[i];
+		char fr[24], fi[24], sl[24];
+
+		if (!nc->known || (!nc->free_kb && !nc->file_kb && !nc->slab_kb))
+			continue;
+		if (!n++)
+			fprintf(f, "\nMemory per node, after less before\n");
+		signed_kb(fr, sizeof(fr), nc->free_kb);
+		signed_kb(fi, sizeof(fi), nc->file_kb);
+		signed_kb(sl, sizeof(sl), nc->slab_kb);
+		fprintf(f, "  node %-3d free %7s, page cache %7s, reclaimable slab %7s\n", nc->node, fr,
+			fi, sl);
 	}
 	fprintf(f, "\nKernel counters moved:");
 	for (k = 0, i = 0; k < VM_NR_FIELDS; k++) {
-		long long d = (long long)a->vmstat.v[k] - (long long)b->vmstat.v[k];
-
-		if (k == VM_NR_FREE_PAGES || !d)
+		if (k == VM_NR_FREE_PAGES || !(d->vmstat_seen & (1u << k)) || !d->vmstat[k])
 			continue;
-		fprintf(f, "%s %s %+lld", i++ ? "," : "", vmstat_name((enum vmstat_field)k), d);
+		fprintf(f, "%s %s %+lld", i++ ? "," : "", vmstat_name((enum vmstat_field)k),
+			(long long)d->vmstat[k]);
 	}
 	fprintf(f, "%s\n", i ? "" : " none");
 }
@@ -434,7 +451,7 @@ int report_text(FILE *f, const struct report *r)
 			steps_text(f, &p->a[i], res);
 	}
 	hugepages_text(f, r);
-	if (r->after)
+	if (r->diff)
 		diff_text(f, r);
 	fprintf(f, "\nTotal %.1f ms, exit status %d%s%s\n", r->total_ms, r->exit_code,
 		r->exit_reason && r->exit_reason[0] ? ": " : "", r->exit_reason ? r->exit_reason : "");
@@ -455,7 +472,7 @@ static void u64s(FILE *f, const uint64_t *v, unsigned n)
 int report_json(FILE *f, const struct report *r)
 {
 	const struct plan *p = r->plan;
-	unsigned i, k, z, first;
+	unsigned i, k, first;
 
 	fprintf(f, "{\"schema\":%d,\"command\":\"%s\",\"dry_run\":%s,\"executed\":%s,\"policy\":",
 		REPORT_SCHEMA, r->command, r->dry_run ? "true" : "false", r->executed ? "true" : "false");
@@ -552,34 +569,40 @@ int report_json(FILE *f, const struct report *r)
 		fputc('}', f);
 	}
 	fputs("],\"zones\":[", f);
+	for (i = 0; r->diff && i < r->diff->nr_zones; i++) {
+		const struct zone_change *zc = &r->diff->zones[i];
+		unsigned n = r->before->nr_orders;
+
+		fprintf(f, "%s\n {\"node\":%d,\"zone\":\"%s\",\"before\":", i ? "," : "", zc->node,
+			zc->before->name);
+		u64s(f, zc->before->free_blocks, n);
+		fputs(",\"after\":", f);
+		u64s(f, zc->after->free_blocks, n);
+		fputs(",\"change\":[", f);
+		for (k = 0; k < n; k++)
+			fprintf(f, "%s%lld", k ? "," : "", (long long)zc->after->free_blocks[k] -
+							 (long long)zc->before->free_blocks[k]);
+		fputs("]}", f);
+	}
+	fputs("],\"memory_change\":[", f);
 	first = 1;
-	for (i = 0; r->after && i < r->before->nr_nodes; i++) {
-		const struct node *nb = &r->before->nodes[i], *na = snapshot_node(r->after, nb->id);
+	for (i = 0; r->diff && i < r->diff->nr_nodes; i++) {
+		const struct node_change *nc = &r->diff->nodes[i];
 
-		for (z = 0; na && z < nb->nr_zones; z++) {
-			const struct zone *zb = &nb->zones[z], *za = node_zone(na, zb->name);
-			unsigned n = r->before->nr_orders;
-
-			if (!zb->in_buddyinfo || !za)
-				continue;
-			fprintf(f, "%s\n {\"node\":%d,\"zone\":\"%s\",\"before\":", first ? "" : ",", nb->id, zb->name);
-			first = 0;
-			u64s(f, zb->free_blocks, n);
-			fputs(",\"after\":", f);
-			u64s(f, za->free_blocks, n);
-			fputs(",\"change\":[", f);
-			for (k = 0; k < n; k++)
-				fprintf(f, "%s%lld", k ? "," : "", (long long)za->free_blocks[k] - (long long)zb->free_blocks[k]);
-			fputs("]}", f);
-		}
+		if (!nc->known)
+			continue;
+		fprintf(f, "%s{\"node\":%d,\"free_kb\":%lld,\"file_kb\":%lld,\"slab_reclaimable_kb\":%lld}",
+			first ? "" : ",", nc->node, (long long)nc->free_kb, (long long)nc->file_kb,
+			(long long)nc->slab_kb);
+		first = 0;
 	}
 	fputs("],\"vmstat_change\":{", f);
 	first = 1;
-	for (k = 0; r->after && k < VM_NR_FIELDS; k++) {
-		if (!(r->before->vmstat.seen & (1u << k)))
+	for (k = 0; r->diff && k < VM_NR_FIELDS; k++) {
+		if (!(r->diff->vmstat_seen & (1u << k)))
 			continue;
 		fprintf(f, "%s\"%s\":%lld", first ? "" : ",", vmstat_name((enum vmstat_field)k),
-			(long long)r->after->vmstat.v[k] - (long long)r->before->vmstat.v[k]);
+			(long long)r->diff->vmstat[k]);
 		first = 0;
 	}
 	fprintf(f, "},\"total_ms\":%.3f,\"exit\":%d,\"exit_reason\":", r->total_ms, r->exit_code);

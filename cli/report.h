@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "diff.h"
 #include "execute.h"
 #include "plan.h"
 #include "snapshot.h"
@@ -15,6 +16,7 @@ struct report {
 	bool executed;			/* results[] and after are valid */
 	const struct snapshot *before;
 	const struct snapshot *after;	/* NULL unless executed */
+	const struct snap_diff *diff;	/* before -> after, NULL unless both */
 	const struct finding *findings;	/* check/plan/apply from a policy */
 	unsigned nr_findings;
 	const struct plan *plan;

@@ -22,27 +22,6 @@ const char *level_name(enum level l)
 	return l == LEVEL_CRIT ? "crit" : l == LEVEL_WARN ? "warn" : "ok";
 }
 
-struct action *plan_add(struct plan *p, enum action_kind kind)
-{
-	struct action *a = realloc(p->a, (p->n + 1) * sizeof(*a));
-
-	if (!a)
-		return NULL;
-	p->a = a;
-	a = &p->a[p->n++];
-	memset(a, 0, sizeof(*a));
-	a->kind = kind;
-	a->node = -1;
-	return a;
-}
-
-void plan_free(struct plan *p)
-{
-	free(p->a);
-	p->a = NULL;
-	p->n = 0;
-}
-
 enum level findings_level(const struct finding *f, unsigned n)
 {
 	enum level l = LEVEL_OK;
@@ -149,18 +128,6 @@ static int find_global(const struct plan *p, enum action_kind kind, int level)
 	return -1;
 }
 
-struct action *plan_compact_node(struct plan *p, const struct snapshot *snap, int node)
-{
-	struct action *a;
-
-	if (!snap->numa_sysfs)
-		return plan_add(p, ACT_COMPACT_ALL);
-	a = plan_add(p, ACT_COMPACT_NODE);
-	if (a)
-		a->node = node;
-	return a;
-}
-
 static uint64_t file_cache_kb(const struct snapshot *snap, int node)
 {
 	const struct meminfo *mi = &snap->meminfo;
@@ -237,135 +204,6 @@ static int add_remedy(struct plan *plan, const struct snapshot *snap, struct fin
 	return 0;
 }
 
-/* Pages of size_kb buddy can hand out now on n, or on every node (n NULL); -1 for gigantic. */
-static int64_t ready_pages(const struct snapshot *snap, const struct node *n, uint64_t size_kb)
-{
-	int64_t sum = 0, r;
-	unsigned i;
-
-	if (n)
-		return metrics_node_suitable(snap, n, size_kb);
-	for (i = 0; i < snap->nr_nodes; i++) {
-		r = metrics_node_suitable(snap, &snap->nodes[i], size_kb);
-		if (r < 0)
-			return -1;
-		sum += r;
-	}
-	return sum;
-}
-
-int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
-		      int node, uint64_t count, struct bc_error *err)
-{
-	/* no NUMA sysfs: node 0 is the machine, and its pools are the global ones */
-	const struct node *n = node >= 0 && snap->numa_sysfs ? snapshot_node(snap, node) : NULL;
-	const struct hugepool *pool = n ? node_pool(n, rq->size_kb) : snapshot_pool(snap, rq->size_kb);
-	uint64_t size_kb = rq->size_kb, cap = metrics_capacity(snap, n, size_kb);
-	int64_t ready = ready_pages(snap, n, size_kb);
-	char sz[24];
-	struct action *a;
-
-	size_label(sz, sizeof(sz), size_kb * 1024);
-	if (count > cap && !rq->force) {
-		char on[32];
-
-		snprintf(on, sizeof(on), n ? "node %d" : "this machine", node);
-		return bc_error_set(err, rq->kind,
-				    "%s: %s could never hold %llu x %s (%llu MiB): at most %llu (its present memory less the min watermarks); %s to try anyway",
-				    rq->where, on, (unsigned long long)count, sz,
-				    (unsigned long long)(count * size_kb / 1024), (unsigned long long)cap,
-				    rq->force_hint);
-	}
-	a = plan_add(p, ACT_RESERVE);
-	if (!a)
-		return bc_error_set(err, BC_ENOMEM, "out of memory");
-	a->node = n ? node : -1;
-	a->size_kb = size_kb;
-	a->target = count;
-	a->current = pool ? pool->nr : 0;
-	a->keep = rq->keep;
-	if (rq->ladder) {
-		a->ladder = *rq->ladder;
-		a->rounds = rq->rounds;
-		plan_estimate(a, snap);
-	} else {
-		plan_escalation(a, snap, rq->rounds, rq->allow_drop);
-	}
-	snprintf(a->reason, sizeof(a->reason), "%s", rq->why);
-	if (a->have_est && count > a->current) {
-		/* the estimate, in the words of `buddyctl estimate` */
-		snprintf(a->expect, sizeof(a->expect),
-			 "pool %llu -> %llu (+%llu, %llu MiB); estimate: %llu now, %llu after compaction, %llu after reclaim%s%s%s",
-			 (unsigned long long)a->current, (unsigned long long)count,
-			 (unsigned long long)(count - a->current),
-			 (unsigned long long)((count - a->current) * size_kb / 1024),
-			 (unsigned long long)a->est.now, (unsigned long long)a->est.compact,
-			 (unsigned long long)a->est.reclaim, a->est.gigantic ? " (upper bounds)" : "",
-			 count > cap ? "; forced above the most it could ever hold" : "",
-			 !a->unreachable ? "" : a->keep ? "; the target is above what reclaim could reach: the run keeps what it gets"
-			 : "; the target is above what reclaim could reach: a short grant is given back");
-		return 0;
-	}
-	if (count <= a->current)
-		snprintf(a->expect, sizeof(a->expect), "pool %llu -> %llu: frees %llu pages",
-			 (unsigned long long)a->current, (unsigned long long)count,
-			 (unsigned long long)(a->current - count));
-	else if (ready >= 0)
-		snprintf(a->expect, sizeof(a->expect),
-			 "pool %llu -> %llu (+%llu, %llu MiB); buddy can hand out %lld now without compaction%s",
-			 (unsigned long long)a->current, (unsigned long long)count,
-			 (unsigned long long)(count - a->current),
-			 (unsigned long long)((count - a->current) * size_kb / 1024), (long long)ready,
-			 count > cap ? "; forced above the most it could ever hold" : "");
-	else
-		snprintf(a->expect, sizeof(a->expect),
-			 "pool %llu -> %llu (+%llu, %llu MiB); gigantic pages need a free, movable, aligned range%s",
-			 (unsigned long long)a->current, (unsigned long long)count,
-			 (unsigned long long)(count - a->current),
-			 (unsigned long long)((count - a->current) * size_kb / 1024),
-			 count > cap ? "; forced above the most it could ever hold" : "");
-	return 0;
-}
-
-/* The memory nodes a total is split over; 0: it all goes to the global pool. */
-static unsigned split_nodes(const struct snapshot *snap)
-{
-	unsigned i, mem = 0;
-
-	if (!snap->numa_sysfs)
-		return 0;
-	for (i = 0; i < snap->nr_nodes; i++)
-		mem += snap->nodes[i].has_memory;
-	return mem;
-}
-
-/* The share of the k-th of mem memory nodes, in id order: lower ids take the remainder. */
-static uint64_t split_share(uint64_t total, unsigned mem, unsigned k)
-{
-	return total / mem + (k < total % mem ? 1 : 0);
-}
-
-int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
-		       uint64_t total, struct bc_error *err)
-{
-	unsigned i, mem = split_nodes(snap), k = 0;
-	int rc;
-
-	if (mem == 0)
-		return plan_reserve_node(p, snap, rq, -1, total, err);
-	for (i = 0; i < snap->nr_nodes; i++) {
-		const struct node *n = &snap->nodes[i];
-
-		if (!n->has_memory)
-			continue;
-		rc = plan_reserve_node(p, snap, rq, n->id, split_share(total, mem, k++), err);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* A new finding, zeroed, at the end of *fs; NULL on ENOMEM. */
 static struct finding *add_finding(struct finding **fs, unsigned *n)
 {
 	struct finding *f = realloc(*fs, (*n + 1) * sizeof(*f));
@@ -449,7 +287,7 @@ int policy_judge(const struct snapshot *snap, const struct policy *pol,
 		 struct finding **findings, unsigned *nr_findings, struct bc_error *err)
 {
 	struct finding *fs = NULL, *f;
-	unsigned i, k, n = 0, mem = split_nodes(snap);
+	unsigned i, k, n = 0, mem = plan_split_nodes(snap);
 	int rc = 0;
 
 	for (i = 0; i < snap->nr_nodes; i++) {
@@ -473,7 +311,7 @@ int policy_judge(const struct snapshot *snap, const struct policy *pol,
 			for (k = 0; k < snap->nr_nodes && rc == 0; k++)
 				if (snap->nodes[k].has_memory)
 					rc = judge_pool(&fs, &n, snap, t, snap->nodes[k].id,
-							split_share(t->total, mem, share++));
+							plan_split_share(t->total, mem, share++));
 		}
 	}
 	if (rc < 0)

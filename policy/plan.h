@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <numa.h>
+
 #include "config.h"
 #include "estimate.h"
 #include "snapshot.h"
@@ -150,6 +152,11 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
 		       uint64_t total, struct bc_error *err);
 
+/* The memory nodes a pool's total is split over; 0: the global pool takes it. */
+unsigned plan_split_nodes(const struct snapshot *snap);
+/* The share of the k-th of mem memory nodes, in id order: lower ids take the remainder. */
+uint64_t plan_split_share(uint64_t total, unsigned mem, unsigned k);
+
 /*
  * Compact node: nodeN/compact, or vm/compact_memory on a kernel without
  * NUMA sysfs. Returns the action or NULL on ENOMEM.
@@ -173,5 +180,17 @@ bool plan_estimate(struct action *a, const struct snapshot *snap);
 
 /* Rounds of a chosen escalation unless --rounds or rounds = says otherwise. */
 #define CHOSEN_ROUNDS 8
+
+/*
+ * `compact`: each node of sel through nodeN/compact (vm/compact_memory
+ * without NUMA sysfs), or with sel NULL every node through
+ * vm/compact_memory. `drop-caches`: level 1 page cache, 2 slab, 3 both,
+ * sync(2) first if asked (never for slab). why is the actions' reason.
+ * 0 or -BC_ENOMEM.
+ */
+int plan_compact(struct plan *p, const struct snapshot *snap, const struct bitmask *sel,
+		 const char *why);
+int plan_drop_caches(struct plan *p, const struct snapshot *snap, int level, bool sync,
+		     const char *why);
 
 #endif
