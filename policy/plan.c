@@ -106,8 +106,12 @@ void plan_escalation(struct action *a, const struct snapshot *snap, unsigned rou
 	} else if (node_file) {
 		add(a, STEP_RECLAIM_NODE);
 		add(a, after);
-		if (allow_drop && e->stuck_reclaimable_kb + e->slab_kb > 0) {
-			/* what node reclaim leaves of slab, every node's */
+		if (allow_drop && e->stuck_reclaimable_kb + e->slab_kb > e->cache_kb) {
+			/*
+			 * slab is what blocks (more of it, and of free memory
+			 * held in reclaimable pageblocks, than page cache):
+			 * what node reclaim leaves of it, every node's
+			 */
 			add(a, STEP_DROP_SLAB);
 			add(a, after);
 		}

@@ -144,6 +144,111 @@ static void short_grant_gains_on_a_later_step(void **state)
 	plan_free(&p);
 }
 
+/*
+ * The escalation chosen from the estimate, run against the two-node tree
+ * with a nodeN/reclaim file: node 1 can give 6171 now, 6206 after
+ * compaction, 7243 after reclaim (see test_estimate for the arithmetic).
+ */
+static struct plan chosen_plan(uint64_t target, struct snapshot *snap)
+{
+	struct plan p = { .time_budget_s = 30 };
+	struct reserve_req rq = { .size_kb = 2048, .keep = true, .force = true, .why = "test",
+				  .where = "test", .force_hint = "", .kind = BC_EUSAGE };
+	struct bc_error e;
+
+	assert_int_equal(system("touch " TREE "/sys/devices/system/node/node0/reclaim "
+				TREE "/sys/devices/system/node/node1/reclaim"), 0);
+	if (snapshot_read(TREE, snap, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(plan_reserve_node(&p, snap, &rq, 1, target, &e), 0);
+	return p;
+}
+
+static void chosen_escalation_runs_as_planned(void **state)
+{
+	/* every write granted 6000 at most: nothing gained after the first */
+	struct kfault f = { .match = "node1/hugepages", .grant_max = 6000 };
+	struct kctx c = { .root = TREE, .faults = &f, .nr_faults = 1 };
+	struct snapshot snap;
+	struct plan p = chosen_plan(6200, &snap);
+	struct action_result r;
+
+	(void)state;
+	assert_true(p.a[0].chosen);
+	assert_true(p.a[0].compact_first);	/* 6171 < 6200 <= 6206 */
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	assert_int_equal(r.status, RES_PARTIAL);
+	assert_int_equal(r.after, 6000);
+	/* compaction first, the write, then one round that gains nothing: it ends there */
+	assert_int_equal(r.nr_steps, 3);
+	assert_int_equal(r.steps[0].step, STEP_COMPACT_NODE);
+	assert_false(r.steps[0].wrote);
+	assert_int_equal(r.steps[1].step, STEP_RECLAIM_NODE);
+	assert_false(r.steps[1].wrote);		/* no write between reclaim and compaction */
+	assert_int_equal(r.steps[1].asked_kb, 200 * 2048);	/* the shortfall, sized */
+	assert_int_equal(r.steps[2].step, STEP_COMPACT_NODE);
+	assert_true(r.steps[2].wrote);
+	/* the writes, in order, as the plan showed them */
+	assert_int_equal(c.nr_log, 5);
+	assert_contains(c.log[0].path, "node1/compact");
+	assert_contains(c.log[1].path, "node1/hugepages/hugepages-2048kB/nr_hugepages");
+	assert_string_equal(c.log[1].value, "6200");
+	assert_contains(c.log[2].path, "node1/reclaim");
+	assert_string_equal(c.log[2].value, "409600K swappiness=0");
+	assert_contains(c.log[3].path, "node1/compact");
+	assert_contains(c.log[4].path, "nr_hugepages");
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
+static void chosen_escalation_goes_on_while_it_gains(void **state)
+{
+	/* 6000, then 6100, then 6150 for good */
+	struct kfault f[] = { { .match = "node1/hugepages", .grant_max = 6000, .times = 1 },
+			      { .match = "node1/hugepages", .grant_max = 6100, .times = 1 },
+			      { .match = "node1/hugepages", .grant_max = 6150 } };
+	struct kctx c = { .root = TREE, .faults = f, .nr_faults = 3 };
+	struct snapshot snap;
+	struct plan p = chosen_plan(6200, &snap);
+	struct action_result r;
+
+	(void)state;
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	assert_int_equal(r.after, 6150);
+	/* first compaction, then rounds of (reclaim, compact): +100, +50, +0 */
+	assert_int_equal(r.nr_steps, 7);
+	assert_int_equal(r.steps[2].gain, 100);
+	assert_int_equal(r.steps[4].gain, 50);
+	assert_int_equal(r.steps[6].gain, 0);
+	/* each reclaim asks for what is still short */
+	assert_int_equal(r.steps[3].asked_kb, 100 * 2048);
+	assert_int_equal(r.steps[5].asked_kb, 50 * 2048);
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
+static void chosen_escalation_stops_at_the_estimate(void **state)
+{
+	/* the first write gets 7243, the estimate after reclaim: no round is hopeful */
+	struct kfault f = { .match = "node1/hugepages", .grant_max = 7243 };
+	struct kctx c = { .root = TREE, .faults = &f, .nr_faults = 1 };
+	struct snapshot snap;
+	struct plan p = chosen_plan(7300, &snap);
+	struct action_result r;
+
+	(void)state;
+	assert_true(p.a[0].unreachable);
+	assert_int_equal(p.a[0].est.reclaim, 7243);
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	assert_int_equal(r.after, 7243);
+	assert_int_equal(r.nr_steps, 1);	/* the compaction first, no round */
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
 static void short_grant_restored(void **state)
 {
 	struct kfault f = { .match = "node1/hugepages", .grant_max = 80 };
@@ -735,6 +840,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reserve_done, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(reserve_noop_skipped, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_escalates_and_keeps, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(chosen_escalation_runs_as_planned, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(chosen_escalation_goes_on_while_it_gains, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(chosen_escalation_stops_at_the_estimate, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_gains_on_a_later_step, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_restored, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(nothing_obtained_fails, fresh_tree, drop_tree),

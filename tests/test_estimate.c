@@ -420,9 +420,21 @@ static void chosen_escalation(void **state)
 	assert_int_equal(a.ladder.s[0], STEP_RECLAIM_NODE);
 	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
 	assert_string_equal(a.not_planned, "");
-	/* allowed: what node reclaim leaves of slab, dropped on every node after */
+	/* allowed, but page cache (10240 kB) outweighs slab (4096 + 4000): no slab drop */
+	a = reserve_on(&s, 0, 2048, 35, true);
+	assert_int_equal(a.ladder.n, 2);
+	/* node 1 has no slab at all: node reclaim only */
+	a = reserve_on(&s, 1, 2048, 1500, true);
+	assert_int_equal(a.ladder.n, 2);
+	assert_int_equal(a.ladder.s[0], STEP_RECLAIM_NODE);
+	snapshot_free(&s);
+	/* slab is what blocks on node 0 (6 MiB of it): drop it on every node too */
+	node_meminfo(0, 49000 * 4, (11364 + 8872) * 4, 2048, 1024, 0, 6144);
+	read_tree(&s);
 	a = reserve_on(&s, 0, 2048, 35, true);
 	assert_int_equal(a.ladder.n, 4);
+	assert_int_equal(a.ladder.s[0], STEP_RECLAIM_NODE);
+	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
 	assert_int_equal(a.ladder.s[2], STEP_DROP_SLAB);
 	assert_int_equal(a.ladder.s[3], STEP_COMPACT_NODE);
 
