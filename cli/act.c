@@ -576,8 +576,9 @@ static int add_spec(struct run *r, const struct spec *specs, int si, const struc
 {
 	const struct act_args *a = r->a;
 	const struct spec *s = &specs[si];
-	/* --ladder: 3 rounds by default; without it the planner chooses (0) */
-	unsigned rounds = a->rounds >= 0 ? (unsigned)a->rounds : a->ladder ? 3 : 0, first = r->plan.n, i;
+	/* no --rounds: 3 over a --ladder, or as many as the chosen escalation takes */
+	int rounds = a->rounds;
+	unsigned first = r->plan.n, i;
 	struct bitmask *sel = NULL;
 	char why[160];
 	struct reserve_req rq = { .size_kb = s->kb, .ladder = a->ladder ? ladder : NULL, .rounds = rounds,

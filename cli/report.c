@@ -200,6 +200,8 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 			reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
 			snprintf(x->cost, sizeof(x->cost), "as the first write");
 			x->then_write = false;	/* it is the write */
+			if (e && reclaimed)
+				x->expect = (int64_t)e->reclaim;
 			break;
 		}
 	}

@@ -371,7 +371,7 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 		char why[200], sz[24];
 		struct reserve_req rq = { .size_kb = t->size_kb,
 					  .ladder = t->ladder_given ? &t->ladder : NULL,
-					  .rounds = t->ladder_given || t->rounds_given ? t->rounds : 0,
+					  .rounds = t->ladder_given || t->rounds_given ? (int)t->rounds : -1,
 					  .allow_drop = t->allow_drop_caches,
 					  .keep = t->keep, .force = t->force,
 					  .why = why, .where = why, .force_hint = "force = yes",

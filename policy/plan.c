@@ -65,7 +65,7 @@ bool plan_estimate(struct action *a, const struct snapshot *snap)
 	return a->have_est;
 }
 
-void plan_escalation(struct action *a, const struct snapshot *snap, unsigned rounds,
+void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 		     bool allow_drop)
 {
 	const struct estimate *e = &a->est;
@@ -75,7 +75,7 @@ void plan_escalation(struct action *a, const struct snapshot *snap, unsigned rou
 	a->chosen = true;
 	a->compact_first = false;
 	a->ladder.n = 0;
-	a->rounds = rounds ? rounds : CHOSEN_ROUNDS;
+	a->rounds = rounds < 0 ? CHOSEN_ROUNDS : (unsigned)rounds;
 	a->not_planned[0] = '\0';
 	if (!plan_estimate(a, snap)) {
 		/* no estimate: one global pool over several nodes */
@@ -127,8 +127,10 @@ void plan_escalation(struct action *a, const struct snapshot *snap, unsigned rou
 		/* nothing to reclaim, but compaction may yet gain: compact, write */
 		add(a, STEP_COMPACT_NODE);
 	}
-	if (!a->ladder.n)
+	if (!a->ladder.n || !a->rounds) {
+		a->ladder.n = 0;
 		a->rounds = 0;
+	}
 }
 
 struct action *plan_add(struct plan *p, enum action_kind kind)
@@ -190,6 +192,7 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 	uint64_t size_kb = rq->size_kb, cap = metrics_capacity(snap, n, size_kb);
 	int64_t ready = ready_pages(snap, n, size_kb);
 	char sz[24];
+	unsigned i;
 	struct action *a;
 
 	size_label(sz, sizeof(sz), size_kb * 1024);
@@ -203,6 +206,11 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 				    (unsigned long long)(count * size_kb / 1024), (unsigned long long)cap,
 				    rq->force_hint);
 	}
+	for (i = 0; rq->ladder && !n && i < rq->ladder->n; i++)
+		if (rq->ladder->s[i] == STEP_RECLAIM_NODE)
+			return bc_error_set(err, rq->kind,
+					    "%s: reclaim-node needs a node's pool, and this %s has one pool for the machine",
+					    rq->where, snap->numa_sysfs ? "size" : "kernel (no NUMA sysfs)");
 	a = plan_add(p, ACT_RESERVE);
 	if (!a)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
@@ -213,7 +221,7 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 	a->keep = rq->keep;
 	if (rq->ladder) {
 		a->ladder = *rq->ladder;
-		a->rounds = rq->rounds;
+		a->rounds = rq->rounds < 0 ? 3 : (unsigned)rq->rounds;
 		plan_estimate(a, snap);
 	} else {
 		plan_escalation(a, snap, rq->rounds, rq->allow_drop);

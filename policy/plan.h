@@ -124,7 +124,7 @@ enum level findings_level(const struct finding *f, unsigned n);
 struct reserve_req {
 	uint64_t size_kb;
 	const struct steps *ladder;	/* escalation when short; NULL: chosen (plan_escalation) */
-	unsigned rounds;		/* with ladder NULL: 0 means the default */
+	int rounds;			/* < 0: the default (3 with a ladder, else CHOSEN_ROUNDS) */
 	bool allow_drop;		/* a chosen escalation may drop caches machine-wide */
 	bool keep;			/* keep a short grant */
 	bool force;			/* allow more than the node could ever hold */
@@ -166,10 +166,10 @@ struct action *plan_compact_node(struct plan *p, const struct snapshot *snap, in
 /*
  * Choose the escalation of ACT_RESERVE a from the snapshot (policy/plan.c):
  * fills a->est, compact_first, ladder, rounds, unreachable and
- * not_planned. rounds 0: the default. allow_drop: drop_caches (all
+ * not_planned. rounds < 0: CHOSEN_ROUNDS; 0: no escalation. allow_drop: drop_caches (all
  * nodes) may be used where nodeN/reclaim cannot.
  */
-void plan_escalation(struct action *a, const struct snapshot *snap, unsigned rounds,
+void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 		     bool allow_drop);
 
 /*

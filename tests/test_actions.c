@@ -152,7 +152,7 @@ static void short_grant_gains_on_a_later_step(void **state)
 static struct plan chosen_plan(uint64_t target, struct snapshot *snap)
 {
 	struct plan p = { .time_budget_s = 30 };
-	struct reserve_req rq = { .size_kb = 2048, .keep = true, .force = true, .why = "test",
+	struct reserve_req rq = { .size_kb = 2048, .rounds = -1, .keep = true, .force = true, .why = "test",
 				  .where = "test", .force_hint = "", .kind = BC_EUSAGE };
 	struct bc_error e;
 

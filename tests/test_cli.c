@@ -823,6 +823,9 @@ static void kernel_without_numa(void **state)
 	const char *reserve[] = { "--root", "build/nn", "reserve", "2M:520@0", NULL };
 	const char *compact[] = { "--root", "build/nn", "compact", "--node", "0", NULL };
 	const char *apply[] = { "--root", "build/nn", "apply", "-c", "tests/policies/dpdk-nonuma.conf", NULL };
+	const char *node_reclaim[] = { "--root", "build/nn", "reserve", "2M:600@0", "--ladder", "reclaim-node",
+				       "--dry-run", NULL };
+	const char *no_rounds[] = { "--root", "build/nn", "reserve", "2M:600@0", "--rounds", "0", "--dry-run", NULL };
 	const char *check[] = { "--root", "build/nn", "check", "-c", "tests/policies/dpdk-nonuma.conf", NULL };
 	char line[32];
 
@@ -851,6 +854,16 @@ static void kernel_without_numa(void **state)
 	if (r.status > 1)
 		fail_msg("apply: exit %d: %s%s", r.status, r.out, r.err);
 	assert_contains(r.out, "reserve 2M on all nodes: 520 -> 530");
+	/* one pool for the machine: no node to reclaim on */
+	run(&r, node_reclaim);
+	assert_int_equal(r.status, 64);
+	assert_contains(r.err, "reclaim-node needs a node's pool, and this kernel (no NUMA sysfs) has one pool for the machine");
+	/* --rounds 0: the first write only, no escalation */
+	run(&r, no_rounds);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "      1. write 600 ");
+	if (strstr(r.out, "while short"))
+		fail_msg("--rounds 0 planned an escalation: %s", r.out);
 	sh("rm -rf build/nn");
 }
 

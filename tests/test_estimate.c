@@ -364,7 +364,7 @@ static struct action reserve_on(const struct snapshot *s, int node, uint64_t kb,
 	a.target = target;
 	a.current = p ? p->nr : 0;
 	a.keep = true;
-	plan_escalation(&a, s, 0, allow_drop);
+	plan_escalation(&a, s, -1, allow_drop);
 	return a;
 }
 
