@@ -14,19 +14,8 @@ runs=${2:-200}
 tmp=$(mktemp -d /tmp/buddyctl-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-now_ns() { date +%s%N; }
-
-# mean wall time of RUNS runs of a command, in microseconds
-time_us() {
-	i=0
-	t0=$(now_ns)
-	while [ $i -lt "$runs" ]; do
-		"$@" >/dev/null 2>&1 || true
-		i=$((i + 1))
-	done
-	t1=$(now_ns)
-	echo $(((t1 - t0) / runs / 1000))
-}
+# shellcheck source=bench/timing.sh
+. "$(dirname "$0")/timing.sh"
 
 files_opened() {
 	# every /proc and /sys file buddyctl status opens, once each, in order;

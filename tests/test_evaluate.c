@@ -20,18 +20,27 @@ struct run {
 	struct plan plan;
 };
 
-static void eval(struct run *r, const char *tree, const char *policy, const double *last,
-		 unsigned nr_last, double now)
+/* The snapshot of a fixture tree and a policy, checked against it. */
+static void load(struct run *r, const char *tree, const char *policy)
 {
 	struct bc_error e = { 0 };
 	char root[128];
 
+	memset(r, 0, sizeof(*r));
 	snprintf(root, sizeof(root), FIXTURES "/%s", tree);
 	assert_int_equal(snapshot_read(root, &r->snap, &e), 0);
 	if (policy_load_string("t.conf", policy, &r->pol, &e) != 0)
 		fail_msg("%s", e.msg);
 	if (policy_validate(&r->pol, &r->snap, &e) != 0)
 		fail_msg("%s", e.msg);
+}
+
+static void eval(struct run *r, const char *tree, const char *policy, const double *last,
+		 unsigned nr_last, double now)
+{
+	struct bc_error e = { 0 };
+
+	load(r, tree, policy);
 	assert_int_equal(policy_evaluate(&r->snap, &r->pol, last, nr_last, now, &r->f, &r->nf,
 					 &r->plan, &e), 0);
 }
@@ -57,15 +66,8 @@ static const struct finding *finding(const struct run *r, int node)
 static void judge_only(struct run *r, const char *tree, const char *policy)
 {
 	struct bc_error e = { 0 };
-	char root[128];
 
-	memset(r, 0, sizeof(*r));
-	snprintf(root, sizeof(root), FIXTURES "/%s", tree);
-	assert_int_equal(snapshot_read(root, &r->snap, &e), 0);
-	if (policy_load_string("t.conf", policy, &r->pol, &e) != 0)
-		fail_msg("%s", e.msg);
-	if (policy_validate(&r->pol, &r->snap, &e) != 0)
-		fail_msg("%s", e.msg);
+	load(r, tree, policy);
 	assert_int_equal(policy_judge(&r->snap, &r->pol, &r->f, &r->nf, &e), 0);
 }
 
