@@ -141,7 +141,11 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 	if (n < max) {
 		memset(&d[n], 0, sizeof(d[n]));
 		d[n].step = STEP_NONE;
-		snprintf(d[n].what, sizeof(d[n].what), "write %llu", (unsigned long long)a->target);
+		if (reserve_first_write(a) < a->target)
+			snprintf(d[n].what, sizeof(d[n].what), "write %llu (what compaction makes room for)",
+				 (unsigned long long)reserve_first_write(a));
+		else
+			snprintf(d[n].what, sizeof(d[n].what), "write %llu", (unsigned long long)a->target);
 		reserve_path(d[n].file, sizeof(d[n].file), a->node, a->size_kb);
 		snprintf(d[n].cost, sizeof(d[n].cost), "the kernel may reclaim and compact on its own for each page");
 		d[n].expect = e ? (int64_t)(a->compact_first ? e->compact : e->now) : -1;

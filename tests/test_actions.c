@@ -229,9 +229,30 @@ static void chosen_escalation_goes_on_while_it_gains(void **state)
 	snapshot_free(&snap);
 }
 
+static void chosen_escalation_first_writes_what_compaction_made(void **state)
+{
+	struct kctx c = { .root = TREE };
+	struct snapshot snap;
+	struct plan p = chosen_plan(6300, &snap);
+	struct action_result r;
+
+	(void)state;
+	/* 6300 > 6206 after compaction: ask for 6206 first, no direct reclaim for the rest */
+	assert_int_equal(execute_plan(&c, &p, &r), 0);
+	assert_int_equal(r.after, 6300);
+	assert_contains(c.log[1].path, "nr_hugepages");
+	assert_string_equal(c.log[1].value, "6206");
+	assert_int_equal(r.steps[1].step, STEP_RECLAIM_NODE);
+	assert_int_equal(r.steps[1].asked_kb, 94 * 2048);
+	assert_string_equal(c.log[c.nr_log - 1].value, "6300");
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
 static void chosen_escalation_stops_at_the_estimate(void **state)
 {
-	/* the first write gets 7243, the estimate after reclaim: no round is hopeful */
+	/* a round gets 7243, the estimate after reclaim: no further round is hopeful */
 	struct kfault f = { .match = "node1/hugepages", .grant_max = 7243 };
 	struct kctx c = { .root = TREE, .faults = &f, .nr_faults = 1 };
 	struct snapshot snap;
@@ -243,7 +264,8 @@ static void chosen_escalation_stops_at_the_estimate(void **state)
 	assert_int_equal(p.a[0].est.reclaim, 7243);
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
 	assert_int_equal(r.after, 7243);
-	assert_int_equal(r.nr_steps, 1);	/* the compaction first, no round */
+	/* compaction first, write 6206, one round (reclaim, compact, write): 7243, no second */
+	assert_int_equal(r.nr_steps, 3);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -842,6 +864,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(short_grant_escalates_and_keeps, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_runs_as_planned, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_goes_on_while_it_gains, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(chosen_escalation_first_writes_what_compaction_made, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_stops_at_the_estimate, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_gains_on_a_later_step, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_restored, fresh_tree, drop_tree),
