@@ -38,6 +38,37 @@ void reserve_path(char *buf, size_t size, int node, uint64_t size_kb)
 			 (unsigned long long)size_kb);
 }
 
+/* Rewrites after which, without a gain, compaction deferral is surely over. */
+#define BURST_IDLE 64
+
+/*
+ * rewrite-burst: write the target again and again, until BURST_IDLE
+ * writes in a row gain nothing (each failed order-9 attempt counts toward
+ * the end of compaction deferral), the pool is full, the deadline passes
+ * or the run is stopped. *after gets the pool as read back last.
+ */
+static int rewrite_burst(struct kctx *c, const char *rel, uint64_t target, uint64_t *after,
+			 int *errnum, double deadline, struct bc_error *err)
+{
+	uint64_t before, got, best = *after;
+	unsigned idle = 0;
+	int rc = 0;
+
+	while (idle < BURST_IDLE && best < target && !kw_stopped(c) && reserve_now() < deadline) {
+		rc = kw_set_u64(c, rel, target, &before, &got, errnum, err);
+		if (rc < 0)
+			break;
+		if (got > best) {
+			best = got;
+			idle = 0;
+		} else {
+			idle++;
+		}
+	}
+	*after = best;
+	return rc;
+}
+
 static bool is_reclaim(enum step s)
 {
 	return s == STEP_RECLAIM_NODE || s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB ||
@@ -77,6 +108,8 @@ static int ladder_step(struct kctx *c, enum step s, int node, uint64_t need_kb, 
  */
 static bool write_after(const struct action *a, unsigned i)
 {
+	if (a->ladder.s[i] == STEP_REWRITE_BURST)
+		return false;	/* it writes */
 	return !a->chosen || !is_reclaim(a->ladder.s[i]) || i + 1 >= a->ladder.n ||
 	       is_reclaim(a->ladder.s[i + 1]);
 }
@@ -176,6 +209,23 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			s->step = a->ladder.s[i];
 			if (s->step == STEP_RECLAIM_NODE)
 				s->asked_kb = (a->target - r->after) * a->size_kb;
+			if (s->step == STEP_REWRITE_BURST) {
+				after = r->after;
+				rc = rewrite_burst(c, rel, a->target, &after, &errnum, deadline, &err);
+				s->ms = (reserve_now() - t0) * 1000;
+				s->errnum = errnum;
+				s->wrote = true;
+				if (rc < 0) {
+					s->obtained = r->after;
+					snprintf(r->error, sizeof(r->error), "%s", err.msg);
+					stopped = rc == -BC_EINTR;
+					goto out;
+				}
+				r->after = s->obtained = after;
+				s->gain = (int64_t)after - (int64_t)prev;
+				prev = after;
+				continue;
+			}
 			rc = ladder_step(c, s->step, a->node, s->asked_kb, do_sync, &errnum, &err);
 			if (rc == -BC_EINTR || (rc == 0 && kw_stopped(c))) {
 				/* a signal came during the step: no new pool write */

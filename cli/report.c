@@ -79,6 +79,9 @@ static void ladder_text(char *buf, size_t size, const struct action *a, bool syn
 		case STEP_RECLAIM_NODE:
 			snprintf(step, sizeof(step), "reclaim the shortfall on node %d", a->node);
 			break;
+		case STEP_REWRITE_BURST:
+			snprintf(step, sizeof(step), "rewrite until 64 writes gain nothing");
+			break;
 		case STEP_DROP_PAGECACHE:
 			snprintf(step, sizeof(step), "drop page cache of all nodes%s", sync ? " (sync first)" : "");
 			break;
@@ -198,6 +201,16 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 			snprintf(x->cost, sizeof(x->cost), "up to %llu MiB machine-wide, not only %s; caches refill from disk",
 				 (unsigned long long)x->drops_kb / 1024, node);
 			x->expect = e ? (int64_t)e->reclaim : -1;
+			break;
+		case STEP_REWRITE_BURST:
+			snprintf(x->what, sizeof(x->what), "write %llu again until 64 writes in a row gain nothing",
+				 (unsigned long long)a->target);
+			reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
+			snprintf(x->cost, sizeof(x->cost),
+				 "about 1.5 ms a write; each failed try counts toward the end of the kernel's compaction deferral");
+			x->then_write = false;	/* it writes */
+			if (e && reclaimed)
+				x->expect = (int64_t)e->reclaim;
 			break;
 		default:
 			snprintf(x->what, sizeof(x->what), "write %llu again", (unsigned long long)a->target);

@@ -41,6 +41,7 @@ static const char *const step_names[STEP_NR] = {
 	[STEP_DROP_SLAB] = "drop-slab",
 	[STEP_DROP_ALL] = "drop-all",
 	[STEP_RECLAIM_NODE] = "reclaim-node",
+	[STEP_REWRITE_BURST] = "rewrite-burst",
 };
 
 const char *step_name(enum step s)
@@ -428,7 +429,7 @@ static int remedy_key(struct pstate *st, struct steps *warn, struct steps *crit,
 		return fail(st, "unknown remediation step '%s' (none, compact-node, compact-all, drop-pagecache, drop-slab, drop-all)%s",
 			    bad, "");
 	for (unsigned i = 0; i < dst->n; i++)
-		if (dst->s[i] == STEP_RETRY || dst->s[i] == STEP_RECLAIM_NODE)
+		if (dst->s[i] == STEP_RETRY || dst->s[i] == STEP_RECLAIM_NODE || dst->s[i] == STEP_REWRITE_BURST)
 			return fail(st, "%s: '%s' is a hugepage escalation step, not a remediation", key,
 				    step_name(dst->s[i]));
 	return 1;
@@ -532,7 +533,7 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 	}
 	if (!strcmp(key, "on_short")) {
 		if (steps_parse(val, &t->ladder, bad, sizeof(bad)) < 0)
-			return fail(st, "on_short: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node)%s",
+			return fail(st, "on_short: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node, rewrite-burst)%s",
 				    bad, "");
 		t->ladder_given = true;
 		return 1;

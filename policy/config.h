@@ -27,6 +27,7 @@ enum step {
 	STEP_DROP_SLAB,		/* vm/drop_caches = 2 */
 	STEP_DROP_ALL,		/* sync, vm/drop_caches = 3 */
 	STEP_RECLAIM_NODE,	/* nodeN/reclaim, sized to the shortfall */
+	STEP_REWRITE_BURST,	/* rewrite until 64 writes in a row gain nothing */
 	STEP_NR
 };
 

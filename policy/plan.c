@@ -127,6 +127,15 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 		/* nothing to reclaim, but compaction may yet gain: compact, write */
 		add(a, STEP_COMPACT_NODE);
 	}
+	if (a->ladder.n && !e->gigantic) {
+		/*
+		 * a failed order-9 allocation defers direct compaction in the
+		 * zone for up to 64 attempts, and a second manual compaction
+		 * right after the first gains nothing: rewrite until 64
+		 * writes in a row gain nothing (about 1.5 ms each)
+		 */
+		add(a, STEP_REWRITE_BURST);
+	}
 	if (!a->ladder.n || !a->rounds) {
 		a->ladder.n = 0;
 		a->rounds = 0;

@@ -180,7 +180,7 @@ static void chosen_escalation_runs_as_planned(void **state)
 	assert_int_equal(r.status, RES_PARTIAL);
 	assert_int_equal(r.after, 6000);
 	/* compaction first, the write, then one round that gains nothing: it ends there */
-	assert_int_equal(r.nr_steps, 3);
+	assert_int_equal(r.nr_steps, 4);
 	assert_int_equal(r.steps[0].step, STEP_COMPACT_NODE);
 	assert_false(r.steps[0].wrote);
 	assert_int_equal(r.steps[1].step, STEP_RECLAIM_NODE);
@@ -188,8 +188,11 @@ static void chosen_escalation_runs_as_planned(void **state)
 	assert_int_equal(r.steps[1].asked_kb, 200 * 2048);	/* the shortfall, sized */
 	assert_int_equal(r.steps[2].step, STEP_COMPACT_NODE);
 	assert_true(r.steps[2].wrote);
+	/* then rewrites until 64 in a row gain nothing (compaction deferral) */
+	assert_int_equal(r.steps[3].step, STEP_REWRITE_BURST);
+	assert_int_equal(r.steps[3].gain, 0);
 	/* the writes, in order, as the plan showed them */
-	assert_int_equal(c.nr_log, 5);
+	assert_int_equal(c.nr_log, 5 + 64);
 	assert_contains(c.log[0].path, "node1/compact");
 	assert_contains(c.log[1].path, "node1/hugepages/hugepages-2048kB/nr_hugepages");
 	assert_string_equal(c.log[1].value, "6200");
@@ -216,14 +219,19 @@ static void chosen_escalation_goes_on_while_it_gains(void **state)
 	(void)state;
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
 	assert_int_equal(r.after, 6150);
-	/* first compaction, then rounds of (reclaim, compact): +100, +50, +0 */
+	/*
+	 * first compaction, then rounds of (reclaim, compact, rewrite burst):
+	 * +100 and +50 in the first, +0 +0 in the second, which ends it
+	 */
 	assert_int_equal(r.nr_steps, 7);
 	assert_int_equal(r.steps[2].gain, 100);
-	assert_int_equal(r.steps[4].gain, 50);
+	assert_int_equal(r.steps[3].step, STEP_REWRITE_BURST);
+	assert_int_equal(r.steps[3].gain, 50);
+	assert_int_equal(r.steps[5].gain, 0);
 	assert_int_equal(r.steps[6].gain, 0);
 	/* each reclaim asks for what is still short */
-	assert_int_equal(r.steps[3].asked_kb, 100 * 2048);
-	assert_int_equal(r.steps[5].asked_kb, 50 * 2048);
+	assert_int_equal(r.steps[1].asked_kb, 200 * 2048);
+	assert_int_equal(r.steps[4].asked_kb, 50 * 2048);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -264,8 +272,8 @@ static void chosen_escalation_stops_at_the_estimate(void **state)
 	assert_int_equal(p.a[0].est.reclaim, 7243);
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
 	assert_int_equal(r.after, 7243);
-	/* compaction first, write 6206, one round (reclaim, compact, write): 7243, no second */
-	assert_int_equal(r.nr_steps, 3);
+	/* compaction first, write 6206, one round (reclaim, compact, write, burst): 7243, no second */
+	assert_int_equal(r.nr_steps, 4);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);

@@ -385,15 +385,17 @@ static void chosen_escalation(void **state)
 	assert_false(a.unreachable);
 	assert_int_equal(a.rounds, CHOSEN_ROUNDS);
 	/* no nodeN/reclaim and drop_caches not allowed: only compaction rounds */
-	assert_int_equal(a.ladder.n, 1);
+	assert_int_equal(a.ladder.n, 2);
 	assert_int_equal(a.ladder.s[0], STEP_COMPACT_NODE);
+	assert_int_equal(a.ladder.s[1], STEP_REWRITE_BURST);
 	assert_contains(a.not_planned, "reclaim: this kernel has no nodeN/reclaim, and dropping caches on every node is not allowed");
 
 	/* allowed: drop_caches on every node, page cache (10240 kB) > slab (4096 + 4000) */
 	a = reserve_on(&s, 0, 2048, 35, true);
-	assert_int_equal(a.ladder.n, 2);
+	assert_int_equal(a.ladder.n, 3);
 	assert_int_equal(a.ladder.s[0], STEP_DROP_PAGECACHE);
 	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
+	assert_int_equal(a.ladder.s[2], STEP_REWRITE_BURST);
 
 	/* 20: free blocks hold 31 already, no compaction first */
 	a = reserve_on(&s, 0, 2048, 20, false);
@@ -416,27 +418,29 @@ static void chosen_escalation(void **state)
 	read_tree(&s);
 	assert_true(s.node_reclaim);
 	a = reserve_on(&s, 0, 2048, 35, false);
-	assert_int_equal(a.ladder.n, 2);
+	assert_int_equal(a.ladder.n, 3);
 	assert_int_equal(a.ladder.s[0], STEP_RECLAIM_NODE);
 	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
+	assert_int_equal(a.ladder.s[2], STEP_REWRITE_BURST);
 	assert_string_equal(a.not_planned, "");
 	/* allowed, but page cache (10240 kB) outweighs slab (4096 + 4000): no slab drop */
 	a = reserve_on(&s, 0, 2048, 35, true);
-	assert_int_equal(a.ladder.n, 2);
+	assert_int_equal(a.ladder.n, 3);
 	/* node 1 has no slab at all: node reclaim only */
 	a = reserve_on(&s, 1, 2048, 1500, true);
-	assert_int_equal(a.ladder.n, 2);
+	assert_int_equal(a.ladder.n, 3);
 	assert_int_equal(a.ladder.s[0], STEP_RECLAIM_NODE);
 	snapshot_free(&s);
 	/* slab is what blocks on node 0 (6 MiB of it): drop it on every node too */
 	node_meminfo(0, 49000 * 4, (11364 + 8872) * 4, 2048, 1024, 0, 6144);
 	read_tree(&s);
 	a = reserve_on(&s, 0, 2048, 35, true);
-	assert_int_equal(a.ladder.n, 4);
+	assert_int_equal(a.ladder.n, 5);
 	assert_int_equal(a.ladder.s[0], STEP_RECLAIM_NODE);
 	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
 	assert_int_equal(a.ladder.s[2], STEP_DROP_SLAB);
 	assert_int_equal(a.ladder.s[3], STEP_COMPACT_NODE);
+	assert_int_equal(a.ladder.s[4], STEP_REWRITE_BURST);
 
 	/* 1G on node 1: no compaction (alloc_contig_range migrates); reclaim, rewrite */
 	a = reserve_on(&s, 1, 1048576, 3, false);
