@@ -7,10 +7,6 @@
 # Target (issue 2 of 5): estimate at most 1.5x status on this machine.
 # Results are written down in bench/RESULTS.md.
 set -eu
-bin=${1:-./buddyctl}
-runs=${2:-200}
-tmp=$(mktemp -d /tmp/buddyctl-bench.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
 
 # shellcheck source=bench/timing.sh
 . "$(dirname "$0")/timing.sh"

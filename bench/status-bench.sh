@@ -9,10 +9,6 @@
 # Targets (issue 1 of 5): live status within 1.5x of the floor; time linear in
 # nodes; under 50 ms for 1024 nodes. Results are written down in bench/RESULTS.md.
 set -eu
-bin=${1:-./buddyctl}
-runs=${2:-200}
-tmp=$(mktemp -d /tmp/buddyctl-bench.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
 
 # shellcheck source=bench/timing.sh
 . "$(dirname "$0")/timing.sh"

@@ -1,5 +1,10 @@
-# Sourced by the bench/*-bench.sh scripts: wall-clock timing of whole runs.
+# Sourced by the bench/*-bench.sh scripts, whose arguments are [BUDDYCTL]
+# [RUNS]: sets bin, runs and a temporary directory tmp (removed on exit).
 # time_us CMD... prints the mean time of $runs runs of CMD in microseconds.
+bin=${1:-./buddyctl}
+runs=${2:-200}
+tmp=$(mktemp -d /tmp/buddyctl-bench.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
 
 now_ns() { date +%s%N; }
 
