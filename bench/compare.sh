@@ -207,7 +207,19 @@ alive() {	# alive PID: running and not a zombie
 	return 0
 }
 
+# nr_overcommit_hugepages as found at the start: a method may change them
+# (hugeadm changes them: `hugeadm --pool-pages-min 2MB:0` after 100 left
+# nr_overcommit_hugepages at 100); put back after every try and on exit
+overcommit_saved=
+for f in /sys/kernel/mm/hugepages/hugepages-*/nr_overcommit_hugepages; do
+	[ -r "$f" ] && overcommit_saved="$overcommit_saved $f=$(cat "$f")"
+done
+
 pools_zero() {
+	for fv in $overcommit_saved; do
+		f=${fv%=*} v=${fv##*=}
+		[ "$(cat "$f")" = "$v" ] || echo "$v" > "$f" || echo "compare: cannot set $f back to $v" >&2
+	done
 	for f in /sys/kernel/mm/hugepages/hugepages-*/nr_hugepages; do
 		[ "$(cat "$f")" = 0 ] && continue
 		echo 0 > "$f" || echo "compare: cannot set $f to 0" >&2
