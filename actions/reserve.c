@@ -128,20 +128,6 @@ static int set_pool(struct kctx *c, const char *rel, uint64_t target, uint64_t *
 	}
 }
 
-uint64_t reserve_first_write(const struct action *a)
-{
-	/*
-	 * After compaction first, ask for what compaction can have made: a
-	 * write beyond free blocks makes the kernel reclaim page cache for
-	 * each page (direct reclaim), more than the shortfall needs; the
-	 * rounds then reclaim what is still short, sized.
-	 */
-	if (a->chosen && a->have_est && a->compact_first && a->rounds && a->ladder.n &&
-	    a->est.compact < a->target && a->est.compact > a->current)
-		return a->est.compact;
-	return a->target;
-}
-
 void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double deadline,
 		    struct action_result *r)
 {
@@ -170,7 +156,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 		}
 		/* a failed compaction is no reason not to write */
 	}
-	rc = set_pool(c, rel, reserve_first_write(a), &r->before, &r->after, &errnum, deadline, &err);
+	rc = set_pool(c, rel, a->first_write && a->first_write < a->target ? a->first_write : a->target, &r->before, &r->after, &errnum, deadline, &err);
 	if (rc < 0) {
 		r->status = rc == -BC_EINTR ? RES_INTERRUPTED : RES_FAILED;
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);

@@ -17,13 +17,6 @@ void reserve_path(char *buf, size_t size, int node, uint64_t size_kb);
 void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double deadline,
 		 struct action_result *r);
 
-/*
- * The count the first write asks for: the target, or in an escalation
- * chosen with compaction first, what the estimate says compaction made
- * room for, when that is less.
- */
-uint64_t reserve_first_write(const struct action *a);
-
 /* CLOCK_MONOTONIC in seconds, the clock of deadlines. */
 double reserve_now(void);
 

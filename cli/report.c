@@ -144,9 +144,9 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 	if (n < max) {
 		memset(&d[n], 0, sizeof(d[n]));
 		d[n].step = STEP_NONE;
-		if (reserve_first_write(a) < a->target)
+		if (a->first_write && a->first_write < a->target)
 			snprintf(d[n].what, sizeof(d[n].what), "write %llu (what compaction makes room for)",
-				 (unsigned long long)reserve_first_write(a));
+				 (unsigned long long)a->first_write);
 		else
 			snprintf(d[n].what, sizeof(d[n].what), "write %llu", (unsigned long long)a->target);
 		reserve_path(d[n].file, sizeof(d[n].file), a->node, a->size_kb);

@@ -74,6 +74,7 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 
 	a->chosen = true;
 	a->compact_first = false;
+	a->first_write = 0;
 	a->ladder.n = 0;
 	a->rounds = rounds < 0 ? CHOSEN_ROUNDS : (unsigned)rounds;
 	a->not_planned[0] = '\0';
@@ -140,6 +141,14 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 		a->ladder.n = 0;
 		a->rounds = 0;
 	}
+	/*
+	 * After compaction first, the first write asks for what compaction
+	 * made room for: beyond free blocks the kernel reclaims page cache
+	 * for each page (direct reclaim), more than the shortfall needs; the
+	 * rounds then reclaim what is still short, sized.
+	 */
+	if (a->compact_first && a->rounds && e->compact < a->target && e->compact > a->current)
+		a->first_write = e->compact;
 }
 
 struct action *plan_add(struct plan *p, enum action_kind kind)

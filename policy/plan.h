@@ -76,6 +76,7 @@ struct action {
 	 */
 	bool chosen;
 	bool compact_first;
+	uint64_t first_write;	/* the first write's count when below target (0: target) */
 	bool have_est;
 	struct estimate est;	/* of this node and size when planned */
 	bool unreachable;	/* target above the estimate after reclaim */
