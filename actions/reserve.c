@@ -69,12 +69,6 @@ static int rewrite_burst(struct kctx *c, const char *rel, uint64_t target, uint6
 	return rc;
 }
 
-static bool is_reclaim(enum step s)
-{
-	return s == STEP_RECLAIM_NODE || s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB ||
-	       s == STEP_DROP_ALL;
-}
-
 /*
  * A remediation step inside the ladder of a reservation on node; a
  * reclaim-node step reclaims need_kb (the shortfall) on that node.
@@ -101,19 +95,6 @@ static int ladder_step(struct kctx *c, enum step s, int node, uint64_t need_kb, 
 	}
 }
 
-/*
- * In a chosen escalation, reclaim only makes room: the compaction (or
- * rewrite) after it writes. A write straight after reclaim would let the
- * kernel's direct compaction, deferred and skip-marked, do the work.
- */
-static bool write_after(const struct action *a, unsigned i)
-{
-	if (a->ladder.s[i] == STEP_REWRITE_BURST)
-		return false;	/* it writes */
-	return !a->chosen || !is_reclaim(a->ladder.s[i]) || i + 1 >= a->ladder.n ||
-	       is_reclaim(a->ladder.s[i + 1]);
-}
-
 /* Write the target, retrying transient errors while the budget lasts. */
 static int set_pool(struct kctx *c, const char *rel, uint64_t target, uint64_t *before,
 		    uint64_t *after, int *errnum, double deadline, struct bc_error *err)
@@ -133,7 +114,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 {
 	char rel[160];
 	struct bc_error err = { 0 };
-	uint64_t before, after, prev;
+	uint64_t before, after, prev, first;
 	unsigned round, i;
 	bool stopped = false;	/* the loop ended on a signal or a lost lock */
 	int errnum, rc;
@@ -156,7 +137,8 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 		}
 		/* a failed compaction is no reason not to write */
 	}
-	rc = set_pool(c, rel, a->first_write && a->first_write < a->target ? a->first_write : a->target, &r->before, &r->after, &errnum, deadline, &err);
+	first = a->first_write && a->first_write < a->target ? a->first_write : a->target;
+	rc = set_pool(c, rel, first, &r->before, &r->after, &errnum, deadline, &err);
 	if (rc < 0) {
 		r->status = rc == -BC_EINTR ? RES_INTERRUPTED : RES_FAILED;
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
@@ -183,7 +165,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 		for (i = 0; i < a->ladder.n && r->after < a->target; i++) {
 			struct step_result *s;
 			double t0 = reserve_now();
-			bool write = write_after(a, i);
+			bool write = plan_write_after(a, i);
 
 			if (kw_stopped(c)) {
 				stopped = true;

@@ -427,8 +427,8 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	return rc;
 }
 
-/* --node LIST for the one-off actions: every node must exist with memory. */
-static int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **out,
+/* --node LIST of estimate and the one-off actions (act.h). */
+int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **out,
 		       struct bc_error *err)
 {
 	unsigned id;

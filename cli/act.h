@@ -35,6 +35,14 @@ struct act_args {
 #define DEFAULT_LOCK "/run/buddyctl.lock"	/* under --root DIR: DIR/run/buddyctl.lock */
 
 /*
+ * --node LIST: its syntax (snap NULL), or also that every node exists with
+ * memory in snap. 0, or -BC_EUSAGE naming the node; *out to free with
+ * numa_bitmask_free().
+ */
+int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **out,
+		struct bc_error *err);
+
+/*
  * Each returns an exit status (cli/exitcodes.h) when it ran, or -kind with
  * err filled when it could not (bad usage, config, kernel data, ...).
  */

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "act.h"
 #include "config.h"
 #include "estimate.h"
 #include "metrics.h"
-#include "nodelist.h"
 #include "output.h"
 #include "snapshot.h"
 
@@ -225,9 +225,7 @@ int cmd_estimate(const struct status_args *a, char **args, int nr_args, struct b
 	unsigned nr_sizes = 0, n = 0, i;
 	int rc;
 
-	if (a->nodes && !a->nodes[0])
-		return bc_error_set(err, BC_EUSAGE, "--node: empty node list");
-	if (a->nodes && (rc = nodelist_parse(a->nodes, strlen(a->nodes), "--node", BC_EUSAGE, &sel, err)) < 0)
+	if (a->nodes && (rc = parse_nodes(a->nodes, NULL, &sel, err)) < 0)
 		return rc;
 	sizes = calloc((size_t)nr_args + BC_MAX_ORDERS + 1, sizeof(*sizes));
 	if (!sizes) {
@@ -249,13 +247,13 @@ int cmd_estimate(const struct status_args *a, char **args, int nr_args, struct b
 	rc = snapshot_read(a->root, &snap, err);
 	if (rc < 0)
 		goto out;
-	for (i = 0; sel && i < sel->size; i++)
-		if (numa_bitmask_isbitset(sel, i) &&
-		    (!snapshot_node(&snap, (int)i) || !snapshot_node(&snap, (int)i)->has_memory)) {
-			rc = bc_error_set(err, BC_EUSAGE, "--node: node %u %s", i,
-					  snapshot_node(&snap, (int)i) ? "has no memory" : "does not exist");
+	if (sel) {
+		/* the nodes' existence, now that the machine is read */
+		numa_bitmask_free(sel);
+		sel = NULL;
+		if ((rc = parse_nodes(a->nodes, &snap, &sel, err)) < 0)
 			goto out_snap;
-		}
+	}
 	for (i = 0; i < (unsigned)nr_args; i++) {
 		uint64_t kb;
 

@@ -158,15 +158,12 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 		enum step s = a->ladder.s[i];
 		struct step_desc *x = &d[n++];
 
-		reclaimed |= s == STEP_RECLAIM_NODE || s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB ||
-			     s == STEP_DROP_ALL;
+		reclaimed |= plan_step_reclaims(s);
 		memset(x, 0, sizeof(*x));
 		x->step = s;
 		x->when_short = true;
 		x->expect = e ? (int64_t)e->compact : -1;
-		x->then_write = !a->chosen || !(s == STEP_RECLAIM_NODE || s == STEP_DROP_PAGECACHE ||
-					       s == STEP_DROP_SLAB || s == STEP_DROP_ALL) ||
-				i + 1 >= a->ladder.n;
+		x->then_write = plan_write_after(a, i);
 		switch (s) {
 		case STEP_COMPACT_NODE:
 		case STEP_COMPACT_ALL:
@@ -443,12 +440,9 @@ int report_text(FILE *f, const struct report *r)
 		if (!p->n)
 			fprintf(f, "  nothing to do\n");
 		for (i = 0; i < p->n; i++) {
-			char ladder[512];
-
 			action_label(label, sizeof(label), &p->a[i]);
 			fprintf(f, "  %2u. %s\n      why:    %s\n      expect: %s\n", i + 1, label,
 				p->a[i].reason, p->a[i].expect);
-			(void)ladder;
 			if (p->a[i].kind == ACT_RESERVE)
 				plan_steps_text(f, &p->a[i], r->before, p->sync);
 		}

@@ -342,12 +342,7 @@ static struct hp_target *target_section(struct pstate *st, uint64_t kb)
 	t->size_kb = kb;
 	t->line = st->line;
 	t->rounds = 3;
-	t->keep = true;
-	t->ladder.s[0] = STEP_RETRY;
-	t->ladder.s[1] = STEP_COMPACT_NODE;
-	t->ladder.s[2] = STEP_DROP_PAGECACHE;
-	t->ladder.s[3] = STEP_COMPACT_NODE;
-	t->ladder.n = 4;
+	t->keep = true;	/* no on_short: the planner chooses the ladder */
 	return t;
 }
 

@@ -151,6 +151,27 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 		a->first_write = e->compact;
 }
 
+bool plan_step_reclaims(enum step s)
+{
+	return s == STEP_RECLAIM_NODE || s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB ||
+	       s == STEP_DROP_ALL;
+}
+
+bool plan_write_after(const struct action *a, unsigned i)
+{
+	enum step s = a->ladder.s[i];
+
+	if (s == STEP_REWRITE_BURST)
+		return false;	/* it writes, again and again */
+	/*
+	 * in a chosen escalation reclaim only makes room: the compaction
+	 * after it writes; a write straight after reclaim would leave the
+	 * work to the kernel's direct compaction, deferred and skip-marked
+	 */
+	return !a->chosen || !plan_step_reclaims(s) || i + 1 >= a->ladder.n ||
+	       plan_step_reclaims(a->ladder.s[i + 1]);
+}
+
 struct action *plan_add(struct plan *p, enum action_kind kind)
 {
 	struct action *a = realloc(p->a, (p->n + 1) * sizeof(*a));

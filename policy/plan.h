@@ -179,6 +179,15 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
  */
 bool plan_estimate(struct action *a, const struct snapshot *snap);
 
+/* Steps that drop or reclaim cache: reclaim-node, drop-pagecache, drop-slab, drop-all. */
+bool plan_step_reclaims(enum step s);
+
+/*
+ * Is nr_hugepages written after step i of a's ladder? The executor
+ * (actions/reserve.c) and the plan's renderers ask this one function.
+ */
+bool plan_write_after(const struct action *a, unsigned i);
+
 /* Rounds of a chosen escalation unless --rounds or rounds = says otherwise. */
 #define CHOSEN_ROUNDS 8
 
