@@ -10,15 +10,19 @@
  */
 #include "reserve.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "buddyinfo.h"
 #include "compact.h"
 #include "dropcaches.h"
 #include "reclaim.h"
+#include "rootfs.h"
 
 double reserve_now(void)
 {
@@ -36,6 +40,86 @@ void reserve_path(char *buf, size_t size, int node, uint64_t size_kb)
 	else
 		snprintf(buf, size, "sys/kernel/mm/hugepages/hugepages-%llukB/nr_hugepages",
 			 (unsigned long long)size_kb);
+}
+
+/*
+ * What the node's free lists hold right now (proc/buddyinfo, read back):
+ * *blocks free blocks of the action's size or larger, counted in pages of
+ * that size, and *small_kb free memory in smaller blocks. Buddy sizes with
+ * an estimate only (its order); -1 when the file cannot be read or parsed.
+ */
+static int read_room(const struct kctx *c, const struct action *a, uint64_t *blocks,
+		     uint64_t *small_kb)
+{
+	struct snapshot s = { 0 };
+	struct bc_error err = { 0 };
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int errnum, order = a->est.order, rc;
+	uint64_t page_kb;
+	unsigned i, j, k;
+
+	if (!a->have_est || a->est.gigantic || order < 0 || order >= BC_MAX_ORDERS)
+		return -1;
+	page_kb = a->size_kb >> order;
+	if (rootfs_read(c->root, "proc/buddyinfo", &buf, &len, path, &errnum, &err) < 0)
+		return -1;
+	rc = buddyinfo_parse(&s, path, buf, len, &err);
+	free(buf);
+	*blocks = *small_kb = 0;
+	for (i = 0; rc == 0 && i < s.nr_nodes; i++) {
+		if (a->node >= 0 && s.nodes[i].id != a->node)
+			continue;
+		for (j = 0; j < s.nodes[i].nr_zones; j++)
+			for (k = 0; k < s.nr_orders; k++) {
+				uint64_t nb = s.nodes[i].zones[j].free_blocks[k];
+
+				if ((int)k >= order)
+					*blocks += nb << (k - order);
+				else
+					*small_kb += (nb << k) * page_kb;
+			}
+	}
+	snapshot_free(&s);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * The first write after compaction: the pool plus what the free lists now
+ * hold in whole blocks, less what the allocation must leave free; beyond
+ * that the kernel reclaims page cache page by page (direct reclaim), more
+ * than the rounds' sized reclaim would. Compaction often makes fewer blocks
+ * than the estimate's bound (its two scanners meet halfway), so the bound
+ * alone, planned as a->first_write, is only the ceiling.
+ */
+static uint64_t first_write_now(const struct kctx *c, const struct action *a)
+{
+	uint64_t blocks, small_kb, room, reserve = (a->est.reserve_kb + a->size_kb - 1) / a->size_kb;
+
+	if (c->dry_run || read_room(c, a, &blocks, &small_kb) < 0)
+		return a->first_write;
+	room = a->current + (blocks > reserve ? blocks - reserve : 0);
+	return room < a->first_write ? room : a->first_write;
+}
+
+/*
+ * What a reclaim-node step asks for: the memory the pool still lacks, less
+ * the free memory in smaller blocks that compaction can put together
+ * (beyond the allocation's reserve and the free memory stuck in unmovable
+ * and reclaimable pageblocks), but at least an eighth of it, for when those
+ * small blocks cannot be moved after all (pinned pages).
+ */
+static uint64_t reclaim_size_kb(const struct kctx *c, const struct action *a, uint64_t pool)
+{
+	uint64_t need = (a->target - pool) * a->size_kb, blocks, small_kb, usable, lack;
+
+	if (c->dry_run || read_room(c, a, &blocks, &small_kb) < 0)
+		return need;
+	usable = small_kb > a->est.reserve_kb + a->est.stuck_kb ?
+		 small_kb - a->est.reserve_kb - a->est.stuck_kb : 0;
+	lack = blocks * a->size_kb < need ? need - blocks * a->size_kb : 0;
+	lack = lack > usable ? lack - usable : 0;
+	return lack > need / 8 ? lack : need / 8;
 }
 
 /* Rewrites after which, without a gain, compaction deferral is surely over. */
@@ -137,7 +221,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 		}
 		/* a failed compaction is no reason not to write */
 	}
-	first = a->first_write && a->first_write < a->target ? a->first_write : a->target;
+	first = a->first_write ? first_write_now(c, a) : a->target;
 	rc = set_pool(c, rel, first, &r->before, &r->after, &errnum, deadline, &err);
 	if (rc < 0) {
 		r->status = rc == -BC_EINTR ? RES_INTERRUPTED : RES_FAILED;
@@ -176,7 +260,8 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			s = &r->steps[r->nr_steps++];
 			s->step = a->ladder.s[i];
 			if (s->step == STEP_RECLAIM_NODE)
-				s->asked_kb = (a->target - r->after) * a->size_kb;
+				s->asked_kb = a->chosen ? reclaim_size_kb(c, a, r->after)
+					    : (a->target - r->after) * a->size_kb;
 			if (s->step == STEP_REWRITE_BURST) {
 				after = r->after;
 				rc = rewrite_burst(c, rel, a->target, &after, &errnum, deadline, &err);

@@ -123,13 +123,12 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 	uint64_t slab = mi->v[MI_SRECLAIMABLE];
 	uint64_t need = a->target > a->current ? (a->target - a->current) * a->size_kb : 0;
 	const struct estimate *e = a->have_est ? &a->est : NULL;
-	char node[24], sz[16];
+	char node[24];
 	unsigned n = 0, i;
 	bool reclaimed = false;
 
 	if (a->kind != ACT_RESERVE || a->target <= a->current)
 		return 0;
-	size_label(sz, sizeof(sz), a->size_kb * 1024);
 	snprintf(node, sizeof(node), a->node >= 0 ? "node %d" : "all nodes", a->node);
 	if (a->compact_first && n < max) {
 		memset(&d[n], 0, sizeof(d[n]));
@@ -144,13 +143,15 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 	if (n < max) {
 		memset(&d[n], 0, sizeof(d[n]));
 		d[n].step = STEP_NONE;
-		if (a->first_write && a->first_write < a->target)
-			snprintf(d[n].what, sizeof(d[n].what), "write %llu (what compaction makes room for)",
+		if (a->first_write)
+			snprintf(d[n].what, sizeof(d[n].what), "write what compaction made room for, up to %llu",
 				 (unsigned long long)a->first_write);
 		else
 			snprintf(d[n].what, sizeof(d[n].what), "write %llu", (unsigned long long)a->target);
 		reserve_path(d[n].file, sizeof(d[n].file), a->node, a->size_kb);
-		snprintf(d[n].cost, sizeof(d[n].cost), "the kernel may reclaim and compact on its own for each page");
+		snprintf(d[n].cost, sizeof(d[n].cost), "%s", a->first_write ?
+			 "no cache: it asks only for the free blocks it reads back" :
+			 "the kernel may reclaim and compact on its own for each page");
 		d[n].expect = e ? (int64_t)(a->compact_first ? e->compact : e->now) : -1;
 		n++;
 	}
@@ -178,7 +179,7 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 			uint64_t there = e ? e->cache_kb + e->slab_kb : 0;
 
 			x->drops_kb = e && there < need ? there : need;
-			snprintf(x->what, sizeof(x->what), "reclaim the shortfall x %s on %s only", sz, node);
+			snprintf(x->what, sizeof(x->what), "reclaim what is short, less what compaction can use, on %s only", node);
 			reclaim_path(x->file, sizeof(x->file), a->node);
 			snprintf(x->cost, sizeof(x->cost), "up to %llu MiB of page cache and slab of %s%s",
 				 (unsigned long long)x->drops_kb / 1024, node,

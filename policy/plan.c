@@ -145,10 +145,12 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 	 * After compaction first, the first write asks for what compaction
 	 * made room for: beyond free blocks the kernel reclaims page cache
 	 * for each page (direct reclaim), more than the shortfall needs; the
-	 * rounds then reclaim what is still short, sized.
+	 * rounds then reclaim what is still short, sized. The executor cuts
+	 * it to the free blocks it reads back after compaction; this is the
+	 * ceiling.
 	 */
-	if (a->compact_first && a->rounds && e->compact < a->target && e->compact > a->current)
-		a->first_write = e->compact;
+	if (a->compact_first && a->rounds)
+		a->first_write = e->compact < a->target ? e->compact : a->target;
 }
 
 bool plan_step_reclaims(enum step s)

@@ -76,7 +76,8 @@ struct action {
 	 */
 	bool chosen;
 	bool compact_first;
-	uint64_t first_write;	/* the first write's count when below target (0: target) */
+	uint64_t first_write;	/* ceiling of the first write, cut to the free blocks
+				   read back after compaction (0: the target) */
 	bool have_est;
 	struct estimate est;	/* of this node and size when planned */
 	bool unreachable;	/* target above the estimate after reclaim */

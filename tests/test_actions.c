@@ -148,6 +148,14 @@ static void short_grant_gains_on_a_later_step(void **state)
  * The escalation chosen from the estimate, run against the two-node tree
  * with a nodeN/reclaim file: node 1 can give 6171 now, 6206 after
  * compaction, 7243 after reclaim (see test_estimate for the arithmetic).
+ * Its pool holds 64; the allocation must leave reserve_kb 126428 free
+ * (62 pages of 2M, rounded up); stuck_kb is 5848.
+ * The tree's buddyinfo, which the run reads back after compaction, has on
+ * node 1 free blocks of 2M or more: DMA32 6 + 2 x 240, Normal 61 + 2 x 2790,
+ * 6127 in all, and in smaller blocks (orders 0-8) 2843 + 32739 pages,
+ * 142328 kB. So the first write after compaction asks 64 + 6127 - 62 = 6129,
+ * and as long as those free blocks stand, a reclaim asks for the floor,
+ * an eighth of the shortfall (the free blocks would cover it).
  */
 static struct plan chosen_plan(uint64_t target, struct snapshot *snap)
 {
@@ -185,7 +193,7 @@ static void chosen_escalation_runs_as_planned(void **state)
 	assert_false(r.steps[0].wrote);
 	assert_int_equal(r.steps[1].step, STEP_RECLAIM_NODE);
 	assert_false(r.steps[1].wrote);		/* no write between reclaim and compaction */
-	assert_int_equal(r.steps[1].asked_kb, 200 * 2048);	/* the shortfall, sized */
+	assert_int_equal(r.steps[1].asked_kb, 200 * 2048 / 8);	/* the floor: blocks stand */
 	assert_int_equal(r.steps[2].step, STEP_COMPACT_NODE);
 	assert_true(r.steps[2].wrote);
 	/* then rewrites until 64 in a row gain nothing (compaction deferral) */
@@ -195,9 +203,9 @@ static void chosen_escalation_runs_as_planned(void **state)
 	assert_int_equal(c.nr_log, 5 + 64);
 	assert_contains(c.log[0].path, "node1/compact");
 	assert_contains(c.log[1].path, "node1/hugepages/hugepages-2048kB/nr_hugepages");
-	assert_string_equal(c.log[1].value, "6200");
+	assert_string_equal(c.log[1].value, "6129");	/* what the free lists hold */
 	assert_contains(c.log[2].path, "node1/reclaim");
-	assert_string_equal(c.log[2].value, "409600K swappiness=0");
+	assert_string_equal(c.log[2].value, "51200K swappiness=0");
 	assert_contains(c.log[3].path, "node1/compact");
 	assert_contains(c.log[4].path, "nr_hugepages");
 	kw_free(&c);
@@ -229,9 +237,9 @@ static void chosen_escalation_goes_on_while_it_gains(void **state)
 	assert_int_equal(r.steps[3].gain, 50);
 	assert_int_equal(r.steps[5].gain, 0);
 	assert_int_equal(r.steps[6].gain, 0);
-	/* each reclaim asks for what is still short */
-	assert_int_equal(r.steps[1].asked_kb, 200 * 2048);
-	assert_int_equal(r.steps[4].asked_kb, 50 * 2048);
+	/* each reclaim asks for what is still short (here the floor, an eighth) */
+	assert_int_equal(r.steps[1].asked_kb, 200 * 2048 / 8);
+	assert_int_equal(r.steps[4].asked_kb, 50 * 2048 / 8);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -245,14 +253,52 @@ static void chosen_escalation_first_writes_what_compaction_made(void **state)
 	struct action_result r;
 
 	(void)state;
-	/* 6300 > 6206 after compaction: ask for 6206 first, no direct reclaim for the rest */
+	/*
+	 * 6300 > 6206 after compaction: the first write asks for what the
+	 * free lists hold after compaction, 6129 (below the bound, 6206), so
+	 * the kernel reclaims nothing for the rest on its own
+	 */
+	assert_int_equal(p.a[0].first_write, 6206);
 	assert_int_equal(execute_plan(&c, &p, &r), 0);
 	assert_int_equal(r.after, 6300);
 	assert_contains(c.log[1].path, "nr_hugepages");
-	assert_string_equal(c.log[1].value, "6206");
+	assert_string_equal(c.log[1].value, "6129");
 	assert_int_equal(r.steps[1].step, STEP_RECLAIM_NODE);
-	assert_int_equal(r.steps[1].asked_kb, 94 * 2048);
+	assert_int_equal(r.steps[1].asked_kb, (6300 - 6129) * 2048 / 8);
 	assert_string_equal(c.log[c.nr_log - 1].value, "6300");
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
+static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state)
+{
+	struct kctx c = { .root = TREE };
+	struct snapshot snap;
+	struct plan p = chosen_plan(6300, &snap);
+	struct action_result r;
+	FILE *f;
+
+	(void)state;
+	/*
+	 * After compaction (as read back): node 1 has no free 2M block, and
+	 * 262144 free pages of 4K (1048576 kB) in smaller ones. The first
+	 * write asks for the pool as it is (64); the reclaim for the whole
+	 * shortfall, (6300 - 64) x 2048 = 12771328 kB, less what compaction
+	 * can use of the small blocks: 1048576 - 126428 (reserve) - 5848
+	 * (stuck) = 916300 kB, so 11855028 kB.
+	 */
+	f = fopen(TREE "/proc/buddyinfo", "w");
+	assert_non_null(f);
+	fputs("Node 0, zone    DMA32    512    350    260    180    120     90     60     45     30     40    380 \n"
+	      "Node 1, zone   Normal 262144      0      0      0      0      0      0      0      0      0      0 \n", f);
+	fclose(f);
+	assert_int_equal(execute_plan(&c, &p, &r), 0);
+	assert_string_equal(c.log[1].value, "64");
+	assert_true(c.log[1].skipped);
+	assert_contains(c.log[2].path, "node1/reclaim");
+	assert_string_equal(c.log[2].value, "11855028K swappiness=0");
+	assert_int_equal(r.steps[1].asked_kb, 11855028);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -873,6 +919,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(chosen_escalation_runs_as_planned, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_goes_on_while_it_gains, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_first_writes_what_compaction_made, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(chosen_escalation_reclaims_what_compaction_cannot_cover, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_stops_at_the_estimate, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_gains_on_a_later_step, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_restored, fresh_tree, drop_tree),
