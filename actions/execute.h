@@ -26,6 +26,7 @@ struct step_result {
 	int errnum;
 	bool wrote;		/* nr_hugepages was written after it */
 	uint64_t asked_kb;	/* reclaim-node: what was asked to be reclaimed */
+	bool first;		/* before the first write */
 };
 
 struct action_result {

@@ -14,6 +14,7 @@
 #include "compact.h"
 #include "dropcaches.h"
 #include "execute.h"
+#include "pcp.h"
 #include "reclaim.h"
 #include "reserve.h"
 #include "rootfs.h"
@@ -59,6 +60,8 @@ unsigned action_files(const struct action *a, char files[][160])
 				n = add_file(files, n, path);
 			} else if (s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB || s == STEP_DROP_ALL) {
 				n = add_file(files, n, DROP_CACHES_PATH);
+			} else if (s == STEP_DRAIN_PCP) {
+				n = add_file(files, n, STAT_REFRESH_PATH);
 			} else if (s == STEP_RECLAIM_NODE && a->node >= 0) {
 				reclaim_path(path, sizeof(path), a->node);
 				n = add_file(files, n, path);
@@ -202,10 +205,10 @@ static const char *why_not(const char *root, bool live, const struct creds *cr, 
 	return buf;
 }
 
-/* Up to three refused files, grouped by reason in the message. */
+/* The refused files of one plan, grouped by reason in the message. */
 struct refusals {
-	char path[3][PATH_MAX];
-	char why[3][200];
+	char path[ACTION_MAX_FILES][PATH_MAX];
+	char why[ACTION_MAX_FILES][200];
 	unsigned n;
 };
 
@@ -216,7 +219,7 @@ static void refuse(struct refusals *r, const char *path, const char *why)
 	for (i = 0; i < r->n; i++)
 		if (!strcmp(r->path[i], path))
 			return;
-	if (r->n == 3)
+	if (r->n == ACTION_MAX_FILES)
 		return;
 	snprintf(r->path[r->n], PATH_MAX, "%s", path);
 	snprintf(r->why[r->n++], sizeof(r->why[0]), "%s", why);
@@ -228,7 +231,7 @@ int perms_check(const char *root, const struct plan *plan, struct bc_error *err)
 	char files[ACTION_MAX_FILES][160], path[PATH_MAX], list[1024] = "", buf[200], tail[96];
 	unsigned i, k, n, bad = 0;
 	struct refusals ref = { .n = 0 };
-	bool done[3] = { false };
+	bool done[ACTION_MAX_FILES] = { false };
 	size_t len;
 	struct creds cr;
 

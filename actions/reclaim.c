@@ -22,9 +22,12 @@ int reclaim_run(struct kctx *c, int node, uint64_t kb, int *errnum, struct bc_er
 	char rel[96], v[48];
 	int rc;
 
+	*errnum = 0;
+	if (!kb)
+		return 0;	/* nothing to reclaim: no write */
 	reclaim_path(rel, sizeof(rel), node);
 	/* swappiness=0: file pages and slab, never anonymous memory into swap */
-	snprintf(v, sizeof(v), "%lluK swappiness=0", (unsigned long long)(kb ? kb : 4));
+	snprintf(v, sizeof(v), "%lluK swappiness=0", (unsigned long long)kb);
 	rc = kw_trigger(c, rel, v, errnum, err);
 	if (rc < 0 && *errnum == EAGAIN)
 		return 0;	/* less than asked: what went shows in meminfo */

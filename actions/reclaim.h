@@ -14,7 +14,7 @@ void reclaim_path(char *buf, size_t size, int node);
  * Reclaim kb of memory on one node only, the way memory pressure would:
  * clean page cache first, and reclaimable slab (no swap: swappiness=0).
  * EAGAIN means "less than asked", not failure: read meminfo to see what
- * went. 0 or -kind; *errnum gets the errno (EAGAIN included).
+ * went. kb 0 writes nothing. 0 or -kind; *errnum gets the errno (EAGAIN included).
  */
 int reclaim_run(struct kctx *c, int node, uint64_t kb, int *errnum, struct bc_error *err);
 

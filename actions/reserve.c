@@ -21,6 +21,7 @@
 #include "buddyinfo.h"
 #include "compact.h"
 #include "dropcaches.h"
+#include "pcp.h"
 #include "reclaim.h"
 #include "rootfs.h"
 
@@ -85,29 +86,34 @@ static int read_room(const struct kctx *c, const struct action *a, uint64_t *blo
 }
 
 /*
- * The first write after compaction: the pool plus what the free lists now
- * hold in whole blocks, less what the allocation must leave free; beyond
- * that the kernel reclaims page cache page by page (direct reclaim), more
- * than the rounds' sized reclaim would. Compaction often makes fewer blocks
- * than the estimate's bound (its two scanners meet halfway), so the bound
- * alone, planned as a->first_write, is only the ceiling.
+ * A write after compaction in a chosen escalation: the pool plus what the
+ * free lists now hold in whole blocks, less what the allocation must leave
+ * free, at most ceiling. Beyond the free blocks the allocation takes the
+ * kernel's slow path: direct reclaim of page cache page by page, and
+ * kswapd woken to reclaim for the order (on the VM, 0.1-1.2 GiB of cache
+ * after a write of the whole target), more than the rounds' sized reclaim.
+ * Compaction often makes fewer blocks than the estimate's bound (its two
+ * scanners meet halfway), so the planned a->first_write is only the
+ * ceiling. The rewrite-burst step writes the whole target.
  */
-static uint64_t first_write_now(const struct kctx *c, const struct action *a)
+static uint64_t room_now(const struct kctx *c, const struct action *a, uint64_t pool,
+			 uint64_t ceiling)
 {
 	uint64_t blocks, small_kb, room, reserve = (a->est.reserve_kb + a->size_kb - 1) / a->size_kb;
 
 	if (c->dry_run || read_room(c, a, &blocks, &small_kb) < 0)
-		return a->first_write;
-	room = a->current + (blocks > reserve ? blocks - reserve : 0);
-	return room < a->first_write ? room : a->first_write;
+		return ceiling;
+	room = pool + (blocks > reserve ? blocks - reserve : 0);
+	return room < ceiling ? room : ceiling;
 }
 
 /*
- * What a reclaim-node step asks for: the memory the pool still lacks, less
- * the free memory in smaller blocks that compaction can put together
- * (beyond the allocation's reserve and the free memory stuck in unmovable
- * and reclaimable pageblocks), but at least an eighth of it, for when those
- * small blocks cannot be moved after all (pinned pages).
+ * What a reclaim-node step asks for: the memory the pool still lacks beyond
+ * the free blocks already there, less the free memory in smaller blocks
+ * that compaction can put together (beyond the allocation's reserve and the
+ * free memory stuck in unmovable and reclaimable pageblocks), but at least
+ * an eighth of what the free blocks lack, for when those small blocks
+ * cannot be moved after all (pinned pages). 0 when the free blocks cover it.
  */
 static uint64_t reclaim_size_kb(const struct kctx *c, const struct action *a, uint64_t pool)
 {
@@ -117,8 +123,8 @@ static uint64_t reclaim_size_kb(const struct kctx *c, const struct action *a, ui
 		return need;
 	usable = small_kb > a->est.reserve_kb + a->est.stuck_kb ?
 		 small_kb - a->est.reserve_kb - a->est.stuck_kb : 0;
-	lack = blocks * a->size_kb < need ? need - blocks * a->size_kb : 0;
-	lack = lack > usable ? lack - usable : 0;
+	need = blocks * a->size_kb < need ? need - blocks * a->size_kb : 0;
+	lack = need > usable ? need - usable : 0;
 	return lack > need / 8 ? lack : need / 8;
 }
 
@@ -174,6 +180,8 @@ static int ladder_step(struct kctx *c, enum step s, int node, uint64_t need_kb, 
 		return dropcaches_run(c, 2, false, errnum, err);
 	case STEP_DROP_ALL:
 		return dropcaches_run(c, 3, do_sync, errnum, err);
+	case STEP_DRAIN_PCP:
+		return pcp_drain_run(c, errnum, err);
 	default:
 		return 0;	/* retry: only the rewrite that follows */
 	}
@@ -204,13 +212,23 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 	int errnum, rc;
 
 	reserve_path(rel, sizeof(rel), a->node, a->size_kb);
-	if (a->compact_first && a->target > a->current && !kw_stopped(c)) {
-		/* free memory covers what free blocks do not: put it together first */
-		struct step_result *s = &r->steps[r->nr_steps++];
+	for (i = 0; i < 2 && a->compact_first && a->target > a->current && !kw_stopped(c); i++) {
+		/*
+		 * free memory covers what free blocks do not: put it together
+		 * first; before that, when compaction alone cannot cover the
+		 * target, reclaim what it cannot (sized)
+		 */
+		struct step_result *s;
 		double t0 = reserve_now();
 
-		s->step = STEP_COMPACT_NODE;
-		rc = compact_run(c, a->node, &errnum, &err);
+		if (i == 0 && a->reclaim_first == STEP_NONE)
+			continue;
+		s = &r->steps[r->nr_steps++];
+		s->first = true;
+		s->step = i == 0 ? a->reclaim_first : STEP_COMPACT_NODE;
+		if (s->step == STEP_RECLAIM_NODE)
+			s->asked_kb = reclaim_size_kb(c, a, a->current);
+		rc = ladder_step(c, s->step, a->node, s->asked_kb, do_sync, &errnum, &err);
 		s->ms = (reserve_now() - t0) * 1000;
 		s->errnum = errnum;
 		s->obtained = a->current;
@@ -219,17 +237,17 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			r->status = RES_INTERRUPTED;
 			return;
 		}
-		/* a failed compaction is no reason not to write */
+		/* a failed reclaim or compaction is no reason not to write */
 	}
-	first = a->first_write ? first_write_now(c, a) : a->target;
+	first = a->first_write ? room_now(c, a, a->current, a->first_write) : a->target;
 	rc = set_pool(c, rel, first, &r->before, &r->after, &errnum, deadline, &err);
 	if (rc < 0) {
 		r->status = rc == -BC_EINTR ? RES_INTERRUPTED : RES_FAILED;
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
 		return;
 	}
-	if (r->nr_steps)
-		r->steps[0].obtained = r->before;
+	for (i = 0; i < r->nr_steps; i++)
+		r->steps[i].obtained = r->before;
 	if (c->dry_run) {
 		r->status = RES_PLANNED;
 		return;
@@ -289,7 +307,9 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			}
 			s->wrote = write && rc == 0;
 			if (s->wrote)
-				rc = set_pool(c, rel, a->target, &before, &after, &errnum, deadline, &err);
+				rc = set_pool(c, rel, a->first_write ? room_now(c, a, r->after, a->target)
+					      : a->target,
+					      &before, &after, &errnum, deadline, &err);
 			s->ms = (reserve_now() - t0) * 1000;
 			s->errnum = errnum;
 			if (rc < 0) {

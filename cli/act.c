@@ -632,7 +632,7 @@ int cmd_reserve(const struct act_args *a, struct bc_error *err)
 	if (a->nr_specs == 0)
 		return bc_error_set(err, BC_EUSAGE, "reserve: no SIZE:COUNT[@NODES] given");
 	if (a->ladder && steps_parse(a->ladder, &ladder, bad, sizeof(bad)) < 0)
-		return bc_error_set(err, BC_EUSAGE, "--ladder: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node, rewrite-burst)",
+		return bc_error_set(err, BC_EUSAGE, "--ladder: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node, rewrite-burst, drain-pcp)",
 				    bad);
 	specs = calloc((size_t)a->nr_specs, sizeof(*specs));
 	if (!specs)

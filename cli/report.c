@@ -9,6 +9,7 @@
 #include "dropcaches.h"
 #include "estimate_cmd.h"
 #include "meminfo.h"
+#include "pcp.h"
 #include "reclaim.h"
 #include "reserve.h"
 #include "output.h"
@@ -82,6 +83,9 @@ static void ladder_text(char *buf, size_t size, const struct action *a, bool syn
 		case STEP_REWRITE_BURST:
 			snprintf(step, sizeof(step), "rewrite until 64 writes gain nothing");
 			break;
+		case STEP_DRAIN_PCP:
+			snprintf(step, sizeof(step), "drain per-CPU lists");
+			break;
 		case STEP_DROP_PAGECACHE:
 			snprintf(step, sizeof(step), "drop page cache of all nodes%s", sync ? " (sync first)" : "");
 			break;
@@ -114,6 +118,80 @@ struct step_desc {
 	int64_t expect;		/* pages the estimate allows after it, -1: no estimate */
 };
 
+/*
+ * What step s of a reserve action writes and costs, and what the estimate
+ * allows after it (reclaimed: a reclaim step came before it).
+ */
+static void describe_step(const struct action *a, enum step s, const char *node, uint64_t need,
+			  uint64_t cache, uint64_t slab, bool sync, bool reclaimed, struct step_desc *x)
+{
+	const struct estimate *e = a->have_est ? &a->est : NULL;
+
+	x->step = s;
+	x->expect = e ? (int64_t)e->compact : -1;
+	switch (s) {
+	case STEP_COMPACT_NODE:
+	case STEP_COMPACT_ALL:
+		snprintf(x->what, sizeof(x->what), "compact %s",
+			 s == STEP_COMPACT_NODE ? node : "all nodes");
+		compact_path(x->file, sizeof(x->file), s == STEP_COMPACT_NODE ? a->node : -1);
+		snprintf(x->cost, sizeof(x->cost), "drops no cache");
+		if (e && reclaimed)
+			x->expect = (int64_t)e->reclaim;
+		break;
+	case STEP_RECLAIM_NODE: {
+		uint64_t there = e ? e->cache_kb + e->slab_kb : 0;
+
+		x->drops_kb = e && there < need ? there : need;
+		snprintf(x->what, sizeof(x->what), "reclaim what is short, less what compaction can use, on %s only", node);
+		reclaim_path(x->file, sizeof(x->file), a->node);
+		snprintf(x->cost, sizeof(x->cost), "up to %llu MiB of page cache and slab of %s%s",
+			 (unsigned long long)x->drops_kb / 1024, node,
+			 e ? "" : " (no estimate)");
+		x->expect = e ? (int64_t)e->reclaim : -1;
+		break;
+	}
+	case STEP_DROP_PAGECACHE:
+	case STEP_DROP_SLAB:
+	case STEP_DROP_ALL:
+		x->drops_kb = s == STEP_DROP_PAGECACHE ? cache : s == STEP_DROP_SLAB ? slab : cache + slab;
+		snprintf(x->what, sizeof(x->what), "drop %s on every node%s",
+			 s == STEP_DROP_PAGECACHE ? "clean page cache" : s == STEP_DROP_SLAB ?
+			 "reclaimable slab" : "clean page cache and reclaimable slab",
+			 sync && s != STEP_DROP_SLAB ? " (sync first)" : "");
+		snprintf(x->file, sizeof(x->file), "%s", DROP_CACHES_PATH);
+		snprintf(x->cost, sizeof(x->cost), "up to %llu MiB machine-wide, not only %s; caches refill from disk",
+			 (unsigned long long)x->drops_kb / 1024, node);
+		x->expect = e ? (int64_t)e->reclaim : -1;
+		break;
+	case STEP_DRAIN_PCP:
+		snprintf(x->what, sizeof(x->what), "give the per-CPU free lists back to the buddy allocator");
+		snprintf(x->file, sizeof(x->file), "%s", STAT_REFRESH_PATH);
+		snprintf(x->cost, sizeof(x->cost),
+			 "drops no cache; %llu KiB on them now; repeated while MemFree grows",
+			 e ? (unsigned long long)e->pcp_kb : 0ULL);
+		break;
+	case STEP_REWRITE_BURST:
+		snprintf(x->what, sizeof(x->what), "write %llu again until 64 writes in a row gain nothing",
+			 (unsigned long long)a->target);
+		reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
+		snprintf(x->cost, sizeof(x->cost),
+			 "about 1.5 ms a write; each failed try counts toward the end of the kernel's compaction deferral");
+		x->then_write = false;	/* it writes */
+		if (e && reclaimed)
+			x->expect = (int64_t)e->reclaim;
+		break;
+	default:
+		snprintf(x->what, sizeof(x->what), "write %llu again", (unsigned long long)a->target);
+		reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
+		snprintf(x->cost, sizeof(x->cost), "as the first write");
+		x->then_write = false;	/* it is the write */
+		if (e && reclaimed)
+			x->expect = (int64_t)e->reclaim;
+		break;
+	}
+}
+
 /* Every step a reserve action may take, in order; returns how many. */
 static unsigned reserve_steps(const struct action *a, const struct snapshot *snap, bool sync,
 			      struct step_desc *d, unsigned max)
@@ -130,6 +208,15 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 	if (a->kind != ACT_RESERVE || a->target <= a->current)
 		return 0;
 	snprintf(node, sizeof(node), a->node >= 0 ? "node %d" : "all nodes", a->node);
+	if (a->reclaim_first != STEP_NONE && a->compact_first && n < max) {
+		/* sized to what compaction alone cannot cover */
+		memset(&d[n], 0, sizeof(d[n]));
+		d[n].first = true;
+		describe_step(a, a->reclaim_first, node, e && e->compact < a->target ?
+			      (a->target - e->compact) * a->size_kb : need, cache, slab, sync, false, &d[n]);
+		d[n].expect = e ? (int64_t)e->compact : -1;
+		n++;
+	}
 	if (a->compact_first && n < max) {
 		memset(&d[n], 0, sizeof(d[n]));
 		d[n].step = STEP_COMPACT_NODE;
@@ -137,7 +224,7 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 		snprintf(d[n].what, sizeof(d[n].what), "compact %s", node);
 		compact_path(d[n].file, sizeof(d[n].file), a->node);
 		snprintf(d[n].cost, sizeof(d[n].cost), "drops no cache");
-		d[n].expect = e ? (int64_t)e->compact : -1;
+		d[n].expect = e ? (int64_t)(a->reclaim_first != STEP_NONE ? e->reclaim : e->compact) : -1;
 		n++;
 	}
 	if (n < max) {
@@ -152,73 +239,17 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 		snprintf(d[n].cost, sizeof(d[n].cost), "%s", a->first_write ?
 			 "no cache: it asks only for the free blocks it reads back" :
 			 "the kernel may reclaim and compact on its own for each page");
-		d[n].expect = e ? (int64_t)(a->compact_first ? e->compact : e->now) : -1;
+		d[n].expect = e ? (int64_t)(a->compact_first ? a->first_write : e->now) : -1;
 		n++;
 	}
 	for (i = 0; i < a->ladder.n && a->rounds && n < max; i++) {
-		enum step s = a->ladder.s[i];
 		struct step_desc *x = &d[n++];
 
-		reclaimed |= plan_step_reclaims(s);
+		reclaimed |= plan_step_reclaims(a->ladder.s[i]);
 		memset(x, 0, sizeof(*x));
-		x->step = s;
 		x->when_short = true;
-		x->expect = e ? (int64_t)e->compact : -1;
 		x->then_write = plan_write_after(a, i);
-		switch (s) {
-		case STEP_COMPACT_NODE:
-		case STEP_COMPACT_ALL:
-			snprintf(x->what, sizeof(x->what), "compact %s",
-				 s == STEP_COMPACT_NODE ? node : "all nodes");
-			compact_path(x->file, sizeof(x->file), s == STEP_COMPACT_NODE ? a->node : -1);
-			snprintf(x->cost, sizeof(x->cost), "drops no cache");
-			if (e && reclaimed)
-				x->expect = (int64_t)e->reclaim;
-			break;
-		case STEP_RECLAIM_NODE: {
-			uint64_t there = e ? e->cache_kb + e->slab_kb : 0;
-
-			x->drops_kb = e && there < need ? there : need;
-			snprintf(x->what, sizeof(x->what), "reclaim what is short, less what compaction can use, on %s only", node);
-			reclaim_path(x->file, sizeof(x->file), a->node);
-			snprintf(x->cost, sizeof(x->cost), "up to %llu MiB of page cache and slab of %s%s",
-				 (unsigned long long)x->drops_kb / 1024, node,
-				 e ? "" : " (no estimate)");
-			x->expect = e ? (int64_t)e->reclaim : -1;
-			break;
-		}
-		case STEP_DROP_PAGECACHE:
-		case STEP_DROP_SLAB:
-		case STEP_DROP_ALL:
-			x->drops_kb = s == STEP_DROP_PAGECACHE ? cache : s == STEP_DROP_SLAB ? slab : cache + slab;
-			snprintf(x->what, sizeof(x->what), "drop %s on every node%s",
-				 s == STEP_DROP_PAGECACHE ? "clean page cache" : s == STEP_DROP_SLAB ?
-				 "reclaimable slab" : "clean page cache and reclaimable slab",
-				 sync && s != STEP_DROP_SLAB ? " (sync first)" : "");
-			snprintf(x->file, sizeof(x->file), "%s", DROP_CACHES_PATH);
-			snprintf(x->cost, sizeof(x->cost), "up to %llu MiB machine-wide, not only %s; caches refill from disk",
-				 (unsigned long long)x->drops_kb / 1024, node);
-			x->expect = e ? (int64_t)e->reclaim : -1;
-			break;
-		case STEP_REWRITE_BURST:
-			snprintf(x->what, sizeof(x->what), "write %llu again until 64 writes in a row gain nothing",
-				 (unsigned long long)a->target);
-			reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
-			snprintf(x->cost, sizeof(x->cost),
-				 "about 1.5 ms a write; each failed try counts toward the end of the kernel's compaction deferral");
-			x->then_write = false;	/* it writes */
-			if (e && reclaimed)
-				x->expect = (int64_t)e->reclaim;
-			break;
-		default:
-			snprintf(x->what, sizeof(x->what), "write %llu again", (unsigned long long)a->target);
-			reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
-			snprintf(x->cost, sizeof(x->cost), "as the first write");
-			x->then_write = false;	/* it is the write */
-			if (e && reclaimed)
-				x->expect = (int64_t)e->reclaim;
-			break;
-		}
+		describe_step(a, a->ladder.s[i], node, need, cache, slab, sync, reclaimed, x);
 	}
 	return n;
 }
@@ -323,7 +354,7 @@ static void steps_text(FILE *f, const struct action *a, const struct action_resu
 		if (s->errnum && !(s->step == STEP_RECLAIM_NODE && s->errnum == EAGAIN))
 			snprintf(note + strlen(note), sizeof(note) - strlen(note), "  %s", strerror(s->errnum));
 		fprintf(f, "       %s %-15s %+6lld -> %6llu x %s  %8.1f ms%s\n",
-			k == 0 && a->compact_first ? "first" : "then ", step_name(s->step),
+			s->first ? "first" : "then ", step_name(s->step),
 			(long long)s->gain, (unsigned long long)s->obtained, sz, s->ms, note);
 	}
 }
@@ -569,7 +600,7 @@ int report_json(FILE *f, const struct report *r)
 						",\"errno\":%d,\"first\":%s,\"wrote\":%s,\"asked_kb\":%" PRIu64 "}",
 						k ? "," : "", step_name(res->steps[k].step),
 						res->steps[k].ms, res->steps[k].gain, res->steps[k].obtained,
-						res->steps[k].errnum, k == 0 && a->compact_first ? "true" : "false",
+						res->steps[k].errnum, res->steps[k].first ? "true" : "false",
 						res->steps[k].wrote ? "true" : "false",
 						res->steps[k].asked_kb);
 				fputc(']', f);

@@ -42,6 +42,7 @@ static const char *const step_names[STEP_NR] = {
 	[STEP_DROP_ALL] = "drop-all",
 	[STEP_RECLAIM_NODE] = "reclaim-node",
 	[STEP_REWRITE_BURST] = "rewrite-burst",
+	[STEP_DRAIN_PCP] = "drain-pcp",
 };
 
 const char *step_name(enum step s)
@@ -424,7 +425,8 @@ static int remedy_key(struct pstate *st, struct steps *warn, struct steps *crit,
 		return fail(st, "unknown remediation step '%s' (none, compact-node, compact-all, drop-pagecache, drop-slab, drop-all)%s",
 			    bad, "");
 	for (unsigned i = 0; i < dst->n; i++)
-		if (dst->s[i] == STEP_RETRY || dst->s[i] == STEP_RECLAIM_NODE || dst->s[i] == STEP_REWRITE_BURST)
+		if (dst->s[i] == STEP_RETRY || dst->s[i] == STEP_RECLAIM_NODE || dst->s[i] == STEP_REWRITE_BURST ||
+		    dst->s[i] == STEP_DRAIN_PCP)
 			return fail(st, "%s: '%s' is a hugepage escalation step, not a remediation", key,
 				    step_name(dst->s[i]));
 	return 1;
@@ -528,7 +530,7 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 	}
 	if (!strcmp(key, "on_short")) {
 		if (steps_parse(val, &t->ladder, bad, sizeof(bad)) < 0)
-			return fail(st, "on_short: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node, rewrite-burst)%s",
+			return fail(st, "on_short: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node, rewrite-burst, drain-pcp)%s",
 				    bad, "");
 		t->ladder_given = true;
 		return 1;

@@ -28,6 +28,7 @@ enum step {
 	STEP_DROP_ALL,		/* sync, vm/drop_caches = 3 */
 	STEP_RECLAIM_NODE,	/* nodeN/reclaim, sized to the shortfall */
 	STEP_REWRITE_BURST,	/* rewrite until 64 writes in a row gain nothing */
+	STEP_DRAIN_PCP,		/* vm/stat_refresh: per-CPU free lists back to buddy */
 	STEP_NR
 };
 

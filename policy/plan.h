@@ -76,8 +76,18 @@ struct action {
 	 */
 	bool chosen;
 	bool compact_first;
-	uint64_t first_write;	/* ceiling of the first write, cut to the free blocks
-				   read back after compaction (0: the target) */
+	/*
+	 * STEP_NONE, or the reclaim step (reclaim-node, drop-pagecache,
+	 * drop-all) run before the compaction first, sized to what compaction
+	 * alone cannot cover: when the target is above the estimate after
+	 * compaction, the freed pages are then put together by that one
+	 * compaction instead of a second one
+	 */
+	enum step reclaim_first;
+	uint64_t first_write;	/* 0: writes ask for the target; else the ceiling of the
+				   first write, and every write but rewrite-burst is cut
+				   to the free blocks read back (compaction alone cannot
+				   cover the target) */
 	bool have_est;
 	struct estimate est;	/* of this node and size when planned */
 	bool unreachable;	/* target above the estimate after reclaim */

@@ -551,7 +551,10 @@ static int check_consistency(struct snapshot *snap, struct bc_error *err)
 	return 0;
 }
 
-/* Does the kernel have nodeN/reclaim? Asked of the first node with memory. */
+/*
+ * Does the kernel have nodeN/reclaim (asked of the first node with memory)
+ * and vm/stat_refresh?
+ */
 static void find_node_reclaim(struct snapshot *snap)
 {
 	char rel[96];
@@ -566,8 +569,12 @@ static void find_node_reclaim(struct snapshot *snap)
 		snap->node_reclaim = fd >= 0;
 		if (fd >= 0)
 			close(fd);
-		return;
+		break;
 	}
+	fd = rootfs_open(snap->root, "proc/sys/vm/stat_refresh", O_PATH | O_CLOEXEC, 0);
+	snap->stat_refresh = fd >= 0;
+	if (fd >= 0)
+		close(fd);
 }
 
 int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)

@@ -158,6 +158,11 @@ struct snapshot {
 	 * one node, sized. Without it, only drop_caches (every node).
 	 */
 	bool node_reclaim;
+	/*
+	 * vm/stat_refresh exists (Linux 4.4 and later): the per-CPU free
+	 * lists can be given back to the buddy allocator (drain-pcp).
+	 */
+	bool stat_refresh;
 
 	struct node *nodes;		/* sorted by id */
 	unsigned nr_nodes;

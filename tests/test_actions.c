@@ -153,9 +153,13 @@ static void short_grant_gains_on_a_later_step(void **state)
  * The tree's buddyinfo, which the run reads back after compaction, has on
  * node 1 free blocks of 2M or more: DMA32 6 + 2 x 240, Normal 61 + 2 x 2790,
  * 6127 in all, and in smaller blocks (orders 0-8) 2843 + 32739 pages,
- * 142328 kB. So the first write after compaction asks 64 + 6127 - 62 = 6129,
- * and as long as those free blocks stand, a reclaim asks for the floor,
- * an eighth of the shortfall (the free blocks would cover it).
+ * 142328 kB. So a first write after compaction, when compaction alone
+ * cannot cover the target (above 6206), asks 64 + 6127 - 62 = 6129,
+ * and as long as those free blocks stand, a reclaim in the rounds asks for
+ * nothing and writes nothing (the free blocks would cover what is short).
+ * Compaction can use 142328 - 126428 - 5848 = 10052 kB of the small blocks.
+ * Its zoneinfo has 17132 kB on per-CPU lists, more than one 2M page: every
+ * round starts with drain-pcp (one write: the tree's MemFree never grows).
  */
 static struct plan chosen_plan(uint64_t target, struct snapshot *snap)
 {
@@ -165,7 +169,7 @@ static struct plan chosen_plan(uint64_t target, struct snapshot *snap)
 	struct bc_error e;
 
 	assert_int_equal(system("touch " TREE "/sys/devices/system/node/node0/reclaim "
-				TREE "/sys/devices/system/node/node1/reclaim"), 0);
+				TREE "/sys/devices/system/node/node1/reclaim " TREE "/proc/sys/vm/stat_refresh"), 0);
 	if (snapshot_read(TREE, snap, &e) != 0)
 		fail_msg("%s", e.msg);
 	assert_int_equal(plan_reserve_node(&p, snap, &rq, 1, target, &e), 0);
@@ -188,24 +192,27 @@ static void chosen_escalation_runs_as_planned(void **state)
 	assert_int_equal(r.status, RES_PARTIAL);
 	assert_int_equal(r.after, 6000);
 	/* compaction first, the write, then one round that gains nothing: it ends there */
-	assert_int_equal(r.nr_steps, 4);
+	assert_int_equal(r.nr_steps, 5);
 	assert_int_equal(r.steps[0].step, STEP_COMPACT_NODE);
 	assert_false(r.steps[0].wrote);
-	assert_int_equal(r.steps[1].step, STEP_RECLAIM_NODE);
-	assert_false(r.steps[1].wrote);		/* no write between reclaim and compaction */
-	assert_int_equal(r.steps[1].asked_kb, 200 * 2048 / 8);	/* the floor: blocks stand */
-	assert_int_equal(r.steps[2].step, STEP_COMPACT_NODE);
-	assert_true(r.steps[2].wrote);
+	assert_int_equal(r.steps[1].step, STEP_DRAIN_PCP);
+	assert_false(r.steps[1].wrote);		/* the steps after it write */
+	assert_int_equal(r.steps[2].step, STEP_RECLAIM_NODE);
+	assert_false(r.steps[2].wrote);		/* no write between reclaim and compaction */
+	assert_int_equal(r.steps[2].asked_kb, 0);	/* the free blocks stand */
+	assert_int_equal(r.steps[3].step, STEP_COMPACT_NODE);
+	assert_true(r.steps[3].wrote);
 	/* then rewrites until 64 in a row gain nothing (compaction deferral) */
-	assert_int_equal(r.steps[3].step, STEP_REWRITE_BURST);
-	assert_int_equal(r.steps[3].gain, 0);
+	assert_int_equal(r.steps[4].step, STEP_REWRITE_BURST);
+	assert_int_equal(r.steps[4].gain, 0);
 	/* the writes, in order, as the plan showed them */
-	assert_int_equal(c.nr_log, 5 + 64);
+	assert_int_equal(c.nr_log, 5 + 64);	/* a reclaim of 0 writes nothing */
 	assert_contains(c.log[0].path, "node1/compact");
 	assert_contains(c.log[1].path, "node1/hugepages/hugepages-2048kB/nr_hugepages");
-	assert_string_equal(c.log[1].value, "6129");	/* what the free lists hold */
-	assert_contains(c.log[2].path, "node1/reclaim");
-	assert_string_equal(c.log[2].value, "51200K swappiness=0");
+	/* 6200 <= 6206 after compaction: the whole target, direct compaction may finish it */
+	assert_string_equal(c.log[1].value, "6200");
+	assert_contains(c.log[2].path, "proc/sys/vm/stat_refresh");
+	assert_string_equal(c.log[2].value, "1");
 	assert_contains(c.log[3].path, "node1/compact");
 	assert_contains(c.log[4].path, "nr_hugepages");
 	kw_free(&c);
@@ -228,18 +235,20 @@ static void chosen_escalation_goes_on_while_it_gains(void **state)
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
 	assert_int_equal(r.after, 6150);
 	/*
-	 * first compaction, then rounds of (reclaim, compact, rewrite burst):
-	 * +100 and +50 in the first, +0 +0 in the second, which ends it
+	 * first compaction, then rounds of (drain-pcp, reclaim, compact,
+	 * rewrite burst): +100 and +50 in the first, +0 +0 in the second,
+	 * which ends it
 	 */
-	assert_int_equal(r.nr_steps, 7);
-	assert_int_equal(r.steps[2].gain, 100);
-	assert_int_equal(r.steps[3].step, STEP_REWRITE_BURST);
-	assert_int_equal(r.steps[3].gain, 50);
-	assert_int_equal(r.steps[5].gain, 0);
-	assert_int_equal(r.steps[6].gain, 0);
-	/* each reclaim asks for what is still short (here the floor, an eighth) */
-	assert_int_equal(r.steps[1].asked_kb, 200 * 2048 / 8);
-	assert_int_equal(r.steps[4].asked_kb, 50 * 2048 / 8);
+	assert_int_equal(r.nr_steps, 9);
+	assert_int_equal(r.steps[3].gain, 100);
+	assert_int_equal(r.steps[4].step, STEP_REWRITE_BURST);
+	assert_int_equal(r.steps[4].gain, 50);
+	assert_int_equal(r.steps[5].step, STEP_DRAIN_PCP);
+	assert_int_equal(r.steps[7].gain, 0);
+	assert_int_equal(r.steps[8].gain, 0);
+	/* each reclaim asks for what the free blocks lack: here nothing */
+	assert_int_equal(r.steps[2].asked_kb, 0);
+	assert_int_equal(r.steps[6].asked_kb, 0);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -254,17 +263,31 @@ static void chosen_escalation_first_writes_what_compaction_made(void **state)
 
 	(void)state;
 	/*
-	 * 6300 > 6206 after compaction: the first write asks for what the
-	 * free lists hold after compaction, 6129 (below the bound, 6206), so
-	 * the kernel reclaims nothing for the rest on its own
+	 * 6300 > 6206 after compaction: reclaim first what compaction cannot
+	 * cover, then the one compaction, then a write of what the free lists
+	 * hold, 6129 (below the ceiling, 6300), so the kernel reclaims nothing
+	 * on its own. The reclaim: (6300 - 64) x 2048 = 12771328 kB, less the
+	 * free blocks, 6127 x 2048 = 12548096: 223232; less what compaction
+	 * can use, 10052: 213180 kB (more than the floor, 223232 / 8).
 	 */
-	assert_int_equal(p.a[0].first_write, 6206);
+	assert_int_equal(p.a[0].reclaim_first, STEP_RECLAIM_NODE);
+	assert_int_equal(p.a[0].first_write, 6300);	/* min(target, 7243 after reclaim) */
 	assert_int_equal(execute_plan(&c, &p, &r), 0);
 	assert_int_equal(r.after, 6300);
-	assert_contains(c.log[1].path, "nr_hugepages");
-	assert_string_equal(c.log[1].value, "6129");
-	assert_int_equal(r.steps[1].step, STEP_RECLAIM_NODE);
-	assert_int_equal(r.steps[1].asked_kb, (6300 - 6129) * 2048 / 8);
+	assert_int_equal(r.steps[0].step, STEP_RECLAIM_NODE);
+	assert_true(r.steps[0].first);
+	assert_int_equal(r.steps[0].asked_kb, 213180);
+	assert_int_equal(r.steps[1].step, STEP_COMPACT_NODE);
+	assert_true(r.steps[1].first);
+	assert_false(r.steps[2].first);
+	assert_contains(c.log[0].path, "node1/reclaim");
+	assert_string_equal(c.log[0].value, "213180K swappiness=0");
+	assert_contains(c.log[1].path, "node1/compact");
+	assert_contains(c.log[2].path, "nr_hugepages");
+	assert_string_equal(c.log[2].value, "6129");
+	/* a round: drain-pcp, reclaim (171 short, covered by free blocks: 0), compact, write */
+	assert_int_equal(r.steps[3].step, STEP_RECLAIM_NODE);
+	assert_int_equal(r.steps[3].asked_kb, 0);
 	assert_string_equal(c.log[c.nr_log - 1].value, "6300");
 	kw_free(&c);
 	plan_free(&p);
@@ -281,12 +304,13 @@ static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state
 
 	(void)state;
 	/*
-	 * After compaction (as read back): node 1 has no free 2M block, and
-	 * 262144 free pages of 4K (1048576 kB) in smaller ones. The first
-	 * write asks for the pool as it is (64); the reclaim for the whole
-	 * shortfall, (6300 - 64) x 2048 = 12771328 kB, less what compaction
-	 * can use of the small blocks: 1048576 - 126428 (reserve) - 5848
-	 * (stuck) = 916300 kB, so 11855028 kB.
+	 * The free lists (as read back, the same before and after
+	 * compaction here): node 1 has no free 2M block, and 262144 free
+	 * pages of 4K (1048576 kB) in smaller ones. The reclaim before the
+	 * compaction asks for the whole shortfall, (6300 - 64) x 2048 =
+	 * 12771328 kB, less what compaction can use of the small blocks:
+	 * 1048576 - 126428 (reserve) - 5848 (stuck) = 916300 kB, so 11855028
+	 * kB; the first write then asks for the pool as it is (64).
 	 */
 	f = fopen(TREE "/proc/buddyinfo", "w");
 	assert_non_null(f);
@@ -294,11 +318,12 @@ static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state
 	      "Node 1, zone   Normal 262144      0      0      0      0      0      0      0      0      0      0 \n", f);
 	fclose(f);
 	assert_int_equal(execute_plan(&c, &p, &r), 0);
-	assert_string_equal(c.log[1].value, "64");
-	assert_true(c.log[1].skipped);
-	assert_contains(c.log[2].path, "node1/reclaim");
-	assert_string_equal(c.log[2].value, "11855028K swappiness=0");
-	assert_int_equal(r.steps[1].asked_kb, 11855028);
+	assert_contains(c.log[0].path, "node1/reclaim");
+	assert_string_equal(c.log[0].value, "11855028K swappiness=0");
+	assert_int_equal(r.steps[0].asked_kb, 11855028);
+	assert_contains(c.log[1].path, "node1/compact");
+	assert_string_equal(c.log[2].value, "64");
+	assert_true(c.log[2].skipped);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -318,8 +343,11 @@ static void chosen_escalation_stops_at_the_estimate(void **state)
 	assert_int_equal(p.a[0].est.reclaim, 7243);
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
 	assert_int_equal(r.after, 7243);
-	/* compaction first, write 6206, one round (reclaim, compact, write, burst): 7243, no second */
-	assert_int_equal(r.nr_steps, 4);
+	/*
+	 * reclaim and compaction first, write 6129, one round (drain-pcp,
+	 * reclaim, compact, write, burst): 7243, no second
+	 */
+	assert_int_equal(r.nr_steps, 6);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);

@@ -375,7 +375,17 @@ static void chosen_escalation(void **state)
 
 	(void)state;
 	make_tree(true);
+	/* without vm/stat_refresh, no drain-pcp, and the plan says why */
 	read_tree(&s);
+	assert_false(s.stat_refresh);
+	a = reserve_on(&s, 0, 2048, 35, false);
+	assert_int_equal(a.ladder.s[0], STEP_COMPACT_NODE);
+	assert_contains(a.not_planned, "drain-pcp: this kernel has no vm/stat_refresh");
+	snapshot_free(&s);
+
+	put("proc/sys/vm/stat_refresh", "");
+	read_tree(&s);
+	assert_true(s.stat_refresh);
 	assert_false(s.node_reclaim);	/* the fixture has no nodeN/reclaim */
 
 	/* 35 on node 0: now 31, after compaction 38: compact before the write */
@@ -384,18 +394,31 @@ static void chosen_escalation(void **state)
 	assert_true(a.compact_first);
 	assert_false(a.unreachable);
 	assert_int_equal(a.rounds, CHOSEN_ROUNDS);
-	/* no nodeN/reclaim and drop_caches not allowed: only compaction rounds */
-	assert_int_equal(a.ladder.n, 2);
-	assert_int_equal(a.ladder.s[0], STEP_COMPACT_NODE);
-	assert_int_equal(a.ladder.s[1], STEP_REWRITE_BURST);
+	/*
+	 * the per-CPU lists hold 512 pages, 2048 kB: one 2M page, so each
+	 * round starts by draining them; no nodeN/reclaim and drop_caches not
+	 * allowed: then only compaction
+	 */
+	assert_int_equal(a.ladder.n, 3);
+	assert_int_equal(a.ladder.s[0], STEP_DRAIN_PCP);
+	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
+	assert_int_equal(a.ladder.s[2], STEP_REWRITE_BURST);
+	assert_false(plan_write_after(&a, 0));	/* the compaction after it writes */
+	assert_true(plan_write_after(&a, 1));
 	assert_contains(a.not_planned, "reclaim: this kernel has no nodeN/reclaim, and dropping caches on every node is not allowed");
 
 	/* allowed: drop_caches on every node, page cache (10240 kB) > slab (4096 + 4000) */
 	a = reserve_on(&s, 0, 2048, 35, true);
-	assert_int_equal(a.ladder.n, 3);
-	assert_int_equal(a.ladder.s[0], STEP_DROP_PAGECACHE);
-	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
-	assert_int_equal(a.ladder.s[2], STEP_REWRITE_BURST);
+	assert_int_equal(a.ladder.n, 4);
+	assert_int_equal(a.ladder.s[0], STEP_DRAIN_PCP);
+	assert_int_equal(a.ladder.s[1], STEP_DROP_PAGECACHE);
+	assert_int_equal(a.ladder.s[2], STEP_COMPACT_NODE);
+	assert_int_equal(a.ladder.s[3], STEP_REWRITE_BURST);
+
+	/* 4M pages: 2048 kB on the per-CPU lists is less than one: no drain */
+	a = reserve_on(&s, 0, 4096, 10, false);
+	assert_true(a.ladder.n == 0 || a.ladder.s[0] != STEP_DRAIN_PCP);
+	assert_contains(a.not_planned, "drain-pcp: the per-CPU lists hold 2048 KiB, less than one page");
 
 	/* 20: free blocks hold 31 already, no compaction first */
 	a = reserve_on(&s, 0, 2048, 20, false);
@@ -418,29 +441,49 @@ static void chosen_escalation(void **state)
 	read_tree(&s);
 	assert_true(s.node_reclaim);
 	a = reserve_on(&s, 0, 2048, 35, false);
-	assert_int_equal(a.ladder.n, 3);
-	assert_int_equal(a.ladder.s[0], STEP_RECLAIM_NODE);
-	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
-	assert_int_equal(a.ladder.s[2], STEP_REWRITE_BURST);
+	assert_int_equal(a.ladder.n, 4);
+	assert_int_equal(a.ladder.s[0], STEP_DRAIN_PCP);
+	assert_int_equal(a.ladder.s[1], STEP_RECLAIM_NODE);
+	assert_int_equal(a.ladder.s[2], STEP_COMPACT_NODE);
+	assert_int_equal(a.ladder.s[3], STEP_REWRITE_BURST);
 	assert_string_equal(a.not_planned, "");
 	/* allowed, but page cache (10240 kB) outweighs slab (4096 + 4000): no slab drop */
 	a = reserve_on(&s, 0, 2048, 35, true);
-	assert_int_equal(a.ladder.n, 3);
-	/* node 1 has no slab at all: node reclaim only */
+	assert_int_equal(a.ladder.n, 4);
+	assert_int_equal(a.reclaim_first, STEP_NONE);	/* 35 <= 38 after compaction */
+	assert_int_equal(a.first_write, 0);		/* the write asks for all of it */
+	/*
+	 * 45 > 38 after compaction: reclaim what compaction cannot cover
+	 * first (page cache is what blocks), then compact; the writes ask for
+	 * what the free lists hold, at most 45 (<= 49 after reclaim)
+	 */
+	a = reserve_on(&s, 0, 2048, 45, false);
+	assert_true(a.compact_first);
+	assert_int_equal(a.reclaim_first, STEP_RECLAIM_NODE);
+	assert_int_equal(a.first_write, 45);
+	/* node 1 has no slab at all, and nothing on per-CPU lists: node reclaim only */
 	a = reserve_on(&s, 1, 2048, 1500, true);
 	assert_int_equal(a.ladder.n, 3);
 	assert_int_equal(a.ladder.s[0], STEP_RECLAIM_NODE);
+	assert_contains(a.not_planned, "drain-pcp: the per-CPU lists hold 0 KiB, less than one page");
 	snapshot_free(&s);
 	/* slab is what blocks on node 0 (6 MiB of it): drop it on every node too */
 	node_meminfo(0, 49000 * 4, (11364 + 8872) * 4, 2048, 1024, 0, 6144);
 	read_tree(&s);
 	a = reserve_on(&s, 0, 2048, 35, true);
-	assert_int_equal(a.ladder.n, 5);
-	assert_int_equal(a.ladder.s[0], STEP_RECLAIM_NODE);
-	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
-	assert_int_equal(a.ladder.s[2], STEP_DROP_SLAB);
-	assert_int_equal(a.ladder.s[3], STEP_COMPACT_NODE);
-	assert_int_equal(a.ladder.s[4], STEP_REWRITE_BURST);
+	assert_int_equal(a.ladder.n, 6);
+	assert_int_equal(a.ladder.s[0], STEP_DRAIN_PCP);
+	assert_int_equal(a.ladder.s[1], STEP_RECLAIM_NODE);
+	assert_int_equal(a.ladder.s[2], STEP_COMPACT_NODE);
+	assert_int_equal(a.ladder.s[3], STEP_DROP_SLAB);
+	assert_int_equal(a.ladder.s[4], STEP_COMPACT_NODE);
+	assert_int_equal(a.ladder.s[5], STEP_REWRITE_BURST);
+	/* slab is what blocks: no reclaim before the first write, and the plan says why */
+	a = reserve_on(&s, 0, 2048, 45, true);
+	assert_true(a.compact_first);
+	assert_int_equal(a.reclaim_first, STEP_NONE);
+	assert_int_equal(a.first_write, 38);
+	assert_contains(a.not_planned, "reclaim first: slab is what blocks");
 
 	/* 1G on node 1: no compaction (alloc_contig_range migrates); reclaim, rewrite */
 	a = reserve_on(&s, 1, 1048576, 3, false);

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_PCP_H
+#define BUDDYCTL_PCP_H
+
+#include "kwrite.h"
+
+/* The file a drain-pcp step writes, relative to the root. */
+#define STAT_REFRESH_PATH "proc/sys/vm/stat_refresh"
+
+/*
+ * Give the pages on the per-CPU free lists back to the buddy allocator,
+ * where they can merge into blocks: write 1 to vm/stat_refresh (every CPU
+ * decays its lists toward their floor, high_min) until MemFree stops
+ * growing, at most 128 times. 0 or -kind; *errnum gets the errno.
+ */
+int pcp_drain_run(struct kctx *c, int *errnum, struct bc_error *err);
+
+#endif
