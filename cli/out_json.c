@@ -115,7 +115,8 @@ static void pool_obj(FILE *f, const struct hugepool *p, bool global, int64_t sui
 	fprintf(f, "{\"size_kb\":%" PRIu64 ",\"total\":%" PRIu64 ",\"free\":%" PRIu64
 		",\"surplus\":%" PRIu64, p->size_kb, p->nr, p->free, p->surplus);
 	if (global)
-		fprintf(f, ",\"reserved\":%" PRIu64 ",\"overcommit\":%" PRIu64, p->resv, p->overcommit);
+		fprintf(f, ",\"reserved\":%" PRIu64 ",\"overcommit\":%" PRIu64 ",\"available\":%" PRIu64,
+			p->resv, p->overcommit, p->free > p->resv ? p->free - p->resv : 0);
 	else if (suitable >= 0)
 		fprintf(f, ",\"buddy_ready\":%" PRId64, suitable);
 	else

@@ -223,6 +223,33 @@ static void pool_table(FILE *f, const struct snapshot *snap, const struct node *
 	}
 }
 
+/*
+ * The machine's pools: the kernel keeps resv_hugepages (pages promised to
+ * mappings that have not faulted them in yet) per size, not per node. A
+ * free page that is reserved has nothing to give: available is free - resv.
+ */
+static void global_pool_table(FILE *f, const struct snapshot *snap)
+{
+	char lbl[16];
+	unsigned i;
+
+	if (!snap->nr_pools)
+		return;
+	fprintf(f, "\nHugepage pools of the machine (resv: promised to mappings, not yet used)\n");
+	fprintf(f, "  %-*s %7s %7s %7s %7s %10s %9s\n", ZONE_COL - 1, "hugepg", "total", "free",
+		"resv", "surplus", "overcommit", "available");
+	for (i = 0; i < snap->nr_pools; i++) {
+		const struct hugepool *p = &snap->pools[i];
+
+		size_label(lbl, sizeof(lbl), p->size_kb * 1024);
+		fprintf(f, "  %-*s %7llu %7llu %7llu %7llu %10llu %9llu\n", ZONE_COL - 1, lbl,
+			(unsigned long long)p->nr, (unsigned long long)p->free,
+			(unsigned long long)p->resv, (unsigned long long)p->surplus,
+			(unsigned long long)p->overcommit,
+			(unsigned long long)(p->free > p->resv ? p->free - p->resv : 0));
+	}
+}
+
 int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 {
 	char when[64], pg[16], hp[16], free_s[16], total_s[16], big_s[16];
@@ -270,6 +297,7 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 	}
 	if (first)
 		fprintf(f, "\n(no node selected)\n");
+	global_pool_table(f, snap);
 	if (!snap->has_pagetypeinfo)
 		fprintf(f, "\npagetypeinfo not read (%s)%s\n",
 			snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable",
