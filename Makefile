@@ -30,7 +30,7 @@ CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/stat
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 
-TESTS      := test_parsers test_metrics test_snapshot test_config test_evaluate test_estimate test_actions test_cli test_live test_live_actions
+TESTS      := test_parsers test_metrics test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_live test_live_actions
 FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config
 
 all: buddyctl

@@ -250,6 +250,63 @@ static void global_pool_table(FILE *f, const struct snapshot *snap)
 	}
 }
 
+static bool vm_has(const struct snapshot *snap, enum vmstat_field k)
+{
+	return snap->vmstat.seen & (1u << k);
+}
+
+/*
+ * What allocations went through since boot, from the machine's /proc/vmstat
+ * counters, each line only when the kernel prints its counters: direct
+ * compaction (compact_stall, and how it ended), direct reclaim (allocstall_*,
+ * summed over zone types), hugetlb pages from the buddy allocator, THP faults
+ * served with small pages, and kcompactd's runs.
+ */
+static void since_boot(FILE *f, const struct snapshot *snap)
+{
+	static const enum vmstat_field stalls[] = {
+		VM_ALLOCSTALL, VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL,
+		VM_ALLOCSTALL_HIGH, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_DEVICE,
+	};
+	const uint64_t *v = snap->vmstat.v;
+	uint64_t reclaim = 0;
+	bool any_reclaim = false;
+	unsigned i;
+
+	for (i = 0; i < sizeof(stalls) / sizeof(stalls[0]); i++)
+		if (vm_has(snap, stalls[i])) {
+			reclaim += v[stalls[i]];
+			any_reclaim = true;
+		}
+	if (!vm_has(snap, VM_COMPACT_STALL) && !any_reclaim && !vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS) &&
+	    !vm_has(snap, VM_THP_FAULT_FALLBACK) && !vm_has(snap, VM_COMPACT_DAEMON_WAKE))
+		return;
+	fprintf(f, "\nSince boot (/proc/vmstat)\n");
+	if (vm_has(snap, VM_COMPACT_STALL)) {
+		fprintf(f, "  %-19s %llu stalls", "direct compaction",
+			(unsigned long long)v[VM_COMPACT_STALL]);
+		if (vm_has(snap, VM_COMPACT_SUCCESS) && vm_has(snap, VM_COMPACT_FAIL))
+			fprintf(f, ": %llu succeeded, %llu failed",
+				(unsigned long long)v[VM_COMPACT_SUCCESS],
+				(unsigned long long)v[VM_COMPACT_FAIL]);
+		fputc('\n', f);
+	}
+	if (any_reclaim)
+		fprintf(f, "  %-19s %llu stalls\n", "direct reclaim", (unsigned long long)reclaim);
+	if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS)) {
+		fprintf(f, "  %-19s %llu allocated from the buddy allocator", "hugetlb pages",
+			(unsigned long long)v[VM_HTLB_BUDDY_ALLOC_SUCCESS]);
+		if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_FAIL))
+			fprintf(f, ", %llu failed", (unsigned long long)v[VM_HTLB_BUDDY_ALLOC_FAIL]);
+		fputc('\n', f);
+	}
+	if (vm_has(snap, VM_THP_FAULT_FALLBACK))
+		fprintf(f, "  %-19s %llu served with small pages instead\n", "THP faults",
+			(unsigned long long)v[VM_THP_FAULT_FALLBACK]);
+	if (vm_has(snap, VM_COMPACT_DAEMON_WAKE))
+		fprintf(f, "  %-19s %llu runs\n", "kcompactd", (unsigned long long)v[VM_COMPACT_DAEMON_WAKE]);
+}
+
 int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 {
 	char when[64], pg[16], hp[16], free_s[16], total_s[16], big_s[16];
@@ -298,6 +355,7 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 	if (first)
 		fprintf(f, "\n(no node selected)\n");
 	global_pool_table(f, snap);
+	since_boot(f, snap);
 	if (!snap->has_pagetypeinfo)
 		fprintf(f, "\npagetypeinfo not read (%s)%s\n",
 			snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable",
