@@ -12,6 +12,7 @@
 
 #include "meminfo.h"
 #include "metrics.h"
+#include "plan.h"
 #include "output.h"
 
 #define ZONE_COL 8
@@ -173,6 +174,61 @@ static void zone_table(FILE *f, const struct snapshot *snap, const struct node *
 	}
 }
 
+static const char *level_sgr(const struct outopts *o, enum level l)
+{
+	if (!o->color)
+		return "";
+	return l == LEVEL_CRIT ? "\033[1;31m" : l == LEVEL_WARN ? "\033[1;33m" : "\033[32m";
+}
+
+/* the explanations' labels: "  kcompactd:", and out_wrap() puts a blank after it */
+#define LABEL "  %-10s"
+#define LABEL_COLS 13
+
+/*
+ * What check judges, whether kcompactd compacts the node proactively, and
+ * the verdict: policy/explain.c worked them out, this only words the first
+ * two and wraps the third.
+ */
+static void explain_lines(FILE *f, const struct snapshot *snap, const struct explain *ex,
+			  const struct node_explain *x, const struct outopts *o)
+{
+	const struct finding *c = &x->check;
+	char lead[64], text[600], sz[16];
+
+	size_label(sz, sizeof(sz), (uint64_t)snap->page_size << c->order);
+	snprintf(lead, sizeof(lead), LABEL " %s%s%s", "check:", level_sgr(o, c->level),
+		 level_name(c->level), reset(o, level_sgr(o, c->level)));
+	snprintf(text, sizeof(text), "at %s: unusable %d.%03d, %llu free %s blocks%s%s%s", sz,
+		 c->unusable / 1000, c->unusable % 1000, (unsigned long long)c->blocks, sz,
+		 c->why[0] ? " (" : "", c->why, c->why[0] ? ")" : "");
+	out_wrap(f, lead, LABEL_COLS, text);
+
+	switch (x->proactive) {
+	case PROACTIVE_OFF:
+		snprintf(text, sizeof(text), "no proactive compaction: vm.compaction_proactiveness is 0");
+		break;
+	case PROACTIVE_IDLE:
+		snprintf(text, sizeof(text), "no proactive compaction now: score %d is not above %d "
+			 "(vm.compaction_proactiveness %d)", x->score, ex->wmark_high, ex->proactiveness);
+		break;
+	case PROACTIVE_COMPACTING:
+		snprintf(text, sizeof(text), "compacts the node proactively: score %d is above %d "
+			 "(vm.compaction_proactiveness %d), until its zones are at %d or below",
+			 x->score, ex->wmark_high, ex->proactiveness, ex->wmark_low);
+		break;
+	default:
+		text[0] = '\0';
+		break;
+	}
+	if (text[0]) {
+		snprintf(lead, sizeof(lead), LABEL, "kcompactd:");
+		out_wrap(f, lead, LABEL_COLS, text);
+	}
+	snprintf(lead, sizeof(lead), LABEL, "verdict:");
+	out_wrap(f, lead, LABEL_COLS, x->text);
+}
+
 static void pageblock_table(FILE *f, const struct node *n)
 {
 	const struct zone *first = NULL;
@@ -320,9 +376,12 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 	size_label(hp, sizeof(hp), (uint64_t)snap->page_size << snap->hpage_order);
 	fprintf(f, "%s  page size %s, %u orders, hugepage order %d (%s)\n", when, pg,
 		snap->nr_orders, snap->hpage_order, hp);
+	if (o->explain)
+		fprintf(f, "check judges by the policy %s\n", o->explain->policy);
 
 	for (i = 0; i < snap->nr_nodes; i++) {
 		const struct node *n = &snap->nodes[i];
+		const struct node_explain *x;
 		uint64_t free_b, total_b;
 		int big;
 
@@ -346,6 +405,8 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %d\n",
 			n->id, free_s, total_s, big_s,
 			metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
+		if (o->explain && (x = explain_node(o->explain, n->id)))
+			explain_lines(f, snap, o->explain, x, o);
 		order_table(f, snap, n, o);
 		fputc('\n', f);
 		zone_table(f, snap, n);
