@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * `buddyctl status` for people: per node, zones as rows and orders as
- * columns (free blocks), then per zone the free memory, largest block, the
- * indices at the hugepage order and the watermarks, then the hugepage pools.
- * Kept within 80 columns: when exact counts do not fit (14 orders, big
- * counts) they are shortened to 4 characters (12k, 3M).
+ * `buddyctl status` for people, within 80 columns: per node what check
+ * judges, proactive compaction and the verdict (policy/explain.c), orders as
+ * rows and per zone the free blocks, the memory they hold and their share,
+ * then per zone the free memory, largest block, the indices at the hugepage
+ * order and the watermarks, the pageblocks and the hugepage pools; then the
+ * machine's pools and the counters since boot.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,23 +19,30 @@
 #define ZONE_COL 8
 #define MAX_WIDTH 80
 
-/* ANSI SGR, only when colour is on: share of the zone's free memory. */
-static const char *shade(const struct outopts *o, uint64_t part, uint64_t whole)
+static const char *reset(const struct outopts *o, const char *sgr)
+{
+	return o->color && sgr[0] ? "\033[0m" : "";
+}
+
+/*
+ * ANSI SGR for a cell of the order table, only when colour is on. Colour
+ * says healthy or not: free memory in blocks of the order check judges the
+ * node at, or larger, is green (bold from a quarter of the zone's free
+ * memory, plain from 5%); free memory piled in smaller blocks is yellow on a
+ * node at warn and red at crit (from 5%), and not coloured on a node at ok.
+ */
+static const char *shade(const struct outopts *o, unsigned order, int judged, enum level lvl,
+			 uint64_t part, uint64_t whole)
 {
 	if (!o->color)
 		return "";
 	if (part == 0)
 		return "\033[2m";		/* dim: nothing here */
-	if (part * 4 >= whole)
-		return "\033[1;32m";		/* a quarter or more of the free memory */
-	if (part * 20 >= whole)
-		return "\033[32m";		/* 5% or more */
-	return "";
-}
-
-static const char *reset(const struct outopts *o, const char *sgr)
-{
-	return o->color && sgr[0] ? "\033[0m" : "";
+	if (part * 20 < whole)
+		return "";			/* under 5%: no colour */
+	if ((int)order >= judged)
+		return part * 4 >= whole ? "\033[1;32m" : "\033[32m";
+	return lvl == LEVEL_CRIT ? "\033[31m" : lvl == LEVEL_WARN ? "\033[33m" : "";
 }
 
 /* Decimal digits of n, written at buf (NUL-terminated); returns the length. */
@@ -53,23 +61,6 @@ static unsigned u64_str(char *buf, uint64_t n)
 	return len;
 }
 
-/*
- * A cell of the order table. Called for every zone and order twice (width,
- * then output): on a 1024-node machine snprintf() here was a quarter of the
- * run, so plain counts are converted by hand.
- */
-static void count_str(char *buf, size_t size, uint64_t n, bool shorten)
-{
-	if (!shorten || n < 10000)
-		u64_str(buf, n);
-	else if (n < 1000000)
-		snprintf(buf, size, "%lluk", (unsigned long long)(n / 1000));
-	else if (n < 1000000000)
-		snprintf(buf, size, "%lluM", (unsigned long long)(n / 1000000));
-	else
-		snprintf(buf, size, "%lluG", (unsigned long long)(n / 1000000000));
-}
-
 /* "4K", "8K", ... for every order; the same for every node of a snapshot. */
 static const char (*labels(const struct snapshot *snap))[16]
 {
@@ -85,57 +76,97 @@ static const char (*labels(const struct snapshot *snap))[16]
 	return (const char (*)[16])cache;
 }
 
-static void order_table(FILE *f, const struct snapshot *snap, const struct node *n,
-			const struct outopts *o)
+/* The order table's left columns, "  order size", and a zone's, " COUNT memory  share". */
+#define ORDER_COLS 12
+#define MEM_COL 6
+#define SHARE_COL 6
+
+/* Width of a zone's count column: its name, its largest count, at least 7. */
+static unsigned count_width(const struct zone *z, unsigned nr_orders)
 {
-	unsigned width[BC_MAX_ORDERS], k, z, total = ZONE_COL;
-	char label[BC_MAX_ORDERS][16], cell[32];
-	bool shorten = false;
+	unsigned w = (unsigned)strlen(z->name), k, len;
+	char cell[24];
 
-	for (k = 0; k < snap->nr_orders; k++) {
-		memcpy(label[k], labels(snap)[k], sizeof(label[k]));
-		width[k] = 4;		/* "512K" */
-		if (strlen(label[k]) > width[k])
-			width[k] = (unsigned)strlen(label[k]);
-		for (z = 0; z < n->nr_zones; z++) {
-			if (!n->zones[z].in_buddyinfo)
-				continue;
-			count_str(cell, sizeof(cell), n->zones[z].free_blocks[k], false);
-			if (strlen(cell) > width[k])
-				width[k] = (unsigned)strlen(cell);
-		}
-		total += width[k] + 1;
+	if (w < 7)
+		w = 7;
+	for (k = 0; k < nr_orders; k++) {
+		len = u64_str(cell, z->free_blocks[k]);
+		if (len > w)
+			w = len;
 	}
-	if (total + 2 > MAX_WIDTH) {
-		shorten = true;
-		for (k = 0; k < snap->nr_orders; k++)
-			width[k] = 4;
-	}
-	fprintf(f, "  %-*s", ZONE_COL - 1, "zone");
-	for (k = 0; k < snap->nr_orders; k++)
-		fprintf(f, " %*s", (int)width[k], label[k]);
+	return w;
+}
+
+/* Rows of the order table for zones[first..last) of n. */
+static void order_rows(FILE *f, const struct snapshot *snap, const struct node *n,
+		       const unsigned *zi, const unsigned *width, unsigned nz, int judged,
+		       enum level lvl, const struct outopts *o)
+{
+	char mem[16], share[16], cell[24];
+	unsigned k, j;
+
+	fprintf(f, "  %5s %4s", "order", "size");
+	for (j = 0; j < nz; j++)
+		fprintf(f, " %*s %*s %*s", (int)width[j], n->zones[zi[j]].name, MEM_COL, "memory",
+			SHARE_COL, "share");
 	fputc('\n', f);
-	for (z = 0; z < n->nr_zones; z++) {
-		const struct zone *zn = &n->zones[z];
+	for (k = 0; k < snap->nr_orders; k++) {
+		fprintf(f, "  %5u %4s", k, labels(snap)[k]);
+		for (j = 0; j < nz; j++) {
+			const struct zone *z = &n->zones[zi[j]];
+			uint64_t blocks = z->free_blocks[k], pages = blocks << k;
+			const char *sgr = shade(o, k, judged, lvl, pages, z->free_pages);
 
-		if (!zn->in_buddyinfo)
-			continue;
-		fprintf(f, "  %-*s", ZONE_COL - 1, zn->name);
-		for (k = 0; k < snap->nr_orders; k++) {
-			const char *sgr = shade(o, zn->free_blocks[k] << k, zn->free_pages);
-
-			unsigned len;
-
-			count_str(cell, sizeof(cell), zn->free_blocks[k], shorten);
-			len = (unsigned)strlen(cell);
-			fputc_unlocked(' ', f);
-			fputs(sgr, f);
-			for (; len < width[k]; len++)
-				fputc_unlocked(' ', f);
-			fputs(cell, f);
-			fputs(reset(o, sgr), f);
+			u64_str(cell, blocks);
+			if (blocks) {
+				out_human_bytes(mem, sizeof(mem), pages * snap->page_size);
+				/* tenths of a percent, truncated; pages < 2^46: no overflow */
+				snprintf(share, sizeof(share), "%u.%u%%",
+					 (unsigned)(pages * 1000 / z->free_pages / 10),
+					 (unsigned)(pages * 1000 / z->free_pages % 10));
+			} else {
+				snprintf(mem, sizeof(mem), "-");
+				snprintf(share, sizeof(share), "-");
+			}
+			fprintf(f, " %s%*s %*s %*s%s", sgr, (int)width[j], cell, MEM_COL, mem,
+				SHARE_COL, share, reset(o, sgr));
 		}
 		fputc('\n', f);
+	}
+}
+
+/*
+ * One row per order: its block size, then for each populated zone the free
+ * blocks of that size, the memory they hold and their share of the zone's
+ * free memory, as the tables people draw from /proc/buddyinfo. Zones side by
+ * side as long as they fit in 80 columns; the others in a table below.
+ */
+static void order_table(FILE *f, const struct snapshot *snap, const struct node *n,
+			const struct node_explain *x, const struct outopts *o)
+{
+	unsigned zi[BC_MAX_ZONES], width[BC_MAX_ZONES], nz = 0, z, start, cols;
+	int judged = x ? x->check.order : snap->hpage_order;
+	enum level lvl = x ? x->check.level : LEVEL_OK;
+
+	fprintf(f, "\n  free blocks: count, memory held, share of the zone's free memory\n");
+	for (z = 0; z < n->nr_zones && nz < BC_MAX_ZONES; z++) {
+		if (!n->zones[z].in_buddyinfo)
+			continue;
+		zi[nz] = z;
+		width[nz++] = count_width(&n->zones[z], snap->nr_orders);
+	}
+	for (start = 0; start < nz; start = z) {
+		cols = ORDER_COLS;
+		for (z = start; z < nz; z++) {
+			unsigned w = 1 + width[z] + 1 + MEM_COL + 1 + SHARE_COL;
+
+			if (z > start && cols + w > MAX_WIDTH)
+				break;
+			cols += w;
+		}
+		if (start)
+			fputc('\n', f);
+		order_rows(f, snap, n, zi + start, width + start, z - start, judged, lvl, o);
 	}
 }
 
@@ -405,9 +436,10 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %d\n",
 			n->id, free_s, total_s, big_s,
 			metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
-		if (o->explain && (x = explain_node(o->explain, n->id)))
+		x = o->explain ? explain_node(o->explain, n->id) : NULL;
+		if (x)
 			explain_lines(f, snap, o->explain, x, o);
-		order_table(f, snap, n, o);
+		order_table(f, snap, n, x, o);
 		fputc('\n', f);
 		zone_table(f, snap, n);
 		pageblock_table(f, n);

@@ -499,6 +499,128 @@ static void text_output(void **state)
 	snapshot_free(&s);
 }
 
+/*
+ * The order table of node 0 (Normal: 2048 x 4K, 256 x 32K, 4 x 1M, 2 x 2M,
+ * 1 x 4M; 7168 pages free). Memory = count x block size; share = pages x
+ * 1000 / 7168 in tenths of a percent, truncated:
+ *   order 0: 2048 pages = 8.0M, 2048000 / 7168 = 285.7 -> 28.5%
+ *   order 3: 256 x 8 = 2048 pages, the same
+ *   order 8: 4 x 256 = 1024 pages = 4.0M, 1024000 / 7168 = 142.8 -> 14.2%
+ *   order 9: 2 x 512 = 1024, order 10: 1 x 1024 = 1024: the same
+ */
+static void order_table(void **state)
+{
+	struct snapshot s;
+	struct explain ex;
+	char *t;
+
+	(void)state;
+	make_tree();
+	read_tree(&s);
+	build(&s, "", 20, &ex);
+	t = render(status_text, &s, &ex);
+	assert_contains(t, "\n  free blocks: count, memory held, share of the zone's free memory\n"
+			"  order size  Normal memory  share\n"
+			"      0   4K    2048   8.0M  28.5%\n"
+			"      1   8K       0      -      -\n"
+			"      2  16K       0      -      -\n"
+			"      3  32K     256   8.0M  28.5%\n"
+			"      4  64K       0      -      -\n"
+			"      5 128K       0      -      -\n"
+			"      6 256K       0      -      -\n"
+			"      7 512K       0      -      -\n"
+			"      8   1M       4   4.0M  14.2%\n"
+			"      9   2M       2   4.0M  14.2%\n"
+			"     10   4M       1   4.0M  14.2%\n");
+	free(t);
+	explain_free(&ex);
+	snapshot_free(&s);
+
+	/*
+	 * Four populated zones on node 0: 12 columns for order and size, and
+	 * 1 + 7 + 1 + 6 + 1 + 6 = 22 per zone: three fit (78), the fourth
+	 * (100) goes to a table of its own below.
+	 */
+	{
+		FILE *f = fopen(TREE "/proc/buddyinfo", "w");
+
+		assert_non_null(f);
+		fputs("Node 0, zone      DMA      0      0      0      0      0      0      0      0      0      0      1 \n"
+		      "Node 0, zone    DMA32      0      0      0      0      0      0      0      0      0      0      1 \n"
+		      "Node 0, zone   Normal   2048      0      0    256      0      0      0      0      4      2      1 \n"
+		      "Node 0, zone  Movable      0      0      0      0      0      0      0      0      0      0      1 \n"
+		      "Node 1, zone   Normal 100000  50000      0      0      0      0      0      0    200      0      0 \n"
+		      "Node 2, zone   Normal      0      0      0      0      0      0      0      0      0      0      2 \n", f);
+		fclose(f);
+		f = fopen(TREE "/proc/zoneinfo", "w");
+		assert_non_null(f);
+		zone(f, 0, "DMA", 1024, 0, 4096);
+		zone(f, 0, "DMA32", 1024, 0, 4096);
+		zone(f, 0, "Normal", 7168, 256, 524288);
+		zone(f, 0, "Movable", 1024, 0, 4096);
+		zone(f, 1, "DMA", 0, 0, 0);
+		zone(f, 1, "DMA32", 0, 0, 0);
+		zone(f, 1, "Normal", 251200, 1024, 524288);
+		zone(f, 1, "Movable", 0, 0, 0);
+		zone(f, 2, "DMA", 0, 0, 0);
+		zone(f, 2, "DMA32", 0, 0, 0);
+		zone(f, 2, "Normal", 2048, 128, 8192);
+		zone(f, 2, "Movable", 0, 0, 0);
+		fclose(f);
+		/* managed 524288 + 3 x 4096 = 536576 pages of 4 kB; free 7168 + 3 x 1024 */
+		node_meminfo(0, 536576 * 4, 10240 * 4, 4096, 0);
+	}
+	read_tree(&s);
+	build(&s, "", 20, &ex);
+	t = render(status_text, &s, &ex);
+	assert_contains(t, "  order size     DMA memory  share   DMA32 memory  share  Normal memory  share\n"
+			"      0   4K       0      -      -       0      -      -    2048   8.0M  28.5%\n");
+	/* the one 4M block is all of each small zone's free memory: 100.0% */
+	assert_contains(t, "     10   4M       1   4.0M 100.0%       1   4.0M 100.0%       1   4.0M  14.2%\n"
+			"\n  order size Movable memory  share\n"
+			"      0   4K       0      -      -\n");
+	free(t);
+	explain_free(&ex);
+	snapshot_free(&s);
+}
+
+/*
+ * Colour says healthy or not. Node 0 is at warn, judged at order 9: its
+ * order-0 and order-3 rows (28.5% each, below order 9) are yellow, its
+ * order-9 and 10 rows (14.2%, from 5%, below 25%) plain green, empty rows
+ * dim. Node 1 is crit: order 0, 100000 / 251200 = 39.8%, red. Node 2 is ok:
+ * its 4M blocks hold all its free memory: bold green.
+ */
+static void colour(void **state)
+{
+	struct outopts o = { .color = true };
+	struct snapshot s;
+	struct explain ex;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	make_tree();
+	read_tree(&s);
+	build(&s, "", 20, &ex);
+	o.explain = &ex;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(status_text(f, &s, &o), 0);
+	fclose(f);
+	assert_contains(buf, "  check:     \033[1;33mwarn\033[0m at 2M");
+	assert_contains(buf, "      0   4K \033[33m   2048   8.0M  28.5%\033[0m\n"
+			"      1   8K \033[2m      0      -      -\033[0m\n");
+	assert_contains(buf, "      9   2M \033[32m      2   4.0M  14.2%\033[0m\n");
+	assert_contains(buf, "  check:     \033[1;31mcrit\033[0m at 2M");
+	assert_contains(buf, "      0   4K \033[31m 100000   391M  39.8%\033[0m\n");
+	assert_contains(buf, "     10   4M \033[1;32m      2   8.0M 100.0%\033[0m\n");
+	free(buf);
+	explain_free(&ex);
+	snapshot_free(&s);
+}
+
 static void json_and_prometheus(void **state)
 {
 	struct snapshot s;
@@ -629,6 +751,8 @@ int main(void)
 		cmocka_unit_test(proactiveness_file),
 		cmocka_unit_test(since_boot),
 		cmocka_unit_test(text_output),
+		cmocka_unit_test(order_table),
+		cmocka_unit_test(colour),
 		cmocka_unit_test(json_and_prometheus),
 		cmocka_unit_test(command_line),
 	};
