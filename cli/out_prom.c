@@ -86,6 +86,8 @@ static void z_free_bytes(FILE *f, const struct snapshot *snap, const struct node
 static void z_managed(FILE *f, const struct snapshot *snap, const struct node *n,
 		      const struct zone *z)
 {
+	if (!z->in_zoneinfo)
+		return;
 	fprintf(f, "buddyctl_zone_managed_bytes{node=\"%d\",zone=\"%s\"} %" PRIu64 "\n",
 		n->id, z->name, z->managed * snap->page_size);
 }
@@ -97,6 +99,8 @@ static void z_wmark(FILE *f, const struct snapshot *snap, const struct node *n,
 	uint64_t v[] = { z->min, z->low, z->high };
 	unsigned i;
 
+	if (!z->in_zoneinfo)
+		return;		/* no watermarks known */
 	for (i = 0; i < 3; i++)
 		fprintf(f, "buddyctl_zone_watermark_bytes{node=\"%d\",zone=\"%s\",level=\"%s\"} %" PRIu64 "\n",
 			n->id, z->name, lvl[i], v[i] * snap->page_size);

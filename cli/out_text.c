@@ -170,6 +170,17 @@ static void order_table(FILE *f, const struct snapshot *snap, const struct node 
 	}
 }
 
+/* Every zone of n in buddyinfo has its zoneinfo (watermarks, present pages). */
+static bool node_zoneinfo(const struct node *n)
+{
+	unsigned k;
+
+	for (k = 0; k < n->nr_zones; k++)
+		if (n->zones[k].in_buddyinfo && !n->zones[k].in_zoneinfo)
+			return false;
+	return true;
+}
+
 static void zone_table(FILE *f, const struct snapshot *snap, const struct node *n)
 {
 	char free_s[16], big_s[16], un_s[16], fi_s[16], min_s[16], low_s[16], high_s[16];
@@ -197,9 +208,16 @@ static void zone_table(FILE *f, const struct snapshot *snap, const struct node *
 			snprintf(big_s, sizeof(big_s), "-");
 		out_thousandths(un_s, sizeof(un_s), metrics_unusable_index(zn, snap->nr_orders, ho));
 		out_thousandths(fi_s, sizeof(fi_s), metrics_fragmentation_index(zn, snap->nr_orders, ho));
-		out_human_bytes(min_s, sizeof(min_s), zn->min * snap->page_size);
-		out_human_bytes(low_s, sizeof(low_s), zn->low * snap->page_size);
-		out_human_bytes(high_s, sizeof(high_s), zn->high * snap->page_size);
+		if (zn->in_zoneinfo) {
+			out_human_bytes(min_s, sizeof(min_s), zn->min * snap->page_size);
+			out_human_bytes(low_s, sizeof(low_s), zn->low * snap->page_size);
+			out_human_bytes(high_s, sizeof(high_s), zn->high * snap->page_size);
+		} else {
+			/* no zoneinfo for it: no watermarks to show */
+			snprintf(min_s, sizeof(min_s), "-");
+			snprintf(low_s, sizeof(low_s), "-");
+			snprintf(high_s, sizeof(high_s), "-");
+		}
 		fprintf(f, "  %-*s %6s %7s %*s %*s %6s %6s %6s\n", ZONE_COL - 1, zn->name,
 			free_s, big_s, hw, un_s, fw, fi_s, min_s, low_s, high_s);
 	}
@@ -433,9 +451,13 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 			size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
 		else
 			snprintf(big_s, sizeof(big_s), "none");
-		fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %d\n",
-			n->id, free_s, total_s, big_s,
-			metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
+		fprintf(f, "Node %d: %s free of %s, largest free block %s, ", n->id, free_s, total_s, big_s);
+		if (node_zoneinfo(n))
+			fprintf(f, "compaction score %d\n",
+				metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
+		else
+			/* the score weighs zones by their present pages, from zoneinfo */
+			fprintf(f, "compaction score unknown\n");
 		x = o->explain ? explain_node(o->explain, n->id) : NULL;
 		if (x)
 			explain_lines(f, snap, o->explain, x, o);

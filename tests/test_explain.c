@@ -621,6 +621,55 @@ static void colour(void **state)
 	snapshot_free(&s);
 }
 
+/*
+ * A zone without zoneinfo (a partial tree): no watermarks, no present pages.
+ * What depends on them is not made up: the node's score and its sizes'
+ * stages are unknown, the zone's watermarks "-", its Prometheus watermark
+ * and managed series left out. What buddyinfo alone gives stays.
+ */
+static void without_zoneinfo(void **state)
+{
+	struct snapshot s;
+	struct explain ex;
+	struct zone *z;
+	char *t;
+
+	(void)state;
+	make_tree();
+	read_tree(&s);
+	z = node_zone(snapshot_node(&s, 1), "Normal");
+	assert_non_null(z);
+	z->in_zoneinfo = false;
+	build(&s, "", 20, &ex);
+	assert_int_equal(explain_node(&ex, 1)->proactive, PROACTIVE_UNKNOWN);
+	assert_int_equal(explain_node(&ex, 1)->sizes[0].reach, REACH_UNKNOWN);
+	/* the check figure is buddyinfo's: 1.000 as before */
+	assert_int_equal(explain_node(&ex, 1)->check.unusable, 1000);
+	t = render(status_text, &s, &ex);
+	assert_contains(t, "Node 1: 981M free of 2.0G, largest free block 1M, compaction score unknown\n"
+			"  check:     crit at 2M: unusable 1.000, 0 free 2M blocks (unusable index 1.000\n"
+			"             >= warn 0.700; unusable index 1.000 >= crit 0.900)\n"
+			"  verdict:   100.0% of free memory is in blocks smaller than 2M, the largest\n"
+			"             free block is 1M: 2M pages: unknown without zoneinfo; 1G pages:\n"
+			"             unknown without zoneinfo.\n");
+	assert_contains(t, "  Normal    981M      1M       1.000      0.997      -      -      -\n");
+	/* node 0 keeps its figures */
+	assert_contains(t, "Node 0: 28M free of 2.0G, largest free block 4M, compaction score 70\n");
+	free(t);
+	t = render(status_json, &s, &ex);
+	assert_contains(t, "\"proactive_compaction\":null,\"check\":{\"level\":\"crit\"");
+	assert_contains(t, "\"reach\":\"unknown\",\"pages\":0,");
+	free(t);
+	t = render(status_prometheus, &s, &ex);
+	if (strstr(t, "buddyctl_zone_watermark_bytes{node=\"1\"") ||
+	    strstr(t, "buddyctl_zone_managed_bytes{node=\"1\""))
+		fail_msg("watermarks of a zone without zoneinfo: %s", t);
+	assert_contains(t, "buddyctl_zone_watermark_bytes{node=\"0\",zone=\"Normal\",level=\"min\"} 1048576\n");
+	free(t);
+	explain_free(&ex);
+	snapshot_free(&s);
+}
+
 static void json_and_prometheus(void **state)
 {
 	struct snapshot s;
@@ -753,6 +802,7 @@ int main(void)
 		cmocka_unit_test(text_output),
 		cmocka_unit_test(order_table),
 		cmocka_unit_test(colour),
+		cmocka_unit_test(without_zoneinfo),
 		cmocka_unit_test(json_and_prometheus),
 		cmocka_unit_test(command_line),
 	};
