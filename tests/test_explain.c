@@ -279,8 +279,8 @@ static void verdicts(void **state)
 	assert_int_equal(v->reclaim, 1);
 	assert_int_equal(v->reach, REACH_RECLAIM);
 	assert_string_equal(x->text, "100.0% of free memory is in blocks smaller than 2M, the largest "
-			    "free block is 1M: 2M pages need compaction (at most 488); 1G pages need "
-			    "reclaim (at most 1).");
+			    "free block is 1M: 2M pages need compaction (at most 488); 1G pages: at "
+			    "most 1 at runtime, likely fewer (a boot-time reservation is surer).");
 
 	/*
 	 * node 2: two 4M blocks, 2048 pages, all in blocks of 2M or more:
