@@ -339,23 +339,29 @@ static int run_plan(struct run *r, struct bc_error *err)
 	return rc < 0 ? rc : o.code;
 }
 
+int cli_policy_load(const char *config, struct policy *pol, struct bc_error *err)
+{
+	int rc;
+
+	if (!config && access(DEFAULT_CONFIG, F_OK) != 0 && errno == ENOENT)
+		/* no policy installed: the built-in defaults (buddyctl.conf(5)) */
+		return policy_load_string(BUILTIN_POLICY, "", pol, err);
+	rc = policy_load(config ? config : DEFAULT_CONFIG, pol, err);
+	/* whatever keeps the policy from being read is a policy error */
+	if (rc < 0 && rc != -BC_ENOMEM) {
+		err->kind = BC_ECONFIG;
+		rc = -BC_ECONFIG;
+	}
+	return rc;
+}
+
 /* The policy file: parsed before the lock (it names the lock), checked after. */
 static int load_policy(struct run *r, struct bc_error *err)
 {
 	const struct act_args *a = r->a;
 	int rc;
 
-	if (!a->config && access(DEFAULT_CONFIG, F_OK) != 0 && errno == ENOENT) {
-		/* no policy installed: the built-in defaults (buddyctl.conf(5)) */
-		rc = policy_load_string("(built-in defaults)", "", &r->pol, err);
-	} else {
-		rc = policy_load(a->config ? a->config : DEFAULT_CONFIG, &r->pol, err);
-		/* whatever keeps the policy from being read is a policy error */
-		if (rc < 0 && rc != -BC_ENOMEM) {
-			err->kind = BC_ECONFIG;
-			rc = -BC_ECONFIG;
-		}
-	}
+	rc = cli_policy_load(a->config, &r->pol, err);
 	if (rc < 0)
 		return rc;
 	r->have_pol = true;

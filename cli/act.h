@@ -33,6 +33,14 @@ struct act_args {
 
 #define DEFAULT_CONFIG "/etc/buddyctl/buddyctl.conf"
 #define DEFAULT_LOCK "/run/buddyctl.lock"	/* under --root DIR: DIR/run/buddyctl.lock */
+#define BUILTIN_POLICY "(built-in defaults)"	/* the policy's path when no file is installed */
+
+/*
+ * The policy of check, plan, apply and status: config (--config), or the
+ * default file, or the built-in defaults when no file is installed there.
+ * 0, or -BC_ECONFIG (also for an unreadable file) / -BC_ENOMEM, err filled.
+ */
+int cli_policy_load(const char *config, struct policy *pol, struct bc_error *err);
 
 /*
  * --node LIST: its syntax (snap NULL), or also that every node exists with

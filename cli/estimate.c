@@ -63,31 +63,6 @@ static void human_kb(char *buf, size_t size, uint64_t kb)
 	out_human_bytes(buf, size, kb * 1024);
 }
 
-/* text, wrapped at 79 columns: the first line after lead, the rest indented */
-static void wrap(FILE *f, const char *lead, unsigned indent, const char *text)
-{
-	unsigned col = (unsigned)fprintf(f, "%s", lead);
-	const char *w = text;
-
-	while (*w) {
-		size_t len = strcspn(w, " ");
-
-		if (col > indent && col + 1 + len > 79) {
-			fprintf(f, "\n%*s", (int)indent, "");
-			col = indent;
-		} else {
-			fputc(' ', f);
-			col++;
-		}
-		fwrite(w, 1, len, f);
-		col += (unsigned)len;
-		w += len;
-		while (*w == ' ')
-			w++;
-	}
-	fputc('\n', f);
-}
-
 /* The derivation of one estimate: a line per figure, then its notes. */
 static void explain(FILE *f, const struct estimate *e)
 {
@@ -111,22 +86,22 @@ static void explain(FILE *f, const struct estimate *e)
 	else
 		snprintf(t, sizeof(t), "%llu in the pool + free blocks of %s or larger (%s), as far as the watermarks allow (%s kept free)",
 			 (unsigned long long)e->pool, sz, rd, kept);
-	wrap(f, lead, 21, t);
+	out_wrap(f, lead, 21, t);
 
 	snprintf(lead, sizeof(lead), "  compacted %6llu =", (unsigned long long)e->compact);
 	snprintf(t, sizeof(t), "%llu in the pool + free %s less %s kept free and %s in small free blocks of unmovable and reclaimable pageblocks%s",
 		 (unsigned long long)e->pool, fr, kept, st,
 		 e->pageblocks_movable >= 0 ? ", in aligned ranges of movable pageblocks" : "");
-	wrap(f, lead, 21, t);
+	out_wrap(f, lead, 21, t);
 
 	snprintf(lead, sizeof(lead), "  reclaimed %6llu =", (unsigned long long)e->reclaim);
 	snprintf(t, sizeof(t), "compacted + clean page cache %s + reclaimable slab %s%s%s%s",
 		 ca, sl, e->not_in_buddy_kb ? " + " : "", e->not_in_buddy_kb ? nb : "",
 		 e->not_in_buddy_kb ? " not yet in the buddy allocator" : "");
-	wrap(f, lead, 21, t);
+	out_wrap(f, lead, 21, t);
 	for (i = 0; i < sizeof(note_text) / sizeof(note_text[0]); i++)
 		if (e->notes & note_text[i].bit)
-			wrap(f, "  note:", 8, note_text[i].text);
+			out_wrap(f, "  note:", 8, note_text[i].text);
 }
 
 int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n)

@@ -44,7 +44,8 @@ static const char usage_text[] =
 	"  -r, --root DIR      read and write /proc and /sys under DIR (default /); the\n"
 	"                      lock, state and --output files are inside DIR too\n"
 	"      --color WHEN    colour text output: auto (default), always, never\n"
-	"  -c, --config FILE   policy (default " DEFAULT_CONFIG ")\n"
+	"  -c, --config FILE   policy (default " DEFAULT_CONFIG ");\n"
+	"                      status shows what check judges by it\n"
 	"      --dry-run       print the plan, write nothing (apply and one-off actions)\n"
 	"      --level LEVEL   drop-caches: pagecache (default), slab or all\n"
 	"      --no-sync       do not sync(2) before dropping caches\n"
@@ -145,7 +146,7 @@ static unsigned allowed(int opt)
 	switch (opt) {
 	case 'n': return C_STATUS | C_COMPACT | C_ESTIMATE;
 	case 'o': return C_STATUS;
-	case 'c': return C_CHECK | C_PLAN | C_APPLY;
+	case 'c': return C_STATUS | C_CHECK | C_PLAN | C_APPLY;
 	case O_COLOR: return C_ALL;
 	case O_DRY: return C_ACTS | C_PLAN;
 	case O_LEVEL: return C_DROP;
@@ -219,7 +220,7 @@ int main(int argc, char **argv)
 			sa.root = aa.root = optarg;
 			break;
 		case 'c':
-			aa.config = optarg;
+			sa.config = aa.config = optarg;
 			break;
 		case O_COLOR:
 			if (!strcmp(optarg, "auto"))

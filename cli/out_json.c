@@ -10,6 +10,7 @@
 
 #include "meminfo.h"
 #include "metrics.h"
+#include "plan.h"
 #include "output.h"
 
 #define JSON_SCHEMA 1
@@ -115,7 +116,8 @@ static void pool_obj(FILE *f, const struct hugepool *p, bool global, int64_t sui
 	fprintf(f, "{\"size_kb\":%" PRIu64 ",\"total\":%" PRIu64 ",\"free\":%" PRIu64
 		",\"surplus\":%" PRIu64, p->size_kb, p->nr, p->free, p->surplus);
 	if (global)
-		fprintf(f, ",\"reserved\":%" PRIu64 ",\"overcommit\":%" PRIu64, p->resv, p->overcommit);
+		fprintf(f, ",\"reserved\":%" PRIu64 ",\"overcommit\":%" PRIu64 ",\"available\":%" PRIu64,
+			p->resv, p->overcommit, p->free > p->resv ? p->free - p->resv : 0);
 	else if (suitable >= 0)
 		fprintf(f, ",\"buddy_ready\":%" PRId64, suitable);
 	else
@@ -140,8 +142,40 @@ static void meminfo_obj(FILE *f, const struct meminfo *mi)
 			fprintf(f, ",\"%s\":%" PRIu64, keys[i].key, mi->v[keys[i].fld]);
 }
 
-static void node_obj(FILE *f, const struct snapshot *snap, const struct node *n)
+/* check's finding of the node, with the field names of check's JSON findings[] */
+static void check_obj(FILE *f, const struct finding *c)
 {
+	fprintf(f, ",\"check\":{\"level\":\"%s\",\"order\":%d,\"unusable_index\":%d,"
+		"\"fragmentation_index\":%d,\"free_blocks_at_order\":%" PRIu64 ",\"why\":",
+		level_name(c->level), c->order, c->unusable, c->fragindex, c->blocks);
+	out_json_string(f, c->why);
+	fputc('}', f);
+}
+
+static void verdict_obj(FILE *f, const struct node_explain *x)
+{
+	unsigned i;
+
+	fputs(",\"verdict\":{\"text\":", f);
+	out_json_string(f, x->text);
+	fputs(",\"sizes\":[", f);
+	for (i = 0; i < x->nr_sizes; i++) {
+		const struct size_verdict *v = &x->sizes[i];
+
+		fprintf(f, "%s{\"size_kb\":%" PRIu64 ",\"order\":%d,\"hugepage\":%s,\"gigantic\":%s,"
+			"\"judged\":%s,\"reach\":\"%s\",\"pages\":%" PRIu64 ",\"now\":%" PRIu64
+			",\"after_compaction\":%" PRIu64 ",\"after_reclaim\":%" PRIu64 "}",
+			i ? "," : "", v->size_kb, v->order, v->hugepage ? "true" : "false",
+			v->gigantic ? "true" : "false", v->judged ? "true" : "false", reach_name(v->reach),
+			v->pages, v->now, v->compact, v->reclaim);
+	}
+	fputs("]}", f);
+}
+
+static void node_obj(FILE *f, const struct snapshot *snap, const struct node *n,
+		     const struct outopts *o)
+{
+	const struct node_explain *x = explain_node(o->explain, n->id);
 	unsigned i, first = 1;
 
 	fprintf(f, "{\"node\":%d,\"has_memory\":%s,\"has_cpu\":%s", n->id,
@@ -150,6 +184,13 @@ static void node_obj(FILE *f, const struct snapshot *snap, const struct node *n)
 	fprintf(f, ",\"largest_free_order\":%d", metrics_node_largest_order(n, snap->nr_orders));
 	fprintf(f, ",\"compaction_score\":%d",
 		metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
+	if (x) {
+		fprintf(f, ",\"proactive_compaction\":%s",
+			x->proactive == PROACTIVE_COMPACTING ? "true" :
+			x->proactive == PROACTIVE_UNKNOWN ? "null" : "false");
+		check_obj(f, &x->check);
+		verdict_obj(f, x);
+	}
 	if (n->has_meminfo)
 		meminfo_obj(f, &n->meminfo);
 	fputs(",\"zones\":[", f);
@@ -199,6 +240,19 @@ int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
 				snap->vmstat.v[i]), first = 0;
 	first = 1;
 	fputs("}", f);
+	if (o->explain) {
+		const struct explain *ex = o->explain;
+
+		if (ex->proactiveness < 0)
+			fputs(",\"proactive_compaction\":null", f);
+		else if (ex->proactiveness == 0)
+			fputs(",\"proactive_compaction\":{\"proactiveness\":0,\"start_above\":null,\"stop_at\":null}", f);
+		else
+			fprintf(f, ",\"proactive_compaction\":{\"proactiveness\":%d,\"start_above\":%d,\"stop_at\":%d}",
+				ex->proactiveness, ex->wmark_high, ex->wmark_low);
+		fputs(",\"policy\":", f);
+		out_json_string(f, ex->policy);
+	}
 	fputs(",\"hugepages\":[", f);
 	for (i = 0; i < snap->nr_pools; i++) {
 		if (i)
@@ -213,7 +267,7 @@ int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
 			fputc(',', f);
 		first = 0;
 		fputs("\n ", f);
-		node_obj(f, snap, &snap->nodes[i]);
+		node_obj(f, snap, &snap->nodes[i], o);
 	}
 	fputs("]}\n", f);
 	return ferror(f) ? -1 : 0;

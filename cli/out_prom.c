@@ -86,6 +86,8 @@ static void z_free_bytes(FILE *f, const struct snapshot *snap, const struct node
 static void z_managed(FILE *f, const struct snapshot *snap, const struct node *n,
 		      const struct zone *z)
 {
+	if (!z->in_zoneinfo)
+		return;
 	fprintf(f, "buddyctl_zone_managed_bytes{node=\"%d\",zone=\"%s\"} %" PRIu64 "\n",
 		n->id, z->name, z->managed * snap->page_size);
 }
@@ -97,6 +99,8 @@ static void z_wmark(FILE *f, const struct snapshot *snap, const struct node *n,
 	uint64_t v[] = { z->min, z->low, z->high };
 	unsigned i;
 
+	if (!z->in_zoneinfo)
+		return;		/* no watermarks known */
 	for (i = 0; i < 3; i++)
 		fprintf(f, "buddyctl_zone_watermark_bytes{node=\"%d\",zone=\"%s\",level=\"%s\"} %" PRIu64 "\n",
 			n->id, z->name, lvl[i], v[i] * snap->page_size);
@@ -138,6 +142,21 @@ static void n_score(FILE *f, const struct snapshot *snap, const struct node *n)
 
 	fprintf(f, "buddyctl_node_compaction_score_ratio{node=\"%d\"} %d.%02d\n", n->id,
 		s / 100, s % 100);
+}
+
+static void node_unusable(FILE *f, const struct snapshot *snap, const struct outopts *o)
+{
+	unsigned i;
+
+	for (i = 0; o->explain && i < snap->nr_nodes; i++) {
+		const struct node_explain *x = explain_node(o->explain, snap->nodes[i].id);
+
+		if (!x || !out_node_selected(o, x->node))
+			continue;
+		fprintf(f, "buddyctl_node_unusable_free_ratio{node=\"%d\",order=\"%d\"} ", x->node,
+			x->check.order);
+		ratio(f, x->check.unusable);
+	}
 }
 
 static void n_memtotal(FILE *f, const struct snapshot *snap, const struct node *n)
@@ -200,6 +219,19 @@ int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts
 	each_node(f, snap, o, n_largest);
 	family(f, "node_compaction_score_ratio", "Proactive compaction fragmentation score of the node, 0..1.");
 	each_node(f, snap, o, n_score);
+	if (o->explain) {
+		family(f, "node_unusable_free_ratio", "Unusable free space index of the node's free lists taken together, at the order check judges the node at, 0..1.");
+		node_unusable(f, snap, o);
+		if (o->explain->proactiveness >= 0) {
+			family(f, "compaction_proactiveness", "vm.compaction_proactiveness, 0..100; 0: kcompactd never compacts proactively.");
+			fprintf(f, "buddyctl_compaction_proactiveness %d\n", o->explain->proactiveness);
+		}
+		if (o->explain->wmark_high >= 0) {
+			family(f, "compaction_proactive_start_ratio", "Compaction score above which kcompactd compacts a node proactively, 0..1.");
+			fprintf(f, "buddyctl_compaction_proactive_start_ratio %d.%02d\n",
+				o->explain->wmark_high / 100, o->explain->wmark_high % 100);
+		}
+	}
 	family(f, "hugepages", "Hugepages in the node's pool (nr_hugepages, includes surplus).");
 	pools(f, snap, o, "hugepages", 0);
 	family(f, "hugepages_free", "Free hugepages in the node's pool.");

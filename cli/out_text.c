@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * `buddyctl status` for people: per node, zones as rows and orders as
- * columns (free blocks), then per zone the free memory, largest block, the
- * indices at the hugepage order and the watermarks, then the hugepage pools.
- * Kept within 80 columns: when exact counts do not fit (14 orders, big
- * counts) they are shortened to 4 characters (12k, 3M).
+ * `buddyctl status` for people, within 80 columns: per node what check
+ * judges, proactive compaction and the verdict (policy/explain.c), orders as
+ * rows and per zone the free blocks, the memory they hold and their share,
+ * then per zone the free memory, largest block, the indices at the hugepage
+ * order and the watermarks, the pageblocks and the hugepage pools; then the
+ * machine's pools and the counters since boot.
  */
 #include <errno.h>
 #include <string.h>
@@ -12,28 +13,36 @@
 
 #include "meminfo.h"
 #include "metrics.h"
+#include "plan.h"
 #include "output.h"
 
 #define ZONE_COL 8
 #define MAX_WIDTH 80
 
-/* ANSI SGR, only when colour is on: share of the zone's free memory. */
-static const char *shade(const struct outopts *o, uint64_t part, uint64_t whole)
+static const char *reset(const struct outopts *o, const char *sgr)
+{
+	return o->color && sgr[0] ? "\033[0m" : "";
+}
+
+/*
+ * ANSI SGR for a cell of the order table, only when colour is on. Colour
+ * says healthy or not: free memory in blocks of the order check judges the
+ * node at, or larger, is green (bold from a quarter of the zone's free
+ * memory, plain from 5%); free memory piled in smaller blocks is yellow on a
+ * node at warn and red at crit (from 5%), and not coloured on a node at ok.
+ */
+static const char *shade(const struct outopts *o, unsigned order, int judged, enum level lvl,
+			 uint64_t part, uint64_t whole)
 {
 	if (!o->color)
 		return "";
 	if (part == 0)
 		return "\033[2m";		/* dim: nothing here */
-	if (part * 4 >= whole)
-		return "\033[1;32m";		/* a quarter or more of the free memory */
-	if (part * 20 >= whole)
-		return "\033[32m";		/* 5% or more */
-	return "";
-}
-
-static const char *reset(const struct outopts *o, const char *sgr)
-{
-	return o->color && sgr[0] ? "\033[0m" : "";
+	if (part * 20 < whole)
+		return "";			/* under 5%: no colour */
+	if ((int)order >= judged)
+		return part * 4 >= whole ? "\033[1;32m" : "\033[32m";
+	return lvl == LEVEL_CRIT ? "\033[31m" : lvl == LEVEL_WARN ? "\033[33m" : "";
 }
 
 /* Decimal digits of n, written at buf (NUL-terminated); returns the length. */
@@ -52,23 +61,6 @@ static unsigned u64_str(char *buf, uint64_t n)
 	return len;
 }
 
-/*
- * A cell of the order table. Called for every zone and order twice (width,
- * then output): on a 1024-node machine snprintf() here was a quarter of the
- * run, so plain counts are converted by hand.
- */
-static void count_str(char *buf, size_t size, uint64_t n, bool shorten)
-{
-	if (!shorten || n < 10000)
-		u64_str(buf, n);
-	else if (n < 1000000)
-		snprintf(buf, size, "%lluk", (unsigned long long)(n / 1000));
-	else if (n < 1000000000)
-		snprintf(buf, size, "%lluM", (unsigned long long)(n / 1000000));
-	else
-		snprintf(buf, size, "%lluG", (unsigned long long)(n / 1000000000));
-}
-
 /* "4K", "8K", ... for every order; the same for every node of a snapshot. */
 static const char (*labels(const struct snapshot *snap))[16]
 {
@@ -84,58 +76,109 @@ static const char (*labels(const struct snapshot *snap))[16]
 	return (const char (*)[16])cache;
 }
 
-static void order_table(FILE *f, const struct snapshot *snap, const struct node *n,
-			const struct outopts *o)
+/* The order table's left columns, "  order size", and a zone's, " COUNT memory  share". */
+#define ORDER_COLS 12
+#define MEM_COL 6
+#define SHARE_COL 6
+
+/* Width of a zone's count column: its name, its largest count, at least 7. */
+static unsigned count_width(const struct zone *z, unsigned nr_orders)
 {
-	unsigned width[BC_MAX_ORDERS], k, z, total = ZONE_COL;
-	char label[BC_MAX_ORDERS][16], cell[32];
-	bool shorten = false;
+	unsigned w = (unsigned)strlen(z->name), k, len;
+	char cell[24];
 
-	for (k = 0; k < snap->nr_orders; k++) {
-		memcpy(label[k], labels(snap)[k], sizeof(label[k]));
-		width[k] = 4;		/* "512K" */
-		if (strlen(label[k]) > width[k])
-			width[k] = (unsigned)strlen(label[k]);
-		for (z = 0; z < n->nr_zones; z++) {
-			if (!n->zones[z].in_buddyinfo)
-				continue;
-			count_str(cell, sizeof(cell), n->zones[z].free_blocks[k], false);
-			if (strlen(cell) > width[k])
-				width[k] = (unsigned)strlen(cell);
-		}
-		total += width[k] + 1;
+	if (w < 7)
+		w = 7;
+	for (k = 0; k < nr_orders; k++) {
+		len = u64_str(cell, z->free_blocks[k]);
+		if (len > w)
+			w = len;
 	}
-	if (total + 2 > MAX_WIDTH) {
-		shorten = true;
-		for (k = 0; k < snap->nr_orders; k++)
-			width[k] = 4;
-	}
-	fprintf(f, "  %-*s", ZONE_COL - 1, "zone");
-	for (k = 0; k < snap->nr_orders; k++)
-		fprintf(f, " %*s", (int)width[k], label[k]);
+	return w;
+}
+
+/* Rows of the order table for zones[first..last) of n. */
+static void order_rows(FILE *f, const struct snapshot *snap, const struct node *n,
+		       const unsigned *zi, const unsigned *width, unsigned nz, int judged,
+		       enum level lvl, const struct outopts *o)
+{
+	char mem[16], share[16], cell[24];
+	unsigned k, j;
+
+	fprintf(f, "  %5s %4s", "order", "size");
+	for (j = 0; j < nz; j++)
+		fprintf(f, " %*s %*s %*s", (int)width[j], n->zones[zi[j]].name, MEM_COL, "memory",
+			SHARE_COL, "share");
 	fputc('\n', f);
-	for (z = 0; z < n->nr_zones; z++) {
-		const struct zone *zn = &n->zones[z];
+	for (k = 0; k < snap->nr_orders; k++) {
+		fprintf(f, "  %5u %4s", k, labels(snap)[k]);
+		for (j = 0; j < nz; j++) {
+			const struct zone *z = &n->zones[zi[j]];
+			uint64_t blocks = z->free_blocks[k], pages = blocks << k;
+			const char *sgr = shade(o, k, judged, lvl, pages, z->free_pages);
 
-		if (!zn->in_buddyinfo)
-			continue;
-		fprintf(f, "  %-*s", ZONE_COL - 1, zn->name);
-		for (k = 0; k < snap->nr_orders; k++) {
-			const char *sgr = shade(o, zn->free_blocks[k] << k, zn->free_pages);
-
-			unsigned len;
-
-			count_str(cell, sizeof(cell), zn->free_blocks[k], shorten);
-			len = (unsigned)strlen(cell);
-			fputc_unlocked(' ', f);
-			fputs(sgr, f);
-			for (; len < width[k]; len++)
-				fputc_unlocked(' ', f);
-			fputs(cell, f);
-			fputs(reset(o, sgr), f);
+			u64_str(cell, blocks);
+			if (blocks) {
+				out_human_bytes(mem, sizeof(mem), pages * snap->page_size);
+				/* tenths of a percent, truncated; pages < 2^46: no overflow */
+				snprintf(share, sizeof(share), "%u.%u%%",
+					 (unsigned)(pages * 1000 / z->free_pages / 10),
+					 (unsigned)(pages * 1000 / z->free_pages % 10));
+			} else {
+				snprintf(mem, sizeof(mem), "-");
+				snprintf(share, sizeof(share), "-");
+			}
+			fprintf(f, " %s%*s %*s %*s%s", sgr, (int)width[j], cell, MEM_COL, mem,
+				SHARE_COL, share, reset(o, sgr));
 		}
 		fputc('\n', f);
 	}
+}
+
+/*
+ * One row per order: its block size, then for each populated zone the free
+ * blocks of that size, the memory they hold and their share of the zone's
+ * free memory, as the tables people draw from /proc/buddyinfo. Zones side by
+ * side as long as they fit in 80 columns; the others in a table below.
+ */
+static void order_table(FILE *f, const struct snapshot *snap, const struct node *n,
+			const struct node_explain *x, const struct outopts *o)
+{
+	unsigned zi[BC_MAX_ZONES], width[BC_MAX_ZONES], nz = 0, z, start, cols;
+	int judged = x ? x->check.order : snap->hpage_order;
+	enum level lvl = x ? x->check.level : LEVEL_OK;
+
+	fprintf(f, "\n  free blocks: count, memory held, share of the zone's free memory\n");
+	for (z = 0; z < n->nr_zones && nz < BC_MAX_ZONES; z++) {
+		if (!n->zones[z].in_buddyinfo)
+			continue;
+		zi[nz] = z;
+		width[nz++] = count_width(&n->zones[z], snap->nr_orders);
+	}
+	for (start = 0; start < nz; start = z) {
+		cols = ORDER_COLS;
+		for (z = start; z < nz; z++) {
+			unsigned w = 1 + width[z] + 1 + MEM_COL + 1 + SHARE_COL;
+
+			if (z > start && cols + w > MAX_WIDTH)
+				break;
+			cols += w;
+		}
+		if (start)
+			fputc('\n', f);
+		order_rows(f, snap, n, zi + start, width + start, z - start, judged, lvl, o);
+	}
+}
+
+/* Every zone of n in buddyinfo has its zoneinfo (watermarks, present pages). */
+static bool node_zoneinfo(const struct node *n)
+{
+	unsigned k;
+
+	for (k = 0; k < n->nr_zones; k++)
+		if (n->zones[k].in_buddyinfo && !n->zones[k].in_zoneinfo)
+			return false;
+	return true;
 }
 
 static void zone_table(FILE *f, const struct snapshot *snap, const struct node *n)
@@ -165,12 +208,74 @@ static void zone_table(FILE *f, const struct snapshot *snap, const struct node *
 			snprintf(big_s, sizeof(big_s), "-");
 		out_thousandths(un_s, sizeof(un_s), metrics_unusable_index(zn, snap->nr_orders, ho));
 		out_thousandths(fi_s, sizeof(fi_s), metrics_fragmentation_index(zn, snap->nr_orders, ho));
-		out_human_bytes(min_s, sizeof(min_s), zn->min * snap->page_size);
-		out_human_bytes(low_s, sizeof(low_s), zn->low * snap->page_size);
-		out_human_bytes(high_s, sizeof(high_s), zn->high * snap->page_size);
+		if (zn->in_zoneinfo) {
+			out_human_bytes(min_s, sizeof(min_s), zn->min * snap->page_size);
+			out_human_bytes(low_s, sizeof(low_s), zn->low * snap->page_size);
+			out_human_bytes(high_s, sizeof(high_s), zn->high * snap->page_size);
+		} else {
+			/* no zoneinfo for it: no watermarks to show */
+			snprintf(min_s, sizeof(min_s), "-");
+			snprintf(low_s, sizeof(low_s), "-");
+			snprintf(high_s, sizeof(high_s), "-");
+		}
 		fprintf(f, "  %-*s %6s %7s %*s %*s %6s %6s %6s\n", ZONE_COL - 1, zn->name,
 			free_s, big_s, hw, un_s, fw, fi_s, min_s, low_s, high_s);
 	}
+}
+
+static const char *level_sgr(const struct outopts *o, enum level l)
+{
+	if (!o->color)
+		return "";
+	return l == LEVEL_CRIT ? "\033[1;31m" : l == LEVEL_WARN ? "\033[1;33m" : "\033[32m";
+}
+
+/* the explanations' labels: "  kcompactd:", and out_wrap() puts a blank after it */
+#define LABEL "  %-10s"
+#define LABEL_COLS 13
+
+/*
+ * What check judges, whether kcompactd compacts the node proactively, and
+ * the verdict: policy/explain.c worked them out, this only words the first
+ * two and wraps the third.
+ */
+static void explain_lines(FILE *f, const struct snapshot *snap, const struct explain *ex,
+			  const struct node_explain *x, const struct outopts *o)
+{
+	const struct finding *c = &x->check;
+	char lead[64], text[600], sz[16];
+
+	size_label(sz, sizeof(sz), (uint64_t)snap->page_size << c->order);
+	snprintf(lead, sizeof(lead), LABEL " %s%s%s", "check:", level_sgr(o, c->level),
+		 level_name(c->level), reset(o, level_sgr(o, c->level)));
+	snprintf(text, sizeof(text), "at %s: unusable %d.%03d, %llu free %s blocks%s%s%s", sz,
+		 c->unusable / 1000, c->unusable % 1000, (unsigned long long)c->blocks, sz,
+		 c->why[0] ? " (" : "", c->why, c->why[0] ? ")" : "");
+	out_wrap(f, lead, LABEL_COLS, text);
+
+	switch (x->proactive) {
+	case PROACTIVE_OFF:
+		snprintf(text, sizeof(text), "no proactive compaction: vm.compaction_proactiveness is 0");
+		break;
+	case PROACTIVE_IDLE:
+		snprintf(text, sizeof(text), "no proactive compaction now: score %d is not above %d "
+			 "(vm.compaction_proactiveness %d)", x->score, ex->wmark_high, ex->proactiveness);
+		break;
+	case PROACTIVE_COMPACTING:
+		snprintf(text, sizeof(text), "compacts the node proactively: score %d is above %d "
+			 "(vm.compaction_proactiveness %d), until its zones are at %d or below",
+			 x->score, ex->wmark_high, ex->proactiveness, ex->wmark_low);
+		break;
+	default:
+		text[0] = '\0';
+		break;
+	}
+	if (text[0]) {
+		snprintf(lead, sizeof(lead), LABEL, "kcompactd:");
+		out_wrap(f, lead, LABEL_COLS, text);
+	}
+	snprintf(lead, sizeof(lead), LABEL, "verdict:");
+	out_wrap(f, lead, LABEL_COLS, x->text);
 }
 
 static void pageblock_table(FILE *f, const struct node *n)
@@ -223,6 +328,90 @@ static void pool_table(FILE *f, const struct snapshot *snap, const struct node *
 	}
 }
 
+/*
+ * The machine's pools: the kernel keeps resv_hugepages (pages promised to
+ * mappings that have not faulted them in yet) per size, not per node. A
+ * free page that is reserved has nothing to give: available is free - resv.
+ */
+static void global_pool_table(FILE *f, const struct snapshot *snap)
+{
+	char lbl[16];
+	unsigned i;
+
+	if (!snap->nr_pools)
+		return;
+	fprintf(f, "\nHugepage pools of the machine (resv: promised to mappings, not yet used)\n");
+	fprintf(f, "  %-*s %7s %7s %7s %7s %10s %9s\n", ZONE_COL - 1, "hugepg", "total", "free",
+		"resv", "surplus", "overcommit", "available");
+	for (i = 0; i < snap->nr_pools; i++) {
+		const struct hugepool *p = &snap->pools[i];
+
+		size_label(lbl, sizeof(lbl), p->size_kb * 1024);
+		fprintf(f, "  %-*s %7llu %7llu %7llu %7llu %10llu %9llu\n", ZONE_COL - 1, lbl,
+			(unsigned long long)p->nr, (unsigned long long)p->free,
+			(unsigned long long)p->resv, (unsigned long long)p->surplus,
+			(unsigned long long)p->overcommit,
+			(unsigned long long)(p->free > p->resv ? p->free - p->resv : 0));
+	}
+}
+
+static bool vm_has(const struct snapshot *snap, enum vmstat_field k)
+{
+	return snap->vmstat.seen & (1u << k);
+}
+
+/*
+ * What allocations went through since boot, from the machine's /proc/vmstat
+ * counters, each line only when the kernel prints its counters: direct
+ * compaction (compact_stall, and how it ended), direct reclaim (allocstall_*,
+ * summed over zone types), hugetlb pages from the buddy allocator, THP faults
+ * served with small pages, and kcompactd's runs.
+ */
+static void since_boot(FILE *f, const struct snapshot *snap)
+{
+	static const enum vmstat_field stalls[] = {
+		VM_ALLOCSTALL, VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL,
+		VM_ALLOCSTALL_HIGH, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_DEVICE,
+	};
+	const uint64_t *v = snap->vmstat.v;
+	uint64_t reclaim = 0;
+	bool any_reclaim = false;
+	unsigned i;
+
+	for (i = 0; i < sizeof(stalls) / sizeof(stalls[0]); i++)
+		if (vm_has(snap, stalls[i])) {
+			reclaim += v[stalls[i]];
+			any_reclaim = true;
+		}
+	if (!vm_has(snap, VM_COMPACT_STALL) && !any_reclaim && !vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS) &&
+	    !vm_has(snap, VM_THP_FAULT_FALLBACK) && !vm_has(snap, VM_COMPACT_DAEMON_WAKE))
+		return;
+	fprintf(f, "\nSince boot (/proc/vmstat)\n");
+	if (vm_has(snap, VM_COMPACT_STALL)) {
+		fprintf(f, "  %-19s %llu stalls", "direct compaction",
+			(unsigned long long)v[VM_COMPACT_STALL]);
+		if (vm_has(snap, VM_COMPACT_SUCCESS) && vm_has(snap, VM_COMPACT_FAIL))
+			fprintf(f, ": %llu succeeded, %llu failed",
+				(unsigned long long)v[VM_COMPACT_SUCCESS],
+				(unsigned long long)v[VM_COMPACT_FAIL]);
+		fputc('\n', f);
+	}
+	if (any_reclaim)
+		fprintf(f, "  %-19s %llu stalls\n", "direct reclaim", (unsigned long long)reclaim);
+	if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS)) {
+		fprintf(f, "  %-19s %llu allocated from the buddy allocator", "hugetlb pages",
+			(unsigned long long)v[VM_HTLB_BUDDY_ALLOC_SUCCESS]);
+		if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_FAIL))
+			fprintf(f, ", %llu failed", (unsigned long long)v[VM_HTLB_BUDDY_ALLOC_FAIL]);
+		fputc('\n', f);
+	}
+	if (vm_has(snap, VM_THP_FAULT_FALLBACK))
+		fprintf(f, "  %-19s %llu served with small pages instead\n", "THP faults",
+			(unsigned long long)v[VM_THP_FAULT_FALLBACK]);
+	if (vm_has(snap, VM_COMPACT_DAEMON_WAKE))
+		fprintf(f, "  %-19s %llu runs\n", "kcompactd", (unsigned long long)v[VM_COMPACT_DAEMON_WAKE]);
+}
+
 int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 {
 	char when[64], pg[16], hp[16], free_s[16], total_s[16], big_s[16];
@@ -236,9 +425,12 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 	size_label(hp, sizeof(hp), (uint64_t)snap->page_size << snap->hpage_order);
 	fprintf(f, "%s  page size %s, %u orders, hugepage order %d (%s)\n", when, pg,
 		snap->nr_orders, snap->hpage_order, hp);
+	if (o->explain)
+		fprintf(f, "check judges by the policy %s\n", o->explain->policy);
 
 	for (i = 0; i < snap->nr_nodes; i++) {
 		const struct node *n = &snap->nodes[i];
+		const struct node_explain *x;
 		uint64_t free_b, total_b;
 		int big;
 
@@ -259,10 +451,17 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 			size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
 		else
 			snprintf(big_s, sizeof(big_s), "none");
-		fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %d\n",
-			n->id, free_s, total_s, big_s,
-			metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
-		order_table(f, snap, n, o);
+		fprintf(f, "Node %d: %s free of %s, largest free block %s, ", n->id, free_s, total_s, big_s);
+		if (node_zoneinfo(n))
+			fprintf(f, "compaction score %d\n",
+				metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
+		else
+			/* the score weighs zones by their present pages, from zoneinfo */
+			fprintf(f, "compaction score unknown\n");
+		x = o->explain ? explain_node(o->explain, n->id) : NULL;
+		if (x)
+			explain_lines(f, snap, o->explain, x, o);
+		order_table(f, snap, n, x, o);
 		fputc('\n', f);
 		zone_table(f, snap, n);
 		pageblock_table(f, n);
@@ -270,6 +469,8 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 	}
 	if (first)
 		fprintf(f, "\n(no node selected)\n");
+	global_pool_table(f, snap);
+	since_boot(f, snap);
 	if (!snap->has_pagetypeinfo)
 		fprintf(f, "\npagetypeinfo not read (%s)%s\n",
 			snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable",

@@ -55,3 +55,27 @@ void out_thousandths(char *buf, size_t size, int v)
 	 */
 	snprintf(buf, size, "%d.%03d", v / 1000, v % 1000);
 }
+
+void out_wrap(FILE *f, const char *lead, unsigned indent, const char *text)
+{
+	unsigned col = (unsigned)fprintf(f, "%s", lead);
+	const char *w = text;
+
+	while (*w) {
+		size_t len = strcspn(w, " ");
+
+		if (col > indent && col + 1 + len > 79) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(w, 1, len, f);
+		col += (unsigned)len;
+		w += len;
+		while (*w == ' ')
+			w++;
+	}
+	fputc('\n', f);
+}

@@ -10,12 +10,14 @@
 
 #include <numa.h>
 
+#include "explain.h"
 #include "snapshot.h"
 
 /* What a renderer needs besides the snapshot. */
 struct outopts {
 	const struct bitmask *nodes;	/* selected nodes; NULL = all */
 	bool color;			/* ANSI colour in text output */
+	const struct explain *explain;	/* each node in words; NULL: none */
 };
 
 bool out_node_selected(const struct outopts *o, int id);
@@ -25,6 +27,13 @@ void out_human_bytes(char *buf, size_t size, uint64_t bytes);
 
 /* Thousandths as the kernel prints them in debugfs: "%d.%03d". */
 void out_thousandths(char *buf, size_t size, int v);
+
+/*
+ * lead, then the words of text, wrapped at 79 columns: every line after the
+ * first indented by indent. lead may hold ANSI colour (not counted right:
+ * keep it to a short word).
+ */
+void out_wrap(FILE *f, const char *lead, unsigned indent, const char *text);
 
 /* A JSON string: quotes, backslashes and control characters escaped. */
 void out_json_string(FILE *f, const char *s);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "act.h"
+#include "explain.h"
 #include "nodelist.h"
 #include "ownfile.h"
 #include "output.h"
@@ -63,12 +65,40 @@ static int check_nodes(const struct snapshot *snap, const struct bitmask *sel,
 	return 0;
 }
 
+/*
+ * The policy check would judge by, checked against the machine. --config
+ * must be usable (as for check); the default file that is not only costs a
+ * warning: status still shows the figures, judged by the built-in defaults.
+ */
+static int status_policy(const struct status_args *a, const struct snapshot *snap,
+			 struct policy *pol, struct bc_error *err)
+{
+	struct bc_error why = { 0 };
+	int rc;
+
+	rc = cli_policy_load(a->config, pol, &why);
+	if (rc == 0 && (rc = policy_validate(pol, snap, &why)) < 0) {
+		why.kind = BC_ECONFIG;
+		policy_free(pol);
+	}
+	if (rc == 0)
+		return 0;
+	if (a->config || rc == -BC_ENOMEM) {
+		*err = why;
+		return rc;
+	}
+	fprintf(stderr, "buddyctl: warning: %s; status judges by the built-in defaults\n", why.msg);
+	return policy_load_string(BUILTIN_POLICY, "", pol, err);
+}
+
 int cmd_status(const struct status_args *a, struct bc_error *err)
 {
 	struct render_ctx c = { .format = a->format };
 	struct bitmask *sel = NULL;
+	struct explain ex = { 0 };
 	struct snapshot snap;
-	int rc;
+	struct policy pol;
+	int rc, proactiveness;
 
 	if (a->nodes && !a->nodes[0])
 		return bc_error_set(err, BC_EUSAGE, "--node: empty node list");
@@ -82,6 +112,15 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 		goto out;
 	if (sel && (rc = check_nodes(&snap, sel, err)) < 0)
 		goto out_snap;
+	if ((rc = explain_read_proactiveness(a->root, &proactiveness, err)) < 0)
+		goto out_snap;
+	if ((rc = status_policy(a, &snap, &pol, err)) < 0)
+		goto out_snap;
+	rc = explain_build(&snap, &pol, proactiveness, &ex, err);
+	policy_free(&pol);
+	if (rc < 0)
+		goto out_snap;
+	c.opts.explain = &ex;
 	c.snap = &snap;
 	c.opts.nodes = sel;
 	c.opts.color = a->color > 0 ||
@@ -101,6 +140,7 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 			rc = bc_error_set(err, BC_EIO, "standard output: %s", strerror(errno));
 	}
 out_snap:
+	explain_free(&ex);
 	snapshot_free(&snap);
 out:
 	if (sel)

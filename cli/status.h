@@ -14,11 +14,15 @@ struct status_args {
 	const char *nodes;	/* --node LIST or NULL */
 	const char *output;	/* --output FILE or NULL (stdout); inside root */
 	int color;		/* -1 auto, 0 never, 1 always */
+	const char *config;	/* --config FILE or NULL: the policy check judges by */
 };
 
 /*
- * `buddyctl status`: read a snapshot and render it. Returns 0 or -kind with
- * err filled (BC_EUSAGE for an unknown node, BC_ECANTCREAT for --output).
+ * `buddyctl status`: read a snapshot and render it, each node explained under
+ * the policy (what check judges). Returns 0 or -kind with err filled
+ * (BC_EUSAGE for an unknown node, BC_ECANTCREAT for --output, BC_ECONFIG
+ * for a --config that cannot be used; the default policy file that cannot
+ * is only warned about, and the built-in defaults used).
  */
 int cmd_status(const struct status_args *a, struct bc_error *err);
 

@@ -43,6 +43,14 @@ static const char *const vm_names[VM_NR_FIELDS] = {
 	[VM_DROP_SLAB] = "drop_slab",
 	[VM_HTLB_BUDDY_ALLOC_SUCCESS] = "htlb_buddy_alloc_success",
 	[VM_HTLB_BUDDY_ALLOC_FAIL] = "htlb_buddy_alloc_fail",
+	[VM_ALLOCSTALL] = "allocstall",
+	[VM_ALLOCSTALL_DMA] = "allocstall_dma",
+	[VM_ALLOCSTALL_DMA32] = "allocstall_dma32",
+	[VM_ALLOCSTALL_NORMAL] = "allocstall_normal",
+	[VM_ALLOCSTALL_HIGH] = "allocstall_high",
+	[VM_ALLOCSTALL_MOVABLE] = "allocstall_movable",
+	[VM_ALLOCSTALL_DEVICE] = "allocstall_device",
+	[VM_THP_FAULT_FALLBACK] = "thp_fault_fallback",
 };
 
 static int lookup(const char *const *names, int n, const char *tok, size_t len)

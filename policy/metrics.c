@@ -87,6 +87,16 @@ int metrics_compaction_score(const struct node *n, unsigned nr_orders, unsigned 
 	return (int)score;
 }
 
+unsigned metrics_proactive_wmark(unsigned proactiveness, bool low)
+{
+	unsigned wmark_low = proactiveness < 100 ? 100 - proactiveness : 0;
+	unsigned leeway = wmark_low / 2 < 10 ? wmark_low / 2 : 10;
+
+	if (low)
+		return wmark_low;
+	return wmark_low + leeway < 100 ? wmark_low + leeway : 100;
+}
+
 uint64_t metrics_node_free_pages(const struct node *n)
 {
 	uint64_t sum = 0;

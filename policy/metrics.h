@@ -7,6 +7,7 @@
  * do, in the same integer arithmetic, from a zone's buddyinfo counts.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "snapshot.h"
@@ -39,6 +40,19 @@ int metrics_extfrag(const struct zone *z, unsigned nr_orders, unsigned order);
  * 0..100: each populated zone's extfrag at order, weighted by present pages.
  */
 int metrics_compaction_score(const struct node *n, unsigned nr_orders, unsigned order);
+
+/*
+ * fragmentation_score_wmark(): the scores between which kcompactd compacts
+ * a node proactively, from vm.compaction_proactiveness (0..100). kcompactd
+ * starts when the node's score is above the high mark (and proactiveness is
+ * not 0), and stops a zone at the low mark. Linux's formula since
+ * "mm/compaction: remove low watermark cap for proactive compaction" and
+ * "... reduce the difference between low and high watermarks" (2025):
+ *   low = 100 - proactiveness, high = min(low + min(10, low / 2), 100).
+ * Before them, low was max(100 - proactiveness, 5) and high min(low + 10,
+ * 100): the same for proactiveness up to 80.
+ */
+unsigned metrics_proactive_wmark(unsigned proactiveness, bool low);
 
 /* Free pages of the node (sum of buddyinfo over its zones). */
 uint64_t metrics_node_free_pages(const struct node *n);

@@ -103,6 +103,10 @@ enum vmstat_field {
 	VM_COMPACT_DAEMON_WAKE, VM_PGMIGRATE_SUCCESS, VM_PGMIGRATE_FAIL,
 	VM_DROP_PAGECACHE, VM_DROP_SLAB,
 	VM_HTLB_BUDDY_ALLOC_SUCCESS, VM_HTLB_BUDDY_ALLOC_FAIL,
+	/* direct reclaim stalls, per zone type of the allocation (Linux 4.10+; "allocstall" before) */
+	VM_ALLOCSTALL, VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL,
+	VM_ALLOCSTALL_HIGH, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_DEVICE,
+	VM_THP_FAULT_FALLBACK,
 	VM_NR_FIELDS
 };
 
@@ -110,6 +114,7 @@ struct vmstat {
 	uint64_t v[VM_NR_FIELDS];
 	uint32_t seen;
 };
+_Static_assert(VM_NR_FIELDS <= 32, "struct vmstat.seen has a bit per field");
 
 /* One hugepage size, globally or on one node. */
 struct hugepool {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Golden command-line outputs: `buddyctl status` against every fixture tree in
-# all three formats, compared with tests/expected/<tree>.<format>. The time of
+# all three formats (judged by tests/policies/defaults.conf, not the host's
+# policy), compared with tests/expected/<tree>.<format>. The time of
 # the snapshot is the only thing that varies between runs; it is masked.
 #   tests/cli_golden.sh BUDDYCTL          compare
 #   tests/cli_golden.sh BUDDYCTL --update rewrite the expected files (review the diff!)
@@ -19,7 +20,7 @@ for tree in tests/fixtures/*/; do
 	[ -d "$tree/proc" ] || continue
 	for fmt in text json prometheus; do
 		exp=tests/expected/$name.$fmt
-		out=$(NO_COLOR=1 "$bin" status --root "$tree" --format "$fmt" 2>&1; echo "exit=$?")
+		out=$(NO_COLOR=1 "$bin" status --root "$tree" --config tests/policies/defaults.conf --format "$fmt" 2>&1; echo "exit=$?")
 		out=$(printf '%s\n' "$out" | mask | sed "s|\"root\":\"[^\"]*\"|\"root\":\"ROOT\"|")
 		n=$((n + 1))
 		if [ "$update" = --update ]; then

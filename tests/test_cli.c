@@ -120,6 +120,17 @@ static const struct case_ cases[] = {
 	{ { "status", FX("movable") }, 0, "Movable", "" },
 	{ { "status", FX("movable") }, 0, "pagetypeinfo not read", "" },
 	{ { "status", FX("gigantic"), "-f", "json" }, 0, "\"size_kb\":1048576", "" },
+	/*
+	 * resv is the machine's (the kernel keeps no per-node count): the
+	 * gigantic tree's 1G pool has nr_hugepages 2, free_hugepages 1,
+	 * resv_hugepages 1, so available = free - resv = 1 - 1 = 0
+	 */
+	{ { "status", FX("gigantic") }, 0,
+	  "  hugepg    total    free    resv surplus overcommit available\n"
+	  "  2M          512     512       0       0          0       512\n"
+	  "  1G            2       1       1       0          0         0\n", "" },
+	{ { "status", FX("gigantic"), "-f", "json" }, 0,
+	  "{\"size_kb\":1048576,\"total\":2,\"free\":1,\"surplus\":0,\"reserved\":1,\"overcommit\":0,\"available\":0}", "" },
 	/* check, plan and the one-off actions: what they refuse */
 	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf" }, 2, "node 6   crit", "" },
 	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf" }, 0, "node 1   ok", "" },

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A node's state in words (explain.h). Nothing here is a new measure: the
+ * share of free memory in small blocks is the node-wide unusable index that
+ * check judges (policy_judge()), the sizes' stages come from estimate_node()
+ * and the proactive compaction marks from metrics_proactive_wmark(). Each
+ * size is placed at the first stage that can add one page of it to the
+ * node's pool:
+ *
+ *   now          estimate "now" beyond the pool >= 1
+ *   compaction   else "after compaction" beyond the pool >= 1
+ *   reclaim      else "after reclaim" beyond the pool >= 1
+ *   never        else when the node's capacity (present memory less the min
+ *                watermarks) holds no more pages of the size than the pool
+ *   boot-time    else: only a reservation at boot (hugepages=) gets one
+ *   unknown      a zone of the node has no zoneinfo (no watermarks)
+ */
+#include "explain.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "estimate.h"
+#include "metrics.h"
+#include "rootfs.h"
+#include "textscan.h"
+
+const char *reach_name(enum reach r)
+{
+	static const char *const names[] = {
+		[REACH_NOW] = "now", [REACH_COMPACTION] = "compaction", [REACH_RECLAIM] = "reclaim",
+		[REACH_BOOT] = "boot-time-only", [REACH_NEVER] = "never", [REACH_UNKNOWN] = "unknown",
+	};
+
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
+}
+
+static void append(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Every zone in buddyinfo has its zoneinfo: watermarks and present pages are known. */
+static bool has_zoneinfo(const struct node *n)
+{
+	unsigned k;
+
+	for (k = 0; k < n->nr_zones; k++)
+		if (n->zones[k].in_buddyinfo && !n->zones[k].in_zoneinfo)
+			return false;
+	return true;
+}
+
+static uint64_t beyond(uint64_t figure, uint64_t pool)
+{
+	return figure > pool ? figure - pool : 0;
+}
+
+static void size_verdict(const struct snapshot *snap, const struct node *n, bool zoneinfo,
+			 struct size_verdict *v)
+{
+	struct estimate e;
+
+	v->order = metrics_size_order(snap, v->size_kb);
+	v->gigantic = v->order >= (int)snap->nr_orders;
+	if (estimate_node(snap, n, v->size_kb, &e) < 0 || !zoneinfo) {
+		v->reach = REACH_UNKNOWN;
+		return;
+	}
+	v->pool = e.pool;
+	v->now = beyond(e.now, e.pool);
+	v->compact = beyond(e.compact, e.pool);
+	v->reclaim = beyond(e.reclaim, e.pool);
+	if (v->now) {
+		v->reach = REACH_NOW;
+		v->pages = v->now;
+	} else if (v->compact) {
+		v->reach = REACH_COMPACTION;
+		v->pages = v->compact;
+	} else if (v->reclaim) {
+		v->reach = REACH_RECLAIM;
+		v->pages = v->reclaim;
+	} else {
+		v->reach = e.capacity <= e.pool ? REACH_NEVER : REACH_BOOT;
+	}
+}
+
+/* The sizes to speak of: every hugepage size the kernel offers, and the judged order's. */
+static void pick_sizes(const struct snapshot *snap, uint64_t judged_kb, struct node_explain *x)
+{
+	unsigned i, k;
+	bool have = false;
+
+	for (i = 0; i < snap->nr_pools && x->nr_sizes < BC_MAX_ORDERS; i++) {
+		struct size_verdict *v = &x->sizes[x->nr_sizes++];
+
+		memset(v, 0, sizeof(*v));
+		v->size_kb = snap->pools[i].size_kb;
+		v->hugepage = true;
+		v->judged = v->size_kb == judged_kb;
+		have |= v->judged;
+	}
+	if (have || !judged_kb)
+		return;
+	/* pools are sorted by size: insert the judged size in its place */
+	for (k = 0; k < x->nr_sizes && x->sizes[k].size_kb < judged_kb; k++)
+		;
+	memmove(&x->sizes[k + 1], &x->sizes[k], (x->nr_sizes - k) * sizeof(x->sizes[0]));
+	memset(&x->sizes[k], 0, sizeof(x->sizes[k]));
+	x->sizes[k].size_kb = judged_kb;
+	x->sizes[k].judged = true;
+	x->nr_sizes++;
+}
+
+/* One clause of the verdict: what it takes to get a page of this size. */
+static void clause(char *buf, size_t size, const struct size_verdict *v)
+{
+	const char *unit = v->hugepage ? "pages" : "blocks";
+	/* every figure of the estimate is a bound: per-CPU pages, watermarks, movability */
+	const char *bound = "at most ";
+	char sz[24];
+
+	size_label(sz, sizeof(sz), v->size_kb * 1024);
+	if (v->gigantic && (v->reach == REACH_NOW || v->reach == REACH_COMPACTION ||
+			    v->reach == REACH_RECLAIM)) {
+		/*
+		 * beyond the buddy orders: an aligned range with nothing
+		 * unmovable in it, which pagetypeinfo's counts cannot place
+		 * (this VM offers 19 and grants 2): only an upper bound
+		 */
+		append(buf, size, "%s pages: at most %llu at runtime, likely fewer (a boot-time reservation is surer)",
+		       sz, (unsigned long long)v->pages);
+		return;
+	}
+	switch (v->reach) {
+	case REACH_NOW:
+		append(buf, size, "%s %s can be had now (%s%llu)", sz, unit, bound,
+		       (unsigned long long)v->pages);
+		break;
+	case REACH_COMPACTION:
+		append(buf, size, "%s %s need compaction (%s%llu)", sz, unit, bound,
+		       (unsigned long long)v->pages);
+		break;
+	case REACH_RECLAIM:
+		append(buf, size, "%s %s need reclaim (%s%llu)", sz, unit, bound,
+		       (unsigned long long)v->pages);
+		break;
+	case REACH_BOOT:
+		append(buf, size, "no %s page can be had without a boot-time reservation", sz);
+		break;
+	case REACH_NEVER:
+		if (v->pool)
+			append(buf, size, "no more %s %s fit on this node", sz, unit);
+		else
+			append(buf, size, "no %s %s fits on this node", sz, v->hugepage ? "page" : "block");
+		break;
+	default:
+		append(buf, size, "%s %s: unknown without zoneinfo", sz, unit);
+		break;
+	}
+}
+
+static void words(const struct snapshot *snap, struct node_explain *x)
+{
+	const struct finding *f = &x->check;
+	char judged[24], big[24];
+	unsigned i;
+
+	size_label(judged, sizeof(judged), (uint64_t)snap->page_size << f->order);
+	if (x->largest_order < 0) {
+		snprintf(x->text, sizeof(x->text), "nothing is free");
+	} else {
+		size_label(big, sizeof(big), (uint64_t)snap->page_size << x->largest_order);
+		/* the unusable index is in thousandths: 714 is 71.4% */
+		snprintf(x->text, sizeof(x->text),
+			 "%d.%d%% of free memory is in blocks smaller than %s, the largest free block is %s",
+			 f->unusable / 10, f->unusable % 10, judged, big);
+	}
+	for (i = 0; i < x->nr_sizes; i++) {
+		append(x->text, sizeof(x->text), i ? "; " : ": ");
+		clause(x->text, sizeof(x->text), &x->sizes[i]);
+	}
+	append(x->text, sizeof(x->text), ".");
+}
+
+int explain_build(const struct snapshot *snap, const struct policy *pol, int proactiveness,
+		  struct explain *ex, struct bc_error *err)
+{
+	struct finding *fs = NULL;
+	unsigned nr = 0, i, k;
+	int rc;
+
+	memset(ex, 0, sizeof(*ex));
+	snprintf(ex->policy, sizeof(ex->policy), "%s", pol->path);
+	ex->proactiveness = proactiveness;
+	ex->wmark_low = ex->wmark_high = -1;
+	if (proactiveness > 0) {
+		ex->wmark_low = (int)metrics_proactive_wmark((unsigned)proactiveness, true);
+		ex->wmark_high = (int)metrics_proactive_wmark((unsigned)proactiveness, false);
+	}
+	rc = policy_judge(snap, pol, &fs, &nr, err);
+	if (rc < 0)
+		return rc;
+	ex->nodes = calloc(snap->nr_nodes + 1, sizeof(*ex->nodes));
+	if (!ex->nodes) {
+		free(fs);
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < nr; i++) {
+		const struct node *n = snapshot_node(snap, fs[i].node);
+		struct node_explain *x;
+		bool zoneinfo;
+
+		if (fs[i].kind != FINDING_FRAGMENTATION || !n)
+			continue;
+		x = &ex->nodes[ex->nr_nodes++];
+		x->node = n->id;
+		x->check = fs[i];
+		x->largest_order = metrics_node_largest_order(n, snap->nr_orders);
+		x->score = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
+		zoneinfo = has_zoneinfo(n);
+		if (proactiveness < 0 || !zoneinfo)
+			x->proactive = PROACTIVE_UNKNOWN;
+		else if (proactiveness == 0)
+			x->proactive = PROACTIVE_OFF;
+		else
+			x->proactive = x->score > ex->wmark_high ? PROACTIVE_COMPACTING : PROACTIVE_IDLE;
+		pick_sizes(snap, ((uint64_t)snap->page_size << fs[i].order) / 1024, x);
+		for (k = 0; k < x->nr_sizes; k++)
+			size_verdict(snap, n, zoneinfo, &x->sizes[k]);
+		words(snap, x);
+	}
+	free(fs);
+	return 0;
+}
+
+void explain_free(struct explain *ex)
+{
+	free(ex->nodes);
+	ex->nodes = NULL;
+	ex->nr_nodes = 0;
+}
+
+const struct node_explain *explain_node(const struct explain *ex, int id)
+{
+	unsigned i;
+
+	for (i = 0; ex && i < ex->nr_nodes; i++)
+		if (ex->nodes[i].node == id)
+			return &ex->nodes[i];
+	return NULL;
+}
+
+/*
+ * proc/sys/vm/compaction_proactiveness (mm/compaction.c, proc_dointvec_minmax
+ * from 0 to 100):
+ *   20
+ */
+int explain_parse_proactiveness(const char *path, const char *buf, size_t len, int *out,
+				struct bc_error *err)
+{
+	uint64_t v;
+	int rc = parse_single_u64(path, buf, len, &v, err);
+
+	if (rc < 0)
+		return rc;
+	if (v > 100)
+		return bc_error_set(err, BC_EDATA, "%s: %llu is not a proactiveness (0 to 100)", path,
+				    (unsigned long long)v);
+	*out = (int)v;
+	return 0;
+}
+
+int explain_read_proactiveness(const char *root, int *out, struct bc_error *err)
+{
+	char path[PATH_MAX], *buf = NULL;
+	size_t len;
+	int rc, errnum = 0;
+
+	*out = -1;
+	rc = rootfs_read(root, "proc/sys/vm/compaction_proactiveness", &buf, &len, path, &errnum, err);
+	if (rc == -BC_ENOINPUT) {
+		/* not there: say nothing about proactive compaction */
+		err->kind = BC_OK;
+		err->msg[0] = '\0';
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	rc = explain_parse_proactiveness(path, buf, len, out, err);
+	free(buf);
+	return rc;
+}
