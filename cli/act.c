@@ -220,7 +220,8 @@ static int begin(struct run *r, struct bc_error *err)
 			return rc;
 		r->locked = true;
 	}
-	rc = snapshot_read(r->a->root, &r->snap, err);
+	rc = snapshot_read_opts(r->a->root, &(struct snap_opts){ .page_size = r->a->page_size },
+				&r->snap, err);
 	r->have_snap = rc == 0;
 	return rc;
 }
@@ -376,7 +377,8 @@ int cmd_check(const struct act_args *a, struct bc_error *err)
 	rc = load_policy(&r, err);
 	if (rc == 0) {
 		/* check writes nothing and takes no lock */
-		rc = snapshot_read(a->root, &r.snap, err);
+		rc = snapshot_read_opts(a->root, &(struct snap_opts){ .page_size = a->page_size },
+					&r.snap, err);
 		r.have_snap = rc == 0;
 	}
 	if (rc == 0)

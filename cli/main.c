@@ -16,6 +16,7 @@
 #include "config.h"
 #include "errors.h"
 #include "exitcodes.h"
+#include "pagesize.h"
 #include "estimate_cmd.h"
 #include "status.h"
 
@@ -43,6 +44,9 @@ static const char usage_text[] =
 	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
 	"  -r, --root DIR      read and write /proc and /sys under DIR (default /); the\n"
 	"                      lock, state and --output files are inside DIR too\n"
+	"      --page-size SIZE  the page size of the machine a tree came from (4K, 16K,\n"
+	"                      64K or bytes) instead of working it out (status,\n"
+	"                      estimate, check, plan)\n"
 	"      --color WHEN    colour text output: auto (default), always, never\n"
 	"  -c, --config FILE   policy (default " DEFAULT_CONFIG ")\n"
 	"      --dry-run       print the plan, write nothing (apply and one-off actions)\n"
@@ -131,7 +135,7 @@ static const struct { const char *name; enum cmd cmd; } commands[] = {
 };
 
 enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
-       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP };
+       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP, O_PAGESIZE };
 
 /* A bit per option, to remember which were given. */
 static unsigned optbit(int opt)
@@ -154,6 +158,7 @@ static unsigned allowed(int opt)
 	case O_BUDGET: return C_APPLY | C_PLAN | C_RESERVE;
 	case O_WAIT: case O_LOCK: return C_ACTS | C_PLAN;
 	case O_STATE: return C_APPLY | C_PLAN;
+	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN;
 	default: return C_ALL;
 	}
 }
@@ -180,6 +185,7 @@ int main(int argc, char **argv)
 		{ "wait", required_argument, NULL, O_WAIT },
 		{ "lock-file", required_argument, NULL, O_LOCK },
 		{ "state-file", required_argument, NULL, O_STATE },
+		{ "page-size", required_argument, NULL, O_PAGESIZE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -274,6 +280,11 @@ int main(int argc, char **argv)
 		case O_STATE:
 			aa.state_file = optarg;
 			break;
+		case O_PAGESIZE:
+			if (pagesize_parse(optarg, &sa.page_size) < 0)
+				return usage_error("--page-size: '%s' is not a page size (4K, 16K, 64K, or bytes: a power of two from 4096 to 262144)", optarg);
+			aa.page_size = sa.page_size;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return flush_stdout();
@@ -303,12 +314,12 @@ int main(int argc, char **argv)
 	{
 		static const int opts[] = { 'n', 'o', 'c', O_COLOR, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER,
 					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE, O_FORCE,
-					    O_ALLOW_DROP };
+					    O_ALLOW_DROP, O_PAGESIZE };
 		static const char *const names[] = { "--node", "--output", "--config", "--color",
 						     "--dry-run", "--level", "--no-sync", "--ladder",
 						     "--rounds", "--restore", "--time-budget", "--wait",
 						     "--lock-file", "--state-file", "--force",
-						     "--allow-drop-caches" };
+						     "--allow-drop-caches", "--page-size" };
 
 		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 			if ((used & optbit(opts[i])) && !(allowed(opts[i]) & cmd)) {

@@ -11,6 +11,7 @@
 #include "meminfo.h"
 #include "metrics.h"
 #include "output.h"
+#include "pagesize.h"
 
 #define JSON_SCHEMA 1
 
@@ -184,8 +185,11 @@ int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		snap->taken.tv_nsec / 1000000);
 	fputs("\"root\":", f);
 	out_json_string(f, snap->root);
-	fprintf(f, ",\"page_size\":%u,\"orders\":%u,\"hugepage_order\":%d,\"pageblock_order\":",
-		snap->page_size, snap->nr_orders, snap->hpage_order);
+	fprintf(f, ",\"page_size\":%u,\"page_size_source\":\"%s\",\"page_size_evidence\":",
+		snap->page_size, pagesize_source_name(snap->page_size_source));
+	out_json_string(f, snap->page_size_evidence);
+	fprintf(f, ",\"orders\":%u,\"hugepage_order\":%d,\"pageblock_order\":",
+		snap->nr_orders, snap->hpage_order);
 	if (snap->pageblock_order >= 0)
 		fprintf(f, "%d", snap->pageblock_order);
 	else

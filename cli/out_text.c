@@ -13,6 +13,7 @@
 #include "meminfo.h"
 #include "metrics.h"
 #include "output.h"
+#include "pagesize.h"
 
 #define ZONE_COL 8
 #define MAX_WIDTH 80
@@ -275,5 +276,11 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 			snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable",
 			snap->pagetypeinfo_errno == EACCES || snap->pagetypeinfo_errno == EPERM
 			? ": pageblocks per migrate type need root" : "");
+	/* a tree does not say its page size: where it came from */
+	if (snap->page_size_source != PS_SYSCONF)
+		fprintf(f, "\npage size %s %s%s\n", pg,
+			snap->page_size_source == PS_OPTION ? "given with " :
+			snap->page_size_source == PS_DEFAULT ? "assumed: " : "worked out from ",
+			snap->page_size_evidence);
 	return ferror(f) ? -1 : 0;
 }

@@ -14,6 +14,7 @@ struct status_args {
 	const char *nodes;	/* --node LIST or NULL */
 	const char *output;	/* --output FILE or NULL (stdout); inside root */
 	int color;		/* -1 auto, 0 never, 1 always */
+	unsigned page_size;	/* --page-size in bytes, or 0 */
 };
 
 /*

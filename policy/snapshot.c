@@ -14,6 +14,7 @@
 #include "hugepages.h"
 #include "meminfo.h"
 #include "nodelist.h"
+#include "pagesize.h"
 #include "pagetypeinfo.h"
 #include "rootfs.h"
 #include "textscan.h"
@@ -445,57 +446,6 @@ static int ilog2_exact(uint64_t v)
 }
 
 /*
- * The page size of the machine the tree came from. On the live system it is
- * the running kernel's. For other trees it follows from node meminfo, which
- * prints managed pages in kB: MemTotal kB / sum of the zones' managed pages.
- */
-static int find_page_size(struct snapshot *snap, struct bc_error *err)
-{
-	unsigned i, k;
-
-	if (rootfs_is_live(snap->root)) {
-		snap->page_size = (unsigned)sysconf(_SC_PAGESIZE);
-		return 0;
-	}
-	for (i = 0; i <= snap->nr_nodes; i++) {
-		uint64_t managed = 0, kb;
-		const struct node *n;
-		int id = -1;
-
-		if (i < snap->nr_nodes) {
-			n = &snap->nodes[i];
-			if (!n->has_meminfo)
-				continue;
-			for (k = 0; k < n->nr_zones; k++)
-				managed += n->zones[k].managed;
-			kb = n->meminfo.v[MI_MEM_TOTAL];
-			id = n->id;
-		} else {
-			/* no node meminfo (CONFIG_NUMA=n): MemTotal is totalram_pages */
-			for (n = snap->nodes; n < snap->nodes + snap->nr_nodes; n++)
-				for (k = 0; k < n->nr_zones; k++)
-					managed += n->zones[k].managed;
-			kb = snap->meminfo.v[MI_MEM_TOTAL];
-		}
-		if (managed == 0)
-			continue;
-		if (kb % managed == 0 && ilog2_exact(kb / managed) >= 0 && kb / managed <= 1024) {
-			snap->page_size = (unsigned)(kb / managed) * 1024;
-			return 0;
-		}
-		if (id < 0)
-			return bc_error_set(err, BC_EDATA,
-					    "meminfo: MemTotal %llu kB is not a power-of-two multiple of %llu managed pages: cannot work out the page size",
-					    (unsigned long long)kb, (unsigned long long)managed);
-		return bc_error_set(err, BC_EDATA,
-				    "node %d: MemTotal %llu kB is not a power-of-two multiple of %llu managed pages: cannot work out the page size",
-				    id, (unsigned long long)kb, (unsigned long long)managed);
-	}
-	return bc_error_set(err, BC_EDATA, "%s: no node with both meminfo and managed pages: cannot work out the page size",
-			    snap->root);
-}
-
-/*
  * COMPACTION_HPAGE_ORDER: the PMD order where THP exists (hpage_pmd_size),
  * else the pageblock order, else the default hugepage size.
  */
@@ -571,6 +521,12 @@ static void find_node_reclaim(struct snapshot *snap)
 }
 
 int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
+{
+	return snapshot_read_opts(root, NULL, snap, err);
+}
+
+int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct snapshot *snap,
+		       struct bc_error *err)
 {
 	struct node_job jobs[MAX_NODE_THREADS];
 	struct node_files *nf = NULL;
@@ -657,7 +613,7 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 	if (rc == 0)
 		rc = check_consistency(snap, err);
 	if (rc == 0)
-		rc = find_page_size(snap, err);
+		rc = pagesize_find(snap, opts ? opts->page_size : 0, err);
 	if (rc < 0)
 		goto fail;
 	find_hpage_order(snap);

@@ -138,6 +138,8 @@ struct snapshot {
 	struct timespec taken;		/* CLOCK_REALTIME when reading began */
 
 	unsigned page_size;		/* bytes */
+	unsigned page_size_source;	/* enum page_size_source (pagesize.h) */
+	char page_size_evidence[160];	/* what it was worked out from, for people */
 	unsigned nr_orders;		/* buddyinfo columns (NR_PAGE_ORDERS) */
 	int pageblock_order;		/* from pagetypeinfo, -1 when unknown */
 	int hpage_order;		/* COMPACTION_HPAGE_ORDER, -1 when unknown */
@@ -170,10 +172,17 @@ struct snapshot {
 	uint64_t default_hugepage_kb;	/* 0 when hugetlb is not configured */
 };
 
+/* How to read a snapshot, beyond the root. */
+struct snap_opts {
+	unsigned page_size;		/* --page-size in bytes; 0: work it out (pagesize.h) */
+};
+
 /*
  * Read every file under root into a new snapshot. Returns 0, or -kind with
- * err filled; on error nothing is allocated.
+ * err filled; on error nothing is allocated. opts may be NULL.
  */
+int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct snapshot *snap,
+		       struct bc_error *err);
 int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err);
 
 void snapshot_free(struct snapshot *snap);
