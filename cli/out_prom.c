@@ -86,6 +86,8 @@ static void z_free_bytes(FILE *f, const struct snapshot *snap, const struct node
 static void z_managed(FILE *f, const struct snapshot *snap, const struct node *n,
 		      const struct zone *z)
 {
+	if (!z->in_zoneinfo)
+		return;		/* zoneinfo not read: no series */
 	fprintf(f, "buddyctl_zone_managed_bytes{node=\"%d\",zone=\"%s\"} %" PRIu64 "\n",
 		n->id, z->name, z->managed * snap->page_size);
 }
@@ -97,7 +99,7 @@ static void z_wmark(FILE *f, const struct snapshot *snap, const struct node *n,
 	uint64_t v[] = { z->min, z->low, z->high };
 	unsigned i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3 && z->in_zoneinfo; i++)
 		fprintf(f, "buddyctl_zone_watermark_bytes{node=\"%d\",zone=\"%s\",level=\"%s\"} %" PRIu64 "\n",
 			n->id, z->name, lvl[i], v[i] * snap->page_size);
 }
@@ -136,6 +138,8 @@ static void n_score(FILE *f, const struct snapshot *snap, const struct node *n)
 {
 	int s = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
 
+	if (s < 0)
+		return;		/* present pages unknown: no series */
 	fprintf(f, "buddyctl_node_compaction_score_ratio{node=\"%d\"} %d.%02d\n", n->id,
 		s / 100, s % 100);
 }

@@ -169,6 +169,8 @@ static void zone_table(FILE *f, const struct snapshot *snap, const struct node *
 		out_human_bytes(min_s, sizeof(min_s), zn->min * snap->page_size);
 		out_human_bytes(low_s, sizeof(low_s), zn->low * snap->page_size);
 		out_human_bytes(high_s, sizeof(high_s), zn->high * snap->page_size);
+		if (!zn->in_zoneinfo)	/* not read: unknown */
+			strcpy(min_s, "?"), strcpy(low_s, "?"), strcpy(high_s, "?");
 		fprintf(f, "  %-*s %6s %7s %*s %*s %6s %6s %6s\n", ZONE_COL - 1, zn->name,
 			free_s, big_s, hw, un_s, fw, fi_s, min_s, low_s, high_s);
 	}
@@ -226,7 +228,7 @@ static void pool_table(FILE *f, const struct snapshot *snap, const struct node *
 
 int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 {
-	char when[64], pg[16], hp[16], free_s[16], total_s[16], big_s[16];
+	char when[64], pg[16], hp[16], free_s[16], total_s[16], big_s[16], score_s[16];
 	struct tm tm;
 	unsigned i;
 	bool first = true;
@@ -241,7 +243,7 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 	for (i = 0; i < snap->nr_nodes; i++) {
 		const struct node *n = &snap->nodes[i];
 		uint64_t free_b, total_b;
-		int big;
+		int big, score;
 
 		if (!out_node_selected(o, n->id))
 			continue;
@@ -254,15 +256,21 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		free_b = metrics_node_free_pages(n) * snap->page_size;
 		total_b = n->has_meminfo ? n->meminfo.v[MI_MEM_TOTAL] * 1024 : 0;
 		big = metrics_node_largest_order(n, snap->nr_orders);
+		score = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
 		out_human_bytes(free_s, sizeof(free_s), free_b);
 		out_human_bytes(total_s, sizeof(total_s), total_b);
+		if (!n->has_meminfo)	/* not read: unknown */
+			strcpy(total_s, "?");
+		if (score < 0)
+			strcpy(score_s, "?");
+		else
+			snprintf(score_s, sizeof(score_s), "%d", score);
 		if (big >= 0)
 			size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
 		else
 			snprintf(big_s, sizeof(big_s), "none");
-		fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %d\n",
-			n->id, free_s, total_s, big_s,
-			metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
+		fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %s\n",
+			n->id, free_s, total_s, big_s, score_s);
 		order_table(f, snap, n, o);
 		fputc('\n', f);
 		zone_table(f, snap, n);
@@ -276,6 +284,7 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 			snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable",
 			snap->pagetypeinfo_errno == EACCES || snap->pagetypeinfo_errno == EPERM
 			? ": pageblocks per migrate type need root" : "");
+	out_text_missing(f, snap);
 	/* a tree does not say its page size: where it came from */
 	if (snap->page_size_source != PS_SYSCONF)
 		fprintf(f, "\npage size %s %s%s\n", pg,

@@ -107,7 +107,7 @@ static const struct case_ cases[] = {
 	{ { "status", "--format" }, 64, NULL, "option '--format' needs a value" },
 	{ { "status", "--format", "yaml" }, 64, NULL, "unknown format 'yaml'" },
 	{ { "status", "--color", "sometimes" }, 64, NULL, "--color: unknown value 'sometimes'" },
-	{ { "status", "--root", "/nonexistent" }, 66, "", "/nonexistent/proc/zoneinfo: No such file or directory" },
+	{ { "status", "--root", "/nonexistent" }, 66, "", "buddyctl: /nonexistent: No such file or directory\n" },
 	{ { "status", FX("vm"), "--node", "7" }, 64, "", "--node: node 7 does not exist (nodes: 0)" },
 	{ { "status", FX("vm"), "--node", "0-" }, 64, "", "--node: invalid node list '0-'" },
 	{ { "status", FX("vm") }, 0, "Node 0: ", "" },
@@ -192,6 +192,58 @@ static const struct case_ cases[] = {
 	{ { "status", FXD("bad-node-meminfo") }, 65, "", "node0/meminfo:1: expected unit 'kB', got 'MB'" },
 	{ { "status", FXD("bad-online") }, 65, "", "node/online: invalid node list 'zero'" },
 	{ { "status", FXD("bad-hugepages") }, 65, "", "hugepages-2048kB/free_hugepages:1: expected a non-negative integer, got '-3'" },
+	/*
+	 * A partial tree: only buddyinfo is required. two-node's node 0 has
+	 * 3832 + 435372 + 1146873 = 1586077 free pages (its buddyinfo lines,
+	 * sum n_k 2^k), 6.05 GiB at 4K.
+	 */
+	{ { "status", FXD("only-buddyinfo") }, 0,
+	  "\nNode 0: 6.1G free of ?, largest free block 4M, compaction score ?\n", "" },
+	{ { "status", FXD("only-buddyinfo") }, 0,
+	  "  zone      free largest unusable@4M fragidx@4M    min    low   high\n"
+	  "  DMA        15M      4M       0.198     -1.000      ?      ?      ?\n", "" },
+	{ { "status", FXD("only-buddyinfo") }, 0,
+	  "\nnot read: proc/zoneinfo (No such file or directory): no watermarks, zone sizes, per-CPU free pages or compaction score\n"
+	  "not read: proc/meminfo (No such file or directory): no default hugepage size\n"
+	  "not read: proc/vmstat (No such file or directory): no vmstat counters\n"
+	  "not read: sys/kernel/mm/hugepages (No such file or directory): no hugepage pools\n"
+	  "not read: sys/devices/system/node (No such file or directory): no hugepage pools, node totals, CPU-only nodes or which nodes have CPUs\n"
+	  "\npage size 4K assumed: no evidence of the page size in the tree, and 4K is the most common\n", "" },
+	{ { "status", FXD("only-buddyinfo"), "-f", "json" }, 0,
+	  "\"default_hugepage_kb\":null,\"missing\":[{\"file\":\"proc/zoneinfo\",\"nodes\":null,\"error\":\"No such file or directory\","
+	  "\"lost\":[\"watermarks\",\"zone_sizes\",\"per_cpu_pages\",\"compaction_score\"]},", "" },
+	{ { "status", FXD("only-buddyinfo"), "-f", "json" }, 0, "],\"vmstat\":null,\"hugepages\":null,\"nodes\":[", "" },
+	{ { "status", FXD("only-buddyinfo"), "-f", "json" }, 0,
+	  "\"managed_pages\":null,\"present_pages\":null,\"spanned_pages\":null,\"zoneinfo_free_pages\":null,"
+	  "\"watermarks\":null,\"protection\":null}", "" },
+	{ { "status", FXD("only-buddyinfo"), "-f", "json" }, 0, "\"compaction_score\":null,\"zones\":[", "" },
+	{ { "status", FXD("only-buddyinfo"), "-f", "json" }, 0, "],\"hugepages\":null}", "" },
+	{ { "status", FXD("only-buddyinfo"), "-f", "prometheus" }, 0,
+	  "buddyctl_free_blocks{node=\"1\",zone=\"Normal\",order=\"10\"} 2790\n", "" },
+	{ { "status", FXD("no-node1-meminfo") }, 0,
+	  "not read: sys/devices/system/node/nodeN/meminfo of node 1 (No such file or directory): no node totals\n", "" },
+	{ { "status", FXD("no-node1-meminfo"), "-f", "json" }, 0,
+	  "\"missing\":[{\"file\":\"sys/devices/system/node/nodeN/meminfo\",\"nodes\":\"1\",\"error\":\"No such file or directory\",\"lost\":[\"totals\"]}]", "" },
+	/* read-only commands say what they cannot work out */
+	{ { "estimate", FXD("only-buddyinfo"), "2M" }, 0, "   0    2M         0", "" },
+	{ { "estimate", FXD("only-buddyinfo"), "2M" }, 0, "  note: zoneinfo not read: the watermarks and per-CPU pages are unknown", "" },
+	{ { "estimate", FXD("only-buddyinfo"), "2M", "-f", "json" }, 0, "\"capacity\":null,", "" },
+	{ { "estimate", FXD("only-buddyinfo"), "2M", "-f", "json" }, 0, "\"notes\":[\"no_pagetypeinfo\",\"no_node_meminfo\",\"no_zoneinfo\",\"no_pool\"]", "" },
+	{ { "estimate", FXD("only-buddyinfo") }, 64, "",
+	  "estimate: the hugepage sizes are unknown (sys/kernel/mm/hugepages not read: No such file or directory); name a SIZE" },
+	{ { "check", FXD("only-buddyinfo"), "-c", "tests/policies/pools.conf" }, 0,
+	  "  node 0   ?     2M pool: not judged: the pool was not read (sys/kernel/mm/hugepages)\n", "" },
+	{ { "check", FXD("no-node1-meminfo"), "-c", "tests/policies/pools.conf", "-f", "json" }, 1,
+	  "{\"node\":0,\"size_kb\":2048,\"level\":\"warn\",\"target\":40,\"actual\":0,", "" },
+	/* the commands that write need the files they need: one line naming the first missing */
+	{ { "compact", FXD("only-buddyinfo") }, 66, "",
+	  "buddyctl: build/fx/only-buddyinfo/proc/zoneinfo: No such file or directory: compact needs it (status, check and estimate read a partial tree)\n" },
+	{ { "reserve", FXD("no-node1-meminfo"), "2M:1@0", "--dry-run" }, 66, "",
+	  "build/fx/no-node1-meminfo/sys/devices/system/node/node1/meminfo: No such file or directory: reserve needs it" },
+	{ { "drop-caches", FXD("no-vmstat"), "--dry-run" }, 66, "", "no-vmstat/proc/vmstat: No such file or directory: drop-caches needs it" },
+	{ { "apply", FXD("no-pools"), "-c", "tests/policies/dpdk.conf", "--dry-run" }, 66, "",
+	  "no-pools/sys/kernel/mm/hugepages: No such file or directory: plan needs it" },
+	{ { "plan", FXD("only-buddyinfo"), "-c", "tests/policies/dpdk.conf" }, 66, "", "plan needs it" },
 	/* numbers range-checked before they are narrowed */
 	{ { "reserve", FX("vm"), "2M:1", "--rounds", "4294967297", "--dry-run" }, 64, "",
 	  "--rounds: '4294967297' is not a number from 0 to 100" },
@@ -390,7 +442,11 @@ static int setup(void **state)
 		      "mkfifo policy.fifo;"
 		      "cp -r ../../" FIXTURES "/vm fifo-compact;"
 		      "rm fifo-compact/sys/devices/system/node/node0/compact && mkfifo fifo-compact/sys/devices/system/node/node0/compact;"
-		      "ln -s /nonexistent-buddyctl-test dangle") == 0 ? 0 : -1;
+		      "ln -s /nonexistent-buddyctl-test dangle;"
+		      "mkdir -p only-buddyinfo/proc; cp ../../" FIXTURES "/two-node/proc/buddyinfo only-buddyinfo/proc/;"
+		      "cp -r ../../" FIXTURES "/two-node no-node1-meminfo; rm no-node1-meminfo/sys/devices/system/node/node1/meminfo;"
+		      "cp -r ../../" FIXTURES "/vm no-vmstat; rm no-vmstat/proc/vmstat;"
+		      "cp -r ../../" FIXTURES "/vm no-pools; rm -r no-pools/sys/kernel/mm/hugepages") == 0 ? 0 : -1;
 }
 
 /* A listing of every file under dir: path, size, mtime (ns) and checksum. */

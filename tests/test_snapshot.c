@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+#include <numa.h>
+
 #include "metrics.h"
 #include "snapshot.h"
 
@@ -213,13 +215,12 @@ static void broken(const char *script, int kind, const char *frag)
 static void broken_trees(void **state)
 {
 	(void)state;
-	broken("rm proc/zoneinfo", BC_ENOINPUT, "build/snapfx/proc/zoneinfo: No such file or directory");
-	broken("rm proc/meminfo", BC_ENOINPUT, "proc/meminfo: No such file or directory");
-	broken("rm proc/vmstat", BC_ENOINPUT, "proc/vmstat");
-	broken("rm sys/devices/system/node/online", BC_ENOINPUT, "node/online");
-	broken("rm sys/devices/system/node/node0/meminfo", BC_ENOINPUT, "node0/meminfo");
-	broken("rm sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", BC_ENOINPUT,
-	       "hugepages-2048kB/nr_hugepages");
+	broken("rm proc/buddyinfo", BC_ENOINPUT, "build/snapfx/proc/buddyinfo: No such file or directory");
+	broken("cd ..; rm -r snapfx", BC_ENOINPUT, "build/snapfx: No such file or directory");
+	/* present but malformed is still bad data, optional or not */
+	broken("printf 'Node 0 MemTotal: 1 MB\\n' > sys/devices/system/node/node0/meminfo", BC_EDATA,
+	       "node0/meminfo:1: expected unit 'kB', got 'MB'");
+	broken("echo x > sys/devices/system/node/has_cpu", BC_EDATA, "has_cpu: invalid node list 'x'");
 	broken("echo 1 > sys/devices/system/node/online", BC_EDATA, "node 0 has zones but is not online");
 	broken("sed -i 's/zone   Normal/zone  Strange/' proc/buddyinfo proc/pagetypeinfo", BC_EDATA,
 	       "node 0 zone Strange is in buddyinfo but not in zoneinfo");
@@ -246,6 +247,199 @@ static void odd_memtotal(void **state)
 				"build/snapfx/sys/devices/system/node/node0/meminfo"), 0);
 	assert_int_equal(snapshot_read("build/snapfx", &s, &e), 0);
 	assert_int_equal(s.page_size, 4096);	/* hpage_pmd_size 2M with 11 orders */
+	snapshot_free(&s);
+	assert_int_equal(system("rm -rf build/snapfx"), 0);
+}
+
+/* A copy of fixture base with script run inside it, read. */
+static void partial(const char *base, const char *script, struct snapshot *s)
+{
+	char cmd[1024];
+	struct bc_error e = { 0 };
+
+	snprintf(cmd, sizeof(cmd), "set -e; rm -rf build/snapfx; mkdir -p build;"
+		 "cp -r " FIXTURES "/%s build/snapfx; cd build/snapfx; %s", base, script);
+	assert_int_equal(system(cmd), 0);
+	if (snapshot_read("build/snapfx", s, &e) != 0)
+		fail_msg("%s + %s: %s", base, script, e.msg);
+}
+
+static void assert_missing(const struct snapshot *s, enum snap_input in, const char *file,
+			   unsigned lost)
+{
+	if (!s->missing[in].file)
+		fail_msg("%s is not noted as missing", file);
+	assert_string_equal(s->missing[in].file, file);
+	assert_int_equal(s->missing[in].lost, lost);
+	assert_true((s->lost & lost) == lost);
+}
+
+static unsigned nr_missing(const struct snapshot *s)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < IN_NR; i++)
+		n += s->missing[i].file != NULL;
+	return n;
+}
+
+/*
+ * Only buddyinfo is required: every other file may be missing, and the
+ * snapshot says which, and what is unknown without it.
+ */
+static void partial_trees(void **state)
+{
+	struct snapshot s;
+	const struct node *n;
+	unsigned k;
+
+	(void)state;
+	/* the whole tree: nothing missing */
+	partial("vm", "true", &s);
+	assert_int_equal(nr_missing(&s), 0);
+	assert_int_equal(s.lost, 0);
+	snapshot_free(&s);
+
+	partial("vm", "rm proc/zoneinfo", &s);
+	assert_missing(&s, IN_ZONEINFO, "proc/zoneinfo",
+		       LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_PCP | LOST_SCORE);
+	assert_string_equal(s.missing[IN_ZONEINFO].why, "No such file or directory");
+	assert_int_equal(nr_missing(&s), 1);
+	n = &s.nodes[0];
+	assert_int_equal(n->nr_zones, 3);	/* buddyinfo's: no unpopulated ones */
+	for (k = 0; k < n->nr_zones; k++) {
+		assert_true(n->zones[k].in_buddyinfo);
+		assert_false(n->zones[k].in_zoneinfo);
+	}
+	assert_int_equal(s.page_size, 4096);	/* hpage_pmd_size 2M, 11 orders */
+	snapshot_free(&s);
+
+	partial("vm", "rm proc/meminfo", &s);
+	assert_missing(&s, IN_MEMINFO, "proc/meminfo", LOST_HUGEPAGESIZE);
+	assert_int_equal(s.default_hugepage_kb, 0);
+	assert_int_equal(s.nr_pools, 2);	/* sysfs still says */
+	assert_int_equal(nr_missing(&s), 1);
+	snapshot_free(&s);
+
+	partial("vm", "rm proc/vmstat", &s);
+	assert_missing(&s, IN_VMSTAT, "proc/vmstat", LOST_VMSTAT);
+	assert_int_equal(s.vmstat.seen, 0);
+	snapshot_free(&s);
+
+	/* online, has_memory, has_cpu: from the nodeN directories, buddyinfo and cpulist */
+	partial("vm", "rm sys/devices/system/node/online sys/devices/system/node/has_memory "
+		"sys/devices/system/node/has_cpu", &s);
+	assert_missing(&s, IN_NODE_ONLINE, "sys/devices/system/node/online", 0);
+	assert_missing(&s, IN_NODE_HAS_MEMORY, "sys/devices/system/node/has_memory", 0);
+	assert_missing(&s, IN_NODE_HAS_CPU, "sys/devices/system/node/has_cpu", 0);	/* cpulist "0-1" */
+	assert_int_equal(s.nr_nodes, 1);
+	assert_true(s.nodes[0].has_memory);
+	assert_true(s.nodes[0].has_cpu);
+	assert_true(s.nodes[0].has_meminfo);
+	snapshot_free(&s);
+
+	partial("vm", "rm sys/devices/system/node/node0/meminfo", &s);
+	assert_missing(&s, IN_NODE_MEMINFO, "sys/devices/system/node/nodeN/meminfo", LOST_TOTALS);
+	assert_true(numa_bitmask_isbitset(s.missing[IN_NODE_MEMINFO].nodes, 0));
+	assert_false(s.nodes[0].has_meminfo);
+	assert_int_equal(s.nodes[0].lost, LOST_TOTALS);
+	snapshot_free(&s);
+
+	partial("vm", "rm -r sys/devices/system/node/node0/hugepages", &s);
+	assert_missing(&s, IN_NODE_HUGEPAGES, "sys/devices/system/node/nodeN/hugepages", LOST_POOLS);
+	assert_int_equal(s.nodes[0].lost, LOST_POOLS);
+	assert_int_equal(s.nodes[0].nr_pools, 0);
+	assert_int_equal(s.nr_pools, 2);	/* the global ones are there */
+	snapshot_free(&s);
+
+	/* one pool file missing: no pool is known, globally or per node */
+	partial("vm", "rm sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", &s);
+	assert_missing(&s, IN_HUGEPAGES, "sys/kernel/mm/hugepages", LOST_POOLS);
+	assert_int_equal(s.nr_pools, 0);
+	assert_int_equal(s.nodes[0].lost, LOST_POOLS);
+	snapshot_free(&s);
+
+	/* no hugepages directory, and meminfo has Hugepagesize: not captured */
+	partial("vm", "rm -r sys/kernel/mm/hugepages", &s);
+	assert_missing(&s, IN_HUGEPAGES, "sys/kernel/mm/hugepages", LOST_POOLS);
+	snapshot_free(&s);
+	/* no directory and no Hugepagesize: a kernel without hugetlb, nothing missing */
+	partial("vm", "rm -r sys/kernel/mm/hugepages; sed -i '/^Hugepagesize/d' proc/meminfo", &s);
+	assert_int_equal(nr_missing(&s), 0);
+	assert_int_equal(s.nr_pools, 0);
+	assert_int_equal(s.nodes[0].lost, 0);
+	snapshot_free(&s);
+
+	/* no node directory and one node 0: CONFIG_NUMA=n, not a missing file */
+	partial("vm", "rm -r sys/devices/system/node", &s);
+	assert_int_equal(nr_missing(&s), 0);
+	assert_true(s.nodes[0].has_meminfo);	/* /proc/meminfo is node 0's */
+	snapshot_free(&s);
+
+	/* buddyinfo alone, of two nodes */
+	partial("two-node", "rm -r sys proc/zoneinfo proc/pagetypeinfo proc/meminfo proc/vmstat", &s);
+	assert_missing(&s, IN_ZONEINFO, "proc/zoneinfo",
+		       LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_PCP | LOST_SCORE);
+	assert_missing(&s, IN_PAGETYPEINFO, "proc/pagetypeinfo", LOST_PAGEBLOCKS);
+	assert_missing(&s, IN_MEMINFO, "proc/meminfo", LOST_HUGEPAGESIZE);
+	assert_missing(&s, IN_VMSTAT, "proc/vmstat", LOST_VMSTAT);
+	/* the hugepages directory and meminfo both gone: the pools are unknown */
+	assert_missing(&s, IN_HUGEPAGES, "sys/kernel/mm/hugepages", LOST_POOLS);
+	/* two nodes cannot be CONFIG_NUMA=n: the node directory is missing */
+	assert_missing(&s, IN_NODE_DIR, "sys/devices/system/node",
+		       LOST_TOTALS | LOST_POOLS | LOST_CPUS | LOST_CPU_ONLY_NODES);
+	assert_int_equal(nr_missing(&s), 6);
+	assert_int_equal(s.nr_nodes, 2);
+	for (k = 0; k < 2; k++) {
+		assert_true(s.nodes[k].has_memory);
+		assert_false(s.nodes[k].has_meminfo);
+		assert_int_equal(s.nodes[k].lost, LOST_TOTALS | LOST_POOLS);
+	}
+	assert_int_equal(s.page_size, 4096);
+	snapshot_free(&s);
+}
+
+/*
+ * A sosreport copies nodeN/{meminfo,cpulist,distance,hugepages} but not the
+ * node lists: online nodes are the nodeN directories, memory nodes those in
+ * buddyinfo, CPU nodes those with a CPU in cpulist.
+ */
+static void node_lists_derived(void **state)
+{
+	struct snapshot s;
+	const struct node *n;
+
+	(void)state;
+	/* four-node-sparse: online 0,2-3,6; memory 0,2,6; CPUs 0,3 */
+	partial("four-node-sparse", "cd sys/devices/system/node; rm online possible has_memory has_cpu has_normal_memory",
+		&s);
+	assert_int_equal(s.nr_nodes, 4);
+	assert_int_equal(s.nodes[0].id, 0);
+	assert_int_equal(s.nodes[1].id, 2);
+	assert_int_equal(s.nodes[2].id, 3);
+	assert_int_equal(s.nodes[3].id, 6);
+	n = snapshot_node(&s, 3);
+	assert_false(n->has_memory);
+	assert_true(n->has_cpu);
+	n = snapshot_node(&s, 6);
+	assert_true(n->has_memory);
+	assert_false(n->has_cpu);	/* empty cpulist */
+	assert_true(n->has_meminfo);
+	assert_int_equal(n->lost, 0);
+	assert_true(snapshot_node(&s, 0)->has_cpu);
+	assert_false(snapshot_node(&s, 2)->has_cpu);
+	/* nothing lost: every fact came from another file */
+	assert_int_equal(s.lost, 0);
+	snapshot_free(&s);
+	/* a node of buddyinfo without its directory: its totals and pools are unknown */
+	partial("four-node-sparse", "cd sys/devices/system/node; rm online has_memory has_cpu; rm -r node6", &s);
+	n = snapshot_node(&s, 6);
+	assert_non_null(n);
+	assert_true(n->has_memory);
+	assert_int_equal(n->lost, LOST_TOTALS | LOST_POOLS);
+	assert_missing(&s, IN_NODE_MEMINFO, "sys/devices/system/node/nodeN/meminfo", LOST_TOTALS);
+	assert_true(numa_bitmask_isbitset(s.missing[IN_NODE_MEMINFO].nodes, 6));
+	assert_missing(&s, IN_NODE_HAS_CPU, "sys/devices/system/node/has_cpu", LOST_CPUS);
 	snapshot_free(&s);
 	assert_int_equal(system("rm -rf build/snapfx"), 0);
 }
@@ -278,6 +472,8 @@ int main(void)
 		cmocka_unit_test(broken_trees),
 		cmocka_unit_test(pagetypeinfo_optional),
 		cmocka_unit_test(odd_memtotal),
+		cmocka_unit_test(partial_trees),
+		cmocka_unit_test(node_lists_derived),
 	};
 
 	return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);
