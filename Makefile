@@ -19,7 +19,7 @@ CFLAGS     += -std=gnu11 $(WARN) -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"'
               -Ipolicy -Iactions -Icli $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 
-POLICY_SRC := policy/errors.c policy/pagesize.c policy/textscan.c policy/buddyinfo.c policy/zoneinfo.c \
+POLICY_SRC := policy/errors.c policy/capture.c policy/pagesize.c policy/textscan.c policy/buddyinfo.c policy/zoneinfo.c \
               policy/pagetypeinfo.c policy/meminfo.c policy/nodelist.c policy/rootfs.c \
               policy/hugepages.c policy/snapshot.c policy/metrics.c policy/config.c \
               policy/evaluate.c policy/estimate.c policy/plan.c policy/diff.c

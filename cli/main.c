@@ -42,6 +42,8 @@ static const char usage_text[] =
 	"  -f, --format FMT    text (default), json, or for status and check prometheus\n"
 	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact)\n"
 	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
+	"  -b, --buddyinfo FILE  status: read this one buddyinfo capture, '-' for\n"
+	"                      standard input (paste, pipe), instead of a whole tree\n"
 	"  -r, --root DIR      read and write /proc and /sys under DIR (default /); the\n"
 	"                      lock, state and --output files are inside DIR too\n"
 	"      --page-size SIZE  the page size of the machine a tree came from (4K, 16K,\n"
@@ -135,7 +137,7 @@ static const struct { const char *name; enum cmd cmd; } commands[] = {
 };
 
 enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
-       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP, O_PAGESIZE };
+       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP, O_PAGESIZE, O_ROOT, O_BUDDYINFO };
 
 /* A bit per option, to remember which were given. */
 static unsigned optbit(int opt)
@@ -159,6 +161,7 @@ static unsigned allowed(int opt)
 	case O_WAIT: case O_LOCK: return C_ACTS | C_PLAN;
 	case O_STATE: return C_APPLY | C_PLAN;
 	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN;
+	case O_BUDDYINFO: return C_STATUS;
 	default: return C_ALL;
 	}
 }
@@ -170,6 +173,7 @@ int main(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "buddyinfo", required_argument, NULL, 'b' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "color", required_argument, NULL, O_COLOR },
 		{ "colour", required_argument, NULL, O_COLOR },
@@ -202,8 +206,8 @@ int main(int argc, char **argv)
 
 	std_fds_open();
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:n:o:r:c:hV", longopts, NULL)) != -1) {
-		used |= optbit(c);
+	while ((c = getopt_long(argc, argv, ":f:n:o:r:b:c:hV", longopts, NULL)) != -1) {
+		used |= optbit(c == 'r' ? O_ROOT : c == 'b' ? O_BUDDYINFO : c);
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -223,6 +227,11 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			sa.root = aa.root = optarg;
+			break;
+		case 'b':
+			if (!*optarg)
+				return usage_error("--buddyinfo: empty file name%s", "");
+			sa.buddyinfo = optarg;
 			break;
 		case 'c':
 			aa.config = optarg;
@@ -314,12 +323,12 @@ int main(int argc, char **argv)
 	{
 		static const int opts[] = { 'n', 'o', 'c', O_COLOR, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER,
 					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE, O_FORCE,
-					    O_ALLOW_DROP, O_PAGESIZE };
+					    O_ALLOW_DROP, O_PAGESIZE, O_BUDDYINFO };
 		static const char *const names[] = { "--node", "--output", "--config", "--color",
 						     "--dry-run", "--level", "--no-sync", "--ladder",
 						     "--rounds", "--restore", "--time-budget", "--wait",
 						     "--lock-file", "--state-file", "--force",
-						     "--allow-drop-caches", "--page-size" };
+						     "--allow-drop-caches", "--page-size", "--buddyinfo" };
 
 		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 			if ((used & optbit(opts[i])) && !(allowed(opts[i]) & cmd)) {
@@ -329,6 +338,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	if ((used & optbit(O_BUDDYINFO)) && (used & optbit(O_ROOT)))
+		return usage_error("--buddyinfo and --root: one or the other%s", "");
 	if (cmd != C_STATUS && cmd != C_CHECK && sa.format == FMT_PROMETHEUS)
 		return usage_error("--format prometheus is for 'status' and 'check' only%s", "");
 	aa.format = sa.format;

@@ -197,7 +197,15 @@ int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		JSON_SCHEMA, BUDDYCTL_VERSION, when, (long long)snap->taken.tv_sec,
 		snap->taken.tv_nsec / 1000000);
 	fputs("\"root\":", f);
-	out_json_string(f, snap->root);
+	if (snap->root)
+		out_json_string(f, snap->root);
+	else
+		fputs("null", f);	/* --buddyinfo: no tree */
+	fputs(",\"capture\":", f);
+	if (snap->capture)
+		out_json_string(f, snap->capture);
+	else
+		fputs("null", f);
 	fprintf(f, ",\"page_size\":%u,\"page_size_source\":\"%s\",\"page_size_evidence\":",
 		snap->page_size, pagesize_source_name(snap->page_size_source));
 	out_json_string(f, snap->page_size_evidence);

@@ -15,6 +15,7 @@ struct status_args {
 	const char *output;	/* --output FILE or NULL (stdout); inside root */
 	int color;		/* -1 auto, 0 never, 1 always */
 	unsigned page_size;	/* --page-size in bytes, or 0 */
+	const char *buddyinfo;	/* --buddyinfo FILE ("-": standard input) instead of root */
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buddyinfo.h"
+#include "capture.h"
 #include "hugepages.h"
 #include "meminfo.h"
 #include "nodelist.h"
@@ -188,7 +189,7 @@ const struct snap_missing *snapshot_first_missing(const struct snapshot *snap, u
 	return NULL;
 }
 
-/* Note input in as not read, with why and what it takes away. */
+/* Note input in as not read, with why (errnum, or -1: not in a capture) and what it takes away. */
 static void missing(struct snapshot *snap, enum snap_input in, const char *file, int errnum,
 		    unsigned lost)
 {
@@ -196,7 +197,8 @@ static void missing(struct snapshot *snap, enum snap_input in, const char *file,
 
 	if (!m->file) {
 		m->file = file;
-		snprintf(m->why, sizeof(m->why), "%s", rootfs_strerror(errnum ? errnum : ENOENT));
+		snprintf(m->why, sizeof(m->why), "%s", errnum < 0 ? "not in a buddyinfo capture"
+			 : rootfs_strerror(errnum ? errnum : ENOENT));
 	}
 	m->lost |= lost;
 	snap->lost |= lost;
@@ -644,9 +646,10 @@ static int merge_nodes(struct snapshot *snap, struct node_files *nf, unsigned n,
  * pools. A tree whose proc files name other nodes is a capture without the
  * directory: their totals, pools and CPUs are unknown.
  */
-static int merge_no_numa(struct snapshot *snap, struct bc_error *err)
+static int merge_no_numa(struct snapshot *snap, bool capture, struct bc_error *err)
 {
-	bool numa = snap->nr_nodes > 1 || (snap->nr_nodes == 1 && snap->nodes[0].id != 0);
+	/* a lone buddyinfo capture says nothing of NUMA either way */
+	bool numa = capture || snap->nr_nodes > 1 || (snap->nr_nodes == 1 && snap->nodes[0].id != 0);
 	unsigned i;
 
 	if (numa)
@@ -714,7 +717,7 @@ static void find_hpage_order(struct snapshot *snap)
 	int errnum, o;
 
 	snap->hpage_order = -1;
-	if (rootfs_read(snap->root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+	if (snap->root && rootfs_read(snap->root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
 			&buf, &len, path, &errnum, NULL) == 0) {
 		if (parse_single_u64(path, buf, len, &bytes, NULL) == 0 &&
 		    (o = ilog2_exact(bytes / snap->page_size)) >= 0 &&
@@ -726,6 +729,14 @@ static void find_hpage_order(struct snapshot *snap)
 		snap->hpage_order = snap->pageblock_order;
 	if (snap->hpage_order < 0 && snap->default_hugepage_kb &&
 	    (o = ilog2_exact(snap->default_hugepage_kb * 1024 / snap->page_size)) >= 0)
+		snap->hpage_order = o;
+	/*
+	 * A tree without meminfo does not say whether there is hugetlb: take
+	 * THP's order, the PMD's (HPAGE_PMD_ORDER = log2(page size / 8): 9 with
+	 * 4K pages), which most kernels have.
+	 */
+	if (snap->hpage_order < 0 && snap->missing[IN_MEMINFO].file &&
+	    (o = ilog2_exact(snap->page_size / 8)) >= 0 && o < (int)snap->nr_orders)
 		snap->hpage_order = o;
 	/* without hugetlb the kernel's pageblock_order is MAX_PAGE_ORDER */
 	if (snap->hpage_order < 0 || snap->hpage_order >= (int)snap->nr_orders)
@@ -871,7 +882,7 @@ int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct sn
 	    (snap->missing[IN_MEMINFO].file || snap->default_hugepage_kb))
 		missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", ENOENT, LOST_POOLS);
 
-	rc = numa_sysfs ? merge_nodes(snap, nf, nr_nf, err) : merge_no_numa(snap, err);
+	rc = numa_sysfs ? merge_nodes(snap, nf, nr_nf, err) : merge_no_numa(snap, false, err);
 	if (rc == 0)
 		rc = check_consistency(snap, err);
 	if (rc == 0)
@@ -884,6 +895,49 @@ int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct sn
 	return 0;
 fail:
 	free_node_files(nf, nr_nf);
+	snapshot_free(snap);
+	return rc;
+}
+
+int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct snapshot *snap,
+			  struct bc_error *err)
+{
+	const char *name;
+	size_t len;
+	char *buf;
+	int rc;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->pageblock_order = -1;
+	snap->hpage_order = -1;
+	clock_gettime(CLOCK_REALTIME, &snap->taken);
+	rc = capture_read(file, &buf, &len, &name, err);
+	if (rc < 0)
+		return rc;
+	snap->capture = name;
+	rc = buddyinfo_parse(snap, name, buf, len, err);
+	free(buf);
+	if (rc < 0)
+		goto fail;
+	/* the rest of a machine, as a tree holding buddyinfo alone would have it */
+	missing(snap, IN_ZONEINFO, "proc/zoneinfo", -1, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_PCP | LOST_SCORE);
+	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", -1, LOST_PAGEBLOCKS);
+	snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why), "%s", snap->missing[IN_PAGETYPEINFO].why);
+	missing(snap, IN_MEMINFO, "proc/meminfo", -1, LOST_HUGEPAGESIZE);
+	missing(snap, IN_VMSTAT, "proc/vmstat", -1, LOST_VMSTAT);
+	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", -1, LOST_POOLS);
+	rc = merge_no_numa(snap, true, err);
+	if (rc == 0) {
+		/* why the node directory is missing: it was never in a capture */
+		snprintf(snap->missing[IN_NODE_DIR].why, sizeof(snap->missing[IN_NODE_DIR].why), "%s",
+			 snap->missing[IN_ZONEINFO].why);
+		rc = pagesize_find(snap, opts ? opts->page_size : 0, err);
+	}
+	if (rc < 0)
+		goto fail;
+	find_hpage_order(snap);
+	return 0;
+fail:
 	snapshot_free(snap);
 	return rc;
 }

@@ -178,7 +178,8 @@ struct node {
 };
 
 struct snapshot {
-	char *root;			/* as given, "/" for the live system */
+	char *root;			/* as given, "/" for the live system; NULL for a capture */
+	const char *capture;		/* status --buddyinfo: the file ("standard input"), else NULL */
 	struct timespec taken;		/* CLOCK_REALTIME when reading began */
 
 	unsigned page_size;		/* bytes */
@@ -237,6 +238,14 @@ struct snap_opts {
 int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct snapshot *snap,
 		       struct bc_error *err);
 int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err);
+
+/*
+ * A snapshot of a single buddyinfo capture, file or "-" for standard input
+ * (capture.h): every other input missing, the page size from --page-size
+ * or assumed. Returns 0 or -kind with err filled.
+ */
+int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct snapshot *snap,
+			  struct bc_error *err);
 
 void snapshot_free(struct snapshot *snap);
 

@@ -36,6 +36,8 @@ static void drain(int fd, char *buf, size_t size)
 
 /* stdout of the next run(): -1 captured (default), -2 closed, else this fd. */
 static int run_stdout = -1;
+/* stdin of the next run(): a file to read, or NULL (inherited). */
+static const char *run_stdin;
 
 /* Fork; the child runs buddyctl (from $BUDDYCTL) with args, with stdout to out (-1: closed) and stderr to err. */
 static pid_t start(const char *const *args, int out, int err)
@@ -53,6 +55,12 @@ static pid_t start(const char *const *args, int out, int err)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		dup2(err, 2);
+		if (run_stdin) {
+			int in = open(run_stdin, O_RDONLY);
+
+			if (in < 0 || dup2(in, 0) < 0)
+				_exit(126);
+		}
 		if (out < 0)
 			close(1);
 		else
@@ -75,6 +83,7 @@ static void run(struct run *r, const char *const *args)
 	pid = start(args, run_stdout == -2 ? -1 : run_stdout >= 0 ? run_stdout : fo, fe);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	run_stdout = -1;
+	run_stdin = NULL;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	lseek(fo, 0, SEEK_SET);
 	lseek(fe, 0, SEEK_SET);
@@ -195,13 +204,16 @@ static const struct case_ cases[] = {
 	/*
 	 * A partial tree: only buddyinfo is required. two-node's node 0 has
 	 * 3832 + 435372 + 1146873 = 1586077 free pages (its buddyinfo lines,
-	 * sum n_k 2^k), 6.05 GiB at 4K.
+	 * sum n_k 2^k), 6.05 GiB at 4K. Without meminfo the hugepage order is
+	 * THP's for 4K pages, 9: DMA (2 1 1 0 1 1 1 1 0 1 3) has 1 + 3 x 2
+	 * blocks of 2M in its 3832 free pages, (3832 - 7 x 512) x 1000 / 3832
+	 * = 64 unusable.
 	 */
 	{ { "status", FXD("only-buddyinfo") }, 0,
 	  "\nNode 0: 6.1G free of ?, largest free block 4M, compaction score ?\n", "" },
 	{ { "status", FXD("only-buddyinfo") }, 0,
-	  "  zone      free largest unusable@4M fragidx@4M    min    low   high\n"
-	  "  DMA        15M      4M       0.198     -1.000      ?      ?      ?\n", "" },
+	  "  zone      free largest unusable@2M fragidx@2M    min    low   high\n"
+	  "  DMA        15M      4M       0.064     -1.000      ?      ?      ?\n", "" },
 	{ { "status", FXD("only-buddyinfo") }, 0,
 	  "\nnot read: proc/zoneinfo (No such file or directory): no watermarks, zone sizes, per-CPU free pages or compaction score\n"
 	  "not read: proc/meminfo (No such file or directory): no default hugepage size\n"
@@ -220,6 +232,12 @@ static const struct case_ cases[] = {
 	{ { "status", FXD("only-buddyinfo"), "-f", "json" }, 0, "],\"hugepages\":null}", "" },
 	{ { "status", FXD("only-buddyinfo"), "-f", "prometheus" }, 0,
 	  "buddyctl_free_blocks{node=\"1\",zone=\"Normal\",order=\"10\"} 2790\n", "" },
+	{ { "status", "--buddyinfo", "/nonexistent" }, 66, "", "buddyctl: /nonexistent: No such file or directory\n" },
+	{ { "status", "--buddyinfo", "tests" }, 66, "", "buddyctl: tests: a directory, not a buddyinfo capture\n" },
+	{ { "status", "--buddyinfo", "-", FX("vm") }, 64, "", "--buddyinfo and --root: one or the other" },
+	{ { "estimate", "--buddyinfo", "-" }, 64, "", "option --buddyinfo does not apply to 'estimate'" },
+	{ { "status", "--buddyinfo", FIXTURES "/vm/proc/zoneinfo" }, 65, "",
+	  "tests/fixtures/vm/proc/zoneinfo:1: no free block counts for zone 'DMA'" },
 	{ { "status", FXD("no-node1-meminfo") }, 0,
 	  "not read: sys/devices/system/node/nodeN/meminfo of node 1 (No such file or directory): no node totals\n", "" },
 	{ { "status", FXD("no-node1-meminfo"), "-f", "json" }, 0,
@@ -731,6 +749,136 @@ static void stdout_closed(void **state)
 	sh("rm -rf build/sc");
 }
 
+/*
+ * status --buddyinfo FILE, and - for standard input: a capture pasted or
+ * piped in. The paste is the two-node, four-zone example of
+ * shared/seeds/buddyinfo-guide.md, as a terminal paste leaves it: no
+ * blank after the counts, no newline after the last line.
+ */
+static void buddyinfo_capture(void **state)
+{
+	static const char paste[] =
+		"Node 0, zone      DMA      1      1      0      0      1      1      1      0      0      1      3\n"
+		"Node 0, zone    DMA32    502    158     60     29     44     53     18      9     14      9    114\n"
+		"Node 0, zone   Normal   3563    708   3528   2924   6275    850   2202    576      6      0      0\n"
+		"Node 1, zone   Normal    120    257    136    925   2815   2690   1723   1036      4      5      0";
+	static struct run r;
+	const char *dash[] = { "status", "--buddyinfo", "-", NULL };
+	const char *dash_json[] = { "status", "-b", "-", "-f", "json", NULL };
+	const char *file[] = { "status", "--buddyinfo", FIXTURES "/arm64-64k/proc/buddyinfo", "--page-size", "64K", NULL };
+	const char *guess[] = { "status", "--buddyinfo", FIXTURES "/arm64-64k/proc/buddyinfo", NULL };
+	const char *fifo[] = { "status", "--buddyinfo", "build/cap.fifo", NULL };
+	FILE *f;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	f = fopen("build/cap.in", "w");
+	assert_non_null(f);
+	fputs(paste, f);
+	fclose(f);
+	run_stdin = "build/cap.in";
+	run(&r, dash);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	/*
+	 * Node 1 Normal: 120 + 257x2 + 136x4 + 925x8 + 2815x16 + 2690x32 +
+	 * 1723x64 + 1036x128 + 4x256 + 5x512 = 386162 free pages, 1.47 GiB
+	 * at the assumed 4K; largest block order 9 (2M). At order 9 (THP's for
+	 * 4K) 5 blocks of 512 pages are usable: (386162 - 2560) x 1000 /
+	 * 386162 = 993 unusable, and a 2M block is free: fragidx -1.000.
+	 */
+	assert_contains(r.out, "\nNode 1: 1.5G free of ?, largest free block 2M, compaction score ?\n");
+	assert_contains(r.out, "  Normal    1.5G      2M       0.993     -1.000      ?      ?      ?\n");
+	assert_contains(r.out, "TC  page size 4K, 11 orders, hugepage order 9 (2M)\n");
+	assert_contains(r.out, "pagetypeinfo not read (not in a buddyinfo capture)");
+	assert_contains(r.out, "\nnot read: proc/zoneinfo (not in a buddyinfo capture): no watermarks, zone sizes,");
+	assert_contains(r.out, "\npage size 4K assumed: no evidence of the page size, and 4K is the most common\n");
+	assert_string_equal(r.err, "");
+	run_stdin = "build/cap.in";
+	run(&r, dash_json);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "\"root\":null,\"capture\":\"standard input\",\"page_size\":4096,\"page_size_source\":\"default\"");
+	/* 0: 1 x 1 (order 0) + ... the Node 0 DMA line: 1 + 2 + 16 + 32 + 64 + 512 + 3 x 1024 = 3699 */
+	assert_contains(r.out, "{\"zone\":\"DMA\",\"free_blocks\":[1,1,0,0,1,1,1,0,0,1,3],\"free_pages\":3699,");
+	assert_contains(r.out, "\"managed_pages\":null");
+
+	/* the same with its newline: the same output */
+	assert_int_equal(system("echo >> build/cap.in"), 0);
+	run_stdin = "build/cap.in";
+	run(&r, dash);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "  Normal    1.5G      2M       0.993     -1.000      ?      ?      ?\n");
+
+	/* a last line cut short: the file and the line, and what is wrong */
+	f = fopen("build/cap.in", "w");
+	assert_non_null(f);
+	fwrite(paste, 1, sizeof(paste) - 1 - 10, f);	/* "... 4      5      0" loses "  5      0": 9 counts left */
+	fclose(f);
+	run_stdin = "build/cap.in";
+	run(&r, dash);
+	assert_int_equal(r.status, 65);
+	assert_string_equal(r.out, "");
+	assert_contains(r.err, "buddyctl: standard input:4: truncated last line (no newline at end of file): "
+		       "9 order columns where earlier lines have 11, for zone 'Normal'\n");
+	/* cut in the middle of its header */
+	f = fopen("build/cap.in", "w");
+	fwrite(paste, 1, strstr(paste, "Node 1") - paste + 9, f);	/* "Node 1, z" */
+	fclose(f);
+	run_stdin = "build/cap.in";
+	run(&r, dash);
+	assert_int_equal(r.status, 65);
+	assert_contains(r.err, "standard input:4: truncated last line (no newline at end of file): expected 'zone', got 'z'");
+	/* a lone line without newline must end in the kernel's blank to be whole */
+	assert_int_equal(system("printf 'Node 0, zone   Normal      1      2 ' > build/cap.in"), 0);
+	run_stdin = "build/cap.in";
+	run(&r, dash);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(system("printf 'Node 0, zone   Normal      1      2' > build/cap.in"), 0);
+	run_stdin = "build/cap.in";
+	run(&r, dash);
+	assert_int_equal(r.status, 65);
+	assert_contains(r.err, "standard input:1: truncated last line (no newline at end of file, and no blank after its last count)");
+	/* nothing at all */
+	run_stdin = "/dev/null";
+	run(&r, dash);
+	assert_int_equal(r.status, 65);
+	assert_contains(r.err, "buddyctl: standard input: empty file, expected one line per populated zone\n");
+	/* bounded: 9 MiB is no capture; refused without reading on */
+	assert_int_equal(system("head -c 9437184 /dev/zero > build/cap.big"), 0);
+	run_stdin = "build/cap.big";
+	run(&r, dash);
+	assert_int_equal(r.status, 65);
+	assert_contains(r.err, "buddyctl: standard input: more than 8 MiB: not a buddyinfo capture\n");
+	unlink("build/cap.big");
+
+	/* a file, its page size given; without it 4K is assumed, and 14 orders hint at 64K */
+	run(&r, file);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "page size 64K, 14 orders, hugepage order 13 (512M)");
+	run(&r, guess);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "this many orders are usual with 16K or 64K pages: give --page-size");
+	/* a FIFO: <(ssh host cat /proc/buddyinfo) */
+	unlink("build/cap.fifo");
+	assert_int_equal(mkfifo("build/cap.fifo", 0600), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open("build/cap.fifo", O_WRONLY);
+
+		if (fd < 0 || write(fd, paste, sizeof(paste) - 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	run(&r, fifo);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "Node 1: 1.5G free of ?");
+	unlink("build/cap.fifo");
+	unlink("build/cap.in");
+}
+
 /* Start buddyctl in the background, its output into build/bg.out. */
 static pid_t spawn(const char *const *args)
 {
@@ -1084,6 +1232,7 @@ int main(void)
 		cmocka_unit_test(apply_judges_under_the_lock),
 		cmocka_unit_test(failed_remediation_not_recorded),
 		cmocka_unit_test(kernel_without_numa),
+		cmocka_unit_test(buddyinfo_capture),
 		cmocka_unit_test(user_namespace_refused),
 		cmocka_unit_test(planted_files),
 		cmocka_unit_test(outcome_from_results),

@@ -101,6 +101,79 @@ static void buddyinfo_14_orders(void **state)
 	snapshot_free(&s);
 }
 
+/*
+ * A capture may lose its last newline (a paste, a pipe, an editor). That
+ * line counts when it is whole: as many columns as the lines before it, or
+ * for a lone line the blank the kernel prints after every count.
+ */
+static void buddyinfo_last_line(void **state)
+{
+	struct snapshot s;
+	struct bc_error e = { 0 };
+
+	(void)state;
+	assert_int_equal(parse_bi("Node 0, zone      DMA      1      2 \nNode 0, zone   Normal      3      4", &s, &e), 0);
+	assert_int_equal(s.nr_orders, 2);
+	/* Normal: 3 + 4 x 2 = 11 pages */
+	assert_int_equal(node_zone(&s.nodes[0], "Normal")->free_pages, 11);
+	snapshot_free(&s);
+	/* pasted without the kernel's trailing blanks */
+	assert_int_equal(parse_bi("Node 0, zone      DMA      1      2\nNode 1, zone   Normal      3      4", &s, &e), 0);
+	assert_int_equal(s.nr_nodes, 2);
+	snapshot_free(&s);
+	assert_int_equal(parse_bi("Node 0, zone   Normal      1      2 ", &s, &e), 0);
+	assert_int_equal(s.nodes[0].zones[0].free_pages, 5);
+	snapshot_free(&s);
+	/* cut: fewer columns, a cut header, a lone line without its blank */
+	BI_BAD("Node 0, zone      DMA      1      2 \nNode 0, zone   Normal      3", ":2: truncated last line (no newline at end of file): ",
+	       "1 order columns where earlier lines have 2, for zone 'Normal'");
+	BI_BAD("Node 0, zone      DMA      1      2 \nNode 0, zo", ":2: truncated last line (no newline at end of file): ",
+	       "expected 'zone', got 'zo'");
+	BI_BAD("Node 0, zone      DMA      1      2 \nNode 0, zone   Normal      3    -4", ":2: truncated last line", "'-4'");
+	BI_BAD("Node 0, zone      DMA      1      2 \nNo", ":2: truncated last line", "expected 'Node', got 'No'");
+	BI_BAD("Node 0, zone   Normal      1      2", ":1:", "truncated last line (no newline at end of file, and no blank after its last count)");
+	/* a whole line before a cut one does not make the cut one whole: more columns */
+	BI_BAD("Node 0, zone      DMA      1 \nNode 0, zone   Normal      3      4", ":2: truncated last line",
+	       "2 order columns where earlier lines have 1");
+}
+
+/* NR_PAGE_ORDERS from 9 (ppc64 64K) to 14 (arm64 64K): counted, never assumed. */
+static void buddyinfo_9_to_14_orders(void **state)
+{
+	unsigned orders, k;
+
+	(void)state;
+	for (orders = 9; orders <= 14; orders++) {
+		char text[512];
+		size_t off = 0;
+		struct snapshot s;
+		struct bc_error e = { 0 };
+		uint64_t pages = 0;
+
+		off += (size_t)snprintf(text + off, sizeof(text) - off, "Node 0, zone   Normal ");
+		for (k = 0; k < orders; k++)
+			off += (size_t)snprintf(text + off, sizeof(text) - off, "%6u ", k + 1);
+		snprintf(text + off, sizeof(text) - off, "\n");
+		assert_int_equal(parse_bi(text, &s, &e), 0);
+		assert_int_equal(s.nr_orders, orders);
+		/* n_k = k + 1: sum (k + 1) 2^k */
+		for (k = 0; k < orders; k++)
+			pages += (uint64_t)(k + 1) << k;
+		assert_int_equal(s.nodes[0].zones[0].free_pages, pages);
+		assert_int_equal(s.nodes[0].zones[0].free_blocks[orders - 1], orders);
+		snapshot_free(&s);
+	}
+	/* 9 orders: 1 + 4 + 12 + 32 + 80 + 192 + 448 + 1024 + 2304 = 4097 */
+	{
+		struct snapshot s;
+		struct bc_error e = { 0 };
+
+		assert_int_equal(parse_bi("Node 0, zone   Normal 1 2 3 4 5 6 7 8 9 \n", &s, &e), 0);
+		assert_int_equal(s.nodes[0].zones[0].free_pages, 4097);
+		snapshot_free(&s);
+	}
+}
+
 static void buddyinfo_hostile(void **state)
 {
 	static const char nul[] = "Node 0, zone   Normal      1\0     2 \n";
@@ -477,6 +550,8 @@ int main(void)
 		cmocka_unit_test(buddyinfo_x86),
 		cmocka_unit_test(buddyinfo_sparse_nodes_wide_values),
 		cmocka_unit_test(buddyinfo_14_orders),
+		cmocka_unit_test(buddyinfo_last_line),
+		cmocka_unit_test(buddyinfo_9_to_14_orders),
 		cmocka_unit_test(buddyinfo_hostile),
 		cmocka_unit_test(zoneinfo_ok),
 		cmocka_unit_test(zoneinfo_hostile),
