@@ -213,12 +213,14 @@ static void run_free(struct run *r)
 /*
  * What plan, apply and the one-off actions need besides buddyinfo: they
  * decide from the watermarks, zone sizes, totals and pools, and compare
- * before with after. Only pagetypeinfo (root only) and has_cpu may be
- * missing. status, check and estimate read what there is.
+ * before with after. pagetypeinfo (root only) may be missing, and the node
+ * lists, for which the nodeN directories, buddyinfo and cpulist stand in
+ * (a 2.6.32 kernel has no has_memory). status, check and estimate read
+ * what there is.
  */
 #define ACT_NEEDS ((1u << IN_ZONEINFO) | (1u << IN_MEMINFO) | (1u << IN_VMSTAT) | \
-		   (1u << IN_HUGEPAGES) | (1u << IN_NODE_DIR) | (1u << IN_NODE_ONLINE) | \
-		   (1u << IN_NODE_HAS_MEMORY) | (1u << IN_NODE_MEMINFO) | (1u << IN_NODE_HUGEPAGES))
+		   (1u << IN_HUGEPAGES) | (1u << IN_NODE_DIR) | (1u << IN_NODE_MEMINFO) | \
+		   (1u << IN_NODE_HUGEPAGES))
 
 static int require_files(const struct run *r, struct bc_error *err)
 {

@@ -216,6 +216,7 @@ int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
 	else
 		fputs("null", f);
 	fprintf(f, ",\"pagetypeinfo\":%s", snap->has_pagetypeinfo ? "true" : "false");
+	fprintf(f, ",\"managed_from_present\":%s", snap->managed_from_present ? "true" : "false");
 	if (snap->missing[IN_MEMINFO].file)
 		fputs(",\"default_hugepage_kb\":null", f);
 	else

@@ -284,6 +284,8 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 			snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable",
 			snap->pagetypeinfo_errno == EACCES || snap->pagetypeinfo_errno == EPERM
 			? ": pageblocks per migrate type need root" : "");
+	if (snap->managed_from_present)
+		fprintf(f, "\nzoneinfo has no 'managed' lines (an older kernel): managed pages taken from 'present'\n");
 	out_text_missing(f, snap);
 	/* a tree does not say its page size: where it came from */
 	if (snap->page_size_source != PS_SYSCONF)

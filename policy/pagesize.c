@@ -329,12 +329,12 @@ static int from_meminfo(struct snapshot *snap)
 	if (id >= 0)
 		set(snap, vote, PS_MEMINFO, "node %d MemTotal %llu kB %s %llu %s pages x %u kB", id,
 		    (unsigned long long)kb, kb * 1024 == pages * vote ? "=" : "~",
-		    (unsigned long long)pages, "managed",
+		    (unsigned long long)pages, snap->managed_from_present ? "present" : "managed",
 		    vote / 1024);
 	else
 		set(snap, vote, PS_MEMINFO, "proc/meminfo MemTotal %llu kB %s %llu %s pages x %u kB",
 		    (unsigned long long)kb, kb * 1024 == pages * vote ? "=" : "~",
-		    (unsigned long long)pages, "managed",
+		    (unsigned long long)pages, snap->managed_from_present ? "present" : "managed",
 		    vote / 1024);
 	return 1;
 }

@@ -189,6 +189,7 @@ struct snapshot {
 	int pageblock_order;		/* from pagetypeinfo, -1 when unknown */
 	int hpage_order;		/* COMPACTION_HPAGE_ORDER, -1 when unknown */
 
+	bool managed_from_present;	/* zoneinfo had no "managed": present stands in */
 	bool has_pagetypeinfo;
 	unsigned pagetypeinfo_orders;	/* its order columns, must be nr_orders */
 	char pagetypeinfo_why[96];	/* why not, when !has_pagetypeinfo */

@@ -136,6 +136,24 @@ static const struct case_ cases[] = {
 	{ { "estimate", FX("arm64-64k"), "--page-size", "64K", "-f", "json" }, 0, "\"page_size\":65536", "" },
 	{ { "compact", FX("vm"), "--page-size", "4K", "--dry-run" }, 64, "", "option --page-size does not apply to 'compact'" },
 	{ { "status", FX("movable") }, 0, "Movable", "" },
+	/* old and odd kernels */
+	{ { "status", FX("rhel6") }, 0, "\nzoneinfo has no 'managed' lines (an older kernel): managed pages taken from 'present'\n", "" },
+	{ { "status", FX("rhel6") }, 0, "  blocks    Unmovable Reclaimable     Movable     Reserve     Isolate\n", "" },
+	{ { "status", FX("rhel6"), "-f", "json" }, 0, "\"pagetypeinfo\":true,\"managed_from_present\":true,", "" },
+	{ { "status", FX("vm"), "-f", "json" }, 0, "\"managed_from_present\":false,", "" },
+	/* a 2.6.32 kernel has no has_memory: the commands that write still run */
+	{ { "compact", FX("rhel6"), "--dry-run" }, 0, "   1. compact all nodes\n", "" },
+	{ { "reserve", FX("rhel6"), "2M:80@1", "--dry-run" }, 0, "reserve 2M on node 1: 64 -> 80", "" },
+	{ { "status", FX("sparse-ids"), "--node", "8,35" }, 0,
+	  "\nNode 8: 2.0G free of 2.0G, largest free block 4M, compaction score 0\n"
+	  "  zone      4K   8K  16K  32K  64K 128K 256K 512K   1M   2M   4M\n"
+	  "  Movable   50   30   20   10    8    6    4    2    2    2  500\n", "" },
+	{ { "status", FX("sparse-ids"), "--node", "35" }, 0, "\nNode 35: no memory (CPU-only node)\n", "" },
+	{ { "status", FX("sparse-ids"), "--node", "9" }, 64, "",
+	  "--node: node 9 does not exist (nodes: 0,8,31,32,33,34,35,36,37,38,39,40)" },
+	{ { "reserve", FX("sparse-ids"), "2M:1@35", "--dry-run" }, 64, "", "--node: node 35 has no memory" },
+	{ { "reserve", FX("sparse-ids"), "2M:16@40", "--dry-run" }, 0, "reserve 2M on node 40: 8 -> 16", "" },
+	{ { "compact", FX("sparse-ids"), "--node", "8,31-32", "--dry-run" }, 0, "compact node 32", "" },
 	{ { "status", FX("movable") }, 0, "pagetypeinfo not read", "" },
 	{ { "status", FX("gigantic"), "-f", "json" }, 0, "\"size_kb\":1048576", "" },
 	/* check, plan and the one-off actions: what they refuse */

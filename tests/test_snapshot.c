@@ -12,6 +12,7 @@
 #include <numa.h>
 
 #include "metrics.h"
+#include "pagesize.h"
 #include "snapshot.h"
 
 static void read_ok(const char *tree, struct snapshot *s)
@@ -193,6 +194,102 @@ static void gigantic_tree(void **state)
 			at_least |= s.nodes[0].zones[k].types[t].at_least[0];
 	assert_true(at_least);
 	assert_pools_add_up(&s);
+	snapshot_free(&s);
+}
+
+/*
+ * rhel6: a 2.6.32 kernel. zoneinfo has no "managed" and only populated
+ * zones; pagetypeinfo has Reserve, Reclaimable before Movable; there is no
+ * has_memory, nor hpage_pmd_size.
+ */
+static void rhel6_tree(void **state)
+{
+	struct snapshot s;
+	const struct zone *z;
+	const struct node *n;
+
+	(void)state;
+	read_ok("rhel6", &s);
+	assert_true(s.managed_from_present);
+	n = snapshot_node(&s, 0);
+	assert_int_equal(n->nr_zones, 3);		/* DMA, DMA32, Normal: no unpopulated ones */
+	z = node_zone(n, "DMA32");
+	assert_int_equal(z->present, 750000);
+	assert_int_equal(z->managed, 750000);		/* present stands in */
+	assert_int_equal(z->types[3].pageblocks, 1);	/* Reserve */
+	assert_string_equal(z->types[3].name, "Reserve");
+	assert_string_equal(z->types[1].name, "Reclaimable");
+	/* has_memory is missing: nodes with zones in buddyinfo have memory, nothing lost */
+	assert_non_null(s.missing[IN_NODE_HAS_MEMORY].file);
+	assert_int_equal(s.missing[IN_NODE_HAS_MEMORY].lost, 0);
+	assert_int_equal(s.lost, 0);
+	assert_true(n->has_memory && snapshot_node(&s, 1)->has_memory);
+	/* Hugepagesize 2048 kB = 4096^2 / 8 with 11 orders (4K << 10 = 4M = 2 x 2M) */
+	assert_int_equal(s.page_size, 4096);
+	assert_int_equal(s.page_size_source, PS_HUGEPAGESIZE);
+	assert_int_equal(s.hpage_order, 9);		/* the pageblock order: no hpage_pmd_size */
+	assert_zones_agree(&s);
+	snapshot_free(&s);
+
+	/*
+	 * Without Hugepagesize the node MemTotal decides: 2.6.32 counts the
+	 * present pages, 3834 + 750000 + 262144 = 1015978, x 4 kB = 4063912 kB.
+	 */
+	assert_int_equal(system("set -e; rm -rf build/snapfx; mkdir -p build; cp -r " FIXTURES "/rhel6 build/snapfx;"
+				"sed -i '/^Hugepagesize/d' build/snapfx/proc/meminfo"), 0);
+	{
+		struct bc_error e = { 0 };
+
+		assert_int_equal(snapshot_read("build/snapfx", &s, &e), 0);
+	}
+	assert_int_equal(s.page_size_source, PS_MEMINFO);
+	assert_string_equal(s.page_size_evidence, "node 0 MemTotal 4063912 kB = 1015978 present pages x 4 kB");
+	snapshot_free(&s);
+	assert_int_equal(system("rm -rf build/snapfx"), 0);
+}
+
+/*
+ * sparse-ids: node ids far apart (0, 8, 31-40), node 8 Movable-only, node
+ * 35 CPU-only, nodes 36-40 without CPUs.
+ */
+static void sparse_ids_tree(void **state)
+{
+	struct snapshot s;
+	const struct node *n;
+	unsigned i;
+
+	(void)state;
+	read_ok("sparse-ids", &s);
+	assert_int_equal(s.nr_nodes, 12);
+	assert_int_equal(s.nodes[0].id, 0);
+	assert_int_equal(s.nodes[1].id, 8);
+	for (i = 2; i < 12; i++)
+		assert_int_equal(s.nodes[i].id, (int)(31 + i - 2));
+	assert_null(snapshot_node(&s, 1));
+	assert_null(snapshot_node(&s, 30));
+	assert_null(snapshot_node(&s, 41));
+	n = snapshot_node(&s, 8);
+	assert_true(n->has_memory);
+	assert_true(node_zone(n, "Movable")->in_buddyinfo);
+	assert_false(node_zone(n, "Normal")->in_buddyinfo);
+	/* Movable 50 30 20 10 8 6 4 2 2 2 500: 50 + 60 + 80 + 80 + 128 + 192 + 256 + 256 + 512 + 1024 + 512000 */
+	assert_int_equal(metrics_node_free_pages(n), 514638);
+	/* a node of one zone: its score is that zone's extfrag, weighted present / (present + 1) */
+	assert_int_equal(metrics_compaction_score(n, s.nr_orders, 9), 0);
+	n = snapshot_node(&s, 35);
+	assert_false(n->has_memory);
+	assert_true(n->has_cpu);
+	assert_int_equal(n->nr_pools, 0);
+	n = snapshot_node(&s, 40);
+	assert_true(n->has_memory);
+	assert_false(n->has_cpu);
+	/* Normal 1000 400 20 10 8 4 2 1 1 1 50: 1000+800+80+80+128+128+128+128+256+512+51200 */
+	assert_int_equal(metrics_node_free_pages(n), 54440);
+	/* 2M: one order-9 block and 50 of order 10 */
+	assert_int_equal(metrics_node_suitable(&s, n, 2048), 1 + 50 * 2);
+	assert_int_equal(s.lost, 0);
+	assert_pools_add_up(&s);
+	assert_zones_agree(&s);
 	snapshot_free(&s);
 }
 
@@ -469,6 +566,8 @@ int main(void)
 		cmocka_unit_test(arm64_tree),
 		cmocka_unit_test(movable_tree),
 		cmocka_unit_test(gigantic_tree),
+		cmocka_unit_test(rhel6_tree),
+		cmocka_unit_test(sparse_ids_tree),
 		cmocka_unit_test(broken_trees),
 		cmocka_unit_test(pagetypeinfo_optional),
 		cmocka_unit_test(odd_memtotal),
