@@ -136,6 +136,21 @@ static const struct case_ cases[] = {
 	{ { "estimate", FX("arm64-64k"), "--page-size", "64K", "-f", "json" }, 0, "\"page_size\":65536", "" },
 	{ { "compact", FX("vm"), "--page-size", "4K", "--dry-run" }, 64, "", "option --page-size does not apply to 'compact'" },
 	{ { "status", FX("movable") }, 0, "Movable", "" },
+	/* a sosreport extraction: what there is */
+	{ { "status", FX("sosreport") }, 0,
+	  "\nnot read: sys/devices/system/node/online (No such file or directory)\n"
+	  "not read: sys/devices/system/node/has_memory (No such file or directory)\n"
+	  "not read: sys/devices/system/node/has_cpu (No such file or directory)\n"
+	  "\npage size 64K worked out from proc/meminfo Hugepagesize 512M with 14 orders\n", "" },
+	{ { "status", FX("sosreport"), "-f", "json" }, 0,
+	  "\"missing\":[{\"file\":\"sys/devices/system/node/online\",\"nodes\":null,\"error\":\"No such file or directory\",\"lost\":[]},", "" },
+	/*
+	 * node 1: 512M pool 12; 30 free blocks of order 13 (512M), and the
+	 * watermark allows them all: (267544 free - 8144 min) / 8192 = 31.
+	 */
+	{ { "estimate", FX("sosreport"), "512M", "--node", "1" }, 0, "   1  512M        12        42", "" },
+	{ { "check", FX("sosreport"), "-c", "tests/policies/defaults.conf" }, 0, "node 1   ok", "" },
+	{ { "compact", FX("sosreport"), "--dry-run" }, 0, "Plan (dry run: nothing is written)", "" },
 	/* old and odd kernels */
 	{ { "status", FX("rhel6") }, 0, "\nzoneinfo has no 'managed' lines (an older kernel): managed pages taken from 'present'\n", "" },
 	{ { "status", FX("rhel6") }, 0, "  blocks    Unmovable Reclaimable     Movable     Reserve     Isolate\n", "" },

@@ -15,6 +15,8 @@
 #include "pagesize.h"
 #include "snapshot.h"
 
+static void partial(const char *base, const char *script, struct snapshot *s);
+
 static void read_ok(const char *tree, struct snapshot *s)
 {
 	struct bc_error e = { 0 };
@@ -293,6 +295,72 @@ static void sparse_ids_tree(void **state)
 	snapshot_free(&s);
 }
 
+/*
+ * sosreport: what sos collects of an arm64 kernel-64k machine. No node
+ * lists (the nodeN directories, buddyinfo and cpulist stand in, nothing is
+ * lost), no hpage_pmd_size; the page size from Hugepagesize, else node
+ * MemTotal, else the uname capture.
+ */
+static void sosreport_tree(void **state)
+{
+	struct snapshot s;
+	unsigned i, nr = 0;
+
+	(void)state;
+	read_ok("sosreport", &s);
+	assert_int_equal(s.nr_nodes, 2);
+	for (i = 0; i < 2; i++) {
+		assert_true(s.nodes[i].has_memory);
+		assert_true(s.nodes[i].has_cpu);	/* cpulist 0-39, 40-79 */
+		assert_true(s.nodes[i].has_meminfo);
+		assert_int_equal(s.nodes[i].nr_pools, 3);
+	}
+	for (i = 0; i < IN_NR; i++)
+		nr += s.missing[i].file != NULL;
+	assert_int_equal(nr, 3);
+	assert_string_equal(s.missing[IN_NODE_ONLINE].file, "sys/devices/system/node/online");
+	assert_non_null(s.missing[IN_NODE_HAS_MEMORY].file);
+	assert_non_null(s.missing[IN_NODE_HAS_CPU].file);
+	assert_int_equal(s.lost, 0);
+	/* 524288 kB = 512M = 65536^2 / 8, and 64K << 13 = 512M: 64K; 4K and 16K fit neither */
+	assert_int_equal(s.page_size, 65536);
+	assert_int_equal(s.page_size_source, PS_HUGEPAGESIZE);
+	assert_int_equal(s.nr_orders, 14);
+	assert_int_equal(s.hpage_order, 13);		/* the pageblock order, 8192 pages per block */
+	assert_pools_add_up(&s);
+	assert_zones_agree(&s);
+	snapshot_free(&s);
+
+	/* no Hugepagesize: node 0 MemTotal 33216000 kB = (64000 + 455000) managed pages x 64 kB */
+	partial("sosreport", "sed -i '/^Hugepagesize/d' proc/meminfo", &s);
+	assert_int_equal(s.page_size, 65536);
+	assert_string_equal(s.page_size_evidence, "node 0 MemTotal 33216000 kB = 519000 managed pages x 64 kB");
+	snapshot_free(&s);
+	/* nor node meminfo: the uname capture (a RHEL 9 kernel-64k, "+64k") */
+	partial("sosreport", "sed -i '/^Hugepagesize/d' proc/meminfo; rm sys/devices/system/node/node*/meminfo", &s);
+	assert_int_equal(s.page_size, 65536);
+	assert_int_equal(s.page_size_source, PS_UNAME);
+	assert_contains(s.page_size_evidence, "sos_commands/kernel/uname_-a: aarch64 (Linux altra-01.example.com 5.14.0-362.8.1.el9_3.aarch64+64k");
+	assert_non_null(s.missing[IN_NODE_MEMINFO].file);
+	assert_int_equal(s.nodes[0].lost, LOST_TOTALS);
+	snapshot_free(&s);
+	/* only the top-level uname link of the sosreport, a relative symlink inside it */
+	partial("sosreport", "sed -i '/^Hugepagesize/d' proc/meminfo; rm sys/devices/system/node/node*/meminfo;"
+		"mv sos_commands/kernel/uname_-a uname.txt; rm uname; ln -s uname.txt uname", &s);
+	assert_int_equal(s.page_size_source, PS_UNAME);
+	assert_contains(s.page_size_evidence, "uname: aarch64");
+	snapshot_free(&s);
+	/* a sosreport without sys/: the proc files name nodes 0 and 1 */
+	partial("sosreport", "rm -r sys", &s);
+	assert_int_equal(s.nr_nodes, 2);
+	assert_non_null(s.missing[IN_NODE_DIR].file);
+	assert_non_null(s.missing[IN_HUGEPAGES].file);	/* meminfo has Hugepagesize */
+	assert_int_equal(s.nodes[1].lost, LOST_TOTALS | LOST_POOLS);
+	assert_int_equal(s.page_size, 65536);
+	snapshot_free(&s);
+	assert_int_equal(system("rm -rf build/snapfx"), 0);
+}
+
 /* A broken copy of the vm tree: SCRIPT runs inside it. */
 static void broken(const char *script, int kind, const char *frag)
 {
@@ -568,6 +636,7 @@ int main(void)
 		cmocka_unit_test(gigantic_tree),
 		cmocka_unit_test(rhel6_tree),
 		cmocka_unit_test(sparse_ids_tree),
+		cmocka_unit_test(sosreport_tree),
 		cmocka_unit_test(broken_trees),
 		cmocka_unit_test(pagetypeinfo_optional),
 		cmocka_unit_test(odd_memtotal),
