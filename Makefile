@@ -19,7 +19,7 @@ CFLAGS     += -std=gnu11 $(WARN) -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"'
               -Ipolicy -Iactions -Icli $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 
-POLICY_SRC := policy/errors.c policy/textscan.c policy/buddyinfo.c policy/zoneinfo.c \
+POLICY_SRC := policy/errors.c policy/capture.c policy/pagesize.c policy/textscan.c policy/buddyinfo.c policy/zoneinfo.c \
               policy/pagetypeinfo.c policy/meminfo.c policy/nodelist.c policy/rootfs.c \
               policy/hugepages.c policy/snapshot.c policy/metrics.c policy/config.c \
               policy/evaluate.c policy/estimate.c policy/plan.c policy/diff.c policy/explain.c
@@ -30,7 +30,7 @@ CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/stat
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 
-TESTS      := test_parsers test_metrics test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_live test_live_actions
+TESTS      := test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_live test_live_actions
 FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config
 
 all: buddyctl

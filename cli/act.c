@@ -28,6 +28,7 @@
 #include "perms.h"
 #include "plan.h"
 #include "report.h"
+#include "rootfs.h"
 #include "snapshot.h"
 #include "state.h"
 
@@ -209,7 +210,40 @@ static void run_free(struct run *r)
 	free(r->findings);
 }
 
-/* Lock (unless a dry run), then the snapshot. */
+/*
+ * What plan, apply and the one-off actions need besides buddyinfo: they
+ * decide from the watermarks, zone sizes, totals and pools, and compare
+ * before with after. pagetypeinfo (root only) may be missing, and the node
+ * lists, for which the nodeN directories, buddyinfo and cpulist stand in
+ * (a 2.6.32 kernel has no has_memory). status, check and estimate read
+ * what there is.
+ */
+#define ACT_NEEDS ((1u << IN_ZONEINFO) | (1u << IN_MEMINFO) | (1u << IN_VMSTAT) | \
+		   (1u << IN_HUGEPAGES) | (1u << IN_NODE_DIR) | (1u << IN_NODE_MEMINFO) | \
+		   (1u << IN_NODE_HUGEPAGES))
+
+static int require_files(const struct run *r, struct bc_error *err)
+{
+	const struct snap_missing *m = snapshot_first_missing(&r->snap, ACT_NEEDS);
+	char file[128];
+	int id;
+
+	if (!m)
+		return 0;
+	snprintf(file, sizeof(file), "%s", m->file);
+	if (m->nodes && (id = nodelist_min(m->nodes)) >= 0) {
+		/* nodeN/... of the first node that lacks it */
+		char *n = strstr(file, "nodeN");
+
+		if (n)
+			snprintf(n, sizeof(file) - (size_t)(n - file), "node%d%s", id,
+				 strstr(m->file, "nodeN") + 5);
+	}
+	return bc_error_set(err, BC_ENOINPUT, "%s/%s: %s: %s needs it (status, check and estimate read a partial tree)",
+			    rootfs_is_slash(r->a->root) ? "" : r->a->root, file, m->why, r->command);
+}
+
+/* Lock (unless a dry run), then the snapshot, which must be whole. */
 static int begin(struct run *r, struct bc_error *err)
 {
 	int rc;
@@ -220,8 +254,11 @@ static int begin(struct run *r, struct bc_error *err)
 			return rc;
 		r->locked = true;
 	}
-	rc = snapshot_read(r->a->root, &r->snap, err);
+	rc = snapshot_read_opts(r->a->root, &(struct snap_opts){ .page_size = r->a->page_size },
+				&r->snap, err);
 	r->have_snap = rc == 0;
+	if (rc == 0)
+		rc = require_files(r, err);
 	return rc;
 }
 
@@ -382,7 +419,8 @@ int cmd_check(const struct act_args *a, struct bc_error *err)
 	rc = load_policy(&r, err);
 	if (rc == 0) {
 		/* check writes nothing and takes no lock */
-		rc = snapshot_read(a->root, &r.snap, err);
+		rc = snapshot_read_opts(a->root, &(struct snap_opts){ .page_size = a->page_size },
+					&r.snap, err);
 		r.have_snap = rc == 0;
 	}
 	if (rc == 0)

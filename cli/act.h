@@ -15,6 +15,7 @@ struct act_args {
 	enum out_format format;		/* text or json */
 	const char *nodes;		/* compact --node LIST */
 	const char *config;		/* --config FILE */
+	unsigned page_size;		/* --page-size in bytes, or 0 (check, plan) */
 	bool dry_run;
 	const char *level;		/* drop-caches --level */
 	bool no_sync;			/* drop-caches --no-sync */

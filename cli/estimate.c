@@ -52,10 +52,13 @@ static const struct {
 	{ EST_NO_NODE_MEMINFO, "no node meminfo: page cache and slab not counted" },
 	{ EST_NOT_IN_BUDDY, "counts memory not yet in the buddy allocator, which a buddy-sized allocation grows the zone into" },
 	{ EST_CAPPED, "cut to the node's capacity (its present memory less the min watermarks)" },
+	{ EST_NO_ZONEINFO, "zoneinfo not read: the watermarks and per-CPU pages are unknown, so nothing is kept free and every figure is an upper bound; the capacity is unknown" },
+	{ EST_NO_POOL, "the node's hugepage pool was not read: counted as empty" },
 };
 
 static const char *const note_keys[] = {
-	"no_pagetypeinfo", "gigantic", "no_node_meminfo", "not_in_buddy", "capped",
+	"no_pagetypeinfo", "gigantic", "no_node_meminfo", "not_in_buddy", "capped", "no_zoneinfo",
+	"no_pool",
 };
 
 static void human_kb(char *buf, size_t size, uint64_t kb)
@@ -116,7 +119,10 @@ int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e
 	fprintf(f, "node  size      pool       now  compacted  reclaimed   capacity\n");
 	for (i = 0; i < n; i++) {
 		size_label(sz, sizeof(sz), e[i].size_kb * 1024);
-		snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e[i].capacity);
+		if (e[i].notes & EST_NO_ZONEINFO)
+			snprintf(cap, sizeof(cap), "?");
+		else
+			snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e[i].capacity);
 		fprintf(f, "%4d  %4s  %8llu  %8llu%s %9llu%s %9llu%s %9s\n", e[i].node, sz,
 			(unsigned long long)e[i].pool, (unsigned long long)e[i].now,
 			e[i].gigantic ? "*" : " ", (unsigned long long)e[i].compact,
@@ -132,6 +138,7 @@ int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e
 		fputc('\n', f);
 		explain(f, &e[i]);
 	}
+	out_text_missing(f, snap);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -139,15 +146,20 @@ void estimate_json_one(FILE *f, const struct estimate *e)
 {
 	unsigned i, k = 0;
 
+	char cap[24] = "null";
+
+	/* no zoneinfo: the capacity is unknown */
+	if (!(e->notes & EST_NO_ZONEINFO))
+		snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e->capacity);
 	fprintf(f, "{\"node\":%d,\"size_kb\":%llu,\"order\":%d,\"gigantic\":%s,\"pool\":%llu,"
-		"\"now\":%llu,\"after_compaction\":%llu,\"after_reclaim\":%llu,\"capacity\":%llu,"
+		"\"now\":%llu,\"after_compaction\":%llu,\"after_reclaim\":%llu,\"capacity\":%s,"
 		"\"free_kb\":%llu,\"pcp_kb\":%llu,\"ready_kb\":%llu,\"reserve_kb\":%llu,\"stuck_kb\":%llu,"
 		"\"stuck_reclaimable_kb\":%llu,\"page_cache_kb\":%llu,\"slab_reclaimable_kb\":%llu,"
 		"\"not_in_buddy_kb\":%llu,\"pageblocks_movable\":",
 		e->node, (unsigned long long)e->size_kb, e->order, e->gigantic ? "true" : "false",
 		(unsigned long long)e->pool, (unsigned long long)e->now,
 		(unsigned long long)e->compact, (unsigned long long)e->reclaim,
-		(unsigned long long)e->capacity, (unsigned long long)e->free_kb,
+		cap, (unsigned long long)e->free_kb,
 		(unsigned long long)e->pcp_kb, (unsigned long long)e->ready_kb, (unsigned long long)e->reserve_kb,
 		(unsigned long long)e->stuck_kb, (unsigned long long)e->stuck_reclaimable_kb,
 		(unsigned long long)e->cache_kb, (unsigned long long)e->slab_kb,
@@ -180,6 +192,7 @@ int estimate_json(FILE *f, const struct snapshot *snap, const struct estimate *e
 		fputs("null", f);
 	else
 		out_json_string(f, snap->pagetypeinfo_why);
+	out_json_missing(f, snap);
 	fprintf(f, ",\"not_in_buddy_kb\":%llu,\"estimates\":[",
 		(unsigned long long)estimate_not_in_buddy_kb(snap));
 	for (i = 0; i < n; i++) {
@@ -219,7 +232,7 @@ int cmd_estimate(const struct status_args *a, char **args, int nr_args, struct b
 		if (j == nr_sizes)
 			nr_sizes++;
 	}
-	rc = snapshot_read(a->root, &snap, err);
+	rc = snapshot_read_opts(a->root, &(struct snap_opts){ .page_size = a->page_size }, &snap, err);
 	if (rc < 0)
 		goto out;
 	if (sel) {
@@ -242,6 +255,11 @@ int cmd_estimate(const struct status_args *a, char **args, int nr_args, struct b
 		/* every size the kernel offers */
 		for (i = 0; i < snap.nr_pools && nr_sizes < BC_MAX_ORDERS; i++)
 			sizes[nr_sizes++] = snap.pools[i].size_kb;
+		if (!nr_sizes && snap.missing[IN_HUGEPAGES].file) {
+			rc = bc_error_set(err, BC_EUSAGE, "estimate: the hugepage sizes are unknown (%s not read: %s); name a SIZE",
+					  snap.missing[IN_HUGEPAGES].file, snap.missing[IN_HUGEPAGES].why);
+			goto out_snap;
+		}
 		if (!nr_sizes) {
 			rc = bc_error_set(err, BC_EUSAGE, "estimate: this kernel offers no hugepages; name a SIZE");
 			goto out_snap;

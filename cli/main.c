@@ -16,6 +16,7 @@
 #include "config.h"
 #include "errors.h"
 #include "exitcodes.h"
+#include "pagesize.h"
 #include "estimate_cmd.h"
 #include "status.h"
 
@@ -41,8 +42,13 @@ static const char usage_text[] =
 	"  -f, --format FMT    text (default), json, or for status and check prometheus\n"
 	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact)\n"
 	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
+	"  -b, --buddyinfo FILE  status: read this one buddyinfo capture, '-' for\n"
+	"                      standard input (paste, pipe), instead of a whole tree\n"
 	"  -r, --root DIR      read and write /proc and /sys under DIR (default /); the\n"
 	"                      lock, state and --output files are inside DIR too\n"
+	"      --page-size SIZE  the page size of the machine a tree came from (4K, 16K,\n"
+	"                      64K or bytes) instead of working it out (status,\n"
+	"                      estimate, check, plan)\n"
 	"      --color WHEN    colour text output: auto (default), always, never\n"
 	"  -c, --config FILE   policy (default " DEFAULT_CONFIG ");\n"
 	"                      status shows what check judges by it\n"
@@ -132,7 +138,7 @@ static const struct { const char *name; enum cmd cmd; } commands[] = {
 };
 
 enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
-       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP };
+       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP, O_PAGESIZE, O_ROOT, O_BUDDYINFO };
 
 /* A bit per option, to remember which were given. */
 static unsigned optbit(int opt)
@@ -155,6 +161,8 @@ static unsigned allowed(int opt)
 	case O_BUDGET: return C_APPLY | C_PLAN | C_RESERVE;
 	case O_WAIT: case O_LOCK: return C_ACTS | C_PLAN;
 	case O_STATE: return C_APPLY | C_PLAN;
+	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN;
+	case O_BUDDYINFO: return C_STATUS;
 	default: return C_ALL;
 	}
 }
@@ -166,6 +174,7 @@ int main(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "buddyinfo", required_argument, NULL, 'b' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "color", required_argument, NULL, O_COLOR },
 		{ "colour", required_argument, NULL, O_COLOR },
@@ -181,6 +190,7 @@ int main(int argc, char **argv)
 		{ "wait", required_argument, NULL, O_WAIT },
 		{ "lock-file", required_argument, NULL, O_LOCK },
 		{ "state-file", required_argument, NULL, O_STATE },
+		{ "page-size", required_argument, NULL, O_PAGESIZE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -197,8 +207,8 @@ int main(int argc, char **argv)
 
 	std_fds_open();
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:n:o:r:c:hV", longopts, NULL)) != -1) {
-		used |= optbit(c);
+	while ((c = getopt_long(argc, argv, ":f:n:o:r:b:c:hV", longopts, NULL)) != -1) {
+		used |= optbit(c == 'r' ? O_ROOT : c == 'b' ? O_BUDDYINFO : c);
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -218,6 +228,11 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			sa.root = aa.root = optarg;
+			break;
+		case 'b':
+			if (!*optarg)
+				return usage_error("--buddyinfo: empty file name%s", "");
+			sa.buddyinfo = optarg;
 			break;
 		case 'c':
 			sa.config = aa.config = optarg;
@@ -275,6 +290,11 @@ int main(int argc, char **argv)
 		case O_STATE:
 			aa.state_file = optarg;
 			break;
+		case O_PAGESIZE:
+			if (pagesize_parse(optarg, &sa.page_size) < 0)
+				return usage_error("--page-size: '%s' is not a page size (4K, 16K, 64K, or bytes: a power of two from 4096 to 262144)", optarg);
+			aa.page_size = sa.page_size;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return flush_stdout();
@@ -304,12 +324,12 @@ int main(int argc, char **argv)
 	{
 		static const int opts[] = { 'n', 'o', 'c', O_COLOR, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER,
 					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE, O_FORCE,
-					    O_ALLOW_DROP };
+					    O_ALLOW_DROP, O_PAGESIZE, O_BUDDYINFO };
 		static const char *const names[] = { "--node", "--output", "--config", "--color",
 						     "--dry-run", "--level", "--no-sync", "--ladder",
 						     "--rounds", "--restore", "--time-budget", "--wait",
 						     "--lock-file", "--state-file", "--force",
-						     "--allow-drop-caches" };
+						     "--allow-drop-caches", "--page-size", "--buddyinfo" };
 
 		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 			if ((used & optbit(opts[i])) && !(allowed(opts[i]) & cmd)) {
@@ -319,6 +339,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	if ((used & optbit(O_BUDDYINFO)) && (used & optbit(O_ROOT)))
+		return usage_error("--buddyinfo and --root: one or the other%s", "");
 	if (cmd != C_STATUS && cmd != C_CHECK && sa.format == FMT_PROMETHEUS)
 		return usage_error("--format prometheus is for 'status' and 'check' only%s", "");
 	aa.format = sa.format;

@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "plan.h"
 #include "output.h"
+#include "pagesize.h"
 
 #define JSON_SCHEMA 1
 
@@ -99,13 +100,19 @@ static void zone_obj(FILE *f, const struct snapshot *snap, const struct zone *z)
 	index_array(f, z, snap->nr_orders, metrics_fragmentation_index);
 	fprintf(f, ",\"largest_free_order\":%d", metrics_zone_largest_order(z, snap->nr_orders));
 	fprintf(f, ",\"extfrag_percent\":%d", metrics_extfrag(z, snap->nr_orders, ho));
-	fprintf(f, ",\"managed_pages\":%" PRIu64 ",\"present_pages\":%" PRIu64
-		",\"spanned_pages\":%" PRIu64 ",\"zoneinfo_free_pages\":%" PRIu64,
-		z->managed, z->present, z->spanned, z->zi_free);
-	fprintf(f, ",\"watermarks\":{\"min\":%" PRIu64 ",\"low\":%" PRIu64 ",\"high\":%" PRIu64 "}",
-		z->min, z->low, z->high);
-	fputs(",\"protection\":", f);
-	u64_array(f, z->protection, z->nr_protection);
+	if (!z->in_zoneinfo) {
+		/* zoneinfo not read: unknown (the top-level "missing" says why) */
+		fputs(",\"managed_pages\":null,\"present_pages\":null,\"spanned_pages\":null"
+		      ",\"zoneinfo_free_pages\":null,\"watermarks\":null,\"protection\":null", f);
+	} else {
+		fprintf(f, ",\"managed_pages\":%" PRIu64 ",\"present_pages\":%" PRIu64
+			",\"spanned_pages\":%" PRIu64 ",\"zoneinfo_free_pages\":%" PRIu64,
+			z->managed, z->present, z->spanned, z->zi_free);
+		fprintf(f, ",\"watermarks\":{\"min\":%" PRIu64 ",\"low\":%" PRIu64 ",\"high\":%" PRIu64 "}",
+			z->min, z->low, z->high);
+		fputs(",\"protection\":", f);
+		u64_array(f, z->protection, z->nr_protection);
+	}
 	if (snap->has_pagetypeinfo)
 		pagetypes(f, z, snap->nr_orders);
 	fputc('}', f);
@@ -177,13 +184,16 @@ static void node_obj(FILE *f, const struct snapshot *snap, const struct node *n,
 {
 	const struct node_explain *x = explain_node(o->explain, n->id);
 	unsigned i, first = 1;
+	int score = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
 
 	fprintf(f, "{\"node\":%d,\"has_memory\":%s,\"has_cpu\":%s", n->id,
 		n->has_memory ? "true" : "false", n->has_cpu ? "true" : "false");
 	fprintf(f, ",\"free_pages\":%" PRIu64, metrics_node_free_pages(n));
 	fprintf(f, ",\"largest_free_order\":%d", metrics_node_largest_order(n, snap->nr_orders));
-	fprintf(f, ",\"compaction_score\":%d",
-		metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
+	if (score < 0)
+		fputs(",\"compaction_score\":null", f);
+	else
+		fprintf(f, ",\"compaction_score\":%d", score);
 	if (x) {
 		fprintf(f, ",\"proactive_compaction\":%s",
 			x->proactive == PROACTIVE_COMPACTING ? "true" :
@@ -202,6 +212,10 @@ static void node_obj(FILE *f, const struct snapshot *snap, const struct node *n,
 		first = 0;
 		fputs("\n  ", f);	/* a line per zone keeps diffs readable */
 		zone_obj(f, snap, &n->zones[i]);
+	}
+	if (n->lost & LOST_POOLS) {
+		fputs("],\"hugepages\":null}", f);
+		return;
 	}
 	fputs("],\"hugepages\":[", f);
 	for (i = 0; i < n->nr_pools; i++) {
@@ -224,22 +238,41 @@ int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		JSON_SCHEMA, BUDDYCTL_VERSION, when, (long long)snap->taken.tv_sec,
 		snap->taken.tv_nsec / 1000000);
 	fputs("\"root\":", f);
-	out_json_string(f, snap->root);
-	fprintf(f, ",\"page_size\":%u,\"orders\":%u,\"hugepage_order\":%d,\"pageblock_order\":",
-		snap->page_size, snap->nr_orders, snap->hpage_order);
+	if (snap->root)
+		out_json_string(f, snap->root);
+	else
+		fputs("null", f);	/* --buddyinfo: no tree */
+	fputs(",\"capture\":", f);
+	if (snap->capture)
+		out_json_string(f, snap->capture);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"page_size\":%u,\"page_size_source\":\"%s\",\"page_size_evidence\":",
+		snap->page_size, pagesize_source_name(snap->page_size_source));
+	out_json_string(f, snap->page_size_evidence);
+	fprintf(f, ",\"orders\":%u,\"hugepage_order\":%d,\"pageblock_order\":",
+		snap->nr_orders, snap->hpage_order);
 	if (snap->pageblock_order >= 0)
 		fprintf(f, "%d", snap->pageblock_order);
 	else
 		fputs("null", f);
 	fprintf(f, ",\"pagetypeinfo\":%s", snap->has_pagetypeinfo ? "true" : "false");
-	fprintf(f, ",\"default_hugepage_kb\":%" PRIu64, snap->default_hugepage_kb);
-	fputs(",\"vmstat\":{", f);
-	for (i = 0; i < VM_NR_FIELDS; i++)
-		if (snap->vmstat.seen & (1u << i))
-			fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",", vmstat_name((enum vmstat_field)i),
-				snap->vmstat.v[i]), first = 0;
-	first = 1;
-	fputs("}", f);
+	fprintf(f, ",\"managed_from_present\":%s", snap->managed_from_present ? "true" : "false");
+	if (snap->missing[IN_MEMINFO].file)
+		fputs(",\"default_hugepage_kb\":null", f);
+	else
+		fprintf(f, ",\"default_hugepage_kb\":%" PRIu64, snap->default_hugepage_kb);
+	out_json_missing(f, snap);
+	if (snap->missing[IN_VMSTAT].file) {
+		fputs(",\"vmstat\":null", f);
+	} else {
+		fputs(",\"vmstat\":{", f);
+		for (i = 0; i < VM_NR_FIELDS; i++)
+			if (snap->vmstat.seen & (1u << i))
+				fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",", vmstat_name((enum vmstat_field)i),
+					snap->vmstat.v[i]), first = 0;
+		fputs("}", f);
+	}
 	if (o->explain) {
 		const struct explain *ex = o->explain;
 
@@ -253,13 +286,19 @@ int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		fputs(",\"policy\":", f);
 		out_json_string(f, ex->policy);
 	}
-	fputs(",\"hugepages\":[", f);
-	for (i = 0; i < snap->nr_pools; i++) {
-		if (i)
-			fputc(',', f);
-		pool_obj(f, &snap->pools[i], true, -1);
+	first = 1;
+	if (snap->missing[IN_HUGEPAGES].file) {
+		fputs(",\"hugepages\":null", f);
+	} else {
+		fputs(",\"hugepages\":[", f);
+		for (i = 0; i < snap->nr_pools; i++) {
+			if (i)
+				fputc(',', f);
+			pool_obj(f, &snap->pools[i], true, -1);
+		}
+		fputc(']', f);
 	}
-	fputs("],\"nodes\":[", f);
+	fputs(",\"nodes\":[", f);
 	for (i = 0; i < snap->nr_nodes; i++) {
 		if (!out_node_selected(o, snap->nodes[i].id))
 			continue;

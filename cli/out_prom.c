@@ -87,7 +87,7 @@ static void z_managed(FILE *f, const struct snapshot *snap, const struct node *n
 		      const struct zone *z)
 {
 	if (!z->in_zoneinfo)
-		return;
+		return;		/* zoneinfo not read: no series */
 	fprintf(f, "buddyctl_zone_managed_bytes{node=\"%d\",zone=\"%s\"} %" PRIu64 "\n",
 		n->id, z->name, z->managed * snap->page_size);
 }
@@ -140,6 +140,8 @@ static void n_score(FILE *f, const struct snapshot *snap, const struct node *n)
 {
 	int s = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
 
+	if (s < 0)
+		return;		/* present pages unknown: no series */
 	fprintf(f, "buddyctl_node_compaction_score_ratio{node=\"%d\"} %d.%02d\n", n->id,
 		s / 100, s % 100);
 }

@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "plan.h"
 #include "output.h"
+#include "pagesize.h"
 
 #define ZONE_COL 8
 #define MAX_WIDTH 80
@@ -170,17 +171,6 @@ static void order_table(FILE *f, const struct snapshot *snap, const struct node 
 	}
 }
 
-/* Every zone of n in buddyinfo has its zoneinfo (watermarks, present pages). */
-static bool node_zoneinfo(const struct node *n)
-{
-	unsigned k;
-
-	for (k = 0; k < n->nr_zones; k++)
-		if (n->zones[k].in_buddyinfo && !n->zones[k].in_zoneinfo)
-			return false;
-	return true;
-}
-
 static void zone_table(FILE *f, const struct snapshot *snap, const struct node *n)
 {
 	char free_s[16], big_s[16], un_s[16], fi_s[16], min_s[16], low_s[16], high_s[16];
@@ -213,10 +203,10 @@ static void zone_table(FILE *f, const struct snapshot *snap, const struct node *
 			out_human_bytes(low_s, sizeof(low_s), zn->low * snap->page_size);
 			out_human_bytes(high_s, sizeof(high_s), zn->high * snap->page_size);
 		} else {
-			/* no zoneinfo for it: no watermarks to show */
-			snprintf(min_s, sizeof(min_s), "-");
-			snprintf(low_s, sizeof(low_s), "-");
-			snprintf(high_s, sizeof(high_s), "-");
+			/* zoneinfo not read for it: its watermarks are unknown */
+			snprintf(min_s, sizeof(min_s), "?");
+			snprintf(low_s, sizeof(low_s), "?");
+			snprintf(high_s, sizeof(high_s), "?");
 		}
 		fprintf(f, "  %-*s %6s %7s %*s %*s %6s %6s %6s\n", ZONE_COL - 1, zn->name,
 			free_s, big_s, hw, un_s, fw, fi_s, min_s, low_s, high_s);
@@ -414,7 +404,7 @@ static void since_boot(FILE *f, const struct snapshot *snap)
 
 int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 {
-	char when[64], pg[16], hp[16], free_s[16], total_s[16], big_s[16];
+	char when[64], pg[16], hp[16], free_s[16], total_s[16], big_s[16], score_s[16];
 	struct tm tm;
 	unsigned i;
 	bool first = true;
@@ -432,7 +422,7 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		const struct node *n = &snap->nodes[i];
 		const struct node_explain *x;
 		uint64_t free_b, total_b;
-		int big;
+		int big, score;
 
 		if (!out_node_selected(o, n->id))
 			continue;
@@ -445,19 +435,21 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		free_b = metrics_node_free_pages(n) * snap->page_size;
 		total_b = n->has_meminfo ? n->meminfo.v[MI_MEM_TOTAL] * 1024 : 0;
 		big = metrics_node_largest_order(n, snap->nr_orders);
+		score = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
 		out_human_bytes(free_s, sizeof(free_s), free_b);
 		out_human_bytes(total_s, sizeof(total_s), total_b);
+		if (!n->has_meminfo)	/* not read: unknown */
+			strcpy(total_s, "?");
+		if (score < 0)
+			strcpy(score_s, "?");
+		else
+			snprintf(score_s, sizeof(score_s), "%d", score);
 		if (big >= 0)
 			size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
 		else
 			snprintf(big_s, sizeof(big_s), "none");
-		fprintf(f, "Node %d: %s free of %s, largest free block %s, ", n->id, free_s, total_s, big_s);
-		if (node_zoneinfo(n))
-			fprintf(f, "compaction score %d\n",
-				metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order));
-		else
-			/* the score weighs zones by their present pages, from zoneinfo */
-			fprintf(f, "compaction score unknown\n");
+		fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %s\n",
+			n->id, free_s, total_s, big_s, score_s);
 		x = o->explain ? explain_node(o->explain, n->id) : NULL;
 		if (x)
 			explain_lines(f, snap, o->explain, x, o);
@@ -476,5 +468,14 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 			snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable",
 			snap->pagetypeinfo_errno == EACCES || snap->pagetypeinfo_errno == EPERM
 			? ": pageblocks per migrate type need root" : "");
+	if (snap->managed_from_present)
+		fprintf(f, "\nzoneinfo has no 'managed' lines (an older kernel): managed pages taken from 'present'\n");
+	out_text_missing(f, snap);
+	/* a tree does not say its page size: where it came from */
+	if (snap->page_size_source != PS_SYSCONF)
+		fprintf(f, "\npage size %s %s%s\n", pg,
+			snap->page_size_source == PS_OPTION ? "given with " :
+			snap->page_size_source == PS_DEFAULT ? "assumed: " : "worked out from ",
+			snap->page_size_evidence);
 	return ferror(f) ? -1 : 0;
 }

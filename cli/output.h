@@ -38,6 +38,14 @@ void out_wrap(FILE *f, const char *lead, unsigned indent, const char *text);
 /* A JSON string: quotes, backslashes and control characters escaped. */
 void out_json_string(FILE *f, const char *s);
 
+/*
+ * The files a snapshot could not read, with the figures they leave unknown:
+ * as "not read: FILE (why): no ..." lines (a blank line first), and as the
+ * JSON member ,"missing":[{"file","nodes","error","lost"}].
+ */
+void out_text_missing(FILE *f, const struct snapshot *snap);
+void out_json_missing(FILE *f, const struct snapshot *snap);
+
 /* The renderers. Each returns 0, or -1 when writing to f failed. */
 int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o);
 int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o);

@@ -327,7 +327,8 @@ static void findings_text(FILE *f, const struct report *r)
 
 		if (x->kind == FINDING_POOL) {
 			size_label(sz, sizeof(sz), x->size_kb * 1024);
-			fprintf(f, "  node %-3d %-4s  %s pool: %s\n", x->node, level_name(x->level), sz, x->why);
+			fprintf(f, "  node %-3d %-4s  %s pool: %s\n", x->node,
+				x->unknown ? "?" : level_name(x->level), sz, x->why);
 			continue;
 		}
 		size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
@@ -551,10 +552,15 @@ int report_json(FILE *f, const struct report *r)
 
 		if (x->kind != FINDING_POOL)
 			continue;
-		fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"%s\",\"target\":%" PRIu64
-			",\"actual\":%" PRIu64 ",\"shortfall\":%" PRIu64 ",\"mandatory\":%s,\"why\":",
-			first ? "" : ",", x->node, x->size_kb, level_name(x->level), x->target, x->actual,
-			x->shortfall, x->mandatory ? "true" : "false");
+		if (x->unknown)	/* not read: no level, no count */
+			fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"unknown\",\"target\":%" PRIu64
+				",\"actual\":null,\"shortfall\":null,\"mandatory\":%s,\"why\":",
+				first ? "" : ",", x->node, x->size_kb, x->target, x->mandatory ? "true" : "false");
+		else
+			fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"%s\",\"target\":%" PRIu64
+				",\"actual\":%" PRIu64 ",\"shortfall\":%" PRIu64 ",\"mandatory\":%s,\"why\":",
+				first ? "" : ",", x->node, x->size_kb, level_name(x->level), x->target, x->actual,
+				x->shortfall, x->mandatory ? "true" : "false");
 		first = 0;
 		out_json_string(f, x->why);
 		fputc('}', f);

@@ -107,7 +107,11 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 		if (rc < 0)
 			return rc;
 	}
-	rc = snapshot_read(a->root, &snap, err);
+	if (a->buddyinfo)
+		rc = snapshot_read_capture(a->buddyinfo, &(struct snap_opts){ .page_size = a->page_size },
+					   &snap, err);
+	else
+		rc = snapshot_read_opts(a->root, &(struct snap_opts){ .page_size = a->page_size }, &snap, err);
 	if (rc < 0)
 		goto out;
 	if (sel && (rc = check_nodes(&snap, sel, err)) < 0)

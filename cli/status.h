@@ -15,6 +15,8 @@ struct status_args {
 	const char *output;	/* --output FILE or NULL (stdout); inside root */
 	int color;		/* -1 auto, 0 never, 1 always */
 	const char *config;	/* --config FILE or NULL: the policy check judges by */
+	unsigned page_size;	/* --page-size in bytes, or 0 */
+	const char *buddyinfo;	/* --buddyinfo FILE ("-": standard input) instead of root */
 };
 
 /*

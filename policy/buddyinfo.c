@@ -10,6 +10,11 @@
  * The number of columns is NR_PAGE_ORDERS (9 to 14 in the wild), so it is
  * counted, and must be the same on every line. Fields wider than 6 digits
  * push the columns right, so the line is split on blanks, not on columns.
+ *
+ * A capture pasted or piped in may lose its last newline. That last line is
+ * taken when it is whole: as many columns as the lines before it, or, when
+ * it is the only line, ending in the blank the kernel prints after every
+ * count. Anything else there is a line cut short, and an error.
  */
 #include "buddyinfo.h"
 
@@ -76,6 +81,12 @@ static int parse_line(struct snapshot *snap, struct scan *s, unsigned *nr_orders
 	return 0;
 }
 
+/* "%6lu " leaves a blank after every count: a whole line ends in one. */
+static bool ends_in_blank(const struct scan *s)
+{
+	return s->eol > s->line && (s->eol[-1] == ' ' || s->eol[-1] == '\t');
+}
+
 int buddyinfo_parse(struct snapshot *snap, const char *path,
 		    const char *buf, size_t len, struct bc_error *err)
 {
@@ -84,8 +95,23 @@ int buddyinfo_parse(struct snapshot *snap, const char *path,
 	int rc;
 
 	scan_init(&s, path, buf, len);
+	s.allow_unterminated = true;
 	while ((rc = scan_next_line(&s, err)) > 0) {
+		unsigned before = nr_orders;
+
 		rc = parse_line(snap, &s, &nr_orders, err);
+		if (s.unterminated && rc < 0 && err) {
+			/* say that the line was cut, then what is wrong with it */
+			char why[sizeof(err->msg)];
+			int n = snprintf(why, sizeof(why), "%s:%u: ", path, s.lineno);
+
+			snprintf(why, sizeof(why), "%s", err->msg + (strncmp(err->msg, why, (size_t)n) ? 0 : n));
+			return bc_error_set(err, BC_EDATA, "%s:%u: truncated last line (no newline at end of file): %s",
+					    path, s.lineno, why);
+		}
+		if (s.unterminated && rc == 0 && before == 0 && !ends_in_blank(&s))
+			return bc_error_set(err, BC_EDATA, "%s:%u: truncated last line (no newline at end of file, and no blank after its last count)",
+					    path, s.lineno);
 		if (rc < 0)
 			return rc;
 	}

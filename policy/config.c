@@ -1073,7 +1073,8 @@ int policy_validate(const struct policy *p, const struct snapshot *snap,
 	for (i = 0; i < p->nr_targets; i++) {
 		const struct hp_target *t = &p->targets[i];
 
-		if (!snapshot_pool(snap, t->size_kb))
+		/* a tree without the pools: the sizes cannot be checked */
+		if (!snapshot_pool(snap, t->size_kb) && !snap->missing[IN_HUGEPAGES].file)
 			return bc_error_set(err, BC_ECONFIG, "%s:%u: [hugepages %llukB]: this kernel offers no %llu kB pages",
 					    p->path, t->line, (unsigned long long)t->size_kb,
 					    (unsigned long long)t->size_kb);

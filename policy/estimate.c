@@ -216,7 +216,13 @@ int estimate_node(const struct snapshot *snap, const struct node *n, uint64_t si
 	e->order = o;
 	e->gigantic = (unsigned)o >= snap->nr_orders;
 	e->pool = pool ? pool->nr : 0;
-	e->capacity = metrics_capacity(snap, n, size_kb);
+	if (n->lost & LOST_POOLS)
+		e->notes |= EST_NO_POOL;
+	for (k = 0; k < n->nr_zones; k++)
+		if (n->zones[k].in_buddyinfo && !n->zones[k].in_zoneinfo)
+			e->notes |= EST_NO_ZONEINFO;
+	/* without zoneinfo the present pages are unknown, and so is the capacity */
+	e->capacity = e->notes & EST_NO_ZONEINFO ? 0 : metrics_capacity(snap, n, size_kb);
 	alloc_idx = alloc_zone_index(n, e->gigantic);
 	if (!snap->has_pagetypeinfo)
 		e->notes |= EST_NO_PAGETYPEINFO;
@@ -289,7 +295,7 @@ int estimate_node(const struct snapshot *snap, const struct node *n, uint64_t si
 		e->reclaim = e->compact;
 
 	/* never beyond what the node could hold at all, the pool included */
-	if (e->reclaim > (e->capacity > e->pool ? e->capacity - e->pool : 0)) {
+	if (!(e->notes & EST_NO_ZONEINFO) && e->reclaim > (e->capacity > e->pool ? e->capacity - e->pool : 0)) {
 		e->reclaim = e->capacity > e->pool ? e->capacity - e->pool : 0;
 		e->notes |= EST_CAPPED;
 	}

@@ -25,6 +25,8 @@ enum est_note {
 	EST_NO_NODE_MEMINFO = 1u << 2,	/* no nodeN/meminfo: no cache or slab to add */
 	EST_NOT_IN_BUDDY = 1u << 3,	/* memory not yet in the buddy allocator counted */
 	EST_CAPPED = 1u << 4,		/* a bound was cut to the node's capacity */
+	EST_NO_ZONEINFO = 1u << 5,	/* no zoneinfo: watermarks, per-CPU pages, capacity unknown */
+	EST_NO_POOL = 1u << 6,		/* the node's pool not read: counted as empty */
 };
 
 struct estimate {
@@ -38,7 +40,8 @@ struct estimate {
 	uint64_t now;			/* buddy can hand them out without compaction */
 	uint64_t compact;		/* upper bound after compaction */
 	uint64_t reclaim;		/* upper bound after reclaim, then compaction */
-	uint64_t capacity;		/* metrics_capacity(): never more than this */
+	uint64_t capacity;		/* metrics_capacity(): never more than this;
+					   0 and EST_NO_ZONEINFO when unknown */
 
 	/* how they were derived, in kB */
 	uint64_t free_kb;		/* buddyinfo + per-CPU lists: free on the node */

@@ -270,6 +270,17 @@ static int judge_pool(struct finding **fs, unsigned *nr, const struct snapshot *
 	f->target = target;
 	f->actual = pool ? pool->nr : 0;
 	f->mandatory = t->mandatory;
+	n = node >= 0 ? snapshot_node(snap, node) : NULL;
+	if (snap->missing[IN_HUGEPAGES].file || (n && (n->lost & LOST_POOLS))) {
+		/* a partial tree: the pool is unknown, neither ok nor short */
+		f->unknown = true;
+		f->actual = 0;
+		snprintf(f->why, sizeof(f->why), "not judged: the pool was not read (%s)",
+			 snap->missing[IN_HUGEPAGES].file ? snap->missing[IN_HUGEPAGES].file
+			 : snap->missing[IN_NODE_HUGEPAGES].file ? snap->missing[IN_NODE_HUGEPAGES].file
+			 : snap->missing[IN_NODE_DIR].file);
+		return 0;
+	}
 	if (f->actual >= target) {
 		snprintf(f->why, sizeof(f->why), "%llu of %llu", (unsigned long long)f->actual,
 			 (unsigned long long)target);

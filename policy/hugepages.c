@@ -45,13 +45,13 @@ int hugepages_dirname_kb(const char *name, uint64_t *size_kb)
  * limit is a limit, and "unlimited" is commonly written as a huge number.
  */
 static int read_u64_at(int dirfd, const char *dirpath, const char *name, bool pages, uint64_t *v,
-		       struct bc_error *err)
+		       int *errnum, struct bc_error *err)
 {
 	char path[PATH_MAX], *buf;
 	size_t len;
-	int rc, errnum;
+	int rc;
 
-	rc = rootfs_read_at(dirfd, dirpath, name, &buf, &len, path, &errnum, err);
+	rc = rootfs_read_at(dirfd, dirpath, name, &buf, &len, path, errnum, err);
 	if (rc < 0)
 		return rc;
 	rc = pages ? parse_page_count(path, buf, len, v, err) : parse_single_u64(path, buf, len, v, err);
@@ -71,7 +71,7 @@ static const char *const pool_files[] = { "nr_hugepages", "free_hugepages", "sur
 
 /* The first nfiles pool files of size p->size_kb below dirfd (prefix: "" or "hugepages/"). */
 static int read_pool_at(int dirfd, const char *dirpath, const char *prefix, struct hugepool *p,
-			unsigned nfiles, struct bc_error *err)
+			unsigned nfiles, int *errnum, struct bc_error *err)
 {
 	uint64_t *dst[] = { &p->nr, &p->free, &p->surplus, &p->resv, &p->overcommit };
 	char name[128];
@@ -81,12 +81,12 @@ static int read_pool_at(int dirfd, const char *dirpath, const char *prefix, stru
 	for (i = 0; i < nfiles && rc == 0; i++) {
 		snprintf(name, sizeof(name), "%shugepages-%llukB/%s", prefix,
 			 (unsigned long long)p->size_kb, pool_files[i]);
-		rc = read_u64_at(dirfd, dirpath, name, dst[i] != &p->overcommit, dst[i], err);
+		rc = read_u64_at(dirfd, dirpath, name, dst[i] != &p->overcommit, dst[i], errnum, err);
 	}
 	return rc;
 }
 
-int hugepages_read_global(struct snapshot *snap, struct bc_error *err)
+int hugepages_read_global(struct snapshot *snap, int *errnum, struct bc_error *err)
 {
 	static const char gdir[] = "sys/kernel/mm/hugepages";
 	struct hugepool *pools = NULL, *np;
@@ -97,13 +97,17 @@ int hugepages_read_global(struct snapshot *snap, struct bc_error *err)
 	DIR *d;
 	int rc, fd;
 
+	*errnum = 0;
 	rc = rootfs_path(snap->root, gdir, path, sizeof(path), err);
 	if (rc < 0)
 		return rc;
 	fd = rootfs_open_dir(snap->root, gdir);
-	if (fd < 0 && errno == ENOENT)
-		return 0;	/* CONFIG_HUGETLBFS=n */
+	if (fd < 0 && errno == ENOENT) {
+		*errnum = ENOENT;	/* CONFIG_HUGETLBFS=n, or not captured */
+		return 0;
+	}
 	if (fd < 0 || !(d = fdopendir(fd))) {
+		*errnum = errno;
 		rc = bc_error_set(err, BC_ENOINPUT, "%s: %s", path, rootfs_strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -135,13 +139,13 @@ int hugepages_read_global(struct snapshot *snap, struct bc_error *err)
 	if (fd < 0)
 		return bc_error_set(err, BC_EIO, "%s: %s", path, strerror(errno));
 	for (i = 0, rc = 0; i < n && rc == 0; i++)
-		rc = read_pool_at(fd, path, "", &pools[i], 5, err);
+		rc = read_pool_at(fd, path, "", &pools[i], 5, errnum, err);
 	close(fd);
 	return rc;
 }
 
 int hugepages_read_node(int nodefd, const char *nodepath, const struct hugepool *sizes,
-			unsigned nr_sizes, struct hugepool **pools, struct bc_error *err)
+			unsigned nr_sizes, struct hugepool **pools, int *errnum, struct bc_error *err)
 {
 	struct hugepool *p;
 	unsigned i;
@@ -155,7 +159,7 @@ int hugepages_read_node(int nodefd, const char *nodepath, const struct hugepool 
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	for (i = 0; i < nr_sizes && rc == 0; i++) {
 		p[i].size_kb = sizes[i].size_kb;
-		rc = read_pool_at(nodefd, nodepath, "hugepages/", &p[i], 3, err);
+		rc = read_pool_at(nodefd, nodepath, "hugepages/", &p[i], 3, errnum, err);
 	}
 	if (rc < 0) {
 		free(p);

@@ -74,8 +74,12 @@ int metrics_compaction_score(const struct node *n, unsigned nr_orders, unsigned 
 	uint64_t node_present = 0, score = 0;
 	unsigned k;
 
-	for (k = 0; k < n->nr_zones; k++)
+	for (k = 0; k < n->nr_zones; k++) {
+		/* present pages weigh the zones: zoneinfo's, without it unknown */
+		if (n->zones[k].in_buddyinfo && !n->zones[k].in_zoneinfo)
+			return -1;
 		node_present += n->zones[k].present;
+	}
 	for (k = 0; k < n->nr_zones; k++) {
 		const struct zone *z = &n->zones[k];
 

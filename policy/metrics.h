@@ -38,6 +38,7 @@ int metrics_extfrag(const struct zone *z, unsigned nr_orders, unsigned order);
 /*
  * fragmentation_score_node(): the proactive-compaction score of a node,
  * 0..100: each populated zone's extfrag at order, weighted by present pages.
+ * -1 when a populated zone's present pages are unknown (no zoneinfo).
  */
 int metrics_compaction_score(const struct node *n, unsigned nr_orders, unsigned order);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "nodelist.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "textscan.h"
@@ -71,6 +72,40 @@ bad:
 		numa_bitmask_free(mask);
 	bc_token_escape(esc, s, (size_t)(end - s));
 	return bc_error_set(err, (enum bc_err_kind)kind, "%s: invalid node list '%s'", what, esc);
+}
+
+void nodelist_format(const struct bitmask *mask, char *buf, size_t size)
+{
+	unsigned long i, lo;
+	size_t off = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; mask && i < mask->size; i++) {
+		if (!numa_bitmask_isbitset(mask, (unsigned)i))
+			continue;
+		for (lo = i; i + 1 < mask->size && numa_bitmask_isbitset(mask, (unsigned)(i + 1)); i++)
+			;
+		n = lo == i ? snprintf(buf + off, size - off, "%s%lu", off ? "," : "", lo)
+			    : snprintf(buf + off, size - off, "%s%lu-%lu", off ? "," : "", lo, i);
+		if (n < 0 || (size_t)n >= size - off) {
+			/* cut: end in "..." where it still fits */
+			if (size >= 4)
+				strcpy(buf + (off + 4 <= size ? off : size - 4), "...");
+			return;
+		}
+		off += (size_t)n;
+	}
+}
+
+int nodelist_min(const struct bitmask *mask)
+{
+	unsigned long i;
+
+	for (i = 0; i < mask->size; i++)
+		if (numa_bitmask_isbitset(mask, (unsigned)i))
+			return (int)i;
+	return -1;
 }
 
 int nodelist_max(const struct bitmask *mask)

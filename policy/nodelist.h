@@ -23,6 +23,15 @@
 int nodelist_parse(const char *s, size_t len, const char *what, int kind,
 		   struct bitmask **out, struct bc_error *err);
 
+/*
+ * mask in the kernel's list format ("0,2-3,6") into buf; a list too long
+ * for it ends in "...".
+ */
+void nodelist_format(const struct bitmask *mask, char *buf, size_t size);
+
+/* Lowest id set in mask, or -1 when it is empty. */
+int nodelist_min(const struct bitmask *mask);
+
 /* Highest id set in mask, or -1 when it is empty. */
 int nodelist_max(const struct bitmask *mask);
 

@@ -16,6 +16,15 @@
  * The free-list walk stops counting at 100000 and prints ">100000". An
  * optional "Number of mixed blocks" table (page_owner) has the shape of the
  * block table; it is checked and not kept.
+ *
+ * Kernels before 4.4 have a "Reserve" type (MIGRATE_RESERVE) and list
+ * Reclaimable before Movable: types are taken by name, in the order given.
+ * A capture may lack the headers (grep ^Node, a cut copy): a free line is
+ * told from a block line by its "zone NAME, type", the orders are counted
+ * on the first free line, a block line without its header names its types
+ * after the zone's free lines (the kernel prints both in migratetype
+ * order), and without "Page block order" nor "Pages per block" the
+ * pageblock order is unknown.
  */
 #include "pagetypeinfo.h"
 
@@ -33,6 +42,7 @@ struct ptstate {
 	unsigned nr_types;			/* from the "Number of blocks" header */
 	bool seen_order, seen_per_block;
 	uint64_t per_block;
+	bool orders_counted;			/* no order header: counted on a free line */
 };
 
 
@@ -80,8 +90,9 @@ static int parse_free_line(struct snapshot *snap, struct scan *s, struct ptstate
 	memset(pt, 0, sizeof(*pt));
 	memcpy(pt->name, tname, tlen);
 	while (scan_token(s, &tok, &len)) {
-		if (n == st->nr_orders)
-			return scan_fail(s, tok, len, "more order columns than the header has, at", err);
+		if (st->nr_orders ? n == st->nr_orders : n == BC_MAX_ORDERS)
+			return scan_fail(s, tok, len, st->nr_orders ? "more order columns than the header has, at"
+					 : "more than 32 order columns at", err);
 		if (len > 1 && tok[0] == '>') {
 			pt->at_least[n] = true;
 			tok++;
@@ -94,14 +105,42 @@ static int parse_free_line(struct snapshot *snap, struct scan *s, struct ptstate
 			return scan_fail(s, tok, len, "implausible free block count", err);
 		n++;
 	}
+	if (!st->nr_orders && n) {
+		st->nr_orders = n;	/* no header: the first free line's columns */
+		st->orders_counted = true;
+	}
 	if (n != st->nr_orders) {
 		char what[80];
 
-		snprintf(what, sizeof(what), "%u order columns where the header has %u, for type",
-			 n, st->nr_orders);
+		snprintf(what, sizeof(what), "%u order columns where the %s has %u, for type",
+			 n, st->orders_counted ? "first free line" : "header", st->nr_orders);
 		return scan_fail(s, tname, tlen, what, err);
 	}
 	z->nr_types++;
+	return 0;
+}
+
+/* Block counts of a zone without their header: one per free-line type, in that order. */
+static int parse_headless_blocks(struct scan *s, struct zone *z, const char *zname, size_t zlen,
+				 struct bc_error *err)
+{
+	const char *tok;
+	size_t len;
+	unsigned n = 0;
+	int rc;
+
+	while (scan_token(s, &tok, &len)) {
+		if (n == z->nr_types)
+			return scan_fail(s, tok, len, "more block counts than the zone has free lines (types), at", err);
+		if (z->types[n].seen_pageblocks)
+			return scan_fail(s, zname, zlen, "duplicate block counts for zone", err);
+		rc = scan_u64(s, tok, len, &z->types[n].pageblocks, err);
+		if (rc < 0)
+			return rc;
+		z->types[n++].seen_pageblocks = true;
+	}
+	if (n != z->nr_types)
+		return scan_fail(s, zname, zlen, "fewer block counts than the zone has free lines (types), for zone", err);
 	return 0;
 }
 
@@ -122,6 +161,12 @@ static int parse_blocks_line(struct snapshot *snap, struct scan *s, struct ptsta
 	z = snapshot_zone(snap, id, zname, zlen, s->path, s->lineno, &rc, err);
 	if (!z)
 		return rc;
+	if (st->sec != SEC_BLOCKS && st->sec != SEC_MIXED) {
+		/* no "Number of blocks type" header: the zone's free lines name the types */
+		if (!z->nr_types)
+			return scan_fail(s, zname, zlen, "block counts without a 'Number of blocks type' header or free lines to name their types, for zone", err);
+		return parse_headless_blocks(s, z, zname, zlen, err);
+	}
 	while (scan_token(s, &tok, &len)) {
 		struct pagetype *pt;
 
@@ -241,6 +286,22 @@ static int parse_header_value(struct scan *s, const char *word, uint64_t *v,
 	return 0;
 }
 
+/* Does this "Node" line name a type ("zone NAME, type")? The cursor stays. */
+static bool is_free_line(const struct scan *s)
+{
+	struct scan peek = *s;
+	const char *tok;
+	size_t len;
+
+	if (!scan_token(&peek, &tok, &len) || !scan_token(&peek, &tok, &len) ||
+	    !scan_token(&peek, &tok, &len))
+		return false;
+	if (len > 1 && tok[len - 1] == ',')
+		return true;
+	/* "zone DMA type ...": a free line that lost its comma, refused as such */
+	return scan_token(&peek, &tok, &len) && tok_eq(tok, len, "type");
+}
+
 int pagetypeinfo_parse(struct snapshot *snap, const char *path,
 		       const char *buf, size_t len, struct bc_error *err)
 {
@@ -256,12 +317,14 @@ int pagetypeinfo_parse(struct snapshot *snap, const char *path,
 		if (!scan_token(&s, &tok, &tlen))
 			continue;			/* blank separator */
 		if (tok_eq(tok, tlen, "Node")) {
-			if (st.sec == SEC_FREE)
+			/* "zone DMA, type ...": a free line; "zone DMA 1 ...": block counts */
+			if (is_free_line(&s)) {
+				if (st.sec != SEC_FREE && st.sec != SEC_HEADER)
+					st.sec = SEC_FREE;	/* the next node's, its header lost */
 				rc = parse_free_line(snap, &s, &st, err);
-			else if (st.sec == SEC_BLOCKS || st.sec == SEC_MIXED)
+			} else {
 				rc = parse_blocks_line(snap, &s, &st, err);
-			else
-				rc = scan_fail(&s, tok, tlen, "zone line before any table header:", err);
+			}
 		} else if (tok_eq(tok, tlen, "Page")) {
 			rc = parse_header_value(&s, "order:", &order, &st.seen_order, err);
 		} else if (tok_eq(tok, tlen, "Pages")) {
@@ -282,12 +345,17 @@ int pagetypeinfo_parse(struct snapshot *snap, const char *path,
 	}
 	if (rc < 0)
 		return rc;
-	if (!st.seen_order || st.nr_orders == 0)
-		return bc_error_set(err, BC_EDATA, "%s: no 'Page block order' or free pages table", path);
-	if (order >= BC_MAX_ORDERS + 8 || (st.seen_per_block && st.per_block != (1ULL << order)))
+	if (st.nr_orders == 0)
+		return bc_error_set(err, BC_EDATA, "%s: no free pages table", path);
+	if (!st.seen_order && st.seen_per_block && st.per_block && !(st.per_block & (st.per_block - 1)))
+		for (order = 0, st.seen_order = true; (1ULL << order) < st.per_block; order++)
+			;
+	if (st.seen_order &&
+	    (order >= BC_MAX_ORDERS + 8 || (st.seen_per_block && st.per_block != (1ULL << order))))
 		return bc_error_set(err, BC_EDATA, "%s: page block order %llu does not match %llu pages per block",
 				    path, (unsigned long long)order, (unsigned long long)st.per_block);
-	snap->pageblock_order = (int)order;
+	/* neither header line: the pageblock order is unknown */
+	snap->pageblock_order = st.seen_order ? (int)order : -1;
 	snap->pagetypeinfo_orders = st.nr_orders;
 	snap->has_pagetypeinfo = true;
 	return 0;

@@ -43,6 +43,7 @@ struct finding {
 	uint64_t actual;		/* nr_hugepages in the snapshot */
 	uint64_t shortfall;		/* target - actual, 0 when met */
 	bool mandatory;			/* short is crit, not warn */
+	bool unknown;			/* the pool was not read (a partial tree): not judged */
 	/* both */
 	char why[256];			/* thresholds crossed, or "900 of 1024 (124 short)" */
 	bool remediated;		/* remediation for it is in the plan (fragmentation only) */

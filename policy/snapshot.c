@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "snapshot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -11,15 +12,18 @@
 #include <unistd.h>
 
 #include "buddyinfo.h"
+#include "capture.h"
 #include "hugepages.h"
 #include "meminfo.h"
 #include "nodelist.h"
+#include "pagesize.h"
 #include "pagetypeinfo.h"
 #include "rootfs.h"
 #include "textscan.h"
 #include "zoneinfo.h"
 
-static const char NODE_DIR[] = "sys/devices/system/node";
+#define NODE_DIR_S "sys/devices/system/node"
+static const char NODE_DIR[] = NODE_DIR_S;
 
 struct node *snapshot_node(const struct snapshot *snap, int id)
 {
@@ -150,7 +154,67 @@ void snapshot_free(struct snapshot *snap)
 	free(snap->nodes);
 	free(snap->pools);
 	free(snap->root);
+	for (i = 0; i < IN_NR; i++)
+		if (snap->missing[i].nodes)
+			numa_bitmask_free(snap->missing[i].nodes);
 	memset(snap, 0, sizeof(*snap));
+}
+
+static const char *const lost_names[LOST_NR][2] = {
+	{ "watermarks", "watermarks" }, { "zone_sizes", "zone sizes" },
+	{ "per_cpu_pages", "per-CPU free pages" }, { "compaction_score", "compaction score" },
+	{ "pageblocks", "pageblocks" }, { "pools", "hugepage pools" },
+	{ "totals", "node totals" }, { "vmstat", "vmstat counters" },
+	{ "default_hugepage_size", "default hugepage size" },
+	{ "cpu_only_nodes", "CPU-only nodes" }, { "cpus", "which nodes have CPUs" },
+};
+
+const char *snapshot_lost_name(unsigned i)
+{
+	return i < LOST_NR ? lost_names[i][0] : "?";
+}
+
+const char *snapshot_lost_words(unsigned i)
+{
+	return i < LOST_NR ? lost_names[i][1] : "?";
+}
+
+const struct snap_missing *snapshot_first_missing(const struct snapshot *snap, unsigned mask)
+{
+	unsigned i;
+
+	for (i = 0; i < IN_NR; i++)
+		if ((mask & (1u << i)) && snap->missing[i].file)
+			return &snap->missing[i];
+	return NULL;
+}
+
+/* Note input in as not read, with why (errnum, or -1: not in a capture) and what it takes away. */
+static void missing(struct snapshot *snap, enum snap_input in, const char *file, int errnum,
+		    unsigned lost)
+{
+	struct snap_missing *m = &snap->missing[in];
+
+	if (!m->file) {
+		m->file = file;
+		snprintf(m->why, sizeof(m->why), "%s", errnum < 0 ? "not in a buddyinfo capture"
+			 : rootfs_strerror(errnum ? errnum : ENOENT));
+	}
+	m->lost |= lost;
+	snap->lost |= lost;
+}
+
+/* The same for node id's copy of a per-node file. 0 or -BC_ENOMEM. */
+static int missing_node(struct snapshot *snap, enum snap_input in, const char *file, int id,
+			int errnum, unsigned lost, struct bc_error *err)
+{
+	struct snap_missing *m = &snap->missing[in];
+
+	if (!m->nodes && !(m->nodes = numa_bitmask_alloc(BC_MAX_NODE_ID + 1)))
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	missing(snap, in, file, errnum, lost);
+	numa_bitmask_setbit(m->nodes, (unsigned)id);
+	return 0;
 }
 
 typedef int (*parse_fn)(struct snapshot *, const char *, const char *, size_t,
@@ -172,6 +236,18 @@ static int read_parse(struct snapshot *snap, const char *rel, parse_fn parse,
 	return rc;
 }
 
+/* The same for a file that may be missing: noted, with what it takes away. */
+static int read_optional(struct snapshot *snap, const char *rel, parse_fn parse,
+			 enum snap_input in, unsigned lost, struct bc_error *err)
+{
+	int errnum, rc = read_parse(snap, rel, parse, &errnum, err);
+
+	if (rc != -BC_ENOINPUT)
+		return rc;
+	missing(snap, in, rel, errnum, lost);
+	return 0;
+}
+
 static int parse_meminfo_global(struct snapshot *snap, const char *path,
 				const char *buf, size_t len, struct bc_error *err)
 {
@@ -184,19 +260,23 @@ static int parse_vmstat(struct snapshot *snap, const char *path,
 	return vmstat_parse(&snap->vmstat, path, buf, len, err);
 }
 
-/* Read a node list file into a mask; *mask stays NULL when optional and absent. */
-static int read_nodelist(struct snapshot *snap, const char *name, bool required,
-			 struct bitmask **mask, struct bc_error *err)
+/*
+ * Read a node list file into a mask. Absent or unreadable: *mask NULL and
+ * *errnum says why (every one of them is optional: a capture may lack it).
+ */
+static int read_nodelist(struct snapshot *snap, const char *name, struct bitmask **mask,
+			 int *errnum, struct bc_error *err)
 {
 	char rel[64], path[PATH_MAX], *buf;
 	size_t len;
-	int rc, errnum;
+	int rc;
 
 	*mask = NULL;
 	snprintf(rel, sizeof(rel), "%s/%s", NODE_DIR, name);
-	rc = rootfs_read(snap->root, rel, &buf, &len, path, &errnum, err);
+	rc = rootfs_read(snap->root, rel, &buf, &len, path, errnum, err);
 	if (rc < 0)
-		return (!required && errnum == ENOENT) ? 0 : rc;
+		return rc == -BC_ENOINPUT ? 0 : rc;
+	*errnum = 0;
 	rc = nodelist_parse(buf, len, path, BC_EDATA, mask, err);
 	free(buf);
 	return rc;
@@ -211,37 +291,91 @@ static bool in_mask(const struct bitmask *m, int id)
 struct node_files {
 	int id;
 	bool has_memory, has_cpu, has_meminfo;
+	bool mem_known;			/* has_memory from has_memory, else from buddyinfo */
+	bool cpu_known;			/* has_cpu from has_cpu or nodeN/cpulist */
+	bool pools_read;		/* nodeN/hugepages read (or none to read) */
+	int meminfo_errnum, pools_errnum;	/* why not, when not read */
 	struct meminfo meminfo;
 	struct hugepool *pools;
 };
 
-/* The node set: sys/devices/system/node/{online,has_memory,has_cpu}. */
+/* The nodeN directories under sys/devices/system/node, when online is missing. */
+static int scan_node_dirs(struct snapshot *snap, struct bitmask **out, struct bc_error *err)
+{
+	struct bitmask *m;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	*out = NULL;
+	fd = rootfs_open_dir(snap->root, NODE_DIR);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	m = numa_bitmask_alloc(BC_MAX_NODE_ID + 1);
+	if (!m) {
+		closedir(d);
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		unsigned long id;
+
+		if (strncmp(de->d_name, "node", 4) || de->d_name[4] < '0' || de->d_name[4] > '9')
+			continue;
+		id = strtoul(de->d_name + 4, &end, 10);
+		if (!*end && id <= BC_MAX_NODE_ID && (id == 0 || de->d_name[4] != '0'))
+			numa_bitmask_setbit(m, (unsigned)id);
+	}
+	closedir(d);
+	*out = m;
+	return 0;
+}
+
+/*
+ * The node set: sys/devices/system/node/{online,has_memory,has_cpu}. A
+ * capture may hold none of them (a sosreport copies the nodeN files only):
+ * then the nodeN directories are the online nodes, buddyinfo says which
+ * have memory, and nodeN/cpulist which have CPUs.
+ */
 static int list_nodes(struct snapshot *snap, struct node_files **out, unsigned *count,
 		      struct bc_error *err)
 {
-	struct bitmask *online = NULL, *mem = NULL, *cpu = NULL;
+	struct bitmask *online = NULL, *mem = NULL, *cpu = NULL, *dirs = NULL;
 	struct node_files *nf = NULL;
+	int rc, id, max, e_online = 0, e_mem = 0, e_cpu = 0;
 	unsigned n = 0;
-	int rc, id, max;
 
-	rc = read_nodelist(snap, "online", true, &online, err);
+	rc = read_nodelist(snap, "online", &online, &e_online, err);
 	if (rc == 0)
-		rc = read_nodelist(snap, "has_memory", true, &mem, err);
+		rc = read_nodelist(snap, "has_memory", &mem, &e_mem, err);
 	if (rc == 0)
-		rc = read_nodelist(snap, "has_cpu", false, &cpu, err);
+		rc = read_nodelist(snap, "has_cpu", &cpu, &e_cpu, err);
+	if (rc == 0 && !online)
+		rc = scan_node_dirs(snap, &dirs, err);
 	if (rc < 0)
 		goto out;
-	max = nodelist_max(online);
-	nf = calloc((size_t)max + 1, sizeof(*nf));
-	if (!nf && max >= 0) {
+	if (!online)
+		missing(snap, IN_NODE_ONLINE, NODE_DIR_S "/online", e_online, 0);
+	if (!mem)
+		missing(snap, IN_NODE_HAS_MEMORY, NODE_DIR_S "/has_memory", e_mem, 0);
+	if (!cpu)
+		missing(snap, IN_NODE_HAS_CPU, NODE_DIR_S "/has_cpu", e_cpu, 0);
+	max = online ? nodelist_max(online) : dirs ? nodelist_max(dirs) : -1;
+	nf = calloc((size_t)(max + 1) + 1, sizeof(*nf));
+	if (!nf) {
 		rc = bc_error_set(err, BC_ENOMEM, "out of memory");
 		goto out;
 	}
 	for (id = 0; id <= max; id++) {
-		if (!in_mask(online, id))
+		if (!in_mask(online ? online : dirs, id))
 			continue;
 		nf[n].id = id;
+		nf[n].mem_known = mem != NULL;
 		nf[n].has_memory = in_mask(mem, id);
+		nf[n].cpu_known = cpu != NULL;
 		nf[n++].has_cpu = in_mask(cpu, id);
 	}
 	*out = nf;
@@ -253,10 +387,16 @@ out:
 		numa_bitmask_free(mem);
 	if (cpu)
 		numa_bitmask_free(cpu);
+	if (dirs)
+		numa_bitmask_free(dirs);
 	return rc;
 }
 
-/* nodeN/meminfo and nodeN/hugepages/... of one node. Thread-safe. */
+/*
+ * nodeN/meminfo, nodeN/hugepages/... (and without has_cpu nodeN/cpulist) of
+ * one node. A file that is not there is noted, not an error: the node's
+ * totals or pools are then unknown. Thread-safe.
+ */
 static int read_node_files(const char *root, const struct snapshot *snap, struct node_files *nf,
 			   struct bc_error *err)
 {
@@ -270,20 +410,42 @@ static int read_node_files(const char *root, const struct snapshot *snap, struct
 		return rc;
 	fd = rootfs_open_dir(root, rel);
 	if (fd < 0) {
-		if (!nf->has_memory && errno == ENOENT)
-			return 0;
-		return bc_error_set(err, BC_ENOINPUT, "%s: %s", dirpath, strerror(errno));
+		nf->meminfo_errnum = nf->pools_errnum = errno;
+		return 0;
 	}
 	rc = rootfs_read_at(fd, dirpath, "meminfo", &buf, &len, path, &errnum, err);
 	if (rc == 0) {
 		rc = meminfo_parse(&nf->meminfo, nf->id, path, buf, len, err);
 		free(buf);
 		nf->has_meminfo = rc == 0;
-	} else if (!nf->has_memory && errnum == ENOENT) {
+	} else if (rc == -BC_ENOINPUT) {
+		nf->meminfo_errnum = errnum;
 		rc = 0;
 	}
-	if (rc == 0 && nf->has_memory)
-		rc = hugepages_read_node(fd, dirpath, snap->pools, snap->nr_pools, &nf->pools, err);
+	if (rc == 0 && !nf->cpu_known &&
+	    (rc = rootfs_read_at(fd, dirpath, "cpulist", &buf, &len, path, &errnum, err)) == 0) {
+		struct bitmask *cpus = NULL;
+
+		/* a CPU list has the node list's syntax */
+		rc = nodelist_parse(buf, len, path, BC_EDATA, &cpus, err);
+		free(buf);
+		if (rc == 0) {
+			nf->cpu_known = true;
+			nf->has_cpu = nodelist_max(cpus) >= 0;
+			numa_bitmask_free(cpus);
+		}
+	} else if (rc == -BC_ENOINPUT) {
+		rc = 0;
+	}
+	if (rc == 0 && (nf->has_memory || !nf->mem_known)) {
+		rc = hugepages_read_node(fd, dirpath, snap->pools, snap->nr_pools, &nf->pools, &errnum, err);
+		if (rc == -BC_ENOINPUT) {
+			nf->pools_errnum = errnum;
+			rc = 0;
+		} else if (rc == 0) {
+			nf->pools_read = true;
+		}
+	}
 	close(fd);
 	return rc;
 }
@@ -373,50 +535,149 @@ static const char *shown_root(const char *root)
 	return rootfs_is_slash(root) ? "" : root;
 }
 
+static bool node_has_zones(const struct node *node)
+{
+	unsigned i;
+
+	for (i = 0; node && i < node->nr_zones; i++)
+		if (node->zones[i].in_buddyinfo)
+			return true;
+	return false;
+}
+
+#define NODE_MEMINFO NODE_DIR_S "/nodeN/meminfo"
+#define NODE_HUGEPAGES NODE_DIR_S "/nodeN/hugepages"
+
+/*
+ * A node of the proc files without its sysfs directory (only when online
+ * was not read: then the proc files are what says a node is online).
+ */
+static int merge_dirless(struct snapshot *snap, struct node *node, struct bc_error *err)
+{
+	int rc = 0;
+
+	node->has_memory = node_has_zones(node);
+	missing(snap, IN_NODE_HAS_CPU, NODE_DIR_S "/has_cpu", ENOENT, LOST_CPUS);
+	if (!node->has_memory)
+		return 0;
+	node->lost |= LOST_TOTALS | LOST_POOLS;
+	rc = missing_node(snap, IN_NODE_MEMINFO, NODE_MEMINFO, node->id, ENOENT, LOST_TOTALS, err);
+	if (rc == 0 && snap->nr_pools)
+		rc = missing_node(snap, IN_NODE_HUGEPAGES, NODE_HUGEPAGES, node->id, ENOENT, LOST_POOLS, err);
+	return rc;
+}
+
 /*
  * Move what the node files said into the snapshot; every node the proc
  * files mention must be online, and every online node is listed (CPU-only
- * ones without zones).
+ * ones without zones). What could not be read is noted per node.
  */
 static int merge_nodes(struct snapshot *snap, struct node_files *nf, unsigned n,
 		       struct bc_error *err)
 {
+	bool online_known = !snap->missing[IN_NODE_ONLINE].file;
+	bool pools_known = !snap->missing[IN_HUGEPAGES].file;
 	unsigned i, k;
+	int rc;
 
 	for (i = 0; i < snap->nr_nodes; i++) {
 		for (k = 0; k < n && nf[k].id != snap->nodes[i].id; k++)
 			;
-		if (k == n)
+		if (k < n)
+			continue;
+		if (online_known)
 			return bc_error_set(err, BC_EDATA, "%s/%s/online: node %d has zones but is not online",
 					    shown_root(snap->root), NODE_DIR, snap->nodes[i].id);
+		if ((rc = merge_dirless(snap, &snap->nodes[i], err)) < 0)
+			return rc;
 	}
 	for (k = 0; k < n; k++) {
 		struct node *node = snapshot_node(snap, nf[k].id);
-		bool has_zones = false;
+		bool has_zones = node_has_zones(node);
 
-		for (i = 0; node && i < node->nr_zones; i++)
-			has_zones |= node->zones[i].in_buddyinfo;
 		/*
 		 * N_MEMORY is set exactly for nodes with a populated zone, and
 		 * buddyinfo prints every populated zone: the two must agree.
 		 */
-		if (nf[k].has_memory && !has_zones)
+		if (nf[k].mem_known && nf[k].has_memory && !has_zones)
 			return bc_error_set(err, BC_EDATA, "%s/%s/has_memory lists node %d, but %s/proc/buddyinfo has no zone of it: the files contradict each other",
 					    shown_root(snap->root), NODE_DIR, nf[k].id, shown_root(snap->root));
-		if (!nf[k].has_memory && has_zones)
+		if (nf[k].mem_known && !nf[k].has_memory && has_zones)
 			return bc_error_set(err, BC_EDATA, "%s/%s/has_memory does not list node %d, but %s/proc/buddyinfo has zones of it: the files contradict each other",
 					    shown_root(snap->root), NODE_DIR, nf[k].id, shown_root(snap->root));
 		node = snapshot_add_node(snap, nf[k].id);
 		if (!node)
 			return bc_error_set(err, BC_ENOMEM, "out of memory");
-		node->has_memory = nf[k].has_memory;
+		node->has_memory = nf[k].mem_known ? nf[k].has_memory : has_zones;
 		node->has_cpu = nf[k].has_cpu;
+		if (!nf[k].cpu_known)
+			missing(snap, IN_NODE_HAS_CPU, NODE_DIR_S "/has_cpu", ENOENT, LOST_CPUS);
 		node->meminfo = nf[k].meminfo;
 		node->has_meminfo = nf[k].has_meminfo;
-		if (nf[k].pools) {
+		if (!node->has_memory)
+			continue;	/* a CPU-only node: MemTotal 0, no pools */
+		if (!node->has_meminfo) {
+			node->lost |= LOST_TOTALS;
+			rc = missing_node(snap, IN_NODE_MEMINFO, NODE_MEMINFO, node->id,
+					  nf[k].meminfo_errnum, LOST_TOTALS, err);
+			if (rc < 0)
+				return rc;
+		}
+		if (!pools_known) {
+			node->lost |= LOST_POOLS;
+		} else if (nf[k].pools_read) {
 			node->pools = nf[k].pools;
-			node->nr_pools = snap->nr_pools;
+			node->nr_pools = nf[k].pools ? snap->nr_pools : 0;
 			nf[k].pools = NULL;
+		} else {
+			node->lost |= LOST_POOLS;
+			rc = missing_node(snap, IN_NODE_HUGEPAGES, NODE_HUGEPAGES, node->id,
+					  nf[k].pools_errnum, LOST_POOLS, err);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/*
+ * No sys/devices/system/node: a kernel without NUMA (CONFIG_NUMA=n), whose
+ * proc files name node 0 only, which is the machine and holds the global
+ * pools. A tree whose proc files name other nodes is a capture without the
+ * directory: their totals, pools and CPUs are unknown.
+ */
+static int merge_no_numa(struct snapshot *snap, bool capture, struct bc_error *err)
+{
+	/* a lone buddyinfo capture says nothing of NUMA either way */
+	bool numa = capture || snap->nr_nodes > 1 || (snap->nr_nodes == 1 && snap->nodes[0].id != 0);
+	unsigned i;
+
+	if (numa)
+		missing(snap, IN_NODE_DIR, NODE_DIR, ENOENT,
+			LOST_TOTALS | LOST_POOLS | LOST_CPUS | LOST_CPU_ONLY_NODES);
+	for (i = 0; i < snap->nr_nodes; i++) {
+		struct node *n = &snap->nodes[i];
+
+		if (numa) {
+			n->has_memory = node_has_zones(n);
+			n->lost |= n->has_memory ? LOST_TOTALS | LOST_POOLS : 0;
+			continue;
+		}
+		n->has_memory = n->has_cpu = true;
+		if (!snap->missing[IN_MEMINFO].file) {
+			n->meminfo = snap->meminfo;
+			n->has_meminfo = true;
+		} else {
+			n->lost |= LOST_TOTALS;
+		}
+		if (snap->missing[IN_HUGEPAGES].file)
+			n->lost |= LOST_POOLS;
+		if (snap->nr_pools) {
+			n->pools = malloc(snap->nr_pools * sizeof(*n->pools));
+			if (!n->pools)
+				return bc_error_set(err, BC_ENOMEM, "out of memory");
+			memcpy(n->pools, snap->pools, snap->nr_pools * sizeof(*n->pools));
+			n->nr_pools = snap->nr_pools;
 		}
 	}
 	return 0;
@@ -445,57 +706,6 @@ static int ilog2_exact(uint64_t v)
 }
 
 /*
- * The page size of the machine the tree came from. On the live system it is
- * the running kernel's. For other trees it follows from node meminfo, which
- * prints managed pages in kB: MemTotal kB / sum of the zones' managed pages.
- */
-static int find_page_size(struct snapshot *snap, struct bc_error *err)
-{
-	unsigned i, k;
-
-	if (rootfs_is_live(snap->root)) {
-		snap->page_size = (unsigned)sysconf(_SC_PAGESIZE);
-		return 0;
-	}
-	for (i = 0; i <= snap->nr_nodes; i++) {
-		uint64_t managed = 0, kb;
-		const struct node *n;
-		int id = -1;
-
-		if (i < snap->nr_nodes) {
-			n = &snap->nodes[i];
-			if (!n->has_meminfo)
-				continue;
-			for (k = 0; k < n->nr_zones; k++)
-				managed += n->zones[k].managed;
-			kb = n->meminfo.v[MI_MEM_TOTAL];
-			id = n->id;
-		} else {
-			/* no node meminfo (CONFIG_NUMA=n): MemTotal is totalram_pages */
-			for (n = snap->nodes; n < snap->nodes + snap->nr_nodes; n++)
-				for (k = 0; k < n->nr_zones; k++)
-					managed += n->zones[k].managed;
-			kb = snap->meminfo.v[MI_MEM_TOTAL];
-		}
-		if (managed == 0)
-			continue;
-		if (kb % managed == 0 && ilog2_exact(kb / managed) >= 0 && kb / managed <= 1024) {
-			snap->page_size = (unsigned)(kb / managed) * 1024;
-			return 0;
-		}
-		if (id < 0)
-			return bc_error_set(err, BC_EDATA,
-					    "meminfo: MemTotal %llu kB is not a power-of-two multiple of %llu managed pages: cannot work out the page size",
-					    (unsigned long long)kb, (unsigned long long)managed);
-		return bc_error_set(err, BC_EDATA,
-				    "node %d: MemTotal %llu kB is not a power-of-two multiple of %llu managed pages: cannot work out the page size",
-				    id, (unsigned long long)kb, (unsigned long long)managed);
-	}
-	return bc_error_set(err, BC_EDATA, "%s: no node with both meminfo and managed pages: cannot work out the page size",
-			    snap->root);
-}
-
-/*
  * COMPACTION_HPAGE_ORDER: the PMD order where THP exists (hpage_pmd_size),
  * else the pageblock order, else the default hugepage size.
  */
@@ -507,7 +717,7 @@ static void find_hpage_order(struct snapshot *snap)
 	int errnum, o;
 
 	snap->hpage_order = -1;
-	if (rootfs_read(snap->root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+	if (snap->root && rootfs_read(snap->root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
 			&buf, &len, path, &errnum, NULL) == 0) {
 		if (parse_single_u64(path, buf, len, &bytes, NULL) == 0 &&
 		    (o = ilog2_exact(bytes / snap->page_size)) >= 0 &&
@@ -519,6 +729,14 @@ static void find_hpage_order(struct snapshot *snap)
 		snap->hpage_order = snap->pageblock_order;
 	if (snap->hpage_order < 0 && snap->default_hugepage_kb &&
 	    (o = ilog2_exact(snap->default_hugepage_kb * 1024 / snap->page_size)) >= 0)
+		snap->hpage_order = o;
+	/*
+	 * A tree without meminfo does not say whether there is hugetlb: take
+	 * THP's order, the PMD's (HPAGE_PMD_ORDER = log2(page size / 8): 9 with
+	 * 4K pages), which most kernels have.
+	 */
+	if (snap->hpage_order < 0 && snap->missing[IN_MEMINFO].file &&
+	    (o = ilog2_exact(snap->page_size / 8)) >= 0 && o < (int)snap->nr_orders)
 		snap->hpage_order = o;
 	/* without hugetlb the kernel's pageblock_order is MAX_PAGE_ORDER */
 	if (snap->hpage_order < 0 || snap->hpage_order >= (int)snap->nr_orders)
@@ -536,7 +754,7 @@ static int check_consistency(struct snapshot *snap, struct bc_error *err)
 		for (k = 0; k < n->nr_zones; k++) {
 			const struct zone *z = &n->zones[k];
 
-			if (z->in_buddyinfo && !z->in_zoneinfo)
+			if (z->in_buddyinfo && !z->in_zoneinfo && !snap->missing[IN_ZONEINFO].file)
 				return bc_error_set(err, BC_EDATA, "node %d zone %s is in buddyinfo but not in zoneinfo",
 						    n->id, z->name);
 			if (z->nr_types && !z->in_buddyinfo)
@@ -579,12 +797,18 @@ static void find_node_reclaim(struct snapshot *snap)
 
 int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 {
+	return snapshot_read_opts(root, NULL, snap, err);
+}
+
+int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct snapshot *snap,
+		       struct bc_error *err)
+{
 	struct node_job jobs[MAX_NODE_THREADS];
 	struct node_files *nf = NULL;
 	struct bc_error werr = { 0 };
-	unsigned nr_nf = 0, nj = 0, i;
+	unsigned nr_nf = 0, nj = 0;
+	int rc, wrc = 0, errnum, hp_errnum = 0, fd;
 	bool numa_sysfs;
-	int rc, wrc = 0, errnum;
 
 	memset(snap, 0, sizeof(*snap));
 	snap->pageblock_order = -1;
@@ -593,19 +817,36 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 	if (!snap->root)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	clock_gettime(CLOCK_REALTIME, &snap->taken);
+	/* a root that is not there is one message, not one per file */
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = bc_error_set(err, BC_ENOINPUT, "%s: %s", root, strerror(errno));
+		goto fail;
+	}
+	close(fd);
 
 	/* the node set and the hugepage sizes first: the node files need both */
 	numa_sysfs = snap->numa_sysfs = rootfs_is_dir(snap->root, NODE_DIR);
 	rc = numa_sysfs ? list_nodes(snap, &nf, &nr_nf, err) : 0;
-	if (rc == 0)
-		rc = hugepages_read_global(snap, err);
+	if (rc == 0) {
+		rc = hugepages_read_global(snap, &hp_errnum, err);
+		if (rc == -BC_ENOINPUT) {
+			/* a pool file missing: no pool of any size is known */
+			free(snap->pools);
+			snap->pools = NULL;
+			snap->nr_pools = 0;
+			missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", hp_errnum, LOST_POOLS);
+			rc = 0;
+		}
+	}
 	if (rc < 0)
 		goto fail;
 	if (nr_nf)
 		nj = start_node_jobs(snap, nf, nr_nf, jobs);
 
 	/* zoneinfo first: it lists every zone in kernel order */
-	rc = read_parse(snap, "proc/zoneinfo", zoneinfo_parse, &errnum, err);
+	rc = read_optional(snap, "proc/zoneinfo", zoneinfo_parse, IN_ZONEINFO,
+			   LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_PCP | LOST_SCORE, err);
 	if (rc == 0)
 		rc = read_parse(snap, "proc/buddyinfo", buddyinfo_parse, &errnum, err);
 	if (rc == 0) {
@@ -615,6 +856,7 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 			snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why),
 				 "%s", strerror(errnum));
 			snap->pagetypeinfo_errno = errnum;
+			missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", errnum, LOST_PAGEBLOCKS);
 			rc = 0;
 		}
 	}
@@ -622,9 +864,10 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 		rc = bc_error_set(err, BC_EDATA, "%s/proc/pagetypeinfo has %u orders, buddyinfo %u",
 				  strcmp(root, "/") ? root : "", snap->pagetypeinfo_orders, snap->nr_orders);
 	if (rc == 0)
-		rc = read_parse(snap, "proc/meminfo", parse_meminfo_global, &errnum, err);
+		rc = read_optional(snap, "proc/meminfo", parse_meminfo_global, IN_MEMINFO,
+				   LOST_HUGEPAGESIZE, err);
 	if (rc == 0)
-		rc = read_parse(snap, "proc/vmstat", parse_vmstat, &errnum, err);
+		rc = read_optional(snap, "proc/vmstat", parse_vmstat, IN_VMSTAT, LOST_VMSTAT, err);
 
 	if (nj)
 		wrc = finish_node_jobs(jobs, nj, &werr);
@@ -638,33 +881,19 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 	}
 	if (meminfo_has(&snap->meminfo, MI_HUGEPAGESIZE))
 		snap->default_hugepage_kb = snap->meminfo.v[MI_HUGEPAGESIZE];
+	/*
+	 * No hugepages directory: a kernel without hugetlb has no Hugepagesize
+	 * in meminfo either; with one, or without meminfo, the tree lacks it.
+	 */
+	if (hp_errnum == ENOENT && !snap->missing[IN_HUGEPAGES].file &&
+	    (snap->missing[IN_MEMINFO].file || snap->default_hugepage_kb))
+		missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", ENOENT, LOST_POOLS);
 
-	if (numa_sysfs) {
-		rc = merge_nodes(snap, nf, nr_nf, err);
-	} else {
-		/* CONFIG_NUMA=n: the proc files name node 0 only; it holds the global pools */
-		for (i = 0; i < snap->nr_nodes && rc == 0; i++) {
-			struct node *n = &snap->nodes[i];
-
-			n->has_memory = n->has_cpu = true;
-			if (snap->nr_nodes == 1) {
-				n->meminfo = snap->meminfo;
-				n->has_meminfo = true;
-			}
-			if (snap->nr_pools) {
-				n->pools = malloc(snap->nr_pools * sizeof(*n->pools));
-				if (!n->pools)
-					rc = bc_error_set(err, BC_ENOMEM, "out of memory");
-				else
-					memcpy(n->pools, snap->pools, snap->nr_pools * sizeof(*n->pools));
-				n->nr_pools = n->pools ? snap->nr_pools : 0;
-			}
-		}
-	}
+	rc = numa_sysfs ? merge_nodes(snap, nf, nr_nf, err) : merge_no_numa(snap, false, err);
 	if (rc == 0)
 		rc = check_consistency(snap, err);
 	if (rc == 0)
-		rc = find_page_size(snap, err);
+		rc = pagesize_find(snap, opts ? opts->page_size : 0, err);
 	if (rc < 0)
 		goto fail;
 	find_hpage_order(snap);
@@ -673,6 +902,49 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 	return 0;
 fail:
 	free_node_files(nf, nr_nf);
+	snapshot_free(snap);
+	return rc;
+}
+
+int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct snapshot *snap,
+			  struct bc_error *err)
+{
+	const char *name;
+	size_t len;
+	char *buf;
+	int rc;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->pageblock_order = -1;
+	snap->hpage_order = -1;
+	clock_gettime(CLOCK_REALTIME, &snap->taken);
+	rc = capture_read(file, &buf, &len, &name, err);
+	if (rc < 0)
+		return rc;
+	snap->capture = name;
+	rc = buddyinfo_parse(snap, name, buf, len, err);
+	free(buf);
+	if (rc < 0)
+		goto fail;
+	/* the rest of a machine, as a tree holding buddyinfo alone would have it */
+	missing(snap, IN_ZONEINFO, "proc/zoneinfo", -1, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_PCP | LOST_SCORE);
+	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", -1, LOST_PAGEBLOCKS);
+	snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why), "%s", snap->missing[IN_PAGETYPEINFO].why);
+	missing(snap, IN_MEMINFO, "proc/meminfo", -1, LOST_HUGEPAGESIZE);
+	missing(snap, IN_VMSTAT, "proc/vmstat", -1, LOST_VMSTAT);
+	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", -1, LOST_POOLS);
+	rc = merge_no_numa(snap, true, err);
+	if (rc == 0) {
+		/* why the node directory is missing: it was never in a capture */
+		snprintf(snap->missing[IN_NODE_DIR].why, sizeof(snap->missing[IN_NODE_DIR].why), "%s",
+			 snap->missing[IN_ZONEINFO].why);
+		rc = pagesize_find(snap, opts ? opts->page_size : 0, err);
+	}
+	if (rc < 0)
+		goto fail;
+	find_hpage_order(snap);
+	return 0;
+fail:
 	snapshot_free(snap);
 	return rc;
 }

@@ -116,6 +116,49 @@ struct vmstat {
 };
 _Static_assert(VM_NR_FIELDS <= 32, "struct vmstat.seen has a bit per field");
 
+/*
+ * What a file buddyctl could not read takes away: bits of snap->lost,
+ * node->lost and snap_missing.lost. Only /proc/buddyinfo is required;
+ * every other file is read when it is there, and the output says which
+ * figures its absence leaves unknown.
+ */
+enum snap_lost {
+	LOST_WATERMARKS = 1u << 0,	/* zoneinfo: min, low, high, protection */
+	LOST_ZONE_SIZES = 1u << 1,	/* zoneinfo: managed, present, spanned */
+	LOST_PCP = 1u << 2,		/* zoneinfo: free pages on per-CPU lists */
+	LOST_SCORE = 1u << 3,		/* the compaction score (zones weighted by present pages) */
+	LOST_PAGEBLOCKS = 1u << 4,	/* pagetypeinfo: migrate types and pageblocks */
+	LOST_POOLS = 1u << 5,		/* hugepage pools */
+	LOST_TOTALS = 1u << 6,		/* node meminfo: MemTotal, MemFree, cache, slab */
+	LOST_VMSTAT = 1u << 7,		/* /proc/vmstat counters */
+	LOST_HUGEPAGESIZE = 1u << 8,	/* meminfo: the default hugepage size */
+	LOST_CPU_ONLY_NODES = 1u << 9,	/* online nodes without memory */
+	LOST_CPUS = 1u << 10,		/* which nodes have CPUs */
+};
+#define LOST_NR 11
+
+/* The JSON name of lost figure bit i ("watermarks", ...) and its words for people. */
+const char *snapshot_lost_name(unsigned i);
+const char *snapshot_lost_words(unsigned i);
+
+/* The inputs that may be missing; index of snapshot.missing[]. */
+enum snap_input {
+	IN_ZONEINFO, IN_PAGETYPEINFO, IN_MEMINFO, IN_VMSTAT, IN_HUGEPAGES,
+	IN_NODE_DIR, IN_NODE_ONLINE, IN_NODE_HAS_MEMORY, IN_NODE_HAS_CPU,
+	IN_NODE_MEMINFO, IN_NODE_HUGEPAGES,
+	IN_NR
+};
+
+struct bitmask;
+
+/* One input that was not read. */
+struct snap_missing {
+	const char *file;	/* under the root, "proc/zoneinfo"; NULL: it was read */
+	struct bitmask *nodes;	/* per-node files: the nodes whose file is missing */
+	char why[64];		/* why not, for the first of them: strerror() */
+	unsigned lost;		/* enum snap_lost */
+};
+
 /* One hugepage size, globally or on one node. */
 struct hugepool {
 	uint64_t size_kb;
@@ -136,17 +179,22 @@ struct node {
 	bool has_meminfo;
 	struct hugepool *pools;		/* sorted by size */
 	unsigned nr_pools;
+	unsigned lost;			/* enum snap_lost: LOST_TOTALS, LOST_POOLS of this node */
 };
 
 struct snapshot {
-	char *root;			/* as given, "/" for the live system */
+	char *root;			/* as given, "/" for the live system; NULL for a capture */
+	const char *capture;		/* status --buddyinfo: the file ("standard input"), else NULL */
 	struct timespec taken;		/* CLOCK_REALTIME when reading began */
 
 	unsigned page_size;		/* bytes */
+	unsigned page_size_source;	/* enum page_size_source (pagesize.h) */
+	char page_size_evidence[160];	/* what it was worked out from, for people */
 	unsigned nr_orders;		/* buddyinfo columns (NR_PAGE_ORDERS) */
 	int pageblock_order;		/* from pagetypeinfo, -1 when unknown */
 	int hpage_order;		/* COMPACTION_HPAGE_ORDER, -1 when unknown */
 
+	bool managed_from_present;	/* zoneinfo had no "managed": present stands in */
 	bool has_pagetypeinfo;
 	unsigned pagetypeinfo_orders;	/* its order columns, must be nr_orders */
 	char pagetypeinfo_why[96];	/* why not, when !has_pagetypeinfo */
@@ -178,13 +226,37 @@ struct snapshot {
 	struct hugepool *pools;		/* global, sorted by size */
 	unsigned nr_pools;
 	uint64_t default_hugepage_kb;	/* 0 when hugetlb is not configured */
+
+	struct snap_missing missing[IN_NR];	/* by enum snap_input */
+	unsigned lost;			/* enum snap_lost: the union of missing[].lost */
+};
+
+/*
+ * The first input missing among those in mask (bits 1u << enum snap_input),
+ * or NULL. For the commands that write: they need what they need.
+ */
+const struct snap_missing *snapshot_first_missing(const struct snapshot *snap, unsigned mask);
+
+/* How to read a snapshot, beyond the root. */
+struct snap_opts {
+	unsigned page_size;		/* --page-size in bytes; 0: work it out (pagesize.h) */
 };
 
 /*
  * Read every file under root into a new snapshot. Returns 0, or -kind with
- * err filled; on error nothing is allocated.
+ * err filled; on error nothing is allocated. opts may be NULL.
  */
+int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct snapshot *snap,
+		       struct bc_error *err);
 int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err);
+
+/*
+ * A snapshot of a single buddyinfo capture, file or "-" for standard input
+ * (capture.h): every other input missing, the page size from --page-size
+ * or assumed. Returns 0 or -kind with err filled.
+ */
+int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct snapshot *snap,
+			  struct bc_error *err);
 
 void snapshot_free(struct snapshot *snap);
 

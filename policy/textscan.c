@@ -15,6 +15,7 @@ void scan_init(struct scan *s, const char *path, const char *buf, size_t len)
 	/* one pass over the whole buffer instead of two per line */
 	s->nul = memchr(buf, '\0', len);
 	s->cr = memchr(buf, '\r', len);
+	s->allow_unterminated = s->unterminated = false;
 }
 
 int scan_next_line(struct scan *s, struct bc_error *err)
@@ -38,7 +39,8 @@ int scan_next_line(struct scan *s, struct bc_error *err)
 	if (bad && bad >= s->line && bad < s->eol)
 		return bc_error_set(err, BC_EDATA, "%s:%u: carriage return at column %zu (CRLF line ends are not kernel output)",
 				    s->path, s->lineno, (size_t)(bad - s->line) + 1);
-	if (!nl)
+	s->unterminated = !nl;
+	if (!nl && !s->allow_unterminated)
 		return bc_error_set(err, BC_EDATA, "%s:%u: truncated last line (no newline at end of file)",
 				    s->path, s->lineno);
 	return 1;

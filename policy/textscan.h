@@ -26,11 +26,18 @@ struct scan {
 	const char *p;		/* token cursor inside the current line */
 	unsigned lineno;
 	const char *nul, *cr;	/* first NUL and CR of the buffer, or NULL */
+	bool allow_unterminated;	/* a last line without '\n' is handed out ... */
+	bool unterminated;		/* ... and the current line is that one */
 };
 
 void scan_init(struct scan *s, const char *path, const char *buf, size_t len);
 
-/* Move to the next line: 1 when there is one, 0 at the end, -kind on error. */
+/*
+ * Move to the next line: 1 when there is one, 0 at the end, -kind on error.
+ * A last line without its newline is an error, unless allow_unterminated
+ * was set: then it is handed out with unterminated set, for the parser to
+ * decide whether it is whole.
+ */
 int scan_next_line(struct scan *s, struct bc_error *err);
 
 /* Next blank-separated token of the current line; false at the end of it. */

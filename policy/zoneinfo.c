@@ -26,6 +26,12 @@
  *
  * "count:" of every CPU's pageset is summed: free pages on per-CPU lists,
  * in neither buddyinfo nor "pages free" until drained.
+ *
+ * Older kernels (RHEL 6's 2.6.32, for one) print no "managed" line, and
+ * put "protection:" after the zone counters; there node MemTotal is the
+ * present pages. Without "managed" in any zone, managed is taken from
+ * present and snap->managed_from_present says so; "managed" in some zones
+ * only is no kernel's output.
  * Values are pages. Keys in pagesets carry a colon ("high:"), so the bare
  * "high" of the watermark block cannot be confused with them.
  */
@@ -122,9 +128,44 @@ static int check_complete(const char *path, int node, const struct zone *z,
 	unsigned i;
 
 	for (i = 0; i < sizeof(seen_names) / sizeof(seen_names[0]); i++)
-		if (!(z->seen & (1u << i)))
+		if (!(z->seen & (1u << i)) && (1u << i) != ZI_SEEN_MANAGED)
 			return bc_error_set(err, BC_EDATA, "%s: node %d zone %s has no '%s' line",
 					    path, node, z->name, seen_names[i]);
+	return 0;
+}
+
+/* "managed" in every zone, or in none (then present stands in); see above. */
+static int managed_or_present(struct snapshot *snap, const char *path, struct bc_error *err)
+{
+	unsigned i, k, with = 0, without = 0;
+	const struct node *bad = NULL;
+	const struct zone *badz = NULL;
+
+	for (i = 0; i < snap->nr_nodes; i++)
+		for (k = 0; k < snap->nodes[i].nr_zones; k++) {
+			const struct zone *z = &snap->nodes[i].zones[k];
+
+			if (!z->in_zoneinfo)
+				continue;
+			if (z->seen & ZI_SEEN_MANAGED) {
+				with++;
+			} else {
+				without++;
+				if (!badz) {
+					bad = &snap->nodes[i];
+					badz = z;
+				}
+			}
+		}
+	if (with && without)
+		return bc_error_set(err, BC_EDATA, "%s: node %d zone %s has no 'managed' line, but other zones have one",
+				    path, bad->id, badz->name);
+	if (!without)
+		return 0;
+	for (i = 0; i < snap->nr_nodes; i++)
+		for (k = 0; k < snap->nodes[i].nr_zones; k++)
+			snap->nodes[i].zones[k].managed = snap->nodes[i].zones[k].present;
+	snap->managed_from_present = true;
 	return 0;
 }
 
@@ -222,5 +263,8 @@ int zoneinfo_parse(struct snapshot *snap, const char *path,
 		return rc;
 	if (!zone)
 		return bc_error_set(err, BC_EDATA, "%s: empty file, expected one section per zone", path);
-	return check_complete(path, node_id, zone, err);
+	rc = check_complete(path, node_id, zone, err);
+	if (rc == 0)
+		rc = managed_or_present(snap, path, err);
+	return rc;
 }

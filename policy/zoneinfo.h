@@ -9,7 +9,9 @@
 /*
  * Parse /proc/zoneinfo text into snap: for every zone (populated or not) the
  * free pages, watermarks min/low/high, spanned/present/managed and the
- * protection array. Every zone must carry all of them.
+ * protection array. Every zone must carry all of them, but managed, which
+ * older kernels lack in every zone: then present stands in for it and
+ * snap->managed_from_present is set.
  * Returns 0 or -BC_EDATA / -BC_ENOMEM with err filled.
  */
 int zoneinfo_parse(struct snapshot *snap, const char *path,

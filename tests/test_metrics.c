@@ -102,6 +102,9 @@ static void node_metrics(void **state)
 	zones[1] = zone_of(b, 11);
 	zones[0].present = 3000;
 	zones[1].present = 1000;
+	/* the present pages weigh the zones: without zoneinfo, no score */
+	assert_int_equal(metrics_compaction_score(&n, 11, 9), -1);
+	zones[0].in_zoneinfo = zones[1].in_zoneinfo = true;
 	/* zone 0 extfrag 0, zone 1 extfrag 100: 1000 * 100 / 4001 = 24 */
 	assert_int_equal(metrics_compaction_score(&n, 11, 9), 24);
 	assert_int_equal(metrics_node_free_pages(&n), 2048 + 1024);

@@ -101,6 +101,79 @@ static void buddyinfo_14_orders(void **state)
 	snapshot_free(&s);
 }
 
+/*
+ * A capture may lose its last newline (a paste, a pipe, an editor). That
+ * line counts when it is whole: as many columns as the lines before it, or
+ * for a lone line the blank the kernel prints after every count.
+ */
+static void buddyinfo_last_line(void **state)
+{
+	struct snapshot s;
+	struct bc_error e = { 0 };
+
+	(void)state;
+	assert_int_equal(parse_bi("Node 0, zone      DMA      1      2 \nNode 0, zone   Normal      3      4", &s, &e), 0);
+	assert_int_equal(s.nr_orders, 2);
+	/* Normal: 3 + 4 x 2 = 11 pages */
+	assert_int_equal(node_zone(&s.nodes[0], "Normal")->free_pages, 11);
+	snapshot_free(&s);
+	/* pasted without the kernel's trailing blanks */
+	assert_int_equal(parse_bi("Node 0, zone      DMA      1      2\nNode 1, zone   Normal      3      4", &s, &e), 0);
+	assert_int_equal(s.nr_nodes, 2);
+	snapshot_free(&s);
+	assert_int_equal(parse_bi("Node 0, zone   Normal      1      2 ", &s, &e), 0);
+	assert_int_equal(s.nodes[0].zones[0].free_pages, 5);
+	snapshot_free(&s);
+	/* cut: fewer columns, a cut header, a lone line without its blank */
+	BI_BAD("Node 0, zone      DMA      1      2 \nNode 0, zone   Normal      3", ":2: truncated last line (no newline at end of file): ",
+	       "1 order columns where earlier lines have 2, for zone 'Normal'");
+	BI_BAD("Node 0, zone      DMA      1      2 \nNode 0, zo", ":2: truncated last line (no newline at end of file): ",
+	       "expected 'zone', got 'zo'");
+	BI_BAD("Node 0, zone      DMA      1      2 \nNode 0, zone   Normal      3    -4", ":2: truncated last line", "'-4'");
+	BI_BAD("Node 0, zone      DMA      1      2 \nNo", ":2: truncated last line", "expected 'Node', got 'No'");
+	BI_BAD("Node 0, zone   Normal      1      2", ":1:", "truncated last line (no newline at end of file, and no blank after its last count)");
+	/* a whole line before a cut one does not make the cut one whole: more columns */
+	BI_BAD("Node 0, zone      DMA      1 \nNode 0, zone   Normal      3      4", ":2: truncated last line",
+	       "2 order columns where earlier lines have 1");
+}
+
+/* NR_PAGE_ORDERS from 9 (ppc64 64K) to 14 (arm64 64K): counted, never assumed. */
+static void buddyinfo_9_to_14_orders(void **state)
+{
+	unsigned orders, k;
+
+	(void)state;
+	for (orders = 9; orders <= 14; orders++) {
+		char text[512];
+		size_t off = 0;
+		struct snapshot s;
+		struct bc_error e = { 0 };
+		uint64_t pages = 0;
+
+		off += (size_t)snprintf(text + off, sizeof(text) - off, "Node 0, zone   Normal ");
+		for (k = 0; k < orders; k++)
+			off += (size_t)snprintf(text + off, sizeof(text) - off, "%6u ", k + 1);
+		snprintf(text + off, sizeof(text) - off, "\n");
+		assert_int_equal(parse_bi(text, &s, &e), 0);
+		assert_int_equal(s.nr_orders, orders);
+		/* n_k = k + 1: sum (k + 1) 2^k */
+		for (k = 0; k < orders; k++)
+			pages += (uint64_t)(k + 1) << k;
+		assert_int_equal(s.nodes[0].zones[0].free_pages, pages);
+		assert_int_equal(s.nodes[0].zones[0].free_blocks[orders - 1], orders);
+		snapshot_free(&s);
+	}
+	/* 9 orders: 1 + 4 + 12 + 32 + 80 + 192 + 448 + 1024 + 2304 = 4097 */
+	{
+		struct snapshot s;
+		struct bc_error e = { 0 };
+
+		assert_int_equal(parse_bi("Node 0, zone   Normal 1 2 3 4 5 6 7 8 9 \n", &s, &e), 0);
+		assert_int_equal(s.nodes[0].zones[0].free_pages, 4097);
+		snapshot_free(&s);
+	}
+}
+
 static void buddyinfo_hostile(void **state)
 {
 	static const char nul[] = "Node 0, zone   Normal      1\0     2 \n";
@@ -207,6 +280,87 @@ static void zoneinfo_ok(void **state)
 	assert_non_null(z);
 	assert_false(z->in_buddyinfo);
 	assert_int_equal(z->present, 0);
+	snapshot_free(&s);
+}
+
+/*
+ * RHEL 6's 2.6.32: no "managed", "scanned" and "protection:" after the zone
+ * counters, a pageset per CPU and list ("cpu: 0 pcp: 0"). Managed is then
+ * the present pages, and the snapshot says so.
+ */
+static void zoneinfo_without_managed(void **state)
+{
+	static const char old[] =
+		"Node 0, zone      DMA\n"
+		"  pages free     3933\n"
+		"        min      5\n"
+		"        low      6\n"
+		"        high     7\n"
+		"        scanned  0\n"
+		"        spanned  4095\n"
+		"        present  3834\n"
+		"    nr_free_pages 3933\n"
+		"    nr_inactive_anon 0\n"
+		"        protection: (0, 3000, 7990, 7990)\n"
+		"  pagesets\n"
+		"    cpu: 0\n"
+		"              count: 0\n"
+		"              high:  0\n"
+		"              batch: 1\n"
+		"  vm stats threshold: 6\n"
+		"    cpu: 1\n"
+		"              count: 3\n"
+		"              high:  0\n"
+		"              batch: 1\n"
+		"  all_unreclaimable: 1\n"
+		"  prev_priority:     12\n"
+		"  start_pfn:         1\n"
+		"  inactive_ratio:    1\n"
+		"Node 0, zone   Normal\n"
+		"  pages free     700000\n"
+		"        min      2000\n"
+		"        low      2500\n"
+		"        high     3000\n"
+		"        scanned  0\n"
+		"        spanned  1048576\n"
+		"        present  1034240\n"
+		"        protection: (0, 0, 0, 0)\n"
+		"  pagesets\n"
+		"    cpu: 0\n"
+		"              count: 31\n";
+	struct snapshot s = { 0 };
+	struct bc_error e = { 0 };
+	struct zone *z;
+	char *mixed;
+
+	(void)state;
+	assert_int_equal(zoneinfo_parse(&s, "/proc/zoneinfo", old, strlen(old), &e), 0);
+	assert_true(s.managed_from_present);
+	z = node_zone(snapshot_node(&s, 0), "DMA");
+	assert_int_equal(z->present, 3834);
+	assert_int_equal(z->managed, 3834);
+	assert_int_equal(z->min, 5);
+	assert_int_equal(z->pcp, 0 + 3);
+	assert_int_equal(z->nr_protection, 4);
+	z = node_zone(snapshot_node(&s, 0), "Normal");
+	assert_int_equal(z->managed, 1034240);
+	assert_int_equal(z->pcp, 31);
+	snapshot_free(&s);
+
+	/* "managed" in one zone only: no kernel prints that */
+	mixed = malloc(sizeof(old) + 32);
+	assert_non_null(mixed);
+	strcpy(mixed, old);
+	strcat(mixed, "        managed  1000000\n");
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(zoneinfo_parse(&s, "/proc/zoneinfo", mixed, strlen(mixed), &e), -BC_EDATA);
+	assert_contains(e.msg, "/proc/zoneinfo: node 0 zone DMA has no 'managed' line, but other zones have one");
+	snapshot_free(&s);
+	free(mixed);
+	/* and a modern one is not taken from present */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(zoneinfo_parse(&s, "/proc/zoneinfo", zoneinfo_text, strlen(zoneinfo_text), &e), 0);
+	assert_false(s.managed_from_present);
 	snapshot_free(&s);
 }
 
@@ -327,6 +481,82 @@ static void pagetypeinfo_two_nodes(void **state)
 	free(bad);
 }
 
+/*
+ * Before 4.4 (RHEL 6's 2.6.32, RHEL 7's 3.10): a Reserve type, Reclaimable
+ * before Movable. And captures that lost the headers: the orders counted
+ * on the first free line, the block counts named by the zone's free lines,
+ * the pageblock order from "Pages per block" alone, or unknown.
+ */
+static void pagetypeinfo_old_and_headerless(void **state)
+{
+	static const char old[] =
+		"Page block order: 9\n"
+		"Pages per block:  512\n"
+		"\n"
+		"Free pages count per migrate type at order       0      1      2 \n"
+		"Node    0, zone      DMA, type    Unmovable      1      1      0 \n"
+		"Node    0, zone      DMA, type  Reclaimable      0      0      0 \n"
+		"Node    0, zone      DMA, type      Movable      3      4      2 \n"
+		"Node    0, zone      DMA, type      Reserve      0      0      1 \n"
+		"Node    0, zone      DMA, type      Isolate      0      0      0 \n"
+		"\n"
+		"Number of blocks type     Unmovable  Reclaimable      Movable      Reserve      Isolate \n"
+		"Node 0, zone      DMA            1            0            6            1            0 \n";
+	/* the same with every header line and blank gone: grep ^Node */
+	static const char bare[] =
+		"Node    0, zone      DMA, type    Unmovable      1      1      0 \n"
+		"Node    0, zone      DMA, type  Reclaimable      0      0      0 \n"
+		"Node    0, zone      DMA, type      Movable      3      4      2 \n"
+		"Node    0, zone      DMA, type      Reserve      0      0      1 \n"
+		"Node    0, zone      DMA, type      Isolate      0      0      0 \n"
+		"Node 0, zone      DMA            1            0            6            1            0 \n"
+		"Node    1, zone   Normal, type    Unmovable      2      0      0 \n"
+		"Node    1, zone   Normal, type      Movable      7      1      1 \n"
+		"Node 1, zone   Normal            3           40 \n";
+	static const char per_block_only[] =
+		"Pages per block:  512\n"
+		"Node    0, zone      DMA, type      Movable      3      4      2 \n";
+	struct snapshot s = { 0 };
+	struct bc_error e = { 0 };
+	struct zone *z;
+
+	(void)state;
+	assert_int_equal(pagetypeinfo_parse(&s, "p", old, strlen(old), &e), 0);
+	z = node_zone(snapshot_node(&s, 0), "DMA");
+	assert_int_equal(z->nr_types, 5);
+	assert_string_equal(z->types[3].name, "Reserve");
+	assert_int_equal(z->types[3].free[2], 1);
+	assert_int_equal(z->types[3].pageblocks, 1);
+	assert_string_equal(z->types[2].name, "Movable");
+	assert_int_equal(z->types[2].pageblocks, 6);
+	assert_int_equal(s.pageblock_order, 9);
+	snapshot_free(&s);
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(pagetypeinfo_parse(&s, "p", bare, strlen(bare), &e), 0);
+	assert_true(s.has_pagetypeinfo);
+	assert_int_equal(s.pagetypeinfo_orders, 3);	/* counted on the first free line */
+	assert_int_equal(s.pageblock_order, -1);	/* neither header line */
+	z = node_zone(snapshot_node(&s, 0), "DMA");
+	assert_int_equal(z->nr_types, 5);
+	/* the block counts in the free lines' order: Unmovable 1, Reclaimable 0, Movable 6, Reserve 1 */
+	assert_int_equal(z->types[0].pageblocks, 1);
+	assert_int_equal(z->types[1].pageblocks, 0);
+	assert_int_equal(z->types[2].pageblocks, 6);
+	assert_int_equal(z->types[3].pageblocks, 1);
+	assert_true(z->types[4].seen_pageblocks);
+	z = node_zone(snapshot_node(&s, 1), "Normal");
+	assert_string_equal(z->types[1].name, "Movable");
+	assert_int_equal(z->types[1].free[0], 7);
+	assert_int_equal(z->types[1].pageblocks, 40);
+	snapshot_free(&s);
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(pagetypeinfo_parse(&s, "p", per_block_only, strlen(per_block_only), &e), 0);
+	assert_int_equal(s.pageblock_order, 9);		/* 512 = 2^9 */
+	snapshot_free(&s);
+}
+
 static void pt_bad(const char *text, const char *frag1, const char *frag2)
 {
 	struct snapshot s = { 0 };
@@ -344,11 +574,20 @@ static void pt_bad(const char *text, const char *frag1, const char *frag2)
 static void pagetypeinfo_hostile(void **state)
 {
 	(void)state;
-	pt_bad("", "no 'Page block order'", NULL);
-	pt_bad("Page block order: 9\nPages per block:  512\n", "no 'Page block order' or free pages table", NULL);
+	pt_bad("", "no free pages table", NULL);
+	pt_bad("Page block order: 9\nPages per block:  512\n", "no free pages table", NULL);
 	pt_bad("Page block order: 9\nPages per block:  511\nFree pages count per migrate type at order 0 \n",
 	       "does not match", NULL);
-	pt_bad("Node    0, zone      DMA, type    Unmovable      0 \n", ":1:", "before any table header");
+	/* headerless: the first free line sets the orders, block lines need free lines */
+	pt_bad("Node    0, zone      DMA, type    Unmovable      0      1 \n"
+	       "Node    0, zone      DMA, type      Movable      0 \n", ":2:", "1 order columns where the first free line has 2");
+	pt_bad("Node 0, zone      DMA            1 \n", ":1:",
+	       "block counts without a 'Number of blocks type' header or free lines to name their types, for zone 'DMA'");
+	pt_bad("Node    0, zone      DMA, type    Unmovable      0 \n"
+	       "Node    0, zone      DMA, type      Movable      0 \n"
+	       "Node 0, zone      DMA            1 \n", ":3:", "fewer block counts than the zone has free lines (types)");
+	pt_bad("Node    0, zone      DMA, type    Unmovable      0 \n"
+	       "Node 0, zone      DMA            1            2 \n", ":2:", "more block counts than the zone has free lines (types), at '2'");
 	pt_bad("Free pages count per migrate type at order 0 1 \n"
 	       "Node    0, zone      DMA, type    Unmovable      0 \n", ":2:", "1 order columns where the header has 2");
 	pt_bad("Free pages count per migrate type at order 0 2 \n", ":1:", "out of sequence at '2'");
@@ -477,11 +716,15 @@ int main(void)
 		cmocka_unit_test(buddyinfo_x86),
 		cmocka_unit_test(buddyinfo_sparse_nodes_wide_values),
 		cmocka_unit_test(buddyinfo_14_orders),
+		cmocka_unit_test(buddyinfo_last_line),
+		cmocka_unit_test(buddyinfo_9_to_14_orders),
 		cmocka_unit_test(buddyinfo_hostile),
 		cmocka_unit_test(zoneinfo_ok),
+		cmocka_unit_test(zoneinfo_without_managed),
 		cmocka_unit_test(zoneinfo_hostile),
 		cmocka_unit_test(pagetypeinfo_ok),
 		cmocka_unit_test(pagetypeinfo_two_nodes),
+		cmocka_unit_test(pagetypeinfo_old_and_headerless),
 		cmocka_unit_test(pagetypeinfo_hostile),
 		cmocka_unit_test(meminfo_ok_and_bad),
 		cmocka_unit_test(vmstat_ok_and_bad),
