@@ -35,15 +35,7 @@
 
 static void put(const char *rel, const char *text)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), TREE "/%s", rel);
-	f = fopen(path, "w");
-	if (!f)
-		fail_msg("%s: cannot write", path);
-	fputs(text, f);
-	fclose(f);
+	tree_put(TREE, rel, text);
 }
 
 static void zone(FILE *f, int node, const char *name, uint64_t free, uint64_t min,

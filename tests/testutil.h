@@ -36,4 +36,18 @@ static inline int live_writes_allowed(void)
 	return !v || strcmp(v, "0") != 0;
 }
 
+/* Write text to rel under the test's tree, or fail the test. */
+static inline void tree_put(const char *tree, const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tree, rel);
+	f = fopen(path, "w");
+	if (!f)
+		fail_msg("%s: cannot write", path);
+	fputs(text, f);
+	fclose(f);
+}
+
 #endif
