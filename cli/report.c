@@ -426,8 +426,10 @@ static void zone_row(FILE *f, const char *label, const struct zone_change *zc, i
 
 	fprintf(f, "    %-6s", label);
 	for (k = from; k < to; k++) {
-		if (which == 0)
+		if (which == 0 && zc->change[k])
 			fprintf(f, " %+*lld", (int)w, (long long)zc->change[k]);
+		else if (which == 0)
+			fprintf(f, " %*s", (int)w, "0");
 		else if (!z)
 			fprintf(f, " %*s", (int)w, "-");
 		else
