@@ -18,6 +18,7 @@
 #include "exitcodes.h"
 #include "pagesize.h"
 #include "estimate_cmd.h"
+#include "diff_cmd.h"
 #include "status.h"
 
 static const char usage_text[] =
@@ -37,6 +38,9 @@ static const char usage_text[] =
 	"  reserve SIZE:COUNT[@NODES]...\n"
 	"                      set hugepage pools, e.g. 2M:1024@0 1G:4@1, or 2M:2048\n"
 	"                      split evenly over memory nodes; escalates when short\n"
+	"  diff A B            what changed from A to B, each a captured tree, a status\n"
+	"                      JSON file or a buddyinfo capture ('-': standard input):\n"
+	"                      free blocks, indices and verdicts per node (read-only)\n"
 	"\n"
 	"Options:\n"
 	"  -f, --format FMT    text (default), json, or for status and check prometheus\n"
@@ -127,14 +131,14 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 enum cmd { C_STATUS = 1, C_CHECK = 2, C_PLAN = 4, C_APPLY = 8, C_COMPACT = 16, C_DROP = 32,
-	   C_RESERVE = 64, C_ESTIMATE = 128 };
+	   C_RESERVE = 64, C_ESTIMATE = 128, C_DIFF = 256 };
 #define C_ACTS (C_APPLY | C_COMPACT | C_DROP | C_RESERVE)
-#define C_ALL 255
+#define C_ALL 511
 
 static const struct { const char *name; enum cmd cmd; } commands[] = {
 	{ "status", C_STATUS }, { "check", C_CHECK }, { "plan", C_PLAN }, { "apply", C_APPLY },
 	{ "compact", C_COMPACT }, { "drop-caches", C_DROP }, { "reserve", C_RESERVE },
-	{ "estimate", C_ESTIMATE },
+	{ "estimate", C_ESTIMATE }, { "diff", C_DIFF },
 };
 
 enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
@@ -152,7 +156,7 @@ static unsigned allowed(int opt)
 	switch (opt) {
 	case 'n': return C_STATUS | C_COMPACT | C_ESTIMATE;
 	case 'o': return C_STATUS;
-	case 'c': return C_STATUS | C_CHECK | C_PLAN | C_APPLY;
+	case 'c': return C_STATUS | C_CHECK | C_PLAN | C_APPLY | C_DIFF;
 	case O_COLOR: return C_ALL;
 	case O_DRY: return C_ACTS | C_PLAN;
 	case O_LEVEL: return C_DROP;
@@ -161,7 +165,7 @@ static unsigned allowed(int opt)
 	case O_BUDGET: return C_APPLY | C_PLAN | C_RESERVE;
 	case O_WAIT: case O_LOCK: return C_ACTS | C_PLAN;
 	case O_STATE: return C_APPLY | C_PLAN;
-	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN;
+	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN | C_DIFF;
 	case O_BUDDYINFO: return C_STATUS;
 	default: return C_ALL;
 	}
@@ -197,6 +201,7 @@ int main(int argc, char **argv)
 	};
 	struct status_args sa = { .root = "/", .format = FMT_TEXT, .color = -1 };
 	struct act_args aa = { .root = "/", .rounds = -1, .time_budget = -1, .wait = -1 };
+	struct diff_args da = { 0 };
 	struct bc_error err = { 0 };
 	unsigned long long rounds;
 	unsigned used = 0, i;
@@ -318,6 +323,13 @@ int main(int argc, char **argv)
 	if (cmd == C_RESERVE || cmd == C_ESTIMATE) {
 		aa.specs = argv + optind;
 		aa.nr_specs = argc - optind;
+	} else if (cmd == C_DIFF) {
+		if (argc - optind != 2)
+			return usage_error("diff: %s", argc - optind < 2 ?
+					   "give two snapshots, A and B (a tree, a status JSON file, a buddyinfo capture, or '-')" :
+					   "more than two snapshots given");
+		da.before = argv[optind];
+		da.after = argv[optind + 1];
 	} else if (optind < argc) {
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	}
@@ -339,11 +351,16 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	if (cmd == C_DIFF && (used & optbit(O_ROOT)))
+		return usage_error("option --root does not apply to 'diff': give the trees as A and B%s", "");
 	if ((used & optbit(O_BUDDYINFO)) && (used & optbit(O_ROOT)))
 		return usage_error("--buddyinfo and --root: one or the other%s", "");
 	if (cmd != C_STATUS && cmd != C_CHECK && sa.format == FMT_PROMETHEUS)
 		return usage_error("--format prometheus is for 'status' and 'check' only%s", "");
 	aa.format = sa.format;
+	da.format = sa.format;
+	da.config = sa.config;
+	da.page_size = sa.page_size;
 
 	switch (cmd) {
 	case C_STATUS:
@@ -351,6 +368,9 @@ int main(int argc, char **argv)
 		break;
 	case C_ESTIMATE:
 		rc = cmd_estimate(&sa, aa.specs, aa.nr_specs, &err);
+		break;
+	case C_DIFF:
+		rc = cmd_diff(&da, &err);
 		break;
 	case C_CHECK:
 		rc = cmd_check(&aa, &err);
@@ -376,5 +396,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "buddyctl: %s\n", err.msg);
 		return exit_code(rc);
 	}
-	return cmd == C_STATUS || cmd == C_ESTIMATE ? EXIT_OK : rc;
+	return cmd == C_STATUS || cmd == C_ESTIMATE || cmd == C_DIFF ? EXIT_OK : rc;
 }

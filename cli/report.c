@@ -16,6 +16,16 @@
 
 #define REPORT_SCHEMA 1
 
+static void u64s(FILE *f, const uint64_t *v, unsigned n)
+{
+	unsigned k;
+
+	fputc('[', f);
+	for (k = 0; k < n; k++)
+		fprintf(f, "%s%" PRIu64, k ? "," : "", v[k]);
+	fputc(']', f);
+}
+
 static const char *kind_name(enum action_kind k)
 {
 	static const char *const n[] = { "compact_node", "compact_all", "drop_caches", "reserve" };
@@ -399,35 +409,126 @@ static void signed_kb(char *buf, size_t size, int64_t kb)
 	snprintf(buf, size, "%s%s", kb < 0 ? "-" : kb > 0 ? "+" : "", h);
 }
 
+/* Printed width of v (with its sign when sign is set). */
+static unsigned width_i64(int64_t v, bool sign)
+{
+	char buf[24];
+
+	return (unsigned)snprintf(buf, sizeof(buf), sign ? "%+lld" : "%lld", (long long)v);
+}
+
+/* One row of a zone's block: label, then orders from..to-1 (side NULL: "-"). */
+static void zone_row(FILE *f, const char *label, const struct zone_change *zc, int which,
+		     unsigned from, unsigned to, unsigned w)
+{
+	const struct zone *z = which < 0 ? zc->before : zc->after;
+	unsigned k;
+
+	fprintf(f, "    %-6s", label);
+	for (k = from; k < to; k++) {
+		if (which == 0 && zc->change[k])
+			fprintf(f, " %+*lld", (int)w, (long long)zc->change[k]);
+		else if (which == 0)
+			fprintf(f, " %*s", (int)w, "0");
+		else if (!z)
+			fprintf(f, " %*s", (int)w, "-");
+		else
+			fprintf(f, " %*llu", (int)w, (unsigned long long)z->free_blocks[k]);
+	}
+	fputc('\n', f);
+}
+
+/*
+ * One zone's free blocks per order, before, after and the change:
+ *
+ *   node 0 Normal
+ *                  4K      8K     16K ...
+ *     before    48713   31806   20117 ...
+ *     after     48700   31806   20120 ...
+ *     change      -13      +0      +3 ...
+ *
+ * The columns are as wide as the widest figure, and the orders are split
+ * over as many blocks of rows as it takes to stay within 79 columns (14
+ * orders of 7-digit counts take two).
+ */
+static void zone_block(FILE *f, const struct zone_change *zc, unsigned nr_orders, unsigned page_size)
+{
+	unsigned w = 1, k, per, chunks, from;
+	char lbl[16];
+
+	for (k = 0; k < nr_orders; k++) {
+		size_label(lbl, sizeof(lbl), (uint64_t)page_size << k);
+		w = w > strlen(lbl) ? w : (unsigned)strlen(lbl);
+		if (zc->before)
+			w = w > width_i64((int64_t)zc->before->free_blocks[k], false) ? w :
+			    width_i64((int64_t)zc->before->free_blocks[k], false);
+		if (zc->after)
+			w = w > width_i64((int64_t)zc->after->free_blocks[k], false) ? w :
+			    width_i64((int64_t)zc->after->free_blocks[k], false);
+		w = w > width_i64(zc->change[k], true) ? w : width_i64(zc->change[k], true);
+	}
+	per = (79 - 10) / (w + 1);
+	chunks = (nr_orders + per - 1) / per;
+	per = (nr_orders + chunks - 1) / chunks;	/* blocks of even length */
+	fprintf(f, "  node %d %s%s\n", zc->node, zc->name,
+		!zc->before ? " (appeared: only after)" : !zc->after ? " (disappeared: only before)" : "");
+	for (from = 0; from < nr_orders; from += per) {
+		unsigned to = from + per < nr_orders ? from + per : nr_orders;
+
+		fprintf(f, "    %-6s", "");
+		for (k = from; k < to; k++) {
+			size_label(lbl, sizeof(lbl), (uint64_t)page_size << k);
+			fprintf(f, " %*s", (int)w, lbl);
+		}
+		fputc('\n', f);
+		zone_row(f, "before", zc, -1, from, to, w);
+		zone_row(f, "after", zc, 1, from, to, w);
+		zone_row(f, "change", zc, 0, from, to, w);
+	}
+}
+
+void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, int node, bool all)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nr_zones; i++) {
+		const struct zone_change *zc = &d->zones[i];
+
+		if (node >= 0 && zc->node != node)
+			continue;
+		if (!all && (!zc->changed || !zc->before || !zc->after))
+			continue;
+		zone_block(f, zc, d->nr_orders, page_size);
+	}
+}
+
+void report_zone_json(FILE *f, const struct zone_change *zc, unsigned nr_orders)
+{
+	unsigned k;
+
+	fputs("\"before\":", f);
+	if (zc->before)
+		u64s(f, zc->before->free_blocks, nr_orders);
+	else
+		fputs("null", f);
+	fputs(",\"after\":", f);
+	if (zc->after)
+		u64s(f, zc->after->free_blocks, nr_orders);
+	else
+		fputs("null", f);
+	fputs(",\"change\":[", f);
+	for (k = 0; k < nr_orders; k++)
+		fprintf(f, "%s%lld", k ? "," : "", (long long)zc->change[k]);
+	fputc(']', f);
+}
+
 static void diff_text(FILE *f, const struct report *r)
 {
 	const struct snap_diff *d = r->diff;
-	unsigned nr_orders = r->before->nr_orders, i, k, n = 0;
+	unsigned i, k, n = 0;
 
 	fprintf(f, "\nFree blocks per order: before, after, change (zones that changed)\n");
-	for (i = 0; i < d->nr_zones; i++) {
-		const struct zone_change *zc = &d->zones[i];
-		char lbl[16];
-
-		if (!zc->changed)
-			continue;
-		fprintf(f, "  node %d %-8s", zc->node, zc->before->name);
-		for (k = 0; k < nr_orders; k++) {
-			size_label(lbl, sizeof(lbl), (uint64_t)r->before->page_size << k);
-			fprintf(f, " %5s", lbl);
-		}
-		fprintf(f, "\n  %-15s", "  before");
-		for (k = 0; k < nr_orders; k++)
-			fprintf(f, " %5llu", (unsigned long long)zc->before->free_blocks[k]);
-		fprintf(f, "\n  %-15s", "  after");
-		for (k = 0; k < nr_orders; k++)
-			fprintf(f, " %5llu", (unsigned long long)zc->after->free_blocks[k]);
-		fprintf(f, "\n  %-15s", "  change");
-		for (k = 0; k < nr_orders; k++)
-			fprintf(f, " %+5lld", (long long)zc->after->free_blocks[k] -
-					    (long long)zc->before->free_blocks[k]);
-		fputc('\n', f);
-	}
+	report_zones_text(f, d, r->before->page_size, -1, false);
 	/* what the actions cost in cache, and what they freed */
 	for (i = 0; i < d->nr_nodes; i++) {
 		const struct node_change *nc = &d->nodes[i];
@@ -503,17 +604,6 @@ int report_text(FILE *f, const struct report *r)
 		r->exit_reason && r->exit_reason[0] ? ": " : "", r->exit_reason ? r->exit_reason : "");
 	return ferror(f) ? -1 : 0;
 }
-
-static void u64s(FILE *f, const uint64_t *v, unsigned n)
-{
-	unsigned k;
-
-	fputc('[', f);
-	for (k = 0; k < n; k++)
-		fprintf(f, "%s%" PRIu64, k ? "," : "", v[k]);
-	fputc(']', f);
-}
-
 
 int report_json(FILE *f, const struct report *r)
 {
@@ -620,20 +710,17 @@ int report_json(FILE *f, const struct report *r)
 		fputc('}', f);
 	}
 	fputs("],\"zones\":[", f);
-	for (i = 0; r->diff && i < r->diff->nr_zones; i++) {
+	for (i = 0, first = 1; r->diff && i < r->diff->nr_zones; i++) {
 		const struct zone_change *zc = &r->diff->zones[i];
-		unsigned n = r->before->nr_orders;
 
-		fprintf(f, "%s\n {\"node\":%d,\"zone\":\"%s\",\"before\":", i ? "," : "", zc->node,
-			zc->before->name);
-		u64s(f, zc->before->free_blocks, n);
-		fputs(",\"after\":", f);
-		u64s(f, zc->after->free_blocks, n);
-		fputs(",\"change\":[", f);
-		for (k = 0; k < n; k++)
-			fprintf(f, "%s%lld", k ? "," : "", (long long)zc->after->free_blocks[k] -
-							 (long long)zc->before->free_blocks[k]);
-		fputs("]}", f);
+		if (!zc->before || !zc->after)	/* a zone of one snapshot only: not apply's */
+			continue;
+		fprintf(f, "%s\n {\"node\":%d,\"zone\":", first ? "" : ",", zc->node);
+		out_json_string(f, zc->name);
+		fputc(',', f);
+		report_zone_json(f, zc, r->diff->nr_orders);
+		fputc('}', f);
+		first = 0;
 	}
 	fputs("],\"memory_change\":[", f);
 	first = 1;

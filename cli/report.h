@@ -36,6 +36,17 @@ void action_label(char *buf, size_t size, const struct action *a);
  * requested/before/obtained/short, free blocks before/after/change. */
 int report_text(FILE *f, const struct report *r);
 
+/*
+ * The free blocks per order of the zones in d, before, after and the change,
+ * a block of rows per zone within 80 columns: node < 0 every node, else that
+ * one; all: every zone (diff), else only the zones in both snapshots that
+ * changed (apply's report).
+ */
+void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, int node, bool all);
+
+/* The members "before","after","change" of a zone_change (a side it is not on: null). */
+void report_zone_json(FILE *f, const struct zone_change *zc, unsigned nr_orders);
+
 /* Programs: one JSON object (schema documented in README and buddyctl(8)). */
 int report_json(FILE *f, const struct report *r);
 

@@ -70,20 +70,20 @@ static int check_nodes(const struct snapshot *snap, const struct bitmask *sel,
  * must be usable (as for check); the default file that is not only costs a
  * warning: status still shows the figures, judged by the built-in defaults.
  */
-static int status_policy(const struct status_args *a, const struct snapshot *snap,
-			 struct policy *pol, struct bc_error *err)
+int status_policy(const char *config, const struct snapshot *snap, struct policy *pol,
+		  struct bc_error *err)
 {
 	struct bc_error why = { 0 };
 	int rc;
 
-	rc = cli_policy_load(a->config, pol, &why);
+	rc = cli_policy_load(config, pol, &why);
 	if (rc == 0 && (rc = policy_validate(pol, snap, &why)) < 0) {
 		why.kind = BC_ECONFIG;
 		policy_free(pol);
 	}
 	if (rc == 0)
 		return 0;
-	if (a->config || rc == -BC_ENOMEM) {
+	if (config || rc == -BC_ENOMEM) {
 		*err = why;
 		return rc;
 	}
@@ -118,7 +118,7 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 		goto out_snap;
 	if ((rc = explain_read_proactiveness(a->root, &proactiveness, err)) < 0)
 		goto out_snap;
-	if ((rc = status_policy(a, &snap, &pol, err)) < 0)
+	if ((rc = status_policy(a->config, &snap, &pol, err)) < 0)
 		goto out_snap;
 	rc = explain_build(&snap, &pol, proactiveness, &ex, err);
 	policy_free(&pol);

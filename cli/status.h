@@ -28,4 +28,16 @@ struct status_args {
  */
 int cmd_status(const struct status_args *a, struct bc_error *err);
 
+struct policy;
+struct snapshot;
+
+/*
+ * The policy status and diff judge snap by: config (--config), which must
+ * load and fit snap (else -BC_ECONFIG), or the default file, or the built-in
+ * defaults, with a warning on standard error when the default file is there
+ * but cannot be used. 0 or -kind with err filled.
+ */
+int status_policy(const char *config, const struct snapshot *snap, struct policy *pol,
+		  struct bc_error *err);
+
 #endif

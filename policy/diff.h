@@ -3,8 +3,10 @@
 #define BUDDYCTL_DIFF_H
 
 /*
- * What changed between two snapshots of one machine: computed once, after
- * the actions, and rendered by the text and JSON reports alike.
+ * What changed between two snapshots: computed once and rendered by every
+ * report that shows it (apply's before/after, `buddyctl diff`). The two may
+ * come from one machine (apply) or from anywhere (diff): a node or zone on
+ * one side only is kept, with the other side NULL, and counts as 0 there.
  */
 
 #include <stdbool.h>
@@ -12,16 +14,26 @@
 
 #include "snapshot.h"
 
-/* One zone in both snapshots: its free blocks before and after. */
+/* One zone of either snapshot: its free blocks before, after and the change. */
 struct zone_change {
 	int node;
-	const struct zone *before, *after;	/* point into the snapshots */
-	bool changed;				/* some order's count moved */
+	const char *name;			/* the zone's name, from whichever side has it */
+	const struct zone *before, *after;	/* point into the snapshots; NULL: not on that side */
+	bool changed;				/* some order's count moved, or one side only */
+	int64_t change[BC_MAX_ORDERS];		/* after - before per order, a missing side 0 */
+	/*
+	 * At the hugepage order of the snapshot before (indices of zones are
+	 * compared at one order), in thousandths as the kernel computes them;
+	 * 0 on a side the zone is not on.
+	 */
+	int unusable_before, unusable_after;
+	int fragindex_before, fragindex_after;
 };
 
-/* A node's memory, after less before, in kB (MemFree, file pages, slab). */
+/* A node of either snapshot; its memory, after less before, in kB (MemFree, file pages, slab). */
 struct node_change {
 	int node;
+	bool in_before, in_after;	/* the node is in that snapshot */
 	int64_t free_kb;
 	int64_t file_kb;		/* Active(file) + Inactive(file) */
 	int64_t slab_kb;		/* SReclaimable */
@@ -29,15 +41,29 @@ struct node_change {
 };
 
 struct snap_diff {
-	struct zone_change *zones;	/* every zone in buddyinfo of both */
+	unsigned nr_orders;		/* the same in both: snapshot_comparable() */
+	int hpage_order;		/* the order of the zone indices: the snapshot before's */
+	struct zone_change *zones;	/* node by node in id order, zones in the before's order then new ones */
 	unsigned nr_zones;
-	struct node_change *nodes;	/* every node in both */
+	struct node_change *nodes;	/* in id order */
 	unsigned nr_nodes;
 	int64_t vmstat[VM_NR_FIELDS];	/* after - before */
 	uint32_t vmstat_seen;		/* bit per field read in both */
 };
 
-/* 0 or -BC_ENOMEM (err filled); snap_diff_free() either way. */
+/*
+ * Whether two snapshots can be compared: the same page size and the same
+ * number of orders. 0, or -BC_EDATA with err naming both (before_name and
+ * after_name say what each is in the message).
+ */
+int snapshot_comparable(const struct snapshot *before, const char *before_name,
+			const struct snapshot *after, const char *after_name, struct bc_error *err);
+
+/*
+ * The difference of two comparable snapshots. 0, or -BC_EDATA (not
+ * comparable: err filled, without names) or -BC_ENOMEM; snap_diff_free()
+ * either way.
+ */
 int snapshot_diff(const struct snapshot *before, const struct snapshot *after,
 		  struct snap_diff *d, struct bc_error *err);
 void snap_diff_free(struct snap_diff *d);

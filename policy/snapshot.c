@@ -19,6 +19,7 @@
 #include "pagesize.h"
 #include "pagetypeinfo.h"
 #include "rootfs.h"
+#include "statusjson.h"
 #include "textscan.h"
 #include "zoneinfo.h"
 
@@ -197,8 +198,8 @@ static void missing(struct snapshot *snap, enum snap_input in, const char *file,
 
 	if (!m->file) {
 		m->file = file;
-		snprintf(m->why, sizeof(m->why), "%s", errnum < 0 ? "not in a buddyinfo capture"
-			 : rootfs_strerror(errnum ? errnum : ENOENT));
+		snprintf(m->why, sizeof(m->why), "%s", errnum == -1 ? "not in a buddyinfo capture"
+			 : errnum < 0 ? "not in a status JSON file" : rootfs_strerror(errnum ? errnum : ENOENT));
 	}
 	m->lost |= lost;
 	snap->lost |= lost;
@@ -906,24 +907,17 @@ fail:
 	return rc;
 }
 
-int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct snapshot *snap,
-			  struct bc_error *err)
+int snapshot_from_capture(const char *name, const char *buf, size_t len, const struct snap_opts *opts,
+			  struct snapshot *snap, struct bc_error *err)
 {
-	const char *name;
-	size_t len;
-	char *buf;
 	int rc;
 
 	memset(snap, 0, sizeof(*snap));
 	snap->pageblock_order = -1;
 	snap->hpage_order = -1;
 	clock_gettime(CLOCK_REALTIME, &snap->taken);
-	rc = capture_read(file, &buf, &len, &name, err);
-	if (rc < 0)
-		return rc;
 	snap->capture = name;
 	rc = buddyinfo_parse(snap, name, buf, len, err);
-	free(buf);
 	if (rc < 0)
 		goto fail;
 	/* the rest of a machine, as a tree holding buddyinfo alone would have it */
@@ -945,6 +939,65 @@ int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct
 	find_hpage_order(snap);
 	return 0;
 fail:
+	snapshot_free(snap);
+	return rc;
+}
+
+int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct snapshot *snap,
+			  struct bc_error *err)
+{
+	const char *name;
+	size_t len;
+	char *buf;
+	int rc;
+
+	memset(snap, 0, sizeof(*snap));
+	rc = capture_read(file, &buf, &len, &name, err);
+	if (rc < 0)
+		return rc;
+	rc = snapshot_from_capture(name, buf, len, opts, snap, err);
+	free(buf);
+	return rc;
+}
+
+int snapshot_from_status_json(const char *name, const char *buf, size_t len, struct snapshot *snap,
+			      struct statusjson_info *info, struct bc_error *err)
+{
+	unsigned i, k;
+	bool zoneinfo = true;
+	int rc;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->pageblock_order = -1;
+	clock_gettime(CLOCK_REALTIME, &snap->taken);
+	snap->capture = name;
+	snap->page_size_source = PS_DEFAULT;
+	rc = statusjson_parse(snap, info, name, buf, len, err);
+	if (rc < 0)
+		goto fail;
+	snprintf(snap->page_size_evidence, sizeof(snap->page_size_evidence), "page_size of %.120s", name);
+	for (i = 0; i < snap->nr_nodes; i++) {
+		struct node *n = &snap->nodes[i];
+
+		for (k = 0; k < n->nr_zones; k++)
+			zoneinfo &= n->zones[k].in_zoneinfo;
+		/* status JSON keeps no node meminfo, pools or per-CPU pages for diff to read */
+		n->lost |= n->has_memory ? LOST_TOTALS | LOST_POOLS : 0;
+	}
+	/* what this snapshot does not hold: as if a tree lacked the files */
+	if (!zoneinfo)
+		missing(snap, IN_ZONEINFO, "proc/zoneinfo", -2, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_SCORE);
+	missing(snap, IN_ZONEINFO, "proc/zoneinfo", -2, LOST_PCP);
+	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", -2, LOST_PAGEBLOCKS);
+	snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why), "%s", snap->missing[IN_PAGETYPEINFO].why);
+	missing(snap, IN_MEMINFO, "proc/meminfo", -2, LOST_HUGEPAGESIZE);
+	missing(snap, IN_VMSTAT, "proc/vmstat", -2, LOST_VMSTAT);
+	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", -2, LOST_POOLS);
+	missing(snap, IN_NODE_DIR, NODE_DIR, -2, LOST_TOTALS | LOST_POOLS | LOST_CPUS | LOST_CPU_ONLY_NODES);
+	return 0;
+fail:
+	free(info->verdicts);
+	info->verdicts = NULL;
 	snapshot_free(snap);
 	return rc;
 }

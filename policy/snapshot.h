@@ -258,6 +258,25 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct snapshot *snap,
 			  struct bc_error *err);
 
+/*
+ * The same from a capture already read into buf[len] (name for messages,
+ * kept as snap->capture: it must outlive snap).
+ */
+int snapshot_from_capture(const char *name, const char *buf, size_t len, const struct snap_opts *opts,
+			  struct snapshot *snap, struct bc_error *err);
+
+struct statusjson_info;
+
+/*
+ * A snapshot from buddyctl's own status JSON in buf[len] (statusjson.h):
+ * the page size, orders and hugepage order it records, the nodes and zones
+ * with their free blocks and, where recorded, zoneinfo fields; everything
+ * else missing ("not in a status JSON file"). info gets what the file says
+ * beyond that (free info->verdicts). Returns 0 or -kind with err filled.
+ */
+int snapshot_from_status_json(const char *name, const char *buf, size_t len, struct snapshot *snap,
+			      struct statusjson_info *info, struct bc_error *err);
+
 void snapshot_free(struct snapshot *snap);
 
 /* Lookups; NULL when absent. */
