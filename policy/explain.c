@@ -77,7 +77,11 @@ static void size_verdict(const struct snapshot *snap, const struct node *n, bool
 	v->order = metrics_size_order(snap, v->size_kb);
 	v->gigantic = v->order >= (int)snap->nr_orders;
 	if (estimate_node(snap, n, v->size_kb, &e) < 0 || !zoneinfo) {
+		/* what buddyinfo alone says: the free blocks of the size or larger */
 		v->reach = REACH_UNKNOWN;
+		for (unsigned k = 0; !v->gigantic && v->order >= 0 && k < n->nr_zones; k++)
+			for (unsigned o = (unsigned)v->order; o < snap->nr_orders; o++)
+				v->pages += n->zones[k].free_blocks[o] << (o - (unsigned)v->order);
 		return;
 	}
 	v->pool = e.pool;
@@ -168,7 +172,11 @@ static void clause(char *buf, size_t size, const struct size_verdict *v)
 			append(buf, size, "no %s %s fits on this node", sz, v->hugepage ? "page" : "block");
 		break;
 	default:
-		append(buf, size, "%s %s: unknown without zoneinfo", sz, unit);
+		if (v->gigantic)
+			append(buf, size, "%s %s: unknown without zoneinfo", sz, unit);
+		else
+			append(buf, size, "%s %s: %llu free now (beyond that: unknown without zoneinfo)",
+			       sz, unit, (unsigned long long)v->pages);
 		break;
 	}
 }

@@ -43,7 +43,8 @@ struct size_verdict {
 	enum reach reach;
 	/* pages of the size that can be added to the node's pool (estimate.h, less the pool) */
 	uint64_t now, compact, reclaim;
-	uint64_t pages;		/* of them, at the stage reached (0 for boot, never, unknown) */
+	uint64_t pages;		/* of them, at the stage reached (0 for boot, never); for
+				   unknown, the free blocks of the size buddyinfo shows */
 	uint64_t pool;		/* nr_hugepages of the node now (0 for a size without pools) */
 };
 

@@ -278,6 +278,12 @@ static const struct case_ cases[] = {
 	{ { "status", FXD("only-buddyinfo"), "-f", "json" }, 0, "],\"hugepages\":null}", "" },
 	{ { "status", FXD("only-buddyinfo"), "-f", "prometheus" }, 0,
 	  "buddyctl_free_blocks{node=\"1\",zone=\"Normal\",order=\"10\"} 2790\n", "" },
+	/*
+	 * a capture alone: the verdict counts the free 2M blocks, node 0:
+	 * DMA 1 + 3 x 2, DMA32 40 + 380 x 2, Normal 95 + 180 x 2 = 1262
+	 */
+	{ { "status", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo" }, 0,
+	  "free block is 4M: 2M blocks: 1262 free now (beyond that: unknown\n", "" },
 	{ { "status", "--buddyinfo", "/nonexistent" }, 66, "", "buddyctl: /nonexistent: No such file or directory\n" },
 	{ { "status", "--buddyinfo", "tests" }, 66, "", "buddyctl: tests: a directory, not a buddyinfo capture\n" },
 	{ { "status", "--buddyinfo", "-", FX("vm") }, 64, "", "--buddyinfo and --root: one or the other" },

@@ -642,8 +642,8 @@ static void without_zoneinfo(void **state)
 			"  check:     crit at 2M: unusable 1.000, 0 free 2M blocks (unusable index 1.000\n"
 			"             >= warn 0.700; unusable index 1.000 >= crit 0.900)\n"
 			"  verdict:   100.0% of free memory is in blocks smaller than 2M, the largest\n"
-			"             free block is 1M: 2M pages: unknown without zoneinfo; 1G pages:\n"
-			"             unknown without zoneinfo.\n");
+			"             free block is 1M: 2M pages: 0 free now (beyond that: unknown\n"
+			"             without zoneinfo); 1G pages: unknown without zoneinfo.\n");
 	assert_contains(t, "  Normal    981M      1M       1.000      0.997      ?      ?      ?\n");
 	/* node 0 keeps its figures */
 	assert_contains(t, "Node 0: 28M free of 2.0G, largest free block 4M, compaction score 70\n");
