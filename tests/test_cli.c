@@ -24,16 +24,6 @@ struct run {
 	char err[8192];
 };
 
-static void drain(int fd, char *buf, size_t size)
-{
-	size_t n = 0;
-	ssize_t r;
-
-	while (n + 1 < size && (r = read(fd, buf + n, size - n - 1)) > 0)
-		n += (size_t)r;
-	buf[n] = '\0';
-}
-
 /* stdout of the next run(): -1 captured (default), -2 closed, else this fd. */
 static int run_stdout = -1;
 /* stdin of the next run(): a file to read, or NULL (inherited). */
@@ -87,8 +77,8 @@ static void run(struct run *r, const char *const *args)
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	lseek(fo, 0, SEEK_SET);
 	lseek(fe, 0, SEEK_SET);
-	drain(fo, r->out, sizeof(r->out));
-	drain(fe, r->err, sizeof(r->err));
+	test_drain(fo, r->out, sizeof(r->out));
+	test_drain(fe, r->err, sizeof(r->err));
 	close(fo);
 	close(fe);
 	unlink(out_tmp);

@@ -22,16 +22,6 @@ struct run {
 	char err[4096];
 };
 
-static void drain(int fd, char *buf, size_t size)
-{
-	size_t n = 0;
-	ssize_t r;
-
-	while (n + 1 < size && (r = read(fd, buf + n, size - n - 1)) > 0)
-		n += (size_t)r;
-	buf[n] = '\0';
-}
-
 /* Run buddyctl with args (NULL-terminated), stdin from in (NULL: /dev/null). */
 static void run_in(struct run *r, const char *in, const char *const *args)
 {
@@ -63,8 +53,8 @@ static void run_in(struct run *r, const char *in, const char *const *args)
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	lseek(fo, 0, SEEK_SET);
 	lseek(fe, 0, SEEK_SET);
-	drain(fo, r->out, sizeof(r->out));
-	drain(fe, r->err, sizeof(r->err));
+	test_drain(fo, r->out, sizeof(r->out));
+	test_drain(fe, r->err, sizeof(r->err));
 	close(fo);
 	close(fe);
 	unlink(out_tmp);

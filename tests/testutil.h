@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -34,6 +35,17 @@ static inline int live_writes_allowed(void)
 	const char *v = getenv("BUDDYCTL_LIVE");
 
 	return !v || strcmp(v, "0") != 0;
+}
+
+/* Read fd to its end into buf (NUL-terminated, at most size - 1 bytes). */
+static inline void test_drain(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	while (n + 1 < size && (r = read(fd, buf + n, size - n - 1)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
 }
 
 /* Write text to rel under the test's tree, or fail the test. */
