@@ -85,47 +85,25 @@ static int read_room(const struct kctx *c, const struct action *a, uint64_t *blo
 	return rc < 0 ? -1 : 0;
 }
 
-/*
- * A write after compaction in a chosen escalation: the pool plus what the
- * free lists now hold in whole blocks, less what the allocation must leave
- * free, at most ceiling. Beyond the free blocks the allocation takes the
- * kernel's slow path: direct reclaim of page cache page by page, and
- * kswapd woken to reclaim for the order (on the VM, 0.1-1.2 GiB of cache
- * after a write of the whole target), more than the rounds' sized reclaim.
- * Compaction often makes fewer blocks than the estimate's bound (its two
- * scanners meet halfway), so the planned a->first_write is only the
- * ceiling. The rewrite-burst step writes the whole target.
- */
+/* plan_room() from the free lists read back now; the ceiling in a dry run. */
 static uint64_t room_now(const struct kctx *c, const struct action *a, uint64_t pool,
 			 uint64_t ceiling)
 {
-	uint64_t blocks, small_kb, room, reserve = (a->est.reserve_kb + a->size_kb - 1) / a->size_kb;
+	uint64_t blocks, small_kb;
 
 	if (c->dry_run || read_room(c, a, &blocks, &small_kb) < 0)
 		return ceiling;
-	room = pool + (blocks > reserve ? blocks - reserve : 0);
-	return room < ceiling ? room : ceiling;
+	return plan_room(a, pool, blocks, ceiling);
 }
 
-/*
- * What a reclaim-node step asks for: the memory the pool still lacks beyond
- * the free blocks already there, less the free memory in smaller blocks
- * that compaction can put together (beyond the allocation's reserve and the
- * free memory stuck in unmovable and reclaimable pageblocks), but at least
- * an eighth of what the free blocks lack, for when those small blocks
- * cannot be moved after all (pinned pages). 0 when the free blocks cover it.
- */
+/* plan_reclaim_kb() from the free lists read back now; the shortfall in a dry run. */
 static uint64_t reclaim_size_kb(const struct kctx *c, const struct action *a, uint64_t pool)
 {
-	uint64_t need = (a->target - pool) * a->size_kb, blocks, small_kb, usable, lack;
+	uint64_t blocks, small_kb;
 
 	if (c->dry_run || read_room(c, a, &blocks, &small_kb) < 0)
-		return need;
-	usable = small_kb > a->est.reserve_kb + a->est.stuck_kb ?
-		 small_kb - a->est.reserve_kb - a->est.stuck_kb : 0;
-	need = blocks * a->size_kb < need ? need - blocks * a->size_kb : 0;
-	lack = need > usable ? need - usable : 0;
-	return lack > need / 8 ? lack : need / 8;
+		return (a->target - pool) * a->size_kb;
+	return plan_reclaim_kb(a, pool, blocks, small_kb);
 }
 
 /* Rewrites after which, without a gain, compaction deferral is surely over. */

@@ -191,6 +191,25 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 			}
 }
 
+uint64_t plan_room(const struct action *a, uint64_t pool, uint64_t blocks, uint64_t ceiling)
+{
+	uint64_t reserve = (a->est.reserve_kb + a->size_kb - 1) / a->size_kb;
+	uint64_t room = pool + (blocks > reserve ? blocks - reserve : 0);
+
+	return room < ceiling ? room : ceiling;
+}
+
+uint64_t plan_reclaim_kb(const struct action *a, uint64_t pool, uint64_t blocks, uint64_t small_kb)
+{
+	uint64_t need = a->target > pool ? (a->target - pool) * a->size_kb : 0, usable, lack;
+
+	usable = small_kb > a->est.reserve_kb + a->est.stuck_kb ?
+		 small_kb - a->est.reserve_kb - a->est.stuck_kb : 0;
+	need = blocks * a->size_kb < need ? need - blocks * a->size_kb : 0;
+	lack = need > usable ? need - usable : 0;
+	return lack > need / 8 ? lack : need / 8;
+}
+
 bool plan_step_reclaims(enum step s)
 {
 	return s == STEP_RECLAIM_NODE || s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB ||

@@ -200,6 +200,29 @@ bool plan_step_reclaims(enum step s);
  */
 bool plan_write_after(const struct action *a, unsigned i);
 
+/*
+ * Sizing from the free lists as read back during a chosen escalation
+ * (blocks: free blocks of the action's size or larger, in pages of that
+ * size; small_kb: free memory in smaller blocks, both on the action's node).
+ *
+ * plan_room(): what a write may ask for without the kernel's slow path:
+ * the pool plus the free blocks, less what the allocation must leave free,
+ * at most ceiling. Beyond the free blocks the allocation reclaims page
+ * cache page by page (direct reclaim) and wakes kswapd to reclaim for the
+ * order (on the VM, 0.1-1.2 GiB of cache after a write of the whole
+ * target); compaction often makes fewer blocks than the estimate's bound
+ * (its two scanners meet halfway), so a->first_write is only the ceiling.
+ *
+ * plan_reclaim_kb(): what a reclaim-node step asks for: what the pool
+ * lacks beyond the free blocks, less the free memory in smaller blocks that
+ * compaction can put together (beyond the reserve and the memory stuck in
+ * unmovable and reclaimable pageblocks), at least an eighth of that lack
+ * (for small blocks that cannot move after all: pinned pages); 0 when the
+ * free blocks cover it.
+ */
+uint64_t plan_room(const struct action *a, uint64_t pool, uint64_t blocks, uint64_t ceiling);
+uint64_t plan_reclaim_kb(const struct action *a, uint64_t pool, uint64_t blocks, uint64_t small_kb);
+
 /* Rounds of a chosen escalation unless --rounds or rounds = says otherwise. */
 #define CHOSEN_ROUNDS 8
 

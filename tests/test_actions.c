@@ -176,6 +176,33 @@ static struct plan chosen_plan(uint64_t target, struct snapshot *snap)
 	return p;
 }
 
+/* The sizing arithmetic of a chosen escalation, by hand. */
+static void sizing_from_the_free_lists(void **state)
+{
+	struct action a;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.size_kb = 2048;
+	a.target = 100;
+	a.est.reserve_kb = 4096;	/* 2 pages of 2M */
+	a.est.stuck_kb = 1024;
+	/* pool 10 + 50 free blocks - 2 reserved = 58; cut to the ceiling 40; 1 block: the pool */
+	assert_int_equal(plan_room(&a, 10, 50, 100), 58);
+	assert_int_equal(plan_room(&a, 10, 50, 40), 40);
+	assert_int_equal(plan_room(&a, 10, 1, 100), 10);
+	/*
+	 * lacks (100 - 10) x 2048 = 184320 kB, less 50 free blocks (102400):
+	 * 81920; compaction can use 20480 - 4096 - 1024 = 15360 of the small
+	 * blocks: 66560 (above the floor, 81920 / 8 = 10240)
+	 */
+	assert_int_equal(plan_reclaim_kb(&a, 10, 50, 20480), 66560);
+	/* free blocks cover it: nothing */
+	assert_int_equal(plan_reclaim_kb(&a, 10, 100, 20480), 0);
+	/* small blocks would cover it: the floor */
+	assert_int_equal(plan_reclaim_kb(&a, 10, 50, 1000000), 10240);
+}
+
 static void chosen_escalation_runs_as_planned(void **state)
 {
 	/* every write granted 6000 at most: nothing gained after the first */
@@ -944,6 +971,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reserve_done, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(reserve_noop_skipped, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_escalates_and_keeps, fresh_tree, drop_tree),
+		cmocka_unit_test(sizing_from_the_free_lists),
 		cmocka_unit_test_setup_teardown(chosen_escalation_runs_as_planned, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_goes_on_while_it_gains, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_first_writes_what_compaction_made, fresh_tree, drop_tree),
