@@ -20,8 +20,13 @@
  *    take the remainder);
  *  - `count = NODE:N,...` is the per-node form "hugepages=0:4,1:4", which
  *    the kernel parses from Linux 5.16; before 5.19 it refuses a node id at or
- *    above the number of online nodes (it compared with nr_online_nodes), so
- *    sparse ids need 5.19. Where the per-node form cannot be used, counts
+ *    above the number of online nodes (it compared with nr_online_nodes until
+ *    Peng Liu's 2022 fixes to b5389086ad7b, which stable kernels may carry
+ *    earlier: the fragment does not count on them), so sparse ids need 5.19.
+ *    An architecture that cannot allocate per node at boot logs "HugeTLB:
+ *    architecture can't support node specific alloc" and ignores the
+ *    parameter: that is not known from /sys. Where the per-node form cannot
+ *    be used, counts
  *    that are the round-robin split of their sum become that sum, others are
  *    an error: the kernel would log "HugeTLB: Invalid hugepages parameter"
  *    and clear the values;

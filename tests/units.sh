@@ -134,6 +134,8 @@ if ! command -v strace >/dev/null 2>&1; then
 	skipped "strace not installed: system calls not checked against SystemCallFilter="
 elif ! command -v systemd-analyze >/dev/null 2>&1; then
 	skipped "systemd-analyze not installed: no SystemCallFilter= set to compare with"
+elif ! strace -f -qq -o /dev/null true 2>/dev/null; then
+	skipped "strace cannot trace here (ptrace not permitted): system calls not checked against SystemCallFilter="
 else
 	expand @system-service | sort -u >"$tmp/allowed"
 	cp -r tests/fixtures/two-node "$tmp/tree"
