@@ -162,10 +162,16 @@ else
 	# node's 2M pool as it is: the sandbox, the lock and the state directory
 	# are exercised, the pools are not changed.
 	rt=/run/systemd/system/buddyctl-test-reserve.service
-	node=$(ls -d /sys/devices/system/node/node* 2>/dev/null | head -1)
-	pool=${node:-/sys/kernel/mm}/hugepages/hugepages-2048kB/nr_hugepages
+	# the first node with memory (has_memory: "0-1", "0,2")
+	id=$(sed 's/[,-].*//' /sys/devices/system/node/has_memory 2>/dev/null)
+	if [ -n "$id" ]; then
+		pool=/sys/devices/system/node/node$id/hugepages/hugepages-2048kB/nr_hugepages
+		count="count = $id:$(cat "$pool")"
+	else
+		pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+		count="total = $(cat "$pool")"
+	fi
 	n=$(cat "$pool")
-	if [ -n "$node" ]; then count="count = ${node##*node}:$n"; else count="total = $n"; fi
 	printf '[hugepages 2M]\n%s\n' "$count" >/run/buddyctl-test.conf
 	[ -e /run/buddyctl.lock ] || : >/run/buddyctl.lock
 	sed -e "s|^ExecStart=.*|ExecStart=$top/$bin --config /run/buddyctl-test.conf apply --pools-only --wait 2m|" \
