@@ -72,6 +72,10 @@ static const char usage_text[] =
 	"      --wait D        wait this long for another buddyctl's lock (default 0)\n"
 	"      --lock-file F   lock file (default " DEFAULT_LOCK ")\n"
 	"      --state-file F  apply: when nodes were last remediated (policy's state_file)\n"
+	"      --pools-only    apply, plan: only the policy's hugepage targets, no\n"
+	"                      remediation of fragmented nodes (the boot unit)\n"
+	"      --kernel-cmdline  plan: print the kernel parameters that reserve the\n"
+	"                      policy's hugepage targets at boot, and nothing else\n"
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n"
 	"\n"
@@ -142,7 +146,8 @@ static const struct { const char *name; enum cmd cmd; } commands[] = {
 };
 
 enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
-       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP, O_PAGESIZE, O_ROOT, O_BUDDYINFO };
+       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP, O_PAGESIZE, O_ROOT, O_BUDDYINFO,
+       O_POOLS_ONLY, O_KCMDLINE };
 
 /* A bit per option, to remember which were given. */
 static unsigned optbit(int opt)
@@ -167,6 +172,8 @@ static unsigned allowed(int opt)
 	case O_STATE: return C_APPLY | C_PLAN;
 	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN | C_DIFF;
 	case O_BUDDYINFO: return C_STATUS;
+	case O_POOLS_ONLY: return C_APPLY | C_PLAN;
+	case O_KCMDLINE: return C_PLAN;
 	default: return C_ALL;
 	}
 }
@@ -195,6 +202,8 @@ int main(int argc, char **argv)
 		{ "lock-file", required_argument, NULL, O_LOCK },
 		{ "state-file", required_argument, NULL, O_STATE },
 		{ "page-size", required_argument, NULL, O_PAGESIZE },
+		{ "pools-only", no_argument, NULL, O_POOLS_ONLY },
+		{ "kernel-cmdline", no_argument, NULL, O_KCMDLINE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -208,6 +217,7 @@ int main(int argc, char **argv)
 	const char *cmdname;
 	enum cmd cmd = 0;
 	char *end;
+	bool kcmdline = false;
 	int c, rc;
 
 	std_fds_open();
@@ -300,6 +310,12 @@ int main(int argc, char **argv)
 				return usage_error("--page-size: '%s' is not a page size (4K, 16K, 64K, or bytes: a power of two from 4096 to 262144)", optarg);
 			aa.page_size = sa.page_size;
 			break;
+		case O_POOLS_ONLY:
+			aa.pools_only = true;
+			break;
+		case O_KCMDLINE:
+			kcmdline = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return flush_stdout();
@@ -336,12 +352,13 @@ int main(int argc, char **argv)
 	{
 		static const int opts[] = { 'n', 'o', 'c', O_COLOR, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER,
 					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE, O_FORCE,
-					    O_ALLOW_DROP, O_PAGESIZE, O_BUDDYINFO };
+					    O_ALLOW_DROP, O_PAGESIZE, O_BUDDYINFO, O_POOLS_ONLY, O_KCMDLINE };
 		static const char *const names[] = { "--node", "--output", "--config", "--color",
 						     "--dry-run", "--level", "--no-sync", "--ladder",
 						     "--rounds", "--restore", "--time-budget", "--wait",
 						     "--lock-file", "--state-file", "--force",
-						     "--allow-drop-caches", "--page-size", "--buddyinfo" };
+						     "--allow-drop-caches", "--page-size", "--buddyinfo",
+						     "--pools-only", "--kernel-cmdline" };
 
 		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 			if ((used & optbit(opts[i])) && !(allowed(opts[i]) & cmd)) {
@@ -357,6 +374,10 @@ int main(int argc, char **argv)
 		return usage_error("--buddyinfo and --root: one or the other%s", "");
 	if (cmd != C_STATUS && cmd != C_CHECK && sa.format == FMT_PROMETHEUS)
 		return usage_error("--format prometheus is for 'status' and 'check' only%s", "");
+	if (kcmdline && (sa.format != FMT_TEXT || (used & (optbit(O_POOLS_ONLY) | optbit(O_DRY) |
+							    optbit(O_BUDGET) | optbit(O_WAIT) |
+							    optbit(O_LOCK) | optbit(O_STATE)))))
+		return usage_error("--kernel-cmdline prints only the kernel parameters: no --format, --pools-only, --dry-run, --time-budget, --wait, --lock-file or --state-file%s", "");
 	aa.format = sa.format;
 	da.format = sa.format;
 	da.config = sa.config;
@@ -377,7 +398,7 @@ int main(int argc, char **argv)
 		break;
 	case C_PLAN:
 		aa.dry_run = true;
-		rc = cmd_apply(&aa, &err);
+		rc = kcmdline ? cmd_kernel_cmdline(&aa, &err) : cmd_apply(&aa, &err);
 		break;
 	case C_APPLY:
 		rc = cmd_apply(&aa, &err);

@@ -1238,6 +1238,30 @@ static void outcome_from_results(void **state)
 	snprintf(c.lock_lost, sizeof(c.lock_lost), "/run/buddyctl.lock: the lock file was removed");
 	act_outcome(&p, res, &c, NULL, &o);
 	assert_int_equal(o.code, 75);
+	c.lock_lost[0] = '\0';
+	/* a one-off reservation that got nothing: 2 */
+	res[1] = (struct action_result){ .status = RES_DONE };
+	res[0] = (struct action_result){ .status = RES_FAILED, .before = 0, .after = 0 };
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
+	/* a policy target got nothing: warn (1), as check judges the pool ... */
+	a = &p.a[0];	/* plan_add() may have moved it */
+	a->judged = true;
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 1);
+	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 0 of the 4 pages asked (4 short)");
+	/* ... crit (2) when mandatory, also when it got some: the boot unit fails */
+	a->mandatory = true;
+	res[0] = (struct action_result){ .status = RES_PARTIAL, .before = 0, .after = 3 };
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
+	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 3 of the 4 pages asked (1 short; mandatory)");
+	/* an error is 2 whatever the target */
+	a->mandatory = false;
+	res[0].status = RES_FAILED;
+	snprintf(res[0].error, sizeof(res[0].error), "nr_hugepages: writing '4': Invalid argument");
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
 	plan_free(&p);
 }
 
@@ -1258,9 +1282,73 @@ static void builtin_defaults(void **state)
 	assert_contains(r.out, "node 6   crit");
 }
 
+/*
+ * plan --kernel-cmdline: stdout is the fragment and nothing else (for
+ * scripts), how to install it goes to stderr. two-node has no osrelease.
+ */
+static void kernel_cmdline(void **state)
+{
+	static struct run r;
+	const char *ok[] = { FX("two-node"), "--config", "tests/policies/pools.conf", "plan",
+			     "--kernel-cmdline", NULL };
+	const char *gig[] = { FX("rhel6"), "--config", "tests/policies/boot.conf", "plan",
+			      "--kernel-cmdline", NULL };
+	const char *bad[] = { FX("two-node"), "--config", "tests/policies/pools.conf", "apply",
+			      "--kernel-cmdline", NULL };
+	const char *fmt[] = { FX("two-node"), "--config", "tests/policies/pools.conf", "--format", "json",
+			      "plan", "--kernel-cmdline", NULL };
+
+	(void)state;
+	run(&r, ok);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "hugepagesz=2M hugepages=0:40,1:64\n");
+	assert_contains(r.err, "# to reserve at boot: add it to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub, reboot");
+	assert_contains(r.err, "# kernel release unknown (no proc/sys/kernel/osrelease)");
+	run(&r, bad);
+	assert_int_equal(r.status, 64);
+	assert_contains(r.err, "option --kernel-cmdline does not apply to 'apply'");
+	run(&r, fmt);
+	assert_int_equal(r.status, 64);
+	assert_string_equal(r.out, "");
+	run(&r, gig);
+	if (r.status == 0)
+		fail_msg("boot.conf on rhel6 (no 1G pages) printed '%s'", r.out);
+	assert_int_equal(r.status, 78);
+	assert_string_equal(r.out, "");
+	assert_contains(r.err, "tests/policies/boot.conf:5: [hugepages 1G]: this machine offers no 1048576 kB hugepages");
+	ok[3] = "tests/policies/boot.conf";
+	run(&r, ok);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "hugepagesz=1G hugepages=0:4,1:4 hugepagesz=2M hugepages=2048\n");
+}
+
+/* plan --pools-only: the boot unit's plan, reservations only. */
+static void pools_only(void **state)
+{
+	static struct run r;
+	const char *args[] = { FX("four-node-sparse"), "--config", "tests/policies/pools-mandatory.conf",
+			       "plan", "--pools-only", NULL };
+	const char *full[] = { FX("four-node-sparse"), "--config", "tests/policies/pools-mandatory.conf",
+			       "plan", NULL };
+
+	(void)state;
+	run(&r, full);
+	assert_int_equal(r.status, 0);
+	/* an action of its own, not a step of a reservation's escalation */
+	assert_contains(r.out, "compact node 6\n      why:");
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	if (strstr(r.out, "compact node 6\n      why:"))
+		fail_msg("--pools-only planned a compaction:\n%s", r.out);
+	assert_contains(r.out, "(not remediated: --pools-only)");
+	assert_contains(r.out, "reserve 2M");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(kernel_cmdline),
+		cmocka_unit_test(pools_only),
 		cmocka_unit_test(table),
 		cmocka_unit_test(output_atomic),
 		cmocka_unit_test(output_refuses_non_regular),
