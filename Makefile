@@ -98,6 +98,7 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@sh tests/cli_golden.sh ./buddyctl
 	@sh tests/cli_golden.sh build/asan/buddyctl
 	@sh tests/live_dryrun.sh ./buddyctl
+	@sh tests/prometheus/run.sh ./buddyctl
 	@if command -v mandoc >/dev/null; then \
 	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok"; \
 	else echo "== man page lint: SKIPPED (mandoc not installed)"; fi
