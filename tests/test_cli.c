@@ -415,6 +415,19 @@ static const struct case_ cases[] = {
 	  "BUDDYCTL CRITICAL - node 6 at 2M: unusable index 0.998 >= warn 0.700; unusable index 0.998 >= crit 0.900 | ", "" },
 	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf", "-f", "nagios" }, 2,
 	  " node6_unusable=0.998;0.700;0.900;0;1 node6_fragindex=", "" },
+	/*
+	 * a pool not read (a partial tree) is U, and changes the state no more
+	 * than check's; vm by hand: 990106 free pages, 944640 in 1845 blocks of
+	 * order >= 9: (990106 - 944640) * 1000 / 990106 = 45
+	 */
+	{ { "check", FXD("no-pools"), "-c", "tests/policies/toomuch.conf", "-f", "nagios" }, 0,
+	  "BUDDYCTL OK - 1 node and 1 pool within policy (1 pool not read) | node0_unusable=0.045;0.700;0.900;0;1 "
+	  "node0_fragindex=-1.000;;;-1;1 node0_blocks=1845;;;0 node0_pool_2M=U;100000:;;0\n", "" },
+	/* ... and its shortfall is no series; its target and flag are */
+	{ { "check", FXD("no-pools"), "-c", "tests/policies/toomuch.conf", "-f", "prometheus" }, 0,
+	  "# TYPE buddyctl_hugepages_short gauge\n# HELP buddyctl_hugepages_mandatory", "buddyctl check: " },
+	{ { "check", FXD("no-pools"), "-c", "tests/policies/toomuch.conf", "-f", "prometheus" }, 0,
+	  "buddyctl_hugepages_target{node=\"0\",size=\"2097152\"} 100000\n", "buddyctl check: " },
 	/* any error once the format is known: UNKNOWN on standard output, exit 3 */
 	{ { "check", FX("vm"), "-c", "tests/policies/typo.conf", "-f", "nagios" }, 3,
 	  "BUDDYCTL UNKNOWN - tests/policies/typo.conf:4: unknown key 'warn_unusble' in [fragmentation]\n", "" },
@@ -671,6 +684,10 @@ static void apply_on_fixture(void **state)
 			       "--state-file", "/var/lib/buddyctl/state", NULL };
 	const char *json[] = { "--root", "build/app", "apply", "-c", "tests/policies/dpdk.conf",
 			       "--state-file", "/var/lib/buddyctl/state", "-f", "json", NULL };
+	const char *quiet[] = { "--root", "build/app", "apply", "-c", "tests/policies/dpdk.conf",
+				"--state-file", "/var/lib/buddyctl/state", "-q", NULL };
+	const char *quiet_crit[] = { "--root", "build/app", "apply", "-c", "tests/policies/allcrit.conf",
+				     "--state-file", "/var/lib/buddyctl/state2", "-q", NULL };
 	FILE *f;
 	char line[64];
 
@@ -714,6 +731,24 @@ static void apply_on_fixture(void **state)
 	assert_contains(r.out, "remediation held back");
 	assert_contains(r.out, "\"actions\":[]");
 	assert_contains(r.out, "\"exit_reason\":null");
+	/* the cron way: a run that ends 0 prints nothing at all */
+	run(&r, quiet);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "");
+	/* one that does not: only its log line */
+	assert_int_equal(system("echo 10 > build/app/sys/devices/system/node/node6/hugepages/hugepages-2048kB/nr_hugepages"), 0);
+	run(&r, quiet);
+	assert_int_equal(r.status, 0);	/* the pool is refilled: 0, silent */
+	assert_string_equal(r.err, "");
+	/* one that ends 1 (every node stays crit in a static tree): its log line only */
+	run(&r, quiet_crit);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	assert_true(!strncmp(r.err, "buddyctl apply: node 0 crit at 2M (unusable index 0.073 >= warn 0.000; ", 70));
+	assert_contains(r.err, "compact node 0 done (2M blocks 7637 -> 7637)");
+	assert_contains(r.err, ", exit 1: node 0 is still crit after remediation: ");
+	assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1);
 	assert_int_equal(system("rm -rf build/app"), 0);
 }
 
