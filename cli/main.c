@@ -80,10 +80,10 @@ static const char usage_text[] =
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n"
 	"\n"
-	"Exit status: 0 ok, 1 warn/partial, 2 crit/failed, 3 any error of check -f nagios,\n"
-	"64 usage, 65 bad kernel data,\n"
-	"66 missing kernel file, 70 internal error, 73 cannot write --output, 74 I/O error,\n"
-	"75 busy, 77 not permitted, 78 bad policy, 130 interrupted. See buddyctl(8).\n";
+	"Exit status: 0 ok, 1 warn/partial, 2 crit/failed, 3 check -f nagios: any error,\n"
+	"64 usage, 65 bad kernel data, 66 missing kernel file, 70 internal error,\n"
+	"73 cannot write --output, 74 I/O error, 75 busy, 77 not permitted,\n"
+	"78 bad policy, 130 interrupted. See buddyctl(8).\n";
 
 static int exit_code(int rc)
 {
