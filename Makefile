@@ -28,7 +28,7 @@ POLICY_SRC := policy/errors.c policy/capture.c policy/pagesize.c policy/textscan
 ACTIONS_SRC:= actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
 CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/status.c \
-              cli/report.c cli/act.c cli/estimate.c cli/diff.c
+              cli/report.c cli/act.c cli/estimate.c cli/diff.c cli/log.c cli/out_nagios.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 
@@ -100,6 +100,7 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@sh tests/cli_golden.sh build/asan/buddyctl
 	@sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; sh tests/units.sh ./buddyctl build/test/unit_paths
+	@sh tests/prometheus/run.sh ./buddyctl
 	@if command -v mandoc >/dev/null; then \
 	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok"; \
 	else echo "== man page lint: SKIPPED (mandoc not installed)"; fi

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "exitcodes.h"
 #include "lock.h"
+#include "log.h"
 #include "meminfo.h"
 #include "metrics.h"
 #include "nodelist.h"
@@ -52,17 +53,31 @@ static double now_s(void)
 static void warn(const char *msg)
 {
 	if (msg[0])
-		fprintf(stderr, "buddyctl: warning: %s\n", msg);
+		log_print(LOG_WARNING, "buddyctl: warning: %s\n", msg);
 }
 
+/*
+ * The report on standard output (text: not with --quiet), then the run's
+ * log line on standard error (buddyctl(8) LOGGING); `plan` and the plugin
+ * format have none: their output is the point.
+ */
 static int print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
 {
 	int rc = a->format == FMT_JSON ? report_json(stdout, r) :
-		 a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) : report_text(stdout, r);
+		 a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
+		 a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
+		 log_quiet() ? 0 : report_text(stdout, r);
 
 	if (rc < 0 || fflush(stdout) != 0)
 		return bc_error_set(err, BC_EIO, "standard output: write failed: %s",
 				    strerror(errno ? errno : EIO));
+	if (a->format != FMT_NAGIOS && !a->plan) {
+		struct report line = *r;
+
+		/* the report calls apply --dry-run "plan"; its log line says what was run */
+		line.command = strcmp(r->command, "plan") ? r->command : "apply";
+		log_run(&line);
+	}
 	return 0;
 }
 
@@ -363,13 +378,13 @@ static int run_plan(struct run *r, struct bc_error *err)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	execute_plan(&c, plan, results);
 	if (r->lock.retaken)
-		fprintf(stderr, "buddyctl: warning: %s: the lock file was removed while held; it was taken again\n",
+		log_print(LOG_WARNING, "buddyctl: warning: %s: the lock file was removed while held; it was taken again\n",
 			r->lock.path);
 
 	/* the writes happened: report them even if the second snapshot fails */
 	have_after = snapshot_read(a->root, &after, err) == 0;
 	if (!have_after)
-		fprintf(stderr, "buddyctl: after the actions: %s (no before/after comparison)\n", err->msg);
+		log_print(LOG_WARNING, "buddyctl: after the actions: %s (no before/after comparison)\n", err->msg);
 	if (r->have_pol) {
 		if (have_after)
 			over = still_over(r, &after, &still, err);

@@ -17,6 +17,7 @@ struct act_args {
 	const char *config;		/* --config FILE */
 	unsigned page_size;		/* --page-size in bytes, or 0 (check, plan) */
 	bool dry_run;
+	bool plan;			/* the `plan` command (no log line), not apply --dry-run */
 	const char *level;		/* drop-caches --level */
 	bool no_sync;			/* drop-caches --no-sync */
 	const char *ladder;		/* reserve --ladder STEPS */

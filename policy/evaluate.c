@@ -229,6 +229,7 @@ static void judge_node(const struct snapshot *snap, const struct policy *pol,
 	f->node = node->id;
 	f->order = policy_node_order(pol, snap, node->id);
 	effective(pol, node->id, &th, &warn, &crit);
+	f->th = th;
 	node_as_zone(node, snap->nr_orders, &all);
 	metrics_contig_info(&all, snap->nr_orders, (unsigned)f->order, &ci);
 	f->unusable = metrics_unusable_index(&all, snap->nr_orders, (unsigned)f->order);

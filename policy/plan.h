@@ -37,6 +37,7 @@ struct finding {
 	int unusable;			/* node-wide, thousandths */
 	int fragindex;			/* node-wide, thousandths */
 	uint64_t blocks;		/* free blocks at or above order, in 2^order units */
+	struct thresholds th;		/* the node's thresholds judged by ([node N] over the defaults) */
 	/* FINDING_POOL */
 	uint64_t size_kb;		/* hugepage size */
 	uint64_t target;		/* pages the policy asks of the pool */

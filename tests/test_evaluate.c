@@ -140,6 +140,29 @@ static void node_override_and_dedup(void **state)
 	done(&r);
 }
 
+/* Each node's finding keeps the thresholds it was judged by (check --format nagios prints them). */
+static void finding_keeps_node_thresholds(void **state)
+{
+	struct run r;
+
+	(void)state;
+	judge_only(&r, "four-node-sparse",
+		   "[fragmentation]\nwarn_unusable = 0.5\ncrit_unusable = 0.8\nwarn_min_blocks = 100\n"
+		   "[node 2]\nwarn_unusable = 0.6\ncrit_fragindex = 0.9\ncrit_min_blocks = 10\n");
+	assert_int_equal(finding(&r, 0)->th.warn_unusable, 500);
+	assert_int_equal(finding(&r, 0)->th.crit_unusable, 800);
+	assert_int_equal(finding(&r, 0)->th.crit_fragindex, -1);
+	assert_int_equal(finding(&r, 0)->th.warn_min_blocks, 100);
+	assert_int_equal(finding(&r, 0)->th.crit_min_blocks, -1);
+	/* node 2: its own where it sets them, the defaults elsewhere */
+	assert_int_equal(finding(&r, 2)->th.warn_unusable, 600);
+	assert_int_equal(finding(&r, 2)->th.crit_unusable, 800);
+	assert_int_equal(finding(&r, 2)->th.crit_fragindex, 900);
+	assert_int_equal(finding(&r, 2)->th.warn_min_blocks, 100);
+	assert_int_equal(finding(&r, 2)->th.crit_min_blocks, 10);
+	done(&r);
+}
+
 static void min_interval_holds_back(void **state)
 {
 	double last[8] = { 0 };
@@ -430,6 +453,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_flag_fragmented_node),
 		cmocka_unit_test(node_override_and_dedup),
+		cmocka_unit_test(finding_keeps_node_thresholds),
 		cmocka_unit_test(min_interval_holds_back),
 		cmocka_unit_test(block_counts_and_fragindex),
 		cmocka_unit_test(hugepage_targets),
