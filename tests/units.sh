@@ -47,7 +47,7 @@ done
 make -s install DESTDIR="$tmp/local" PREFIX=/usr/local SYSTEMDUNITDIR=/lib/systemd/system \
 	TMPFILESDIR=/usr/lib/tmpfiles.d >/dev/null 2>&1
 if grep -q '^ExecStart=/usr/local/sbin/buddyctl apply --pools-only' "$tmp/local/lib/systemd/system/buddyctl-reserve.service" &&
-   grep -q '/usr/local/sbin/buddyctl apply$' "$tmp/local/etc/cron.d/buddyctl" &&
+   grep -q '/usr/local/sbin/buddyctl --quiet apply$' "$tmp/local/etc/cron.d/buddyctl" &&
    ! grep -rq '/usr/sbin/buddyctl' "$tmp/local/lib/systemd/system" "$tmp/local/etc/cron.d"; then ok
 else bad "PREFIX=/usr/local: the units or the cron file do not name /usr/local/sbin/buddyctl"; fi
 # a second install keeps what the administrator changed
