@@ -97,6 +97,8 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	done
 	@sh tests/cli_golden.sh ./buddyctl
 	@sh tests/cli_golden.sh build/asan/buddyctl
+	@if command -v python3 >/dev/null; then python3 tests/fixtures/check-debugfs.py; \
+	else echo "== golden files against captured debugfs: SKIPPED (no python3)"; fi
 	@sh tests/live_dryrun.sh ./buddyctl
 	@if command -v mandoc >/dev/null; then \
 	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok"; \

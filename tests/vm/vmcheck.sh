@@ -13,7 +13,8 @@ cd "$(dirname "$0")/../.." || exit 1
 VM=tests/vm
 OUT=build/vm
 BIN=${BUDDYCTL_STATIC:-build/static/buddyctl}
-LAYOUTS=${*:-two-node sparse memoryless movable four-node}
+. tests/vm/layouts.sh
+LAYOUTS=${*:-$LAYOUTS}
 
 [ -x "$BIN" ] || { echo "vmcheck: $BIN missing (make build/static/buddyctl)" >&2; exit 1; }
 command -v python3 > /dev/null || { echo "== vm tests: SKIPPED (no python3 to judge the guests' output)"; exit 0; }
@@ -22,31 +23,13 @@ STAGE=$(mktemp -d "${TMPDIR:-/tmp}/vmcheck.XXXXXX") || exit 1
 trap 'rm -rf "$STAGE"' EXIT
 trap 'exit 130' INT TERM HUP
 
-# layout NAME: sets NUMA, APPEND, SCRIPT, ONLINE, HAS_MEMORY
-layout() {
-	APPEND=
-	case $1 in
-	two-node)   NUMA="0:4096 1:3072"; SCRIPT="sh two-node.sh"; ONLINE=0-1 HAS_MEMORY=0-1 ;;
-	# QEMU refuses a gap in node ids, and Linux renumbers a node that has
-	# neither CPU nor memory; node 1 gets memory and no CPU, and memmap=
-	# takes that memory away from the kernel, so node 1 never comes online
-	sparse)     NUMA="0:2048:0-1 1:1024: 2:2048:"; APPEND='memmap=1G$0x80000000'
-	            SCRIPT="sh layout.sh 2"; ONLINE=0,2 HAS_MEMORY=0,2 ;;
-	memoryless) NUMA="0:2048 1:0 2:2048"; SCRIPT="sh layout.sh 2 1"; ONLINE=0-2 HAS_MEMORY=0,2 ;;
-	movable)    NUMA="0:2048 1:2048"; APPEND="movablecore=1G"; SCRIPT="MOVABLE=1 sh layout.sh 1"
-	            ONLINE=0-1 HAS_MEMORY=0-1 ;;
-	four-node)  NUMA="0:1024 1:1024 2:1024 3:1024"; SCRIPT="sh layout.sh 3"; ONLINE=0-3 HAS_MEMORY=0-3 ;;
-	*) echo "vmcheck: unknown layout '$1' (two-node sparse memoryless movable four-node)" >&2; exit 64 ;;
-	esac
-}
-
 KCMDLINE=
 if "$BIN" --help 2>&1 | grep -q -- '--kernel-cmdline'; then KCMDLINE=1; fi
 
 pass=0 fail=0 skipped=0
 start=$(date +%s)
 for name in $LAYOUTS; do
-	layout "$name"
+	layout "$name" || exit 64
 	rm -rf "$STAGE/test"
 	mkdir -p "$STAGE/test"
 	cp "$BIN" "$STAGE/test/buddyctl" && cp "$VM"/guest/*.sh "$STAGE/test/" || exit 1
