@@ -69,12 +69,12 @@ memory_nodes() { list_expand < "$NODES/has_memory"; }
 
 # state TAG: status --format json, /proc/buddyinfo, the debugfs extfrag files
 # and every hugepage file, read as one round; rounds are repeated until
-# buddyinfo and the pools read the same before and after (at most 30).
+# buddyinfo and the pools read the same before and after (at most 60).
 # The host compares them (check.py: status-vs-kernel).
 state() {
 	section "state $1"
 	s_i=0
-	while [ $s_i -lt 30 ]; do
+	while [ $s_i -lt 60 ]; do
 		s_i=$((s_i + 1))
 		rd /proc/buddyinfo > /tmp/st.b1
 		hp_snapshot /tmp/st.hp1
