@@ -180,6 +180,11 @@ compact_only() {
 	dump "compact.$1.report" /tmp/co.json
 }
 
+# est FILE NODE SIZE_KB FIELD: one figure of an estimate --format json output
+est() {
+	grep "\"node\":$2,\"size_kb\":$3," "$1" | sed -n "s/.*\"$4\":\([0-9]*\).*/\1/p"
+}
+
 # estimate_2m NODE: estimate's "now" for 2M on an idle guest is exact: asking
 # for exactly that many gets them all; asking for the node's capacity gets at
 # most "after reclaim".

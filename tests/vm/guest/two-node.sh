@@ -28,6 +28,8 @@ POL
 # node 0's only candidate range (1-2 GiB) is soon taken by unmovable
 # allocations of the tests themselves.
 section "reserve 1G"
+$B estimate --format json 1G > /tmp/e1g.json 2>&1 || fail "estimate 1G" "exit $?: $(cat /tmp/e1g.json)"
+dump estimate.1G /tmp/e1g.json
 $B $BC_OPTS reserve --format json 1G:1@0 1G:1@1 > /tmp/g.json 2> /tmp/g.err
 rc=$?
 check "reserve 1G:1@0 1G:1@1 exit" 0 $rc "exit status"
@@ -62,6 +64,16 @@ elif [ "$kept" -gt 1 ]; then
 else
 	check "reserve 1G:3@1 short, nothing gained: exit 2" 2 $rc "exit status"
 fi
+# what reserve got of 1 GiB pages is within the estimate's upper bound
+for n in 0 1; do
+	rec=$(est /tmp/e1g.json $n 1048576 after_reclaim)
+	got=$(nr $n 1048576)
+	if [ -n "$rec" ] && [ "$got" -le "$rec" ]; then
+		pass "estimate 1G node $n: reserve got $got <= after_reclaim $rec (now $(est /tmp/e1g.json $n 1048576 now))"
+	else
+		fail "estimate 1G node $n: reserve got at most after_reclaim" "got $got, after_reclaim '$rec'"
+	fi
+done
 $B $BC_OPTS reserve 1G:0@0 1G:0@1 > /dev/null 2>&1
 check "reserve 1G:0@0 1G:0@1 empties the pools" "0 0" "$(nr 0 1048576) $(nr 1 1048576)" "nr_hugepages of nodes 0 1"
 
