@@ -248,6 +248,31 @@ def check_reserve(dumps, name, want):
         res("PASS", f"{name}: obtained per node as read back")
 
 
+def check_reserve_exit(dumps, name):
+    """A reserve report's shortfalls and exit status follow from its pools
+    (README "Exit status": 1 when a pool grew but not enough, 2 when a pool
+    got no page at all)."""
+    r = load_json(dumps, name)
+    if r is None:
+        return
+    bad, want = [], 0
+    for a in r["actions"]:
+        if a["kind"] != "reserve":
+            continue
+        if a["shortfall"] != max(a["requested"] - a["obtained"], 0) and not a.get("restored"):
+            bad.append(f"node {a['node']}: shortfall {a['shortfall']} for {a['requested']} - {a['obtained']}")
+        if a["obtained"] < a["requested"]:
+            want = max(want, 1 if a["obtained"] > a["before"] else 2)
+    if r["exit"] != want:
+        bad.append(f"exit {r['exit']}, the pools say {want}")
+    if (r["exit"] == 0) != (r["exit_reason"] is None):
+        bad.append(f"exit {r['exit']} with exit_reason {r['exit_reason']!r}")
+    if bad:
+        res("FAIL", f"{name}: exit status and shortfalls", "; ".join(bad))
+    else:
+        res("PASS", f"{name}: exit {r['exit']} and shortfalls follow from the pools")
+
+
 def kernel_cmdline(dumps):
     text = dumps.get("kernel-cmdline", "")
     toks = [t for t in text.split() if re.match(r"(default_)?hugepages?z?=|hugepagesz=|hugepages=", t)]
@@ -304,6 +329,9 @@ def main():
         m = re.fullmatch(r"compact\.(\d+)\.report", k)
         if m:
             check_compact(dumps, int(m.group(1)))
+    for k in sorted(dumps):
+        if k.startswith("reserve.") and k.endswith(".report"):
+            check_reserve_exit(dumps, k)
     if layout == "two-node":
         check_reserve(dumps, "reserve.1G.report", {(0, 1048576): 1, (1, 1048576): 1})
         check_apply(dumps)
