@@ -63,6 +63,18 @@ def debugfs(text):
     return out
 
 
+def expand(text):
+    """A kernel node list ("0,2-3") as a set of ids."""
+    ids = set()
+    for part in text.strip().split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            ids.update(range(int(a), int(b) + 1))
+        elif part:
+            ids.add(int(part))
+    return ids
+
+
 def thousandths(v, extfrag):
     """Render thousandths as the kernel does: "%d.%03d" (unusable_index) or
     "%2d.%03d" (extfrag_index) of v / 1000 and v % 1000, C division."""
@@ -134,6 +146,18 @@ def check_state(tag, dumps):
             res("FAIL", f"{name}: {what}", "; ".join(bad) + ("" if stable else " (buddyinfo moved during the round)"))
         else:
             res("PASS", f"{name}: {what} equals debugfs extfrag/{what} in every zone")
+    # the nodes: ids as the kernel numbers them, memory and CPU as its lists say
+    lists = [expand(x) for x in dumps.get(f"state.{tag}.nodelists", "").split("\n")[:3]]
+    if len(lists) == 3:
+        online, mem, cpu = lists
+        mine = [(n["node"], n["has_memory"], n["has_cpu"]) for n in st["nodes"]]
+        want = [(n, n in mem, n in cpu) for n in sorted(online)]
+        if mine != want:
+            res("FAIL", f"{name}: nodes", f"status (node, memory, cpu) {mine}, kernel lists {want}")
+        else:
+            res("PASS", f"{name}: nodes {[n for n, _, _ in want]}, memory on {sorted(mem)}, CPUs on {sorted(cpu)}")
+    else:
+        res("FAIL", f"{name}: nodes", "no node lists from the guest")
     # the pools, per node and global
     bad, seen = [], 0
     base = "/sys/devices/system/node/node%d/hugepages/hugepages-%dkB/%s"

@@ -97,6 +97,8 @@ state() {
 	dump "state.$1.unusable_index" /tmp/st.ui
 	dump "state.$1.extfrag_index" /tmp/st.ei
 	dump "state.$1.hugepages" /tmp/st.hp1
+	for l in online has_memory has_cpu; do rd "$NODES/$l"; done > /tmp/st.nodes
+	dump "state.$1.nodelists" /tmp/st.nodes
 }
 
 # dry_run POLICY NODE [SIZES]: every command's --dry-run (reserve asks for
