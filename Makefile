@@ -88,7 +88,7 @@ build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c build/libbuddyctl-asan.a $(LDLIBS)
 
 check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) \
-       $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths
+       $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths build/static/buddyctl
 	@set -e; for t in $(TESTS); do \
 	  echo "== $$t"; BUDDYCTL=./buddyctl build/test/$$t; \
 	  echo "== $$t (ASan+UBSan)"; BUDDYCTL=build/asan/buddyctl build/asan/$$t; \
@@ -98,12 +98,27 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	done
 	@sh tests/cli_golden.sh ./buddyctl
 	@sh tests/cli_golden.sh build/asan/buddyctl
+	@if command -v python3 >/dev/null; then python3 tests/fixtures/check-debugfs.py; \
+	else echo "== golden files against captured debugfs: SKIPPED (no python3)"; fi
 	@sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; sh tests/units.sh ./buddyctl build/test/unit_paths
 	@sh tests/prometheus/run.sh ./buddyctl
 	@if command -v mandoc >/dev/null; then \
 	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok"; \
 	else echo "== man page lint: SKIPPED (mandoc not installed)"; fi
+	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then echo "== vm tests: SKIPPED (BUDDYCTL_VM=0)"; \
+	else sh tests/vm/vmcheck.sh; fi
+
+# --- guests (tests/vm/) ---------------------------------------------------------
+# A static buddyctl for the QEMU guests: their initramfs has no shared libraries.
+build/static/buddyctl: $(OBJS) $(OBJDIR)/cli/main.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -static -o $@ $^ $(shell $(PKG_CONFIG) --static --libs $(PKGS)) -lm -pthread
+
+# The multi-node guest suite (tests/vm/README.md); VMCHECK_ARGS are passed on,
+# e.g. make vmcheck VMCHECK_ARGS=2node
+vmcheck: build/static/buddyctl
+	@sh tests/vm/vmcheck.sh $(VMCHECK_ARGS)
 
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
 FUZZ_SECONDS ?= 600
@@ -176,4 +191,4 @@ deps:
 clean:
 	rm -rf build buddyctl
 
-.PHONY: all check fuzz install uninstall deps clean
+.PHONY: all check fuzz install uninstall deps clean vmcheck
