@@ -101,6 +101,18 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@if command -v mandoc >/dev/null; then \
 	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok"; \
 	else echo "== man page lint: SKIPPED (mandoc not installed)"; fi
+	@echo "== bash completion"; bash tests/completion_test.sh ./buddyctl
+	@if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null; then \
+	  echo "== deb package check"; $(MAKE) --no-print-directory deb-check; \
+	else echo "== deb package check: SKIPPED (needs dpkg-buildpackage, debhelper and lintian: sh .ci/deps)"; fi
+
+# --- Debian package and Ansible role -------------------------------------------
+# deb-check: builds the source and binary packages from a copy of the tree in
+# build/deb/, runs lintian (errors fail) and checks the package's contents.
+deb-check:
+	@sh tests/deb_check.sh
+
+.PHONY: deb-check
 
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
 FUZZ_SECONDS ?= 600
