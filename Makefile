@@ -105,6 +105,9 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null; then \
 	  echo "== deb package check"; $(MAKE) --no-print-directory deb-check; \
 	else echo "== deb package check: SKIPPED (needs dpkg-buildpackage, debhelper and lintian: sh .ci/deps)"; fi
+	@if command -v ansible-playbook >/dev/null; then \
+	  echo "== ansible role check"; $(MAKE) --no-print-directory ansible-check; \
+	else echo "== ansible role check: SKIPPED (ansible-playbook not installed: sh .ci/deps)"; fi
 
 # --- Debian package and Ansible role -------------------------------------------
 # deb-check: builds the source and binary packages from a copy of the tree in
@@ -112,7 +115,12 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 deb-check:
 	@sh tests/deb_check.sh
 
-.PHONY: deb-check
+# ansible-check: the role's syntax, then a run against localhost in test mode
+# that writes the policy under build/ansible/ only (tests/ansible_check.sh).
+ansible-check: buddyctl
+	@sh tests/ansible_check.sh ./buddyctl
+
+.PHONY: deb-check ansible-check
 
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
 FUZZ_SECONDS ?= 600
