@@ -5,8 +5,9 @@
 # test mode (no package, no systemd, the policy under build/ansible/, the
 # validation and the check with BUDDYCTL against a fixture tree): the policy
 # written as expected, a second run changing nothing, a --check --diff run
-# writing nothing, a crit verdict and a policy the validation refuses
-# failing the play, the refused policy not put in place.
+# writing nothing, a crit verdict (and a warn one with
+# buddyctl_check_fail_on: warn) and a policy the validation refuses failing
+# the play, the refused policy not put in place.
 #   tests/ansible_check.sh BUDDYCTL
 set -u
 bin=${1:?usage: ansible_check.sh BUDDYCTL}
@@ -65,7 +66,12 @@ if play crit crit crit; then bad "the play passed on a crit verdict"; else ok; f
 grep -q 'buddyctl check exited 2 (crit)' "$top/crit.log" && ok || { cat "$top/crit.log"; bad "no crit message"; }
 grep -q '^count = 0:2$' "$top/crit/$conf" && ok || bad "the crit policy was not written"
 
-# 5. A node the fixture lacks: buddyctl plan refuses the policy, the play
+# 5. The same pool with buddyctl_check_fail_on: warn: the 1G pools of
+# tests/ansible/ok.yml are short (not mandatory), check says warn, the play fails.
+if play warn warn ok -e buddyctl_check_fail_on=warn; then bad "the play passed on warn with buddyctl_check_fail_on: warn"; else ok; fi
+grep -q 'buddyctl check exited 1 (warn)' "$top/warn.log" && ok || { cat "$top/warn.log"; bad "no warn message"; }
+
+# 6. A node the fixture lacks: buddyctl plan refuses the policy, the play
 # fails, and the policy of run 1 stays.
 if play badnode ok badnode; then bad "the play passed with a policy for a missing node"; else ok; fi
 grep -q 'no such node on this machine' "$top/badnode.log" && ok || { cat "$top/badnode.log"; bad "the refusal does not name the missing node"; }

@@ -97,9 +97,17 @@ for lib in libnuma1 libcap-ng0 libinih1; do
 	grep -q "$lib" "$top/depends" && ok || bad "Depends lacks $lib: $(cat "$top/depends")"
 done
 
-# The packaged binary runs and is the version of the changelog.
+# The packaged completion and rules are the tree's.
 tmp=$top/unpacked
 dpkg-deb -x "$deb" "$tmp"
+cmp -s completion/buddyctl "$tmp/usr/share/bash-completion/completions/buddyctl" && ok ||
+	bad "the packaged completion differs from completion/buddyctl"
+if [ -f etc/prometheus/buddyctl-rules.yml ]; then
+	cmp -s etc/prometheus/buddyctl-rules.yml "$tmp/usr/share/buddyctl/prometheus/buddyctl-rules.yml" && ok ||
+		bad "the packaged rules differ from etc/prometheus/buddyctl-rules.yml"
+fi
+
+# The packaged binary runs and is the version of the changelog.
 v=$("$tmp/usr/sbin/buddyctl" --version 2>&1)
 [ "$v" = "buddyctl $upstream" ] && ok || bad "packaged buddyctl --version says '$v', want 'buddyctl $upstream'"
 ls -l "$deb" | awk '{print "== deb package size: " $5 " bytes"}'
