@@ -87,10 +87,18 @@ dpkg-deb -I "$deb" conffiles > "$top/conffiles" 2>/dev/null
 for f in /etc/buddyctl/buddyctl.conf $([ -f etc/cron.d/buddyctl ] && echo /etc/cron.d/buddyctl); do
 	grep -qx "$f" "$top/conffiles" && ok || bad "$f is not a conffile"
 done
-dpkg-deb -I "$deb" postinst > "$top/postinst" 2>/dev/null
+# No unit is started, stopped or restarted by an install or an upgrade
+# (preinst, postinst), nor enabled; prerm stops the timers on removal only.
+for s in preinst postinst prerm; do
+	dpkg-deb -I "$deb" $s > "$top/$s" 2>/dev/null || : > "$top/$s"
+done
 if [ -n "$units" ]; then
-	if grep -q 'deb-systemd-invoke' "$top/postinst"; then bad "postinst starts a unit"; else ok; fi
+	for s in preinst postinst; do
+		if grep -q 'deb-systemd-invoke' "$top/$s"; then bad "$s starts, stops or restarts a unit"; else ok; fi
+	done
 	if grep -q 'new installations run enable' "$top/postinst"; then bad "postinst enables a unit"; else ok; fi
+	if grep -E '^[[:space:]]*deb-systemd-invoke' "$top/prerm" | grep -qEv '^[[:space:]]*deb-systemd-invoke stop buddyctl-remediate\.timer buddyctl-metrics\.timer >'; then
+		bad "prerm stops more than the timers: $(grep deb-systemd-invoke "$top/prerm")"; else ok; fi
 fi
 dpkg-deb -f "$deb" Depends > "$top/depends"
 for lib in libnuma1 libcap-ng0 libinih1; do
