@@ -8,6 +8,7 @@ PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
 DESTDIR    ?=
 
 CC         ?= cc
@@ -23,15 +24,15 @@ POLICY_SRC := policy/errors.c policy/capture.c policy/pagesize.c policy/textscan
               policy/pagetypeinfo.c policy/meminfo.c policy/nodelist.c policy/rootfs.c \
               policy/hugepages.c policy/snapshot.c policy/metrics.c policy/config.c \
               policy/evaluate.c policy/estimate.c policy/plan.c policy/diff.c policy/explain.c \
-              policy/statusjson.c policy/source.c
+              policy/statusjson.c policy/source.c policy/cmdline.c
 ACTIONS_SRC:= actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
 CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/status.c \
-              cli/report.c cli/act.c cli/estimate.c cli/diff.c
+              cli/report.c cli/act.c cli/estimate.c cli/diff.c cli/log.c cli/out_nagios.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 
-TESTS      := test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
+TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
 FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson
 
 all: buddyctl
@@ -87,7 +88,7 @@ build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c build/libbuddyctl-asan.a $(LDLIBS)
 
 check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) \
-       $(FUZZERS:%=build/replay/fuzz_%)
+       $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths
 	@set -e; for t in $(TESTS); do \
 	  echo "== $$t"; BUDDYCTL=./buddyctl build/test/$$t; \
 	  echo "== $$t (ASan+UBSan)"; BUDDYCTL=build/asan/buddyctl build/asan/$$t; \
@@ -98,6 +99,8 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@sh tests/cli_golden.sh ./buddyctl
 	@sh tests/cli_golden.sh build/asan/buddyctl
 	@sh tests/live_dryrun.sh ./buddyctl
+	@echo "== units, install, cron (tests/units.sh)"; sh tests/units.sh ./buddyctl build/test/unit_paths
+	@sh tests/prometheus/run.sh ./buddyctl
 	@if command -v mandoc >/dev/null; then \
 	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok"; \
 	else echo "== man page lint: SKIPPED (mandoc not installed)"; fi
@@ -139,18 +142,52 @@ fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 	done
 
 # --- install -------------------------------------------------------------------
+# systemd's directories from its pkg-config file (package systemd-dev, or
+# systemd on Debian 12); without it, Debian's /lib/systemd/system and
+# /usr/lib/tmpfiles.d. They are absolute, not under PREFIX: systemd reads no
+# other place. The units name $(SBINDIR)/buddyctl (rewritten from /usr/sbin).
+SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+TMPFILESDIR    ?= $(or $(shell $(PKG_CONFIG) --variable=tmpfilesdir systemd 2>/dev/null),/usr/lib/tmpfiles.d)
+CRONDIR        ?= $(SYSCONFDIR)/cron.d
+STATEDIR       ?= $(LOCALSTATEDIR)/lib/buddyctl
+UNITS          := buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer \
+                  buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount
+SBIN_SED       := sed -e 's|/usr/sbin/buddyctl|$(SBINDIR)/buddyctl|g'
+
+# Never runs systemctl (enable the units yourself, README "Deployment"), and
+# never overwrites the policy or a cron file that is already there.
 install: buddyctl
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-	  $(DESTDIR)$(SYSCONFDIR)/buddyctl
+	  $(DESTDIR)$(SYSCONFDIR)/buddyctl $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR) \
+	  $(DESTDIR)$(CRONDIR) $(DESTDIR)$(STATEDIR)
 	install -m 0755 buddyctl $(DESTDIR)$(SBINDIR)/buddyctl
 	install -m 0644 man/buddyctl.8 $(DESTDIR)$(MANDIR)/man8/buddyctl.8
 	install -m 0644 man/buddyctl.conf.5 $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5
 	[ -e $(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf ] || \
 	  install -m 0644 etc/buddyctl.conf $(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf
+	for u in $(UNITS); do \
+	  $(SBIN_SED) etc/systemd/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp && \
+	  chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp && \
+	  mv -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 etc/tmpfiles.d/buddyctl.conf $(DESTDIR)$(TMPFILESDIR)/buddyctl.conf
+	[ -e $(DESTDIR)$(CRONDIR)/buddyctl ] || { \
+	  $(SBIN_SED) etc/cron.d/buddyctl > $(DESTDIR)$(CRONDIR)/buddyctl.tmp && \
+	  chmod 0644 $(DESTDIR)$(CRONDIR)/buddyctl.tmp && \
+	  mv -f $(DESTDIR)$(CRONDIR)/buddyctl.tmp $(DESTDIR)$(CRONDIR)/buddyctl; }
 
+# Removes what install put, but the policy, a cron file that was changed, and
+# the state directory unless it is empty.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/buddyctl $(DESTDIR)$(MANDIR)/man8/buddyctl.8 \
-	  $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5
+	  $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5 $(DESTDIR)$(TMPFILESDIR)/buddyctl.conf
+	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
+	if [ -e $(DESTDIR)$(CRONDIR)/buddyctl ]; then \
+	  if $(SBIN_SED) etc/cron.d/buddyctl | cmp -s - $(DESTDIR)$(CRONDIR)/buddyctl; then \
+	    rm -f $(DESTDIR)$(CRONDIR)/buddyctl; \
+	  else echo "uninstall: $(DESTDIR)$(CRONDIR)/buddyctl was changed: left in place"; fi; \
+	fi
+	-rmdir $(DESTDIR)$(STATEDIR) 2>/dev/null
 
 # Installs every build and test dependency on Debian 12 (run as root).
 deps:

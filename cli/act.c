@@ -19,9 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "config.h"
 #include "exitcodes.h"
 #include "lock.h"
+#include "log.h"
 #include "meminfo.h"
 #include "metrics.h"
 #include "nodelist.h"
@@ -51,17 +53,31 @@ static double now_s(void)
 static void warn(const char *msg)
 {
 	if (msg[0])
-		fprintf(stderr, "buddyctl: warning: %s\n", msg);
+		log_print(LOG_WARNING, "buddyctl: warning: %s\n", msg);
 }
 
+/*
+ * The report on standard output (text: not with --quiet), then the run's
+ * log line on standard error (buddyctl(8) LOGGING); `plan` and the plugin
+ * format have none: their output is the point.
+ */
 static int print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
 {
 	int rc = a->format == FMT_JSON ? report_json(stdout, r) :
-		 a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) : report_text(stdout, r);
+		 a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
+		 a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
+		 log_quiet() ? 0 : report_text(stdout, r);
 
 	if (rc < 0 || fflush(stdout) != 0)
 		return bc_error_set(err, BC_EIO, "standard output: write failed: %s",
 				    strerror(errno ? errno : EIO));
+	if (a->format != FMT_NAGIOS && !a->plan) {
+		struct report line = *r;
+
+		/* the report calls apply --dry-run "plan"; its log line says what was run */
+		line.command = strcmp(r->command, "plan") ? r->command : "apply";
+		log_run(&line);
+	}
 	return 0;
 }
 
@@ -125,19 +141,36 @@ static void check_reason(const struct finding *f, unsigned n, enum level worst, 
 	}
 }
 
+/*
+ * The exit status one action's result asks for: 2 for an error, for a
+ * one-off reservation that got nothing and for a mandatory policy target
+ * left short; 1 for other shortfalls (a policy target short is warn, as
+ * `check` judges it); 0 when done or skipped.
+ */
+static int result_code(const struct action *a, const struct action_result *r)
+{
+	if (r->status != RES_FAILED && r->status != RES_PARTIAL)
+		return EXIT_OK;
+	if (a->kind == ACT_RESERVE && !r->error[0] && a->judged)
+		return a->mandatory ? EXIT_FAILED : EXIT_PARTIAL;
+	return r->status == RES_FAILED ? EXIT_FAILED : EXIT_PARTIAL;
+}
+
 void act_outcome(const struct plan *p, const struct action_result *res,
 			 const struct kctx *c, const struct finding *still, struct outcome *o)
 {
-	unsigned i, interrupted = 0, failed = p->n, partial = p->n;
+	unsigned i, interrupted = 0, worst = p->n;
+	int code = EXIT_OK, k;
 	char label[96];
 
 	for (i = 0; i < p->n; i++) {
 		if (res[i].status == RES_INTERRUPTED)
 			interrupted++;
-		if (res[i].status == RES_FAILED && failed == p->n)
-			failed = i;
-		if (res[i].status == RES_PARTIAL && partial == p->n)
-			partial = i;
+		k = result_code(&p->a[i], &res[i]);
+		if (k > code) {
+			code = k;
+			worst = i;
+		}
 	}
 	if (c->lock_lost[0]) {
 		o->code = EXIT_BUSY;
@@ -146,17 +179,18 @@ void act_outcome(const struct plan *p, const struct action_result *res,
 		o->code = EXIT_INTERRUPTED;
 		snprintf(o->why, sizeof(o->why), "interrupted by a signal: %u of %u actions not carried out",
 			 interrupted, p->n);
-	} else if (failed < p->n || partial < p->n) {
-		const struct action *a = &p->a[failed < p->n ? failed : partial];
-		const struct action_result *r = &res[failed < p->n ? failed : partial];
+	} else if (worst < p->n) {
+		const struct action *a = &p->a[worst];
+		const struct action_result *r = &res[worst];
 
-		o->code = failed < p->n ? EXIT_FAILED : EXIT_PARTIAL;
+		o->code = code;
 		action_label(label, sizeof(label), a);
 		if (a->kind == ACT_RESERVE && !r->error[0])
-			snprintf(o->why, sizeof(o->why), "%s: the kernel granted %llu of the %llu pages asked (%llu short)%s",
+			snprintf(o->why, sizeof(o->why), "%s: the kernel granted %llu of the %llu pages asked (%llu short%s)%s",
 				 label, (unsigned long long)(r->after > r->before ? r->after - r->before : 0),
 				 (unsigned long long)(a->target - r->before),
 				 (unsigned long long)(a->target - r->after),
+				 a->judged && a->mandatory ? "; mandatory" : "",
 				 r->restored ? "; the pool was put back" : "");
 		else
 			snprintf(o->why, sizeof(o->why), "%s: %.480s", label, r->error);
@@ -344,13 +378,13 @@ static int run_plan(struct run *r, struct bc_error *err)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	execute_plan(&c, plan, results);
 	if (r->lock.retaken)
-		fprintf(stderr, "buddyctl: warning: %s: the lock file was removed while held; it was taken again\n",
+		log_print(LOG_WARNING, "buddyctl: warning: %s: the lock file was removed while held; it was taken again\n",
 			r->lock.path);
 
 	/* the writes happened: report them even if the second snapshot fails */
 	have_after = snapshot_read(a->root, &after, err) == 0;
 	if (!have_after)
-		fprintf(stderr, "buddyctl: after the actions: %s (no before/after comparison)\n", err->msg);
+		log_print(LOG_WARNING, "buddyctl: after the actions: %s (no before/after comparison)\n", err->msg);
 	if (r->have_pol) {
 		if (have_after)
 			over = still_over(r, &after, &still, err);
@@ -465,8 +499,68 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	if (rc == 0)
 		rc = policy_evaluate(&r.snap, &r.pol, r.last, STATE_MAX_NODES, (double)wall.tv_sec,
 				     &r.findings, &r.nr_findings, &r.plan, err);
+	if (rc == 0 && a->pools_only)
+		plan_pools_only(&r.plan, r.findings, r.nr_findings);
 	if (rc == 0)
 		rc = run_plan(&r, err);
+	run_free(&r);
+	return rc;
+}
+
+/* The kernel's release under the root (proc/sys/kernel/osrelease); 0.0 when unknown. */
+static void kernel_release(const char *root, struct kernel_version *kv, char *text, size_t size)
+{
+	struct bc_error e;
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int errnum;
+
+	kv->major = kv->minor = 0;
+	text[0] = '\0';
+	if (rootfs_read(root, "proc/sys/kernel/osrelease", &buf, &len, path, &errnum, &e) < 0)
+		return;
+	if (kernel_version_parse(buf, kv) == 0)
+		snprintf(text, size, "%.*s", (int)strcspn(buf, "\n"), buf);
+	free(buf);
+}
+
+int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
+{
+	struct run r = { .a = a, .command = "plan" };
+	struct kernel_version kv;
+	char line[4096], release[80];
+	int rc;
+
+	rc = load_policy(&r, err);
+	if (rc == 0) {
+		/* writes nothing, takes no lock */
+		rc = snapshot_read_opts(a->root, &(struct snap_opts){ .page_size = a->page_size },
+					&r.snap, err);
+		r.have_snap = rc == 0;
+	}
+	if (rc == 0) {
+		kernel_release(a->root, &kv, release, sizeof(release));
+		rc = cmdline_build(&r.pol, &r.snap, &kv, line, sizeof(line), err);
+	}
+	/* the nodes the counts name must exist (sizes were checked above) */
+	if (rc == 0)
+		rc = policy_validate(&r.pol, &r.snap, err);
+	if (rc == 0) {
+		printf("%s\n", line);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			rc = bc_error_set(err, BC_EIO, "standard output: write failed: %s",
+					  strerror(errno ? errno : EIO));
+	}
+	if (rc == 0) {
+		/* how to install it: comments on stderr, so that stdout stays the fragment */
+		if (!kv.major)
+			fprintf(stderr, "# kernel release unknown (no proc/sys/kernel/osrelease): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n");
+		else
+			fprintf(stderr, "# for Linux %s, from %s\n", release, r.pol.path);
+		fprintf(stderr, "# to reserve at boot: add it to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub, reboot\n"
+				"# replace any hugepagesz=/hugepages= already there: the kernel ignores a size given twice\n"
+				"# pages of a size other than the default need a hugetlbfs mount of that size (dev-hugepages1G.mount)\n");
+	}
 	run_free(&r);
 	return rc;
 }

@@ -17,6 +17,7 @@ struct act_args {
 	const char *config;		/* --config FILE */
 	unsigned page_size;		/* --page-size in bytes, or 0 (check, plan) */
 	bool dry_run;
+	bool plan;			/* the `plan` command (no log line), not apply --dry-run */
 	const char *level;		/* drop-caches --level */
 	bool no_sync;			/* drop-caches --no-sync */
 	const char *ladder;		/* reserve --ladder STEPS */
@@ -28,6 +29,7 @@ struct act_args {
 	double wait;			/* --wait: for the lock, < 0: the policy's or 0 */
 	const char *lock_file;		/* --lock-file */
 	const char *state_file;		/* --state-file */
+	bool pools_only;		/* apply, plan --pools-only: only the hugepage targets */
 	char **specs;			/* reserve SIZE:COUNT[@NODES] ... */
 	int nr_specs;
 };
@@ -57,6 +59,11 @@ int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **
  */
 int cmd_check(const struct act_args *a, struct bc_error *err);
 int cmd_apply(const struct act_args *a, struct bc_error *err);	/* also `plan` */
+/*
+ * plan --kernel-cmdline: the policy's hugepage targets as kernel parameters
+ * on stdout (one line, nothing else), how to install them on stderr.
+ */
+int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err);
 int cmd_compact(const struct act_args *a, struct bc_error *err);
 int cmd_drop_caches(const struct act_args *a, struct bc_error *err);
 int cmd_reserve(const struct act_args *a, struct bc_error *err);

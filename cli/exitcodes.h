@@ -10,6 +10,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_PARTIAL = 1,	/* check: warn; apply: some hugepages short, or a node still over threshold */
 	EXIT_FAILED = 2,	/* check: crit; apply: nothing obtained, or an action failed */
+	EXIT_PLUGIN_UNKNOWN = 3,	/* check --format nagios: any error (the plugin's UNKNOWN) */
 	EXIT_USAGE = 64,	/* bad option, value or unknown node */
 	EXIT_DATAERR = 65,	/* malformed kernel file */
 	EXIT_NOINPUT = 66,	/* required kernel file missing or unreadable */

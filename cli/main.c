@@ -16,6 +16,7 @@
 #include "config.h"
 #include "errors.h"
 #include "exitcodes.h"
+#include "log.h"
 #include "pagesize.h"
 #include "estimate_cmd.h"
 #include "diff_cmd.h"
@@ -43,7 +44,9 @@ static const char usage_text[] =
 	"                      free blocks, indices and verdicts per node (read-only)\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FMT    text (default), json, or for status and check prometheus\n"
+	"  -f, --format FMT    text (default), json, or for status and check prometheus,\n"
+	"                      or for check nagios (monitoring-plugin output; exit 3\n"
+	"                      UNKNOWN on any error)\n"
 	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact)\n"
 	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
 	"  -b, --buddyinfo FILE  status: read this one buddyinfo capture, '-' for\n"
@@ -57,6 +60,8 @@ static const char usage_text[] =
 	"  -c, --config FILE   policy (default " DEFAULT_CONFIG ");\n"
 	"                      status shows what check judges by it\n"
 	"      --dry-run       print the plan, write nothing (apply and one-off actions)\n"
+	"  -q, --quiet         no text report; the log line on standard error only when\n"
+	"                      the exit status is not 0 (check, apply, one-off actions)\n"
 	"      --level LEVEL   drop-caches: pagecache (default), slab or all\n"
 	"      --no-sync       do not sync(2) before dropping caches\n"
 	"      --ladder STEPS  reserve: escalation when short, instead of the one chosen\n"
@@ -72,12 +77,17 @@ static const char usage_text[] =
 	"      --wait D        wait this long for another buddyctl's lock (default 0)\n"
 	"      --lock-file F   lock file (default " DEFAULT_LOCK ")\n"
 	"      --state-file F  apply: when nodes were last remediated (policy's state_file)\n"
+	"      --pools-only    apply, plan: only the policy's hugepage targets, no\n"
+	"                      remediation of fragmented nodes (the boot unit)\n"
+	"      --kernel-cmdline  plan: print the kernel parameters that reserve the\n"
+	"                      policy's hugepage targets at boot, and nothing else\n"
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n"
 	"\n"
-	"Exit status: 0 ok, 1 warn/partial, 2 crit/failed, 64 usage, 65 bad kernel data,\n"
-	"66 missing kernel file, 70 internal error, 73 cannot write --output, 74 I/O error,\n"
-	"75 busy, 77 not permitted, 78 bad policy, 130 interrupted. See buddyctl(8).\n";
+	"Exit status: 0 ok, 1 warn/partial, 2 crit/failed, 3 check -f nagios: any error,\n"
+	"64 usage, 65 bad kernel data, 66 missing kernel file, 70 internal error,\n"
+	"73 cannot write --output, 74 I/O error, 75 busy, 77 not permitted,\n"
+	"78 bad policy, 130 interrupted. See buddyctl(8).\n";
 
 static int exit_code(int rc)
 {
@@ -118,15 +128,31 @@ static int flush_stdout(void)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return EXIT_OK;
-	fprintf(stderr, "buddyctl: standard output: %s\n", strerror(errno ? errno : EIO));
+	log_print(LOG_ERR, "buddyctl: standard output: %s\n", strerror(errno ? errno : EIO));
 	return EXIT_IOERR;
+}
+
+/*
+ * --format nagios seen: every error from here on is the plugin's UNKNOWN,
+ * one line on standard output (where the monitoring system reads it), exit 3.
+ */
+static bool plugin;
+
+static int plugin_unknown(const char *why)
+{
+	printf("BUDDYCTL UNKNOWN - %s\n", why);
+	fflush(stdout);
+	return EXIT_PLUGIN_UNKNOWN;
 }
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "buddyctl: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'buddyctl --help'.\n");
+	char msg[600];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	if (plugin)
+		return plugin_unknown(msg);
+	log_print(LOG_ERR, "buddyctl: %s\nTry 'buddyctl --help'.\n", msg);
 	return EXIT_USAGE;
 }
 
@@ -142,7 +168,8 @@ static const struct { const char *name; enum cmd cmd; } commands[] = {
 };
 
 enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
-       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP, O_PAGESIZE, O_ROOT, O_BUDDYINFO };
+       O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP, O_PAGESIZE, O_ROOT, O_BUDDYINFO,
+       O_POOLS_ONLY, O_KCMDLINE, O_QUIET };
 
 /* A bit per option, to remember which were given. */
 static unsigned optbit(int opt)
@@ -167,6 +194,9 @@ static unsigned allowed(int opt)
 	case O_STATE: return C_APPLY | C_PLAN;
 	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN | C_DIFF;
 	case O_BUDDYINFO: return C_STATUS;
+	case O_POOLS_ONLY: return C_APPLY | C_PLAN;
+	case O_KCMDLINE: return C_PLAN;
+	case O_QUIET: return C_CHECK | C_ACTS;
 	default: return C_ALL;
 	}
 }
@@ -195,6 +225,9 @@ int main(int argc, char **argv)
 		{ "lock-file", required_argument, NULL, O_LOCK },
 		{ "state-file", required_argument, NULL, O_STATE },
 		{ "page-size", required_argument, NULL, O_PAGESIZE },
+		{ "pools-only", no_argument, NULL, O_POOLS_ONLY },
+		{ "kernel-cmdline", no_argument, NULL, O_KCMDLINE },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -208,12 +241,14 @@ int main(int argc, char **argv)
 	const char *cmdname;
 	enum cmd cmd = 0;
 	char *end;
+	bool kcmdline = false;
 	int c, rc;
 
 	std_fds_open();
+	log_init();
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:n:o:r:b:c:hV", longopts, NULL)) != -1) {
-		used |= optbit(c == 'r' ? O_ROOT : c == 'b' ? O_BUDDYINFO : c);
+	while ((c = getopt_long(argc, argv, ":f:n:o:r:b:c:qhV", longopts, NULL)) != -1) {
+		used |= optbit(c == 'r' ? O_ROOT : c == 'b' ? O_BUDDYINFO : c == 'q' ? O_QUIET : c);
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -222,8 +257,11 @@ int main(int argc, char **argv)
 				sa.format = FMT_JSON;
 			else if (!strcmp(optarg, "prometheus"))
 				sa.format = FMT_PROMETHEUS;
+			else if (!strcmp(optarg, "nagios"))
+				sa.format = FMT_NAGIOS;
 			else
-				return usage_error("--format: unknown format '%s' (text, json, prometheus)", optarg);
+				return usage_error("--format: unknown format '%s' (text, json, prometheus, nagios)", optarg);
+			plugin = sa.format == FMT_NAGIOS;
 			break;
 		case 'n':
 			sa.nodes = aa.nodes = optarg;
@@ -275,6 +313,9 @@ int main(int argc, char **argv)
 		case O_FORCE:
 			aa.force = true;
 			break;
+		case 'q':
+			log_set_quiet(true);
+			break;
 		case O_ALLOW_DROP:
 			aa.allow_drop_caches = true;
 			break;
@@ -299,6 +340,12 @@ int main(int argc, char **argv)
 			if (pagesize_parse(optarg, &sa.page_size) < 0)
 				return usage_error("--page-size: '%s' is not a page size (4K, 16K, 64K, or bytes: a power of two from 4096 to 262144)", optarg);
 			aa.page_size = sa.page_size;
+			break;
+		case O_POOLS_ONLY:
+			aa.pools_only = true;
+			break;
+		case O_KCMDLINE:
+			kcmdline = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -336,18 +383,21 @@ int main(int argc, char **argv)
 	{
 		static const int opts[] = { 'n', 'o', 'c', O_COLOR, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER,
 					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE, O_FORCE,
-					    O_ALLOW_DROP, O_PAGESIZE, O_BUDDYINFO };
+					    O_ALLOW_DROP, O_PAGESIZE, O_BUDDYINFO, O_POOLS_ONLY, O_KCMDLINE,
+					    O_QUIET };
 		static const char *const names[] = { "--node", "--output", "--config", "--color",
 						     "--dry-run", "--level", "--no-sync", "--ladder",
 						     "--rounds", "--restore", "--time-budget", "--wait",
 						     "--lock-file", "--state-file", "--force",
-						     "--allow-drop-caches", "--page-size", "--buddyinfo" };
+						     "--allow-drop-caches", "--page-size", "--buddyinfo",
+						     "--pools-only", "--kernel-cmdline", "--quiet" };
 
 		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 			if ((used & optbit(opts[i])) && !(allowed(opts[i]) & cmd)) {
-				fprintf(stderr, "buddyctl: option %s does not apply to '%s'\nTry 'buddyctl --help'.\n",
-					names[i], cmdname);
-				return EXIT_USAGE;
+				char msg[128];
+
+				snprintf(msg, sizeof(msg), "option %s does not apply to '%s'", names[i], cmdname);
+				return usage_error("%s", msg);
 			}
 		}
 	}
@@ -357,6 +407,12 @@ int main(int argc, char **argv)
 		return usage_error("--buddyinfo and --root: one or the other%s", "");
 	if (cmd != C_STATUS && cmd != C_CHECK && sa.format == FMT_PROMETHEUS)
 		return usage_error("--format prometheus is for 'status' and 'check' only%s", "");
+	if (kcmdline && (sa.format != FMT_TEXT || (used & (optbit(O_POOLS_ONLY) | optbit(O_DRY) |
+							    optbit(O_BUDGET) | optbit(O_WAIT) |
+							    optbit(O_LOCK) | optbit(O_STATE)))))
+		return usage_error("--kernel-cmdline prints only the kernel parameters: no --format, --pools-only, --dry-run, --time-budget, --wait, --lock-file or --state-file%s", "");
+	if (cmd != C_CHECK && sa.format == FMT_NAGIOS)
+		return usage_error("--format nagios is for 'check' only%s", "");
 	aa.format = sa.format;
 	da.format = sa.format;
 	da.config = sa.config;
@@ -377,7 +433,8 @@ int main(int argc, char **argv)
 		break;
 	case C_PLAN:
 		aa.dry_run = true;
-		rc = cmd_apply(&aa, &err);
+		aa.plan = true;
+		rc = kcmdline ? cmd_kernel_cmdline(&aa, &err) : cmd_apply(&aa, &err);
 		break;
 	case C_APPLY:
 		rc = cmd_apply(&aa, &err);
@@ -393,7 +450,9 @@ int main(int argc, char **argv)
 		break;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "buddyctl: %s\n", err.msg);
+		if (plugin)
+			return plugin_unknown(err.msg);
+		log_print(LOG_ERR, "buddyctl: %s\n", err.msg);
 		return exit_code(rc);
 	}
 	return cmd == C_STATUS || cmd == C_ESTIMATE || cmd == C_DIFF ? EXIT_OK : rc;

@@ -197,6 +197,63 @@ static void pools(FILE *f, const struct snapshot *snap, const struct outopts *o,
 	}
 }
 
+static void timestamp(FILE *f, const struct snapshot *snap)
+{
+	family(f, "snapshot_timestamp_seconds", "When the snapshot was taken (Unix time).");
+	fprintf(f, "buddyctl_snapshot_timestamp_seconds %lld.%03ld\n", (long long)snap->taken.tv_sec,
+		snap->taken.tv_nsec / 1000000);
+}
+
+/*
+ * What check judges, from policy_judge()'s findings (status and check):
+ * each node's level, each policy pool's target, shortfall and whether it
+ * is mandatory, with the labels of buddyctl_hugepages to join on. The
+ * families are written even when empty (a policy without pools), so that
+ * their names are always there. index: also the node-wide index (check;
+ * status writes it from the explanation, before).
+ */
+static void judged(FILE *f, const struct finding *fs, unsigned n, const struct outopts *o,
+		   bool index)
+{
+	static const struct {
+		const char *name, *help;
+	} fam[] = {
+		{ "node_unusable_free_ratio", "Unusable free space index of the node's free lists taken together, at the order check judges the node at, 0..1." },
+		{ "node_level", "What check judges the node to be: 0 ok, 1 warn, 2 crit." },
+		{ "hugepages_target", "Hugepages the policy asks of the node's pool ([hugepages SIZE] count, or its share of total)." },
+		{ "hugepages_short", "Hugepages the node's pool lacks of its policy target, 0 when met; absent when the pool was not read." },
+		{ "hugepages_mandatory", "1 when the policy marks the pool mandatory (short is crit), else 0." },
+	};
+	unsigned k, i;
+
+	for (k = index ? 0 : 1; k < sizeof(fam) / sizeof(fam[0]); k++) {
+		family(f, fam[k].name, fam[k].help);
+		for (i = 0; i < n; i++) {
+			const struct finding *x = &fs[i];
+
+			if (o && !out_node_selected(o, x->node))
+				continue;
+			if ((k <= 1) != (x->kind == FINDING_FRAGMENTATION))
+				continue;
+			if (k == 0) {
+				fprintf(f, "buddyctl_node_unusable_free_ratio{node=\"%d\",order=\"%d\"} ",
+					x->node, x->order);
+				ratio(f, x->unusable);
+				continue;
+			}
+			if (k == 1) {
+				fprintf(f, "buddyctl_node_level{node=\"%d\"} %d\n", x->node, (int)x->level);
+				continue;
+			}
+			if (k == 3 && x->unknown)
+				continue;
+			fprintf(f, "buddyctl_%s{node=\"%d\",size=\"%" PRIu64 "\"} %" PRIu64 "\n", fam[k].name,
+				x->node, x->size_kb * 1024,
+				k == 2 ? x->target : k == 3 ? x->shortfall : (uint64_t)x->mandatory);
+		}
+	}
+}
+
 int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts *o)
 {
 	family(f, "free_blocks", "Free blocks of 2^order pages (/proc/buddyinfo).");
@@ -242,35 +299,18 @@ int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts
 	pools(f, snap, o, "hugepages_surplus", 2);
 	family(f, "hugepages_buddy_ready", "Hugepages of this size the buddy allocator could hand out now without compaction.");
 	pools(f, snap, o, "hugepages_buddy_ready", 3);
+	judged(f, o->findings, o->nr_findings, o, false);
 	family(f, "page_size_bytes", "Base page size.");
 	fprintf(f, "buddyctl_page_size_bytes %u\n", snap->page_size);
 	family(f, "pagetypeinfo_available", "1 when /proc/pagetypeinfo could be read.");
 	fprintf(f, "buddyctl_pagetypeinfo_available %d\n", snap->has_pagetypeinfo);
-	family(f, "snapshot_timestamp_seconds", "When the snapshot was taken (Unix time).");
-	fprintf(f, "buddyctl_snapshot_timestamp_seconds %lld.%03ld\n", (long long)snap->taken.tv_sec,
-		snap->taken.tv_nsec / 1000000);
+	timestamp(f, snap);
 	return ferror(f) ? -1 : 0;
-}
-
-/* A check's pool findings: the same labels as buddyctl_hugepages, to join on. */
-static void pool_findings(FILE *f, const struct report *r, const char *metric, bool shortfall)
-{
-	unsigned i;
-
-	for (i = 0; i < r->nr_findings; i++) {
-		const struct finding *x = &r->findings[i];
-
-		if (x->kind == FINDING_POOL)
-			fprintf(f, "buddyctl_%s{node=\"%d\",size=\"%" PRIu64 "\"} %" PRIu64 "\n", metric,
-				x->node, x->size_kb * 1024, shortfall ? x->shortfall : x->target);
-	}
 }
 
 int report_prometheus(FILE *f, const struct report *r)
 {
-	family(f, "hugepages_target", "Hugepages the policy asks of the node's pool ([hugepages SIZE] count, or its share of total).");
-	pool_findings(f, r, "hugepages_target", false);
-	family(f, "hugepages_short", "Hugepages the node's pool lacks of its policy target, 0 when met.");
-	pool_findings(f, r, "hugepages_short", true);
+	judged(f, r->findings, r->nr_findings, NULL, true);
+	timestamp(f, r->before);
 	return ferror(f) ? -1 : 0;
 }

@@ -18,6 +18,8 @@ struct outopts {
 	const struct bitmask *nodes;	/* selected nodes; NULL = all */
 	bool color;			/* ANSI colour in text output */
 	const struct explain *explain;	/* each node in words; NULL: none */
+	const struct finding *findings;	/* policy_judge()'s, for what check judges */
+	unsigned nr_findings;
 };
 
 bool out_node_selected(const struct outopts *o, int id);

@@ -577,6 +577,9 @@ int report_text(FILE *f, const struct report *r)
 			action_label(label, sizeof(label), &p->a[i]);
 			fprintf(f, "  %2u. %s\n      why:    %s\n      expect: %s\n", i + 1, label,
 				p->a[i].reason, p->a[i].expect);
+			if (p->a[i].boot_recommended)
+				fprintf(f, "      note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline (%s)\n",
+					p->a[i].boot_why);
 			if (p->a[i].kind == ACT_RESERVE)
 				plan_steps_text(f, &p->a[i], r->before, p->sync);
 		}
@@ -675,6 +678,12 @@ int report_json(FILE *f, const struct report *r)
 			else
 				fputs("null", f);
 			plan_steps_json(f, a, r->before, p->sync);
+			fprintf(f, ",\"boot_time_recommended\":%s,\"boot_time_why\":",
+				a->boot_recommended ? "true" : "false");
+			if (a->boot_recommended)
+				out_json_string(f, a->boot_why);
+			else
+				fputs("null", f);
 		}
 		if (a->kind == ACT_DROP_CACHES)
 			fprintf(f, ",\"drop_level\":%d,\"sync\":%s", a->drop_level, a->sync ? "true" : "false");

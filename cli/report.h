@@ -56,4 +56,11 @@ int report_json(FILE *f, const struct report *r);
  */
 int report_prometheus(FILE *f, const struct report *r);
 
+/*
+ * check for Nagios, Icinga and Sensu (cli/out_nagios.c): the status line
+ * "BUDDYCTL OK|WARNING|CRITICAL - ..." with performance data after '|',
+ * then one line per finding. 0, or -1 when writing failed.
+ */
+int report_nagios(FILE *f, const struct report *r);
+
 #endif

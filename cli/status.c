@@ -12,6 +12,7 @@
 
 #include "act.h"
 #include "explain.h"
+#include "log.h"
 #include "nodelist.h"
 #include "ownfile.h"
 #include "output.h"
@@ -87,7 +88,7 @@ int status_policy(const char *config, const struct snapshot *snap, struct policy
 		*err = why;
 		return rc;
 	}
-	fprintf(stderr, "buddyctl: warning: %s; status judges by the built-in defaults\n", why.msg);
+	log_print(LOG_WARNING, "buddyctl: warning: %s; status judges by the built-in defaults\n", why.msg);
 	return policy_load_string(BUILTIN_POLICY, "", pol, err);
 }
 
@@ -96,6 +97,7 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 	struct render_ctx c = { .format = a->format };
 	struct bitmask *sel = NULL;
 	struct explain ex = { 0 };
+	struct finding *findings = NULL;
 	struct snapshot snap;
 	struct policy pol;
 	int rc, proactiveness;
@@ -121,6 +123,9 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 	if ((rc = status_policy(a->config, &snap, &pol, err)) < 0)
 		goto out_snap;
 	rc = explain_build(&snap, &pol, proactiveness, &ex, err);
+	if (rc == 0)
+		rc = policy_judge(&snap, &pol, &findings, &c.opts.nr_findings, err);
+	c.opts.findings = findings;
 	policy_free(&pol);
 	if (rc < 0)
 		goto out_snap;
@@ -144,6 +149,7 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 			rc = bc_error_set(err, BC_EIO, "standard output: %s", strerror(errno));
 	}
 out_snap:
+	free(findings);
 	explain_free(&ex);
 	snapshot_free(&snap);
 out:

@@ -6,7 +6,7 @@
 
 #include "errors.h"
 
-enum out_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
+enum out_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS, FMT_NAGIOS };
 
 struct status_args {
 	const char *root;

@@ -229,6 +229,7 @@ static void judge_node(const struct snapshot *snap, const struct policy *pol,
 	f->node = node->id;
 	f->order = policy_node_order(pol, snap, node->id);
 	effective(pol, node->id, &th, &warn, &crit);
+	f->th = th;
 	node_as_zone(node, snap->nr_orders, &all);
 	metrics_contig_info(&all, snap->nr_orders, (unsigned)f->order, &ci);
 	f->unusable = metrics_unusable_index(&all, snap->nr_orders, (unsigned)f->order);
@@ -385,6 +386,7 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 					  .rounds = t->ladder_given || t->rounds_given ? (int)t->rounds : -1,
 					  .allow_drop = t->allow_drop_caches,
 					  .keep = t->keep, .force = t->force,
+					  .judged = true, .mandatory = t->mandatory,
 					  .why = why, .where = why, .force_hint = "force = yes",
 					  .kind = BC_ECONFIG };
 		unsigned k;
@@ -417,4 +419,23 @@ fail:
 	*findings = NULL;
 	plan_free(plan);
 	return rc;
+}
+
+void plan_pools_only(struct plan *plan, struct finding *findings, unsigned nr_findings)
+{
+	unsigned i, k = 0;
+
+	for (i = 0; i < nr_findings; i++) {
+		struct finding *f = &findings[i];
+
+		if (f->kind != FINDING_FRAGMENTATION || !f->remediated)
+			continue;
+		f->remediated = false;
+		f->nr_acts = 0;
+		append(f->why, sizeof(f->why), " (not remediated: --pools-only)");
+	}
+	for (i = 0; i < plan->n; i++)
+		if (plan->a[i].kind == ACT_RESERVE)
+			plan->a[k++] = plan->a[i];
+	plan->n = k;
 }

@@ -65,6 +65,31 @@ bool plan_estimate(struct action *a, const struct snapshot *snap)
 	return a->have_est;
 }
 
+void plan_boot_advice(struct action *a)
+{
+	uint64_t need_kb;
+	char sz[16];
+
+	a->boot_recommended = false;
+	a->boot_why[0] = '\0';
+	if (a->kind != ACT_RESERVE || !a->have_est || a->target <= a->current)
+		return;
+	size_label(sz, sizeof(sz), a->size_kb * 1024);
+	need_kb = (a->target - a->current) * a->size_kb;
+	if (a->unreachable) {
+		snprintf(a->boot_why, sizeof(a->boot_why), "%llu x %s is above the estimate after reclaim (%llu%s)",
+			 (unsigned long long)a->target, sz, (unsigned long long)a->est.reclaim,
+			 a->est.gigantic ? ", an upper bound" : "");
+		a->boot_recommended = true;
+	} else if (a->est.gigantic && need_kb > a->est.free_kb) {
+		snprintf(a->boot_why, sizeof(a->boot_why),
+			 "%llu more x %s need %llu MiB, more than the %llu MiB free, and the estimate for gigantic pages is only an upper bound",
+			 (unsigned long long)(a->target - a->current), sz, (unsigned long long)need_kb / 1024,
+			 (unsigned long long)a->est.free_kb / 1024);
+		a->boot_recommended = true;
+	}
+}
+
 void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 		     bool allow_drop)
 {
@@ -319,6 +344,8 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 	a->target = count;
 	a->current = pool ? pool->nr : 0;
 	a->keep = rq->keep;
+	a->judged = rq->judged;
+	a->mandatory = rq->mandatory;
 	if (rq->ladder) {
 		a->ladder = *rq->ladder;
 		a->rounds = rq->rounds < 0 ? 3 : (unsigned)rq->rounds;
@@ -327,6 +354,7 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 		plan_escalation(a, snap, rq->rounds, rq->allow_drop);
 	}
 	snprintf(a->reason, sizeof(a->reason), "%s", rq->why);
+	plan_boot_advice(a);
 	if (a->have_est && count > a->current) {
 		/* the estimate, in the words of `buddyctl estimate` */
 		snprintf(a->expect, sizeof(a->expect),

@@ -37,6 +37,7 @@ struct finding {
 	int unusable;			/* node-wide, thousandths */
 	int fragindex;			/* node-wide, thousandths */
 	uint64_t blocks;		/* free blocks at or above order, in 2^order units */
+	struct thresholds th;		/* the node's thresholds judged by ([node N] over the defaults) */
 	/* FINDING_POOL */
 	uint64_t size_kb;		/* hugepage size */
 	uint64_t target;		/* pages the policy asks of the pool */
@@ -70,6 +71,14 @@ struct action {
 	unsigned rounds;
 	bool keep;		/* ACT_RESERVE: keep a short grant */
 	/*
+	 * ACT_RESERVE of a policy target: a shortfall is judged as `check`
+	 * judges the pool, warn (exit 1) or crit (exit 2) when mandatory,
+	 * whatever was obtained. A one-off `reserve` is 1 when it got some, 2
+	 * when it got none.
+	 */
+	bool judged;
+	bool mandatory;
+	/*
 	 * ACT_RESERVE, escalation chosen from the snapshot (no --ladder or
 	 * on_short): compact first when free memory covers what free blocks
 	 * do not, then rounds of the ladder while a round gains pages and the
@@ -92,6 +101,15 @@ struct action {
 	bool have_est;
 	struct estimate est;	/* of this node and size when planned */
 	bool unreachable;	/* target above the estimate after reclaim */
+	/*
+	 * ACT_RESERVE: the target is unlikely to be met at runtime, and the
+	 * kernel command line (`plan --kernel-cmdline`) is the better tool: it
+	 * is above the estimate after reclaim, or gigantic pages (whose
+	 * estimate is only an upper bound) need more than the node has free.
+	 * boot_why says which, with the numbers; "" when not recommended.
+	 */
+	bool boot_recommended;
+	char boot_why[200];
 	char not_planned[320];	/* steps the estimate or the policy left out, and why */
 	char reason[320];	/* why: the finding or the policy line */
 	char expect[400];
@@ -130,6 +148,12 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 		    struct finding **findings, unsigned *nr_findings,
 		    struct plan *plan, struct bc_error *err);
 
+/*
+ * apply --pools-only (the boot unit): keep only the plan's hugepage
+ * reservations; fragmentation findings lose their remediation and say so.
+ */
+void plan_pools_only(struct plan *plan, struct finding *findings, unsigned nr_findings);
+
 /* Worst level among findings. */
 enum level findings_level(const struct finding *f, unsigned n);
 
@@ -141,6 +165,8 @@ struct reserve_req {
 	bool allow_drop;		/* a chosen escalation may drop caches machine-wide */
 	bool keep;			/* keep a short grant */
 	bool force;			/* allow more than the node could ever hold */
+	bool judged;			/* a policy target (struct action) */
+	bool mandatory;			/* its mandatory = */
 	const char *why;		/* the action's reason */
 	/* a refusal: "WHERE: node N could never hold ...; FORCE_HINT to try anyway" */
 	const char *where;
@@ -190,6 +216,12 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
  * false when there is none (a global pool over several nodes).
  */
 bool plan_estimate(struct action *a, const struct snapshot *snap);
+
+/*
+ * Fill a->boot_recommended and a->boot_why from the estimate of an
+ * ACT_RESERVE (plan_estimate() or plan_escalation() first).
+ */
+void plan_boot_advice(struct action *a);
 
 /* Steps that drop or reclaim cache: reclaim-node, drop-pagecache, drop-slab, drop-all. */
 bool plan_step_reclaims(enum step s);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "log.h"
 #include "lock.h"
 #include <signal.h>
 
@@ -28,6 +29,12 @@ struct run {
 static int run_stdout = -1;
 /* stdin of the next run(): a file to read, or NULL (inherited). */
 static const char *run_stdin;
+/*
+ * JOURNAL_STREAM of the next run(): 0 unset, 1 the device and inode of its
+ * standard error (as systemd sets it), 2 the same device and another inode
+ * (inherited from a parent whose stderr was the journal).
+ */
+static int run_journal;
 
 /* Fork; the child runs buddyctl (from $BUDDYCTL) with args, with stdout to out (-1: closed) and stderr to err. */
 static pid_t start(const char *const *args, int out, int err)
@@ -45,6 +52,18 @@ static pid_t start(const char *const *args, int out, int err)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		dup2(err, 2);
+		if (run_journal) {
+			struct stat st;
+			char v[64];
+
+			if (fstat(2, &st) < 0)
+				_exit(126);
+			snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev,
+				 (unsigned long long)st.st_ino + (run_journal == 2));
+			setenv("JOURNAL_STREAM", v, 1);
+		} else {
+			unsetenv("JOURNAL_STREAM");
+		}
 		if (run_stdin) {
 			int in = open(run_stdin, O_RDONLY);
 
@@ -74,6 +93,7 @@ static void run(struct run *r, const char *const *args)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	run_stdout = -1;
 	run_stdin = NULL;
+	run_journal = 0;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	lseek(fo, 0, SEEK_SET);
 	lseek(fe, 0, SEEK_SET);
@@ -139,16 +159,16 @@ static const struct case_ cases[] = {
 	 * watermark allows them all: (267544 free - 8144 min) / 8192 = 31.
 	 */
 	{ { "estimate", FX("sosreport"), "512M", "--node", "1" }, 0, "   1  512M        12        42", "" },
-	{ { "check", FX("sosreport"), "-c", "tests/policies/defaults.conf" }, 0, "node 1   ok", "" },
-	{ { "compact", FX("sosreport"), "--dry-run" }, 0, "Plan (dry run: nothing is written)", "" },
+	{ { "check", FX("sosreport"), "-c", "tests/policies/defaults.conf" }, 0, "node 1   ok", "buddyctl check: " },
+	{ { "compact", FX("sosreport"), "--dry-run" }, 0, "Plan (dry run: nothing is written)", "buddyctl compact: " },
 	/* old and odd kernels */
 	{ { "status", FX("rhel6") }, 0, "\nzoneinfo has no 'managed' lines (an older kernel): managed pages taken from 'present'\n", "" },
 	{ { "status", FX("rhel6") }, 0, "  blocks    Unmovable Reclaimable     Movable     Reserve     Isolate\n", "" },
 	{ { "status", FX("rhel6"), "-f", "json" }, 0, "\"pagetypeinfo\":true,\"managed_from_present\":true,", "" },
 	{ { "status", FX("vm"), "-f", "json" }, 0, "\"managed_from_present\":false,", "" },
 	/* a 2.6.32 kernel has no has_memory: the commands that write still run */
-	{ { "compact", FX("rhel6"), "--dry-run" }, 0, "   1. compact all nodes\n", "" },
-	{ { "reserve", FX("rhel6"), "2M:80@1", "--dry-run" }, 0, "reserve 2M on node 1: 64 -> 80", "" },
+	{ { "compact", FX("rhel6"), "--dry-run" }, 0, "   1. compact all nodes\n", "buddyctl compact: " },
+	{ { "reserve", FX("rhel6"), "2M:80@1", "--dry-run" }, 0, "reserve 2M on node 1: 64 -> 80", "buddyctl reserve: " },
 	{ { "status", FX("sparse-ids"), "--node", "8,35" }, 0,
 	  "  order size Movable memory  share\n"
 	  "      0   4K      50   200K   0.0%\n", "" },	/* 50 x 4K */
@@ -158,8 +178,8 @@ static const struct case_ cases[] = {
 	{ { "status", FX("sparse-ids"), "--node", "9" }, 64, "",
 	  "--node: node 9 does not exist (nodes: 0,8,31,32,33,34,35,36,37,38,39,40)" },
 	{ { "reserve", FX("sparse-ids"), "2M:1@35", "--dry-run" }, 64, "", "--node: node 35 has no memory" },
-	{ { "reserve", FX("sparse-ids"), "2M:16@40", "--dry-run" }, 0, "reserve 2M on node 40: 8 -> 16", "" },
-	{ { "compact", FX("sparse-ids"), "--node", "8,31-32", "--dry-run" }, 0, "compact node 32", "" },
+	{ { "reserve", FX("sparse-ids"), "2M:16@40", "--dry-run" }, 0, "reserve 2M on node 40: 8 -> 16", "buddyctl reserve: " },
+	{ { "compact", FX("sparse-ids"), "--node", "8,31-32", "--dry-run" }, 0, "compact node 32", "buddyctl compact: " },
 	{ { "status", FX("movable") }, 0, "pagetypeinfo not read", "" },
 	{ { "status", FX("gigantic"), "-f", "json" }, 0, "\"size_kb\":1048576", "" },
 	/*
@@ -174,10 +194,11 @@ static const struct case_ cases[] = {
 	{ { "status", FX("gigantic"), "-f", "json" }, 0,
 	  "{\"size_kb\":1048576,\"total\":2,\"free\":1,\"surplus\":0,\"reserved\":1,\"overcommit\":0,\"available\":0}", "" },
 	/* check, plan and the one-off actions: what they refuse */
-	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf" }, 2, "node 6   crit", "" },
-	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf" }, 0, "node 1   ok", "" },
+	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf" }, 2, "node 6   crit", "buddyctl check: " },
+	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf" }, 0, "node 1   ok",
+	  "buddyctl check: ok (2 nodes within policy); exit 0\n" },
 	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf", "-f", "json" }, 2,
-	  "\"level\":\"crit\"", "" },
+	  "\"level\":\"crit\"", "buddyctl check: " },
 	{ { "plan", FX("four-node-sparse"), "-c", "tests/policies/dpdk.conf" }, 0,
 	  "reserve 2M on node 6: 0 -> 100", "" },
 	{ { "plan", FX("four-node-sparse"), "-c", "tests/policies/dpdk.conf" }, 0,
@@ -185,35 +206,35 @@ static const struct case_ cases[] = {
 	/* check judges the policy's hugepage pools too: short is warn, mandatory short crit */
 	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf" }, 1,
 	  "  node 0   warn  2M pool: 0 of 40 (40 short)\n  node 1   ok    2M pool: 64 of 64\n\n"
-	  "Exit status 1: 1 pool at warn; 2M pool of node 0: 0 of 40 (40 short)\n", "" },
+	  "Exit status 1: 1 pool at warn; 2M pool of node 0: 0 of 40 (40 short)\n", "buddyctl check: 2M pool node 0 0/40 warn; exit 1\n" },
 	{ { "check", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf" }, 2,
-	  "Exit status 2: 1 pool at crit; 2M pool of node 0: 0 of 50 (50 short; mandatory)\n", "" },
+	  "Exit status 2: 1 pool at crit; 2M pool of node 0: 0 of 50 (50 short; mandatory)\n", "buddyctl check: " },
 	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/pools-mandatory.conf" }, 2,
 	  "Exit status 2: 1 node and 3 pools at crit; node 6: unusable index 0.998 >= warn 0.700; "
-	  "unusable index 0.998 >= crit 0.900; 2M pool of node 0: 32 of 34 (2 short; mandatory)\n", "" },
+	  "unusable index 0.998 >= crit 0.900; 2M pool of node 0: 32 of 34 (2 short; mandatory)\n", "buddyctl check: " },
 	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "json" }, 1,
 	  "\"pool_findings\":[\n {\"node\":0,\"size_kb\":2048,\"level\":\"warn\",\"target\":40,\"actual\":0,"
 	  "\"shortfall\":40,\"mandatory\":false,\"why\":\"0 of 40 (40 short)\"},\n {\"node\":1,\"size_kb\":2048,"
 	  "\"level\":\"ok\",\"target\":64,\"actual\":64,\"shortfall\":0,\"mandatory\":false,\"why\":\"64 of 64\"}],"
-	  "\"actions\":[]", "" },
+	  "\"actions\":[]", "buddyctl check: " },
 	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "json" }, 1,
-	  "\"exit\":1,\"exit_reason\":\"1 pool at warn; 2M pool of node 0: 0 of 40 (40 short)\"}", "" },
+	  "\"exit\":1,\"exit_reason\":\"1 pool at warn; 2M pool of node 0: 0 of 40 (40 short)\"}", "buddyctl check: " },
 	{ { "check", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf", "-f", "prometheus" }, 2,
 	  "# TYPE buddyctl_hugepages_target gauge\n"
 	  "buddyctl_hugepages_target{node=\"0\",size=\"2097152\"} 50\n"
-	  "buddyctl_hugepages_target{node=\"1\",size=\"2097152\"} 50\n", "" },
+	  "buddyctl_hugepages_target{node=\"1\",size=\"2097152\"} 50\n", "buddyctl check: " },
 	{ { "check", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf", "-f", "prometheus" }, 2,
 	  "# TYPE buddyctl_hugepages_short gauge\n"
 	  "buddyctl_hugepages_short{node=\"0\",size=\"2097152\"} 50\n"
-	  "buddyctl_hugepages_short{node=\"1\",size=\"2097152\"} 0\n", "" },
+	  "buddyctl_hugepages_short{node=\"1\",size=\"2097152\"} 0\n", "buddyctl check: " },
 	/* all ok: no reason, in JSON null */
 	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf", "-f", "json" }, 0,
-	  "\"pool_findings\":[],\"actions\":[]", "" },
+	  "\"pool_findings\":[],\"actions\":[]", "buddyctl check: " },
 	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf", "-f", "json" }, 0,
-	  "\"exit\":0,\"exit_reason\":null}", "" },
+	  "\"exit\":0,\"exit_reason\":null}", "buddyctl check: " },
 	/* check builds no plan: a count the planner refuses (78) is only a short pool */
 	{ { "check", FX("vm"), "-c", "tests/policies/toomuch.conf" }, 1,
-	  "Exit status 1: 1 pool at warn; 2M pool of node 0: 0 of 100000 (100000 short)\n", "" },
+	  "Exit status 1: 1 pool at warn; 2M pool of node 0: 0 of 100000 (100000 short)\n", "buddyctl check: " },
 	{ { "check", FX("vm"), "-c", "tests/policies/typo.conf" }, 78, "",
 	  "tests/policies/typo.conf:4: unknown key 'warn_unusble' in [fragmentation]" },
 	{ { "check", FX("vm"), "-c", "/nonexistent.conf" }, 78, "", "/nonexistent.conf: No such file or directory" },
@@ -225,7 +246,7 @@ static const struct case_ cases[] = {
 	{ { "reserve", FX("vm"), "2M:1@4", "--dry-run" }, 64, "", "--node: node 4 does not exist" },
 	{ { "reserve", FX("four-node-sparse"), "2M:1@3", "--dry-run" }, 64, "", "node 3 has no memory" },
 	{ { "reserve", FX("vm"), "2M:1", "--ladder", "pray", "--dry-run" }, 64, "", "--ladder: unknown step 'pray'" },
-	{ { "reserve", FX("two-node"), "2M:10", "1G:1@1", "--dry-run" }, 0, "reserve 1G on node 1: 0 -> 1", "" },
+	{ { "reserve", FX("two-node"), "2M:10", "1G:1@1", "--dry-run" }, 0, "reserve 1G on node 1: 0 -> 1", "buddyctl reserve: " },
 	{ { "drop-caches", FX("vm"), "--level", "everything" }, 64, "", "--level: unknown level 'everything'" },
 	{ { "compact", FX("vm"), "--node", "1", "--dry-run" }, 64, "", "--node: node 1 does not exist" },
 	{ { "compact", FX("vm"), "--dry-run", "-f", "prometheus" }, 64, "", "prometheus is for 'status' and 'check' only" },
@@ -292,9 +313,9 @@ static const struct case_ cases[] = {
 	{ { "estimate", FXD("only-buddyinfo") }, 64, "",
 	  "estimate: the hugepage sizes are unknown (sys/kernel/mm/hugepages not read: No such file or directory); name a SIZE" },
 	{ { "check", FXD("only-buddyinfo"), "-c", "tests/policies/pools.conf" }, 0,
-	  "  node 0   ?     2M pool: not judged: the pool was not read (sys/kernel/mm/hugepages)\n", "" },
+	  "  node 0   ?     2M pool: not judged: the pool was not read (sys/kernel/mm/hugepages)\n", "buddyctl check: " },
 	{ { "check", FXD("no-node1-meminfo"), "-c", "tests/policies/pools.conf", "-f", "json" }, 1,
-	  "{\"node\":0,\"size_kb\":2048,\"level\":\"warn\",\"target\":40,\"actual\":0,", "" },
+	  "{\"node\":0,\"size_kb\":2048,\"level\":\"warn\",\"target\":40,\"actual\":0,", "buddyctl check: " },
 	/* the commands that write need the files they need: one line naming the first missing */
 	{ { "compact", FXD("only-buddyinfo") }, 66, "",
 	  "buddyctl: build/fx/only-buddyinfo/proc/zoneinfo: No such file or directory: compact needs it (status, check and estimate read a partial tree)\n" },
@@ -316,7 +337,7 @@ static const struct case_ cases[] = {
 	  "reserve 2M:100000@0: node 0 could never hold 100000 x 2M (200000 MiB): at most " },
 	{ { "reserve", FX("vm"), "2M:100000@0", "--dry-run" }, 64, "", "; --force to try anyway" },
 	{ { "reserve", FX("vm"), "2M:100000@0", "--force", "--dry-run" }, 0,
-	  "forced above the most it could ever hold", "" },
+	  "forced above the most it could ever hold", "buddyctl reserve: " },
 	{ { "plan", FX("vm"), "-c", "tests/policies/toomuch.conf" }, 78, "",
 	  "tests/policies/toomuch.conf:2: [hugepages 2M]: node 0 could never hold 100000 x 2M" },
 	/* the plan shows every escalation step a short reservation may take */
@@ -324,20 +345,20 @@ static const struct case_ cases[] = {
 	  "      while short: up to 3 rounds, each of:\n"
 	  "        2. write 100 again (/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages): as the first write; estimate: up to 6206\n"
 	  "        3. compact node 1, then write (/sys/devices/system/node/node1/compact): drops no cache; estimate: up to 6206\n"
-	  "        4. drop clean page cache on every node (sync first), then write (/proc/sys/vm/drop_caches): up to 4604 MiB machine-wide, not only node 1; caches refill from disk; estimate: up to 7243\n", "" },
+	  "        4. drop clean page cache on every node (sync first), then write (/proc/sys/vm/drop_caches): up to 4604 MiB machine-wide, not only node 1; caches refill from disk; estimate: up to 7243\n", "buddyctl reserve: " },
 	/* chosen from the estimate: free blocks suffice, no reclaim file, no drop allowed */
 	{ { "reserve", FX("two-node"), "2M:100@1", "--dry-run" }, 0,
 	  "      1. write 100 (/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages): the kernel may reclaim and compact on its own for each page; estimate: up to 6171\n"
 	  "      while short: up to 8 rounds, ending with a round that gains nothing or at the estimate after reclaim, each of:\n"
 	  "        2. compact node 1, then write (/sys/devices/system/node/node1/compact): drops no cache; estimate: up to 6206\n"
 	  "        3. write 100 again until 64 writes in a row gain nothing (/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages): about 1.5 ms a write; each failed try counts toward the end of the kernel's compaction deferral; estimate: up to 6206\n"
-	  "      not planned: compaction first: free blocks already hold 6171 pages; drain-pcp: this kernel has no vm/stat_refresh; reclaim: this kernel has no nodeN/reclaim, and dropping caches on every node is not allowed", "" },
+	  "      not planned: compaction first: free blocks already hold 6171 pages; drain-pcp: this kernel has no vm/stat_refresh; reclaim: this kernel has no nodeN/reclaim, and dropping caches on every node is not allowed", "buddyctl reserve: " },
 	{ { "reserve", FX("two-node"), "2M:100@1", "--dry-run", "--allow-drop-caches", "-f", "json" }, 0,
 	  "\"ladder\":[\"drop-pagecache\",\"compact-node\",\"rewrite-burst\"],\"if_short\":\"up to 8 rounds of: drop page cache of all nodes (sync first), compact node 1, rewrite until 64 writes gain nothing\",\"chosen\":true,"
-	  "\"planned_steps\":[{\"step\":\"write\",\"when\":\"always\",\"then_write\":false,\"writes\":\"/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages\",\"drops_kb\":0,", "" },
+	  "\"planned_steps\":[{\"step\":\"write\",\"when\":\"always\",\"then_write\":false,\"writes\":\"/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages\",\"drops_kb\":0,", "buddyctl reserve: " },
 	{ { "reserve", FX("two-node"), "2M:100@1", "--dry-run", "--no-sync", "--rounds", "1", "-f", "json",
 	    "--ladder", "retry,compact-node,drop-pagecache,compact-node" }, 0,
-	  "\"rounds\":1,\"ladder\":[\"retry\",\"compact-node\",\"drop-pagecache\",\"compact-node\"],\"if_short\":\"up to 1 round of: rewrite, compact node 1, drop page cache of all nodes, compact node 1\"", "" },
+	  "\"rounds\":1,\"ladder\":[\"retry\",\"compact-node\",\"drop-pagecache\",\"compact-node\"],\"if_short\":\"up to 1 round of: rewrite, compact node 1, drop page cache of all nodes, compact node 1\"", "buddyctl reserve: " },
 	/* one pool set twice: aliases of a size, a split and a node */
 	{ { "reserve", FX("vm"), "2048kB:1@0", "2M:5@0", "--dry-run" }, 64, "",
 	  "reserve: '2M:5@0' sets the 2048 kB pool of node 0 again, after '2048kB:1@0'" },
@@ -364,6 +385,96 @@ static const struct case_ cases[] = {
 	/* a FIFO as the policy fails at once (the test would hang otherwise) */
 	{ { "check", FX("vm"), "-c", "build/fx/policy.fifo" }, 78, "", "build/fx/policy.fifo: a FIFO, not a regular file" },
 	{ { "apply", FX("vm"), "-c", "build/fx/policy.fifo", "--dry-run" }, 78, "", "a FIFO, not a regular file" },
+	/*
+	 * check --format nagios on two-node, worked out by hand from its
+	 * proc/buddyinfo: node 0 has 1586077 free pages, 646144 of them in
+	 * blocks of order >= 9 (2M): unusable (1586077 - 646144) * 1000 /
+	 * 1586077 = 592, 646144 / 512 = 1262 blocks; node 1: 3172606 free,
+	 * 3137024 in such blocks: 11, 6127 blocks. Both have 2M blocks, so the
+	 * fragmentation index is -1. The 2M pools hold 0 and 64 pages.
+	 */
+	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf", "-f", "nagios" }, 0,
+	  "BUDDYCTL OK - 2 nodes within policy | node0_unusable=0.592;0.700;0.900;0;1 node0_fragindex=-1.000;;;-1;1 node0_blocks=1262;;;0 node1_unusable=0.011;0.700;0.900;0;1 node1_fragindex=-1.000;;;-1;1 node1_blocks=6127;;;0\n"
+	  "node 0 ok at 2M: unusable 0.592, 1262 free 2M blocks\n"
+	  "node 1 ok at 2M: unusable 0.011, 6127 free 2M blocks\n"
+	  "policy tests/policies/defaults.conf\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "nagios" }, 1,
+	  "BUDDYCTL WARNING - 2M pool node 0 0/40 | node0_unusable=0.592;0.700;0.900;0;1 node0_fragindex=-1.000;;;-1;1 node0_blocks=1262;;;0 node1_unusable=0.011;0.700;0.900;0;1 node1_fragindex=-1.000;;;-1;1 node1_blocks=6127;;;0 node0_pool_2M=0;40:;;0 node1_pool_2M=64;64:;;0\n"
+	  "node 0 ok at 2M: unusable 0.592, 1262 free 2M blocks\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "nagios" }, 1,
+	  "\nnode 0 warn 2M pool: 0 of 40 (40 short)\nnode 1 ok 2M pool: 64 of 64\n", "" },
+	/* total = 100 over two nodes: 50 each; mandatory: short is critical */
+	{ { "check", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf", "-f", "nagios" }, 2,
+	  "BUDDYCTL CRITICAL - 2M pool node 0 0/50 (mandatory) | node0_unusable=0.592;0.700;0.900;0;1 node0_fragindex=-1.000;;;-1;1 node0_blocks=1262;;;0 node1_unusable=0.011;0.700;0.900;0;1 node1_fragindex=-1.000;;;-1;1 node1_blocks=6127;;;0 node0_pool_2M=0;;50:;0 node1_pool_2M=64;;50:;0\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/warn-half.conf", "-f", "nagios" }, 1,
+	  "BUDDYCTL WARNING - node 0 at 2M: unusable index 0.592 >= warn 0.500; free blocks 1262 < warn 2000 | "
+	  "node0_unusable=0.592;0.500;0.800;0;1 node0_fragindex=-1.000;;;-1;1 node0_blocks=1262;2000:;100:;0 "
+	  "node1_unusable=0.011;0.500;0.800;0;1 node1_fragindex=-1.000;;;-1;1 node1_blocks=6127;2000:;100:;0\n", "" },
+	/* node 6: 975808 free pages, 1024 in 2M blocks: (975808 - 1024) * 1000 / 975808 = 998 */
+	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf", "-f", "nagios" }, 2,
+	  "BUDDYCTL CRITICAL - node 6 at 2M: unusable index 0.998 >= warn 0.700; unusable index 0.998 >= crit 0.900 | ", "" },
+	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf", "-f", "nagios" }, 2,
+	  " node6_unusable=0.998;0.700;0.900;0;1 node6_fragindex=", "" },
+	/*
+	 * a pool not read (a partial tree) is U, and changes the state no more
+	 * than check's; vm by hand: 990106 free pages, 944640 in 1845 blocks of
+	 * order >= 9: (990106 - 944640) * 1000 / 990106 = 45
+	 */
+	{ { "check", FXD("no-pools"), "-c", "tests/policies/toomuch.conf", "-f", "nagios" }, 0,
+	  "BUDDYCTL OK - 1 node and 1 pool within policy (1 pool not read) | node0_unusable=0.045;0.700;0.900;0;1 "
+	  "node0_fragindex=-1.000;;;-1;1 node0_blocks=1845;;;0 node0_pool_2M=U;100000:;;0\n", "" },
+	/* ... and its shortfall is no series; its target and flag are */
+	{ { "check", FXD("no-pools"), "-c", "tests/policies/toomuch.conf", "-f", "prometheus" }, 0,
+	  "# TYPE buddyctl_hugepages_short gauge\n# HELP buddyctl_hugepages_mandatory", "buddyctl check: " },
+	{ { "check", FXD("no-pools"), "-c", "tests/policies/toomuch.conf", "-f", "prometheus" }, 0,
+	  "buddyctl_hugepages_target{node=\"0\",size=\"2097152\"} 100000\n", "buddyctl check: " },
+	/* any error once the format is known: UNKNOWN on standard output, exit 3 */
+	{ { "check", FX("vm"), "-c", "tests/policies/typo.conf", "-f", "nagios" }, 3,
+	  "BUDDYCTL UNKNOWN - tests/policies/typo.conf:4: unknown key 'warn_unusble' in [fragmentation]\n", "" },
+	{ { "check", "--root", "/nonexistent", "-f", "nagios" }, 3,
+	  "BUDDYCTL UNKNOWN - /nonexistent: No such file or directory\n", "" },
+	{ { "-f", "nagios", "check", FX("vm"), "--node", "0" }, 3,
+	  "BUDDYCTL UNKNOWN - option --node does not apply to 'check'\n", "" },
+	{ { "-f", "nagios", "check", "--wait" }, 3, "BUDDYCTL UNKNOWN - option '--wait' needs a value\n", "" },
+	{ { "-f", "nagios", "status", FX("vm") }, 3, "BUDDYCTL UNKNOWN - --format nagios is for 'check' only\n", "" },
+	{ { "-f", "nagios" }, 3, "BUDDYCTL UNKNOWN - no command given\n", "" },
+	/* before --format nagios is read, a usage error is still 64 */
+	{ { "--bogus", "-f", "nagios", "check" }, 64, "", "unknown option '--bogus'" },
+	/* --quiet: no text report, and a run that exits 0 prints nothing at all */
+	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf", "-q" }, 0, "", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "--quiet" }, 1, "",
+	  "buddyctl check: 2M pool node 0 0/40 warn; exit 1\n" },
+	{ { "apply", FX("two-node"), "-c", "tests/policies/defaults.conf", "--dry-run", "-q" }, 0, "", "" },
+	{ { "compact", FX("two-node"), "--dry-run", "-q" }, 0, "", "" },
+	{ { "reserve", FX("two-node"), "2M:100@1", "--dry-run", "-q" }, 0, "", "" },
+	{ { "drop-caches", FX("two-node"), "--dry-run", "-q" }, 0, "", "" },
+	/* the log line without --quiet */
+	{ { "apply", FX("two-node"), "-c", "tests/policies/defaults.conf", "--dry-run" }, 0, "nothing to do",
+	  "buddyctl apply: ok (2 nodes within policy): nothing to do; exit 0\n" },
+	{ { "compact", FX("two-node"), "--dry-run" }, 0, NULL,
+	  "buddyctl compact: dry run, would do: compact all nodes; exit 0\n" },
+	{ { "apply", FX("two-node"), "-c", "tests/policies/pools.conf", "--dry-run", "-f", "json" }, 0, "\"dry_run\":true",
+	  "buddyctl apply: 2M pool node 0 0/40 warn: dry run, would do: reserve 2M on node 0: 0 -> 40; exit 0\n" },
+	/* JSON stays on standard output under --quiet; the line goes by the exit status */
+	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf", "-q", "-f", "json" }, 0, "\"exit\":0", "" },
+	{ { "plan", FX("two-node"), "-c", "tests/policies/pools.conf" }, 0, "Plan (dry run", "" },
+	{ { "plan", FX("two-node"), "-q" }, 64, "", "option --quiet does not apply to 'plan'" },
+	{ { "status", FX("two-node"), "-q" }, 64, "", "option --quiet does not apply to 'status'" },
+	/* status judges as check does: two-node's pools 0 and 64 against 50 each */
+	{ { "status", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf", "-f", "prometheus" }, 0,
+	  "buddyctl_node_level{node=\"0\"} 0\nbuddyctl_node_level{node=\"1\"} 0\n", "" },
+	{ { "status", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf", "-f", "prometheus" }, 0,
+	  "buddyctl_hugepages_target{node=\"0\",size=\"2097152\"} 50\nbuddyctl_hugepages_target{node=\"1\",size=\"2097152\"} 50\n", "" },
+	{ { "status", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf", "-f", "prometheus" }, 0,
+	  "buddyctl_hugepages_short{node=\"0\",size=\"2097152\"} 50\nbuddyctl_hugepages_short{node=\"1\",size=\"2097152\"} 0\n", "" },
+	{ { "status", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf", "-f", "prometheus" }, 0,
+	  "buddyctl_hugepages_mandatory{node=\"0\",size=\"2097152\"} 1\nbuddyctl_hugepages_mandatory{node=\"1\",size=\"2097152\"} 1\n", "" },
+	{ { "status", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "prometheus", "--node", "1" }, 0,
+	  "buddyctl_hugepages_target{node=\"1\",size=\"2097152\"} 64\n# HELP buddyctl_hugepages_short", "" },
+	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf", "-f", "prometheus" }, 2,
+	  "buddyctl_node_unusable_free_ratio{node=\"6\",order=\"9\"} 0.998\n", "buddyctl check: " },
+	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf", "-f", "prometheus" }, 2,
+	  "buddyctl_node_level{node=\"0\"} 0\nbuddyctl_node_level{node=\"2\"} 0\nbuddyctl_node_level{node=\"6\"} 2\n", "buddyctl check: " },
 };
 
 static void table(void **state)
@@ -573,6 +684,10 @@ static void apply_on_fixture(void **state)
 			       "--state-file", "/var/lib/buddyctl/state", NULL };
 	const char *json[] = { "--root", "build/app", "apply", "-c", "tests/policies/dpdk.conf",
 			       "--state-file", "/var/lib/buddyctl/state", "-f", "json", NULL };
+	const char *quiet[] = { "--root", "build/app", "apply", "-c", "tests/policies/dpdk.conf",
+				"--state-file", "/var/lib/buddyctl/state", "-q", NULL };
+	const char *quiet_crit[] = { "--root", "build/app", "apply", "-c", "tests/policies/allcrit.conf",
+				     "--state-file", "/var/lib/buddyctl/state2", "-q", NULL };
 	FILE *f;
 	char line[64];
 
@@ -587,6 +702,17 @@ static void apply_on_fixture(void **state)
 	assert_contains(r.out, "Hugepages");
 	/* the last line says why the status is not 0 */
 	assert_contains(r.out, "exit status 1: node 6 is still crit after remediation: unusable index");
+	/*
+	 * one line on stderr: judged, done with gains (the pools read back at
+	 * 100 from 32, 16 and 0; a static tree's free lists do not change), exit
+	 */
+	assert_contains(r.err, "buddyctl apply: node 6 crit at 2M (unusable index 0.998 >= warn 0.700; "
+			"unusable index 0.998 >= crit 0.950); 2M pool node 0 32/100 warn; 2M pool node 2 16/100 warn; "
+			"2M pool node 6 0/100 warn: compact node 6 done (2M blocks 2 -> 2), "
+			"2M pool node 0 32 -> 100/100 (+68) done, 2M pool node 2 16 -> 100/100 (+84) done, "
+			"2M pool node 6 0 -> 100/100 (+100) done; ");
+	assert_contains(r.err, " s, exit 1: node 6 is still crit after remediation: unusable index 0.998");
+	assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1);	/* one line */
 	f = fopen("build/app/sys/devices/system/node/node6/hugepages/hugepages-2048kB/nr_hugepages", "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof(line), f));
@@ -605,6 +731,24 @@ static void apply_on_fixture(void **state)
 	assert_contains(r.out, "remediation held back");
 	assert_contains(r.out, "\"actions\":[]");
 	assert_contains(r.out, "\"exit_reason\":null");
+	/* the cron way: a run that ends 0 prints nothing at all */
+	run(&r, quiet);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "");
+	/* one that does not: only its log line */
+	assert_int_equal(system("echo 10 > build/app/sys/devices/system/node/node6/hugepages/hugepages-2048kB/nr_hugepages"), 0);
+	run(&r, quiet);
+	assert_int_equal(r.status, 0);	/* the pool is refilled: 0, silent */
+	assert_string_equal(r.err, "");
+	/* one that ends 1 (every node stays crit in a static tree): its log line only */
+	run(&r, quiet_crit);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	assert_true(!strncmp(r.err, "buddyctl apply: node 0 crit at 2M (unusable index 0.073 >= warn 0.000; ", 70));
+	assert_contains(r.err, "compact node 0 done (2M blocks 7637 -> 7637)");
+	assert_contains(r.err, ", exit 1: node 0 is still crit after remediation: ");
+	assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1);
 	assert_int_equal(system("rm -rf build/app"), 0);
 }
 
@@ -1238,6 +1382,30 @@ static void outcome_from_results(void **state)
 	snprintf(c.lock_lost, sizeof(c.lock_lost), "/run/buddyctl.lock: the lock file was removed");
 	act_outcome(&p, res, &c, NULL, &o);
 	assert_int_equal(o.code, 75);
+	c.lock_lost[0] = '\0';
+	/* a one-off reservation that got nothing: 2 */
+	res[1] = (struct action_result){ .status = RES_DONE };
+	res[0] = (struct action_result){ .status = RES_FAILED, .before = 0, .after = 0 };
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
+	/* a policy target got nothing: warn (1), as check judges the pool ... */
+	a = &p.a[0];	/* plan_add() may have moved it */
+	a->judged = true;
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 1);
+	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 0 of the 4 pages asked (4 short)");
+	/* ... crit (2) when mandatory, also when it got some: the boot unit fails */
+	a->mandatory = true;
+	res[0] = (struct action_result){ .status = RES_PARTIAL, .before = 0, .after = 3 };
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
+	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 3 of the 4 pages asked (1 short; mandatory)");
+	/* an error is 2 whatever the target */
+	a->mandatory = false;
+	res[0].status = RES_FAILED;
+	snprintf(res[0].error, sizeof(res[0].error), "nr_hugepages: writing '4': Invalid argument");
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
 	plan_free(&p);
 }
 
@@ -1258,9 +1426,145 @@ static void builtin_defaults(void **state)
 	assert_contains(r.out, "node 6   crit");
 }
 
+/*
+ * plan --kernel-cmdline: stdout is the fragment and nothing else (for
+ * scripts), how to install it goes to stderr. two-node has no osrelease.
+ */
+static void kernel_cmdline(void **state)
+{
+	static struct run r;
+	const char *ok[] = { FX("two-node"), "--config", "tests/policies/pools.conf", "plan",
+			     "--kernel-cmdline", NULL };
+	const char *gig[] = { FX("rhel6"), "--config", "tests/policies/boot.conf", "plan",
+			      "--kernel-cmdline", NULL };
+	const char *bad[] = { FX("two-node"), "--config", "tests/policies/pools.conf", "apply",
+			      "--kernel-cmdline", NULL };
+	const char *fmt[] = { FX("two-node"), "--config", "tests/policies/pools.conf", "--format", "json",
+			      "plan", "--kernel-cmdline", NULL };
+
+	(void)state;
+	run(&r, ok);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "hugepagesz=2M hugepages=0:40,1:64\n");
+	assert_contains(r.err, "# to reserve at boot: add it to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub, reboot");
+	assert_contains(r.err, "# kernel release unknown (no proc/sys/kernel/osrelease)");
+	run(&r, bad);
+	assert_int_equal(r.status, 64);
+	assert_contains(r.err, "option --kernel-cmdline does not apply to 'apply'");
+	run(&r, fmt);
+	assert_int_equal(r.status, 64);
+	assert_string_equal(r.out, "");
+	run(&r, gig);
+	if (r.status == 0)
+		fail_msg("boot.conf on rhel6 (no 1G pages) printed '%s'", r.out);
+	assert_int_equal(r.status, 78);
+	assert_string_equal(r.out, "");
+	assert_contains(r.err, "tests/policies/boot.conf:5: [hugepages 1G]: this machine offers no 1048576 kB hugepages");
+	ok[3] = "tests/policies/boot.conf";
+	run(&r, ok);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "hugepagesz=1G hugepages=0:4,1:4 hugepagesz=2M hugepages=2048\n");
+}
+
+/* plan --pools-only: the boot unit's plan, reservations only. */
+static void pools_only(void **state)
+{
+	static struct run r;
+	const char *args[] = { FX("four-node-sparse"), "--config", "tests/policies/pools-mandatory.conf",
+			       "plan", "--pools-only", NULL };
+	const char *full[] = { FX("four-node-sparse"), "--config", "tests/policies/pools-mandatory.conf",
+			       "plan", NULL };
+
+	(void)state;
+	run(&r, full);
+	assert_int_equal(r.status, 0);
+	/* an action of its own, not a step of a reservation's escalation */
+	assert_contains(r.out, "compact node 6\n      why:");
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	if (strstr(r.out, "compact node 6\n      why:"))
+		fail_msg("--pools-only planned a compaction:\n%s", r.out);
+	assert_contains(r.out, "(not remediated: --pools-only)");
+	assert_contains(r.out, "reserve 2M");
+}
+
+/* JOURNAL_STREAM names fd 2 only with its exact device and inode. */
+static void journal_stream(void **state)
+{
+	char path[] = "/tmp/buddyctl-test-journal.XXXXXX", v[64];
+	int fd = mkstemp(path);
+	struct stat st;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	assert_true(log_is_journal(v, fd));
+	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino + 1);
+	assert_false(log_is_journal(v, fd));
+	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev + 1, (unsigned long long)st.st_ino);
+	assert_false(log_is_journal(v, fd));
+	snprintf(v, sizeof(v), "%llu:%llux", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	assert_false(log_is_journal(v, fd));
+	snprintf(v, sizeof(v), " %llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	assert_false(log_is_journal(v, fd));
+	snprintf(v, sizeof(v), "%llu:-%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	assert_false(log_is_journal(v, fd));
+	assert_false(log_is_journal(NULL, fd));
+	assert_false(log_is_journal("", fd));
+	assert_false(log_is_journal("1", fd));
+	assert_false(log_is_journal(":1", fd));
+	assert_false(log_is_journal("99999999999999999999999:1", fd));
+	close(fd);
+	unlink(path);
+	/* a closed descriptor is nobody's journal */
+	assert_false(log_is_journal("1:1", fd));
+}
+
+/* Every stderr line gets its priority when stderr is the journal, none otherwise. */
+static void journal_priorities(void **state)
+{
+	static struct run r;
+	const char *warn[] = { "check", FX("two-node"), "-c", "tests/policies/pools.conf", NULL };
+	const char *crit[] = { "check", FX("two-node"), "-c", "tests/policies/pools-mandatory.conf", NULL };
+	const char *ok[] = { "check", FX("two-node"), "-c", "tests/policies/defaults.conf", NULL };
+	const char *usage[] = { "check", "--bogus", NULL };
+	const char *bad[] = { "check", FX("vm"), "-c", "tests/policies/typo.conf", NULL };
+
+	(void)state;
+	run_journal = 1;
+	run(&r, warn);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, "<4>buddyctl check: 2M pool node 0 0/40 warn; exit 1\n");
+	run_journal = 1;
+	run(&r, crit);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err, "<3>buddyctl check: 2M pool node 0 0/50 crit (mandatory); exit 2\n");
+	run_journal = 1;
+	run(&r, ok);
+	assert_string_equal(r.err, "<6>buddyctl check: ok (2 nodes within policy); exit 0\n");
+	run_journal = 1;
+	run(&r, usage);
+	assert_int_equal(r.status, 64);
+	assert_string_equal(r.err, "<3>buddyctl: unknown option '--bogus'\n<3>Try 'buddyctl --help'.\n");
+	run_journal = 1;
+	run(&r, bad);
+	assert_int_equal(r.status, 78);
+	assert_string_equal(r.err, "<3>buddyctl: tests/policies/typo.conf:4: unknown key 'warn_unusble' in [fragmentation]\n");
+	/* the variable, but stderr is another file: no prefix */
+	run_journal = 2;
+	run(&r, warn);
+	assert_string_equal(r.err, "buddyctl check: 2M pool node 0 0/40 warn; exit 1\n");
+	/* no variable */
+	run(&r, warn);
+	assert_string_equal(r.err, "buddyctl check: 2M pool node 0 0/40 warn; exit 1\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(kernel_cmdline),
+		cmocka_unit_test(pools_only),
 		cmocka_unit_test(table),
 		cmocka_unit_test(output_atomic),
 		cmocka_unit_test(output_refuses_non_regular),
@@ -1281,6 +1585,8 @@ int main(void)
 		cmocka_unit_test(user_namespace_refused),
 		cmocka_unit_test(planted_files),
 		cmocka_unit_test(outcome_from_results),
+		cmocka_unit_test(journal_stream),
+		cmocka_unit_test(journal_priorities),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);

@@ -140,6 +140,29 @@ static void node_override_and_dedup(void **state)
 	done(&r);
 }
 
+/* Each node's finding keeps the thresholds it was judged by (check --format nagios prints them). */
+static void finding_keeps_node_thresholds(void **state)
+{
+	struct run r;
+
+	(void)state;
+	judge_only(&r, "four-node-sparse",
+		   "[fragmentation]\nwarn_unusable = 0.5\ncrit_unusable = 0.8\nwarn_min_blocks = 100\n"
+		   "[node 2]\nwarn_unusable = 0.6\ncrit_fragindex = 0.9\ncrit_min_blocks = 10\n");
+	assert_int_equal(finding(&r, 0)->th.warn_unusable, 500);
+	assert_int_equal(finding(&r, 0)->th.crit_unusable, 800);
+	assert_int_equal(finding(&r, 0)->th.crit_fragindex, -1);
+	assert_int_equal(finding(&r, 0)->th.warn_min_blocks, 100);
+	assert_int_equal(finding(&r, 0)->th.crit_min_blocks, -1);
+	/* node 2: its own where it sets them, the defaults elsewhere */
+	assert_int_equal(finding(&r, 2)->th.warn_unusable, 600);
+	assert_int_equal(finding(&r, 2)->th.crit_unusable, 800);
+	assert_int_equal(finding(&r, 2)->th.crit_fragindex, 900);
+	assert_int_equal(finding(&r, 2)->th.warn_min_blocks, 100);
+	assert_int_equal(finding(&r, 2)->th.crit_min_blocks, 10);
+	done(&r);
+}
+
 static void min_interval_holds_back(void **state)
 {
 	double last[8] = { 0 };
@@ -367,11 +390,70 @@ static void evaluate_reports_pools(void **state)
 	done(&r);
 }
 
+/* apply --pools-only (the boot unit): the reservations stay, the compaction of node 6 goes. */
+static void pools_only_keeps_reservations(void **state)
+{
+	struct run r;
+
+	(void)state;
+	eval(&r, "four-node-sparse", "[hugepages 2M]\ncount = 6:40\n", NULL, 0, 0);
+	assert_int_equal(r.plan.n, 2);
+	assert_int_equal(r.plan.a[0].kind, ACT_COMPACT_NODE);
+	assert_true(finding(&r, 6)->remediated);
+	plan_pools_only(&r.plan, r.f, r.nf);
+	assert_int_equal(r.plan.n, 1);
+	assert_int_equal(r.plan.a[0].kind, ACT_RESERVE);
+	assert_int_equal(r.plan.a[0].node, 6);
+	assert_int_equal(r.plan.a[0].target, 40);
+	assert_true(r.plan.a[0].judged);
+	assert_false(r.plan.a[0].mandatory);
+	assert_false(finding(&r, 6)->remediated);
+	assert_int_equal(finding(&r, 6)->nr_acts, 0);
+	assert_int_equal(finding(&r, 6)->level, LEVEL_CRIT);	/* still judged */
+	assert_contains(finding(&r, 6)->why, "(not remediated: --pools-only)");
+	done(&r);
+}
+
+/*
+ * When the command line is the better tool. gigantic: node 0 holds 2 x 1G,
+ * about 33G free, estimate 35 after compaction and 46 after reclaim (upper
+ * bounds).
+ */
+static void boot_time_advice(void **state)
+{
+	struct run r;
+
+	(void)state;
+	/* 10: 8 more, 8G of 33G free, within the bounds: runtime is fine */
+	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:10\nmandatory = yes\n", NULL, 0, 0);
+	assert_int_equal(r.plan.n, 1);
+	assert_false(r.plan.a[0].boot_recommended);
+	assert_string_equal(r.plan.a[0].boot_why, "");
+	assert_true(r.plan.a[0].mandatory);
+	done(&r);
+	/* 40: within the bound after reclaim (46), but 38G more than the free 33G */
+	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:40\n", NULL, 0, 0);
+	assert_true(r.plan.a[0].boot_recommended);
+	assert_contains(r.plan.a[0].boot_why, "38 more x 1G need 38912 MiB, more than the ");
+	assert_contains(r.plan.a[0].boot_why, "only an upper bound");
+	done(&r);
+	/* 50: above the bound after reclaim */
+	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:50\n", NULL, 0, 0);
+	assert_true(r.plan.a[0].boot_recommended);
+	assert_string_equal(r.plan.a[0].boot_why, "50 x 1G is above the estimate after reclaim (46, an upper bound)");
+	done(&r);
+	/* 2M pages within reach: no advice */
+	eval(&r, "gigantic", "[hugepages 2M]\ncount = 0:100\n", NULL, 0, 0);
+	assert_false(r.plan.a[0].boot_recommended);
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_flag_fragmented_node),
 		cmocka_unit_test(node_override_and_dedup),
+		cmocka_unit_test(finding_keeps_node_thresholds),
 		cmocka_unit_test(min_interval_holds_back),
 		cmocka_unit_test(block_counts_and_fragindex),
 		cmocka_unit_test(hugepage_targets),
@@ -380,6 +462,8 @@ int main(void)
 		cmocka_unit_test(judge_pool_at_target_is_ok),
 		cmocka_unit_test(judge_total_split_over_nodes),
 		cmocka_unit_test(evaluate_reports_pools),
+		cmocka_unit_test(pools_only_keeps_reservations),
+		cmocka_unit_test(boot_time_advice),
 	};
 
 	return cmocka_run_group_tests_name("evaluate", tests, NULL, NULL);

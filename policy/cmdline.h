@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_CMDLINE_H
+#define BUDDYCTL_CMDLINE_H
+
+/*
+ * The kernel command-line fragment equivalent to the policy's hugepage
+ * targets (`plan --kernel-cmdline`): "hugepagesz=1G hugepages=0:4,1:4
+ * hugepagesz=2M hugepages=2048". The rules are the kernel's
+ * (hugepages_setup() and hugepagesz_setup() in mm/hugetlb.c,
+ * kernel-interfaces.md §6):
+ *  - every hugepages= follows its own hugepagesz=; a hugepages= first or on
+ *    its own would mean the default size, so the fragment never gives one
+ *    bare, and never default_hugepagesz= (that changes what
+ *    /proc/sys/vm/nr_hugepages and meminfo's HugePages_* mean);
+ *  - each size once (a second hugepagesz= of a size is ignored), largest
+ *    first; gigantic sizes are taken from memblock as their hugepages= is
+ *    parsed, the others later, so the order of sizes changes nothing else;
+ *  - `total = N` is "hugepages=N": the kernel spreads it round-robin over the
+ *    memory nodes from the lowest id, which is the policy's split (lower ids
+ *    take the remainder);
+ *  - `count = NODE:N,...` is the per-node form "hugepages=0:4,1:4", which
+ *    the kernel parses from Linux 5.16; before 5.19 it refuses a node id at or
+ *    above the number of online nodes (it compared with nr_online_nodes until
+ *    Peng Liu's 2022 fixes to b5389086ad7b, which stable kernels may carry
+ *    earlier: the fragment does not count on them), so sparse ids need 5.19.
+ *    An architecture that cannot allocate per node at boot logs "HugeTLB:
+ *    architecture can't support node specific alloc" and ignores the
+ *    parameter: that is not known from /sys. Where the per-node form cannot
+ *    be used, counts
+ *    that are the round-robin split of their sum become that sum, others are
+ *    an error: the kernel would log "HugeTLB: Invalid hugepages parameter"
+ *    and clear the values;
+ *  - a size the machine does not offer is an error: the kernel ignores an
+ *    unsupported hugepagesz= ("HugeTLB: unsupported hugepagesz=") and the
+ *    hugepages= after it.
+ */
+
+#include <stddef.h>
+
+#include "config.h"
+#include "errors.h"
+#include "snapshot.h"
+
+/* A kernel release as major.minor; 0.0 when unknown (the per-node form is assumed). */
+struct kernel_version {
+	unsigned major, minor;
+};
+
+/* "6.1.0-27-amd64\n" -> 6.1. 0, or -1 when it does not start with N.N. */
+int kernel_version_parse(const char *text, struct kernel_version *v);
+
+/*
+ * Build the fragment for pol's [hugepages SIZE] targets on the machine of
+ * snap, running kernel kv, into buf (no trailing newline). Returns 0, or
+ * -BC_ECONFIG naming the policy file and line when a target cannot be put on
+ * the command line (no targets, a size the machine does not offer, per-node
+ * counts this kernel cannot parse), or -BC_ENOMEM when buf is too small.
+ */
+int cmdline_build(const struct policy *pol, const struct snapshot *snap,
+		  const struct kernel_version *kv, char *buf, size_t size, struct bc_error *err);
+
+#endif

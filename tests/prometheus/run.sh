@@ -1,0 +1,40 @@
+#!/bin/sh
+# The alert rules of etc/prometheus/buddyctl-rules.yml:
+#  1. every buddyctl_* metric the rules and their tests use is one that
+#     `buddyctl status --format prometheus` exports (a # TYPE line on a real
+#     fixture tree), so that renaming a metric breaks this test;
+#  2. `promtool check rules` and `promtool test rules` (Debian: prometheus),
+#     SKIPPED with a message where promtool is not installed.
+#   tests/prometheus/run.sh BUDDYCTL
+set -u
+bin=${1:?usage: run.sh BUDDYCTL}
+rules=etc/prometheus/buddyctl-rules.yml
+fail=0
+out=$("$bin" status --format prometheus --root tests/fixtures/two-node \
+	--config tests/policies/pools-mandatory.conf 2>&1) || { echo "rules: buddyctl status failed: $out"; exit 1; }
+names=$(grep -ho 'buddyctl_[a-z0-9_]*' "$rules" tests/prometheus/*.test.yml | sort -u)
+[ -n "$names" ] || { echo "rules: no buddyctl_ metric found in $rules"; exit 1; }
+n=0
+for m in $names; do
+	n=$((n + 1))
+	if ! printf '%s\n' "$out" | grep -qx "# TYPE $m gauge"; then
+		echo "rules: $m is used by the rules or their tests but buddyctl does not export it"
+		fail=$((fail + 1))
+	fi
+done
+echo "== prometheus rules: $((n - fail)) of $n metric names exported by buddyctl status"
+if ! command -v promtool >/dev/null 2>&1; then
+	echo "== promtool rule tests: SKIPPED (promtool not installed)"
+	[ "$fail" = 0 ]
+	exit
+fi
+promtool check rules "$rules" >/dev/null 2>&1 || { promtool check rules "$rules"; fail=$((fail + 1)); }
+for t in tests/prometheus/*.test.yml; do
+	# promtool reads rule_files relative to the test file
+	if ! (cd "${t%/*}" && promtool test rules "${t##*/}" >/dev/null 2>&1); then
+		(cd "${t%/*}" && promtool test rules "${t##*/}")
+		fail=$((fail + 1))
+	fi
+done
+[ "$fail" = 0 ] && echo "== promtool rule tests: ok (check rules, test rules)"
+[ "$fail" = 0 ]

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmdline_build() (`plan --kernel-cmdline`): fixture trees x policies x
+ * kernel releases -> the fragment, worked out by hand from the rules in
+ * policy/cmdline.h. two-node: nodes 0 and 1, both with memory, 2M and 1G.
+ * four-node-sparse: nodes 0, 2, 3, 6 online (four), 0, 2 and 6 with memory,
+ * 3 CPU-only. rhel6: two nodes, 2M only.
+ */
+#include "testutil.h"
+
+#include "cmdline.h"
+#include "plan.h"
+
+static const struct kernel_version k6_1 = { 6, 1 }, k5_17 = { 5, 17 }, k5_10 = { 5, 10 },
+				   kunknown = { 0, 0 };
+
+/*
+ * The fragment for policy on tree, or the error: rc is cmdline_build()'s,
+ * out holds the fragment (rc 0) or the message. The policy is not checked
+ * against the machine first: cmdline_build() must say itself what the
+ * machine lacks.
+ */
+static int build(const char *tree, const char *policy, const struct kernel_version *kv,
+		 char *out, size_t size)
+{
+	struct bc_error e = { 0 };
+	struct snapshot snap;
+	struct policy pol;
+	char root[128];
+	int rc;
+
+	snprintf(root, sizeof(root), FIXTURES "/%s", tree);
+	assert_int_equal(snapshot_read(root, &snap, &e), 0);
+	if (policy_load_string("t.conf", policy, &pol, &e) != 0)
+		fail_msg("%s", e.msg);
+	rc = cmdline_build(&pol, &snap, kv, out, size, &e);
+	if (rc < 0)
+		snprintf(out, size, "%s", e.msg);
+	policy_free(&pol);
+	snapshot_free(&snap);
+	return rc;
+}
+
+static void expect(const char *tree, const char *policy, const struct kernel_version *kv,
+		   const char *want)
+{
+	char out[512];
+
+	if (build(tree, policy, kv, out, sizeof(out)) != 0)
+		fail_msg("unexpected error: %s", out);
+	assert_string_equal(out, want);
+}
+
+static void expect_error(const char *tree, const char *policy, const struct kernel_version *kv,
+			 const char *part1, const char *part2)
+{
+	char out[512];
+
+	assert_int_equal(build(tree, policy, kv, out, sizeof(out)), -BC_ECONFIG);
+	assert_contains(out, part1);
+	assert_contains(out, part2);
+}
+
+static void test_single_size(void **state)
+{
+	(void)state;
+	/* total = N divides evenly (2048 / 2): the plain count, any kernel */
+	expect("two-node", "[hugepages 2M]\ntotal = 2048\n", &k6_1, "hugepagesz=2M hugepages=2048");
+	expect("two-node", "[hugepages 2M]\ntotal = 2048\n", &k5_10, "hugepagesz=2M hugepages=2048");
+	/* a size given in kB is written as the kernel's memparse() reads it */
+	expect("two-node", "[hugepages 2048kB]\ntotal = 6\n", &k6_1, "hugepagesz=2M hugepages=6");
+}
+
+static void test_per_node_counts(void **state)
+{
+	(void)state;
+	/* the per-node form from 5.16, nodes in id order whatever the policy's order */
+	expect("two-node", "[hugepages 2M]\ncount = 1:256, 0:512\n", &k6_1,
+	       "hugepagesz=2M hugepages=0:512,1:256");
+	expect("two-node", "[hugepages 2M]\ncount = 0:512, 1:256\n", &kunknown,
+	       "hugepagesz=2M hugepages=0:512,1:256");
+	/* before 5.16: counts that are the round-robin split of their sum become the sum */
+	expect("two-node", "[hugepages 2M]\ncount = 0:513, 1:512\n", &k5_10, "hugepagesz=2M hugepages=1025");
+	/* ... others cannot be said */
+	expect_error("two-node", "[hugepages 2M]\ncount = 0:512, 1:256\n", &k5_10, "t.conf:2: [hugepages 2M]",
+		     "need Linux 5.16; this kernel is 5.10 and would spread hugepages=768");
+	/* 512 on node 1 alone is not a round-robin split of 512 either */
+	expect_error("two-node", "[hugepages 2M]\ncount = 1:512\n", &k5_10, "t.conf:2",
+		     "need Linux 5.16");
+}
+
+static void test_total_split(void **state)
+{
+	(void)state;
+	/* 1025 over two nodes: 513 + 512, per node so that no thread puts the odd page elsewhere */
+	expect("two-node", "[hugepages 2M]\ntotal = 1025\n", &k6_1, "hugepagesz=2M hugepages=0:513,1:512");
+	/* before 5.16 only the plain count exists: round-robin from node 0 gives 513 + 512 */
+	expect("two-node", "[hugepages 2M]\ntotal = 1025\n", &k5_10, "hugepagesz=2M hugepages=1025");
+	/* three memory nodes (0, 2, 6; 3 has none): 4 = 2 + 1 + 1 */
+	expect("four-node-sparse", "[hugepages 2M]\ntotal = 4\n", &k6_1, "hugepagesz=2M hugepages=0:2,2:1,6:1");
+	/* 5.17 refuses node 6 (four nodes online): the plain count */
+	expect("four-node-sparse", "[hugepages 2M]\ntotal = 4\n", &k5_17, "hugepagesz=2M hugepages=4");
+	expect("four-node-sparse", "[hugepages 2M]\ntotal = 6\n", &k6_1, "hugepagesz=2M hugepages=6");
+}
+
+static void test_mixed_sizes(void **state)
+{
+	(void)state;
+	/* largest size first, each hugepages= after its own hugepagesz= */
+	expect("two-node", "[hugepages 2M]\ntotal = 2048\n\n[hugepages 1G]\ncount = 0:4, 1:4\n", &k6_1,
+	       "hugepagesz=1G hugepages=0:4,1:4 hugepagesz=2M hugepages=2048");
+	expect("two-node", "[hugepages 1G]\ntotal = 8\n[hugepages 2M]\ncount = 0:100, 1:0\n", &k6_1,
+	       "hugepagesz=1G hugepages=8 hugepagesz=2M hugepages=0:100,1:0");
+}
+
+static void test_sparse_ids(void **state)
+{
+	(void)state;
+	expect("four-node-sparse", "[hugepages 1G]\ncount = 6:1, 0:2\n", &k6_1, "hugepagesz=1G hugepages=0:2,6:1");
+	/* ids below the number of online nodes (4) are fine on 5.16-5.18 */
+	expect("four-node-sparse", "[hugepages 1G]\ncount = 0:2, 2:1\n", &k5_17, "hugepagesz=1G hugepages=0:2,2:1");
+	/* node 6 is refused there: an even split still works as the sum ... */
+	expect("four-node-sparse", "[hugepages 1G]\ncount = 0:1, 2:1, 6:1\n", &k5_17, "hugepagesz=1G hugepages=3");
+	/* ... an uneven one cannot be said */
+	expect_error("four-node-sparse", "[hugepages 1G]\ncount = 0:2, 6:1\n", &k5_17, "node 6",
+		     "needs Linux 5.19; 5.17 refuses a node id at or above the number of online nodes (4)");
+}
+
+static void test_size_not_offered(void **state)
+{
+	(void)state;
+	expect_error("rhel6", "[hugepages 2M]\ntotal = 4\n[hugepages 1G]\ncount = 0:1\n", &k6_1,
+		     "t.conf:4: [hugepages 1G]: this machine offers no 1048576 kB hugepages",
+		     "the kernel ignores hugepagesz=1G and the hugepages= after it");
+	expect_error("two-node", "[run]\nmin_interval = 1m\n", &k6_1, "t.conf: no [hugepages SIZE] section", "");
+}
+
+static void test_too_long(void **state)
+{
+	struct bc_error e = { 0 };
+	struct snapshot snap;
+	struct policy pol;
+	char out[16];
+
+	(void)state;
+	assert_int_equal(snapshot_read(FIXTURES "/two-node", &snap, &e), 0);
+	assert_int_equal(policy_load_string("t.conf", "[hugepages 2M]\ntotal = 2048\n", &pol, &e), 0);
+	assert_int_equal(cmdline_build(&pol, &snap, &k6_1, out, sizeof(out), &e), -BC_ENOMEM);
+	assert_string_equal(out, "");
+	policy_free(&pol);
+	snapshot_free(&snap);
+}
+
+static void test_kernel_version(void **state)
+{
+	struct kernel_version v;
+
+	(void)state;
+	assert_int_equal(kernel_version_parse("6.1.0-27-amd64\n", &v), 0);
+	assert_int_equal(v.major, 6);
+	assert_int_equal(v.minor, 1);
+	assert_int_equal(kernel_version_parse("5.19", &v), 0);
+	assert_int_equal(v.minor, 19);
+	assert_int_equal(kernel_version_parse("2.6.32-754.el6.x86_64", &v), 0);
+	assert_int_equal(v.major, 2);
+	assert_int_equal(v.minor, 6);
+	assert_int_equal(kernel_version_parse("6", &v), -1);
+	assert_int_equal(kernel_version_parse("v6.1", &v), -1);
+	assert_int_equal(kernel_version_parse("", &v), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_single_size),
+		cmocka_unit_test(test_per_node_counts),
+		cmocka_unit_test(test_total_split),
+		cmocka_unit_test(test_mixed_sizes),
+		cmocka_unit_test(test_sparse_ids),
+		cmocka_unit_test(test_size_not_offered),
+		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_kernel_version),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,194 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The deployment files: systemd units, tmpfiles.d, cron, make install.
+#   tests/units.sh BUDDYCTL UNIT_PATHS
+# 1. make install DESTDIR=...: every file where it belongs, the units naming
+#    the installed binary; a second install keeps a changed policy and cron
+#    file; make uninstall removes the rest.
+# 2. systemd-analyze verify on every installed unit (no output allowed).
+# 3. ReadWritePaths= of the units that write cover every file the actions
+#    can write (UNIT_PATHS prints them from actions/perms.c), and name
+#    nothing that no action writes.
+# 4. The system calls buddyctl makes (strace: apply on a copy of a fixture
+#    tree, plan and status on this machine) are all in the units'
+#    SystemCallFilter=@system-service.
+# 5. systemctl start of the boot unit, where systemd is PID 1 and live tests
+#    are allowed.
+# A part that cannot run here says SKIPPED and why.
+set -u
+bin=${1:?usage: units.sh BUDDYCTL UNIT_PATHS}
+paths_bin=${2:?usage: units.sh BUDDYCTL UNIT_PATHS}
+top=$(pwd)
+tmp=$(mktemp -d /tmp/buddyctl-units.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail=0 pass=0 skip=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "units: FAIL: $*"; fail=$((fail + 1)); }
+skipped() { echo "units: SKIPPED ($*)"; skip=$((skip + 1)); }
+units="buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer
+       buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount"
+
+# --- 1. make install / uninstall ------------------------------------------------
+d=$tmp/dest
+vars="DESTDIR=$d PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system TMPFILESDIR=/usr/lib/tmpfiles.d"
+if ! make -s install $vars >"$tmp/install.log" 2>&1; then
+	bad "make install failed:"; cat "$tmp/install.log"
+fi
+for f in usr/sbin/buddyctl usr/share/man/man8/buddyctl.8 usr/share/man/man5/buddyctl.conf.5 \
+	 etc/buddyctl/buddyctl.conf etc/cron.d/buddyctl usr/lib/tmpfiles.d/buddyctl.conf; do
+	[ -f "$d/$f" ] && ok || bad "make install did not install /$f"
+done
+for u in $units; do
+	[ -f "$d/lib/systemd/system/$u" ] && ok || bad "make install did not install /lib/systemd/system/$u"
+done
+[ -d "$d/var/lib/buddyctl" ] && ok || bad "make install did not create /var/lib/buddyctl"
+[ -x "$d/usr/sbin/buddyctl" ] && ok || bad "/usr/sbin/buddyctl is not executable"
+# the units and the cron file name SBINDIR's binary
+make -s install DESTDIR="$tmp/local" PREFIX=/usr/local SYSTEMDUNITDIR=/lib/systemd/system \
+	TMPFILESDIR=/usr/lib/tmpfiles.d >/dev/null 2>&1
+if grep -q '^ExecStart=/usr/local/sbin/buddyctl apply --pools-only' "$tmp/local/lib/systemd/system/buddyctl-reserve.service" &&
+   grep -q '/usr/local/sbin/buddyctl --quiet apply$' "$tmp/local/etc/cron.d/buddyctl" &&
+   ! grep -rq '/usr/sbin/buddyctl' "$tmp/local/lib/systemd/system" "$tmp/local/etc/cron.d"; then ok
+else bad "PREFIX=/usr/local: the units or the cron file do not name /usr/local/sbin/buddyctl"; fi
+# a second install keeps what the administrator changed
+echo "# changed" >>"$d/etc/buddyctl/buddyctl.conf"
+echo "# changed" >>"$d/etc/cron.d/buddyctl"
+make -s install $vars >/dev/null 2>&1
+grep -q '^# changed' "$d/etc/buddyctl/buddyctl.conf" && ok || bad "a second make install overwrote the policy"
+grep -q '^# changed' "$d/etc/cron.d/buddyctl" && ok || bad "a second make install overwrote the cron file"
+make -s uninstall $vars >"$tmp/uninstall.log" 2>&1 || bad "make uninstall failed: $(cat "$tmp/uninstall.log")"
+left=$(cd "$d" && find . -type f | sort | tr '\n' ' ')
+[ "$left" = "./etc/buddyctl/buddyctl.conf ./etc/cron.d/buddyctl " ] && ok ||
+	bad "after make uninstall, left: $left (expected the changed policy and cron file only)"
+grep -q 'was changed: left in place' "$tmp/uninstall.log" && ok || bad "make uninstall did not say it kept the changed cron file"
+[ ! -d "$d/var/lib/buddyctl" ] && ok || bad "make uninstall left the empty state directory"
+# an unchanged cron file goes
+make -s install DESTDIR="$tmp/d2" PREFIX=/usr >/dev/null 2>&1 && make -s uninstall DESTDIR="$tmp/d2" PREFIX=/usr >/dev/null 2>&1
+[ ! -e "$tmp/d2/etc/cron.d/buddyctl" ] && ok || bad "make uninstall kept an unchanged cron file"
+make -s install $vars >/dev/null 2>&1	# again, for the checks below
+
+# --- 2. systemd-analyze verify -------------------------------------------------------
+# It needs no systemd as PID 1, but the ExecStart= binary must exist: the
+# installed units are checked with their path pointed at the installed binary.
+if command -v systemd-analyze >/dev/null 2>&1; then
+	mkdir -p "$tmp/verify"
+	for u in $units; do
+		sed "s|/usr/sbin/buddyctl|$d/usr/sbin/buddyctl|g" "$d/lib/systemd/system/$u" >"$tmp/verify/$u"
+	done
+	if out=$(cd "$tmp/verify" && systemd-analyze verify --man=no $units 2>&1) && [ -z "$out" ]; then
+		ok
+	else
+		bad "systemd-analyze verify:"; printf '%s\n' "$out"
+	fi
+	# and it does catch a typo
+	sed 's/^NoNewPrivileges=/NoNewPrivilegez=/' "$tmp/verify/buddyctl-reserve.service" >"$tmp/verify/typo.service"
+	out=$(cd "$tmp/verify" && systemd-analyze verify --man=no typo.service 2>&1)
+	case $out in *"Unknown key"*) ok ;; *) bad "systemd-analyze verify missed a typo: $out" ;; esac
+	rm -f "$tmp/verify/typo.service"
+else
+	skipped "systemd-analyze not installed: units not verified"
+fi
+
+# --- 3. ReadWritePaths= cover what the actions write ------------------------------------
+# The paths of one unit: ReadWritePaths= ("-" dropped) and StateDirectory=.
+rw_paths() {
+	sed -n -e 's/^ReadWritePaths=//p' -e 's|^StateDirectory=\(.*\)|/var/lib/\1|p' "$1" |
+		tr ' ' '\n' | sed -e 's/^-//' -e '/^$/d'
+}
+"$paths_bin" | sort -u >"$tmp/written"
+[ -s "$tmp/written" ] || bad "$paths_bin listed no file"
+for u in buddyctl-reserve.service buddyctl-remediate.service; do
+	rw_paths "etc/systemd/$u" >"$tmp/rw"
+	while read -r f; do
+		covered=0
+		while read -r p; do
+			case $f in "$p" | "$p"/*) covered=1 ;; esac
+		done <"$tmp/rw"
+		[ $covered = 1 ] && ok || bad "$u: ReadWritePaths= does not cover $f, which an action writes"
+	done <"$tmp/written"
+	while read -r p; do
+		used=0
+		while read -r f; do
+			case $f in "$p" | "$p"/*) used=1 ;; esac
+		done <"$tmp/written"
+		[ $used = 1 ] && ok || bad "$u: ReadWritePaths= names $p, which no action writes"
+	done <"$tmp/rw"
+	# /proc/sys and /sys read-only but for those; ProtectKernelTunables= not used
+	grep -q '^ReadOnlyPaths=/proc/sys /sys$' "etc/systemd/$u" && ok || bad "$u: no ReadOnlyPaths=/proc/sys /sys"
+	grep -q '^ProtectKernelTunables=' "etc/systemd/$u" && bad "$u: ProtectKernelTunables= would make the written files read-only" || ok
+done
+# every directive of every unit has its comment
+for u in $units; do
+	awk -v u="$u" '/^[A-Za-z]+=/ && prev !~ /^#/ && prev !~ /^[A-Za-z]+=/ && $0 !~ /^(Description|Documentation|Type|ExecStart|What|Where|WantedBy)=/ {
+		print u ": " $0 " has no comment above it"; bad = 1 } { prev = $0 } END { exit bad }' \
+		"etc/systemd/$u" && ok || bad "$u: uncommented directives"
+done
+
+# --- 4. system calls within SystemCallFilter=@system-service ---------------------------
+expand() {	# the system calls of a set, its nested sets expanded
+	systemd-analyze syscall-filter "$1" 2>/dev/null | sed -n 's/^    //p' | grep -v '^#' | while read -r s; do
+		case $s in @*) expand "$s" ;; *) echo "$s" ;; esac
+	done
+}
+if ! command -v strace >/dev/null 2>&1; then
+	skipped "strace not installed: system calls not checked against SystemCallFilter="
+elif ! command -v systemd-analyze >/dev/null 2>&1; then
+	skipped "systemd-analyze not installed: no SystemCallFilter= set to compare with"
+elif ! strace -f -qq -o /dev/null true 2>/dev/null; then
+	skipped "strace cannot trace here (ptrace not permitted): system calls not checked against SystemCallFilter="
+else
+	expand @system-service | sort -u >"$tmp/allowed"
+	cp -r tests/fixtures/two-node "$tmp/tree"
+	mkdir -p "$tmp/tree/run" "$tmp/tree/var/lib/buddyctl"
+	strace -f -qq -o "$tmp/st1" "$bin" --root "$tmp/tree" --config tests/policies/pools.conf apply >/dev/null 2>&1
+	strace -f -qq -o "$tmp/st2" "$bin" --root "$tmp/tree" status --format prometheus --output "$tmp/out.prom" >/dev/null 2>&1
+	# this machine, read-only: the permission check of the live path, its own snapshot
+	strace -f -qq -o "$tmp/st3" "$bin" --config tests/policies/defaults.conf plan >/dev/null 2>&1
+	sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' "$tmp/st1" "$tmp/st2" "$tmp/st3" | sort -u >"$tmp/used"
+	if [ "$(wc -l <"$tmp/used")" -lt 20 ]; then
+		bad "strace saw only $(wc -l <"$tmp/used") system calls: $(tr '\n' ' ' <"$tmp/used")"
+	fi
+	extra=$(comm -23 "$tmp/used" "$tmp/allowed" | tr '\n' ' ')
+	[ -z "$extra" ] && ok || bad "system calls outside @system-service (SystemCallFilter= would refuse them): $extra"
+fi
+
+# --- 5. systemctl start, where systemd is PID 1 ----------------------------------------
+if [ "$(cat /proc/1/comm 2>/dev/null)" != systemd ] || [ ! -d /run/systemd/system ]; then
+	skipped "systemd is not PID 1 here (PID 1 is $(cat /proc/1/comm 2>/dev/null || echo unknown)): systemctl start of buddyctl-reserve.service not tried; systemd-analyze verify above checked the units"
+elif [ "${BUDDYCTL_LIVE:-1}" = 0 ]; then
+	skipped "BUDDYCTL_LIVE=0: systemctl start of buddyctl-reserve.service would set this machine's hugepage pools"
+else
+	# A runtime copy of the boot unit, with a policy that keeps the first
+	# node's 2M pool as it is: the sandbox, the lock and the state directory
+	# are exercised, the pools are not changed.
+	rt=/run/systemd/system/buddyctl-test-reserve.service
+	# the first node with memory (has_memory: "0-1", "0,2")
+	id=$(sed 's/[,-].*//' /sys/devices/system/node/has_memory 2>/dev/null)
+	if [ -n "$id" ]; then
+		pool=/sys/devices/system/node/node$id/hugepages/hugepages-2048kB/nr_hugepages
+		count="count = $id:$(cat "$pool")"
+	else
+		pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+		count="total = $(cat "$pool")"
+	fi
+	n=$(cat "$pool")
+	printf '[hugepages 2M]\n%s\n' "$count" >/run/buddyctl-test.conf
+	[ -e /run/buddyctl.lock ] || : >/run/buddyctl.lock
+	sed -e "s|^ExecStart=.*|ExecStart=$top/$bin --config /run/buddyctl-test.conf apply --pools-only --wait 2m|" \
+	    -e '/^\[Install\]/,$d' etc/systemd/buddyctl-reserve.service >"$rt"
+	systemctl daemon-reload
+	if systemctl start buddyctl-test-reserve.service; then
+		st=$(systemctl show -p ExecMainStatus --value buddyctl-test-reserve.service)
+		[ "$st" = 0 ] && ok || bad "buddyctl-reserve.service (test copy) exited $st"
+	else
+		bad "systemctl start buddyctl-reserve.service (test copy) failed:"
+		journalctl -u buddyctl-test-reserve.service -n 20 --no-pager
+	fi
+	[ "$(cat "$pool")" = "$n" ] && ok || bad "the 2M pool changed: $n -> $(cat "$pool")"
+	systemctl stop buddyctl-test-reserve.service
+	rm -f "$rt" /run/buddyctl-test.conf
+	systemctl daemon-reload
+fi
+
+echo "units: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
