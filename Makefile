@@ -106,8 +106,28 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@if command -v mandoc >/dev/null; then \
 	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok"; \
 	else echo "== man page lint: SKIPPED (mandoc not installed)"; fi
+	@echo "== bash completion"; bash tests/completion_test.sh ./buddyctl
+	@if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null; then \
+	  echo "== deb package check"; $(MAKE) --no-print-directory deb-check; \
+	else echo "== deb package check: SKIPPED (needs dpkg-buildpackage, debhelper and lintian: sh .ci/deps)"; fi
+	@if command -v ansible-playbook >/dev/null; then \
+	  echo "== ansible role check"; $(MAKE) --no-print-directory ansible-check; \
+	else echo "== ansible role check: SKIPPED (ansible-playbook not installed: sh .ci/deps)"; fi
 	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then echo "== vm tests: SKIPPED (BUDDYCTL_VM=0)"; \
 	else sh tests/vm/vmcheck.sh; fi
+
+# --- Debian package and Ansible role -------------------------------------------
+# deb-check: builds the source and binary packages from a copy of the tree in
+# build/deb/, runs lintian (errors fail) and checks the package's contents.
+deb-check:
+	@sh tests/deb_check.sh
+
+# ansible-check: the role's syntax, then a run against localhost in test mode
+# that writes the policy under build/ansible/ only (tests/ansible_check.sh).
+ansible-check: buddyctl
+	@sh tests/ansible_check.sh ./buddyctl
+
+.PHONY: deb-check ansible-check
 
 # --- guests (tests/vm/) ---------------------------------------------------------
 # A static buddyctl for the QEMU guests: their initramfs has no shared libraries.
