@@ -165,6 +165,10 @@ SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir sys
 TMPFILESDIR    ?= $(or $(shell $(PKG_CONFIG) --variable=tmpfilesdir systemd 2>/dev/null),/usr/lib/tmpfiles.d)
 CRONDIR        ?= $(SYSCONFDIR)/cron.d
 STATEDIR       ?= $(LOCALSTATEDIR)/lib/buddyctl
+# Bash completion and the Prometheus alerting rules, under PREFIX: bash-completion
+# also looks in /usr/local/share/bash-completion/completions.
+DATADIR        ?= $(PREFIX)/share
+BASHCOMPDIR    ?= $(DATADIR)/bash-completion/completions
 UNITS          := buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer \
                   buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount
 SBIN_SED       := sed -e 's|/usr/sbin/buddyctl|$(SBINDIR)/buddyctl|g'
@@ -186,6 +190,9 @@ install: buddyctl
 	  mv -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
 	done
 	install -m 0644 etc/tmpfiles.d/buddyctl.conf $(DESTDIR)$(TMPFILESDIR)/buddyctl.conf
+	install -D -m 0644 completion/buddyctl $(DESTDIR)$(BASHCOMPDIR)/buddyctl
+	install -D -m 0644 etc/prometheus/buddyctl-rules.yml \
+	  $(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml
 	[ -e $(DESTDIR)$(CRONDIR)/buddyctl ] || { \
 	  $(SBIN_SED) etc/cron.d/buddyctl > $(DESTDIR)$(CRONDIR)/buddyctl.tmp && \
 	  chmod 0644 $(DESTDIR)$(CRONDIR)/buddyctl.tmp && \
@@ -195,7 +202,9 @@ install: buddyctl
 # the state directory unless it is empty.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/buddyctl $(DESTDIR)$(MANDIR)/man8/buddyctl.8 \
-	  $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5 $(DESTDIR)$(TMPFILESDIR)/buddyctl.conf
+	  $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5 $(DESTDIR)$(TMPFILESDIR)/buddyctl.conf \
+	  $(DESTDIR)$(BASHCOMPDIR)/buddyctl $(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml
+	-rmdir $(DESTDIR)$(DATADIR)/buddyctl/prometheus $(DESTDIR)$(DATADIR)/buddyctl 2>/dev/null
 	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 	if [ -e $(DESTDIR)$(CRONDIR)/buddyctl ]; then \
 	  if $(SBIN_SED) etc/cron.d/buddyctl | cmp -s - $(DESTDIR)$(CRONDIR)/buddyctl; then \

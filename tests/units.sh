@@ -35,7 +35,8 @@ if ! make -s install $vars >"$tmp/install.log" 2>&1; then
 	bad "make install failed:"; cat "$tmp/install.log"
 fi
 for f in usr/sbin/buddyctl usr/share/man/man8/buddyctl.8 usr/share/man/man5/buddyctl.conf.5 \
-	 etc/buddyctl/buddyctl.conf etc/cron.d/buddyctl usr/lib/tmpfiles.d/buddyctl.conf; do
+	 etc/buddyctl/buddyctl.conf etc/cron.d/buddyctl usr/lib/tmpfiles.d/buddyctl.conf \
+	 usr/share/bash-completion/completions/buddyctl usr/share/buddyctl/prometheus/buddyctl-rules.yml; do
 	[ -f "$d/$f" ] && ok || bad "make install did not install /$f"
 done
 for u in $units; do
