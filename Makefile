@@ -87,25 +87,37 @@ build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c build/libbuddyctl-asan.a $(LDLIBS)
 
+# Every suite and script records its counts and the reason for each skip
+# under CHECK_DIR (tests/run-suite.sh, skip_because() in tests/testutil.h);
+# tests/check-summary.sh prints them at the end.
+CHECK_DIR := build/check
+CHECK_ENV := BUDDYCTL_CHECKDIR=$(CHECK_DIR)
+
 check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) \
        $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths build/static/buddyctl
+	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@set -e; for t in $(TESTS); do \
-	  echo "== $$t"; BUDDYCTL=./buddyctl build/test/$$t; \
-	  echo "== $$t (ASan+UBSan)"; BUDDYCTL=build/asan/buddyctl build/asan/$$t; \
+	  echo "== $$t"; $(CHECK_ENV) BUDDYCTL=./buddyctl sh tests/run-suite.sh "cmocka" build/test/$$t; \
+	  echo "== $$t (ASan+UBSan)"; \
+	  $(CHECK_ENV) BUDDYCTL=build/asan/buddyctl sh tests/run-suite.sh "cmocka, ASan+UBSan" build/asan/$$t; \
 	done
 	@set -e; for f in $(FUZZERS); do \
 	  echo "== fuzz corpus replay: $$f"; build/replay/fuzz_$$f tests/fuzz/corpus/$$f; \
+	  printf 'fuzz corpus replay\tfuzz_%s\t1\t1\t0\t0\n' $$f >> $(CHECK_DIR)/results; \
 	done
-	@sh tests/cli_golden.sh ./buddyctl
-	@sh tests/cli_golden.sh build/asan/buddyctl
+	@$(CHECK_ENV) sh tests/cli_golden.sh ./buddyctl
+	@$(CHECK_ENV) sh tests/cli_golden.sh build/asan/buddyctl
 	@if command -v python3 >/dev/null; then python3 tests/fixtures/check-debugfs.py; \
 	else echo "== golden files against captured debugfs: SKIPPED (no python3)"; fi
-	@sh tests/live_dryrun.sh ./buddyctl
+	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; sh tests/units.sh ./buddyctl build/test/unit_paths
 	@sh tests/prometheus/run.sh ./buddyctl
 	@if command -v mandoc >/dev/null; then \
-	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok"; \
-	else echo "== man page lint: SKIPPED (mandoc not installed)"; fi
+	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok" && \
+	  printf 'man page lint\tmandoc\t1\t1\t0\t0\n' >> $(CHECK_DIR)/results; \
+	else echo "== man page lint: SKIPPED (mandoc not installed)"; \
+	  printf 'man page lint\tmandoc\t1\t0\t1\t0\n' >> $(CHECK_DIR)/results; \
+	  printf 'mandoc\tman page lint\tmandoc not installed (sh .ci/deps installs it)\n' >> $(CHECK_DIR)/skips; fi
 	@echo "== bash completion"; bash tests/completion_test.sh ./buddyctl
 	@if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null; then \
 	  echo "== deb package check"; $(MAKE) --no-print-directory deb-check; \
@@ -115,6 +127,7 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else echo "== ansible role check: SKIPPED (ansible-playbook not installed: sh .ci/deps)"; fi
 	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then echo "== vm tests: SKIPPED (BUDDYCTL_VM=0)"; \
 	else sh tests/vm/vmcheck.sh; fi
+	@sh tests/check-summary.sh $(CHECK_DIR)
 
 # --- Debian package and Ansible role -------------------------------------------
 # deb-check: builds the source and binary packages from a copy of the tree in
