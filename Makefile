@@ -110,6 +110,8 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@$(CHECK_ENV) sh tests/cli_golden.sh build/asan/buddyctl
 	@if command -v python3 >/dev/null; then python3 tests/fixtures/check-debugfs.py; \
 	else echo "== golden files against captured debugfs: SKIPPED (no python3)"; fi
+	@$(CHECK_ENV) sh tests/report_golden.sh ./buddyctl
+	@$(CHECK_ENV) sh tests/report_golden.sh build/asan/buddyctl
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; sh tests/units.sh ./buddyctl build/test/unit_paths
 	@sh tests/prometheus/run.sh ./buddyctl
@@ -199,6 +201,7 @@ coverage: $(COV_DIR)/buddyctl $(TESTS:%=$(COV_DIR)/test/%) $(FUZZERS:%=$(COV_DIR
 	  printf 'fuzz corpus replay\tfuzz_%s\t1\t1\t0\t0\n' $$f >> $(COV_DIR)/check/results; \
 	done
 	@$(COV_ENV) sh tests/cli_golden.sh $(COV_DIR)/buddyctl
+	@$(COV_ENV) sh tests/report_golden.sh $(COV_DIR)/buddyctl
 	@sh tests/check-summary.sh $(COV_DIR)/check
 	@sh tests/coverage.sh $(COV_DIR) build/coverage
 
