@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cli/ renderers called directly, not through the binary: the JSON string
- * escape and the word wrap of cli/output.c, the action labels, and the text,
- * JSON and Prometheus reports of cli/report.c and cli/out_prom.c for small
- * hand-built findings, plans, results and diffs. Every expected output is
- * worked out by hand from the format the README documents.
+ * cli/ called directly, not through the binary: the JSON string escape and
+ * the word wrap of cli/output.c, the action labels, and the text, JSON and
+ * Prometheus reports of cli/report.c and cli/out_prom.c for small
+ * hand-built findings, plans, results and diffs; --node's parser
+ * (cli/act.c). Every expected output is worked out by hand from the format
+ * the README documents.
  */
 #include "testutil.h"
 
 #include <numa.h>
 
+#include "act.h"
 #include "output.h"
 #include "report.h"
 
@@ -365,6 +367,36 @@ static void zones_one_side(void **state)
 	free(s);
 }
 
+/* --node LIST: its syntax alone, then against a snapshot of nodes 0 (memory) and 2 (none). */
+static void node_option(void **state)
+{
+	struct node nodes[2] = { { .id = 0, .has_memory = true }, { .id = 2, .has_memory = false } };
+	struct snapshot snap = { .page_size = 4096, .nodes = nodes, .nr_nodes = 2 };
+	struct bitmask *b = NULL;
+	struct bc_error e = { 0 };
+	unsigned id, n = 0;
+
+	(void)state;
+	assert_int_equal(parse_nodes("0-2,5", NULL, &b, &e), 0);
+	for (id = 0; id < b->size; id++)
+		if (numa_bitmask_isbitset(b, id))
+			n += 1u << id;
+	assert_int_equal(n, 1u << 0 | 1u << 1 | 1u << 2 | 1u << 5);
+	numa_bitmask_free(b);
+	assert_int_equal(parse_nodes("", NULL, &b, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "--node: empty node list");
+	assert_int_equal(parse_nodes("0", &snap, &b, &e), 0);
+	numa_bitmask_free(b);
+	assert_int_equal(parse_nodes("0,2", &snap, &b, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "--node: node 2 has no memory");
+	assert_null(b);
+	assert_int_equal(parse_nodes("1", &snap, &b, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "--node: node 1 does not exist");
+	assert_int_equal(parse_nodes("x", NULL, &b, &e), -BC_EUSAGE);
+	assert_contains(e.msg, "--node");
+	assert_contains(e.msg, "'x'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +411,7 @@ int main(void)
 		cmocka_unit_test(compact_json),
 		cmocka_unit_test(compact_dry_run_text),
 		cmocka_unit_test(zones_one_side),
+		cmocka_unit_test(node_option),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
