@@ -36,7 +36,13 @@ DPDK = {(0, 2048): 150, (1, 2048): 150}
 DPDK_ACTIONS = [("reserve", 0, 2048, 150), ("reserve", 1, 2048, 150)]
 ALLCRIT = [("compact_node", 0, None, None), ("compact_node", 2, None, None), ("compact_node", 6, None, None)]
 RESERVE = [("reserve", 0, 2048, 100), ("reserve", 1, 1048576, 1)]
+# pools-mandatory.conf: [hugepages 2M] total = 100, mandatory: 50 on each node; node 0
+# holds 0 (50 short: crit), node 1 holds 64 (ok): exit 2, naming the short pool.
+MANDATORY = {(0, 2048): 50, (1, 2048): 50}
 CASES = {
+    "check-mandatory": dict(command="check", dry=False, executed=False, judged=True, targets=MANDATORY,
+                            mandatory=True, actions=[], exit=2,
+                            reason="1 pool at crit; 2M pool of node 0: 0 of 50 (50 short; mandatory)"),
     "plan-dpdk": dict(command="plan", dry=True, judged=True, targets=DPDK, actions=DPDK_ACTIONS),
     "apply-dry-run-dpdk": dict(command="plan", dry=True, judged=True, targets=DPDK, actions=DPDK_ACTIONS),
     "apply-dpdk": dict(command="apply", dry=False, judged=True, targets=DPDK, actions=DPDK_ACTIONS),
@@ -146,6 +152,10 @@ def tree_changes(before, after):
     return changed
 
 
+def executed(case):
+    return case.get("executed", not case["dry"])
+
+
 def size_kb(text):
     return {"2M": 2048, "1G": 1048576}[text]
 
@@ -178,12 +188,12 @@ def check_run(name, fmt, out, err, rc, fixture, after):
     nodes = sorted({n for n, _, _ in rows})
     expect("exit status", rc, case.get("exit", 0))
 
-    # the tree: a dry run changes nothing; a real run exactly what its actions write
+    # the tree: a dry run or check changes nothing; a real run exactly what its actions write
     changed = tree_changes(fixture, after)
     writes = set()
     for kind, node, size, _ in case["actions"]:
         writes.add(pool_file(node, size) if kind == "reserve" else written_file(kind, node))
-    if case["dry"]:
+    if not executed(case):
         expect("files changed by a dry run", sorted(changed), [])
     else:
         expect("files written", sorted(c for c in changed if not LOCK_STATE.match(c)), sorted(writes))
@@ -227,9 +237,11 @@ def main():
 def check_json(case, r, rows, nodes, fixture, after, rc):
     expect("command", r["command"], case["command"])
     expect("dry_run", r["dry_run"], case["dry"])
-    expect("executed", r["executed"], not case["dry"])
+    expect("executed", r["executed"], executed(case))
     expect("exit", r["exit"], rc)
-    if "still_crit" in case:
+    if "reason" in case:
+        expect("exit_reason", r["exit_reason"], case["reason"])
+    elif "still_crit" in case:
         _, unusable, _ = node_figures(rows, case["still_crit"], ORDER)
         expect("exit_reason", (r["exit_reason"] or "")[:60],
                f"node {case['still_crit']} is still crit after remediation: unusable index "
@@ -257,7 +269,9 @@ def check_json(case, r, rows, nodes, fixture, after, rc):
         expect(f"pool {key} target", p["target"], want_pools[key])
         expect(f"pool {key} actual", p["actual"], actual)
         expect(f"pool {key} shortfall", p["shortfall"], max(0, want_pools[key] - actual))
-        expect(f"pool {key} level", p["level"], "ok" if actual >= want_pools[key] else "warn")
+        expect(f"pool {key} mandatory", p["mandatory"], case.get("mandatory", False))
+        expect(f"pool {key} level", p["level"],
+               "ok" if actual >= want_pools[key] else "crit" if case.get("mandatory") else "warn")
     expect("actions", [(a["kind"], a["node"], a.get("size_kb"), a.get("requested")) for a in r["actions"]],
            case["actions"])
     for a in r["actions"]:
@@ -265,7 +279,7 @@ def check_json(case, r, rows, nodes, fixture, after, rc):
         if a["kind"] == "reserve":
             from_ = pool(fixture, a["node"], a["size_kb"])
             expect(f"{what} planned_from", a["planned_from"], from_)
-            if not case["dry"]:
+            if executed(case):
                 got = pool(after, a["node"], a["size_kb"])
                 expect(f"{what} before", a["before"], from_)
                 expect(f"{what} obtained", a["obtained"], got)
@@ -273,12 +287,12 @@ def check_json(case, r, rows, nodes, fixture, after, rc):
         if a["kind"] == "drop_caches":
             expect(f"{what} drop_level", a["drop_level"], case["drop_level"])
             expect(f"{what} sync", a["sync"], case["sync"])
-        if not case["dry"]:
+        if executed(case):
             expect(f"{what} status", a["status"], "done")
             if a["kind"] != "reserve":
                 want = str(case["drop_level"]) if a["kind"] == "drop_caches" else "1"
                 expect(f"{what}: {written_file(a['kind'], a['node'])}", read(after, written_file(a["kind"], a["node"])), want)
-    if case["dry"]:
+    if not executed(case):
         expect("zones", r["zones"], [])
     else:
         post = buddyinfo(after)
@@ -308,6 +322,9 @@ def check_text(case, out, rows, nodes, fixture, after, rc):
             if m:
                 key = (int(m[1]), 2048)
                 pools.append(key)
+                short = int(m[3]) < int(m[4])
+                expect(f"pool {key} level", m[2], "crit" if short and case.get("mandatory") else
+                       "warn" if short else "ok")
                 expect(f"pool {key} actual", int(m[3]), pool(fixture, *key))
                 expect(f"pool {key} target", int(m[4]), case["targets"][key])
         expect("pool lines", pools, list(case["targets"]))
@@ -319,7 +336,10 @@ def check_text(case, out, rows, nodes, fixture, after, rc):
             reserves.append(("reserve", node, kb, int(m[4])))
             expect(f"reserve {m[1]} node {node} from", int(m[3]), pool(fixture, node, kb))
     expect("reserve lines", reserves, [a for a in case["actions"] if a[0] == "reserve"])
-    if not case["dry"]:
+    if "reason" in case:
+        m = re.search(r"^Exit status (\d+): (.*)$", out, re.M)
+        expect("Exit status line", (int(m[1]), m[2]) if m else None, (rc, case["reason"]))
+    if executed(case):
         if any(a[0] == "reserve" for a in case["actions"]):
             i = next(i for i, line in enumerate(lines) if line.startswith("Hugepages "))
             rows_seen = []

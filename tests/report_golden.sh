@@ -1,5 +1,5 @@
 #!/bin/sh
-# Golden reports: `plan`, `apply` (dry run and real), and the one-off
+# Golden reports: `check`, `plan`, `apply` (dry run and real), and the one-off
 # commands `compact`, `drop-caches` and `reserve` (dry run and real), in text
 # and JSON, each run on a fresh copy of a fixture tree in a temporary folder
 # and compared with tests/expected/reports/<case>.<format>. Times (the ms of
@@ -45,6 +45,7 @@ mask() {
 }
 # case name | fixture tree | command line (after --root)
 cases='
+check-mandatory|two-node|check -c tests/policies/pools-mandatory.conf
 plan-dpdk|two-node|plan -c tests/policies/dpdk.conf
 apply-dry-run-dpdk|two-node|apply --dry-run -c tests/policies/dpdk.conf
 apply-dpdk|two-node|apply -c tests/policies/dpdk.conf
