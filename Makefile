@@ -114,8 +114,8 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@$(CHECK_ENV) sh tests/report_golden.sh ./buddyctl
 	@$(CHECK_ENV) sh tests/report_golden.sh build/asan/buddyctl
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
-	@echo "== units, install, cron (tests/units.sh)"; sh tests/units.sh ./buddyctl build/test/unit_paths
-	@sh tests/prometheus/run.sh ./buddyctl
+	@echo "== units, install, cron (tests/units.sh)"; $(CHECK_ENV) sh tests/units.sh ./buddyctl build/test/unit_paths
+	@$(CHECK_ENV) sh tests/prometheus/run.sh ./buddyctl
 	@if command -v mandoc >/dev/null; then \
 	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok" && \
 	  printf 'man page lint\tmandoc\t1\t1\t0\t0\n' >> $(CHECK_DIR)/results; \

@@ -3,7 +3,8 @@
 # failed, per kind of test, and every skip counted by its reason. Reads
 # DIR/results (LABEL, SUITE, run, passed, skipped, failed: one line per suite
 # or script, from tests/run-suite.sh and the shell tests) and DIR/skips
-# (SUITE, TEST, REASON: one line per skipped test). Fails when a suite
+# (SUITE, TEST, REASON: one line per skipped test; TEST "-" for a part of a
+# script that its reason names). Fails when a suite
 # skipped a test without saying why (a skip count without as many reasons)
 # or when a count says a test failed.
 #   tests/check-summary.sh DIR
@@ -22,7 +23,8 @@ file == 1 {
 }
 {
 	said[$1]++
-	name = $1; sub(/ .*/, "", name); sub(/^.*\//, "", name)
+	name = $1; sub(/ .*/, "", name)	# a script: its path under tests/; a suite: its name
+	if (name ~ /^build\//) sub(/^.*\//, "", name)
 	if (!($3 in count)) reasons[nr++] = $3
 	count[$3]++
 	if (!(($3, name) in tests)) {
@@ -44,8 +46,11 @@ END {
 		for (i = 0; i < nr; i++) {
 			r = reasons[i]
 			printf "   %d x %s\n", count[r], r
-			for (j = 1; j <= nn[r]; j++)
-				printf "       %s: %s\n", names[r, j], tests[r, names[r, j]]
+			for (j = 1; j <= nn[r]; j++)	# TEST "-": a part of a script, named by its reason
+				if (tests[r, names[r, j]] == "-")
+					printf "       %s\n", names[r, j]
+				else
+					printf "       %s: %s\n", names[r, j], tests[r, names[r, j]]
 		}
 	}
 	bad = F > 0
