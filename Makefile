@@ -159,12 +159,13 @@ vmcheck: build/static/buddyctl
 
 # --- coverage (gcov + lcov) ----------------------------------------------------
 # `make coverage` builds everything with --coverage under build/cov, runs the
-# cmocka suites, the fuzz corpus replays and the golden scripts against the
-# coverage build's buddyctl (BUDDYCTL=build/cov/buddyctl, so the subprocess
-# tests count for cli/), then prints line coverage per folder and writes an
-# HTML report to build/coverage/. BUDDYCTL_LIVE is the caller's, as in check.
-# live_dryrun.sh is left out: the .gcda files written at exit are writes its
-# strace check would (rightly) refuse.
+# cmocka suites, the fuzz corpus replays, the golden scripts and the
+# Prometheus rules' metric check against the coverage build's buddyctl
+# (BUDDYCTL=build/cov/buddyctl, so the subprocess tests count for cli/), then
+# prints line coverage per folder and writes an HTML report to
+# build/coverage/. BUDDYCTL_LIVE is the caller's, as in check. live_dryrun.sh
+# is left out: the .gcda files written at exit are writes its strace check
+# would (rightly) refuse; units.sh too (it tests make install and the units).
 COV_DIR   := build/cov
 COV_FLAGS := -O0 --coverage
 COV_OBJS  := $(LIB_SRC:%.c=$(COV_DIR)/obj/%.o)
@@ -203,6 +204,7 @@ coverage: $(COV_DIR)/buddyctl $(TESTS:%=$(COV_DIR)/test/%) $(FUZZERS:%=$(COV_DIR
 	done
 	@$(COV_ENV) sh tests/cli_golden.sh $(COV_DIR)/buddyctl
 	@$(COV_ENV) sh tests/report_golden.sh $(COV_DIR)/buddyctl
+	@$(COV_ENV) sh tests/prometheus/run.sh $(COV_DIR)/buddyctl
 	@sh tests/check-summary.sh $(COV_DIR)/check
 	@sh tests/coverage.sh $(COV_DIR) build/coverage
 
