@@ -109,8 +109,9 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	done
 	@$(CHECK_ENV) sh tests/cli_golden.sh ./buddyctl
 	@$(CHECK_ENV) sh tests/cli_golden.sh build/asan/buddyctl
-	@if command -v python3 >/dev/null; then python3 tests/fixtures/check-debugfs.py; \
-	else echo "== golden files against captured debugfs: SKIPPED (no python3)"; fi
+	@if command -v python3 >/dev/null; then \
+	  $(CHECK_ENV) sh tests/run-script.sh "golden files vs debugfs" check-debugfs.py python3 tests/fixtures/check-debugfs.py; \
+	else $(CHECK_ENV) sh tests/skipped.sh "golden files against captured debugfs" check-debugfs.py "no python3"; fi
 	@$(CHECK_ENV) sh tests/report_golden.sh ./buddyctl
 	@$(CHECK_ENV) sh tests/report_golden.sh build/asan/buddyctl
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
@@ -122,15 +123,20 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else echo "== man page lint: SKIPPED (mandoc not installed)"; \
 	  printf 'man page lint\tmandoc\t1\t0\t1\t0\n' >> $(CHECK_DIR)/results; \
 	  printf 'mandoc\tman page lint\tmandoc not installed (sh .ci/deps installs it)\n' >> $(CHECK_DIR)/skips; fi
-	@echo "== bash completion"; bash tests/completion_test.sh ./buddyctl
+	@echo "== bash completion"; $(CHECK_ENV) sh tests/run-script.sh "bash completion" completion_test.sh \
+	  bash tests/completion_test.sh ./buddyctl
 	@if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null; then \
-	  echo "== deb package check"; $(MAKE) --no-print-directory deb-check; \
-	else echo "== deb package check: SKIPPED (needs dpkg-buildpackage, debhelper and lintian: sh .ci/deps)"; fi
+	  echo "== deb package check"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "deb package check" deb-check $(MAKE) --no-print-directory deb-check; \
+	else $(CHECK_ENV) sh tests/skipped.sh "deb package check" deb-check \
+	  "needs dpkg-buildpackage, debhelper and lintian: sh .ci/deps"; fi
 	@if command -v ansible-playbook >/dev/null; then \
-	  echo "== ansible role check"; $(MAKE) --no-print-directory ansible-check; \
-	else echo "== ansible role check: SKIPPED (ansible-playbook not installed: sh .ci/deps)"; fi
-	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then echo "== vm tests: SKIPPED (BUDDYCTL_VM=0)"; \
-	else sh tests/vm/vmcheck.sh; fi
+	  echo "== ansible role check"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "ansible role check" ansible-check $(MAKE) --no-print-directory ansible-check; \
+	else $(CHECK_ENV) sh tests/skipped.sh "ansible role check" ansible-check \
+	  "ansible-playbook not installed: sh .ci/deps"; fi
+	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then $(CHECK_ENV) sh tests/skipped.sh "vm tests" vmcheck.sh "BUDDYCTL_VM=0"; \
+	else $(CHECK_ENV) sh tests/run-script.sh "vm tests" vmcheck.sh sh tests/vm/vmcheck.sh; fi
 	@sh tests/check-summary.sh $(CHECK_DIR)
 
 # --- Debian package and Ansible role -------------------------------------------
