@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # buddyctl — hand-written Makefile. `make` builds ./buddyctl, `make check`
-# runs every test suite twice (plain, then ASan+UBSan), `make fuzz` runs the
-# libFuzzer targets for FUZZ_SECONDS each.
+# runs every test suite twice (plain, then ASan+UBSan), `make coverage`
+# measures line coverage (gcov/lcov), `make fuzz` runs the libFuzzer targets
+# for FUZZ_SECONDS each.
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
@@ -33,6 +34,7 @@ LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
+TESTS      += test_report
 FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson
 
 all: buddyctl
@@ -87,34 +89,55 @@ build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c build/libbuddyctl-asan.a $(LDLIBS)
 
+# Every suite and script records its counts and the reason for each skip
+# under CHECK_DIR (tests/run-suite.sh, skip_because() in tests/testutil.h);
+# tests/check-summary.sh prints them at the end.
+CHECK_DIR := build/check
+CHECK_ENV := BUDDYCTL_CHECKDIR=$(CHECK_DIR)
+
 check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) \
        $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths build/static/buddyctl
+	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@set -e; for t in $(TESTS); do \
-	  echo "== $$t"; BUDDYCTL=./buddyctl build/test/$$t; \
-	  echo "== $$t (ASan+UBSan)"; BUDDYCTL=build/asan/buddyctl build/asan/$$t; \
+	  echo "== $$t"; $(CHECK_ENV) BUDDYCTL=./buddyctl sh tests/run-suite.sh "cmocka" build/test/$$t; \
+	  echo "== $$t (ASan+UBSan)"; \
+	  $(CHECK_ENV) BUDDYCTL=build/asan/buddyctl sh tests/run-suite.sh "cmocka, ASan+UBSan" build/asan/$$t; \
 	done
 	@set -e; for f in $(FUZZERS); do \
 	  echo "== fuzz corpus replay: $$f"; build/replay/fuzz_$$f tests/fuzz/corpus/$$f; \
+	  printf 'fuzz corpus replay\tfuzz_%s\t1\t1\t0\t0\n' $$f >> $(CHECK_DIR)/results; \
 	done
-	@sh tests/cli_golden.sh ./buddyctl
-	@sh tests/cli_golden.sh build/asan/buddyctl
-	@if command -v python3 >/dev/null; then python3 tests/fixtures/check-debugfs.py; \
-	else echo "== golden files against captured debugfs: SKIPPED (no python3)"; fi
-	@sh tests/live_dryrun.sh ./buddyctl
-	@echo "== units, install, cron (tests/units.sh)"; sh tests/units.sh ./buddyctl build/test/unit_paths
-	@sh tests/prometheus/run.sh ./buddyctl
+	@$(CHECK_ENV) sh tests/cli_golden.sh ./buddyctl
+	@$(CHECK_ENV) sh tests/cli_golden.sh build/asan/buddyctl
+	@if command -v python3 >/dev/null; then \
+	  $(CHECK_ENV) sh tests/run-script.sh "golden files vs debugfs" check-debugfs.py python3 tests/fixtures/check-debugfs.py; \
+	else $(CHECK_ENV) sh tests/skipped.sh "golden files against captured debugfs" check-debugfs.py "no python3"; fi
+	@$(CHECK_ENV) sh tests/report_golden.sh ./buddyctl
+	@$(CHECK_ENV) sh tests/report_golden.sh build/asan/buddyctl
+	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
+	@echo "== units, install, cron (tests/units.sh)"; $(CHECK_ENV) sh tests/units.sh ./buddyctl build/test/unit_paths
+	@$(CHECK_ENV) sh tests/prometheus/run.sh ./buddyctl
 	@if command -v mandoc >/dev/null; then \
-	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok"; \
-	else echo "== man page lint: SKIPPED (mandoc not installed)"; fi
-	@echo "== bash completion"; bash tests/completion_test.sh ./buddyctl
+	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok" && \
+	  printf 'man page lint\tmandoc\t1\t1\t0\t0\n' >> $(CHECK_DIR)/results; \
+	else echo "== man page lint: SKIPPED (mandoc not installed)"; \
+	  printf 'man page lint\tmandoc\t1\t0\t1\t0\n' >> $(CHECK_DIR)/results; \
+	  printf 'mandoc\tman page lint\tmandoc not installed (sh .ci/deps installs it)\n' >> $(CHECK_DIR)/skips; fi
+	@echo "== bash completion"; $(CHECK_ENV) sh tests/run-script.sh "bash completion" completion_test.sh \
+	  bash tests/completion_test.sh ./buddyctl
 	@if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null; then \
-	  echo "== deb package check"; $(MAKE) --no-print-directory deb-check; \
-	else echo "== deb package check: SKIPPED (needs dpkg-buildpackage, debhelper and lintian: sh .ci/deps)"; fi
+	  echo "== deb package check"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "deb package check" deb-check $(MAKE) --no-print-directory deb-check; \
+	else $(CHECK_ENV) sh tests/skipped.sh "deb package check" deb-check \
+	  "needs dpkg-buildpackage, debhelper and lintian: sh .ci/deps"; fi
 	@if command -v ansible-playbook >/dev/null; then \
-	  echo "== ansible role check"; $(MAKE) --no-print-directory ansible-check; \
-	else echo "== ansible role check: SKIPPED (ansible-playbook not installed: sh .ci/deps)"; fi
-	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then echo "== vm tests: SKIPPED (BUDDYCTL_VM=0)"; \
-	else sh tests/vm/vmcheck.sh; fi
+	  echo "== ansible role check"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "ansible role check" ansible-check $(MAKE) --no-print-directory ansible-check; \
+	else $(CHECK_ENV) sh tests/skipped.sh "ansible role check" ansible-check \
+	  "ansible-playbook not installed: sh .ci/deps"; fi
+	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then $(CHECK_ENV) sh tests/skipped.sh "vm tests" vmcheck.sh "BUDDYCTL_VM=0"; \
+	else $(CHECK_ENV) sh tests/run-script.sh "vm tests" vmcheck.sh sh tests/vm/vmcheck.sh; fi
+	@sh tests/check-summary.sh $(CHECK_DIR)
 
 # --- Debian package and Ansible role -------------------------------------------
 # deb-check: builds the source and binary packages from a copy of the tree in
@@ -139,6 +162,57 @@ build/static/buddyctl: $(OBJS) $(OBJDIR)/cli/main.o
 # e.g. make vmcheck VMCHECK_ARGS=2node
 vmcheck: build/static/buddyctl
 	@sh tests/vm/vmcheck.sh $(VMCHECK_ARGS)
+
+# --- coverage (gcov + lcov) ----------------------------------------------------
+# `make coverage` builds everything with --coverage under build/cov, runs the
+# cmocka suites, the fuzz corpus replays, the golden scripts and the
+# Prometheus rules' metric check against the coverage build's buddyctl
+# (BUDDYCTL=build/cov/buddyctl, so the subprocess tests count for cli/), then
+# prints line coverage per folder and writes an HTML report to
+# build/coverage/. BUDDYCTL_LIVE is the caller's, as in check. live_dryrun.sh
+# is left out: the .gcda files written at exit are writes its strace check
+# would (rightly) refuse; units.sh too (it tests make install and the units).
+COV_DIR   := build/cov
+COV_FLAGS := -O0 --coverage
+COV_OBJS  := $(LIB_SRC:%.c=$(COV_DIR)/obj/%.o)
+COV_ENV   := BUDDYCTL_CHECKDIR=$(COV_DIR)/check
+
+$(COV_DIR)/obj/%.o: %.c $(wildcard */*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(COV_FLAGS) -c -o $@ $<
+
+$(COV_DIR)/libbuddyctl.a: $(COV_OBJS)
+	$(AR) rcs $@ $^
+
+$(COV_DIR)/buddyctl: $(COV_DIR)/obj/cli/main.o $(COV_DIR)/libbuddyctl.a
+	$(CC) $(LDFLAGS) --coverage -o $@ $^ $(LDLIBS)
+
+$(COV_DIR)/test/%: tests/%.c $(COV_DIR)/libbuddyctl.a tests/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(COV_FLAGS) -Itests -o $@ $< $(COV_DIR)/libbuddyctl.a $(TEST_LIBS) $(WRAP_$*)
+
+$(COV_DIR)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(COV_DIR)/libbuddyctl.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(COV_FLAGS) -o $@ $< tests/fuzz/replay.c $(COV_DIR)/libbuddyctl.a $(LDLIBS)
+
+coverage: $(COV_DIR)/buddyctl $(TESTS:%=$(COV_DIR)/test/%) $(FUZZERS:%=$(COV_DIR)/replay/fuzz_%)
+	@command -v lcov >/dev/null && command -v genhtml >/dev/null || \
+	  { echo "coverage: lcov is not installed (sh .ci/deps installs it)"; exit 1; }
+	@find $(COV_DIR) -name '*.gcda' -delete
+	@rm -rf $(COV_DIR)/check build/coverage && mkdir -p $(COV_DIR)/check
+	@set -e; for t in $(TESTS); do \
+	  echo "== $$t (coverage build)"; \
+	  $(COV_ENV) BUDDYCTL=$(COV_DIR)/buddyctl sh tests/run-suite.sh "cmocka, coverage build" $(COV_DIR)/test/$$t; \
+	done
+	@set -e; for f in $(FUZZERS); do \
+	  echo "== fuzz corpus replay: $$f (coverage build)"; $(COV_DIR)/replay/fuzz_$$f tests/fuzz/corpus/$$f; \
+	  printf 'fuzz corpus replay\tfuzz_%s\t1\t1\t0\t0\n' $$f >> $(COV_DIR)/check/results; \
+	done
+	@$(COV_ENV) sh tests/cli_golden.sh $(COV_DIR)/buddyctl
+	@$(COV_ENV) sh tests/report_golden.sh $(COV_DIR)/buddyctl
+	@$(COV_ENV) sh tests/prometheus/run.sh $(COV_DIR)/buddyctl
+	@sh tests/check-summary.sh $(COV_DIR)/check
+	@sh tests/coverage.sh $(COV_DIR) build/coverage
 
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
 FUZZ_SECONDS ?= 600
@@ -220,4 +294,4 @@ deps:
 clean:
 	rm -rf build buddyctl
 
-.PHONY: all check fuzz install uninstall deps clean vmcheck
+.PHONY: all check coverage fuzz install uninstall deps clean vmcheck

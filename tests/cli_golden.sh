@@ -9,6 +9,11 @@ set -u
 bin=${1:?usage: cli_golden.sh BUDDYCTL [--update]}
 update=${2:-}
 fail=0 n=0
+record() {	# for make check's summary (tests/check-summary.sh)
+	[ -z "${BUDDYCTL_CHECKDIR:-}" ] ||
+		printf 'golden outputs\tcli_golden.sh %s\t%s\t%s\t0\t%s\n' "$bin" "$n" "$((n - fail))" "$fail" \
+			>> "$BUDDYCTL_CHECKDIR/results"
+}
 mask() {
 	sed -e 's/^[0-9-]* [0-9:]* UTC  /TIME  /' \
 	    -e 's/"time":"[^"]*","time_unix":[0-9.]*/"time":"TIME","time_unix":0/' \
@@ -34,4 +39,5 @@ for tree in tests/fixtures/*/; do
 	done
 done
 echo "golden: $((n - fail)) passed, $fail failed"
+[ "$update" = --update ] || record
 [ "$fail" = 0 ]

@@ -6,14 +6,20 @@
 #   tests/live_dryrun.sh BUDDYCTL
 set -u
 bin=${1:?usage: live_dryrun.sh BUDDYCTL}
-if ! command -v strace >/dev/null; then
-	echo "live dry-run: SKIPPED (strace not installed; sh .ci/deps installs it)"
+# make check's summary (tests/check-summary.sh): RUN PASSED SKIPPED FAILED
+record() {
+	[ -z "${BUDDYCTL_CHECKDIR:-}" ] ||
+		printf 'live dry-run (strace)\tlive_dryrun.sh %s\t%s\t%s\t%s\t%s\n' "$bin" "$@" >> "$BUDDYCTL_CHECKDIR/results"
+}
+skip_all() {
+	echo "live dry-run: SKIPPED ($1)"
+	record 1 0 1 0
+	[ -z "${BUDDYCTL_CHECKDIR:-}" ] ||
+		printf 'live_dryrun.sh %s\tall 7 commands\t%s\n' "$bin" "$1" >> "$BUDDYCTL_CHECKDIR/skips"
 	exit 0
-fi
-if ! strace -f -qq -o /dev/null true 2>/dev/null; then
-	echo "live dry-run: SKIPPED (ptrace not permitted here)"
-	exit 0
-fi
+}
+command -v strace >/dev/null || skip_all "strace not installed; sh .ci/deps installs it"
+strace -f -qq -o /dev/null true 2>/dev/null || skip_all "ptrace not permitted here"
 tmp=$(mktemp -d /tmp/buddyctl-dry.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 # a policy that plans every kind of action on any machine
@@ -56,4 +62,5 @@ check drop-caches --dry-run --level all
 [ -e "$tmp/state" ] && { echo "live dry-run: a state file was written"; fail=$((fail + 1)); }
 [ -e "$tmp/lock" ] && { echo "live dry-run: a lock file was created"; fail=$((fail + 1)); }
 echo "live dry-run: $((n - fail)) passed, $fail failed"
+record "$n" "$((n - fail))" 0 "$fail"
 [ "$fail" = 0 ]

@@ -504,25 +504,32 @@ static void interrupted(void **state)
 	plan_free(&p);
 }
 
+/* what container runtimes do to /sys: a read-only bind mount */
 static void permission_check_readonly_mount(void **state)
 {
-	struct plan p = one_reserve(100, true, 1);
+	struct plan p;
 	struct bc_error e = { 0 };
 
 	(void)state;
-	assert_int_equal(perms_check(TREE, &p, &e), 0);
-	if (geteuid() != 0) {
-		print_message("SKIP: not root: cannot make a read-only bind mount\n");
-		plan_free(&p);
-		return;
-	}
-	/* what container runtimes do to /sys: a read-only bind mount */
+	if (geteuid() != 0)
+		skip_because("not root: cannot make a read-only bind mount");
+	p = one_reserve(100, true, 1);
 	assert_int_equal(mount(TREE "/sys", TREE "/sys", NULL, MS_BIND, NULL), 0);
 	assert_int_equal(mount(NULL, TREE "/sys", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), 0);
 	assert_int_equal(perms_check(TREE, &p, &e), -BC_EPERM);
 	umount(TREE "/sys");
 	assert_contains(e.msg, NODE1_2M ", " TREE "/sys/devices/system/node/node1/compact: read-only file system");
 	assert_contains(e.msg, "(1 of 1 actions cannot run; nothing was done)");
+	plan_free(&p);
+}
+
+static void permission_check(void **state)
+{
+	struct plan p = one_reserve(100, true, 1);
+	struct bc_error e = { 0 };
+
+	(void)state;
+	assert_int_equal(perms_check(TREE, &p, &e), 0);
 	plan_free(&p);
 
 	/* every distinct file the ladder may write is checked, not just the first */
@@ -644,14 +651,6 @@ static void lock_refuses_what_is_not_ours(void **state)
 	}
 	slurp("build/lk/x.lock", lockc, sizeof(lockc));
 	assert_string_equal(lockc, "123\n");
-	if (geteuid() == 0) {
-		/* a file another user planted (in a sticky /tmp, say) */
-		sh("rm -rf build/lk && mkdir -p build/lk && : > build/lk/x.lock && chown 65534 build/lk/x.lock");
-		assert_true(lock_acquire(&l, "/", "build/lk/x.lock", 0, NULL, &e) < 0);
-		assert_contains(e.msg, "owned by uid 65534, not by this user");
-	} else {
-		print_message("SKIP (part): not root: cannot plant a file of another user\n");
-	}
 	/* a lock file left by an earlier run holds a pid: it is ours, reused */
 	sh("rm -rf build/lk && mkdir -p build/lk && echo 99999 > build/lk/x.lock");
 	assert_int_equal(lock_acquire(&l, "/", "build/lk/x.lock", 0, NULL, &e), 0);
@@ -660,6 +659,21 @@ static void lock_refuses_what_is_not_ours(void **state)
 	slurp("build/lk/x.lock", lockc, sizeof(lockc));
 	assert_string_equal(lockc, victim);
 	sh("rm -rf build/lk build/victim");
+}
+
+/* A lock file another user planted (in a sticky /tmp, say) is refused. */
+static void lock_refuses_other_users_file(void **state)
+{
+	struct bc_error e = { 0 };
+	struct lock l;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip_because("not root: cannot plant a file of another user");
+	sh("rm -rf build/lk && mkdir -p build/lk && : > build/lk/x.lock && chown 65534 build/lk/x.lock");
+	assert_true(lock_acquire(&l, "/", "build/lk/x.lock", 0, NULL, &e) < 0);
+	assert_contains(e.msg, "owned by uid 65534, not by this user");
+	sh("rm -rf build/lk");
 }
 
 /* Under --root the lock is inside the tree, and no symlink leads out of it. */
@@ -984,9 +998,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(transient_error_retried, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(trigger_errors_and_dry_run, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(interrupted, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(permission_check, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(permission_check_readonly_mount, fresh_tree, drop_tree),
 		cmocka_unit_test(lock_busy),
 		cmocka_unit_test(lock_refuses_what_is_not_ours),
+		cmocka_unit_test(lock_refuses_other_users_file),
 		cmocka_unit_test(lock_inside_root),
 		cmocka_unit_test(lock_removed_while_held),
 		cmocka_unit_test_setup_teardown(lock_lost_stops_the_run, fresh_tree, drop_tree),

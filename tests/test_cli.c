@@ -548,44 +548,56 @@ static void output_atomic(void **state)
 }
 
 /* status --output onto something that is not a regular file: 73, left alone. */
+static const char *const non_regular[][3] = {
+	{ "link", "ln -s /etc/hostname build/outnr/link", "link: exists and is a symbolic link, not a regular file: not replaced" },
+	{ "null", "ln -s /dev/null build/outnr/null", "null: exists and is a symbolic link, not a regular file" },
+	{ "fifo", "mkfifo build/outnr/fifo", "fifo: exists and is a FIFO, not a regular file" },
+	{ "dir", "mkdir build/outnr/dir", "dir: exists and is a directory, not a regular file" },
+	{ "dev", "mknod build/outnr/dev c 1 3", "dev: exists and is a character device, not a regular file" },
+};
+
+static void refuse_non_regular(const char *test, unsigned i)
+{
+	static struct run r;
+	char cmd[256], path[64], name[32];
+	const char *args[] = { "status", "--root", "build/outnr", "-f", "json", "-o", name, NULL };
+	struct stat before, after;
+
+	snprintf(cmd, sizeof(cmd), "rm -rf build/outnr && cp -r " FIXTURES "/vm build/outnr && %s 2>/dev/null",
+		 non_regular[i][1]);
+	if (system(cmd) != 0)
+		skip_because_(test, "cannot run '%s' here%s", non_regular[i][1],
+			      geteuid() != 0 ? " (not root)" : "");
+	snprintf(name, sizeof(name), "/%s", non_regular[i][0]);
+	snprintf(path, sizeof(path), "build/outnr%s", name);
+	assert_int_equal(lstat(path, &before), 0);
+	run(&r, args);
+	if (r.status != 73)
+		fail_msg("%s: exit %d, expected 73: %s", path, r.status, r.err);
+	assert_contains(r.err, non_regular[i][2]);
+	assert_int_equal(lstat(path, &after), 0);
+	assert_int_equal(before.st_mode, after.st_mode);
+	assert_int_equal(before.st_ino, after.st_ino);
+	/* no temporary file left beside it */
+	assert_int_equal(system("test $(ls -A build/outnr | wc -l) = 3"), 0);
+	assert_int_equal(system("rm -rf build/outnr"), 0);
+}
+
+/* a symbolic link, a FIFO, a directory: anyone can make them */
 static void output_refuses_non_regular(void **state)
 {
-	static const char *const targets[][3] = {
-		{ "link", "ln -s /etc/hostname build/outnr/link", "link: exists and is a symbolic link, not a regular file: not replaced" },
-		{ "null", "ln -s /dev/null build/outnr/null", "null: exists and is a symbolic link, not a regular file" },
-		{ "fifo", "mkfifo build/outnr/fifo", "fifo: exists and is a FIFO, not a regular file" },
-		{ "dir", "mkdir build/outnr/dir", "dir: exists and is a directory, not a regular file" },
-		{ "dev", "mknod build/outnr/dev c 1 3", "dev: exists and is a character device, not a regular file" },
-	};
-	static struct run r;
 	unsigned i;
 
 	(void)state;
-	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
-		char cmd[256], path[64], name[32];
-		const char *args[] = { "status", "--root", "build/outnr", "-f", "json", "-o", name, NULL };
-		struct stat before, after;
+	for (i = 0; i < 4; i++)
+		refuse_non_regular(__func__, i);
+}
 
-		snprintf(cmd, sizeof(cmd), "rm -rf build/outnr && cp -r " FIXTURES "/vm build/outnr && %s",
-			 targets[i][1]);
-		if (system(cmd) != 0) {
-			print_message("SKIP: cannot run '%s' here\n", targets[i][1]);
-			continue;
-		}
-		snprintf(name, sizeof(name), "/%s", targets[i][0]);
-		snprintf(path, sizeof(path), "build/outnr%s", name);
-		assert_int_equal(lstat(path, &before), 0);
-		run(&r, args);
-		if (r.status != 73)
-			fail_msg("%s: exit %d, expected 73: %s", path, r.status, r.err);
-		assert_contains(r.err, targets[i][2]);
-		assert_int_equal(lstat(path, &after), 0);
-		assert_int_equal(before.st_mode, after.st_mode);
-		assert_int_equal(before.st_ino, after.st_ino);
-		/* no temporary file left beside it */
-		assert_int_equal(system("test $(ls -A build/outnr | wc -l) = 3"), 0);
-	}
-	assert_int_equal(system("rm -rf build/outnr"), 0);
+/* a device node: mknod needs CAP_MKNOD */
+static void output_refuses_device(void **state)
+{
+	(void)state;
+	refuse_non_regular(__func__, 4);
 }
 
 static int setup(void **state)
@@ -779,10 +791,8 @@ static void not_permitted(void **state)
 	const char *args[] = { "--root", "build/ro", "reserve", "2M:10@0", NULL };
 
 	(void)state;
-	if (geteuid() != 0) {
-		print_message("SKIP: not root: cannot make a read-only bind mount\n");
-		return;
-	}
+	if (geteuid() != 0)
+		skip_because("not root: cannot make a read-only bind mount");
 	assert_int_equal(system("rm -rf build/ro && cp -r " FIXTURES "/two-node build/ro && "
 				"mount --bind build/ro/sys build/ro/sys && "
 				"mount -o remount,bind,ro build/ro/sys"), 0);
@@ -805,18 +815,14 @@ static void unprivileged(void **state)
 	int st;
 
 	(void)state;
-	if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0) {
-		print_message("SKIP: needs root and setpriv to become uid 65534\n");
-		return;
-	}
+	if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0)
+		skip_because("needs root and setpriv to become uid 65534");
 #define AS_NOBODY "setpriv --reuid 65534 --regid 65534 --clear-groups "
 	snprintf(cmd, sizeof(cmd), AS_NOBODY "%s compact --lock-file /tmp/buddyctl-nobody.lock "
 		 "> build/nobody.out 2>&1", bin);
 	st = system(cmd);
-	if (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127) {
-		print_message("SKIP: uid 65534 cannot run %s here\n", bin);
-		return;
-	}
+	if (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127)
+		skip_because("uid 65534 cannot run %s here", bin);
 	assert_int_equal(WEXITSTATUS(st), 77);
 	snprintf(cmd, sizeof(cmd), "grep -q 'compact_memory: needs uid 0 of the initial user namespace' build/nobody.out");
 	assert_int_equal(system(cmd), 0);
@@ -902,10 +908,8 @@ static void help_to_full_device(void **state)
 	int fd = open("/dev/full", O_WRONLY);
 
 	(void)state;
-	if (fd < 0) {
-		print_message("SKIP: no /dev/full\n");
-		skip();
-	}
+	if (fd < 0)
+		skip_because("no /dev/full");
 	run_stdout = fd;
 	run(&r, help);
 	assert_int_equal(r.status, 74);
@@ -1189,17 +1193,13 @@ static void failed_remediation_not_recorded(void **state)
 	int rc;
 
 	(void)state;
-	if (geteuid() != 0) {
-		print_message("SKIP: not root: cannot mount a full tmpfs\n");
-		skip();
-	}
+	if (geteuid() != 0)
+		skip_because("not root: cannot mount a full tmpfs");
 	/* node 6's directory on a tmpfs that is full: its compact write fails with ENOSPC */
 	sh("rm -rf build/fr && cp -r " FIXTURES "/four-node-sparse build/fr && "
 	   "cp -r build/fr/sys/devices/system/node/node6 build/fr-node6");
-	if (system("mount -t tmpfs -o size=512k none build/fr/sys/devices/system/node/node6") != 0) {
-		print_message("SKIP: cannot mount a tmpfs here\n");
-		skip();
-	}
+	if (system("mount -t tmpfs -o size=512k none build/fr/sys/devices/system/node/node6") != 0)
+		skip_because("cannot mount a tmpfs here");
 	rc = system("cp -r build/fr-node6/. build/fr/sys/devices/system/node/node6/ && "
 		    "(dd if=/dev/zero of=build/fr/sys/devices/system/node/node6/fill bs=4k 2>/dev/null; true)");
 	run(&r, args);
@@ -1279,17 +1279,13 @@ static void user_namespace_refused(void **state)
 
 	(void)state;
 	if (geteuid() != 0 || system("command -v setpriv >/dev/null && command -v unshare >/dev/null") != 0 ||
-	    system("setpriv --reuid 65534 --regid 65534 --clear-groups unshare -Ur true 2>/dev/null") != 0) {
-		print_message("SKIP: needs root, setpriv and unprivileged user namespaces\n");
-		skip();
-	}
+	    system("setpriv --reuid 65534 --regid 65534 --clear-groups unshare -Ur true 2>/dev/null") != 0)
+		skip_because("needs root, setpriv and unprivileged user namespaces");
 	snprintf(cmd, sizeof(cmd), "setpriv --reuid 65534 --regid 65534 --clear-groups unshare -Ur "
 		 "%s reserve 2M:1@0 --lock-file /tmp/buddyctl-userns.lock > build/userns.out 2>&1", bin);
 	st = system(cmd);
-	if (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127) {
-		print_message("SKIP: uid 65534 cannot run %s here\n", bin);
-		skip();
-	}
+	if (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127)
+		skip_because("uid 65534 cannot run %s here", bin);
 	if (WEXITSTATUS(st) != 77) {
 		sh("cat build/userns.out");
 		fail_msg("exit %d, expected 77", WEXITSTATUS(st));
@@ -1416,10 +1412,8 @@ static void builtin_defaults(void **state)
 	const char *args[] = { "--root", FIXTURES "/four-node-sparse", "check", NULL };
 
 	(void)state;
-	if (access(DEFAULT_CONFIG, F_OK) == 0) {
-		print_message("SKIP: " DEFAULT_CONFIG " exists on this machine\n");
-		return;
-	}
+	if (access(DEFAULT_CONFIG, F_OK) == 0)
+		skip_because(DEFAULT_CONFIG " exists on this machine");
 	run(&r, args);
 	assert_int_equal(r.status, 2);
 	assert_contains(r.out, "Policy (built-in defaults)");
@@ -1568,6 +1562,7 @@ int main(void)
 		cmocka_unit_test(table),
 		cmocka_unit_test(output_atomic),
 		cmocka_unit_test(output_refuses_non_regular),
+		cmocka_unit_test(output_refuses_device),
 		cmocka_unit_test(dry_run_writes_nothing),
 		cmocka_unit_test(apply_on_fixture),
 		cmocka_unit_test(busy),

@@ -47,10 +47,8 @@ static int setup(void **state)
 		return 0;
 	if (stat(DEBUGFS "/extfrag/unusable_index", &st) == 0)
 		return 0;
-	if (!live_writes_allowed()) {
-		print_message("BUDDYCTL_LIVE=0: debugfs is not mounted by the tests\n");
-		return 0;
-	}
+	if (!live_writes_allowed())
+		return 0;	/* the test says so when it skips */
 	if (mount("none", DEBUGFS, "debugfs", 0, NULL) == 0)
 		mounted_here = true;
 	return 0;
@@ -102,14 +100,13 @@ static void indices_match_debugfs(void **state)
 	int round;
 
 	(void)state;
-	if (geteuid() != 0) {
-		print_message("SKIP: not root: debugfs needs root\n");
-		skip();
-	}
+	if (geteuid() != 0)
+		skip_because("not root: debugfs needs root");
 	if (access(DEBUGFS "/extfrag/unusable_index", R_OK) != 0) {
-		print_message("SKIP: debugfs extfrag files unavailable (mount failed, lockdown or no CONFIG_DEBUG_FS): %s\n",
-			      strerror(errno));
-		skip();
+		if (!live_writes_allowed())
+			skip_because("BUDDYCTL_LIVE=0: debugfs is not mounted, and the tests do not mount it");
+		skip_because("debugfs extfrag files unavailable (mount failed, lockdown or no CONFIG_DEBUG_FS): %s",
+			     strerror(errno));
 	}
 
 	for (round = 0; round < ROUNDS; round++) {

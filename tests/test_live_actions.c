@@ -24,6 +24,7 @@
 
 static struct snapshot saved;
 static bool can_run;
+static char why_not[sizeof(((struct bc_error *)0)->msg) + 64];	/* why they cannot run */
 
 static int setup(void **state)
 {
@@ -32,19 +33,19 @@ static int setup(void **state)
 
 	(void)state;
 	if (!live_writes_allowed()) {
-		print_message("SKIP live actions: BUDDYCTL_LIVE=0 (they change hugepage pools, compact and drop caches)\n");
+		snprintf(why_not, sizeof(why_not), "BUDDYCTL_LIVE=0: live actions change hugepage pools, compact and drop caches");
 		return 0;
 	}
 	if (geteuid() != 0) {
-		print_message("SKIP live actions: not root\n");
+		snprintf(why_not, sizeof(why_not), "not root: live actions write /proc/sys and /sys");
 		return 0;
 	}
 	if (statvfs("/proc/sys/vm", &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
-		print_message("SKIP live actions: /proc/sys is read-only\n");
+		snprintf(why_not, sizeof(why_not), "/proc/sys is read-only");
 		return 0;
 	}
 	if (snapshot_read("/", &saved, &e) != 0) {
-		print_message("SKIP live actions: %s\n", e.msg);
+		snprintf(why_not, sizeof(why_not), "the live snapshot cannot be read: %s", e.msg);
 		return 0;
 	}
 	can_run = true;
@@ -123,12 +124,10 @@ static void reserve_2m_node0(void **state)
 
 	(void)state;
 	if (!can_run)
-		skip();
+		skip_because("%s", why_not);
 	p = node_pool(&saved.nodes[0], 2048);
-	if (!p) {
-		print_message("SKIP: no 2 MiB pool on node %d\n", saved.nodes[0].id);
-		skip();
-	}
+	if (!p)
+		skip_because("no 2 MiB pool on node %d", saved.nodes[0].id);
 	orig = p->nr;
 	reserve_path(rel, sizeof(rel), saved.nodes[0].id, 2048);
 	snprintf(args, sizeof(args), "reserve 2M:%llu@%d", (unsigned long long)orig + 8, saved.nodes[0].id);
@@ -159,7 +158,7 @@ static void compact_moves_counters(void **state)
 
 	(void)state;
 	if (!can_run)
-		skip();
+		skip_because("%s", why_not);
 	scatter();
 	before = vmstat(VM_COMPACT_MIGRATE_SCANNED) + vmstat(VM_COMPACT_FREE_SCANNED);
 	snprintf(args, sizeof(args), "compact --node %d", saved.nodes[0].id);
@@ -193,12 +192,10 @@ static void gigantic_short_grant_reported_truthfully(void **state)
 
 	(void)state;
 	if (!can_run)
-		skip();
+		skip_because("%s", why_not);
 	p = node_pool(&saved.nodes[0], 1048576);
-	if (!p) {
-		print_message("SKIP: no 1 GiB pages on this machine\n");
-		skip();
-	}
+	if (!p)
+		skip_because("no 1 GiB pages on this machine");
 	reserve_path(rel, sizeof(rel), saved.nodes[0].id, 1048576);
 	snprintf(args, sizeof(args), "reserve 1G:%llu@%d --ladder retry --rounds 1 -f json",
 		 (unsigned long long)p->nr + 4, saved.nodes[0].id);
@@ -236,7 +233,7 @@ static void drop_caches_counts(void **state)
 
 	(void)state;
 	if (!can_run)
-		skip();
+		skip_because("%s", why_not);
 	pc = vmstat(VM_DROP_PAGECACHE);
 	slab = vmstat(VM_DROP_SLAB);
 	assert_int_equal(buddyctl("drop-caches"), 0);

@@ -24,7 +24,11 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0 pass=0 skip=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "units: FAIL: $*"; fail=$((fail + 1)); }
-skipped() { echo "units: SKIPPED ($*)"; skip=$((skip + 1)); }
+skipped() {
+	echo "units: SKIPPED ($*)"; skip=$((skip + 1))
+	# make check's summary (tests/check-summary.sh)
+	[ -z "${BUDDYCTL_CHECKDIR:-}" ] || printf 'units.sh %s\t-\t%s\n' "$bin" "$*" >> "$BUDDYCTL_CHECKDIR/skips"
+}
 units="buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer
        buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount"
 
@@ -192,4 +196,7 @@ else
 fi
 
 echo "units: $pass passed, $fail failed, $skip skipped"
+[ -z "${BUDDYCTL_CHECKDIR:-}" ] ||
+	printf 'units, install, cron\tunits.sh %s\t%s\t%s\t%s\t%s\n' "$bin" "$((pass + fail + skip))" "$pass" "$skip" "$fail" \
+		>> "$BUDDYCTL_CHECKDIR/results"
 [ "$fail" = 0 ]

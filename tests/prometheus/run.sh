@@ -10,6 +10,11 @@ set -u
 bin=${1:?usage: run.sh BUDDYCTL}
 rules=etc/prometheus/buddyctl-rules.yml
 fail=0
+# make check's summary (tests/check-summary.sh): RUN PASSED SKIPPED FAILED
+record() {
+	[ -z "${BUDDYCTL_CHECKDIR:-}" ] ||
+		printf 'prometheus rules\tprometheus/run.sh %s\t%s\t%s\t%s\t%s\n' "$bin" "$@" >> "$BUDDYCTL_CHECKDIR/results"
+}
 out=$("$bin" status --format prometheus --root tests/fixtures/two-node \
 	--config tests/policies/pools-mandatory.conf 2>&1) || { echo "rules: buddyctl status failed: $out"; exit 1; }
 names=$(grep -ho 'buddyctl_[a-z0-9_]*' "$rules" tests/prometheus/*.test.yml | sort -u)
@@ -25,9 +30,13 @@ done
 echo "== prometheus rules: $((n - fail)) of $n metric names exported by buddyctl status"
 if ! command -v promtool >/dev/null 2>&1; then
 	echo "== promtool rule tests: SKIPPED (promtool not installed)"
+	record "$((n + 1))" "$((n - fail))" 1 "$fail"
+	[ -z "${BUDDYCTL_CHECKDIR:-}" ] || printf 'prometheus/run.sh %s\tpromtool check rules, test rules\t%s\n' \
+		"$bin" "promtool not installed (Debian: prometheus; sh .ci/deps installs it)" >> "$BUDDYCTL_CHECKDIR/skips"
 	[ "$fail" = 0 ]
 	exit
 fi
+names_failed=$fail
 promtool check rules "$rules" >/dev/null 2>&1 || { promtool check rules "$rules"; fail=$((fail + 1)); }
 for t in tests/prometheus/*.test.yml; do
 	# promtool reads rule_files relative to the test file
@@ -37,4 +46,7 @@ for t in tests/prometheus/*.test.yml; do
 	fi
 done
 [ "$fail" = 0 ] && echo "== promtool rule tests: ok (check rules, test rules)"
+# the summary counts each metric name, and promtool as one test
+pt_fail=$((fail > names_failed))
+record "$((n + 1))" "$((n - names_failed + 1 - pt_fail))" 0 "$((names_failed + pt_fail))"
 [ "$fail" = 0 ]

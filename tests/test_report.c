@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cli/ called directly, not through the binary: the JSON string escape and
+ * the word wrap of cli/output.c, the action labels, and the text, JSON and
+ * Prometheus reports of cli/report.c and cli/out_prom.c for small
+ * hand-built findings, plans, results and diffs; --node's parser
+ * (cli/act.c). Every expected output is worked out by hand from the format
+ * the README documents.
+ */
+#include "testutil.h"
+
+#include <numa.h>
+
+#include "act.h"
+#include "output.h"
+#include "report.h"
+
+/* What fn printed, as a string (free() it). */
+#define CAPTURE(buf, call)                                                      \
+	do {                                                                    \
+		size_t len_;                                                    \
+		FILE *f = open_memstream(&(buf), &len_);                        \
+		assert_non_null(f);                                             \
+		call;                                                           \
+		assert_int_equal(fclose(f), 0);                                 \
+	} while (0)
+
+static void json_string(void **state)
+{
+	char *s;
+
+	(void)state;
+	/* " and \ escaped by a backslash, control characters and DEL as \u00XX, UTF-8 as is */
+	CAPTURE(s, out_json_string(f, "a\"b\\c\n\x01\x7f\t\xc3\xa9"));
+	assert_string_equal(s, "\"a\\\"b\\\\c\\u000a\\u0001\\u007f\\u0009\xc3\xa9\"");
+	free(s);
+	CAPTURE(s, out_json_string(f, ""));
+	assert_string_equal(s, "\"\"");
+	free(s);
+}
+
+static void wrap(void **state)
+{
+	char *s;
+
+	(void)state;
+	/* runs of spaces fold to one */
+	CAPTURE(s, out_wrap(f, "  why:", 8, "aaa  bbb   c"));
+	assert_string_equal(s, "  why: aaa bbb c\n");
+	free(s);
+	/*
+	 * "lead" is 4 columns; each 9-letter word takes 10 with its space:
+	 * 7 words end at column 74, the 8th would end at 84 > 79, so it
+	 * starts the next line after 8 spaces of indent (no space before it).
+	 */
+	CAPTURE(s, out_wrap(f, "lead", 8, "wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww "
+			     "wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww"));
+	assert_string_equal(s, "lead wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww\n"
+			       "        wwwwwwwww wwwwwwwww wwwwwwwww\n");
+	free(s);
+}
+
+static void node_selected(void **state)
+{
+	struct bitmask *b = numa_bitmask_alloc(64);
+	struct outopts all = { 0 }, some = { .nodes = b };
+
+	(void)state;
+	numa_bitmask_setbit(b, 0);
+	numa_bitmask_setbit(b, 2);
+	assert_true(out_node_selected(&all, 1));
+	assert_true(out_node_selected(&some, 0));
+	assert_false(out_node_selected(&some, 1));
+	assert_true(out_node_selected(&some, 2));
+	numa_bitmask_free(b);
+}
+
+static void labels(void **state)
+{
+	struct action a = { 0 };
+	char buf[96];
+
+	(void)state;
+	a.kind = ACT_COMPACT_NODE;
+	a.node = 3;
+	action_label(buf, sizeof(buf), &a);
+	assert_string_equal(buf, "compact node 3");
+	a.kind = ACT_COMPACT_ALL;
+	a.node = -1;
+	action_label(buf, sizeof(buf), &a);
+	assert_string_equal(buf, "compact all nodes");
+	a.kind = ACT_DROP_CACHES;
+	a.drop_level = 3;
+	a.sync = true;
+	action_label(buf, sizeof(buf), &a);
+	assert_string_equal(buf, "drop page cache and slab (sync first)");
+	a.drop_level = 2;
+	a.sync = false;
+	action_label(buf, sizeof(buf), &a);
+	assert_string_equal(buf, "drop slab");
+	a.kind = ACT_RESERVE;
+	a.node = 1;
+	a.size_kb = 2048;
+	a.current = 0;
+	a.target = 512;
+	action_label(buf, sizeof(buf), &a);
+	assert_string_equal(buf, "reserve 2M on node 1: 0 -> 512");
+	a.node = -1;
+	a.size_kb = 1048576;
+	a.current = 2;
+	a.target = 4;
+	action_label(buf, sizeof(buf), &a);
+	assert_string_equal(buf, "reserve 1G on all nodes: 2 -> 4");
+}
+
+/* check's findings: node 0 crit at 2M, node 1's 2M pool 10 of 50. */
+static struct snapshot snap4k = { .page_size = 4096 };
+static struct finding check_findings[2];
+
+static void check_report(struct report *r)
+{
+	memset(check_findings, 0, sizeof(check_findings));
+	check_findings[0] = (struct finding){ .kind = FINDING_FRAGMENTATION, .node = 0, .level = LEVEL_CRIT,
+					      .order = 9, .unusable = 950, .fragindex = -1000, .blocks = 12 };
+	snprintf(check_findings[0].why, sizeof(check_findings[0].why), "unusable index 0.950 >= crit 0.900");
+	check_findings[1] = (struct finding){ .kind = FINDING_POOL, .node = 1, .level = LEVEL_WARN,
+					      .size_kb = 2048, .target = 50, .actual = 10, .shortfall = 40 };
+	snprintf(check_findings[1].why, sizeof(check_findings[1].why), "10 of 50 (40 short)");
+	*r = (struct report){ .command = "check", .before = &snap4k, .findings = check_findings,
+			      .nr_findings = 2, .exit_code = 2, .exit_reason = "1 node at crit",
+			      .policy = "p.conf" };
+}
+
+static void check_text(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	check_report(&r);
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	/* "  node %-3d %-4s  at SIZE: ...": the id in 3 columns, the level in 4 */
+	assert_string_equal(s,
+		"Policy p.conf\n"
+		"\n"
+		"Findings\n"
+		"  node 0   crit  at 2M: unusable 0.950, 12 free 2M blocks; unusable index 0.950 >= crit 0.900\n"
+		"  node 1   warn  2M pool: 10 of 50 (40 short)\n"
+		"\n"
+		"Exit status 2: 1 node at crit\n");
+	free(s);
+}
+
+static void check_json(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	check_report(&r);
+	CAPTURE(s, assert_int_equal(report_json(f, &r), 0));
+	assert_string_equal(s,
+		"{\"schema\":1,\"command\":\"check\",\"dry_run\":false,\"executed\":false,\"policy\":\"p.conf\","
+		"\"not_permitted\":null,\"findings\":[\n"
+		" {\"node\":0,\"level\":\"crit\",\"order\":9,\"unusable_index\":950,\"fragmentation_index\":-1000,"
+		"\"free_blocks_at_order\":12,\"remediated\":false,\"why\":\"unusable index 0.950 >= crit 0.900\"}],"
+		"\"pool_findings\":[\n"
+		" {\"node\":1,\"size_kb\":2048,\"level\":\"warn\",\"target\":50,\"actual\":10,\"shortfall\":40,"
+		"\"mandatory\":false,\"why\":\"10 of 50 (40 short)\"}],"
+		"\"actions\":[],\"zones\":[],\"memory_change\":[],\"vmstat_change\":{},\"total_ms\":0.000,"
+		"\"exit\":2,\"exit_reason\":\"1 node at crit\"}\n");
+	free(s);
+}
+
+/* s without its "# HELP" lines (documentation, not figures), in place. */
+static void drop_help(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r) {
+		char *nl = strchr(r, '\n');
+		size_t len = nl ? (size_t)(nl - r) + 1 : strlen(r);
+
+		if (strncmp(r, "# HELP ", 7) != 0) {
+			memmove(w, r, len);
+			w += len;
+		}
+		r += len;
+	}
+	*w = '\0';
+}
+
+static void check_prometheus(void **state)
+{
+	struct report r;
+	struct finding fs[3];
+	char *s;
+
+	(void)state;
+	check_report(&r);
+	/* and a mandatory 1G pool of node 0 that was not read: no shortfall line */
+	memcpy(fs, check_findings, sizeof(check_findings));
+	fs[2] = (struct finding){ .kind = FINDING_POOL, .node = 0, .level = LEVEL_CRIT, .size_kb = 1048576,
+				  .target = 2, .mandatory = true, .unknown = true };
+	r.findings = fs;
+	r.nr_findings = 3;
+	snap4k.taken = (struct timespec){ .tv_sec = 1700000000, .tv_nsec = 123456789 };
+	CAPTURE(s, assert_int_equal(report_prometheus(f, &r), 0));
+	snap4k.taken = (struct timespec){ 0 };
+	drop_help(s);
+	/*
+	 * the node's index as a ratio and its level (crit: 2), then per pool its
+	 * target, shortfall and mandatory (0/1), sizes in bytes (2048 kB =
+	 * 2097152, 1 GiB = 1073741824), and the time in ms
+	 */
+	assert_string_equal(s,
+		"# TYPE buddyctl_node_unusable_free_ratio gauge\n"
+		"buddyctl_node_unusable_free_ratio{node=\"0\",order=\"9\"} 0.950\n"
+		"# TYPE buddyctl_node_level gauge\n"
+		"buddyctl_node_level{node=\"0\"} 2\n"
+		"# TYPE buddyctl_hugepages_target gauge\n"
+		"buddyctl_hugepages_target{node=\"1\",size=\"2097152\"} 50\n"
+		"buddyctl_hugepages_target{node=\"0\",size=\"1073741824\"} 2\n"
+		"# TYPE buddyctl_hugepages_short gauge\n"
+		"buddyctl_hugepages_short{node=\"1\",size=\"2097152\"} 40\n"
+		"# TYPE buddyctl_hugepages_mandatory gauge\n"
+		"buddyctl_hugepages_mandatory{node=\"1\",size=\"2097152\"} 0\n"
+		"buddyctl_hugepages_mandatory{node=\"0\",size=\"1073741824\"} 1\n"
+		"# TYPE buddyctl_snapshot_timestamp_seconds gauge\n"
+		"buddyctl_snapshot_timestamp_seconds 1700000000.123\n");
+	free(s);
+}
+
+/*
+ * compact --node 0, done in 1.5 ms: one Normal zone of 3 orders went from
+ * 5 3 1 free blocks to 2 1 2; node 0 gained 2 MiB free memory and lost
+ * 512 KiB of page cache; compact_stall moved by 1, nr_free_pages by 0.
+ */
+static struct plan one_plan;
+static struct action one_action;
+static struct action_result one_result;
+static struct zone z_before, z_after;
+static struct zone_change one_zone;
+static struct node_change one_node;
+static struct snap_diff one_diff;
+
+static void compact_report(struct report *r, bool executed)
+{
+	one_action = (struct action){ .kind = ACT_COMPACT_NODE, .node = 0 };
+	snprintf(one_action.reason, sizeof(one_action.reason), "buddyctl compact --node 0");
+	snprintf(one_action.expect, sizeof(one_action.expect), "more free blocks on node 0");
+	one_plan = (struct plan){ .a = &one_action, .n = 1 };
+	one_result = (struct action_result){ .status = RES_DONE, .ms = 1.5 };
+	z_before = (struct zone){ .free_blocks = { 5, 3, 1 } };
+	z_after = (struct zone){ .free_blocks = { 2, 1, 2 } };
+	one_zone = (struct zone_change){ .node = 0, .name = "Normal", .before = &z_before, .after = &z_after,
+					 .changed = true, .change = { -3, -2, 1 } };
+	one_node = (struct node_change){ .node = 0, .in_before = true, .in_after = true, .known = true,
+					 .free_kb = 2048, .file_kb = -512, .slab_kb = 0 };
+	one_diff = (struct snap_diff){ .nr_orders = 3, .hpage_order = 2, .zones = &one_zone, .nr_zones = 1,
+				       .nodes = &one_node, .nr_nodes = 1 };
+	one_diff.vmstat[VM_COMPACT_STALL] = 1;
+	one_diff.vmstat_seen = 1u << VM_NR_FREE_PAGES | 1u << VM_COMPACT_STALL;
+	*r = (struct report){ .command = "compact", .dry_run = !executed, .executed = executed,
+			      .before = &snap4k, .after = executed ? &snap4k : NULL,
+			      .diff = executed ? &one_diff : NULL, .plan = &one_plan,
+			      .results = executed ? &one_result : NULL, .total_ms = executed ? 3.5 : 0 };
+}
+
+static void compact_text(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	compact_report(&r, true);
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	/*
+	 * "  %2u. %-44s %-11s %9.1f ms"; the zone's columns are as wide as
+	 * its widest figure, "16K" (3): " %3s" each after 10 columns of label;
+	 * memory as +2.0M / -512K / 0 in 7 columns; nr_free_pages is left out
+	 * of the counters' line, and so is every counter that did not move.
+	 */
+	assert_string_equal(s,
+		"Actions\n"
+		"   1. compact node 0                               done              1.5 ms\n"
+		"\n"
+		"Free blocks per order: before, after, change (zones that changed)\n"
+		"  node 0 Normal\n"
+		"            4K  8K 16K\n"
+		"    before   5   3   1\n"
+		"    after    2   1   2\n"
+		"    change  -3  -2  +1\n"
+		"\n"
+		"Memory per node, after less before\n"
+		"  node 0   free   +2.0M, page cache   -512K, reclaimable slab       0\n"
+		"\n"
+		"Kernel counters moved: compact_stall +1\n"
+		"\n"
+		"Total 3.5 ms, exit status 0\n");
+	free(s);
+}
+
+static void compact_json(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	compact_report(&r, true);
+	CAPTURE(s, assert_int_equal(report_json(f, &r), 0));
+	assert_string_equal(s,
+		"{\"schema\":1,\"command\":\"compact\",\"dry_run\":false,\"executed\":true,\"policy\":null,"
+		"\"not_permitted\":null,\"findings\":[],\"pool_findings\":[],\"actions\":[\n"
+		" {\"kind\":\"compact_node\",\"node\":0,\"reason\":\"buddyctl compact --node 0\","
+		"\"expect\":\"more free blocks on node 0\",\"status\":\"done\",\"ms\":1.500,\"error\":null}],"
+		"\"zones\":[\n"
+		" {\"node\":0,\"zone\":\"Normal\",\"before\":[5,3,1],\"after\":[2,1,2],\"change\":[-3,-2,1]}],"
+		"\"memory_change\":[{\"node\":0,\"free_kb\":2048,\"file_kb\":-512,\"slab_reclaimable_kb\":0}],"
+		"\"vmstat_change\":{\"nr_free_pages\":0,\"compact_stall\":1},\"total_ms\":3.500,"
+		"\"exit\":0,\"exit_reason\":null}\n");
+	free(s);
+}
+
+static void compact_dry_run_text(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	compact_report(&r, false);
+	r.not_permitted = "compact: needs root";
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	assert_string_equal(s,
+		"Plan (dry run: nothing is written)\n"
+		"   1. compact node 0\n"
+		"      why:    buddyctl compact --node 0\n"
+		"      expect: more free blocks on node 0\n"
+		"\n"
+		"Note: as this user, apply would do nothing: compact: needs root\n");
+	free(s);
+}
+
+/* A zone only one side has: "-" for the missing side, shown only when all is set. */
+static void zones_one_side(void **state)
+{
+	struct zone_change zc = { .node = 2, .name = "Movable", .after = &z_after, .changed = true,
+				  .change = { 0 } };
+	struct snap_diff d = { .nr_orders = 3, .zones = &zc, .nr_zones = 1 };
+	char *s;
+
+	(void)state;
+	z_after = (struct zone){ .free_blocks = { 2, 1, 2 } };
+	CAPTURE(s, report_zones_text(f, &d, 4096, -1, false));
+	assert_string_equal(s, "");
+	free(s);
+	CAPTURE(s, report_zones_text(f, &d, 4096, -1, true));
+	assert_string_equal(s,
+		"  node 2 Movable (appeared: only after)\n"
+		"            4K  8K 16K\n"
+		"    before   -   -   -\n"
+		"    after    2   1   2\n"
+		"    change   0   0   0\n");
+	free(s);
+	CAPTURE(s, report_zones_text(f, &d, 4096, 1, true));	/* another node */
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* --node LIST: its syntax alone, then against a snapshot of nodes 0 (memory) and 2 (none). */
+static void node_option(void **state)
+{
+	struct node nodes[2] = { { .id = 0, .has_memory = true }, { .id = 2, .has_memory = false } };
+	struct snapshot snap = { .page_size = 4096, .nodes = nodes, .nr_nodes = 2 };
+	struct bitmask *b = NULL;
+	struct bc_error e = { 0 };
+	unsigned id, n = 0;
+
+	(void)state;
+	assert_int_equal(parse_nodes("0-2,5", NULL, &b, &e), 0);
+	for (id = 0; id < b->size; id++)
+		if (numa_bitmask_isbitset(b, id))
+			n += 1u << id;
+	assert_int_equal(n, 1u << 0 | 1u << 1 | 1u << 2 | 1u << 5);
+	numa_bitmask_free(b);
+	assert_int_equal(parse_nodes("", NULL, &b, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "--node: empty node list");
+	assert_int_equal(parse_nodes("0", &snap, &b, &e), 0);
+	numa_bitmask_free(b);
+	assert_int_equal(parse_nodes("0,2", &snap, &b, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "--node: node 2 has no memory");
+	assert_null(b);
+	assert_int_equal(parse_nodes("1", &snap, &b, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "--node: node 1 does not exist");
+	assert_int_equal(parse_nodes("x", NULL, &b, &e), -BC_EUSAGE);
+	assert_contains(e.msg, "--node");
+	assert_contains(e.msg, "'x'");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(json_string),
+		cmocka_unit_test(wrap),
+		cmocka_unit_test(node_selected),
+		cmocka_unit_test(labels),
+		cmocka_unit_test(check_text),
+		cmocka_unit_test(check_json),
+		cmocka_unit_test(check_prometheus),
+		cmocka_unit_test(compact_text),
+		cmocka_unit_test(compact_json),
+		cmocka_unit_test(compact_dry_run_text),
+		cmocka_unit_test(zones_one_side),
+		cmocka_unit_test(node_option),
+	};
+
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
