@@ -112,6 +112,8 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@if command -v python3 >/dev/null; then \
 	  $(CHECK_ENV) sh tests/run-script.sh "golden files vs debugfs" check-debugfs.py python3 tests/fixtures/check-debugfs.py; \
 	else $(CHECK_ENV) sh tests/skipped.sh "golden files against captured debugfs" check-debugfs.py "no python3"; fi
+	@if command -v python3 >/dev/null; then $(CHECK_ENV) sh tests/run-script.sh "golden files vs the trees" check-golden.py python3 tests/fixtures/check-golden.py; \
+	else $(CHECK_ENV) sh tests/skipped.sh "golden files against the trees' files" check-golden.py "no python3"; fi
 	@$(CHECK_ENV) sh tests/report_golden.sh ./buddyctl
 	@$(CHECK_ENV) sh tests/report_golden.sh build/asan/buddyctl
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
