@@ -25,7 +25,7 @@ POLICY_SRC := policy/errors.c policy/capture.c policy/pagesize.c policy/textscan
               policy/pagetypeinfo.c policy/meminfo.c policy/nodelist.c policy/rootfs.c \
               policy/hugepages.c policy/snapshot.c policy/metrics.c policy/config.c \
               policy/evaluate.c policy/estimate.c policy/plan.c policy/diff.c policy/explain.c \
-              policy/statusjson.c policy/source.c policy/cmdline.c
+              policy/statusjson.c policy/source.c policy/strbuf.c policy/cmdline.c
 ACTIONS_SRC:= actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
 CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/status.c \

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "strbuf.h"
 #include <sys/stat.h>
 
 #include "metrics.h"
@@ -79,19 +81,6 @@ void log_print(int prio, const char *fmt, ...)
 	}
 }
 
-static void add(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
 /* At most this many nodes or pools, then "and N more": a line, not a page. */
 #define LOG_MAX_ITEMS 8
 
@@ -112,24 +101,24 @@ static void judged(char *buf, size_t size, const struct report *r)
 			more++;
 			continue;
 		}
-		add(buf, size, "%s", listed++ ? "; " : "");
+		str_append(buf, size, "%s", listed++ ? "; " : "");
 		if (f->kind == FINDING_POOL) {
 			size_label(sz, sizeof(sz), f->size_kb * 1024);
-			add(buf, size, "%s pool node %d %" PRIu64 "/%" PRIu64 " %s%s", sz, f->node,
+			str_append(buf, size, "%s pool node %d %" PRIu64 "/%" PRIu64 " %s%s", sz, f->node,
 			    f->actual, f->target, level_name(f->level), f->mandatory ? " (mandatory)" : "");
 		} else {
 			size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << f->order);
-			add(buf, size, "node %d %s at %s (%s)", f->node, level_name(f->level), sz, f->why);
+			str_append(buf, size, "node %d %s at %s (%s)", f->node, level_name(f->level), sz, f->why);
 		}
 	}
 	if (more)
-		add(buf, size, "; and %u more", more);
+		str_append(buf, size, "; and %u more", more);
 	if (!listed)
-		add(buf, size, "ok (%u node%s%s", nodes, nodes == 1 ? "" : "s", pools ? " and " : "");
+		str_append(buf, size, "ok (%u node%s%s", nodes, nodes == 1 ? "" : "s", pools ? " and " : "");
 	if (!listed && pools)
-		add(buf, size, "%u pool%s", pools, pools == 1 ? "" : "s");
+		str_append(buf, size, "%u pool%s", pools, pools == 1 ? "" : "s");
 	if (!listed)
-		add(buf, size, " within policy)");
+		str_append(buf, size, " within policy)");
 }
 
 /* Free blocks of the hugepage size (or larger) on node id (-1: all), or -1. */
@@ -164,14 +153,14 @@ static void done(char *buf, size_t size, const struct report *r, unsigned i)
 	switch (a->kind) {
 	case ACT_RESERVE:
 		size_label(sz, sizeof(sz), a->size_kb * 1024);
-		add(buf, size, "%s pool ", sz);
-		add(buf, size, a->node >= 0 ? "node %d" : "all nodes", a->node);
-		add(buf, size, " %" PRIu64 " -> %" PRIu64 "/%" PRIu64 " (%+" PRId64 "%s", res->before,
+		str_append(buf, size, "%s pool ", sz);
+		str_append(buf, size, a->node >= 0 ? "node %d" : "all nodes", a->node);
+		str_append(buf, size, " %" PRIu64 " -> %" PRIu64 "/%" PRIu64 " (%+" PRId64 "%s", res->before,
 		    res->after, a->target, (int64_t)res->after - (int64_t)res->before,
 		    res->restored ? ", put back" : "");
 		if (res->after < a->target)
-			add(buf, size, ", %" PRIu64 " short", a->target - res->after);
-		add(buf, size, ") %s", st);
+			str_append(buf, size, ", %" PRIu64 " short", a->target - res->after);
+		str_append(buf, size, ") %s", st);
 		break;
 	case ACT_COMPACT_NODE:
 	case ACT_COMPACT_ALL: {
@@ -179,28 +168,28 @@ static void done(char *buf, size_t size, const struct report *r, unsigned i)
 		int64_t b = hp_blocks(r->before, node), f = hp_blocks(r->after, node);
 
 		action_label(label, sizeof(label), a);
-		add(buf, size, "%s %s", label, st);
+		str_append(buf, size, "%s %s", label, st);
 		if (b >= 0 && f >= 0) {
 			size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << r->before->hpage_order);
-			add(buf, size, " (%s blocks %" PRId64 " -> %" PRId64 ")", sz, b, f);
+			str_append(buf, size, " (%s blocks %" PRId64 " -> %" PRId64 ")", sz, b, f);
 		}
 		break;
 	}
 	default: {
 		action_label(label, sizeof(label), a);
-		add(buf, size, "%s %s", label, st);
+		str_append(buf, size, "%s %s", label, st);
 		if (r->after && r->after->meminfo.v[MI_MEM_FREE] && r->before->meminfo.v[MI_MEM_FREE]) {
 			int64_t kb = (int64_t)r->after->meminfo.v[MI_MEM_FREE] -
 				     (int64_t)r->before->meminfo.v[MI_MEM_FREE];
 
 			out_human_bytes(h, sizeof(h), (uint64_t)(kb < 0 ? -kb : kb) * 1024);
-			add(buf, size, " (MemFree %s%s)", kb < 0 ? "-" : "+", h);
+			str_append(buf, size, " (MemFree %s%s)", kb < 0 ? "-" : "+", h);
 		}
 		break;
 	}
 	}
 	if (res->error[0] && res->status != RES_DONE)
-		add(buf, size, ": %.200s", res->error);
+		str_append(buf, size, ": %.200s", res->error);
 }
 
 int log_run_line(char *buf, size_t size, const struct report *r)
@@ -210,33 +199,33 @@ int log_run_line(char *buf, size_t size, const struct report *r)
 	unsigned i;
 
 	buf[0] = '\0';
-	add(buf, size, "buddyctl %s: ", r->command);
+	str_append(buf, size, "buddyctl %s: ", r->command);
 	if (r->policy)
 		judged(buf, size, r);
 	if (p) {
-		add(buf, size, "%s", r->policy ? ": " : "");
+		str_append(buf, size, "%s", r->policy ? ": " : "");
 		if (!p->n)
-			add(buf, size, "nothing to do");
+			str_append(buf, size, "nothing to do");
 		else if (!r->executed)
-			add(buf, size, "%s", r->dry_run ? "dry run, would do: " : "");
+			str_append(buf, size, "%s", r->dry_run ? "dry run, would do: " : "");
 		for (i = 0; i < p->n && i < LOG_MAX_ITEMS; i++) {
-			add(buf, size, "%s", i ? ", " : "");
+			str_append(buf, size, "%s", i ? ", " : "");
 			if (r->executed) {
 				done(buf, size, r, i);
 			} else {
 				action_label(label, sizeof(label), &p->a[i]);
-				add(buf, size, "%s", label);
+				str_append(buf, size, "%s", label);
 			}
 		}
 		if (p->n > LOG_MAX_ITEMS)
-			add(buf, size, ", and %u more", p->n - LOG_MAX_ITEMS);
+			str_append(buf, size, ", and %u more", p->n - LOG_MAX_ITEMS);
 		if (r->executed)
-			add(buf, size, "; %.1f s", r->total_ms / 1000);
+			str_append(buf, size, "; %.1f s", r->total_ms / 1000);
 	}
-	add(buf, size, "%sexit %d", p && r->executed ? ", " : "; ", r->exit_code);
+	str_append(buf, size, "%sexit %d", p && r->executed ? ", " : "; ", r->exit_code);
 	/* check's reason repeats the findings above; apply's names what failed */
 	if (p && r->exit_code && r->exit_reason && r->exit_reason[0])
-		add(buf, size, ": %s", r->exit_reason);
+		str_append(buf, size, ": %s", r->exit_reason);
 	if (r->exit_code >= 2)
 		return LOG_ERR;
 	if (r->exit_code == 1)

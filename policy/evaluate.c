@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 #include "meminfo.h"
 #include "metrics.h"
 
@@ -84,20 +86,6 @@ static void effective(const struct policy *pol, int node, struct thresholds *th,
 	}
 }
 
-static void append(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	if (len >= size - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
 /* Raise f->level to lvl if value crosses limit; say so in f->why. */
 static void judge(struct finding *f, enum level lvl, const char *what, int64_t value,
 		  int64_t limit, bool below)
@@ -109,10 +97,10 @@ static void judge(struct finding *f, enum level lvl, const char *what, int64_t v
 	if (lvl > f->level)
 		f->level = lvl;
 	if (below)
-		append(f->why, sizeof(f->why), "%s%s %lld < %s %lld", f->why[0] ? "; " : "", what,
+		str_append(f->why, sizeof(f->why), "%s%s %lld < %s %lld", f->why[0] ? "; " : "", what,
 		       (long long)value, level_name(lvl), (long long)limit);
 	else
-		append(f->why, sizeof(f->why), "%s%s %d.%03d >= %s %d.%03d", f->why[0] ? "; " : "", what,
+		str_append(f->why, sizeof(f->why), "%s%s %d.%03d >= %s %d.%03d", f->why[0] ? "; " : "", what,
 		       (int)(value / 1000), (int)(value % 1000), level_name(lvl),
 		       (int)(limit / 1000), (int)(limit % 1000));
 }
@@ -369,7 +357,7 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 			continue;
 		if ((unsigned)f->node < nr_last && last_remediated[f->node] > 0 &&
 		    now - last_remediated[f->node] < pol->min_interval_s) {
-			append(f->why, sizeof(f->why), " (remediation held back: last one %.0f s ago, min_interval %u s)",
+			str_append(f->why, sizeof(f->why), " (remediation held back: last one %.0f s ago, min_interval %u s)",
 			       now - last_remediated[f->node], pol->min_interval_s);
 			continue;
 		}
@@ -432,7 +420,7 @@ void plan_pools_only(struct plan *plan, struct finding *findings, unsigned nr_fi
 			continue;
 		f->remediated = false;
 		f->nr_acts = 0;
-		append(f->why, sizeof(f->why), " (not remediated: --pools-only)");
+		str_append(f->why, sizeof(f->why), " (not remediated: --pools-only)");
 	}
 	for (i = 0; i < plan->n; i++)
 		if (plan->a[i].kind == ACT_RESERVE)

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 #include "estimate.h"
 #include "metrics.h"
 #include "rootfs.h"
@@ -37,20 +39,6 @@ const char *reach_name(enum reach r)
 	};
 
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
-}
-
-static void append(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
 }
 
 /* Every zone in buddyinfo has its zoneinfo: watermarks and present pages are known. */
@@ -145,37 +133,37 @@ static void clause(char *buf, size_t size, const struct size_verdict *v)
 		 * unmovable in it, which pagetypeinfo's counts cannot place
 		 * (this VM offers 19 and grants 2): only an upper bound
 		 */
-		append(buf, size, "%s pages: at most %llu at runtime, likely fewer (a boot-time reservation is surer)",
+		str_append(buf, size, "%s pages: at most %llu at runtime, likely fewer (a boot-time reservation is surer)",
 		       sz, (unsigned long long)v->pages);
 		return;
 	}
 	switch (v->reach) {
 	case REACH_NOW:
-		append(buf, size, "%s %s can be had now (%s%llu)", sz, unit, bound,
+		str_append(buf, size, "%s %s can be had now (%s%llu)", sz, unit, bound,
 		       (unsigned long long)v->pages);
 		break;
 	case REACH_COMPACTION:
-		append(buf, size, "%s %s need compaction (%s%llu)", sz, unit, bound,
+		str_append(buf, size, "%s %s need compaction (%s%llu)", sz, unit, bound,
 		       (unsigned long long)v->pages);
 		break;
 	case REACH_RECLAIM:
-		append(buf, size, "%s %s need reclaim (%s%llu)", sz, unit, bound,
+		str_append(buf, size, "%s %s need reclaim (%s%llu)", sz, unit, bound,
 		       (unsigned long long)v->pages);
 		break;
 	case REACH_BOOT:
-		append(buf, size, "no %s page can be had without a boot-time reservation", sz);
+		str_append(buf, size, "no %s page can be had without a boot-time reservation", sz);
 		break;
 	case REACH_NEVER:
 		if (v->pool)
-			append(buf, size, "no more %s %s fit on this node", sz, unit);
+			str_append(buf, size, "no more %s %s fit on this node", sz, unit);
 		else
-			append(buf, size, "no %s %s fits on this node", sz, v->hugepage ? "page" : "block");
+			str_append(buf, size, "no %s %s fits on this node", sz, v->hugepage ? "page" : "block");
 		break;
 	default:
 		if (v->gigantic)
-			append(buf, size, "%s %s: unknown without zoneinfo", sz, unit);
+			str_append(buf, size, "%s %s: unknown without zoneinfo", sz, unit);
 		else
-			append(buf, size, "%s %s: %llu free now (beyond that: unknown without zoneinfo)",
+			str_append(buf, size, "%s %s: %llu free now (beyond that: unknown without zoneinfo)",
 			       sz, unit, (unsigned long long)v->pages);
 		break;
 	}
@@ -198,10 +186,10 @@ static void words(const struct snapshot *snap, struct node_explain *x)
 			 f->unusable / 10, f->unusable % 10, judged, big);
 	}
 	for (i = 0; i < x->nr_sizes; i++) {
-		append(x->text, sizeof(x->text), i ? "; " : ": ");
+		str_append(x->text, sizeof(x->text), i ? "; " : ": ");
 		clause(x->text, sizeof(x->text), &x->sizes[i]);
 	}
-	append(x->text, sizeof(x->text), ".");
+	str_append(x->text, sizeof(x->text), ".");
 }
 
 int explain_build(const struct snapshot *snap, const struct policy *pol, int proactiveness,
