@@ -442,6 +442,19 @@ static int load_policy(struct run *r, struct bc_error *err)
 	return 0;
 }
 
+/* The policy, then the snapshot, for a command that writes nothing and takes no lock. */
+static int policy_and_snapshot(struct run *r, struct bc_error *err)
+{
+	int rc = load_policy(r, err);
+
+	if (rc == 0) {
+		rc = snapshot_read_opts(r->a->root, &(struct snap_opts){ .page_size = r->a->page_size },
+					&r->snap, err);
+		r->have_snap = rc == 0;
+	}
+	return rc;
+}
+
 int cmd_check(const struct act_args *a, struct bc_error *err)
 {
 	struct run r = { .a = a, .command = "check" };
@@ -450,13 +463,7 @@ int cmd_check(const struct act_args *a, struct bc_error *err)
 	enum level l;
 	int rc;
 
-	rc = load_policy(&r, err);
-	if (rc == 0) {
-		/* check writes nothing and takes no lock */
-		rc = snapshot_read_opts(a->root, &(struct snap_opts){ .page_size = a->page_size },
-					&r.snap, err);
-		r.have_snap = rc == 0;
-	}
+	rc = policy_and_snapshot(&r, err);
 	if (rc == 0)
 		rc = policy_validate(&r.pol, &r.snap, err);
 	if (rc == 0)
@@ -531,13 +538,7 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 	char line[4096], release[80];
 	int rc;
 
-	rc = load_policy(&r, err);
-	if (rc == 0) {
-		/* writes nothing, takes no lock */
-		rc = snapshot_read_opts(a->root, &(struct snap_opts){ .page_size = a->page_size },
-					&r.snap, err);
-		r.have_snap = rc == 0;
-	}
+	rc = policy_and_snapshot(&r, err);
 	if (rc == 0) {
 		kernel_release(a->root, &kv, release, sizeof(release));
 		rc = cmdline_build(&r.pol, &r.snap, &kv, line, sizeof(line), err);
