@@ -12,7 +12,8 @@
 LAYOUTS="two-node sparse memoryless movable four-node"
 
 layout() {
-	APPEND= QEMU_ARGS=
+	APPEND=
+	QEMU_ARGS=
 	case $1 in
 	# node 0 has 4 GiB: with 3 GiB (0-3 GiB, DMA and DMA32) its only
 	# candidate 1 GiB range (1-2 GiB) is often taken by unmovable boot

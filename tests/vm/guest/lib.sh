@@ -308,12 +308,12 @@ drop_caches_real() {
 	echo "rc $?" > /tmp/dc.slab.rc
 	# the dropped dentries and inodes are freed after an RCU grace period:
 	# node NODE's SReclaimable right after buddyctl exits, and a second later
-	read -r up_a up_idle < /proc/uptime
-	while read -r w1 w2 w3 w4 w5; do [ "$w3" = SReclaimable: ] && echo "at $up_a s: $w4 kB"; done \
+	read -r up_a _ < /proc/uptime
+	while read -r _ _ w3 w4 _; do [ "$w3" = SReclaimable: ] && echo "at $up_a s: $w4 kB"; done \
 		< "$NODES/node$1/meminfo" > /tmp/dc.slabnow
 	sleep 1
 	cache_figures /tmp/dc.3
-	read -r up_a up_idle < /proc/uptime
+	read -r up_a _ < /proc/uptime
 	echo "at $up_a s: $(grep SReclaimable "$NODES/node$1/meminfo")" >> /tmp/dc.slabnow
 	umount /mnt
 	echo "node $1" > /tmp/dc.node
