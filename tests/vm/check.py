@@ -220,8 +220,10 @@ def check_apply(dumps):
             bad.append(f"{path} is {hp.get(path)}, report says obtained {a['obtained']}")
         if a["shortfall"] != max(a["requested"] - a["obtained"], 0):
             bad.append(f"node {a['node']} {a['size_kb']}kB: shortfall {a['shortfall']} of {a['requested']} - {a['obtained']}")
+        # apply: a pool left short is 1, also one that got no page, unless
+        # mandatory = yes (2; the policy here has none). README "Exit status"
         if a["obtained"] < a["requested"]:
-            exit_want = max(exit_want, 1 if a["obtained"] > a["before"] else 2)
+            exit_want = max(exit_want, 1)
     # node 1's thresholds are 0: it stays at crit after its compaction, which
     # README's "Exit status" counts as partly done (1)
     if any(f["remediated"] and f["level"] != "ok" for f in rep["findings"]):
@@ -303,6 +305,340 @@ def kernel_cmdline(dumps):
     return " ".join(toks)
 
 
+NODE_HP = "/sys/devices/system/node/node%d/hugepages/hugepages-%dkB/nr_hugepages"
+
+
+def node_free(bi):
+    """{node: [free blocks per order, summed over the node's zones]}."""
+    out = {}
+    for (n, _), counts in bi.items():
+        acc = out.setdefault(n, [0] * len(counts))
+        for k, c in enumerate(counts):
+            acc[k] += c
+    return out
+
+
+def unusable(counts, order):
+    """The node-wide unusable free space index in thousandths (policy/metrics.c,
+    the kernel's unusable_free_index over the node's free lists together)."""
+    free = sum(c << k for k, c in enumerate(counts))
+    suitable = sum(c << (k - order) for k, c in enumerate(counts) if k >= order)
+    return 1000 if free == 0 else (free - (suitable << order)) * 1000 // free
+
+
+def check_estimate_nodes(dumps):
+    """estimate of every node names the nodes with memory, and only those."""
+    e = load_json(dumps, "estimate.all")
+    if e is None:
+        return
+    mem = expand(dumps.get("estimate.all.has_memory", ""))
+    got = {x["node"] for x in e["estimates"]}
+    if got != mem or not mem:
+        res("FAIL", "estimate covers the nodes with memory", f"estimate nodes {sorted(got)}, has_memory {sorted(mem)}")
+    else:
+        res("PASS", f"estimate covers the nodes with memory, and only those: {sorted(got)} (has_memory)")
+
+
+def policy_counts(text):
+    """{(node, size_kb): (count, mandatory)} from a policy's [hugepages SIZE] sections."""
+    want, sec, mand = {}, None, {}
+    for line in text.splitlines():
+        m = re.match(r"\[hugepages (\d+)([MG])\]", line)
+        if m:
+            sec = int(m.group(1)) * (1024 if m.group(2) == "M" else 1048576)
+        elif line.startswith("["):
+            sec = None
+        elif sec and line.startswith("count"):
+            for pair in line.split("=", 1)[1].split(","):
+                n, c = pair.strip().split(":")
+                want[(int(n), sec)] = int(c)
+        elif sec and re.match(r"mandatory\s*=\s*yes", line):
+            mand[sec] = True
+    return {k: (v, mand.get(k[1], False)) for k, v in want.items()}
+
+
+def size_label(kb):
+    return f"{kb // 1048576}G" if kb >= 1048576 else f"{kb // 1024}M"
+
+
+def check_policy(dumps, tag):
+    """check in four formats against the guest's files (check_formats in lib.sh)."""
+    name = f"check {tag}"
+    rep = load_json(dumps, f"check.{tag}.json")
+    if rep is None:
+        return
+    hp = hugepage_files(dumps[f"check.{tag}.hp1"])
+    rcs = dict(line.split() for line in dumps[f"check.{tag}.rc"].splitlines() if line.strip())
+    targets = policy_counts(dumps[f"check.{tag}.policy"])
+    text, nag, prom = (dumps[f"check.{tag}.{f}"] for f in ("text", "nagios", "prometheus"))
+    bad = []
+    # the pools: figures from the files, levels from the policy
+    pools = {}
+    for (n, kb), (target, mand) in sorted(targets.items()):
+        actual = hp.get(NODE_HP % (n, kb))
+        if actual is None:
+            bad.append(f"no file {NODE_HP % (n, kb)}")
+            continue
+        level = "ok" if actual >= target else ("crit" if mand else "warn")
+        pools[(n, kb)] = (target, actual, max(target - actual, 0), mand, level)
+    got = {(p["node"], p["size_kb"]): (p["target"], p["actual"], p["shortfall"], p["mandatory"], p["level"])
+           for p in rep["pool_findings"]}
+    if got != pools:
+        bad.append(f"json pool_findings {got}, from the files and the policy {pools}")
+    # the nodes: the index from buddyinfo read before and after (either)
+    b1, b2 = node_free(buddyinfo(dumps[f"check.{tag}.b1"])), node_free(buddyinfo(dumps[f"check.{tag}.b2"]))
+    nodes = {}
+    for f in rep["findings"]:
+        n = f["node"]
+        want = {unusable(b[n], f["order"]) for b in (b1, b2) if n in b}
+        if f["unusable_index"] not in want:
+            bad.append(f"node {n}: unusable_index {f['unusable_index']}, buddyinfo gives {sorted(want)}")
+        nodes[n] = f["level"]
+    levels = [x[4] for x in pools.values()] + list(nodes.values())
+    exit_want = 2 if "crit" in levels else 1 if "warn" in levels else 0
+    for f, rc in (("text", rcs.get("text")), ("json", rcs.get("json")), ("nagios", rcs.get("nagios")),
+                  ("prometheus", rcs.get("prometheus"))):
+        if rc != str(exit_want):
+            bad.append(f"--format {f} exit {rc}, expected {exit_want}")
+    if rep["exit"] != exit_want:
+        bad.append(f"json exit {rep['exit']}, expected {exit_want}")
+    # text: one line per finding, with the files' figures
+    for (n, kb), (target, actual, short, mand, level) in pools.items():
+        line = f"node {n:<3d} {level:<5s} {size_label(kb)} pool: {actual} of {target}"
+        if short:
+            line += f" ({short} short{'; mandatory' if mand else ''})"
+        if line not in text:
+            bad.append(f"text has no line '{line}'")
+    # nagios: the state, the summary and the perfdata of every pool
+    first = nag.split("\n", 1)[0]
+    state = ["OK", "WARNING", "CRITICAL"][exit_want]
+    if not first.startswith(f"BUDDYCTL {state} - "):
+        bad.append(f"nagios first line '{first}', expected state {state}")
+    perf = dict(p.split("=", 1) for p in first.split(" | ", 1)[-1].split()) if " | " in first else {}
+    for (n, kb), (target, actual, short, mand, level) in pools.items():
+        want = f"{actual};{'' if mand else f'{target}:'};{f'{target}:' if mand else ''};0"
+        if perf.get(f"node{n}_pool_{size_label(kb)}") != want:
+            bad.append(f"nagios node{n}_pool_{size_label(kb)}={perf.get(f'node{n}_pool_{size_label(kb)}')}, files say {want}")
+        if level != "ok":
+            summ = f"{size_label(kb)} pool node {n} {actual}/{target}" + (" (mandatory)" if mand else "")
+            if summ not in first.split(" | ")[0]:
+                bad.append(f"nagios summary has no '{summ}'")
+    # prometheus: target, short, mandatory per pool, level per node
+    pm = {}
+    for line in prom.splitlines():
+        m = re.match(r"(buddyctl_\w+)\{([^}]*)\} (\S+)$", line)
+        if m:
+            pm[(m.group(1), m.group(2))] = float(m.group(3))
+    for (n, kb), (target, actual, short, mand, level) in pools.items():
+        lab = f'node="{n}",size="{kb * 1024}"'
+        for metric, v in (("buddyctl_hugepages_target", target), ("buddyctl_hugepages_short", short),
+                          ("buddyctl_hugepages_mandatory", int(mand))):
+            if pm.get((metric, lab)) != v:
+                bad.append(f"{metric}{{{lab}}} {pm.get((metric, lab))}, files and policy say {v}")
+    for n, level in nodes.items():
+        v = pm.get(("buddyctl_node_level", f'node="{n}"'))
+        if v != ["ok", "warn", "crit"].index(level):
+            bad.append(f"buddyctl_node_level node {n} {v}, json level {level}")
+    if bad:
+        res("FAIL", f"{name}: findings equal the guest's files in text, json, nagios, prometheus", "; ".join(bad))
+    else:
+        res("PASS", f"{name}: findings equal the guest's files in text, json, nagios, prometheus (exit {exit_want}; "
+            + ", ".join([f"node {n} {lv}" for n, lv in sorted(nodes.items())]
+                        + [f"node {n} {size_label(kb)} {v[1]} of {v[0]}" for (n, kb), v in pools.items()]) + ")")
+    return rep, nodes, first, text
+
+
+def check_policy_pools(dumps):
+    r = check_policy(dumps, "pools")
+    if not r:
+        return
+    rep = r[0]
+    crit = [p for p in rep["pool_findings"] if p["level"] == "crit"]
+    if [(p["node"], p["size_kb"], p["mandatory"]) for p in crit] != [(0, 1048576, True)] or rep["exit"] != 2:
+        res("FAIL", "check pools: the mandatory 1G target of node 0 is short, exit 2",
+            f"crit pools {[(p['node'], p['size_kb']) for p in crit]}, exit {rep['exit']}")
+        return
+    p = crit[0]
+    want = f"1G pool of node 0: {p['actual']} of {p['target']} ({p['shortfall']} short; mandatory)"
+    if want not in (rep["exit_reason"] or "") or f"Exit status 2: " not in r[3]:
+        res("FAIL", "check pools: the reason names node 0, 1G, target and actual", f"exit_reason {rep['exit_reason']!r}")
+    else:
+        res("PASS", f"check pools: exit 2, the reason names them: {want}")
+
+
+def check_policy_node1(dumps):
+    r = check_policy(dumps, "node1")
+    if not r:
+        return
+    rep, nodes, first, text = r
+    warn = sorted(n for n, lv in nodes.items() if lv != "ok")
+    n1 = [f for f in rep["findings"] if f["node"] == 1]
+    summary = first.split(" | ")[0]
+    if warn != [1] or not n1 or "warn 0.000" not in n1[0]["why"] or "node 1 at" not in summary \
+            or "node 0" in summary or rep["exit"] != 1:
+        res("FAIL", "check node1: [node 1] warn_unusable = 0 makes node 1 warn, and node 1 only",
+            f"not ok: {warn}, node 1 why {n1[0]['why'] if n1 else None!r}, nagios '{summary}', exit {rep['exit']}")
+    else:
+        res("PASS", f"check node1: [node 1] warn_unusable = 0 makes node 1 warn, and node 1 only ('{summary}')")
+
+
+def check_diff(dumps):
+    """diff of two status captures against buddyinfo read in the same rounds."""
+    d = load_json(dumps, "diff.report")
+    if d is None:
+        return
+    a1, a2 = buddyinfo(dumps["state.prediff.buddyinfo"]), buddyinfo(dumps["state.prediff.buddyinfo2"])
+    b1, b2 = buddyinfo(dumps["state.postdiff.buddyinfo"]), buddyinfo(dumps["state.postdiff.buddyinfo2"])
+    bad, moved = [], {}
+    zones = set()
+    for n in d["nodes"]:
+        for z in n["zones"]:
+            k = (n["node"], z["zone"])
+            zones.add(k)
+            if z["before"] not in (a1.get(k), a2.get(k)) or z["after"] not in (b1.get(k), b2.get(k)):
+                bad.append(f"node {k[0]} {k[1]}: before/after are not buddyinfo's")
+                continue
+            if z["change"] != [y - x for x, y in zip(z["before"], z["after"])]:
+                bad.append(f"node {k[0]} {k[1]}: change {z['change']} is not after - before")
+            pages = sum(c << o for o, c in enumerate(z["change"]))
+            moved[k[0]] = moved.get(k[0], 0) + pages
+    if zones != set(a1) or zones != set(b1):
+        bad.append(f"zones {sorted(zones)}, buddyinfo {sorted(a1)} and {sorted(b1)}")
+    # node 1 gave 64 2M pages: its free pages at orders >= 9 fell
+    high1 = sum(c << o for n in d["nodes"] if n["node"] == 1 for z in n["zones"]
+                for o, c in enumerate(z["change"]) if o >= 9)
+    if high1 >= 0:
+        bad.append(f"node 1: free pages at orders >= 9 changed by {high1}, after reserving 64 x 2M")
+    if bad:
+        res("FAIL", "diff of two status captures equals the change of /proc/buddyinfo", "; ".join(bad))
+    else:
+        res("PASS", "diff of two status captures equals the change of /proc/buddyinfo in every zone "
+            f"(free pages: {', '.join(f'node {n} {v:+d}' for n, v in sorted(moved.items()))}; "
+            f"node 1 at orders >= 9 {high1:+d}, 64 x 2M = -32768)")
+
+
+def check_plan_1g(dumps):
+    """plan of a 1G target per node; boot-time advice where the estimate says
+    it cannot be met at run time."""
+    p = load_json(dumps, "plan.1G")
+    if p is None:
+        return
+    text = dumps.get("plan.1G.text", "")
+    acts = [a for a in p["actions"] if a["kind"] == "reserve" and a["size_kb"] == 1048576]
+    bad = []
+    if [(a["node"], a["requested"]) for a in acts] != [(0, 1), (1, 3)]:
+        bad.append(f"1G reserve actions {[(a['node'], a['requested']) for a in acts]}, policy asks 0:1, 1:3")
+    for a in acts:
+        writes = {s["writes"] for s in a.get("planned_steps", []) if s["step"] in ("write", "retry")}
+        if writes != {NODE_HP % (a["node"], 1048576)}:
+            bad.append(f"node {a['node']}: the steps write {sorted(writes)}")
+        e = a["estimate"]
+        need = (a["requested"] - a["planned_from"]) * 1048576
+        cannot = a["requested"] > e["after_reclaim"] or need > e["free_kb"]
+        if a["boot_time_recommended"] != cannot:
+            bad.append(f"node {a['node']}: boot_time_recommended {a['boot_time_recommended']}, but "
+                       f"{a['requested']} x 1G against after_reclaim {e['after_reclaim']}, {need} kB needed of {e['free_kb']} free")
+    n1 = [a for a in acts if a["node"] == 1]
+    if n1 and not n1[0]["boot_time_recommended"]:
+        bad.append("node 1 (3 x 1G on 3 GiB): no boot-time advice")
+    notes = text.count("note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline")
+    if notes != sum(a["boot_time_recommended"] for a in acts):
+        bad.append(f"text has {notes} boot-time notes")
+    # the free memory the advice weighs is node 1's MemFree, read by the guest
+    # right after, plus the pages on the per-CPU lists (MemFree leaves them out)
+    mi = re.search(r"MemFree:\s+(\d+) kB", dumps.get("plan.1G.node1-meminfo", ""))
+    if not mi:
+        bad.append("no node1/meminfo MemFree from the guest")
+    elif n1:
+        e = n1[0]["estimate"]
+        if abs(e["free_kb"] - e["pcp_kb"] - int(mi.group(1))) > 4096:
+            bad.append(f"node 1: estimate free_kb {e['free_kb']} less pcp_kb {e['pcp_kb']}, node1/meminfo MemFree {mi.group(1)}")
+    if bad:
+        res("FAIL", "plan 1G per node", "; ".join(bad))
+    else:
+        res("PASS", "plan 1G per node: each node's steps write its own 1G pool; boot-time advice on node 1 only: "
+            + (n1[0]["boot_time_why"] if n1 else ""))
+
+
+def figures(text):
+    """{key: int} from a cache_figures dump ("Node 1 Inactive(file): N kB" as
+    (1, "Inactive(file)"))."""
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r"Node (\d+) (\S+):\s+(\d+)", line)
+        if m:
+            out[(int(m.group(1)), m.group(2))] = int(m.group(3))
+            continue
+        m = re.match(r"(\S+?):?\s+(\d+)", line)
+        if m:
+            out[m.group(1)] = int(m.group(2))
+    return out
+
+
+def check_drop(dumps):
+    if "drop.node" not in dumps:
+        return
+    node = int(dumps["drop.node"].split()[1])
+    f = [figures(dumps[f"drop.{i}"]) for i in range(4)]
+    file_kb = lambda x, n: x[(n, "Active(file)")] + x[(n, "Inactive(file)")]
+    made = file_kb(f[1], node) - file_kb(f[0], node)
+    if made < 60000:
+        res("FAIL", "drop-caches: page cache made on node %d" % node, f"its file pages grew by {made} kB only")
+        return
+    res("PASS", f"drop-caches: {made} kB of clean page cache made on node {node} (64 MiB written from its CPU)")
+    tol = lambda v: 1024 + abs(v) // 50
+    for lvl, before, after, count, other, field, glob in (
+            ("pagecache", f[1], f[2], "drop_pagecache", "drop_slab", "file_kb", ("Cached", "Buffers")),
+            ("slab", f[2], f[3], "drop_slab", "drop_pagecache", "slab_reclaimable_kb", ("SReclaimable",))):
+        name = f"drop-caches --level {lvl}"
+        r = load_json(dumps, f"drop.{lvl}.json")
+        if r is None:
+            continue
+        rc = dumps[f"drop.{lvl}.rc"].split()[1]
+        bad = []
+        if rc != "0" or r["exit"] != 0:
+            bad.append(f"exit {rc} ({dumps[f'drop.{lvl}.err'].strip()})")
+        acts = [(a["kind"], a.get("drop_level"), a.get("status")) for a in r["actions"]]
+        if acts != [("drop_caches", 1 if lvl == "pagecache" else 2, "done")] or r["dry_run"]:
+            bad.append(f"actions {acts}")
+        if after[count] - before[count] != 1 or after[other] != before[other]:
+            bad.append(f"{count} {before[count]} -> {after[count]}, {other} {before[other]} -> {after[other]}")
+        if r["vmstat_change"].get(count) != 1:
+            bad.append(f"the report's vmstat_change {count} is {r['vmstat_change'].get(count)}")
+        mc = {m["node"]: m[field] for m in r["memory_change"]}
+        per = []
+        for n in sorted(mc):
+            if lvl == "pagecache":
+                want = file_kb(after, n) - file_kb(before, n)
+            else:
+                want = after[(n, "SReclaimable")] - before[(n, "SReclaimable")]
+            per.append(f"node {n} {mc[n]:+d} kB (meminfo {want:+d})")
+            if lvl == "slab":
+                # the kernel frees dropped dentries and inodes after an RCU
+                # grace period, after the write returned: the report (read
+                # at once) sees part of what meminfo shows a second later
+                if not (want - tol(want) <= mc[n] <= tol(want)):
+                    bad.append(f"node {n}: report {field} {mc[n]:+d} kB, not between 0 and node{n}/meminfo's {want:+d} kB a second later")
+            elif abs(mc[n] - want) > tol(want):
+                bad.append(f"node {n}: report {field} {mc[n]:+d} kB, node{n}/meminfo {want:+d} kB")
+        total = sum(after[k] - before[k] for k in glob)
+        if lvl == "slab":
+            if after[(node, "SReclaimable")] >= before[(node, "SReclaimable")]:
+                bad.append(f"node {node}: SReclaimable did not fall a second later")
+        elif abs(sum(mc.values()) - total) > tol(total):
+            bad.append(f"the nodes' {field} sum to {sum(mc.values()):+d} kB, /proc/meminfo {'+'.join(glob)} {total:+d} kB")
+        if lvl == "pagecache" and mc.get(node, 0) > -made * 9 // 10:
+            bad.append(f"node {node}: {mc.get(node)} kB dropped of the {made} kB made")
+        if lvl == "slab":
+            print(f"INFO drop-caches --level slab: node {node} SReclaimable before {before[(node, 'SReclaimable')]} kB, "
+                  + "; ".join(dumps.get("drop.slabnow", "").splitlines()))
+        if bad:
+            res("FAIL", name, "; ".join(bad))
+        else:
+            res("PASS", f"{name}: exit 0, {count} +1, {other} unchanged; {field}: {', '.join(per)}; "
+                f"/proc/meminfo {'+'.join(glob)} {total:+d} kB")
+
+
 def main():
     a = sys.argv[1:]
     if len(a) == 2 and a[0] == "--cmdline":
@@ -356,9 +692,16 @@ def main():
     for k in sorted(dumps):
         if k.startswith("reserve.") and k.endswith(".report"):
             check_reserve_exit(dumps, k)
+    if "estimate.all" in dumps:
+        check_estimate_nodes(dumps)
     if layout == "two-node":
         check_reserve(dumps, "reserve.1G.report", {(0, 1048576): 1, (1, 1048576): 1})
         check_apply(dumps)
+        check_diff(dumps)
+        check_plan_1g(dumps)
+        check_policy_pools(dumps)
+        check_policy_node1(dumps)
+        check_drop(dumps)
     if not any(k == "PASS" for k, _, _ in results):
         res("FAIL", f"{layout}", "the guest proved nothing")
     return 1 if any(k == "FAIL" for k, _, _ in results) else 0

@@ -2,6 +2,7 @@
 # The guests' NUMA layouts, sourced by tests/vm/vmcheck.sh and
 # tests/fixtures/capture-vm.sh. `layout NAME` sets:
 #   NUMA, APPEND  GUEST_NUMA and GUEST_APPEND for run-guest.sh
+#   QEMU_ARGS     GUEST_QEMU_ARGS for run-guest.sh (two-node: an NVMe disk)
 #   SCRIPT        the assertions run in the guest (tests/vm/guest/)
 #   ONLINE, HAS_MEMORY  the node lists the guest must show
 #   PREP          a guest command that fills pools before a capture ($BC is
@@ -12,11 +13,14 @@ LAYOUTS="two-node sparse memoryless movable four-node"
 
 layout() {
 	APPEND=
+	QEMU_ARGS=
 	case $1 in
 	# node 0 has 4 GiB: with 3 GiB (0-3 GiB, DMA and DMA32) its only
 	# candidate 1 GiB range (1-2 GiB) is often taken by unmovable boot
 	# allocations, and a 1 GiB page on node 0 failed in about half the boots
 	two-node)   NUMA="0:4096 1:3072"; SCRIPT="sh two-node.sh"; ONLINE=0-1 HAS_MEMORY=0-1
+	            # an NVMe disk of zeros, writes kept in a QEMU temporary file: ext2 on it gives drop-caches clean page cache
+	            QEMU_ARGS='-drive if=none,id=nvm,driver=null-co,size=256M,read-zeroes=on,snapshot=on -device nvme,drive=nvm,serial=buddyctl'
 	            PREP='$BC reserve 1G:1@0 1G:1@1 2M:64@0 && { $BC reserve --force --ladder retry 2M:1500@1; [ $? = 1 ]; }' ;;
 	# QEMU refuses a gap in node ids, and Linux renumbers a node that has
 	# neither CPU nor memory; node 1 gets memory and no CPU, and memmap=

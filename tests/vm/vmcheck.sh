@@ -36,7 +36,7 @@ for name in $LAYOUTS; do
 	echo "$ONLINE" > "$STAGE/test/expect.online"
 	echo "$HAS_MEMORY" > "$STAGE/test/expect.has_memory"
 	t0=$(date +%s)
-	GUEST_NUMA=$NUMA GUEST_APPEND=$APPEND \
+	GUEST_NUMA=$NUMA GUEST_APPEND=$APPEND GUEST_QEMU_ARGS=$QEMU_ARGS \
 		sh "$VM/run-guest.sh" "$STAGE/test" "KCMDLINE=$KCMDLINE $SCRIPT" > "$OUT/$name.out" 2> "$OUT/$name.err"
 	rc=$?
 	t1=$(date +%s)

@@ -30,6 +30,7 @@ dry_run /tmp/policy.conf "$node"
 reserve_only "$node" 16
 estimate_2m "$node"
 compact_only "$node"
+estimate_nodes
 if [ -n "$memless" ]; then
 	$B $BC_OPTS compact --node "$memless" > /tmp/ml.out 2>&1
 	check "compact --node $memless (no memory) is a usage error" 64 $? "exit status"

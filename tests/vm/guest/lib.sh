@@ -228,3 +228,96 @@ estimate_2m() {
 	$B $BC_OPTS reserve "2M:0@$1" > /dev/null 2>&1
 	check "reserve 2M:0@$1 after the estimate test" 0 "$(nr "$1" 2048)" "nr_hugepages"
 }
+
+# estimate_nodes: estimate (every size, every node) names only the nodes
+# with memory; the host compares its nodes with has_memory (check.py)
+estimate_nodes() {
+	section "estimate of every node"
+	$B estimate --format json > /tmp/en.json 2> /tmp/en.err
+	check "estimate (all nodes) exit" 0 $? "exit status"
+	dump estimate.all /tmp/en.json
+	rd "$NODES/has_memory" > /tmp/en.mem
+	dump estimate.all.has_memory /tmp/en.mem
+}
+
+# check_formats TAG POLICY: check in every format against POLICY, with every
+# hugepage file read before and after (check writes nothing); the host
+# compares the figures with the files (check.py: check_policy)
+check_formats() {
+	section "check $1"
+	hp_snapshot /tmp/cf.hp1
+	rd /proc/buddyinfo > /tmp/cf.b1
+	: > /tmp/cf.rc
+	for f in text json nagios prometheus; do
+		$B check --format $f --config "$2" > "/tmp/cf.$f" 2> "/tmp/cf.$f.err"
+		echo "$f $?" >> /tmp/cf.rc
+	done
+	rd /proc/buddyinfo > /tmp/cf.b2
+	hp_snapshot /tmp/cf.hp2
+	if cmp -s /tmp/cf.hp1 /tmp/cf.hp2; then
+		pass "check $1 changes no hugepage file"
+	else
+		fail "check $1 changes no hugepage file" "$(diff /tmp/cf.hp1 /tmp/cf.hp2 | grep '^[-+]/' | tr '\n' ' ')"
+	fi
+	for f in text json nagios prometheus rc hp1 b1 b2; do dump "check.$1.$f" "/tmp/cf.$f"; done
+	cp "$2" /tmp/cf.policy
+	dump "check.$1.policy" /tmp/cf.policy
+}
+
+# cache_figures FILE: the page cache and slab figures of /proc/meminfo, of
+# each node's meminfo, and the drop_caches counters of /proc/vmstat
+cache_figures() {
+	{
+		grep -E '^(Cached|Buffers|SReclaimable):' /proc/meminfo
+		for n in $(memory_nodes); do
+			grep -E '(Active|Inactive)\(file\)|SReclaimable' "$NODES/node$n/meminfo"
+		done
+		grep -E '^drop_(pagecache|slab) ' /proc/vmstat
+	} > "$1"
+}
+
+# drop_caches_real NODE: a real drop-caches, of the page cache and then of
+# slab, after clean page cache and reclaimable slab were made on NODE (a
+# file written from NODE's CPU to ext2 on the NVMe disk layouts.sh gives the
+# guest, synced; 4000 empty files). The host compares each report's
+# per-node changes with the meminfo files read right before and after.
+drop_caches_real() {
+	section "drop-caches"
+	if ! [ -b /dev/nvme0n1 ]; then
+		skip "drop-caches" "no /dev/nvme0n1 (the guest needs the NVMe disk of layouts.sh for page cache that can be dropped)"
+		return
+	fi
+	cpu=$(cat "$NODES/node$1/cpulist")
+	cpu=${cpu%%[-,]*}
+	mkdir -p /mnt
+	if ! mke2fs -q /dev/nvme0n1 > /tmp/dc.mkfs 2>&1 || ! mount -t ext2 /dev/nvme0n1 /mnt; then
+		fail "drop-caches" "cannot make and mount ext2 on /dev/nvme0n1: $(tail -n 2 /tmp/dc.mkfs)"
+		return
+	fi
+	cache_figures /tmp/dc.0
+	taskset -c "$cpu" dd if=/dev/zero of=/mnt/cache bs=1M count=64 2> /dev/null
+	mkdir /mnt/d
+	taskset -c "$cpu" sh -c 'i=0; while [ $i -lt 4000 ]; do : > /mnt/d/f$i; i=$((i + 1)); done'
+	sync
+	cache_figures /tmp/dc.1
+	rm -f /tmp/buddyctl.lock
+	$B $BC_OPTS drop-caches --format json > /tmp/dc.pagecache.json 2> /tmp/dc.pagecache.err
+	echo "rc $?" > /tmp/dc.pagecache.rc
+	cache_figures /tmp/dc.2
+	$B $BC_OPTS drop-caches --level slab --format json > /tmp/dc.slab.json 2> /tmp/dc.slab.err
+	echo "rc $?" > /tmp/dc.slab.rc
+	# the dropped dentries and inodes are freed after an RCU grace period:
+	# node NODE's SReclaimable right after buddyctl exits, and a second later
+	read -r up_a _ < /proc/uptime
+	while read -r _ _ w3 w4 _; do [ "$w3" = SReclaimable: ] && echo "at $up_a s: $w4 kB"; done \
+		< "$NODES/node$1/meminfo" > /tmp/dc.slabnow
+	sleep 1
+	cache_figures /tmp/dc.3
+	read -r up_a _ < /proc/uptime
+	echo "at $up_a s: $(grep SReclaimable "$NODES/node$1/meminfo")" >> /tmp/dc.slabnow
+	umount /mnt
+	echo "node $1" > /tmp/dc.node
+	for f in node 0 1 2 3 pagecache.json pagecache.rc pagecache.err slab.json slab.rc slab.err slabnow; do
+		dump "drop.$f" "/tmp/dc.$f"
+	done
+}

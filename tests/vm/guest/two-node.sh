@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Guest: 2 nodes x 3 GiB, the only layout where a 1 GiB page can be had at
+# Guest: 2 nodes (4 GiB, 3 GiB), the only layout where a 1 GiB page can be had at
 # run time on both nodes. The 1 GiB tests run before any compaction: writing
 # node0/compact right before a 1 GiB reservation on node 0 makes it fail here
 # (tests/vm/README.md).
@@ -21,7 +21,34 @@ lock_file = /tmp/buddyctl.lock
 [hugepages 2M]
 count = 0:8, 1:24
 [hugepages 1G]
-count = 0:1
+count = 0:1, 1:1
+POL
+
+# a 1G target node 1 (3 GiB) cannot meet at run time: plan advises boot time
+cat > /tmp/policy-1g.conf <<'POL'
+[run]
+min_interval = 0
+state_file = /tmp/buddyctl.state
+lock_file = /tmp/buddyctl.lock
+[hugepages 1G]
+count = 0:1, 1:3
+force = yes
+POL
+
+# check: a 2M target on node 1 that apply met, a mandatory 1G target on
+# node 0 that it cannot have met (apply asks 1): exit 2
+cat > /tmp/check-pools.conf <<'POL'
+[hugepages 2M]
+count = 1:24
+[hugepages 1G]
+count = 0:2
+mandatory = yes
+POL
+
+# check: node 1's warn threshold only is 0: node 1 is warn, node 0 not
+cat > /tmp/check-node1.conf <<'POL'
+[node 1]
+warn_unusable = 0
 POL
 
 # 1 GiB pages on both nodes, read back per node. First thing after boot:
@@ -87,6 +114,32 @@ estimate_2m 1
 estimate_2m 0
 compact_only 1
 
+# diff between two status captures around a reservation on node 1: the host
+# compares its free-block changes with /proc/buddyinfo read in the same rounds
+section "diff around reserve 2M:64@1"
+state prediff
+cp /tmp/st.json /tmp/diff.a.json
+$B $BC_OPTS reserve 2M:64@1 > /tmp/df.out 2>&1
+check "reserve 2M:64@1 (for diff) exit" 0 $? "exit status"
+state postdiff
+cp /tmp/st.json /tmp/diff.b.json
+$B diff --format json /tmp/diff.a.json /tmp/diff.b.json > /tmp/diff.json 2> /tmp/diff.err
+check "diff of the two status captures exit" 0 $? "exit status"
+dump diff.report /tmp/diff.json
+$B $BC_OPTS reserve 2M:0@1 > /dev/null 2>&1
+check "reserve 2M:0@1 after diff" 0 "$(nr 1 2048)" "nr_hugepages"
+
+# plan for 1G per node, with a target node 1 cannot meet at run time
+section "plan 1G"
+$B plan --format json --config /tmp/policy-1g.conf > /tmp/p1g.json 2> /tmp/p1g.err
+check "plan 1G exit" 0 $? "exit status"
+$B plan --config /tmp/policy-1g.conf > /tmp/p1g.txt 2> /tmp/p1g.err
+check "plan 1G (text) exit" 0 $? "exit status"
+rd "$NODES/node1/meminfo" > /tmp/p1g.meminfo
+dump plan.1G /tmp/p1g.json
+dump plan.1G.text /tmp/p1g.txt
+dump plan.1G.node1-meminfo /tmp/p1g.meminfo
+
 # apply with per-node thresholds and pool targets does what plan said
 section "plan and apply"
 $B plan --format json --config /tmp/policy.conf > /tmp/plan.json 2> /tmp/plan.err
@@ -102,7 +155,18 @@ dump apply.report /tmp/apply.json
 dump apply.buddyinfo /tmp/apply.buddyinfo
 dump apply.hugepages /tmp/apply.hp
 check "apply pools read back" "8 24 1" "$(nr 0 2048) $(nr 1 2048) $(nr 0 1048576)" "2M node 0, 2M node 1, 1G node 0"
+# node 1's 1G page, had right after boot, was not had this late in 7 of 7
+# runs (tests/vm/README.md): the host checks that the report says what the
+# file says (check.py: check_apply)
+echo "INFO apply: 1G pool of node 1 $(nr 1 1048576) of 1"
 state applied
+
+# check against per-node targets and thresholds, in every format
+check_formats pools /tmp/check-pools.conf
+check_formats node1 /tmp/check-node1.conf
+
+# a real drop-caches, page cache and slab
+drop_caches_real 1
 
 if [ -n "${KCMDLINE:-}" ]; then
 	$B plan --kernel-cmdline --config /tmp/policy.conf > /tmp/kc.out 2> /tmp/kc.err
