@@ -115,6 +115,8 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else echo "== ansible role check: SKIPPED (ansible-playbook not installed: sh .ci/deps)"; fi
 	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then echo "== vm tests: SKIPPED (BUDDYCTL_VM=0)"; \
 	else sh tests/vm/vmcheck.sh; fi
+	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then echo "== systemd guest: SKIPPED (BUDDYCTL_VM=0)"; \
+	else echo "== systemd guest (tests/vm/systemd-check.sh)"; sh tests/vm/systemd-check.sh; fi
 
 # --- Debian package and Ansible role -------------------------------------------
 # deb-check: builds the source and binary packages from a copy of the tree in
@@ -139,6 +141,13 @@ build/static/buddyctl: $(OBJS) $(OBJDIR)/cli/main.o
 # e.g. make vmcheck VMCHECK_ARGS=2node
 vmcheck: build/static/buddyctl
 	@sh tests/vm/vmcheck.sh $(VMCHECK_ARGS)
+
+# The units of the .deb booted under systemd as PID 1 in a Debian 12 guest
+# (tests/vm/README.md, "The systemd guest"); the root is cached in tests/vm/cache/.
+systemd-check:
+	@sh tests/vm/systemd-check.sh
+
+.PHONY: systemd-check
 
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
 FUZZ_SECONDS ?= 600
