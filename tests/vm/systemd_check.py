@@ -238,6 +238,26 @@ def main():
           c2 == ("", 0) and num(s, "drop-cron-2") == num(s, "drop-cron-1") and sc2 == sc1,
           f"exit {c2[1]}, output {c2[0]!r}, state {sc1} -> {sc2}")
 
+    # --- the timer elapsed (clock set past it) and ran apply, within the interval ---
+    tm = props(s.get("show-remediate-timer", ("", 1))[0])
+    tl, _ = logline(invocation(jm, tm.get("InvocationID")))
+    timer = props(s.get("show-timer", ("", 1))[0])
+    clock = re.search(r"now (\d+) next (\d+)", s.get("timer-clock", ("", 1))[0])
+    check("remediate timer: due within 10 min + RandomizedDelaySec=3min, triggers the service, persistent",
+          clock is not None and 0 < int(clock.group(2)) - int(clock.group(1)) <= 13 * 60
+          and timer.get("Triggers") == "buddyctl-remediate.service" and timer.get("Persistent") == "yes",
+          f"{timer} {clock.group(0) if clock else 'no clock'}")
+    check("remediate timer elapsed: a new run of the service, success, exit 0",
+          tm.get("InvocationID") not in ("", None, r1.get("InvocationID"), r2.get("InvocationID"))
+          and tm.get("Result") == "success" and tm.get("ExecMainStatus") == "0"
+          and props(s.get("show-timer-after", ("", 1))[0]).get("LastTriggerUSec", "n/a") not in ("", "n/a"),
+          f"{tm} {s.get('show-timer-after', ('', 1))[0].strip()}")
+    check("remediate timer's run: apply held node 0 back (crit, min_interval 1h), did nothing",
+          tl is not None and re.search(r"node 0 crit .*remediation held back: last one \d+ s ago, min_interval 3600 s", tl)
+          is not None and "nothing to do" in tl
+          and num(s, "drop-timer") == num(s, "drop-cron-2")
+          and state(s.get("state-timer", ("", 1))[0]) == sc2, f"{tl}")
+
     # --- metrics ---
     jx = journal(s["journal-metrics"][0])
     skipped = [e for e in jx if "unmet condition check (ConditionPathIsDirectory=/var/lib/prometheus/node-exporter)" in msg(e)]

@@ -78,6 +78,42 @@ sec cron-2 sh -c "$NOSD"
 sec drop-cron-2 counter drop_pagecache
 sec state-cron-2 cat /var/lib/buddyctl/state
 
+# --- the timer itself -----------------------------------------------------
+# Started again, it is due at its next 10 minutes plus the machine's fixed
+# random delay (checked on the host: within 13 minutes).
+sed 's/^min_interval = 10m$/min_interval = 1h/' cron.conf > "$POLICY"
+before=$(systemctl show -p InvocationID --value buddyctl-remediate.service)
+systemctl start buddyctl-remediate.timer
+sec show-timer systemctl show -p NextElapseUSecRealtime,Triggers,Persistent buddyctl-remediate.timer
+sec timer-clock sh -c "echo now \$(date +%s) next \$(date -d \"\$(systemctl show -p NextElapseUSecRealtime --value buddyctl-remediate.timer)\" +%s)"
+# Then the guest's clock is set 61 s past its calendar time (past
+# AccuracySec=1min), so that it elapses at once and starts the service.
+# After a clock jump systemd moves a calendar time already passed to the
+# boot time and adds the random delay to that: the elapse would come up to
+# RandomizedDelaySec= (3 min) later. So a runtime drop-in sets the delay to
+# 0 for this part only.
+systemctl stop buddyctl-remediate.timer
+mkdir -p /run/systemd/system/buddyctl-remediate.timer.d
+printf '[Timer]\nRandomizedDelaySec=0\n' > /run/systemd/system/buddyctl-remediate.timer.d/test.conf
+systemctl daemon-reload
+systemctl start buddyctl-remediate.timer
+next=$(systemctl show -p NextElapseUSecRealtime --value buddyctl-remediate.timer)
+date -s "@$(($(date -d "$next" +%s) + 61))" > /dev/null
+t0=$(cut -d' ' -f1 /proc/uptime)
+i=0
+while [ $i -lt 90 ]; do
+	now=$(systemctl show -p InvocationID,ActiveState buddyctl-remediate.service)
+	case $now in *"InvocationID=$before"*|*ActiveState=activating*) ;; *) break ;; esac
+	sleep 1
+	i=$((i + 1))
+done
+sec show-timer-after systemctl show -p LastTriggerUSec buddyctl-remediate.timer
+sec timer-wait sh -c "echo clock set at $t0 s, now \$(cut -d' ' -f1 /proc/uptime) s"
+sec show-remediate-timer show buddyctl-remediate.service
+sec drop-timer counter drop_pagecache
+sec state-timer cat /var/lib/buddyctl/state
+systemctl stop buddyctl-remediate.timer
+
 # --- the metrics service --------------------------------------------------
 sec start-metrics-nodir systemctl start buddyctl-metrics.service
 sec show-metrics-nodir show buddyctl-metrics.service
