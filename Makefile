@@ -139,6 +139,9 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	  "ansible-playbook not installed: sh .ci/deps"; fi
 	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then $(CHECK_ENV) sh tests/skipped.sh "vm tests" vmcheck.sh "BUDDYCTL_VM=0"; \
 	else $(CHECK_ENV) sh tests/run-script.sh "vm tests" vmcheck.sh sh tests/vm/vmcheck.sh; fi
+	@if [ "$${BUDDYCTL_VM:-1}" = 0 ]; then $(CHECK_ENV) sh tests/skipped.sh "systemd guest" systemd-check.sh "BUDDYCTL_VM=0"; \
+	else echo "== systemd guest (tests/vm/systemd-check.sh)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "systemd guest" systemd-check.sh sh tests/vm/systemd-check.sh; fi
 	@sh tests/check-summary.sh $(CHECK_DIR)
 
 # --- Debian package and Ansible role -------------------------------------------
@@ -215,6 +218,13 @@ coverage: $(COV_DIR)/buddyctl $(TESTS:%=$(COV_DIR)/test/%) $(FUZZERS:%=$(COV_DIR
 	@$(COV_ENV) sh tests/prometheus/run.sh $(COV_DIR)/buddyctl
 	@sh tests/check-summary.sh $(COV_DIR)/check
 	@sh tests/coverage.sh $(COV_DIR) build/coverage
+
+# The units of the .deb booted under systemd as PID 1 in a Debian 12 guest
+# (tests/vm/README.md, "The systemd guest"); the root is cached in tests/vm/cache/.
+systemd-check:
+	@sh tests/vm/systemd-check.sh
+
+.PHONY: systemd-check
 
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
 FUZZ_SECONDS ?= 600

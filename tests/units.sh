@@ -159,7 +159,7 @@ fi
 
 # --- 5. systemctl start, where systemd is PID 1 ----------------------------------------
 if [ "$(cat /proc/1/comm 2>/dev/null)" != systemd ] || [ ! -d /run/systemd/system ]; then
-	skipped "systemd is not PID 1 here (PID 1 is $(cat /proc/1/comm 2>/dev/null || echo unknown)): systemctl start of buddyctl-reserve.service not tried; systemd-analyze verify above checked the units"
+	skipped "systemd is not PID 1 here (PID 1 is $(cat /proc/1/comm 2>/dev/null || echo unknown)): systemctl start of buddyctl-reserve.service not tried here (systemd-analyze verify above checked the units; make systemd-check starts them in a guest whose PID 1 is systemd)"
 elif [ "${BUDDYCTL_LIVE:-1}" = 0 ]; then
 	skipped "BUDDYCTL_LIVE=0: systemctl start of buddyctl-reserve.service would set this machine's hugepage pools"
 else

@@ -39,6 +39,13 @@
 #   GUEST_KLOG     keep the kernel log (first UART) in this file.
 #   GUEST_VERBOSE  1: boot without 'quiet'.
 #   GUEST_NO_SETUP 1: install and fetch nothing; skip (77) when missing.
+#   GUEST_ROOT     a directory holding a whole root file system with systemd
+#                  (tests/vm/systemd-check.sh builds one): the initramfs is
+#                  that tree, unchanged, followed by a second archive with
+#                  /test, /command and run-guest-command.service, and the
+#                  kernel starts /lib/systemd/systemd as PID 1 (rdinit=).
+#                  The unit runs COMMAND after multi-user.target, hands its
+#                  output back as the busybox guest does and powers off.
 set -u
 
 usage() { echo "usage: run-guest.sh DIR|- COMMAND" >&2; exit 64; }
@@ -59,6 +66,7 @@ GUEST_CACHE=${GUEST_CACHE:-$HERE/cache}
 GUEST_KLOG=${GUEST_KLOG:-}
 GUEST_VERBOSE=${GUEST_VERBOSE:-0}
 GUEST_NO_SETUP=${GUEST_NO_SETUP:-0}
+GUEST_ROOT=${GUEST_ROOT:-}
 
 skip() { echo "SKIP: $*" >&2; exit 77; }
 die() { echo "run-guest.sh: $*" >&2; exit 125; }
@@ -165,6 +173,51 @@ if [ "$DIR" != - ]; then
 	cp -R "$DIR/." "$R/test/" || die "cannot copy $DIR"
 fi
 printf '%s\n' "$CMD" > "$R/command"
+if [ -n "$GUEST_ROOT" ]; then
+	# A whole root with systemd as PID 1. Its tree goes first into the
+	# initramfs as it is; the archive appended to it (the kernel unpacks
+	# concatenated archives in order) adds the command and a unit that runs
+	# it once the boot is done, with its output on the second UART between
+	# the same markers as below, and then powers off.
+	[ -x "$GUEST_ROOT/lib/systemd/systemd" ] ||
+		{ echo "run-guest.sh: GUEST_ROOT $GUEST_ROOT has no lib/systemd/systemd" >&2; exit 64; }
+	rm -rf "$R/bin"
+	mkdir -p "$R/etc/systemd/system/multi-user.target.wants" || die "cannot fill $R"
+	cat > "$R/run-guest-command" <<'EOF'
+#!/bin/sh
+# run-guest.sh: the test command, its output on the second UART
+stty -F /dev/ttyS1 raw -echo 2>/dev/null
+{
+	echo "@@GUEST-BEGIN@@"
+	cd /test && sh -c "$(cat /command)" 2>&1
+	rc=$?
+	printf '\n@@GUEST-EXIT rc=%d@@\n' "$rc"
+} > /dev/ttyS1 2>&1
+systemctl --no-block poweroff
+EOF
+	cat > "$R/etc/systemd/system/run-guest-command.service" <<'EOF'
+[Unit]
+Description=run-guest.sh: the test command
+# Once the boot is done: every unit of sysinit.target and multi-user.target
+# has started (or failed).
+After=multi-user.target
+
+[Service]
+Type=oneshot
+ExecStart=/bin/sh /run-guest-command
+# The command may take long under TCG; run-guest.sh's timeout bounds it.
+TimeoutStartSec=infinity
+EOF
+	ln -s ../run-guest-command.service \
+		"$R/etc/systemd/system/multi-user.target.wants/run-guest-command.service" &&
+		chmod 0755 "$R/run-guest-command" || die "cannot fill $R"
+	# Uncompressed: QEMU loads 100 MB at once, where gunzip under TCG takes
+	# seconds.
+	{ (cd "$GUEST_ROOT" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null) &&
+	  (cd "$R" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null); } > "$TMP/initrd" ||
+		die "cannot build the initramfs of $GUEST_ROOT"
+	INIT=/lib/systemd/systemd
+else
 # The test's output goes to the second UART, the kernel's to the first, so
 # they never interleave. Closing ttyS1 waits until the UART has drained, so
 # nothing is lost at poweroff.
@@ -191,9 +244,11 @@ EOF
 chmod 0755 "$R/init"
 (cd "$R" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1 > "$TMP/initrd") ||
 	die "cannot build the initramfs"
+INIT=/init
+fi
 
 # --- boot ---------------------------------------------------------------
-APPEND="console=ttyS0 panic=-1 nokaslr rdinit=/init init_on_alloc=0 mitigations=off cryptomgr.notests i8042.nokbd i8042.noaux i8042.nopnp"
+APPEND="console=ttyS0 panic=-1 nokaslr rdinit=$INIT init_on_alloc=0 mitigations=off cryptomgr.notests i8042.nokbd i8042.noaux i8042.nopnp"
 [ "$GUEST_VERBOSE" = 1 ] || APPEND="$APPEND quiet"
 [ -n "$GUEST_APPEND" ] && APPEND="$APPEND $GUEST_APPEND"
 : > "$TMP/klog"; : > "$TMP/out"
