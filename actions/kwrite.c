@@ -11,6 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "meminfo.h"
+#include "rootfs.h"
+
 #include "lock.h"
 #include "rootfs.h"
 #include "textscan.h"
@@ -230,4 +233,20 @@ void kw_free(struct kctx *c)
 	free(c->log);
 	c->log = NULL;
 	c->nr_log = 0;
+}
+
+uint64_t kw_meminfo_kb(const struct kctx *c, int field)
+{
+	struct meminfo mi = { 0 };
+	struct bc_error err;
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int errnum;
+
+	if (rootfs_read(c->root, "proc/meminfo", &buf, &len, path, &errnum, &err) < 0)
+		return 0;
+	if (meminfo_parse(&mi, -1, path, buf, len, &err) < 0)
+		mi.v[field] = 0;
+	free(buf);
+	return mi.v[field];
 }

@@ -50,6 +50,9 @@ struct kctx {
 /* True for errors worth a retry within the time budget. */
 bool kw_transient(int errnum);
 
+/* One field of proc/meminfo under the root, in kB (MI_* of snapshot.h); 0 when unreadable. */
+uint64_t kw_meminfo_kb(const struct kctx *c, int field);
+
 /* Read a single-number file under the root. 0 or -kind. */
 int kw_read_u64(const struct kctx *c, const char *rel, uint64_t *v, struct bc_error *err);
 

@@ -10,41 +10,20 @@
  */
 #include "pcp.h"
 
-#include <limits.h>
-#include <stdlib.h>
-
-#include "meminfo.h"
-#include "rootfs.h"
+#include "snapshot.h"
 
 #define DRAIN_MAX_WRITES 128
 
-/* MemFree in kB from proc/meminfo, or 0 when it cannot be read. */
-static uint64_t memfree_kb(const struct kctx *c)
-{
-	struct meminfo mi = { 0 };
-	struct bc_error err;
-	char path[PATH_MAX], *buf;
-	size_t len;
-	int errnum;
-
-	if (rootfs_read(c->root, "proc/meminfo", &buf, &len, path, &errnum, &err) < 0)
-		return 0;
-	if (meminfo_parse(&mi, -1, path, buf, len, &err) < 0)
-		mi.v[MI_MEM_FREE] = 0;
-	free(buf);
-	return mi.v[MI_MEM_FREE];
-}
-
 int pcp_drain_run(struct kctx *c, int *errnum, struct bc_error *err)
 {
-	uint64_t before = memfree_kb(c), after;
+	uint64_t before = kw_meminfo_kb(c, MI_MEM_FREE), after;
 	int rc = 0;
 
 	for (unsigned i = 0; i < DRAIN_MAX_WRITES; i++) {
 		rc = kw_trigger(c, STAT_REFRESH_PATH, "1", errnum, err);
 		if (rc < 0 || c->dry_run)
 			break;
-		after = memfree_kb(c);
+		after = kw_meminfo_kb(c, MI_MEM_FREE);
 		if (after <= before)
 			break;		/* nothing more came back */
 		before = after;

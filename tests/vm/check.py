@@ -103,6 +103,22 @@ def load_json(dumps, name):
     return None
 
 
+def matches(counts, reads, stable):
+    """counts (free blocks per order, from buddyctl) equal one of the guest's
+    buddyinfo reads. When the guest never held still for a whole round (the
+    state loop's 60 tries: the status process's own fork, exec and exit move
+    pages between the per-CPU lists and orders 0-3 of its CPU's node), orders
+    0-3 may differ from the nearest read by a per-CPU batch (at most 64
+    blocks); every order from 4 up must still be exact."""
+    reads = [r for r in reads if r is not None]
+    if counts in reads:
+        return True
+    if stable:
+        return False
+    return any(len(r) == len(counts) and counts[4:] == r[4:] and
+               all(abs(a - b) <= 64 for a, b in zip(counts[:4], r[:4])) for r in reads)
+
+
 def check_state(tag, dumps):
     """status --format json against the kernel's own files of the same round."""
     name = f"status-vs-kernel {tag}"
@@ -127,7 +143,7 @@ def check_state(tag, dumps):
         return
     res("PASS", f"{name}: zones ({', '.join(map(label, sorted(b1)))})")
     stable = b1 == b2
-    bad = [label(k) for k in b1 if zones[k]["free_blocks"] not in (b1[k], b2.get(k))]
+    bad = [label(k) for k in b1 if not matches(zones[k]["free_blocks"], (b1[k], b2.get(k)), stable)]
     if bad:
         res("FAIL", f"{name}: free blocks per order", "differ in " + ", ".join(bad))
     else:
@@ -495,7 +511,8 @@ def check_diff(dumps):
         for z in n["zones"]:
             k = (n["node"], z["zone"])
             zones.add(k)
-            if z["before"] not in (a1.get(k), a2.get(k)) or z["after"] not in (b1.get(k), b2.get(k)):
+            if not matches(z["before"], (a1.get(k), a2.get(k)), a1 == a2) or \
+               not matches(z["after"], (b1.get(k), b2.get(k)), b1 == b2):
                 bad.append(f"node {k[0]} {k[1]}: before/after are not buddyinfo's")
                 continue
             if z["change"] != [y - x for x, y in zip(z["before"], z["after"])]:
@@ -619,6 +636,10 @@ def check_drop(dumps):
                 # at once) sees part of what meminfo shows a second later
                 if not (want - tol(want) <= mc[n] <= tol(want)):
                     bad.append(f"node {n}: report {field} {mc[n]:+d} kB, not between 0 and node{n}/meminfo's {want:+d} kB a second later")
+                # buddyctl waits until SReclaimable stops falling
+                # (actions/dropcaches.c): most of it is in the report
+                elif n == node and mc[n] > want // 2:
+                    bad.append(f"node {n}: report {field} {mc[n]:+d} kB, less than half of node{n}/meminfo's {want:+d} kB a second later")
             elif abs(mc[n] - want) > tol(want):
                 bad.append(f"node {n}: report {field} {mc[n]:+d} kB, node{n}/meminfo {want:+d} kB")
         total = sum(after[k] - before[k] for k in glob)

@@ -43,7 +43,8 @@ CHANGES = [
     ("two-node", "check node1: unusable index", ["check.node1.json"], r'("node":1,"level":"warn","order":9,"unusable_index":)(\d+)', plus(7), "check node1"),
     ("two-node", "check node1: json exit", ["check.node1.json"], r'"exit":1,', '"exit":0,', "check node1"),
     ("two-node", "diff: node 0 buddyinfo after", ["state.postdiff.buddyinfo", "state.postdiff.buddyinfo2"],
-     r"(Node 0, zone\s+Normal\s+)(\d+)", plus(1), "diff of two"),
+     # order 5: orders 0-3 may move by a per-CPU batch when the guest never held still (check.py matches())
+     r"(Node 0, zone\s+Normal(?:\s+\d+){5}\s+)(\d+)", plus(1), "diff of two"),
     ("two-node", "diff: a change", ["diff.report"], r'"change":\[0,', '"change":[1,', "diff of two"),
     ("two-node", "plan 1G: no boot-time advice", ["plan.1G"], r'"boot_time_recommended":true', '"boot_time_recommended":false', "plan 1G"),
     ("two-node", "plan 1G: another node's file", ["plan.1G"], r"node1/hugepages/hugepages-1048576kB", "node0/hugepages/hugepages-1048576kB", "plan 1G"),
