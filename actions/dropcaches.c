@@ -11,27 +11,7 @@
 #include "dropcaches.h"
 
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
-
-#include "snapshot.h"
-
-#define SETTLE_STEP_MS	20	/* between two readings of SReclaimable */
-#define SETTLE_MAX	50	/* readings: 1 s at most */
-
-/* Until SReclaimable has not fallen for two readings in a row. */
-static void slab_settle(const struct kctx *c)
-{
-	uint64_t prev = kw_meminfo_kb(c, MI_SRECLAIMABLE), now;
-	unsigned still = 0;
-
-	for (unsigned i = 0; i < SETTLE_MAX && still < 2 && !(c->stop && *c->stop); i++) {
-		nanosleep(&(struct timespec){ .tv_nsec = SETTLE_STEP_MS * 1000000L }, NULL);
-		now = kw_meminfo_kb(c, MI_SRECLAIMABLE);
-		still = now < prev ? 0 : still + 1;
-		prev = now;
-	}
-}
 
 int dropcaches_run(struct kctx *c, int level, bool do_sync, int *errnum, struct bc_error *err)
 {
@@ -43,6 +23,6 @@ int dropcaches_run(struct kctx *c, int level, bool do_sync, int *errnum, struct 
 	snprintf(v, sizeof(v), "%d", level);
 	rc = kw_trigger_retry(c, DROP_CACHES_PATH, v, errnum, err);
 	if (rc == 0 && !c->dry_run && (level & 2))
-		slab_settle(c);
+		kw_slab_settle(c);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "meminfo.h"
+#include "snapshot.h"
 #include "rootfs.h"
 
 #include "lock.h"
@@ -249,4 +250,20 @@ uint64_t kw_meminfo_kb(const struct kctx *c, int field)
 		mi.v[field] = 0;
 	free(buf);
 	return mi.v[field];
+}
+
+#define SETTLE_STEP_MS	20	/* between two readings of SReclaimable */
+#define SETTLE_MAX	50	/* readings: 1 s at most */
+
+void kw_slab_settle(const struct kctx *c)
+{
+	uint64_t prev = kw_meminfo_kb(c, MI_SRECLAIMABLE), now;
+	unsigned still = 0;
+
+	for (unsigned i = 0; i < SETTLE_MAX && still < 2 && !(c->stop && *c->stop); i++) {
+		nanosleep(&(struct timespec){ .tv_nsec = SETTLE_STEP_MS * 1000000L }, NULL);
+		now = kw_meminfo_kb(c, MI_SRECLAIMABLE);
+		still = now < prev ? 0 : still + 1;
+		prev = now;
+	}
 }

@@ -53,6 +53,15 @@ bool kw_transient(int errnum);
 /* One field of proc/meminfo under the root, in kB (MI_* of snapshot.h); 0 when unreadable. */
 uint64_t kw_meminfo_kb(const struct kctx *c, int field);
 
+/*
+ * After slab was dropped or reclaimed: the kernel frees dentries and inodes
+ * after an RCU grace period, after the write returned. Wait until
+ * SReclaimable has not fallen for two readings 20 ms apart (at most 1 s, or
+ * until a signal), so that what follows (the second snapshot, the next
+ * write's room) sees that memory.
+ */
+void kw_slab_settle(const struct kctx *c);
+
 /* Read a single-number file under the root. 0 or -kind. */
 int kw_read_u64(const struct kctx *c, const char *rel, uint64_t *v, struct bc_error *err);
 

@@ -5,7 +5,8 @@
  * memory.reclaim, so it can be sized to a shortfall and leaves the other
  * nodes' caches alone (kernel-interfaces.md §7). It also shrinks slab in
  * proportion: on the development VM, asking for 200M took 117M of page
- * cache and 161M of dentries. Synchronous; EAGAIN when it got less.
+ * cache and 161M of dentries. Synchronous for the page cache, EAGAIN when it
+ * got less; the dentries go after an RCU grace period (kw_slab_settle()).
  */
 #include "reclaim.h"
 
@@ -30,6 +31,8 @@ int reclaim_run(struct kctx *c, int node, uint64_t kb, int *errnum, struct bc_er
 	snprintf(v, sizeof(v), "%lluK swappiness=0", (unsigned long long)kb);
 	rc = kw_trigger(c, rel, v, errnum, err);
 	if (rc < 0 && *errnum == EAGAIN)
-		return 0;	/* less than asked: what went shows in meminfo */
+		rc = 0;		/* less than asked: what went shows in meminfo */
+	if (rc == 0 && !c->dry_run)
+		kw_slab_settle(c);
 	return rc;
 }
