@@ -673,18 +673,7 @@ def main():
             m = re.match(r"/sys/devices/system/node/node(\d+)/hugepages/hugepages-(\d+)kB/nr_hugepages (\d+)$", line)
             if m:
                 pools[(int(m.group(1)), int(m.group(2)))] = int(m.group(3))
-        want = {}
-        sec = None
-        for line in dumps.get("kernel-cmdline.policy", "").splitlines():
-            m = re.match(r"\[hugepages (\d+)([MG])\]", line)
-            if m:
-                sec = int(m.group(1)) * (1024 if m.group(2) == "M" else 1048576)
-            elif line.startswith("["):
-                sec = None
-            elif sec and line.startswith("count"):
-                for pair in line.split("=", 1)[1].split(","):
-                    n, c = pair.strip().split(":")
-                    want[(int(n), sec)] = int(c)
+        want = {k: c for k, (c, _) in policy_counts(dumps.get("kernel-cmdline.policy", "")).items()}
         bad = {k: (v, pools.get(k)) for k, v in want.items() if pools.get(k) != v}
         if not pools or not want or bad:
             res("FAIL", "plan --kernel-cmdline booted reserves what the policy asked",
