@@ -514,23 +514,6 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	return rc;
 }
 
-/* The kernel's release under the root (proc/sys/kernel/osrelease); 0.0 when unknown. */
-static void kernel_release(const char *root, struct kernel_version *kv, char *text, size_t size)
-{
-	struct bc_error e;
-	char path[PATH_MAX], *buf;
-	size_t len;
-	int errnum;
-
-	kv->major = kv->minor = 0;
-	text[0] = '\0';
-	if (rootfs_read(root, "proc/sys/kernel/osrelease", &buf, &len, path, &errnum, &e) < 0)
-		return;
-	if (kernel_version_parse(buf, kv) == 0)
-		snprintf(text, size, "%.*s", (int)strcspn(buf, "\n"), buf);
-	free(buf);
-}
-
 int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 {
 	struct run r = { .a = a, .command = "plan" };
@@ -540,7 +523,7 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 
 	rc = policy_and_snapshot(&r, err);
 	if (rc == 0) {
-		kernel_release(a->root, &kv, release, sizeof(release));
+		kernel_release_read(a->root, &kv, release, sizeof(release));
 		rc = cmdline_build(&r.pol, &r.snap, &kv, line, sizeof(line), err);
 	}
 	/* the nodes the counts name must exist (sizes were checked above) */

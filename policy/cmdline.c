@@ -8,9 +8,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "plan.h"
+#include "rootfs.h"
 
 int kernel_version_parse(const char *text, struct kernel_version *v)
 {
@@ -28,6 +30,22 @@ int kernel_version_parse(const char *text, struct kernel_version *v)
 	v->major = (unsigned)major;
 	v->minor = (unsigned)minor;
 	return 0;
+}
+
+void kernel_release_read(const char *root, struct kernel_version *kv, char *text, size_t size)
+{
+	struct bc_error e;
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int errnum;
+
+	kv->major = kv->minor = 0;
+	text[0] = '\0';
+	if (rootfs_read(root, "proc/sys/kernel/osrelease", &buf, &len, path, &errnum, &e) < 0)
+		return;
+	if (kernel_version_parse(buf, kv) == 0)
+		snprintf(text, size, "%.*s", (int)strcspn(buf, "\n"), buf);
+	free(buf);
 }
 
 static bool at_least(const struct kernel_version *kv, unsigned major, unsigned minor)

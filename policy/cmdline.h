@@ -50,6 +50,13 @@ struct kernel_version {
 int kernel_version_parse(const char *text, struct kernel_version *v);
 
 /*
+ * The running kernel's release under root (proc/sys/kernel/osrelease) into
+ * kv, and its text (first line) into text; 0.0 and "" when it cannot be read
+ * or parsed.
+ */
+void kernel_release_read(const char *root, struct kernel_version *kv, char *text, size_t size);
+
+/*
  * Build the fragment for pol's [hugepages SIZE] targets on the machine of
  * snap, running kernel kv, into buf (no trailing newline). Returns 0, or
  * -BC_ECONFIG naming the policy file and line when a target cannot be put on
