@@ -36,6 +36,19 @@ struct action_result {
 	struct step_result steps[MAX_STEP_RESULTS];
 	unsigned nr_steps;
 	bool restored;		/* short grant given back (keep = no) */
+	/*
+	 * reserve of a buddy size with an estimate: the estimate again, from a
+	 * snapshot read right after the run's first compaction of the node.
+	 * Free memory that compaction left in blocks smaller than the page is
+	 * held there by pages it cannot move (pinned by a pipe or by DMA,
+	 * unmovable allocations in Movable pageblocks), which no kernel file
+	 * shows before compaction runs: from then on, what the free lists hold
+	 * plus what reclaim can still add is the better estimate.
+	 */
+	bool revised;
+	uint64_t rev_now;	/* pages buddy could hand out then, with the pool */
+	uint64_t rev_reclaim;	/* rev_now + what reclaim could still add */
+	uint64_t rev_small_kb;	/* free in blocks smaller than the page then */
 	char error[512];
 };
 

@@ -22,6 +22,7 @@
 #include "compact.h"
 #include "dropcaches.h"
 #include "pcp.h"
+#include "estimate.h"
 #include "reclaim.h"
 #include "rootfs.h"
 
@@ -104,6 +105,39 @@ static uint64_t reclaim_size_kb(const struct kctx *c, const struct action *a, ui
 	if (c->dry_run || read_room(c, a, &blocks, &small_kb) < 0)
 		return (a->target - pool) * a->size_kb;
 	return plan_reclaim_kb(a, pool, blocks, small_kb);
+}
+
+/*
+ * After the run's first compaction of the node: the estimate again, from a
+ * snapshot read now (r->revised; see struct action_result). A pool of a
+ * buddy size with an estimate only, once, and never in a dry run.
+ */
+static void revise_estimate(const struct kctx *c, const struct action *a, struct action_result *r)
+{
+	struct snapshot s;
+	struct bc_error err = { 0 };
+	const struct node *n;
+	struct estimate e;
+	uint64_t more;
+	unsigned j, k;
+
+	if (r->revised || c->dry_run || !a->have_est || a->est.gigantic)
+		return;
+	if (snapshot_read(c->root, &s, &err) != 0)
+		return;		/* the report keeps the first estimate */
+	n = a->node >= 0 ? snapshot_node(&s, a->node) : s.nr_nodes == 1 ? &s.nodes[0] : NULL;
+	if (n && estimate_node(&s, n, a->size_kb, &e) == 0 && !e.gigantic) {
+		/* compaction has run: what it left apart stays apart */
+		more = (e.cache_kb + e.slab_kb + e.not_in_buddy_kb) / a->size_kb;
+		r->revised = true;
+		r->rev_now = e.now;
+		r->rev_reclaim = e.now + more < e.reclaim ? e.now + more : e.reclaim;
+		r->rev_small_kb = 0;
+		for (j = 0; j < n->nr_zones; j++)
+			for (k = 0; k < (unsigned)e.order && k < s.nr_orders; k++)
+				r->rev_small_kb += (n->zones[j].free_blocks[k] << k) * (s.page_size / 1024);
+	}
+	snapshot_free(&s);
 }
 
 /* Rewrites after which, without a gain, compaction deferral is surely over. */
@@ -215,6 +249,8 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			r->status = RES_INTERRUPTED;
 			return;
 		}
+		if (rc == 0 && s->step == STEP_COMPACT_NODE)
+			revise_estimate(c, a, r);
 		/* a failed reclaim or compaction is no reason not to write */
 	}
 	first = a->first_write ? room_now(c, a, a->current, a->first_write) : a->target;
@@ -283,6 +319,8 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 				stopped = true;
 				goto out;
 			}
+			if (rc == 0 && (s->step == STEP_COMPACT_NODE || s->step == STEP_COMPACT_ALL))
+				revise_estimate(c, a, r);
 			s->wrote = write && rc == 0;
 			if (s->wrote)
 				rc = set_pool(c, rel, a->first_write ? room_now(c, a, r->after, a->target)

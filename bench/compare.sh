@@ -140,12 +140,15 @@ summary() {
 		if ("est_now" in col) {
 			add(k, "en", $col["est_now"]); add(k, "ec", $col["est_after_compaction"])
 			add(k, "er", $col["est_after_reclaim"])
+		}
+		if ("est_rev_now" in col) {
+			add(k, "rn", $col["est_rev_now"]); add(k, "rr", $col["est_rev_after_reclaim"])
 			if ($col["method"] ~ /^buddyctl/ && $col["est_now"] == "n/a") na[k] = 1
 		}
 	}
 	END {
-		print "| scenario | method | asked | free 2M before | pages | seconds | page cache dropped (MiB) | slab dropped (MiB) | pages migrated | estimate now / after compaction / after reclaim | tries |"
-		print "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"
+		print "| scenario | method | asked | free 2M before | pages | seconds | page cache dropped (MiB) | slab dropped (MiB) | pages migrated | estimate now / after compaction / after reclaim | after the first compaction: now / after reclaim | tries |"
+		print "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|"
 		for (i = 1; i <= n; i++) {
 			k = order[i]; split(k, sm, SUBSEP)
 			est = "-"
@@ -153,10 +156,11 @@ summary() {
 				est = median(val[k, "en"]) " / " median(val[k, "ec"]) " / " median(val[k, "er"])
 			else if (na[k])
 				est = "n/a"
+			rev = val[k, "rn"] == "" ? "-" : median(val[k, "rn"]) " / " median(val[k, "rr"])
 			migr = val[k, "migr"] == "" ? "-" : median(val[k, "migr"])
-			printf "| %s | %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %d |\n", sm[1], sm[2], req[k],
+			printf "| %s | %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %d |\n", sm[1], sm[2], req[k],
 				median(val[k, "free2m"]), median(val[k, "pages"]), median(val[k, "secs"]),
-				r0(median(val[k, "cache"])), r0(median(val[k, "slab"])), migr, est, tries[k]
+				r0(median(val[k, "cache"])), r0(median(val[k, "slab"])), migr, est, rev, tries[k]
 		}
 	}' "$1"
 }
@@ -391,11 +395,24 @@ run_estimate() {
 	fi
 }
 
-csv_row() {
-	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$(uname -r),$scenario,$rep,$method,$size,$N,$1,$2,$3,$b_memfree,$a_memfree,$b_free2m,$a_free2m,$b_cached,$a_cached,$b_filelru,$a_filelru,$b_srecl,$a_srecl,$est_now,$est_comp,$est_recl,$build_s,$migrated,$stalls,$(echo "$cmd" | tr ',' ';')" >> "$csv"
+# The report's "after the first compaction: N now, N after reclaim" line
+# (the estimate again, from a snapshot read right after buddyctl's first
+# compaction), from what the method printed: rev_now, rev_recl, rev_json;
+# "-" and null when it did not compact.
+revised_estimate() {
+	# shellcheck disable=SC2046
+	set -- $(tail -n +$((log_mark + 1)) "$log" |
+		sed -n 's/^ *after the first compaction: \([0-9]*\) now, \([0-9]*\) after reclaim.*/\1 \2/p' | head -n 1)
+	[ $# = 2 ] || return 0
+	rev_now=$1 rev_recl=$2
+	rev_json="{\"now\":$1,\"after_reclaim\":$2}"
 }
 
-echo "date,kernel,scenario,rep,method,size,requested,obtained,seconds,rc,memfree_before_kb,memfree_after_kb,free2m_before,free2m_after,cached_before_kb,cached_after_kb,filelru_before_kb,filelru_after_kb,sreclaimable_before_kb,sreclaimable_after_kb,est_now,est_after_compaction,est_after_reclaim,build_s,migrated,compact_stalls,command" > "$csv"
+csv_row() {
+	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$(uname -r),$scenario,$rep,$method,$size,$N,$1,$2,$3,$b_memfree,$a_memfree,$b_free2m,$a_free2m,$b_cached,$a_cached,$b_filelru,$a_filelru,$b_srecl,$a_srecl,$est_now,$est_comp,$est_recl,$rev_now,$rev_recl,$build_s,$migrated,$stalls,$(echo "$cmd" | tr ',' ';')" >> "$csv"
+}
+
+echo "date,kernel,scenario,rep,method,size,requested,obtained,seconds,rc,memfree_before_kb,memfree_after_kb,free2m_before,free2m_after,cached_before_kb,cached_after_kb,filelru_before_kb,filelru_after_kb,sreclaimable_before_kb,sreclaimable_after_kb,est_now,est_after_compaction,est_after_reclaim,est_rev_now,est_rev_after_reclaim,build_s,migrated,compact_stalls,command" > "$csv"
 {
 	echo "compare.sh $tag: $(uname -r), $(nproc) CPUs, MemTotal $(awk '/^MemTotal/ { print $2 }' /proc/meminfo) kB"
 	echo "scenarios=$scenarios methods=$methods reps=$reps size=$size pages=$pages max_share=$max_share"
@@ -415,6 +432,7 @@ for scenario in $scenarios; do
 		for method in $methods; do
 			IFS=$old_ifs
 			est_now=- est_comp=- est_recl=- est_json=null build_s=
+			rev_now=- rev_recl=- rev_json=null
 			b_memfree='' a_memfree='' b_free2m='' a_free2m='' b_cached='' a_cached=''
 			b_filelru='' a_filelru='' b_srecl='' a_srecl='' migrated='' stalls=''
 			b_migrated='' a_migrated='' b_stall='' a_stall=''
@@ -443,6 +461,7 @@ for scenario in $scenarios; do
 			cmd=$(method_cmd "$method" "$N")
 			case $method in buddyctl*) run_estimate ;; esac
 			echo "\$ $cmd" >> "$log"
+			log_mark=$(wc -l < "$log")
 			t0=$(now_ns)
 			run_method "$cmd"
 			rc=$method_rc
@@ -454,10 +473,11 @@ for scenario in $scenarios; do
 			stalls=$((a_stall - b_stall))
 			secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 			echo "exit $rc, pool $got of $N, $secs s" >> "$log"
+			case $method in buddyctl*) revised_estimate ;; esac
 			csv_row "$got" "$secs" "$rc"
 			if [ "${method#buddyctl}" != "$method" ]; then
-				printf '{"method":"%s","scenario":"%s","rep":%d,"requested":%d,"obtained":%d,"rc":%d,"estimate_rc":%d,"estimate":%s}\n' \
-					"$method" "$scenario" "$rep" "$N" "$got" "$rc" "$est_rc" "$est_json" >> "$estfile"
+				printf '{"method":"%s","scenario":"%s","rep":%d,"requested":%d,"obtained":%d,"rc":%d,"estimate_rc":%d,"estimate":%s,"after_first_compaction":%s}\n' \
+					"$method" "$scenario" "$rep" "$N" "$got" "$rc" "$est_rc" "$est_json" "$rev_json" >> "$estfile"
 			fi
 			echo "compare: [$scenario rep $rep/$reps] $method: $got of $N pages in $secs s (exit $rc)" >&2
 			pools_zero

@@ -397,6 +397,13 @@ static void hugepages_text(FILE *f, const struct report *r)
 			fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
 				(unsigned long long)a->est.now, (unsigned long long)a->est.compact,
 				(unsigned long long)a->est.reclaim, a->est.gigantic ? " (upper bounds)" : "");
+		if (res->revised) {
+			char small[16];
+
+			out_human_bytes(small, sizeof(small), res->rev_small_kb * 1024);
+			fprintf(f, "                         after the first compaction: %llu now, %llu after reclaim (%s free stayed in smaller blocks)\n",
+				(unsigned long long)res->rev_now, (unsigned long long)res->rev_reclaim, small);
+		}
 	}
 }
 
@@ -708,7 +715,13 @@ int report_json(FILE *f, const struct report *r)
 						res->steps[k].errnum, res->steps[k].first ? "true" : "false",
 						res->steps[k].wrote ? "true" : "false",
 						res->steps[k].asked_kb);
-				fputc(']', f);
+				fputs("],\"estimate_after_compaction\":", f);
+				if (res->revised)
+					fprintf(f, "{\"now\":%" PRIu64 ",\"after_reclaim\":%" PRIu64
+						",\"free_small_kb\":%" PRIu64 "}", res->rev_now, res->rev_reclaim,
+						res->rev_small_kb);
+				else
+					fputs("null", f);
 			}
 			fputs(",\"error\":", f);
 			if (res->error[0])

@@ -58,6 +58,10 @@ CASES = {
                         drop_level=3, sync=False),
     "reserve-dry-run": dict(command="reserve", dry=True, actions=RESERVE),
     "reserve": dict(command="reserve", dry=False, actions=RESERVE),
+    # 2000 > 1281 now on node 0: compaction first (node0/compact), then the write; the
+    # estimate again after that compaction, from the same (static) free lists
+    "reserve-compact-first": dict(command="reserve", dry=False, actions=[("reserve", 0, 2048, 2000)],
+                                  also_written=["sys/devices/system/node/node0/compact"], revised=True),
 }
 ORDER = 9
 # files a run may leave besides those its actions write: its lock and state file
@@ -160,6 +164,12 @@ def size_kb(text):
     return {"2M": 2048, "1G": 1048576}[text]
 
 
+def small_kb(rows, node):
+    """Free memory of node in blocks below order 9, kB (4 KiB pages)."""
+    return sum(count << k for n, _, counts in rows if n == node
+               for k, count in enumerate(counts) if k < ORDER) * 4
+
+
 def check_log(case, err, rows, nodes, fixture, after, rc):
     """The log line on standard error: its figures and its exit status."""
     post = buddyinfo(after)
@@ -193,6 +203,7 @@ def check_run(name, fmt, out, err, rc, fixture, after):
     writes = set()
     for kind, node, size, _ in case["actions"]:
         writes.add(pool_file(node, size) if kind == "reserve" else written_file(kind, node))
+    writes.update(case.get("also_written", []))
     if not executed(case):
         expect("files changed by a dry run", sorted(changed), [])
     else:
@@ -284,6 +295,15 @@ def check_json(case, r, rows, nodes, fixture, after, rc):
                 expect(f"{what} before", a["before"], from_)
                 expect(f"{what} obtained", a["obtained"], got)
                 expect(f"{what} shortfall", a["shortfall"], max(0, a["requested"] - got))
+                rev = a["estimate_after_compaction"]
+                expect(f"{what} estimate_after_compaction given", rev is not None,
+                       bool(case.get("revised")) and a["size_kb"] == 2048)
+                if rev is not None:
+                    # the files do not change when compacted: "now" as before, and the
+                    # free memory in blocks below 2M from buddyinfo
+                    expect(f"{what} estimate_after_compaction now", rev["now"], a["estimate"]["now"])
+                    expect(f"{what} estimate_after_compaction free_small_kb", rev["free_small_kb"],
+                           small_kb(rows, a["node"]))
         if a["kind"] == "drop_caches":
             expect(f"{what} drop_level", a["drop_level"], case["drop_level"])
             expect(f"{what} sync", a["sync"], case["sync"])
@@ -355,6 +375,9 @@ def check_text(case, out, rows, nodes, fixture, after, rc):
                 elif line.strip() == "":
                     break
             expect("Hugepages rows", rows_seen, [a for a in case["actions"] if a[0] == "reserve"])
+            revised = [line for line in lines if re.match(
+                r"^\s+after the first compaction: \d+ now, \d+ after reclaim \(\S+ free stayed in smaller blocks\)$", line)]
+            expect("after the first compaction lines", len(revised), 1 if case.get("revised") else 0)
         m = re.search(r"^Total [0-9.]+ ms, exit status (\d+)", out, re.M)
         expect("Total line's exit status", int(m[1]) if m else None, rc)
 

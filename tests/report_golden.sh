@@ -58,6 +58,7 @@ drop-caches-dry-run|two-node|drop-caches --dry-run --level all
 drop-caches|two-node|drop-caches --level all --no-sync
 reserve-dry-run|two-node|reserve --dry-run 2M:100@0 1G:1@1
 reserve|two-node|reserve 2M:100@0 1G:1@1
+reserve-compact-first|two-node|reserve 2M:2000@0
 '
 # run every case on its own copy; keep what it printed and the copy
 printf '%s\n' "$cases" | while IFS='|' read -r name tree args; do

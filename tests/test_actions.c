@@ -242,6 +242,16 @@ static void chosen_escalation_runs_as_planned(void **state)
 	assert_string_equal(c.log[2].value, "1");
 	assert_contains(c.log[3].path, "node1/compact");
 	assert_contains(c.log[4].path, "nr_hugepages");
+	/*
+	 * revised once, after the first compaction, from the same free lists:
+	 * 6171 now as before; after reclaim 6171 + 1036 (clean cache and
+	 * slab: see below), less than the first estimate's 7243; 142328 kB
+	 * free in blocks below 2M
+	 */
+	assert_true(r.revised);
+	assert_int_equal(r.rev_now, 6171);
+	assert_int_equal(r.rev_reclaim, 6171 + 1036);
+	assert_int_equal(r.rev_small_kb, 142328);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -341,7 +351,10 @@ static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state
 	 */
 	f = fopen(TREE "/proc/buddyinfo", "w");
 	assert_non_null(f);
-	fputs("Node 0, zone    DMA32    512    350    260    180    120     90     60     45     30     40    380 \n"
+	fputs("Node 0, zone      DMA      2      1      1      0      1      1      1      1      0      1      3 \n"
+	      "Node 0, zone    DMA32    512    350    260    180    120     90     60     45     30     40    380 \n"
+	      "Node 0, zone   Normal  48713  31806  20117  12940   7360   4120   2150    980    410     95    180 \n"
+	      "Node 1, zone    DMA32      0      0      0      0      0      0      0      0      0      0      0 \n"
 	      "Node 1, zone   Normal 262144      0      0      0      0      0      0      0      0      0      0 \n", f);
 	fclose(f);
 	assert_int_equal(execute_plan(&c, &p, &r), 0);
@@ -351,6 +364,34 @@ static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state
 	assert_contains(c.log[1].path, "node1/compact");
 	assert_string_equal(c.log[2].value, "64");
 	assert_true(c.log[2].skipped);
+	/*
+	 * The estimate again after that compaction, from the free lists it
+	 * left: no 2M block, so the pool (64) and the per-CPU lists' 17132
+	 * kB, 8 blocks at most, now: 72; after reclaim, plus the node's
+	 * clean page cache, 961084 + 786348 - 3492 (dirty) kB, and its
+	 * reclaimable slab, 377820 kB: 2121760 kB, 1036 pages of 2M. The
+	 * first estimate said 6206 after compaction and 7243 after reclaim.
+	 */
+	assert_true(r.revised);
+	assert_int_equal(r.rev_now, 72);
+	assert_int_equal(r.rev_reclaim, 72 + 1036);
+	assert_int_equal(r.rev_small_kb, 1048576);
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
+static void chosen_escalation_dry_run_revises_nothing(void **state)
+{
+	struct kctx c = { .root = TREE, .dry_run = true };
+	struct snapshot snap;
+	struct plan p = chosen_plan(6300, &snap);
+	struct action_result r;
+
+	(void)state;
+	assert_int_equal(execute_plan(&c, &p, &r), 0);
+	assert_int_equal(r.status, RES_PLANNED);
+	assert_false(r.revised);	/* nothing was compacted: nothing to learn from */
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -990,6 +1031,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(chosen_escalation_goes_on_while_it_gains, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_first_writes_what_compaction_made, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_reclaims_what_compaction_cannot_cover, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(chosen_escalation_dry_run_revises_nothing, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_stops_at_the_estimate, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_gains_on_a_later_step, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_restored, fresh_tree, drop_tree),
