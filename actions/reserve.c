@@ -45,6 +45,27 @@ void reserve_path(char *buf, size_t size, int node, uint64_t size_kb)
 }
 
 /*
+ * Add node n's free blocks of order or larger (counted in blocks of that
+ * order) to *blocks, and its free memory in smaller blocks, in kB, to
+ * *small_kb.
+ */
+static void free_lists(const struct node *n, unsigned nr_orders, int order, uint64_t page_kb,
+		       uint64_t *blocks, uint64_t *small_kb)
+{
+	unsigned j, k;
+
+	for (j = 0; j < n->nr_zones; j++)
+		for (k = 0; k < nr_orders; k++) {
+			uint64_t nb = n->zones[j].free_blocks[k];
+
+			if ((int)k >= order)
+				*blocks += nb << (k - (unsigned)order);
+			else
+				*small_kb += (nb << k) * page_kb;
+		}
+}
+
+/*
  * What the node's free lists hold right now (proc/buddyinfo, read back):
  * *blocks free blocks of the action's size or larger, counted in pages of
  * that size, and *small_kb free memory in smaller blocks. Buddy sizes with
@@ -59,7 +80,7 @@ static int read_room(const struct kctx *c, const struct action *a, uint64_t *blo
 	size_t len;
 	int errnum, order = a->est.order, rc;
 	uint64_t page_kb;
-	unsigned i, j, k;
+	unsigned i;
 
 	if (!a->have_est || a->est.gigantic || order < 0 || order >= BC_MAX_ORDERS)
 		return -1;
@@ -69,19 +90,9 @@ static int read_room(const struct kctx *c, const struct action *a, uint64_t *blo
 	rc = buddyinfo_parse(&s, path, buf, len, &err);
 	free(buf);
 	*blocks = *small_kb = 0;
-	for (i = 0; rc == 0 && i < s.nr_nodes; i++) {
-		if (a->node >= 0 && s.nodes[i].id != a->node)
-			continue;
-		for (j = 0; j < s.nodes[i].nr_zones; j++)
-			for (k = 0; k < s.nr_orders; k++) {
-				uint64_t nb = s.nodes[i].zones[j].free_blocks[k];
-
-				if ((int)k >= order)
-					*blocks += nb << (k - order);
-				else
-					*small_kb += (nb << k) * page_kb;
-			}
-	}
+	for (i = 0; rc == 0 && i < s.nr_nodes; i++)
+		if (a->node < 0 || s.nodes[i].id == a->node)
+			free_lists(&s.nodes[i], s.nr_orders, order, page_kb, blocks, small_kb);
 	snapshot_free(&s);
 	return rc < 0 ? -1 : 0;
 }
@@ -118,8 +129,7 @@ static void revise_estimate(const struct kctx *c, const struct action *a, struct
 	struct bc_error err = { 0 };
 	const struct node *n;
 	struct estimate e;
-	uint64_t more;
-	unsigned j, k;
+	uint64_t more, blocks = 0;
 
 	if (r->revised || c->dry_run || !a->have_est || a->est.gigantic)
 		return;
@@ -133,9 +143,7 @@ static void revise_estimate(const struct kctx *c, const struct action *a, struct
 		r->rev_now = e.now;
 		r->rev_reclaim = e.now + more < e.reclaim ? e.now + more : e.reclaim;
 		r->rev_small_kb = 0;
-		for (j = 0; j < n->nr_zones; j++)
-			for (k = 0; k < (unsigned)e.order && k < s.nr_orders; k++)
-				r->rev_small_kb += (n->zones[j].free_blocks[k] << k) * (s.page_size / 1024);
+		free_lists(n, s.nr_orders, e.order, s.page_size / 1024, &blocks, &r->rev_small_kb);
 	}
 	snapshot_free(&s);
 }
