@@ -11,9 +11,7 @@
  * - then, while short, rounds of: reclaim sized to the shortfall on that
  *   node only (nodeN/reclaim; it takes clean page cache and reclaimable
  *   slab), compact, write. Where the kernel has no nodeN/reclaim, and only
- *   when allowed, drop_caches on every node instead. No reclaim when the
- *   estimate after compaction covers the target: compaction is what it
- *   needs, not room;
+ *   when allowed, drop_caches on every node instead;
  * - a step the estimate says cannot help is not planned, and not_planned
  *   says why; a round that gains nothing, or reaching the estimate after
  *   reclaim, ends the escalation (actions/reserve.c).
@@ -145,17 +143,6 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 	if (e->reclaim <= e->compact) {
 		note(a, "reclaim: the estimate after reclaim (%llu) is no more than after compaction (%llu)",
 		     (unsigned long long)e->reclaim, (unsigned long long)e->compact);
-	} else if (!e->gigantic && e->compact >= a->target) {
-		/*
-		 * compaction is what the target needs, not room: where it
-		 * falls short (pinned pages, its scanners meeting early),
-		 * the rewrites' direct compaction finishes it, and their
-		 * allocations reclaim through the kernel's slow path only
-		 * what a page needs. A reclaim here gained nothing in any
-		 * benchmark try and cost 40-80 ms a round.
-		 */
-		note(a, "reclaim: the estimate after compaction (%llu) covers the target",
-		     (unsigned long long)e->compact);
 	} else if (node_file) {
 		add(a, STEP_RECLAIM_NODE);
 		add(a, after);

@@ -218,24 +218,22 @@ static void chosen_escalation_runs_as_planned(void **state)
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
 	assert_int_equal(r.status, RES_PARTIAL);
 	assert_int_equal(r.after, 6000);
-	/*
-	 * compaction first, the write, then one round that gains nothing: it
-	 * ends there. 6200 <= 6206 after compaction: no reclaim is planned
-	 */
-	assert_int_equal(r.nr_steps, 4);
+	/* compaction first, the write, then one round that gains nothing: it ends there */
+	assert_int_equal(r.nr_steps, 5);
 	assert_int_equal(r.steps[0].step, STEP_COMPACT_NODE);
 	assert_false(r.steps[0].wrote);
 	assert_int_equal(r.steps[1].step, STEP_DRAIN_PCP);
 	assert_false(r.steps[1].wrote);		/* the steps after it write */
-	assert_int_equal(r.steps[2].step, STEP_COMPACT_NODE);
-	assert_true(r.steps[2].wrote);
+	assert_int_equal(r.steps[2].step, STEP_RECLAIM_NODE);
+	assert_false(r.steps[2].wrote);		/* no write between reclaim and compaction */
+	assert_int_equal(r.steps[2].asked_kb, 0);	/* the free blocks stand */
+	assert_int_equal(r.steps[3].step, STEP_COMPACT_NODE);
+	assert_true(r.steps[3].wrote);
 	/* then rewrites until 64 in a row gain nothing (compaction deferral) */
-	assert_int_equal(r.steps[3].step, STEP_REWRITE_BURST);
-	assert_int_equal(r.steps[3].gain, 0);
+	assert_int_equal(r.steps[4].step, STEP_REWRITE_BURST);
+	assert_int_equal(r.steps[4].gain, 0);
 	/* the writes, in order, as the plan showed them */
-	assert_int_equal(c.nr_log, 5 + 64);
-	for (unsigned i = 0; i < c.nr_log; i++)
-		assert_null(strstr(c.log[i].path, "reclaim"));
+	assert_int_equal(c.nr_log, 5 + 64);	/* a reclaim of 0 writes nothing */
 	assert_contains(c.log[0].path, "node1/compact");
 	assert_contains(c.log[1].path, "node1/hugepages/hugepages-2048kB/nr_hugepages");
 	/* 6200 <= 6206 after compaction: the whole target, direct compaction may finish it */
@@ -274,18 +272,20 @@ static void chosen_escalation_goes_on_while_it_gains(void **state)
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
 	assert_int_equal(r.after, 6150);
 	/*
-	 * first compaction, then rounds of (drain-pcp, compact, rewrite
-	 * burst): +100 and +50 in the first, +0 +0 in the second, which
-	 * ends it
+	 * first compaction, then rounds of (drain-pcp, reclaim, compact,
+	 * rewrite burst): +100 and +50 in the first, +0 +0 in the second,
+	 * which ends it
 	 */
-	assert_int_equal(r.nr_steps, 7);
-	assert_int_equal(r.steps[2].step, STEP_COMPACT_NODE);
-	assert_int_equal(r.steps[2].gain, 100);
-	assert_int_equal(r.steps[3].step, STEP_REWRITE_BURST);
-	assert_int_equal(r.steps[3].gain, 50);
-	assert_int_equal(r.steps[4].step, STEP_DRAIN_PCP);
-	assert_int_equal(r.steps[5].gain, 0);
-	assert_int_equal(r.steps[6].gain, 0);
+	assert_int_equal(r.nr_steps, 9);
+	assert_int_equal(r.steps[3].gain, 100);
+	assert_int_equal(r.steps[4].step, STEP_REWRITE_BURST);
+	assert_int_equal(r.steps[4].gain, 50);
+	assert_int_equal(r.steps[5].step, STEP_DRAIN_PCP);
+	assert_int_equal(r.steps[7].gain, 0);
+	assert_int_equal(r.steps[8].gain, 0);
+	/* each reclaim asks for what the free blocks lack: here nothing */
+	assert_int_equal(r.steps[2].asked_kb, 0);
+	assert_int_equal(r.steps[6].asked_kb, 0);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);

@@ -388,8 +388,8 @@ static void chosen_escalation(void **state)
 	assert_int_equal(a.rounds, CHOSEN_ROUNDS);
 	/*
 	 * the per-CPU lists hold 512 pages, 2048 kB: one 2M page, so each
-	 * round starts by draining them; compaction covers 35 (38): no
-	 * reclaim, whatever the kernel offers
+	 * round starts by draining them; no nodeN/reclaim and drop_caches not
+	 * allowed: then only compaction
 	 */
 	assert_int_equal(a.ladder.n, 3);
 	assert_int_equal(a.ladder.s[0], STEP_DRAIN_PCP);
@@ -397,19 +397,10 @@ static void chosen_escalation(void **state)
 	assert_int_equal(a.ladder.s[2], STEP_REWRITE_BURST);
 	assert_false(plan_write_after(&a, 0));	/* the compaction after it writes */
 	assert_true(plan_write_after(&a, 1));
-	assert_contains(a.not_planned, "reclaim: the estimate after compaction (38) covers the target");
-	a = reserve_on(&s, 0, 2048, 35, true);
-	assert_int_equal(a.ladder.n, 3);
-	assert_contains(a.not_planned, "reclaim: the estimate after compaction (38) covers the target");
-
-	/* 40 > 38: no nodeN/reclaim and drop_caches not allowed: only compaction */
-	a = reserve_on(&s, 0, 2048, 40, false);
-	assert_int_equal(a.ladder.n, 3);
-	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
 	assert_contains(a.not_planned, "reclaim: this kernel has no nodeN/reclaim, and dropping caches on every node is not allowed");
 
 	/* allowed: drop_caches on every node, page cache (10240 kB) > slab (4096 + 4000) */
-	a = reserve_on(&s, 0, 2048, 40, true);
+	a = reserve_on(&s, 0, 2048, 35, true);
 	assert_int_equal(a.ladder.n, 4);
 	assert_int_equal(a.ladder.s[0], STEP_DRAIN_PCP);
 	assert_int_equal(a.ladder.s[1], STEP_DROP_PAGECACHE);
@@ -441,7 +432,7 @@ static void chosen_escalation(void **state)
 	put("sys/devices/system/node/node1/reclaim", "");
 	read_tree(&s);
 	assert_true(s.node_reclaim);
-	a = reserve_on(&s, 0, 2048, 40, false);
+	a = reserve_on(&s, 0, 2048, 35, false);
 	assert_int_equal(a.ladder.n, 4);
 	assert_int_equal(a.ladder.s[0], STEP_DRAIN_PCP);
 	assert_int_equal(a.ladder.s[1], STEP_RECLAIM_NODE);
@@ -449,13 +440,10 @@ static void chosen_escalation(void **state)
 	assert_int_equal(a.ladder.s[3], STEP_REWRITE_BURST);
 	assert_string_equal(a.not_planned, "");
 	/* allowed, but page cache (10240 kB) outweighs slab (4096 + 4000): no slab drop */
-	a = reserve_on(&s, 0, 2048, 40, true);
-	assert_int_equal(a.ladder.n, 4);
-	/* 35 <= 38 after compaction: no reclaim at all, and the write asks for all of it */
 	a = reserve_on(&s, 0, 2048, 35, true);
-	assert_int_equal(a.ladder.n, 3);
-	assert_int_equal(a.reclaim_first, STEP_NONE);
-	assert_int_equal(a.first_write, 0);
+	assert_int_equal(a.ladder.n, 4);
+	assert_int_equal(a.reclaim_first, STEP_NONE);	/* 35 <= 38 after compaction */
+	assert_int_equal(a.first_write, 0);		/* the write asks for all of it */
 	/*
 	 * 45 > 38 after compaction: reclaim what compaction cannot cover
 	 * first (page cache is what blocks), then compact; the writes ask for
@@ -474,7 +462,7 @@ static void chosen_escalation(void **state)
 	/* slab is what blocks on node 0 (6 MiB of it): drop it on every node too */
 	node_meminfo(0, 49000 * 4, (11364 + 8872) * 4, 2048, 1024, 0, 6144);
 	read_tree(&s);
-	a = reserve_on(&s, 0, 2048, 40, true);
+	a = reserve_on(&s, 0, 2048, 35, true);
 	assert_int_equal(a.ladder.n, 6);
 	assert_int_equal(a.ladder.s[0], STEP_DRAIN_PCP);
 	assert_int_equal(a.ladder.s[1], STEP_RECLAIM_NODE);
