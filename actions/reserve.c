@@ -119,11 +119,14 @@ static uint64_t reclaim_size_kb(const struct kctx *c, const struct action *a, ui
 }
 
 /*
- * After the run's first compaction of the node: the estimate again, from a
- * snapshot read now (r->revised; see struct action_result). A pool of a
- * buddy size with an estimate only, once, and never in a dry run.
+ * After the run's first compaction of the node, before the write: the
+ * estimate again, from a snapshot read now (r->revised; see struct
+ * action_result). A pool of a buddy size with an estimate only, once,
+ * never in a dry run or once the run is stopped. (After the write would do
+ * as well on a kernel, the pool counting; but a fixture tree's buddyinfo
+ * does not lose the blocks its pool file gains.)
  */
-static void revise_estimate(const struct kctx *c, const struct action *a, struct action_result *r)
+static void revise_estimate(struct kctx *c, const struct action *a, struct action_result *r)
 {
 	struct snapshot s;
 	struct bc_error err = { 0 };
@@ -131,7 +134,7 @@ static void revise_estimate(const struct kctx *c, const struct action *a, struct
 	struct estimate e;
 	uint64_t more, blocks = 0;
 
-	if (r->revised || c->dry_run || !a->have_est || a->est.gigantic)
+	if (r->revised || c->dry_run || !a->have_est || a->est.gigantic || kw_stopped(c))
 		return;
 	if (snapshot_read(c->root, &s, &err) != 0)
 		return;		/* the report keeps the first estimate */
@@ -141,7 +144,14 @@ static void revise_estimate(const struct kctx *c, const struct action *a, struct
 		more = (e.cache_kb + e.slab_kb + e.not_in_buddy_kb) / a->size_kb;
 		r->revised = true;
 		r->rev_now = e.now;
-		r->rev_reclaim = e.now + more < e.reclaim ? e.now + more : e.reclaim;
+		/* at most either estimate after reclaim, at least now */
+		r->rev_reclaim = e.now + more;
+		if (r->rev_reclaim > e.reclaim)
+			r->rev_reclaim = e.reclaim;
+		if (r->rev_reclaim > a->est.reclaim)
+			r->rev_reclaim = a->est.reclaim;
+		if (r->rev_reclaim < r->rev_now)
+			r->rev_reclaim = r->rev_now;
 		r->rev_small_kb = 0;
 		free_lists(n, s.nr_orders, e.order, s.page_size / 1024, &blocks, &r->rev_small_kb);
 	}

@@ -140,10 +140,10 @@ summary() {
 		if ("est_now" in col) {
 			add(k, "en", $col["est_now"]); add(k, "ec", $col["est_after_compaction"])
 			add(k, "er", $col["est_after_reclaim"])
+			if ($col["method"] ~ /^buddyctl/ && $col["est_now"] == "n/a") na[k] = 1
 		}
 		if ("est_rev_now" in col) {
 			add(k, "rn", $col["est_rev_now"]); add(k, "rr", $col["est_rev_after_reclaim"])
-			if ($col["method"] ~ /^buddyctl/ && $col["est_now"] == "n/a") na[k] = 1
 		}
 	}
 	END {
@@ -395,14 +395,16 @@ run_estimate() {
 	fi
 }
 
-# The report's "after the first compaction: N now, N after reclaim" line
+# The report's "after the first compaction: N now, N after reclaim" lines
 # (the estimate again, from a snapshot read right after buddyctl's first
-# compaction), from what the method printed: rev_now, rev_recl, rev_json;
-# "-" and null when it did not compact.
+# compaction of a node), from what the method printed, summed over the
+# nodes like the est_* columns: rev_now, rev_recl, rev_json; "-" and null
+# when it did not compact.
 revised_estimate() {
 	# shellcheck disable=SC2046
 	set -- $(tail -n +$((log_mark + 1)) "$log" |
-		sed -n 's/^ *after the first compaction: \([0-9]*\) now, \([0-9]*\) after reclaim.*/\1 \2/p' | head -n 1)
+		sed -n 's/^ *after the first compaction: \([0-9]*\) now, \([0-9]*\) after reclaim.*/\1 \2/p' |
+		awk '{ n += $1; r += $2 } END { if (NR) print n, r }')
 	[ $# = 2 ] || return 0
 	rev_now=$1 rev_recl=$2
 	rev_json="{\"now\":$1,\"after_reclaim\":$2}"

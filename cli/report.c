@@ -249,7 +249,9 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 		snprintf(d[n].cost, sizeof(d[n].cost), "%s", a->first_write ?
 			 "no cache: it asks only for the free blocks it reads back" :
 			 "the kernel may reclaim and compact on its own for each page");
-		d[n].expect = e ? (int64_t)(a->compact_first ? a->first_write : e->now) : -1;
+		/* after compaction first: its ceiling, or the estimate after compaction */
+		d[n].expect = !e ? -1 : !a->compact_first ? (int64_t)e->now :
+			      (int64_t)(a->first_write ? a->first_write : e->compact);
 		n++;
 	}
 	for (i = 0; i < a->ladder.n && a->rounds && n < max; i++) {

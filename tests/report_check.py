@@ -304,6 +304,9 @@ def check_json(case, r, rows, nodes, fixture, after, rc):
                     expect(f"{what} estimate_after_compaction now", rev["now"], a["estimate"]["now"])
                     expect(f"{what} estimate_after_compaction free_small_kb", rev["free_small_kb"],
                            small_kb(rows, a["node"]))
+                    # after reclaim: at least now, at most the first estimate after reclaim
+                    expect(f"{what} estimate_after_compaction now <= after_reclaim <= first estimate's",
+                           rev["now"] <= rev["after_reclaim"] <= a["estimate"]["after_reclaim"], True)
         if a["kind"] == "drop_caches":
             expect(f"{what} drop_level", a["drop_level"], case["drop_level"])
             expect(f"{what} sync", a["sync"], case["sync"])

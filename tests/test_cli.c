@@ -346,6 +346,10 @@ static const struct case_ cases[] = {
 	  "        2. write 100 again (/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages): as the first write; estimate: up to 6206\n"
 	  "        3. compact node 1, then write (/sys/devices/system/node/node1/compact): drops no cache; estimate: up to 6206\n"
 	  "        4. drop clean page cache on every node (sync first), then write (/proc/sys/vm/drop_caches): up to 4604 MiB machine-wide, not only node 1; caches refill from disk; estimate: up to 7243\n", "buddyctl reserve: " },
+	/* compaction first (1281 now < 2000 <= 2926): the write after it may reach 2926 */
+	{ { "reserve", FX("two-node"), "2M:2000@0", "--dry-run" }, 0,
+	  "      1. compact node 0 (/sys/devices/system/node/node0/compact): drops no cache; estimate: up to 2926\n"
+	  "      2. write 2000 (/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages): the kernel may reclaim and compact on its own for each page; estimate: up to 2926\n", "buddyctl reserve: " },
 	/* chosen from the estimate: free blocks suffice, no reclaim file, no drop allowed */
 	{ { "reserve", FX("two-node"), "2M:100@1", "--dry-run" }, 0,
 	  "      1. write 100 (/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages): the kernel may reclaim and compact on its own for each page; estimate: up to 6171\n"
