@@ -2,7 +2,7 @@
 /*
  * Running a plan: the actions one after the other (compact.c, dropcaches.c,
  * reserve.c), under one time budget for the whole run, and a stop flag set
- * by SIGINT/SIGTERM that lets the current write finish and starts no new one.
+ * by a signal that lets the current write finish and starts no new one.
  */
 #include "execute.h"
 

@@ -5,8 +5,8 @@
 /*
  * Executing a plan: one action after the other through kwrite.c, the
  * escalation ladder for short hugepage grants, a time budget for the whole
- * run, and a stop flag set by SIGINT/SIGTERM that lets the current write
- * finish and starts no new one.
+ * run, and a stop flag set by a signal (SIGHUP, SIGINT, SIGTERM, ...) that
+ * lets the current write finish and starts no new one.
  */
 
 #include "kwrite.h"

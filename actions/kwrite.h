@@ -42,7 +42,7 @@ struct kctx {
 	unsigned nr_faults;
 	struct kwrite_rec *log;	/* every write attempted or planned */
 	unsigned nr_log;
-	volatile int *stop;	/* set by SIGINT/SIGTERM: no new write starts */
+	volatile int *stop;	/* the signal that stopped the run (0: none): no new write starts */
 	struct lock *lock;	/* held while executing: checked before each write */
 	char lock_lost[512];	/* why the run stopped when the lock was lost, or "" */
 };
@@ -90,7 +90,7 @@ int kw_trigger_retry(struct kctx *c, const char *rel, const char *value, int *er
 		     struct bc_error *err);
 
 /*
- * True once SIGINT/SIGTERM asked the run to stop, or the lock file was
+ * True once a signal asked the run to stop, or the lock file was
  * removed while held and could not be taken again (c->lock_lost says so):
  * start no new write.
  */

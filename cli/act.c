@@ -34,12 +34,50 @@
 #include "snapshot.h"
 #include "state.h"
 
+/* The signal that asked the run to stop (its number), or 0. */
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	if (!stop_flag)
+		stop_flag = sig;
+}
+
+/*
+ * Every signal whose default action ends the process and that someone
+ * else sends to ask the run to end: a dropped ssh session (SIGHUP), ^C,
+ * systemd or kill (SIGTERM), timers and limits (SIGALRM, SIGXCPU: the hard
+ * limit's SIGKILL follows), the user signals, a power failure. Each stops
+ * the run as SIGTERM does (buddyctl(8) SIGNALS). Left at their default:
+ * SIGQUIT (^\, a core dump on purpose, to see where a run hangs) and the
+ * faults of the program itself (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT,
+ * SIGTRAP, SIGSYS).
+ */
+static const int stop_signals[] = {
+	SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
+	SIGIO, SIGPWR, SIGSTKFLT,
+};
+
+/*
+ * Catch the stop signals, and ignore SIGPIPE and SIGXFSZ: those come from
+ * buddyctl's own writes (a reader that closed standard output, a file size
+ * limit), which then fail with EPIPE or EFBIG and are reported; they must
+ * not end the run between a short grant and its restore.
+ */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, ign = { .sa_handler = SIG_IGN };
+	int sig;
+	unsigned i;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&ign.sa_mask);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &sa, NULL);
+	sigaction(SIGPIPE, &ign, NULL);
+	sigaction(SIGXFSZ, &ign, NULL);
 }
 
 static double now_s(void)
@@ -84,19 +122,16 @@ static int print_report(const struct act_args *a, const struct report *r, struct
 /*
  * Take the lock before anything is read or judged, so that what is
  * decided is decided on what the machine is now, not on what it was
- * before another buddyctl changed it. From here on SIGINT and SIGTERM
- * stop the run cleanly (also the wait for the lock).
+ * before another buddyctl changed it. From here on the stop signals stop
+ * the run cleanly (also the wait for the lock).
  */
 static int take_lock(const struct act_args *a, const struct policy *pol, struct lock *l,
 		     struct bc_error *err)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	const char *path = a->lock_file ? a->lock_file : pol ? pol->lock_file : DEFAULT_LOCK;
 	double wait = a->wait >= 0 ? a->wait : pol ? pol->lock_wait_s : 0;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_stop_signals();
 	return lock_acquire(l, a->root, path, wait, (volatile int *)&stop_flag, err);
 }
 
@@ -176,9 +211,11 @@ void act_outcome(const struct plan *p, const struct action_result *res,
 		o->code = EXIT_BUSY;
 		snprintf(o->why, sizeof(o->why), "%s", c->lock_lost);
 	} else if (interrupted) {
+		const char *name = c->stop && *c->stop > 0 ? sigabbrev_np(*c->stop) : NULL;
+
 		o->code = EXIT_INTERRUPTED;
-		snprintf(o->why, sizeof(o->why), "interrupted by a signal: %u of %u actions not carried out",
-			 interrupted, p->n);
+		snprintf(o->why, sizeof(o->why), "interrupted by %s%s: %u of %u actions not carried out",
+			 name ? "SIG" : "a signal", name ? name : "", interrupted, p->n);
 	} else if (worst < p->n) {
 		const struct action *a = &p->a[worst];
 		const struct action_result *r = &res[worst];

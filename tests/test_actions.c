@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -16,7 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "act.h"
 #include "execute.h"
+#include "log.h"
 #include "ownfile.h"
 #include "rootfs.h"
 #include "reserve.h"
@@ -26,6 +29,7 @@
 
 #define TREE "build/actfx"
 #define NODE1_2M "sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages"
+#define NODE0_2M "sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages"
 
 static int fresh_tree(void **state)
 {
@@ -830,14 +834,53 @@ static void lock_lost_stops_the_run(void **state)
 	plan_free(&p);
 }
 
-/* write(2) replaced: a SIGTERM arrives while a pool is written. */
+/*
+ * write(2) replaced: a SIGTERM arrives while a pool is written
+ * (write_sets), or, for whole runs of the command line (run_cli()), the
+ * kernel grants a pool write at most wrap_grant pages (-1: all) and the
+ * signal wrap_signal arrives during the first such write.
+ */
 static volatile int *write_sets;
+static long long wrap_grant = -1;
+static int wrap_signal;
+static unsigned wrap_capped;
+
+/* Is fd a hugepage pool file (…/nr_hugepages)? */
+static bool is_pool_file(int fd)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return false;
+	path[n] = '\0';
+	return n > 13 && !strcmp(path + n - 13, "/nr_hugepages");
+}
+
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 ssize_t __real_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n)
 {
+	char v[32];
+	int len;
+
 	if (write_sets)
 		*write_sets = 1;
+	if (wrap_grant >= 0 && n < sizeof(v) && is_pool_file(fd)) {
+		memcpy(v, buf, n);
+		v[n] = '\0';
+		if (strtoll(v, NULL, 10) > wrap_grant) {
+			/* what the kernel does when memory runs out: fewer pages, no error */
+			len = snprintf(v, sizeof(v), "%lld\n", wrap_grant);
+			if (__real_write(fd, v, (size_t)len) != len)
+				return -1;
+			if (wrap_capped++ == 0 && wrap_signal)
+				raise(wrap_signal);
+			return (ssize_t)n;
+		}
+	}
 	return __real_write(fd, buf, n);
 }
 
@@ -1047,6 +1090,98 @@ static void replace_killed_leaves_no_tmp(void **state)
 	sh("rm -rf build/kt");
 }
 
+/* What a whole run of the command line left: its exit status, stdout and stderr. */
+struct cli_run {
+	int status;		/* the exit status, or 128 + the signal that killed it */
+	char out[16384];
+	char err[4096];
+};
+
+/*
+ * Run `buddyctl --root TREE reserve` as main() would (cmd_reserve()) in a
+ * child, with the write(2) above: a pool write is granted wrap_grant pages
+ * and sig arrives during the first. args: the reserve arguments.
+ */
+static void run_reserve(struct cli_run *r, long long grant, int sig, bool restore,
+			const char *const *specs, int nr_specs)
+{
+	char out_tmp[] = "/tmp/buddyctl-act-out.XXXXXX", err_tmp[] = "/tmp/buddyctl-act-err.XXXXXX";
+	int fo = mkstemp(out_tmp), fe = mkstemp(err_tmp), st;
+	pid_t pid;
+
+	assert_true(fo >= 0 && fe >= 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct act_args a = { .root = TREE, .format = FMT_TEXT, .rounds = 1, .ladder = "retry",
+				      .time_budget = 10, .wait = -1, .restore = restore,
+				      .specs = (char **)specs, .nr_specs = nr_specs };
+		struct bc_error e = { 0 };
+		int rc;
+
+		dup2(fo, 1);
+		dup2(fe, 2);
+		wrap_grant = grant;
+		wrap_signal = sig;
+		log_init();
+		rc = cmd_reserve(&a, &e);
+		if (rc < 0)
+			fprintf(stderr, "buddyctl: %s\n", e.msg);
+		fflush(NULL);
+		_exit(rc < 0 ? 100 - rc : rc);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	lseek(fo, 0, SEEK_SET);
+	lseek(fe, 0, SEEK_SET);
+	test_drain(fo, r->out, sizeof(r->out));
+	test_drain(fe, r->err, sizeof(r->err));
+	close(fo);
+	close(fe);
+	unlink(out_tmp);
+	unlink(err_tmp);
+}
+
+/*
+ * A signal whose default action ends the process, during the pool write of
+ * `reserve --restore 2M:100@0` that the kernel grants 10 of 100 (node 0's
+ * pool holds 0): the run stops as for SIGTERM. The report and the log line
+ * are written, the pool is put back to 0, and the exit status is 130.
+ * SIGPIPE and SIGXFSZ come only from buddyctl's own writes: ignored, the
+ * write fails instead; the run goes on and ends as its actions say.
+ */
+static void signals_stop_the_run_cleanly(void **state)
+{
+	static const int stop[] = { SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
+				    SIGPROF, SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT };
+	const char *const spec[] = { "2M:100@0" };
+	static struct cli_run r;
+	char name[64];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++) {
+		run_reserve(&r, 10, stop[i], true, spec, 1);
+		snprintf(name, sizeof(name), "interrupted by SIG%s", sigabbrev_np(stop[i]));
+		if (r.status != 130)
+			fail_msg("%s: exit %d, stdout '%s', stderr '%s'", name, r.status, r.out, r.err);
+		assert_contains(r.out, "reserve 2M on node 0: 0 -> 100");
+		assert_contains(r.out, name);
+		/* the log line, one */
+		assert_contains(r.err, "buddyctl reserve: ");
+		assert_contains(r.err, name);
+		assert_int_equal(file_value(NODE0_2M), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		run_reserve(&r, 10, i ? SIGXFSZ : SIGPIPE, true, spec, 1);
+		if (r.status == 130 || r.status > 128)
+			fail_msg("SIG%s: exit %d: %s", sigabbrev_np(i ? SIGXFSZ : SIGPIPE), r.status, r.err);
+		assert_int_equal(file_value(NODE0_2M), 0);
+		assert_true(strstr(r.out, "interrupted") == NULL);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1083,6 +1218,7 @@ int main(void)
 		cmocka_unit_test(state_file),
 		cmocka_unit_test(state_file_hostile),
 		cmocka_unit_test(replace_killed_leaves_no_tmp),
+		cmocka_unit_test_setup_teardown(signals_stop_the_run_cleanly, fresh_tree, drop_tree),
 	};
 
 	return cmocka_run_group_tests_name("actions", tests, NULL, NULL);

@@ -25,6 +25,8 @@ struct run {
 	char err[8192];
 };
 
+static void wait_until_open(pid_t pid, const char *path);
+
 /* stdout of the next run(): -1 captured (default), -2 closed, else this fd. */
 static int run_stdout = -1;
 /* stdin of the next run(): a file to read, or NULL (inherited). */
@@ -846,13 +848,15 @@ static void unprivileged(void **state)
 #undef AS_NOBODY
 }
 
-/* SIGTERM while waiting for another buddyctl's lock: nothing done, exit 130. */
+/* SIGTERM or SIGHUP while waiting for another buddyctl's lock: nothing done, exit 130. */
 static void interrupted_while_waiting(void **state)
 {
+	static const int sigs[] = { SIGTERM, SIGHUP };
 	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
 	char err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX", msg[512];
 	struct bc_error e;
 	struct lock lock;
+	unsigned i;
 	int fe, st;
 	ssize_t n;
 	pid_t pid;
@@ -860,27 +864,33 @@ static void interrupted_while_waiting(void **state)
 	(void)state;
 	assert_int_equal(system("rm -rf build/int && cp -r " FIXTURES "/vm build/int"), 0);
 	assert_int_equal(lock_acquire(&lock, "build/int", "/int.lock", 0, NULL, &e), 0);
-	fe = mkstemp(err_tmp);
-	assert_true(fe >= 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(fe, 2);
-		execl(bin, bin, "--root", "build/int", "compact", "--lock-file", "/int.lock",
-		      "--wait", "20s", (char *)NULL);
-		_exit(127);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		fe = mkstemp(err_tmp);
+		assert_true(fe >= 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			dup2(fe, 2);
+			execl(bin, bin, "--root", "build/int", "compact", "--lock-file", "/int.lock",
+			      "--wait", "20s", (char *)NULL);
+			_exit(127);
+		}
+		/* the fork holds our lock's descriptor until it runs buddyctl */
+		usleep(300000);
+		wait_until_open(pid, "build/int/int.lock");
+		kill(pid, sigs[i]);
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		if (!WIFEXITED(st))
+			fail_msg("SIG%s while waiting killed buddyctl", sigabbrev_np(sigs[i]));
+		assert_int_equal(WEXITSTATUS(st), 130);
+		n = pread(fe, msg, sizeof(msg) - 1, 0);
+		msg[n > 0 ? n : 0] = '\0';
+		assert_contains(msg, "build/int/int.lock: interrupted while waiting for the lock; nothing was done");
+		close(fe);
+		unlink(err_tmp);
+		strcpy(err_tmp, "/tmp/buddyctl-test-err.XXXXXX");
 	}
-	usleep(300000);
-	kill(pid, SIGTERM);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
 	lock_release(&lock);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 130);
-	n = pread(fe, msg, sizeof(msg) - 1, 0);
-	msg[n > 0 ? n : 0] = '\0';
-	assert_contains(msg, "build/int/int.lock: interrupted while waiting for the lock; nothing was done");
-	close(fe);
-	unlink(err_tmp);
 	assert_int_equal(system("rm -rf build/int"), 0);
 }
 
@@ -1342,7 +1352,7 @@ static void planted_files(void **state)
  */
 static void outcome_from_results(void **state)
 {
-	volatile int stop = 1;
+	volatile int stop = SIGTERM;
 	struct kctx c = { .root = "/", .stop = &stop };
 	struct plan p = { 0 };
 	struct action_result res[2] = { 0 };
@@ -1373,7 +1383,7 @@ static void outcome_from_results(void **state)
 	res[1].status = RES_INTERRUPTED;
 	act_outcome(&p, res, &c, NULL, &o);
 	assert_int_equal(o.code, 130);
-	assert_string_equal(o.why, "interrupted by a signal: 1 of 2 actions not carried out");
+	assert_string_equal(o.why, "interrupted by SIGTERM: 1 of 2 actions not carried out");
 	res[1].status = RES_FAILED;
 	snprintf(res[1].error, sizeof(res[1].error), "/proc/sys/vm/compact_memory: writing '1': Invalid argument");
 	act_outcome(&p, res, &c, NULL, &o);
