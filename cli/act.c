@@ -7,7 +7,9 @@
  *   plan -> [permission check, execute] -> snapshot -> diff -> report
  *
  * A dry run (plan, --dry-run) takes no lock and writes nothing. check only
- * judges: snapshot -> findings -> report, with no lock and no plan.
+ * judges: snapshot -> findings -> report, with no lock and no plan. A lock
+ * refused for lack of permission is reported after the permission check of
+ * a plan made without it, which is never executed (struct run).
  */
 #include "act.h"
 
@@ -267,6 +269,13 @@ struct run {
 	const char *state_path;
 	struct lock lock;
 	bool locked;
+	/*
+	 * The lock was refused for lack of permission (-BC_EPERM, why here):
+	 * the run goes on unlocked only to plan, so that run_plan() can say
+	 * first what the actions would need; nothing is executed.
+	 */
+	bool lock_refused;
+	struct bc_error lock_why;
 };
 
 static void run_free(struct run *r)
@@ -321,15 +330,23 @@ static int begin(struct run *r, struct bc_error *err)
 
 	if (!r->a->dry_run) {
 		rc = take_lock(r->a, r->have_pol ? &r->pol : NULL, &r->lock, err);
-		if (rc < 0)
+		r->lock_refused = rc == -BC_EPERM;
+		if (r->lock_refused)
+			r->lock_why = *err;
+		else if (rc < 0)
 			return rc;
-		r->locked = true;
+		r->locked = rc == 0;
 	}
 	rc = snapshot_read_opts(r->a->root, &(struct snap_opts){ .page_size = r->a->page_size },
 				&r->snap, err);
 	r->have_snap = rc == 0;
 	if (rc == 0)
 		rc = require_files(r, err);
+	if (rc < 0 && r->lock_refused) {
+		/* what this user cannot read, root could: the refusal is the answer */
+		*err = r->lock_why;
+		return -BC_EPERM;
+	}
 	return rc;
 }
 
@@ -399,6 +416,17 @@ static int run_plan(struct run *r, struct bc_error *err)
 	bool have_after, over = false;
 	int rc;
 
+	if (r->lock_refused) {
+		/*
+		 * Not permitted to take the lock: first whether the actions
+		 * themselves are permitted (they need root, as a rule), then the
+		 * lock. The plan was made without the lock and is not executed.
+		 */
+		if (plan->n && perms_check(a->root, plan, err) < 0)
+			return -BC_EPERM;
+		*err = r->lock_why;
+		return -BC_EPERM;
+	}
 	if (a->dry_run || !plan->n) {
 		/* a dry run writes nothing, but says whether the real run could */
 		if (plan->n && perms_check(a->root, plan, &perm) < 0)

@@ -593,7 +593,9 @@ int report_text(FILE *f, const struct report *r)
 				plan_steps_text(f, &p->a[i], r->before, p->sync);
 		}
 		if (r->not_permitted && p->n)
-			fprintf(f, "\nNote: as this user, apply would do nothing: %s\n", r->not_permitted);
+			/* the command whose real run would be refused: `plan` is apply's dry run */
+			fprintf(f, "\nNote: as this user, %s would be refused (exit status 77): %s\n",
+				strcmp(r->command, "plan") ? r->command : "apply", r->not_permitted);
 		return ferror(f) ? -1 : 0;
 	}
 	fprintf(f, "Actions\n");
