@@ -28,6 +28,9 @@ unsigned execute_plan(struct kctx *c, const struct plan *plan, struct action_res
 	double start = reserve_now(), deadline = start + plan->time_budget_s;
 	unsigned i, bad = 0;
 
+	/* the steps' own waits and retries end with the budget too */
+	c->deadline = deadline;
+
 	for (i = 0; i < plan->n; i++) {
 		const struct action *a = &plan->a[i];
 		struct action_result *r = &results[i];

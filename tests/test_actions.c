@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "act.h"
@@ -335,13 +336,26 @@ static void chosen_escalation_first_writes_what_compaction_made(void **state)
 	snapshot_free(&snap);
 }
 
+/* The free lists read back: node 1 has no free 2M block, and 262144 free pages of 4K. */
+static void node1_in_small_blocks(void)
+{
+	FILE *f = fopen(TREE "/proc/buddyinfo", "w");
+
+	assert_non_null(f);
+	fputs("Node 0, zone      DMA      2      1      1      0      1      1      1      1      0      1      3 \n"
+	      "Node 0, zone    DMA32    512    350    260    180    120     90     60     45     30     40    380 \n"
+	      "Node 0, zone   Normal  48713  31806  20117  12940   7360   4120   2150    980    410     95    180 \n"
+	      "Node 1, zone    DMA32      0      0      0      0      0      0      0      0      0      0      0 \n"
+	      "Node 1, zone   Normal 262144      0      0      0      0      0      0      0      0      0      0 \n", f);
+	fclose(f);
+}
+
 static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state)
 {
 	struct kctx c = { .root = TREE };
 	struct snapshot snap;
 	struct plan p = chosen_plan(6300, &snap);
 	struct action_result r;
-	FILE *f;
 
 	(void)state;
 	/*
@@ -353,14 +367,7 @@ static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state
 	 * 1048576 - 126428 (reserve) - 5848 (stuck) = 916300 kB, so 11855028
 	 * kB; the first write then asks for the pool as it is (64).
 	 */
-	f = fopen(TREE "/proc/buddyinfo", "w");
-	assert_non_null(f);
-	fputs("Node 0, zone      DMA      2      1      1      0      1      1      1      1      0      1      3 \n"
-	      "Node 0, zone    DMA32    512    350    260    180    120     90     60     45     30     40    380 \n"
-	      "Node 0, zone   Normal  48713  31806  20117  12940   7360   4120   2150    980    410     95    180 \n"
-	      "Node 1, zone    DMA32      0      0      0      0      0      0      0      0      0      0      0 \n"
-	      "Node 1, zone   Normal 262144      0      0      0      0      0      0      0      0      0      0 \n", f);
-	fclose(f);
+	node1_in_small_blocks();
 	assert_int_equal(execute_plan(&c, &p, &r), 0);
 	assert_contains(c.log[0].path, "node1/reclaim");
 	assert_string_equal(c.log[0].value, "11855028K swappiness=0");
@@ -380,6 +387,33 @@ static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state
 	assert_int_equal(r.rev_now, 72);
 	assert_int_equal(r.rev_reclaim, 72 + 1036);
 	assert_int_equal(r.rev_small_kb, 1048576);
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
+/*
+ * The same, with the time budget spent before the action starts (an
+ * earlier action took it): no reclaim, which drops caches, before the
+ * first write; the compaction before it and the write still run
+ * (buddyctl.conf(5) time_budget).
+ */
+static void reclaim_before_the_first_write_obeys_the_budget(void **state)
+{
+	struct kctx c = { .root = TREE };
+	struct snapshot snap;
+	struct plan p = chosen_plan(6300, &snap);
+	struct action_result r;
+
+	(void)state;
+	node1_in_small_blocks();
+	p.time_budget_s = 1e-9;
+	execute_plan(&c, &p, &r);
+	assert_true(c.nr_log >= 2);
+	assert_contains(c.log[0].path, "node1/compact");
+	assert_contains(c.log[1].path, "node1/hugepages");
+	assert_int_equal(r.nr_steps, 1);
+	assert_int_equal(r.steps[0].step, STEP_COMPACT_NODE);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -846,18 +880,59 @@ static long long wrap_grant = -1;
 static int wrap_signal;
 static unsigned wrap_capped;
 
-/* Is fd a hugepage pool file (…/nr_hugepages)? */
-static bool is_pool_file(int fd)
+
+/*
+ * A tree whose MemFree keeps growing: each write to vm/stat_refresh takes
+ * 50 ms and frees 4 MiB more (grow_memfree), each wait between two readings
+ * of SReclaimable sees 1 MiB more of slab gone (shrink_slab).
+ */
+static bool grow_memfree, shrink_slab;
+static unsigned refresh_writes;
+
+/* Add kb to the field of TREE/proc/meminfo (a kernel that frees memory meanwhile). */
+static void meminfo_add(const char *field, long long kb)
+{
+	char text[8192], *p;
+	size_t n = 0;
+	long long v;
+	FILE *f = fopen(TREE "/proc/meminfo", "r");
+
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	p = strstr(text, field);
+	assert_non_null(p);
+	p += strlen(field);
+	v = strtoll(p, NULL, 10);
+	f = fopen(TREE "/proc/meminfo", "w");
+	assert_non_null(f);
+	fprintf(f, "%.*s %lld kB%s", (int)(p - text), text, v + kb, strchr(p, '\n'));
+	fclose(f);
+}
+
+/* Is fd the file whose path ends in tail? */
+static bool fd_is(int fd, const char *tail)
 {
 	char link[64], path[PATH_MAX];
+	size_t t = strlen(tail);
 	ssize_t n;
 
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof(path) - 1);
-	if (n <= 0)
+	if (n <= 0 || (size_t)n < t)
 		return false;
 	path[n] = '\0';
-	return n > 13 && !strcmp(path + n - 13, "/nr_hugepages");
+	return !strcmp(path + n - t, tail);
+}
+
+int __wrap_nanosleep(const struct timespec *req, struct timespec *rem);
+int __real_nanosleep(const struct timespec *req, struct timespec *rem);
+int __wrap_nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	if (shrink_slab)
+		meminfo_add("SReclaimable:", -1024);
+	return __real_nanosleep(req, rem);
 }
 
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
@@ -869,7 +944,12 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
 
 	if (write_sets)
 		*write_sets = 1;
-	if (wrap_grant >= 0 && n < sizeof(v) && is_pool_file(fd)) {
+	if (grow_memfree && fd_is(fd, "/stat_refresh")) {
+		refresh_writes++;
+		usleep(50000);
+		meminfo_add("MemFree:", 4096);
+	}
+	if (wrap_grant >= 0 && n < sizeof(v) && fd_is(fd, "/nr_hugepages")) {
 		memcpy(v, buf, n);
 		v[n] = '\0';
 		if (strtoll(v, NULL, 10) > wrap_grant) {
@@ -1091,6 +1171,91 @@ static void replace_killed_leaves_no_tmp(void **state)
 	sh("rm -rf build/kt");
 }
 
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * A short reservation (the kernel grants 70 of 100) whose only escalation
+ * step is step, under a budget of budget_s: how long execute_plan() took.
+ */
+static double run_one_step(enum step step, double budget_s, struct kfault *extra)
+{
+	struct kfault f[2] = { { .match = "node1/hugepages", .grant_max = 70 } };
+	struct kctx c = { .root = TREE, .faults = f, .nr_faults = 1 };
+	struct plan p = one_reserve(100, true, 1);
+	struct action_result r;
+	double t0;
+
+	if (extra) {
+		f[1] = *extra;
+		c.nr_faults = 2;
+	}
+	p.time_budget_s = budget_s;
+	p.a[0].ladder = (struct steps){ .s = { step }, .n = 1 };
+	t0 = mono_s();
+	execute_plan(&c, &p, &r);
+	t0 = mono_s() - t0;
+	assert_int_equal(r.status, RES_PARTIAL);
+	assert_int_equal(r.nr_steps, 1);
+	kw_free(&c);
+	plan_free(&p);
+	return t0;
+}
+
+/*
+ * Every step obeys the time budget, also inside: drain-pcp writes
+ * vm/stat_refresh while MemFree grows (up to 128 writes), here 50 ms each
+ * and MemFree growing every time: 6.4 s without a deadline; with a budget
+ * of 0.5 s it stops at the first write after the deadline.
+ */
+static void drain_pcp_obeys_the_budget(void **state)
+{
+	double took;
+
+	(void)state;
+	sh("touch " TREE "/proc/sys/vm/stat_refresh");
+	grow_memfree = true;
+	refresh_writes = 0;
+	took = run_one_step(STEP_DRAIN_PCP, 0.5, NULL);
+	grow_memfree = false;
+	if (took > 1.5 || refresh_writes > 20)
+		fail_msg("drain-pcp took %.1f s and %u writes with a budget of 0.5 s", took, refresh_writes);
+	assert_true(refresh_writes >= 1);
+}
+
+/*
+ * The wait after a slab drop (until SReclaimable stops falling, at most
+ * 1 s) ends at the deadline: here the slab keeps shrinking at every reading.
+ */
+static void slab_settle_obeys_the_budget(void **state)
+{
+	double took;
+
+	(void)state;
+	shrink_slab = true;
+	took = run_one_step(STEP_DROP_SLAB, 0.2, NULL);
+	shrink_slab = false;
+	if (took > 0.7)
+		fail_msg("drop-slab took %.2f s with a budget of 0.2 s", took);
+}
+
+/* The retries of a trigger write that keeps failing EBUSY (up to 1 s) end at the deadline. */
+static void trigger_retries_obey_the_budget(void **state)
+{
+	struct kfault busy = { .match = "node1/compact", .errnum = EBUSY };
+	double took;
+
+	(void)state;
+	took = run_one_step(STEP_COMPACT_NODE, 0.2, &busy);
+	if (took > 0.7)
+		fail_msg("compact-node retried for %.2f s with a budget of 0.2 s", took);
+}
+
 /* What a whole run of the command line left: its exit status, stdout and stderr. */
 struct cli_run {
 	int status;		/* the exit status, or 128 + the signal that killed it */
@@ -1194,6 +1359,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(chosen_escalation_goes_on_while_it_gains, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_first_writes_what_compaction_made, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_reclaims_what_compaction_cannot_cover, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(reclaim_before_the_first_write_obeys_the_budget, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(revised_at_most_the_first_estimate, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_dry_run_revises_nothing, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_stops_at_the_estimate, fresh_tree, drop_tree),
@@ -1220,6 +1386,9 @@ int main(void)
 		cmocka_unit_test(state_file_hostile),
 		cmocka_unit_test(replace_killed_leaves_no_tmp),
 		cmocka_unit_test_setup_teardown(signals_stop_the_run_cleanly, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(drain_pcp_obeys_the_budget, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(slab_settle_obeys_the_budget, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(trigger_retries_obey_the_budget, fresh_tree, drop_tree),
 	};
 
 	return cmocka_run_group_tests_name("actions", tests, NULL, NULL);
