@@ -386,8 +386,12 @@ out:
 	} else if (!a->keep && r->after != r->before) {
 		/* give back what a short round got: the pool as it was */
 		if (kw_set_u64(c, rel, r->before, &before, &after, &errnum, &err) == 0) {
+			r->granted = r->after;
 			r->after = after;
 			r->restored = true;
+			/* nothing kept: the reservation failed, whatever was granted */
+			if (r->status == RES_PARTIAL && after <= r->before)
+				r->status = RES_FAILED;
 		} else {
 			snprintf(r->error, sizeof(r->error), "restoring: %.480s", err.msg);
 		}

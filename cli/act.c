@@ -35,6 +35,7 @@
 #include "rootfs.h"
 #include "snapshot.h"
 #include "state.h"
+#include "strbuf.h"
 
 /* The signal that asked the run to stop (its number), or 0. */
 static volatile sig_atomic_t stop_flag;
@@ -193,6 +194,27 @@ static int result_code(const struct action *a, const struct action_result *r)
 	return r->status == RES_FAILED ? EXIT_FAILED : EXIT_PARTIAL;
 }
 
+/*
+ * Why a reservation ended short, from what the kernel granted (before a
+ * restore put it back): "reserve 2M on node 0: 0 -> 100: the kernel
+ * granted 10 of the 100 pages asked (90 short); --restore put the 10 back:
+ * the pool is at 0 as before".
+ */
+static void reserve_why(const struct action *a, const struct action_result *r, const char *label,
+			char *why, size_t size)
+{
+	uint64_t got = r->restored ? r->granted : r->after;
+	uint64_t granted = got > r->before ? got - r->before : 0;
+
+	snprintf(why, size, "%s: the kernel granted %llu of the %llu pages asked (%llu short%s)", label,
+		 (unsigned long long)granted, (unsigned long long)(a->target - r->before),
+		 (unsigned long long)(a->target - got), a->judged && a->mandatory ? "; mandatory" : "");
+	if (r->restored)
+		str_append(why, size, "; %s put the %llu back: the pool is at %llu%s",
+			   a->judged ? "keep = no" : "--restore", (unsigned long long)granted,
+			   (unsigned long long)r->after, r->after == r->before ? " as before" : "");
+}
+
 void act_outcome(const struct plan *p, const struct action_result *res,
 			 const struct kctx *c, const struct finding *still, struct outcome *o)
 {
@@ -225,12 +247,7 @@ void act_outcome(const struct plan *p, const struct action_result *res,
 		o->code = code;
 		action_label(label, sizeof(label), a);
 		if (a->kind == ACT_RESERVE && !r->error[0])
-			snprintf(o->why, sizeof(o->why), "%s: the kernel granted %llu of the %llu pages asked (%llu short%s)%s",
-				 label, (unsigned long long)(r->after > r->before ? r->after - r->before : 0),
-				 (unsigned long long)(a->target - r->before),
-				 (unsigned long long)(a->target - r->after),
-				 a->judged && a->mandatory ? "; mandatory" : "",
-				 r->restored ? "; the pool was put back" : "");
+			reserve_why(a, r, label, o->why, sizeof(o->why));
 		else
 			snprintf(o->why, sizeof(o->why), "%s: %.480s", label, r->error);
 	} else if (still) {

@@ -495,8 +495,10 @@ static void short_grant_restored(void **state)
 
 	(void)state;
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
-	assert_int_equal(r.status, RES_PARTIAL);
+	/* nothing kept: failed, though the kernel granted 16 */
+	assert_int_equal(r.status, RES_FAILED);
 	assert_true(r.restored);
+	assert_int_equal(r.granted, 80);
 	assert_int_equal(r.after, 64);
 	assert_int_equal(file_value(NODE1_2M), 64);	/* the pool put back */
 	kw_free(&c);
@@ -1268,8 +1270,8 @@ struct cli_run {
  * child, with the write(2) above: a pool write is granted wrap_grant pages
  * and sig arrives during the first. args: the reserve arguments.
  */
-static void run_reserve(struct cli_run *r, long long grant, int sig, bool restore,
-			const char *const *specs, int nr_specs)
+static void run_reserve_as(struct cli_run *r, enum out_format format, long long grant, int sig,
+			   bool restore, const char *const *specs, int nr_specs)
 {
 	char out_tmp[] = "/tmp/buddyctl-act-out.XXXXXX", err_tmp[] = "/tmp/buddyctl-act-err.XXXXXX";
 	int fo = mkstemp(out_tmp), fe = mkstemp(err_tmp), st;
@@ -1280,7 +1282,7 @@ static void run_reserve(struct cli_run *r, long long grant, int sig, bool restor
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct act_args a = { .root = TREE, .format = FMT_TEXT, .rounds = 1, .ladder = "retry",
+		struct act_args a = { .root = TREE, .format = format, .rounds = 1, .ladder = "retry",
 				      .time_budget = 10, .wait = -1, .restore = restore,
 				      .specs = (char **)specs, .nr_specs = nr_specs };
 		struct bc_error e = { 0 };
@@ -1307,6 +1309,62 @@ static void run_reserve(struct cli_run *r, long long grant, int sig, bool restor
 	close(fe);
 	unlink(out_tmp);
 	unlink(err_tmp);
+}
+
+static void run_reserve(struct cli_run *r, long long grant, int sig, bool restore,
+			const char *const *specs, int nr_specs)
+{
+	run_reserve_as(r, FMT_TEXT, grant, sig, restore, specs, nr_specs);
+}
+
+/*
+ * reserve --restore 2M:100@0 (node 0's pool holds 0) that the kernel grants
+ * 10 of: the 10 are put back, the pool is at 0 as before, and the run says
+ * so the same way in the text, the JSON and the exit status: the
+ * reservation failed (2), the kernel granted 10, all were given back.
+ */
+static void restored_grant_said_as_it_was(void **state)
+{
+	const char *const spec[] = { "2M:100@0" };
+	static struct cli_run r;
+
+	(void)state;
+	run_reserve(&r, 10, 0, true, spec, 1);
+	if (r.status != 2)
+		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
+	assert_int_equal(file_value(NODE0_2M), 0);
+	assert_contains(r.out, "reserve 2M on node 0: 0 -> 100");
+	assert_contains(r.out, " failed ");
+	assert_contains(r.out, "                  0    2M        100        0         0      100  (granted 10, all put back: --restore)\n");
+	assert_contains(r.out, "exit status 2: reserve 2M on node 0: 0 -> 100: the kernel granted 10 of the 100 pages asked (90 short); --restore put the 10 back: the pool is at 0 as before\n");
+	assert_contains(r.err, "exit 2: reserve 2M on node 0: 0 -> 100: the kernel granted 10 of the 100 pages asked");
+	run_reserve_as(&r, FMT_JSON, 10, 0, true, spec, 1);
+	assert_int_equal(r.status, 2);
+	assert_contains(r.out, "\"status\":\"failed\"");
+	assert_contains(r.out, "\"before\":0,\"obtained\":0,\"shortfall\":100,\"restored\":true,\"granted\":10,");
+	assert_contains(r.out, "\"exit\":2,\"exit_reason\":\"reserve 2M on node 0: 0 -> 100: the kernel granted 10 of the 100 pages asked (90 short); --restore put the 10 back: the pool is at 0 as before\"");
+	/* kept (no --restore): partial, 1, granted = obtained */
+	run_reserve_as(&r, FMT_JSON, 10, 0, false, spec, 1);
+	assert_int_equal(r.status, 1);
+	assert_int_equal(file_value(NODE0_2M), 10);
+	assert_contains(r.out, "\"status\":\"partial\"");
+	assert_contains(r.out, "\"before\":0,\"obtained\":10,\"shortfall\":90,\"restored\":false,\"granted\":10,");
+	assert_contains(r.out, "the kernel granted 10 of the 100 pages asked (90 short)\"");
+}
+
+/* Pages given back (reserve 2M:0@1, the pool at 64): freed, not "obtained 0", no estimate. */
+static void release_said_as_freed(void **state)
+{
+	const char *const spec[] = { "2M:0@1" };
+	static struct cli_run r;
+
+	(void)state;
+	run_reserve(&r, -1, 0, false, spec, 1);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(file_value(NODE1_2M), 0);
+	assert_contains(r.out, "                  1    2M          0       64         -        -  (64 freed)\n");
+	if (strstr(r.out, "estimate:"))
+		fail_msg("an estimate for pages given back: %s", r.out);
 }
 
 /*
@@ -1386,6 +1444,8 @@ int main(void)
 		cmocka_unit_test(state_file_hostile),
 		cmocka_unit_test(replace_killed_leaves_no_tmp),
 		cmocka_unit_test_setup_teardown(signals_stop_the_run_cleanly, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(restored_grant_said_as_it_was, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(release_said_as_freed, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(drain_pcp_obeys_the_budget, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(slab_settle_obeys_the_budget, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(trigger_retries_obey_the_budget, fresh_tree, drop_tree),

@@ -1210,7 +1210,7 @@ static void reserve_judges_under_the_lock(void **state)
 	lock_release(&l);
 	assert_int_equal(wait_status(pid), 0);
 	assert_file_contains("build/bg.out", "reserve 2M on node 1: 32 -> 16");
-	assert_file_contains("build/bg.out", "16       32        16        0");
+	assert_file_contains("build/bg.out", "16       32         -        -  (16 freed)");
 	sh("rm -rf build/jl build/bg.out");
 }
 
@@ -1456,6 +1456,17 @@ static void outcome_from_results(void **state)
 	act_outcome(&p, res, &c, NULL, &o);
 	assert_int_equal(o.code, 2);
 	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 3 of the 4 pages asked (1 short; mandatory)");
+	/* a short grant put back (keep = no): what the kernel granted, and that it went back */
+	res[0] = (struct action_result){ .status = RES_FAILED, .before = 0, .after = 0, .restored = true,
+					 .granted = 3 };
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
+	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 3 of the 4 pages asked (1 short; mandatory); keep = no put the 3 back: the pool is at 0 as before");
+	a->judged = false;
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
+	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 3 of the 4 pages asked (1 short); --restore put the 3 back: the pool is at 0 as before");
+	a->judged = true;
 	/* an error is 2 whatever the target */
 	a->mandatory = false;
 	res[0].status = RES_FAILED;
