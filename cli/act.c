@@ -631,16 +631,16 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 	return rc;
 }
 
-/* --node LIST of estimate and the one-off actions (act.h). */
-int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **out,
-		       struct bc_error *err)
+/* A node list named in messages as what ("--node", "reserve: '2M:1@4'"). */
+static int nodes_of(const char *list, const char *what, const struct snapshot *snap,
+		    struct bitmask **out, struct bc_error *err)
 {
 	unsigned id;
 	int rc;
 
 	if (!*list)
-		return bc_error_set(err, BC_EUSAGE, "--node: empty node list");
-	rc = nodelist_parse(list, strlen(list), "--node", BC_EUSAGE, out, err);
+		return bc_error_set(err, BC_EUSAGE, "%s: empty node list", what);
+	rc = nodelist_parse(list, strlen(list), what, BC_EUSAGE, out, err);
 	if (rc < 0 || !snap)
 		return rc;
 	for (id = 0; id < (*out)->size; id++) {
@@ -652,11 +652,18 @@ int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **
 		if (!n || !n->has_memory) {
 			numa_bitmask_free(*out);
 			*out = NULL;
-			return bc_error_set(err, BC_EUSAGE, "--node: node %u %s", id,
+			return bc_error_set(err, BC_EUSAGE, "%s: node %u %s", what, id,
 					    n ? "has no memory" : "does not exist");
 		}
 	}
 	return 0;
+}
+
+/* --node LIST of estimate and the one-off actions (act.h). */
+int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **out,
+		struct bc_error *err)
+{
+	return nodes_of(list, "--node", snap, out, err);
 }
 
 int cmd_compact(const struct act_args *a, struct bc_error *err)
@@ -723,6 +730,7 @@ struct spec {
 	uint64_t count;
 	const char *nodes;	/* after '@', or NULL: split over memory nodes */
 	char buf[128];
+	char what[144];		/* "reserve: 'TEXT'", for the messages on its nodes */
 };
 
 static int parse_spec(const char *text, struct spec *s, struct bc_error *err)
@@ -733,6 +741,7 @@ static int parse_spec(const char *text, struct spec *s, struct bc_error *err)
 	if (strlen(text) >= sizeof(s->buf))
 		return bc_error_set(err, BC_EUSAGE, "reserve: spec too long");
 	strcpy(s->buf, text);
+	snprintf(s->what, sizeof(s->what), "reserve: '%s'", text);
 	colon = strchr(s->buf, ':');
 	if (!colon)
 		return bc_error_set(err, BC_EUSAGE, "reserve: '%s' is not SIZE:COUNT[@NODES]", text);
@@ -754,7 +763,7 @@ static int parse_spec(const char *text, struct spec *s, struct bc_error *err)
 	if (s->nodes) {
 		/* the node list's syntax now; whether the nodes exist, under the lock */
 		struct bitmask *sel = NULL;
-		int rc = parse_nodes(s->nodes, NULL, &sel, err);
+		int rc = nodes_of(s->nodes, s->what, NULL, &sel, err);
 
 		if (sel)
 			numa_bitmask_free(sel);
@@ -799,7 +808,7 @@ static int add_spec(struct run *r, const struct spec *specs, int si, const struc
 	if (!s->nodes) {
 		rc = plan_reserve_split(&r->plan, &r->snap, &rq, s->count, err);
 	} else {
-		rc = parse_nodes(s->nodes, &r->snap, &sel, err);
+		rc = nodes_of(s->nodes, s->what, &r->snap, &sel, err);
 		for (id = 0; rc == 0 && id < sel->size; id++)
 			if (numa_bitmask_isbitset(sel, id))
 				rc = plan_reserve_node(&r->plan, &r->snap, &rq, (int)id, s->count, err);
