@@ -14,6 +14,7 @@
 #include "act.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "meminfo.h"
 #include "metrics.h"
 #include "nodelist.h"
+#include "ownfile.h"
 #include "perms.h"
 #include "plan.h"
 #include "report.h"
@@ -596,37 +598,116 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	return rc;
 }
 
+/* A fragment longer than this is longer than any kernel's line: refused without more ado. */
+#define CMDLINE_BUILD_MAX 65536
+
+/* A hugepage word already in GRUB's files: a note on stderr. */
+static void grub_conflict(const char *file, unsigned line, const char *word, void *ctx)
+{
+	(void)ctx;
+	bool one = !strchr(word, ' ');
+
+	fprintf(stderr, "# %s:%u sets %s: the drop-in takes %s off the kernel command line (remove %s there, to keep one place)\n",
+		file, line, word, one ? "it" : "them", one ? "it" : "them");
+}
+
+struct dropin {
+	const char *fragment, *policy;
+};
+
+static int render_dropin(FILE *f, void *ctx)
+{
+	const struct dropin *d = ctx;
+
+	return cmdline_grub_dropin(f, d->fragment, d->policy);
+}
+
+/*
+ * --grub: (re)write the drop-in under the root, atomically, by the rules of
+ * buddyctl's own files; only where GRUB's /etc/default/grub is.
+ */
+static int write_grub_dropin(const struct act_args *a, const char *line, const char *policy,
+			     struct bc_error *err)
+{
+	struct dropin d = { .fragment = line, .policy = policy };
+	int fd = rootfs_open(a->root, "etc/default/grub", O_PATH, 0);
+
+	if (fd < 0)
+		return bc_error_set(err, BC_ENOINPUT, "%s/etc/default/grub: %s: --grub writes a drop-in for GRUB's settings (Debian, Ubuntu), and there are none",
+				    rootfs_is_slash(a->root) ? "" : a->root, rootfs_strerror(errno));
+	close(fd);
+	return ownfile_replace(a->root, GRUB_DROPIN, true, BC_ECANTCREAT, render_dropin, &d, err);
+}
+
+/* How to install the fragment, on stderr: stdout stays the fragment. */
+static void cmdline_notes(const struct act_args *a, const char *line, const struct policy *pol,
+			  const struct kernel_version *kv, const char *release,
+			  const struct cmdline_limit *lim)
+{
+	size_t len = strlen(line);
+
+	if (!kv->major)
+		fprintf(stderr, "# kernel release unknown (no proc/sys/kernel/osrelease): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n");
+	else
+		fprintf(stderr, "# for Linux %s, from %s\n", release, pol->path);
+	if (!len) {
+		fprintf(stderr, "# %s reserves no hugepages: nothing to put on the kernel command line\n", pol->path);
+	} else {
+		if (lim->assumed)
+			fprintf(stderr, "# architecture unknown (no proc/sys/kernel/arch, no uname capture): the smallest command line known was assumed, %u bytes\n",
+				lim->size - 1);
+		fprintf(stderr, "# the fragment takes %zu of the %u bytes of the %s kernel command line%s%s%s\n", len,
+			lim->size - 1, lim->assumed ? "unknown architecture's" : lim->arch,
+			lim->source[0] ? " (" : "", lim->source, lim->source[0] ? ")" : "");
+		if (len > (lim->size - 1) / 2)
+			fprintf(stderr, "# warning: that is more than half of it: the rest of the line (cat /proc/cmdline) must fit in the other %zu\n",
+				lim->size - 1 - len);
+	}
+	if (a->grub) {
+		fprintf(stderr, "# wrote %s%s: run update-grub, then reboot\n",
+			rootfs_is_slash(a->root) ? "" : a->root, GRUB_DROPIN);
+		cmdline_grub_conflicts(a->root, grub_conflict, NULL);
+	} else if (len) {
+		fprintf(stderr, "# to reserve at boot with GRUB: buddyctl plan --kernel-cmdline --grub, then update-grub, reboot\n"
+				"# elsewhere: replace any hugepagesz=/hugepages= already on the command line: the kernel ignores a size given twice\n");
+	}
+	if (len)
+		fprintf(stderr, "# pages of a size other than the default need a hugetlbfs mount of that size (dev-hugepages1G.mount)\n");
+}
+
 int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 {
 	struct run r = { .a = a, .command = "plan" };
+	struct cmdline_limit lim;
 	struct kernel_version kv;
-	char line[4096], release[80];
+	char *line = malloc(CMDLINE_BUILD_MAX), release[80];
 	int rc;
 
+	if (!line)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	rc = policy_and_snapshot(&r, err);
 	if (rc == 0) {
 		kernel_release_read(a->root, &kv, release, sizeof(release));
-		rc = cmdline_build(&r.pol, &r.snap, &kv, line, sizeof(line), err);
+		rc = cmdline_build(&r.pol, &r.snap, &kv, line, CMDLINE_BUILD_MAX, err);
 	}
 	/* the nodes the counts name must exist (sizes were checked above) */
 	if (rc == 0)
 		rc = policy_validate(&r.pol, &r.snap, err);
 	if (rc == 0) {
+		cmdline_limit_read(a->root, &lim);
+		rc = cmdline_check_length(&r.pol, strlen(line), &lim, err);
+	}
+	if (rc == 0 && a->grub)
+		rc = write_grub_dropin(a, line, r.pol.path, err);
+	if (rc == 0 && line[0]) {
 		printf("%s\n", line);
 		if (fflush(stdout) != 0 || ferror(stdout))
 			rc = bc_error_set(err, BC_EIO, "standard output: write failed: %s",
 					  strerror(errno ? errno : EIO));
 	}
-	if (rc == 0) {
-		/* how to install it: comments on stderr, so that stdout stays the fragment */
-		if (!kv.major)
-			fprintf(stderr, "# kernel release unknown (no proc/sys/kernel/osrelease): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n");
-		else
-			fprintf(stderr, "# for Linux %s, from %s\n", release, r.pol.path);
-		fprintf(stderr, "# to reserve at boot: add it to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub, reboot\n"
-				"# replace any hugepagesz=/hugepages= already there: the kernel ignores a size given twice\n"
-				"# pages of a size other than the default need a hugetlbfs mount of that size (dev-hugepages1G.mount)\n");
-	}
+	if (rc == 0)
+		cmdline_notes(a, line, &r.pol, &kv, release, &lim);
+	free(line);
 	run_free(&r);
 	return rc;
 }
