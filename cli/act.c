@@ -102,18 +102,21 @@ static void warn(const char *msg)
 /*
  * The report on standard output (text: not with --quiet), then the run's
  * log line on standard error (buddyctl(8) LOGGING); `plan` and the plugin
- * format have none: their output is the point.
+ * format have none: their output is the point. The log line is the run's
+ * record: it is written also when the report could not be (a reader that
+ * went away, EPIPE; a terminal that hung up).
  */
 static int print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
 {
-	int rc = a->format == FMT_JSON ? report_json(stdout, r) :
-		 a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
-		 a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
-		 log_quiet() ? 0 : report_text(stdout, r);
+	int rc, e = 0;
 
+	errno = 0;
+	rc = a->format == FMT_JSON ? report_json(stdout, r) :
+	     a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
+	     a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
+	     log_quiet() ? 0 : report_text(stdout, r);
 	if (rc < 0 || fflush(stdout) != 0)
-		return bc_error_set(err, BC_EIO, "standard output: write failed: %s",
-				    strerror(errno ? errno : EIO));
+		e = errno ? errno : EIO;
 	if (a->format != FMT_NAGIOS && !a->plan) {
 		struct report line = *r;
 
@@ -121,6 +124,8 @@ static int print_report(const struct act_args *a, const struct report *r, struct
 		line.command = strcmp(r->command, "plan") ? r->command : "apply";
 		log_run(&line);
 	}
+	if (e)
+		return bc_error_set(err, BC_EIO, "standard output: write failed: %s", strerror(e));
 	return 0;
 }
 

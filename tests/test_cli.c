@@ -1006,6 +1006,32 @@ static void stdout_closed(void **state)
 }
 
 /*
+ * Standard output a pipe whose reader went away (`buddyctl reserve ... |
+ * head -0`): SIGPIPE does not end the run; the pool is set, the report's
+ * write fails (74, EPIPE), and the log line is still written.
+ */
+static void stdout_reader_gone(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", "build/rg", "reserve", "2M:8@0", NULL };
+	int p[2];
+
+	(void)state;
+	sh("rm -rf build/rg && cp -r " FIXTURES "/vm build/rg");
+	assert_int_equal(pipe(p), 0);
+	close(p[0]);
+	run_stdout = p[1];
+	run(&r, args);
+	close(p[1]);
+	if (r.status != 74)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_contains(r.err, "buddyctl reserve: 2M pool node 0 ");
+	assert_contains(r.err, "buddyctl: standard output: write failed: Broken pipe\n");
+	sh("test \"$(cat build/rg/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages)\" = 8");
+	sh("rm -rf build/rg");
+}
+
+/*
  * status --buddyinfo FILE, and - for standard input: a capture pasted or
  * piped in. The paste is the two-node, four-zone example of
  * shared/seeds/buddyinfo-guide.md, as a terminal paste leaves it: no
@@ -1786,6 +1812,7 @@ int main(void)
 		cmocka_unit_test(builtin_defaults),
 		cmocka_unit_test(help_to_full_device),
 		cmocka_unit_test(stdout_closed),
+		cmocka_unit_test(stdout_reader_gone),
 		cmocka_unit_test(reserve_judges_under_the_lock),
 		cmocka_unit_test(apply_judges_under_the_lock),
 		cmocka_unit_test(failed_remediation_not_recorded),
