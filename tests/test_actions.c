@@ -1265,13 +1265,14 @@ struct cli_run {
 	char err[4096];
 };
 
+
 /*
- * Run `buddyctl --root TREE reserve` as main() would (cmd_reserve()) in a
- * child, with the write(2) above: a pool write is granted wrap_grant pages
- * and sig arrives during the first. args: the reserve arguments.
+ * Run a command as main() would (cmd_reserve(), cmd_apply()) in a child,
+ * with the write(2) above: a pool write is granted grant pages (-1: all)
+ * and sig arrives during the first such write.
  */
-static void run_reserve_as(struct cli_run *r, enum out_format format, long long grant, int sig,
-			   bool restore, const char *const *specs, int nr_specs)
+static void run_cmd(struct cli_run *r, int (*cmd)(const struct act_args *, struct bc_error *),
+		    const struct act_args *a, long long grant, int sig)
 {
 	char out_tmp[] = "/tmp/buddyctl-act-out.XXXXXX", err_tmp[] = "/tmp/buddyctl-act-err.XXXXXX";
 	int fo = mkstemp(out_tmp), fe = mkstemp(err_tmp), st;
@@ -1282,9 +1283,6 @@ static void run_reserve_as(struct cli_run *r, enum out_format format, long long 
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct act_args a = { .root = TREE, .format = format, .rounds = 1, .ladder = "retry",
-				      .time_budget = 10, .wait = -1, .restore = restore,
-				      .specs = (char **)specs, .nr_specs = nr_specs };
 		struct bc_error e = { 0 };
 		int rc;
 
@@ -1293,7 +1291,7 @@ static void run_reserve_as(struct cli_run *r, enum out_format format, long long 
 		wrap_grant = grant;
 		wrap_signal = sig;
 		log_init();
-		rc = cmd_reserve(&a, &e);
+		rc = cmd(a, &e);
 		if (rc < 0)
 			fprintf(stderr, "buddyctl: %s\n", e.msg);
 		fflush(NULL);
@@ -1309,6 +1307,17 @@ static void run_reserve_as(struct cli_run *r, enum out_format format, long long 
 	close(fe);
 	unlink(out_tmp);
 	unlink(err_tmp);
+}
+
+/* `buddyctl --root TREE reserve --ladder retry --rounds 1 [--restore] SPECS`. */
+static void run_reserve_as(struct cli_run *r, enum out_format format, long long grant, int sig,
+			   bool restore, const char *const *specs, int nr_specs)
+{
+	struct act_args a = { .root = TREE, .format = format, .rounds = 1, .ladder = "retry",
+			      .time_budget = 10, .wait = -1, .restore = restore,
+			      .specs = (char **)specs, .nr_specs = nr_specs };
+
+	run_cmd(r, cmd_reserve, &a, grant, sig);
 }
 
 static void run_reserve(struct cli_run *r, long long grant, int sig, bool restore,
@@ -1406,6 +1415,37 @@ static void signals_stop_the_run_cleanly(void **state)
 	}
 }
 
+/*
+ * apply, when a SIGHUP comes during its pool write (granted 10 of 100):
+ * both nodes were compacted before (every node is crit by this policy), so
+ * they are recorded in the state file; the pool is put back (keep = no);
+ * the report and the log line say SIGHUP; exit 130.
+ */
+static void signal_during_apply(void **state)
+{
+	struct act_args a = { .root = TREE, .format = FMT_TEXT, .config = "build/sighup.conf",
+			      .rounds = -1, .time_budget = -1, .wait = -1 };
+	static struct cli_run r;
+	char st[256];
+
+	(void)state;
+	sh("printf '[fragmentation]\\nwarn_unusable = 0\\ncrit_unusable = 0\\n[remediate]\\ncrit = compact-node\\n"
+	   "[hugepages 2M]\\ncount = 0:100\\nkeep = no\\non_short = retry\\nrounds = 1\\n"
+	   "[run]\\nstate_file = /var/lib/buddyctl/state\\n' > build/sighup.conf");
+	run_cmd(&r, cmd_apply, &a, 10, SIGHUP);
+	unlink("build/sighup.conf");
+	if (r.status != 130)
+		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
+	assert_contains(r.out, "compact node 0");
+	assert_contains(r.out, "exit status 130: interrupted by SIGHUP");
+	assert_contains(r.err, "buddyctl apply: ");
+	assert_contains(r.err, "exit 130: interrupted by SIGHUP");
+	assert_int_equal(file_value(NODE0_2M), 0);
+	slurp(TREE "/var/lib/buddyctl/state", st, sizeof(st));
+	assert_contains(st, "node 0 ");
+	assert_contains(st, "node 1 ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1444,6 +1484,7 @@ int main(void)
 		cmocka_unit_test(state_file_hostile),
 		cmocka_unit_test(replace_killed_leaves_no_tmp),
 		cmocka_unit_test_setup_teardown(signals_stop_the_run_cleanly, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(signal_during_apply, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(restored_grant_said_as_it_was, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(release_said_as_freed, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(drain_pcp_obeys_the_budget, fresh_tree, drop_tree),
