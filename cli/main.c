@@ -140,7 +140,7 @@ static bool plugin;
 
 static int plugin_unknown(const char *why)
 {
-	printf("BUDDYCTL UNKNOWN - %s\n", why);
+	report_nagios_unknown(stdout, why);
 	fflush(stdout);
 	return EXIT_PLUGIN_UNKNOWN;
 }
@@ -152,7 +152,8 @@ static int usage_error(const char *fmt, const char *arg)
 	snprintf(msg, sizeof(msg), fmt, arg);
 	if (plugin)
 		return plugin_unknown(msg);
-	log_print(LOG_ERR, "buddyctl: %s\nTry 'buddyctl --help'.\n", msg);
+	log_print(LOG_ERR, "buddyctl: %s\n", msg);
+	log_print(LOG_ERR, "Try 'buddyctl --help'.\n");
 	return EXIT_USAGE;
 }
 

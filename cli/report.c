@@ -339,14 +339,16 @@ static void findings_text(FILE *f, const struct report *r)
 
 		if (x->kind == FINDING_POOL) {
 			size_label(sz, sizeof(sz), x->size_kb * 1024);
-			fprintf(f, "  node %-3d %-4s  %s pool: %s\n", x->node,
-				x->unknown ? "?" : level_name(x->level), sz, x->why);
-			continue;
+			fprintf(f, "  node %-3d %-4s  %s pool: ", x->node,
+				x->unknown ? "?" : level_name(x->level), sz);
+		} else {
+			size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
+			fprintf(f, "  node %-3d %-4s  at %s: unusable %d.%03d, %llu free %s blocks%s", x->node,
+				level_name(x->level), sz, x->unusable / 1000, x->unusable % 1000,
+				(unsigned long long)x->blocks, sz, x->why[0] ? "; " : "");
 		}
-		size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
-		fprintf(f, "  node %-3d %-4s  at %s: unusable %d.%03d, %llu free %s blocks%s%s\n", x->node,
-			level_name(x->level), sz, x->unusable / 1000, x->unusable % 1000,
-			(unsigned long long)x->blocks, sz, x->why[0] ? "; " : "", x->why);
+		out_escape_put(f, x->why, 0);
+		fputc('\n', f);
 	}
 	fputc('\n', f);
 }
@@ -569,8 +571,11 @@ int report_text(FILE *f, const struct report *r)
 	char label[96];
 	unsigned i;
 
-	if (r->policy)
-		fprintf(f, "Policy %s\n\n", r->policy);
+	if (r->policy) {
+		fputs("Policy ", f);
+		out_escape_put(f, r->policy, 0);
+		fputs("\n\n", f);
+	}
 	findings_text(f, r);
 	if (!p) {
 		/* check: a non-zero status always ends with its reason */

@@ -63,4 +63,10 @@ int report_prometheus(FILE *f, const struct report *r);
  */
 int report_nagios(FILE *f, const struct report *r);
 
+/*
+ * The plugin's line for an error: "BUDDYCTL UNKNOWN - why", why escaped so
+ * that it holds no '|' and no line break. 0, or -1 when writing failed.
+ */
+int report_nagios_unknown(FILE *f, const char *why);
+
 #endif

@@ -1558,6 +1558,78 @@ static void journal_priorities(void **state)
 	assert_string_equal(r.err, "buddyctl check: 2M pool node 0 0/40 warn; exit 1\n");
 }
 
+/*
+ * Untrusted text on the terminal, in the log line and in the plugin's
+ * output: a buddyinfo token, a path, an osrelease, a sosreport's uname.
+ * Each is shown with its control characters as escapes (\x1b, \r, \n),
+ * and the Nagios output gets no '|' or line from input.
+ */
+#define ESC_DIR "build/esc"
+
+static void esc_sh(const char *cmd)
+{
+	if (system(cmd) != 0)
+		fail_msg("failed: %s", cmd);
+}
+
+/*
+ * A buddyinfo count "1|evil=99;1;1;0;1" (what a forged perfdata item looks
+ * like) in check -f nagios: the UNKNOWN line quotes it with \x7c, so the
+ * line has no '|' and no perfdata; a policy path with '|' in the long text
+ * neither adds one.
+ */
+static void nagios_untrusted_text(void **state)
+{
+	static struct run r;
+	const char *poisoned[] = { "--root", ESC_DIR "/poisoned", "check", "-c", "tests/policies/defaults.conf",
+				   "-f", "nagios", NULL };
+	const char *online[] = { "--root", ESC_DIR "/online", "check", "-c", "tests/policies/defaults.conf",
+				 "-f", "nagios", NULL };
+	const char *path[] = { FX("two-node"), "check", "-c", ESC_DIR "/a|b.conf", "-f", "nagios", NULL };
+
+	(void)state;
+	esc_sh("rm -rf " ESC_DIR " && mkdir -p " ESC_DIR " && cp -r " FIXTURES "/vm " ESC_DIR "/poisoned && "
+	       "sed -i '1s/ [0-9]* *$/ 1|evil=99;1;1;0;1/' " ESC_DIR "/poisoned/proc/buddyinfo && "
+	       "cp -r " FIXTURES "/two-node " ESC_DIR "/online && echo '0-1|x=1' > " ESC_DIR
+	       "/online/sys/devices/system/node/online && "
+	       "cp tests/policies/defaults.conf '" ESC_DIR "/a|b.conf'");
+	run(&r, poisoned);
+	assert_int_equal(r.status, 3);
+	assert_contains(r.out, "BUDDYCTL UNKNOWN - " ESC_DIR "/poisoned/proc/buddyinfo:1: ");
+	assert_contains(r.out, "'1\\x7cevil=99;1;1;0;1'\n");
+	assert_null(strchr(r.out, '|'));
+	assert_ptr_equal(strchr(r.out, '\n'), r.out + strlen(r.out) - 1);	/* one line */
+	run(&r, online);
+	assert_int_equal(r.status, 3);
+	assert_contains(r.out, "'0-1\\x7cx=1'");
+	assert_null(strchr(r.out, '|'));
+	run(&r, path);
+	assert_int_equal(r.status, 0);
+	/* the status line's own '|' before the perfdata, and no other */
+	assert_ptr_equal(strchr(r.out, '|'), strrchr(r.out, '|'));
+	assert_true(strchr(r.out, '|') < strchr(r.out, '\n'));
+	assert_contains(r.out, "\npolicy " ESC_DIR "/a\\x7cb.conf\n");
+	esc_sh("rm -rf " ESC_DIR);
+}
+
+/*
+ * A path with ESC and a newline in an error: one line on stderr (also to
+ * the journal, one "<3>"), the characters as escapes.
+ */
+static void log_line_escaped(void **state)
+{
+	static struct run r;
+	const char *args[] = { "status", "--root", "/nonexistent\033[2J\nbuddyctl: fake line", NULL };
+
+	(void)state;
+	run(&r, args);
+	assert_int_equal(r.status, 66);
+	assert_string_equal(r.err, "buddyctl: /nonexistent\\x1b[2J\\nbuddyctl: fake line: No such file or directory\n");
+	run_journal = 1;
+	run(&r, args);
+	assert_string_equal(r.err, "<3>buddyctl: /nonexistent\\x1b[2J\\nbuddyctl: fake line: No such file or directory\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1586,6 +1658,8 @@ int main(void)
 		cmocka_unit_test(outcome_from_results),
 		cmocka_unit_test(journal_stream),
 		cmocka_unit_test(journal_priorities),
+		cmocka_unit_test(nagios_untrusted_text),
+		cmocka_unit_test(log_line_escaped),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);
