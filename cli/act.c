@@ -27,6 +27,7 @@
 #include "meminfo.h"
 #include "metrics.h"
 #include "nodelist.h"
+#include "output.h"
 #include "perms.h"
 #include "plan.h"
 #include "report.h"
@@ -518,12 +519,13 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 {
 	struct run r = { .a = a, .command = "plan" };
 	struct kernel_version kv;
-	char line[4096], release[80];
+	enum release_found found = RELEASE_MISSING;
+	char line[4096], release[80], shown[4 * sizeof(release)], path[4 * PATH_MAX];
 	int rc;
 
 	rc = policy_and_snapshot(&r, err);
 	if (rc == 0) {
-		kernel_release_read(a->root, &kv, release, sizeof(release));
+		found = kernel_release_read(a->root, &kv, release, sizeof(release));
 		rc = cmdline_build(&r.pol, &r.snap, &kv, line, sizeof(line), err);
 	}
 	/* the nodes the counts name must exist (sizes were checked above) */
@@ -537,10 +539,16 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 	}
 	if (rc == 0) {
 		/* how to install it: comments on stderr, so that stdout stays the fragment */
-		if (!kv.major)
-			fprintf(stderr, "# kernel release unknown (no proc/sys/kernel/osrelease): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n");
+		/* the release is the file's, the path the user's: escaped */
+		out_escape(shown, sizeof(shown), release, 0);
+		if (found == RELEASE_PARSED)
+			fprintf(stderr, "# for Linux %s, from %s\n", shown,
+				out_escape(path, sizeof(path), r.pol.path, 0));
 		else
-			fprintf(stderr, "# for Linux %s, from %s\n", release, r.pol.path);
+			fprintf(stderr, "# kernel release unknown (%s%s%s): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n",
+				found == RELEASE_UNPARSEABLE ? "proc/sys/kernel/osrelease is unparseable: '" :
+				found == RELEASE_UNREADABLE ? "proc/sys/kernel/osrelease: " :
+				"no proc/sys/kernel/osrelease", shown, found == RELEASE_UNPARSEABLE ? "'" : "");
 		fprintf(stderr, "# to reserve at boot: add it to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub, reboot\n"
 				"# replace any hugepagesz=/hugepages= already there: the kernel ignores a size given twice\n"
 				"# pages of a size other than the default need a hugetlbfs mount of that size (dev-hugepages1G.mount)\n");

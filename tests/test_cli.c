@@ -1572,6 +1572,13 @@ static void esc_sh(const char *cmd)
 		fail_msg("failed: %s", cmd);
 }
 
+/* No byte that acts on a terminal in s: ESC, CR, BEL. */
+static void assert_inert(const char *what, const char *s)
+{
+	if (strchr(s, '\033') || strchr(s, '\r') || strchr(s, '\a'))
+		fail_msg("%s: unescaped control characters in:\n%s", what, s);
+}
+
 /*
  * A buddyinfo count "1|evil=99;1;1;0;1" (what a forged perfdata item looks
  * like) in check -f nagios: the UNKNOWN line quotes it with \x7c, so the
@@ -1630,6 +1637,67 @@ static void log_line_escaped(void **state)
 	assert_string_equal(r.err, "<3>buddyctl: /nonexistent\\x1b[2J\\nbuddyctl: fake line: No such file or directory\n");
 }
 
+/*
+ * plan --kernel-cmdline says which release it read, escaped, and tells an
+ * osrelease that is there but unparseable from a missing one.
+ */
+static void osrelease_untrusted(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", ESC_DIR "/rel", "--config", "tests/policies/pools.conf", "plan",
+			       "--kernel-cmdline", NULL };
+
+	(void)state;
+	esc_sh("rm -rf " ESC_DIR " && mkdir -p " ESC_DIR " && cp -r " FIXTURES "/two-node " ESC_DIR "/rel && "
+	       "mkdir -p " ESC_DIR "/rel/proc/sys/kernel && "
+	       "printf '6.1.0-27\\033[2J\\033]0;pwned\\007-amd64\\n' > " ESC_DIR "/rel/proc/sys/kernel/osrelease");
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "hugepagesz=2M hugepages=0:40,1:64\n");
+	assert_inert("osrelease", r.err);
+	assert_contains(r.err, "# for Linux 6.1.0-27\\x1b[2J\\x1b]0;pwned\\x07-amd64, from tests/policies/pools.conf\n");
+	esc_sh("printf '\\033[2Jgarbage\\r\\n' > " ESC_DIR "/rel/proc/sys/kernel/osrelease");
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	assert_inert("osrelease", r.err);
+	assert_contains(r.err, "# kernel release unknown (proc/sys/kernel/osrelease is unparseable: "
+			"'\\x1b[2Jgarbage\\r'): the per-node form");
+	esc_sh("rm -rf " ESC_DIR);
+}
+
+/*
+ * A sosreport whose page size only its uname can tell: the uname line is
+ * shown escaped; one that names no architecture is said to be there but
+ * unparseable, not absent.
+ */
+static void uname_untrusted(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", ESC_DIR "/sos", "status", NULL };
+
+	(void)state;
+	/* no THP or hugepage size, no node meminfo, a MemTotal that fits no page size */
+	esc_sh("rm -rf " ESC_DIR " && mkdir -p " ESC_DIR " && cp -r " FIXTURES "/sosreport " ESC_DIR "/sos && cd "
+	       ESC_DIR "/sos && rm -r sys/kernel/mm uname sys/devices/system/node/node*/meminfo && "
+	       "sed -i -e '/^Hugepagesize/d' -e 's/^MemTotal:.*/MemTotal: 100 kB/' proc/meminfo && "
+	       "printf 'Linux h\\033[2J\\033]0;pwned\\007 5.14.0 #1 SMP\\r aarch64 GNU/Linux\\n' > "
+	       "sos_commands/kernel/uname_-a");
+	run(&r, args);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_inert("uname", r.out);
+	assert_contains(r.out, "\npage size 4K worked out from sos_commands/kernel/uname_-a: aarch64 "
+			"(Linux h\\x1b[2J\\x1b]0;pwned\\x07 5.14.0 #1 SMP\\r aarch64 GNU/Linux)\n");
+	esc_sh("printf 'Linux h 5.14.0 #1 SMP \\033[2J mystery GNU/Linux\\n' > " ESC_DIR "/sos/sos_commands/kernel/uname_-a");
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	assert_inert("uname", r.out);
+	assert_contains(r.out, "\npage size 4K assumed: sos_commands/kernel/uname_-a is there but unparseable: "
+			"no architecture buddyctl knows in 'Linux h 5.14.0 #1 SMP \\x1b[2J mystery GNU/Linux'; "
+			"no other evidence of the page size in the tree");
+	esc_sh("rm -rf " ESC_DIR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1660,6 +1728,8 @@ int main(void)
 		cmocka_unit_test(journal_priorities),
 		cmocka_unit_test(nagios_untrusted_text),
 		cmocka_unit_test(log_line_escaped),
+		cmocka_unit_test(osrelease_untrusted),
+		cmocka_unit_test(uname_untrusted),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);
