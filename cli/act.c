@@ -64,10 +64,14 @@ static void warn(const char *msg)
  */
 static int print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
 {
-	int rc = a->format == FMT_JSON ? report_json(stdout, r) :
-		 a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
-		 a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
-		 log_quiet() ? 0 : report_text(stdout, r);
+	struct report text = *r;
+	int rc;
+
+	text.color = out_color(a->color, STDOUT_FILENO);
+	rc = a->format == FMT_JSON ? report_json(stdout, r) :
+	     a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
+	     a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
+	     log_quiet() ? 0 : report_text(stdout, &text);
 
 	if (rc < 0 || fflush(stdout) != 0)
 		return bc_error_set(err, BC_EIO, "standard output: write failed: %s",

@@ -415,6 +415,7 @@ int main(int argc, char **argv)
 	if (cmd != C_CHECK && sa.format == FMT_NAGIOS)
 		return usage_error("--format nagios is for 'check' only%s", "");
 	aa.format = sa.format;
+	aa.color = sa.color;
 	da.format = sa.format;
 	da.config = sa.config;
 	da.page_size = sa.page_size;

@@ -215,9 +215,7 @@ static void zone_table(FILE *f, const struct snapshot *snap, const struct node *
 
 static const char *level_sgr(const struct outopts *o, enum level l)
 {
-	if (!o->color)
-		return "";
-	return l == LEVEL_CRIT ? "\033[1;31m" : l == LEVEL_WARN ? "\033[1;33m" : "\033[32m";
+	return out_level_sgr(o->color, l);
 }
 
 /* the explanations' labels: "  kcompactd:", and out_wrap() puts a blank after it */

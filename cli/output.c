@@ -1,9 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "output.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nodelist.h"
+
+bool out_color(int when, int fd)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (when >= 0)
+		return when > 0;
+	return fd >= 0 && isatty(fd) && !(no && *no);
+}
+
+const char *out_level_sgr(bool color, enum level l)
+{
+	if (!color)
+		return "";
+	return l == LEVEL_CRIT ? "\033[1;31m" : l == LEVEL_WARN ? "\033[1;33m" : "\033[32m";
+}
+
+const char *out_sgr_end(bool color)
+{
+	return color ? "\033[0m" : "";
+}
 
 /*
  * The UTF-8 character at s: its length (1 to 4) and code point, or 0 when

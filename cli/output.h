@@ -24,6 +24,20 @@ struct outopts {
 
 bool out_node_selected(const struct outopts *o, int id);
 
+/*
+ * --color WHEN (-1 auto, 0 never, 1 always) for text written to fd (-1: a
+ * file): auto is colour on a terminal unless NO_COLOR is set and not empty
+ * (https://no-color.org).
+ */
+bool out_color(int when, int fd);
+
+/*
+ * The ANSI SGR that colours a level (bold red crit, bold yellow warn, green
+ * ok) and the one that ends it; both "" when color is off.
+ */
+const char *out_level_sgr(bool color, enum level l);
+const char *out_sgr_end(bool color);
+
 /* An amount of memory for people: "3.5G", "390M", "272K", "0". */
 void out_human_bytes(char *buf, size_t size, uint64_t bytes);
 

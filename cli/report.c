@@ -335,17 +335,20 @@ static void findings_text(FILE *f, const struct report *r)
 	fprintf(f, "Findings\n");
 	for (i = 0; i < r->nr_findings; i++) {
 		const struct finding *x = &r->findings[i];
+		const char *lvl = x->kind == FINDING_POOL && x->unknown ? "?" : level_name(x->level);
+		bool color = r->color && !(x->kind == FINDING_POOL && x->unknown);
 		char sz[16];
 
+		/* the level padded to 4 columns outside its colour */
+		fprintf(f, "  node %-3d %s%s%s%*s  ", x->node, out_level_sgr(color, x->level), lvl,
+			out_sgr_end(color), 4 - (int)strlen(lvl), "");
 		if (x->kind == FINDING_POOL) {
 			size_label(sz, sizeof(sz), x->size_kb * 1024);
-			fprintf(f, "  node %-3d %-4s  %s pool: ", x->node,
-				x->unknown ? "?" : level_name(x->level), sz);
+			fprintf(f, "%s pool: ", sz);
 		} else {
 			size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
-			fprintf(f, "  node %-3d %-4s  at %s: unusable %d.%03d, %llu free %s blocks%s", x->node,
-				level_name(x->level), sz, x->unusable / 1000, x->unusable % 1000,
-				(unsigned long long)x->blocks, sz, x->why[0] ? "; " : "");
+			fprintf(f, "at %s: unusable %d.%03d, %llu free %s blocks%s", sz, x->unusable / 1000,
+				x->unusable % 1000, (unsigned long long)x->blocks, sz, x->why[0] ? "; " : "");
 		}
 		out_escape_put(f, x->why, 0);
 		fputc('\n', f);

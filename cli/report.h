@@ -26,6 +26,7 @@ struct report {
 	const char *exit_reason;	/* why exit_code is not 0, one line ("" or NULL when 0) */
 	const char *policy;		/* path of the policy, NULL for one-off commands */
 	const char *not_permitted;	/* dry run: why apply would stop (NULL: it would not) */
+	bool color;			/* text: the findings' levels in colour (--color) */
 };
 
 /* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */

@@ -1698,6 +1698,29 @@ static void uname_untrusted(void **state)
 	esc_sh("rm -rf " ESC_DIR);
 }
 
+/* check --color: the findings' levels in colour with always, never with never or auto to a file. */
+static void check_color(void **state)
+{
+	static struct run r;
+	const char *args[] = { FX("four-node-sparse"), "check", "-c", "tests/policies/dpdk.conf", "--color",
+			       "always", NULL };
+
+	(void)state;
+	run(&r, args);
+	assert_int_equal(r.status, 2);
+	assert_contains(r.out, "  node 6   \033[1;31mcrit\033[0m  at 2M: ");
+	assert_contains(r.out, "  node 0   \033[1;33mwarn\033[0m  2M pool: 32 of 100 (68 short)\n");
+	assert_contains(r.out, "  node 0   \033[32mok\033[0m    at 2M: ");
+	args[6] = "never";
+	run(&r, args);
+	assert_int_equal(r.status, 2);
+	assert_null(strchr(r.out, '\033'));
+	assert_contains(r.out, "  node 6   crit  at 2M: ");
+	args[6] = "auto";
+	run(&r, args);
+	assert_null(strchr(r.out, '\033'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1730,6 +1753,7 @@ int main(void)
 		cmocka_unit_test(log_line_escaped),
 		cmocka_unit_test(osrelease_untrusted),
 		cmocka_unit_test(uname_untrusted),
+		cmocka_unit_test(check_color),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);

@@ -195,6 +195,32 @@ static void check_text(void **state)
 	free(s);
 }
 
+/* --color: the findings' levels coloured as status colours them, the rest plain. */
+static void check_text_color(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	check_report(&r);
+	r.color = true;
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	/* bold red crit, bold yellow warn, padded to 4 columns outside the colour */
+	assert_string_equal(s,
+		"Policy p.conf\n"
+		"\n"
+		"Findings\n"
+		"  node 0   \033[1;31mcrit\033[0m  at 2M: unusable 0.950, 12 free 2M blocks; unusable index 0.950 >= crit 0.900\n"
+		"  node 1   \033[1;33mwarn\033[0m  2M pool: 10 of 50 (40 short)\n"
+		"\n"
+		"Exit status 2: 1 node at crit\n");
+	free(s);
+	r.color = false;
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	assert_null(strchr(s, '\033'));
+	free(s);
+}
+
 /* A finding's reason and the policy's path as they came: escaped in the text report. */
 static void check_text_escaped(void **state)
 {
@@ -532,6 +558,7 @@ int main(void)
 		cmocka_unit_test(node_selected),
 		cmocka_unit_test(labels),
 		cmocka_unit_test(check_text),
+		cmocka_unit_test(check_text_color),
 		cmocka_unit_test(check_text_escaped),
 		cmocka_unit_test(nagios_no_pipe_from_input),
 		cmocka_unit_test(check_json),
