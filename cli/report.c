@@ -501,6 +501,12 @@ static void zone_block(FILE *f, const struct zone_change *zc, unsigned nr_orders
 	}
 }
 
+/* Is zc shown: all of them (diff), or apply's: in both snapshots and changed. */
+static bool zone_shown(const struct zone_change *zc, bool all)
+{
+	return all || (zc->changed && zc->before && zc->after);
+}
+
 void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, int node, bool all)
 {
 	unsigned i;
@@ -510,7 +516,7 @@ void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, i
 
 		if (node >= 0 && zc->node != node)
 			continue;
-		if (!all && (!zc->changed || !zc->before || !zc->after))
+		if (!zone_shown(zc, all))
 			continue;
 		zone_block(f, zc, d->nr_orders, page_size);
 	}
@@ -541,8 +547,13 @@ static void diff_text(FILE *f, const struct report *r)
 	const struct snap_diff *d = r->diff;
 	unsigned i, k, n = 0;
 
-	fprintf(f, "\nFree blocks per order: before, after, change (zones that changed)\n");
-	report_zones_text(f, d, r->before->page_size, -1, false);
+	/* the header only above a zone: a static tree's apply changes none */
+	for (i = 0; i < d->nr_zones && !zone_shown(&d->zones[i], false); i++)
+		;
+	if (i < d->nr_zones) {
+		fprintf(f, "\nFree blocks per order: before, after, change (zones that changed)\n");
+		report_zones_text(f, d, r->before->page_size, -1, false);
+	}
 	/* what the actions cost in cache, and what they freed */
 	for (i = 0; i < d->nr_nodes; i++) {
 		const struct node_change *nc = &d->nodes[i];

@@ -484,6 +484,28 @@ static void zones_one_side(void **state)
 }
 
 /*
+ * An apply whose snapshots differ in no zone (a static tree): no "Free
+ * blocks per order" header with nothing under it.
+ */
+static void nothing_changed_no_header(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	compact_report(&r, true);
+	one_zone.changed = false;
+	memset(one_zone.change, 0, sizeof(one_zone.change));
+	z_after = z_before;
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	if (strstr(s, "Free blocks per order"))
+		fail_msg("a header without a zone:\n%s", s);
+	assert_contains(s, "   1. compact node 0                               done              1.5 ms\n"
+			"\nMemory per node, after less before\n");
+	free(s);
+}
+
+/*
  * Prometheus label values as the exposition format escapes them: a zone or
  * migrate type name with a quote, a backslash or a newline cannot end the
  * label or begin a sample line of its own. (The parsers take none of these:
@@ -567,6 +589,7 @@ int main(void)
 		cmocka_unit_test(compact_json),
 		cmocka_unit_test(compact_dry_run_text),
 		cmocka_unit_test(zones_one_side),
+		cmocka_unit_test(nothing_changed_no_header),
 		cmocka_unit_test(prometheus_labels_escaped),
 		cmocka_unit_test(node_option),
 	};
