@@ -15,9 +15,9 @@
  * "BUDDYCTL UNKNOWN - why" and exits 3.
  *
  * The plugin API reads the first '|' of any line as the start of
- * performance data, and a line per line: text that came from input (a
- * finding's reason, the policy's path, an error quoting a token of a
- * kernel file) is escaped, '|' as \x7c too (out_escape()).
+ * performance data: text that came from input (a finding's reason, the
+ * policy's path, an error quoting a token of a kernel file) is escaped,
+ * a line break as \n and '|' as \x7c (out_escape()).
  */
 #include <inttypes.h>
 

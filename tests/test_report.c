@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cli/ called directly, not through the binary: the JSON string escape and
- * the word wrap of cli/output.c, the action labels, and the text, JSON and
- * Prometheus reports of cli/report.c and cli/out_prom.c for small
- * hand-built findings, plans, results and diffs; --node's parser
+ * cli/ called directly, not through the binary: the JSON string escape, the
+ * escape of text for people and the word wrap of cli/output.c, the action
+ * labels, and the text, JSON, Nagios and Prometheus reports of
+ * cli/report.c, cli/out_nagios.c and cli/out_prom.c for small hand-built
+ * findings, plans, results, diffs and hostile text; --node's parser
  * (cli/act.c). Every expected output is worked out by hand from the format
  * the README documents.
  */
