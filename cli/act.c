@@ -27,6 +27,7 @@
 #include "meminfo.h"
 #include "metrics.h"
 #include "nodelist.h"
+#include "output.h"
 #include "perms.h"
 #include "plan.h"
 #include "report.h"
@@ -63,10 +64,14 @@ static void warn(const char *msg)
  */
 static int print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
 {
-	int rc = a->format == FMT_JSON ? report_json(stdout, r) :
-		 a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
-		 a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
-		 log_quiet() ? 0 : report_text(stdout, r);
+	struct report text = *r;
+	int rc;
+
+	text.color = out_color(a->color, STDOUT_FILENO);
+	rc = a->format == FMT_JSON ? report_json(stdout, r) :
+	     a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
+	     a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
+	     log_quiet() ? 0 : report_text(stdout, &text);
 
 	if (rc < 0 || fflush(stdout) != 0)
 		return bc_error_set(err, BC_EIO, "standard output: write failed: %s",
@@ -518,12 +523,13 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 {
 	struct run r = { .a = a, .command = "plan" };
 	struct kernel_version kv;
-	char line[4096], release[80];
+	enum release_found found = RELEASE_MISSING;
+	char line[4096], release[80], shown[4 * sizeof(release)], path[4 * PATH_MAX];
 	int rc;
 
 	rc = policy_and_snapshot(&r, err);
 	if (rc == 0) {
-		kernel_release_read(a->root, &kv, release, sizeof(release));
+		found = kernel_release_read(a->root, &kv, release, sizeof(release));
 		rc = cmdline_build(&r.pol, &r.snap, &kv, line, sizeof(line), err);
 	}
 	/* the nodes the counts name must exist (sizes were checked above) */
@@ -537,10 +543,16 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 	}
 	if (rc == 0) {
 		/* how to install it: comments on stderr, so that stdout stays the fragment */
-		if (!kv.major)
-			fprintf(stderr, "# kernel release unknown (no proc/sys/kernel/osrelease): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n");
+		/* the release is the file's, the path the user's: escaped */
+		out_escape(shown, sizeof(shown), release, 0);
+		if (found == RELEASE_PARSED)
+			fprintf(stderr, "# for Linux %s, from %s\n", shown,
+				out_escape(path, sizeof(path), r.pol.path, 0));
 		else
-			fprintf(stderr, "# for Linux %s, from %s\n", release, r.pol.path);
+			fprintf(stderr, "# kernel release unknown (%s%s%s): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n",
+				found == RELEASE_UNPARSEABLE ? "proc/sys/kernel/osrelease is unparseable: '" :
+				found == RELEASE_UNREADABLE ? "proc/sys/kernel/osrelease: " :
+				"no proc/sys/kernel/osrelease", shown, found == RELEASE_UNPARSEABLE ? "'" : "");
 		fprintf(stderr, "# to reserve at boot: add it to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub, reboot\n"
 				"# replace any hugepagesz=/hugepages= already there: the kernel ignores a size given twice\n"
 				"# pages of a size other than the default need a hugetlbfs mount of that size (dev-hugepages1G.mount)\n");
