@@ -262,42 +262,42 @@ SBIN_SED       := sed -e 's|/usr/sbin/buddyctl|$(SBINDIR)/buddyctl|g'
 # Never runs systemctl (enable the units yourself, README "Deployment"), and
 # never overwrites the policy or a cron file that is already there.
 install: buddyctl
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-	  $(DESTDIR)$(SYSCONFDIR)/buddyctl $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR) \
-	  $(DESTDIR)$(CRONDIR) $(DESTDIR)$(STATEDIR)
-	install -m 0755 buddyctl $(DESTDIR)$(SBINDIR)/buddyctl
-	install -m 0644 man/buddyctl.8 $(DESTDIR)$(MANDIR)/man8/buddyctl.8
-	install -m 0644 man/buddyctl.conf.5 $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5
-	[ -e $(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf ] || \
-	  install -m 0644 etc/buddyctl.conf $(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf
+	install -d "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)/man8" "$(DESTDIR)$(MANDIR)/man5" \
+	  "$(DESTDIR)$(SYSCONFDIR)/buddyctl" "$(DESTDIR)$(SYSTEMDUNITDIR)" "$(DESTDIR)$(TMPFILESDIR)" \
+	  "$(DESTDIR)$(CRONDIR)" "$(DESTDIR)$(STATEDIR)"
+	install -m 0755 buddyctl "$(DESTDIR)$(SBINDIR)/buddyctl"
+	install -m 0644 man/buddyctl.8 "$(DESTDIR)$(MANDIR)/man8/buddyctl.8"
+	install -m 0644 man/buddyctl.conf.5 "$(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5"
+	[ -e "$(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf" ] || \
+	  install -m 0644 etc/buddyctl.conf "$(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf"
 	for u in $(UNITS); do \
-	  $(SBIN_SED) etc/systemd/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp && \
-	  chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp && \
-	  mv -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	  $(SBIN_SED) etc/systemd/$$u > "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp" && \
+	  chmod 0644 "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp" && \
+	  mv -f "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp" "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u" || exit 1; \
 	done
-	install -m 0644 etc/tmpfiles.d/buddyctl.conf $(DESTDIR)$(TMPFILESDIR)/buddyctl.conf
-	install -D -m 0644 completion/buddyctl $(DESTDIR)$(BASHCOMPDIR)/buddyctl
+	install -m 0644 etc/tmpfiles.d/buddyctl.conf "$(DESTDIR)$(TMPFILESDIR)/buddyctl.conf"
+	install -D -m 0644 completion/buddyctl "$(DESTDIR)$(BASHCOMPDIR)/buddyctl"
 	install -D -m 0644 etc/prometheus/buddyctl-rules.yml \
-	  $(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml
-	[ -e $(DESTDIR)$(CRONDIR)/buddyctl ] || { \
-	  $(SBIN_SED) etc/cron.d/buddyctl > $(DESTDIR)$(CRONDIR)/buddyctl.tmp && \
-	  chmod 0644 $(DESTDIR)$(CRONDIR)/buddyctl.tmp && \
-	  mv -f $(DESTDIR)$(CRONDIR)/buddyctl.tmp $(DESTDIR)$(CRONDIR)/buddyctl; }
+	  "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
+	[ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ] || { \
+	  $(SBIN_SED) etc/cron.d/buddyctl > "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" && \
+	  chmod 0644 "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" && \
+	  mv -f "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" "$(DESTDIR)$(CRONDIR)/buddyctl"; }
 
 # Removes what install put, but the policy, a cron file that was changed, and
 # the state directory unless it is empty.
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/buddyctl $(DESTDIR)$(MANDIR)/man8/buddyctl.8 \
-	  $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5 $(DESTDIR)$(TMPFILESDIR)/buddyctl.conf \
-	  $(DESTDIR)$(BASHCOMPDIR)/buddyctl $(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml
-	-rmdir $(DESTDIR)$(DATADIR)/buddyctl/prometheus $(DESTDIR)$(DATADIR)/buddyctl 2>/dev/null
-	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
-	if [ -e $(DESTDIR)$(CRONDIR)/buddyctl ]; then \
-	  if $(SBIN_SED) etc/cron.d/buddyctl | cmp -s - $(DESTDIR)$(CRONDIR)/buddyctl; then \
-	    rm -f $(DESTDIR)$(CRONDIR)/buddyctl; \
+	rm -f "$(DESTDIR)$(SBINDIR)/buddyctl" "$(DESTDIR)$(MANDIR)/man8/buddyctl.8" \
+	  "$(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5" "$(DESTDIR)$(TMPFILESDIR)/buddyctl.conf" \
+	  "$(DESTDIR)$(BASHCOMPDIR)/buddyctl" "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
+	-rmdir "$(DESTDIR)$(DATADIR)/buddyctl/prometheus" "$(DESTDIR)$(DATADIR)/buddyctl" 2>/dev/null
+	for u in $(UNITS); do rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u"; done
+	if [ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ]; then \
+	  if $(SBIN_SED) etc/cron.d/buddyctl | cmp -s - "$(DESTDIR)$(CRONDIR)/buddyctl"; then \
+	    rm -f "$(DESTDIR)$(CRONDIR)/buddyctl"; \
 	  else echo "uninstall: $(DESTDIR)$(CRONDIR)/buddyctl was changed: left in place"; fi; \
 	fi
-	-rmdir $(DESTDIR)$(STATEDIR) 2>/dev/null
+	-rmdir "$(DESTDIR)$(STATEDIR)" 2>/dev/null
 
 # Installs every build and test dependency on Debian 12 (run as root).
 deps:
