@@ -87,15 +87,18 @@ left=$(cd "$sp" && find . -type f | sort | tr '\n' ' ')
 for stray in "$tmp/a" "./b$$"; do
 	[ ! -e "$stray" ] && ok || { bad "make uninstall DESTDIR='$sp' created $stray outside it"; rm -rf "$stray"; }
 done
-# The cron file's comment says what the shipped policy's remediation is: it
+# The cron file's and the remediation unit's comments say what the shipped policy's remediation is: it
 # quotes the policy's warn = and crit = step lists ("compacts the nodes at
 # warn or crit" stood beside warn = none).
-for key in warn crit; do
-	v=$(sed -n '/^\[remediate\]/,/^\[/s/^'"$key"' = //p' etc/buddyctl.conf)
-	[ -n "$v" ] && grep -q "^#.*$key = $v\b" etc/cron.d/buddyctl && ok ||
-		bad "etc/cron.d/buddyctl: the comment does not quote the shipped policy's '$key = $v'"
+for f in etc/cron.d/buddyctl etc/systemd/buddyctl-remediate.service; do
+	for key in warn crit; do
+		v=$(sed -n '/^\[remediate\]/,/^\[/s/^'"$key"' = //p' etc/buddyctl.conf)
+		[ -n "$v" ] && grep -q "^#.*$key = $v\b" "$f" && ok ||
+			bad "$f: the comment does not quote the shipped policy's '$key = $v'"
+	done
+	tr '\n' ' ' <"$f" | grep -q 'at warn *# *or crit\|at warn or crit' &&
+		bad "$f: says apply compacts at warn, the shipped policy has warn = none" || ok
 done
-grep -q '^#.*at warn or crit' etc/cron.d/buddyctl && bad "etc/cron.d/buddyctl: says apply acts at warn, the shipped policy has warn = none" || ok
 make -s install $vars >/dev/null 2>&1	# again, for the checks below
 
 # --- 2. systemd-analyze verify -------------------------------------------------------
