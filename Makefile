@@ -34,7 +34,7 @@ LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
-TESTS      += test_report
+TESTS      += test_report test_figures
 FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson
 
 all: buddyctl
