@@ -116,6 +116,9 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else $(CHECK_ENV) sh tests/skipped.sh "golden files against the trees' files" check-golden.py "no python3"; fi
 	@$(CHECK_ENV) sh tests/report_golden.sh ./buddyctl
 	@$(CHECK_ENV) sh tests/report_golden.sh build/asan/buddyctl
+	@if command -v python3 >/dev/null; then echo "== doc examples (tests/doc_examples.py)"; \
+	  $(CHECK_ENV) python3 tests/doc_examples.py --bin ./buddyctl; \
+	else $(CHECK_ENV) sh tests/skipped.sh "doc examples" doc_examples.py "no python3"; fi
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; $(CHECK_ENV) sh tests/units.sh ./buddyctl build/test/unit_paths
 	@$(CHECK_ENV) sh tests/prometheus/run.sh ./buddyctl
@@ -143,6 +146,15 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else echo "== systemd guest (tests/vm/systemd-check.sh)"; \
 	  $(CHECK_ENV) sh tests/run-script.sh "systemd guest" systemd-check.sh sh tests/vm/systemd-check.sh; fi
 	@sh tests/check-summary.sh $(CHECK_DIR)
+
+# --- examples in the documents ----------------------------------------------------
+# Every example of output in README.md and the man pages is rerun by
+# tests/doc_examples.py (make check compares); this rewrites the blocks that
+# differ from what ./buddyctl prints now (review the diff, as for the goldens).
+doc-examples: buddyctl build/test/test_estimate
+	@python3 tests/doc_examples.py --bin ./buddyctl --update
+
+.PHONY: doc-examples
 
 # --- Debian package and Ansible role -------------------------------------------
 # deb-check: builds the source and binary packages from a copy of the tree in
