@@ -18,8 +18,10 @@ says what it is:
     .\\" literal
 
 An example's block is what COMMAND prints: standard output, then standard
-error; when COMMAND starts with "$ " or "# " (a prompt), the block starts
-with COMMAND itself as typed. COMMAND runs under sh in a scratch folder
+error. When COMMAND starts with "$ " or "# " (a prompt), each line that
+starts with a prompt is a command of its own (the lines after it, up to
+the next, belong to it: a here-document), and the block shows each
+command as typed, then its output. COMMAND runs under sh in a scratch folder
 holding a copy of tests/policies and of each tree of tests/fixtures the
 example names (so an apply on a fixture tree writes only to its copy), with "buddyctl" (and ./buddyctl)
 the binary under test, NO_COLOR=1, TZ=UTC, LC_ALL=C and $TOP the project's
@@ -190,8 +192,8 @@ def marked(path, marks, fence, start, end, lines, errors):
 
 # roff text of a line of output in an .EX block, and back
 def roff_escape(line):
-    line = line.replace('\\', '\\e').replace('-', '\\-')
-    if line.startswith(('.', "'")):
+    line = line.replace('\\', '\\e').replace('-', '\\-').replace("'", '\\(aq')
+    if line.startswith('.'):
         line = '\\&' + line
     return line.rstrip()
 
