@@ -336,7 +336,7 @@ int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts
 	pools(f, snap, o, "hugepages_free", 1);
 	family(f, "hugepages_surplus", "Surplus hugepages in the node's pool.");
 	pools(f, snap, o, "hugepages_surplus", 2);
-	family(f, "hugepages_buddy_ready", "Hugepages of this size the buddy allocator could hand out now without compaction.");
+	family(f, "hugepages_buddy_ready", "Free blocks of this size or larger in the node's buddy free lists, counted in blocks of this size (check's free blocks; not estimate's now).");
 	pools(f, snap, o, "hugepages_buddy_ready", 3);
 	judged(f, o->findings, o->nr_findings, o, false);
 	family(f, "page_size_bytes", "Base page size.");

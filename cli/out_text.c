@@ -300,7 +300,7 @@ static void pool_table(FILE *f, const struct snapshot *snap, const struct node *
 	if (!n->nr_pools)
 		return;
 	fprintf(f, "\n  %-*s %7s %7s %7s %11s\n", ZONE_COL - 1, "hugepg", "total", "free",
-		"surplus", "buddy-ready");
+		"surplus", "free-blocks");
 	for (i = 0; i < n->nr_pools; i++) {
 		const struct hugepool *p = &n->pools[i];
 		int64_t s = metrics_node_suitable(snap, n, p->size_kb);

@@ -356,7 +356,7 @@ static const struct case_ cases[] = {
 	  "      while short: up to 8 rounds, ending with a round that gains nothing or at the estimate after reclaim, each of:\n"
 	  "        2. compact node 1, then write (/sys/devices/system/node/node1/compact): drops no cache; estimate: up to 6206\n"
 	  "        3. write 100 again until 64 writes in a row gain nothing (/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages): about 1.5 ms a write; each failed try counts toward the end of the kernel's compaction deferral; estimate: up to 6206\n"
-	  "      not planned: compaction first: free blocks already hold 6171 pages; drain-pcp: this kernel has no vm/stat_refresh; reclaim: this kernel has no nodeN/reclaim, and dropping caches on every node is not allowed", "buddyctl reserve: " },
+	  "      not planned: compaction first: 6171 pages can be had now, the pool included (estimate's now); drain-pcp: this kernel has no vm/stat_refresh; reclaim: this kernel has no nodeN/reclaim, and dropping caches on every node is not allowed", "buddyctl reserve: " },
 	{ { "reserve", FX("two-node"), "2M:100@1", "--dry-run", "--allow-drop-caches", "-f", "json" }, 0,
 	  "\"ladder\":[\"drop-pagecache\",\"compact-node\",\"rewrite-burst\"],\"if_short\":\"up to 8 rounds of: drop page cache of all nodes (sync first), compact node 1, rewrite until 64 writes gain nothing\",\"chosen\":true,"
 	  "\"planned_steps\":[{\"step\":\"write\",\"when\":\"always\",\"then_write\":false,\"writes\":\"/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages\",\"drops_kb\":0,", "buddyctl reserve: " },
