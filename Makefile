@@ -34,7 +34,7 @@ LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
-TESTS      += test_report
+TESTS      += test_report test_figures
 FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson
 
 all: buddyctl
@@ -117,6 +117,9 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else $(CHECK_ENV) sh tests/skipped.sh "golden files against the trees' files" check-golden.py "no python3"; fi
 	@$(CHECK_ENV) sh tests/report_golden.sh ./buddyctl
 	@$(CHECK_ENV) sh tests/report_golden.sh build/asan/buddyctl
+	@if command -v python3 >/dev/null; then echo "== doc examples (tests/doc_examples.py)"; \
+	  $(CHECK_ENV) python3 tests/doc_examples.py --bin ./buddyctl; \
+	else $(CHECK_ENV) sh tests/skipped.sh "doc examples" doc_examples.py "no python3"; fi
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; $(CHECK_ENV) sh tests/units.sh ./buddyctl build/test/unit_paths
 	@$(CHECK_ENV) sh tests/prometheus/run.sh ./buddyctl
@@ -144,6 +147,15 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else echo "== systemd guest (tests/vm/systemd-check.sh)"; \
 	  $(CHECK_ENV) sh tests/run-script.sh "systemd guest" systemd-check.sh sh tests/vm/systemd-check.sh; fi
 	@sh tests/check-summary.sh $(CHECK_DIR)
+
+# --- examples in the documents ----------------------------------------------------
+# Every example of output in README.md and the man pages is rerun by
+# tests/doc_examples.py (make check compares); this rewrites the blocks that
+# differ from what ./buddyctl prints now (review the diff, as for the goldens).
+doc-examples: buddyctl build/test/test_estimate
+	@python3 tests/doc_examples.py --bin ./buddyctl --update
+
+.PHONY: doc-examples
 
 # --- Debian package and Ansible role -------------------------------------------
 # deb-check: builds the source and binary packages from a copy of the tree in
@@ -263,42 +275,42 @@ SBIN_SED       := sed -e 's|/usr/sbin/buddyctl|$(SBINDIR)/buddyctl|g'
 # Never runs systemctl (enable the units yourself, README "Deployment"), and
 # never overwrites the policy or a cron file that is already there.
 install: buddyctl
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-	  $(DESTDIR)$(SYSCONFDIR)/buddyctl $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR) \
-	  $(DESTDIR)$(CRONDIR) $(DESTDIR)$(STATEDIR)
-	install -m 0755 buddyctl $(DESTDIR)$(SBINDIR)/buddyctl
-	install -m 0644 man/buddyctl.8 $(DESTDIR)$(MANDIR)/man8/buddyctl.8
-	install -m 0644 man/buddyctl.conf.5 $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5
-	[ -e $(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf ] || \
-	  install -m 0644 etc/buddyctl.conf $(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf
+	install -d "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)/man8" "$(DESTDIR)$(MANDIR)/man5" \
+	  "$(DESTDIR)$(SYSCONFDIR)/buddyctl" "$(DESTDIR)$(SYSTEMDUNITDIR)" "$(DESTDIR)$(TMPFILESDIR)" \
+	  "$(DESTDIR)$(CRONDIR)" "$(DESTDIR)$(STATEDIR)"
+	install -m 0755 buddyctl "$(DESTDIR)$(SBINDIR)/buddyctl"
+	install -m 0644 man/buddyctl.8 "$(DESTDIR)$(MANDIR)/man8/buddyctl.8"
+	install -m 0644 man/buddyctl.conf.5 "$(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5"
+	[ -e "$(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf" ] || \
+	  install -m 0644 etc/buddyctl.conf "$(DESTDIR)$(SYSCONFDIR)/buddyctl/buddyctl.conf"
 	for u in $(UNITS); do \
-	  $(SBIN_SED) etc/systemd/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp && \
-	  chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp && \
-	  mv -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	  $(SBIN_SED) etc/systemd/$$u > "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp" && \
+	  chmod 0644 "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp" && \
+	  mv -f "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp" "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u" || exit 1; \
 	done
-	install -m 0644 etc/tmpfiles.d/buddyctl.conf $(DESTDIR)$(TMPFILESDIR)/buddyctl.conf
-	install -D -m 0644 completion/buddyctl $(DESTDIR)$(BASHCOMPDIR)/buddyctl
+	install -m 0644 etc/tmpfiles.d/buddyctl.conf "$(DESTDIR)$(TMPFILESDIR)/buddyctl.conf"
+	install -D -m 0644 completion/buddyctl "$(DESTDIR)$(BASHCOMPDIR)/buddyctl"
 	install -D -m 0644 etc/prometheus/buddyctl-rules.yml \
-	  $(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml
-	[ -e $(DESTDIR)$(CRONDIR)/buddyctl ] || { \
-	  $(SBIN_SED) etc/cron.d/buddyctl > $(DESTDIR)$(CRONDIR)/buddyctl.tmp && \
-	  chmod 0644 $(DESTDIR)$(CRONDIR)/buddyctl.tmp && \
-	  mv -f $(DESTDIR)$(CRONDIR)/buddyctl.tmp $(DESTDIR)$(CRONDIR)/buddyctl; }
+	  "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
+	[ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ] || { \
+	  $(SBIN_SED) etc/cron.d/buddyctl > "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" && \
+	  chmod 0644 "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" && \
+	  mv -f "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" "$(DESTDIR)$(CRONDIR)/buddyctl"; }
 
 # Removes what install put, but the policy, a cron file that was changed, and
 # the state directory unless it is empty.
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/buddyctl $(DESTDIR)$(MANDIR)/man8/buddyctl.8 \
-	  $(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5 $(DESTDIR)$(TMPFILESDIR)/buddyctl.conf \
-	  $(DESTDIR)$(BASHCOMPDIR)/buddyctl $(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml
-	-rmdir $(DESTDIR)$(DATADIR)/buddyctl/prometheus $(DESTDIR)$(DATADIR)/buddyctl 2>/dev/null
-	for u in $(UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
-	if [ -e $(DESTDIR)$(CRONDIR)/buddyctl ]; then \
-	  if $(SBIN_SED) etc/cron.d/buddyctl | cmp -s - $(DESTDIR)$(CRONDIR)/buddyctl; then \
-	    rm -f $(DESTDIR)$(CRONDIR)/buddyctl; \
+	rm -f "$(DESTDIR)$(SBINDIR)/buddyctl" "$(DESTDIR)$(MANDIR)/man8/buddyctl.8" \
+	  "$(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5" "$(DESTDIR)$(TMPFILESDIR)/buddyctl.conf" \
+	  "$(DESTDIR)$(BASHCOMPDIR)/buddyctl" "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
+	-rmdir "$(DESTDIR)$(DATADIR)/buddyctl/prometheus" "$(DESTDIR)$(DATADIR)/buddyctl" 2>/dev/null
+	for u in $(UNITS); do rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u"; done
+	if [ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ]; then \
+	  if $(SBIN_SED) etc/cron.d/buddyctl | cmp -s - "$(DESTDIR)$(CRONDIR)/buddyctl"; then \
+	    rm -f "$(DESTDIR)$(CRONDIR)/buddyctl"; \
 	  else echo "uninstall: $(DESTDIR)$(CRONDIR)/buddyctl was changed: left in place"; fi; \
 	fi
-	-rmdir $(DESTDIR)$(STATEDIR) 2>/dev/null
+	-rmdir "$(DESTDIR)$(STATEDIR)" 2>/dev/null
 
 # Installs every build and test dependency on Debian 12 (run as root).
 deps:

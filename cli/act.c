@@ -30,6 +30,7 @@
 #include "meminfo.h"
 #include "metrics.h"
 #include "nodelist.h"
+#include "output.h"
 #include "ownfile.h"
 #include "perms.h"
 #include "plan.h"
@@ -108,13 +109,15 @@ static void warn(const char *msg)
  */
 static int print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
 {
+	struct report text = *r;
 	int rc, e = 0;
 
+	text.color = out_color(a->color, STDOUT_FILENO);
 	errno = 0;
 	rc = a->format == FMT_JSON ? report_json(stdout, r) :
 	     a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
 	     a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
-	     log_quiet() ? 0 : report_text(stdout, r);
+	     log_quiet() ? 0 : report_text(stdout, &text);
 	if (rc < 0 || fflush(stdout) != 0)
 		e = errno ? errno : EIO;
 	if (a->format != FMT_NAGIOS && !a->plan) {
@@ -609,11 +612,14 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 /* A hugepage word already in GRUB's files: a note on stderr. */
 static void grub_conflict(const char *file, unsigned line, const char *word, void *ctx)
 {
-	(void)ctx;
+	char f[4 * PATH_MAX], w[4 * 256];
 	bool one = !strchr(word, ' ');
 
+	(void)ctx;
+	/* a file name and words from files: escaped */
 	fprintf(stderr, "# %s:%u sets %s: the drop-in takes %s off the kernel command line (remove %s there, to keep one place)\n",
-		file, line, word, one ? "it" : "them", one ? "it" : "them");
+		out_escape(f, sizeof(f), file, 0), line, out_escape(w, sizeof(w), word, 0),
+		one ? "it" : "them", one ? "it" : "them");
 }
 
 struct dropin {
@@ -646,17 +652,24 @@ static int write_grub_dropin(const struct act_args *a, const char *line, const c
 
 /* How to install the fragment, on stderr: stdout stays the fragment. */
 static void cmdline_notes(const struct act_args *a, const char *line, const struct policy *pol,
-			  const struct kernel_version *kv, const char *release,
+			  enum release_found found, const char *release,
 			  const struct cmdline_limit *lim)
 {
+	char shown[4 * 80], path[4 * PATH_MAX];
 	size_t len = strlen(line);
 
-	if (!kv->major)
-		fprintf(stderr, "# kernel release unknown (no proc/sys/kernel/osrelease): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n");
+	/* the release is the file's, the path the user's: escaped */
+	out_escape(shown, sizeof(shown), release, 0);
+	out_escape(path, sizeof(path), pol->path, 0);
+	if (found == RELEASE_PARSED)
+		fprintf(stderr, "# for Linux %s, from %s\n", shown, path);
 	else
-		fprintf(stderr, "# for Linux %s, from %s\n", release, pol->path);
+		fprintf(stderr, "# kernel release unknown (%s%s%s): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n",
+			found == RELEASE_UNPARSEABLE ? "proc/sys/kernel/osrelease is unparseable: '" :
+			found == RELEASE_UNREADABLE ? "proc/sys/kernel/osrelease: " :
+			"no proc/sys/kernel/osrelease", shown, found == RELEASE_UNPARSEABLE ? "'" : "");
 	if (!len) {
-		fprintf(stderr, "# %s reserves no hugepages: nothing to put on the kernel command line\n", pol->path);
+		fprintf(stderr, "# %s reserves no hugepages: nothing to put on the kernel command line\n", path);
 	} else {
 		if (lim->assumed)
 			fprintf(stderr, "# architecture unknown (no proc/sys/kernel/arch, no uname capture): the smallest command line known was assumed, %u bytes\n",
@@ -685,6 +698,7 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 	struct run r = { .a = a, .command = "plan" };
 	struct cmdline_limit lim;
 	struct kernel_version kv;
+	enum release_found found = RELEASE_MISSING;
 	char *line = malloc(CMDLINE_BUILD_MAX), release[80];
 	int rc;
 
@@ -692,7 +706,7 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	rc = policy_and_snapshot(&r, err);
 	if (rc == 0) {
-		kernel_release_read(a->root, &kv, release, sizeof(release));
+		found = kernel_release_read(a->root, &kv, release, sizeof(release));
 		rc = cmdline_build(&r.pol, &r.snap, &kv, line, CMDLINE_BUILD_MAX, err);
 	}
 	/* the nodes the counts name must exist (sizes were checked above) */
@@ -711,7 +725,7 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 					  strerror(errno ? errno : EIO));
 	}
 	if (rc == 0)
-		cmdline_notes(a, line, &r.pol, &kv, release, &lim);
+		cmdline_notes(a, line, &r.pol, found, release, &lim);
 	free(line);
 	run_free(&r);
 	return rc;

@@ -13,6 +13,7 @@
 struct act_args {
 	const char *root;
 	enum out_format format;		/* text or json */
+	int color;			/* --color: -1 auto, 0 never, 1 always */
 	const char *nodes;		/* compact --node LIST */
 	const char *config;		/* --config FILE */
 	unsigned page_size;		/* --page-size in bytes, or 0 (check, plan) */

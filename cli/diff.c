@@ -30,6 +30,8 @@ struct side {
 /* "(tree)", "(buddyinfo capture)", "(status JSON of 2026-11-27T18:33:45Z)". */
 static void describe(char *buf, size_t size, const struct source *s)
 {
+	char t[4 * sizeof(s->json.time)];	/* "time" is the file's: escaped */
+
 	switch (s->kind) {
 	case SRC_TREE:
 		snprintf(buf, size, "tree");
@@ -39,7 +41,7 @@ static void describe(char *buf, size_t size, const struct source *s)
 		break;
 	default:
 		if (s->json.time[0])
-			snprintf(buf, size, "status JSON of %s", s->json.time);
+			snprintf(buf, size, "status JSON of %s", out_escape(t, sizeof(t), s->json.time, 0));
 		else
 			snprintf(buf, size, "status JSON");
 		break;
@@ -134,18 +136,25 @@ static void node_text(FILE *f, const struct snap_diff *d, const struct node_chan
 static int diff_text(FILE *f, const struct snap_diff *d, const struct side *b, const struct side *a)
 {
 	const struct snapshot *sb = &b->src.snap, *sa = &a->src.snap;
-	char kb[64], ka[64], ps[16], hp[16];
+	char kb[160], ka[160], ps[16], hp[16];
 	unsigned i;
 
 	describe(kb, sizeof(kb), &b->src);
 	describe(ka, sizeof(ka), &a->src);
-	fprintf(f, "before: %s (%s)\nafter:  %s (%s)\n", b->src.name, kb, a->src.name, ka);
+	/* the names as given (a file name is anybody's): escaped */
+	fputs("before: ", f);
+	out_escape_put(f, b->src.name, 0);
+	fprintf(f, " (%s)\nafter:  ", kb);
+	out_escape_put(f, a->src.name, 0);
+	fprintf(f, " (%s)\n", ka);
 	size_label(ps, sizeof(ps), sb->page_size);
 	size_label(hp, sizeof(hp), (uint64_t)sb->page_size << d->hpage_order);
 	fprintf(f, "page size %s, %u orders, hugepage order %d (%s)", ps, d->nr_orders, d->hpage_order, hp);
 	if (sa->hpage_order != d->hpage_order)
 		fprintf(f, "; after's is %d: the zone indices are at before's", sa->hpage_order);
-	fprintf(f, "\ncheck judges by the policy %s\n", b->ex.policy);
+	fputs("\ncheck judges by the policy ", f);
+	out_escape_put(f, b->ex.policy, 0);
+	fputc('\n', f);
 	for (i = 0; i < d->nr_nodes; i++)
 		node_text(f, d, &d->nodes[i], b, a);
 	return ferror(f) ? -1 : 0;

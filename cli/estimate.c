@@ -66,6 +66,24 @@ static void human_kb(char *buf, size_t size, uint64_t kb)
 	out_human_bytes(buf, size, kb * 1024);
 }
 
+/*
+ * "now" of a buddy size in its terms, with check's figure by its own name:
+ * "64 in the pool + 6107: the 6127 free 2M blocks and 11 the per-CPU lists
+ * (45M) could make, as far as the watermarks allow (123M kept free)".
+ */
+static void now_terms(char *t, size_t size, const struct estimate *e, const char *sz, const char *kept)
+{
+	char pcp[16], held[80] = "";
+
+	human_kb(pcp, sizeof(pcp), e->pcp_kb);
+	if (e->held_blocks)
+		snprintf(held, sizeof(held), " less %llu in HighAtomic and Isolate lists",
+			 (unsigned long long)e->held_blocks);
+	snprintf(t, size, "%llu in the pool + %llu: the %llu free %s blocks%s and %llu the per-CPU lists (%s) could make, as far as the watermarks allow (%s kept free)",
+		 (unsigned long long)e->pool, (unsigned long long)(e->now - e->pool),
+		 (unsigned long long)e->free_blocks, sz, held, (unsigned long long)e->pcp_blocks, pcp, kept);
+}
+
 /* The derivation of one estimate: a line per figure, then its notes. */
 static void explain(FILE *f, const struct estimate *e)
 {
@@ -87,8 +105,7 @@ static void explain(FILE *f, const struct estimate *e)
 		snprintf(t, sizeof(t), "%llu in the pool + at most the %s free in blocks of the top order, put together, less %s kept free",
 			 (unsigned long long)e->pool, rd, kept);
 	else
-		snprintf(t, sizeof(t), "%llu in the pool + free blocks of %s or larger (%s), as far as the watermarks allow (%s kept free)",
-			 (unsigned long long)e->pool, sz, rd, kept);
+		now_terms(t, sizeof(t), e, sz, kept);
 	out_wrap(f, lead, 21, t);
 
 	snprintf(lead, sizeof(lead), "  compacted %6llu =", (unsigned long long)e->compact);
@@ -146,16 +163,23 @@ void estimate_json_one(FILE *f, const struct estimate *e)
 {
 	unsigned i, k = 0;
 
-	char cap[24] = "null";
+	char cap[24] = "null", fb[24] = "null", hb[24] = "null", pb[24] = "null";
 
 	/* no zoneinfo: the capacity is unknown */
 	if (!(e->notes & EST_NO_ZONEINFO))
 		snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e->capacity);
+	/* check's free blocks and the other terms of "now": buddy sizes only */
+	if (!e->gigantic) {
+		snprintf(fb, sizeof(fb), "%llu", (unsigned long long)e->free_blocks);
+		snprintf(hb, sizeof(hb), "%llu", (unsigned long long)e->held_blocks);
+		snprintf(pb, sizeof(pb), "%llu", (unsigned long long)e->pcp_blocks);
+	}
 	fprintf(f, "{\"node\":%d,\"size_kb\":%llu,\"order\":%d,\"gigantic\":%s,\"pool\":%llu,"
 		"\"now\":%llu,\"after_compaction\":%llu,\"after_reclaim\":%llu,\"capacity\":%s,"
 		"\"free_kb\":%llu,\"pcp_kb\":%llu,\"ready_kb\":%llu,\"reserve_kb\":%llu,\"stuck_kb\":%llu,"
 		"\"stuck_reclaimable_kb\":%llu,\"page_cache_kb\":%llu,\"slab_reclaimable_kb\":%llu,"
-		"\"not_in_buddy_kb\":%llu,\"pageblocks_movable\":",
+		"\"not_in_buddy_kb\":%llu,\"free_blocks_at_order\":%s,\"held_blocks\":%s,\"pcp_blocks\":%s,"
+		"\"pageblocks_movable\":",
 		e->node, (unsigned long long)e->size_kb, e->order, e->gigantic ? "true" : "false",
 		(unsigned long long)e->pool, (unsigned long long)e->now,
 		(unsigned long long)e->compact, (unsigned long long)e->reclaim,
@@ -163,7 +187,7 @@ void estimate_json_one(FILE *f, const struct estimate *e)
 		(unsigned long long)e->pcp_kb, (unsigned long long)e->ready_kb, (unsigned long long)e->reserve_kb,
 		(unsigned long long)e->stuck_kb, (unsigned long long)e->stuck_reclaimable_kb,
 		(unsigned long long)e->cache_kb, (unsigned long long)e->slab_kb,
-		(unsigned long long)e->not_in_buddy_kb);
+		(unsigned long long)e->not_in_buddy_kb, fb, hb, pb);
 	if (e->pageblocks_movable < 0)
 		fputs("null", f);
 	else

@@ -61,24 +61,32 @@ bool log_quiet(void)
 
 void log_print(int prio, const char *fmt, ...)
 {
-	char buf[8192];
-	const char *p, *nl;
+	/* 4 bytes an escape at most (output.h) */
+	char buf[8192], line[4 * sizeof(buf)];
+	size_t len;
+	bool nl;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (!journal) {
-		fputs(buf, stderr);
-		return;
-	}
-	/* one priority per line: journald reads the prefix of each */
-	for (p = buf; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		fprintf(stderr, "<%d>%.*s\n", prio, (int)(nl ? nl - p : (long)strlen(p)), p);
-		if (!nl)
-			break;
-	}
+	/*
+	 * A message quotes paths, tokens and values that came from input: any
+	 * control character in it is shown as an escape, a newline too, so that
+	 * no input can colour the terminal or forge a line of the journal. Only
+	 * the newline that ends the message is one. The tokens of policy/'s
+	 * messages are escaped already (bc_token_escape()): a backslash stays.
+	 */
+	len = strlen(buf);
+	nl = len && buf[len - 1] == '\n';
+	if (nl)
+		buf[len - 1] = '\0';
+	out_escape(line, sizeof(line), buf, OUT_ESC_MSG);
+	/* journald reads the priority of each line from its prefix */
+	if (journal)
+		fprintf(stderr, "<%d>%s%s", prio, line, nl ? "\n" : "");
+	else
+		fprintf(stderr, "%s%s", line, nl ? "\n" : "");
 }
 
 /* At most this many nodes or pools, then "and N more": a line, not a page. */

@@ -33,8 +33,10 @@ void log_set_quiet(bool quiet);
 bool log_quiet(void);
 
 /*
- * printf to standard error, every line of the result prefixed with
- * "<prio>" when standard error is the journal.
+ * printf one line to standard error, prefixed with "<prio>" when standard
+ * error is the journal. The message is one line: every control character
+ * in it, a newline too, is written as an escape (out_escape(), a backslash
+ * left as it is), except a newline that ends it. Two lines are two calls.
  */
 void log_print(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -143,7 +143,7 @@ static bool plugin;
 
 static int plugin_unknown(const char *why)
 {
-	printf("BUDDYCTL UNKNOWN - %s\n", why);
+	report_nagios_unknown(stdout, why);
 	fflush(stdout);
 	return EXIT_PLUGIN_UNKNOWN;
 }
@@ -155,7 +155,8 @@ static int usage_error(const char *fmt, const char *arg)
 	snprintf(msg, sizeof(msg), fmt, arg);
 	if (plugin)
 		return plugin_unknown(msg);
-	log_print(LOG_ERR, "buddyctl: %s\nTry 'buddyctl --help'.\n", msg);
+	log_print(LOG_ERR, "buddyctl: %s\n", msg);
+	log_print(LOG_ERR, "Try 'buddyctl --help'.\n");
 	return EXIT_USAGE;
 }
 
@@ -423,6 +424,7 @@ int main(int argc, char **argv)
 	if (cmd != C_CHECK && sa.format == FMT_NAGIOS)
 		return usage_error("--format nagios is for 'check' only%s", "");
 	aa.format = sa.format;
+	aa.color = sa.color;
 	da.format = sa.format;
 	da.config = sa.config;
 	da.page_size = sa.page_size;

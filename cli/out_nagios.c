@@ -11,13 +11,21 @@
  * The first line is the state and the findings that are not ok, then '|'
  * and the performance data of every node and pool judged; one line per
  * finding follows. The exit status is check's: 0 OK, 1 WARNING,
- * 2 CRITICAL; cli/main.c prints "BUDDYCTL UNKNOWN - why" and exits 3 on
- * any error.
+ * 2 CRITICAL; on any error cli/main.c prints report_nagios_unknown()'s
+ * "BUDDYCTL UNKNOWN - why" and exits 3.
+ *
+ * The plugin API reads the first '|' of any line as the start of
+ * performance data: text that came from input (a finding's reason, the
+ * policy's path, an error quoting a token of a kernel file) is escaped,
+ * a line break as \n and '|' as \x7c (out_escape()).
  */
 #include <inttypes.h>
 
 #include "output.h"
 #include "report.h"
+
+/* What the plugin API must not see in text: a control character or a '|'. */
+#define NAGIOS_ESC (OUT_ESC_PIPE)
 
 static const char *state_name(enum level l)
 {
@@ -62,7 +70,8 @@ static unsigned summary(FILE *f, const struct report *r, enum level l, unsigned 
 				x->target, x->mandatory ? " (mandatory)" : "");
 		} else {
 			size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
-			fprintf(f, "node %d at %s: %s", x->node, sz, x->why);
+			fprintf(f, "node %d at %s: ", x->node, sz);
+			out_escape_put(f, x->why, NAGIOS_ESC);
 		}
 	}
 	return n;
@@ -135,16 +144,29 @@ int report_nagios(FILE *f, const struct report *r)
 
 		if (x->kind == FINDING_POOL) {
 			size_label(sz, sizeof(sz), x->size_kb * 1024);
-			fprintf(f, "node %d %s %s pool: %s\n", x->node, x->unknown ? "?" : level_name(x->level),
-				sz, x->why);
-			continue;
+			fprintf(f, "node %d %s %s pool: ", x->node, x->unknown ? "?" : level_name(x->level), sz);
+		} else {
+			size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
+			fprintf(f, "node %d %s at %s: unusable %d.%03d, %" PRIu64 " free %s blocks%s", x->node,
+				level_name(x->level), sz, x->unusable / 1000, x->unusable % 1000, x->blocks, sz,
+				x->why[0] ? "; " : "");
 		}
-		size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
-		fprintf(f, "node %d %s at %s: unusable %d.%03d, %" PRIu64 " free %s blocks%s%s\n", x->node,
-			level_name(x->level), sz, x->unusable / 1000, x->unusable % 1000, x->blocks, sz,
-			x->why[0] ? "; " : "", x->why);
+		out_escape_put(f, x->why, NAGIOS_ESC);
+		fputc('\n', f);
 	}
-	if (r->policy)
-		fprintf(f, "policy %s\n", r->policy);
+	if (r->policy) {
+		fputs("policy ", f);
+		out_escape_put(f, r->policy, NAGIOS_ESC);
+		fputc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int report_nagios_unknown(FILE *f, const char *why)
+{
+	/* an error message: its tokens are escaped already, a backslash stays */
+	fputs("BUDDYCTL UNKNOWN - ", f);
+	out_escape_put(f, why, NAGIOS_ESC | OUT_ESC_MSG);
+	fputc('\n', f);
 	return ferror(f) ? -1 : 0;
 }

@@ -24,6 +24,33 @@ static void ratio(FILE *f, int v)
 	fprintf(f, "%s%d.%03d\n", v < 0 ? "-" : "", (v < 0 ? -v : v) / 1000, (v < 0 ? -v : v) % 1000);
 }
 
+/*
+ * A label value as the exposition format has it: \\, \" and \n escaped
+ * (https://prometheus.io/docs/instrumenting/exposition_formats/), so that no
+ * name can end the label or the sample line. The parsers take only
+ * [A-Za-z0-9_-] for zone and migrate type names; this holds whatever
+ * they take.
+ */
+static void label_value(FILE *f, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fputc('\\', f);
+		if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+}
+
+/* {node="N",zone="NAME" -- the labels of every zone series, left open. */
+static void zone_labels(FILE *f, const struct node *n, const struct zone *z)
+{
+	fprintf(f, "{node=\"%d\",zone=\"", n->id);
+	label_value(f, z->name);
+	fputc('"', f);
+}
+
 typedef void (*zone_fn)(FILE *f, const struct snapshot *snap, const struct node *n,
 			const struct zone *z);
 
@@ -47,9 +74,11 @@ static void z_free_blocks(FILE *f, const struct snapshot *snap, const struct nod
 {
 	unsigned k;
 
-	for (k = 0; k < snap->nr_orders; k++)
-		fprintf(f, "buddyctl_free_blocks{node=\"%d\",zone=\"%s\",order=\"%u\"} %" PRIu64 "\n",
-			n->id, z->name, k, z->free_blocks[k]);
+	for (k = 0; k < snap->nr_orders; k++) {
+		fputs("buddyctl_free_blocks", f);
+		zone_labels(f, n, z);
+		fprintf(f, ",order=\"%u\"} %" PRIu64 "\n", k, z->free_blocks[k]);
+	}
 }
 
 static void z_unusable(FILE *f, const struct snapshot *snap, const struct node *n,
@@ -58,8 +87,9 @@ static void z_unusable(FILE *f, const struct snapshot *snap, const struct node *
 	unsigned k;
 
 	for (k = 0; k < snap->nr_orders; k++) {
-		fprintf(f, "buddyctl_unusable_free_ratio{node=\"%d\",zone=\"%s\",order=\"%u\"} ",
-			n->id, z->name, k);
+		fputs("buddyctl_unusable_free_ratio", f);
+		zone_labels(f, n, z);
+		fprintf(f, ",order=\"%u\"} ", k);
 		ratio(f, metrics_unusable_index(z, snap->nr_orders, k));
 	}
 }
@@ -70,8 +100,9 @@ static void z_fragidx(FILE *f, const struct snapshot *snap, const struct node *n
 	unsigned k;
 
 	for (k = 0; k < snap->nr_orders; k++) {
-		fprintf(f, "buddyctl_fragmentation_index{node=\"%d\",zone=\"%s\",order=\"%u\"} ",
-			n->id, z->name, k);
+		fputs("buddyctl_fragmentation_index", f);
+		zone_labels(f, n, z);
+		fprintf(f, ",order=\"%u\"} ", k);
 		ratio(f, metrics_fragmentation_index(z, snap->nr_orders, k));
 	}
 }
@@ -79,8 +110,9 @@ static void z_fragidx(FILE *f, const struct snapshot *snap, const struct node *n
 static void z_free_bytes(FILE *f, const struct snapshot *snap, const struct node *n,
 			 const struct zone *z)
 {
-	fprintf(f, "buddyctl_zone_free_bytes{node=\"%d\",zone=\"%s\"} %" PRIu64 "\n",
-		n->id, z->name, z->free_pages * snap->page_size);
+	fputs("buddyctl_zone_free_bytes", f);
+	zone_labels(f, n, z);
+	fprintf(f, "} %" PRIu64 "\n", z->free_pages * snap->page_size);
 }
 
 static void z_managed(FILE *f, const struct snapshot *snap, const struct node *n,
@@ -88,8 +120,9 @@ static void z_managed(FILE *f, const struct snapshot *snap, const struct node *n
 {
 	if (!z->in_zoneinfo)
 		return;		/* zoneinfo not read: no series */
-	fprintf(f, "buddyctl_zone_managed_bytes{node=\"%d\",zone=\"%s\"} %" PRIu64 "\n",
-		n->id, z->name, z->managed * snap->page_size);
+	fputs("buddyctl_zone_managed_bytes", f);
+	zone_labels(f, n, z);
+	fprintf(f, "} %" PRIu64 "\n", z->managed * snap->page_size);
 }
 
 static void z_wmark(FILE *f, const struct snapshot *snap, const struct node *n,
@@ -101,9 +134,11 @@ static void z_wmark(FILE *f, const struct snapshot *snap, const struct node *n,
 
 	if (!z->in_zoneinfo)
 		return;		/* no watermarks known */
-	for (i = 0; i < 3; i++)
-		fprintf(f, "buddyctl_zone_watermark_bytes{node=\"%d\",zone=\"%s\",level=\"%s\"} %" PRIu64 "\n",
-			n->id, z->name, lvl[i], v[i] * snap->page_size);
+	for (i = 0; i < 3; i++) {
+		fputs("buddyctl_zone_watermark_bytes", f);
+		zone_labels(f, n, z);
+		fprintf(f, ",level=\"%s\"} %" PRIu64 "\n", lvl[i], v[i] * snap->page_size);
+	}
 }
 
 static void z_pageblocks(FILE *f, const struct snapshot *snap, const struct node *n,
@@ -112,9 +147,13 @@ static void z_pageblocks(FILE *f, const struct snapshot *snap, const struct node
 	unsigned t;
 
 	(void)snap;
-	for (t = 0; t < z->nr_types; t++)
-		fprintf(f, "buddyctl_pageblocks{node=\"%d\",zone=\"%s\",type=\"%s\"} %" PRIu64 "\n",
-			n->id, z->name, z->types[t].name, z->types[t].pageblocks);
+	for (t = 0; t < z->nr_types; t++) {
+		fputs("buddyctl_pageblocks", f);
+		zone_labels(f, n, z);
+		fputs(",type=\"", f);
+		label_value(f, z->types[t].name);
+		fprintf(f, "\"} %" PRIu64 "\n", z->types[t].pageblocks);
+	}
 }
 
 typedef void (*node_fn)(FILE *f, const struct snapshot *snap, const struct node *n);
@@ -297,7 +336,7 @@ int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts
 	pools(f, snap, o, "hugepages_free", 1);
 	family(f, "hugepages_surplus", "Surplus hugepages in the node's pool.");
 	pools(f, snap, o, "hugepages_surplus", 2);
-	family(f, "hugepages_buddy_ready", "Hugepages of this size the buddy allocator could hand out now without compaction.");
+	family(f, "hugepages_buddy_ready", "Free blocks of this size or larger in the node's buddy free lists, counted in blocks of this size (check's free blocks; not estimate's now).");
 	pools(f, snap, o, "hugepages_buddy_ready", 3);
 	judged(f, o->findings, o->nr_findings, o, false);
 	family(f, "page_size_bytes", "Base page size.");

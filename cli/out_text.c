@@ -215,9 +215,7 @@ static void zone_table(FILE *f, const struct snapshot *snap, const struct node *
 
 static const char *level_sgr(const struct outopts *o, enum level l)
 {
-	if (!o->color)
-		return "";
-	return l == LEVEL_CRIT ? "\033[1;31m" : l == LEVEL_WARN ? "\033[1;33m" : "\033[32m";
+	return out_level_sgr(o->color, l);
 }
 
 /* the explanations' labels: "  kcompactd:", and out_wrap() puts a blank after it */
@@ -302,7 +300,7 @@ static void pool_table(FILE *f, const struct snapshot *snap, const struct node *
 	if (!n->nr_pools)
 		return;
 	fprintf(f, "\n  %-*s %7s %7s %7s %11s\n", ZONE_COL - 1, "hugepg", "total", "free",
-		"surplus", "buddy-ready");
+		"surplus", "free-blocks");
 	for (i = 0; i < n->nr_pools; i++) {
 		const struct hugepool *p = &n->pools[i];
 		int64_t s = metrics_node_suitable(snap, n, p->size_kb);
@@ -415,8 +413,11 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 	size_label(hp, sizeof(hp), (uint64_t)snap->page_size << snap->hpage_order);
 	fprintf(f, "%s  page size %s, %u orders, hugepage order %d (%s)\n", when, pg,
 		snap->nr_orders, snap->hpage_order, hp);
-	if (o->explain)
-		fprintf(f, "check judges by the policy %s\n", o->explain->policy);
+	if (o->explain) {
+		fputs("check judges by the policy ", f);
+		out_escape_put(f, o->explain->policy, 0);
+		fputc('\n', f);
+	}
 
 	for (i = 0; i < snap->nr_nodes; i++) {
 		const struct node *n = &snap->nodes[i];
@@ -463,19 +464,22 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		fprintf(f, "\n(no node selected)\n");
 	global_pool_table(f, snap);
 	since_boot(f, snap);
-	if (!snap->has_pagetypeinfo)
-		fprintf(f, "\npagetypeinfo not read (%s)%s\n",
-			snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable",
-			snap->pagetypeinfo_errno == EACCES || snap->pagetypeinfo_errno == EPERM
+	if (!snap->has_pagetypeinfo) {
+		fputs("\npagetypeinfo not read (", f);
+		out_escape_put(f, snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable", 0);
+		fprintf(f, ")%s\n", snap->pagetypeinfo_errno == EACCES || snap->pagetypeinfo_errno == EPERM
 			? ": pageblocks per migrate type need root" : "");
+	}
 	if (snap->managed_from_present)
 		fprintf(f, "\nzoneinfo has no 'managed' lines (an older kernel): managed pages taken from 'present'\n");
 	out_text_missing(f, snap);
-	/* a tree does not say its page size: where it came from */
-	if (snap->page_size_source != PS_SYSCONF)
-		fprintf(f, "\npage size %s %s%s\n", pg,
+	/* a tree does not say its page size: where it came from (a uname line: escaped) */
+	if (snap->page_size_source != PS_SYSCONF) {
+		fprintf(f, "\npage size %s %s", pg,
 			snap->page_size_source == PS_OPTION ? "given with " :
-			snap->page_size_source == PS_DEFAULT ? "assumed: " : "worked out from ",
-			snap->page_size_evidence);
+			snap->page_size_source == PS_DEFAULT ? "assumed: " : "worked out from ");
+		out_escape_put(f, snap->page_size_evidence, 0);
+		fputc('\n', f);
+	}
 	return ferror(f) ? -1 : 0;
 }

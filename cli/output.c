@@ -1,11 +1,136 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "output.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nodelist.h"
 
+bool out_color(int when, int fd)
+{
+	const char *no = getenv("NO_COLOR");
 
+	if (when >= 0)
+		return when > 0;
+	return fd >= 0 && isatty(fd) && !(no && *no);
+}
+
+const char *out_level_sgr(bool color, enum level l)
+{
+	if (!color)
+		return "";
+	return l == LEVEL_CRIT ? "\033[1;31m" : l == LEVEL_WARN ? "\033[1;33m" : "\033[32m";
+}
+
+const char *out_sgr_end(bool color)
+{
+	return color ? "\033[0m" : "";
+}
+
+/*
+ * The UTF-8 character at s: its length (1 to 4) and code point, or 0 when
+ * s does not start with one (a stray continuation byte, an overlong form,
+ * a surrogate, above U+10FFFF, or cut short: the NUL ends it).
+ */
+static unsigned utf8_char(const unsigned char *s, uint32_t *cp)
+{
+	uint32_t c = s[0], min;
+	unsigned n, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2, c &= 0x1f, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3, c &= 0x0f, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/*
+ * Does code point c act rather than show: a C0 or C1 control, DEL, a
+ * bidirectional control that reorders the text around it ("Trojan Source",
+ * CVE-2021-42574), or a line or paragraph separator?
+ */
+static bool acts(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
+	       (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/*
+ * The character at s for people: its escape in e, or "" when its bytes are
+ * shown as they are. Returns how many bytes of s it is.
+ */
+static unsigned escape_char(const char *s, unsigned flags, char e[12])
+{
+	uint32_t c;
+	unsigned n = utf8_char((const unsigned char *)s, &c);
+
+	e[0] = '\0';
+	if (!n)
+		snprintf(e, 12, "\\x%02x", (unsigned char)*s);
+	else if (c == '\n' || c == '\r' || c == '\t')
+		snprintf(e, 12, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+	else if (c == '\\' && !(flags & OUT_ESC_MSG))
+		snprintf(e, 12, "\\\\");
+	else if (c == '|' && (flags & OUT_ESC_PIPE))
+		snprintf(e, 12, "\\x7c");
+	else if (c < 0x20 || c == 0x7f)
+		snprintf(e, 12, "\\x%02x", (unsigned)c);
+	else if (acts(c))
+		snprintf(e, 12, "\\u%04x", (unsigned)c);
+	return n ? n : 1;
+}
+
+char *out_escape(char *buf, size_t size, const char *s, unsigned flags)
+{
+	size_t len = 0, plen;
+	const char *piece;
+	char e[12];
+	unsigned n;
+
+	for (; *s; s += n) {
+		n = escape_char(s, flags, e);
+		piece = e[0] ? e : s;
+		plen = e[0] ? strlen(e) : n;
+		if (len + plen >= size)
+			break;
+		memcpy(buf + len, piece, plen);
+		len += plen;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+void out_escape_put(FILE *f, const char *s, unsigned flags)
+{
+	char e[12];
+	unsigned n;
+
+	for (; *s; s += n) {
+		n = escape_char(s, flags, e);
+		if (e[0])
+			fputs(e, f);
+		else
+			fwrite(s, 1, n, f);
+	}
+}
 
 bool out_node_selected(const struct outopts *o, int id)
 {
@@ -37,16 +162,22 @@ void out_human_bytes(char *buf, size_t size, uint64_t bytes)
 
 void out_json_string(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	uint32_t c;
+	unsigned n;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	fputc('"', f);
+	for (; *s; s += n) {
+		n = utf8_char((const unsigned char *)s, &c);
+		if (!n) {
+			fputs("\\ufffd", f);	/* not UTF-8: the replacement character */
+			n = 1;
+		} else if (c == '"' || c == '\\') {
+			fprintf(f, "\\%c", (char)c);
+		} else if (acts(c)) {
+			fprintf(f, "\\u%04x", (unsigned)c);
+		} else {
+			fwrite(s, 1, n, f);
+		}
 	}
 	fputc('"', f);
 }
@@ -62,8 +193,10 @@ void out_thousandths(char *buf, size_t size, int v)
 
 void out_wrap(FILE *f, const char *lead, unsigned indent, const char *text)
 {
+	/* the longest text wrapped is a verdict (1023 bytes): 4 bytes an escape at most */
+	char esc[4096 + 1];
 	unsigned col = (unsigned)fprintf(f, "%s", lead);
-	const char *w = text;
+	const char *w = out_escape(esc, sizeof(esc), text, 0);
 
 	while (*w) {
 		size_t len = strcspn(w, " ");
@@ -106,8 +239,10 @@ void out_text_missing(FILE *f, const struct snapshot *snap)
 		if (!m->file || i == IN_PAGETYPEINFO)	/* its own line above */
 			continue;
 		nodelist_format(m->nodes, nodes, sizeof(nodes));
-		fprintf(f, "%snot read: %s%s%s (%s)", i == first_missing(snap) ? "\n" : "", m->file,
-			!m->nodes ? "" : strpbrk(nodes, ",-") ? " of nodes " : " of node ", nodes, m->why);
+		fprintf(f, "%snot read: %s%s%s (", i == first_missing(snap) ? "\n" : "", m->file,
+			!m->nodes ? "" : strpbrk(nodes, ",-") ? " of nodes " : " of node ", nodes);
+		out_escape_put(f, m->why, 0);
+		fputc(')', f);
 		for (b = 0, nr = 0; b < LOST_NR; b++)
 			nr += !!(m->lost & (1u << b));
 		for (b = 0, k = 0; b < LOST_NR; b++)

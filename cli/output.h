@@ -24,6 +24,20 @@ struct outopts {
 
 bool out_node_selected(const struct outopts *o, int id);
 
+/*
+ * --color WHEN (-1 auto, 0 never, 1 always) for text written to fd (-1: a
+ * file): auto is colour on a terminal unless NO_COLOR is set and not empty
+ * (https://no-color.org).
+ */
+bool out_color(int when, int fd);
+
+/*
+ * The ANSI SGR that colours a level (bold red crit, bold yellow warn, green
+ * ok) and the one that ends it; both "" when color is off.
+ */
+const char *out_level_sgr(bool color, enum level l);
+const char *out_sgr_end(bool color);
+
 /* An amount of memory for people: "3.5G", "390M", "272K", "0". */
 void out_human_bytes(char *buf, size_t size, uint64_t bytes);
 
@@ -33,11 +47,43 @@ void out_thousandths(char *buf, size_t size, int v);
 /*
  * lead, then the words of text, wrapped at 79 columns: every line after the
  * first indented by indent. lead may hold ANSI colour (not counted right:
- * keep it to a short word).
+ * keep it to a short word); text is escaped (out_escape()).
  */
 void out_wrap(FILE *f, const char *lead, unsigned indent, const char *text);
 
-/* A JSON string: quotes, backslashes and control characters escaped. */
+/*
+ * Text that came from input -- a capture, a status JSON, a file of a tree, a
+ * policy, a path -- shown to people (a terminal, a log line, a monitoring
+ * system): every character that would act instead of being shown is written
+ * as an escape, so that no input can move the cursor, colour, retitle or
+ * clear a terminal, forge a line or reorder what is shown:
+ *
+ *   \n \r \t      newline, carriage return, tab
+ *   \xNN          any other C0 control, DEL, or a byte that is not UTF-8
+ *   \uNNNN        a C1 control (U+0080-U+009F), a bidirectional mark,
+ *                 embedding, override or isolate (U+061C, U+200E, U+200F,
+ *                 U+202A-U+202E, U+2066-U+2069), U+2028 and U+2029
+ *   \\            a backslash, so that every escape is unambiguous
+ *
+ * Printable ASCII and well-formed UTF-8 are written as they are.
+ */
+#define OUT_ESC_PIPE 1u	/* '|' too, as \x7c: a monitoring plugin's line ends at its first '|' */
+#define OUT_ESC_MSG 2u	/* a backslash as it is: a message whose tokens are escaped already */
+
+/*
+ * s escaped into buf (size > 0, always NUL-terminated; cut before an escape
+ * that does not fit). Returns buf.
+ */
+char *out_escape(char *buf, size_t size, const char *s, unsigned flags);
+
+/* s escaped onto f. */
+void out_escape_put(FILE *f, const char *s, unsigned flags);
+
+/*
+ * A JSON string: quotes and backslashes escaped, control characters (C0,
+ * DEL, C1) and the characters out_escape() escapes as \uNNNN, and a byte
+ * that is not UTF-8 as U+FFFD (JSON text is UTF-8: RFC 8259, section 8.1).
+ */
 void out_json_string(FILE *f, const char *s);
 
 /*

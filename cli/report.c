@@ -335,18 +335,23 @@ static void findings_text(FILE *f, const struct report *r)
 	fprintf(f, "Findings\n");
 	for (i = 0; i < r->nr_findings; i++) {
 		const struct finding *x = &r->findings[i];
+		const char *lvl = x->kind == FINDING_POOL && x->unknown ? "?" : level_name(x->level);
+		bool color = r->color && !(x->kind == FINDING_POOL && x->unknown);
 		char sz[16];
 
+		/* the level padded to 4 columns outside its colour */
+		fprintf(f, "  node %-3d %s%s%s%*s  ", x->node, out_level_sgr(color, x->level), lvl,
+			out_sgr_end(color), 4 - (int)strlen(lvl), "");
 		if (x->kind == FINDING_POOL) {
 			size_label(sz, sizeof(sz), x->size_kb * 1024);
-			fprintf(f, "  node %-3d %-4s  %s pool: %s\n", x->node,
-				x->unknown ? "?" : level_name(x->level), sz, x->why);
-			continue;
+			fprintf(f, "%s pool: ", sz);
+		} else {
+			size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
+			fprintf(f, "at %s: unusable %d.%03d, %llu free %s blocks%s", sz, x->unusable / 1000,
+				x->unusable % 1000, (unsigned long long)x->blocks, sz, x->why[0] ? "; " : "");
 		}
-		size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << x->order);
-		fprintf(f, "  node %-3d %-4s  at %s: unusable %d.%03d, %llu free %s blocks%s%s\n", x->node,
-			level_name(x->level), sz, x->unusable / 1000, x->unusable % 1000,
-			(unsigned long long)x->blocks, sz, x->why[0] ? "; " : "", x->why);
+		out_escape_put(f, x->why, 0);
+		fputc('\n', f);
 	}
 	fputc('\n', f);
 }
@@ -514,6 +519,12 @@ static void zone_block(FILE *f, const struct zone_change *zc, unsigned nr_orders
 	}
 }
 
+/* Is zc shown: all of them (diff), or apply's: in both snapshots and changed. */
+static bool zone_shown(const struct zone_change *zc, bool all)
+{
+	return all || (zc->changed && zc->before && zc->after);
+}
+
 void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, int node, bool all)
 {
 	unsigned i;
@@ -523,7 +534,7 @@ void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, i
 
 		if (node >= 0 && zc->node != node)
 			continue;
-		if (!all && (!zc->changed || !zc->before || !zc->after))
+		if (!zone_shown(zc, all))
 			continue;
 		zone_block(f, zc, d->nr_orders, page_size);
 	}
@@ -554,8 +565,13 @@ static void diff_text(FILE *f, const struct report *r)
 	const struct snap_diff *d = r->diff;
 	unsigned i, k, n = 0;
 
-	fprintf(f, "\nFree blocks per order: before, after, change (zones that changed)\n");
-	report_zones_text(f, d, r->before->page_size, -1, false);
+	/* the header only above a zone: a static tree's apply changes none */
+	for (i = 0; i < d->nr_zones && !zone_shown(&d->zones[i], false); i++)
+		;
+	if (i < d->nr_zones) {
+		fprintf(f, "\nFree blocks per order: before, after, change (zones that changed)\n");
+		report_zones_text(f, d, r->before->page_size, -1, false);
+	}
 	/* what the actions cost in cache, and what they freed */
 	for (i = 0; i < d->nr_nodes; i++) {
 		const struct node_change *nc = &d->nodes[i];
@@ -587,8 +603,11 @@ int report_text(FILE *f, const struct report *r)
 	char label[96];
 	unsigned i;
 
-	if (r->policy)
-		fprintf(f, "Policy %s\n\n", r->policy);
+	if (r->policy) {
+		fputs("Policy ", f);
+		out_escape_put(f, r->policy, 0);
+		fputs("\n\n", f);
+	}
 	findings_text(f, r);
 	if (!p) {
 		/* check: a non-zero status always ends with its reason */

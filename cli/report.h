@@ -26,6 +26,7 @@ struct report {
 	const char *exit_reason;	/* why exit_code is not 0, one line ("" or NULL when 0) */
 	const char *policy;		/* path of the policy, NULL for one-off commands */
 	const char *not_permitted;	/* dry run: why apply would stop (NULL: it would not) */
+	bool color;			/* text: the findings' levels in colour (--color) */
 };
 
 /* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */
@@ -62,5 +63,11 @@ int report_prometheus(FILE *f, const struct report *r);
  * then one line per finding. 0, or -1 when writing failed.
  */
 int report_nagios(FILE *f, const struct report *r);
+
+/*
+ * The plugin's line for an error: "BUDDYCTL UNKNOWN - why", why escaped so
+ * that it holds no '|' and no line break. 0, or -1 when writing failed.
+ */
+int report_nagios_unknown(FILE *f, const char *why);
 
 #endif

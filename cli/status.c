@@ -38,14 +38,6 @@ static int render(FILE *f, void *p)
 	}
 }
 
-/* https://no-color.org: a non-empty NO_COLOR turns colour off */
-static bool no_color(void)
-{
-	const char *v = getenv("NO_COLOR");
-
-	return v && *v;
-}
-
 /* Every node named in sel must exist; say which ones do when one does not. */
 static int check_nodes(const struct snapshot *snap, const struct bitmask *sel,
 		       struct bc_error *err)
@@ -132,8 +124,7 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 	c.opts.explain = &ex;
 	c.snap = &snap;
 	c.opts.nodes = sel;
-	c.opts.color = a->color > 0 ||
-		       (a->color < 0 && !a->output && isatty(STDOUT_FILENO) && !no_color());
+	c.opts.color = out_color(a->color, a->output ? -1 : STDOUT_FILENO);
 	if (a->output) {
 		/* inside --root, never through a symlink, never over a device or FIFO */
 		rc = ownfile_replace(a->root, a->output, false, BC_ECANTCREAT, render, &c, err);

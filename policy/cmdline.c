@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,8 +38,10 @@ int kernel_version_parse(const char *text, struct kernel_version *v)
 	return 0;
 }
 
-void kernel_release_read(const char *root, struct kernel_version *kv, char *text, size_t size)
+enum release_found kernel_release_read(const char *root, struct kernel_version *kv, char *text,
+				       size_t size)
 {
+	enum release_found found = RELEASE_PARSED;
 	struct bc_error e;
 	char path[PATH_MAX], *buf;
 	size_t len;
@@ -46,11 +49,19 @@ void kernel_release_read(const char *root, struct kernel_version *kv, char *text
 
 	kv->major = kv->minor = 0;
 	text[0] = '\0';
-	if (rootfs_read(root, "proc/sys/kernel/osrelease", &buf, &len, path, &errnum, &e) < 0)
-		return;
-	if (kernel_version_parse(buf, kv) == 0)
-		snprintf(text, size, "%.*s", (int)strcspn(buf, "\n"), buf);
+	if (rootfs_read(root, "proc/sys/kernel/osrelease", &buf, &len, path, &errnum, &e) < 0) {
+		if (errnum == ENOENT)
+			return RELEASE_MISSING;
+		snprintf(text, size, "%s", errnum ? rootfs_strerror(errnum) : e.msg);
+		return RELEASE_UNREADABLE;
+	}
+	if (kernel_version_parse(buf, kv) < 0 || !kv->major) {	/* 0.x: no Linux */
+		kv->major = kv->minor = 0;
+		found = RELEASE_UNPARSEABLE;
+	}
+	snprintf(text, size, "%.*s", (int)strcspn(buf, "\n"), buf);
 	free(buf);
+	return found;
 }
 
 static bool at_least(const struct kernel_version *kv, unsigned major, unsigned minor)

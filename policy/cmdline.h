@@ -51,12 +51,21 @@ struct kernel_version {
 /* "6.1.0-27-amd64\n" -> 6.1. 0, or -1 when it does not start with N.N. */
 int kernel_version_parse(const char *text, struct kernel_version *v);
 
+/* What kernel_release_read() found; kv is 0.0 unless RELEASE_PARSED. */
+enum release_found {
+	RELEASE_PARSED,		/* text: the release (its first line) */
+	RELEASE_MISSING,	/* no such file: text "" */
+	RELEASE_UNREADABLE,	/* there but not read: text says why (strerror) */
+	RELEASE_UNPARSEABLE,	/* read, but not "N.N..." (N > 0): text is its first line as read */
+};
+
 /*
  * The running kernel's release under root (proc/sys/kernel/osrelease) into
- * kv, and its text (first line) into text; 0.0 and "" when it cannot be read
- * or parsed.
+ * kv, and text (size bytes) as the result says. The text is the file's:
+ * escape it before it is shown.
  */
-void kernel_release_read(const char *root, struct kernel_version *kv, char *text, size_t size);
+enum release_found kernel_release_read(const char *root, struct kernel_version *kv, char *text,
+				       size_t size);
 
 /*
  * Build the fragment for pol's [hugepages SIZE] targets on the machine of

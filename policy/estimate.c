@@ -71,6 +71,7 @@ static unsigned alloc_zone_index(const struct node *n, bool gigantic)
 struct zone_est {
 	uint64_t free, pcp, ready, reserve, stuck, stuck_recl;	/* base pages */
 	uint64_t now, compact;					/* hugepages */
+	uint64_t blocks_free, blocks_held, blocks_pcp;		/* hugepages, not gigantic */
 	uint64_t pb_movable, pb_unmovable, pb_reclaimable;
 };
 
@@ -90,6 +91,7 @@ static void zone_estimate(const struct snapshot *snap, const struct zone *z, uns
 	if ((unsigned)o <= top) {
 		for (k = (unsigned)o; k <= top; k++)
 			blocks += z->free_blocks[k] << (k - (unsigned)o);
+		ze->blocks_free = blocks;
 	} else {
 		/* gigantic: at most the whole top-order blocks there are, put together */
 		blocks = (z->free_blocks[top] << top) >> o;
@@ -106,8 +108,10 @@ static void zone_estimate(const struct snapshot *snap, const struct zone *z, uns
 			if (type_reserved(pt))
 				held += pt->free[k] << k;
 		}
-		if (type_reserved(pt))
+		if (type_reserved(pt)) {
+			ze->blocks_held += (unsigned)o <= top ? mine : 0;
 			blocks = blocks > mine ? blocks - mine : 0;
+		}
 		if (type_stuck(pt)) {
 			ze->stuck += small;
 			if (type_is(pt, "Reclaimable"))
@@ -123,8 +127,10 @@ static void zone_estimate(const struct snapshot *snap, const struct zone *z, uns
 	/* free pages in HighAtomic blocks do not count for the watermark */
 	ze->reserve += held;
 	/* pcp pages merge into blocks of order o only with free buddies: at most */
-	if ((unsigned)o <= top)
-		blocks += z->pcp >> o;
+	if ((unsigned)o <= top) {
+		ze->blocks_pcp = z->pcp >> o;
+		blocks += ze->blocks_pcp;
+	}
 	/* gigantic: what the top-order blocks hold */
 	ze->ready = (unsigned)o <= top ? blocks << o : z->free_blocks[top] << top;
 	ze->now = ze->free > ze->reserve ? (ze->free - ze->reserve) >> o : 0;
@@ -262,6 +268,9 @@ int estimate_node(const struct snapshot *snap, const struct node *n, uint64_t si
 			reclaim_fit += (ze.pb_movable + ze.pb_reclaimable) >> shift;
 			e->pageblocks_movable += (int64_t)ze.pb_movable;
 		}
+		e->free_blocks += ze.blocks_free;
+		e->held_blocks += ze.blocks_held;
+		e->pcp_blocks += ze.blocks_pcp;
 		e->free_kb += ze.free * page_kb;
 		e->pcp_kb += ze.pcp * page_kb;
 		e->ready_kb += ze.ready * page_kb;

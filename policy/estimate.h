@@ -43,6 +43,17 @@ struct estimate {
 	uint64_t capacity;		/* metrics_capacity(): never more than this;
 					   0 and EST_NO_ZONEINFO when unknown */
 
+	/*
+	 * "now" beyond the pool, in pages of size_kb, from the node's zones:
+	 * at most free_blocks - held_blocks + pcp_blocks, cut by the
+	 * watermarks. free_blocks is check's "free blocks": blocks of size_kb
+	 * or larger in the buddy free lists (buddyinfo), counted in blocks of
+	 * size_kb (metrics_node_suitable()); 0 for a gigantic size.
+	 */
+	uint64_t free_blocks;
+	uint64_t held_blocks;		/* of free_blocks, in HighAtomic and Isolate lists */
+	uint64_t pcp_blocks;		/* what the per-CPU pages could add: pcp >> order per zone */
+
 	/* how they were derived, in kB */
 	uint64_t free_kb;		/* buddyinfo + per-CPU lists: free on the node */
 	uint64_t pcp_kb;		/* of it on per-CPU lists (zoneinfo pagesets) */

@@ -121,11 +121,18 @@ static void pick_sizes(const struct snapshot *snap, uint64_t judged_kb, struct n
 static void clause(char *buf, size_t size, const struct size_verdict *v)
 {
 	const char *unit = v->hugepage ? "pages" : "blocks";
-	/* every figure of the estimate is a bound: per-CPU pages, watermarks, movability */
+	/*
+	 * every figure of the estimate is a bound: per-CPU pages, watermarks,
+	 * movability; and it is the estimate's figure less the pool, which
+	 * estimate prints with the pool: say so where the pool holds any
+	 */
 	const char *bound = "at most ";
-	char sz[24];
+	char sz[24], beyond_pool[48] = "";
 
 	size_label(sz, sizeof(sz), v->size_kb * 1024);
+	if (v->pool)
+		snprintf(beyond_pool, sizeof(beyond_pool), " beyond the %llu in the pool",
+			 (unsigned long long)v->pool);
 	if (v->gigantic && (v->reach == REACH_NOW || v->reach == REACH_COMPACTION ||
 			    v->reach == REACH_RECLAIM)) {
 		/*
@@ -133,22 +140,23 @@ static void clause(char *buf, size_t size, const struct size_verdict *v)
 		 * unmovable in it, which pagetypeinfo's counts cannot place
 		 * (this VM offers 19 and grants 2): only an upper bound
 		 */
-		str_append(buf, size, "%s pages: at most %llu at runtime, likely fewer (a boot-time reservation is surer)",
-		       sz, (unsigned long long)v->pages);
+		str_append(buf, size, "%s pages: at most %llu%s at runtime, likely fewer (a boot-time reservation is surer)",
+		       sz, (unsigned long long)v->pages, beyond_pool);
 		return;
 	}
 	switch (v->reach) {
 	case REACH_NOW:
-		str_append(buf, size, "%s %s can be had now (%s%llu)", sz, unit, bound,
-		       (unsigned long long)v->pages);
+		/* not check's free blocks: estimate's "now" (per-CPU lists, watermarks) */
+		str_append(buf, size, "%s %s can be had now (%s%llu%s, per-CPU lists included, within the watermarks)",
+		       sz, unit, bound, (unsigned long long)v->pages, beyond_pool);
 		break;
 	case REACH_COMPACTION:
-		str_append(buf, size, "%s %s need compaction (%s%llu)", sz, unit, bound,
-		       (unsigned long long)v->pages);
+		str_append(buf, size, "%s %s need compaction (%s%llu%s)", sz, unit, bound,
+		       (unsigned long long)v->pages, beyond_pool);
 		break;
 	case REACH_RECLAIM:
-		str_append(buf, size, "%s %s need reclaim (%s%llu)", sz, unit, bound,
-		       (unsigned long long)v->pages);
+		str_append(buf, size, "%s %s need reclaim (%s%llu%s)", sz, unit, bound,
+		       (unsigned long long)v->pages, beyond_pool);
 		break;
 	case REACH_BOOT:
 		str_append(buf, size, "no %s page can be had without a boot-time reservation", sz);

@@ -410,7 +410,13 @@ static const char *skip_hostname(const char *text)
 	return p;
 }
 
-static int from_uname(struct snapshot *snap)
+/*
+ * The architecture in the first uname capture that names one. *unknown:
+ * the first that is there but names none, with its first line (as read:
+ * escaped where it is shown), so that the default says why it was no
+ * evidence; "" when there is none.
+ */
+static int from_uname(struct snapshot *snap, char *unknown, size_t size)
 {
 	static const char *const files[] = {
 		"sos_commands/kernel/uname_-a", "uname", "proc/version", "proc/sys/kernel/osrelease",
@@ -435,13 +441,16 @@ static int from_uname(struct snapshot *snap)
 			set(snap, p, PS_UNAME, "%s: %s (%.80s)", files[i], arch, first);
 			return 1;
 		}
+		if (!unknown[0])
+			snprintf(unknown, size, "%s is there but unparseable: no architecture buddyctl knows in '%.60s'; ",
+				 files[i], first);
 	}
 	return 0;
 }
 
 int pagesize_find(struct snapshot *snap, unsigned given, struct bc_error *err)
 {
-	char lbl[16];
+	char lbl[16], unknown[160] = "";
 	int rc;
 
 	if (given) {
@@ -457,15 +466,15 @@ int pagesize_find(struct snapshot *snap, unsigned given, struct bc_error *err)
 		rc = from_smaps(snap, err);
 		if (rc)
 			return rc < 0 ? rc : 0;
-		if (from_hugepage(snap) || from_meminfo(snap) || from_uname(snap))
+		if (from_hugepage(snap) || from_meminfo(snap) || from_uname(snap, unknown, sizeof(unknown)))
 			return 0;
 	}
 	/*
 	 * 4K is x86's, and arm64's and riscv's by default; 12 and 14 orders
 	 * are arm64's defaults with 16K and 64K pages, 9 ppc64's with 64K.
 	 */
-	set(snap, 4096, PS_DEFAULT, "no evidence of the page size%s, and 4K is the most common%s",
-	    snap->root ? " in the tree" : "",
+	set(snap, 4096, PS_DEFAULT, "%sno %sevidence of the page size%s, and 4K is the most common%s",
+	    unknown, unknown[0] ? "other " : "", snap->root ? " in the tree" : "",
 	    snap->nr_orders == 9 || snap->nr_orders == 12 || snap->nr_orders == 14 ?
 	    "; this many orders are usual with 16K or 64K pages: give --page-size" : "");
 	return 0;

@@ -18,6 +18,8 @@
  *      nearest of 4K, 16K, 64K within a factor of 1.25     "meminfo"
  *   6. the architecture in a uname capture                 "uname"
  *   7. 4K, the page size of most machines                  "default"
+ *      (the evidence first names a uname capture that is there but
+ *      names no architecture buddyctl knows, with its first line)
  *
  * Never a refusal: a tree a real kernel wrote always has a page size, and
  * the output says where it came from.

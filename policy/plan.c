@@ -117,7 +117,8 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 	if (e->gigantic) {
 		note(a, "compaction: gigantic pages come from alloc_contig_range(), which migrates what it can itself");
 	} else if (e->now >= a->target) {
-		note(a, "compaction first: free blocks already hold %llu pages", (unsigned long long)e->now);
+		note(a, "compaction first: %llu pages can be had now, the pool included (estimate's now)",
+		     (unsigned long long)e->now);
 	} else if (e->compact > e->now) {
 		a->compact_first = true;
 	} else {

@@ -189,7 +189,7 @@ struct snapshot {
 
 	unsigned page_size;		/* bytes */
 	unsigned page_size_source;	/* enum page_size_source (pagesize.h) */
-	char page_size_evidence[160];	/* what it was worked out from, for people */
+	char page_size_evidence[320];	/* what it was worked out from, for people */
 	unsigned nr_orders;		/* buddyinfo columns (NR_PAGE_ORDERS) */
 	int pageblock_order;		/* from pagetypeinfo, -1 when unknown */
 	int hpage_order;		/* COMPACTION_HPAGE_ORDER, -1 when unknown */

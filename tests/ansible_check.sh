@@ -7,7 +7,9 @@
 # written as expected, a second run changing nothing, a --check --diff run
 # writing nothing, a crit verdict (and a warn one with
 # buddyctl_check_fail_on: warn) and a policy the validation refuses failing
-# the play, the refused policy not put in place.
+# the play, the refused policy not put in place; variables with a newline or
+# of the wrong type refused by name before anything is rendered, and other
+# valid forms of the same types taken.
 #   tests/ansible_check.sh BUDDYCTL
 set -u
 bin=${1:?usage: ansible_check.sh BUDDYCTL}
@@ -76,6 +78,30 @@ grep -q 'buddyctl check exited 1 (warn)' "$top/warn.log" && ok || { cat "$top/wa
 if play badnode ok badnode; then bad "the play passed with a policy for a missing node"; else ok; fi
 grep -q 'no such node on this machine' "$top/badnode.log" && ok || { cat "$top/badnode.log"; bad "the refusal does not name the missing node"; }
 if diff -q tests/ansible/ok.expected "$top/ok/$conf" >/dev/null; then ok; else bad "the refused policy replaced the old one"; fi
+
+# 7. The issue's injection: a newline in min_interval would have added a
+# state_file line that buddyctl's validation passes. The role refuses the
+# value by name before rendering anything; the policy of run 1 stays.
+if play newline ok newline; then bad "the play passed with a newline in buddyctl_run.min_interval"; else ok; fi
+grep -qF "buddyctl_run.min_interval: '15m\\\\nstate_file = /etc/cron.d/x' holds a newline" "$top/newline.log" && ok ||
+	{ cat "$top/newline.log"; bad "the refusal does not name buddyctl_run.min_interval and its newline"; }
+grep -q 'TASK \[buddyctl : Write the policy\]' "$top/newline.log" && bad "the policy task ran after the refusal" || ok
+if diff -q tests/ansible/ok.expected "$top/ok/$conf" >/dev/null; then ok; else bad "the refused variables replaced the policy"; fi
+
+# 8. A bad value of every type: each is named (the "# expect:" lines of
+# tests/ansible/badtypes.yml; Ansible's output doubles backslashes).
+if play badtypes ok badtypes; then bad "the play passed with tests/ansible/badtypes.yml"; else ok; fi
+sed -n 's/^# expect: //p' tests/ansible/badtypes.yml | sed 's/\\/\\\\/g' > "$top/badtypes.expect"
+[ "$(wc -l < "$top/badtypes.expect")" -ge 20 ] && ok || bad "tests/ansible/badtypes.yml has too few '# expect:' lines"
+while IFS= read -r want; do
+	grep -qF -- "$want" "$top/badtypes.log" && ok || bad "tests/ansible/badtypes.yml: the refusal does not say: $want"
+done < "$top/badtypes.expect"
+if diff -q tests/ansible/ok.expected "$top/ok/$conf" >/dev/null; then ok; else bad "the refused variables replaced the policy"; fi
+
+# 9. Other forms of the same types are taken, and buddyctl validates what
+# the template makes of them.
+if play forms forms forms; then ok; else cat "$top/forms.log"; bad "the play with tests/ansible/forms.yml failed"; fi
+if diff -u tests/ansible/forms.expected "$top/forms/$conf"; then ok; else bad "the written policy differs from tests/ansible/forms.expected"; fi
 
 echo "ansible-check: $pass passed, $fail failed ($(($(date +%s) - start)) s)"
 [ "$fail" = 0 ]

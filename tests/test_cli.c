@@ -365,7 +365,7 @@ static const struct case_ cases[] = {
 	  "      while short: up to 8 rounds, ending with a round that gains nothing or at the estimate after reclaim, each of:\n"
 	  "        2. compact node 1, then write (/sys/devices/system/node/node1/compact): drops no cache; estimate: up to 6206\n"
 	  "        3. write 100 again until 64 writes in a row gain nothing (/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages): about 1.5 ms a write; each failed try counts toward the end of the kernel's compaction deferral; estimate: up to 6206\n"
-	  "      not planned: compaction first: free blocks already hold 6171 pages; drain-pcp: this kernel has no vm/stat_refresh; reclaim: this kernel has no nodeN/reclaim, and dropping caches on every node is not allowed", "buddyctl reserve: " },
+	  "      not planned: compaction first: 6171 pages can be had now, the pool included (estimate's now); drain-pcp: this kernel has no vm/stat_refresh; reclaim: this kernel has no nodeN/reclaim, and dropping caches on every node is not allowed", "buddyctl reserve: " },
 	{ { "reserve", FX("two-node"), "2M:100@1", "--dry-run", "--allow-drop-caches", "-f", "json" }, 0,
 	  "\"ladder\":[\"drop-pagecache\",\"compact-node\",\"rewrite-burst\"],\"if_short\":\"up to 8 rounds of: drop page cache of all nodes (sync first), compact node 1, rewrite until 64 writes gain nothing\",\"chosen\":true,"
 	  "\"planned_steps\":[{\"step\":\"write\",\"when\":\"always\",\"then_write\":false,\"writes\":\"/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages\",\"drops_kb\":0,", "buddyctl reserve: " },
@@ -725,6 +725,9 @@ static void apply_on_fixture(void **state)
 	assert_contains(r.out, "compact node 6");
 	assert_contains(r.out, "reserve 2M on node 6: 0 -> 100");
 	assert_contains(r.out, "Hugepages");
+	/* a static tree: no zone changed, no "Free blocks per order" header over nothing */
+	if (strstr(r.out, "Free blocks per order"))
+		fail_msg("a header without a zone:\n%s", r.out);
 	/* the last line says why the status is not 0 */
 	assert_contains(r.out, "exit status 1: node 6 is still crit after remediation: unusable index");
 	/*
@@ -1790,6 +1793,169 @@ static void journal_priorities(void **state)
 	assert_string_equal(r.err, "buddyctl check: 2M pool node 0 0/40 warn; exit 1\n");
 }
 
+/*
+ * Untrusted text on the terminal, in the log line and in the plugin's
+ * output: a buddyinfo token, a path, an osrelease, a sosreport's uname.
+ * Each is shown with its control characters as escapes (\x1b, \r, \n),
+ * and the Nagios output gets no '|' or line from input.
+ */
+#define ESC_DIR "build/esc"
+
+static void esc_sh(const char *cmd)
+{
+	if (system(cmd) != 0)
+		fail_msg("failed: %s", cmd);
+}
+
+/* No byte that acts on a terminal in s: ESC, CR, BEL. */
+static void assert_inert(const char *what, const char *s)
+{
+	if (strchr(s, '\033') || strchr(s, '\r') || strchr(s, '\a'))
+		fail_msg("%s: unescaped control characters in:\n%s", what, s);
+}
+
+/*
+ * A buddyinfo count "1|evil=99;1;1;0;1" (what a forged perfdata item looks
+ * like) in check -f nagios: the UNKNOWN line quotes it with \x7c, so the
+ * line has no '|' and no perfdata; a policy path with '|' in the long text
+ * neither adds one.
+ */
+static void nagios_untrusted_text(void **state)
+{
+	static struct run r;
+	const char *poisoned[] = { "--root", ESC_DIR "/poisoned", "check", "-c", "tests/policies/defaults.conf",
+				   "-f", "nagios", NULL };
+	const char *online[] = { "--root", ESC_DIR "/online", "check", "-c", "tests/policies/defaults.conf",
+				 "-f", "nagios", NULL };
+	const char *path[] = { FX("two-node"), "check", "-c", ESC_DIR "/a|b.conf", "-f", "nagios", NULL };
+
+	(void)state;
+	esc_sh("rm -rf " ESC_DIR " && mkdir -p " ESC_DIR " && cp -r " FIXTURES "/vm " ESC_DIR "/poisoned && "
+	       "sed -i '1s/ [0-9]* *$/ 1|evil=99;1;1;0;1/' " ESC_DIR "/poisoned/proc/buddyinfo && "
+	       "cp -r " FIXTURES "/two-node " ESC_DIR "/online && echo '0-1|x=1' > " ESC_DIR
+	       "/online/sys/devices/system/node/online && "
+	       "cp tests/policies/defaults.conf '" ESC_DIR "/a|b.conf'");
+	run(&r, poisoned);
+	assert_int_equal(r.status, 3);
+	assert_contains(r.out, "BUDDYCTL UNKNOWN - " ESC_DIR "/poisoned/proc/buddyinfo:1: ");
+	assert_contains(r.out, "'1\\x7cevil=99;1;1;0;1'\n");
+	assert_null(strchr(r.out, '|'));
+	assert_ptr_equal(strchr(r.out, '\n'), r.out + strlen(r.out) - 1);	/* one line */
+	run(&r, online);
+	assert_int_equal(r.status, 3);
+	assert_contains(r.out, "'0-1\\x7cx=1'");
+	assert_null(strchr(r.out, '|'));
+	run(&r, path);
+	assert_int_equal(r.status, 0);
+	/* the status line's own '|' before the perfdata, and no other */
+	assert_ptr_equal(strchr(r.out, '|'), strrchr(r.out, '|'));
+	assert_true(strchr(r.out, '|') < strchr(r.out, '\n'));
+	assert_contains(r.out, "\npolicy " ESC_DIR "/a\\x7cb.conf\n");
+	esc_sh("rm -rf " ESC_DIR);
+}
+
+/*
+ * A path with ESC and a newline in an error: one line on stderr (also to
+ * the journal, one "<3>"), the characters as escapes.
+ */
+static void log_line_escaped(void **state)
+{
+	static struct run r;
+	const char *args[] = { "status", "--root", "/nonexistent\033[2J\nbuddyctl: fake line", NULL };
+
+	(void)state;
+	run(&r, args);
+	assert_int_equal(r.status, 66);
+	assert_string_equal(r.err, "buddyctl: /nonexistent\\x1b[2J\\nbuddyctl: fake line: No such file or directory\n");
+	run_journal = 1;
+	run(&r, args);
+	assert_string_equal(r.err, "<3>buddyctl: /nonexistent\\x1b[2J\\nbuddyctl: fake line: No such file or directory\n");
+}
+
+/*
+ * plan --kernel-cmdline says which release it read, escaped, and tells an
+ * osrelease that is there but unparseable from a missing one.
+ */
+static void osrelease_untrusted(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", ESC_DIR "/rel", "--config", "tests/policies/pools.conf", "plan",
+			       "--kernel-cmdline", NULL };
+
+	(void)state;
+	esc_sh("rm -rf " ESC_DIR " && mkdir -p " ESC_DIR " && cp -r " FIXTURES "/two-node " ESC_DIR "/rel && "
+	       "mkdir -p " ESC_DIR "/rel/proc/sys/kernel && "
+	       "printf '6.1.0-27\\033[2J\\033]0;pwned\\007-amd64\\n' > " ESC_DIR "/rel/proc/sys/kernel/osrelease");
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "hugepagesz=2M hugepages=0:40,1:64\n");
+	assert_inert("osrelease", r.err);
+	assert_contains(r.err, "# for Linux 6.1.0-27\\x1b[2J\\x1b]0;pwned\\x07-amd64, from tests/policies/pools.conf\n");
+	esc_sh("printf '\\033[2Jgarbage\\r\\n' > " ESC_DIR "/rel/proc/sys/kernel/osrelease");
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	assert_inert("osrelease", r.err);
+	assert_contains(r.err, "# kernel release unknown (proc/sys/kernel/osrelease is unparseable: "
+			"'\\x1b[2Jgarbage\\r'): the per-node form");
+	esc_sh("rm -rf " ESC_DIR);
+}
+
+/*
+ * A sosreport whose page size only its uname can tell: the uname line is
+ * shown escaped; one that names no architecture is said to be there but
+ * unparseable, not absent.
+ */
+static void uname_untrusted(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", ESC_DIR "/sos", "status", NULL };
+
+	(void)state;
+	/* no THP or hugepage size, no node meminfo, a MemTotal that fits no page size */
+	esc_sh("rm -rf " ESC_DIR " && mkdir -p " ESC_DIR " && cp -r " FIXTURES "/sosreport " ESC_DIR "/sos && cd "
+	       ESC_DIR "/sos && rm -r sys/kernel/mm uname sys/devices/system/node/node*/meminfo && "
+	       "sed -i -e '/^Hugepagesize/d' -e 's/^MemTotal:.*/MemTotal: 100 kB/' proc/meminfo && "
+	       "printf 'Linux h\\033[2J\\033]0;pwned\\007 5.14.0 #1 SMP\\r aarch64 GNU/Linux\\n' > "
+	       "sos_commands/kernel/uname_-a");
+	run(&r, args);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_inert("uname", r.out);
+	assert_contains(r.out, "\npage size 4K worked out from sos_commands/kernel/uname_-a: aarch64 "
+			"(Linux h\\x1b[2J\\x1b]0;pwned\\x07 5.14.0 #1 SMP\\r aarch64 GNU/Linux)\n");
+	esc_sh("printf 'Linux h 5.14.0 #1 SMP \\033[2J mystery GNU/Linux\\n' > " ESC_DIR "/sos/sos_commands/kernel/uname_-a");
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	assert_inert("uname", r.out);
+	assert_contains(r.out, "\npage size 4K assumed: sos_commands/kernel/uname_-a is there but unparseable: "
+			"no architecture buddyctl knows in 'Linux h 5.14.0 #1 SMP \\x1b[2J mystery GNU/Linux'; "
+			"no other evidence of the page size in the tree");
+	esc_sh("rm -rf " ESC_DIR);
+}
+
+/* check --color: the findings' levels in colour with always, never with never or auto to a file. */
+static void check_color(void **state)
+{
+	static struct run r;
+	const char *args[] = { FX("four-node-sparse"), "check", "-c", "tests/policies/dpdk.conf", "--color",
+			       "always", NULL };
+
+	(void)state;
+	run(&r, args);
+	assert_int_equal(r.status, 2);
+	assert_contains(r.out, "  node 6   \033[1;31mcrit\033[0m  at 2M: ");
+	assert_contains(r.out, "  node 0   \033[1;33mwarn\033[0m  2M pool: 32 of 100 (68 short)\n");
+	assert_contains(r.out, "  node 0   \033[32mok\033[0m    at 2M: ");
+	args[6] = "never";
+	run(&r, args);
+	assert_int_equal(r.status, 2);
+	assert_null(strchr(r.out, '\033'));
+	assert_contains(r.out, "  node 6   crit  at 2M: ");
+	args[6] = "auto";
+	run(&r, args);
+	assert_null(strchr(r.out, '\033'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1823,6 +1989,11 @@ int main(void)
 		cmocka_unit_test(outcome_from_results),
 		cmocka_unit_test(journal_stream),
 		cmocka_unit_test(journal_priorities),
+		cmocka_unit_test(nagios_untrusted_text),
+		cmocka_unit_test(log_line_escaped),
+		cmocka_unit_test(osrelease_untrusted),
+		cmocka_unit_test(uname_untrusted),
+		cmocka_unit_test(check_color),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);

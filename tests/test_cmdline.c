@@ -267,6 +267,38 @@ static void test_kernel_version(void **state)
 	assert_int_equal(kernel_version_parse("", &v), -1);
 }
 
+/* osrelease missing, there and parsed, there but unparseable, there but unreadable: told apart. */
+static void test_kernel_release_read(void **state)
+{
+	struct kernel_version v;
+	char text[80];
+
+	(void)state;
+	assert_int_equal(system("rm -rf build/rel && mkdir -p build/rel/proc/sys/kernel"), 0);
+	assert_int_equal(kernel_release_read("build/rel", &v, text, sizeof(text)), RELEASE_MISSING);
+	assert_int_equal(v.major, 0);
+	assert_string_equal(text, "");
+	tree_put("build/rel", "proc/sys/kernel/osrelease", "6.1.0-27-amd64\n");
+	assert_int_equal(kernel_release_read("build/rel", &v, text, sizeof(text)), RELEASE_PARSED);
+	assert_int_equal(v.major, 6);
+	assert_int_equal(v.minor, 1);
+	assert_string_equal(text, "6.1.0-27-amd64");
+	/* the first line as read: the caller escapes it */
+	tree_put("build/rel", "proc/sys/kernel/osrelease", "\033[2Jlinux\r\nsecond\n");
+	assert_int_equal(kernel_release_read("build/rel", &v, text, sizeof(text)), RELEASE_UNPARSEABLE);
+	assert_int_equal(v.major, 0);
+	assert_string_equal(text, "\033[2Jlinux\r");
+	tree_put("build/rel", "proc/sys/kernel/osrelease", "0.99\n");	/* no Linux release */
+	assert_int_equal(kernel_release_read("build/rel", &v, text, sizeof(text)), RELEASE_UNPARSEABLE);
+	assert_int_equal(v.major, 0);
+	assert_int_equal(system("rm build/rel/proc/sys/kernel/osrelease && "
+				"mkdir build/rel/proc/sys/kernel/osrelease"), 0);
+	assert_int_equal(kernel_release_read("build/rel", &v, text, sizeof(text)), RELEASE_UNREADABLE);
+	assert_int_equal(v.major, 0);
+	assert_true(text[0] != '\0');	/* why */
+	assert_int_equal(system("rm -rf build/rel"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_line_limits),
 		cmocka_unit_test(test_length_checked),
 		cmocka_unit_test(test_grub_dropin),
+		cmocka_unit_test(test_kernel_release_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -380,6 +380,68 @@ static void malformed_json(void **state)
 	assert_contains(r.err, DIR "/other.json: byte 23: not status JSON: the JSON of 'estimate'");
 }
 
+/* s with the first occurrence of from replaced by to, into out (fails when absent). */
+static void replace_once(char *out, size_t size, const char *s, const char *from, const char *to)
+{
+	const char *at = strstr(s, from);
+
+	if (!at)
+		fail_msg("'%s' not in the status JSON", from);
+	snprintf(out, size, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+}
+
+/*
+ * A status JSON whose verdict text holds a colour sequence, CR LF and a
+ * forged line, a right-to-left override (U+202E), a C1 control (U+0085),
+ * a byte that is not UTF-8 (0xff) and a literal backslash, and whose
+ * "time" retitles a terminal (OSC 0 ... BEL): diff shows them all as
+ * escapes (text), or as JSON escapes and U+FFFD (JSON), never as they are.
+ */
+static void hostile_status_json(void **state)
+{
+	static struct run st, r;
+	static char tmp[1 << 18], json[1 << 18];
+	const char *status[] = { "status", "--root", DIR "/a", "-c", POLICY, "-f", "json", NULL };
+	const char *text[] = { "diff", DIR "/a", DIR "/hostile.json", "-c", POLICY, NULL };
+	const char *as_json[] = { "diff", DIR "/a", DIR "/hostile.json", "-c", POLICY, "-f", "json", NULL };
+	const char *t;
+
+	(void)state;
+	run(&st, status);
+	assert_int_equal(st.status, 0);
+	replace_once(tmp, sizeof(tmp), st.out, "\"verdict\":{\"text\":\"",
+		     "\"verdict\":{\"text\":\"\\u001b[31mRED\\u001b[0m\\r\\nNode 9: fake line "
+		     "\\u202eevil\\u0085 \xff back\\\\slash ");
+	t = strstr(tmp, "\"time\":\"");	/* its value: "2026-...Z" */
+	assert_non_null(t);
+	t += strlen("\"time\":\"");
+	assert_non_null(strchr(t, '"'));
+	snprintf(json, sizeof(json), "%.*s2026\\u001b]0;pwned\\u0007%s", (int)(t - tmp), tmp, strchr(t, '"'));
+	write_file(DIR "/hostile.json", json);
+
+	run(&r, text);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	/* nothing that acts on a terminal, and no line that the input began */
+	if (strchr(r.out, '\033') || strchr(r.out, '\r') || strchr(r.out, '\a') ||
+	    strstr(r.out, "\nNode 9") || strstr(r.out, "\xe2\x80\xae") || strstr(r.out, "\xc2\x85") ||
+	    strchr(r.out, '\xff'))
+		fail_msg("unescaped input in:\n%s", r.out);
+	assert_contains(r.out, "after:  " DIR "/hostile.json (status JSON of 2026\\x1b]0;pwned\\x07)\n");
+	/* wrapped at 79 columns, as escaped (the line is 78 long) */
+	assert_contains(r.out, "  after:    \\x1b[31mRED\\x1b[0m\\r\\nNode 9: fake line \\u202eevil\\u0085 \\xff\n"
+			"            back\\\\slash ");
+
+	run(&r, as_json);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	if (strchr(r.out, '\033') || strchr(r.out, '\xff') || strstr(r.out, "\xe2\x80\xae"))
+		fail_msg("unescaped input in:\n%s", r.out);
+	assert_contains(r.out, "\"time\":\"2026\\u001b]0;pwned\\u0007\"");
+	assert_contains(r.out, "\"after\":\"\\u001b[31mRED\\u001b[0m\\u000d\\u000aNode 9: fake line "
+			"\\u202eevil\\u0085 \\ufffd back\\\\slash ");
+}
+
 static void exit_statuses(void **state)
 {
 	static const struct {
@@ -427,6 +489,7 @@ int main(void)
 		cmocka_unit_test(node_on_one_side),
 		cmocka_unit_test(identical),
 		cmocka_unit_test(malformed_json),
+		cmocka_unit_test(hostile_status_json),
 		cmocka_unit_test(exit_statuses),
 	};
 

@@ -233,8 +233,9 @@ static void verdicts(void **state)
 	assert_int_equal(v->reach, REACH_BOOT);
 	assert_int_equal(v->now + v->compact + v->reclaim, 0);
 	assert_string_equal(x->text, "71.4% of free memory is in blocks smaller than 2M, the largest free "
-			    "block is 4M: 2M pages can be had now (at most 4); no 1G page can be had "
-			    "without a boot-time reservation.");
+			    "block is 4M: 2M pages can be had now (at most 4, per-CPU lists included, "
+			    "within the watermarks); no 1G page can be had without a boot-time "
+			    "reservation.");
 
 	/*
 	 * node 1: nothing of order 9 or more: unusable 1000, crit. Its
@@ -271,8 +272,9 @@ static void verdicts(void **state)
 	assert_int_equal(v->reclaim, 1);
 	assert_int_equal(v->reach, REACH_RECLAIM);
 	assert_string_equal(x->text, "100.0% of free memory is in blocks smaller than 2M, the largest "
-			    "free block is 1M: 2M pages need compaction (at most 488); 1G pages: at "
-			    "most 1 at runtime, likely fewer (a boot-time reservation is surer).");
+			    "free block is 1M: 2M pages need compaction (at most 488 beyond the 2 in the "
+			    "pool); 1G pages: at most 1 at runtime, likely fewer (a boot-time "
+			    "reservation is surer).");
 
 	/*
 	 * node 2: two 4M blocks, 2048 pages, all in blocks of 2M or more:
@@ -287,7 +289,8 @@ static void verdicts(void **state)
 	assert_int_equal(size_of(x, 2048)->now, 3);
 	assert_int_equal(size_of(x, 1048576)->reach, REACH_NEVER);
 	assert_string_equal(x->text, "0.0% of free memory is in blocks smaller than 2M, the largest free "
-			    "block is 4M: 2M pages can be had now (at most 3); no 1G page fits on this node.");
+			    "block is 4M: 2M pages can be had now (at most 3, per-CPU lists included, "
+			    "within the watermarks); no 1G page fits on this node.");
 	explain_free(&ex);
 	snapshot_free(&s);
 }
@@ -321,8 +324,10 @@ static void judged_order(void **state)
 	assert_int_equal(v->now, 192);
 	assert_false(x->sizes[1].judged);
 	assert_string_equal(x->text, "57.1% of free memory is in blocks smaller than 64K, the largest free "
-			    "block is 4M: 64K blocks can be had now (at most 192); 2M pages can be had "
-			    "now (at most 4); no 1G page can be had without a boot-time reservation.");
+			    "block is 4M: 64K blocks can be had now (at most 192, per-CPU lists included, "
+			    "within the watermarks); 2M pages can be had now (at most 4, per-CPU lists "
+			    "included, within the watermarks); no 1G page can be had without a "
+			    "boot-time reservation.");
 	explain_free(&ex);
 	snapshot_free(&s);
 }
@@ -468,8 +473,9 @@ static void text_output(void **state)
 			"  kcompactd: no proactive compaction now: score 70 is not above 90\n"
 			"             (vm.compaction_proactiveness 20)\n"
 			"  verdict:   71.4% of free memory is in blocks smaller than 2M, the largest\n"
-			"             free block is 4M: 2M pages can be had now (at most 4); no 1G page\n"
-			"             can be had without a boot-time reservation.\n");
+			"             free block is 4M: 2M pages can be had now (at most 4, per-CPU\n"
+			"             lists included, within the watermarks); no 1G page can be had\n"
+			"             without a boot-time reservation.\n");
 	assert_contains(t, "  kcompactd: compacts the node proactively: score 99 is above 90\n"
 			"             (vm.compaction_proactiveness 20), until its zones are at 80 or\n"
 			"             below\n");

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cli/ called directly, not through the binary: the JSON string escape and
- * the word wrap of cli/output.c, the action labels, and the text, JSON and
- * Prometheus reports of cli/report.c and cli/out_prom.c for small
- * hand-built findings, plans, results and diffs; --node's parser
+ * cli/ called directly, not through the binary: the JSON string escape, the
+ * escape of text for people and the word wrap of cli/output.c, the action
+ * labels, and the text, JSON, Nagios and Prometheus reports of
+ * cli/report.c, cli/out_nagios.c and cli/out_prom.c for small hand-built
+ * findings, plans, results, diffs and hostile text; --node's parser
  * (cli/act.c). Every expected output is worked out by hand from the format
  * the README documents.
  */
@@ -39,6 +40,46 @@ static void json_string(void **state)
 	free(s);
 }
 
+/* A byte that is not UTF-8, C1, bidi and separators: JSON escapes and U+FFFD, never raw. */
+static void json_string_unicode(void **state)
+{
+	char *s;
+
+	(void)state;
+	/* 0xff is no UTF-8; U+0085 (NEL), U+202E (RLO), U+2028 (LS) escaped; U+00E9 as is */
+	CAPTURE(s, out_json_string(f, "\xff\xc2\x85\xe2\x80\xae\xe2\x80\xa8\xc3\xa9"));
+	assert_string_equal(s, "\"\\ufffd\\u0085\\u202e\\u2028\xc3\xa9\"");
+	free(s);
+}
+
+/* out_escape(): what acts on a terminal as an escape, the rest as it is. */
+static void escape_for_people(void **state)
+{
+	char b[128];
+
+	(void)state;
+	/* ESC, CR, LF, TAB, BEL and DEL; a backslash doubled, so that "\x1b" typed is told apart */
+	assert_string_equal(out_escape(b, sizeof(b), "a\x1b[31mb\r\nc\td\a\x7f\\x1b", 0),
+			    "a\\x1b[31mb\\r\\nc\\td\\x07\\x7f\\\\x1b");
+	/* UTF-8 as it is (U+00E9); C1 NEL, RLO, LRI, LS as \u: they act on terminals and readers */
+	assert_string_equal(out_escape(b, sizeof(b), "\xc3\xa9\xc2\x85\xe2\x80\xae\xe2\x81\xa6\xe2\x80\xa8", 0),
+			    "\xc3\xa9\\u0085\\u202e\\u2066\\u2028");
+	/*
+	 * no UTF-8, byte by byte: a stray continuation, a sequence cut short,
+	 * an overlong '/', a surrogate (U+D800), above U+10FFFF, and 0x9b
+	 * (CSI to an 8-bit terminal)
+	 */
+	assert_string_equal(out_escape(b, sizeof(b), "\x80|\xc3|\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\x9b", 0),
+			    "\\x80|\\xc3|\\xc0\\xaf|\\xed\\xa0\\x80|\\xf4\\x90\\x80\\x80|\\x9b");
+	/* for a monitoring plugin '|' too; in a message a backslash stays (its tokens are escaped) */
+	assert_string_equal(out_escape(b, sizeof(b), "1|evil=99\n", OUT_ESC_PIPE), "1\\x7cevil=99\\n");
+	assert_string_equal(out_escape(b, sizeof(b), "got '\\x1b'\x1b", OUT_ESC_MSG), "got '\\x1b'\\x1b");
+	/* cut before an escape that does not fit: "ab" and "\x1b" take 6 bytes and the NUL */
+	assert_string_equal(out_escape(b, 6, "ab\x1b", 0), "ab");
+	assert_string_equal(out_escape(b, 7, "ab\x1b", 0), "ab\\x1b");
+	assert_string_equal(out_escape(b, 1, "ab", 0), "");
+}
+
 static void wrap(void **state)
 {
 	char *s;
@@ -57,6 +98,10 @@ static void wrap(void **state)
 			     "wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww"));
 	assert_string_equal(s, "lead wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww wwwwwwwww\n"
 			       "        wwwwwwwww wwwwwwwww wwwwwwwww\n");
+	free(s);
+	/* a verdict from a status JSON: no clear screen, no forged line */
+	CAPTURE(s, out_wrap(f, "  after:", 10, "x\x1b[2J\r\nNode 9: fake"));
+	assert_string_equal(s, "  after: x\\x1b[2J\\r\\nNode 9: fake\n");
 	free(s);
 }
 
@@ -148,6 +193,78 @@ static void check_text(void **state)
 		"  node 1   warn  2M pool: 10 of 50 (40 short)\n"
 		"\n"
 		"Exit status 2: 1 node at crit\n");
+	free(s);
+}
+
+/* --color: the findings' levels coloured as status colours them, the rest plain. */
+static void check_text_color(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	check_report(&r);
+	r.color = true;
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	/* bold red crit, bold yellow warn, padded to 4 columns outside the colour */
+	assert_string_equal(s,
+		"Policy p.conf\n"
+		"\n"
+		"Findings\n"
+		"  node 0   \033[1;31mcrit\033[0m  at 2M: unusable 0.950, 12 free 2M blocks; unusable index 0.950 >= crit 0.900\n"
+		"  node 1   \033[1;33mwarn\033[0m  2M pool: 10 of 50 (40 short)\n"
+		"\n"
+		"Exit status 2: 1 node at crit\n");
+	free(s);
+	r.color = false;
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	assert_null(strchr(s, '\033'));
+	free(s);
+}
+
+/* A finding's reason and the policy's path as they came: escaped in the text report. */
+static void check_text_escaped(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	check_report(&r);
+	snprintf(check_findings[1].why, sizeof(check_findings[1].why), "\x1b[2J\r\nnode 7   ok");
+	r.policy = "p\x1b]0;x\a.conf";
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	assert_null(strchr(s, '\033'));
+	assert_null(strchr(s, '\r'));
+	assert_contains(s, "Policy p\\x1b]0;x\\x07.conf\n");
+	assert_contains(s, "  node 1   warn  2M pool: \\x1b[2J\\r\\nnode 7   ok\n");
+	free(s);
+}
+
+/*
+ * Nagios: the plugin API takes the first '|' of any line for the start of
+ * performance data, so no '|' or line break from input: the status line
+ * has one '|', its own, and the lines after it none.
+ */
+static void nagios_no_pipe_from_input(void **state)
+{
+	struct report r;
+	char *s, *nl;
+
+	(void)state;
+	check_report(&r);
+	snprintf(check_findings[0].why, sizeof(check_findings[0].why), "a|evil=99;1;1;0;1\nb");
+	snprintf(check_findings[1].why, sizeof(check_findings[1].why), "c|d");
+	r.policy = "p|q.conf";
+	CAPTURE(s, assert_int_equal(report_nagios(f, &r), 0));
+	nl = strchr(s, '\n');
+	assert_non_null(nl);
+	assert_ptr_equal(strchr(s, '|'), strrchr(s, '|'));	/* one '|' in all */
+	assert_true(strchr(s, '|') < nl);
+	assert_contains(s, "BUDDYCTL CRITICAL - node 0 at 2M: a\\x7cevil=99;1;1;0;1\\nb; 2M pool node 1 10/50 |");
+	assert_contains(s, "\nnode 1 warn 2M pool: c\\x7cd\npolicy p\\x7cq.conf\n");
+	free(s);
+	CAPTURE(s, assert_int_equal(report_nagios_unknown(f, "x:1: got '1|evil=99;1;1;0;1'\nBUDDYCTL OK"), 0));
+	assert_string_equal(s, "BUDDYCTL UNKNOWN - x:1: got '1\\x7cevil=99;1;1;0;1'\\nBUDDYCTL OK\n");
 	free(s);
 }
 
@@ -367,6 +484,63 @@ static void zones_one_side(void **state)
 	free(s);
 }
 
+/*
+ * An apply whose snapshots differ in no zone (a static tree): no "Free
+ * blocks per order" header with nothing under it.
+ */
+static void nothing_changed_no_header(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	compact_report(&r, true);
+	one_zone.changed = false;
+	memset(one_zone.change, 0, sizeof(one_zone.change));
+	z_after = z_before;
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	if (strstr(s, "Free blocks per order"))
+		fail_msg("a header without a zone:\n%s", s);
+	assert_contains(s, "   1. compact node 0                               done              1.5 ms\n"
+			"\nMemory per node, after less before\n");
+	free(s);
+}
+
+/*
+ * Prometheus label values as the exposition format escapes them: a zone or
+ * migrate type name with a quote, a backslash or a newline cannot end the
+ * label or begin a sample line of its own. (The parsers take none of these:
+ * the names are set by hand.)
+ */
+static void prometheus_labels_escaped(void **state)
+{
+	static struct zone z;
+	static struct node n;
+	static struct snapshot snap;
+	struct outopts o = { 0 };
+	char *s, *line;
+
+	(void)state;
+	z = (struct zone){ .name = "N\"}\\ 1\nbuddyctl_evil 9", .in_buddyinfo = true, .free_blocks = { 1 },
+			   .free_pages = 1, .nr_types = 1 };
+	snprintf(z.types[0].name, sizeof(z.types[0].name), "M\"\n");
+	z.types[0].pageblocks = 3;
+	n = (struct node){ .id = 0, .has_memory = true, .zones = &z, .nr_zones = 1 };
+	snap = (struct snapshot){ .page_size = 4096, .nr_orders = 1, .hpage_order = 0, .nodes = &n,
+				  .nr_nodes = 1, .has_pagetypeinfo = true };
+	CAPTURE(s, assert_int_equal(status_prometheus(f, &snap, &o), 0));
+	assert_contains(s, "buddyctl_free_blocks{node=\"0\",zone=\"N\\\"}\\\\ 1\\nbuddyctl_evil 9\",order=\"0\"} 1\n");
+	assert_contains(s, ",type=\"M\\\"\\n\"} 3\n");
+	/* every line a comment or a buddyctl_ sample with its labels: none forged */
+	for (line = s; *line; line = strchr(line, '\n') + 1) {
+		if (strncmp(line, "# ", 2) && strncmp(line, "buddyctl_", 9))
+			fail_msg("a line of its own: %.40s", line);
+		if (!strncmp(line, "buddyctl_evil", 13))
+			fail_msg("a forged sample: %.40s", line);
+	}
+	free(s);
+}
+
 /* --node LIST: its syntax alone, then against a snapshot of nodes 0 (memory) and 2 (none). */
 static void node_option(void **state)
 {
@@ -401,16 +575,23 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(json_string),
+		cmocka_unit_test(json_string_unicode),
+		cmocka_unit_test(escape_for_people),
 		cmocka_unit_test(wrap),
 		cmocka_unit_test(node_selected),
 		cmocka_unit_test(labels),
 		cmocka_unit_test(check_text),
+		cmocka_unit_test(check_text_color),
+		cmocka_unit_test(check_text_escaped),
+		cmocka_unit_test(nagios_no_pipe_from_input),
 		cmocka_unit_test(check_json),
 		cmocka_unit_test(check_prometheus),
 		cmocka_unit_test(compact_text),
 		cmocka_unit_test(compact_json),
 		cmocka_unit_test(compact_dry_run_text),
 		cmocka_unit_test(zones_one_side),
+		cmocka_unit_test(nothing_changed_no_header),
+		cmocka_unit_test(prometheus_labels_escaped),
 		cmocka_unit_test(node_option),
 	};
 

@@ -4,7 +4,8 @@
 #   tests/units.sh BUDDYCTL UNIT_PATHS
 # 1. make install DESTDIR=...: every file where it belongs, the units naming
 #    the installed binary; a second install keeps a changed policy and cron
-#    file; make uninstall removes the rest.
+#    file; make uninstall removes the rest; a DESTDIR with a space puts
+#    everything under it and nothing elsewhere.
 # 2. systemd-analyze verify on every installed unit (no output allowed).
 # 3. ReadWritePaths= of the units that write cover every file the actions
 #    can write (UNIT_PATHS prints them from actions/perms.c), and name
@@ -70,6 +71,34 @@ grep -q 'was changed: left in place' "$tmp/uninstall.log" && ok || bad "make uni
 # an unchanged cron file goes
 make -s install DESTDIR="$tmp/d2" PREFIX=/usr >/dev/null 2>&1 && make -s uninstall DESTDIR="$tmp/d2" PREFIX=/usr >/dev/null 2>&1
 [ ! -e "$tmp/d2/etc/cron.d/buddyctl" ] && ok || bad "make uninstall kept an unchanged cron file"
+# A DESTDIR with a space: everything goes under it. Unquoted, "/tmp/x/a bN"
+# made /tmp/x/a and ./bN/etc/... in the working directory.
+sp="$tmp/a b$$"
+spvars="PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system TMPFILESDIR=/usr/lib/tmpfiles.d"
+make -s install DESTDIR="$sp" $spvars >"$tmp/space.log" 2>&1 || bad "make install DESTDIR='$sp' failed: $(cat "$tmp/space.log")"
+[ -x "$sp/usr/sbin/buddyctl" ] && [ -f "$sp/etc/cron.d/buddyctl" ] && [ -f "$sp/lib/systemd/system/buddyctl-reserve.service" ] &&
+	[ -f "$sp/etc/buddyctl/buddyctl.conf" ] && ok || bad "make install DESTDIR='$sp' did not install under it"
+for stray in "$tmp/a" "./b$$"; do
+	[ ! -e "$stray" ] && ok || { bad "make install DESTDIR='$sp' created $stray outside it"; rm -rf "$stray"; }
+done
+make -s uninstall DESTDIR="$sp" $spvars >"$tmp/space.log" 2>&1 || bad "make uninstall DESTDIR='$sp' failed: $(cat "$tmp/space.log")"
+left=$(cd "$sp" && find . -type f | sort | tr '\n' ' ')
+[ "$left" = "./etc/buddyctl/buddyctl.conf " ] && ok || bad "after make uninstall DESTDIR='$sp', left: $left (expected the policy only)"
+for stray in "$tmp/a" "./b$$"; do
+	[ ! -e "$stray" ] && ok || { bad "make uninstall DESTDIR='$sp' created $stray outside it"; rm -rf "$stray"; }
+done
+# The cron file's and the remediation unit's comments say what the shipped policy's remediation is: it
+# quotes the policy's warn = and crit = step lists ("compacts the nodes at
+# warn or crit" stood beside warn = none).
+for f in etc/cron.d/buddyctl etc/systemd/buddyctl-remediate.service; do
+	for key in warn crit; do
+		v=$(sed -n '/^\[remediate\]/,/^\[/s/^'"$key"' = //p' etc/buddyctl.conf)
+		[ -n "$v" ] && grep -q "^#.*$key = $v\b" "$f" && ok ||
+			bad "$f: the comment does not quote the shipped policy's '$key = $v'"
+	done
+	tr '\n' ' ' <"$f" | grep -q 'at warn *# *or crit\|at warn or crit' &&
+		bad "$f: says apply compacts at warn, the shipped policy has warn = none" || ok
+done
 make -s install $vars >/dev/null 2>&1	# again, for the checks below
 
 # --- 2. systemd-analyze verify -------------------------------------------------------
