@@ -656,13 +656,14 @@ int report_json(FILE *f, const struct report *r)
 			continue;
 		if (x->unknown)	/* not read: no level, no count */
 			fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"unknown\",\"target\":%" PRIu64
-				",\"actual\":null,\"shortfall\":null,\"mandatory\":%s,\"why\":",
-				first ? "" : ",", x->node, x->size_kb, x->target, x->mandatory ? "true" : "false");
+				",\"actual\":null,\"shortfall\":null,\"mandatory\":%s,\"shrink\":%s,\"why\":",
+				first ? "" : ",", x->node, x->size_kb, x->target, x->mandatory ? "true" : "false",
+				x->shrink ? "true" : "false");
 		else
 			fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"%s\",\"target\":%" PRIu64
-				",\"actual\":%" PRIu64 ",\"shortfall\":%" PRIu64 ",\"mandatory\":%s,\"why\":",
+				",\"actual\":%" PRIu64 ",\"shortfall\":%" PRIu64 ",\"mandatory\":%s,\"shrink\":%s,\"why\":",
 				first ? "" : ",", x->node, x->size_kb, level_name(x->level), x->target, x->actual,
-				x->shortfall, x->mandatory ? "true" : "false");
+				x->shortfall, x->mandatory ? "true" : "false", x->shrink ? "true" : "false");
 		first = 0;
 		out_json_string(f, x->why);
 		fputc('}', f);

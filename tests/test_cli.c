@@ -214,8 +214,8 @@ static const struct case_ cases[] = {
 	  "unusable index 0.998 >= crit 0.900; 2M pool of node 0: 32 of 34 (2 short; mandatory)\n", "buddyctl check: " },
 	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "json" }, 1,
 	  "\"pool_findings\":[\n {\"node\":0,\"size_kb\":2048,\"level\":\"warn\",\"target\":40,\"actual\":0,"
-	  "\"shortfall\":40,\"mandatory\":false,\"why\":\"0 of 40 (40 short)\"},\n {\"node\":1,\"size_kb\":2048,"
-	  "\"level\":\"ok\",\"target\":64,\"actual\":64,\"shortfall\":0,\"mandatory\":false,\"why\":\"64 of 64\"}],"
+	  "\"shortfall\":40,\"mandatory\":false,\"shrink\":false,\"why\":\"0 of 40 (40 short)\"},\n {\"node\":1,\"size_kb\":2048,"
+	  "\"level\":\"ok\",\"target\":64,\"actual\":64,\"shortfall\":0,\"mandatory\":false,\"shrink\":false,\"why\":\"64 of 64\"}],"
 	  "\"actions\":[]", "buddyctl check: " },
 	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "json" }, 1,
 	  "\"exit\":1,\"exit_reason\":\"1 pool at warn; 2M pool of node 0: 0 of 40 (40 short)\"}", "buddyctl check: " },
@@ -227,6 +227,41 @@ static const struct case_ cases[] = {
 	  "# TYPE buddyctl_hugepages_short gauge\n"
 	  "buddyctl_hugepages_short{node=\"0\",size=\"2097152\"} 50\n"
 	  "buddyctl_hugepages_short{node=\"1\",size=\"2097152\"} 0\n", "buddyctl check: " },
+	/*
+	 * A count is a floor: two-node's node 1 holds 64 of 2M, floor.conf asks
+	 * 32. check says ok with both numbers, plan and apply leave it as it is;
+	 * with shrink = yes plan frees 64 - 32 = 32 pages; reserve on the
+	 * command line sets the pool to exactly its count, as always.
+	 */
+	{ { "check", FX("two-node"), "-c", "tests/policies/floor.conf" }, 0,
+	  "  node 1   ok    2M pool: 64 of 32 (above the target: left as it is; shrink = no)\n", "buddyctl check: ok" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/floor.conf", "-f", "json" }, 0,
+	  "\"level\":\"ok\",\"target\":32,\"actual\":64,\"shortfall\":0,\"mandatory\":false,\"shrink\":false,"
+	  "\"why\":\"64 of 32 (above the target: left as it is; shrink = no)\"}", "buddyctl check: ok" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/floor.conf", "-f", "nagios" }, 0,
+	  " node0_pool_2M=0;0:;;0 node1_pool_2M=64;32:;;0\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/floor.conf", "-f", "nagios" }, 0,
+	  "\nnode 1 ok 2M pool: 64 of 32 (above the target: left as it is; shrink = no)\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/floor.conf", "-f", "prometheus" }, 0,
+	  "# TYPE buddyctl_hugepages_above gauge\n"
+	  "buddyctl_hugepages_above{node=\"0\",size=\"2097152\"} 0\n"
+	  "buddyctl_hugepages_above{node=\"1\",size=\"2097152\"} 32\n", "buddyctl check: ok" },
+	{ { "plan", FX("two-node"), "-c", "tests/policies/floor.conf" }, 0, "Plan (dry run: nothing is written)\n  nothing to do\n", "" },
+	{ { "apply", FX("two-node"), "-c", "tests/policies/floor.conf", "--pools-only", "--dry-run" }, 0,
+	  "  nothing to do\n", "buddyctl apply: ok (2 nodes and 2 pools within policy): nothing to do; exit 0\n" },
+	{ { "plan", FX("two-node"), "-c", "tests/policies/shrink.conf" }, 0,
+	  "   1. reserve 2M on node 1: 64 -> 32\n      why:    tests/policies/shrink.conf:6: [hugepages 2M]\n"
+	  "      expect: pool 64 -> 32: frees 32 pages\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/shrink.conf" }, 0,
+	  "  node 1   ok    2M pool: 64 of 32 (above the target: apply frees 32 pages; shrink = yes)\n", "buddyctl check: ok" },
+	{ { "reserve", FX("two-node"), "--dry-run", "2M:32@1" }, 0, "reserve 2M on node 1: 64 -> 32",
+	  "buddyctl reserve: dry run, would do: reserve 2M on node 1: 64 -> 32; exit 0\n" },
+	/* the largest size first, though the 2M section comes first in the file */
+	{ { "plan", FX("two-node"), "-c", "tests/policies/order.conf" }, 0,
+	  "   1. reserve 1G on node 0: 0 -> 1\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/order.conf" }, 1,
+	  "  node 0   warn  1G pool: 0 of 1 (1 short)\n  node 1   warn  2M pool: 64 of 100 (36 short)\n"
+	  "  node 0   warn  2M pool: 0 of 100 (100 short)\n", "buddyctl check: " },
 	/* all ok: no reason, in JSON null */
 	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf", "-f", "json" }, 0,
 	  "\"pool_findings\":[],\"actions\":[]", "buddyctl check: " },

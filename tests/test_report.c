@@ -166,7 +166,7 @@ static void check_json(void **state)
 		"\"free_blocks_at_order\":12,\"remediated\":false,\"why\":\"unusable index 0.950 >= crit 0.900\"}],"
 		"\"pool_findings\":[\n"
 		" {\"node\":1,\"size_kb\":2048,\"level\":\"warn\",\"target\":50,\"actual\":10,\"shortfall\":40,"
-		"\"mandatory\":false,\"why\":\"10 of 50 (40 short)\"}],"
+		"\"mandatory\":false,\"shrink\":false,\"why\":\"10 of 50 (40 short)\"}],"
 		"\"actions\":[],\"zones\":[],\"memory_change\":[],\"vmstat_change\":{},\"total_ms\":0.000,"
 		"\"exit\":2,\"exit_reason\":\"1 node at crit\"}\n");
 	free(s);
@@ -210,7 +210,8 @@ static void check_prometheus(void **state)
 	drop_help(s);
 	/*
 	 * the node's index as a ratio and its level (crit: 2), then per pool its
-	 * target, shortfall and mandatory (0/1), sizes in bytes (2048 kB =
+	 * target, shortfall, mandatory (0/1) and pages above the target (10 of
+	 * 50: 0; not for the pool not read), sizes in bytes (2048 kB =
 	 * 2097152, 1 GiB = 1073741824), and the time in ms
 	 */
 	assert_string_equal(s,
@@ -226,6 +227,8 @@ static void check_prometheus(void **state)
 		"# TYPE buddyctl_hugepages_mandatory gauge\n"
 		"buddyctl_hugepages_mandatory{node=\"1\",size=\"2097152\"} 0\n"
 		"buddyctl_hugepages_mandatory{node=\"0\",size=\"1073741824\"} 1\n"
+		"# TYPE buddyctl_hugepages_above gauge\n"
+		"buddyctl_hugepages_above{node=\"1\",size=\"2097152\"} 0\n"
 		"# TYPE buddyctl_snapshot_timestamp_seconds gauge\n"
 		"buddyctl_snapshot_timestamp_seconds 1700000000.123\n");
 	free(s);
