@@ -633,6 +633,23 @@ int report_json(FILE *f, const struct report *r)
 		out_json_string(f, r->not_permitted);
 	else
 		fputs("null", f);
+	/* what the run warns about besides its findings: sysctl files that fight the policy */
+	fputs(",\"warnings\":[", f);
+	for (i = 0; i < r->nr_sysctl_conflicts; i++) {
+		const struct sysctl_conflict *c = &r->sysctl_conflicts[i];
+
+		fprintf(f, "%s{\"kind\":\"sysctl\",\"file\":", i ? "," : "");
+		out_json_string(f, c->setting->file);
+		fprintf(f, ",\"line\":%u,\"key\":", c->setting->line);
+		out_json_string(f, c->setting->key);
+		fputs(",\"value\":", f);
+		out_json_string(f, c->setting->value);
+		fprintf(f, ",\"size_kb\":%" PRIu64 ",\"policy_line\":%u,\"text\":", c->target->size_kb,
+			c->target->line);
+		out_json_string(f, c->text);
+		fputc('}', f);
+	}
+	fputc(']', f);
 	/* pools apart: findings[] stays one object per node, as schema 1 promised */
 	fputs(",\"findings\":[", f);
 	for (i = 0, first = 1; i < r->nr_findings; i++) {

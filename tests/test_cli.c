@@ -1521,6 +1521,76 @@ static void pools_only(void **state)
 	assert_contains(r.out, "reserve 2M");
 }
 
+/*
+ * A vm.nr_hugepages in the tree's etc/sysctl.d and a policy target of the
+ * default size (two-node's Hugepagesize is 2M): check, plan and apply warn,
+ * naming both lines, and JSON carries it; the exit status is the findings'.
+ * A policy of another size, or no such file: nothing is said. A sysctl file
+ * that cannot be read is a note (not with --quiet), never an error.
+ */
+static void sysctl_fights(void **state)
+{
+	static struct run r;
+	static const char warning[] =
+		"buddyctl: warning: build/sy/etc/sysctl.d/80-hugepages.conf:3 sets vm.nr_hugepages = 512, and "
+		"tests/policies/floor.conf:8 sets the 2M pool: each undoes the other (sysctl at boot and at every "
+		"sysctl --system, buddyctl after it); keep one\n";
+	const char *check[] = { "check", "--root", "build/sy", "-c", "tests/policies/floor.conf", NULL };
+	const char *json[] = { "check", "--root", "build/sy", "-c", "tests/policies/floor.conf", "-f", "json", NULL };
+	const char *plan[] = { "plan", "--root", "build/sy", "-c", "tests/policies/floor.conf", NULL };
+	const char *apply[] = { "apply", "--root", "build/sy", "-c", "tests/policies/shrink.conf", "--quiet", NULL };
+	const char *other[] = { "check", "--root", "build/sy", "-c", "tests/policies/order.conf", "-f", "json", NULL };
+	const char *quiet[] = { "--quiet", "check", "--root", "build/sy", "-c", "tests/policies/floor.conf", NULL };
+
+	(void)state;
+	sh("rm -rf build/sy && cp -r " FIXTURES "/two-node build/sy && mkdir -p build/sy/etc/sysctl.d && "
+	   "printf '# for the guests\\n\\nvm.nr_hugepages = 512\\n' > build/sy/etc/sysctl.d/80-hugepages.conf");
+	run(&r, check);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, warning);
+	run(&r, json);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, ",\"warnings\":[{\"kind\":\"sysctl\",\"file\":\"build/sy/etc/sysctl.d/80-hugepages.conf\","
+			"\"line\":3,\"key\":\"vm.nr_hugepages\",\"value\":\"512\",\"size_kb\":2048,\"policy_line\":8,"
+			"\"text\":\"build/sy/etc/sysctl.d/80-hugepages.conf:3 sets vm.nr_hugepages = 512, and ");
+	run(&r, plan);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, warning);
+	/* apply's log: the warning with --quiet too, then the run (which frees node 1's 32 pages) */
+	run(&r, apply);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, "tests/policies/shrink.conf:6 sets the 2M pool");
+	assert_file_contains("build/sy/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages", "32");
+	/* the 2M section comes after the 1G one in order.conf: its line is 7 */
+	run(&r, other);
+	assert_contains(r.out, "\"policy_line\":7,");
+	/* a 1G-only policy fights no sysctl file of the 2M pool */
+	sh("printf '[hugepages 1G]\\ncount = 0:0\\n' > build/sy-1g.conf");
+	{
+		const char *g[] = { "check", "--root", "build/sy", "-c", "build/sy-1g.conf", "-f", "json", NULL };
+
+		run(&r, g);
+		assert_int_equal(r.status, 0);
+		assert_contains(r.out, ",\"warnings\":[],");
+		assert_null(strstr(r.err, "warning"));
+	}
+	/* a file that cannot be read: a note, the same exit status */
+	sh("mkfifo build/sy/etc/fifo && ln -s ../fifo build/sy/etc/sysctl.d/90-fifo.conf");
+	run(&r, check);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, warning);
+	assert_contains(r.err, "buddyctl: note: sysctl files not read, so not compared with the policy: "
+			"build/sy/etc/sysctl.d/90-fifo.conf: not a regular file\n");
+	run(&r, quiet);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, warning);
+	assert_null(strstr(r.err, "note:"));
+	/* no sysctl file: nothing said */
+	sh("rm -rf build/sy/etc");
+	run(&r, check);
+	assert_null(strstr(r.err, "warning"));
+}
+
 /* JOURNAL_STREAM names fd 2 only with its exact device and inode. */
 static void journal_stream(void **state)
 {
@@ -1598,6 +1668,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kernel_cmdline),
 		cmocka_unit_test(pools_only),
+		cmocka_unit_test(sysctl_fights),
 		cmocka_unit_test(table),
 		cmocka_unit_test(output_atomic),
 		cmocka_unit_test(output_refuses_non_regular),

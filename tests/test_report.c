@@ -151,17 +151,29 @@ static void check_text(void **state)
 	free(s);
 }
 
+/*
+ * check in JSON: the findings, and a warning of a sysctl file (its file
+ * name with a quote, escaped) that sizes the pool node 1's 2M target sets.
+ */
 static void check_json(void **state)
 {
+	struct hp_target target = { .size_kb = 2048, .line = 12 };
+	struct sysctl_hp setting = { .seen = true, .file = "/etc/sysctl.d/80-\"hp\".conf", .line = 3,
+				     .key = "vm.nr_hugepages", .value = "512" };
+	struct sysctl_conflict conflict = { .setting = &setting, .target = &target, .text = "it fights" };
 	struct report r;
 	char *s;
 
 	(void)state;
 	check_report(&r);
+	r.sysctl_conflicts = &conflict;
+	r.nr_sysctl_conflicts = 1;
 	CAPTURE(s, assert_int_equal(report_json(f, &r), 0));
 	assert_string_equal(s,
 		"{\"schema\":1,\"command\":\"check\",\"dry_run\":false,\"executed\":false,\"policy\":\"p.conf\","
-		"\"not_permitted\":null,\"findings\":[\n"
+		"\"not_permitted\":null,\"warnings\":[{\"kind\":\"sysctl\",\"file\":\"/etc/sysctl.d/80-\\\"hp\\\".conf\","
+		"\"line\":3,\"key\":\"vm.nr_hugepages\",\"value\":\"512\",\"size_kb\":2048,\"policy_line\":12,"
+		"\"text\":\"it fights\"}],\"findings\":[\n"
 		" {\"node\":0,\"level\":\"crit\",\"order\":9,\"unusable_index\":950,\"fragmentation_index\":-1000,"
 		"\"free_blocks_at_order\":12,\"remediated\":false,\"why\":\"unusable index 0.950 >= crit 0.900\"}],"
 		"\"pool_findings\":[\n"
@@ -314,7 +326,7 @@ static void compact_json(void **state)
 	CAPTURE(s, assert_int_equal(report_json(f, &r), 0));
 	assert_string_equal(s,
 		"{\"schema\":1,\"command\":\"compact\",\"dry_run\":false,\"executed\":true,\"policy\":null,"
-		"\"not_permitted\":null,\"findings\":[],\"pool_findings\":[],\"actions\":[\n"
+		"\"not_permitted\":null,\"warnings\":[],\"findings\":[],\"pool_findings\":[],\"actions\":[\n"
 		" {\"kind\":\"compact_node\",\"node\":0,\"reason\":\"buddyctl compact --node 0\","
 		"\"expect\":\"more free blocks on node 0\",\"status\":\"done\",\"ms\":1.500,\"error\":null}],"
 		"\"zones\":[\n"
