@@ -226,6 +226,11 @@ static void files_in_systemd_order(void **state)
 	s = read_tree();
 	assert_string_equal(at(&s, NR), "/etc/sysctl.d/99-sysctl.conf:4 300");
 	assert_string_equal(s.unread, "");
+	/* so a name after 99-sysctl.conf wins: /etc/sysctl.conf is not read again after it */
+	sh("printf 'vm.nr_hugepages = 400\\n' > " TREE "/etc/sysctl.d/99-zz.conf");
+	s = read_tree();
+	assert_string_equal(at(&s, NR), "/etc/sysctl.d/99-zz.conf:1 400");
+	sh("rm " TREE "/etc/sysctl.d/99-zz.conf");
 
 	/* merged /usr: /lib/sysctl.d is /usr/lib/sysctl.d, its names hidden already */
 	sh("mkdir -p " TREE "/usr/local/lib/sysctl.d && ln -s usr/lib " TREE "/lib");
