@@ -25,7 +25,7 @@ POLICY_SRC := policy/errors.c policy/capture.c policy/pagesize.c policy/textscan
               policy/pagetypeinfo.c policy/meminfo.c policy/nodelist.c policy/rootfs.c \
               policy/hugepages.c policy/snapshot.c policy/metrics.c policy/config.c \
               policy/evaluate.c policy/estimate.c policy/plan.c policy/diff.c policy/explain.c \
-              policy/statusjson.c policy/source.c policy/strbuf.c policy/cmdline.c
+              policy/statusjson.c policy/source.c policy/strbuf.c policy/cmdline.c policy/sysctl.c
 ACTIONS_SRC:= actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
 CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/status.c \
@@ -34,7 +34,7 @@ LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
-TESTS      += test_report test_figures
+TESTS      += test_report test_figures test_sysctl
 FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson
 
 all: buddyctl

@@ -39,6 +39,7 @@
 #include "snapshot.h"
 #include "state.h"
 #include "strbuf.h"
+#include "sysctl.h"
 
 /* The signal that asked the run to stop (its number), or 0. */
 static volatile sig_atomic_t stop_flag;
@@ -303,6 +304,9 @@ struct run {
 	 */
 	bool lock_refused;
 	struct bc_error lock_why;
+	struct sysctl_hp_set sysctl;	/* policy runs: what sysctl files set */
+	struct sysctl_conflict conflicts[SYSCTL_HP_NR];
+	unsigned nr_conflicts;
 };
 
 static void run_free(struct run *r)
@@ -423,6 +427,38 @@ static bool still_over(struct run *r, const struct snapshot *after, struct findi
 	return found;
 }
 
+/*
+ * A sysctl file that sizes a pool the policy sizes too: one warning each on
+ * standard error (the run's log), and in the report (JSON). Read only when
+ * the policy sets the default size's pool, the one the sysctl keys size; a
+ * file that cannot be read is a note.
+ */
+static void sysctl_warnings(struct run *r, struct report *rep)
+{
+	bool shown = strcmp(r->command, "apply") || r->a->dry_run || r->a->pools_only;
+	unsigned i;
+
+	if (!sysctl_hp_target(&r->pol, r->snap.default_hugepage_kb))
+		return;
+	sysctl_hp_read(r->a->root, &r->sysctl);
+	r->nr_conflicts = sysctl_hp_conflicts(&r->sysctl, &r->pol, r->snap.default_hugepage_kb,
+					      r->conflicts);
+	rep->sysctl_conflicts = r->conflicts;
+	rep->nr_sysctl_conflicts = r->nr_conflicts;
+	/*
+	 * On standard error for people (check, plan, --dry-run) and for the boot
+	 * unit (--pools-only), where the fight happens; the timer's apply, every
+	 * 10 minutes, carries it only in its JSON report.
+	 */
+	if (!shown)
+		return;
+	for (i = 0; i < r->nr_conflicts; i++)
+		warn(r->conflicts[i].text);
+	if (r->sysctl.unread[0] && !log_quiet())
+		log_print(LOG_NOTICE, "buddyctl: note: sysctl files not read, so not compared with the policy: %s\n",
+			  r->sysctl.unread);
+}
+
 /* Execute the plan (or only print it in dry-run mode) and report. */
 static int run_plan(struct run *r, struct bc_error *err)
 {
@@ -454,6 +490,8 @@ static int run_plan(struct run *r, struct bc_error *err)
 		*err = r->lock_why;
 		return -BC_EPERM;
 	}
+	if (r->have_pol)
+		sysctl_warnings(r, &rep);
 	if (a->dry_run || !plan->n) {
 		/* a dry run writes nothing, but says whether the real run could */
 		if (plan->n && perms_check(a->root, plan, &perm) < 0)
@@ -569,6 +607,7 @@ int cmd_check(const struct act_args *a, struct bc_error *err)
 		rep.nr_findings = r.nr_findings;
 		rep.exit_code = l == LEVEL_CRIT ? EXIT_FAILED : l == LEVEL_WARN ? EXIT_PARTIAL : EXIT_OK;
 		rep.exit_reason = why;
+		sysctl_warnings(&r, &rep);
 		rc = print_report(a, &rep, err);
 		if (rc == 0)
 			rc = rep.exit_code;

@@ -245,8 +245,8 @@ static void timestamp(FILE *f, const struct snapshot *snap)
 
 /*
  * What check judges, from policy_judge()'s findings (status and check):
- * each node's level, each policy pool's target, shortfall and whether it
- * is mandatory, with the labels of buddyctl_hugepages to join on. The
+ * each node's level, each policy pool's target, shortfall, whether it is
+ * mandatory and what it holds above its target, with the labels of buddyctl_hugepages to join on. The
  * families are written even when empty (a policy without pools), so that
  * their names are always there. index: also the node-wide index (check;
  * status writes it from the explanation, before).
@@ -262,6 +262,7 @@ static void judged(FILE *f, const struct finding *fs, unsigned n, const struct o
 		{ "hugepages_target", "Hugepages the policy asks of the node's pool ([hugepages SIZE] count, or its share of total)." },
 		{ "hugepages_short", "Hugepages the node's pool lacks of its policy target, 0 when met; absent when the pool was not read." },
 		{ "hugepages_mandatory", "1 when the policy marks the pool mandatory (short is crit), else 0." },
+		{ "hugepages_above", "Hugepages the node's pool holds above its policy target, 0 when at or below; left as they are (the target is a floor) unless the section says shrink = yes; absent when the pool was not read." },
 	};
 	unsigned k, i;
 
@@ -284,11 +285,12 @@ static void judged(FILE *f, const struct finding *fs, unsigned n, const struct o
 				fprintf(f, "buddyctl_node_level{node=\"%d\"} %d\n", x->node, (int)x->level);
 				continue;
 			}
-			if (k == 3 && x->unknown)
+			if ((k == 3 || k == 5) && x->unknown)
 				continue;
 			fprintf(f, "buddyctl_%s{node=\"%d\",size=\"%" PRIu64 "\"} %" PRIu64 "\n", fam[k].name,
 				x->node, x->size_kb * 1024,
-				k == 2 ? x->target : k == 3 ? x->shortfall : (uint64_t)x->mandatory);
+				k == 2 ? x->target : k == 3 ? x->shortfall : k == 4 ? (uint64_t)x->mandatory
+				: x->actual > x->target ? x->actual - x->target : 0);
 		}
 	}
 }

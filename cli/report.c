@@ -672,6 +672,23 @@ int report_json(FILE *f, const struct report *r)
 		out_json_string(f, r->not_permitted);
 	else
 		fputs("null", f);
+	/* what the run warns about besides its findings: sysctl files that fight the policy */
+	fputs(",\"warnings\":[", f);
+	for (i = 0; i < r->nr_sysctl_conflicts; i++) {
+		const struct sysctl_conflict *c = &r->sysctl_conflicts[i];
+
+		fprintf(f, "%s{\"kind\":\"sysctl\",\"file\":", i ? "," : "");
+		out_json_string(f, c->setting->file);
+		fprintf(f, ",\"line\":%u,\"key\":", c->setting->line);
+		out_json_string(f, c->setting->key);
+		fputs(",\"value\":", f);
+		out_json_string(f, c->setting->value);
+		fprintf(f, ",\"size_kb\":%" PRIu64 ",\"policy_line\":%u,\"text\":", c->target->size_kb,
+			c->target->line);
+		out_json_string(f, c->text);
+		fputc('}', f);
+	}
+	fputc(']', f);
 	/* pools apart: findings[] stays one object per node, as schema 1 promised */
 	fputs(",\"findings\":[", f);
 	for (i = 0, first = 1; i < r->nr_findings; i++) {
@@ -695,13 +712,14 @@ int report_json(FILE *f, const struct report *r)
 			continue;
 		if (x->unknown)	/* not read: no level, no count */
 			fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"unknown\",\"target\":%" PRIu64
-				",\"actual\":null,\"shortfall\":null,\"mandatory\":%s,\"why\":",
-				first ? "" : ",", x->node, x->size_kb, x->target, x->mandatory ? "true" : "false");
+				",\"actual\":null,\"shortfall\":null,\"mandatory\":%s,\"shrink\":%s,\"why\":",
+				first ? "" : ",", x->node, x->size_kb, x->target, x->mandatory ? "true" : "false",
+				x->shrink ? "true" : "false");
 		else
 			fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"%s\",\"target\":%" PRIu64
-				",\"actual\":%" PRIu64 ",\"shortfall\":%" PRIu64 ",\"mandatory\":%s,\"why\":",
+				",\"actual\":%" PRIu64 ",\"shortfall\":%" PRIu64 ",\"mandatory\":%s,\"shrink\":%s,\"why\":",
 				first ? "" : ",", x->node, x->size_kb, level_name(x->level), x->target, x->actual,
-				x->shortfall, x->mandatory ? "true" : "false");
+				x->shortfall, x->mandatory ? "true" : "false", x->shrink ? "true" : "false");
 		first = 0;
 		out_json_string(f, x->why);
 		fputc('}', f);

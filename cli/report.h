@@ -8,6 +8,7 @@
 #include "execute.h"
 #include "plan.h"
 #include "snapshot.h"
+#include "sysctl.h"
 
 /* Everything one check/plan/apply/one-off run has to say. */
 struct report {
@@ -27,6 +28,9 @@ struct report {
 	const char *policy;		/* path of the policy, NULL for one-off commands */
 	const char *not_permitted;	/* dry run: why apply would stop (NULL: it would not) */
 	bool color;			/* text: the findings' levels in colour (--color) */
+	/* sysctl files that size a pool the policy sizes too (JSON "warnings") */
+	const struct sysctl_conflict *sysctl_conflicts;
+	unsigned nr_sysctl_conflicts;
 };
 
 /* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */

@@ -10,7 +10,8 @@
  *                    warn_/crit_min_blocks
  *   [remediate]      warn, crit (step lists), sync
  *   [node N]         any key of [fragmentation] and [remediate] for node N
- *   [hugepages SIZE] count or total, on_short, rounds, keep, force, mandatory
+ *   [hugepages SIZE] count or total, on_short, rounds, keep, force, mandatory,
+ *                    allow_drop_caches, shrink
  *   [run]            time_budget, min_interval, state_file, lock_file, lock_wait
  *
  * Each section once; warn_ thresholds no further than their crit_ twins.
@@ -507,6 +508,8 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 		{ "mandatory", &t->mandatory },	/* a short pool is crit, not warn */
 		/* whole-machine drop_caches in the escalation buddyctl chooses */
 		{ "allow_drop_caches", &t->allow_drop_caches },
+		/* a pool above its count is freed down to it (else the count is a floor) */
+		{ "shrink", &t->shrink },
 	};
 	char bad[48];
 	uint64_t v;

@@ -96,6 +96,12 @@ struct hp_target {
 	bool allow_drop_caches;		/* the chosen escalation may drop caches machine-wide */
 	bool force;			/* allow a count above what the node could ever hold */
 	bool mandatory;			/* a pool short of its count is crit (else warn) */
+	/*
+	 * shrink = yes: the pool is set to exactly its count, pages above it
+	 * are freed. no (the default): the count is a floor, and a pool above
+	 * it (an operator raised it) is left as it is.
+	 */
+	bool shrink;
 };
 
 struct policy {

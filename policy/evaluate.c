@@ -5,7 +5,9 @@
  * zones summed) at the policy's order, with the kernel's own index
  * formulas; a node-wide figure is what decides whether a hugepage of that
  * order can be had on the node. Pools are judged against the counts their
- * [hugepages SIZE] sections set, split as the planner splits them.
+ * [hugepages SIZE] sections set, split as the planner splits them, and in
+ * the order the planner reserves them: the largest size first. A count is
+ * a floor unless the section says shrink = yes.
  */
 #include "plan.h"
 
@@ -259,6 +261,7 @@ static int judge_pool(struct finding **fs, unsigned *nr, const struct snapshot *
 	f->target = target;
 	f->actual = pool ? pool->nr : 0;
 	f->mandatory = t->mandatory;
+	f->shrink = t->shrink;
 	n = node >= 0 ? snapshot_node(snap, node) : NULL;
 	if (snap->missing[IN_HUGEPAGES].file || (n && (n->lost & LOST_POOLS))) {
 		/* a partial tree: the pool is unknown, neither ok nor short */
@@ -270,7 +273,21 @@ static int judge_pool(struct finding **fs, unsigned *nr, const struct snapshot *
 			 : snap->missing[IN_NODE_DIR].file);
 		return 0;
 	}
-	if (f->actual >= target) {
+	if (f->actual > target) {
+		/*
+		 * more than asked is not a fault: an operator may have raised
+		 * the pool for a guest about to start; only shrink = yes frees it
+		 */
+		if (t->shrink)
+			snprintf(f->why, sizeof(f->why), "%llu of %llu (above the target: apply frees %llu pages; shrink = yes)",
+				 (unsigned long long)f->actual, (unsigned long long)target,
+				 (unsigned long long)(f->actual - target));
+		else
+			snprintf(f->why, sizeof(f->why), "%llu of %llu (above the target: left as it is; shrink = no)",
+				 (unsigned long long)f->actual, (unsigned long long)target);
+		return 0;
+	}
+	if (f->actual == target) {
 		snprintf(f->why, sizeof(f->why), "%llu of %llu", (unsigned long long)f->actual,
 			 (unsigned long long)target);
 		return 0;
@@ -283,9 +300,34 @@ static int judge_pool(struct finding **fs, unsigned *nr, const struct snapshot *
 	return 0;
 }
 
+/*
+ * The policy's pools in the order they are reserved at run time: the
+ * largest size first, as the kernel command line does (gigantic pages are
+ * taken from memblock as their hugepages= is parsed, the others later),
+ * whatever order the sections are written in: a 2M pool reserved first
+ * would take the free ranges a 1G page needs. The target after prev (NULL:
+ * the first), or NULL after the last; each size has one section.
+ */
+static const struct hp_target *next_target(const struct policy *pol, const struct hp_target *prev)
+{
+	const struct hp_target *best = NULL;
+	unsigned i;
+
+	for (i = 0; i < pol->nr_targets; i++) {
+		const struct hp_target *t = &pol->targets[i];
+
+		if (prev && t->size_kb >= prev->size_kb)
+			continue;
+		if (!best || t->size_kb > best->size_kb)
+			best = t;
+	}
+	return best;
+}
+
 int policy_judge(const struct snapshot *snap, const struct policy *pol,
 		 struct finding **findings, unsigned *nr_findings, struct bc_error *err)
 {
+	const struct hp_target *t;
 	struct finding *fs = NULL, *f;
 	unsigned i, k, n = 0, mem = plan_split_nodes(snap);
 	int rc = 0;
@@ -298,8 +340,7 @@ int policy_judge(const struct snapshot *snap, const struct policy *pol,
 		judge_node(snap, pol, &snap->nodes[i], f);
 	}
 	/* the pools in the order the planner plans them */
-	for (i = 0; i < pol->nr_targets && rc == 0; i++) {
-		const struct hp_target *t = &pol->targets[i];
+	for (t = next_target(pol, NULL); t && rc == 0; t = next_target(pol, t)) {
 		unsigned share = 0;
 
 		if (!t->has_total) {
@@ -326,11 +367,26 @@ nomem:
 	return bc_error_set(err, BC_ENOMEM, "out of memory");
 }
 
+/*
+ * shrink = no: the reservations from first on that would free pages are
+ * not actions, the count being a floor the pool is already above.
+ */
+static void drop_floors_met(struct plan *plan, unsigned first)
+{
+	unsigned i, k = first;
+
+	for (i = first; i < plan->n; i++)
+		if (plan->a[i].kind != ACT_RESERVE || plan->a[i].target >= plan->a[i].current)
+			plan->a[k++] = plan->a[i];
+	plan->n = k;
+}
+
 int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 		    const double *last_remediated, unsigned nr_last, double now,
 		    struct finding **findings, unsigned *nr_findings,
 		    struct plan *plan, struct bc_error *err)
 {
+	const struct hp_target *t;
 	struct finding *fs = NULL, *f;
 	unsigned i, n = 0;
 	int rc;
@@ -366,8 +422,8 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 			goto nomem;
 		f->remediated = true;
 	}
-	for (i = 0; i < pol->nr_targets; i++) {
-		const struct hp_target *t = &pol->targets[i];
+	for (t = next_target(pol, NULL); t; t = next_target(pol, t)) {
+		unsigned first = plan->n;
 		char why[200], sz[24];
 		struct reserve_req rq = { .size_kb = t->size_kb,
 					  .ladder = t->ladder_given ? &t->ladder : NULL,
@@ -387,6 +443,8 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 			rc = plan_reserve_node(plan, snap, &rq, t->counts[k].node, t->counts[k].count, err);
 		if (rc < 0)
 			goto fail;
+		if (!t->shrink)
+			drop_floors_met(plan, first);
 	}
 	/* a target already met is not an action */
 	for (i = 0; i < plan->n;) {

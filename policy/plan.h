@@ -44,6 +44,7 @@ struct finding {
 	uint64_t actual;		/* nr_hugepages in the snapshot */
 	uint64_t shortfall;		/* target - actual, 0 when met */
 	bool mandatory;			/* short is crit, not warn */
+	bool shrink;			/* shrink = yes: a pool above target is freed down to it */
 	bool unknown;			/* the pool was not read (a partial tree): not judged */
 	/* both */
 	char why[256];			/* thresholds crossed, or "900 of 1024 (124 short)" */
@@ -129,8 +130,10 @@ void plan_free(struct plan *p);
 /*
  * Judge the snapshot against the policy, planning nothing (`check`):
  * one FINDING_FRAGMENTATION per memory node, in id order, then one
- * FINDING_POOL per pool a [hugepages SIZE] section sets, in the policy's
- * order (a pool below its target is warn, crit when `mandatory = yes`).
+ * FINDING_POOL per pool a [hugepages SIZE] section sets, in the order the
+ * plan reserves them: the largest size first, then within a size in the
+ * section's order (a pool below its target is warn, crit when
+ * `mandatory = yes`; at or above it, ok: the count is a floor).
  * *findings is allocated (free() it). Returns 0 or -BC_ENOMEM.
  */
 int policy_judge(const struct snapshot *snap, const struct policy *pol,
@@ -139,7 +142,9 @@ int policy_judge(const struct snapshot *snap, const struct policy *pol,
 /*
  * policy_judge(), then the plan: remediation for nodes at warn/crit
  * (honouring min_interval through last_remediated[], seconds since the
- * epoch per node id or 0), then every hugepage target not yet met.
+ * epoch per node id or 0), then every hugepage target not yet met, the
+ * largest size first; a pool above its count is left as it is unless its
+ * section says `shrink = yes`.
  * Returns 0, -BC_ECONFIG (a target above what a node could ever hold,
  * without `force = yes`: FILE:LINE named) or -BC_ENOMEM.
  */

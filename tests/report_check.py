@@ -39,6 +39,12 @@ RESERVE = [("reserve", 0, 2048, 100), ("reserve", 1, 1048576, 1)]
 # pools-mandatory.conf: [hugepages 2M] total = 100, mandatory: 50 on each node; node 0
 # holds 0 (50 short: crit), node 1 holds 64 (ok): exit 2, naming the short pool.
 MANDATORY = {(0, 2048): 50, (1, 2048): 50}
+# floor.conf: [hugepages 2M] count = 0:0, 1:32; node 1 holds 64. A count is a floor:
+# ok, above the target, nothing planned; shrink.conf (shrink = yes) frees 32 pages.
+FLOOR = {(0, 2048): 0, (1, 2048): 32}
+# order.conf: the 2M section (count = 1:100, 0:100) before the 1G one (count = 0:1):
+# the 1G page first, then the 2M pools in count's node order.
+ORDERED = {(0, 1048576): 1, (1, 2048): 100, (0, 2048): 100}
 CASES = {
     "check-mandatory": dict(command="check", dry=False, executed=False, judged=True, targets=MANDATORY,
                             mandatory=True, actions=[], exit=2,
@@ -62,6 +68,17 @@ CASES = {
     # estimate again after that compaction, from the same (static) free lists
     "reserve-compact-first": dict(command="reserve", dry=False, actions=[("reserve", 0, 2048, 2000)],
                                   also_written=["sys/devices/system/node/node0/compact"], revised=True),
+    "check-floor": dict(command="check", dry=False, executed=False, judged=True, targets=FLOOR, actions=[]),
+    "plan-floor": dict(command="plan", dry=True, judged=True, targets=FLOOR, actions=[]),
+    # nothing to do: nothing executed, no file written but the lock
+    "apply-floor": dict(command="apply", dry=False, executed=False, judged=True, targets=FLOOR, actions=[]),
+    "plan-shrink": dict(command="plan", dry=True, judged=True, targets=FLOOR, shrink=True,
+                        actions=[("reserve", 1, 2048, 32)]),
+    "apply-shrink": dict(command="apply", dry=False, judged=True, targets=FLOOR, shrink=True,
+                         actions=[("reserve", 1, 2048, 32)]),
+    "plan-order": dict(command="plan", dry=True, judged=True, targets=ORDERED,
+                       actions=[("reserve", 0, 1048576, 1), ("reserve", 1, 2048, 100), ("reserve", 0, 2048, 100)],
+                       exit=0),
 }
 ORDER = 9
 # files a run may leave besides those its actions write: its lock and state file
@@ -170,6 +187,19 @@ def small_kb(rows, node):
                for k, count in enumerate(counts) if k < ORDER) * 4
 
 
+def pool_why(case, actual, target):
+    """A pool finding's text: both numbers, and below the target the shortfall, above it
+    what apply does (a count is a floor unless the case's policy says shrink = yes)."""
+    text = f"{actual} of {target}"
+    if actual < target:
+        return text + f" ({target - actual} short{'; mandatory' if case.get('mandatory') else ''})"
+    if actual > target and case.get("shrink"):
+        return text + f" (above the target: apply frees {actual - target} pages; shrink = yes)"
+    if actual > target:
+        return text + " (above the target: left as it is; shrink = no)"
+    return text
+
+
 def check_log(case, err, rows, nodes, fixture, after, rc):
     """The log line on standard error: its figures and its exit status."""
     post = buddyinfo(after)
@@ -204,8 +234,10 @@ def check_run(name, fmt, out, err, rc, fixture, after):
     for kind, node, size, _ in case["actions"]:
         writes.add(pool_file(node, size) if kind == "reserve" else written_file(kind, node))
     writes.update(case.get("also_written", []))
-    if not executed(case):
+    if case["dry"]:
         expect("files changed by a dry run", sorted(changed), [])
+    elif not executed(case):
+        expect("files changed by a run with nothing to do", sorted(c for c in changed if not LOCK_STATE.match(c)), [])
     else:
         expect("files written", sorted(c for c in changed if not LOCK_STATE.match(c)), sorted(writes))
 
@@ -283,6 +315,8 @@ def check_json(case, r, rows, nodes, fixture, after, rc):
         expect(f"pool {key} mandatory", p["mandatory"], case.get("mandatory", False))
         expect(f"pool {key} level", p["level"],
                "ok" if actual >= want_pools[key] else "crit" if case.get("mandatory") else "warn")
+        expect(f"pool {key} shrink", p.get("shrink"), case.get("shrink", False))
+        expect(f"pool {key} why", p["why"], pool_why(case, actual, want_pools[key]))
     expect("actions", [(a["kind"], a["node"], a.get("size_kb"), a.get("requested")) for a in r["actions"]],
            case["actions"])
     for a in r["actions"]:
@@ -343,15 +377,16 @@ def check_text(case, out, rows, nodes, fixture, after, rc):
         expect("finding lines' nodes", seen, nodes)
         pools = []
         for line in lines:
-            m = re.match(r"^  node (\d+)\s+(ok|warn|crit)\s+2M pool: (\d+) of (\d+)", line)
+            m = re.match(r"^  node (\d+)\s+(ok|warn|crit)\s+(2M|1G) pool: ((\d+) of (\d+).*)$", line)
             if m:
-                key = (int(m[1]), 2048)
+                key = (int(m[1]), size_kb(m[3]))
                 pools.append(key)
-                short = int(m[3]) < int(m[4])
+                short = int(m[5]) < int(m[6])
                 expect(f"pool {key} level", m[2], "crit" if short and case.get("mandatory") else
                        "warn" if short else "ok")
-                expect(f"pool {key} actual", int(m[3]), pool(fixture, *key))
-                expect(f"pool {key} target", int(m[4]), case["targets"][key])
+                expect(f"pool {key} actual", int(m[5]), pool(fixture, *key))
+                expect(f"pool {key} target", int(m[6]), case["targets"][key])
+                expect(f"pool {key} text", m[4], pool_why(case, pool(fixture, *key), case["targets"][key]))
         expect("pool lines", pools, list(case["targets"]))
     reserves = []
     for line in lines:
@@ -369,6 +404,15 @@ def check_text(case, out, rows, nodes, fixture, after, rc):
             i = next(i for i, line in enumerate(lines) if line.startswith("Hugepages "))
             rows_seen = []
             for line in lines[i + 1:]:
+                m = re.match(r"^\s+(\d+)\s+(2M|1G)\s+(\d+)\s+(\d+)\s+-\s+-\s+\((\d+) freed\)$", line)
+                if m:
+                    # a pool made smaller: what was freed, no obtained or short
+                    node, kb = int(m[1]), size_kb(m[2])
+                    got = pool(after, node, kb)
+                    rows_seen.append(("reserve", node, kb, int(m[3])))
+                    expect(f"Hugepages node {node} {m[2]} before", int(m[4]), pool(fixture, node, kb))
+                    expect(f"Hugepages node {node} {m[2]} freed", int(m[5]), pool(fixture, node, kb) - got)
+                    continue
                 m = re.match(r"^\s+(\d+)\s+(2M|1G)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", line)
                 if m:
                     node, kb = int(m[1]), size_kb(m[2])

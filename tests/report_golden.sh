@@ -59,6 +59,12 @@ drop-caches|two-node|drop-caches --level all --no-sync
 reserve-dry-run|two-node|reserve --dry-run 2M:100@0 1G:1@1
 reserve|two-node|reserve 2M:100@0 1G:1@1
 reserve-compact-first|two-node|reserve 2M:2000@0
+check-floor|two-node|check -c tests/policies/floor.conf
+plan-floor|two-node|plan -c tests/policies/floor.conf
+apply-floor|two-node|apply -c tests/policies/floor.conf
+plan-shrink|two-node|plan -c tests/policies/shrink.conf
+apply-shrink|two-node|apply -c tests/policies/shrink.conf
+plan-order|two-node|plan -c tests/policies/order.conf
 '
 # run every case on its own copy; keep what it printed and the copy
 printf '%s\n' "$cases" | while IFS='|' read -r name tree args; do

@@ -217,8 +217,8 @@ static const struct case_ cases[] = {
 	  "unusable index 0.998 >= crit 0.900; 2M pool of node 0: 32 of 34 (2 short; mandatory)\n", "buddyctl check: " },
 	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "json" }, 1,
 	  "\"pool_findings\":[\n {\"node\":0,\"size_kb\":2048,\"level\":\"warn\",\"target\":40,\"actual\":0,"
-	  "\"shortfall\":40,\"mandatory\":false,\"why\":\"0 of 40 (40 short)\"},\n {\"node\":1,\"size_kb\":2048,"
-	  "\"level\":\"ok\",\"target\":64,\"actual\":64,\"shortfall\":0,\"mandatory\":false,\"why\":\"64 of 64\"}],"
+	  "\"shortfall\":40,\"mandatory\":false,\"shrink\":false,\"why\":\"0 of 40 (40 short)\"},\n {\"node\":1,\"size_kb\":2048,"
+	  "\"level\":\"ok\",\"target\":64,\"actual\":64,\"shortfall\":0,\"mandatory\":false,\"shrink\":false,\"why\":\"64 of 64\"}],"
 	  "\"actions\":[]", "buddyctl check: " },
 	{ { "check", FX("two-node"), "-c", "tests/policies/pools.conf", "-f", "json" }, 1,
 	  "\"exit\":1,\"exit_reason\":\"1 pool at warn; 2M pool of node 0: 0 of 40 (40 short)\"}", "buddyctl check: " },
@@ -230,6 +230,41 @@ static const struct case_ cases[] = {
 	  "# TYPE buddyctl_hugepages_short gauge\n"
 	  "buddyctl_hugepages_short{node=\"0\",size=\"2097152\"} 50\n"
 	  "buddyctl_hugepages_short{node=\"1\",size=\"2097152\"} 0\n", "buddyctl check: " },
+	/*
+	 * A count is a floor: two-node's node 1 holds 64 of 2M, floor.conf asks
+	 * 32. check says ok with both numbers, plan and apply leave it as it is;
+	 * with shrink = yes plan frees 64 - 32 = 32 pages; reserve on the
+	 * command line sets the pool to exactly its count, as always.
+	 */
+	{ { "check", FX("two-node"), "-c", "tests/policies/floor.conf" }, 0,
+	  "  node 1   ok    2M pool: 64 of 32 (above the target: left as it is; shrink = no)\n", "buddyctl check: ok" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/floor.conf", "-f", "json" }, 0,
+	  "\"level\":\"ok\",\"target\":32,\"actual\":64,\"shortfall\":0,\"mandatory\":false,\"shrink\":false,"
+	  "\"why\":\"64 of 32 (above the target: left as it is; shrink = no)\"}", "buddyctl check: ok" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/floor.conf", "-f", "nagios" }, 0,
+	  " node0_pool_2M=0;0:;;0 node1_pool_2M=64;32:;;0\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/floor.conf", "-f", "nagios" }, 0,
+	  "\nnode 1 ok 2M pool: 64 of 32 (above the target: left as it is; shrink = no)\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/floor.conf", "-f", "prometheus" }, 0,
+	  "# TYPE buddyctl_hugepages_above gauge\n"
+	  "buddyctl_hugepages_above{node=\"0\",size=\"2097152\"} 0\n"
+	  "buddyctl_hugepages_above{node=\"1\",size=\"2097152\"} 32\n", "buddyctl check: ok" },
+	{ { "plan", FX("two-node"), "-c", "tests/policies/floor.conf" }, 0, "Plan (dry run: nothing is written)\n  nothing to do\n", "" },
+	{ { "apply", FX("two-node"), "-c", "tests/policies/floor.conf", "--pools-only", "--dry-run" }, 0,
+	  "  nothing to do\n", "buddyctl apply: ok (2 nodes and 2 pools within policy): nothing to do; exit 0\n" },
+	{ { "plan", FX("two-node"), "-c", "tests/policies/shrink.conf" }, 0,
+	  "   1. reserve 2M on node 1: 64 -> 32\n      why:    tests/policies/shrink.conf:6: [hugepages 2M]\n"
+	  "      expect: pool 64 -> 32: frees 32 pages\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/shrink.conf" }, 0,
+	  "  node 1   ok    2M pool: 64 of 32 (above the target: apply frees 32 pages; shrink = yes)\n", "buddyctl check: ok" },
+	{ { "reserve", FX("two-node"), "--dry-run", "2M:32@1" }, 0, "reserve 2M on node 1: 64 -> 32",
+	  "buddyctl reserve: dry run, would do: reserve 2M on node 1: 64 -> 32; exit 0\n" },
+	/* the largest size first, though the 2M section comes first in the file */
+	{ { "plan", FX("two-node"), "-c", "tests/policies/order.conf" }, 0,
+	  "   1. reserve 1G on node 0: 0 -> 1\n", "" },
+	{ { "check", FX("two-node"), "-c", "tests/policies/order.conf" }, 1,
+	  "  node 0   warn  1G pool: 0 of 1 (1 short)\n  node 1   warn  2M pool: 64 of 100 (36 short)\n"
+	  "  node 0   warn  2M pool: 0 of 100 (100 short)\n", "buddyctl check: " },
 	/* all ok: no reason, in JSON null */
 	{ { "check", FX("two-node"), "-c", "tests/policies/defaults.conf", "-f", "json" }, 0,
 	  "\"pool_findings\":[],\"actions\":[]", "buddyctl check: " },
@@ -1721,6 +1756,92 @@ static void pools_only(void **state)
 	assert_contains(r.out, "reserve 2M");
 }
 
+/*
+ * A vm.nr_hugepages in the tree's etc/sysctl.d and a policy target of the
+ * default size (two-node's Hugepagesize is 2M): check, plan and apply warn,
+ * naming both lines, and JSON carries it; the exit status is the findings'.
+ * A policy of another size, or no such file: nothing is said. A sysctl file
+ * that cannot be read is a note (not with --quiet), never an error.
+ */
+static void sysctl_fights(void **state)
+{
+	static struct run r;
+	static const char warning[] =
+		"buddyctl: warning: build/sy/etc/sysctl.d/80-hugepages.conf:3 sets vm.nr_hugepages = 512, and "
+		"tests/policies/floor.conf:8 sets the 2M pool: each undoes the other (sysctl at boot and at every "
+		"sysctl --system, buddyctl after it); keep one\n";
+	const char *check[] = { "check", "--root", "build/sy", "-c", "tests/policies/floor.conf", NULL };
+	const char *json[] = { "check", "--root", "build/sy", "-c", "tests/policies/floor.conf", "-f", "json", NULL };
+	const char *plan[] = { "plan", "--root", "build/sy", "-c", "tests/policies/floor.conf", NULL };
+	const char *apply[] = { "apply", "--root", "build/sy", "-c", "tests/policies/shrink.conf", "--quiet", NULL };
+	const char *other[] = { "check", "--root", "build/sy", "-c", "tests/policies/order.conf", "-f", "json", NULL };
+	const char *quiet[] = { "--quiet", "check", "--root", "build/sy", "-c", "tests/policies/floor.conf", NULL };
+
+	(void)state;
+	sh("rm -rf build/sy && cp -r " FIXTURES "/two-node build/sy && mkdir -p build/sy/etc/sysctl.d && "
+	   "printf '# for the guests\\n\\nvm.nr_hugepages = 512\\n' > build/sy/etc/sysctl.d/80-hugepages.conf");
+	run(&r, check);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, warning);
+	run(&r, json);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, ",\"warnings\":[{\"kind\":\"sysctl\",\"file\":\"build/sy/etc/sysctl.d/80-hugepages.conf\","
+			"\"line\":3,\"key\":\"vm.nr_hugepages\",\"value\":\"512\",\"size_kb\":2048,\"policy_line\":8,"
+			"\"text\":\"build/sy/etc/sysctl.d/80-hugepages.conf:3 sets vm.nr_hugepages = 512, and ");
+	run(&r, plan);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, warning);
+	/*
+	 * the timer's apply (every 10 minutes): not on stderr, in JSON only;
+	 * it frees node 1's 32 pages (shrink = yes)
+	 */
+	run(&r, apply);
+	assert_int_equal(r.status, 0);
+	assert_null(strstr(r.err, "warning"));
+	assert_file_contains("build/sy/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages", "32");
+	{
+		const char *aj[] = { "apply", "--root", "build/sy", "-c", "tests/policies/shrink.conf", "-f", "json", NULL };
+		const char *boot[] = { "apply", "--root", "build/sy", "-c", "tests/policies/shrink.conf", "--pools-only", "--quiet", NULL };
+
+		run(&r, aj);
+		assert_int_equal(r.status, 0);
+		assert_null(strstr(r.err, "warning"));
+		assert_contains(r.out, "tests/policies/shrink.conf:6 sets the 2M pool");
+		/* the boot unit's apply --pools-only says it, --quiet or not */
+		run(&r, boot);
+		assert_int_equal(r.status, 0);
+		assert_contains(r.err, "tests/policies/shrink.conf:6 sets the 2M pool");
+	}
+	/* the 2M section comes after the 1G one in order.conf: its line is 7 */
+	run(&r, other);
+	assert_contains(r.out, "\"policy_line\":7,");
+	/* a 1G-only policy fights no sysctl file of the 2M pool */
+	sh("printf '[hugepages 1G]\\ncount = 0:0\\n' > build/sy-1g.conf");
+	{
+		const char *g[] = { "check", "--root", "build/sy", "-c", "build/sy-1g.conf", "-f", "json", NULL };
+
+		run(&r, g);
+		assert_int_equal(r.status, 0);
+		assert_contains(r.out, ",\"warnings\":[],");
+		assert_null(strstr(r.err, "warning"));
+	}
+	/* a file that cannot be read: a note, the same exit status */
+	sh("mkfifo build/sy/etc/fifo && ln -s ../fifo build/sy/etc/sysctl.d/90-fifo.conf");
+	run(&r, check);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, warning);
+	assert_contains(r.err, "buddyctl: note: sysctl files not read, so not compared with the policy: "
+			"build/sy/etc/sysctl.d/90-fifo.conf: not a regular file\n");
+	run(&r, quiet);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, warning);
+	assert_null(strstr(r.err, "note:"));
+	/* no sysctl file: nothing said */
+	sh("rm -rf build/sy/etc");
+	run(&r, check);
+	assert_null(strstr(r.err, "warning"));
+}
+
 /* JOURNAL_STREAM names fd 2 only with its exact device and inode. */
 static void journal_stream(void **state)
 {
@@ -1964,6 +2085,7 @@ int main(void)
 		cmocka_unit_test(kernel_cmdline_too_long),
 		cmocka_unit_test(kernel_cmdline_grub),
 		cmocka_unit_test(pools_only),
+		cmocka_unit_test(sysctl_fights),
 		cmocka_unit_test(table),
 		cmocka_unit_test(output_atomic),
 		cmocka_unit_test(output_refuses_non_regular),

@@ -588,6 +588,32 @@ static void hugepages_mandatory(void **state)
 	bad("[hugepages 2M]\ncount = 0:1\nkeep = perhaps\n", "t.conf:3: keep: 'perhaps' is not yes or no");
 }
 
+/*
+ * 13. shrink: a boolean, default no (the counts are floors); yes frees a
+ * pool above its count. A key of [hugepages SIZE] only.
+ */
+static void hugepages_shrink(void **state)
+{
+	struct policy p;
+
+	(void)state;
+	good("[hugepages 2M]\ncount = 0:1\nshrink = yes\n[hugepages 1G]\ntotal = 2\n", &p);
+	assert_int_equal(p.nr_targets, 2);
+	assert_true(p.targets[0].shrink);
+	assert_false(p.targets[1].shrink);	/* the default: a floor */
+	assert_true(p.targets[0].keep);		/* the other booleans untouched */
+	assert_false(p.targets[0].mandatory);
+	policy_free(&p);
+	good("[hugepages 2M]\nshrink = no\ntotal = 4\n", &p);
+	assert_false(p.targets[0].shrink);
+	policy_free(&p);
+	bad("[hugepages 2M]\ncount = 0:1\nshrink = down\n", "t.conf:3: shrink: 'down' is not yes or no");
+	bad("[hugepages 2M]\nshrink = yes\ncount = 0:1\nshrink = no\n",
+	    "t.conf:4: duplicate key 'shrink' in [hugepages 2M]");
+	bad("[run]\nshrink = yes\n", "t.conf:2: unknown key 'shrink' in [run]");
+	bad("[node 0]\nshrink = yes\n", "t.conf:2: unknown key 'shrink' in [node 0]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -610,6 +636,7 @@ int main(void)
 		cmocka_unit_test(number_bounds),
 		cmocka_unit_test(hugepages_force_and_size),
 		cmocka_unit_test(hugepages_mandatory),
+		cmocka_unit_test(hugepages_shrink),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -204,8 +204,8 @@ static void hugepage_targets(void **state)
 	(void)state;
 	eval(&r, "four-node-sparse",
 	     "[fragmentation]\ncrit_unusable = off\nwarn_unusable = off\n"
-	     "[hugepages 2M]\ntotal = 5\nkeep = no\nrounds = 1\n", NULL, 0, 0);
-	/* nodes 0, 2, 6 share 5 pages: 2, 2, 1 */
+	     "[hugepages 2M]\ntotal = 5\nkeep = no\nrounds = 1\nshrink = yes\n", NULL, 0, 0);
+	/* nodes 0, 2, 6 share 5 pages: 2, 2, 1; shrink = yes frees nodes 0 and 2 down to theirs */
 	assert_int_equal(r.plan.n, 3);
 	assert_int_equal(r.plan.a[0].node, 0);
 	assert_int_equal(r.plan.a[0].target, 2);
@@ -283,15 +283,16 @@ static void judge_pool_mandatory_is_crit(void **state)
 	judge_only(&r, "two-node", NO_FRAG "[hugepages 2M]\ncount = 1:100\nmandatory = yes\n"
 		   "[hugepages 1G]\ncount = 0:1\n");
 	assert_int_equal(nr_pool_findings(&r), 2);
-	assert_int_equal(pool_finding(&r, 0)->level, LEVEL_CRIT);
-	assert_true(pool_finding(&r, 0)->mandatory);
-	assert_int_equal(pool_finding(&r, 0)->shortfall, 36);
-	assert_string_equal(pool_finding(&r, 0)->why, "64 of 100 (36 short; mandatory)");
+	/* 1G first, in the order the plan reserves them */
+	assert_int_equal(pool_finding(&r, 1)->level, LEVEL_CRIT);
+	assert_true(pool_finding(&r, 1)->mandatory);
+	assert_int_equal(pool_finding(&r, 1)->shortfall, 36);
+	assert_string_equal(pool_finding(&r, 1)->why, "64 of 100 (36 short; mandatory)");
 	/* not mandatory: warn, whatever the other section says */
-	assert_int_equal(pool_finding(&r, 1)->size_kb, 1048576);
-	assert_int_equal(pool_finding(&r, 1)->node, 0);
-	assert_int_equal(pool_finding(&r, 1)->level, LEVEL_WARN);
-	assert_string_equal(pool_finding(&r, 1)->why, "0 of 1 (1 short)");
+	assert_int_equal(pool_finding(&r, 0)->size_kb, 1048576);
+	assert_int_equal(pool_finding(&r, 0)->node, 0);
+	assert_int_equal(pool_finding(&r, 0)->level, LEVEL_WARN);
+	assert_string_equal(pool_finding(&r, 0)->why, "0 of 1 (1 short)");
 	assert_int_equal(findings_level(r.f, r.nf), LEVEL_CRIT);
 	done(&r);
 }
@@ -314,12 +315,109 @@ static void judge_pool_at_target_is_ok(void **state)
 	assert_string_equal(pool_finding(&r, 1)->why, "0 of 0");
 	assert_int_equal(findings_level(r.f, r.nf), LEVEL_OK);
 	done(&r);
-	/* above the target: ok too (the planner would shrink it; the judge does not mind) */
+	/* above the target: ok too, and the text says both numbers and what apply does */
 	judge_only(&r, "two-node", NO_FRAG "[hugepages 2M]\ncount = 1:10\nmandatory = yes\n");
 	assert_int_equal(pool_finding(&r, 0)->level, LEVEL_OK);
 	assert_int_equal(pool_finding(&r, 0)->actual, 64);
 	assert_int_equal(pool_finding(&r, 0)->shortfall, 0);
-	assert_string_equal(pool_finding(&r, 0)->why, "64 of 10");
+	assert_false(pool_finding(&r, 0)->shrink);
+	assert_string_equal(pool_finding(&r, 0)->why, "64 of 10 (above the target: left as it is; shrink = no)");
+	done(&r);
+}
+
+/*
+ * The issue's case: `count = 0:0, 1:32` on two-node, whose node 1 holds 64
+ * (an operator raised it for a guest about to start). The count is a
+ * floor: the pool is ok, with both numbers, and nothing is planned. Only
+ * shrink = yes frees the 64 - 32 = 32 pages above it.
+ */
+static void floor_left_alone(void **state)
+{
+	static const char policy[] = NO_FRAG "[hugepages 2M]\ncount = 0:0, 1:32\n";
+	const struct finding *p;
+	struct run r;
+
+	(void)state;
+	eval(&r, "two-node", policy, NULL, 0, 0);
+	assert_int_equal(nr_pool_findings(&r), 2);
+	p = pool_finding(&r, 1);
+	assert_int_equal(p->node, 1);
+	assert_int_equal(p->level, LEVEL_OK);
+	assert_int_equal(p->actual, 64);
+	assert_int_equal(p->target, 32);
+	assert_int_equal(p->shortfall, 0);
+	assert_string_equal(p->why, "64 of 32 (above the target: left as it is; shrink = no)");
+	assert_string_equal(pool_finding(&r, 0)->why, "0 of 0");
+	assert_int_equal(r.plan.n, 0);
+	done(&r);
+
+	/* total = 40 is 20 per node: node 0 (0) grows, node 1 (64) is left */
+	eval(&r, "two-node", NO_FRAG "[hugepages 2M]\ntotal = 40\n", NULL, 0, 0);
+	assert_int_equal(r.plan.n, 1);
+	assert_int_equal(r.plan.a[0].node, 0);
+	assert_int_equal(r.plan.a[0].target, 20);
+	done(&r);
+
+	/* shrink = yes: exactly the count, as before floors */
+	eval(&r, "two-node", NO_FRAG "[hugepages 2M]\ncount = 0:0, 1:32\nshrink = yes\n", NULL, 0, 0);
+	p = pool_finding(&r, 1);
+	assert_int_equal(p->level, LEVEL_OK);
+	assert_true(p->shrink);
+	assert_string_equal(p->why, "64 of 32 (above the target: apply frees 32 pages; shrink = yes)");
+	assert_int_equal(r.plan.n, 1);
+	assert_int_equal(r.plan.a[0].kind, ACT_RESERVE);
+	assert_int_equal(r.plan.a[0].node, 1);
+	assert_int_equal(r.plan.a[0].current, 64);
+	assert_int_equal(r.plan.a[0].target, 32);
+	assert_contains(r.plan.a[0].expect, "pool 64 -> 32: frees 32 pages");
+	done(&r);
+
+	/* the boot unit's apply --pools-only keeps the floor too */
+	eval(&r, "two-node", policy, NULL, 0, 0);
+	plan_pools_only(&r.plan, r.f, r.nf);
+	assert_int_equal(r.plan.n, 0);
+	done(&r);
+}
+
+/*
+ * The largest size first, whatever order the sections are in: the 2M
+ * section written first must not take the memory a 1G page needs. The
+ * findings list the pools in the same order; within a size the node order
+ * is count's.
+ */
+static void largest_size_first(void **state)
+{
+	struct run r;
+
+	(void)state;
+	eval(&r, "two-node", NO_FRAG "[hugepages 2M]\ncount = 1:100, 0:100\n[hugepages 1G]\ncount = 1:1, 0:1\n",
+	     NULL, 0, 0);
+	assert_int_equal(r.plan.n, 4);
+	assert_int_equal(r.plan.a[0].size_kb, 1048576);
+	assert_int_equal(r.plan.a[0].node, 1);
+	assert_int_equal(r.plan.a[1].size_kb, 1048576);
+	assert_int_equal(r.plan.a[1].node, 0);
+	assert_int_equal(r.plan.a[2].size_kb, 2048);
+	assert_int_equal(r.plan.a[2].node, 1);
+	assert_int_equal(r.plan.a[3].size_kb, 2048);
+	assert_int_equal(r.plan.a[3].node, 0);
+	assert_int_equal(nr_pool_findings(&r), 4);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(pool_finding(&r, i)->size_kb, r.plan.a[i].size_kb);
+		assert_int_equal(pool_finding(&r, i)->node, r.plan.a[i].node);
+	}
+	/* the reason still names the section's own line */
+	assert_contains(r.plan.a[0].reason, "t.conf:7: [hugepages 1G]");
+	assert_contains(r.plan.a[2].reason, "t.conf:5: [hugepages 2M]");
+	plan_pools_only(&r.plan, r.f, r.nf);
+	assert_int_equal(r.plan.a[0].size_kb, 1048576);
+	done(&r);
+
+	/* judged alone (check), the same order */
+	judge_only(&r, "two-node", NO_FRAG "[hugepages 2M]\ntotal = 2\n[hugepages 1G]\ntotal = 2\n");
+	assert_int_equal(pool_finding(&r, 0)->size_kb, 1048576);
+	assert_int_equal(pool_finding(&r, 1)->size_kb, 1048576);
+	assert_int_equal(pool_finding(&r, 2)->size_kb, 2048);
 	done(&r);
 }
 
@@ -347,6 +445,11 @@ static void judge_total_split_over_nodes(void **state)
 	assert_int_equal(pool_finding(&r, 1)->level, LEVEL_OK);
 	done(&r);
 	eval(&r, "two-node", policy, NULL, 0, 0);
+	/* node 1's 64 are above its 50: a floor, left as it is */
+	assert_int_equal(r.plan.n, 1);
+	assert_int_equal(r.plan.a[0].target, 51);
+	done(&r);
+	eval(&r, "two-node", NO_FRAG "[hugepages 2M]\ntotal = 101\nshrink = yes\n", NULL, 0, 0);
 	assert_int_equal(r.plan.n, 2);
 	assert_int_equal(r.plan.a[0].target, 51);
 	assert_int_equal(r.plan.a[1].target, 50);
@@ -461,6 +564,8 @@ int main(void)
 		cmocka_unit_test(judge_pool_mandatory_is_crit),
 		cmocka_unit_test(judge_pool_at_target_is_ok),
 		cmocka_unit_test(judge_total_split_over_nodes),
+		cmocka_unit_test(floor_left_alone),
+		cmocka_unit_test(largest_size_first),
 		cmocka_unit_test(evaluate_reports_pools),
 		cmocka_unit_test(pools_only_keeps_reservations),
 		cmocka_unit_test(boot_time_advice),

@@ -268,22 +268,34 @@ static void nagios_no_pipe_from_input(void **state)
 	free(s);
 }
 
+/*
+ * check in JSON: the findings, and a warning of a sysctl file (its file
+ * name with a quote, escaped) that sizes the pool node 1's 2M target sets.
+ */
 static void check_json(void **state)
 {
+	struct hp_target target = { .size_kb = 2048, .line = 12 };
+	struct sysctl_hp setting = { .seen = true, .file = "/etc/sysctl.d/80-\"hp\".conf", .line = 3,
+				     .key = "vm.nr_hugepages", .value = "512" };
+	struct sysctl_conflict conflict = { .setting = &setting, .target = &target, .text = "it fights" };
 	struct report r;
 	char *s;
 
 	(void)state;
 	check_report(&r);
+	r.sysctl_conflicts = &conflict;
+	r.nr_sysctl_conflicts = 1;
 	CAPTURE(s, assert_int_equal(report_json(f, &r), 0));
 	assert_string_equal(s,
 		"{\"schema\":1,\"command\":\"check\",\"dry_run\":false,\"executed\":false,\"policy\":\"p.conf\","
-		"\"not_permitted\":null,\"findings\":[\n"
+		"\"not_permitted\":null,\"warnings\":[{\"kind\":\"sysctl\",\"file\":\"/etc/sysctl.d/80-\\\"hp\\\".conf\","
+		"\"line\":3,\"key\":\"vm.nr_hugepages\",\"value\":\"512\",\"size_kb\":2048,\"policy_line\":12,"
+		"\"text\":\"it fights\"}],\"findings\":[\n"
 		" {\"node\":0,\"level\":\"crit\",\"order\":9,\"unusable_index\":950,\"fragmentation_index\":-1000,"
 		"\"free_blocks_at_order\":12,\"remediated\":false,\"why\":\"unusable index 0.950 >= crit 0.900\"}],"
 		"\"pool_findings\":[\n"
 		" {\"node\":1,\"size_kb\":2048,\"level\":\"warn\",\"target\":50,\"actual\":10,\"shortfall\":40,"
-		"\"mandatory\":false,\"why\":\"10 of 50 (40 short)\"}],"
+		"\"mandatory\":false,\"shrink\":false,\"why\":\"10 of 50 (40 short)\"}],"
 		"\"actions\":[],\"zones\":[],\"memory_change\":[],\"vmstat_change\":{},\"total_ms\":0.000,"
 		"\"exit\":2,\"exit_reason\":\"1 node at crit\"}\n");
 	free(s);
@@ -327,7 +339,8 @@ static void check_prometheus(void **state)
 	drop_help(s);
 	/*
 	 * the node's index as a ratio and its level (crit: 2), then per pool its
-	 * target, shortfall and mandatory (0/1), sizes in bytes (2048 kB =
+	 * target, shortfall, mandatory (0/1) and pages above the target (10 of
+	 * 50: 0; not for the pool not read), sizes in bytes (2048 kB =
 	 * 2097152, 1 GiB = 1073741824), and the time in ms
 	 */
 	assert_string_equal(s,
@@ -343,6 +356,8 @@ static void check_prometheus(void **state)
 		"# TYPE buddyctl_hugepages_mandatory gauge\n"
 		"buddyctl_hugepages_mandatory{node=\"1\",size=\"2097152\"} 0\n"
 		"buddyctl_hugepages_mandatory{node=\"0\",size=\"1073741824\"} 1\n"
+		"# TYPE buddyctl_hugepages_above gauge\n"
+		"buddyctl_hugepages_above{node=\"1\",size=\"2097152\"} 0\n"
 		"# TYPE buddyctl_snapshot_timestamp_seconds gauge\n"
 		"buddyctl_snapshot_timestamp_seconds 1700000000.123\n");
 	free(s);
@@ -428,7 +443,7 @@ static void compact_json(void **state)
 	CAPTURE(s, assert_int_equal(report_json(f, &r), 0));
 	assert_string_equal(s,
 		"{\"schema\":1,\"command\":\"compact\",\"dry_run\":false,\"executed\":true,\"policy\":null,"
-		"\"not_permitted\":null,\"findings\":[],\"pool_findings\":[],\"actions\":[\n"
+		"\"not_permitted\":null,\"warnings\":[],\"findings\":[],\"pool_findings\":[],\"actions\":[\n"
 		" {\"kind\":\"compact_node\",\"node\":0,\"reason\":\"buddyctl compact --node 0\","
 		"\"expect\":\"more free blocks on node 0\",\"status\":\"done\",\"ms\":1.500,\"error\":null}],"
 		"\"zones\":[\n"

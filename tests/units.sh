@@ -6,7 +6,8 @@
 #    the installed binary; a second install keeps a changed policy and cron
 #    file; make uninstall removes the rest; a DESTDIR with a space puts
 #    everything under it and nothing elsewhere.
-# 2. systemd-analyze verify on every installed unit (no output allowed).
+# 2. systemd-analyze verify on every installed unit (no output allowed); the
+#    boot unit ordered after systemd-sysctl.service, an order that cannot loop.
 # 3. ReadWritePaths= of the units that write cover every file the actions
 #    can write (UNIT_PATHS prints them from actions/perms.c), and name
 #    nothing that no action writes.
@@ -121,6 +122,30 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	rm -f "$tmp/verify/typo.service"
 else
 	skipped "systemd-analyze not installed: units not verified"
+fi
+
+# The boot unit sets the pools after systemd-sysctl.service, so that a
+# vm.nr_hugepages in /etc/sysctl.d cannot undo them at boot; and that
+# order cannot loop (verify does not look for ordering cycles): the host's
+# systemd-sysctl.service runs before sysinit.target without the default
+# dependencies, as the boot unit does, and orders itself after nothing the
+# boot unit comes before.
+boot=etc/systemd/buddyctl-reserve.service
+if sed -n 's/^After=//p' "$boot" | tr ' ' '\n' | grep -qx systemd-sysctl.service; then ok
+else bad "$boot: no After=systemd-sysctl.service (a sysctl.d vm.nr_hugepages would undo the pools at boot)"; fi
+sysctl_unit=
+for dir in /lib/systemd/system /usr/lib/systemd/system; do
+	[ -f "$dir/systemd-sysctl.service" ] && { sysctl_unit=$dir/systemd-sysctl.service; break; }
+done
+if [ -z "$sysctl_unit" ]; then
+	skipped "no systemd-sysctl.service on this host: the order after it not checked against it"
+else
+	after_sysctl=$(sed -n 's/^After=//p' "$sysctl_unit" | tr ' ' '\n')
+	before_boot=$(sed -n 's/^Before=//p' "$boot" | tr ' ' '\n')
+	loop=$(printf '%s\n' "$after_sysctl" | grep -Fx -e buddyctl-reserve.service $(printf -- '-e %s ' $before_boot))
+	if grep -qx 'DefaultDependencies=no' "$sysctl_unit" &&
+	   sed -n 's/^Before=//p' "$sysctl_unit" | tr ' ' '\n' | grep -qx sysinit.target && [ -z "$loop" ]; then ok
+	else bad "$sysctl_unit: not before sysinit.target without default dependencies, or after $loop: After=systemd-sysctl.service could loop"; fi
 fi
 
 # --- 3. ReadWritePaths= cover what the actions write ------------------------------------

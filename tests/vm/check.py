@@ -214,6 +214,13 @@ def check_apply(dumps):
         res("FAIL", "apply does what plan said", f"plan {pk}, apply {rk}")
     else:
         res("PASS", f"apply does what plan said: {len(pk)} actions in the same order ({', '.join(f'{k[0]} node {k[1]}' for k in pk)})")
+    # the policy's 2M section comes before its 1G one: the 1G pages are reserved
+    # first all the same, as the kernel command line does
+    sizes = [a["size_kb"] for a in rep["actions"] if a["kind"] == "reserve"]
+    if not sizes or sizes != sorted(sizes, reverse=True) or 1048576 not in sizes:
+        res("FAIL", "apply reserves the largest size first", f"reserve sizes in order {sizes}")
+    else:
+        res("PASS", f"apply reserves the largest size first, the 2M section first in the policy (sizes {sizes})")
     steps = lambda r: [[(s["step"], s["when"], s["writes"]) for s in a.get("planned_steps", [])] for a in r["actions"]]
     if steps(plan) != steps(rep):
         res("FAIL", "apply's planned steps are plan's", f"plan {steps(plan)}, apply {steps(rep)}")

@@ -121,6 +121,14 @@ force = yes
 on_short = retry, drain-pcp, compact-node
 rounds = 1
 EOF
+# A sysctl.d file that sizes the same 2M pool, lower than the policy (16 in
+# all, 8 per node): systemd-sysctl.service writes it at boot, and the boot
+# unit, ordered after it, sets the pools to the policy's 64 all the same
+# and warns, naming both files (the other way round the pools would end at
+# 8). The guest removes it once the boot is recorded.
+mkdir -p "$ROOT/etc/sysctl.d"
+printf '# tests/vm/systemd-check.sh: fights the boot policy\nvm.nr_hugepages = 16\n' \
+	> "$ROOT/etc/sysctl.d/80-hugepages.conf"
 mkdir -p "$OUT/test"
 cp "$VM/guest/systemd.sh" "$OUT/test/" || exit 1
 # The same, "mandatory = yes": buddyctl-reserve.service must fail.

@@ -11,7 +11,9 @@ assertion prints "PASS name" or "FAIL name: why"; the exposure scores of
 
 The boot policy (tests/vm/systemd-check.sh) is 2M count = 0:64, 1:64 and 1G
 count = 1:3 with force = yes, which node 1 (3 GiB) cannot hold: the 1G pool
-is always short, not mandatory. mandatory.conf is the same with
+is always short, not mandatory. /etc/sysctl.d/80-hugepages.conf sets
+vm.nr_hugepages = 16 at boot (8 per node): the boot unit, after it, still
+sets the 2M pools to 64, and warns. mandatory.conf is the same with
 mandatory = yes; remediate.conf and cron.conf make node 1, then node 0,
 crit with the steps drop-pagecache, compact-node.
 """
@@ -135,10 +137,30 @@ def main():
     check("no failed unit after boot", s.get("failed-boot", ("x", 1)) == ("", 0),
           s.get("failed-boot", ("?", 1))[0].strip())
 
+    # --- after systemd-sysctl.service, whose vm.nr_hugepages = 16 it overrides ---
+    sysctl = props(s.get("show-sysctl", ("", 1))[0])
+    sysctl_done = int(sysctl.get("ExecMainExitTimestampMonotonic", 0) or 0)
+    r_start = int(boot.get("ExecMainStartTimestampMonotonic", 0))
+    check("reserve: ordered after systemd-sysctl.service (After=)",
+          "systemd-sysctl.service" in s.get("after-reserve", ("", 1))[0].split(),
+          s.get("after-reserve", ("?", 1))[0].strip())
+    check("reserve: started after systemd-sysctl.service had written the sysctl.d file",
+          sysctl.get("ConditionResult") == "yes" and 0 < sysctl_done <= r_start,
+          f"systemd-sysctl ConditionResult={sysctl.get('ConditionResult')} exited at {sysctl_done} us, "
+          f"reserve started at {r_start} us")
+    check("no ordering cycle at boot", s.get("cycles", ("x", 1))[0].strip() == "",
+          s.get("cycles", ("?", 1))[0].strip()[:300])
+
     # --- pools against the policy, shortfalls in the journal with numbers ---
     jr = journal(s["journal-reserve"][0])
     boot_run = invocation(jr, boot.get("InvocationID"))
     line, prio = logline(boot_run)
+    fight = [e for e in boot_run if msg(e).startswith(
+        "buddyctl: warning: /etc/sysctl.d/80-hugepages.conf:2 sets vm.nr_hugepages = 16, and "
+        "/etc/buddyctl/buddyctl.conf:2 sets the 2M pool: each undoes the other")]
+    check("reserve: warns of the sysctl.d file that sizes the 2M pool, priority warning",
+          len(fight) == 1 and int(fight[0].get("PRIORITY", -1)) == 4,
+          f"{[msg(e) for e in boot_run if 'sysctl' in msg(e)]}")
     check("reserve: its log line is in journalctl -u buddyctl-reserve", line is not None,
           f"{len(boot_run)} entries of invocation {boot.get('InvocationID')}, none is the log line")
     p = pools(s["pools-boot"][0])

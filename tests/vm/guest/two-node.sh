@@ -168,6 +168,34 @@ check_formats node1 /tmp/check-node1.conf
 # a real drop-caches, page cache and slab
 drop_caches_real 1
 
+# A count is a floor: node 1's 2M pool holds 24 (apply above); a policy
+# asking 8 leaves it as it is, check says ok with both numbers; only
+# shrink = yes brings it down to 8.
+section "floor"
+cat > /tmp/floor.conf <<'POL'
+[run]
+min_interval = 0
+state_file = /tmp/buddyctl.state
+lock_file = /tmp/buddyctl.lock
+[hugepages 2M]
+count = 1:8
+POL
+before=$(nr 1 2048)
+$B apply --config /tmp/floor.conf > /tmp/floor.out 2>&1
+check "apply of a count below the pool: exit" 0 $? "exit status"
+check "apply leaves a pool above its count as it is" "$before" "$(nr 1 2048)" "nr_hugepages of node 1"
+$B check --config /tmp/floor.conf > /tmp/floor.chk 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q "2M pool: $before of 8 (above the target: left as it is; shrink = no)" /tmp/floor.chk; then
+	pass "check: a pool above its count is ok, with both numbers"
+else
+	fail "check: a pool above its count is ok, with both numbers" "exit $rc: $(cat /tmp/floor.chk)"
+fi
+printf 'shrink = yes\n' >> /tmp/floor.conf
+$B apply --config /tmp/floor.conf > /tmp/floor.out 2>&1
+check "apply with shrink = yes: exit" 0 $? "exit status"
+check "apply with shrink = yes sets the pool to its count" 8 "$(nr 1 2048)" "nr_hugepages of node 1"
+
 if [ -n "${KCMDLINE:-}" ]; then
 	$B plan --kernel-cmdline --config /tmp/policy.conf > /tmp/kc.out 2> /tmp/kc.err
 	rc=$?
