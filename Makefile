@@ -69,8 +69,9 @@ build/libbuddyctl-asan.a: $(ASAN_OBJS)
 
 # A suite may replace a libc call for the library it tests (WRAP_<suite>), so
 # that the shipped binary holds no test hooks: test_actions makes sync(2) and
-# write(2) the moments a signal arrives.
-WRAP_test_actions := -Wl,--wrap=sync -Wl,--wrap=write
+# write(2) the moments a signal arrives, and write(2) and nanosleep(2) the
+# moments a fake kernel frees memory.
+WRAP_test_actions := -Wl,--wrap=sync -Wl,--wrap=write -Wl,--wrap=nanosleep
 
 build/test/%: tests/%.c build/libbuddyctl.a tests/testutil.h
 	@mkdir -p $(dir $@)

@@ -2,7 +2,7 @@
 /*
  * Running a plan: the actions one after the other (compact.c, dropcaches.c,
  * reserve.c), under one time budget for the whole run, and a stop flag set
- * by SIGINT/SIGTERM that lets the current write finish and starts no new one.
+ * by a signal that lets the current write finish and starts no new one.
  */
 #include "execute.h"
 
@@ -27,6 +27,9 @@ unsigned execute_plan(struct kctx *c, const struct plan *plan, struct action_res
 {
 	double start = reserve_now(), deadline = start + plan->time_budget_s;
 	unsigned i, bad = 0;
+
+	/* the steps' own waits and retries end with the budget too */
+	c->deadline = deadline;
 
 	for (i = 0; i < plan->n; i++) {
 		const struct action *a = &plan->a[i];

@@ -5,8 +5,8 @@
 /*
  * Executing a plan: one action after the other through kwrite.c, the
  * escalation ladder for short hugepage grants, a time budget for the whole
- * run, and a stop flag set by SIGINT/SIGTERM that lets the current write
- * finish and starts no new one.
+ * run, and a stop flag set by a signal (SIGHUP, SIGINT, SIGTERM, ...) that
+ * lets the current write finish and starts no new one.
  */
 
 #include "kwrite.h"
@@ -35,7 +35,8 @@ struct action_result {
 	uint64_t before, after;	/* ACT_RESERVE: pool before and read back after */
 	struct step_result steps[MAX_STEP_RESULTS];
 	unsigned nr_steps;
-	bool restored;		/* short grant given back (keep = no) */
+	bool restored;		/* short grant given back (keep = no): after is before again */
+	uint64_t granted;	/* restored: the pool as the kernel had granted it, before it went back */
 	/*
 	 * reserve of a buddy size with an estimate: the estimate again, from a
 	 * snapshot read right after the run's first compaction of the node.

@@ -215,6 +215,11 @@ bool kw_stopped(struct kctx *c)
 	return c->lock_lost[0] != '\0';
 }
 
+bool kw_out_of_time(const struct kctx *c)
+{
+	return c->deadline > 0 && now_ms() / 1000 >= c->deadline;
+}
+
 int kw_trigger_retry(struct kctx *c, const char *rel, const char *value, int *errnum,
 		     struct bc_error *err)
 {
@@ -223,7 +228,8 @@ int kw_trigger_retry(struct kctx *c, const char *rel, const char *value, int *er
 
 	for (;;) {
 		rc = kw_trigger(c, rel, value, errnum, err);
-		if (rc == 0 || !kw_transient(*errnum) || kw_stopped(c) || now_ms() > give_up)
+		if (rc == 0 || !kw_transient(*errnum) || kw_stopped(c) || now_ms() > give_up ||
+		    kw_out_of_time(c))
 			return rc;
 		usleep(100000);
 	}
@@ -260,7 +266,8 @@ void kw_slab_settle(const struct kctx *c)
 	uint64_t prev = kw_meminfo_kb(c, MI_SRECLAIMABLE), now;
 	unsigned still = 0;
 
-	for (unsigned i = 0; i < SETTLE_MAX && still < 2 && !(c->stop && *c->stop); i++) {
+	for (unsigned i = 0; i < SETTLE_MAX && still < 2 && !(c->stop && *c->stop) && !kw_out_of_time(c);
+	     i++) {
 		nanosleep(&(struct timespec){ .tv_nsec = SETTLE_STEP_MS * 1000000L }, NULL);
 		now = kw_meminfo_kb(c, MI_SRECLAIMABLE);
 		still = now < prev ? 0 : still + 1;

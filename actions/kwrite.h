@@ -42,8 +42,14 @@ struct kctx {
 	unsigned nr_faults;
 	struct kwrite_rec *log;	/* every write attempted or planned */
 	unsigned nr_log;
-	volatile int *stop;	/* set by SIGINT/SIGTERM: no new write starts */
+	volatile int *stop;	/* the signal that stopped the run (0: none): no new write starts */
 	struct lock *lock;	/* held while executing: checked before each write */
+	/*
+	 * The end of the run's time budget (CLOCK_MONOTONIC seconds, 0: none):
+	 * once past it, no retry, wait or repeated write inside a step starts
+	 * (kw_out_of_time()); the write under way is not cut short.
+	 */
+	double deadline;
 	char lock_lost[512];	/* why the run stopped when the lock was lost, or "" */
 };
 
@@ -57,8 +63,8 @@ uint64_t kw_meminfo_kb(const struct kctx *c, int field);
  * After slab was dropped or reclaimed: the kernel frees dentries and inodes
  * after an RCU grace period, after the write returned. Wait until
  * SReclaimable has not fallen for two readings 20 ms apart (at most 1 s, or
- * until a signal), so that what follows (the second snapshot, the next
- * write's room) sees that memory.
+ * until a signal or the end of the time budget), so that what follows (the
+ * second snapshot, the next write's room) sees that memory.
  */
 void kw_slab_settle(const struct kctx *c);
 
@@ -84,17 +90,21 @@ int kw_trigger(struct kctx *c, const char *rel, const char *value, int *errnum,
 
 /*
  * kw_trigger(), retried on transient errors (EBUSY, EAGAIN, ENOMEM, EINTR)
- * for up to a second: compaction and drop_caches have no budget of their own.
+ * for up to a second, and not past the end of the time budget: compaction
+ * and drop_caches have no budget of their own.
  */
 int kw_trigger_retry(struct kctx *c, const char *rel, const char *value, int *errnum,
 		     struct bc_error *err);
 
 /*
- * True once SIGINT/SIGTERM asked the run to stop, or the lock file was
+ * True once a signal asked the run to stop, or the lock file was
  * removed while held and could not be taken again (c->lock_lost says so):
  * start no new write.
  */
 bool kw_stopped(struct kctx *c);
+
+/* True once the time budget is spent (c->deadline passed). */
+bool kw_out_of_time(const struct kctx *c);
 
 void kw_free(struct kctx *c);
 

@@ -35,6 +35,11 @@ static int check_lock_stat(const struct lock *l, const struct stat *st, struct b
 	if (!S_ISREG(st->st_mode))
 		return bc_error_set(err, BC_EIO, "%.256s: lock file is %s, not a regular file: refused",
 				    l->path, ownfile_type_name(st->st_mode));
+	/* an ordinary user meets root's file: not permitted, as the writes would not be */
+	if (st->st_uid != geteuid() && geteuid() != 0)
+		return bc_error_set(err, BC_EPERM, "%.256s: lock file is owned by uid %u, not by this user: refused; nothing was done",
+				    l->path, (unsigned)st->st_uid);
+	/* root meets a file another user planted there */
 	if (st->st_uid != geteuid())
 		return bc_error_set(err, BC_EIO, "%.256s: lock file is owned by uid %u, not by this user: refused",
 				    l->path, (unsigned)st->st_uid);

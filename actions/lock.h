@@ -29,7 +29,7 @@ struct lock {
 
 /*
  * Take the lock at path under root, waiting up to wait_s seconds (0: not
- * at all); a set *stop (SIGINT/SIGTERM; may be NULL) ends the wait. The
+ * at all); a set *stop (a signal; may be NULL) ends the wait. The
  * holder's pid is written into the file for the "busy" message.
  * 0, or -BC_EBUSY / -BC_EINTR / -BC_EIO with err filled.
  */

@@ -26,6 +26,9 @@ int pcp_drain_run(struct kctx *c, int *errnum, struct bc_error *err)
 		after = kw_meminfo_kb(c, MI_MEM_FREE);
 		if (after <= before)
 			break;		/* nothing more came back */
+		/* the step started within the budget; its repeats stop with it */
+		if (kw_out_of_time(c))
+			break;
 		before = after;
 	}
 	return rc;

@@ -251,7 +251,12 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 		struct step_result *s;
 		double t0 = reserve_now();
 
-		if (i == 0 && a->reclaim_first == STEP_NONE)
+		/*
+		 * a reclaim drops caches: not once the time budget is spent; the
+		 * compaction before the first write runs all the same
+		 * (buddyctl.conf(5) time_budget)
+		 */
+		if (i == 0 && (a->reclaim_first == STEP_NONE || kw_out_of_time(c)))
 			continue;
 		s = &r->steps[r->nr_steps++];
 		s->first = true;
@@ -381,8 +386,12 @@ out:
 	} else if (!a->keep && r->after != r->before) {
 		/* give back what a short round got: the pool as it was */
 		if (kw_set_u64(c, rel, r->before, &before, &after, &errnum, &err) == 0) {
+			r->granted = r->after;
 			r->after = after;
 			r->restored = true;
+			/* nothing kept: the reservation failed, whatever was granted */
+			if (r->status == RES_PARTIAL && after <= r->before)
+				r->status = RES_FAILED;
 		} else {
 			snprintf(r->error, sizeof(r->error), "restoring: %.480s", err.msg);
 		}

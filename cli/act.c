@@ -7,11 +7,14 @@
  *   plan -> [permission check, execute] -> snapshot -> diff -> report
  *
  * A dry run (plan, --dry-run) takes no lock and writes nothing. check only
- * judges: snapshot -> findings -> report, with no lock and no plan.
+ * judges: snapshot -> findings -> report, with no lock and no plan. A lock
+ * refused for lack of permission is reported after the permission check of
+ * a plan made without it, which is never executed (struct run).
  */
 #include "act.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,20 +31,60 @@
 #include "metrics.h"
 #include "nodelist.h"
 #include "output.h"
+#include "ownfile.h"
 #include "perms.h"
 #include "plan.h"
 #include "report.h"
 #include "rootfs.h"
 #include "snapshot.h"
 #include "state.h"
+#include "strbuf.h"
 #include "sysctl.h"
 
+/* The signal that asked the run to stop (its number), or 0. */
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	if (!stop_flag)
+		stop_flag = sig;
+}
+
+/*
+ * Every signal whose default action ends the process and that someone
+ * else sends to ask the run to end: a dropped ssh session (SIGHUP), ^C,
+ * systemd or kill (SIGTERM), timers and limits (SIGALRM, SIGXCPU: the hard
+ * limit's SIGKILL follows), the user signals, a power failure. Each stops
+ * the run as SIGTERM does (buddyctl(8) SIGNALS). Left at their default:
+ * SIGQUIT (^\, a core dump on purpose, to see where a run hangs) and the
+ * faults of the program itself (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT,
+ * SIGTRAP, SIGSYS).
+ */
+static const int stop_signals[] = {
+	SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
+	SIGIO, SIGPWR, SIGSTKFLT,
+};
+
+/*
+ * Catch the stop signals, and ignore SIGPIPE and SIGXFSZ: those come from
+ * buddyctl's own writes (a reader that closed standard output, a file size
+ * limit), which then fail with EPIPE or EFBIG and are reported; they must
+ * not end the run between a short grant and its restore.
+ */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, ign = { .sa_handler = SIG_IGN };
+	int sig;
+	unsigned i;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&ign.sa_mask);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &sa, NULL);
+	sigaction(SIGPIPE, &ign, NULL);
+	sigaction(SIGXFSZ, &ign, NULL);
 }
 
 static double now_s(void)
@@ -61,22 +104,23 @@ static void warn(const char *msg)
 /*
  * The report on standard output (text: not with --quiet), then the run's
  * log line on standard error (buddyctl(8) LOGGING); `plan` and the plugin
- * format have none: their output is the point.
+ * format have none: their output is the point. The log line is the run's
+ * record: it is written also when the report could not be (a reader that
+ * went away, EPIPE; a terminal that hung up).
  */
 static int print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
 {
 	struct report text = *r;
-	int rc;
+	int rc, e = 0;
 
 	text.color = out_color(a->color, STDOUT_FILENO);
+	errno = 0;
 	rc = a->format == FMT_JSON ? report_json(stdout, r) :
 	     a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
 	     a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
 	     log_quiet() ? 0 : report_text(stdout, &text);
-
 	if (rc < 0 || fflush(stdout) != 0)
-		return bc_error_set(err, BC_EIO, "standard output: write failed: %s",
-				    strerror(errno ? errno : EIO));
+		e = errno ? errno : EIO;
 	if (a->format != FMT_NAGIOS && !a->plan) {
 		struct report line = *r;
 
@@ -84,25 +128,24 @@ static int print_report(const struct act_args *a, const struct report *r, struct
 		line.command = strcmp(r->command, "plan") ? r->command : "apply";
 		log_run(&line);
 	}
+	if (e)
+		return bc_error_set(err, BC_EIO, "standard output: write failed: %s", strerror(e));
 	return 0;
 }
 
 /*
  * Take the lock before anything is read or judged, so that what is
  * decided is decided on what the machine is now, not on what it was
- * before another buddyctl changed it. From here on SIGINT and SIGTERM
- * stop the run cleanly (also the wait for the lock).
+ * before another buddyctl changed it. From here on the stop signals stop
+ * the run cleanly (also the wait for the lock).
  */
 static int take_lock(const struct act_args *a, const struct policy *pol, struct lock *l,
 		     struct bc_error *err)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	const char *path = a->lock_file ? a->lock_file : pol ? pol->lock_file : DEFAULT_LOCK;
 	double wait = a->wait >= 0 ? a->wait : pol ? pol->lock_wait_s : 0;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_stop_signals();
 	return lock_acquire(l, a->root, path, wait, (volatile int *)&stop_flag, err);
 }
 
@@ -162,6 +205,27 @@ static int result_code(const struct action *a, const struct action_result *r)
 	return r->status == RES_FAILED ? EXIT_FAILED : EXIT_PARTIAL;
 }
 
+/*
+ * Why a reservation ended short, from what the kernel granted (before a
+ * restore put it back): "reserve 2M on node 0: 0 -> 100: the kernel
+ * granted 10 of the 100 pages asked (90 short); --restore put the 10 back:
+ * the pool is at 0 as before".
+ */
+static void reserve_why(const struct action *a, const struct action_result *r, const char *label,
+			char *why, size_t size)
+{
+	uint64_t got = r->restored ? r->granted : r->after;
+	uint64_t granted = got > r->before ? got - r->before : 0;
+
+	snprintf(why, size, "%s: the kernel granted %llu of the %llu pages asked (%llu short%s)", label,
+		 (unsigned long long)granted, (unsigned long long)(a->target - r->before),
+		 (unsigned long long)(a->target - got), a->judged && a->mandatory ? "; mandatory" : "");
+	if (r->restored)
+		str_append(why, size, "; %s put the %llu back: the pool is at %llu%s",
+			   a->judged ? "keep = no" : "--restore", (unsigned long long)granted,
+			   (unsigned long long)r->after, r->after == r->before ? " as before" : "");
+}
+
 void act_outcome(const struct plan *p, const struct action_result *res,
 			 const struct kctx *c, const struct finding *still, struct outcome *o)
 {
@@ -182,9 +246,11 @@ void act_outcome(const struct plan *p, const struct action_result *res,
 		o->code = EXIT_BUSY;
 		snprintf(o->why, sizeof(o->why), "%s", c->lock_lost);
 	} else if (interrupted) {
+		const char *name = c->stop && *c->stop > 0 ? sigabbrev_np(*c->stop) : NULL;
+
 		o->code = EXIT_INTERRUPTED;
-		snprintf(o->why, sizeof(o->why), "interrupted by a signal: %u of %u actions not carried out",
-			 interrupted, p->n);
+		snprintf(o->why, sizeof(o->why), "interrupted by %s%s: %u of %u actions not carried out",
+			 name ? "SIG" : "a signal", name ? name : "", interrupted, p->n);
 	} else if (worst < p->n) {
 		const struct action *a = &p->a[worst];
 		const struct action_result *r = &res[worst];
@@ -192,12 +258,7 @@ void act_outcome(const struct plan *p, const struct action_result *res,
 		o->code = code;
 		action_label(label, sizeof(label), a);
 		if (a->kind == ACT_RESERVE && !r->error[0])
-			snprintf(o->why, sizeof(o->why), "%s: the kernel granted %llu of the %llu pages asked (%llu short%s)%s",
-				 label, (unsigned long long)(r->after > r->before ? r->after - r->before : 0),
-				 (unsigned long long)(a->target - r->before),
-				 (unsigned long long)(a->target - r->after),
-				 a->judged && a->mandatory ? "; mandatory" : "",
-				 r->restored ? "; the pool was put back" : "");
+			reserve_why(a, r, label, o->why, sizeof(o->why));
 		else
 			snprintf(o->why, sizeof(o->why), "%s: %.480s", label, r->error);
 	} else if (still) {
@@ -236,6 +297,13 @@ struct run {
 	const char *state_path;
 	struct lock lock;
 	bool locked;
+	/*
+	 * The lock was refused for lack of permission (-BC_EPERM, why here):
+	 * the run goes on unlocked only to plan, so that run_plan() can say
+	 * first what the actions would need; nothing is executed.
+	 */
+	bool lock_refused;
+	struct bc_error lock_why;
 	struct sysctl_hp_set sysctl;	/* policy runs: what sysctl files set */
 	struct sysctl_conflict conflicts[SYSCTL_HP_NR];
 	unsigned nr_conflicts;
@@ -293,15 +361,23 @@ static int begin(struct run *r, struct bc_error *err)
 
 	if (!r->a->dry_run) {
 		rc = take_lock(r->a, r->have_pol ? &r->pol : NULL, &r->lock, err);
-		if (rc < 0)
+		r->lock_refused = rc == -BC_EPERM;
+		if (r->lock_refused)
+			r->lock_why = *err;
+		else if (rc < 0)
 			return rc;
-		r->locked = true;
+		r->locked = rc == 0;
 	}
 	rc = snapshot_read_opts(r->a->root, &(struct snap_opts){ .page_size = r->a->page_size },
 				&r->snap, err);
 	r->have_snap = rc == 0;
 	if (rc == 0)
 		rc = require_files(r, err);
+	if (rc < 0 && r->lock_refused) {
+		/* what this user cannot read, root could: the refusal is the answer */
+		*err = r->lock_why;
+		return -BC_EPERM;
+	}
 	return rc;
 }
 
@@ -403,6 +479,17 @@ static int run_plan(struct run *r, struct bc_error *err)
 	bool have_after, over = false;
 	int rc;
 
+	if (r->lock_refused) {
+		/*
+		 * Not permitted to take the lock: first whether the actions
+		 * themselves are permitted (they need root, as a rule), then the
+		 * lock. The plan was made without the lock and is not executed.
+		 */
+		if (plan->n && perms_check(a->root, plan, err) < 0)
+			return -BC_EPERM;
+		*err = r->lock_why;
+		return -BC_EPERM;
+	}
 	if (r->have_pol)
 		sysctl_warnings(r, &rep);
 	if (a->dry_run || !plan->n) {
@@ -558,58 +645,141 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	return rc;
 }
 
+/* A fragment longer than this is longer than any kernel's line: refused without more ado. */
+#define CMDLINE_BUILD_MAX 65536
+
+/* A hugepage word already in GRUB's files: a note on stderr. */
+static void grub_conflict(const char *file, unsigned line, const char *word, void *ctx)
+{
+	char f[4 * PATH_MAX], w[4 * 256];
+	bool one = !strchr(word, ' ');
+
+	(void)ctx;
+	/* a file name and words from files: escaped */
+	fprintf(stderr, "# %s:%u sets %s: the drop-in takes %s off the kernel command line (remove %s there, to keep one place)\n",
+		out_escape(f, sizeof(f), file, 0), line, out_escape(w, sizeof(w), word, 0),
+		one ? "it" : "them", one ? "it" : "them");
+}
+
+struct dropin {
+	const char *fragment, *policy;
+};
+
+static int render_dropin(FILE *f, void *ctx)
+{
+	const struct dropin *d = ctx;
+
+	return cmdline_grub_dropin(f, d->fragment, d->policy);
+}
+
+/*
+ * --grub: (re)write the drop-in under the root, atomically, by the rules of
+ * buddyctl's own files; only where GRUB's /etc/default/grub is.
+ */
+static int write_grub_dropin(const struct act_args *a, const char *line, const char *policy,
+			     struct bc_error *err)
+{
+	struct dropin d = { .fragment = line, .policy = policy };
+	int fd = rootfs_open(a->root, "etc/default/grub", O_PATH, 0);
+
+	if (fd < 0)
+		return bc_error_set(err, BC_ENOINPUT, "%s/etc/default/grub: %s: --grub writes a drop-in for GRUB's settings (Debian, Ubuntu), and there are none",
+				    rootfs_is_slash(a->root) ? "" : a->root, rootfs_strerror(errno));
+	close(fd);
+	return ownfile_replace(a->root, GRUB_DROPIN, true, BC_ECANTCREAT, render_dropin, &d, err);
+}
+
+/* How to install the fragment, on stderr: stdout stays the fragment. */
+static void cmdline_notes(const struct act_args *a, const char *line, const struct policy *pol,
+			  enum release_found found, const char *release,
+			  const struct cmdline_limit *lim)
+{
+	char shown[4 * 80], path[4 * PATH_MAX];
+	size_t len = strlen(line);
+
+	/* the release is the file's, the path the user's: escaped */
+	out_escape(shown, sizeof(shown), release, 0);
+	out_escape(path, sizeof(path), pol->path, 0);
+	if (found == RELEASE_PARSED)
+		fprintf(stderr, "# for Linux %s, from %s\n", shown, path);
+	else
+		fprintf(stderr, "# kernel release unknown (%s%s%s): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n",
+			found == RELEASE_UNPARSEABLE ? "proc/sys/kernel/osrelease is unparseable: '" :
+			found == RELEASE_UNREADABLE ? "proc/sys/kernel/osrelease: " :
+			"no proc/sys/kernel/osrelease", shown, found == RELEASE_UNPARSEABLE ? "'" : "");
+	if (!len) {
+		fprintf(stderr, "# %s reserves no hugepages: nothing to put on the kernel command line\n", path);
+	} else {
+		if (lim->assumed)
+			fprintf(stderr, "# architecture unknown (no proc/sys/kernel/arch, no uname capture): the smallest command line known was assumed, %u bytes\n",
+				lim->size - 1);
+		fprintf(stderr, "# the fragment takes %zu of the %u bytes of the %s kernel command line%s%s%s\n", len,
+			lim->size - 1, lim->assumed ? "unknown architecture's" : lim->arch,
+			lim->source[0] ? " (" : "", lim->source, lim->source[0] ? ")" : "");
+		if (len > (lim->size - 1) / 2)
+			fprintf(stderr, "# warning: that is more than half of it: the rest of the line (cat /proc/cmdline) must fit in the other %zu\n",
+				lim->size - 1 - len);
+	}
+	if (a->grub) {
+		fprintf(stderr, "# wrote %s%s: run update-grub, then reboot\n",
+			rootfs_is_slash(a->root) ? "" : a->root, GRUB_DROPIN);
+		cmdline_grub_conflicts(a->root, grub_conflict, NULL);
+	} else if (len) {
+		fprintf(stderr, "# to reserve at boot with GRUB: buddyctl plan --kernel-cmdline --grub, then update-grub, reboot\n"
+				"# elsewhere: replace any hugepagesz=/hugepages= already on the command line: the kernel ignores a size given twice\n");
+	}
+	if (len)
+		fprintf(stderr, "# pages of a size other than the default need a hugetlbfs mount of that size (dev-hugepages1G.mount)\n");
+}
+
 int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 {
 	struct run r = { .a = a, .command = "plan" };
+	struct cmdline_limit lim;
 	struct kernel_version kv;
 	enum release_found found = RELEASE_MISSING;
-	char line[4096], release[80], shown[4 * sizeof(release)], path[4 * PATH_MAX];
+	char *line = malloc(CMDLINE_BUILD_MAX), release[80];
 	int rc;
 
+	if (!line)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	rc = policy_and_snapshot(&r, err);
 	if (rc == 0) {
 		found = kernel_release_read(a->root, &kv, release, sizeof(release));
-		rc = cmdline_build(&r.pol, &r.snap, &kv, line, sizeof(line), err);
+		rc = cmdline_build(&r.pol, &r.snap, &kv, line, CMDLINE_BUILD_MAX, err);
 	}
 	/* the nodes the counts name must exist (sizes were checked above) */
 	if (rc == 0)
 		rc = policy_validate(&r.pol, &r.snap, err);
 	if (rc == 0) {
+		cmdline_limit_read(a->root, &lim);
+		rc = cmdline_check_length(&r.pol, strlen(line), &lim, err);
+	}
+	if (rc == 0 && a->grub)
+		rc = write_grub_dropin(a, line, r.pol.path, err);
+	if (rc == 0 && line[0]) {
 		printf("%s\n", line);
 		if (fflush(stdout) != 0 || ferror(stdout))
 			rc = bc_error_set(err, BC_EIO, "standard output: write failed: %s",
 					  strerror(errno ? errno : EIO));
 	}
-	if (rc == 0) {
-		/* how to install it: comments on stderr, so that stdout stays the fragment */
-		/* the release is the file's, the path the user's: escaped */
-		out_escape(shown, sizeof(shown), release, 0);
-		if (found == RELEASE_PARSED)
-			fprintf(stderr, "# for Linux %s, from %s\n", shown,
-				out_escape(path, sizeof(path), r.pol.path, 0));
-		else
-			fprintf(stderr, "# kernel release unknown (%s%s%s): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n",
-				found == RELEASE_UNPARSEABLE ? "proc/sys/kernel/osrelease is unparseable: '" :
-				found == RELEASE_UNREADABLE ? "proc/sys/kernel/osrelease: " :
-				"no proc/sys/kernel/osrelease", shown, found == RELEASE_UNPARSEABLE ? "'" : "");
-		fprintf(stderr, "# to reserve at boot: add it to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub, reboot\n"
-				"# replace any hugepagesz=/hugepages= already there: the kernel ignores a size given twice\n"
-				"# pages of a size other than the default need a hugetlbfs mount of that size (dev-hugepages1G.mount)\n");
-	}
+	if (rc == 0)
+		cmdline_notes(a, line, &r.pol, found, release, &lim);
+	free(line);
 	run_free(&r);
 	return rc;
 }
 
-/* --node LIST of estimate and the one-off actions (act.h). */
-int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **out,
-		       struct bc_error *err)
+/* A node list named in messages as what ("--node", "reserve: '2M:1@4'"). */
+static int nodes_of(const char *list, const char *what, const struct snapshot *snap,
+		    struct bitmask **out, struct bc_error *err)
 {
 	unsigned id;
 	int rc;
 
 	if (!*list)
-		return bc_error_set(err, BC_EUSAGE, "--node: empty node list");
-	rc = nodelist_parse(list, strlen(list), "--node", BC_EUSAGE, out, err);
+		return bc_error_set(err, BC_EUSAGE, "%s: empty node list", what);
+	rc = nodelist_parse(list, strlen(list), what, BC_EUSAGE, out, err);
 	if (rc < 0 || !snap)
 		return rc;
 	for (id = 0; id < (*out)->size; id++) {
@@ -621,11 +791,18 @@ int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **
 		if (!n || !n->has_memory) {
 			numa_bitmask_free(*out);
 			*out = NULL;
-			return bc_error_set(err, BC_EUSAGE, "--node: node %u %s", id,
+			return bc_error_set(err, BC_EUSAGE, "%s: node %u %s", what, id,
 					    n ? "has no memory" : "does not exist");
 		}
 	}
 	return 0;
+}
+
+/* --node LIST of estimate and the one-off actions (act.h). */
+int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **out,
+		struct bc_error *err)
+{
+	return nodes_of(list, "--node", snap, out, err);
 }
 
 int cmd_compact(const struct act_args *a, struct bc_error *err)
@@ -692,6 +869,7 @@ struct spec {
 	uint64_t count;
 	const char *nodes;	/* after '@', or NULL: split over memory nodes */
 	char buf[128];
+	char what[144];		/* "reserve: 'TEXT'", for the messages on its nodes */
 };
 
 static int parse_spec(const char *text, struct spec *s, struct bc_error *err)
@@ -702,6 +880,7 @@ static int parse_spec(const char *text, struct spec *s, struct bc_error *err)
 	if (strlen(text) >= sizeof(s->buf))
 		return bc_error_set(err, BC_EUSAGE, "reserve: spec too long");
 	strcpy(s->buf, text);
+	snprintf(s->what, sizeof(s->what), "reserve: '%s'", text);
 	colon = strchr(s->buf, ':');
 	if (!colon)
 		return bc_error_set(err, BC_EUSAGE, "reserve: '%s' is not SIZE:COUNT[@NODES]", text);
@@ -723,7 +902,7 @@ static int parse_spec(const char *text, struct spec *s, struct bc_error *err)
 	if (s->nodes) {
 		/* the node list's syntax now; whether the nodes exist, under the lock */
 		struct bitmask *sel = NULL;
-		int rc = parse_nodes(s->nodes, NULL, &sel, err);
+		int rc = nodes_of(s->nodes, s->what, NULL, &sel, err);
 
 		if (sel)
 			numa_bitmask_free(sel);
@@ -768,7 +947,7 @@ static int add_spec(struct run *r, const struct spec *specs, int si, const struc
 	if (!s->nodes) {
 		rc = plan_reserve_split(&r->plan, &r->snap, &rq, s->count, err);
 	} else {
-		rc = parse_nodes(s->nodes, &r->snap, &sel, err);
+		rc = nodes_of(s->nodes, s->what, &r->snap, &sel, err);
 		for (id = 0; rc == 0 && id < sel->size; id++)
 			if (numa_bitmask_isbitset(sel, id))
 				rc = plan_reserve_node(&r->plan, &r->snap, &rq, (int)id, s->count, err);

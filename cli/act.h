@@ -31,6 +31,7 @@ struct act_args {
 	const char *lock_file;		/* --lock-file */
 	const char *state_file;		/* --state-file */
 	bool pools_only;		/* apply, plan --pools-only: only the hugepage targets */
+	bool grub;			/* plan --kernel-cmdline --grub: write GRUB's drop-in */
 	char **specs;			/* reserve SIZE:COUNT[@NODES] ... */
 	int nr_specs;
 };
@@ -62,7 +63,8 @@ int cmd_check(const struct act_args *a, struct bc_error *err);
 int cmd_apply(const struct act_args *a, struct bc_error *err);	/* also `plan` */
 /*
  * plan --kernel-cmdline: the policy's hugepage targets as kernel parameters
- * on stdout (one line, nothing else), how to install them on stderr.
+ * on stdout (one line, nothing else; nothing when the policy reserves
+ * nothing), how to install them on stderr; with --grub also GRUB's drop-in.
  */
 int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err);
 int cmd_compact(const struct act_args *a, struct bc_error *err);

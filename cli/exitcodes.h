@@ -20,7 +20,7 @@ enum {
 	EXIT_BUSY = 75,		/* another buddyctl holds the lock (EX_TEMPFAIL) */
 	EXIT_NOPERM = 77,	/* an action of the plan is not permitted: nothing done */
 	EXIT_CONFIG = 78,	/* bad policy file: nothing done */
-	EXIT_INTERRUPTED = 130,	/* SIGINT/SIGTERM during apply: 128 + SIGINT */
+	EXIT_INTERRUPTED = 130,	/* stopped by a signal (any): 128 + SIGINT, the shell's ^C */
 };
 
 #endif

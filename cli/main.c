@@ -32,7 +32,8 @@ static const char usage_text[] =
 	"                      after compaction and after reclaim, and how (read-only)\n"
 	"  check               judge every node and hugepage pool against the policy:\n"
 	"                      exit 0 ok, 1 warn, 2 crit\n"
-	"  plan                print what apply would do and why; writes nothing\n"
+	"  plan                print what apply would do and why; writes nothing (but\n"
+	"                      the drop-in of --kernel-cmdline --grub)\n"
 	"  apply               carry out the policy's plan and report before/after\n"
 	"  compact             compact memory: all nodes, or --node LIST\n"
 	"  drop-caches         sync, then drop clean caches (--level pagecache|slab|all)\n"
@@ -81,6 +82,8 @@ static const char usage_text[] =
 	"                      remediation of fragmented nodes (the boot unit)\n"
 	"      --kernel-cmdline  plan: print the kernel parameters that reserve the\n"
 	"                      policy's hugepage targets at boot, and nothing else\n"
+	"      --grub          plan --kernel-cmdline: also (re)write GRUB's drop-in\n"
+	"                      /etc/default/grub.d/zz-buddyctl.cfg\n"
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n"
 	"\n"
@@ -170,7 +173,7 @@ static const struct { const char *name; enum cmd cmd; } commands[] = {
 
 enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
        O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP, O_PAGESIZE, O_ROOT, O_BUDDYINFO,
-       O_POOLS_ONLY, O_KCMDLINE, O_QUIET };
+       O_POOLS_ONLY, O_KCMDLINE, O_QUIET, O_GRUB };
 
 /* A bit per option, to remember which were given. */
 static unsigned optbit(int opt)
@@ -196,7 +199,7 @@ static unsigned allowed(int opt)
 	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN | C_DIFF;
 	case O_BUDDYINFO: return C_STATUS;
 	case O_POOLS_ONLY: return C_APPLY | C_PLAN;
-	case O_KCMDLINE: return C_PLAN;
+	case O_KCMDLINE: case O_GRUB: return C_PLAN;
 	case O_QUIET: return C_CHECK | C_ACTS;
 	default: return C_ALL;
 	}
@@ -228,6 +231,7 @@ int main(int argc, char **argv)
 		{ "page-size", required_argument, NULL, O_PAGESIZE },
 		{ "pools-only", no_argument, NULL, O_POOLS_ONLY },
 		{ "kernel-cmdline", no_argument, NULL, O_KCMDLINE },
+		{ "grub", no_argument, NULL, O_GRUB },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -348,6 +352,9 @@ int main(int argc, char **argv)
 		case O_KCMDLINE:
 			kcmdline = true;
 			break;
+		case O_GRUB:
+			aa.grub = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return flush_stdout();
@@ -385,13 +392,13 @@ int main(int argc, char **argv)
 		static const int opts[] = { 'n', 'o', 'c', O_COLOR, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER,
 					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE, O_FORCE,
 					    O_ALLOW_DROP, O_PAGESIZE, O_BUDDYINFO, O_POOLS_ONLY, O_KCMDLINE,
-					    O_QUIET };
+					    O_QUIET, O_GRUB };
 		static const char *const names[] = { "--node", "--output", "--config", "--color",
 						     "--dry-run", "--level", "--no-sync", "--ladder",
 						     "--rounds", "--restore", "--time-budget", "--wait",
 						     "--lock-file", "--state-file", "--force",
 						     "--allow-drop-caches", "--page-size", "--buddyinfo",
-						     "--pools-only", "--kernel-cmdline", "--quiet" };
+						     "--pools-only", "--kernel-cmdline", "--quiet", "--grub" };
 
 		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 			if ((used & optbit(opts[i])) && !(allowed(opts[i]) & cmd)) {
@@ -412,6 +419,8 @@ int main(int argc, char **argv)
 							    optbit(O_BUDGET) | optbit(O_WAIT) |
 							    optbit(O_LOCK) | optbit(O_STATE)))))
 		return usage_error("--kernel-cmdline prints only the kernel parameters: no --format, --pools-only, --dry-run, --time-budget, --wait, --lock-file or --state-file%s", "");
+	if (aa.grub && !kcmdline)
+		return usage_error("--grub writes the drop-in of plan --kernel-cmdline: give both%s", "");
 	if (cmd != C_CHECK && sa.format == FMT_NAGIOS)
 		return usage_error("--format nagios is for 'check' only%s", "");
 	aa.format = sa.format;

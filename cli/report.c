@@ -377,6 +377,14 @@ static void steps_text(FILE *f, const struct action *a, const struct action_resu
 	}
 }
 
+/* Pages the kernel granted, kept or (restored) put back; 0 for a release. */
+static uint64_t reserve_granted(const struct action_result *res)
+{
+	uint64_t got = res->restored ? res->granted : res->after;
+
+	return got > res->before ? got - res->before : 0;
+}
+
 static void hugepages_text(FILE *f, const struct report *r)
 {
 	const struct plan *p = r->plan;
@@ -396,10 +404,20 @@ static void hugepages_text(FILE *f, const struct report *r)
 		any = true;
 		size_label(sz, sizeof(sz), a->size_kb * 1024);
 		snprintf(node, sizeof(node), a->node >= 0 ? "%d" : "all", a->node);
-		fprintf(f, "               %4s %5s %10llu %8llu %9llu %8llu%s\n", node, sz,
+		if (a->target < res->before) {
+			/* pages given back: nothing obtained, nothing to estimate */
+			fprintf(f, "               %4s %5s %10llu %8llu %9s %8s  (%llu freed)\n", node, sz,
+				(unsigned long long)a->target, (unsigned long long)res->before, "-", "-",
+				(unsigned long long)(res->before - res->after));
+			continue;
+		}
+		fprintf(f, "               %4s %5s %10llu %8llu %9llu %8llu", node, sz,
 			(unsigned long long)a->target, (unsigned long long)res->before,
-			(unsigned long long)res->after, (unsigned long long)shortfall,
-			res->restored ? "  (restored: keep = no)" : "");
+			(unsigned long long)res->after, (unsigned long long)shortfall);
+		if (res->restored)
+			fprintf(f, "  (granted %llu, all put back: %s)",
+				(unsigned long long)reserve_granted(res), a->judged ? "keep = no" : "--restore");
+		fputc('\n', f);
 		if (a->have_est)
 			fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
 				(unsigned long long)a->est.now, (unsigned long long)a->est.compact,
@@ -612,7 +630,9 @@ int report_text(FILE *f, const struct report *r)
 				plan_steps_text(f, &p->a[i], r->before, p->sync);
 		}
 		if (r->not_permitted && p->n)
-			fprintf(f, "\nNote: as this user, apply would do nothing: %s\n", r->not_permitted);
+			/* the command whose real run would be refused: `plan` is apply's dry run */
+			fprintf(f, "\nNote: as this user, %s would be refused (exit status 77): %s\n",
+				strcmp(r->command, "plan") ? r->command : "apply", r->not_permitted);
 		return ferror(f) ? -1 : 0;
 	}
 	fprintf(f, "Actions\n");
@@ -743,9 +763,9 @@ int report_json(FILE *f, const struct report *r)
 			fprintf(f, ",\"status\":\"%s\",\"ms\":%.3f", res_status_name(res->status), res->ms);
 			if (a->kind == ACT_RESERVE) {
 				fprintf(f, ",\"before\":%" PRIu64 ",\"obtained\":%" PRIu64 ",\"shortfall\":%" PRIu64
-					",\"restored\":%s,\"steps\":[", res->before, res->after,
+					",\"restored\":%s,\"granted\":%" PRIu64 ",\"steps\":[", res->before, res->after,
 					res->after < a->target ? a->target - res->after : 0,
-					res->restored ? "true" : "false");
+					res->restored ? "true" : "false", reserve_granted(res));
 				for (k = 0; k < res->nr_steps; k++)
 					fprintf(f, "%s{\"step\":\"%s\",\"ms\":%.3f,\"gain\":%" PRId64 ",\"obtained\":%" PRIu64
 						",\"errno\":%d,\"first\":%s,\"wrote\":%s,\"asked_kb\":%" PRIu64 "}",

@@ -35,7 +35,9 @@
  *    hugepages= after it.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "errors.h"
@@ -69,10 +71,63 @@ enum release_found kernel_release_read(const char *root, struct kernel_version *
  * Build the fragment for pol's [hugepages SIZE] targets on the machine of
  * snap, running kernel kv, into buf (no trailing newline). Returns 0, or
  * -BC_ECONFIG naming the policy file and line when a target cannot be put on
- * the command line (no targets, a size the machine does not offer, per-node
- * counts this kernel cannot parse), or -BC_ENOMEM when buf is too small.
+ * the command line (a size the machine does not offer, per-node counts this
+ * kernel cannot parse, a fragment longer than size - 1 bytes). A policy
+ * that reserves nothing (no [hugepages] section, or only counts of 0) gives
+ * an empty fragment: targets of 0 pages are left out.
  */
 int cmdline_build(const struct policy *pol, const struct snapshot *snap,
 		  const struct kernel_version *kv, char *buf, size_t size, struct bc_error *err);
+
+/*
+ * How long the kernel command line may be on the machine of a tree: the
+ * architecture's COMMAND_LINE_SIZE (the line with its NUL), and where the
+ * architecture was read.
+ */
+struct cmdline_limit {
+	char arch[16];		/* "x86_64", "arm64", "powerpc", ...; "" when unknown */
+	char source[48];	/* "proc/sys/kernel/arch", "uname(2)", ... */
+	unsigned size;		/* COMMAND_LINE_SIZE: at most size - 1 characters */
+	bool assumed;		/* architecture unknown: the smallest size known */
+};
+
+/* The limit of the architecture named in text (a `uname -m` word, a release). 0 or -1. */
+int cmdline_limit_for(const char *text, struct cmdline_limit *l);
+
+/*
+ * The limit for the machine under root: proc/sys/kernel/arch, uname(2) on
+ * the running system, a sosreport's uname -a, the kernel release; when none
+ * names a known architecture, the smallest limit known (assumed).
+ */
+void cmdline_limit_read(const char *root, struct cmdline_limit *l);
+
+/*
+ * Does a fragment of len bytes fit on the command line, by itself? The rest
+ * of the line needs room too: that is for the caller to say. 0, or
+ * -BC_ECONFIG naming the policy and the limit.
+ */
+int cmdline_check_length(const struct policy *pol, size_t len, const struct cmdline_limit *l,
+			 struct bc_error *err);
+
+/* The drop-in `plan --kernel-cmdline --grub` writes, under the root. */
+#define GRUB_DROPIN "/etc/default/grub.d/zz-buddyctl.cfg"
+
+/*
+ * Write the drop-in for fragment ("" when the policy reserves nothing) to f:
+ * POSIX sh that grub-mkconfig sources, dropping every hugepagesz= and
+ * hugepages= from GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT and
+ * appending fragment to GRUB_CMDLINE_LINUX. The same fragment and policy
+ * give the same text. 0, or -1 on a write error.
+ */
+int cmdline_grub_dropin(FILE *f, const char *fragment, const char *policy_path);
+
+/*
+ * The lines of /etc/default/grub and /etc/default/grub.d/\*.cfg (not the
+ * drop-in) under root that put hugepagesz= or hugepages= on the command
+ * line: note(file, line, word, ctx) for each. Returns how many.
+ */
+unsigned cmdline_grub_conflicts(const char *root,
+				void (*note)(const char *file, unsigned line, const char *word, void *ctx),
+				void *ctx);
 
 #endif

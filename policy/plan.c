@@ -370,7 +370,11 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 			 : "; the target is above what reclaim could reach: a short grant is given back");
 		return 0;
 	}
-	if (count <= a->current)
+	if (count == a->current)
+		snprintf(a->expect, sizeof(a->expect), "pool %llu -> %llu: already %llu, nothing to write",
+			 (unsigned long long)a->current, (unsigned long long)count,
+			 (unsigned long long)count);
+	else if (count < a->current)
 		snprintf(a->expect, sizeof(a->expect), "pool %llu -> %llu: frees %llu pages",
 			 (unsigned long long)a->current, (unsigned long long)count,
 			 (unsigned long long)(a->current - count));

@@ -9,14 +9,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "act.h"
 #include "execute.h"
+#include "log.h"
 #include "ownfile.h"
 #include "rootfs.h"
 #include "reserve.h"
@@ -26,6 +30,7 @@
 
 #define TREE "build/actfx"
 #define NODE1_2M "sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages"
+#define NODE0_2M "sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages"
 
 static int fresh_tree(void **state)
 {
@@ -331,13 +336,26 @@ static void chosen_escalation_first_writes_what_compaction_made(void **state)
 	snapshot_free(&snap);
 }
 
+/* The free lists read back: node 1 has no free 2M block, and 262144 free pages of 4K. */
+static void node1_in_small_blocks(void)
+{
+	FILE *f = fopen(TREE "/proc/buddyinfo", "w");
+
+	assert_non_null(f);
+	fputs("Node 0, zone      DMA      2      1      1      0      1      1      1      1      0      1      3 \n"
+	      "Node 0, zone    DMA32    512    350    260    180    120     90     60     45     30     40    380 \n"
+	      "Node 0, zone   Normal  48713  31806  20117  12940   7360   4120   2150    980    410     95    180 \n"
+	      "Node 1, zone    DMA32      0      0      0      0      0      0      0      0      0      0      0 \n"
+	      "Node 1, zone   Normal 262144      0      0      0      0      0      0      0      0      0      0 \n", f);
+	fclose(f);
+}
+
 static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state)
 {
 	struct kctx c = { .root = TREE };
 	struct snapshot snap;
 	struct plan p = chosen_plan(6300, &snap);
 	struct action_result r;
-	FILE *f;
 
 	(void)state;
 	/*
@@ -349,14 +367,7 @@ static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state
 	 * 1048576 - 126428 (reserve) - 5848 (stuck) = 916300 kB, so 11855028
 	 * kB; the first write then asks for the pool as it is (64).
 	 */
-	f = fopen(TREE "/proc/buddyinfo", "w");
-	assert_non_null(f);
-	fputs("Node 0, zone      DMA      2      1      1      0      1      1      1      1      0      1      3 \n"
-	      "Node 0, zone    DMA32    512    350    260    180    120     90     60     45     30     40    380 \n"
-	      "Node 0, zone   Normal  48713  31806  20117  12940   7360   4120   2150    980    410     95    180 \n"
-	      "Node 1, zone    DMA32      0      0      0      0      0      0      0      0      0      0      0 \n"
-	      "Node 1, zone   Normal 262144      0      0      0      0      0      0      0      0      0      0 \n", f);
-	fclose(f);
+	node1_in_small_blocks();
 	assert_int_equal(execute_plan(&c, &p, &r), 0);
 	assert_contains(c.log[0].path, "node1/reclaim");
 	assert_string_equal(c.log[0].value, "11855028K swappiness=0");
@@ -376,6 +387,33 @@ static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state
 	assert_int_equal(r.rev_now, 72);
 	assert_int_equal(r.rev_reclaim, 72 + 1036);
 	assert_int_equal(r.rev_small_kb, 1048576);
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
+/*
+ * The same, with the time budget spent before the action starts (an
+ * earlier action took it): no reclaim, which drops caches, before the
+ * first write; the compaction before it and the write still run
+ * (buddyctl.conf(5) time_budget).
+ */
+static void reclaim_before_the_first_write_obeys_the_budget(void **state)
+{
+	struct kctx c = { .root = TREE };
+	struct snapshot snap;
+	struct plan p = chosen_plan(6300, &snap);
+	struct action_result r;
+
+	(void)state;
+	node1_in_small_blocks();
+	p.time_budget_s = 1e-9;
+	execute_plan(&c, &p, &r);
+	assert_true(c.nr_log >= 2);
+	assert_contains(c.log[0].path, "node1/compact");
+	assert_contains(c.log[1].path, "node1/hugepages");
+	assert_int_equal(r.nr_steps, 1);
+	assert_int_equal(r.steps[0].step, STEP_COMPACT_NODE);
 	kw_free(&c);
 	plan_free(&p);
 	snapshot_free(&snap);
@@ -457,8 +495,10 @@ static void short_grant_restored(void **state)
 
 	(void)state;
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
-	assert_int_equal(r.status, RES_PARTIAL);
+	/* nothing kept: failed, though the kernel granted 16 */
+	assert_int_equal(r.status, RES_FAILED);
 	assert_true(r.restored);
+	assert_int_equal(r.granted, 80);
 	assert_int_equal(r.after, 64);
 	assert_int_equal(file_value(NODE1_2M), 64);	/* the pool put back */
 	kw_free(&c);
@@ -739,7 +779,8 @@ static void lock_refuses_other_users_file(void **state)
 	if (geteuid() != 0)
 		skip_because("not root: cannot plant a file of another user");
 	sh("rm -rf build/lk && mkdir -p build/lk && : > build/lk/x.lock && chown 65534 build/lk/x.lock");
-	assert_true(lock_acquire(&l, "/", "build/lk/x.lock", 0, NULL, &e) < 0);
+	/* as root: a planted file, 74 */
+	assert_int_equal(lock_acquire(&l, "/", "build/lk/x.lock", 0, NULL, &e), -BC_EIO);
 	assert_contains(e.msg, "owned by uid 65534, not by this user");
 	sh("rm -rf build/lk");
 }
@@ -830,14 +871,99 @@ static void lock_lost_stops_the_run(void **state)
 	plan_free(&p);
 }
 
-/* write(2) replaced: a SIGTERM arrives while a pool is written. */
+/*
+ * write(2) replaced: a SIGTERM arrives while a pool is written
+ * (write_sets), or, for whole runs of the command line (run_cli()), the
+ * kernel grants a pool write at most wrap_grant pages (-1: all) and the
+ * signal wrap_signal arrives during the first such write.
+ */
 static volatile int *write_sets;
+static long long wrap_grant = -1;
+static int wrap_signal;
+static unsigned wrap_capped;
+
+
+/*
+ * A tree whose MemFree keeps growing: each write to vm/stat_refresh takes
+ * 50 ms and frees 4 MiB more (grow_memfree), each wait between two readings
+ * of SReclaimable sees 1 MiB more of slab gone (shrink_slab).
+ */
+static bool grow_memfree, shrink_slab;
+static unsigned refresh_writes;
+
+/* Add kb to the field of TREE/proc/meminfo (a kernel that frees memory meanwhile). */
+static void meminfo_add(const char *field, long long kb)
+{
+	char text[8192], *p;
+	size_t n = 0;
+	long long v;
+	FILE *f = fopen(TREE "/proc/meminfo", "r");
+
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	p = strstr(text, field);
+	assert_non_null(p);
+	p += strlen(field);
+	v = strtoll(p, NULL, 10);
+	f = fopen(TREE "/proc/meminfo", "w");
+	assert_non_null(f);
+	fprintf(f, "%.*s %lld kB%s", (int)(p - text), text, v + kb, strchr(p, '\n'));
+	fclose(f);
+}
+
+/* Is fd the file whose path ends in tail? */
+static bool fd_is(int fd, const char *tail)
+{
+	char link[64], path[PATH_MAX];
+	size_t t = strlen(tail);
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0 || (size_t)n < t)
+		return false;
+	path[n] = '\0';
+	return !strcmp(path + n - t, tail);
+}
+
+int __wrap_nanosleep(const struct timespec *req, struct timespec *rem);
+int __real_nanosleep(const struct timespec *req, struct timespec *rem);
+int __wrap_nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	if (shrink_slab)
+		meminfo_add("SReclaimable:", -1024);
+	return __real_nanosleep(req, rem);
+}
+
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 ssize_t __real_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n)
 {
+	char v[32];
+	int len;
+
 	if (write_sets)
 		*write_sets = 1;
+	if (grow_memfree && fd_is(fd, "/stat_refresh")) {
+		refresh_writes++;
+		usleep(50000);
+		meminfo_add("MemFree:", 4096);
+	}
+	if (wrap_grant >= 0 && n < sizeof(v) && fd_is(fd, "/nr_hugepages")) {
+		memcpy(v, buf, n);
+		v[n] = '\0';
+		if (strtoll(v, NULL, 10) > wrap_grant) {
+			/* what the kernel does when memory runs out: fewer pages, no error */
+			len = snprintf(v, sizeof(v), "%lld\n", wrap_grant);
+			if (__real_write(fd, v, (size_t)len) != len)
+				return -1;
+			if (wrap_capped++ == 0 && wrap_signal)
+				raise(wrap_signal);
+			return (ssize_t)n;
+		}
+	}
 	return __real_write(fd, buf, n);
 }
 
@@ -1047,6 +1173,279 @@ static void replace_killed_leaves_no_tmp(void **state)
 	sh("rm -rf build/kt");
 }
 
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * A short reservation (the kernel grants 70 of 100) whose only escalation
+ * step is step, under a budget of budget_s: how long execute_plan() took.
+ */
+static double run_one_step(enum step step, double budget_s, struct kfault *extra)
+{
+	struct kfault f[2] = { { .match = "node1/hugepages", .grant_max = 70 } };
+	struct kctx c = { .root = TREE, .faults = f, .nr_faults = 1 };
+	struct plan p = one_reserve(100, true, 1);
+	struct action_result r;
+	double t0;
+
+	if (extra) {
+		f[1] = *extra;
+		c.nr_faults = 2;
+	}
+	p.time_budget_s = budget_s;
+	p.a[0].ladder = (struct steps){ .s = { step }, .n = 1 };
+	t0 = mono_s();
+	execute_plan(&c, &p, &r);
+	t0 = mono_s() - t0;
+	assert_int_equal(r.status, RES_PARTIAL);
+	assert_int_equal(r.nr_steps, 1);
+	kw_free(&c);
+	plan_free(&p);
+	return t0;
+}
+
+/*
+ * Every step obeys the time budget, also inside: drain-pcp writes
+ * vm/stat_refresh while MemFree grows (up to 128 writes), here 50 ms each
+ * and MemFree growing every time: 6.4 s without a deadline; with a budget
+ * of 0.5 s it stops at the first write after the deadline.
+ */
+static void drain_pcp_obeys_the_budget(void **state)
+{
+	double took;
+
+	(void)state;
+	sh("touch " TREE "/proc/sys/vm/stat_refresh");
+	grow_memfree = true;
+	refresh_writes = 0;
+	took = run_one_step(STEP_DRAIN_PCP, 0.5, NULL);
+	grow_memfree = false;
+	if (took > 1.5 || refresh_writes > 20)
+		fail_msg("drain-pcp took %.1f s and %u writes with a budget of 0.5 s", took, refresh_writes);
+	assert_true(refresh_writes >= 1);
+}
+
+/*
+ * The wait after a slab drop (until SReclaimable stops falling, at most
+ * 1 s) ends at the deadline: here the slab keeps shrinking at every reading.
+ */
+static void slab_settle_obeys_the_budget(void **state)
+{
+	double took;
+
+	(void)state;
+	shrink_slab = true;
+	took = run_one_step(STEP_DROP_SLAB, 0.2, NULL);
+	shrink_slab = false;
+	if (took > 0.7)
+		fail_msg("drop-slab took %.2f s with a budget of 0.2 s", took);
+}
+
+/* The retries of a trigger write that keeps failing EBUSY (up to 1 s) end at the deadline. */
+static void trigger_retries_obey_the_budget(void **state)
+{
+	struct kfault busy = { .match = "node1/compact", .errnum = EBUSY };
+	double took;
+
+	(void)state;
+	took = run_one_step(STEP_COMPACT_NODE, 0.2, &busy);
+	if (took > 0.7)
+		fail_msg("compact-node retried for %.2f s with a budget of 0.2 s", took);
+}
+
+/* What a whole run of the command line left: its exit status, stdout and stderr. */
+struct cli_run {
+	int status;		/* the exit status, or 128 + the signal that killed it */
+	char out[16384];
+	char err[4096];
+};
+
+
+/*
+ * Run a command as main() would (cmd_reserve(), cmd_apply()) in a child,
+ * with the write(2) above: a pool write is granted grant pages (-1: all)
+ * and sig arrives during the first such write.
+ */
+static void run_cmd(struct cli_run *r, int (*cmd)(const struct act_args *, struct bc_error *),
+		    const struct act_args *a, long long grant, int sig)
+{
+	char out_tmp[] = "/tmp/buddyctl-act-out.XXXXXX", err_tmp[] = "/tmp/buddyctl-act-err.XXXXXX";
+	int fo = mkstemp(out_tmp), fe = mkstemp(err_tmp), st;
+	pid_t pid;
+
+	assert_true(fo >= 0 && fe >= 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct bc_error e = { 0 };
+		int rc;
+
+		dup2(fo, 1);
+		dup2(fe, 2);
+		wrap_grant = grant;
+		wrap_signal = sig;
+		log_init();
+		rc = cmd(a, &e);
+		if (rc < 0)
+			fprintf(stderr, "buddyctl: %s\n", e.msg);
+		fflush(NULL);
+		_exit(rc < 0 ? 100 - rc : rc);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	lseek(fo, 0, SEEK_SET);
+	lseek(fe, 0, SEEK_SET);
+	test_drain(fo, r->out, sizeof(r->out));
+	test_drain(fe, r->err, sizeof(r->err));
+	close(fo);
+	close(fe);
+	unlink(out_tmp);
+	unlink(err_tmp);
+}
+
+/* `buddyctl --root TREE reserve --ladder retry --rounds 1 [--restore] SPECS`. */
+static void run_reserve_as(struct cli_run *r, enum out_format format, long long grant, int sig,
+			   bool restore, const char *const *specs, int nr_specs)
+{
+	struct act_args a = { .root = TREE, .format = format, .rounds = 1, .ladder = "retry",
+			      .time_budget = 10, .wait = -1, .restore = restore,
+			      .specs = (char **)specs, .nr_specs = nr_specs };
+
+	run_cmd(r, cmd_reserve, &a, grant, sig);
+}
+
+static void run_reserve(struct cli_run *r, long long grant, int sig, bool restore,
+			const char *const *specs, int nr_specs)
+{
+	run_reserve_as(r, FMT_TEXT, grant, sig, restore, specs, nr_specs);
+}
+
+/*
+ * reserve --restore 2M:100@0 (node 0's pool holds 0) that the kernel grants
+ * 10 of: the 10 are put back, the pool is at 0 as before, and the run says
+ * so the same way in the text, the JSON and the exit status: the
+ * reservation failed (2), the kernel granted 10, all were given back.
+ */
+static void restored_grant_said_as_it_was(void **state)
+{
+	const char *const spec[] = { "2M:100@0" };
+	static struct cli_run r;
+
+	(void)state;
+	run_reserve(&r, 10, 0, true, spec, 1);
+	if (r.status != 2)
+		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
+	assert_int_equal(file_value(NODE0_2M), 0);
+	assert_contains(r.out, "reserve 2M on node 0: 0 -> 100");
+	assert_contains(r.out, " failed ");
+	assert_contains(r.out, "                  0    2M        100        0         0      100  (granted 10, all put back: --restore)\n");
+	assert_contains(r.out, "exit status 2: reserve 2M on node 0: 0 -> 100: the kernel granted 10 of the 100 pages asked (90 short); --restore put the 10 back: the pool is at 0 as before\n");
+	assert_contains(r.err, "exit 2: reserve 2M on node 0: 0 -> 100: the kernel granted 10 of the 100 pages asked");
+	run_reserve_as(&r, FMT_JSON, 10, 0, true, spec, 1);
+	assert_int_equal(r.status, 2);
+	assert_contains(r.out, "\"status\":\"failed\"");
+	assert_contains(r.out, "\"before\":0,\"obtained\":0,\"shortfall\":100,\"restored\":true,\"granted\":10,");
+	assert_contains(r.out, "\"exit\":2,\"exit_reason\":\"reserve 2M on node 0: 0 -> 100: the kernel granted 10 of the 100 pages asked (90 short); --restore put the 10 back: the pool is at 0 as before\"");
+	/* kept (no --restore): partial, 1, granted = obtained */
+	run_reserve_as(&r, FMT_JSON, 10, 0, false, spec, 1);
+	assert_int_equal(r.status, 1);
+	assert_int_equal(file_value(NODE0_2M), 10);
+	assert_contains(r.out, "\"status\":\"partial\"");
+	assert_contains(r.out, "\"before\":0,\"obtained\":10,\"shortfall\":90,\"restored\":false,\"granted\":10,");
+	assert_contains(r.out, "the kernel granted 10 of the 100 pages asked (90 short)\"");
+}
+
+/* Pages given back (reserve 2M:0@1, the pool at 64): freed, not "obtained 0", no estimate. */
+static void release_said_as_freed(void **state)
+{
+	const char *const spec[] = { "2M:0@1" };
+	static struct cli_run r;
+
+	(void)state;
+	run_reserve(&r, -1, 0, false, spec, 1);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(file_value(NODE1_2M), 0);
+	assert_contains(r.out, "                  1    2M          0       64         -        -  (64 freed)\n");
+	if (strstr(r.out, "estimate:"))
+		fail_msg("an estimate for pages given back: %s", r.out);
+}
+
+/*
+ * A signal whose default action ends the process, during the pool write of
+ * `reserve --restore 2M:100@0` that the kernel grants 10 of 100 (node 0's
+ * pool holds 0): the run stops as for SIGTERM. The report and the log line
+ * are written, the pool is put back to 0, and the exit status is 130.
+ * SIGPIPE and SIGXFSZ come only from buddyctl's own writes: ignored, the
+ * write fails instead; the run goes on and ends as its actions say.
+ */
+static void signals_stop_the_run_cleanly(void **state)
+{
+	static const int stop[] = { SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
+				    SIGPROF, SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT };
+	const char *const spec[] = { "2M:100@0" };
+	static struct cli_run r;
+	char name[64];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++) {
+		run_reserve(&r, 10, stop[i], true, spec, 1);
+		snprintf(name, sizeof(name), "interrupted by SIG%s", sigabbrev_np(stop[i]));
+		if (r.status != 130)
+			fail_msg("%s: exit %d, stdout '%s', stderr '%s'", name, r.status, r.out, r.err);
+		assert_contains(r.out, "reserve 2M on node 0: 0 -> 100");
+		assert_contains(r.out, name);
+		/* the log line, one */
+		assert_contains(r.err, "buddyctl reserve: ");
+		assert_contains(r.err, name);
+		assert_int_equal(file_value(NODE0_2M), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		run_reserve(&r, 10, i ? SIGXFSZ : SIGPIPE, true, spec, 1);
+		if (r.status == 130 || r.status > 128)
+			fail_msg("SIG%s: exit %d: %s", sigabbrev_np(i ? SIGXFSZ : SIGPIPE), r.status, r.err);
+		assert_int_equal(file_value(NODE0_2M), 0);
+		assert_true(strstr(r.out, "interrupted") == NULL);
+	}
+}
+
+/*
+ * apply, when a SIGHUP comes during its pool write (granted 10 of 100):
+ * both nodes were compacted before (every node is crit by this policy), so
+ * they are recorded in the state file; the pool is put back (keep = no);
+ * the report and the log line say SIGHUP; exit 130.
+ */
+static void signal_during_apply(void **state)
+{
+	struct act_args a = { .root = TREE, .format = FMT_TEXT, .config = "build/sighup.conf",
+			      .rounds = -1, .time_budget = -1, .wait = -1 };
+	static struct cli_run r;
+	char st[256];
+
+	(void)state;
+	sh("printf '[fragmentation]\\nwarn_unusable = 0\\ncrit_unusable = 0\\n[remediate]\\ncrit = compact-node\\n"
+	   "[hugepages 2M]\\ncount = 0:100\\nkeep = no\\non_short = retry\\nrounds = 1\\n"
+	   "[run]\\nstate_file = /var/lib/buddyctl/state\\n' > build/sighup.conf");
+	run_cmd(&r, cmd_apply, &a, 10, SIGHUP);
+	unlink("build/sighup.conf");
+	if (r.status != 130)
+		fail_msg("exit %d: %s%s", r.status, r.out, r.err);
+	assert_contains(r.out, "compact node 0");
+	assert_contains(r.out, "exit status 130: interrupted by SIGHUP");
+	assert_contains(r.err, "buddyctl apply: ");
+	assert_contains(r.err, "exit 130: interrupted by SIGHUP");
+	assert_int_equal(file_value(NODE0_2M), 0);
+	slurp(TREE "/var/lib/buddyctl/state", st, sizeof(st));
+	assert_contains(st, "node 0 ");
+	assert_contains(st, "node 1 ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1058,6 +1457,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(chosen_escalation_goes_on_while_it_gains, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_first_writes_what_compaction_made, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_reclaims_what_compaction_cannot_cover, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(reclaim_before_the_first_write_obeys_the_budget, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(revised_at_most_the_first_estimate, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_dry_run_revises_nothing, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_stops_at_the_estimate, fresh_tree, drop_tree),
@@ -1083,6 +1483,13 @@ int main(void)
 		cmocka_unit_test(state_file),
 		cmocka_unit_test(state_file_hostile),
 		cmocka_unit_test(replace_killed_leaves_no_tmp),
+		cmocka_unit_test_setup_teardown(signals_stop_the_run_cleanly, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(signal_during_apply, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(restored_grant_said_as_it_was, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(release_said_as_freed, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(drain_pcp_obeys_the_budget, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(slab_settle_obeys_the_budget, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(trigger_retries_obey_the_budget, fresh_tree, drop_tree),
 	};
 
 	return cmocka_run_group_tests_name("actions", tests, NULL, NULL);

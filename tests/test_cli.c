@@ -25,6 +25,9 @@ struct run {
 	char err[8192];
 };
 
+static void wait_until_open(pid_t pid, const char *path);
+static void sh(const char *cmd);
+
 /* stdout of the next run(): -1 captured (default), -2 closed, else this fd. */
 static int run_stdout = -1;
 /* stdin of the next run(): a file to read, or NULL (inherited). */
@@ -177,7 +180,7 @@ static const struct case_ cases[] = {
 	{ { "status", FX("sparse-ids"), "--node", "35" }, 0, "\nNode 35: no memory (CPU-only node)\n", "" },
 	{ { "status", FX("sparse-ids"), "--node", "9" }, 64, "",
 	  "--node: node 9 does not exist (nodes: 0,8,31,32,33,34,35,36,37,38,39,40)" },
-	{ { "reserve", FX("sparse-ids"), "2M:1@35", "--dry-run" }, 64, "", "--node: node 35 has no memory" },
+	{ { "reserve", FX("sparse-ids"), "2M:1@35", "--dry-run" }, 64, "", "buddyctl: reserve: '2M:1@35': node 35 has no memory\n" },
 	{ { "reserve", FX("sparse-ids"), "2M:16@40", "--dry-run" }, 0, "reserve 2M on node 40: 8 -> 16", "buddyctl reserve: " },
 	{ { "compact", FX("sparse-ids"), "--node", "8,31-32", "--dry-run" }, 0, "compact node 32", "buddyctl compact: " },
 	{ { "status", FX("movable") }, 0, "pagetypeinfo not read", "" },
@@ -278,8 +281,14 @@ static const struct case_ cases[] = {
 	{ { "reserve", FX("vm") }, 64, "", "reserve: no SIZE:COUNT[@NODES] given" },
 	{ { "reserve", FX("vm"), "3M:1", "--dry-run" }, 64, "", "this kernel offers no 3072 kB hugepages" },
 	{ { "reserve", FX("vm"), "2M:x", "--dry-run" }, 64, "", "bad count 'x'" },
-	{ { "reserve", FX("vm"), "2M:1@4", "--dry-run" }, 64, "", "--node: node 4 does not exist" },
-	{ { "reserve", FX("four-node-sparse"), "2M:1@3", "--dry-run" }, 64, "", "node 3 has no memory" },
+	/* the spec named the node, not --node */
+	{ { "reserve", FX("vm"), "2M:1@4", "--dry-run" }, 64, "", "buddyctl: reserve: '2M:1@4': node 4 does not exist\n" },
+	{ { "reserve", FX("two-node"), "2M:100@5", "--dry-run" }, 64, "", "buddyctl: reserve: '2M:100@5': node 5 does not exist\n" },
+	{ { "reserve", FX("vm"), "2M:1@0-", "--dry-run" }, 64, "", "buddyctl: reserve: '2M:1@0-': invalid node list '0-'" },
+	{ { "reserve", FX("vm"), "2M:1@", "--dry-run" }, 64, "", "buddyctl: reserve: '2M:1@': empty node list\n" },
+	/* a pool already at its count: nothing to write, not "frees 0 pages" */
+	{ { "reserve", FX("two-node"), "2M:64@1", "--dry-run" }, 0, "      expect: pool 64 -> 64: already 64, nothing to write\n", "buddyctl reserve: " },
+	{ { "reserve", FX("four-node-sparse"), "2M:1@3", "--dry-run" }, 64, "", "reserve: '2M:1@3': node 3 has no memory" },
 	{ { "reserve", FX("vm"), "2M:1", "--ladder", "pray", "--dry-run" }, 64, "", "--ladder: unknown step 'pray'" },
 	{ { "reserve", FX("two-node"), "2M:10", "1G:1@1", "--dry-run" }, 0, "reserve 1G on node 1: 0 -> 1", "buddyctl reserve: " },
 	{ { "drop-caches", FX("vm"), "--level", "everything" }, 64, "", "--level: unknown level 'everything'" },
@@ -870,7 +879,8 @@ static void unprivileged(void **state)
 	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), AS_NOBODY "%s reserve --dry-run 2M:1 > build/nobody.out 2>&1", bin);
 	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
-	assert_int_equal(system("grep -q 'Note: as this user, apply would do nothing: .*needs uid 0 of the initial user namespace, or CAP_DAC_OVERRIDE' build/nobody.out"), 0);
+	/* the note names the command that would be refused: reserve, not apply */
+	assert_int_equal(system("grep -q 'Note: as this user, reserve would be refused (exit status 77): .*needs uid 0 of the initial user namespace, or CAP_DAC_OVERRIDE' build/nobody.out"), 0);
 	/* a policy this user cannot read is a policy error (78), not an I/O error */
 	snprintf(cmd, sizeof(cmd), "install -m 600 tests/policies/defaults.conf build/secret.conf && "
 		 AS_NOBODY "%s check -c build/secret.conf > build/nobody.out 2>&1", bin);
@@ -884,13 +894,59 @@ static void unprivileged(void **state)
 #undef AS_NOBODY
 }
 
-/* SIGTERM while waiting for another buddyctl's lock: nothing done, exit 130. */
+/*
+ * An action as uid 65534 where root has run once (a root-owned lock file):
+ * the user hears that the action needs root (77, the kernel files named),
+ * before anything about the lock file. In a tree whose files only root may
+ * write, and on the live machine with a root-owned --lock-file (nothing is
+ * written: the run is refused).
+ */
+static void unprivileged_hears_root_first(void **state)
+{
+	static const char *const cmds[] = { "reserve 2M:10@0", "compact", "drop-caches",
+					     "apply -c tests/policies/dpdk.conf" };
+	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	char cmd[512], out[4096];
+	unsigned i;
+	int st, fd;
+
+	(void)state;
+	if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0)
+		skip_because("needs root and setpriv to become uid 65534");
+	sh("rm -rf build/np && cp -r " FIXTURES "/two-node build/np && mkdir -p build/np/run build/np/tmp && "
+	   "touch build/np/run/buddyctl.lock build/np/tmp/buddyctl-test.lock && "
+	   "rm -f build/rootlock && touch build/rootlock");
+	for (i = 0; i < 2 * sizeof(cmds) / sizeof(cmds[0]); i++) {
+		bool live = i >= sizeof(cmds) / sizeof(cmds[0]);
+
+		snprintf(cmd, sizeof(cmd), "setpriv --reuid 65534 --regid 65534 --clear-groups %s %s %s %s > build/np.out 2>&1",
+			 bin, live ? "--lock-file" : "--root", live ? "$(pwd)/build/rootlock" : "build/np",
+			 cmds[i % (sizeof(cmds) / sizeof(cmds[0]))]);
+		st = system(cmd);
+		if (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127)
+			skip_because("uid 65534 cannot run %s here", bin);
+		fd = open("build/np.out", O_RDONLY);
+		assert_true(fd >= 0);
+		test_drain(fd, out, sizeof(out));
+		close(fd);
+		if (WEXITSTATUS(st) != 77 || strstr(out, "lock") || !strstr(out, "nothing was done"))
+			fail_msg("%s: exit %d: %s", cmd, WEXITSTATUS(st), out);
+		assert_contains(out, live ? "needs uid 0 of the initial user namespace" : "Permission denied");
+	}
+	/* the lock files are untouched: still empty, still root's */
+	sh("test ! -s build/np/run/buddyctl.lock && test ! -s build/rootlock");
+	sh("rm -rf build/np build/np.out build/rootlock");
+}
+
+/* SIGTERM or SIGHUP while waiting for another buddyctl's lock: nothing done, exit 130. */
 static void interrupted_while_waiting(void **state)
 {
+	static const int sigs[] = { SIGTERM, SIGHUP };
 	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
 	char err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX", msg[512];
 	struct bc_error e;
 	struct lock lock;
+	unsigned i;
 	int fe, st;
 	ssize_t n;
 	pid_t pid;
@@ -898,27 +954,33 @@ static void interrupted_while_waiting(void **state)
 	(void)state;
 	assert_int_equal(system("rm -rf build/int && cp -r " FIXTURES "/vm build/int"), 0);
 	assert_int_equal(lock_acquire(&lock, "build/int", "/int.lock", 0, NULL, &e), 0);
-	fe = mkstemp(err_tmp);
-	assert_true(fe >= 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(fe, 2);
-		execl(bin, bin, "--root", "build/int", "compact", "--lock-file", "/int.lock",
-		      "--wait", "20s", (char *)NULL);
-		_exit(127);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		fe = mkstemp(err_tmp);
+		assert_true(fe >= 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			dup2(fe, 2);
+			execl(bin, bin, "--root", "build/int", "compact", "--lock-file", "/int.lock",
+			      "--wait", "20s", (char *)NULL);
+			_exit(127);
+		}
+		/* the fork holds our lock's descriptor until it runs buddyctl */
+		usleep(300000);
+		wait_until_open(pid, "build/int/int.lock");
+		kill(pid, sigs[i]);
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		if (!WIFEXITED(st))
+			fail_msg("SIG%s while waiting killed buddyctl", sigabbrev_np(sigs[i]));
+		assert_int_equal(WEXITSTATUS(st), 130);
+		n = pread(fe, msg, sizeof(msg) - 1, 0);
+		msg[n > 0 ? n : 0] = '\0';
+		assert_contains(msg, "build/int/int.lock: interrupted while waiting for the lock; nothing was done");
+		close(fe);
+		unlink(err_tmp);
+		strcpy(err_tmp, "/tmp/buddyctl-test-err.XXXXXX");
 	}
-	usleep(300000);
-	kill(pid, SIGTERM);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
 	lock_release(&lock);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 130);
-	n = pread(fe, msg, sizeof(msg) - 1, 0);
-	msg[n > 0 ? n : 0] = '\0';
-	assert_contains(msg, "build/int/int.lock: interrupted while waiting for the lock; nothing was done");
-	close(fe);
-	unlink(err_tmp);
 	assert_int_equal(system("rm -rf build/int"), 0);
 }
 
@@ -979,6 +1041,32 @@ static void stdout_closed(void **state)
 		fail_msg("lock file holds '%s'", line);
 	assert_int_equal(system("test $(wc -l < build/sc/run/buddyctl.lock) = 1"), 0);
 	sh("rm -rf build/sc");
+}
+
+/*
+ * Standard output a pipe whose reader went away (`buddyctl reserve ... |
+ * head -0`): SIGPIPE does not end the run; the pool is set, the report's
+ * write fails (74, EPIPE), and the log line is still written.
+ */
+static void stdout_reader_gone(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", "build/rg", "reserve", "2M:8@0", NULL };
+	int p[2];
+
+	(void)state;
+	sh("rm -rf build/rg && cp -r " FIXTURES "/vm build/rg");
+	assert_int_equal(pipe(p), 0);
+	close(p[0]);
+	run_stdout = p[1];
+	run(&r, args);
+	close(p[1]);
+	if (r.status != 74)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_contains(r.err, "buddyctl reserve: 2M pool node 0 ");
+	assert_contains(r.err, "buddyctl: standard output: write failed: Broken pipe\n");
+	sh("test \"$(cat build/rg/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages)\" = 8");
+	sh("rm -rf build/rg");
 }
 
 /*
@@ -1192,7 +1280,7 @@ static void reserve_judges_under_the_lock(void **state)
 	lock_release(&l);
 	assert_int_equal(wait_status(pid), 0);
 	assert_file_contains("build/bg.out", "reserve 2M on node 1: 32 -> 16");
-	assert_file_contains("build/bg.out", "16       32        16        0");
+	assert_file_contains("build/bg.out", "16       32         -        -  (16 freed)");
 	sh("rm -rf build/jl build/bg.out");
 }
 
@@ -1380,7 +1468,7 @@ static void planted_files(void **state)
  */
 static void outcome_from_results(void **state)
 {
-	volatile int stop = 1;
+	volatile int stop = SIGTERM;
 	struct kctx c = { .root = "/", .stop = &stop };
 	struct plan p = { 0 };
 	struct action_result res[2] = { 0 };
@@ -1411,7 +1499,7 @@ static void outcome_from_results(void **state)
 	res[1].status = RES_INTERRUPTED;
 	act_outcome(&p, res, &c, NULL, &o);
 	assert_int_equal(o.code, 130);
-	assert_string_equal(o.why, "interrupted by a signal: 1 of 2 actions not carried out");
+	assert_string_equal(o.why, "interrupted by SIGTERM: 1 of 2 actions not carried out");
 	res[1].status = RES_FAILED;
 	snprintf(res[1].error, sizeof(res[1].error), "/proc/sys/vm/compact_memory: writing '1': Invalid argument");
 	act_outcome(&p, res, &c, NULL, &o);
@@ -1438,6 +1526,17 @@ static void outcome_from_results(void **state)
 	act_outcome(&p, res, &c, NULL, &o);
 	assert_int_equal(o.code, 2);
 	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 3 of the 4 pages asked (1 short; mandatory)");
+	/* a short grant put back (keep = no): what the kernel granted, and that it went back */
+	res[0] = (struct action_result){ .status = RES_FAILED, .before = 0, .after = 0, .restored = true,
+					 .granted = 3 };
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
+	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 3 of the 4 pages asked (1 short; mandatory); keep = no put the 3 back: the pool is at 0 as before");
+	a->judged = false;
+	act_outcome(&p, res, &c, NULL, &o);
+	assert_int_equal(o.code, 2);
+	assert_string_equal(o.why, "reserve 1G on node 0: 0 -> 4: the kernel granted 3 of the 4 pages asked (1 short); --restore put the 3 back: the pool is at 0 as before");
+	a->judged = true;
 	/* an error is 2 whatever the target */
 	a->mandatory = false;
 	res[0].status = RES_FAILED;
@@ -1482,8 +1581,10 @@ static void kernel_cmdline(void **state)
 	run(&r, ok);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "hugepagesz=2M hugepages=0:40,1:64\n");
-	assert_contains(r.err, "# to reserve at boot: add it to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub, reboot");
+	assert_contains(r.err, "# to reserve at boot with GRUB: buddyctl plan --kernel-cmdline --grub, then update-grub, reboot");
 	assert_contains(r.err, "# kernel release unknown (no proc/sys/kernel/osrelease)");
+	/* the tree names no architecture: the smallest limit known, said so */
+	assert_contains(r.err, "# the fragment takes 33 of the 895 bytes of the unknown architecture's kernel command line\n");
 	run(&r, bad);
 	assert_int_equal(r.status, 64);
 	assert_contains(r.err, "option --kernel-cmdline does not apply to 'apply'");
@@ -1500,6 +1601,137 @@ static void kernel_cmdline(void **state)
 	run(&r, ok);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "hugepagesz=1G hugepages=0:4,1:4 hugepagesz=2M hugepages=2048\n");
+}
+
+/* A policy that reserves nothing: nothing to put on the command line, and that is no error. */
+static void kernel_cmdline_nothing(void **state)
+{
+	static struct run r;
+	const char *args[] = { FX("two-node"), "--config", "build/nothing.conf", "plan", "--kernel-cmdline", NULL };
+
+	(void)state;
+	sh("printf '[run]\\nmin_interval = 1m\\n' > build/nothing.conf");
+	run(&r, args);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_string_equal(r.out, "");
+	assert_contains(r.err, "# build/nothing.conf reserves no hugepages: nothing to put on the kernel command line\n");
+	unlink("build/nothing.conf");
+}
+
+/*
+ * A fragment longer than the kernel takes, on a 200-node x86-64 tree: a
+ * total that does not split evenly is given per node, "0:2,1:1,...,199:1"
+ * (ids of 1, 2 and 3 digits: 10 x 4 + 90 x 5 + 100 x 6 - 1 = 1089 bytes)
+ * after "hugepagesz=2M hugepages=" (24): 1113 bytes a size, 2227 for 2M
+ * and 1G, above x86-64's 2047 (COMMAND_LINE_SIZE 2048): refused as the
+ * policy's (78), naming it and the limit. With totals of 200,000,001
+ * (force = yes) each size takes 24 + 10 x 10 + 90 x 11 + 100 x 12 - 1 =
+ * 2313 bytes, 4627 for both, above the 4096 once reported as an internal
+ * error (70): the same refusal.
+ */
+static void kernel_cmdline_too_long(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", "build/kc200", "--config", "build/kc200.conf", "plan", "--kernel-cmdline", NULL };
+
+	(void)state;
+	sh("rm -rf build/kc200 && sh bench/gen-tree.sh 200 build/kc200 >/dev/null && "
+	   "mkdir -p build/kc200/proc/sys/kernel && echo x86_64 > build/kc200/proc/sys/kernel/arch");
+	sh("printf '[hugepages 2M]\\ntotal = 201\\n[hugepages 1G]\\ntotal = 201\\n' > build/kc200.conf");
+	run(&r, args);
+	if (r.status != 78)
+		fail_msg("exit %d: stdout %zu bytes: %s", r.status, strlen(r.out), r.err);
+	assert_string_equal(r.out, "");
+	assert_contains(r.err, "buddyctl: build/kc200.conf: the kernel parameters for its hugepage targets take 2227 "
+			"bytes; the x86_64 kernel command line holds at most 2047 (COMMAND_LINE_SIZE 2048");
+	sh("printf '[hugepages 2M]\\nforce = yes\\ntotal = 200000001\\n"
+	   "[hugepages 1G]\\nforce = yes\\ntotal = 200000001\\n' > build/kc200.conf");
+	run(&r, args);
+	if (r.status != 78)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_contains(r.err, "take 4627 bytes; the x86_64 kernel command line holds at most 2047");
+	/* one size only: 1113 bytes fit, but more than half: a warning */
+	sh("printf '[hugepages 2M]\\ntotal = 201\\n' > build/kc200.conf");
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(strlen(r.out), 1114);
+	assert_contains(r.err, "# the fragment takes 1113 of the 2047 bytes of the x86_64 kernel command line (proc/sys/kernel/arch)\n"
+			"# warning: that is more than half of it: the rest of the line (cat /proc/cmdline) must fit in the other 934\n");
+	sh("rm -rf build/kc200 build/kc200.conf");
+}
+
+/*
+ * --grub: the drop-in, valid sh that grub-mkconfig sources after
+ * /etc/default/grub. Sourcing both gives the old words without the
+ * hugepage ones, then the policy's; running it again writes the same file;
+ * the words already in GRUB's files are named on stderr.
+ */
+static void kernel_cmdline_grub(void **state)
+{
+	static struct run r;
+	const char *args[] = { "--root", "build/kg", "--config", "tests/policies/pools.conf", "plan",
+			       "--kernel-cmdline", "--grub", NULL };
+	const char *none[] = { "--root", "build/kg", "--config", "build/kg.conf", "plan", "--kernel-cmdline",
+			       "--grub", NULL };
+	const char *alone[] = { "--root", "build/kg", "--config", "tests/policies/pools.conf", "plan", "--grub", NULL };
+	static const char *const shells[] = { "sh", "dash", "bash --posix" };
+	static const char want[] = "console=ttyS0 default_hugepagesz=2M * hugepagesz=2M hugepages=0:40,1:64|quiet|0";
+	char cmd[1024], got[512];
+	unsigned i;
+	int fd;
+
+	(void)state;
+	sh("rm -rf build/kg && cp -r " FIXTURES "/two-node build/kg && mkdir -p build/kg/etc/default && "
+	   "printf 'GRUB_DEFAULT=0\\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet hugepages=8\"\\n"
+	   "# GRUB_CMDLINE_LINUX=\"hugepages=1\"\\n"
+	   "GRUB_CMDLINE_LINUX=\"console=ttyS0 hugepagesz=2M hugepages=512 default_hugepagesz=2M *\"\\n' > build/kg/etc/default/grub");
+	run(&r, args);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_string_equal(r.out, "hugepagesz=2M hugepages=0:40,1:64\n");
+	assert_contains(r.err, "# wrote build/kg/etc/default/grub.d/zz-buddyctl.cfg: run update-grub, then reboot\n");
+	assert_contains(r.err, "# /etc/default/grub:2 sets hugepages=8: the drop-in takes it off the kernel command line");
+	assert_contains(r.err, "# /etc/default/grub:4 sets hugepagesz=2M hugepages=512: the drop-in takes them off");
+	sh("sh -n build/kg/etc/default/grub.d/zz-buddyctl.cfg");
+	/* as grub-mkconfig does it: set -e, /etc/default/grub, then grub.d/\*.cfg */
+	for (i = 0; i < sizeof(shells) / sizeof(shells[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "command -v %.4s >/dev/null || exit 0; cd build/kg && %s -ec '"
+			 ". etc/default/grub; for x in etc/default/grub.d/*.cfg; do . \"$x\"; done; "
+			 "printf \"%%s|%%s|%%s\" \"$GRUB_CMDLINE_LINUX\" \"$GRUB_CMDLINE_LINUX_DEFAULT\" "
+			 "\"$(set | grep -c ^buddyctl_)$-\"' > ../kg.out", shells[i], shells[i]);
+		sh(cmd);
+		fd = open("build/kg.out", O_RDONLY);
+		assert_true(fd >= 0);
+		test_drain(fd, got, sizeof(got));
+		close(fd);
+		if (!got[0])
+			continue;	/* no such shell here */
+		/* the * is a word, not a glob; globbing is on again; no variable left behind */
+		if (strncmp(got, want, strlen(want)) || strchr(got + strlen(want), 'f'))
+			fail_msg("%s: '%s'", shells[i], got);
+	}
+	/* again: the same file */
+	sh("cp build/kg/etc/default/grub.d/zz-buddyctl.cfg build/kg.first");
+	run(&r, args);
+	assert_int_equal(r.status, 0);
+	sh("cmp build/kg.first build/kg/etc/default/grub.d/zz-buddyctl.cfg");
+	/* a policy that reserves nothing: the drop-in still takes the old words off */
+	sh("printf '[run]\\nmin_interval = 1m\\n' > build/kg.conf");
+	run(&r, none);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "");
+	sh("cd build/kg && sh -ec '. etc/default/grub; . etc/default/grub.d/zz-buddyctl.cfg; "
+	   "test \"$GRUB_CMDLINE_LINUX\" = \"console=ttyS0 default_hugepagesz=2M *\"'");
+	/* --grub belongs to --kernel-cmdline; no GRUB, no drop-in */
+	run(&r, alone);
+	assert_int_equal(r.status, 64);
+	sh("rm build/kg/etc/default/grub build/kg/etc/default/grub.d/zz-buddyctl.cfg");
+	run(&r, args);
+	assert_int_equal(r.status, 66);
+	assert_contains(r.err, "build/kg/etc/default/grub: No such file or directory: --grub writes a drop-in for GRUB's settings");
+	assert_int_equal(access("build/kg/etc/default/grub.d/zz-buddyctl.cfg", F_OK), -1);
+	sh("rm -rf build/kg build/kg.conf build/kg.out build/kg.first");
 }
 
 /* plan --pools-only: the boot unit's plan, reservations only. */
@@ -1849,6 +2081,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kernel_cmdline),
+		cmocka_unit_test(kernel_cmdline_nothing),
+		cmocka_unit_test(kernel_cmdline_too_long),
+		cmocka_unit_test(kernel_cmdline_grub),
 		cmocka_unit_test(pools_only),
 		cmocka_unit_test(sysctl_fights),
 		cmocka_unit_test(table),
@@ -1861,9 +2096,11 @@ int main(void)
 		cmocka_unit_test(not_permitted),
 		cmocka_unit_test(interrupted_while_waiting),
 		cmocka_unit_test(unprivileged),
+		cmocka_unit_test(unprivileged_hears_root_first),
 		cmocka_unit_test(builtin_defaults),
 		cmocka_unit_test(help_to_full_device),
 		cmocka_unit_test(stdout_closed),
+		cmocka_unit_test(stdout_reader_gone),
 		cmocka_unit_test(reserve_judges_under_the_lock),
 		cmocka_unit_test(apply_judges_under_the_lock),
 		cmocka_unit_test(failed_remediation_not_recorded),

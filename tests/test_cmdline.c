@@ -132,7 +132,19 @@ static void test_size_not_offered(void **state)
 	expect_error("rhel6", "[hugepages 2M]\ntotal = 4\n[hugepages 1G]\ncount = 0:1\n", &k6_1,
 		     "t.conf:4: [hugepages 1G]: this machine offers no 1048576 kB hugepages",
 		     "the kernel ignores hugepagesz=1G and the hugepages= after it");
-	expect_error("two-node", "[run]\nmin_interval = 1m\n", &k6_1, "t.conf: no [hugepages SIZE] section", "");
+}
+
+/* A policy that reserves nothing: an empty fragment, not an error. */
+static void test_nothing_to_reserve(void **state)
+{
+	(void)state;
+	expect("two-node", "[run]\nmin_interval = 1m\n", &k6_1, "");
+	/* counts of 0 are what the pool is at boot anyway: left out */
+	expect("two-node", "[hugepages 2M]\ncount = 0:0, 1:0\n", &k6_1, "");
+	expect("two-node", "[hugepages 2M]\ntotal = 0\n[hugepages 1G]\ncount = 0:1\n", &k6_1,
+	       "hugepagesz=1G hugepages=0:1");
+	/* a size this machine lacks, asked for 0 pages: nothing to say about it */
+	expect("rhel6", "[hugepages 1G]\ntotal = 0\n", &k6_1, "");
 }
 
 static void test_too_long(void **state)
@@ -145,10 +157,96 @@ static void test_too_long(void **state)
 	(void)state;
 	assert_int_equal(snapshot_read(FIXTURES "/two-node", &snap, &e), 0);
 	assert_int_equal(policy_load_string("t.conf", "[hugepages 2M]\ntotal = 2048\n", &pol, &e), 0);
-	assert_int_equal(cmdline_build(&pol, &snap, &k6_1, out, sizeof(out), &e), -BC_ENOMEM);
+	/* longer than the buffer: the policy cannot be said (78), not an internal error (70) */
+	assert_int_equal(cmdline_build(&pol, &snap, &k6_1, out, sizeof(out), &e), -BC_ECONFIG);
 	assert_string_equal(out, "");
+	assert_contains(e.msg, "t.conf: the kernel parameters for its hugepage targets are longer than 15 bytes");
 	policy_free(&pol);
 	snapshot_free(&snap);
+}
+
+/* COMMAND_LINE_SIZE by architecture, from the words uname and releases use. */
+static void test_line_limits(void **state)
+{
+	static const struct { const char *text, *arch; unsigned size; } cases[] = {
+		{ "x86_64", "x86_64", 2048 }, { "6.1.0-27-amd64", "x86_64", 2048 },
+		{ "5.14.0-362.8.1.el9_3.aarch64+64k", "arm64", 2048 }, { "i686", "x86", 2048 },
+		{ "ppc64le", "powerpc", 2048 }, { "4.18.0-513.el8.s390x", "s390", 896 },
+		{ "riscv64", "riscv", 1024 }, { "armv7l", "arm", 1024 },
+		{ "loongarch64", "loongarch", 4096 },
+	};
+	struct cmdline_limit l;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cmdline_limit_for(cases[i].text, &l) != 0)
+			fail_msg("no limit for '%s'", cases[i].text);
+		assert_string_equal(l.arch, cases[i].arch);
+		assert_int_equal(l.size, cases[i].size);
+	}
+	/* a generic release, a token that only contains an architecture */
+	assert_int_equal(cmdline_limit_for("6.8.0-45-generic", &l), -1);
+	assert_int_equal(cmdline_limit_for("x86_64foo mips", &l), -1);
+	/* a sosreport: its uname -a, whose host name is not taken for the machine */
+	cmdline_limit_read(FIXTURES "/sosreport", &l);
+	assert_string_equal(l.arch, "arm64");
+	assert_string_equal(l.source, "sos_commands/kernel/uname_-a");
+	assert_false(l.assumed);
+	/* a tree that says nothing: the smallest limit known, assumed */
+	cmdline_limit_read(FIXTURES "/two-node", &l);
+	assert_true(l.assumed);
+	assert_int_equal(l.size, 896);
+	/* the kernel's own word (sysctl kernel.arch) */
+	assert_int_equal(system("rm -rf build/karch && mkdir -p build/karch/proc/sys/kernel && "
+				"echo ppc64le > build/karch/proc/sys/kernel/arch"), 0);
+	cmdline_limit_read("build/karch", &l);
+	assert_string_equal(l.arch, "powerpc");
+	assert_string_equal(l.source, "proc/sys/kernel/arch");
+	assert_int_equal(system("rm -rf build/karch"), 0);
+}
+
+/* The fragment alone must fit: at most COMMAND_LINE_SIZE - 1 bytes; the message names policy and limit. */
+static void test_length_checked(void **state)
+{
+	struct cmdline_limit x86, unknown = { .size = 896, .assumed = true };
+	struct bc_error e = { 0 };
+	struct policy pol;
+
+	(void)state;
+	assert_int_equal(cmdline_limit_for("x86_64", &x86), 0);
+	assert_int_equal(policy_load_string("t.conf", "[hugepages 2M]\ntotal = 2\n", &pol, &e), 0);
+	assert_int_equal(cmdline_check_length(&pol, 2047, &x86, &e), 0);
+	assert_int_equal(cmdline_check_length(&pol, 2314, &x86, &e), -BC_ECONFIG);
+	assert_contains(e.msg, "t.conf: the kernel parameters for its hugepage targets take 2314 bytes; "
+		        "the x86_64 kernel command line holds at most 2047 (COMMAND_LINE_SIZE 2048");
+	assert_int_equal(cmdline_check_length(&pol, 2048, &x86, &e), -BC_ECONFIG);
+	assert_int_equal(cmdline_check_length(&pol, 900, &unknown, &e), -BC_ECONFIG);
+	assert_contains(e.msg, "an unknown architecture's kernel command line holds at most 895 (the smallest limit known, s390's)");
+	policy_free(&pol);
+}
+
+/* The GRUB drop-in: the fragment appended, a policy name that cannot break out of its comment. */
+static void test_grub_dropin(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(cmdline_grub_dropin(f, "hugepagesz=2M hugepages=64", "/etc/x\nreboot\n.conf"), 0);
+	fclose(f);
+	assert_contains(text, "\nGRUB_CMDLINE_LINUX=\"$buddyctl_kept${buddyctl_kept:+ }hugepagesz=2M hugepages=64\"\n");
+	assert_contains(text, "# /etc/x?reboot?.conf on the kernel command line.");
+	assert_true(strstr(text, "\nreboot") == NULL);
+	free(text);
+	f = open_memstream(&text, &len);
+	assert_int_equal(cmdline_grub_dropin(f, "", "p.conf"), 0);
+	fclose(f);
+	assert_contains(text, "\nGRUB_CMDLINE_LINUX=$buddyctl_kept\n");
+	free(text);
 }
 
 static void test_kernel_version(void **state)
@@ -212,6 +310,10 @@ int main(void)
 		cmocka_unit_test(test_size_not_offered),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_kernel_version),
+		cmocka_unit_test(test_nothing_to_reserve),
+		cmocka_unit_test(test_line_limits),
+		cmocka_unit_test(test_length_checked),
+		cmocka_unit_test(test_grub_dropin),
 		cmocka_unit_test(test_kernel_release_read),
 	};
 

@@ -469,7 +469,7 @@ static void compact_dry_run_text(void **state)
 		"      why:    buddyctl compact --node 0\n"
 		"      expect: more free blocks on node 0\n"
 		"\n"
-		"Note: as this user, apply would do nothing: compact: needs root\n");
+		"Note: as this user, compact would be refused (exit status 77): compact: needs root\n");
 	free(s);
 }
 
