@@ -17,8 +17,13 @@
 
 #include "errors.h"
 
-/* "a directory", "a FIFO", "a symbolic link", ... for messages. */
-const char *ownfile_type_name(mode_t mode);
+#include "rootfs.h"
+
+/* "a directory", "a FIFO", "a symbolic link", ... for messages (rootfs.h's). */
+static inline const char *ownfile_type_name(mode_t mode)
+{
+	return rootfs_type_name(mode);
+}
 
 /*
  * Read the whole file (at most max bytes; more is -kind). Returns 0 with a

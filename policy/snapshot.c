@@ -190,7 +190,10 @@ const struct snap_missing *snapshot_first_missing(const struct snapshot *snap, u
 	return NULL;
 }
 
-/* Note input in as not read, with why (errnum, or -1: not in a capture) and what it takes away. */
+/* Why an input was not read, besides errno values (missing()'s errnum). */
+enum { WHY_CAPTURE = -1, WHY_STATUS_JSON = -2, WHY_NO_TOTALS = -3 };
+
+/* Note input in as not read, with why (errnum, or WHY_*) and what it takes away. */
 static void missing(struct snapshot *snap, enum snap_input in, const char *file, int errnum,
 		    unsigned lost)
 {
@@ -198,8 +201,10 @@ static void missing(struct snapshot *snap, enum snap_input in, const char *file,
 
 	if (!m->file) {
 		m->file = file;
-		snprintf(m->why, sizeof(m->why), "%s", errnum == -1 ? "not in a buddyinfo capture"
-			 : errnum < 0 ? "not in a status JSON file" : rootfs_strerror(errnum ? errnum : ENOENT));
+		snprintf(m->why, sizeof(m->why), "%s", errnum == WHY_CAPTURE ? "not in a buddyinfo capture"
+			 : errnum == WHY_STATUS_JSON ? "not in a status JSON file"
+			 : errnum == WHY_NO_TOTALS ? "no MemTotal or MemFree line"
+			 : rootfs_strerror(errnum ? errnum : ENOENT));
 	}
 	m->lost |= lost;
 	snap->lost |= lost;
@@ -414,17 +419,20 @@ static int read_node_files(const char *root, const struct snapshot *snap, struct
 		nf->meminfo_errnum = nf->pools_errnum = errno;
 		return 0;
 	}
-	rc = rootfs_read_at(fd, dirpath, "meminfo", &buf, &len, path, &errnum, err);
+	rc = rootfs_read_at(root, fd, dirpath, "meminfo", &buf, &len, path, &errnum, err);
 	if (rc == 0) {
 		rc = meminfo_parse(&nf->meminfo, nf->id, path, buf, len, err);
 		free(buf);
-		nf->has_meminfo = rc == 0;
+		/* without MemTotal or MemFree the node's totals are unknown, no more */
+		nf->has_meminfo = rc == 0 && meminfo_has_totals(&nf->meminfo);
+		if (rc == 0 && !nf->has_meminfo)
+			nf->meminfo_errnum = WHY_NO_TOTALS;
 	} else if (rc == -BC_ENOINPUT) {
 		nf->meminfo_errnum = errnum;
 		rc = 0;
 	}
 	if (rc == 0 && !nf->cpu_known &&
-	    (rc = rootfs_read_at(fd, dirpath, "cpulist", &buf, &len, path, &errnum, err)) == 0) {
+	    (rc = rootfs_read_at(root, fd, dirpath, "cpulist", &buf, &len, path, &errnum, err)) == 0) {
 		struct bitmask *cpus = NULL;
 
 		/* a CPU list has the node list's syntax */
@@ -439,7 +447,7 @@ static int read_node_files(const char *root, const struct snapshot *snap, struct
 		rc = 0;
 	}
 	if (rc == 0 && (nf->has_memory || !nf->mem_known)) {
-		rc = hugepages_read_node(fd, dirpath, snap->pools, snap->nr_pools, &nf->pools, &errnum, err);
+		rc = hugepages_read_node(root, fd, dirpath, snap->pools, snap->nr_pools, &nf->pools, &errnum, err);
 		if (rc == -BC_ENOINPUT) {
 			nf->pools_errnum = errnum;
 			rc = 0;
@@ -665,10 +673,12 @@ static int merge_no_numa(struct snapshot *snap, bool capture, struct bc_error *e
 			continue;
 		}
 		n->has_memory = n->has_cpu = true;
-		if (!snap->missing[IN_MEMINFO].file) {
+		if (!snap->missing[IN_MEMINFO].file && meminfo_has_totals(&snap->meminfo)) {
 			n->meminfo = snap->meminfo;
 			n->has_meminfo = true;
 		} else {
+			if (!snap->missing[IN_MEMINFO].file)
+				missing(snap, IN_MEMINFO, "proc/meminfo", WHY_NO_TOTALS, LOST_TOTALS);
 			n->lost |= LOST_TOTALS;
 		}
 		if (snap->missing[IN_HUGEPAGES].file)
@@ -921,12 +931,12 @@ int snapshot_from_capture(const char *name, const char *buf, size_t len, const s
 	if (rc < 0)
 		goto fail;
 	/* the rest of a machine, as a tree holding buddyinfo alone would have it */
-	missing(snap, IN_ZONEINFO, "proc/zoneinfo", -1, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_PCP | LOST_SCORE);
-	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", -1, LOST_PAGEBLOCKS);
+	missing(snap, IN_ZONEINFO, "proc/zoneinfo", WHY_CAPTURE, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_PCP | LOST_SCORE);
+	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", WHY_CAPTURE, LOST_PAGEBLOCKS);
 	snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why), "%s", snap->missing[IN_PAGETYPEINFO].why);
-	missing(snap, IN_MEMINFO, "proc/meminfo", -1, LOST_HUGEPAGESIZE);
-	missing(snap, IN_VMSTAT, "proc/vmstat", -1, LOST_VMSTAT);
-	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", -1, LOST_POOLS);
+	missing(snap, IN_MEMINFO, "proc/meminfo", WHY_CAPTURE, LOST_HUGEPAGESIZE);
+	missing(snap, IN_VMSTAT, "proc/vmstat", WHY_CAPTURE, LOST_VMSTAT);
+	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", WHY_CAPTURE, LOST_POOLS);
 	rc = merge_no_numa(snap, true, err);
 	if (rc == 0) {
 		/* why the node directory is missing: it was never in a capture */
@@ -986,13 +996,13 @@ int snapshot_from_status_json(const char *name, const char *buf, size_t len, str
 	}
 	/* what this snapshot does not hold: as if a tree lacked the files */
 	if (!zoneinfo)
-		missing(snap, IN_ZONEINFO, "proc/zoneinfo", -2, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_SCORE);
-	missing(snap, IN_ZONEINFO, "proc/zoneinfo", -2, LOST_PCP);
-	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", -2, LOST_PAGEBLOCKS);
+		missing(snap, IN_ZONEINFO, "proc/zoneinfo", WHY_STATUS_JSON, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_SCORE);
+	missing(snap, IN_ZONEINFO, "proc/zoneinfo", WHY_STATUS_JSON, LOST_PCP);
+	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", WHY_STATUS_JSON, LOST_PAGEBLOCKS);
 	snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why), "%s", snap->missing[IN_PAGETYPEINFO].why);
-	missing(snap, IN_MEMINFO, "proc/meminfo", -2, LOST_HUGEPAGESIZE);
-	missing(snap, IN_VMSTAT, "proc/vmstat", -2, LOST_VMSTAT);
-	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", -2, LOST_POOLS);
+	missing(snap, IN_MEMINFO, "proc/meminfo", WHY_STATUS_JSON, LOST_HUGEPAGESIZE);
+	missing(snap, IN_VMSTAT, "proc/vmstat", WHY_STATUS_JSON, LOST_VMSTAT);
+	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", WHY_STATUS_JSON, LOST_POOLS);
 	missing(snap, IN_NODE_DIR, NODE_DIR, -2, LOST_TOTALS | LOST_POOLS | LOST_CPUS | LOST_CPU_ONLY_NODES);
 	return 0;
 fail:

@@ -378,7 +378,22 @@ static const struct case_ cases[] = {
 	  "has_memory does not list node 1, but build/fx/contradict-nomem/proc/buddyinfo has zones of it" },
 	/* reads under --root never follow a symlink out of the tree, never hang on a FIFO */
 	{ { "status", FXD("escape") }, 66, "", "build/fx/escape/proc/buddyinfo: " },
-	{ { "status", FXD("fifo") }, 65, "", "build/fx/fifo/proc/buddyinfo" },
+	/* ... and, as the files buddyctl writes, read only regular files: nothing planted is opened */
+	{ { "status", FXD("fifo") }, 65, "",
+	  "buddyctl: build/fx/fifo/proc/buddyinfo: a FIFO, not a regular file (under a root other than /, every kernel file is one)\n" },
+	{ { "status", FXD("dir-zoneinfo") }, 65, "", "build/fx/dir-zoneinfo/proc/zoneinfo: a directory, not a regular file" },
+	{ { "status", FXD("fifo-online") }, 65, "",
+	  "build/fx/fifo-online/sys/devices/system/node/online: a FIFO, not a regular file" },
+	{ { "status", FXD("fifo-node-meminfo") }, 65, "",
+	  "build/fx/fifo-node-meminfo/sys/devices/system/node/node0/meminfo: a FIFO, not a regular file" },
+	{ { "status", FXD("fifo-pool") }, 65, "",
+	  "fifo-pool/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages: a FIFO, not a regular file" },
+	/* a 2.6.16 kernel's vmstat has no nr_free_pages: the tree is read, and judged */
+	{ { "status", FXD("sles10") }, 0, "Node 1: ", "" },
+	{ { "check", FXD("sles10"), "-c", "tests/policies/defaults.conf" }, 0, "node 1   ok", NULL },
+	/* a node meminfo without MemTotal: that node's totals are unknown, no more */
+	{ { "status", FXD("no-memtotal") }, 0,
+	  "not read: sys/devices/system/node/nodeN/meminfo of node 1 (no MemTotal or MemFree line): no node totals\n", "" },
 	{ { "check", FX("vm"), "-c", "tests/policies" }, 78, "", "tests/policies: a directory, not a regular file" },
 	/* a FIFO where a kernel file is written, in a tree: refused up front, never blocks */
 	{ { "compact", FXD("fifo-compact"), "--node", "0" }, 77, "",
@@ -633,7 +648,17 @@ static int setup(void **state)
 		      "mkdir -p only-buddyinfo/proc; cp ../../" FIXTURES "/two-node/proc/buddyinfo only-buddyinfo/proc/;"
 		      "cp -r ../../" FIXTURES "/two-node no-node1-meminfo; rm no-node1-meminfo/sys/devices/system/node/node1/meminfo;"
 		      "cp -r ../../" FIXTURES "/vm no-vmstat; rm no-vmstat/proc/vmstat;"
-		      "cp -r ../../" FIXTURES "/vm no-pools; rm -r no-pools/sys/kernel/mm/hugepages") == 0 ? 0 : -1;
+		      "cp -r ../../" FIXTURES "/vm no-pools; rm -r no-pools/sys/kernel/mm/hugepages;"
+		      "cp -r ../../" FIXTURES "/vm dir-zoneinfo; rm dir-zoneinfo/proc/zoneinfo; mkdir dir-zoneinfo/proc/zoneinfo;"
+		      "cp -r ../../" FIXTURES "/two-node fifo-online; rm fifo-online/sys/devices/system/node/online;"
+		      "mkfifo fifo-online/sys/devices/system/node/online;"
+		      "cp -r ../../" FIXTURES "/two-node fifo-node-meminfo; rm fifo-node-meminfo/sys/devices/system/node/node0/meminfo;"
+		      "mkfifo fifo-node-meminfo/sys/devices/system/node/node0/meminfo;"
+		      "cp -r ../../" FIXTURES "/vm fifo-pool; rm fifo-pool/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages;"
+		      "mkfifo fifo-pool/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages;"
+		      "cp -r ../../" FIXTURES "/rhel6 sles10; sed -i '/^nr_free_pages /d' sles10/proc/vmstat;"
+		      "cp -r ../../" FIXTURES "/two-node no-memtotal; sed -i '/MemTotal/d' no-memtotal/sys/devices/system/node/node1/meminfo")
+		      == 0 ? 0 : -1;
 }
 
 /* A listing of every file under dir: path, size, mtime (ns) and checksum. */
@@ -1071,6 +1096,40 @@ static void buddyinfo_capture(void **state)
 	assert_contains(r.out, "Node 1: 1.5G free of ?");
 	unlink("build/cap.fifo");
 	unlink("build/cap.in");
+}
+
+/*
+ * Devices planted in a tree are refused before they are opened: a block
+ * device as proc/buddyinfo and sys/devices/system/node/online (its
+ * contents never reach a message), /dev/zero as proc/zoneinfo (not read
+ * for 256 MiB first). mknod needs CAP_MKNOD.
+ */
+static void planted_devices(void **state)
+{
+	static const char *const planted[][3] = {
+		{ "proc/buddyinfo", "b 7 0", "proc/buddyinfo: a block device, not a regular file" },
+		{ "sys/devices/system/node/online", "b 7 0", "node/online: a block device, not a regular file" },
+		{ "proc/zoneinfo", "c 1 5", "proc/zoneinfo: a character device, not a regular file" },
+	};
+	static struct run r;
+	const char *status[] = { "status", "--root", "build/pd", NULL };
+	char cmd[256];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(planted) / sizeof(planted[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "rm -rf build/pd && cp -r " FIXTURES "/two-node build/pd && "
+			 "rm build/pd/%s && mknod build/pd/%s %s 2>/dev/null", planted[i][0], planted[i][0], planted[i][1]);
+		if (system(cmd) != 0)
+			skip_because("mknod is not permitted here%s", geteuid() != 0 ? " (not root)" : "");
+		run(&r, status);
+		if (r.status != 65)
+			fail_msg("%s: exit %d: %s", planted[i][0], r.status, r.err);
+		assert_contains(r.err, planted[i][2]);
+		assert_contains(r.err, "(under a root other than /, every kernel file is one)");
+		assert_string_equal(r.out, "");
+	}
+	sh("rm -rf build/pd");
 }
 
 /* Start buddyctl in the background, its output into build/bg.out. */
@@ -1581,6 +1640,7 @@ int main(void)
 		cmocka_unit_test(failed_remediation_not_recorded),
 		cmocka_unit_test(kernel_without_numa),
 		cmocka_unit_test(buddyinfo_capture),
+		cmocka_unit_test(planted_devices),
 		cmocka_unit_test(user_namespace_refused),
 		cmocka_unit_test(planted_files),
 		cmocka_unit_test(outcome_from_results),
