@@ -15,6 +15,7 @@
 #include "act.h"
 #include "diff.h"
 #include "explain.h"
+#include "log.h"
 #include "output.h"
 #include "report.h"
 #include "source.h"
@@ -252,6 +253,9 @@ static int side_read(const char *arg, const struct diff_args *a, struct side *s,
 	int rc;
 
 	rc = source_read(arg, &(struct snap_opts){ .page_size = a->page_size }, &s->src, err);
+	/* what the paste held beyond the text, also before an error in what was left */
+	if (s->src.skipped[0])
+		log_print(LOG_NOTICE, "buddyctl: %s: %s\n", s->src.name, s->src.skipped);
 	if (rc < 0)
 		return rc;
 	if ((rc = status_policy(a->config, &s->src.snap, &pol, err)) < 0)

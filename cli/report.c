@@ -563,6 +563,27 @@ static void diff_text(FILE *f, const struct report *r)
 	fprintf(f, "%s\n", i ? "" : " none");
 }
 
+/*
+ * check and plan of a capture (--buddyinfo): another machine's free blocks
+ * alone. What it cannot tell is said, not guessed.
+ */
+static void capture_text(FILE *f, const struct report *r, const char *lead)
+{
+	char text[700];
+
+	if (!r->before || !r->before->capture)
+		return;
+	snprintf(text, sizeof(text), "a buddyinfo capture (%.256s): only its free blocks are known.%s",
+		 r->before->capture, !r->plan ? "" :
+		 " The plan is what apply would do on that machine by them alone: nothing is written"
+		 " here, no hugepage pool is planned (no pool is in a capture), and min_interval is not"
+		 " applied (that machine's state file is not here).");
+	fputs(lead, f);
+	out_wrap(f, "Note:", 6, text);
+	out_text_missing(f, r->before);
+	fputs(r->plan ? "" : "\n", f);
+}
+
 int report_text(FILE *f, const struct report *r)
 {
 	const struct plan *p = r->plan;
@@ -573,6 +594,7 @@ int report_text(FILE *f, const struct report *r)
 		fprintf(f, "Policy %s\n\n", r->policy);
 	findings_text(f, r);
 	if (!p) {
+		capture_text(f, r, "");
 		/* check: a non-zero status always ends with its reason */
 		if (r->exit_code && r->exit_reason && r->exit_reason[0])
 			fprintf(f, "Exit status %d: %s\n", r->exit_code, r->exit_reason);
@@ -594,6 +616,7 @@ int report_text(FILE *f, const struct report *r)
 		}
 		if (r->not_permitted && p->n)
 			fprintf(f, "\nNote: as this user, apply would do nothing: %s\n", r->not_permitted);
+		capture_text(f, r, "\n");
 		return ferror(f) ? -1 : 0;
 	}
 	fprintf(f, "Actions\n");
@@ -633,6 +656,12 @@ int report_json(FILE *f, const struct report *r)
 		out_json_string(f, r->not_permitted);
 	else
 		fputs("null", f);
+	/* check and plan of a capture only: its name, and what it cannot tell */
+	if (r->before && r->before->capture) {
+		fputs(",\"capture\":", f);
+		out_json_string(f, r->before->capture);
+		out_json_missing(f, r->before);
+	}
 	/* pools apart: findings[] stays one object per node, as schema 1 promised */
 	fputs(",\"findings\":[", f);
 	for (i = 0, first = 1; i < r->nr_findings; i++) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "capture.h"
 #include "explain.h"
 #include "log.h"
 #include "nodelist.h"
@@ -36,6 +37,26 @@ static int render(FILE *f, void *p)
 	default:
 		return status_text(f, c->snap, &c->opts);
 	}
+}
+
+int cli_snapshot(const char *root, const char *buddyinfo, unsigned page_size, struct snapshot *snap,
+		 struct bc_error *err)
+{
+	const struct snap_opts opts = { .page_size = page_size };
+	struct capture c;
+	int rc;
+
+	if (!buddyinfo)
+		return snapshot_read_opts(root, &opts, snap, err);
+	rc = capture_read(buddyinfo, &c, err);
+	if (rc < 0)
+		return rc;
+	/* before the parse: an error in what is left is easier read knowing this */
+	if (c.skipped[0])
+		log_print(LOG_NOTICE, "buddyctl: %s: %s\n", c.name, c.skipped);
+	rc = snapshot_from_capture(&c, &opts, snap, err);
+	capture_free(&c);
+	return rc;
 }
 
 /* https://no-color.org: a non-empty NO_COLOR turns colour off */
@@ -109,16 +130,14 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 		if (rc < 0)
 			return rc;
 	}
-	if (a->buddyinfo)
-		rc = snapshot_read_capture(a->buddyinfo, &(struct snap_opts){ .page_size = a->page_size },
-					   &snap, err);
-	else
-		rc = snapshot_read_opts(a->root, &(struct snap_opts){ .page_size = a->page_size }, &snap, err);
+	rc = cli_snapshot(a->root, a->buddyinfo, a->page_size, &snap, err);
 	if (rc < 0)
 		goto out;
 	if (sel && (rc = check_nodes(&snap, sel, err)) < 0)
 		goto out_snap;
-	if ((rc = explain_read_proactiveness(a->root, &proactiveness, err)) < 0)
+	/* a capture says nothing of the sysctl: this host's is not the capture's */
+	proactiveness = -1;
+	if (!a->buddyinfo && (rc = explain_read_proactiveness(a->root, &proactiveness, err)) < 0)
 		goto out_snap;
 	if ((rc = status_policy(a->config, &snap, &pol, err)) < 0)
 		goto out_snap;

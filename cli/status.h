@@ -32,6 +32,15 @@ struct policy;
 struct snapshot;
 
 /*
+ * The snapshot of status, check, estimate and plan: the tree under root or,
+ * with buddyinfo ("-": standard input), that one capture (capture.h), what
+ * its paste held beyond the kernel's text said in one line on standard
+ * error. 0 or -kind with err filled.
+ */
+int cli_snapshot(const char *root, const char *buddyinfo, unsigned page_size, struct snapshot *snap,
+		 struct bc_error *err);
+
+/*
  * The policy status and diff judge snap by: config (--config), which must
  * load and fit snap (else -BC_ECONFIG), or the default file, or the built-in
  * defaults, with a warning on standard error when the default file is there

@@ -379,6 +379,9 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 					  .kind = BC_ECONFIG };
 		unsigned k;
 
+		/* no pool was read (a capture): its finding says so; nothing is planned on a guess */
+		if (snap->missing[IN_HUGEPAGES].file)
+			continue;
 		size_label(sz, sizeof(sz), t->size_kb * 1024);
 		snprintf(why, sizeof(why), "%.150s:%u: [hugepages %s]", pol->path, t->line, sz);
 		if (t->has_total)

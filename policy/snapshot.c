@@ -917,7 +917,7 @@ fail:
 	return rc;
 }
 
-int snapshot_from_capture(const char *name, const char *buf, size_t len, const struct snap_opts *opts,
+int snapshot_from_capture(const struct capture *c, const struct snap_opts *opts,
 			  struct snapshot *snap, struct bc_error *err)
 {
 	int rc;
@@ -926,8 +926,8 @@ int snapshot_from_capture(const char *name, const char *buf, size_t len, const s
 	snap->pageblock_order = -1;
 	snap->hpage_order = -1;
 	clock_gettime(CLOCK_REALTIME, &snap->taken);
-	snap->capture = name;
-	rc = buddyinfo_parse(snap, name, buf, len, err);
+	snap->capture = c->name;
+	rc = buddyinfo_parse_from(snap, c->name, c->first_line, c->buf, c->len, err);
 	if (rc < 0)
 		goto fail;
 	/* the rest of a machine, as a tree holding buddyinfo alone would have it */
@@ -938,6 +938,11 @@ int snapshot_from_capture(const char *name, const char *buf, size_t len, const s
 	missing(snap, IN_VMSTAT, "proc/vmstat", WHY_CAPTURE, LOST_VMSTAT);
 	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", WHY_CAPTURE, LOST_POOLS);
 	rc = merge_no_numa(snap, true, err);
+	/*
+	 * A kernel without NUMA prints node 0 alone: a capture with other
+	 * nodes comes from one with per-node files (compaction, pools).
+	 */
+	snap->numa_sysfs = snap->nr_nodes > 1 || (snap->nr_nodes == 1 && snap->nodes[0].id != 0);
 	if (rc == 0) {
 		/* why the node directory is missing: it was never in a capture */
 		snprintf(snap->missing[IN_NODE_DIR].why, sizeof(snap->missing[IN_NODE_DIR].why), "%s",
@@ -956,17 +961,15 @@ fail:
 int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct snapshot *snap,
 			  struct bc_error *err)
 {
-	const char *name;
-	size_t len;
-	char *buf;
+	struct capture c;
 	int rc;
 
 	memset(snap, 0, sizeof(*snap));
-	rc = capture_read(file, &buf, &len, &name, err);
+	rc = capture_read(file, &c, err);
 	if (rc < 0)
 		return rc;
-	rc = snapshot_from_capture(name, buf, len, opts, snap, err);
-	free(buf);
+	rc = snapshot_from_capture(&c, opts, snap, err);
+	capture_free(&c);
 	return rc;
 }
 

@@ -250,6 +250,8 @@ int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct sn
 		       struct bc_error *err);
 int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err);
 
+struct capture;
+
 /*
  * A snapshot of a single buddyinfo capture, file or "-" for standard input
  * (capture.h): every other input missing, the page size from --page-size
@@ -259,10 +261,10 @@ int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct
 			  struct bc_error *err);
 
 /*
- * The same from a capture already read into buf[len] (name for messages,
- * kept as snap->capture: it must outlive snap).
+ * The same from a capture already read (capture_read()); c->name is kept
+ * as snap->capture: it must outlive snap.
  */
-int snapshot_from_capture(const char *name, const char *buf, size_t len, const struct snap_opts *opts,
+int snapshot_from_capture(const struct capture *c, const struct snap_opts *opts,
 			  struct snapshot *snap, struct bc_error *err);
 
 struct statusjson_info;

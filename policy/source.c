@@ -32,9 +32,8 @@ static bool looks_like_json(const char *buf, size_t len)
 int source_read(const char *arg, const struct snap_opts *opts, struct source *src,
 		struct bc_error *err)
 {
+	struct capture c;
 	struct stat st;
-	size_t len;
-	char *buf;
 	int rc;
 
 	memset(src, 0, sizeof(*src));
@@ -47,17 +46,19 @@ int source_read(const char *arg, const struct snap_opts *opts, struct source *sr
 			return snapshot_read_opts(arg, opts, &src->snap, err);
 		}
 	}
-	rc = capture_read(arg, &buf, &len, &src->name, err);
+	rc = capture_read(arg, &c, err);
 	if (rc < 0)
 		return rc;
-	if (looks_like_json(buf, len)) {
+	src->name = c.name;
+	snprintf(src->skipped, sizeof(src->skipped), "%s", c.skipped);
+	if (looks_like_json(c.buf, c.len)) {
 		src->kind = SRC_STATUS_JSON;
-		rc = snapshot_from_status_json(src->name, buf, len, &src->snap, &src->json, err);
+		rc = snapshot_from_status_json(src->name, c.buf, c.len, &src->snap, &src->json, err);
 	} else {
 		src->kind = SRC_BUDDYINFO;
-		rc = snapshot_from_capture(src->name, buf, len, opts, &src->snap, err);
+		rc = snapshot_from_capture(&c, opts, &src->snap, err);
 	}
-	free(buf);
+	capture_free(&c);
 	return rc;
 }
 

@@ -22,6 +22,8 @@ struct source {
 	const char *name;		/* for messages and output: the argument, or "standard input" */
 	struct snapshot snap;
 	struct statusjson_info json;	/* SRC_STATUS_JSON: its time and recorded verdicts */
+	/* a file or "-": what its paste held beyond the text (capture.h), "" for none */
+	char skipped[512];
 };
 
 /* "tree", "buddyinfo", "status-json". */
@@ -30,6 +32,8 @@ const char *source_kind_name(enum source_kind k);
 /*
  * Read arg into src, telling its kind as above; opts (--page-size) applies
  * to trees and buddyinfo captures, a status JSON file says its page size.
+ * A file or "-" is unpasted first (capture_read()), and src->skipped says
+ * what that took away, also when the text then fails to parse.
  * Returns 0, or -BC_ENOINPUT (not there, unreadable), -BC_EDATA
  * (malformed: the file and line or byte named), -BC_EIO, -BC_ENOMEM.
  */

@@ -275,6 +275,18 @@ static void two_captures(void **state)
 	assert_contains(r.out, "after:  standard input (buddyinfo capture)\n");
 	assert_contains(r.out, "  Normal      1.000 ->  0.989          0.964 -> -1.000\n");
 	assert_contains(r.out, "    change -2000     0     0     0     0     0     0     0     0    +4    +2\n");
+	/*
+	 * b.bi pasted from a mail: a prompt line, '> ' quoting, CRLF. Read as
+	 * the capture itself, what was skipped said on standard error.
+	 */
+	assert_int_equal(system("{ printf '> $ cat /proc/buddyinfo\\r\\n'; sed 's/^/> /; s/$/\\r/' " DIR "/b.bi; "
+				"printf '>\\r\\n'; } > " DIR "/b.mail"), 0);
+	run_in(&r, DIR "/b.mail", text_stdin);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_string_equal(r.err, "buddyctl: standard input: skipped line 1 (a shell prompt: '$ cat /proc/buddyinfo') "
+			    "and 1 trailing blank line; removed carriage returns and '> ' quoting\n");
+	assert_contains(r.out, "    change -2000     0     0     0     0     0     0     0     0    +4    +2\n");
 }
 
 /* Node 1 only before, node 2 only after: shown as such, not an error. */
