@@ -5,9 +5,11 @@
 /*
  * The files buddyctl itself writes, as root and often unattended: the state
  * file and `status --output` (the lock file is in lock.c, on the same
- * rules). Each is found with rootfs_parent(), so under --root it is inside
- * the tree; it is never reached through a symlink, must be a regular file
- * when it exists, and is never opened in a way that could block (a FIFO).
+ * rules). Each is found with rootfs_parent() under the root it is given
+ * (the state under --root is inside the tree; --output is given "/": the
+ * path as typed); it is never reached through a symlink, must be a regular
+ * file when it exists, and is never opened in a way that could block (a
+ * FIFO).
  */
 
 #include <stdbool.h>

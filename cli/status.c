@@ -154,8 +154,12 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 	c.opts.color = a->color > 0 ||
 		       (a->color < 0 && !a->output && isatty(STDOUT_FILENO) && !no_color());
 	if (a->output) {
-		/* inside --root, never through a symlink, never over a device or FIFO */
-		rc = ownfile_replace(a->root, a->output, false, BC_ECANTCREAT, render, &c, err);
+		/*
+		 * The path as typed, also with --root: whoever reads a sosreport
+		 * writes beside it, not into it (the lock and the state stay in
+		 * the tree). Never through a symlink, never over a device or FIFO.
+		 */
+		rc = ownfile_replace("/", a->output, false, BC_ECANTCREAT, render, &c, err);
 	} else {
 		/* JSON for 1024 nodes is ~2 MB: 256 KiB writes instead of 4 KiB ones */
 		static char obuf[256 << 10];

@@ -12,7 +12,7 @@ struct status_args {
 	const char *root;
 	enum out_format format;
 	const char *nodes;	/* --node LIST or NULL */
-	const char *output;	/* --output FILE or NULL (stdout); inside root */
+	const char *output;	/* --output FILE or NULL (stdout); as typed, also with --root */
 	int color;		/* -1 auto, 0 never, 1 always */
 	const char *config;	/* --config FILE or NULL: the policy check judges by */
 	unsigned page_size;	/* --page-size in bytes, or 0 */

@@ -554,42 +554,57 @@ static void table(void **state)
 }
 
 /*
- * --output writes the whole file or nothing, inside --root, and leaves no
- * temporary file; it never replaces a symlink, a device or a FIFO.
+ * --output writes the whole file or nothing, and leaves no temporary file;
+ * it never replaces a symlink, a device or a FIFO. Its path is taken as
+ * typed, also with --root: a sosreport is read, and the output lands beside
+ * it, not inside it.
  */
 static void output_atomic(void **state)
 {
 	static struct run r;
 	struct stat st;
+	char abs[PATH_MAX + 32];
 
 	(void)state;
-	assert_int_equal(system("rm -rf build/out && cp -r " FIXTURES "/two-node build/out && "
-				"mkdir build/out/metrics"), 0);
+	assert_int_equal(system("rm -rf build/out build/out-metrics && cp -r " FIXTURES "/two-node build/out && "
+				"mkdir build/out-metrics"), 0);
 	{
 		const char *args[] = { "status", "--root", "build/out", "-f", "prometheus",
-				       "-o", "/metrics/buddyctl.prom", NULL };
+				       "-o", "build/out-metrics/buddyctl.prom", NULL };
 
 		run(&r, args);
 	}
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "");
-	/* inside the tree: --root DIR -o /metrics/x is DIR/metrics/x */
-	assert_int_equal(stat("build/out/metrics/buddyctl.prom", &st), 0);
+	/* where it was typed (relative to the working directory), not build/out/build/... */
+	assert_int_equal(stat("build/out-metrics/buddyctl.prom", &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
 	assert_true(st.st_size > 1000);
+	assert_int_equal(system("test ! -e build/out/build"), 0);
+	/* an absolute path too: --root sos status -f json -o /tmp/x.json */
+	assert_non_null(getcwd(abs, PATH_MAX));
+	strcat(abs, "/build/out-metrics/status.json");
+	{
+		const char *args[] = { "--root", "build/out", "status", "-f", "json", "-o", abs, NULL };
+
+		run(&r, args);
+	}
+	if (r.status != 0)
+		fail_msg("-o %s: exit %d: %s", abs, r.status, r.err);
+	assert_int_equal(stat(abs, &st), 0);
 	/* a failed run leaves the previous file alone */
 	assert_int_equal(system("rm build/out/proc/buddyinfo"), 0);
 	{
 		const char *args[] = { "status", "--root", "build/out", "-f", "prometheus",
-				       "-o", "metrics/buddyctl.prom", NULL };
+				       "-o", "build/out-metrics/buddyctl.prom", NULL };
 
 		run(&r, args);
 	}
 	assert_int_equal(r.status, 66);
-	assert_int_equal(stat("build/out/metrics/buddyctl.prom", &st), 0);
+	assert_int_equal(stat("build/out-metrics/buddyctl.prom", &st), 0);
 	assert_true(st.st_size > 1000);
-	assert_int_equal(system("test $(ls -A build/out/metrics | wc -l) = 1"), 0);
-	assert_int_equal(system("rm -rf build/out"), 0);
+	assert_int_equal(system("test $(ls -A build/out-metrics | wc -l) = 2"), 0);
+	assert_int_equal(system("rm -rf build/out build/out-metrics"), 0);
 }
 
 /* status --output onto something that is not a regular file: 73, left alone. */
@@ -604,7 +619,7 @@ static const char *const non_regular[][3] = {
 static void refuse_non_regular(const char *test, unsigned i)
 {
 	static struct run r;
-	char cmd[256], path[64], name[32];
+	char cmd[256], path[64], name[48];
 	const char *args[] = { "status", "--root", "build/outnr", "-f", "json", "-o", name, NULL };
 	struct stat before, after;
 
@@ -613,8 +628,9 @@ static void refuse_non_regular(const char *test, unsigned i)
 	if (system(cmd) != 0)
 		skip_because_(test, "cannot run '%s' here%s", non_regular[i][1],
 			      geteuid() != 0 ? " (not root)" : "");
-	snprintf(name, sizeof(name), "/%s", non_regular[i][0]);
-	snprintf(path, sizeof(path), "build/outnr%s", name);
+	/* -o as typed: beside the tree's files, here in it */
+	snprintf(name, sizeof(name), "build/outnr/%s", non_regular[i][0]);
+	snprintf(path, sizeof(path), "%s", name);
 	assert_int_equal(lstat(path, &before), 0);
 	run(&r, args);
 	if (r.status != 73)
