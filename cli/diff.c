@@ -108,12 +108,10 @@ static void node_text(FILE *f, const struct snap_diff *d, const struct node_chan
 		out_wrap(f, "  after:   ", 12, xa->text);
 
 	size_label(lbl, sizeof(lbl), (uint64_t)b->src.snap.page_size << d->hpage_order);
-	for (i = 0; i < d->nr_zones; i++) {
+	for (i = nc->first_zone; i < nc->first_zone + nc->nr_zones; i++) {
 		const struct zone_change *zc = &d->zones[i];
 		char hu[40], hf[40];
 
-		if (zc->node != nc->node)
-			continue;
 		if (!any) {
 			snprintf(hu, sizeof(hu), "unusable@%s", lbl);
 			snprintf(hf, sizeof(hf), "fragidx@%s", lbl);
@@ -223,11 +221,9 @@ static int diff_json(FILE *f, const struct snap_diff *d, const struct side *b, c
 		else
 			fputs("null", f);
 		fputs("},\"zones\":[", f);
-		for (k = 0, first = 1; k < d->nr_zones; k++) {
+		for (k = nc->first_zone, first = 1; k < nc->first_zone + nc->nr_zones; k++) {
 			const struct zone_change *zc = &d->zones[k];
 
-			if (zc->node != nc->node)
-				continue;
 			fprintf(f, "%s\n  {\"zone\":", first ? "" : ",");
 			first = 0;
 			out_json_string(f, zc->name);

@@ -498,13 +498,15 @@ static void zone_block(FILE *f, const struct zone_change *zc, unsigned nr_orders
 
 void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, int node, bool all)
 {
-	unsigned i;
+	const struct node_change *nc = node >= 0 ? snap_diff_node(d, node) : NULL;
+	unsigned i = nc ? nc->first_zone : 0, end = nc ? nc->first_zone + nc->nr_zones : d->nr_zones;
 
-	for (i = 0; i < d->nr_zones; i++) {
+	/* one node: its zones only, not every zone of the diff (diff asks for each node) */
+	if (node >= 0 && !nc)
+		return;
+	for (; i < end; i++) {
 		const struct zone_change *zc = &d->zones[i];
 
-		if (node >= 0 && zc->node != node)
-			continue;
 		if (!all && (!zc->changed || !zc->before || !zc->after))
 			continue;
 		zone_block(f, zc, d->nr_orders, page_size);

@@ -127,5 +127,6 @@ int buddyinfo_parse_from(struct snapshot *snap, const char *path, unsigned first
 	if (nr_orders == 0)
 		return bc_error_set(err, BC_EDATA, "%s: empty file, expected one line per populated zone", path);
 	snap->nr_orders = nr_orders;
+	snapshot_sort_nodes(snap);
 	return 0;
 }

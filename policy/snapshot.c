@@ -30,6 +30,13 @@ struct node *snapshot_node(const struct snapshot *snap, int id)
 {
 	unsigned lo = 0, hi = snap->nr_nodes;
 
+	if (snap->node_slot) {
+		/* nodes[] out of id order while a parser adds them: the table */
+		if (id < 0 || id > BC_MAX_NODE_ID || !snap->node_slot[id])
+			return NULL;
+		return &snap->nodes[snap->node_slot[id] - 1];
+	}
+
 	while (lo < hi) {
 		unsigned mid = lo + (hi - lo) / 2;
 
@@ -64,13 +71,48 @@ struct node *snapshot_add_node(struct snapshot *snap, int id)
 		snap->cap_nodes = cap;
 	}
 	nodes = snap->nodes;
-	for (pos = snap->nr_nodes; pos > 0 && nodes[pos - 1].id > id; pos--)
-		;
-	memmove(&nodes[pos + 1], &nodes[pos], (snap->nr_nodes - pos) * sizeof(*nodes));
+	pos = snap->nr_nodes;
+	/*
+	 * Out of id order (a capture with node ids descending, say): append,
+	 * and look nodes up through an id table until snapshot_sort_nodes().
+	 * Inserting in place would move every later node each time: quadratic
+	 * in the 65,536 nodes a capture may name.
+	 */
+	if (pos > 0 && nodes[pos - 1].id > id && !snap->node_slot && id >= 0 && id <= BC_MAX_NODE_ID) {
+		unsigned i;
+
+		snap->node_slot = calloc(BC_MAX_NODE_ID + 1, sizeof(*snap->node_slot));
+		for (i = 0; snap->node_slot && i < snap->nr_nodes; i++)
+			snap->node_slot[nodes[i].id] = i + 1;
+	}
+	if (!snap->node_slot) {
+		/* no table (an id beyond the table, or no memory for it): in place */
+		for (; pos > 0 && nodes[pos - 1].id > id; pos--)
+			;
+		memmove(&nodes[pos + 1], &nodes[pos], (snap->nr_nodes - pos) * sizeof(*nodes));
+	} else if (id >= 0 && id <= BC_MAX_NODE_ID) {
+		snap->node_slot[id] = pos + 1;
+	}
 	snap->nr_nodes++;
 	memset(&nodes[pos], 0, sizeof(nodes[pos]));
 	nodes[pos].id = id;
 	return &nodes[pos];
+}
+
+static int cmp_node_id(const void *a, const void *b)
+{
+	const struct node *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+void snapshot_sort_nodes(struct snapshot *snap)
+{
+	if (!snap->node_slot)
+		return;
+	qsort(snap->nodes, snap->nr_nodes, sizeof(*snap->nodes), cmp_node_id);
+	free(snap->node_slot);
+	snap->node_slot = NULL;
 }
 
 struct zone *node_zone(const struct node *node, const char *name)
@@ -105,17 +147,39 @@ struct zone *node_add_zone(struct node *node, const char *name, size_t len)
 	return &zones[node->nr_zones++];
 }
 
+int zone_alloc_types(struct zone *z)
+{
+	if (!z->types)
+		z->types = calloc(BC_MAX_MIGRATETYPES, sizeof(*z->types));
+	return z->types ? 0 : -1;
+}
+
 struct zone *snapshot_zone(struct snapshot *snap, int id, const char *name, size_t len,
 			   const char *path, unsigned lineno, int *rc, struct bc_error *err)
 {
 	struct node *node = snapshot_add_node(snap, id);
+	unsigned before;
 	struct zone *z;
 
 	if (!node) {
 		*rc = bc_error_set(err, BC_ENOMEM, "%s: out of memory", path);
 		return NULL;
 	}
+	before = node->nr_zones;
+	if (snap->nr_zones >= BC_MAX_SNAPSHOT_ZONES && len < BC_NAME_MAX) {
+		char zname[BC_NAME_MAX];
+
+		memcpy(zname, name, len);
+		zname[len] = '\0';
+		if (!(z = node_zone(node, zname))) {
+			*rc = bc_error_set(err, BC_EDATA, "%s:%u: more than %d zones in all: no kernel prints that many",
+					   path, lineno, BC_MAX_SNAPSHOT_ZONES);
+			return NULL;
+		}
+		return z;
+	}
 	z = node_add_zone(node, name, len);
+	snap->nr_zones += z && node->nr_zones > before;
 	if (!z && node->nr_zones >= BC_MAX_ZONES)
 		*rc = bc_error_set(err, BC_EDATA, "%s:%u: more than %d zones on node %d", path, lineno,
 				   BC_MAX_ZONES, id);
@@ -146,13 +210,16 @@ const struct hugepool *snapshot_pool(const struct snapshot *snap, uint64_t size_
 
 void snapshot_free(struct snapshot *snap)
 {
-	unsigned i;
+	unsigned i, k;
 
 	for (i = 0; i < snap->nr_nodes; i++) {
+		for (k = 0; k < snap->nodes[i].nr_zones; k++)
+			free(snap->nodes[i].zones[k].types);
 		free(snap->nodes[i].zones);
 		free(snap->nodes[i].pools);
 	}
 	free(snap->nodes);
+	free(snap->node_slot);
 	free(snap->pools);
 	free(snap->root);
 	for (i = 0; i < IN_NR; i++)
@@ -576,6 +643,24 @@ static int merge_dirless(struct snapshot *snap, struct node *node, struct bc_err
 	return rc;
 }
 
+/* The node files of id in nf[n], which list_nodes() filled in id order; NULL: none. */
+static const struct node_files *find_node_files(const struct node_files *nf, unsigned n, int id)
+{
+	unsigned lo = 0, hi = n;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (nf[mid].id == id)
+			return &nf[mid];
+		if (nf[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /*
  * Move what the node files said into the snapshot; every node the proc
  * files mention must be online, and every online node is listed (CPU-only
@@ -590,9 +675,7 @@ static int merge_nodes(struct snapshot *snap, struct node_files *nf, unsigned n,
 	int rc;
 
 	for (i = 0; i < snap->nr_nodes; i++) {
-		for (k = 0; k < n && nf[k].id != snap->nodes[i].id; k++)
-			;
-		if (k < n)
+		if (find_node_files(nf, n, snap->nodes[i].id))
 			continue;
 		if (online_known)
 			return bc_error_set(err, BC_EDATA, "%s/%s/online: node %d has zones but is not online",
@@ -900,7 +983,9 @@ int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct sn
 	    (snap->missing[IN_MEMINFO].file || snap->default_hugepage_kb))
 		missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", ENOENT, LOST_POOLS);
 
+	snapshot_sort_nodes(snap);
 	rc = numa_sysfs ? merge_nodes(snap, nf, nr_nf, err) : merge_no_numa(snap, false, err);
+	snapshot_sort_nodes(snap);
 	if (rc == 0)
 		rc = check_consistency(snap, err);
 	if (rc == 0)
@@ -1009,8 +1094,7 @@ int snapshot_from_status_json(const char *name, const char *buf, size_t len, str
 	missing(snap, IN_NODE_DIR, NODE_DIR, -2, LOST_TOTALS | LOST_POOLS | LOST_CPUS | LOST_CPU_ONLY_NODES);
 	return 0;
 fail:
-	free(info->verdicts);
-	info->verdicts = NULL;
+	statusjson_info_free(info);
 	snapshot_free(snap);
 	return rc;
 }

@@ -62,9 +62,17 @@ int source_read(const char *arg, const struct snap_opts *opts, struct source *sr
 	return rc;
 }
 
-int source_explain(const struct source *src, const struct policy *pol, struct explain *ex,
+static int cmp_verdict(const void *a, const void *b)
+{
+	const struct recorded_verdict *x = a, *y = b;
+
+	return (x->node > y->node) - (x->node < y->node);
+}
+
+int source_explain(struct source *src, const struct policy *pol, struct explain *ex,
 		   struct bc_error *err)
 {
+	struct recorded_verdict *v;
 	unsigned i, k;
 	int rc;
 
@@ -72,17 +80,25 @@ int source_explain(const struct source *src, const struct policy *pol, struct ex
 	rc = explain_build(&src->snap, pol, -1, ex, err);
 	if (rc < 0 || src->kind != SRC_STATUS_JSON)
 		return rc;
-	for (i = 0; i < ex->nr_nodes; i++)
-		for (k = 0; k < src->json.nr_verdicts; k++)
-			if (src->json.verdicts[k].node == ex->nodes[i].node)
-				snprintf(ex->nodes[i].text, sizeof(ex->nodes[i].text), "%s",
-					 src->json.verdicts[k].text);
+	/* both in node order (a node is in the file once): one pass */
+	v = src->json.verdicts;
+	qsort(v, src->json.nr_verdicts, sizeof(*v), cmp_verdict);
+	for (i = 0, k = 0; i < ex->nr_nodes; i++) {
+		while (k < src->json.nr_verdicts && v[k].node < ex->nodes[i].node)
+			k++;
+		if (k == src->json.nr_verdicts || v[k].node != ex->nodes[i].node)
+			continue;
+		/* the recorded words replace the worked-out ones: taken, not copied */
+		free(ex->nodes[i].text);
+		ex->nodes[i].text = v[k].text;
+		v[k].text = NULL;
+	}
 	return 0;
 }
 
 void source_free(struct source *src)
 {
 	snapshot_free(&src->snap);
-	free(src->json.verdicts);
+	statusjson_info_free(&src->json);
 	memset(src, 0, sizeof(*src));
 }

@@ -46,9 +46,9 @@ int source_read(const char *arg, const struct snap_opts *opts, struct source *sr
  * whole tree (pagetypeinfo, node meminfo, pools, per-CPU pages), none of
  * which the file keeps for a second reading; the figure check judges is
  * worked out again from the free blocks, under pol, on every side alike.
- * 0, or -BC_ENOMEM.
+ * The recorded texts move from src into ex. 0, or -BC_ENOMEM.
  */
-int source_explain(const struct source *src, const struct policy *pol, struct explain *ex,
+int source_explain(struct source *src, const struct policy *pol, struct explain *ex,
 		   struct bc_error *err);
 
 void source_free(struct source *src);
