@@ -1246,6 +1246,33 @@ static void paste_forms(void **state)
 }
 
 /*
+ * A capture knows nothing of the host it is read on: this host's
+ * vm.compaction_proactiveness (here when the kernel has compaction) is
+ * not the capture's. null in JSON, no Prometheus series, no kcompactd line.
+ */
+static void capture_not_this_host(void **state)
+{
+	static struct run r;
+	const char *prom[] = { "status", "-b", FIXTURES "/two-node/proc/buddyinfo", "-f", "prometheus", NULL };
+	const char *json[] = { "status", "-b", FIXTURES "/two-node/proc/buddyinfo", "-f", "json", NULL };
+	const char *text[] = { "status", "-b", FIXTURES "/two-node/proc/buddyinfo", NULL };
+
+	(void)state;
+	if (access("/proc/sys/vm/compaction_proactiveness", R_OK) != 0)
+		skip_because("this host has no vm.compaction_proactiveness to leak into a capture's output");
+	run(&r, prom);
+	assert_int_equal(r.status, 0);
+	assert_true(strstr(r.out, "buddyctl_compaction_proactiveness") == NULL);
+	run(&r, json);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, ",\"proactive_compaction\":null,");
+	assert_true(strstr(r.out, "\"proactiveness\":") == NULL);
+	run(&r, text);
+	assert_int_equal(r.status, 0);
+	assert_true(strstr(r.out, "kcompactd:") == NULL);
+}
+
+/*
  * plan --buddyinfo: what apply would do on the machine the capture came
  * from, by its free blocks. A dry run: no lock, no write, no state of this
  * host (which holds back node 0 here), no pool planned on a guess.
@@ -1846,6 +1873,7 @@ int main(void)
 		cmocka_unit_test(buddyinfo_capture),
 		cmocka_unit_test(paste_forms),
 		cmocka_unit_test(plan_of_capture),
+		cmocka_unit_test(capture_not_this_host),
 		cmocka_unit_test(planted_devices),
 		cmocka_unit_test(user_namespace_refused),
 		cmocka_unit_test(planted_files),
