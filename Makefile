@@ -35,7 +35,7 @@ MAIN_SRC   := cli/main.c
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
 TESTS      += test_report test_figures test_sysctl
-FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson
+FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson capture
 
 all: buddyctl
 

@@ -13,25 +13,11 @@
 
 #include "rootfs.h"
 
-const char *ownfile_type_name(mode_t mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFREG: return "a regular file";
-	case S_IFDIR: return "a directory";
-	case S_IFLNK: return "a symbolic link";
-	case S_IFIFO: return "a FIFO";
-	case S_IFSOCK: return "a socket";
-	case S_IFCHR: return "a character device";
-	case S_IFBLK: return "a block device";
-	default: return "not a regular file";
-	}
-}
-
 int ownfile_read(const char *root, const char *path, size_t max, enum bc_err_kind kind,
 		 char **buf, size_t *len, struct bc_error *err)
 {
 	char leaf[NAME_MAX + 1], shown[PATH_MAX], *b;
-	struct stat st;
+	struct stat st = { 0 };
 	size_t n = 0;
 	ssize_t r;
 	int dirfd, fd, e;
@@ -39,26 +25,17 @@ int ownfile_read(const char *root, const char *path, size_t max, enum bc_err_kin
 	dirfd = rootfs_parent(root, path, false, kind, leaf, shown, err);
 	if (dirfd < 0)
 		return errno == ENOENT ? 1 : dirfd;
-	if (fstatat(dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		e = errno;
-		close(dirfd);
-		return e == ENOENT ? 1 : bc_error_set(err, kind, "%.256s: %s", shown, strerror(e));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(dirfd);
-		return bc_error_set(err, kind, "%.256s: %s, not a regular file", shown,
-				    ownfile_type_name(st.st_mode));
-	}
-	/* O_NOFOLLOW and O_NONBLOCK: swapped for a link or a FIFO since fstatat */
-	fd = openat(dirfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	/* no symlink, only a regular file: looked at before it is opened */
+	fd = rootfs_open_regular(dirfd, leaf, O_RDONLY | O_NOFOLLOW, &st);
 	e = errno;
 	close(dirfd);
+	if (fd < 0 && e == ENOENT)
+		return 1;
+	if (fd < 0 && e == EMEDIUMTYPE)
+		return bc_error_set(err, kind, "%.256s: %s, not a regular file", shown,
+				    rootfs_type_name(st.st_mode));
 	if (fd < 0)
 		return bc_error_set(err, kind, "%.256s: %s", shown, rootfs_strerror(e));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return bc_error_set(err, kind, "%.256s: not a regular file", shown);
-	}
 	b = malloc(max + 1);
 	if (!b) {
 		close(fd);
@@ -202,7 +179,7 @@ int ownfile_replace(const char *root, const char *path, bool make_dirs, enum bc_
 	if (fstatat(dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
 		close(dirfd);
 		return bc_error_set(err, kind, "%.256s: exists and is %s, not a regular file: not replaced",
-				    shown, ownfile_type_name(st.st_mode));
+				    shown, rootfs_type_name(st.st_mode));
 	}
 	arm_cleanup(old, armed);
 	fd = create_tmp(dirfd, leaf);
@@ -237,7 +214,7 @@ int ownfile_replace(const char *root, const char *path, bool make_dirs, enum bc_
 		disarm_cleanup(old, armed);
 		close(dirfd);
 		return bc_error_set(err, kind, "%.256s: exists and is %s, not a regular file: not replaced",
-				    shown, ownfile_type_name(st.st_mode));
+				    shown, rootfs_type_name(st.st_mode));
 	}
 	block_fatal(true, &saved);
 	if (renameat(dirfd, tmp_name, dirfd, leaf) == 0)

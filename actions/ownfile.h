@@ -5,9 +5,11 @@
 /*
  * The files buddyctl itself writes, as root and often unattended: the state
  * file and `status --output` (the lock file is in lock.c, on the same
- * rules). Each is found with rootfs_parent(), so under --root it is inside
- * the tree; it is never reached through a symlink, must be a regular file
- * when it exists, and is never opened in a way that could block (a FIFO).
+ * rules). Each is found with rootfs_parent() under the root it is given
+ * (the state under --root is inside the tree; --output is given "/": the
+ * path as typed); it is never reached through a symlink, must be a regular
+ * file when it exists, and is never opened in a way that could block (a
+ * FIFO).
  */
 
 #include <stdbool.h>
@@ -17,8 +19,13 @@
 
 #include "errors.h"
 
-/* "a directory", "a FIFO", "a symbolic link", ... for messages. */
-const char *ownfile_type_name(mode_t mode);
+#include "rootfs.h"
+
+/* "a directory", "a FIFO", "a symbolic link", ... for messages (rootfs.h's). */
+static inline const char *ownfile_type_name(mode_t mode)
+{
+	return rootfs_type_name(mode);
+}
 
 /*
  * Read the whole file (at most max bytes; more is -kind). Returns 0 with a

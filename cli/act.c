@@ -354,12 +354,16 @@ static int require_files(const struct run *r, struct bc_error *err)
 			    rootfs_is_slash(r->a->root) ? "" : r->a->root, file, m->why, r->command);
 }
 
-/* Lock (unless a dry run), then the snapshot, which must be whole. */
+/*
+ * Lock (unless a dry run), then the snapshot, which must be whole. A
+ * capture (plan --buddyinfo) is another machine's: no lock here, and what
+ * it cannot tell is said in the report, not required.
+ */
 static int begin(struct run *r, struct bc_error *err)
 {
 	int rc;
 
-	if (!r->a->dry_run) {
+	if (!r->a->dry_run && !r->a->buddyinfo) {
 		rc = take_lock(r->a, r->have_pol ? &r->pol : NULL, &r->lock, err);
 		r->lock_refused = rc == -BC_EPERM;
 		if (r->lock_refused)
@@ -368,10 +372,9 @@ static int begin(struct run *r, struct bc_error *err)
 			return rc;
 		r->locked = rc == 0;
 	}
-	rc = snapshot_read_opts(r->a->root, &(struct snap_opts){ .page_size = r->a->page_size },
-				&r->snap, err);
+	rc = cli_snapshot(r->a->root, r->a->buddyinfo, r->a->page_size, &r->snap, err);
 	r->have_snap = rc == 0;
-	if (rc == 0)
+	if (rc == 0 && !r->a->buddyinfo)
 		rc = require_files(r, err);
 	if (rc < 0 && r->lock_refused) {
 		/* what this user cannot read, root could: the refusal is the answer */
@@ -492,9 +495,9 @@ static int run_plan(struct run *r, struct bc_error *err)
 	}
 	if (r->have_pol)
 		sysctl_warnings(r, &rep);
-	if (a->dry_run || !plan->n) {
-		/* a dry run writes nothing, but says whether the real run could */
-		if (plan->n && perms_check(a->root, plan, &perm) < 0)
+	if (a->dry_run || !plan->n || a->buddyinfo) {
+		/* a dry run writes nothing, but says whether the real run could (here, not of a capture) */
+		if (plan->n && !a->buddyinfo && perms_check(a->root, plan, &perm) < 0)
 			rep.not_permitted = perm.msg;
 		rep.exit_code = EXIT_OK;
 		rc = print_report(a, &rep, err);
@@ -578,8 +581,7 @@ static int policy_and_snapshot(struct run *r, struct bc_error *err)
 	int rc = load_policy(r, err);
 
 	if (rc == 0) {
-		rc = snapshot_read_opts(r->a->root, &(struct snap_opts){ .page_size = r->a->page_size },
-					&r->snap, err);
+		rc = cli_snapshot(r->a->root, r->a->buddyinfo, r->a->page_size, &r->snap, err);
 		r->have_snap = rc == 0;
 	}
 	return rc;
@@ -631,8 +633,10 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	if (rc == 0) {
 		clock_gettime(CLOCK_REALTIME, &wall);
 		/* a bad state file only warns: it must never block a reservation */
-		rc = state_load(a->root, r.state_path, (double)wall.tv_sec, r.last, &w);
-		warn(w.msg);
+		if (!a->buddyinfo)
+			rc = state_load(a->root, r.state_path, (double)wall.tv_sec, r.last, &w);
+		if (!a->buddyinfo)
+			warn(w.msg);
 	}
 	if (rc == 0)
 		rc = policy_evaluate(&r.snap, &r.pol, r.last, STATE_MAX_NODES, (double)wall.tv_sec,

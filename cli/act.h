@@ -12,6 +12,7 @@
 /* Options of check, plan, apply and the one-off actions. */
 struct act_args {
 	const char *root;
+	const char *buddyinfo;		/* check, estimate, plan --buddyinfo FILE|-: a capture, not root */
 	enum out_format format;		/* text or json */
 	int color;			/* --color: -1 auto, 0 never, 1 always */
 	const char *nodes;		/* compact --node LIST */

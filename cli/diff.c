@@ -15,6 +15,7 @@
 #include "act.h"
 #include "diff.h"
 #include "explain.h"
+#include "log.h"
 #include "output.h"
 #include "report.h"
 #include "source.h"
@@ -109,12 +110,10 @@ static void node_text(FILE *f, const struct snap_diff *d, const struct node_chan
 		out_wrap(f, "  after:   ", 12, xa->text);
 
 	size_label(lbl, sizeof(lbl), (uint64_t)b->src.snap.page_size << d->hpage_order);
-	for (i = 0; i < d->nr_zones; i++) {
+	for (i = nc->first_zone; i < nc->first_zone + nc->nr_zones; i++) {
 		const struct zone_change *zc = &d->zones[i];
 		char hu[40], hf[40];
 
-		if (zc->node != nc->node)
-			continue;
 		if (!any) {
 			snprintf(hu, sizeof(hu), "unusable@%s", lbl);
 			snprintf(hf, sizeof(hf), "fragidx@%s", lbl);
@@ -231,11 +230,9 @@ static int diff_json(FILE *f, const struct snap_diff *d, const struct side *b, c
 		else
 			fputs("null", f);
 		fputs("},\"zones\":[", f);
-		for (k = 0, first = 1; k < d->nr_zones; k++) {
+		for (k = nc->first_zone, first = 1; k < nc->first_zone + nc->nr_zones; k++) {
 			const struct zone_change *zc = &d->zones[k];
 
-			if (zc->node != nc->node)
-				continue;
 			fprintf(f, "%s\n  {\"zone\":", first ? "" : ",");
 			first = 0;
 			out_json_string(f, zc->name);
@@ -261,6 +258,9 @@ static int side_read(const char *arg, const struct diff_args *a, struct side *s,
 	int rc;
 
 	rc = source_read(arg, &(struct snap_opts){ .page_size = a->page_size }, &s->src, err);
+	/* what the paste held beyond the text, also before an error in what was left */
+	if (s->src.skipped[0])
+		log_print(LOG_NOTICE, "buddyctl: %s: %s\n", s->src.name, s->src.skipped);
 	if (rc < 0)
 		return rc;
 	if ((rc = status_policy(a->config, &s->src.snap, &pol, err)) < 0)

@@ -256,7 +256,7 @@ int cmd_estimate(const struct status_args *a, char **args, int nr_args, struct b
 		if (j == nr_sizes)
 			nr_sizes++;
 	}
-	rc = snapshot_read_opts(a->root, &(struct snap_opts){ .page_size = a->page_size }, &snap, err);
+	rc = cli_snapshot(a->root, a->buddyinfo, a->page_size, &snap, err);
 	if (rc < 0)
 		goto out;
 	if (sel) {

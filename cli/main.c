@@ -50,8 +50,10 @@ static const char usage_text[] =
 	"                      UNKNOWN on any error)\n"
 	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact)\n"
 	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
-	"  -b, --buddyinfo FILE  status: read this one buddyinfo capture, '-' for\n"
-	"                      standard input (paste, pipe), instead of a whole tree\n"
+	"  -b, --buddyinfo FILE  status, check, estimate, plan: read this one buddyinfo\n"
+	"                      capture, '-' for standard input (paste, pipe), instead\n"
+	"                      of a whole tree; a pasted prompt, quoting, CRLF and blank\n"
+	"                      lines are skipped, and said on standard error\n"
 	"  -r, --root DIR      read and write /proc and /sys under DIR (default /); the\n"
 	"                      lock, state and --output files are inside DIR too\n"
 	"      --page-size SIZE  the page size of the machine a tree came from (4K, 16K,\n"
@@ -197,7 +199,7 @@ static unsigned allowed(int opt)
 	case O_WAIT: case O_LOCK: return C_ACTS | C_PLAN;
 	case O_STATE: return C_APPLY | C_PLAN;
 	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN | C_DIFF;
-	case O_BUDDYINFO: return C_STATUS;
+	case O_BUDDYINFO: return C_STATUS | C_CHECK | C_ESTIMATE | C_PLAN;
 	case O_POOLS_ONLY: return C_APPLY | C_PLAN;
 	case O_KCMDLINE: case O_GRUB: return C_PLAN;
 	case O_QUIET: return C_CHECK | C_ACTS;
@@ -280,7 +282,7 @@ int main(int argc, char **argv)
 		case 'b':
 			if (!*optarg)
 				return usage_error("--buddyinfo: empty file name%s", "");
-			sa.buddyinfo = optarg;
+			sa.buddyinfo = aa.buddyinfo = optarg;
 			break;
 		case 'c':
 			sa.config = aa.config = optarg;
@@ -413,6 +415,10 @@ int main(int argc, char **argv)
 		return usage_error("option --root does not apply to 'diff': give the trees as A and B%s", "");
 	if ((used & optbit(O_BUDDYINFO)) && (used & optbit(O_ROOT)))
 		return usage_error("--buddyinfo and --root: one or the other%s", "");
+	/* plan of a capture: a dry run of another machine, which has no lock or state here */
+	if ((used & optbit(O_BUDDYINFO)) && (kcmdline || (used & (optbit(O_WAIT) | optbit(O_LOCK) |
+								   optbit(O_STATE)))))
+		return usage_error("--buddyinfo: a capture has no lock, state file or kernel release (no --wait, --lock-file, --state-file or --kernel-cmdline)%s", "");
 	if (cmd != C_STATUS && cmd != C_CHECK && sa.format == FMT_PROMETHEUS)
 		return usage_error("--format prometheus is for 'status' and 'check' only%s", "");
 	if (kcmdline && (sa.format != FMT_TEXT || (used & (optbit(O_POOLS_ONLY) | optbit(O_DRY) |

@@ -150,7 +150,7 @@ static void meminfo_obj(FILE *f, const struct meminfo *mi)
 }
 
 /* check's finding of the node, with the field names of check's JSON findings[] */
-static void check_obj(FILE *f, const struct finding *c)
+static void check_obj(FILE *f, const struct node_check *c)
 {
 	fprintf(f, ",\"check\":{\"level\":\"%s\",\"order\":%d,\"unusable_index\":%d,"
 		"\"fragmentation_index\":%d,\"free_blocks_at_order\":%" PRIu64 ",\"why\":",

@@ -230,7 +230,7 @@ static const char *level_sgr(const struct outopts *o, enum level l)
 static void explain_lines(FILE *f, const struct snapshot *snap, const struct explain *ex,
 			  const struct node_explain *x, const struct outopts *o)
 {
-	const struct finding *c = &x->check;
+	const struct node_check *c = &x->check;
 	char lead[64], text[600], sz[16];
 
 	size_label(sz, sizeof(sz), (uint64_t)snap->page_size << c->order);

@@ -527,13 +527,15 @@ static bool zone_shown(const struct zone_change *zc, bool all)
 
 void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, int node, bool all)
 {
-	unsigned i;
+	const struct node_change *nc = node >= 0 ? snap_diff_node(d, node) : NULL;
+	unsigned i = nc ? nc->first_zone : 0, end = nc ? nc->first_zone + nc->nr_zones : d->nr_zones;
 
-	for (i = 0; i < d->nr_zones; i++) {
+	/* one node: its zones only, not every zone of the diff (diff asks for each node) */
+	if (node >= 0 && !nc)
+		return;
+	for (; i < end; i++) {
 		const struct zone_change *zc = &d->zones[i];
 
-		if (node >= 0 && zc->node != node)
-			continue;
 		if (!zone_shown(zc, all))
 			continue;
 		zone_block(f, zc, d->nr_orders, page_size);
@@ -597,6 +599,27 @@ static void diff_text(FILE *f, const struct report *r)
 	fprintf(f, "%s\n", i ? "" : " none");
 }
 
+/*
+ * check and plan of a capture (--buddyinfo): another machine's free blocks
+ * alone. What it cannot tell is said, not guessed.
+ */
+static void capture_text(FILE *f, const struct report *r, const char *lead)
+{
+	char text[700];
+
+	if (!r->before || !r->before->capture)
+		return;
+	snprintf(text, sizeof(text), "a buddyinfo capture (%.256s): only its free blocks are known.%s",
+		 r->before->capture, !r->plan ? "" :
+		 " The plan is what apply would do on that machine by them alone: nothing is written"
+		 " here, no hugepage pool is planned (no pool is in a capture), and min_interval is not"
+		 " applied (that machine's state file is not here).");
+	fputs(lead, f);
+	out_wrap(f, "Note:", 6, text);
+	out_text_missing(f, r->before);
+	fputs(r->plan ? "" : "\n", f);
+}
+
 int report_text(FILE *f, const struct report *r)
 {
 	const struct plan *p = r->plan;
@@ -610,6 +633,7 @@ int report_text(FILE *f, const struct report *r)
 	}
 	findings_text(f, r);
 	if (!p) {
+		capture_text(f, r, "");
 		/* check: a non-zero status always ends with its reason */
 		if (r->exit_code && r->exit_reason && r->exit_reason[0])
 			fprintf(f, "Exit status %d: %s\n", r->exit_code, r->exit_reason);
@@ -633,6 +657,7 @@ int report_text(FILE *f, const struct report *r)
 			/* the command whose real run would be refused: `plan` is apply's dry run */
 			fprintf(f, "\nNote: as this user, %s would be refused (exit status 77): %s\n",
 				strcmp(r->command, "plan") ? r->command : "apply", r->not_permitted);
+		capture_text(f, r, "\n");
 		return ferror(f) ? -1 : 0;
 	}
 	fprintf(f, "Actions\n");
@@ -689,6 +714,12 @@ int report_json(FILE *f, const struct report *r)
 		fputc('}', f);
 	}
 	fputc(']', f);
+	/* check and plan of a capture only: its name, and what it cannot tell */
+	if (r->before && r->before->capture) {
+		fputs(",\"capture\":", f);
+		out_json_string(f, r->before->capture);
+		out_json_missing(f, r->before);
+	}
 	/* pools apart: findings[] stays one object per node, as schema 1 promised */
 	fputs(",\"findings\":[", f);
 	for (i = 0, first = 1; i < r->nr_findings; i++) {

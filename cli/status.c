@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "capture.h"
 #include "explain.h"
 #include "log.h"
 #include "nodelist.h"
@@ -36,6 +37,26 @@ static int render(FILE *f, void *p)
 	default:
 		return status_text(f, c->snap, &c->opts);
 	}
+}
+
+int cli_snapshot(const char *root, const char *buddyinfo, unsigned page_size, struct snapshot *snap,
+		 struct bc_error *err)
+{
+	const struct snap_opts opts = { .page_size = page_size };
+	struct capture c;
+	int rc;
+
+	if (!buddyinfo)
+		return snapshot_read_opts(root, &opts, snap, err);
+	rc = capture_read(buddyinfo, &c, err);
+	if (rc < 0)
+		return rc;
+	/* before the parse: an error in what is left is easier read knowing this */
+	if (c.skipped[0])
+		log_print(LOG_NOTICE, "buddyctl: %s: %s\n", c.name, c.skipped);
+	rc = snapshot_from_capture(&c, &opts, snap, err);
+	capture_free(&c);
+	return rc;
 }
 
 /* Every node named in sel must exist; say which ones do when one does not. */
@@ -101,16 +122,14 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 		if (rc < 0)
 			return rc;
 	}
-	if (a->buddyinfo)
-		rc = snapshot_read_capture(a->buddyinfo, &(struct snap_opts){ .page_size = a->page_size },
-					   &snap, err);
-	else
-		rc = snapshot_read_opts(a->root, &(struct snap_opts){ .page_size = a->page_size }, &snap, err);
+	rc = cli_snapshot(a->root, a->buddyinfo, a->page_size, &snap, err);
 	if (rc < 0)
 		goto out;
 	if (sel && (rc = check_nodes(&snap, sel, err)) < 0)
 		goto out_snap;
-	if ((rc = explain_read_proactiveness(a->root, &proactiveness, err)) < 0)
+	/* a capture says nothing of the sysctl: this host's is not the capture's */
+	proactiveness = -1;
+	if (!a->buddyinfo && (rc = explain_read_proactiveness(a->root, &proactiveness, err)) < 0)
 		goto out_snap;
 	if ((rc = status_policy(a->config, &snap, &pol, err)) < 0)
 		goto out_snap;
@@ -126,8 +145,12 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 	c.opts.nodes = sel;
 	c.opts.color = out_color(a->color, a->output ? -1 : STDOUT_FILENO);
 	if (a->output) {
-		/* inside --root, never through a symlink, never over a device or FIFO */
-		rc = ownfile_replace(a->root, a->output, false, BC_ECANTCREAT, render, &c, err);
+		/*
+		 * The path as typed, also with --root: whoever reads a sosreport
+		 * writes beside it, not into it (the lock and the state stay in
+		 * the tree). Never through a symlink, never over a device or FIFO.
+		 */
+		rc = ownfile_replace("/", a->output, false, BC_ECANTCREAT, render, &c, err);
 	} else {
 		/* JSON for 1024 nodes is ~2 MB: 256 KiB writes instead of 4 KiB ones */
 		static char obuf[256 << 10];

@@ -12,7 +12,7 @@ struct status_args {
 	const char *root;
 	enum out_format format;
 	const char *nodes;	/* --node LIST or NULL */
-	const char *output;	/* --output FILE or NULL (stdout); inside root */
+	const char *output;	/* --output FILE or NULL (stdout); as typed, also with --root */
 	int color;		/* -1 auto, 0 never, 1 always */
 	const char *config;	/* --config FILE or NULL: the policy check judges by */
 	unsigned page_size;	/* --page-size in bytes, or 0 */
@@ -30,6 +30,15 @@ int cmd_status(const struct status_args *a, struct bc_error *err);
 
 struct policy;
 struct snapshot;
+
+/*
+ * The snapshot of status, check, estimate and plan: the tree under root or,
+ * with buddyinfo ("-": standard input), that one capture (capture.h), what
+ * its paste held beyond the kernel's text said in one line on standard
+ * error. 0 or -kind with err filled.
+ */
+int cli_snapshot(const char *root, const char *buddyinfo, unsigned page_size, struct snapshot *snap,
+		 struct bc_error *err);
 
 /*
  * The policy status and diff judge snap by: config (--config), which must

@@ -90,11 +90,18 @@ static bool ends_in_blank(const struct scan *s)
 int buddyinfo_parse(struct snapshot *snap, const char *path,
 		    const char *buf, size_t len, struct bc_error *err)
 {
+	return buddyinfo_parse_from(snap, path, 1, buf, len, err);
+}
+
+int buddyinfo_parse_from(struct snapshot *snap, const char *path, unsigned first_line,
+			 const char *buf, size_t len, struct bc_error *err)
+{
 	unsigned nr_orders = 0;
 	struct scan s;
 	int rc;
 
 	scan_init(&s, path, buf, len);
+	s.lineno = first_line ? first_line - 1 : 0;
 	s.allow_unterminated = true;
 	while ((rc = scan_next_line(&s, err)) > 0) {
 		unsigned before = nr_orders;
@@ -120,5 +127,6 @@ int buddyinfo_parse(struct snapshot *snap, const char *path,
 	if (nr_orders == 0)
 		return bc_error_set(err, BC_EDATA, "%s: empty file, expected one line per populated zone", path);
 	snap->nr_orders = nr_orders;
+	snapshot_sort_nodes(snap);
 	return 0;
 }

@@ -15,4 +15,12 @@
 int buddyinfo_parse(struct snapshot *snap, const char *path,
 		    const char *buf, size_t len, struct bc_error *err);
 
+/*
+ * The same for a capture whose first line was line first_line of what was
+ * given (capture.h: lines before the kernel's text were skipped), so that
+ * messages name the line as the user sees it.
+ */
+int buddyinfo_parse_from(struct snapshot *snap, const char *path, unsigned first_line,
+			 const char *buf, size_t len, struct bc_error *err);
+
 #endif

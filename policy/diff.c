@@ -93,6 +93,7 @@ int snapshot_diff(const struct snapshot *before, const struct snapshot *after,
 		j += !!na;
 		nc = &d->nodes[d->nr_nodes++];
 		nc->node = nb ? nb->id : na->id;
+		nc->first_zone = d->nr_zones;
 		nc->in_before = nb;
 		nc->in_after = na;
 		nc->known = nb && na && nb->has_meminfo && na->has_meminfo;
@@ -114,6 +115,7 @@ int snapshot_diff(const struct snapshot *before, const struct snapshot *after,
 			if (za->in_buddyinfo && !(zb && zb->in_buddyinfo))
 				add_zone(d, nc->node, NULL, za);
 		}
+		nc->nr_zones = d->nr_zones - nc->first_zone;
 	}
 	for (k = 0; k < VM_NR_FIELDS; k++) {
 		if (!(before->vmstat.seen & after->vmstat.seen & (1u << k)))
@@ -129,4 +131,21 @@ void snap_diff_free(struct snap_diff *d)
 	free(d->zones);
 	free(d->nodes);
 	memset(d, 0, sizeof(*d));
+}
+
+const struct node_change *snap_diff_node(const struct snap_diff *d, int id)
+{
+	unsigned lo = 0, hi = d->nr_nodes;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (d->nodes[mid].node == id)
+			return &d->nodes[mid];
+		if (d->nodes[mid].node < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }

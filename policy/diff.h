@@ -38,6 +38,7 @@ struct node_change {
 	int64_t file_kb;		/* Active(file) + Inactive(file) */
 	int64_t slab_kb;		/* SReclaimable */
 	bool known;			/* both snapshots had the node's meminfo */
+	unsigned first_zone, nr_zones;	/* the node's zones: d->zones[first_zone] on */
 };
 
 struct snap_diff {
@@ -67,5 +68,8 @@ int snapshot_comparable(const struct snapshot *before, const char *before_name,
 int snapshot_diff(const struct snapshot *before, const struct snapshot *after,
 		  struct snap_diff *d, struct bc_error *err);
 void snap_diff_free(struct snap_diff *d);
+
+/* The node_change of node id in d (d->nodes is by id), or NULL. */
+const struct node_change *snap_diff_node(const struct snap_diff *d, int id);
 
 #endif

@@ -196,10 +196,18 @@ static int add_remedy(struct plan *plan, const struct snapshot *snap, struct fin
 
 static struct finding *add_finding(struct finding **fs, unsigned *n)
 {
-	struct finding *f = realloc(*fs, (*n + 1) * sizeof(*f));
+	struct finding *f = *fs;
 
-	if (!f)
-		return NULL;
+	/*
+	 * Doubled when n reaches a power of two (the array holds the next
+	 * one up): grown by one, a finding per node of a 65,536-node capture
+	 * was copied over and over.
+	 */
+	if (*n < 8 ? !*fs : !(*n & (*n - 1))) {
+		f = realloc(*fs, (*n < 8 ? 8 : (size_t)*n * 2) * sizeof(*f));
+		if (!f)
+			return NULL;
+	}
 	*fs = f;
 	f = &f[(*n)++];
 	memset(f, 0, sizeof(*f));
@@ -435,6 +443,9 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 					  .kind = BC_ECONFIG };
 		unsigned k;
 
+		/* no pool was read (a capture): its finding says so; nothing is planned on a guess */
+		if (snap->missing[IN_HUGEPAGES].file)
+			continue;
 		size_label(sz, sizeof(sz), t->size_kb * 1024);
 		snprintf(why, sizeof(why), "%.150s:%u: [hugepages %s]", pol->path, t->line, sz);
 		if (t->has_total)

@@ -90,6 +90,12 @@ static void size_verdict(const struct snapshot *snap, const struct node *n, bool
 	}
 }
 
+/* How many sizes pick_sizes() may give a node: the pool sizes and the judged one. */
+static unsigned max_sizes(const struct snapshot *snap)
+{
+	return (snap->nr_pools < BC_MAX_ORDERS ? snap->nr_pools : BC_MAX_ORDERS) + 1;
+}
+
 /* The sizes to speak of: every hugepage size the kernel offers, and the judged order's. */
 static void pick_sizes(const struct snapshot *snap, uint64_t judged_kb, struct node_explain *x)
 {
@@ -177,27 +183,42 @@ static void clause(char *buf, size_t size, const struct size_verdict *v)
 	}
 }
 
-static void words(const struct snapshot *snap, struct node_explain *x)
+/* x->text, allocated to fit. 0, or -1 out of memory. */
+static int words(const struct snapshot *snap, struct node_explain *x)
 {
-	const struct finding *f = &x->check;
-	char judged[24], big[24];
+	const struct node_check *f = &x->check;
+	char judged[24], big[24], text[EXPLAIN_TEXT_MAX];
 	unsigned i;
 
 	size_label(judged, sizeof(judged), (uint64_t)snap->page_size << f->order);
 	if (x->largest_order < 0) {
-		snprintf(x->text, sizeof(x->text), "nothing is free");
+		snprintf(text, sizeof(text), "nothing is free");
 	} else {
 		size_label(big, sizeof(big), (uint64_t)snap->page_size << x->largest_order);
 		/* the unusable index is in thousandths: 714 is 71.4% */
-		snprintf(x->text, sizeof(x->text),
+		snprintf(text, sizeof(text),
 			 "%d.%d%% of free memory is in blocks smaller than %s, the largest free block is %s",
 			 f->unusable / 10, f->unusable % 10, judged, big);
 	}
 	for (i = 0; i < x->nr_sizes; i++) {
-		str_append(x->text, sizeof(x->text), i ? "; " : ": ");
-		clause(x->text, sizeof(x->text), &x->sizes[i]);
+		str_append(text, sizeof(text), i ? "; " : ": ");
+		clause(text, sizeof(text), &x->sizes[i]);
 	}
-	str_append(x->text, sizeof(x->text), ".");
+	str_append(text, sizeof(text), ".");
+	x->text = strdup(text);
+	return x->text ? 0 : -1;
+}
+
+/* The fields of f a node's explanation keeps; why allocated unless "". 0, or -1 out of memory. */
+static int check_of(const struct finding *f, struct node_check *c)
+{
+	c->level = f->level;
+	c->order = f->order;
+	c->unusable = f->unusable;
+	c->fragindex = f->fragindex;
+	c->blocks = f->blocks;
+	c->why = f->why[0] ? strdup(f->why) : "";
+	return c->why ? 0 : -1;
 }
 
 int explain_build(const struct snapshot *snap, const struct policy *pol, int proactiveness,
@@ -219,8 +240,10 @@ int explain_build(const struct snapshot *snap, const struct policy *pol, int pro
 	if (rc < 0)
 		return rc;
 	ex->nodes = calloc(snap->nr_nodes + 1, sizeof(*ex->nodes));
-	if (!ex->nodes) {
+	ex->size_block = calloc((size_t)snap->nr_nodes * max_sizes(snap) + 1, sizeof(*ex->size_block));
+	if (!ex->nodes || !ex->size_block) {
 		free(fs);
+		explain_free(ex);
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	}
 	for (i = 0; i < nr; i++) {
@@ -230,9 +253,14 @@ int explain_build(const struct snapshot *snap, const struct policy *pol, int pro
 
 		if (fs[i].kind != FINDING_FRAGMENTATION || !n)
 			continue;
-		x = &ex->nodes[ex->nr_nodes++];
+		x = &ex->nodes[ex->nr_nodes];
+		x->sizes = &ex->size_block[(size_t)ex->nr_nodes++ * max_sizes(snap)];
 		x->node = n->id;
-		x->check = fs[i];
+		if (check_of(&fs[i], &x->check) < 0) {
+			free(fs);
+			explain_free(ex);
+			return bc_error_set(err, BC_ENOMEM, "out of memory");
+		}
 		x->largest_order = metrics_node_largest_order(n, snap->nr_orders);
 		x->score = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
 		zoneinfo = has_zoneinfo(n);
@@ -245,7 +273,11 @@ int explain_build(const struct snapshot *snap, const struct policy *pol, int pro
 		pick_sizes(snap, ((uint64_t)snap->page_size << fs[i].order) / 1024, x);
 		for (k = 0; k < x->nr_sizes; k++)
 			size_verdict(snap, n, zoneinfo, &x->sizes[k]);
-		words(snap, x);
+		if (words(snap, x) < 0) {
+			free(fs);
+			explain_free(ex);
+			return bc_error_set(err, BC_ENOMEM, "out of memory");
+		}
 	}
 	free(fs);
 	return 0;
@@ -253,18 +285,35 @@ int explain_build(const struct snapshot *snap, const struct policy *pol, int pro
 
 void explain_free(struct explain *ex)
 {
+	unsigned i;
+
+	for (i = 0; ex->nodes && i < ex->nr_nodes; i++) {
+		free(ex->nodes[i].text);
+		if (ex->nodes[i].check.why && ex->nodes[i].check.why[0])
+			free((char *)ex->nodes[i].check.why);
+	}
 	free(ex->nodes);
+	free(ex->size_block);
 	ex->nodes = NULL;
+	ex->size_block = NULL;
 	ex->nr_nodes = 0;
 }
 
 const struct node_explain *explain_node(const struct explain *ex, int id)
 {
-	unsigned i;
+	unsigned lo = 0, hi = ex ? ex->nr_nodes : 0;
 
-	for (i = 0; ex && i < ex->nr_nodes; i++)
-		if (ex->nodes[i].node == id)
-			return &ex->nodes[i];
+	/* in snapshot order, which is by id: every renderer asks once per node */
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (ex->nodes[mid].node == id)
+			return &ex->nodes[mid];
+		if (ex->nodes[mid].node < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

@@ -55,16 +55,36 @@ enum proactive {
 	PROACTIVE_COMPACTING,	/* score above it: kcompactd compacts the node */
 };
 
+/*
+ * What check judged of a node: policy_judge()'s finding, its fields that
+ * are shown (not the whole struct finding: 472 bytes a node).
+ */
+struct node_check {
+	enum level level;
+	int order;			/* judged at */
+	int unusable;			/* node-wide, thousandths */
+	int fragindex;			/* node-wide, thousandths */
+	uint64_t blocks;		/* free blocks at or above order, in 2^order units */
+	const char *why;		/* thresholds crossed, "" when none */
+};
+
 struct node_explain {
 	int node;
-	struct finding check;		/* policy_judge()'s finding of the node */
+	struct node_check check;	/* policy_judge()'s finding of the node */
 	int largest_order;		/* -1: nothing free */
 	int score;			/* proactive compaction score, 0..100 */
 	enum proactive proactive;
-	struct size_verdict sizes[BC_MAX_ORDERS + 1];	/* ascending */
+	/*
+	 * Ascending; sizes and text are allocated to fit (explain_free()):
+	 * 65,536 nodes of a capture at 3.6 KB a node were 238 MB.
+	 */
+	struct size_verdict *sizes;
 	unsigned nr_sizes;
-	char text[1024];		/* the verdict in words, one paragraph */
+	char *text;			/* the verdict in words, one paragraph, < EXPLAIN_TEXT_MAX */
 };
+
+/* The longest verdict text, its NUL included. */
+#define EXPLAIN_TEXT_MAX 1024
 
 struct explain {
 	char policy[PATH_MAX];		/* the policy's path, or "(built-in defaults)" */
@@ -72,6 +92,7 @@ struct explain {
 	int wmark_low, wmark_high;	/* metrics_proactive_wmark(); -1 unknown or off */
 	struct node_explain *nodes;	/* nodes with memory, in snapshot order */
 	unsigned nr_nodes;
+	struct size_verdict *size_block;	/* every node's sizes[], one allocation */
 };
 
 /*

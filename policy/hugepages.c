@@ -44,14 +44,14 @@ int hugepages_dirname_kb(const char *name, uint64_t *size_kb)
  * Pool counts are pages, bounded like every page count; the overcommit
  * limit is a limit, and "unlimited" is commonly written as a huge number.
  */
-static int read_u64_at(int dirfd, const char *dirpath, const char *name, bool pages, uint64_t *v,
+static int read_u64_at(const char *root, int dirfd, const char *dirpath, const char *name, bool pages, uint64_t *v,
 		       int *errnum, struct bc_error *err)
 {
 	char path[PATH_MAX], *buf;
 	size_t len;
 	int rc;
 
-	rc = rootfs_read_at(dirfd, dirpath, name, &buf, &len, path, errnum, err);
+	rc = rootfs_read_at(root, dirfd, dirpath, name, &buf, &len, path, errnum, err);
 	if (rc < 0)
 		return rc;
 	rc = pages ? parse_page_count(path, buf, len, v, err) : parse_single_u64(path, buf, len, v, err);
@@ -70,7 +70,7 @@ static const char *const pool_files[] = { "nr_hugepages", "free_hugepages", "sur
 					  "resv_hugepages", "nr_overcommit_hugepages" };
 
 /* The first nfiles pool files of size p->size_kb below dirfd (prefix: "" or "hugepages/"). */
-static int read_pool_at(int dirfd, const char *dirpath, const char *prefix, struct hugepool *p,
+static int read_pool_at(const char *root, int dirfd, const char *dirpath, const char *prefix, struct hugepool *p,
 			unsigned nfiles, int *errnum, struct bc_error *err)
 {
 	uint64_t *dst[] = { &p->nr, &p->free, &p->surplus, &p->resv, &p->overcommit };
@@ -81,7 +81,7 @@ static int read_pool_at(int dirfd, const char *dirpath, const char *prefix, stru
 	for (i = 0; i < nfiles && rc == 0; i++) {
 		snprintf(name, sizeof(name), "%shugepages-%llukB/%s", prefix,
 			 (unsigned long long)p->size_kb, pool_files[i]);
-		rc = read_u64_at(dirfd, dirpath, name, dst[i] != &p->overcommit, dst[i], errnum, err);
+		rc = read_u64_at(root, dirfd, dirpath, name, dst[i] != &p->overcommit, dst[i], errnum, err);
 	}
 	return rc;
 }
@@ -139,12 +139,12 @@ int hugepages_read_global(struct snapshot *snap, int *errnum, struct bc_error *e
 	if (fd < 0)
 		return bc_error_set(err, BC_EIO, "%s: %s", path, strerror(errno));
 	for (i = 0, rc = 0; i < n && rc == 0; i++)
-		rc = read_pool_at(fd, path, "", &pools[i], 5, errnum, err);
+		rc = read_pool_at(snap->root, fd, path, "", &pools[i], 5, errnum, err);
 	close(fd);
 	return rc;
 }
 
-int hugepages_read_node(int nodefd, const char *nodepath, const struct hugepool *sizes,
+int hugepages_read_node(const char *root, int nodefd, const char *nodepath, const struct hugepool *sizes,
 			unsigned nr_sizes, struct hugepool **pools, int *errnum, struct bc_error *err)
 {
 	struct hugepool *p;
@@ -159,7 +159,7 @@ int hugepages_read_node(int nodefd, const char *nodepath, const struct hugepool 
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	for (i = 0; i < nr_sizes && rc == 0; i++) {
 		p[i].size_kb = sizes[i].size_kb;
-		rc = read_pool_at(nodefd, nodepath, "hugepages/", &p[i], 3, errnum, err);
+		rc = read_pool_at(root, nodefd, nodepath, "hugepages/", &p[i], 3, errnum, err);
 	}
 	if (rc < 0) {
 		free(p);

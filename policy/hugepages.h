@@ -25,11 +25,11 @@ int hugepages_read_global(struct snapshot *snap, int *errnum, struct bc_error *e
 
 /*
  * Read one node's nr/free/surplus of every size in sizes[] from
- * hugepages/hugepages-<kB>kB/ below the node directory nodefd (nodepath for
- * messages) into a new array *pools. Thread-safe. 0 or -kind; -BC_ENOINPUT
+ * hugepages/hugepages-<kB>kB/ below the node directory nodefd, opened under
+ * root (nodepath for messages), into a new array *pools. Thread-safe. 0 or -kind; -BC_ENOINPUT
  * with *errnum when a file is missing or unreadable.
  */
-int hugepages_read_node(int nodefd, const char *nodepath, const struct hugepool *sizes,
+int hugepages_read_node(const char *root, int nodefd, const char *nodepath, const struct hugepool *sizes,
 			unsigned nr_sizes, struct hugepool **pools, int *errnum, struct bc_error *err);
 
 #endif

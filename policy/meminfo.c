@@ -6,7 +6,9 @@
  * /proc/vmstat (mm/vmstat.c)                compact_migrate_scanned 0
  *
  * New kernels add fields, so unknown names are skipped; the names buddyctl
- * uses are checked strictly.
+ * uses are checked strictly. Old kernels lack some (2.6.16's vmstat has no
+ * nr_free_pages): a field that is not there is not seen, and what it feeds
+ * is unknown; the file is not refused for it.
  */
 #include "meminfo.h"
 
@@ -120,11 +122,8 @@ int meminfo_parse(struct meminfo *mi, int node, const char *path,
 	while ((rc = scan_next_line(&s, err)) > 0)
 		if ((rc = meminfo_line(mi, node, &s, err)) < 0)
 			return rc;
-	if (rc < 0)
-		return rc;
-	if (!meminfo_has(mi, MI_MEM_TOTAL) || !meminfo_has(mi, MI_MEM_FREE))
-		return bc_error_set(err, BC_EDATA, "%s: no MemTotal or MemFree line", path);
-	return 0;
+	/* without MemTotal or MemFree the totals are unknown (meminfo_has_totals()), no more */
+	return rc;
 }
 
 const char *vmstat_name(enum vmstat_field f)
@@ -159,9 +158,6 @@ int vmstat_parse(struct vmstat *vs, const char *path,
 		vs->v[f] = v;
 		vs->seen |= 1u << f;
 	}
-	if (rc < 0)
-		return rc;
-	if (!(vs->seen & (1u << VM_NR_FREE_PAGES)))
-		return bc_error_set(err, BC_EDATA, "%s: no nr_free_pages line", path);
-	return 0;
+	/* 2.6.16 has no nr_free_pages (2.6.21 added it): every counter is optional */
+	return rc;
 }

@@ -9,8 +9,8 @@
 /*
  * Parse /proc/meminfo (node < 0) or /sys/devices/system/node/nodeN/meminfo
  * (every line must start "Node N ") into mi. Fields buddyctl does not use
- * are skipped; the ones it uses must be well formed and appear once.
- * Returns 0 or -BC_EDATA with err filled.
+ * are skipped; the ones it uses must be well formed and appear once, and
+ * may be missing (mi->seen). Returns 0 or -BC_EDATA with err filled.
  */
 int meminfo_parse(struct meminfo *mi, int node, const char *path,
 		  const char *buf, size_t len, struct bc_error *err);
@@ -21,9 +21,16 @@ static inline bool meminfo_has(const struct meminfo *mi, enum meminfo_field f)
 	return mi->seen & (1u << f);
 }
 
+/* MemTotal and MemFree, which a node's totals are made of, were both present. */
+static inline bool meminfo_has_totals(const struct meminfo *mi)
+{
+	return meminfo_has(mi, MI_MEM_TOTAL) && meminfo_has(mi, MI_MEM_FREE);
+}
+
 /*
  * Parse /proc/vmstat ("name value" lines) into vs; unknown counters are
- * skipped. Returns 0 or -BC_EDATA with err filled.
+ * skipped, and none is required (vs->seen). Returns 0 or -BC_EDATA with
+ * err filled.
  */
 int vmstat_parse(struct vmstat *vs, const char *path,
 		 const char *buf, size_t len, struct bc_error *err);

@@ -86,6 +86,8 @@ static int parse_free_line(struct snapshot *snap, struct scan *s, struct ptstate
 		return scan_fail(s, tname, tlen, "duplicate line for migrate type", err);
 	if (z->nr_types == BC_MAX_MIGRATETYPES)
 		return scan_fail(s, tname, tlen, "more than 8 migrate types at", err);
+	if (zone_alloc_types(z) < 0)
+		return bc_error_set(err, BC_ENOMEM, "%s: out of memory", s->path);
 	pt = &z->types[z->nr_types];
 	memset(pt, 0, sizeof(*pt));
 	memcpy(pt->name, tname, tlen);
@@ -183,6 +185,8 @@ static int parse_blocks_line(struct snapshot *snap, struct scan *s, struct ptsta
 				/* a type with no free-list line: keep its block count */
 				if (z->nr_types == BC_MAX_MIGRATETYPES)
 					return scan_fail(s, name, strlen(name), "more than 8 migrate types at", err);
+				if (zone_alloc_types(z) < 0)
+					return bc_error_set(err, BC_ENOMEM, "%s: out of memory", s->path);
 				pt = &z->types[z->nr_types++];
 				memset(pt, 0, sizeof(*pt));
 				strcpy(pt->name, name);

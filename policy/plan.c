@@ -261,10 +261,14 @@ bool plan_write_after(const struct action *a, unsigned i)
 
 struct action *plan_add(struct plan *p, enum action_kind kind)
 {
-	struct action *a = realloc(p->a, (p->n + 1) * sizeof(*a));
+	struct action *a = p->a;
 
-	if (!a)
-		return NULL;
+	/* doubled when n reaches a power of two (see add_finding() in evaluate.c) */
+	if (p->n < 8 ? !p->a : !(p->n & (p->n - 1))) {
+		a = realloc(p->a, (p->n < 8 ? 8 : (size_t)p->n * 2) * sizeof(*a));
+		if (!a)
+			return NULL;
+	}
 	p->a = a;
 	a = &p->a[p->n++];
 	memset(a, 0, sizeof(*a));

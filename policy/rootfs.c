@@ -156,6 +156,55 @@ const char *rootfs_strerror(int e)
 	return strerror(e);
 }
 
+const char *rootfs_type_name(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return "a regular file";
+	case S_IFDIR: return "a directory";
+	case S_IFLNK: return "a symbolic link";
+	case S_IFIFO: return "a FIFO";
+	case S_IFSOCK: return "a socket";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	default: return "not a regular file";
+	}
+}
+
+int rootfs_open_regular(int dirfd, const char *rel, int flags, struct stat *st)
+{
+	struct stat again;
+	int path_fd, fd, e;
+
+	/* O_PATH opens nothing: no device's open(), no wait on a FIFO */
+	path_fd = rootfs_openat(dirfd, rel, O_PATH | (flags & O_NOFOLLOW), 0);
+	if (path_fd < 0)
+		return -1;
+	if (fstat(path_fd, st) < 0) {
+		e = errno;
+		close(path_fd);
+		errno = e;
+		return -1;
+	}
+	close(path_fd);
+	if (!S_ISREG(st->st_mode)) {
+		errno = EMEDIUMTYPE;
+		return -1;
+	}
+	/* O_NONBLOCK and the second look: swapped for a FIFO or a device since */
+	fd = rootfs_openat(dirfd, rel, flags | O_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &again) < 0 || !S_ISREG(again.st_mode) || again.st_ino != st->st_ino ||
+	    again.st_dev != st->st_dev) {
+		close(fd);
+		*st = again;
+		errno = EMEDIUMTYPE;
+		return -1;
+	}
+	*st = again;
+	return fd;
+}
+
 /* Read fd to the end (or after one short read) into a new buffer; closes fd. */
 static int read_fd(int fd, const char *path, bool one_read, char **buf, size_t *len,
 		   int *errnum, struct bc_error *err)
@@ -210,12 +259,43 @@ static int read_fd(int fd, const char *path, bool one_read, char **buf, size_t *
 	return 0;
 }
 
-static int open_error(const char *path, int *errnum, struct bc_error *err)
+static int open_error(const char *path, const struct stat *st, int *errnum, struct bc_error *err)
 {
 	*errnum = errno;
+	/* a device, FIFO or directory in a tree is no kernel's output: bad data */
+	if (errno == EMEDIUMTYPE)
+		return bc_error_set(err, BC_EDATA, "%s: %s, not a regular file (under a root other than /, every kernel file is one)",
+				    path, rootfs_type_name(st->st_mode));
 	return bc_error_set(err, (errno == ENOENT || errno == EACCES || errno == EPERM ||
 				  errno == ENOTDIR || errno == EXDEV || errno == ELOOP) ? BC_ENOINPUT : BC_EIO,
 			    "%s: %s", path, rootfs_strerror(errno));
+}
+
+/*
+ * Open rel below dirfd for reading. Under "/" as it is: procfs and sysfs
+ * attributes are what they are. Under another root only a regular file,
+ * no larger than MAX_FILE: what is planted in a tree (a block device, a
+ * FIFO, /dev/zero) is refused before it is opened, and read from never.
+ */
+static int open_for_read(bool tree, int dirfd, const char *rel, const char *path, int *errnum,
+			 struct bc_error *err)
+{
+	struct stat st = { 0 };
+	int fd;
+
+	if (!tree) {
+		fd = rootfs_openat(dirfd, rel, O_RDONLY | O_NONBLOCK, 0);
+		return fd < 0 ? open_error(path, &st, errnum, err) : fd;
+	}
+	fd = rootfs_open_regular(dirfd, rel, O_RDONLY, &st);
+	if (fd < 0)
+		return open_error(path, &st, errnum, err);
+	if ((uint64_t)st.st_size > MAX_FILE) {
+		close(fd);
+		*errnum = EFBIG;
+		return bc_error_set(err, BC_EDATA, "%s: larger than %u MiB", path, MAX_FILE >> 20);
+	}
+	return fd;
 }
 
 int rootfs_read(const char *root, const char *rel, char **buf, size_t *len,
@@ -228,16 +308,27 @@ int rootfs_read(const char *root, const char *rel, char **buf, size_t *len,
 	 * procfs seq_files may return short reads mid-file: read those to EOF.
 	 */
 	bool one_read = strncmp(rel, "sys/", 4) == 0;
-	int fd, rc;
+	struct stat st = { 0 };
+	int fd, rootfd, rc;
 
 	*errnum = 0;
 	rc = rootfs_path(root, rel, path, PATH_MAX, err);
 	if (rc < 0)
 		return rc;
-	/* O_NONBLOCK: a FIFO planted in a tree must not hang the read */
-	fd = rootfs_open(root, rel, O_RDONLY | O_NONBLOCK, 0);
-	if (fd < 0)
-		return open_error(path, errnum, err);
+	if (rootfs_is_slash(root)) {
+		/* O_NONBLOCK: whatever it is, it must not hang the read */
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			return open_error(path, &st, errnum, err);
+	} else {
+		rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0)
+			return open_error(path, &st, errnum, err);
+		fd = open_for_read(true, rootfd, rel, path, errnum, err);
+		close(rootfd);
+		if (fd < 0)
+			return fd;
+	}
 	return read_fd(fd, path, one_read, buf, len, errnum, err);
 }
 
@@ -246,16 +337,16 @@ int rootfs_open_dir(const char *root, const char *rel)
 	return rootfs_open(root, rel, O_RDONLY | O_DIRECTORY, 0);
 }
 
-int rootfs_read_at(int dirfd, const char *dirpath, const char *name, char **buf,
+int rootfs_read_at(const char *root, int dirfd, const char *dirpath, const char *name, char **buf,
 		   size_t *len, char *path, int *errnum, struct bc_error *err)
 {
 	int fd;
 
 	*errnum = 0;
 	snprintf(path, PATH_MAX, "%s/%s", dirpath, name);
-	fd = rootfs_openat(dirfd, name, O_RDONLY | O_NONBLOCK, 0);
+	fd = open_for_read(!rootfs_is_slash(root), dirfd, name, path, errnum, err);
 	if (fd < 0)
-		return open_error(path, errnum, err);
+		return fd;
 	return read_fd(fd, path, true, buf, len, errnum, err);
 }
 

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "errors.h"
@@ -22,6 +23,11 @@ int rootfs_path(const char *root, const char *rel, char *out, size_t size,
  * Read a whole file under root into a new NUL-terminated buffer. *path gets
  * the full path for messages (a buffer of PATH_MAX). A missing or unreadable
  * file is -BC_ENOINPUT, other failures -BC_EIO; *errnum gets errno or 0.
+ * Under a root other than "/" (a captured tree) the files follow the rules
+ * of the files buddyctl writes: only a regular file is read, and what is
+ * not one (a device, a FIFO, a directory, a socket) is refused before it is
+ * opened: -BC_EDATA, *errnum EMEDIUMTYPE. Under "/" procfs and sysfs
+ * attributes are read as they are.
  */
 int rootfs_read(const char *root, const char *rel, char **buf, size_t *len,
 		char *path, int *errnum, struct bc_error *err);
@@ -34,10 +40,11 @@ int rootfs_read(const char *root, const char *rel, char **buf, size_t *len,
 int rootfs_open_dir(const char *root, const char *rel);
 
 /*
- * rootfs_read() of the sysfs attribute name (may contain '/') below dirfd;
- * dirpath is the directory's full path, for messages and *path.
+ * rootfs_read() of the sysfs attribute name (may contain '/') below dirfd,
+ * which rootfs_open_dir() opened under root; dirpath is the directory's full
+ * path, for messages and *path.
  */
-int rootfs_read_at(int dirfd, const char *dirpath, const char *name, char **buf,
+int rootfs_read_at(const char *root, int dirfd, const char *dirpath, const char *name, char **buf,
 		   size_t *len, char *path, int *errnum, struct bc_error *err);
 
 /*
@@ -65,6 +72,20 @@ int rootfs_openat_walk(int dirfd, const char *rel, int flags, mode_t mode);
  * should be, in a tree).
  */
 const char *rootfs_strerror(int errnum);
+
+/* "a block device", "a FIFO", "a directory", ... of a stat mode, for messages. */
+const char *rootfs_type_name(mode_t mode);
+
+/*
+ * Open rel below dirfd (rootfs_openat(): never out of the tree) with flags
+ * (O_RDONLY, O_NOFOLLOW for no symlink as the last component) only when it
+ * is a regular file: looked at through O_PATH before it is opened, so that
+ * a device is never opened and a FIFO never waited on, and again after, so
+ * that a swap in between is caught. O_NONBLOCK and O_CLOEXEC are added.
+ * Returns an fd, or -1 with errno: EMEDIUMTYPE when it is not a regular
+ * file (st says what it is), else the open's.
+ */
+int rootfs_open_regular(int dirfd, const char *rel, int flags, struct stat *st);
 
 /*
  * The directory holding a file buddyctl writes (lock, state, --output) and

@@ -30,6 +30,13 @@ struct node *snapshot_node(const struct snapshot *snap, int id)
 {
 	unsigned lo = 0, hi = snap->nr_nodes;
 
+	if (snap->node_slot) {
+		/* nodes[] out of id order while a parser adds them: the table */
+		if (id < 0 || id > BC_MAX_NODE_ID || !snap->node_slot[id])
+			return NULL;
+		return &snap->nodes[snap->node_slot[id] - 1];
+	}
+
 	while (lo < hi) {
 		unsigned mid = lo + (hi - lo) / 2;
 
@@ -64,13 +71,48 @@ struct node *snapshot_add_node(struct snapshot *snap, int id)
 		snap->cap_nodes = cap;
 	}
 	nodes = snap->nodes;
-	for (pos = snap->nr_nodes; pos > 0 && nodes[pos - 1].id > id; pos--)
-		;
-	memmove(&nodes[pos + 1], &nodes[pos], (snap->nr_nodes - pos) * sizeof(*nodes));
+	pos = snap->nr_nodes;
+	/*
+	 * Out of id order (a capture with node ids descending, say): append,
+	 * and look nodes up through an id table until snapshot_sort_nodes().
+	 * Inserting in place would move every later node each time: quadratic
+	 * in the 65,536 nodes a capture may name.
+	 */
+	if (pos > 0 && nodes[pos - 1].id > id && !snap->node_slot && id >= 0 && id <= BC_MAX_NODE_ID) {
+		unsigned i;
+
+		snap->node_slot = calloc(BC_MAX_NODE_ID + 1, sizeof(*snap->node_slot));
+		for (i = 0; snap->node_slot && i < snap->nr_nodes; i++)
+			snap->node_slot[nodes[i].id] = i + 1;
+	}
+	if (!snap->node_slot) {
+		/* no table (an id beyond the table, or no memory for it): in place */
+		for (; pos > 0 && nodes[pos - 1].id > id; pos--)
+			;
+		memmove(&nodes[pos + 1], &nodes[pos], (snap->nr_nodes - pos) * sizeof(*nodes));
+	} else if (id >= 0 && id <= BC_MAX_NODE_ID) {
+		snap->node_slot[id] = pos + 1;
+	}
 	snap->nr_nodes++;
 	memset(&nodes[pos], 0, sizeof(nodes[pos]));
 	nodes[pos].id = id;
 	return &nodes[pos];
+}
+
+static int cmp_node_id(const void *a, const void *b)
+{
+	const struct node *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+void snapshot_sort_nodes(struct snapshot *snap)
+{
+	if (!snap->node_slot)
+		return;
+	qsort(snap->nodes, snap->nr_nodes, sizeof(*snap->nodes), cmp_node_id);
+	free(snap->node_slot);
+	snap->node_slot = NULL;
 }
 
 struct zone *node_zone(const struct node *node, const char *name)
@@ -105,17 +147,39 @@ struct zone *node_add_zone(struct node *node, const char *name, size_t len)
 	return &zones[node->nr_zones++];
 }
 
+int zone_alloc_types(struct zone *z)
+{
+	if (!z->types)
+		z->types = calloc(BC_MAX_MIGRATETYPES, sizeof(*z->types));
+	return z->types ? 0 : -1;
+}
+
 struct zone *snapshot_zone(struct snapshot *snap, int id, const char *name, size_t len,
 			   const char *path, unsigned lineno, int *rc, struct bc_error *err)
 {
 	struct node *node = snapshot_add_node(snap, id);
+	unsigned before;
 	struct zone *z;
 
 	if (!node) {
 		*rc = bc_error_set(err, BC_ENOMEM, "%s: out of memory", path);
 		return NULL;
 	}
+	before = node->nr_zones;
+	if (snap->nr_zones >= BC_MAX_SNAPSHOT_ZONES && len < BC_NAME_MAX) {
+		char zname[BC_NAME_MAX];
+
+		memcpy(zname, name, len);
+		zname[len] = '\0';
+		if (!(z = node_zone(node, zname))) {
+			*rc = bc_error_set(err, BC_EDATA, "%s:%u: more than %d zones in all: no kernel prints that many",
+					   path, lineno, BC_MAX_SNAPSHOT_ZONES);
+			return NULL;
+		}
+		return z;
+	}
 	z = node_add_zone(node, name, len);
+	snap->nr_zones += z && node->nr_zones > before;
 	if (!z && node->nr_zones >= BC_MAX_ZONES)
 		*rc = bc_error_set(err, BC_EDATA, "%s:%u: more than %d zones on node %d", path, lineno,
 				   BC_MAX_ZONES, id);
@@ -146,13 +210,16 @@ const struct hugepool *snapshot_pool(const struct snapshot *snap, uint64_t size_
 
 void snapshot_free(struct snapshot *snap)
 {
-	unsigned i;
+	unsigned i, k;
 
 	for (i = 0; i < snap->nr_nodes; i++) {
+		for (k = 0; k < snap->nodes[i].nr_zones; k++)
+			free(snap->nodes[i].zones[k].types);
 		free(snap->nodes[i].zones);
 		free(snap->nodes[i].pools);
 	}
 	free(snap->nodes);
+	free(snap->node_slot);
 	free(snap->pools);
 	free(snap->root);
 	for (i = 0; i < IN_NR; i++)
@@ -190,7 +257,10 @@ const struct snap_missing *snapshot_first_missing(const struct snapshot *snap, u
 	return NULL;
 }
 
-/* Note input in as not read, with why (errnum, or -1: not in a capture) and what it takes away. */
+/* Why an input was not read, besides errno values (missing()'s errnum). */
+enum { WHY_CAPTURE = -1, WHY_STATUS_JSON = -2, WHY_NO_TOTALS = -3 };
+
+/* Note input in as not read, with why (errnum, or WHY_*) and what it takes away. */
 static void missing(struct snapshot *snap, enum snap_input in, const char *file, int errnum,
 		    unsigned lost)
 {
@@ -198,8 +268,10 @@ static void missing(struct snapshot *snap, enum snap_input in, const char *file,
 
 	if (!m->file) {
 		m->file = file;
-		snprintf(m->why, sizeof(m->why), "%s", errnum == -1 ? "not in a buddyinfo capture"
-			 : errnum < 0 ? "not in a status JSON file" : rootfs_strerror(errnum ? errnum : ENOENT));
+		snprintf(m->why, sizeof(m->why), "%s", errnum == WHY_CAPTURE ? "not in a buddyinfo capture"
+			 : errnum == WHY_STATUS_JSON ? "not in a status JSON file"
+			 : errnum == WHY_NO_TOTALS ? "no MemTotal or MemFree line"
+			 : rootfs_strerror(errnum ? errnum : ENOENT));
 	}
 	m->lost |= lost;
 	snap->lost |= lost;
@@ -414,17 +486,20 @@ static int read_node_files(const char *root, const struct snapshot *snap, struct
 		nf->meminfo_errnum = nf->pools_errnum = errno;
 		return 0;
 	}
-	rc = rootfs_read_at(fd, dirpath, "meminfo", &buf, &len, path, &errnum, err);
+	rc = rootfs_read_at(root, fd, dirpath, "meminfo", &buf, &len, path, &errnum, err);
 	if (rc == 0) {
 		rc = meminfo_parse(&nf->meminfo, nf->id, path, buf, len, err);
 		free(buf);
-		nf->has_meminfo = rc == 0;
+		/* without MemTotal or MemFree the node's totals are unknown, no more */
+		nf->has_meminfo = rc == 0 && meminfo_has_totals(&nf->meminfo);
+		if (rc == 0 && !nf->has_meminfo)
+			nf->meminfo_errnum = WHY_NO_TOTALS;
 	} else if (rc == -BC_ENOINPUT) {
 		nf->meminfo_errnum = errnum;
 		rc = 0;
 	}
 	if (rc == 0 && !nf->cpu_known &&
-	    (rc = rootfs_read_at(fd, dirpath, "cpulist", &buf, &len, path, &errnum, err)) == 0) {
+	    (rc = rootfs_read_at(root, fd, dirpath, "cpulist", &buf, &len, path, &errnum, err)) == 0) {
 		struct bitmask *cpus = NULL;
 
 		/* a CPU list has the node list's syntax */
@@ -439,7 +514,7 @@ static int read_node_files(const char *root, const struct snapshot *snap, struct
 		rc = 0;
 	}
 	if (rc == 0 && (nf->has_memory || !nf->mem_known)) {
-		rc = hugepages_read_node(fd, dirpath, snap->pools, snap->nr_pools, &nf->pools, &errnum, err);
+		rc = hugepages_read_node(root, fd, dirpath, snap->pools, snap->nr_pools, &nf->pools, &errnum, err);
 		if (rc == -BC_ENOINPUT) {
 			nf->pools_errnum = errnum;
 			rc = 0;
@@ -568,6 +643,24 @@ static int merge_dirless(struct snapshot *snap, struct node *node, struct bc_err
 	return rc;
 }
 
+/* The node files of id in nf[n], which list_nodes() filled in id order; NULL: none. */
+static const struct node_files *find_node_files(const struct node_files *nf, unsigned n, int id)
+{
+	unsigned lo = 0, hi = n;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (nf[mid].id == id)
+			return &nf[mid];
+		if (nf[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /*
  * Move what the node files said into the snapshot; every node the proc
  * files mention must be online, and every online node is listed (CPU-only
@@ -582,9 +675,7 @@ static int merge_nodes(struct snapshot *snap, struct node_files *nf, unsigned n,
 	int rc;
 
 	for (i = 0; i < snap->nr_nodes; i++) {
-		for (k = 0; k < n && nf[k].id != snap->nodes[i].id; k++)
-			;
-		if (k < n)
+		if (find_node_files(nf, n, snap->nodes[i].id))
 			continue;
 		if (online_known)
 			return bc_error_set(err, BC_EDATA, "%s/%s/online: node %d has zones but is not online",
@@ -665,10 +756,12 @@ static int merge_no_numa(struct snapshot *snap, bool capture, struct bc_error *e
 			continue;
 		}
 		n->has_memory = n->has_cpu = true;
-		if (!snap->missing[IN_MEMINFO].file) {
+		if (!snap->missing[IN_MEMINFO].file && meminfo_has_totals(&snap->meminfo)) {
 			n->meminfo = snap->meminfo;
 			n->has_meminfo = true;
 		} else {
+			if (!snap->missing[IN_MEMINFO].file)
+				missing(snap, IN_MEMINFO, "proc/meminfo", WHY_NO_TOTALS, LOST_TOTALS);
 			n->lost |= LOST_TOTALS;
 		}
 		if (snap->missing[IN_HUGEPAGES].file)
@@ -890,7 +983,9 @@ int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct sn
 	    (snap->missing[IN_MEMINFO].file || snap->default_hugepage_kb))
 		missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", ENOENT, LOST_POOLS);
 
+	snapshot_sort_nodes(snap);
 	rc = numa_sysfs ? merge_nodes(snap, nf, nr_nf, err) : merge_no_numa(snap, false, err);
+	snapshot_sort_nodes(snap);
 	if (rc == 0)
 		rc = check_consistency(snap, err);
 	if (rc == 0)
@@ -907,7 +1002,7 @@ fail:
 	return rc;
 }
 
-int snapshot_from_capture(const char *name, const char *buf, size_t len, const struct snap_opts *opts,
+int snapshot_from_capture(const struct capture *c, const struct snap_opts *opts,
 			  struct snapshot *snap, struct bc_error *err)
 {
 	int rc;
@@ -916,18 +1011,23 @@ int snapshot_from_capture(const char *name, const char *buf, size_t len, const s
 	snap->pageblock_order = -1;
 	snap->hpage_order = -1;
 	clock_gettime(CLOCK_REALTIME, &snap->taken);
-	snap->capture = name;
-	rc = buddyinfo_parse(snap, name, buf, len, err);
+	snap->capture = c->name;
+	rc = buddyinfo_parse_from(snap, c->name, c->first_line, c->buf, c->len, err);
 	if (rc < 0)
 		goto fail;
 	/* the rest of a machine, as a tree holding buddyinfo alone would have it */
-	missing(snap, IN_ZONEINFO, "proc/zoneinfo", -1, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_PCP | LOST_SCORE);
-	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", -1, LOST_PAGEBLOCKS);
+	missing(snap, IN_ZONEINFO, "proc/zoneinfo", WHY_CAPTURE, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_PCP | LOST_SCORE);
+	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", WHY_CAPTURE, LOST_PAGEBLOCKS);
 	snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why), "%s", snap->missing[IN_PAGETYPEINFO].why);
-	missing(snap, IN_MEMINFO, "proc/meminfo", -1, LOST_HUGEPAGESIZE);
-	missing(snap, IN_VMSTAT, "proc/vmstat", -1, LOST_VMSTAT);
-	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", -1, LOST_POOLS);
+	missing(snap, IN_MEMINFO, "proc/meminfo", WHY_CAPTURE, LOST_HUGEPAGESIZE);
+	missing(snap, IN_VMSTAT, "proc/vmstat", WHY_CAPTURE, LOST_VMSTAT);
+	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", WHY_CAPTURE, LOST_POOLS);
 	rc = merge_no_numa(snap, true, err);
+	/*
+	 * A kernel without NUMA prints node 0 alone: a capture with other
+	 * nodes comes from one with per-node files (compaction, pools).
+	 */
+	snap->numa_sysfs = snap->nr_nodes > 1 || (snap->nr_nodes == 1 && snap->nodes[0].id != 0);
 	if (rc == 0) {
 		/* why the node directory is missing: it was never in a capture */
 		snprintf(snap->missing[IN_NODE_DIR].why, sizeof(snap->missing[IN_NODE_DIR].why), "%s",
@@ -946,17 +1046,15 @@ fail:
 int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct snapshot *snap,
 			  struct bc_error *err)
 {
-	const char *name;
-	size_t len;
-	char *buf;
+	struct capture c;
 	int rc;
 
 	memset(snap, 0, sizeof(*snap));
-	rc = capture_read(file, &buf, &len, &name, err);
+	rc = capture_read(file, &c, err);
 	if (rc < 0)
 		return rc;
-	rc = snapshot_from_capture(name, buf, len, opts, snap, err);
-	free(buf);
+	rc = snapshot_from_capture(&c, opts, snap, err);
+	capture_free(&c);
 	return rc;
 }
 
@@ -986,18 +1084,17 @@ int snapshot_from_status_json(const char *name, const char *buf, size_t len, str
 	}
 	/* what this snapshot does not hold: as if a tree lacked the files */
 	if (!zoneinfo)
-		missing(snap, IN_ZONEINFO, "proc/zoneinfo", -2, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_SCORE);
-	missing(snap, IN_ZONEINFO, "proc/zoneinfo", -2, LOST_PCP);
-	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", -2, LOST_PAGEBLOCKS);
+		missing(snap, IN_ZONEINFO, "proc/zoneinfo", WHY_STATUS_JSON, LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_SCORE);
+	missing(snap, IN_ZONEINFO, "proc/zoneinfo", WHY_STATUS_JSON, LOST_PCP);
+	missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", WHY_STATUS_JSON, LOST_PAGEBLOCKS);
 	snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why), "%s", snap->missing[IN_PAGETYPEINFO].why);
-	missing(snap, IN_MEMINFO, "proc/meminfo", -2, LOST_HUGEPAGESIZE);
-	missing(snap, IN_VMSTAT, "proc/vmstat", -2, LOST_VMSTAT);
-	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", -2, LOST_POOLS);
+	missing(snap, IN_MEMINFO, "proc/meminfo", WHY_STATUS_JSON, LOST_HUGEPAGESIZE);
+	missing(snap, IN_VMSTAT, "proc/vmstat", WHY_STATUS_JSON, LOST_VMSTAT);
+	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", WHY_STATUS_JSON, LOST_POOLS);
 	missing(snap, IN_NODE_DIR, NODE_DIR, -2, LOST_TOTALS | LOST_POOLS | LOST_CPUS | LOST_CPU_ONLY_NODES);
 	return 0;
 fail:
-	free(info->verdicts);
-	info->verdicts = NULL;
+	statusjson_info_free(info);
 	snapshot_free(snap);
 	return rc;
 }

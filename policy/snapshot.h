@@ -62,8 +62,12 @@ struct zone {
 	unsigned nr_protection;
 	unsigned seen;				/* ZI_SEEN_* bits */
 
-	/* /proc/pagetypeinfo, when readable */
-	struct pagetype types[BC_MAX_MIGRATETYPES];
+	/*
+	 * /proc/pagetypeinfo, when readable: BC_MAX_MIGRATETYPES entries
+	 * (zone_alloc_types()), else NULL. Not in the zone itself: 2.6 KB a
+	 * zone that a capture or a status JSON never fills.
+	 */
+	struct pagetype *types;
 	unsigned nr_types;
 };
 
@@ -220,6 +224,13 @@ struct snapshot {
 	struct node *nodes;		/* sorted by id */
 	unsigned nr_nodes;
 	unsigned cap_nodes;		/* allocated entries of nodes[] */
+	/*
+	 * While parsers add nodes out of id order: slot + 1 in nodes[] of
+	 * every id (0: none), and nodes[] unsorted until snapshot_sort_nodes().
+	 * NULL otherwise, and always once a snapshot is read.
+	 */
+	unsigned *node_slot;
+	unsigned nr_zones;		/* of every node, at most BC_MAX_SNAPSHOT_ZONES */
 
 	struct meminfo meminfo;		/* /proc/meminfo */
 	struct vmstat vmstat;
@@ -250,6 +261,8 @@ int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct sn
 		       struct bc_error *err);
 int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err);
 
+struct capture;
+
 /*
  * A snapshot of a single buddyinfo capture, file or "-" for standard input
  * (capture.h): every other input missing, the page size from --page-size
@@ -259,10 +272,10 @@ int snapshot_read_capture(const char *file, const struct snap_opts *opts, struct
 			  struct bc_error *err);
 
 /*
- * The same from a capture already read into buf[len] (name for messages,
- * kept as snap->capture: it must outlive snap).
+ * The same from a capture already read (capture_read()); c->name is kept
+ * as snap->capture: it must outlive snap.
  */
-int snapshot_from_capture(const char *name, const char *buf, size_t len, const struct snap_opts *opts,
+int snapshot_from_capture(const struct capture *c, const struct snap_opts *opts,
 			  struct snapshot *snap, struct bc_error *err);
 
 struct statusjson_info;
@@ -286,21 +299,35 @@ const struct hugepool *node_pool(const struct node *node, uint64_t size_kb);
 const struct hugepool *snapshot_pool(const struct snapshot *snap, uint64_t size_kb);
 
 /*
- * Find or add a node / zone while parsing. node_ids must stay sorted, so
- * snapshot_add_node inserts in order. Return NULL when out of memory.
+ * Find or add a node / zone while parsing; NULL when out of memory. A node
+ * with an id below the last one's is appended and found through
+ * snap->node_slot, in constant time either way: a parser that may add
+ * nodes out of order calls snapshot_sort_nodes() when it is done, which
+ * sorts nodes[] by id again (and moves them: no struct node * survives it).
  */
 struct node *snapshot_add_node(struct snapshot *snap, int id);
+void snapshot_sort_nodes(struct snapshot *snap);
 struct zone *node_add_zone(struct node *node, const char *name, size_t len);
+/* z->types for a parser to fill, allocated on first use: 0, or -1 out of memory. */
+int zone_alloc_types(struct zone *z);
 
 /*
  * MAX_NR_ZONES is at most 6; a node with more zone names than this is not
  * kernel output, and hostile input must not grow the snapshot without bound.
  */
 #define BC_MAX_ZONES 16
+/*
+ * Zones of all nodes together: a kernel prints at most MAX_NUMNODES (1024)
+ * x MAX_NR_ZONES (6) = 6,144. 65,536 (one zone on each of the most nodes a
+ * snapshot holds) bounds what a hostile 8 MiB capture or status JSON can
+ * make buddyctl hold: a few hundred bytes a zone.
+ */
+#define BC_MAX_SNAPSHOT_ZONES 65536
 
 /*
  * Node id's zone name[len] for a parser at path:lineno, added if new.
- * NULL with *rc and err set (-BC_ENOMEM, or -BC_EDATA past BC_MAX_ZONES).
+ * NULL with *rc and err set (-BC_ENOMEM, or -BC_EDATA past BC_MAX_ZONES
+ * on the node or BC_MAX_SNAPSHOT_ZONES in all).
  */
 struct zone *snapshot_zone(struct snapshot *snap, int id, const char *name, size_t len,
 			   const char *path, unsigned lineno, int *rc, struct bc_error *err);

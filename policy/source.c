@@ -32,9 +32,8 @@ static bool looks_like_json(const char *buf, size_t len)
 int source_read(const char *arg, const struct snap_opts *opts, struct source *src,
 		struct bc_error *err)
 {
+	struct capture c;
 	struct stat st;
-	size_t len;
-	char *buf;
 	int rc;
 
 	memset(src, 0, sizeof(*src));
@@ -47,23 +46,33 @@ int source_read(const char *arg, const struct snap_opts *opts, struct source *sr
 			return snapshot_read_opts(arg, opts, &src->snap, err);
 		}
 	}
-	rc = capture_read(arg, &buf, &len, &src->name, err);
+	rc = capture_read(arg, &c, err);
 	if (rc < 0)
 		return rc;
-	if (looks_like_json(buf, len)) {
+	src->name = c.name;
+	snprintf(src->skipped, sizeof(src->skipped), "%s", c.skipped);
+	if (looks_like_json(c.buf, c.len)) {
 		src->kind = SRC_STATUS_JSON;
-		rc = snapshot_from_status_json(src->name, buf, len, &src->snap, &src->json, err);
+		rc = snapshot_from_status_json(src->name, c.buf, c.len, &src->snap, &src->json, err);
 	} else {
 		src->kind = SRC_BUDDYINFO;
-		rc = snapshot_from_capture(src->name, buf, len, opts, &src->snap, err);
+		rc = snapshot_from_capture(&c, opts, &src->snap, err);
 	}
-	free(buf);
+	capture_free(&c);
 	return rc;
 }
 
-int source_explain(const struct source *src, const struct policy *pol, struct explain *ex,
+static int cmp_verdict(const void *a, const void *b)
+{
+	const struct recorded_verdict *x = a, *y = b;
+
+	return (x->node > y->node) - (x->node < y->node);
+}
+
+int source_explain(struct source *src, const struct policy *pol, struct explain *ex,
 		   struct bc_error *err)
 {
+	struct recorded_verdict *v;
 	unsigned i, k;
 	int rc;
 
@@ -71,17 +80,25 @@ int source_explain(const struct source *src, const struct policy *pol, struct ex
 	rc = explain_build(&src->snap, pol, -1, ex, err);
 	if (rc < 0 || src->kind != SRC_STATUS_JSON)
 		return rc;
-	for (i = 0; i < ex->nr_nodes; i++)
-		for (k = 0; k < src->json.nr_verdicts; k++)
-			if (src->json.verdicts[k].node == ex->nodes[i].node)
-				snprintf(ex->nodes[i].text, sizeof(ex->nodes[i].text), "%s",
-					 src->json.verdicts[k].text);
+	/* both in node order (a node is in the file once): one pass */
+	v = src->json.verdicts;
+	qsort(v, src->json.nr_verdicts, sizeof(*v), cmp_verdict);
+	for (i = 0, k = 0; i < ex->nr_nodes; i++) {
+		while (k < src->json.nr_verdicts && v[k].node < ex->nodes[i].node)
+			k++;
+		if (k == src->json.nr_verdicts || v[k].node != ex->nodes[i].node)
+			continue;
+		/* the recorded words replace the worked-out ones: taken, not copied */
+		free(ex->nodes[i].text);
+		ex->nodes[i].text = v[k].text;
+		v[k].text = NULL;
+	}
 	return 0;
 }
 
 void source_free(struct source *src)
 {
 	snapshot_free(&src->snap);
-	free(src->json.verdicts);
+	statusjson_info_free(&src->json);
 	memset(src, 0, sizeof(*src));
 }

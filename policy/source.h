@@ -22,6 +22,8 @@ struct source {
 	const char *name;		/* for messages and output: the argument, or "standard input" */
 	struct snapshot snap;
 	struct statusjson_info json;	/* SRC_STATUS_JSON: its time and recorded verdicts */
+	/* a file or "-": what its paste held beyond the text (capture.h), "" for none */
+	char skipped[512];
 };
 
 /* "tree", "buddyinfo", "status-json". */
@@ -30,6 +32,8 @@ const char *source_kind_name(enum source_kind k);
 /*
  * Read arg into src, telling its kind as above; opts (--page-size) applies
  * to trees and buddyinfo captures, a status JSON file says its page size.
+ * A file or "-" is unpasted first (capture_read()), and src->skipped says
+ * what that took away, also when the text then fails to parse.
  * Returns 0, or -BC_ENOINPUT (not there, unreadable), -BC_EDATA
  * (malformed: the file and line or byte named), -BC_EIO, -BC_ENOMEM.
  */
@@ -42,9 +46,9 @@ int source_read(const char *arg, const struct snap_opts *opts, struct source *sr
  * whole tree (pagetypeinfo, node meminfo, pools, per-CPU pages), none of
  * which the file keeps for a second reading; the figure check judges is
  * worked out again from the free blocks, under pol, on every side alike.
- * 0, or -BC_ENOMEM.
+ * The recorded texts move from src into ex. 0, or -BC_ENOMEM.
  */
-int source_explain(const struct source *src, const struct policy *pol, struct explain *ex,
+int source_explain(struct source *src, const struct policy *pol, struct explain *ex,
 		   struct bc_error *err);
 
 void source_free(struct source *src);

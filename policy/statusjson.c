@@ -662,8 +662,15 @@ static int add_node(struct jp *j, struct jtop *t)
 		snprintf(id, sizeof(id), "%d", (int)n->id);
 		return jbad(j, n->at, "node %s given twice", id);
 	}
+	if (t->snap->nr_zones + n->nr_zones > BC_MAX_SNAPSHOT_ZONES) {
+		char most[16];
+
+		snprintf(most, sizeof(most), "%d", BC_MAX_SNAPSHOT_ZONES);
+		return jbad(j, n->at, "more than %s zones in all: no kernel has that many", most);
+	}
 	if (!(sn = snapshot_add_node(t->snap, (int)n->id)))
 		return bc_error_set(j->err, BC_ENOMEM, "out of memory");
+	t->snap->nr_zones += n->nr_zones;
 	for (k = 0; k < n->nr_zones; k++) {
 		const struct jzone *jz = &n->zones[k];
 		struct zone *z = node_add_zone(sn, jz->name, strlen(jz->name));
@@ -696,15 +703,24 @@ static int add_node(struct jp *j, struct jtop *t)
 	sn->has_memory = n->has_memory_seen ? n->has_memory : n->nr_zones > 0;
 	sn->has_cpu = n->has_cpu;
 	if (n->has_verdict) {
+		struct statusjson_info *in = t->info;
 		struct recorded_verdict *v;
 
-		v = realloc(t->info->verdicts, (t->info->nr_verdicts + 1) * sizeof(*v));
-		if (!v)
+		/* doubled, not grown by one: 65,536 nodes are 65,536 verdicts */
+		if (in->nr_verdicts == in->cap_verdicts) {
+			unsigned cap = in->cap_verdicts ? in->cap_verdicts * 2 : 64;
+
+			v = realloc(in->verdicts, cap * sizeof(*v));
+			if (!v)
+				return bc_error_set(j->err, BC_ENOMEM, "out of memory");
+			in->verdicts = v;
+			in->cap_verdicts = cap;
+		}
+		v = &in->verdicts[in->nr_verdicts];
+		v->node = (int)n->id;
+		if (!(v->text = strdup(n->verdict)))
 			return bc_error_set(j->err, BC_ENOMEM, "out of memory");
-		t->info->verdicts = v;
-		v[t->info->nr_verdicts].node = (int)n->id;
-		memcpy(v[t->info->nr_verdicts].text, n->verdict, sizeof(n->verdict));
-		t->info->nr_verdicts++;
+		in->nr_verdicts++;
 	}
 	return 0;
 }
@@ -831,13 +847,23 @@ int statusjson_parse(struct snapshot *snap, struct statusjson_info *info, const 
 		rc = bc_error_set(err, BC_EDATA, "%s: hugepage_order %lld is not below orders %lld", name,
 				  (long long)t.hpage_order, (long long)t.orders);
 	if (rc < 0) {
-		free(info->verdicts);
-		info->verdicts = NULL;
-		info->nr_verdicts = 0;
+		statusjson_info_free(info);
 		return rc;
 	}
 	snap->page_size = (unsigned)t.page_size;
 	snap->nr_orders = (unsigned)t.orders;
 	snap->hpage_order = (int)t.hpage_order;
+	snapshot_sort_nodes(snap);
 	return 0;
+}
+
+void statusjson_info_free(struct statusjson_info *info)
+{
+	unsigned i;
+
+	for (i = 0; i < info->nr_verdicts; i++)
+		free(info->verdicts[i].text);
+	free(info->verdicts);
+	info->verdicts = NULL;
+	info->nr_verdicts = info->cap_verdicts = 0;
 }

@@ -20,7 +20,7 @@
 
 struct recorded_verdict {
 	int node;
-	char text[STATUSJSON_VERDICT_MAX];
+	char *text;				/* allocated to fit; a reader may take it */
 };
 
 /* What a status JSON file says beyond the snapshot. */
@@ -28,7 +28,11 @@ struct statusjson_info {
 	char time[32];				/* "time" as written, "" when absent */
 	struct recorded_verdict *verdicts;	/* nodes with a verdict, in file order */
 	unsigned nr_verdicts;
+	unsigned cap_verdicts;			/* allocated entries of verdicts[] */
 };
+
+/* Free info's verdicts (their texts too, those not taken). */
+void statusjson_info_free(struct statusjson_info *info);
 
 /*
  * Limits that keep hostile input bounded: nesting deeper than this is not
@@ -42,7 +46,7 @@ struct statusjson_info {
  * no node yet: sets page_size, page_size_source, nr_orders, hpage_order,
  * the nodes and their zones (in_buddyinfo, free_blocks, free_pages, and
  * in_zoneinfo with the zoneinfo fields when they are not null). info gets
- * the recorded time and verdicts (free info->verdicts). Returns 0, or
+ * the recorded time and verdicts (statusjson_info_free()). Returns 0, or
  * -BC_EDATA with err "NAME: byte N: what" (N counts from 1), or -BC_ENOMEM.
  */
 int statusjson_parse(struct snapshot *snap, struct statusjson_info *info, const char *name,

@@ -69,7 +69,7 @@ expect 'buddyctl reserve --r' '--restore --root --rounds'
 expect 'buddyctl --he' '--help'
 expect 'buddyctl plan --k' '--kernel-cmdline'
 expect 'buddyctl apply --p' '--pools-only'
-expect 'buddyctl check -' '--color --colour --config --format --page-size --quiet --root -c -f -q -r'
+expect 'buddyctl check -' '--buddyinfo --color --colour --config --format --page-size --quiet --root -b -c -f -q -r'
 expect 'buddyctl diff -' '--color --colour --config --format --page-size -c -f'
 # node numbers from the online list under --root, in each spelling of it
 expect "buddyctl --root $F/four-node-sparse status --node " '0 2 3 6'

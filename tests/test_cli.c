@@ -342,7 +342,33 @@ static const struct case_ cases[] = {
 	{ { "status", "--buddyinfo", "/nonexistent" }, 66, "", "buddyctl: /nonexistent: No such file or directory\n" },
 	{ { "status", "--buddyinfo", "tests" }, 66, "", "buddyctl: tests: a directory, not a buddyinfo capture\n" },
 	{ { "status", "--buddyinfo", "-", FX("vm") }, 64, "", "--buddyinfo and --root: one or the other" },
-	{ { "estimate", "--buddyinfo", "-" }, 64, "", "option --buddyinfo does not apply to 'estimate'" },
+	{ { "apply", "--buddyinfo", "-" }, 64, "", "option --buddyinfo does not apply to 'apply'" },
+	{ { "reserve", "--buddyinfo", "-", "2M:1" }, 64, "", "option --buddyinfo does not apply to 'reserve'" },
+	/* a capture is another machine's: no lock, state or kernel release of its own here */
+	{ { "plan", "--buddyinfo", "-", "--lock-file", "build/x.lock" }, 64, "",
+	  "--buddyinfo: a capture has no lock, state file or kernel release" },
+	{ { "plan", "--buddyinfo", "-", "--kernel-cmdline" }, 64, "", "--buddyinfo: a capture has no lock" },
+	/* a capture is a file or a pipe: a device is refused before it is opened */
+	{ { "status", "--buddyinfo", "/dev/zero" }, 66, "",
+	  "buddyctl: /dev/zero: a character device, not a regular file or a pipe: not read ('-' reads standard input)\n" },
+	/* check, estimate and plan of a capture: 0 ok, 1 warn, 2 crit as found */
+	{ { "check", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "-c", "tests/policies/defaults.conf" }, 0,
+	  "  node 0   ok    at 2M: unusable 0.592, 1262 free 2M blocks\n", "buddyctl check: ok" },
+	{ { "check", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "-c", "tests/policies/warn-half.conf" }, 1,
+	  "\nNote: a buddyinfo capture (tests/fixtures/two-node/proc/buddyinfo): only its\n      free blocks are known.\n", NULL },
+	{ { "check", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "-c", "tests/policies/allcrit.conf" }, 2,
+	  "Exit status 2: 2 nodes at crit", NULL },
+	{ { "check", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "-c", "tests/policies/allcrit.conf",
+	    "-f", "nagios" }, 2, "BUDDYCTL CRITICAL", NULL },
+	{ { "check", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "-c", "tests/policies/pools.conf", "-f", "json" }, 0,
+	  "\"capture\":\"tests/fixtures/two-node/proc/buddyinfo\",\"missing\":[{\"file\":\"proc/zoneinfo\"", NULL },
+	{ { "estimate", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "2M" }, 0,
+	  "   0    2M         0      1262       3096       3097          ?\n", "" },
+	{ { "estimate", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo" }, 64, "",
+	  "estimate: the hugepage sizes are unknown (sys/kernel/mm/hugepages not read: not in a buddyinfo capture); name a SIZE" },
+	/* a capture knows nothing of this host's vm.compaction_proactiveness */
+	{ { "status", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "-f", "json" }, 0,
+	  ",\"vmstat\":null,\"proactive_compaction\":null,", "" },
 	{ { "status", "--buddyinfo", FIXTURES "/vm/proc/zoneinfo" }, 65, "",
 	  "tests/fixtures/vm/proc/zoneinfo:1: no free block counts for zone 'DMA'" },
 	{ { "status", FXD("no-node1-meminfo") }, 0,
@@ -422,7 +448,22 @@ static const struct case_ cases[] = {
 	  "has_memory does not list node 1, but build/fx/contradict-nomem/proc/buddyinfo has zones of it" },
 	/* reads under --root never follow a symlink out of the tree, never hang on a FIFO */
 	{ { "status", FXD("escape") }, 66, "", "build/fx/escape/proc/buddyinfo: " },
-	{ { "status", FXD("fifo") }, 65, "", "build/fx/fifo/proc/buddyinfo" },
+	/* ... and, as the files buddyctl writes, read only regular files: nothing planted is opened */
+	{ { "status", FXD("fifo") }, 65, "",
+	  "buddyctl: build/fx/fifo/proc/buddyinfo: a FIFO, not a regular file (under a root other than /, every kernel file is one)\n" },
+	{ { "status", FXD("dir-zoneinfo") }, 65, "", "build/fx/dir-zoneinfo/proc/zoneinfo: a directory, not a regular file" },
+	{ { "status", FXD("fifo-online") }, 65, "",
+	  "build/fx/fifo-online/sys/devices/system/node/online: a FIFO, not a regular file" },
+	{ { "status", FXD("fifo-node-meminfo") }, 65, "",
+	  "build/fx/fifo-node-meminfo/sys/devices/system/node/node0/meminfo: a FIFO, not a regular file" },
+	{ { "status", FXD("fifo-pool") }, 65, "",
+	  "fifo-pool/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages: a FIFO, not a regular file" },
+	/* a 2.6.16 kernel's vmstat has no nr_free_pages: the tree is read, and judged */
+	{ { "status", FXD("sles10") }, 0, "Node 1: ", "" },
+	{ { "check", FXD("sles10"), "-c", "tests/policies/defaults.conf" }, 0, "node 1   ok", NULL },
+	/* a node meminfo without MemTotal: that node's totals are unknown, no more */
+	{ { "status", FXD("no-memtotal") }, 0,
+	  "not read: sys/devices/system/node/nodeN/meminfo of node 1 (no MemTotal or MemFree line): no node totals\n", "" },
 	{ { "check", FX("vm"), "-c", "tests/policies" }, 78, "", "tests/policies: a directory, not a regular file" },
 	/* a FIFO where a kernel file is written, in a tree: refused up front, never blocks */
 	{ { "compact", FXD("fifo-compact"), "--node", "0" }, 77, "",
@@ -557,42 +598,57 @@ static void table(void **state)
 }
 
 /*
- * --output writes the whole file or nothing, inside --root, and leaves no
- * temporary file; it never replaces a symlink, a device or a FIFO.
+ * --output writes the whole file or nothing, and leaves no temporary file;
+ * it never replaces a symlink, a device or a FIFO. Its path is taken as
+ * typed, also with --root: a sosreport is read, and the output lands beside
+ * it, not inside it.
  */
 static void output_atomic(void **state)
 {
 	static struct run r;
 	struct stat st;
+	char abs[PATH_MAX + 32];
 
 	(void)state;
-	assert_int_equal(system("rm -rf build/out && cp -r " FIXTURES "/two-node build/out && "
-				"mkdir build/out/metrics"), 0);
+	assert_int_equal(system("rm -rf build/out build/out-metrics && cp -r " FIXTURES "/two-node build/out && "
+				"mkdir build/out-metrics"), 0);
 	{
 		const char *args[] = { "status", "--root", "build/out", "-f", "prometheus",
-				       "-o", "/metrics/buddyctl.prom", NULL };
+				       "-o", "build/out-metrics/buddyctl.prom", NULL };
 
 		run(&r, args);
 	}
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "");
-	/* inside the tree: --root DIR -o /metrics/x is DIR/metrics/x */
-	assert_int_equal(stat("build/out/metrics/buddyctl.prom", &st), 0);
+	/* where it was typed (relative to the working directory), not build/out/build/... */
+	assert_int_equal(stat("build/out-metrics/buddyctl.prom", &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
 	assert_true(st.st_size > 1000);
+	assert_int_equal(system("test ! -e build/out/build"), 0);
+	/* an absolute path too: --root sos status -f json -o /tmp/x.json */
+	assert_non_null(getcwd(abs, PATH_MAX));
+	strcat(abs, "/build/out-metrics/status.json");
+	{
+		const char *args[] = { "--root", "build/out", "status", "-f", "json", "-o", abs, NULL };
+
+		run(&r, args);
+	}
+	if (r.status != 0)
+		fail_msg("-o %s: exit %d: %s", abs, r.status, r.err);
+	assert_int_equal(stat(abs, &st), 0);
 	/* a failed run leaves the previous file alone */
 	assert_int_equal(system("rm build/out/proc/buddyinfo"), 0);
 	{
 		const char *args[] = { "status", "--root", "build/out", "-f", "prometheus",
-				       "-o", "metrics/buddyctl.prom", NULL };
+				       "-o", "build/out-metrics/buddyctl.prom", NULL };
 
 		run(&r, args);
 	}
 	assert_int_equal(r.status, 66);
-	assert_int_equal(stat("build/out/metrics/buddyctl.prom", &st), 0);
+	assert_int_equal(stat("build/out-metrics/buddyctl.prom", &st), 0);
 	assert_true(st.st_size > 1000);
-	assert_int_equal(system("test $(ls -A build/out/metrics | wc -l) = 1"), 0);
-	assert_int_equal(system("rm -rf build/out"), 0);
+	assert_int_equal(system("test $(ls -A build/out-metrics | wc -l) = 2"), 0);
+	assert_int_equal(system("rm -rf build/out build/out-metrics"), 0);
 }
 
 /* status --output onto something that is not a regular file: 73, left alone. */
@@ -607,7 +663,7 @@ static const char *const non_regular[][3] = {
 static void refuse_non_regular(const char *test, unsigned i)
 {
 	static struct run r;
-	char cmd[256], path[64], name[32];
+	char cmd[256], path[64], name[48];
 	const char *args[] = { "status", "--root", "build/outnr", "-f", "json", "-o", name, NULL };
 	struct stat before, after;
 
@@ -616,8 +672,9 @@ static void refuse_non_regular(const char *test, unsigned i)
 	if (system(cmd) != 0)
 		skip_because_(test, "cannot run '%s' here%s", non_regular[i][1],
 			      geteuid() != 0 ? " (not root)" : "");
-	snprintf(name, sizeof(name), "/%s", non_regular[i][0]);
-	snprintf(path, sizeof(path), "build/outnr%s", name);
+	/* -o as typed: beside the tree's files, here in it */
+	snprintf(name, sizeof(name), "build/outnr/%s", non_regular[i][0]);
+	snprintf(path, sizeof(path), "%s", name);
 	assert_int_equal(lstat(path, &before), 0);
 	run(&r, args);
 	if (r.status != 73)
@@ -677,7 +734,17 @@ static int setup(void **state)
 		      "mkdir -p only-buddyinfo/proc; cp ../../" FIXTURES "/two-node/proc/buddyinfo only-buddyinfo/proc/;"
 		      "cp -r ../../" FIXTURES "/two-node no-node1-meminfo; rm no-node1-meminfo/sys/devices/system/node/node1/meminfo;"
 		      "cp -r ../../" FIXTURES "/vm no-vmstat; rm no-vmstat/proc/vmstat;"
-		      "cp -r ../../" FIXTURES "/vm no-pools; rm -r no-pools/sys/kernel/mm/hugepages") == 0 ? 0 : -1;
+		      "cp -r ../../" FIXTURES "/vm no-pools; rm -r no-pools/sys/kernel/mm/hugepages;"
+		      "cp -r ../../" FIXTURES "/vm dir-zoneinfo; rm dir-zoneinfo/proc/zoneinfo; mkdir dir-zoneinfo/proc/zoneinfo;"
+		      "cp -r ../../" FIXTURES "/two-node fifo-online; rm fifo-online/sys/devices/system/node/online;"
+		      "mkfifo fifo-online/sys/devices/system/node/online;"
+		      "cp -r ../../" FIXTURES "/two-node fifo-node-meminfo; rm fifo-node-meminfo/sys/devices/system/node/node0/meminfo;"
+		      "mkfifo fifo-node-meminfo/sys/devices/system/node/node0/meminfo;"
+		      "cp -r ../../" FIXTURES "/vm fifo-pool; rm fifo-pool/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages;"
+		      "mkfifo fifo-pool/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages;"
+		      "cp -r ../../" FIXTURES "/rhel6 sles10; sed -i '/^nr_free_pages /d' sles10/proc/vmstat;"
+		      "cp -r ../../" FIXTURES "/two-node no-memtotal; sed -i '/MemTotal/d' no-memtotal/sys/devices/system/node/node1/meminfo")
+		      == 0 ? 0 : -1;
 }
 
 /* A listing of every file under dir: path, size, mtime (ns) and checksum. */
@@ -1197,6 +1264,229 @@ static void buddyinfo_capture(void **state)
 	assert_contains(r.out, "Node 1: 1.5G free of ?");
 	unlink("build/cap.fifo");
 	unlink("build/cap.in");
+}
+
+/* Write text to path, or fail. */
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Standard output after its first line (the time of the snapshot). */
+static const char *after_time(const char *out)
+{
+	const char *nl = strchr(out, '\n');
+
+	return nl ? nl + 1 : out;
+}
+
+/*
+ * What people paste: a terminal's trailing blank line, CRLF, the prompt and
+ * the command above the text, mail quoting. Each is read as the kernel's
+ * text alone (the same status, line for line, as the capture itself), and
+ * what was skipped is said on standard error, once.
+ */
+static void paste_forms(void **state)
+{
+	static const char *const forms[][2] = {
+		{ "%s\n", "buddyctl: standard input: skipped 1 trailing blank line\n" },
+		{ "crlf", "buddyctl: standard input: removed carriage returns\n" },
+		{ "$ cat /proc/buddyinfo\n%s",
+		  "buddyctl: standard input: skipped line 1 (a shell prompt: '$ cat /proc/buddyinfo')\n" },
+		{ "# cat /proc/buddyinfo\n%s\n",
+		  "buddyctl: standard input: skipped line 1 (a shell prompt: '# cat /proc/buddyinfo') and 1 trailing blank line\n" },
+		{ "quote", "buddyctl: standard input: skipped line 1 (a shell prompt: '$ cat /proc/buddyinfo') "
+			   "and 1 trailing blank line; removed '> ' quoting\n" },
+	};
+	static char plain[1 << 20], text[8192], quoted[8192];
+	static struct run r;
+	const char *file[] = { "status", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", NULL };
+	const char *dash[] = { "status", "--buddyinfo", "-", NULL };
+	const char *check[] = { "check", "-b", "-", "-c", "tests/policies/warn-half.conf", "-f", "nagios", NULL };
+	char bi[4096];
+	unsigned i;
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	f = fopen(FIXTURES "/two-node/proc/buddyinfo", "r");
+	assert_non_null(f);
+	n = fread(bi, 1, sizeof(bi) - 1, f);
+	bi[n] = '\0';
+	fclose(f);
+	run(&r, file);
+	assert_int_equal(r.status, 0);
+	snprintf(plain, sizeof(plain), "%s", after_time(r.out));
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		if (!strcmp(forms[i][0], "crlf")) {
+			char *w = text;
+
+			for (const char *c = bi; *c; c++) {
+				if (*c == '\n')
+					*w++ = '\r';
+				*w++ = *c;
+			}
+			*w = '\0';
+		} else if (!strcmp(forms[i][0], "quote")) {
+			char *w = quoted;
+			const char *c = bi;
+
+			w += sprintf(w, "> $ cat /proc/buddyinfo\n");
+			while (*c) {
+				const char *nl = strchr(c, '\n');
+
+				w += sprintf(w, "> %.*s\n", (int)(nl - c), c);
+				c = nl + 1;
+			}
+			sprintf(w, ">\n");
+			snprintf(text, sizeof(text), "%s", quoted);
+		} else {
+			snprintf(text, sizeof(text), forms[i][0], bi);
+		}
+		put_file("build/paste.in", text);
+		run_stdin = "build/paste.in";
+		run(&r, dash);
+		if (r.status != 0)
+			fail_msg("form %u: exit %d: %s", i, r.status, r.err);
+		assert_string_equal(r.err, forms[i][1]);
+		assert_string_equal(after_time(r.out), plain);
+		/* check judges the paste and exits by the level it finds: node 0 warn */
+		run_stdin = "build/paste.in";
+		run(&r, check);
+		assert_int_equal(r.status, 1);
+		assert_contains(r.out, "BUDDYCTL WARNING");
+		assert_contains(r.err, forms[i][1]);
+	}
+	/* a line the parser refuses is named as the user sees it: after the prompt, line 3 */
+	put_file("build/paste.in", "$ cat /proc/buddyinfo\nNode 0, zone Normal 1 2 \nNode 0, zone DMA x \n");
+	run_stdin = "build/paste.in";
+	run(&r, dash);
+	assert_int_equal(r.status, 65);
+	assert_contains(r.err, "skipped line 1");
+	assert_contains(r.err, "buddyctl: standard input:3: expected a non-negative integer, got 'x'\n");
+	unlink("build/paste.in");
+}
+
+/*
+ * A capture knows nothing of the host it is read on: this host's
+ * vm.compaction_proactiveness (here when the kernel has compaction) is
+ * not the capture's. null in JSON, no Prometheus series, no kcompactd line.
+ */
+static void capture_not_this_host(void **state)
+{
+	static struct run r;
+	const char *prom[] = { "status", "-b", FIXTURES "/two-node/proc/buddyinfo", "-f", "prometheus", NULL };
+	const char *json[] = { "status", "-b", FIXTURES "/two-node/proc/buddyinfo", "-f", "json", NULL };
+	const char *text[] = { "status", "-b", FIXTURES "/two-node/proc/buddyinfo", NULL };
+
+	(void)state;
+	if (access("/proc/sys/vm/compaction_proactiveness", R_OK) != 0)
+		skip_because("this host has no vm.compaction_proactiveness to leak into a capture's output");
+	run(&r, prom);
+	assert_int_equal(r.status, 0);
+	assert_true(strstr(r.out, "buddyctl_compaction_proactiveness") == NULL);
+	run(&r, json);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, ",\"proactive_compaction\":null,");
+	assert_true(strstr(r.out, "\"proactiveness\":") == NULL);
+	run(&r, text);
+	assert_int_equal(r.status, 0);
+	assert_true(strstr(r.out, "kcompactd:") == NULL);
+}
+
+/*
+ * plan --buddyinfo: what apply would do on the machine the capture came
+ * from, by its free blocks. A dry run: no lock, no write, no state of this
+ * host (which holds back node 0 here), no pool planned on a guess.
+ */
+static void plan_of_capture(void **state)
+{
+	static struct run r;
+	const char *plan[] = { "plan", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "-c", "build/pc/p.conf", NULL };
+	const char *plan_here[] = { "plan", "-c", "build/pc/p.conf", NULL };
+	const char *json[] = { "plan", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "-c", "build/pc/p.conf",
+			       "-f", "json", NULL };
+	char state_line[128], cwd[PATH_MAX], conf[2 * PATH_MAX + 256];
+	struct timespec now;
+
+	(void)state;
+	sh("rm -rf build/pc && mkdir -p build/pc");
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	/* every node crit (unusable >= 0): node 0 too, here and in the capture */
+	snprintf(conf, sizeof(conf), "[fragmentation]\nwarn_unusable = 0\ncrit_unusable = 0\n"
+		 "[remediate]\ncrit = compact-node\n[hugepages 2M]\ntotal = 300\n"
+		 "[run]\nstate_file = %s/build/pc/state\nlock_file = %s/build/pc/lock\nmin_interval = 1h\n",
+		 cwd, cwd);
+	put_file("build/pc/p.conf", conf);
+	/* node 0 remediated a minute ago, by this host's state file */
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(state_line, sizeof(state_line), "node 0 %lld\n", (long long)now.tv_sec - 60);
+	put_file("build/pc/state", state_line);
+	sh("cp build/pc/state build/pc/state.before");
+	/* this host (a dry run, read only): node 0 held back by its state */
+	run(&r, plan_here);
+	if (r.status != 0)
+		fail_msg("plan here: exit %d: %s", r.status, r.err);
+	assert_contains(r.out, "(remediation held back: last one 6");
+	run(&r, plan);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	/* the capture's node 0: compacted, whatever this host did a minute ago */
+	assert_contains(r.out, "   1. compact node 0\n");
+	assert_contains(r.out, "   2. compact node 1\n");
+	assert_true(strstr(r.out, "held back") == NULL);
+	assert_true(strstr(r.out, "reserve") == NULL);
+	assert_contains(r.out, "  node 0   ?     2M pool: not judged: the pool was not read");
+	assert_contains(r.out, "Note: a buddyinfo capture (tests/fixtures/two-node/proc/buddyinfo): only its\n"
+			       "      free blocks are known. The plan is what apply would do on that machine by");
+	assert_contains(r.out, "\nnot read: sys/kernel/mm/hugepages (not in a buddyinfo capture): no hugepage pools\n");
+	assert_contains(r.out, "\nnot read: proc/zoneinfo (not in a buddyinfo capture): no watermarks,");
+	assert_string_equal(r.err, "");
+	run(&r, json);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "\"capture\":\"tests/fixtures/two-node/proc/buddyinfo\",\"missing\":[");
+	assert_contains(r.out, "\"actions\":[\n {\"kind\":\"compact_node\",\"node\":0,");
+	/* nothing written, no lock taken: the state as it was, no lock file */
+	assert_int_equal(system("cmp -s build/pc/state build/pc/state.before && test ! -e build/pc/lock"), 0);
+	sh("rm -rf build/pc");
+}
+
+/*
+ * Devices planted in a tree are refused before they are opened: a block
+ * device as proc/buddyinfo and sys/devices/system/node/online (its
+ * contents never reach a message), /dev/zero as proc/zoneinfo (not read
+ * for 256 MiB first). mknod needs CAP_MKNOD.
+ */
+static void planted_devices(void **state)
+{
+	static const char *const planted[][3] = {
+		{ "proc/buddyinfo", "b 7 0", "proc/buddyinfo: a block device, not a regular file" },
+		{ "sys/devices/system/node/online", "b 7 0", "node/online: a block device, not a regular file" },
+		{ "proc/zoneinfo", "c 1 5", "proc/zoneinfo: a character device, not a regular file" },
+	};
+	static struct run r;
+	const char *status[] = { "status", "--root", "build/pd", NULL };
+	char cmd[256];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(planted) / sizeof(planted[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "rm -rf build/pd && cp -r " FIXTURES "/two-node build/pd && "
+			 "rm build/pd/%s && mknod build/pd/%s %s 2>/dev/null", planted[i][0], planted[i][0], planted[i][1]);
+		if (system(cmd) != 0)
+			skip_because("mknod is not permitted here%s", geteuid() != 0 ? " (not root)" : "");
+		run(&r, status);
+		if (r.status != 65)
+			fail_msg("%s: exit %d: %s", planted[i][0], r.status, r.err);
+		assert_contains(r.err, planted[i][2]);
+		assert_contains(r.err, "(under a root other than /, every kernel file is one)");
+		assert_string_equal(r.out, "");
+	}
+	sh("rm -rf build/pd");
 }
 
 /* Start buddyctl in the background, its output into build/bg.out. */
@@ -2106,6 +2396,10 @@ int main(void)
 		cmocka_unit_test(failed_remediation_not_recorded),
 		cmocka_unit_test(kernel_without_numa),
 		cmocka_unit_test(buddyinfo_capture),
+		cmocka_unit_test(paste_forms),
+		cmocka_unit_test(plan_of_capture),
+		cmocka_unit_test(capture_not_this_host),
+		cmocka_unit_test(planted_devices),
 		cmocka_unit_test(user_namespace_refused),
 		cmocka_unit_test(planted_files),
 		cmocka_unit_test(outcome_from_results),

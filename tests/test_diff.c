@@ -275,6 +275,18 @@ static void two_captures(void **state)
 	assert_contains(r.out, "after:  standard input (buddyinfo capture)\n");
 	assert_contains(r.out, "  Normal      1.000 ->  0.989          0.964 -> -1.000\n");
 	assert_contains(r.out, "    change -2000     0     0     0     0     0     0     0     0    +4    +2\n");
+	/*
+	 * b.bi pasted from a mail: a prompt line, '> ' quoting, CRLF. Read as
+	 * the capture itself, what was skipped said on standard error.
+	 */
+	assert_int_equal(system("{ printf '> $ cat /proc/buddyinfo\\r\\n'; sed 's/^/> /; s/$/\\r/' " DIR "/b.bi; "
+				"printf '>\\r\\n'; } > " DIR "/b.mail"), 0);
+	run_in(&r, DIR "/b.mail", text_stdin);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_string_equal(r.err, "buddyctl: standard input: skipped line 1 (a shell prompt: '$ cat /proc/buddyinfo') "
+			    "and 1 trailing blank line; removed carriage returns and '> ' quoting\n");
+	assert_contains(r.out, "    change -2000     0     0     0     0     0     0     0     0    +4    +2\n");
 }
 
 /* Node 1 only before, node 2 only after: shown as such, not an error. */
@@ -480,6 +492,32 @@ static void exit_statuses(void **state)
 	}
 }
 
+/*
+ * The largest status JSON the caps let through (bench/gen-worst.sh: 65,536
+ * nodes, one zone each, 7.8 MB), against the same nodes in the other order:
+ * compared node by node, each with its recorded verdict. Not timed:
+ * bench/captures-bench.sh measures it (bench/CAPTURES.md).
+ */
+static void worst_status_json(void **state)
+{
+	static struct run r;
+	const char *args[] = { "diff", "build/worst/status-asc.json", "build/worst/status-desc.json",
+			       "-c", POLICY, "-f", "json", NULL };
+
+	(void)state;
+	assert_int_equal(system("sh bench/gen-worst.sh build/worst"), 0);
+	run_in(&r, NULL, args);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	/* node 0 first, whatever the file order; the verdicts as recorded */
+	assert_contains(r.out, "\"nodes\":[\n {\"node\":0,\"in_before\":true,\"in_after\":true,");
+	assert_contains(r.out, "\"verdict\":{\"before\":\"node 0\",\"after\":\"node 0\"}");
+	/* its orders 0-2: (0 + o) % 3 = 0 1 2 before, (0 + o + 1) % 3 = 1 2 0 after */
+	assert_contains(r.out, "\"before\":[0,1,2,0,1,2,0,1,2,0,1,2,0,1],\"after\":[1,2,0,1,2,0,1,2,0,1,2,0,1,2],");
+	assert_string_equal(r.err, "");
+	assert_int_equal(system("rm -rf build/worst"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +529,7 @@ int main(void)
 		cmocka_unit_test(malformed_json),
 		cmocka_unit_test(hostile_status_json),
 		cmocka_unit_test(exit_statuses),
+		cmocka_unit_test(worst_status_json),
 	};
 
 	return cmocka_run_group_tests_name("diff", tests, setup, teardown);

@@ -529,6 +529,7 @@ static void nothing_changed_no_header(void **state)
  */
 static void prometheus_labels_escaped(void **state)
 {
+	static struct pagetype types[1];
 	static struct zone z;
 	static struct node n;
 	static struct snapshot snap;
@@ -537,7 +538,7 @@ static void prometheus_labels_escaped(void **state)
 
 	(void)state;
 	z = (struct zone){ .name = "N\"}\\ 1\nbuddyctl_evil 9", .in_buddyinfo = true, .free_blocks = { 1 },
-			   .free_pages = 1, .nr_types = 1 };
+			   .free_pages = 1, .types = types, .nr_types = 1 };
 	snprintf(z.types[0].name, sizeof(z.types[0].name), "M\"\n");
 	z.types[0].pageblocks = 3;
 	n = (struct node){ .id = 0, .has_memory = true, .zones = &z, .nr_zones = 1 };

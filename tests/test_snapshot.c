@@ -11,6 +11,9 @@
 
 #include <numa.h>
 
+#include "capture.h"
+#include "config.h"
+#include "explain.h"
 #include "metrics.h"
 #include "pagesize.h"
 #include "snapshot.h"
@@ -625,6 +628,66 @@ static void pagetypeinfo_optional(void **state)
 	assert_int_equal(system("rm -rf build/snapfx"), 0);
 }
 
+/*
+ * The largest captures the caps let through (bench/gen-worst.sh: 8 MiB,
+ * node ids to 65535, 65,536 zones, 32 orders) are read and explained; one
+ * zone more is refused. Not timed: bench/captures-bench.sh measures them
+ * (bench/CAPTURES.md). Counts: line n's order o holds (n + o) % 3 blocks.
+ */
+static void worst_captures(void **state)
+{
+	struct bc_error e = { 0 };
+	struct snapshot s, p;
+	struct explain ex;
+	struct policy pol;
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(system("sh bench/gen-worst.sh build/worst"), 0);
+	/* 65,536 nodes named in descending order: sorted, and every one found */
+	if (snapshot_read_capture("build/worst/capture-desc.txt", NULL, &s, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(s.nr_nodes, 65536);
+	assert_int_equal(s.nr_zones, 65536);
+	assert_int_equal(s.nr_orders, 32);
+	assert_null(s.node_slot);
+	for (i = 0; i < s.nr_nodes; i++)
+		if (s.nodes[i].id != (int)i || snapshot_node(&s, (int)i) != &s.nodes[i])
+			fail_msg("node %u at %u", (unsigned)s.nodes[i].id, i);
+	/* node 65534 (= 3 x 21844 + 2): 2 blocks at order 0, 0 at order 1, 1 at order 2 */
+	assert_int_equal(node_zone(snapshot_node(&s, 65534), "Normal")->free_blocks[0], 2);
+	assert_int_equal(node_zone(snapshot_node(&s, 65534), "Normal")->free_blocks[1], 0);
+	assert_int_equal(node_zone(snapshot_node(&s, 65534), "Normal")->free_blocks[2], 1);
+	assert_int_equal(policy_load_string("defaults", "", &pol, &e), 0);
+	if (explain_build(&s, &pol, -1, &ex, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(ex.nr_nodes, 65536);
+	for (i = 0; i < 65536; i += 4099)
+		assert_int_equal(explain_node(&ex, (int)i)->node, (int)i);
+	assert_null(explain_node(&ex, 65536));
+	explain_free(&ex);
+	policy_free(&pol);
+	/* the same lines pasted from a mail: a prompt, '> ', CRLF; the same snapshot */
+	if (snapshot_read_capture("build/worst/capture-paste.txt", NULL, &p, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(p.nr_nodes, 65536);
+	for (i = 0; i < p.nr_nodes; i += 257)
+		assert_memory_equal(p.nodes[i].zones[0].free_blocks, s.nodes[i].zones[0].free_blocks,
+				    sizeof(p.nodes[i].zones[0].free_blocks));
+	snapshot_free(&p);
+	snapshot_free(&s);
+	/* the most zones: 4,096 nodes of 16 */
+	if (snapshot_read_capture("build/worst/capture-zones.txt", NULL, &s, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(s.nr_nodes, 4096);
+	assert_int_equal(s.nr_zones, 65536);
+	snapshot_free(&s);
+	/* one more is refused, at its line */
+	assert_int_equal(snapshot_read_capture("build/worst/capture-over.txt", NULL, &s, &e), -BC_EDATA);
+	assert_string_equal(e.msg, "build/worst/capture-over.txt:65537: more than 65536 zones in all: no kernel prints that many");
+	assert_int_equal(system("rm -rf build/worst"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +705,7 @@ int main(void)
 		cmocka_unit_test(odd_memtotal),
 		cmocka_unit_test(partial_trees),
 		cmocka_unit_test(node_lists_derived),
+		cmocka_unit_test(worst_captures),
 	};
 
 	return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();	/* every rejection must carry a message */
 		return 0;
 	}
-	free(info.verdicts);
+	statusjson_info_free(&info);
 	snapshot_free(&s);
 	return 0;
 }
