@@ -33,6 +33,18 @@ static const char *kind_name(enum action_kind k)
 	return n[k];
 }
 
+/*
+ * pre, s, post: s is a message made here that may quote input (a path, a
+ * value read back, a policy line), so it is escaped as a message is
+ * (out_escape(), backslashes kept: the tokens in it are escaped already).
+ */
+static void text_line(FILE *f, const char *pre, const char *s, const char *post)
+{
+	fputs(pre, f);
+	out_escape_put(f, s, OUT_ESC_MSG);
+	fputs(post, f);
+}
+
 void action_label(char *buf, size_t size, const struct action *a)
 {
 	char sz[16], where[32];
@@ -287,7 +299,7 @@ static void plan_steps_text(FILE *f, const struct action *a, const struct snapsh
 		fputc('\n', f);
 	}
 	if (a->not_planned[0])
-		fprintf(f, "      not planned: %s\n", a->not_planned);
+		text_line(f, "      not planned: ", a->not_planned, "\n");
 }
 
 static void plan_steps_json(FILE *f, const struct action *a, const struct snapshot *snap, bool sync)
@@ -635,8 +647,10 @@ int report_text(FILE *f, const struct report *r)
 	if (!p) {
 		capture_text(f, r, "");
 		/* check: a non-zero status always ends with its reason */
-		if (r->exit_code && r->exit_reason && r->exit_reason[0])
-			fprintf(f, "Exit status %d: %s\n", r->exit_code, r->exit_reason);
+		if (r->exit_code && r->exit_reason && r->exit_reason[0]) {
+			fprintf(f, "Exit status %d: ", r->exit_code);
+			text_line(f, "", r->exit_reason, "\n");
+		}
 		return ferror(f) ? -1 : 0;
 	}
 	if (!r->executed) {
@@ -645,18 +659,22 @@ int report_text(FILE *f, const struct report *r)
 			fprintf(f, "  nothing to do\n");
 		for (i = 0; i < p->n; i++) {
 			action_label(label, sizeof(label), &p->a[i]);
-			fprintf(f, "  %2u. %s\n      why:    %s\n      expect: %s\n", i + 1, label,
-				p->a[i].reason, p->a[i].expect);
+			fprintf(f, "  %2u. %s\n", i + 1, label);
+			text_line(f, "      why:    ", p->a[i].reason, "\n");
+			text_line(f, "      expect: ", p->a[i].expect, "\n");
 			if (p->a[i].boot_recommended)
-				fprintf(f, "      note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline (%s)\n",
-					p->a[i].boot_why);
+				text_line(f, "      note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline (",
+					  p->a[i].boot_why, ")\n");
 			if (p->a[i].kind == ACT_RESERVE)
 				plan_steps_text(f, &p->a[i], r->before, p->sync);
 		}
 		if (r->not_permitted && p->n)
 			/* the command whose real run would be refused: `plan` is apply's dry run */
-			fprintf(f, "\nNote: as this user, %s would be refused (exit status 77): %s\n",
-				strcmp(r->command, "plan") ? r->command : "apply", r->not_permitted);
+		{
+			fprintf(f, "\nNote: as this user, %s would be refused (exit status 77): ",
+				strcmp(r->command, "plan") ? r->command : "apply");
+			text_line(f, "", r->not_permitted, "\n");
+		}
 		capture_text(f, r, "\n");
 		return ferror(f) ? -1 : 0;
 	}
@@ -669,15 +687,15 @@ int report_text(FILE *f, const struct report *r)
 		action_label(label, sizeof(label), &p->a[i]);
 		fprintf(f, "  %2u. %-44s %-11s %9.1f ms\n", i + 1, label, res_status_name(res->status), res->ms);
 		if (res->error[0])
-			fprintf(f, "      error: %s\n", res->error);
+			text_line(f, "      error: ", res->error, "\n");
 		if (p->a[i].kind == ACT_RESERVE)
 			steps_text(f, &p->a[i], res);
 	}
 	hugepages_text(f, r);
 	if (r->diff)
 		diff_text(f, r);
-	fprintf(f, "\nTotal %.1f ms, exit status %d%s%s\n", r->total_ms, r->exit_code,
-		r->exit_reason && r->exit_reason[0] ? ": " : "", r->exit_reason ? r->exit_reason : "");
+	fprintf(f, "\nTotal %.1f ms, exit status %d", r->total_ms, r->exit_code);
+	text_line(f, r->exit_reason && r->exit_reason[0] ? ": " : "", r->exit_reason ? r->exit_reason : "", "\n");
 	return ferror(f) ? -1 : 0;
 }
 

@@ -473,6 +473,37 @@ static void compact_dry_run_text(void **state)
 	free(s);
 }
 
+/*
+ * The report's own lines that quote input -- a reason naming a policy path,
+ * an action's error with a value read back, the exit reason, the note of a
+ * dry run -- escaped as the findings are: no escape sequence, no forged line.
+ */
+static void report_lines_escaped(void **state)
+{
+	struct report r;
+	char *s;
+
+	(void)state;
+	compact_report(&r, false);
+	snprintf(one_action.reason, sizeof(one_action.reason), "/etc/p\x1b]0;x\a.conf:3");
+	r.not_permitted = "tree/sys/\x1b[2J: refused";
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	assert_null(strchr(s, '\033'));
+	assert_contains(s, "      why:    /etc/p\\x1b]0;x\\x07.conf:3\n");
+	assert_contains(s, "(exit status 77): tree/sys/\\x1b[2J: refused\n");
+	free(s);
+	compact_report(&r, true);
+	snprintf(one_result.error, sizeof(one_result.error), "read back 'x\r\nTotal 0.0 ms, exit status 0'");
+	r.exit_code = 2;
+	r.exit_reason = "compact node 0: \x1b[31mred";
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	assert_null(strchr(s, '\033'));
+	assert_null(strchr(s, '\r'));
+	assert_contains(s, "      error: read back 'x\\r\\nTotal 0.0 ms, exit status 0'\n");
+	assert_contains(s, "Total 3.5 ms, exit status 2: compact node 0: \\x1b[31mred\n");
+	free(s);
+}
+
 /* A zone only one side has: "-" for the missing side, shown only when all is set. */
 static void zones_one_side(void **state)
 {
@@ -605,6 +636,7 @@ int main(void)
 		cmocka_unit_test(compact_text),
 		cmocka_unit_test(compact_json),
 		cmocka_unit_test(compact_dry_run_text),
+		cmocka_unit_test(report_lines_escaped),
 		cmocka_unit_test(zones_one_side),
 		cmocka_unit_test(nothing_changed_no_header),
 		cmocka_unit_test(prometheus_labels_escaped),
