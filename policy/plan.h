@@ -211,7 +211,9 @@ struct action *plan_compact_node(struct plan *p, const struct snapshot *snap, in
  * Choose the escalation of ACT_RESERVE a from the snapshot (policy/plan.c):
  * fills a->est, compact_first, ladder, rounds, unreachable and
  * not_planned. rounds < 0: CHOSEN_ROUNDS; 0: no escalation. allow_drop: drop_caches (all
- * nodes) may be used where nodeN/reclaim cannot.
+ * nodes) may be used where nodeN/reclaim cannot. Gigantic pages get no
+ * reclaim or drop step, allow_drop or not (only --ladder or on_short can
+ * ask for one).
  */
 void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 		     bool allow_drop);

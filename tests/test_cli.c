@@ -1636,6 +1636,28 @@ static void failed_remediation_not_recorded(void **state)
 	sh("rm -rf build/fr build/fr-node6");
 }
 
+/*
+ * Gigantic pages: reserve without --ladder takes no reclaim or drop step,
+ * --allow-drop-caches or not (the gigantic tree: 46 after reclaim, 35 after
+ * compaction, so a drop used to be planned); --ladder still can.
+ */
+static void reserve_gigantic_takes_no_drop(void **state)
+{
+	static struct run r;
+	const char *chosen[] = { FX("gigantic"), "reserve", "--dry-run", "--allow-drop-caches", "1G:40@0", NULL };
+	const char *ladder[] = { FX("gigantic"), "reserve", "--dry-run", "--ladder", "drop-all,retry", "1G:40@0", NULL };
+
+	(void)state;
+	run(&r, chosen);
+	assert_int_equal(r.status, 0);
+	if (strstr(r.out, "drop page cache") || strstr(r.out, "drop clean page cache") || strstr(r.out, "reclaim the"))
+		fail_msg("a drop for 1G pages:\n%s", r.out);
+	assert_contains(r.out, "reclaim: none for gigantic pages until a map of the node's memory can show a 1G range it would free");
+	run(&r, ladder);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "drop clean page cache and reclaimable slab on every node");
+}
+
 /* A kernel without NUMA sysfs: node 0 is the global pool and vm/compact_memory. */
 static void kernel_without_numa(void **state)
 {
@@ -2403,6 +2425,7 @@ int main(void)
 		cmocka_unit_test(user_namespace_refused),
 		cmocka_unit_test(planted_files),
 		cmocka_unit_test(outcome_from_results),
+		cmocka_unit_test(reserve_gigantic_takes_no_drop),
 		cmocka_unit_test(journal_stream),
 		cmocka_unit_test(journal_priorities),
 		cmocka_unit_test(nagios_untrusted_text),

@@ -551,6 +551,35 @@ static void boot_time_advice(void **state)
 	done(&r);
 }
 
+/*
+ * Gigantic pages: the chosen escalation takes no reclaim or drop step,
+ * with allow_drop_caches too (gigantic: 46 after reclaim, 35 after
+ * compaction: a drop would have been planned); on_short still can.
+ */
+static void gigantic_takes_no_drop_unless_asked(void **state)
+{
+	struct run r;
+
+	(void)state;
+	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:40\nallow_drop_caches = yes\n", NULL, 0, 0);
+	assert_true(r.plan.a[0].chosen);
+		assert_int_equal(r.plan.a[0].ladder.n, 0);
+	assert_contains(r.plan.a[0].not_planned, "reclaim: none for gigantic pages until a map of the node's memory can show a 1G range it would free");
+	done(&r);
+	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:40\non_short = reclaim-node, retry\n", NULL, 0, 0);
+	assert_false(r.plan.a[0].chosen);
+	assert_int_equal(r.plan.a[0].ladder.n, 2);
+	assert_int_equal(r.plan.a[0].ladder.s[0], STEP_RECLAIM_NODE);
+	done(&r);
+	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:40\non_short = drop-all, retry\n", NULL, 0, 0);
+	assert_int_equal(r.plan.a[0].ladder.s[0], STEP_DROP_ALL);
+	done(&r);
+	/* 2M pages on the same tree still get their drop */
+	eval(&r, "gigantic", "[hugepages 2M]\ncount = 0:30000\nallow_drop_caches = yes\n", NULL, 0, 0);
+	assert_int_equal(r.plan.a[0].ladder.s[0], STEP_DROP_PAGECACHE);
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +598,7 @@ int main(void)
 		cmocka_unit_test(evaluate_reports_pools),
 		cmocka_unit_test(pools_only_keeps_reservations),
 		cmocka_unit_test(boot_time_advice),
+		cmocka_unit_test(gigantic_takes_no_drop_unless_asked),
 	};
 
 	return cmocka_run_group_tests_name("evaluate", tests, NULL, NULL);
