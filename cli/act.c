@@ -293,7 +293,8 @@ struct run {
 	struct finding *findings;	/* policy runs */
 	unsigned nr_findings;
 	struct plan plan;
-	double last[STATE_MAX_NODES];	/* apply: when nodes were remediated */
+	struct state st;		/* apply: when nodes were remediated, pools' outcomes */
+	double started;			/* apply: when this run started (after the lock), epoch s */
 	const char *state_path;
 	struct lock lock;
 	bool locked;
@@ -319,6 +320,7 @@ static void run_free(struct run *r)
 		policy_free(&r->pol);
 	plan_free(&r->plan);
 	free(r->findings);
+	state_free(&r->st);
 }
 
 /*
@@ -384,24 +386,43 @@ static int begin(struct run *r, struct bc_error *err)
 	return rc;
 }
 
-/* After execution: the nodes whose remediation completed, into the state file. */
-static void record_remediated(struct run *r, const struct action_result *res)
+/*
+ * After execution, into the state file: the nodes whose remediation
+ * completed, with the time this run started (a timer whose period equals
+ * min_interval then remediates every tick), and the outcome of each
+ * policy target whose reservation took a cache- or slab-dropping step
+ * (free memory from after, the snapshot after the actions, or NULL).
+ */
+static void record_remediated(struct run *r, const struct action_result *res,
+			      const struct snapshot *after)
 {
-	struct timespec wall;
+	struct pool_outcome o;
 	struct bc_error e;
 	bool any = false;
 	unsigned i;
 
-	clock_gettime(CLOCK_REALTIME, &wall);
 	for (i = 0; i < r->nr_findings; i++) {
 		const struct finding *f = &r->findings[i];
 
 		if (f->remediated && remedy_completed(f, res) && f->node < STATE_MAX_NODES) {
-			r->last[f->node] = (double)wall.tv_sec;
+			r->st.last[f->node] = r->started;
 			any = true;
 		}
 	}
-	if (any && state_save(r->a->root, r->state_path, r->last, &e) < 0)
+	for (i = 0; i < r->plan.n; i++) {
+		const struct action *a = &r->plan.a[i];
+
+		if (a->kind != ACT_RESERVE || !a->judged ||
+		    !state_outcome(a, &res[i], r->started, plan_free_kb(after ? after : &r->snap, a->node),
+				   state_pool(&r->st, a->size_kb, a->node), &o))
+			continue;
+		if (state_set_pool(&r->st, &o) < 0) {
+			warn("out of memory: a pool's outcome is not recorded");
+			continue;
+		}
+		any = true;
+	}
+	if (any && state_save(r->a->root, r->state_path, &r->st, &e) < 0)
 		warn(e.msg);
 }
 
@@ -522,7 +543,7 @@ static int run_plan(struct run *r, struct bc_error *err)
 		if (have_after)
 			over = still_over(r, &after, &still, err);
 		if (!c.lock_lost[0])
-			record_remediated(r, results);
+			record_remediated(r, results, have_after ? &after : NULL);
 	}
 	act_outcome(plan, results, &c, over ? &still : NULL, &o);
 	rep.executed = true;
@@ -631,16 +652,22 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	if (rc == 0)
 		rc = policy_validate(&r.pol, &r.snap, err);
 	if (rc == 0) {
+		/* after the lock: what the state file records as this run's start */
 		clock_gettime(CLOCK_REALTIME, &wall);
+		r.started = (double)wall.tv_sec;
 		/* a bad state file only warns: it must never block a reservation */
 		if (!a->buddyinfo)
-			rc = state_load(a->root, r.state_path, (double)wall.tv_sec, r.last, &w);
+			rc = state_load(a->root, r.state_path, r.started, &r.st, &w);
 		if (!a->buddyinfo)
 			warn(w.msg);
 	}
-	if (rc == 0)
-		rc = policy_evaluate(&r.snap, &r.pol, r.last, STATE_MAX_NODES, (double)wall.tv_sec,
-				     &r.findings, &r.nr_findings, &r.plan, err);
+	if (rc == 0) {
+		struct remembered mem = { .now = r.started, .last_remediated = r.st.last,
+					  .nr_last = STATE_MAX_NODES, .pools = r.st.pools,
+					  .nr_pools = r.st.nr_pools };
+
+		rc = policy_evaluate(&r.snap, &r.pol, &mem, &r.findings, &r.nr_findings, &r.plan, err);
+	}
 	if (rc == 0 && a->pools_only)
 		plan_pools_only(&r.plan, r.findings, r.nr_findings);
 	if (rc == 0)

@@ -1431,7 +1431,7 @@ static void plan_of_capture(void **state)
 	run(&r, plan_here);
 	if (r.status != 0)
 		fail_msg("plan here: exit %d: %s", r.status, r.err);
-	assert_contains(r.out, "(remediation held back: last one 6");
+	assert_contains(r.out, "(remediation held back: last one started 6");
 	run(&r, plan);
 	if (r.status != 0)
 		fail_msg("exit %d: %s", r.status, r.err);
@@ -1634,6 +1634,126 @@ static void failed_remediation_not_recorded(void **state)
 	sh("grep -q '^node 2 ' build/fr/var/lib/buddyctl/state");
 	assert_int_equal(system("grep -q '^node 6 ' build/fr/var/lib/buddyctl/state"), 256);
 	sh("rm -rf build/fr build/fr-node6");
+}
+
+/*
+ * The state file records when a remediation started, not when the run
+ * ended: a run that took a few seconds must not hold the next timer tick
+ * back. Here the run is held up after its start: its standard error is a
+ * full pipe, and the warning about the state file's bad line (printed
+ * after the start, before the actions) waits until the test reads it, 3 s
+ * later.
+ */
+static void remediation_recorded_at_its_start(void **state)
+{
+	const char *args[] = { "--root", "build/rs", "apply", "-c", "tests/policies/dpdk.conf",
+			       "--state-file", "/state", NULL };
+	char buf[4096], line[64];
+	int p[2], out, st;
+	time_t t0, t1;
+	long recorded;
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	sh("rm -rf build/rs && cp -r " FIXTURES "/four-node-sparse build/rs && echo garbage > build/rs/state");
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	/* fill the pipe, then let the child's writes block */
+	assert_int_equal(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+	memset(buf, 'x', sizeof(buf));
+	while (write(p[1], buf, sizeof(buf)) > 0)
+		;
+	assert_int_equal(fcntl(p[1], F_SETFL, 0), 0);
+	out = open("build/rs.out", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(out >= 0);
+	t0 = time(NULL);
+	pid = start(args, out, p[1]);
+	close(p[1]);
+	close(out);
+	sleep(3);
+	t1 = time(NULL);
+	while ((n = read(p[0], buf, sizeof(buf))) > 0)
+		;
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 1);	/* node 6 stays crit in a static tree */
+	assert_file_contains("build/rs.out", "compact node 6");
+	first_line("build/rs/state", line, sizeof(line));
+	assert_int_equal(strncmp(line, "node 6 ", 7), 0);
+	recorded = strtol(line + 7, NULL, 10);
+	if (recorded < t0 || recorded >= t1)
+		fail_msg("recorded %ld, the run started at %ld and was held until %ld", recorded, (long)t0, (long)t1);
+	sh("rm -rf build/rs build/rs.out");
+}
+
+/*
+ * A pool whose last run dropped page cache for nothing (the state file
+ * says so): while nothing has changed, the plan leaves the drop out and
+ * says why, in text and JSON, and apply's log line says it was left out.
+ * two-node node 0 has 6344308 kB free in buddyinfo; 1% of its memory,
+ * 143644 kB, is the margin.
+ */
+static void fruitless_drop_left_out(void **state)
+{
+	static struct run r;
+	const char *plan[] = { "--root", "build/fd", "plan", "-c", "build/fd.conf", "--state-file", "/state", NULL };
+	const char *json[] = { "--root", "build/fd", "plan", "-c", "build/fd.conf", "--state-file", "/state",
+			       "-f", "json", NULL };
+	const char *apply[] = { "--root", "build/fd", "apply", "-c", "build/fd.conf", "--state-file", "/state", NULL };
+	char cmd[256], line[160];
+
+	(void)state;
+	sh("rm -rf build/fd && cp -r " FIXTURES "/two-node build/fd && printf '"
+	   "[fragmentation]\\nwarn_unusable = off\\ncrit_unusable = off\\n[run]\\nmin_interval = 10m\\n"
+	   "lock_file = /lock\\n[hugepages 2M]\\ncount = 0:100\\nallow_drop_caches = yes\\n' > build/fd.conf");
+	/* nothing remembered: the drop is planned */
+	run(&r, plan);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "drop clean page cache on every node");
+	/* 120 s ago, gained nothing, free memory as now */
+	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 6344308 1 drop-pagecache:0:0' > build/fd/state",
+		 (long)time(NULL) - 120);
+	sh(cmd);
+	run(&r, plan);
+	assert_int_equal(r.status, 0);
+	if (strstr(r.out, "drop clean page cache on every node"))
+		fail_msg("the drop is planned again:\n%s", r.out);
+	assert_contains(r.out, "; drain-pcp: this kernel has no vm/stat_refresh; "
+			"drop-pagecache: they gained no page in the run that started 12");
+	assert_contains(r.out, " s ago (1 run in a row), and free memory has not grown by 140 MiB since (6195 MiB, then 6195 MiB): left out for ");
+	run(&r, json);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "\"skipped_steps\":[\"drop-pagecache\"],\"skipped_until\":");
+	/* apply: the pool is filled (a tree grants all), and the log line says what was left out */
+	run(&r, apply);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "      drop-pagecache left out until ");
+	assert_contains(r.err, "2M pool node 0 0 -> 100/100 (+100) done (drop-pagecache left out until ");
+	assert_contains(r.err, " UTC (no gain last time))");
+	/* no dropping step ran: the pool's outcome stays as it was */
+	first_line("build/fd/state", line, sizeof(line));
+	assert_int_equal(strncmp(line, "pool 2048 0 ", 12), 0);
+	sh("echo 0 > build/fd/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages");
+	/* after min_interval: planned again */
+	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 6344308 1 drop-pagecache:0:0' > build/fd/state",
+		 (long)time(NULL) - 600);
+	sh(cmd);
+	run(&r, plan);
+	assert_contains(r.out, "drop clean page cache on every node");
+	/* with more free memory than then, by the margin: planned again */
+	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 %d 1 drop-pagecache:0:0' > build/fd/state",
+		 (long)time(NULL) - 120, 6344308 - 143644);
+	sh(cmd);
+	run(&r, plan);
+	assert_contains(r.out, "drop clean page cache on every node");
+	/* by less: left out */
+	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 %d 1 drop-pagecache:0:0' > build/fd/state",
+		 (long)time(NULL) - 120, 6344308 - 143644 + 1);
+	sh(cmd);
+	run(&r, plan);
+	assert_contains(r.out, "drop-pagecache: they gained no page");
+	sh("rm -rf build/fd build/fd.conf");
 }
 
 /*
@@ -2425,6 +2545,8 @@ int main(void)
 		cmocka_unit_test(user_namespace_refused),
 		cmocka_unit_test(planted_files),
 		cmocka_unit_test(outcome_from_results),
+		cmocka_unit_test(remediation_recorded_at_its_start),
+		cmocka_unit_test(fruitless_drop_left_out),
 		cmocka_unit_test(reserve_gigantic_takes_no_drop),
 		cmocka_unit_test(journal_stream),
 		cmocka_unit_test(journal_priorities),
