@@ -271,6 +271,36 @@ void act_outcome(const struct plan *p, const struct action_result *res,
 	}
 }
 
+void act_held_back(const struct finding *f, unsigned n, struct outcome *o)
+{
+	const struct finding *first = NULL;
+	unsigned i, held = 0;
+	char until[32];
+	struct tm tm;
+	time_t t;
+
+	if (o->code != EXIT_OK)
+		return;
+	for (i = 0; i < n; i++) {
+		if (f[i].kind != FINDING_FRAGMENTATION || f[i].held_until <= 0 || f[i].level == LEVEL_OK)
+			continue;
+		held++;
+		if (!first || f[i].level > first->level)
+			first = &f[i];
+	}
+	if (!first)
+		return;
+	t = (time_t)first->held_until;
+	if (!gmtime_r(&t, &tm) || !strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(until, sizeof(until), "%.0f", first->held_until);
+	o->code = EXIT_PARTIAL;
+	snprintf(o->why, sizeof(o->why), "node %d is %s, its remediation held back by min_interval until %s",
+		 first->node, level_name(first->level), until);
+	if (held > 1)
+		snprintf(o->why + strlen(o->why), sizeof(o->why) - strlen(o->why), " (and %u more node%s held back)",
+			 held - 1, held > 2 ? "s" : "");
+}
+
 /* Is every action that remediates f done? Only then is the node recorded. */
 static bool remedy_completed(const struct finding *f, const struct action_result *res)
 {
@@ -520,9 +550,13 @@ static int run_plan(struct run *r, struct bc_error *err)
 		/* a dry run writes nothing, but says whether the real run could (here, not of a capture) */
 		if (plan->n && !a->buddyinfo && perms_check(a->root, plan, &perm) < 0)
 			rep.not_permitted = perm.msg;
-		rep.exit_code = EXIT_OK;
+		o = (struct outcome){ .code = EXIT_OK };
+		if (!a->dry_run)
+			act_held_back(r->findings, r->nr_findings, &o);
+		rep.exit_code = o.code;
+		rep.exit_reason = o.why;
 		rc = print_report(a, &rep, err);
-		return rc < 0 ? rc : EXIT_OK;
+		return rc < 0 ? rc : o.code;
 	}
 	rc = perms_check(a->root, plan, err);
 	if (rc < 0)
@@ -546,6 +580,7 @@ static int run_plan(struct run *r, struct bc_error *err)
 			record_remediated(r, results, have_after ? &after : NULL);
 	}
 	act_outcome(plan, results, &c, over ? &still : NULL, &o);
+	act_held_back(r->findings, r->nr_findings, &o);
 	rep.executed = true;
 	rep.after = have_after ? &after : NULL;
 	/* the difference, computed once for whichever renderer */

@@ -702,6 +702,11 @@ int report_text(FILE *f, const struct report *r)
 			text_line(f, "", r->not_permitted, "\n");
 		}
 		capture_text(f, r, "\n");
+		/* apply with nothing to do: a node held back ends 1, and says why */
+		if (r->exit_code && r->exit_reason && r->exit_reason[0]) {
+			fprintf(f, "\nExit status %d: ", r->exit_code);
+			text_line(f, "", r->exit_reason, "\n");
+		}
 		return ferror(f) ? -1 : 0;
 	}
 	fprintf(f, "Actions\n");

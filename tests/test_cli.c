@@ -813,13 +813,21 @@ static void apply_on_fixture(void **state)
 			       "--state-file", "/var/lib/buddyctl/state", "-f", "json", NULL };
 	const char *quiet[] = { "--root", "build/app", "apply", "-c", "tests/policies/dpdk.conf",
 				"--state-file", "/var/lib/buddyctl/state", "-q", NULL };
+	/* node 6 crit judged, with no step for crit: not remediated, not held back */
+	const char *quiet_ok[] = { "--root", "build/app", "apply", "-c", "build/app-judged.conf",
+				   "--state-file", "/var/lib/buddyctl/state", "-q", NULL };
 	const char *quiet_crit[] = { "--root", "build/app", "apply", "-c", "tests/policies/allcrit.conf",
 				     "--state-file", "/var/lib/buddyctl/state2", "-q", NULL };
 	FILE *f;
-	char line[64];
+	char line[64], until[32], want[160];
+	struct tm tm;
+	time_t t;
 
 	(void)state;
 	assert_int_equal(system("rm -rf build/app && cp -r " FIXTURES "/four-node-sparse build/app"), 0);
+	assert_int_equal(system("printf '[fragmentation]\\ncrit_unusable = 0.95\\n[remediate]\\ncrit = none\\n"
+				"[hugepages 2M]\\ntotal = 300\\n[run]\\nlock_file = /tmp/buddyctl-test.lock\\n'"
+				" > build/app-judged.conf"), 0);
 	run(&r, args);
 	/* node 6 stays crit in a static tree after compaction: partial */
 	if (r.status != 1)
@@ -855,20 +863,40 @@ static void apply_on_fixture(void **state)
 	assert_contains(line, "node 6 ");
 	/* the policy's lock file, inside the tree; holding a pid and nothing else */
 	assert_int_equal(system("grep -qx '[0-9]*' build/app/tmp/buddyctl-test.lock"), 0);
-	/* again: node 6 was just remediated, min_interval holds it back; pools already met */
+	/*
+	 * again: node 6 was just remediated, min_interval holds it back; pools
+	 * already met. Node 6 stays crit, not remediated: 1, as when it is
+	 * remediated and still crit, and the reason says until when (600 s
+	 * after the last remediation started, less 60 s of slack)
+	 */
+	t = (time_t)strtol(line + 7, NULL, 10) + 540;
+	assert_non_null(gmtime_r(&t, &tm));
+	strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	run(&r, json);
-	assert_int_equal(r.status, 0);
+	assert_int_equal(r.status, 1);
 	assert_contains(r.out, "remediation held back");
 	assert_contains(r.out, "\"actions\":[]");
-	assert_contains(r.out, "\"exit_reason\":null");
-	/* the cron way: a run that ends 0 prints nothing at all */
+	snprintf(want, sizeof(want), "\"exit\":1,\"exit_reason\":\"node 6 is crit, its remediation held back by min_interval until %s\"", until);
+	assert_contains(r.out, want);
+	run(&r, args);
+	assert_int_equal(r.status, 1);
+	snprintf(want, sizeof(want), "\nExit status 1: node 6 is crit, its remediation held back by min_interval until %s\n", until);
+	assert_contains(r.out, want);
+	snprintf(want, sizeof(want), "nothing to do; exit 1: node 6 is crit, its remediation held back by min_interval until %s\n", until);
+	assert_contains(r.err, want);
+	/* the cron way: a run that ends 1 prints its log line only */
 	run(&r, quiet);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	assert_contains(r.err, "exit 1: node 6 is crit, its remediation held back by min_interval until ");
+	/* a run that ends 0 prints nothing at all: node 6 is judged crit, with no step for it */
+	run(&r, quiet_ok);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "");
 	assert_string_equal(r.err, "");
 	/* one that does not: only its log line */
 	assert_int_equal(system("echo 10 > build/app/sys/devices/system/node/node6/hugepages/hugepages-2048kB/nr_hugepages"), 0);
-	run(&r, quiet);
+	run(&r, quiet_ok);
 	assert_int_equal(r.status, 0);	/* the pool is refilled: 0, silent */
 	assert_string_equal(r.err, "");
 	/* one that ends 1 (every node stays crit in a static tree): its log line only */
@@ -879,7 +907,7 @@ static void apply_on_fixture(void **state)
 	assert_contains(r.err, "compact node 0 done (2M blocks 7637 -> 7637)");
 	assert_contains(r.err, ", exit 1: node 0 is still crit after remediation: ");
 	assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1);
-	assert_int_equal(system("rm -rf build/app"), 0);
+	assert_int_equal(system("rm -rf build/app build/app-judged.conf"), 0);
 }
 
 /* A second buddyctl waits for the lock, then gives up: exit 75. */
@@ -1595,7 +1623,8 @@ static void apply_judges_under_the_lock(void **state)
 	snprintf(cmd, sizeof(cmd), "echo 'node 6 %ld' > build/ja/tmp/buddyctl-test.state", (long)time(NULL));
 	sh(cmd);
 	lock_release(&l);
-	assert_int_equal(wait_status(pid), 0);
+	/* node 6 stays crit, held back: 1 */
+	assert_int_equal(wait_status(pid), 1);
 	assert_file_contains("build/bg.out", "remediation held back");
 	if (system("grep -q 'compact node 6' build/bg.out") == 0)
 		fail_msg("node 6 was compacted again inside min_interval");
@@ -1976,6 +2005,41 @@ static void outcome_from_results(void **state)
 	act_outcome(&p, res, &c, NULL, &o);
 	assert_int_equal(o.code, 2);
 	plan_free(&p);
+}
+
+/*
+ * A node at warn or crit whose remediation min_interval held back makes a
+ * run that would end 0 end 1, naming the node, its level and until when;
+ * the worst level first (1796612400 is 2026-12-07 03:00:00 UTC, date -u -d @).
+ * Worse outcomes keep theirs.
+ */
+static void held_back_outcome(void **state)
+{
+	struct finding f[3] = {
+		{ .kind = FINDING_FRAGMENTATION, .node = 0, .level = LEVEL_WARN, .held_until = 1796612345 },
+		{ .kind = FINDING_FRAGMENTATION, .node = 2, .level = LEVEL_CRIT, .held_until = 1796612400 },
+		{ .kind = FINDING_POOL, .node = 0, .level = LEVEL_WARN },
+	};
+	struct outcome o = { .code = 0 };
+
+	(void)state;
+	act_held_back(f, 3, &o);
+	assert_int_equal(o.code, 1);
+	assert_string_equal(o.why, "node 2 is crit, its remediation held back by min_interval until 2026-12-07 03:00:00 UTC (and 1 more node held back)");
+	o = (struct outcome){ .code = 0 };
+	act_held_back(f, 1, &o);
+	assert_string_equal(o.why, "node 0 is warn, its remediation held back by min_interval until 2026-12-07 02:59:05 UTC");
+	o = (struct outcome){ .code = 2 };
+	snprintf(o.why, sizeof(o.why), "compact node 6: failed");
+	act_held_back(f, 3, &o);
+	assert_int_equal(o.code, 2);
+	assert_string_equal(o.why, "compact node 6: failed");
+	/* nothing held back: 0 stays 0 */
+	f[0].held_until = f[1].held_until = 0;
+	o = (struct outcome){ .code = 0 };
+	act_held_back(f, 3, &o);
+	assert_int_equal(o.code, 0);
+	assert_string_equal(o.why, "");
 }
 
 /* Without --config and without /etc/buddyctl/buddyctl.conf: the built-in defaults. */
@@ -2545,6 +2609,7 @@ int main(void)
 		cmocka_unit_test(user_namespace_refused),
 		cmocka_unit_test(planted_files),
 		cmocka_unit_test(outcome_from_results),
+		cmocka_unit_test(held_back_outcome),
 		cmocka_unit_test(remediation_recorded_at_its_start),
 		cmocka_unit_test(fruitless_drop_left_out),
 		cmocka_unit_test(reserve_gigantic_takes_no_drop),
