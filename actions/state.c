@@ -342,6 +342,9 @@ bool state_outcome(const struct action *a, const struct action_result *r, double
 	if (a->kind != ACT_RESERVE || r->error[0] ||
 	    (r->status != RES_DONE && r->status != RES_PARTIAL && r->status != RES_FAILED))
 		return false;
+	/* left out: the run that took them, and what they gained then, still count */
+	if (a->drops_skipped.n)
+		return false;
 	for (i = 0; i < r->nr_steps; i++) {
 		const struct step_result *s = &r->steps[i];
 		int64_t g;
@@ -359,10 +362,8 @@ bool state_outcome(const struct action *a, const struct action_result *r, double
 		out.steps[k].gained += (uint64_t)g;
 		gained += (uint64_t)g;
 	}
-	if (!out.nr_steps)
-		return false;
 	/* 999: the most the file keeps; the wait stops doubling long before */
-	out.fruitless = gained ? 0 : prev && prev->fruitless && prev->asked == a->target &&
+	out.fruitless = !out.nr_steps || gained ? 0 : prev && prev->fruitless && prev->asked == a->target &&
 			prev->fruitless < 999 ? prev->fruitless + 1 : 1;
 	*o = out;
 	return true;

@@ -10,10 +10,9 @@
 
 /*
  * What apply remembers between runs: when each node's last remediation
- * started, for the policy's min_interval, and each pool's last outcome of
- * a run that took a cache- or slab-dropping step (struct pool_outcome),
- * so that a step that gained nothing is not repeated while nothing has
- * changed. The file holds
+ * started, for the policy's min_interval, and each pool's last outcome
+ * (struct pool_outcome), so that a cache- or slab-dropping step that
+ * gained nothing is not repeated while nothing has changed. The file holds
  *
  *   node N STARTED
  *   pool SIZE_KB NODE STARTED ASKED GOT FREE_KB RUNS STEP:ASKED_KB:GAINED...
@@ -57,11 +56,12 @@ void state_free(struct state *st);
  * dropping steps it took, each with what reclaim-node asked and the pages
  * the pool gained with the first write after it (a reclaim in a chosen
  * escalation only makes room: the compaction after it writes), summed
- * over the rounds; o->fruitless counts on from prev (the pool's outcome
- * before, or NULL) when they gained nothing in all. false, *o untouched,
- * when it took no such step whose gain was read back (a run interrupted,
- * or a write that failed, tells nothing): the pool's outcome stays as it
- * was.
+ * over the rounds (none, fruitless 0, when it took none); o->fruitless
+ * counts on from prev (the pool's outcome before, or NULL) when they
+ * gained nothing in all. false, *o untouched, when the run tells nothing
+ * new: its dropping steps were left out (a->drops_skipped: the outcome of
+ * the run that took them still counts), it was interrupted, or a write
+ * failed. Then the pool's outcome stays as it was.
  */
 bool state_outcome(const struct action *a, const struct action_result *r, double started,
 		   uint64_t free_kb, const struct pool_outcome *prev, struct pool_outcome *o);

@@ -420,8 +420,8 @@ static int begin(struct run *r, struct bc_error *err)
  * After execution, into the state file: the nodes whose remediation
  * completed, with the time this run started (a timer whose period equals
  * min_interval then remediates every tick), and the outcome of each
- * policy target whose reservation took a cache- or slab-dropping step
- * (free memory from after, the snapshot after the actions, or NULL).
+ * policy target's reservation (state_outcome(); free memory from after,
+ * the snapshot after the actions, or NULL).
  */
 static void record_remediated(struct run *r, const struct action_result *res,
 			      const struct snapshot *after)

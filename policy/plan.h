@@ -155,8 +155,9 @@ int policy_judge(const struct snapshot *snap, const struct policy *pol,
 		 struct finding **findings, unsigned *nr_findings, struct bc_error *err);
 
 /*
- * What the last run that took a cache- or slab-dropping step for one pool
- * got (the state file, actions/state.h keeps it): the steps, each with
+ * What the last run that wrote one pool got (the state file,
+ * actions/state.h keeps it; while its dropping steps are left out, the
+ * last run that took them): the cache- and slab-dropping steps, each with
  * what reclaim-node asked and the pages the pool gained with the write
  * after it, summed over the run's rounds.
  */

@@ -1311,18 +1311,31 @@ static void outcome_of_reclaim_first(void **state)
 	snapshot_free(&snap);
 }
 
-/* No dropping step, or a run that tells nothing: no outcome. */
-static void outcome_not_recorded(void **state)
+/*
+ * A run without dropping steps: an outcome without steps, which ends what a
+ * fruitless run before it said. One whose dropping steps were left out, or
+ * that tells nothing (interrupted, a write failed): no outcome, the one
+ * before stands.
+ */
+static void outcome_without_drops(void **state)
 {
 	struct kfault f = { .match = "node1/hugepages", .grant_max = 80 };
 	struct kctx c = { .root = TREE, .faults = &f, .nr_faults = 1 };
 	struct plan p = one_reserve(100, true, 2);	/* retry, compact-node */
 	struct action_result r;
-	struct pool_outcome o;
+	struct pool_outcome o, prev = { .fruitless = 3, .asked = 100 };
 
 	(void)state;
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
-	assert_false(state_outcome(&p.a[0], &r, 1795460000, 0, NULL, &o));
+	assert_true(state_outcome(&p.a[0], &r, 1795460000, 77, &prev, &o));
+	assert_int_equal(o.nr_steps, 0);
+	assert_int_equal(o.fruitless, 0);
+	assert_int_equal(o.got, 80);
+	assert_int_equal(o.free_kb, 77);
+	/* its drops were left out: the outcome of the run that took them stands */
+	p.a[0].drops_skipped = (struct steps){ .s = { STEP_DROP_PAGECACHE }, .n = 1 };
+	assert_false(state_outcome(&p.a[0], &r, 1795460000, 0, &prev, &o));
+	p.a[0].drops_skipped.n = 0;
 	/* a given ladder's drop writes after itself: gained 0, recorded */
 	p.a[0].ladder = (struct steps){ .s = { STEP_DROP_PAGECACHE }, .n = 1 };
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
@@ -1743,7 +1756,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(outcome_of_executed_reserve, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(outcome_of_executed_reserve_that_gained, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(outcome_of_reclaim_first, fresh_tree, drop_tree),
-		cmocka_unit_test_setup_teardown(outcome_not_recorded, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(outcome_without_drops, fresh_tree, drop_tree),
 		cmocka_unit_test(replace_killed_leaves_no_tmp),
 		cmocka_unit_test_setup_teardown(signals_stop_the_run_cleanly, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(signal_during_apply, fresh_tree, drop_tree),

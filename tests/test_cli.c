@@ -1730,7 +1730,7 @@ static void fruitless_drop_left_out(void **state)
 	const char *json[] = { "--root", "build/fd", "plan", "-c", "build/fd.conf", "--state-file", "/state",
 			       "-f", "json", NULL };
 	const char *apply[] = { "--root", "build/fd", "apply", "-c", "build/fd.conf", "--state-file", "/state", NULL };
-	char cmd[256], line[160];
+	char cmd[256], line[160], want[160];
 
 	(void)state;
 	sh("rm -rf build/fd && cp -r " FIXTURES "/two-node build/fd && printf '"
@@ -1741,8 +1741,8 @@ static void fruitless_drop_left_out(void **state)
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "drop clean page cache on every node");
 	/* 120 s ago, gained nothing, free memory as now */
-	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 6344308 1 drop-pagecache:0:0' > build/fd/state",
-		 (long)time(NULL) - 120);
+	snprintf(want, sizeof(want), "pool 2048 0 %ld 100 0 6344308 1 drop-pagecache:0:0\n", (long)time(NULL) - 120);
+	snprintf(cmd, sizeof(cmd), "printf '%s' > build/fd/state", want);
 	sh(cmd);
 	run(&r, plan);
 	assert_int_equal(r.status, 0);
@@ -1760,9 +1760,9 @@ static void fruitless_drop_left_out(void **state)
 	assert_contains(r.out, "      drop-pagecache left out until ");
 	assert_contains(r.err, "2M pool node 0 0 -> 100/100 (+100) done (drop-pagecache left out until ");
 	assert_contains(r.err, " UTC (no gain last time))");
-	/* no dropping step ran: the pool's outcome stays as it was */
+	/* the drop was left out: the pool's outcome stays as it was */
 	first_line("build/fd/state", line, sizeof(line));
-	assert_int_equal(strncmp(line, "pool 2048 0 ", 12), 0);
+	assert_string_equal(line, want);
 	sh("echo 0 > build/fd/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages");
 	/* after min_interval: planned again */
 	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 6344308 1 drop-pagecache:0:0' > build/fd/state",
@@ -1782,6 +1782,18 @@ static void fruitless_drop_left_out(void **state)
 	sh(cmd);
 	run(&r, plan);
 	assert_contains(r.out, "drop-pagecache: they gained no page");
+	/*
+	 * a run that took no dropping step (the drop was planned, the first
+	 * write got all): its outcome, without steps, replaces the fruitless one
+	 */
+	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 6344308 1 drop-pagecache:0:0' > build/fd/state",
+		 (long)time(NULL) - 600);
+	sh(cmd);
+	run(&r, apply);
+	assert_int_equal(r.status, 0);
+	first_line("build/fd/state", line, sizeof(line));
+	assert_int_equal(strncmp(line, "pool 2048 0 ", 12), 0);
+	assert_contains(line, " 100 100 6344308 0\n");
 	sh("rm -rf build/fd build/fd.conf");
 }
 
