@@ -271,6 +271,36 @@ void act_outcome(const struct plan *p, const struct action_result *res,
 	}
 }
 
+void act_held_back(const struct finding *f, unsigned n, struct outcome *o)
+{
+	const struct finding *first = NULL;
+	unsigned i, held = 0;
+	char until[32];
+	struct tm tm;
+	time_t t;
+
+	if (o->code != EXIT_OK)
+		return;
+	for (i = 0; i < n; i++) {
+		if (f[i].kind != FINDING_FRAGMENTATION || f[i].held_until <= 0 || f[i].level == LEVEL_OK)
+			continue;
+		held++;
+		if (!first || f[i].level > first->level)
+			first = &f[i];
+	}
+	if (!first)
+		return;
+	t = (time_t)first->held_until;
+	if (!gmtime_r(&t, &tm) || !strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(until, sizeof(until), "%.0f", first->held_until);
+	o->code = EXIT_PARTIAL;
+	snprintf(o->why, sizeof(o->why), "node %d is %s, its remediation held back by min_interval until %s",
+		 first->node, level_name(first->level), until);
+	if (held > 1)
+		snprintf(o->why + strlen(o->why), sizeof(o->why) - strlen(o->why), " (and %u more node%s held back)",
+			 held - 1, held > 2 ? "s" : "");
+}
+
 /* Is every action that remediates f done? Only then is the node recorded. */
 static bool remedy_completed(const struct finding *f, const struct action_result *res)
 {
@@ -293,7 +323,8 @@ struct run {
 	struct finding *findings;	/* policy runs */
 	unsigned nr_findings;
 	struct plan plan;
-	double last[STATE_MAX_NODES];	/* apply: when nodes were remediated */
+	struct state st;		/* apply: when nodes were remediated, pools' outcomes */
+	double started;			/* apply: when this run started (after the lock), epoch s */
 	const char *state_path;
 	struct lock lock;
 	bool locked;
@@ -319,6 +350,7 @@ static void run_free(struct run *r)
 		policy_free(&r->pol);
 	plan_free(&r->plan);
 	free(r->findings);
+	state_free(&r->st);
 }
 
 /*
@@ -384,24 +416,43 @@ static int begin(struct run *r, struct bc_error *err)
 	return rc;
 }
 
-/* After execution: the nodes whose remediation completed, into the state file. */
-static void record_remediated(struct run *r, const struct action_result *res)
+/*
+ * After execution, into the state file: the nodes whose remediation
+ * completed, with the time this run started (a timer whose period equals
+ * min_interval then remediates every tick), and the outcome of each
+ * policy target's reservation (state_outcome(); free memory from after,
+ * the snapshot after the actions, or NULL).
+ */
+static void record_remediated(struct run *r, const struct action_result *res,
+			      const struct snapshot *after)
 {
-	struct timespec wall;
+	struct pool_outcome o;
 	struct bc_error e;
 	bool any = false;
 	unsigned i;
 
-	clock_gettime(CLOCK_REALTIME, &wall);
 	for (i = 0; i < r->nr_findings; i++) {
 		const struct finding *f = &r->findings[i];
 
 		if (f->remediated && remedy_completed(f, res) && f->node < STATE_MAX_NODES) {
-			r->last[f->node] = (double)wall.tv_sec;
+			r->st.last[f->node] = r->started;
 			any = true;
 		}
 	}
-	if (any && state_save(r->a->root, r->state_path, r->last, &e) < 0)
+	for (i = 0; i < r->plan.n; i++) {
+		const struct action *a = &r->plan.a[i];
+
+		if (a->kind != ACT_RESERVE || !a->judged ||
+		    !state_outcome(a, &res[i], r->started, plan_free_kb(after ? after : &r->snap, a->node),
+				   state_pool(&r->st, a->size_kb, a->node), &o))
+			continue;
+		if (state_set_pool(&r->st, &o) < 0) {
+			warn("out of memory: a pool's outcome is not recorded");
+			continue;
+		}
+		any = true;
+	}
+	if (any && state_save(r->a->root, r->state_path, &r->st, &e) < 0)
 		warn(e.msg);
 }
 
@@ -499,9 +550,13 @@ static int run_plan(struct run *r, struct bc_error *err)
 		/* a dry run writes nothing, but says whether the real run could (here, not of a capture) */
 		if (plan->n && !a->buddyinfo && perms_check(a->root, plan, &perm) < 0)
 			rep.not_permitted = perm.msg;
-		rep.exit_code = EXIT_OK;
+		o = (struct outcome){ .code = EXIT_OK };
+		if (!a->dry_run)
+			act_held_back(r->findings, r->nr_findings, &o);
+		rep.exit_code = o.code;
+		rep.exit_reason = o.why;
 		rc = print_report(a, &rep, err);
-		return rc < 0 ? rc : EXIT_OK;
+		return rc < 0 ? rc : o.code;
 	}
 	rc = perms_check(a->root, plan, err);
 	if (rc < 0)
@@ -522,9 +577,10 @@ static int run_plan(struct run *r, struct bc_error *err)
 		if (have_after)
 			over = still_over(r, &after, &still, err);
 		if (!c.lock_lost[0])
-			record_remediated(r, results);
+			record_remediated(r, results, have_after ? &after : NULL);
 	}
 	act_outcome(plan, results, &c, over ? &still : NULL, &o);
+	act_held_back(r->findings, r->nr_findings, &o);
 	rep.executed = true;
 	rep.after = have_after ? &after : NULL;
 	/* the difference, computed once for whichever renderer */
@@ -631,16 +687,22 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	if (rc == 0)
 		rc = policy_validate(&r.pol, &r.snap, err);
 	if (rc == 0) {
+		/* after the lock: what the state file records as this run's start */
 		clock_gettime(CLOCK_REALTIME, &wall);
+		r.started = (double)wall.tv_sec;
 		/* a bad state file only warns: it must never block a reservation */
 		if (!a->buddyinfo)
-			rc = state_load(a->root, r.state_path, (double)wall.tv_sec, r.last, &w);
+			rc = state_load(a->root, r.state_path, r.started, &r.st, &w);
 		if (!a->buddyinfo)
 			warn(w.msg);
 	}
-	if (rc == 0)
-		rc = policy_evaluate(&r.snap, &r.pol, r.last, STATE_MAX_NODES, (double)wall.tv_sec,
-				     &r.findings, &r.nr_findings, &r.plan, err);
+	if (rc == 0) {
+		struct remembered mem = { .now = r.started, .last_remediated = r.st.last,
+					  .nr_last = STATE_MAX_NODES, .pools = r.st.pools,
+					  .nr_pools = r.st.nr_pools };
+
+		rc = policy_evaluate(&r.snap, &r.pol, &mem, &r.findings, &r.nr_findings, &r.plan, err);
+	}
 	if (rc == 0 && a->pools_only)
 		plan_pools_only(&r.plan, r.findings, r.nr_findings);
 	if (rc == 0)

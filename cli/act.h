@@ -88,4 +88,12 @@ struct outcome {
 void act_outcome(const struct plan *p, const struct action_result *res, const struct kctx *c,
 		 const struct finding *still, struct outcome *o);
 
+/*
+ * apply, after act_outcome() (or with nothing to do): a node at warn or
+ * crit whose remediation min_interval held back (finding held_until) is
+ * left so, and makes an outcome of 0 a 1 whose reason names the node, its
+ * level and until when (UTC) it is held back. Exposed for tests.
+ */
+void act_held_back(const struct finding *f, unsigned n, struct outcome *o);
+
 #endif

@@ -156,7 +156,7 @@ static void done(char *buf, size_t size, const struct report *r, unsigned i)
 	const struct action *a = &r->plan->a[i];
 	const struct action_result *res = &r->results[i];
 	const char *st = res_status_name(res->status);
-	char sz[16], label[96], h[16];
+	char sz[16], label[200], h[16];
 
 	switch (a->kind) {
 	case ACT_RESERVE:
@@ -169,6 +169,9 @@ static void done(char *buf, size_t size, const struct report *r, unsigned i)
 		if (res->after < a->target)
 			str_append(buf, size, ", %" PRIu64 " short", a->target - res->after);
 		str_append(buf, size, ") %s", st);
+		report_drops_skipped(label, sizeof(label), a);
+		if (label[0])
+			str_append(buf, size, " (%s)", label);
 		break;
 	case ACT_COMPACT_NODE:
 	case ACT_COMPACT_ALL: {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 #include "compact.h"
 #include "dropcaches.h"
@@ -70,6 +71,24 @@ void action_label(char *buf, size_t size, const struct action *a)
 			 (unsigned long long)a->current, (unsigned long long)a->target);
 		break;
 	}
+}
+
+void report_drops_skipped(char *buf, size_t size, const struct action *a)
+{
+	char until[32];
+	struct tm tm;
+	time_t t = (time_t)a->drops_until;
+	unsigned i;
+
+	buf[0] = '\0';
+	if (a->kind != ACT_RESERVE || !a->drops_skipped.n)
+		return;
+	if (!gmtime_r(&t, &tm) || !strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(until, sizeof(until), "%.0f", a->drops_until);
+	for (i = 0; i < a->drops_skipped.n; i++)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? ", " : "",
+			 step_name(a->drops_skipped.s[i]));
+	snprintf(buf + strlen(buf), size - strlen(buf), " left out until %s (no gain last time)", until);
 }
 
 /*
@@ -331,6 +350,13 @@ static void plan_steps_json(FILE *f, const struct action *a, const struct snapsh
 		out_json_string(f, a->not_planned);
 	else
 		fputs("null", f);
+	fputs(",\"skipped_steps\":[", f);
+	for (i = 0; i < a->drops_skipped.n; i++)
+		fprintf(f, "%s\"%s\"", i ? "," : "", step_name(a->drops_skipped.s[i]));
+	if (a->drops_skipped.n)
+		fprintf(f, "],\"skipped_until\":%.0f", a->drops_until);
+	else
+		fputs("],\"skipped_until\":null", f);
 	fprintf(f, ",\"unreachable\":%s,\"estimate\":", a->unreachable ? "true" : "false");
 	if (a->have_est)
 		estimate_json_one(f, &a->est);
@@ -635,7 +661,7 @@ static void capture_text(FILE *f, const struct report *r, const char *lead)
 int report_text(FILE *f, const struct report *r)
 {
 	const struct plan *p = r->plan;
-	char label[96];
+	char label[96], skipped[200];
 	unsigned i;
 
 	if (r->policy) {
@@ -676,6 +702,11 @@ int report_text(FILE *f, const struct report *r)
 			text_line(f, "", r->not_permitted, "\n");
 		}
 		capture_text(f, r, "\n");
+		/* apply with nothing to do: a node held back ends 1, and says why */
+		if (r->exit_code && r->exit_reason && r->exit_reason[0]) {
+			fprintf(f, "\nExit status %d: ", r->exit_code);
+			text_line(f, "", r->exit_reason, "\n");
+		}
 		return ferror(f) ? -1 : 0;
 	}
 	fprintf(f, "Actions\n");
@@ -688,6 +719,9 @@ int report_text(FILE *f, const struct report *r)
 		fprintf(f, "  %2u. %-44s %-11s %9.1f ms\n", i + 1, label, res_status_name(res->status), res->ms);
 		if (res->error[0])
 			text_line(f, "      error: ", res->error, "\n");
+		report_drops_skipped(skipped, sizeof(skipped), &p->a[i]);
+		if (skipped[0])
+			fprintf(f, "      %s\n", skipped);
 		if (p->a[i].kind == ACT_RESERVE)
 			steps_text(f, &p->a[i], res);
 	}

@@ -36,6 +36,13 @@ struct report {
 /* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */
 void action_label(char *buf, size_t size, const struct action *a);
 
+/*
+ * The dropping steps a reservation left out because they gained nothing
+ * last time: "reclaim-node left out until 2026-05-01 12:00:00 UTC (no gain
+ * last time)"; "" when none. For the report and the log line.
+ */
+void report_drops_skipped(char *buf, size_t size, const struct action *a);
+
 /* People: findings, the plan (with reasons and expected effects) or what was
  * done (status, timings, escalation steps with their gains), hugepages
  * requested/before/obtained/short, free blocks before/after/change. */

@@ -389,8 +389,29 @@ static void drop_floors_met(struct plan *plan, unsigned first)
 	plan->n = k;
 }
 
+/*
+ * A timer whose period equals min_interval starts each run a little early
+ * or late: systemd fires a timer anywhere within its AccuracySec= (1min in
+ * buddyctl-remediate.timer) when other timers' wake-ups are batched with
+ * it, and a run that waited for the lock (--wait 30s) records a later
+ * start. Without slack every other tick would be held back; a tenth of
+ * min_interval, at most 60 s, covers that and keeps a longer min_interval
+ * what it says.
+ */
+#define INTERVAL_SLACK_MAX_S 60.0
+
+double policy_interval_slack_s(unsigned min_interval_s)
+{
+	return min_interval_s / 10.0 < INTERVAL_SLACK_MAX_S ? min_interval_s / 10.0 : INTERVAL_SLACK_MAX_S;
+}
+
+bool policy_interval_passed(unsigned min_interval_s, double interval_s, double then, double now)
+{
+	return now - then >= interval_s - policy_interval_slack_s(min_interval_s);
+}
+
 int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
-		    const double *last_remediated, unsigned nr_last, double now,
+		    const struct remembered *mem,
 		    struct finding **findings, unsigned *nr_findings,
 		    struct plan *plan, struct bc_error *err)
 {
@@ -419,10 +440,14 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 		steps = f->level == LEVEL_CRIT ? crit : warn;
 		if (!steps->n)
 			continue;
-		if ((unsigned)f->node < nr_last && last_remediated[f->node] > 0 &&
-		    now - last_remediated[f->node] < pol->min_interval_s) {
-			str_append(f->why, sizeof(f->why), " (remediation held back: last one %.0f s ago, min_interval %u s)",
-			       now - last_remediated[f->node], pol->min_interval_s);
+		if (mem && (unsigned)f->node < mem->nr_last && mem->last_remediated[f->node] > 0 &&
+		    !policy_interval_passed(pol->min_interval_s, pol->min_interval_s,
+					    mem->last_remediated[f->node], mem->now)) {
+			double last = mem->last_remediated[f->node];
+
+			f->held_until = last + pol->min_interval_s - policy_interval_slack_s(pol->min_interval_s);
+			str_append(f->why, sizeof(f->why), " (remediation held back: last one started %.0f s ago, min_interval %u s: for %.0f s more)",
+			       mem->now - last, pol->min_interval_s, f->held_until - mem->now);
 			continue;
 		}
 		rc = add_remedy(plan, snap, f, steps, pol->sync);
@@ -439,6 +464,7 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 					  .allow_drop = t->allow_drop_caches,
 					  .keep = t->keep, .force = t->force,
 					  .judged = true, .mandatory = t->mandatory,
+					  .mem = mem, .min_interval_s = pol->min_interval_s,
 					  .why = why, .where = why, .force_hint = "force = yes",
 					  .kind = BC_ECONFIG };
 		unsigned k;
@@ -491,6 +517,9 @@ void plan_pools_only(struct plan *plan, struct finding *findings, unsigned nr_fi
 		f->nr_acts = 0;
 		str_append(f->why, sizeof(f->why), " (not remediated: --pools-only)");
 	}
+	/* nor held back: --pools-only does not remediate nodes at all */
+	for (i = 0; i < nr_findings; i++)
+		findings[i].held_until = 0;
 	for (i = 0; i < plan->n; i++)
 		if (plan->a[i].kind == ACT_RESERVE)
 			plan->a[k++] = plan->a[i];

@@ -49,6 +49,12 @@ struct finding {
 	/* both */
 	char why[256];			/* thresholds crossed, or "900 of 1024 (124 short)" */
 	bool remediated;		/* remediation for it is in the plan (fragmentation only) */
+	/*
+	 * FINDING_FRAGMENTATION at warn/crit with steps for its level, whose
+	 * remediation min_interval held back: when it may be remediated again
+	 * (seconds since the epoch); 0 when not held back
+	 */
+	double held_until;
 	unsigned acts[MAX_STEPS];	/* the plan's actions that remediate it */
 	unsigned nr_acts;		/* (a global one may serve several nodes) */
 };
@@ -111,7 +117,16 @@ struct action {
 	 */
 	bool boot_recommended;
 	char boot_why[200];
-	char not_planned[320];	/* steps the estimate or the policy left out, and why */
+	/*
+	 * ACT_RESERVE of a policy target: the cache- and slab-dropping steps
+	 * (plan_step_reclaims()) left out because the pool's last outcome in
+	 * the state file shows they gained nothing and nothing has changed
+	 * since, and when they are planned again (seconds since the epoch);
+	 * drops_skipped.n 0 when none were left out
+	 */
+	struct steps drops_skipped;
+	double drops_until;
+	char not_planned[768];	/* steps the estimate or the policy left out, and why */
 	char reason[320];	/* why: the finding or the policy line */
 	char expect[400];
 };
@@ -140,16 +155,63 @@ int policy_judge(const struct snapshot *snap, const struct policy *pol,
 		 struct finding **findings, unsigned *nr_findings, struct bc_error *err);
 
 /*
+ * What the last run that wrote one pool got (the state file,
+ * actions/state.h keeps it; while its dropping steps are left out, the
+ * last run that took them): the cache- and slab-dropping steps, each with
+ * what reclaim-node asked and the pages the pool gained with the write
+ * after it, summed over the run's rounds.
+ */
+#define OUTCOME_MAX_STEPS 4	/* the dropping steps: reclaim-node, drop-pagecache, -slab, -all */
+
+struct outcome_step {
+	enum step step;
+	uint64_t asked_kb;	/* reclaim-node: what it was asked to reclaim; else 0 */
+	uint64_t gained;	/* pages */
+};
+
+struct pool_outcome {
+	uint64_t size_kb;
+	int node;		/* -1: the global pool */
+	double started;		/* when that run's remediation started, seconds since the epoch */
+	uint64_t asked;		/* the target, pages */
+	uint64_t got;		/* the pool as the run left it */
+	uint64_t free_kb;	/* plan_free_kb() of the pool's node(s) after the run */
+	/* runs in a row whose dropping steps gained nothing in all (0: they gained) */
+	unsigned fruitless;
+	struct outcome_step steps[OUTCOME_MAX_STEPS];
+	unsigned nr_steps;
+};
+
+/* What earlier runs left in the state file, for policy_evaluate(). */
+struct remembered {
+	double now;			/* this run's start, seconds since the epoch */
+	const double *last_remediated;	/* when node id was last remediated (started); 0: never */
+	unsigned nr_last;
+	const struct pool_outcome *pools;
+	unsigned nr_pools;
+};
+
+/*
+ * Has at least interval_s passed from then to now? Less the slack that a
+ * timer whose period equals min_interval needs (runs start a little early
+ * or late): a tenth of min_interval, at most 60 s (buddyctl.conf(5)
+ * min_interval).
+ */
+bool policy_interval_passed(unsigned min_interval_s, double interval_s, double then, double now);
+double policy_interval_slack_s(unsigned min_interval_s);
+
+/*
  * policy_judge(), then the plan: remediation for nodes at warn/crit
- * (honouring min_interval through last_remediated[], seconds since the
- * epoch per node id or 0), then every hugepage target not yet met, the
- * largest size first; a pool above its count is left as it is unless its
- * section says `shrink = yes`.
+ * (honouring min_interval through mem->last_remediated[]; held back:
+ * held_until), then every hugepage target not yet met, the largest size
+ * first (leaving out the dropping steps mem->pools shows fruitless:
+ * plan_reserve_node()); a pool above its count is left as it is unless
+ * its section says `shrink = yes`. mem may be NULL (nothing remembered).
  * Returns 0, -BC_ECONFIG (a target above what a node could ever hold,
  * without `force = yes`: FILE:LINE named) or -BC_ENOMEM.
  */
 int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
-		    const double *last_remediated, unsigned nr_last, double now,
+		    const struct remembered *mem,
 		    struct finding **findings, unsigned *nr_findings,
 		    struct plan *plan, struct bc_error *err);
 
@@ -172,6 +234,13 @@ struct reserve_req {
 	bool force;			/* allow more than the node could ever hold */
 	bool judged;			/* a policy target (struct action) */
 	bool mandatory;			/* its mandatory = */
+	/*
+	 * a policy target's memory (NULL: none): its cache- and slab-dropping
+	 * steps are left out while the pool's last outcome shows them
+	 * fruitless (plan_reserve_node())
+	 */
+	const struct remembered *mem;
+	unsigned min_interval_s;
 	const char *why;		/* the action's reason */
 	/* a refusal: "WHERE: node N could never hold ...; FORCE_HINT to try anyway" */
 	const char *where;
@@ -183,7 +252,12 @@ struct reserve_req {
  * Add ACT_RESERVE of count pages on node (-1: the global pool). A count
  * above metrics_capacity() is refused (-rq->kind, err naming node, size,
  * asked and possible) unless rq->force. On a kernel without NUMA sysfs,
- * node 0 is the global pool. 0, -kind, or -BC_ENOMEM.
+ * node 0 is the global pool. With rq->mem, the cache- and slab-dropping
+ * steps are left out (drops_skipped, not_planned) when the pool's last
+ * outcome shows they gained nothing, for the same target, less than its
+ * wait ago (min_interval, doubled for each further run in a row that
+ * gained nothing, at most a day or min_interval), and free memory has not
+ * grown since by plan_free_margin_kb(). 0, -kind, or -BC_ENOMEM.
  */
 int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
 		      int node, uint64_t count, struct bc_error *err);
@@ -211,7 +285,9 @@ struct action *plan_compact_node(struct plan *p, const struct snapshot *snap, in
  * Choose the escalation of ACT_RESERVE a from the snapshot (policy/plan.c):
  * fills a->est, compact_first, ladder, rounds, unreachable and
  * not_planned. rounds < 0: CHOSEN_ROUNDS; 0: no escalation. allow_drop: drop_caches (all
- * nodes) may be used where nodeN/reclaim cannot.
+ * nodes) may be used where nodeN/reclaim cannot. Gigantic pages get no
+ * reclaim or drop step, allow_drop or not (only --ladder or on_short can
+ * ask for one).
  */
 void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 		     bool allow_drop);
@@ -230,6 +306,21 @@ void plan_boot_advice(struct action *a);
 
 /* Steps that drop or reclaim cache: reclaim-node, drop-pagecache, drop-slab, drop-all. */
 bool plan_step_reclaims(enum step s);
+
+/*
+ * Free memory of node (-1, or a kernel without NUMA sysfs: every node) in
+ * the buddy allocator (proc/buddyinfo), in kB: what a pool's last outcome
+ * remembers and the next run compares.
+ */
+uint64_t plan_free_kb(const struct snapshot *snap, int node);
+
+/*
+ * How much more free memory than a fruitless run had counts as a change
+ * worth trying its dropping steps again: a page of size_kb, and at least
+ * 1% of the node's memory (free memory moves by itself by less: see
+ * plan.c).
+ */
+uint64_t plan_free_margin_kb(const struct snapshot *snap, int node, uint64_t size_kb);
 
 /*
  * Is nr_hugepages written after step i of a's ladder? The executor

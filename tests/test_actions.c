@@ -677,32 +677,35 @@ static void lock_busy(void **state)
 
 static void state_file(void **state)
 {
-	double last[STATE_MAX_NODES] = { 0 }, back[STATE_MAX_NODES];
+	static struct state st, back;
 	struct bc_error e = { 0 };
 	FILE *f;
 
 	(void)state;
 	unlink("build/test.state");
-	assert_int_equal(state_load("/", "build/test.state", 1795460200, back, &e), 0);	/* missing: never */
+	assert_int_equal(state_load("/", "build/test.state", 1795460200, &back, &e), 0);	/* missing: never */
 	assert_string_equal(e.msg, "");
-	assert_true(back[0] == 0);
-	last[2] = 1795460000;
-	last[6] = 1795460100;
-	assert_int_equal(state_save("/", "build/test.state", last, &e), 0);
+	assert_true(back.last[0] == 0 && back.nr_pools == 0);
+	memset(&st, 0, sizeof(st));
+	st.last[2] = 1795460000;
+	st.last[6] = 1795460100;
+	assert_int_equal(state_save("/", "build/test.state", &st, &e), 0);
 	/* a fresh install has no /var/lib/buddyctl: the directory is made */
 	assert_int_equal(system("rm -rf build/statedir"), 0);
-	assert_int_equal(state_save("/", "build/statedir/state", last, &e), 0);
+	assert_int_equal(state_save("/", "build/statedir/state", &st, &e), 0);
 	assert_int_equal(system("test -s build/statedir/state && rm -rf build/statedir"), 0);
-	assert_int_equal(state_load("/", "build/test.state", 1795460200, back, &e), 0);
+	assert_int_equal(state_load("/", "build/test.state", 1795460200, &back, &e), 0);
 	assert_string_equal(e.msg, "");
-	assert_true(back[2] == 1795460000 && back[6] == 1795460100 && back[0] == 0);
+	assert_true(back.last[2] == 1795460000 && back.last[6] == 1795460100 && back.last[0] == 0);
+	state_free(&back);
 	f = fopen("build/test.state", "w");
 	fputs("node 2 17954\nnode x 1\n", f);
 	fclose(f);
 	/* a bad entry is ignored with a warning, the good ones kept */
-	assert_int_equal(state_load("/", "build/test.state", 1795460200, back, &e), 0);
+	assert_int_equal(state_load("/", "build/test.state", 1795460200, &back, &e), 0);
 	assert_contains(e.msg, "build/test.state:2: not a 'node N SECONDS' line: entry ignored");
-	assert_true(back[2] == 17954);
+	assert_true(back.last[2] == 17954);
+	state_free(&back);
 	unlink("build/test.state");
 }
 
@@ -1085,10 +1088,276 @@ static void rootfs_never_leaves_root(void **state)
 	sh("rm -rf build/rt");
 }
 
+/*
+ * Pools' outcomes in the state file: written and read back with the node
+ * lines, a file of node lines only (before outcomes were kept) still read,
+ * and bad pool lines ignored with one warning, the good ones kept.
+ */
+static void state_file_pools(void **state)
+{
+	static struct state st, back;
+	struct pool_outcome o = { .size_kb = 2048, .node = 1, .started = 1795460000, .asked = 100,
+				  .got = 80, .free_kb = 6344308, .fruitless = 2, .nr_steps = 2,
+				  .steps = { { .step = STEP_RECLAIM_NODE, .asked_kb = 40960, .gained = 0 },
+					     { .step = STEP_DROP_SLAB, .gained = 0 } } };
+	const struct pool_outcome *p;
+	struct bc_error e = { 0 };
+	char content[512];
+
+	(void)state;
+	sh("rm -rf build/sp && mkdir -p build/sp");
+	memset(&st, 0, sizeof(st));
+	st.last[6] = 1795460100;
+	assert_int_equal(state_set_pool(&st, &o), 0);
+	o.size_kb = 1048576;
+	o.node = -1;
+	o.fruitless = 0;
+	o.nr_steps = 1;
+	o.steps[0] = (struct outcome_step){ .step = STEP_DROP_ALL, .gained = 3 };
+	assert_int_equal(state_set_pool(&st, &o), 0);
+	/* the same pool again replaces it */
+	o.got = 81;
+	assert_int_equal(state_set_pool(&st, &o), 0);
+	assert_int_equal(st.nr_pools, 2);
+	assert_int_equal(state_save("/", "build/sp/state", &st, &e), 0);
+	slurp("build/sp/state", content, sizeof(content));
+	assert_string_equal(content, "node 6 1795460100\n"
+			    "pool 2048 1 1795460000 100 80 6344308 2 reclaim-node:40960:0 drop-slab:0:0\n"
+			    "pool 1048576 - 1795460000 100 81 6344308 0 drop-all:0:3\n");
+	assert_int_equal(state_load("/", "build/sp/state", 1795460200, &back, &e), 0);
+	assert_string_equal(e.msg, "");
+	assert_true(back.last[6] == 1795460100);
+	assert_int_equal(back.nr_pools, 2);
+	p = state_pool(&back, 2048, 1);
+	assert_non_null(p);
+	assert_true(p->started == 1795460000);
+	assert_int_equal(p->asked, 100);
+	assert_int_equal(p->got, 80);
+	assert_int_equal(p->free_kb, 6344308);
+	assert_int_equal(p->fruitless, 2);
+	assert_int_equal(p->nr_steps, 2);
+	assert_int_equal(p->steps[0].step, STEP_RECLAIM_NODE);
+	assert_int_equal(p->steps[0].asked_kb, 40960);
+	assert_int_equal(p->steps[1].step, STEP_DROP_SLAB);
+	p = state_pool(&back, 1048576, -1);
+	assert_non_null(p);
+	assert_int_equal(p->steps[0].gained, 3);
+	assert_null(state_pool(&back, 2048, 0));
+	state_free(&back);
+	state_free(&st);
+
+	/* bad pool lines: each ignored, the first named, the good lines kept */
+	sh("printf '"
+	   "node 2 1795460000\n"
+	   "pool 2048 0 1795460000 100 80 6344308 1 retry:0:0\n"			/* drops no cache */
+	   "pool 2048 0 1795460000 100 80 6344308 1 drop-all:0:0 drop-all:0:0\n"	/* given twice */
+	   "pool 2048 0 1795460000 100 80 6344308 1 frob:0:0\n"
+	   "pool 2048 0 1795460000 100 80 6344308 1 drop-all:0\n"
+	   "pool 2048 0 1795460000 100 80 6344308 1 drop-all:0:0 \n"
+	   "pool 2048 0 1795460000 100 80 6344308\n"
+	   "pool 2048 0 9795460000 100 80 6344308 1 drop-all:0:0\n"			/* future */
+	   "pool 2048 1024 1795460000 100 80 6344308 1 drop-all:0:0\n"
+	   "pool 0 0 1795460000 100 80 6344308 1 drop-all:0:0\n"
+	   "pool 2048 0 1795460000 -1 80 6344308 1 drop-all:0:0\n"
+	   "pool 2048 0 1795460000 100 80 inf 1 drop-all:0:0\n"
+	   "pool 2048 x 1795460000 100 80 6344308 1 drop-all:0:0\n"
+	   "pool 2048 0 1795460000 100 80 6344308 1 drop-all:0:99999999999999999999\n"
+	   "pool 2048 0 1795460000 100 80 6344308 1 \tdrop-all:0:0\n"
+	   "pool 2048 0 1795460000 100 80 6344308 1 drop-all:0:0 drop-slab:0:0 reclaim-node:0:0 drop-pagecache:0:0 drop-all:1:1\n"
+	   "pools 2048\n"
+	   "pool 2048 0 1795460000 100 80 6344308 1 drop-all:0:0\n"			/* good */
+	   "' > build/sp/state");
+	assert_int_equal(state_load("/", "build/sp/state", 1795460200, &back, &e), 0);
+	assert_contains(e.msg, "build/sp/state:2: a step that drops no cache: entry ignored, and later bad ones (16 in all)");
+	assert_true(back.last[2] == 1795460000);
+	assert_int_equal(back.nr_pools, 1);
+	assert_int_equal(back.pools[0].node, 0);
+	assert_int_equal(back.pools[0].steps[0].step, STEP_DROP_ALL);
+	state_free(&back);
+	sh("printf 'pool 2048 0 1795460000 100 80 6344308 1 drop-all:0:0 drop-all:0:0\n' > build/sp/state");
+	assert_int_equal(state_load("/", "build/sp/state", 1795460200, &back, &e), 0);
+	assert_contains(e.msg, "build/sp/state:1: a step given twice: entry ignored (1 in all)");
+	assert_int_equal(back.nr_pools, 0);
+	state_free(&back);
+	sh("printf 'garbage\n' > build/sp/state");
+	assert_int_equal(state_load("/", "build/sp/state", 1795460200, &back, &e), 0);
+	assert_contains(e.msg, "build/sp/state:1: not a 'node N SECONDS' line");
+	state_free(&back);
+	sh("rm -rf build/sp");
+}
+
+/*
+ * A state file of more pools than buddyctl keeps: the rest are ignored, and
+ * one more pool makes room by replacing the one that started longest ago.
+ */
+static void state_file_pools_bounded(void **state)
+{
+	static struct state back;
+	struct pool_outcome o = { .size_kb = 2048, .node = 0, .started = 1795460199, .asked = 1,
+				  .fruitless = 1, .nr_steps = 1, .steps = { { .step = STEP_DROP_ALL } } };
+	struct bc_error e = { 0 };
+	char cmd[256];
+
+	(void)state;
+	sh("rm -rf build/sp && mkdir -p build/sp");
+	snprintf(cmd, sizeof(cmd), "for s in 2048 4096 8192; do i=0; while [ $i -lt 1000 ]; do "
+		 "echo \"pool $s $i $((1795450000 + i)) 1 0 0 1 drop-all:0:0\"; i=$((i + 1)); done; done > build/sp/state");
+	sh(cmd);
+	assert_int_equal(state_load("/", "build/sp/state", 1795460200, &back, &e), 0);
+	assert_int_equal(back.nr_pools, STATE_MAX_POOLS);
+	assert_contains(e.msg, "build/sp/state:2049: more pools than buddyctl keeps: entry ignored, and later bad ones (952 in all)");
+	assert_non_null(state_pool(&back, 2048, 0));
+	assert_int_equal(state_set_pool(&back, &o), 0);	/* replaces itself: now the newest */
+	o.node = 1000;
+	/* the oldest (4096 on node 0, started first, with 8192 on node 0) makes room */
+	assert_int_equal(state_set_pool(&back, &o), 0);
+	assert_int_equal(back.nr_pools, STATE_MAX_POOLS);
+	assert_non_null(state_pool(&back, 2048, 1000));
+	assert_non_null(state_pool(&back, 2048, 0));
+	assert_null(state_pool(&back, 4096, 0));
+	assert_non_null(state_pool(&back, 8192, 0));
+	state_free(&back);
+	sh("rm -rf build/sp");
+}
+
+/*
+ * What a reservation's dropping steps gained, from its results: a reclaim
+ * in a chosen escalation only makes room, the compaction after it writes,
+ * and that write's gain is the reclaim's; summed over the rounds.
+ */
+static void outcome_of_executed_reserve(void **state)
+{
+	/* two-node node 1, 6200 x 2M chosen; every write granted 6000 at most */
+	struct kfault f = { .match = "node1/hugepages", .grant_max = 6000 };
+	struct kctx c = { .root = TREE, .faults = &f, .nr_faults = 1 };
+	struct pool_outcome o, prev;
+	struct snapshot snap;
+	struct plan p = chosen_plan(6200, &snap);
+	struct action_result r;
+
+	(void)state;
+	p.a[0].judged = true;
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	/* compact first, write 6000; drain, reclaim-node, compact + write +0, burst +0 */
+	assert_int_equal(r.steps[2].step, STEP_RECLAIM_NODE);
+	assert_true(state_outcome(&p.a[0], &r, 1795460000, 12345, NULL, &o));
+	assert_int_equal(o.size_kb, 2048);
+	assert_int_equal(o.node, 1);
+	assert_true(o.started == 1795460000);
+	assert_int_equal(o.asked, 6200);
+	assert_int_equal(o.got, 6000);
+	assert_int_equal(o.free_kb, 12345);
+	assert_int_equal(o.nr_steps, 1);
+	assert_int_equal(o.steps[0].step, STEP_RECLAIM_NODE);
+	assert_int_equal(o.steps[0].gained, 0);
+	assert_int_equal(o.fruitless, 1);
+	/* the next fruitless run counts on; not for another target */
+	prev = o;
+	assert_true(state_outcome(&p.a[0], &r, 1795460600, 12345, &prev, &o));
+	assert_int_equal(o.fruitless, 2);
+	prev.asked = 6100;
+	assert_true(state_outcome(&p.a[0], &r, 1795460600, 12345, &prev, &o));
+	assert_int_equal(o.fruitless, 1);
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
+static void outcome_of_executed_reserve_that_gained(void **state)
+{
+	/* 6000, then 6100, then 6150 for good: the first round's reclaim gained 100 */
+	struct kfault f[] = { { .match = "node1/hugepages", .grant_max = 6000, .times = 1 },
+			      { .match = "node1/hugepages", .grant_max = 6100, .times = 1 },
+			      { .match = "node1/hugepages", .grant_max = 6150 } };
+	struct kctx c = { .root = TREE, .faults = f, .nr_faults = 3 };
+	struct pool_outcome o, prev = { .fruitless = 3, .asked = 6200 };
+	struct snapshot snap;
+	struct plan p = chosen_plan(6200, &snap);
+	struct action_result r;
+
+	(void)state;
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	assert_true(state_outcome(&p.a[0], &r, 1795460000, 0, &prev, &o));
+	/* round 1: reclaim, compact + write +100; round 2: reclaim, compact + write +0 */
+	assert_int_equal(o.nr_steps, 1);
+	assert_int_equal(o.steps[0].gained, 100);
+	assert_int_equal(o.fruitless, 0);
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
+/* A reclaim before the first compaction: the first write follows both, its gain is theirs. */
+static void outcome_of_reclaim_first(void **state)
+{
+	struct kctx c = { .root = TREE };
+	struct pool_outcome o;
+	struct snapshot snap;
+	struct plan p = chosen_plan(6300, &snap);
+	struct action_result r;
+
+	(void)state;
+	assert_int_equal(execute_plan(&c, &p, &r), 0);
+	/* reclaim, compact, write 6129 (from 64): +6065; then the round's reclaim, compact, 6300: +171 */
+	assert_true(r.steps[0].first);
+	assert_true(state_outcome(&p.a[0], &r, 1795460000, 0, NULL, &o));
+	assert_int_equal(o.nr_steps, 1);
+	assert_int_equal(o.steps[0].step, STEP_RECLAIM_NODE);
+	assert_int_equal(o.steps[0].asked_kb, 213180);
+	assert_int_equal(o.steps[0].gained, 6065 + 171);
+	assert_int_equal(o.fruitless, 0);
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
+/*
+ * A run without dropping steps: an outcome without steps, which ends what a
+ * fruitless run before it said. One whose dropping steps were left out, or
+ * that tells nothing (interrupted, a write failed): no outcome, the one
+ * before stands.
+ */
+static void outcome_without_drops(void **state)
+{
+	struct kfault f = { .match = "node1/hugepages", .grant_max = 80 };
+	struct kctx c = { .root = TREE, .faults = &f, .nr_faults = 1 };
+	struct plan p = one_reserve(100, true, 2);	/* retry, compact-node */
+	struct action_result r;
+	struct pool_outcome o, prev = { .fruitless = 3, .asked = 100 };
+
+	(void)state;
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	assert_true(state_outcome(&p.a[0], &r, 1795460000, 77, &prev, &o));
+	assert_int_equal(o.nr_steps, 0);
+	assert_int_equal(o.fruitless, 0);
+	assert_int_equal(o.got, 80);
+	assert_int_equal(o.free_kb, 77);
+	/* its drops were left out: the outcome of the run that took them stands */
+	p.a[0].drops_skipped = (struct steps){ .s = { STEP_DROP_PAGECACHE }, .n = 1 };
+	assert_false(state_outcome(&p.a[0], &r, 1795460000, 0, &prev, &o));
+	p.a[0].drops_skipped.n = 0;
+	/* a given ladder's drop writes after itself: gained 0, recorded */
+	p.a[0].ladder = (struct steps){ .s = { STEP_DROP_PAGECACHE }, .n = 1 };
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	assert_true(state_outcome(&p.a[0], &r, 1795460000, 0, NULL, &o));
+	assert_int_equal(o.steps[0].step, STEP_DROP_PAGECACHE);
+	assert_int_equal(o.steps[0].gained, 0);
+	assert_int_equal(o.fruitless, 1);
+	/* interrupted, or a write that failed: nothing known */
+	r.status = RES_INTERRUPTED;
+	assert_false(state_outcome(&p.a[0], &r, 1795460000, 0, NULL, &o));
+	r.status = RES_PARTIAL;
+	snprintf(r.error, sizeof(r.error), "nr_hugepages: writing '100': Device or resource busy");
+	assert_false(state_outcome(&p.a[0], &r, 1795460000, 0, NULL, &o));
+	kw_free(&c);
+	plan_free(&p);
+}
+
 /* Every kind of bad state file warns and is ignored: it never stops a run. */
 static void state_file_hostile(void **state)
 {
-	double last[STATE_MAX_NODES], now = 1795460200;
+	static struct state st;
+	double *last = st.last, now = 1795460200;
 	struct bc_error w = { 0 };
 	char content[64];
 	unsigned i;
@@ -1097,7 +1366,7 @@ static void state_file_hostile(void **state)
 	sh("rm -rf build/st && mkdir -p build/st && printf '"
 	   "node 1 inf\\nnode 2 1e300\\nnode 3 nan\\nnode 4 99999999999\\nnode 4294967296 17\\n"
 	   "node 5 -3\\n\\x01\\x02garbage\\nnode 7 1795460000 extra\\nnode 6 1795460000\\nnode 1024 5\\n' > build/st/state");
-	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_int_equal(state_load("/", "build/st/state", now, &st, &w), 0);
 	assert_contains(w.msg, "build/st/state:1: not a 'node N SECONDS' line");
 	assert_contains(w.msg, "(9 in all)");
 	for (i = 0; i < STATE_MAX_NODES; i++)
@@ -1106,33 +1375,33 @@ static void state_file_hostile(void **state)
 	assert_true(last[6] == 1795460000);
 	/* node ids out of range and future times name their reason when first */
 	sh("printf 'node 4294967296 17\\n' > build/st/state");
-	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_int_equal(state_load("/", "build/st/state", now, &st, &w), 0);
 	assert_contains(w.msg, "node id out of range");
 	assert_true(last[0] == 0);
 	sh("printf 'node 0 1795469999\\n' > build/st/state");
-	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_int_equal(state_load("/", "build/st/state", now, &st, &w), 0);
 	assert_contains(w.msg, "time in the future");
 	/* not a regular file: ignored at once, without blocking */
 	sh("rm -f build/st/state && mkfifo build/st/state");
 	alarm(5);
-	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_int_equal(state_load("/", "build/st/state", now, &st, &w), 0);
 	alarm(0);
 	assert_contains(w.msg, "build/st/state: a FIFO, not a regular file; state file ignored");
 	sh("rm -f build/st/state && mkdir build/st/state");
-	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_int_equal(state_load("/", "build/st/state", now, &st, &w), 0);
 	assert_contains(w.msg, "a directory, not a regular file");
 	/* a symlink is neither read nor replaced */
 	sh("rm -rf build/st/state && echo 'node 3 1795460000' > build/st/target && ln -s target build/st/state");
-	assert_int_equal(state_load("/", "build/st/state", now, last, &w), 0);
+	assert_int_equal(state_load("/", "build/st/state", now, &st, &w), 0);
 	assert_contains(w.msg, "a symbolic link, not a regular file");
 	assert_true(last[3] == 0);
 	last[3] = 1795460100;
-	assert_int_equal(state_save("/", "build/st/state", last, &w), -BC_ECANTCREAT);
+	assert_int_equal(state_save("/", "build/st/state", &st, &w), -BC_ECANTCREAT);
 	assert_contains(w.msg, "build/st/state: exists and is a symbolic link, not a regular file: not replaced");
 	slurp("build/st/target", content, sizeof(content));
 	assert_string_equal(content, "node 3 1795460000\n");
 	/* under a root: inside it, directories made */
-	assert_int_equal(state_save("build/st", "/var/lib/buddyctl/state", last, &w), 0);
+	assert_int_equal(state_save("build/st", "/var/lib/buddyctl/state", &st, &w), 0);
 	slurp("build/st/var/lib/buddyctl/state", content, sizeof(content));
 	assert_string_equal(content, "node 3 1795460100\n");
 	sh("rm -rf build/st");
@@ -1482,6 +1751,12 @@ int main(void)
 		cmocka_unit_test(rootfs_never_leaves_root),
 		cmocka_unit_test(state_file),
 		cmocka_unit_test(state_file_hostile),
+		cmocka_unit_test(state_file_pools),
+		cmocka_unit_test(state_file_pools_bounded),
+		cmocka_unit_test_setup_teardown(outcome_of_executed_reserve, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(outcome_of_executed_reserve_that_gained, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(outcome_of_reclaim_first, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(outcome_without_drops, fresh_tree, drop_tree),
 		cmocka_unit_test(replace_killed_leaves_no_tmp),
 		cmocka_unit_test_setup_teardown(signals_stop_the_run_cleanly, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(signal_during_apply, fresh_tree, drop_tree),

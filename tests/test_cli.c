@@ -813,13 +813,21 @@ static void apply_on_fixture(void **state)
 			       "--state-file", "/var/lib/buddyctl/state", "-f", "json", NULL };
 	const char *quiet[] = { "--root", "build/app", "apply", "-c", "tests/policies/dpdk.conf",
 				"--state-file", "/var/lib/buddyctl/state", "-q", NULL };
+	/* node 6 crit judged, with no step for crit: not remediated, not held back */
+	const char *quiet_ok[] = { "--root", "build/app", "apply", "-c", "build/app-judged.conf",
+				   "--state-file", "/var/lib/buddyctl/state", "-q", NULL };
 	const char *quiet_crit[] = { "--root", "build/app", "apply", "-c", "tests/policies/allcrit.conf",
 				     "--state-file", "/var/lib/buddyctl/state2", "-q", NULL };
 	FILE *f;
-	char line[64];
+	char line[64], until[32], want[160];
+	struct tm tm;
+	time_t t;
 
 	(void)state;
 	assert_int_equal(system("rm -rf build/app && cp -r " FIXTURES "/four-node-sparse build/app"), 0);
+	assert_int_equal(system("printf '[fragmentation]\\ncrit_unusable = 0.95\\n[remediate]\\ncrit = none\\n"
+				"[hugepages 2M]\\ntotal = 300\\n[run]\\nlock_file = /tmp/buddyctl-test.lock\\n'"
+				" > build/app-judged.conf"), 0);
 	run(&r, args);
 	/* node 6 stays crit in a static tree after compaction: partial */
 	if (r.status != 1)
@@ -855,20 +863,40 @@ static void apply_on_fixture(void **state)
 	assert_contains(line, "node 6 ");
 	/* the policy's lock file, inside the tree; holding a pid and nothing else */
 	assert_int_equal(system("grep -qx '[0-9]*' build/app/tmp/buddyctl-test.lock"), 0);
-	/* again: node 6 was just remediated, min_interval holds it back; pools already met */
+	/*
+	 * again: node 6 was just remediated, min_interval holds it back; pools
+	 * already met. Node 6 stays crit, not remediated: 1, as when it is
+	 * remediated and still crit, and the reason says until when (600 s
+	 * after the last remediation started, less 60 s of slack)
+	 */
+	t = (time_t)strtol(line + 7, NULL, 10) + 540;
+	assert_non_null(gmtime_r(&t, &tm));
+	strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	run(&r, json);
-	assert_int_equal(r.status, 0);
+	assert_int_equal(r.status, 1);
 	assert_contains(r.out, "remediation held back");
 	assert_contains(r.out, "\"actions\":[]");
-	assert_contains(r.out, "\"exit_reason\":null");
-	/* the cron way: a run that ends 0 prints nothing at all */
+	snprintf(want, sizeof(want), "\"exit\":1,\"exit_reason\":\"node 6 is crit, its remediation held back by min_interval until %s\"", until);
+	assert_contains(r.out, want);
+	run(&r, args);
+	assert_int_equal(r.status, 1);
+	snprintf(want, sizeof(want), "\nExit status 1: node 6 is crit, its remediation held back by min_interval until %s\n", until);
+	assert_contains(r.out, want);
+	snprintf(want, sizeof(want), "nothing to do; exit 1: node 6 is crit, its remediation held back by min_interval until %s\n", until);
+	assert_contains(r.err, want);
+	/* the cron way: a run that ends 1 prints its log line only */
 	run(&r, quiet);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	assert_contains(r.err, "exit 1: node 6 is crit, its remediation held back by min_interval until ");
+	/* a run that ends 0 prints nothing at all: node 6 is judged crit, with no step for it */
+	run(&r, quiet_ok);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "");
 	assert_string_equal(r.err, "");
 	/* one that does not: only its log line */
 	assert_int_equal(system("echo 10 > build/app/sys/devices/system/node/node6/hugepages/hugepages-2048kB/nr_hugepages"), 0);
-	run(&r, quiet);
+	run(&r, quiet_ok);
 	assert_int_equal(r.status, 0);	/* the pool is refilled: 0, silent */
 	assert_string_equal(r.err, "");
 	/* one that ends 1 (every node stays crit in a static tree): its log line only */
@@ -879,7 +907,7 @@ static void apply_on_fixture(void **state)
 	assert_contains(r.err, "compact node 0 done (2M blocks 7637 -> 7637)");
 	assert_contains(r.err, ", exit 1: node 0 is still crit after remediation: ");
 	assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1);
-	assert_int_equal(system("rm -rf build/app"), 0);
+	assert_int_equal(system("rm -rf build/app build/app-judged.conf"), 0);
 }
 
 /* A second buddyctl waits for the lock, then gives up: exit 75. */
@@ -1431,7 +1459,7 @@ static void plan_of_capture(void **state)
 	run(&r, plan_here);
 	if (r.status != 0)
 		fail_msg("plan here: exit %d: %s", r.status, r.err);
-	assert_contains(r.out, "(remediation held back: last one 6");
+	assert_contains(r.out, "(remediation held back: last one started 6");
 	run(&r, plan);
 	if (r.status != 0)
 		fail_msg("exit %d: %s", r.status, r.err);
@@ -1595,7 +1623,8 @@ static void apply_judges_under_the_lock(void **state)
 	snprintf(cmd, sizeof(cmd), "echo 'node 6 %ld' > build/ja/tmp/buddyctl-test.state", (long)time(NULL));
 	sh(cmd);
 	lock_release(&l);
-	assert_int_equal(wait_status(pid), 0);
+	/* node 6 stays crit, held back: 1 */
+	assert_int_equal(wait_status(pid), 1);
 	assert_file_contains("build/bg.out", "remediation held back");
 	if (system("grep -q 'compact node 6' build/bg.out") == 0)
 		fail_msg("node 6 was compacted again inside min_interval");
@@ -1634,6 +1663,160 @@ static void failed_remediation_not_recorded(void **state)
 	sh("grep -q '^node 2 ' build/fr/var/lib/buddyctl/state");
 	assert_int_equal(system("grep -q '^node 6 ' build/fr/var/lib/buddyctl/state"), 256);
 	sh("rm -rf build/fr build/fr-node6");
+}
+
+/*
+ * The state file records when a remediation started, not when the run
+ * ended: a run that took a few seconds must not hold the next timer tick
+ * back. Here the run is held up after its start: its standard error is a
+ * full pipe, and the warning about the state file's bad line (printed
+ * after the start, before the actions) waits until the test reads it, 3 s
+ * later.
+ */
+static void remediation_recorded_at_its_start(void **state)
+{
+	const char *args[] = { "--root", "build/rs", "apply", "-c", "tests/policies/dpdk.conf",
+			       "--state-file", "/state", NULL };
+	char buf[4096], line[64];
+	int p[2], out, st;
+	time_t t0, t1;
+	long recorded;
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	sh("rm -rf build/rs && cp -r " FIXTURES "/four-node-sparse build/rs && echo garbage > build/rs/state");
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	/* fill the pipe, then let the child's writes block */
+	assert_int_equal(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+	memset(buf, 'x', sizeof(buf));
+	while (write(p[1], buf, sizeof(buf)) > 0)
+		;
+	assert_int_equal(fcntl(p[1], F_SETFL, 0), 0);
+	out = open("build/rs.out", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(out >= 0);
+	t0 = time(NULL);
+	pid = start(args, out, p[1]);
+	close(p[1]);
+	close(out);
+	sleep(3);
+	t1 = time(NULL);
+	while ((n = read(p[0], buf, sizeof(buf))) > 0)
+		;
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 1);	/* node 6 stays crit in a static tree */
+	assert_file_contains("build/rs.out", "compact node 6");
+	first_line("build/rs/state", line, sizeof(line));
+	assert_int_equal(strncmp(line, "node 6 ", 7), 0);
+	recorded = strtol(line + 7, NULL, 10);
+	if (recorded < t0 || recorded >= t1)
+		fail_msg("recorded %ld, the run started at %ld and was held until %ld", recorded, (long)t0, (long)t1);
+	sh("rm -rf build/rs build/rs.out");
+}
+
+/*
+ * A pool whose last run dropped page cache for nothing (the state file
+ * says so): while nothing has changed, the plan leaves the drop out and
+ * says why, in text and JSON, and apply's log line says it was left out.
+ * two-node node 0 has 6344308 kB free in buddyinfo; 1% of its memory,
+ * 143644 kB, is the margin.
+ */
+static void fruitless_drop_left_out(void **state)
+{
+	static struct run r;
+	const char *plan[] = { "--root", "build/fd", "plan", "-c", "build/fd.conf", "--state-file", "/state", NULL };
+	const char *json[] = { "--root", "build/fd", "plan", "-c", "build/fd.conf", "--state-file", "/state",
+			       "-f", "json", NULL };
+	const char *apply[] = { "--root", "build/fd", "apply", "-c", "build/fd.conf", "--state-file", "/state", NULL };
+	char cmd[256], line[160], want[160];
+
+	(void)state;
+	sh("rm -rf build/fd && cp -r " FIXTURES "/two-node build/fd && printf '"
+	   "[fragmentation]\\nwarn_unusable = off\\ncrit_unusable = off\\n[run]\\nmin_interval = 10m\\n"
+	   "lock_file = /lock\\n[hugepages 2M]\\ncount = 0:100\\nallow_drop_caches = yes\\n' > build/fd.conf");
+	/* nothing remembered: the drop is planned */
+	run(&r, plan);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "drop clean page cache on every node");
+	/* 120 s ago, gained nothing, free memory as now */
+	snprintf(want, sizeof(want), "pool 2048 0 %ld 100 0 6344308 1 drop-pagecache:0:0\n", (long)time(NULL) - 120);
+	snprintf(cmd, sizeof(cmd), "printf '%s' > build/fd/state", want);
+	sh(cmd);
+	run(&r, plan);
+	assert_int_equal(r.status, 0);
+	if (strstr(r.out, "drop clean page cache on every node"))
+		fail_msg("the drop is planned again:\n%s", r.out);
+	assert_contains(r.out, "; drain-pcp: this kernel has no vm/stat_refresh; "
+			"drop-pagecache: they gained no page in the run that started 12");
+	assert_contains(r.out, " s ago (1 run in a row), and free memory has not grown by 140 MiB since (6195 MiB, then 6195 MiB): left out for ");
+	run(&r, json);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "\"skipped_steps\":[\"drop-pagecache\"],\"skipped_until\":");
+	/* apply: the pool is filled (a tree grants all), and the log line says what was left out */
+	run(&r, apply);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "      drop-pagecache left out until ");
+	assert_contains(r.err, "2M pool node 0 0 -> 100/100 (+100) done (drop-pagecache left out until ");
+	assert_contains(r.err, " UTC (no gain last time))");
+	/* the drop was left out: the pool's outcome stays as it was */
+	first_line("build/fd/state", line, sizeof(line));
+	assert_string_equal(line, want);
+	sh("echo 0 > build/fd/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages");
+	/* after min_interval: planned again */
+	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 6344308 1 drop-pagecache:0:0' > build/fd/state",
+		 (long)time(NULL) - 600);
+	sh(cmd);
+	run(&r, plan);
+	assert_contains(r.out, "drop clean page cache on every node");
+	/* with more free memory than then, by the margin: planned again */
+	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 %d 1 drop-pagecache:0:0' > build/fd/state",
+		 (long)time(NULL) - 120, 6344308 - 143644);
+	sh(cmd);
+	run(&r, plan);
+	assert_contains(r.out, "drop clean page cache on every node");
+	/* by less: left out */
+	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 %d 1 drop-pagecache:0:0' > build/fd/state",
+		 (long)time(NULL) - 120, 6344308 - 143644 + 1);
+	sh(cmd);
+	run(&r, plan);
+	assert_contains(r.out, "drop-pagecache: they gained no page");
+	/*
+	 * a run that took no dropping step (the drop was planned, the first
+	 * write got all): its outcome, without steps, replaces the fruitless one
+	 */
+	snprintf(cmd, sizeof(cmd), "echo 'pool 2048 0 %ld 100 0 6344308 1 drop-pagecache:0:0' > build/fd/state",
+		 (long)time(NULL) - 600);
+	sh(cmd);
+	run(&r, apply);
+	assert_int_equal(r.status, 0);
+	first_line("build/fd/state", line, sizeof(line));
+	assert_int_equal(strncmp(line, "pool 2048 0 ", 12), 0);
+	assert_contains(line, " 100 100 6344308 0\n");
+	sh("rm -rf build/fd build/fd.conf");
+}
+
+/*
+ * Gigantic pages: reserve without --ladder takes no reclaim or drop step,
+ * --allow-drop-caches or not (the gigantic tree: 46 after reclaim, 35 after
+ * compaction, so a drop used to be planned); --ladder still can.
+ */
+static void reserve_gigantic_takes_no_drop(void **state)
+{
+	static struct run r;
+	const char *chosen[] = { FX("gigantic"), "reserve", "--dry-run", "--allow-drop-caches", "1G:40@0", NULL };
+	const char *ladder[] = { FX("gigantic"), "reserve", "--dry-run", "--ladder", "drop-all,retry", "1G:40@0", NULL };
+
+	(void)state;
+	run(&r, chosen);
+	assert_int_equal(r.status, 0);
+	if (strstr(r.out, "drop page cache") || strstr(r.out, "drop clean page cache") || strstr(r.out, "reclaim the"))
+		fail_msg("a drop for 1G pages:\n%s", r.out);
+	assert_contains(r.out, "reclaim: none for gigantic pages until a map of the node's memory can show a 1G range it would free");
+	run(&r, ladder);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "drop clean page cache and reclaimable slab on every node");
 }
 
 /* A kernel without NUMA sysfs: node 0 is the global pool and vm/compact_memory. */
@@ -1834,6 +2017,41 @@ static void outcome_from_results(void **state)
 	act_outcome(&p, res, &c, NULL, &o);
 	assert_int_equal(o.code, 2);
 	plan_free(&p);
+}
+
+/*
+ * A node at warn or crit whose remediation min_interval held back makes a
+ * run that would end 0 end 1, naming the node, its level and until when;
+ * the worst level first (1796612400 is 2026-12-07 03:00:00 UTC, date -u -d @).
+ * Worse outcomes keep theirs.
+ */
+static void held_back_outcome(void **state)
+{
+	struct finding f[3] = {
+		{ .kind = FINDING_FRAGMENTATION, .node = 0, .level = LEVEL_WARN, .held_until = 1796612345 },
+		{ .kind = FINDING_FRAGMENTATION, .node = 2, .level = LEVEL_CRIT, .held_until = 1796612400 },
+		{ .kind = FINDING_POOL, .node = 0, .level = LEVEL_WARN },
+	};
+	struct outcome o = { .code = 0 };
+
+	(void)state;
+	act_held_back(f, 3, &o);
+	assert_int_equal(o.code, 1);
+	assert_string_equal(o.why, "node 2 is crit, its remediation held back by min_interval until 2026-12-07 03:00:00 UTC (and 1 more node held back)");
+	o = (struct outcome){ .code = 0 };
+	act_held_back(f, 1, &o);
+	assert_string_equal(o.why, "node 0 is warn, its remediation held back by min_interval until 2026-12-07 02:59:05 UTC");
+	o = (struct outcome){ .code = 2 };
+	snprintf(o.why, sizeof(o.why), "compact node 6: failed");
+	act_held_back(f, 3, &o);
+	assert_int_equal(o.code, 2);
+	assert_string_equal(o.why, "compact node 6: failed");
+	/* nothing held back: 0 stays 0 */
+	f[0].held_until = f[1].held_until = 0;
+	o = (struct outcome){ .code = 0 };
+	act_held_back(f, 3, &o);
+	assert_int_equal(o.code, 0);
+	assert_string_equal(o.why, "");
 }
 
 /* Without --config and without /etc/buddyctl/buddyctl.conf: the built-in defaults. */
@@ -2403,6 +2621,10 @@ int main(void)
 		cmocka_unit_test(user_namespace_refused),
 		cmocka_unit_test(planted_files),
 		cmocka_unit_test(outcome_from_results),
+		cmocka_unit_test(held_back_outcome),
+		cmocka_unit_test(remediation_recorded_at_its_start),
+		cmocka_unit_test(fruitless_drop_left_out),
+		cmocka_unit_test(reserve_gigantic_takes_no_drop),
 		cmocka_unit_test(journal_stream),
 		cmocka_unit_test(journal_priorities),
 		cmocka_unit_test(nagios_untrusted_text),

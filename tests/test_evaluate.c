@@ -35,14 +35,22 @@ static void load(struct run *r, const char *tree, const char *policy)
 		fail_msg("%s", e.msg);
 }
 
-static void eval(struct run *r, const char *tree, const char *policy, const double *last,
-		 unsigned nr_last, double now)
+/* policy_evaluate() with what the state file remembered (mem, or NULL). */
+static void eval_mem(struct run *r, const char *tree, const char *policy,
+		     const struct remembered *mem)
 {
 	struct bc_error e = { 0 };
 
 	load(r, tree, policy);
-	assert_int_equal(policy_evaluate(&r->snap, &r->pol, last, nr_last, now, &r->f, &r->nf,
-					 &r->plan, &e), 0);
+	assert_int_equal(policy_evaluate(&r->snap, &r->pol, mem, &r->f, &r->nf, &r->plan, &e), 0);
+}
+
+static void eval(struct run *r, const char *tree, const char *policy, const double *last,
+		 unsigned nr_last, double now)
+{
+	struct remembered mem = { .now = now, .last_remediated = last, .nr_last = nr_last };
+
+	eval_mem(r, tree, policy, &mem);
 }
 
 static void done(struct run *r)
@@ -173,10 +181,243 @@ static void min_interval_holds_back(void **state)
 	eval(&r, "four-node-sparse", "[run]\nmin_interval = 10m\n", last, 8, 1000 + 120);
 	assert_int_equal(finding(&r, 6)->level, LEVEL_CRIT);
 	assert_int_equal(r.plan.n, 0);
-	assert_contains(finding(&r, 6)->why, "remediation held back: last one 120 s ago, min_interval 600 s");
+	/* held back until 600 s after it started, less the slack of 60 s */
+	assert_contains(finding(&r, 6)->why, "remediation held back: last one started 120 s ago, min_interval 600 s: for 420 s more");
+	assert_true(finding(&r, 6)->held_until == 1000 + 540);
+	assert_false(finding(&r, 6)->remediated);
 	done(&r);
 	eval(&r, "four-node-sparse", "[run]\nmin_interval = 10m\n", last, 8, 1000 + 601);
 	assert_int_equal(r.plan.n, 1);
+	assert_true(finding(&r, 6)->held_until == 0);
+	done(&r);
+	/* more than the slack early: held back */
+	eval(&r, "four-node-sparse", "[run]\nmin_interval = 10m\n", last, 8, 1000 + 539);
+	assert_int_equal(r.plan.n, 0);
+	done(&r);
+	/* a node at crit whose level has no steps is judged, not held back */
+	eval(&r, "four-node-sparse", "[run]\nmin_interval = 10m\n[remediate]\ncrit = none\n", last, 8, 1000 + 120);
+	assert_int_equal(finding(&r, 6)->level, LEVEL_CRIT);
+	assert_true(finding(&r, 6)->held_until == 0);
+	done(&r);
+}
+
+/*
+ * A timer every 10 minutes and min_interval = 10m: the previous run
+ * started at 1000 (the state records when remediation started, not when
+ * the run ended), and a timer tick comes a few seconds early (systemd's
+ * AccuracySec=, the wait for the lock). Every tick remediates.
+ */
+static void timer_period_equal_to_min_interval(void **state)
+{
+	double last[8] = { 0 };
+	struct run r;
+	unsigned i;
+	static const double early[] = { 0, 1, 5, 30, 60 };
+
+	(void)state;
+	last[6] = 1000;
+	for (i = 0; i < sizeof(early) / sizeof(early[0]); i++) {
+		eval(&r, "four-node-sparse", "[run]\nmin_interval = 10m\n", last, 8, 1000 + 600 - early[i]);
+		if (r.plan.n != 1 || !finding(&r, 6)->remediated)
+			fail_msg("a tick %.0f s early was held back: %s", early[i], finding(&r, 6)->why);
+		done(&r);
+	}
+	/* the slack is a tenth of min_interval, at most 60 s: 1h waits 59 min */
+	eval(&r, "four-node-sparse", "[run]\nmin_interval = 1h\n", last, 8, 1000 + 3600 - 61);
+	assert_int_equal(r.plan.n, 0);
+	done(&r);
+	eval(&r, "four-node-sparse", "[run]\nmin_interval = 1h\n", last, 8, 1000 + 3600 - 60);
+	assert_int_equal(r.plan.n, 1);
+	done(&r);
+	/* 1m: 6 s */
+	eval(&r, "four-node-sparse", "[run]\nmin_interval = 1m\n", last, 8, 1000 + 53);
+	assert_int_equal(r.plan.n, 0);
+	done(&r);
+	eval(&r, "four-node-sparse", "[run]\nmin_interval = 1m\n", last, 8, 1000 + 54);
+	assert_int_equal(r.plan.n, 1);
+	done(&r);
+}
+
+/*
+ * two-node node 0: 100 x 2M with dropping caches allowed plans a drop of
+ * page cache (no nodeN/reclaim in the tree). Its free memory in buddyinfo
+ * is 1586077 pages of 4K, 6344308 kB; 1% of its 14364432 kB is 143644 kB,
+ * the margin (more than a 2M page).
+ */
+#define TWO_NODE_DROP "[fragmentation]\nwarn_unusable = off\ncrit_unusable = off\n" \
+		      "[run]\nmin_interval = 10m\n[hugepages 2M]\ncount = 0:100\nallow_drop_caches = yes\n"
+#define NODE0_FREE_KB 6344308
+#define NODE0_MARGIN_KB 143644
+
+/* The outcome of a run at 1000 whose page cache drop gained nothing (runs in a row). */
+static struct pool_outcome fruitless_drop(unsigned runs, uint64_t asked, uint64_t free_kb)
+{
+	return (struct pool_outcome){ .size_kb = 2048, .node = 0, .started = 1000, .asked = asked,
+				      .got = 40, .free_kb = free_kb, .fruitless = runs, .nr_steps = 1,
+				      .steps = { { .step = STEP_DROP_PAGECACHE, .gained = 0 } } };
+}
+
+static bool plans_drop(const struct action *a)
+{
+	for (unsigned i = 0; i < a->ladder.n; i++)
+		if (plan_step_reclaims(a->ladder.s[i]))
+			return true;
+	return plan_step_reclaims(a->reclaim_first);
+}
+
+/* Evaluate TWO_NODE_DROP at now with the outcome o remembered; a's plan of node 0. */
+static bool drop_planned(struct run *r, const char *policy, const struct pool_outcome *o, double now)
+{
+	struct remembered mem = { .now = now, .pools = o, .nr_pools = o ? 1 : 0 };
+
+	eval_mem(r, "two-node", policy, &mem);
+	assert_int_equal(r->plan.n, 1);
+	assert_int_equal(r->plan.a[0].kind, ACT_RESERVE);
+	return plans_drop(&r->plan.a[0]);
+}
+
+static void fruitless_drop_left_out(void **state)
+{
+	struct pool_outcome o = fruitless_drop(1, 100, NODE0_FREE_KB);
+	struct run r;
+
+	(void)state;
+	/* nothing remembered: the drop is planned */
+	assert_true(drop_planned(&r, TWO_NODE_DROP, NULL, 1120));
+	assert_int_equal(plan_free_kb(&r.snap, 0), NODE0_FREE_KB);
+	assert_int_equal(plan_free_margin_kb(&r.snap, 0, 2048), NODE0_MARGIN_KB);
+	assert_int_equal(r.plan.a[0].drops_skipped.n, 0);
+	done(&r);
+	/* 120 s after a run whose drop gained nothing, free memory as then: left out, and said */
+	assert_false(drop_planned(&r, TWO_NODE_DROP, &o, 1120));
+	assert_int_equal(r.plan.a[0].drops_skipped.n, 1);
+	assert_int_equal(r.plan.a[0].drops_skipped.s[0], STEP_DROP_PAGECACHE);
+	/* until 1000 + 600 - 60 (slack) */
+	assert_true(r.plan.a[0].drops_until == 1540);
+	assert_contains(r.plan.a[0].not_planned,
+			"drop-pagecache: they gained no page in the run that started 120 s ago (1 run in a row), "
+			"and free memory has not grown by 140 MiB since (6195 MiB, then 6195 MiB): left out for 420 s more (state file)");
+	/* the rest of the escalation stays: compact, write, rewrite */
+	assert_true(r.plan.a[0].chosen);
+	assert_int_equal(r.plan.a[0].ladder.n, 2);
+	assert_int_equal(r.plan.a[0].ladder.s[0], STEP_COMPACT_NODE);
+	assert_int_equal(r.plan.a[0].ladder.s[1], STEP_REWRITE_BURST);
+	done(&r);
+	/* after min_interval (less the slack): planned again */
+	assert_true(drop_planned(&r, TWO_NODE_DROP, &o, 1000 + 540));
+	assert_int_equal(r.plan.a[0].drops_skipped.n, 0);
+	done(&r);
+	/* with more free memory by the margin: planned again; by less: not */
+	o.free_kb = NODE0_FREE_KB - NODE0_MARGIN_KB;
+	assert_true(drop_planned(&r, TWO_NODE_DROP, &o, 1120));
+	done(&r);
+	o.free_kb = NODE0_FREE_KB - NODE0_MARGIN_KB + 1;
+	assert_false(drop_planned(&r, TWO_NODE_DROP, &o, 1120));
+	done(&r);
+	/* another target is another question */
+	o = fruitless_drop(1, 90, NODE0_FREE_KB);
+	assert_true(drop_planned(&r, TWO_NODE_DROP, &o, 1120));
+	done(&r);
+	/* a drop that gained: planned */
+	o = fruitless_drop(0, 100, NODE0_FREE_KB);
+	o.steps[0].gained = 3;
+	assert_true(drop_planned(&r, TWO_NODE_DROP, &o, 1120));
+	done(&r);
+	/* another pool's outcome is not this one's */
+	o = fruitless_drop(1, 100, NODE0_FREE_KB);
+	o.node = 1;
+	assert_true(drop_planned(&r, TWO_NODE_DROP, &o, 1120));
+	done(&r);
+}
+
+/*
+ * The wait doubles with each run in a row that gained nothing, so that a
+ * timer every min_interval does not drop caches every other tick: 600 s,
+ * 1200 s, 2400 s, ... at most a day (each less the slack of 60 s).
+ */
+static void fruitless_wait_doubles(void **state)
+{
+	struct pool_outcome o = fruitless_drop(2, 100, NODE0_FREE_KB);
+	struct run r;
+
+	(void)state;
+	assert_false(drop_planned(&r, TWO_NODE_DROP, &o, 1000 + 600));
+	assert_true(r.plan.a[0].drops_until == 1000 + 1200 - 60);
+	assert_contains(r.plan.a[0].not_planned, "(2 runs in a row)");
+	done(&r);
+	assert_true(drop_planned(&r, TWO_NODE_DROP, &o, 1000 + 1140));
+	done(&r);
+	o.fruitless = 4;
+	assert_false(drop_planned(&r, TWO_NODE_DROP, &o, 1000 + 4000));
+	assert_true(r.plan.a[0].drops_until == 1000 + 4800 - 60);
+	done(&r);
+	o.fruitless = 200;
+	assert_false(drop_planned(&r, TWO_NODE_DROP, &o, 1000 + 86000));
+	assert_true(r.plan.a[0].drops_until == 1000 + 86400 - 60);
+	done(&r);
+	assert_true(drop_planned(&r, TWO_NODE_DROP, &o, 1000 + 86340));
+	done(&r);
+	/* min_interval = 0: never held back */
+	o.fruitless = 1;
+	assert_true(drop_planned(&r, "[fragmentation]\nwarn_unusable = off\ncrit_unusable = off\n"
+				 "[run]\nmin_interval = 0\n[hugepages 2M]\ncount = 0:100\nallow_drop_caches = yes\n",
+				 &o, 1001));
+	done(&r);
+}
+
+/* on_short names the steps: the fruitless ones are taken out of the list, the rest kept. */
+static void fruitless_drop_left_out_of_on_short(void **state)
+{
+	struct pool_outcome o = fruitless_drop(1, 100, NODE0_FREE_KB);
+	struct run r;
+
+	(void)state;
+	assert_false(drop_planned(&r, "[fragmentation]\nwarn_unusable = off\ncrit_unusable = off\n"
+				  "[run]\nmin_interval = 10m\n[hugepages 2M]\ncount = 0:100\n"
+				  "on_short = retry, drop-pagecache, compact-node\n", &o, 1120));
+	assert_false(r.plan.a[0].chosen);
+	assert_int_equal(r.plan.a[0].ladder.n, 2);
+	assert_int_equal(r.plan.a[0].ladder.s[0], STEP_RETRY);
+	assert_int_equal(r.plan.a[0].ladder.s[1], STEP_COMPACT_NODE);
+	assert_int_equal(r.plan.a[0].rounds, 3);
+	assert_contains(r.plan.a[0].not_planned, "drop-pagecache: they gained no page");
+	done(&r);
+	/* only dropping steps: no escalation left */
+	assert_false(drop_planned(&r, "[run]\nmin_interval = 10m\n[fragmentation]\nwarn_unusable = off\n"
+				  "crit_unusable = off\n[hugepages 2M]\ncount = 0:100\non_short = drop-pagecache\n",
+				  &o, 1120));
+	assert_int_equal(r.plan.a[0].ladder.n, 0);
+	assert_int_equal(r.plan.a[0].rounds, 0);
+	done(&r);
+}
+
+/*
+ * Gigantic pages: the chosen escalation takes no reclaim or drop step,
+ * with allow_drop_caches too (gigantic: 46 after reclaim, 35 after
+ * compaction: a drop would have been planned); on_short still can.
+ */
+static void gigantic_takes_no_drop_unless_asked(void **state)
+{
+	struct run r;
+
+	(void)state;
+	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:40\nallow_drop_caches = yes\n", NULL, 0, 0);
+	assert_true(r.plan.a[0].chosen);
+	assert_false(plans_drop(&r.plan.a[0]));
+	assert_int_equal(r.plan.a[0].ladder.n, 0);
+	assert_contains(r.plan.a[0].not_planned, "reclaim: none for gigantic pages until a map of the node's memory can show a 1G range it would free");
+	done(&r);
+	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:40\non_short = reclaim-node, retry\n", NULL, 0, 0);
+	assert_false(r.plan.a[0].chosen);
+	assert_int_equal(r.plan.a[0].ladder.n, 2);
+	assert_int_equal(r.plan.a[0].ladder.s[0], STEP_RECLAIM_NODE);
+	done(&r);
+	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:40\non_short = drop-all, retry\n", NULL, 0, 0);
+	assert_int_equal(r.plan.a[0].ladder.s[0], STEP_DROP_ALL);
+	done(&r);
+	/* 2M pages on the same tree still get their drop */
+	eval(&r, "gigantic", "[hugepages 2M]\ncount = 0:30000\nallow_drop_caches = yes\n", NULL, 0, 0);
+	assert_true(plans_drop(&r.plan.a[0]));
 	done(&r);
 }
 
@@ -558,6 +799,11 @@ int main(void)
 		cmocka_unit_test(node_override_and_dedup),
 		cmocka_unit_test(finding_keeps_node_thresholds),
 		cmocka_unit_test(min_interval_holds_back),
+		cmocka_unit_test(timer_period_equal_to_min_interval),
+		cmocka_unit_test(fruitless_drop_left_out),
+		cmocka_unit_test(fruitless_wait_doubles),
+		cmocka_unit_test(fruitless_drop_left_out_of_on_short),
+		cmocka_unit_test(gigantic_takes_no_drop_unless_asked),
 		cmocka_unit_test(block_counts_and_fragindex),
 		cmocka_unit_test(hugepage_targets),
 		cmocka_unit_test(judge_pool_short_is_warn),

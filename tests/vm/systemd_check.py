@@ -238,9 +238,11 @@ def main():
           l1 is not None and "drop page cache (sync first) done" in l1 and "compact node 1 done" in l1
           and d0 is not None and d1 == d0 + 1, f"drop_pagecache {d0} -> {d1}; {l1}")
     check("remediate 1: state file written in the StateDirectory", 1 in st1, f"state: {st1}")
-    check("remediate 2 within min_interval: success, exit 0, held back, nothing done",
-          r2.get("Result") == "success" and r2.get("ExecMainStatus") == "0" and l2 is not None
-          and "remediation held back" in l2 and "nothing to do" in l2 and d2 == d1 and st2 == st1,
+    check("remediate 2 within min_interval: success, exit 1 (node 1 crit, held back), nothing done",
+          r2.get("Result") == "success" and r2.get("ExecMainStatus") == "1" and l2 is not None
+          and "remediation held back" in l2 and "nothing to do" in l2
+          and "exit 1: node 1 is crit, its remediation held back by min_interval until " in l2
+          and d2 == d1 and st2 == st1,
           f"Result={r2.get('Result')} ExecMainStatus={r2.get('ExecMainStatus')} drop_pagecache {d1} -> {d2} state {st1} -> {st2}; {l2}")
 
     # --- the cron file's command ---
@@ -256,8 +258,10 @@ def main():
           c1[1] == 1 and c1[0].count("\n") == 1 and c1[0].startswith("buddyctl apply: node 0 crit")
           and "compact node 0 done" in c1[0] and num(s, "drop-cron-1") == d2 + 1
           and 0 in sc1 and sc1.get(1) == st2.get(1), f"exit {c1[1]}, output {c1[0]!r}, state {sc1}")
-    check("cron run 2 within min_interval (--quiet, exit 0): prints nothing, does nothing",
-          c2 == ("", 0) and num(s, "drop-cron-2") == num(s, "drop-cron-1") and sc2 == sc1,
+    check("cron run 2 within min_interval (--quiet, exit 1: node 0 held back): only its log line, does nothing",
+          c2[1] == 1 and c2[0].count("\n") == 1 and "nothing to do" in c2[0]
+          and "exit 1: node 0 is crit, its remediation held back by min_interval until " in c2[0]
+          and num(s, "drop-cron-2") == num(s, "drop-cron-1") and sc2 == sc1,
           f"exit {c2[1]}, output {c2[0]!r}, state {sc1} -> {sc2}")
 
     # --- the timer elapsed (clock set past it) and ran apply, within the interval ---
@@ -269,13 +273,13 @@ def main():
           clock is not None and 0 < int(clock.group(2)) - int(clock.group(1)) <= 13 * 60
           and timer.get("Triggers") == "buddyctl-remediate.service" and timer.get("Persistent") == "yes",
           f"{timer} {clock.group(0) if clock else 'no clock'}")
-    check("remediate timer elapsed: a new run of the service, success, exit 0",
+    check("remediate timer elapsed: a new run of the service, success, exit 1 (node 0 held back)",
           tm.get("InvocationID") not in ("", None, r1.get("InvocationID"), r2.get("InvocationID"))
-          and tm.get("Result") == "success" and tm.get("ExecMainStatus") == "0"
+          and tm.get("Result") == "success" and tm.get("ExecMainStatus") == "1"
           and props(s.get("show-timer-after", ("", 1))[0]).get("LastTriggerUSec", "n/a") not in ("", "n/a"),
           f"{tm} {s.get('show-timer-after', ('', 1))[0].strip()}")
     check("remediate timer's run: apply held node 0 back (crit, min_interval 1h), did nothing",
-          tl is not None and re.search(r"node 0 crit .*remediation held back: last one \d+ s ago, min_interval 3600 s", tl)
+          tl is not None and re.search(r"node 0 crit .*remediation held back: last one started \d+ s ago, min_interval 3600 s", tl)
           is not None and "nothing to do" in tl
           and num(s, "drop-timer") == num(s, "drop-cron-2")
           and state(s.get("state-timer", ("", 1))[0]) == sc2, f"{tl}")

@@ -105,7 +105,14 @@ printf '[Timer]\nRandomizedDelaySec=0\n' > /run/systemd/system/buddyctl-remediat
 systemctl daemon-reload
 systemctl start buddyctl-remediate.timer
 next=$(systemctl show -p NextElapseUSecRealtime --value buddyctl-remediate.timer)
-date -s "@$(($(date -d "$next" +%s) + 61))" > /dev/null
+# Started just after a calendar time (a 10-minute mark passed while it was
+# stopped), Persistent= makes it elapse at once, and NextElapseUSecRealtime
+# may then be empty: "date -d ''" is midnight, which would set the clock
+# back by hours. The clock is moved only to a time still ahead.
+next_s=$( [ -n "$next" ] && date -d "$next" +%s )
+if [ -n "$next_s" ] && [ "$next_s" -gt "$(date +%s)" ]; then
+	date -s "@$((next_s + 61))" > /dev/null
+fi
 t0=$(cut -d' ' -f1 /proc/uptime)
 i=0
 while [ $i -lt 90 ]; do
