@@ -49,7 +49,7 @@ import subprocess
 import sys
 import tempfile
 
-DOCS = ['README.md', 'man/buddyctl.8', 'man/buddyctl.conf.5']
+DOCS = ['README.md', 'KERNEL.md', 'man/buddyctl.8', 'man/buddyctl.conf.5']
 TIMEOUT_S = 60
 PROMPTS = ('$ ', '# ')
 FIXTURE = re.compile(r'tests/fixtures/([A-Za-z0-9_.-]+)')
