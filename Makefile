@@ -274,7 +274,7 @@ UNITS          := buddyctl-reserve.service buddyctl-remediate.service buddyctl-r
                   buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount
 SBIN_SED       := sed -e 's|/usr/sbin/buddyctl|$(SBINDIR)/buddyctl|g'
 
-# Never runs systemctl (enable the units yourself, README "Deployment"), and
+# Never runs systemctl (enable the units yourself: README.md, buddyctl(8) FILES), and
 # never overwrites the policy or a cron file that is already there.
 install: buddyctl
 	install -d "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)/man8" "$(DESTDIR)$(MANDIR)/man5" \
