@@ -129,6 +129,8 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else echo "== man page lint: SKIPPED (mandoc not installed)"; \
 	  printf 'man page lint\tmandoc\t1\t0\t1\t0\n' >> $(CHECK_DIR)/results; \
 	  printf 'mandoc\tman page lint\tmandoc not installed (sh .ci/deps installs it)\n' >> $(CHECK_DIR)/skips; fi
+	@echo "== the tree stands alone (tests/standalone.sh)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "stands alone" standalone.sh sh tests/standalone.sh
 	@echo "== bash completion"; $(CHECK_ENV) sh tests/run-script.sh "bash completion" completion_test.sh \
 	  bash tests/completion_test.sh ./buddyctl
 	@if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null; then \
@@ -149,7 +151,7 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@sh tests/check-summary.sh $(CHECK_DIR)
 
 # --- examples in the documents ----------------------------------------------------
-# Every example of output in README.md and the man pages is rerun by
+# Every example of output in README.md, KERNEL.md and the man pages is rerun by
 # tests/doc_examples.py (make check compares); this rewrites the blocks that
 # differ from what ./buddyctl prints now (review the diff, as for the goldens).
 doc-examples: buddyctl build/test/test_estimate
@@ -272,7 +274,7 @@ UNITS          := buddyctl-reserve.service buddyctl-remediate.service buddyctl-r
                   buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount
 SBIN_SED       := sed -e 's|/usr/sbin/buddyctl|$(SBINDIR)/buddyctl|g'
 
-# Never runs systemctl (enable the units yourself, README "Deployment"), and
+# Never runs systemctl (enable the units yourself: README.md, buddyctl(8) FILES), and
 # never overwrites the policy or a cron file that is already there.
 install: buddyctl
 	install -d "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)/man8" "$(DESTDIR)$(MANDIR)/man5" \

@@ -4,7 +4,7 @@
  * global ones and, on the way, decays each per-CPU free list toward its
  * floor (high_min), freeing the pages above it into the buddy allocator.
  * Pages on those lists are in neither buddyinfo nor MemFree
- * (kernel-interfaces.md §1, §7); after a large free they can be a GiB per
+ * (KERNEL.md §9); after a large free they can be a GiB per
  * CPU, and they keep their neighbours from merging into 2M blocks. One
  * write takes a share, so it is repeated while MemFree grows.
  */

@@ -8,7 +8,7 @@
 /*
  * Can every write of the plan be done? Checked before the first write, so
  * that a plan either runs or does nothing. What the kernel really checks
- * (kernel-interfaces.md §8): /proc/sys files need euid 0 in the initial user
+ * (KERNEL.md §11): /proc/sys files need euid 0 in the initial user
  * namespace (capabilities do not help); sysfs files need uid 0 or
  * CAP_DAC_OVERRIDE; a read-only /proc/sys or /sys (containers) fails all.
  * Returns 0 or -BC_EPERM naming the first file, the reason, and how many

@@ -3,7 +3,7 @@
  * sys/devices/system/node/nodeN/reclaim (mode 0200, Linux 6.18 and later):
  * "SIZE [swappiness=N]" reclaims on that node only, like cgroup v2's
  * memory.reclaim, so it can be sized to a shortfall and leaves the other
- * nodes' caches alone (kernel-interfaces.md §7). It also shrinks slab in
+ * nodes' caches alone (KERNEL.md §8). It also shrinks slab in
  * proportion: on the development VM, asking for 200M took 117M of page
  * cache and 161M of dentries. Synchronous for the page cache, EAGAIN when it
  * got less; the dentries go after an RCU grace period (kw_slab_settle()).

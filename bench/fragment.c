@@ -53,7 +53,7 @@
 #define HPAGE		(2 * MIB)	/* the pool the benchmark fills */
 
 /*
- * Zone growth (kernel-interfaces.md section 9): global MemFree counts memory
+ * Zone growth (KERNEL.md §10): global MemFree counts memory
  * that is not yet in any zone; node MemFree does not. The zones grow in
  * 128 MiB sections, so a gap under two sections means "fully grown".
  */
@@ -421,7 +421,7 @@ static void blockset_where(const struct blockset *b, char *out, size_t outlen)
 	}
 }
 
-/* ---- preparation (kernel-interfaces.md sections 5, 6 and 9) ------------ */
+/* ---- preparation (KERNEL.md §5, §9 and §10) ------------------------------ */
 
 /*
  * deferred_init=lazy and the like: memory enters a zone only when an

@@ -3,8 +3,8 @@
 #define BUDDYCTL_EXITCODES_H
 
 /*
- * buddyctl's exit statuses: the one table, repeated in README.md and in
- * buddyctl(8) EXIT STATUS. Values above 63 follow sysexits.h.
+ * buddyctl's exit statuses: the one table, repeated in buddyctl(8) EXIT
+ * STATUS. Values above 63 follow sysexits.h.
  */
 enum {
 	EXIT_OK = 0,

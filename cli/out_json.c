@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * `buddyctl status --format json`: one object, schema documented in
- * README.md and buddyctl(8). Fields are only ever added, never renamed.
+ * `buddyctl status --format json`: one object, described field by field
+ * by man/schema/status.schema.json. Fields are only ever added, never renamed.
  * Indices are integers in thousandths, exactly as the kernel computes them.
  */
 #include <inttypes.h>

@@ -3,7 +3,7 @@
  * `buddyctl status --format prometheus`: the text exposition format, for
  * node_exporter's textfile collector. Base units (bytes, ratios 0..1),
  * labels node, zone, order, size (bytes). Each family is written whole,
- * HELP and TYPE first. Names are documented in README.md and buddyctl(8).
+ * HELP and TYPE first. The HELP lines are the metrics' documentation.
  * `check --format prometheus` adds what the policy asks of each pool.
  */
 #include <inttypes.h>

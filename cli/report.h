@@ -59,7 +59,7 @@ void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, i
 /* The members "before","after","change" of a zone_change (a side it is not on: null). */
 void report_zone_json(FILE *f, const struct zone_change *zc, unsigned nr_orders);
 
-/* Programs: one JSON object (schema documented in README and buddyctl(8)). */
+/* Programs: one JSON object (man/schema/{check,plan}.schema.json). */
 int report_json(FILE *f, const struct report *r);
 
 /*

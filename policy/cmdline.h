@@ -7,7 +7,7 @@
  * targets (`plan --kernel-cmdline`): "hugepagesz=1G hugepages=0:4,1:4
  * hugepagesz=2M hugepages=2048". The rules are the kernel's
  * (hugepages_setup() and hugepagesz_setup() in mm/hugetlb.c,
- * kernel-interfaces.md §6):
+ * KERNEL.md §7):
  *  - every hugepages= follows its own hugepagesz=; a hugepages= first or on
  *    its own would mean the default size, so the fragment never gives one
  *    bare, and never default_hugepagesz= (that changes what

@@ -7,8 +7,8 @@
  * snapshot alone: what the buddy allocator hands out now, an upper bound
  * after compaction, and one after reclaim. The arithmetic follows the
  * allocator (mm/page_alloc.c __zone_watermark_ok(), mm/compaction.c
- * suitable_migration_target(), mm/hugetlb.c); kernel-interfaces.md §§4-9
- * has the facts and buddyctl(8) the formulas. Each figure includes the
+ * suitable_migration_target(), mm/hugetlb.c); KERNEL.md §12
+ * has the formulas and §§1-10 the facts behind them. Each figure includes the
  * pages already in the node's pool, and each size is estimated on its own
  * (two sizes compete for the same memory).
  */

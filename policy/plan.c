@@ -7,7 +7,7 @@
  * - compact first when free memory covers what free blocks do not
  *   (now < target, after compaction > now): a plain write would otherwise
  *   reclaim page cache that compaction would have spared (direct reclaim,
- *   kernel-interfaces.md §6);
+ *   KERNEL.md §6, §13);
  * - then, while short, rounds of: reclaim sized to the shortfall on that
  *   node only (nodeN/reclaim; it takes clean page cache and reclaimable
  *   slab), compact, write. Where the kernel has no nodeN/reclaim, and only

@@ -3,9 +3,9 @@
 # Builds the Debian package from a copy of the source tree in build/deb/
 # (the worktree is not touched), runs lintian on it (any error fails) and
 # checks what the package holds: the binary, the man pages, the policy as a
-# conffile, the bash completion, the README, and, where the tree has them,
-# the systemd units (installed, not enabled, never started), the cron file
-# and the Prometheus alerting rules. `make deb-check` runs it.
+# conffile, the bash completion, the README and KERNEL.md, and, where the
+# tree has them, the systemd units (installed, not enabled, never started),
+# the cron file and the Prometheus alerting rules. `make deb-check` runs it.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 for t in dpkg-buildpackage dh lintian dpkg-deb; do
@@ -71,6 +71,7 @@ has /etc/buddyctl/buddyctl.conf
 has /usr/share/bash-completion/completions/buddyctl
 has /usr/share/doc/buddyctl/copyright
 grep -qE '^/usr/share/doc/buddyctl/README.md(.gz)?$' "$top/contents" && ok || bad "the package lacks README.md"
+grep -qE '^/usr/share/doc/buddyctl/KERNEL.md(.gz)?$' "$top/contents" && ok || bad "the package lacks KERNEL.md (buddyctl(8) cites it)"
 [ -f etc/prometheus/buddyctl-rules.yml ] && has /usr/share/buddyctl/prometheus/buddyctl-rules.yml
 [ -f etc/cron.d/buddyctl ] && has /etc/cron.d/buddyctl
 units=''

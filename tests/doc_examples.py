@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Every example of output in README.md and the man pages, rerun and compared.
+"""Every example of output in the documents (DOCS below), rerun and compared.
 
 Each literal block of the documents carries a marker right before it that
 says what it is:
 
-  Markdown (README.md), on the lines before a ``` fence:
+  Markdown (*.md), on the lines before a ``` fence:
     <!-- example: COMMAND -->          output of COMMAND (may span lines)
     <!-- example-setup: SHELL -->      run before the example's COMMAND
     <!-- illustration: WHY -->         not produced by a test: says why
@@ -49,7 +49,8 @@ import subprocess
 import sys
 import tempfile
 
-DOCS = ['README.md', 'man/buddyctl.8', 'man/buddyctl.conf.5']
+DOCS = ['README.md', 'KERNEL.md', 'man/buddyctl.8', 'man/buddyctl.conf.5',
+        'tests/README.md', 'bench/README.md', 'contrib/README.md']
 TIMEOUT_S = 60
 PROMPTS = ('$ ', '# ')
 FIXTURE = re.compile(r'tests/fixtures/([A-Za-z0-9_.-]+)')

@@ -94,7 +94,7 @@ static const char buddyinfo_b[] =
 	"Node 1, zone    DMA32     45     31     22     15     12      9      6      5      4      6    240 \n"
 	"Node 1, zone   Normal    731    488    352    241    163    118     77     52     38     61   2800 \n";
 
-/* The README's two-node paste (A), and B: node 0 Normal 3563 -> 1563 of order 0, 0 -> 4 of order 9, 0 -> 2 of order 10. */
+/* A two-node paste (A), and B: node 0 Normal 3563 -> 1563 of order 0, 0 -> 4 of order 9, 0 -> 2 of order 10. */
 static const char capture_a[] =
 	"Node 0, zone      DMA      1      1      0      0      1      1      1      0      0      1      3\n"
 	"Node 0, zone    DMA32    502    158     60     29     44     53     18      9     14      9    114\n"
@@ -246,7 +246,7 @@ static void tree_and_status_json(void **state)
 }
 
 /*
- * Node 0 Normal of the captures: before 386275 free pages (README), none
+ * Node 0 Normal of the captures: before 386275 free pages, none
  * in blocks of 2M: unusable 1000; fragmentation index 1000 - (1000 +
  * 386275 x 1000 / 512) / 20632 free blocks = 1000 - 755443 / 20632 = 964.
  * After: 386275 - 2000 + 4x512 + 2x1024 = 388371 free, 4096 in 2M blocks

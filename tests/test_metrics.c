@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The kernel's fragmentation formulas, checked against values a real kernel
- * printed in debugfs (../shared/docs/kernel-interfaces.md §4) and against
+ * printed in debugfs (KERNEL.md §4) and against
  * hand-worked edge cases.
  */
 #include "testutil.h"

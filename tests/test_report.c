@@ -6,7 +6,7 @@
  * cli/report.c, cli/out_nagios.c and cli/out_prom.c for small hand-built
  * findings, plans, results, diffs and hostile text; --node's parser
  * (cli/act.c). Every expected output is worked out by hand from the format
- * the README documents.
+ * buddyctl(8) documents.
  */
 #include "testutil.h"
 

@@ -244,11 +244,11 @@ def check_apply(dumps):
         if a["shortfall"] != max(a["requested"] - a["obtained"], 0):
             bad.append(f"node {a['node']} {a['size_kb']}kB: shortfall {a['shortfall']} of {a['requested']} - {a['obtained']}")
         # apply: a pool left short is 1, also one that got no page, unless
-        # mandatory = yes (2; the policy here has none). README "Exit status"
+        # mandatory = yes (2; the policy here has none). buddyctl(8) EXIT STATUS
         if a["obtained"] < a["requested"]:
             exit_want = max(exit_want, 1)
     # node 1's thresholds are 0: it stays at crit after its compaction, which
-    # README's "Exit status" counts as partly done (1)
+    # buddyctl(8) EXIT STATUS counts as partly done (1)
     if any(f["remediated"] and f["level"] != "ok" for f in rep["findings"]):
         exit_want = max(exit_want, 1)
         if "node 1" not in (rep["exit_reason"] or ""):
@@ -299,7 +299,7 @@ def check_reserve(dumps, name, want):
 
 def check_reserve_exit(dumps, name):
     """A reserve report's shortfalls and exit status follow from its pools
-    (README "Exit status": 1 when a pool grew but not enough, 2 when a pool
+    (buddyctl(8) EXIT STATUS: 1 when a pool grew but not enough, 2 when a pool
     got no page at all)."""
     r = load_json(dumps, name)
     if r is None:

@@ -41,7 +41,7 @@ if [ -n "$memless" ]; then
 	check "reserve 2M:8@$memless (no memory) gets nothing" 0 "$(nr "$memless" 2048)" "nr_hugepages"
 fi
 # node NODE's thresholds are 0: still at crit after its compaction, so the
-# run is "partly done" (README "Exit status")
+# run is "partly done" (buddyctl(8) EXIT STATUS)
 $B apply --format json --config /tmp/policy.conf > /tmp/apply.json 2> /tmp/apply.err
 check "apply exit (node $node stays at crit)" 1 $? "exit status"
 grep -q "\"exit_reason\":\"node $node" /tmp/apply.json &&

@@ -138,7 +138,7 @@ sec metrics-dir sh -c 'cd /var/lib/prometheus/node-exporter && for f in * .*; do
 sec metrics-file cat /var/lib/prometheus/node-exporter/buddyctl.prom
 
 # --- the sandbox is there: a write outside ReadWritePaths= is refused -------
-# (a policy that moves state_file needs a drop-in, README says; without one
+# (a policy that moves state_file needs a drop-in, buddyctl.conf(5) says; without one
 # the state write fails, with a warning)
 sed 's|^\[run\]$|[run]\nstate_file = /etc/buddyctl/state|' remediate.conf > "$POLICY"
 sec start-remediate-ro systemctl start buddyctl-remediate.service

@@ -78,7 +78,7 @@ case $rc in
 *) fail "reserve --restore 1G:3@1 short" "exit $rc, expected 1 or 2: $(cat /tmp/gs.err)" ;;
 esac
 # without --restore the short grant is kept: the exit status is 1 when some
-# pages were gained and 2 when none (README "Exit status").
+# pages were gained and 2 when none (buddyctl(8) EXIT STATUS).
 $B $BC_OPTS reserve --force --time-budget 20s --format json 1G:3@1 > /tmp/gk.json 2> /tmp/gk.err
 rc=$?
 kept=$(nr 1 1048576)
