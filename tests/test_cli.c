@@ -5,6 +5,7 @@
  * $BUDDYCTL (./buddyctl by default) against the fixture trees.
  */
 #include "testutil.h"
+#include "runbin.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -19,94 +20,7 @@
 #include "lock.h"
 #include <signal.h>
 
-struct run {
-	int status;
-	char out[1 << 20];
-	char err[8192];
-};
-
-static void wait_until_open(pid_t pid, const char *path);
 static void sh(const char *cmd);
-
-/* stdout of the next run(): -1 captured (default), -2 closed, else this fd. */
-static int run_stdout = -1;
-/* stdin of the next run(): a file to read, or NULL (inherited). */
-static const char *run_stdin;
-/*
- * JOURNAL_STREAM of the next run(): 0 unset, 1 the device and inode of its
- * standard error (as systemd sets it), 2 the same device and another inode
- * (inherited from a parent whose stderr was the journal).
- */
-static int run_journal;
-
-/* Fork; the child runs buddyctl (from $BUDDYCTL) with args, with stdout to out (-1: closed) and stderr to err. */
-static pid_t start(const char *const *args, int out, int err)
-{
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
-	const char *argv[32];
-	pid_t pid;
-	int i;
-
-	argv[0] = bin;
-	for (i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(err, 2);
-		if (run_journal) {
-			struct stat st;
-			char v[64];
-
-			if (fstat(2, &st) < 0)
-				_exit(126);
-			snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev,
-				 (unsigned long long)st.st_ino + (run_journal == 2));
-			setenv("JOURNAL_STREAM", v, 1);
-		} else {
-			unsetenv("JOURNAL_STREAM");
-		}
-		if (run_stdin) {
-			int in = open(run_stdin, O_RDONLY);
-
-			if (in < 0 || dup2(in, 0) < 0)
-				_exit(126);
-		}
-		if (out < 0)
-			close(1);
-		else
-			dup2(out, 1);
-		setenv("NO_COLOR", "1", 1);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Run buddyctl with argv (NULL-terminated); stdout and stderr captured. */
-static void run(struct run *r, const char *const *args)
-{
-	char out_tmp[] = "/tmp/buddyctl-test-out.XXXXXX", err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX";
-	int fo = mkstemp(out_tmp), fe = mkstemp(err_tmp), st;
-	pid_t pid;
-
-	assert_true(fo >= 0 && fe >= 0);
-	pid = start(args, run_stdout == -2 ? -1 : run_stdout >= 0 ? run_stdout : fo, fe);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	run_stdout = -1;
-	run_stdin = NULL;
-	run_journal = 0;
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	lseek(fo, 0, SEEK_SET);
-	lseek(fe, 0, SEEK_SET);
-	test_drain(fo, r->out, sizeof(r->out));
-	test_drain(fe, r->err, sizeof(r->err));
-	close(fo);
-	close(fe);
-	unlink(out_tmp);
-	unlink(err_tmp);
-}
 
 struct case_ {
 	const char *args[12];
@@ -956,7 +870,7 @@ static void not_permitted(void **state)
  */
 static void unprivileged(void **state)
 {
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	const char *bin = buddyctl_bin();
 	char cmd[512];
 	int st;
 
@@ -1000,7 +914,7 @@ static void unprivileged_hears_root_first(void **state)
 {
 	static const char *const cmds[] = { "reserve 2M:10@0", "compact", "drop-caches",
 					     "apply -c tests/policies/dpdk.conf" };
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	const char *bin = buddyctl_bin();
 	char cmd[512], out[4096];
 	unsigned i;
 	int st, fd;
@@ -1037,7 +951,7 @@ static void unprivileged_hears_root_first(void **state)
 static void interrupted_while_waiting(void **state)
 {
 	static const int sigs[] = { SIGTERM, SIGHUP };
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	const char *args[] = { "--root", "build/int", "compact", "--lock-file", "/int.lock", "--wait", "20s", NULL };
 	char err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX", msg[512];
 	struct bc_error e;
 	struct lock lock;
@@ -1052,14 +966,7 @@ static void interrupted_while_waiting(void **state)
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		fe = mkstemp(err_tmp);
 		assert_true(fe >= 0);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			dup2(fe, 2);
-			execl(bin, bin, "--root", "build/int", "compact", "--lock-file", "/int.lock",
-			      "--wait", "20s", (char *)NULL);
-			_exit(127);
-		}
+		pid = start(args, 1, fe);
 		/* the fork holds our lock's descriptor until it runs buddyctl */
 		usleep(300000);
 		wait_until_open(pid, "build/int/int.lock");
@@ -1529,41 +1436,6 @@ static pid_t spawn(const char *const *args)
 	return pid;
 }
 
-/* Until pid has the file at path open (it waits on its lock), at most 10 s. */
-static void wait_until_open(pid_t pid, const char *path)
-{
-	char want[PATH_MAX], dir[64], link[PATH_MAX], got[PATH_MAX];
-	int tries;
-
-	assert_non_null(realpath(path, want));
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
-	for (tries = 0; tries < 2000; tries++) {
-		int fd;
-
-		for (fd = 0; fd < 64; fd++) {
-			ssize_t n;
-
-			snprintf(link, sizeof(link), "%s/%d", dir, fd);
-			n = readlink(link, got, sizeof(got) - 1);
-			if (n <= 0)
-				continue;
-			got[n] = '\0';
-			if (!strcmp(got, want))
-				return;
-		}
-		usleep(5000);
-	}
-	fail_msg("pid %d never opened %s", (int)pid, path);
-}
-
-static int wait_status(pid_t pid)
-{
-	int st;
-
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static void assert_file_contains(const char *path, const char *needle)
 {
 	static char buf[1 << 16];
@@ -1876,7 +1748,7 @@ static void kernel_without_numa(void **state)
  */
 static void user_namespace_refused(void **state)
 {
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	const char *bin = buddyctl_bin();
 	char cmd[512];
 	int st;
 
