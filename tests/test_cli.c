@@ -23,7 +23,7 @@
 static void sh(const char *cmd);
 
 struct case_ {
-	const char *args[12];
+	const char *args[16];	/* NULL-terminated: at most 15 */
 	int status;
 	const char *out;	/* fragment of stdout, or NULL */
 	const char *err;	/* fragment of stderr, or NULL; "" = stderr empty */
