@@ -5,12 +5,15 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 int run_stdout = -1;
 const char *run_stdin;
 int run_journal;
+unsigned run_timeout_s;
 
 const char *buddyctl_bin(void)
 {
@@ -84,10 +87,36 @@ int wait_status(pid_t pid)
 	return exit_status(st);
 }
 
+/*
+ * wait_status(), but after timeout_s seconds pid is killed and -1 returned.
+ * Polled every millisecond: little beside a run's 5 to 100 ms.
+ */
+static int wait_status_within(pid_t pid, unsigned timeout_s)
+{
+	const struct timespec tick = { 0, 1000000 };
+	struct timespec t0, now;
+	pid_t got;
+	int st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((got = waitpid(pid, &st, WNOHANG)) == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= (time_t)timeout_s) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return -1;
+		}
+		nanosleep(&tick, NULL);
+	}
+	assert_int_equal(got, pid);
+	return exit_status(st);
+}
+
 void run(struct run *r, const char *const *args)
 {
 	char out_tmp[] = "/tmp/buddyctl-test-out.XXXXXX", err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX";
 	int fo = mkstemp(out_tmp), fe = mkstemp(err_tmp);
+	unsigned timeout_s = run_timeout_s;
 	pid_t pid;
 
 	assert_true(fo >= 0 && fe >= 0);
@@ -95,7 +124,8 @@ void run(struct run *r, const char *const *args)
 	run_stdout = -1;
 	run_stdin = NULL;
 	run_journal = 0;
-	r->status = wait_status(pid);
+	run_timeout_s = 0;
+	r->status = timeout_s ? wait_status_within(pid, timeout_s) : wait_status(pid);
 	lseek(fo, 0, SEEK_SET);
 	lseek(fe, 0, SEEK_SET);
 	test_drain(fo, r->out, sizeof(r->out));
@@ -104,6 +134,10 @@ void run(struct run *r, const char *const *args)
 	close(fe);
 	unlink(out_tmp);
 	unlink(err_tmp);
+	if (r->status < 0)
+		fail_msg("buddyctl %s%s%s: still running after %u s: killed; stderr so far: %s",
+			 args[0] ? args[0] : "", args[0] && args[1] ? " " : "", args[0] && args[1] ? args[1] : "",
+			 timeout_s, r->err);
 }
 
 void wait_until_open(pid_t pid, const char *path)

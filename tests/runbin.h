@@ -24,10 +24,14 @@ struct run {
  * run_journal: JOURNAL_STREAM of the child: 0 unset, 1 the device and inode
  *   of its standard error (as systemd sets it), 2 the same device and
  *   another inode (inherited from a parent whose stderr was the journal).
+ * run_timeout_s: 0 waits for ever (default); else the child is killed and
+ *   the test fails after that many seconds (a case that hangs on a FIFO or
+ *   in an endless loop fails alone instead of stopping the suite).
  */
 extern int run_stdout;
 extern const char *run_stdin;
 extern int run_journal;
+extern unsigned run_timeout_s;
 
 /* The binary under test: $BUDDYCTL, or ./buddyctl. */
 const char *buddyctl_bin(void);

@@ -480,35 +480,96 @@ static const struct case_ cases[] = {
 	  "buddyctl_node_level{node=\"0\"} 0\nbuddyctl_node_level{node=\"2\"} 0\nbuddyctl_node_level{node=\"6\"} 2\n", "buddyctl check: " },
 };
 
-static void table(void **state)
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+
+/* One case of cases[] (the test's state), as its own test. */
+static void table_case(void **state)
 {
 	static struct run r;
-	size_t i;
+	const struct case_ *c = *state;
+	size_t i = (size_t)(c - cases);
 
-	(void)state;
-	/* a case that hangs (a FIFO, an endless loop) fails the test instead */
-	alarm(120);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct case_ *c = &cases[i];
+	if (c->args[sizeof(c->args) / sizeof(c->args[0]) - 1])
+		fail_msg("case %zu: more arguments than struct case_ holds with its NULL", i);
+	/* a case that hangs (a FIFO, an endless loop) fails instead */
+	run_timeout_s = 120;
+	run(&r, c->args);
+	if (r.status != c->status)
+		fail_msg("case %zu (%s %s): exit %d, expected %d; stderr: %s", i,
+			 c->args[0] ? c->args[0] : "", c->args[1] ? c->args[1] : "",
+			 r.status, c->status, r.err);
+	if (c->out && c->out[0])
+		assert_contains(r.out, c->out);
+	if (c->out && !c->out[0] && r.out[0])
+		fail_msg("case %zu: expected no stdout (no partial output), got: %.200s", i, r.out);
+	if (c->err && c->err[0])
+		assert_contains(r.err, c->err);
+	if (c->err && !c->err[0] && r.err[0])
+		fail_msg("case %zu: expected empty stderr, got: %s", i, r.err);
+	if (r.err[0] && strchr(r.err, '\n') != strrchr(r.err, '\n') &&
+	    !strstr(r.err, "Try 'buddyctl --help'"))
+		fail_msg("case %zu: error is more than one line: %s", i, r.err);
+}
 
-		run(&r, c->args);
-		if (r.status != c->status)
-			fail_msg("case %zu (%s %s): exit %d, expected %d; stderr: %s", i,
-				 c->args[0] ? c->args[0] : "", c->args[1] ? c->args[1] : "",
-				 r.status, c->status, r.err);
-		if (c->out && c->out[0])
-			assert_contains(r.out, c->out);
-		if (c->out && !c->out[0] && r.out[0])
-			fail_msg("case %zu: expected no stdout (no partial output), got: %.200s", i, r.out);
-		if (c->err && c->err[0])
-			assert_contains(r.err, c->err);
-		if (c->err && !c->err[0] && r.err[0])
-			fail_msg("case %zu: expected empty stderr, got: %s", i, r.err);
-		if (r.err[0] && strchr(r.err, '\n') != strrchr(r.err, '\n') &&
-		    !strstr(r.err, "Try 'buddyctl --help'"))
-			fail_msg("case %zu: error is more than one line: %s", i, r.err);
+/* Append s to name (of size size) as it is, cut at the size. */
+static void name_put(char *name, size_t size, const char *s)
+{
+	size_t n = strlen(name);
+
+	snprintf(name + n, size - n, "%s", s);
+}
+
+/*
+ * Append s to name (of size size), cut after max characters with "...";
+ * quotes, backslashes and newlines as in the C source, so that the text
+ * can be searched for in cases[].
+ */
+static void name_quote(char *name, size_t size, const char *s, size_t max)
+{
+	size_t n = strlen(name), k;
+
+	for (k = 0; s[k] && k < max && n + 3 < size; k++) {
+		if (s[k] == '\n' || s[k] == '"' || s[k] == '\\') {
+			name[n++] = '\\';
+			name[n++] = s[k] == '\n' ? 'n' : s[k];
+		} else {
+			name[n++] = s[k];
+		}
 	}
-	alarm(0);
+	name[n] = '\0';
+	if (s[k])
+		name_put(name, size, "...");
+}
+
+/*
+ * The test's name for case i, e.g. `case 13: status --root tests/fixtures/vm
+ * -f json: exit 0, stdout "\"schema\":1"`: the command after buddyctl, the
+ * exit status expected and the start of the fragment looked for (stdout's,
+ * else stderr's); the number tells apart the cases of one command. cmocka
+ * keeps the pointer: the names live in static storage.
+ */
+static const char *case_name(size_t i)
+{
+	static char names[N_CASES][256];
+	const struct case_ *c = &cases[i];
+	const bool on_out = c->out && c->out[0];
+	const char *frag = on_out ? c->out : c->err && c->err[0] ? c->err : NULL;
+	char *name = names[i], status[32];
+	size_t k;
+
+	snprintf(name, sizeof(names[i]), "case %zu:%s", i, c->args[0] ? "" : " (no arguments)");
+	for (k = 0; k < sizeof(c->args) / sizeof(c->args[0]) && c->args[k]; k++) {
+		name_put(name, sizeof(names[i]), " ");
+		name_put(name, sizeof(names[i]), c->args[k]);
+	}
+	snprintf(status, sizeof(status), ": exit %d", c->status);
+	name_put(name, sizeof(names[i]), status);
+	if (frag) {
+		name_put(name, sizeof(names[i]), on_out ? ", stdout \"" : ", stderr \"");
+		name_quote(name, sizeof(names[i]), frag, 40);
+		name_put(name, sizeof(names[i]), "\"");
+	}
+	return name;
 }
 
 /*
@@ -2459,14 +2520,15 @@ static void check_color(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	static const struct CMUnitTest before_table[] = {
 		cmocka_unit_test(kernel_cmdline),
 		cmocka_unit_test(kernel_cmdline_nothing),
 		cmocka_unit_test(kernel_cmdline_too_long),
 		cmocka_unit_test(kernel_cmdline_grub),
 		cmocka_unit_test(pools_only),
 		cmocka_unit_test(sysctl_fights),
-		cmocka_unit_test(table),
+	};
+	static const struct CMUnitTest after_table[] = {
 		cmocka_unit_test(output_atomic),
 		cmocka_unit_test(output_refuses_non_regular),
 		cmocka_unit_test(output_refuses_device),
@@ -2505,6 +2567,17 @@ int main(void)
 		cmocka_unit_test(uname_untrusted),
 		cmocka_unit_test(check_color),
 	};
+	/* the cases of the table, one test each, where the one test of the table ran */
+	static struct CMUnitTest tests[sizeof(before_table) / sizeof(before_table[0]) + N_CASES +
+				       sizeof(after_table) / sizeof(after_table[0])];
+	size_t i, n = 0;
 
+	for (i = 0; i < sizeof(before_table) / sizeof(before_table[0]); i++)
+		tests[n++] = before_table[i];
+	for (i = 0; i < N_CASES; i++)
+		tests[n++] = (struct CMUnitTest){ .name = case_name(i), .test_func = table_case,
+						  .initial_state = (void *)&cases[i] };
+	for (i = 0; i < sizeof(after_table) / sizeof(after_table[0]); i++)
+		tests[n++] = after_table[i];
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);
 }
