@@ -73,13 +73,20 @@ build/libbuddyctl-asan.a: $(ASAN_OBJS)
 # moments a fake kernel frees memory.
 WRAP_test_actions := -Wl,--wrap=sync -Wl,--wrap=write -Wl,--wrap=nanosleep
 
-build/test/%: tests/%.c build/libbuddyctl.a tests/testutil.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 -Itests -o $@ $< build/libbuddyctl.a $(TEST_LIBS) $(WRAP_$*)
+# Every suite links the harness that runs the binary (tests/runbin.h); its
+# objects are kept (.SECONDARY), not removed as the pattern rules' by-products.
+TEST_HDRS   := tests/testutil.h tests/runbin.h
+RUNBIN      := $(OBJDIR)/tests/runbin.o
+RUNBIN_ASAN := build/asan-obj/tests/runbin.o
+.SECONDARY: $(RUNBIN) $(RUNBIN_ASAN)
 
-build/asan/%: tests/%.c build/libbuddyctl-asan.a tests/testutil.h
+build/test/%: tests/%.c $(RUNBIN) build/libbuddyctl.a $(TEST_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -Itests -o $@ $< build/libbuddyctl-asan.a $(TEST_LIBS) $(WRAP_$*)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 -Itests -o $@ $< $(RUNBIN) build/libbuddyctl.a $(TEST_LIBS) $(WRAP_$*)
+
+build/asan/%: tests/%.c $(RUNBIN_ASAN) build/libbuddyctl-asan.a $(TEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -Itests -o $@ $< $(RUNBIN_ASAN) build/libbuddyctl-asan.a $(TEST_LIBS) $(WRAP_$*)
 
 build/asan/buddyctl: cli/main.c build/libbuddyctl-asan.a
 	@mkdir -p $(dir $@)
@@ -207,9 +214,10 @@ $(COV_DIR)/libbuddyctl.a: $(COV_OBJS)
 $(COV_DIR)/buddyctl: $(COV_DIR)/obj/cli/main.o $(COV_DIR)/libbuddyctl.a
 	$(CC) $(LDFLAGS) --coverage -o $@ $^ $(LDLIBS)
 
-$(COV_DIR)/test/%: tests/%.c $(COV_DIR)/libbuddyctl.a tests/testutil.h
+.SECONDARY: $(COV_DIR)/obj/tests/runbin.o
+$(COV_DIR)/test/%: tests/%.c $(COV_DIR)/obj/tests/runbin.o $(COV_DIR)/libbuddyctl.a $(TEST_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(COV_FLAGS) -Itests -o $@ $< $(COV_DIR)/libbuddyctl.a $(TEST_LIBS) $(WRAP_$*)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(COV_FLAGS) -Itests -o $@ $< $(COV_DIR)/obj/tests/runbin.o $(COV_DIR)/libbuddyctl.a $(TEST_LIBS) $(WRAP_$*)
 
 $(COV_DIR)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(COV_DIR)/libbuddyctl.a
 	@mkdir -p $(dir $@)

@@ -5,6 +5,7 @@
  * $BUDDYCTL (./buddyctl by default) against the fixture trees.
  */
 #include "testutil.h"
+#include "runbin.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -19,97 +20,10 @@
 #include "lock.h"
 #include <signal.h>
 
-struct run {
-	int status;
-	char out[1 << 20];
-	char err[8192];
-};
-
-static void wait_until_open(pid_t pid, const char *path);
 static void sh(const char *cmd);
 
-/* stdout of the next run(): -1 captured (default), -2 closed, else this fd. */
-static int run_stdout = -1;
-/* stdin of the next run(): a file to read, or NULL (inherited). */
-static const char *run_stdin;
-/*
- * JOURNAL_STREAM of the next run(): 0 unset, 1 the device and inode of its
- * standard error (as systemd sets it), 2 the same device and another inode
- * (inherited from a parent whose stderr was the journal).
- */
-static int run_journal;
-
-/* Fork; the child runs buddyctl (from $BUDDYCTL) with args, with stdout to out (-1: closed) and stderr to err. */
-static pid_t start(const char *const *args, int out, int err)
-{
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
-	const char *argv[32];
-	pid_t pid;
-	int i;
-
-	argv[0] = bin;
-	for (i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(err, 2);
-		if (run_journal) {
-			struct stat st;
-			char v[64];
-
-			if (fstat(2, &st) < 0)
-				_exit(126);
-			snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev,
-				 (unsigned long long)st.st_ino + (run_journal == 2));
-			setenv("JOURNAL_STREAM", v, 1);
-		} else {
-			unsetenv("JOURNAL_STREAM");
-		}
-		if (run_stdin) {
-			int in = open(run_stdin, O_RDONLY);
-
-			if (in < 0 || dup2(in, 0) < 0)
-				_exit(126);
-		}
-		if (out < 0)
-			close(1);
-		else
-			dup2(out, 1);
-		setenv("NO_COLOR", "1", 1);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Run buddyctl with argv (NULL-terminated); stdout and stderr captured. */
-static void run(struct run *r, const char *const *args)
-{
-	char out_tmp[] = "/tmp/buddyctl-test-out.XXXXXX", err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX";
-	int fo = mkstemp(out_tmp), fe = mkstemp(err_tmp), st;
-	pid_t pid;
-
-	assert_true(fo >= 0 && fe >= 0);
-	pid = start(args, run_stdout == -2 ? -1 : run_stdout >= 0 ? run_stdout : fo, fe);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	run_stdout = -1;
-	run_stdin = NULL;
-	run_journal = 0;
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	lseek(fo, 0, SEEK_SET);
-	lseek(fe, 0, SEEK_SET);
-	test_drain(fo, r->out, sizeof(r->out));
-	test_drain(fe, r->err, sizeof(r->err));
-	close(fo);
-	close(fe);
-	unlink(out_tmp);
-	unlink(err_tmp);
-}
-
 struct case_ {
-	const char *args[12];
+	const char *args[16];	/* NULL-terminated: at most 15 */
 	int status;
 	const char *out;	/* fragment of stdout, or NULL */
 	const char *err;	/* fragment of stderr, or NULL; "" = stderr empty */
@@ -566,35 +480,96 @@ static const struct case_ cases[] = {
 	  "buddyctl_node_level{node=\"0\"} 0\nbuddyctl_node_level{node=\"2\"} 0\nbuddyctl_node_level{node=\"6\"} 2\n", "buddyctl check: " },
 };
 
-static void table(void **state)
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+
+/* One case of cases[] (the test's state), as its own test. */
+static void table_case(void **state)
 {
 	static struct run r;
-	size_t i;
+	const struct case_ *c = *state;
+	size_t i = (size_t)(c - cases);
 
-	(void)state;
-	/* a case that hangs (a FIFO, an endless loop) fails the test instead */
-	alarm(120);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct case_ *c = &cases[i];
+	if (c->args[sizeof(c->args) / sizeof(c->args[0]) - 1])
+		fail_msg("case %zu: more arguments than struct case_ holds with its NULL", i);
+	/* a case that hangs (a FIFO, an endless loop) fails instead */
+	run_timeout_s = 120;
+	run(&r, c->args);
+	if (r.status != c->status)
+		fail_msg("case %zu (%s %s): exit %d, expected %d; stderr: %s", i,
+			 c->args[0] ? c->args[0] : "", c->args[1] ? c->args[1] : "",
+			 r.status, c->status, r.err);
+	if (c->out && c->out[0])
+		assert_contains(r.out, c->out);
+	if (c->out && !c->out[0] && r.out[0])
+		fail_msg("case %zu: expected no stdout (no partial output), got: %.200s", i, r.out);
+	if (c->err && c->err[0])
+		assert_contains(r.err, c->err);
+	if (c->err && !c->err[0] && r.err[0])
+		fail_msg("case %zu: expected empty stderr, got: %s", i, r.err);
+	if (r.err[0] && strchr(r.err, '\n') != strrchr(r.err, '\n') &&
+	    !strstr(r.err, "Try 'buddyctl --help'"))
+		fail_msg("case %zu: error is more than one line: %s", i, r.err);
+}
 
-		run(&r, c->args);
-		if (r.status != c->status)
-			fail_msg("case %zu (%s %s): exit %d, expected %d; stderr: %s", i,
-				 c->args[0] ? c->args[0] : "", c->args[1] ? c->args[1] : "",
-				 r.status, c->status, r.err);
-		if (c->out && c->out[0])
-			assert_contains(r.out, c->out);
-		if (c->out && !c->out[0] && r.out[0])
-			fail_msg("case %zu: expected no stdout (no partial output), got: %.200s", i, r.out);
-		if (c->err && c->err[0])
-			assert_contains(r.err, c->err);
-		if (c->err && !c->err[0] && r.err[0])
-			fail_msg("case %zu: expected empty stderr, got: %s", i, r.err);
-		if (r.err[0] && strchr(r.err, '\n') != strrchr(r.err, '\n') &&
-		    !strstr(r.err, "Try 'buddyctl --help'"))
-			fail_msg("case %zu: error is more than one line: %s", i, r.err);
+/* Append s to name (of size size) as it is, cut at the size. */
+static void name_put(char *name, size_t size, const char *s)
+{
+	size_t n = strlen(name);
+
+	snprintf(name + n, size - n, "%s", s);
+}
+
+/*
+ * Append s to name (of size size), cut after max characters with "...";
+ * quotes, backslashes and newlines as in the C source, so that the text
+ * can be searched for in cases[].
+ */
+static void name_quote(char *name, size_t size, const char *s, size_t max)
+{
+	size_t n = strlen(name), k;
+
+	for (k = 0; s[k] && k < max && n + 3 < size; k++) {
+		if (s[k] == '\n' || s[k] == '"' || s[k] == '\\') {
+			name[n++] = '\\';
+			name[n++] = s[k] == '\n' ? 'n' : s[k];
+		} else {
+			name[n++] = s[k];
+		}
 	}
-	alarm(0);
+	name[n] = '\0';
+	if (s[k])
+		name_put(name, size, "...");
+}
+
+/*
+ * The test's name for case i, e.g. `case 13: status --root tests/fixtures/vm
+ * -f json: exit 0, stdout "\"schema\":1"`: the command after buddyctl, the
+ * exit status expected and the start of the fragment looked for (stdout's,
+ * else stderr's); the number tells apart the cases of one command. cmocka
+ * keeps the pointer: the names live in static storage.
+ */
+static const char *case_name(size_t i)
+{
+	static char names[N_CASES][256];
+	const struct case_ *c = &cases[i];
+	const bool on_out = c->out && c->out[0];
+	const char *frag = on_out ? c->out : c->err && c->err[0] ? c->err : NULL;
+	char *name = names[i], status[32];
+	size_t k;
+
+	snprintf(name, sizeof(names[i]), "case %zu:%s", i, c->args[0] ? "" : " (no arguments)");
+	for (k = 0; k < sizeof(c->args) / sizeof(c->args[0]) && c->args[k]; k++) {
+		name_put(name, sizeof(names[i]), " ");
+		name_put(name, sizeof(names[i]), c->args[k]);
+	}
+	snprintf(status, sizeof(status), ": exit %d", c->status);
+	name_put(name, sizeof(names[i]), status);
+	if (frag) {
+		name_put(name, sizeof(names[i]), on_out ? ", stdout \"" : ", stderr \"");
+		name_quote(name, sizeof(names[i]), frag, 40);
+		name_put(name, sizeof(names[i]), "\"");
+	}
+	return name;
 }
 
 /*
@@ -956,7 +931,7 @@ static void not_permitted(void **state)
  */
 static void unprivileged(void **state)
 {
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	const char *bin = buddyctl_bin();
 	char cmd[512];
 	int st;
 
@@ -1000,7 +975,7 @@ static void unprivileged_hears_root_first(void **state)
 {
 	static const char *const cmds[] = { "reserve 2M:10@0", "compact", "drop-caches",
 					     "apply -c tests/policies/dpdk.conf" };
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	const char *bin = buddyctl_bin();
 	char cmd[512], out[4096];
 	unsigned i;
 	int st, fd;
@@ -1037,7 +1012,7 @@ static void unprivileged_hears_root_first(void **state)
 static void interrupted_while_waiting(void **state)
 {
 	static const int sigs[] = { SIGTERM, SIGHUP };
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	const char *args[] = { "--root", "build/int", "compact", "--lock-file", "/int.lock", "--wait", "20s", NULL };
 	char err_tmp[] = "/tmp/buddyctl-test-err.XXXXXX", msg[512];
 	struct bc_error e;
 	struct lock lock;
@@ -1052,14 +1027,7 @@ static void interrupted_while_waiting(void **state)
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		fe = mkstemp(err_tmp);
 		assert_true(fe >= 0);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			dup2(fe, 2);
-			execl(bin, bin, "--root", "build/int", "compact", "--lock-file", "/int.lock",
-			      "--wait", "20s", (char *)NULL);
-			_exit(127);
-		}
+		pid = start(args, 1, fe);
 		/* the fork holds our lock's descriptor until it runs buddyctl */
 		usleep(300000);
 		wait_until_open(pid, "build/int/int.lock");
@@ -1529,41 +1497,6 @@ static pid_t spawn(const char *const *args)
 	return pid;
 }
 
-/* Until pid has the file at path open (it waits on its lock), at most 10 s. */
-static void wait_until_open(pid_t pid, const char *path)
-{
-	char want[PATH_MAX], dir[64], link[PATH_MAX], got[PATH_MAX];
-	int tries;
-
-	assert_non_null(realpath(path, want));
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
-	for (tries = 0; tries < 2000; tries++) {
-		int fd;
-
-		for (fd = 0; fd < 64; fd++) {
-			ssize_t n;
-
-			snprintf(link, sizeof(link), "%s/%d", dir, fd);
-			n = readlink(link, got, sizeof(got) - 1);
-			if (n <= 0)
-				continue;
-			got[n] = '\0';
-			if (!strcmp(got, want))
-				return;
-		}
-		usleep(5000);
-	}
-	fail_msg("pid %d never opened %s", (int)pid, path);
-}
-
-static int wait_status(pid_t pid)
-{
-	int st;
-
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static void assert_file_contains(const char *path, const char *needle)
 {
 	static char buf[1 << 16];
@@ -1876,7 +1809,7 @@ static void kernel_without_numa(void **state)
  */
 static void user_namespace_refused(void **state)
 {
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	const char *bin = buddyctl_bin();
 	char cmd[512];
 	int st;
 
@@ -2587,14 +2520,15 @@ static void check_color(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	static const struct CMUnitTest before_table[] = {
 		cmocka_unit_test(kernel_cmdline),
 		cmocka_unit_test(kernel_cmdline_nothing),
 		cmocka_unit_test(kernel_cmdline_too_long),
 		cmocka_unit_test(kernel_cmdline_grub),
 		cmocka_unit_test(pools_only),
 		cmocka_unit_test(sysctl_fights),
-		cmocka_unit_test(table),
+	};
+	static const struct CMUnitTest after_table[] = {
 		cmocka_unit_test(output_atomic),
 		cmocka_unit_test(output_refuses_non_regular),
 		cmocka_unit_test(output_refuses_device),
@@ -2633,6 +2567,17 @@ int main(void)
 		cmocka_unit_test(uname_untrusted),
 		cmocka_unit_test(check_color),
 	};
+	/* the cases of the table, one test each, where the one test of the table ran */
+	static struct CMUnitTest tests[sizeof(before_table) / sizeof(before_table[0]) + N_CASES +
+				       sizeof(after_table) / sizeof(after_table[0])];
+	size_t i, n = 0;
 
+	for (i = 0; i < sizeof(before_table) / sizeof(before_table[0]); i++)
+		tests[n++] = before_table[i];
+	for (i = 0; i < N_CASES; i++)
+		tests[n++] = (struct CMUnitTest){ .name = case_name(i), .test_func = table_case,
+						  .initial_state = (void *)&cases[i] };
+	for (i = 0; i < sizeof(after_table) / sizeof(after_table[0]); i++)
+		tests[n++] = after_table[i];
 	return cmocka_run_group_tests_name("cli", tests, setup, NULL);
 }

@@ -7,6 +7,7 @@
  * comments from the fixture's counts, not taken from the program.
  */
 #include "testutil.h"
+#include "runbin.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -15,56 +16,6 @@
 
 #define POLICY "tests/policies/defaults.conf"
 #define DIR "build/difftest"
-
-struct run {
-	int status;
-	char out[1 << 18];
-	char err[4096];
-};
-
-/* Run buddyctl with args (NULL-terminated), stdin from in (NULL: /dev/null). */
-static void run_in(struct run *r, const char *in, const char *const *args)
-{
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
-	char out_tmp[] = "/tmp/buddyctl-diff-out.XXXXXX", err_tmp[] = "/tmp/buddyctl-diff-err.XXXXXX";
-	int fo = mkstemp(out_tmp), fe = mkstemp(err_tmp), st, i;
-	const char *argv[24];
-	pid_t pid;
-
-	assert_true(fo >= 0 && fe >= 0);
-	argv[0] = bin;
-	for (i = 0; args[i] && i < 22; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int fd = open(in ? in : "/dev/null", O_RDONLY);
-
-		if (fd < 0 || dup2(fd, 0) < 0)
-			_exit(126);
-		dup2(fo, 1);
-		dup2(fe, 2);
-		setenv("NO_COLOR", "1", 1);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	lseek(fo, 0, SEEK_SET);
-	lseek(fe, 0, SEEK_SET);
-	test_drain(fo, r->out, sizeof(r->out));
-	test_drain(fe, r->err, sizeof(r->err));
-	close(fo);
-	close(fe);
-	unlink(out_tmp);
-	unlink(err_tmp);
-}
-
-static void run(struct run *r, const char *const *args)
-{
-	run_in(r, NULL, args);
-}
 
 static void write_file(const char *path, const char *text)
 {
@@ -114,7 +65,13 @@ static const char capture_moved[] =
 
 static int setup(void **state)
 {
+	int null = open("/dev/null", O_RDONLY);
+
 	(void)state;
+	/* buddyctl reads /dev/null where a test gives it no standard input */
+	if (null < 0 || dup2(null, 0) < 0)
+		return -1;
+	close(null);
 	sh("rm -rf " DIR " && mkdir -p " DIR " && cp -r " FIXTURES "/two-node " DIR "/a && cp -r "
 	   FIXTURES "/two-node " DIR "/b");
 	write_file(DIR "/b/proc/buddyinfo", buddyinfo_b);
@@ -270,7 +227,8 @@ static void two_captures(void **state)
 			"\"change\":[-2000,0,0,0,0,0,0,0,0,4,2],"
 			"\"unusable_index\":{\"before\":1000,\"after\":989},"
 			"\"fragmentation_index\":{\"before\":964,\"after\":-1000}}");
-	run_in(&r, DIR "/b.bi", text_stdin);
+	run_stdin = DIR "/b.bi";
+	run(&r, text_stdin);
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "after:  standard input (buddyinfo capture)\n");
 	assert_contains(r.out, "  Normal      1.000 ->  0.989          0.964 -> -1.000\n");
@@ -281,7 +239,8 @@ static void two_captures(void **state)
 	 */
 	assert_int_equal(system("{ printf '> $ cat /proc/buddyinfo\\r\\n'; sed 's/^/> /; s/$/\\r/' " DIR "/b.bi; "
 				"printf '>\\r\\n'; } > " DIR "/b.mail"), 0);
-	run_in(&r, DIR "/b.mail", text_stdin);
+	run_stdin = DIR "/b.mail";
+	run(&r, text_stdin);
 	if (r.status != 0)
 		fail_msg("exit %d: %s", r.status, r.err);
 	assert_string_equal(r.err, "buddyctl: standard input: skipped line 1 (a shell prompt: '$ cat /proc/buddyinfo') "
@@ -506,7 +465,7 @@ static void worst_status_json(void **state)
 
 	(void)state;
 	assert_int_equal(system("sh bench/gen-worst.sh build/worst"), 0);
-	run_in(&r, NULL, args);
+	run(&r, args);
 	if (r.status != 0)
 		fail_msg("exit %d: %s", r.status, r.err);
 	/* node 0 first, whatever the file order; the verdicts as recorded */

@@ -8,6 +8,7 @@
  * or when /proc/sys is read-only.
  */
 #include "testutil.h"
+#include "runbin.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -85,7 +86,7 @@ static int teardown(void **state)
 
 static int buddyctl(const char *args)
 {
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
+	const char *bin = buddyctl_bin();
 	char cmd[512];
 	int st;
 
@@ -239,9 +240,10 @@ static void gigantic_short_grant_reported_truthfully(void **state)
  */
 static void sighup_during_a_live_reserve(void **state)
 {
-	const char *bin = getenv("BUDDYCTL") ? getenv("BUDDYCTL") : "./buddyctl";
-	const struct hugepool *p;
 	char rel[160], spec[48], restore[64];
+	const char *args[] = { "reserve", "--restore", "--ladder", "retry", "--rounds", "20", "--lock-file",
+			       "build/live.lock", spec, NULL };
+	const struct hugepool *p;
 	uint64_t got;
 	int st, fd;
 	pid_t pid;
@@ -256,15 +258,7 @@ static void sighup_during_a_live_reserve(void **state)
 	snprintf(spec, sizeof(spec), "1G:%llu@%d", (unsigned long long)p->nr + 4, saved.nodes[0].id);
 	fd = open("build/live.out", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	assert_true(fd >= 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execl(bin, bin, "reserve", "--restore", "--ladder", "retry", "--rounds", "20", "--lock-file",
-		      "build/live.lock", spec, (char *)NULL);
-		_exit(127);
-	}
+	pid = start(args, fd, fd);
 	close(fd);
 	usleep(30000);
 	kill(pid, SIGHUP);
