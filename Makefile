@@ -18,20 +18,32 @@ PKGS       := numa libcap-ng inih
 WARN       := -Wall -Wextra -Wshadow -Wundef -Wformat=2 -Wno-format-nonliteral -Werror
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 $(WARN) -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"' \
-              -Ipolicy -Iactions -Icli $(shell $(PKG_CONFIG) --cflags $(PKGS))
+              $(INCLUDES) $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 
-POLICY_SRC := policy/errors.c policy/capture.c policy/pagesize.c policy/textscan.c policy/buddyinfo.c policy/zoneinfo.c \
-              policy/pagetypeinfo.c policy/meminfo.c policy/nodelist.c policy/rootfs.c \
-              policy/hugepages.c policy/snapshot.c policy/metrics.c policy/config.c \
-              policy/evaluate.c policy/estimate.c policy/plan.c policy/diff.c policy/explain.c \
-              policy/statusjson.c policy/source.c policy/strbuf.c policy/cmdline.c policy/sysctl.c
+# The sources by stage (tests/layering.py checks that data flows one way
+# between them: model <- read, model <- judge <- plan, policy/ <- actions/
+# <- cli/). Every folder is one -I: headers are included by their bare
+# names, which are therefore unique.
+MODEL_SRC  := policy/model/errors.c policy/model/strbuf.c policy/model/units.c policy/model/snapshot.c \
+              policy/model/sysctl_hp.c
+READ_SRC   := policy/read/textscan.c policy/read/rootfs.c policy/read/capture.c policy/read/buddyinfo.c \
+              policy/read/zoneinfo.c policy/read/pagetypeinfo.c policy/read/meminfo.c policy/read/nodelist.c \
+              policy/read/hugepages.c policy/read/pagesize.c policy/read/statusjson.c \
+              policy/read/snapshot_read.c policy/read/source.c policy/read/sysctl.c policy/read/release.c \
+              policy/read/grub.c policy/read/proactiveness.c
+JUDGE_SRC  := policy/judge/sysctl_conflict.c policy/metrics.c policy/config.c policy/explain.c policy/estimate.c
+PLAN_SRC   := policy/evaluate.c policy/plan.c policy/diff.c policy/cmdline.c
+POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
 CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/status.c \
               cli/report.c cli/act.c cli/estimate.c cli/diff.c cli/log.c cli/out_nagios.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
+INC_DIRS   := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))
+INCLUDES   := $(INC_DIRS:%=-I%)
+HEADERS    := $(wildcard $(INC_DIRS:%=%/*.h))
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
 TESTS      += test_report test_figures test_sysctl
@@ -43,7 +55,7 @@ all: buddyctl
 OBJDIR := build/obj
 OBJS   := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
 
-$(OBJDIR)/%.o: %.c $(wildcard */*.h) Makefile
+$(OBJDIR)/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -57,7 +69,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 TEST_LIBS := $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 ASAN_OBJS := $(LIB_SRC:%.c=build/asan-obj/%.o)
 
-build/asan-obj/%.o: %.c $(wildcard */*.h) Makefile
+build/asan-obj/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -c -o $@ $<
 
@@ -195,7 +207,7 @@ COV_FLAGS := -O0 --coverage
 COV_OBJS  := $(LIB_SRC:%.c=$(COV_DIR)/obj/%.o)
 COV_ENV   := BUDDYCTL_CHECKDIR=$(COV_DIR)/check
 
-$(COV_DIR)/obj/%.o: %.c $(wildcard */*.h) Makefile
+$(COV_DIR)/obj/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(COV_FLAGS) -c -o $@ $<
 
@@ -242,9 +254,9 @@ systemd-check:
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
 FUZZ_SECONDS ?= 600
 FUZZ_CC      ?= clang
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard */*.h)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -g -O1 -std=gnu11 -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"' -Ipolicy -Iactions -Icli \
+	$(FUZZ_CC) -g -O1 -std=gnu11 -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"' $(INCLUDES) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(LDLIBS) -lm
 
 fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)

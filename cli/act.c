@@ -25,6 +25,7 @@
 #include "cmdline.h"
 #include "config.h"
 #include "exitcodes.h"
+#include "grub.h"
 #include "lock.h"
 #include "log.h"
 #include "meminfo.h"
@@ -34,12 +35,16 @@
 #include "ownfile.h"
 #include "perms.h"
 #include "plan.h"
+#include "release.h"
 #include "report.h"
 #include "rootfs.h"
 #include "snapshot.h"
+#include "snapshot_read.h"
 #include "state.h"
 #include "strbuf.h"
 #include "sysctl.h"
+#include "sysctl_conflict.h"
+#include "units.h"
 
 /* The signal that asked the run to stop (its number), or 0. */
 static volatile sig_atomic_t stop_flag;

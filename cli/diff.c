@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `buddyctl diff A B`: what changed between two snapshots, each a tree, a
- * buddyinfo capture or a status JSON file (policy/source.c). The
+ * buddyinfo capture or a status JSON file (policy/read/source.c). The
  * difference is snapshot_diff()'s, the words explain.c's; this file reads
  * the two sides and renders.
  */
@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "act.h"
@@ -19,6 +20,7 @@
 #include "output.h"
 #include "report.h"
 #include "source.h"
+#include "units.h"
 
 #define DIFF_SCHEMA 1
 
@@ -252,6 +254,48 @@ static int diff_json(FILE *f, const struct snap_diff *d, const struct side *b, c
 }
 
 /* One side: read it, and explain its nodes under the policy. */
+static int cmp_verdict(const void *a, const void *b)
+{
+	const struct recorded_verdict *x = a, *y = b;
+
+	return (x->node > y->node) - (x->node < y->node);
+}
+
+/*
+ * Explain every node of src under pol (explain_build()). The verdict of a
+ * status JSON file is the one it recorded, which status worked out from the
+ * whole tree (pagetypeinfo, node meminfo, pools, per-CPU pages), none of
+ * which the file keeps for a second reading; the figure check judges is
+ * worked out again from the free blocks, under pol, on every side alike.
+ * The recorded texts move from src into ex. 0, or -BC_ENOMEM.
+ */
+static int explain_source(struct source *src, const struct policy *pol, struct explain *ex,
+			  struct bc_error *err)
+{
+	struct recorded_verdict *v;
+	unsigned i, k;
+	int rc;
+
+	/* the verdict's words need no vm.compaction_proactiveness: unknown */
+	rc = explain_build(&src->snap, pol, -1, ex, err);
+	if (rc < 0 || src->kind != SRC_STATUS_JSON)
+		return rc;
+	/* both in node order (a node is in the file once): one pass */
+	v = src->json.verdicts;
+	qsort(v, src->json.nr_verdicts, sizeof(*v), cmp_verdict);
+	for (i = 0, k = 0; i < ex->nr_nodes; i++) {
+		while (k < src->json.nr_verdicts && v[k].node < ex->nodes[i].node)
+			k++;
+		if (k == src->json.nr_verdicts || v[k].node != ex->nodes[i].node)
+			continue;
+		/* the recorded words replace the worked-out ones: taken, not copied */
+		free(ex->nodes[i].text);
+		ex->nodes[i].text = v[k].text;
+		v[k].text = NULL;
+	}
+	return 0;
+}
+
 static int side_read(const char *arg, const struct diff_args *a, struct side *s, struct bc_error *err)
 {
 	struct policy pol;
@@ -265,7 +309,7 @@ static int side_read(const char *arg, const struct diff_args *a, struct side *s,
 		return rc;
 	if ((rc = status_policy(a->config, &s->src.snap, &pol, err)) < 0)
 		return rc;
-	rc = source_explain(&s->src, &pol, &s->ex, err);
+	rc = explain_source(&s->src, &pol, &s->ex, err);
 	policy_free(&pol);
 	s->have_ex = rc == 0;
 	return rc;

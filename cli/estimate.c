@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "output.h"
 #include "snapshot.h"
+#include "units.h"
 
 int estimate_all(const struct snapshot *snap, const uint64_t *sizes, unsigned nr_sizes,
 		 const struct outopts *o, struct estimate **out, unsigned *nr_out,

@@ -21,6 +21,7 @@
 #include "estimate_cmd.h"
 #include "diff_cmd.h"
 #include "status.h"
+#include "units.h"
 
 static const char usage_text[] =
 	"Usage: buddyctl [OPTIONS] COMMAND [ARGS]\n"

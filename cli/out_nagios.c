@@ -23,6 +23,7 @@
 
 #include "output.h"
 #include "report.h"
+#include "units.h"
 
 /* What the plugin API must not see in text: a control character or a '|'. */
 #define NAGIOS_ESC (OUT_ESC_PIPE)

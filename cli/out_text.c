@@ -16,6 +16,7 @@
 #include "plan.h"
 #include "output.h"
 #include "pagesize.h"
+#include "units.h"
 
 #define ZONE_COL 8
 #define MAX_WIDTH 80

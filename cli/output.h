@@ -6,8 +6,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"	/* size_label() */
-
 #include <numa.h>
 
 #include "explain.h"

@@ -14,6 +14,8 @@
 #include "reclaim.h"
 #include "reserve.h"
 #include "output.h"
+#include "sysctl_conflict.h"
+#include "units.h"
 
 #define REPORT_SCHEMA 1
 

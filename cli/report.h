@@ -8,7 +8,7 @@
 #include "execute.h"
 #include "plan.h"
 #include "snapshot.h"
-#include "sysctl.h"
+#include "sysctl_conflict.h"
 
 /* Everything one check/plan/apply/one-off run has to say. */
 struct report {

@@ -17,7 +17,9 @@
 #include "nodelist.h"
 #include "ownfile.h"
 #include "output.h"
+#include "proactiveness.h"
 #include "snapshot.h"
+#include "snapshot_read.h"
 
 struct render_ctx {
 	const struct snapshot *snap;
@@ -129,7 +131,7 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 		goto out_snap;
 	/* a capture says nothing of the sysctl: this host's is not the capture's */
 	proactiveness = -1;
-	if (!a->buddyinfo && (rc = explain_read_proactiveness(a->root, &proactiveness, err)) < 0)
+	if (!a->buddyinfo && (rc = proactiveness_read(a->root, &proactiveness, err)) < 0)
 		goto out_snap;
 	if ((rc = status_policy(a->config, &snap, &pol, err)) < 0)
 		goto out_snap;

@@ -41,31 +41,8 @@
 
 #include "config.h"
 #include "errors.h"
+#include "kernel.h"
 #include "snapshot.h"
-
-/* A kernel release as major.minor; 0.0 when unknown (the per-node form is assumed). */
-struct kernel_version {
-	unsigned major, minor;
-};
-
-/* "6.1.0-27-amd64\n" -> 6.1. 0, or -1 when it does not start with N.N. */
-int kernel_version_parse(const char *text, struct kernel_version *v);
-
-/* What kernel_release_read() found; kv is 0.0 unless RELEASE_PARSED. */
-enum release_found {
-	RELEASE_PARSED,		/* text: the release (its first line) */
-	RELEASE_MISSING,	/* no such file: text "" */
-	RELEASE_UNREADABLE,	/* there but not read: text says why (strerror) */
-	RELEASE_UNPARSEABLE,	/* read, but not "N.N..." (N > 0): text is its first line as read */
-};
-
-/*
- * The running kernel's release under root (proc/sys/kernel/osrelease) into
- * kv, and text (size bytes) as the result says. The text is the file's:
- * escape it before it is shown.
- */
-enum release_found kernel_release_read(const char *root, struct kernel_version *kv, char *text,
-				       size_t size);
 
 /*
  * Build the fragment for pol's [hugepages SIZE] targets on the machine of
@@ -80,37 +57,12 @@ int cmdline_build(const struct policy *pol, const struct snapshot *snap,
 		  const struct kernel_version *kv, char *buf, size_t size, struct bc_error *err);
 
 /*
- * How long the kernel command line may be on the machine of a tree: the
- * architecture's COMMAND_LINE_SIZE (the line with its NUL), and where the
- * architecture was read.
- */
-struct cmdline_limit {
-	char arch[16];		/* "x86_64", "arm64", "powerpc", ...; "" when unknown */
-	char source[48];	/* "proc/sys/kernel/arch", "uname(2)", ... */
-	unsigned size;		/* COMMAND_LINE_SIZE: at most size - 1 characters */
-	bool assumed;		/* architecture unknown: the smallest size known */
-};
-
-/* The limit of the architecture named in text (a `uname -m` word, a release). 0 or -1. */
-int cmdline_limit_for(const char *text, struct cmdline_limit *l);
-
-/*
- * The limit for the machine under root: proc/sys/kernel/arch, uname(2) on
- * the running system, a sosreport's uname -a, the kernel release; when none
- * names a known architecture, the smallest limit known (assumed).
- */
-void cmdline_limit_read(const char *root, struct cmdline_limit *l);
-
-/*
  * Does a fragment of len bytes fit on the command line, by itself? The rest
  * of the line needs room too: that is for the caller to say. 0, or
  * -BC_ECONFIG naming the policy and the limit.
  */
 int cmdline_check_length(const struct policy *pol, size_t len, const struct cmdline_limit *l,
 			 struct bc_error *err);
-
-/* The drop-in `plan --kernel-cmdline --grub` writes, under the root. */
-#define GRUB_DROPIN "/etc/default/grub.d/zz-buddyctl.cfg"
 
 /*
  * Write the drop-in for fragment ("" when the policy reserves nothing) to f:
@@ -120,14 +72,5 @@ int cmdline_check_length(const struct policy *pol, size_t len, const struct cmdl
  * give the same text. 0, or -1 on a write error.
  */
 int cmdline_grub_dropin(FILE *f, const char *fragment, const char *policy_path);
-
-/*
- * The lines of /etc/default/grub and /etc/default/grub.d/\*.cfg (not the
- * drop-in) under root that put hugepagesz= or hugepages= on the command
- * line: note(file, line, word, ctx) for each. Returns how many.
- */
-unsigned cmdline_grub_conflicts(const char *root,
-				void (*note)(const char *file, unsigned line, const char *word, void *ctx),
-				void *ctx);
 
 #endif

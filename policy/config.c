@@ -32,6 +32,7 @@
 
 #include "metrics.h"
 #include "textscan.h"
+#include "units.h"
 
 static const char *const step_names[STEP_NR] = {
 	[STEP_NONE] = "none",
@@ -83,86 +84,6 @@ int steps_parse(const char *text, struct steps *out, char *bad, size_t badsize)
 		if (found != STEP_NONE)
 			out->s[out->n++] = (enum step)found;
 	}
-	return 0;
-}
-
-int parse_size_kb(const char *s, uint64_t *kb)
-{
-	char *end;
-	unsigned long long v;
-	uint64_t mul;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || v == 0)
-		return -1;
-	if (!strcmp(end, "kB") || !strcmp(end, "K") || !strcmp(end, "k") || !strcmp(end, "KB"))
-		mul = 1;
-	else if (!strcmp(end, "M") || !strcmp(end, "MB"))
-		mul = 1024;
-	else if (!strcmp(end, "G") || !strcmp(end, "GB"))
-		mul = 1024 * 1024;
-	else if (!strcmp(end, "T") || !strcmp(end, "TB"))
-		mul = 1024ULL * 1024 * 1024;
-	else
-		return -1;
-	if (v > BC_MAX_KB / mul)
-		return -1;
-	*kb = v * mul;
-	return 0;
-}
-
-/*
- * The longest duration: a year and a day. It keeps every duration, in
- * whole seconds, inside the unsigned min_interval_s.
- */
-#define DURATION_MAX_S (86400 * 366)
-_Static_assert(DURATION_MAX_S <= UINT_MAX, "min_interval_s holds any duration");
-
-/* The inverse of parse_size_kb(), for bytes: "2M", "1G", "64K", "512B". */
-static const char size_units[] = "KMGTPE";
-void size_label(char *buf, size_t size, uint64_t bytes)
-{
-	unsigned u = 0;
-
-	if (bytes < 1024 || bytes % 1024) {
-		snprintf(buf, size, "%lluB", (unsigned long long)bytes);
-		return;
-	}
-	bytes /= 1024;
-	while (bytes >= 1024 && bytes % 1024 == 0 && u + 1 < sizeof(size_units) - 1) {
-		bytes /= 1024;
-		u++;
-	}
-	snprintf(buf, size, "%llu%c", (unsigned long long)bytes, size_units[u]);
-}
-
-int parse_duration(const char *s, double *seconds)
-{
-	char *end;
-	double v;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || !isfinite(v) || v < 0)
-		return -1;
-	if (!*end || !strcmp(end, "s"))
-		;
-	else if (!strcmp(end, "ms"))
-		v /= 1000;
-	else if (!strcmp(end, "m") || !strcmp(end, "min"))
-		v *= 60;
-	else if (!strcmp(end, "h"))
-		v *= 3600;
-	else
-		return -1;
-	if (v > DURATION_MAX_S)
-		return -1;
-	*seconds = v;
 	return 0;
 }
 
@@ -566,7 +487,7 @@ static int run_key(struct pstate *st, const char *key, const char *val)
 		if (key[0] == 't')
 			p->time_budget_s = d;
 		else if (key[1] == 'i')
-			p->min_interval_s = (unsigned)d;	/* d <= DURATION_MAX_S */
+			p->min_interval_s = (unsigned)d;	/* d <= DURATION_MAX_S (units.h) */
 		else
 			p->lock_wait_s = d;
 		return 1;

@@ -149,13 +149,4 @@ void policy_free(struct policy *p);
  */
 int policy_node_order(const struct policy *p, const struct snapshot *snap, int node);
 
-/* "2M", "1G", "2048kB", "64K" -> kB. 0 or -1. */
-int parse_size_kb(const char *s, uint64_t *kb);
-
-/* Bytes as a size label: "2M", "1G", "64K" ("512B" when not whole kB). */
-void size_label(char *buf, size_t size, uint64_t bytes);
-
-/* "30s", "10m", "1h", "1.5" (seconds). 0 or -1. */
-int parse_duration(const char *s, double *seconds);
-
 #endif

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "meminfo.h"
 #include "metrics.h"
+#include "units.h"
 
 static int64_t mi_diff(const struct node *b, const struct node *a, enum meminfo_field f)
 {

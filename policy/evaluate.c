@@ -20,6 +20,7 @@
 
 #include "meminfo.h"
 #include "metrics.h"
+#include "units.h"
 
 const char *level_name(enum level l)
 {

@@ -107,14 +107,4 @@ void explain_free(struct explain *ex);
 /* The explanation of node id, or NULL (no memory, or not explained). */
 const struct node_explain *explain_node(const struct explain *ex, int id);
 
-/*
- * proc/sys/vm/compaction_proactiveness: one number, 0 to 100. The parser
- * returns 0 or -BC_EDATA naming path; the reader under root gives -1 when
- * the file is absent or unreadable (a kernel without CONFIG_COMPACTION, a
- * tree captured without it), which is no error.
- */
-int explain_parse_proactiveness(const char *path, const char *buf, size_t len, int *out,
-				struct bc_error *err);
-int explain_read_proactiveness(const char *root, int *out, struct bc_error *err);
-
 #endif

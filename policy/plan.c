@@ -40,6 +40,7 @@
 
 #include "meminfo.h"
 #include "metrics.h"
+#include "units.h"
 
 static void note(struct action *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

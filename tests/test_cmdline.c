@@ -10,6 +10,8 @@
 
 #include "cmdline.h"
 #include "plan.h"
+#include "release.h"
+#include "snapshot_read.h"
 
 static const struct kernel_version k6_1 = { 6, 1 }, k5_17 = { 5, 17 }, k5_10 = { 5, 10 },
 				   kunknown = { 0, 0 };

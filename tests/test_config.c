@@ -11,6 +11,8 @@
 #include <stdlib.h>
 
 #include "config.h"
+#include "snapshot_read.h"
+#include "units.h"
 
 /* A message goes to a terminal or a journal: no byte of it may be raw. */
 static void assert_printable(const char *msg)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "plan.h"
+#include "snapshot_read.h"
 
 struct run {
 	struct snapshot snap;
