@@ -2,7 +2,7 @@
 /*
  * `buddyctl estimate [SIZE...]`: per node and hugepage size, how many pages
  * can be had now, after compaction and after reclaim, and how each figure
- * was derived (policy/estimate.c). Read-only: no lock, no write.
+ * was derived (policy/judge/estimate.c). Read-only: no lock, no write.
  */
 #include "estimate_cmd.h"
 

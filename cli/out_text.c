@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `buddyctl status` for people, within 80 columns: per node what check
- * judges, proactive compaction and the verdict (policy/explain.c), orders as
- * rows and per zone the free blocks, the memory they hold and their share,
- * then per zone the free memory, largest block, the indices at the hugepage
- * order and the watermarks, the pageblocks and the hugepage pools; then the
- * machine's pools and the counters since boot.
+ * judges, proactive compaction and the verdict (policy/judge/explain.c),
+ * orders as rows and per zone the free blocks, the memory they hold and
+ * their share, then per zone the free memory, largest block, the indices at
+ * the hugepage order and the watermarks, the pageblocks and the hugepage
+ * pools; then the machine's pools and the counters since boot.
  */
 #include <errno.h>
 #include <string.h>
@@ -225,8 +225,8 @@ static const char *level_sgr(const struct outopts *o, enum level l)
 
 /*
  * What check judges, whether kcompactd compacts the node proactively, and
- * the verdict: policy/explain.c worked them out, this only words the first
- * two and wraps the third.
+ * the verdict: policy/judge/explain.c worked them out, this only words the
+ * first two and wraps the third.
  */
 static void explain_lines(FILE *f, const struct snapshot *snap, const struct explain *ex,
 			  const struct node_explain *x, const struct outopts *o)

@@ -59,7 +59,7 @@ static int by_size_desc(const void *a, const void *b)
 static bool round_robin(const struct snapshot *snap, const struct node_count *c, unsigned n,
 			uint64_t sum)
 {
-	unsigned mem = plan_split_nodes(snap), i, k = 0;
+	unsigned mem = policy_split_nodes(snap), i, k = 0;
 
 	if (mem == 0)	/* no NUMA sysfs: node 0 is the machine */
 		return n == 1 && c[0].node == 0;
@@ -67,7 +67,7 @@ static bool round_robin(const struct snapshot *snap, const struct node_count *c,
 		if (!snap->nodes[i].has_memory)
 			continue;
 		if (k >= n || c[k].node != snap->nodes[i].id ||
-		    c[k].count != plan_split_share(sum, mem, k))
+		    c[k].count != policy_split_share(sum, mem, k))
 			return false;
 		k++;
 	}
@@ -131,7 +131,7 @@ static int put_total(const struct policy *pol, const struct hp_target *t, const 
 		     const struct snapshot *snap, const struct kernel_version *kv, char *buf, size_t size,
 		     size_t *len, struct bc_error *err)
 {
-	unsigned mem = plan_split_nodes(snap), i, k = 0;
+	unsigned mem = policy_split_nodes(snap), i, k = 0;
 	bool ok;
 
 	/*
@@ -148,7 +148,7 @@ static int put_total(const struct policy *pol, const struct hp_target *t, const 
 			if (!snap->nodes[i].has_memory)
 				continue;
 			ok = put(buf, size, len, "%s%d:%llu", k ? "," : "", snap->nodes[i].id,
-				 (unsigned long long)plan_split_share(t->total, mem, k));
+				 (unsigned long long)policy_split_share(t->total, mem, k));
 			k++;
 		}
 	}

@@ -574,28 +574,10 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 	return 0;
 }
 
-/* The memory nodes a total is split over; 0: it all goes to the global pool. */
-unsigned plan_split_nodes(const struct snapshot *snap)
-{
-	unsigned i, mem = 0;
-
-	if (!snap->numa_sysfs)
-		return 0;
-	for (i = 0; i < snap->nr_nodes; i++)
-		mem += snap->nodes[i].has_memory;
-	return mem;
-}
-
-/* The share of the k-th of mem memory nodes, in id order: lower ids take the remainder. */
-uint64_t plan_split_share(uint64_t total, unsigned mem, unsigned k)
-{
-	return total / mem + (k < total % mem ? 1 : 0);
-}
-
 int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
 		       uint64_t total, struct bc_error *err)
 {
-	unsigned i, mem = plan_split_nodes(snap), k = 0;
+	unsigned i, mem = policy_split_nodes(snap), k = 0;
 	int rc;
 
 	if (mem == 0)
@@ -605,7 +587,7 @@ int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct
 
 		if (!n->has_memory)
 			continue;
-		rc = plan_reserve_node(p, snap, rq, n->id, plan_split_share(total, mem, k++), err);
+		rc = plan_reserve_node(p, snap, rq, n->id, policy_split_share(total, mem, k++), err);
 		if (rc < 0)
 			return rc;
 	}

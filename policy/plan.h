@@ -16,48 +16,8 @@
 
 #include "config.h"
 #include "estimate.h"
+#include "judge.h"
 #include "snapshot.h"
-
-enum level { LEVEL_OK, LEVEL_WARN, LEVEL_CRIT };
-
-const char *level_name(enum level l);
-
-/* What a finding judges. */
-enum finding_kind {
-	FINDING_FRAGMENTATION,	/* a memory node's free lists against the thresholds */
-	FINDING_POOL,		/* a hugepage pool against its [hugepages SIZE] target */
-};
-
-struct finding {
-	enum finding_kind kind;
-	int node;			/* FINDING_POOL: 0 for the global pool without NUMA sysfs */
-	enum level level;
-	/* FINDING_FRAGMENTATION */
-	int order;			/* judged at */
-	int unusable;			/* node-wide, thousandths */
-	int fragindex;			/* node-wide, thousandths */
-	uint64_t blocks;		/* free blocks at or above order, in 2^order units */
-	struct thresholds th;		/* the node's thresholds judged by ([node N] over the defaults) */
-	/* FINDING_POOL */
-	uint64_t size_kb;		/* hugepage size */
-	uint64_t target;		/* pages the policy asks of the pool */
-	uint64_t actual;		/* nr_hugepages in the snapshot */
-	uint64_t shortfall;		/* target - actual, 0 when met */
-	bool mandatory;			/* short is crit, not warn */
-	bool shrink;			/* shrink = yes: a pool above target is freed down to it */
-	bool unknown;			/* the pool was not read (a partial tree): not judged */
-	/* both */
-	char why[256];			/* thresholds crossed, or "900 of 1024 (124 short)" */
-	bool remediated;		/* remediation for it is in the plan (fragmentation only) */
-	/*
-	 * FINDING_FRAGMENTATION at warn/crit with steps for its level, whose
-	 * remediation min_interval held back: when it may be remediated again
-	 * (seconds since the epoch); 0 when not held back
-	 */
-	double held_until;
-	unsigned acts[MAX_STEPS];	/* the plan's actions that remediate it */
-	unsigned nr_acts;		/* (a global one may serve several nodes) */
-};
 
 enum action_kind {
 	ACT_COMPACT_NODE,	/* nodeN/compact */
@@ -143,18 +103,6 @@ struct action *plan_add(struct plan *p, enum action_kind kind);
 void plan_free(struct plan *p);
 
 /*
- * Judge the snapshot against the policy, planning nothing (`check`):
- * one FINDING_FRAGMENTATION per memory node, in id order, then one
- * FINDING_POOL per pool a [hugepages SIZE] section sets, in the order the
- * plan reserves them: the largest size first, then within a size in the
- * section's order (a pool below its target is warn, crit when
- * `mandatory = yes`; at or above it, ok: the count is a floor).
- * *findings is allocated (free() it). Returns 0 or -BC_ENOMEM.
- */
-int policy_judge(const struct snapshot *snap, const struct policy *pol,
-		 struct finding **findings, unsigned *nr_findings, struct bc_error *err);
-
-/*
  * What the last run that wrote one pool got (the state file,
  * actions/state.h keeps it; while its dropping steps are left out, the
  * last run that took them): the cache- and slab-dropping steps, each with
@@ -192,15 +140,6 @@ struct remembered {
 };
 
 /*
- * Has at least interval_s passed from then to now? Less the slack that a
- * timer whose period equals min_interval needs (runs start a little early
- * or late): a tenth of min_interval, at most 60 s (buddyctl.conf(5)
- * min_interval).
- */
-bool policy_interval_passed(unsigned min_interval_s, double interval_s, double then, double now);
-double policy_interval_slack_s(unsigned min_interval_s);
-
-/*
  * policy_judge(), then the plan: remediation for nodes at warn/crit
  * (honouring min_interval through mem->last_remediated[]; held back:
  * held_until), then every hugepage target not yet met, the largest size
@@ -220,9 +159,6 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
  * reservations; fragmentation findings lose their remediation and say so.
  */
 void plan_pools_only(struct plan *plan, struct finding *findings, unsigned nr_findings);
-
-/* Worst level among findings. */
-enum level findings_level(const struct finding *f, unsigned n);
 
 /* How one hugepage size is to be reserved (`reserve SPEC` or [hugepages SIZE]). */
 struct reserve_req {
@@ -269,11 +205,6 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
  */
 int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
 		       uint64_t total, struct bc_error *err);
-
-/* The memory nodes a pool's total is split over; 0: the global pool takes it. */
-unsigned plan_split_nodes(const struct snapshot *snap);
-/* The share of the k-th of mem memory nodes, in id order: lower ids take the remainder. */
-uint64_t plan_split_share(uint64_t total, unsigned mem, unsigned k);
 
 /*
  * Compact node: nodeN/compact, or vm/compact_memory on a kernel without

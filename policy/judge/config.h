@@ -7,7 +7,10 @@
  * an unknown section or key, a bad value, a duplicate key or section, a CR,
  * a warn_ threshold beyond its crit_ twin: one error naming the file, the
  * line and the offending token. Checks that need the machine (does node 3
- * exist, does the kernel offer 1G pages) are in policy_validate().
+ * exist, does the kernel offer 1G pages) are in policy_validate(). What the
+ * keys mean beyond their values is answered here too, for the judge and the
+ * planner alike: a node's thresholds and steps, the order pools are set in,
+ * how a total is split over the nodes, when min_interval has passed.
  */
 
 #include <limits.h>
@@ -16,33 +19,7 @@
 
 #include "errors.h"
 #include "snapshot.h"
-
-/* What a remediation or escalation step does. */
-enum step {
-	STEP_NONE,
-	STEP_RETRY,		/* write the hugepage target again */
-	STEP_COMPACT_NODE,	/* nodeN/compact */
-	STEP_COMPACT_ALL,	/* vm/compact_memory */
-	STEP_DROP_PAGECACHE,	/* sync, vm/drop_caches = 1 */
-	STEP_DROP_SLAB,		/* vm/drop_caches = 2 */
-	STEP_DROP_ALL,		/* sync, vm/drop_caches = 3 */
-	STEP_RECLAIM_NODE,	/* nodeN/reclaim, sized to the shortfall */
-	STEP_REWRITE_BURST,	/* rewrite until 64 writes in a row gain nothing */
-	STEP_DRAIN_PCP,		/* vm/stat_refresh: per-CPU free lists back to buddy */
-	STEP_NR
-};
-
-#define MAX_STEPS 16
-
-struct steps {
-	enum step s[MAX_STEPS];
-	unsigned n;
-};
-
-/* Step names as written in the policy and printed in plans. */
-const char *step_name(enum step s);
-/* Parse "retry, compact-node, ..." ("none" is the empty list). 0 or -1. */
-int steps_parse(const char *text, struct steps *out, char *bad, size_t badsize);
+#include "steps.h"
 
 /* The keys of struct thresholds, to index its line[]. */
 enum th_key {
@@ -148,5 +125,33 @@ void policy_free(struct policy *p);
  * into an order, or by default the smallest hugepage order buddy can serve.
  */
 int policy_node_order(const struct policy *p, const struct snapshot *snap, int node);
+
+/*
+ * What node is judged and remediated by: its [node N] thresholds and step
+ * lists where the section sets them, the defaults' where it does not.
+ */
+void policy_for_node(const struct policy *pol, int node, struct thresholds *th,
+		     const struct steps **warn, const struct steps **crit);
+
+/*
+ * The policy's pools in the order they are reserved at run time, the
+ * largest size first, whatever order the sections are written in: the
+ * target after prev (NULL: the first), or NULL after the last.
+ */
+const struct hp_target *policy_next_target(const struct policy *pol, const struct hp_target *prev);
+
+/* The memory nodes a pool's total is split over; 0: the global pool takes it. */
+unsigned policy_split_nodes(const struct snapshot *snap);
+/* The share of the k-th of mem memory nodes, in id order: lower ids take the remainder. */
+uint64_t policy_split_share(uint64_t total, unsigned mem, unsigned k);
+
+/*
+ * Has at least interval_s passed from then to now? Less the slack that a
+ * timer whose period equals min_interval needs (runs start a little early
+ * or late): a tenth of min_interval, at most 60 s (buddyctl.conf(5)
+ * min_interval).
+ */
+bool policy_interval_passed(unsigned min_interval_s, double interval_s, double then, double now);
+double policy_interval_slack_s(unsigned min_interval_s);
 
 #endif

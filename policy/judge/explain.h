@@ -18,7 +18,7 @@
 
 #include "config.h"
 #include "errors.h"
-#include "plan.h"
+#include "judge.h"
 #include "snapshot.h"
 
 /* The first stage at which one more page of a size can be had on a node. */

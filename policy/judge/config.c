@@ -31,61 +31,7 @@
 #include <unistd.h>
 
 #include "metrics.h"
-#include "textscan.h"
 #include "units.h"
-
-static const char *const step_names[STEP_NR] = {
-	[STEP_NONE] = "none",
-	[STEP_RETRY] = "retry",
-	[STEP_COMPACT_NODE] = "compact-node",
-	[STEP_COMPACT_ALL] = "compact-all",
-	[STEP_DROP_PAGECACHE] = "drop-pagecache",
-	[STEP_DROP_SLAB] = "drop-slab",
-	[STEP_DROP_ALL] = "drop-all",
-	[STEP_RECLAIM_NODE] = "reclaim-node",
-	[STEP_REWRITE_BURST] = "rewrite-burst",
-	[STEP_DRAIN_PCP] = "drain-pcp",
-};
-
-const char *step_name(enum step s)
-{
-	return s < STEP_NR ? step_names[s] : "?";
-}
-
-int steps_parse(const char *text, struct steps *out, char *bad, size_t badsize)
-{
-	const char *p = text;
-
-	out->n = 0;
-	while (*p) {
-		const char *start, *end;
-		size_t len;
-		int s, found = -1;
-
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (!*p)
-			break;
-		start = p;
-		while (*p && *p != ',')
-			p++;
-		end = p;
-		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		len = (size_t)(end - start);
-		for (s = 0; s < STEP_NR; s++)
-			if (strlen(step_names[s]) == len && !memcmp(step_names[s], start, len))
-				found = s;
-		if (found < 0 || out->n == MAX_STEPS) {
-			/* all of it that fits, so that a cut token shows as cut */
-			snprintf(bad, badsize, "%.*s", (int)(len < badsize ? len : badsize - 1), start);
-			return -1;
-		}
-		if (found != STEP_NONE)
-			out->s[out->n++] = (enum step)found;
-	}
-	return 0;
-}
 
 /* A ratio 0..1 ("0.7"), kept in thousandths as the kernel's indices are. */
 static int parse_ratio(const char *s, int *thousandths)
@@ -1035,4 +981,103 @@ int policy_node_order(const struct policy *p, const struct snapshot *snap, int n
 			return o;
 	}
 	return snap->hpage_order;
+}
+
+static int pick(int node_v, int def)
+{
+	return node_v == TH_INHERIT ? def : node_v;
+}
+
+static int64_t pick64(int64_t node_v, int64_t def)
+{
+	return node_v == TH_INHERIT ? def : node_v;
+}
+
+void policy_for_node(const struct policy *pol, int node, struct thresholds *th,
+		     const struct steps **warn, const struct steps **crit)
+{
+	unsigned i;
+
+	*th = pol->th;
+	*warn = &pol->warn;
+	*crit = &pol->crit;
+	for (i = 0; i < pol->nr_nodes; i++) {
+		const struct node_policy *np = &pol->nodes[i];
+
+		if (np->node != node)
+			continue;
+		th->warn_unusable = pick(np->th.warn_unusable, th->warn_unusable);
+		th->crit_unusable = pick(np->th.crit_unusable, th->crit_unusable);
+		th->warn_fragindex = pick(np->th.warn_fragindex, th->warn_fragindex);
+		th->crit_fragindex = pick(np->th.crit_fragindex, th->crit_fragindex);
+		th->warn_min_blocks = pick64(np->th.warn_min_blocks, th->warn_min_blocks);
+		th->crit_min_blocks = pick64(np->th.crit_min_blocks, th->crit_min_blocks);
+		if (np->warn_set)
+			*warn = &np->warn;
+		if (np->crit_set)
+			*crit = &np->crit;
+	}
+}
+
+/*
+ * The policy's pools in the order they are reserved at run time: the
+ * largest size first, as the kernel command line does (gigantic pages are
+ * taken from memblock as their hugepages= is parsed, the others later),
+ * whatever order the sections are written in: a 2M pool reserved first
+ * would take the free ranges a 1G page needs. The target after prev (NULL:
+ * the first), or NULL after the last; each size has one section.
+ */
+const struct hp_target *policy_next_target(const struct policy *pol, const struct hp_target *prev)
+{
+	const struct hp_target *best = NULL;
+	unsigned i;
+
+	for (i = 0; i < pol->nr_targets; i++) {
+		const struct hp_target *t = &pol->targets[i];
+
+		if (prev && t->size_kb >= prev->size_kb)
+			continue;
+		if (!best || t->size_kb > best->size_kb)
+			best = t;
+	}
+	return best;
+}
+
+/* The memory nodes a total is split over; 0: it all goes to the global pool. */
+unsigned policy_split_nodes(const struct snapshot *snap)
+{
+	unsigned i, mem = 0;
+
+	if (!snap->numa_sysfs)
+		return 0;
+	for (i = 0; i < snap->nr_nodes; i++)
+		mem += snap->nodes[i].has_memory;
+	return mem;
+}
+
+/* The share of the k-th of mem memory nodes, in id order: lower ids take the remainder. */
+uint64_t policy_split_share(uint64_t total, unsigned mem, unsigned k)
+{
+	return total / mem + (k < total % mem ? 1 : 0);
+}
+
+/*
+ * A timer whose period equals min_interval starts each run a little early
+ * or late: systemd fires a timer anywhere within its AccuracySec= (1min in
+ * buddyctl-remediate.timer) when other timers' wake-ups are batched with
+ * it, and a run that waited for the lock (--wait 30s) records a later
+ * start. Without slack every other tick would be held back; a tenth of
+ * min_interval, at most 60 s, covers that and keeps a longer min_interval
+ * what it says.
+ */
+#define INTERVAL_SLACK_MAX_S 60.0
+
+double policy_interval_slack_s(unsigned min_interval_s)
+{
+	return min_interval_s / 10.0 < INTERVAL_SLACK_MAX_S ? min_interval_s / 10.0 : INTERVAL_SLACK_MAX_S;
+}
+
+bool policy_interval_passed(unsigned min_interval_s, double interval_s, double then, double now)
+{
+	return now - then >= interval_s - policy_interval_slack_s(min_interval_s);
 }

@@ -27,6 +27,7 @@
 #include "strbuf.h"
 
 #include "estimate.h"
+#include "judge.h"
 #include "metrics.h"
 #include "units.h"
 

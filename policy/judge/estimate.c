@@ -31,7 +31,6 @@
 
 #include <string.h>
 
-#include "meminfo.h"
 #include "metrics.h"
 
 static bool type_is(const struct pagetype *t, const char *name)
