@@ -24,6 +24,7 @@
 
 #include "cmdline.h"
 #include "config.h"
+#include "evaluate.h"
 #include "exitcodes.h"
 #include "grub.h"
 #include "lock.h"

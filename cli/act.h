@@ -6,6 +6,7 @@
 
 #include "errors.h"
 #include "execute.h"
+#include "judge.h"
 #include "plan.h"
 #include "status.h"
 

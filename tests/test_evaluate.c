@@ -10,6 +10,8 @@
 
 #include <stdlib.h>
 
+#include "evaluate.h"
+#include "judge.h"
 #include "plan.h"
 #include "snapshot_read.h"
 

@@ -3,10 +3,11 @@
 #define BUDDYCTL_PLAN_H
 
 /*
- * Findings and the plan: plain data. Findings come from policy_judge(), the
- * plan from policy_evaluate() (or from a one-off command); both are printed
- * the same way by `check`, `plan`, `--dry-run` and `apply`, and the plan is
- * executed by actions/.
+ * The plan: the actions to take, as plain data, and the functions that add
+ * them (a reservation with its escalation, a compaction, a drop of caches).
+ * policy_evaluate() (evaluate.h) plans from the policy's findings, a one-off
+ * command from its arguments; `plan`, `--dry-run` and `apply` print the plan
+ * the same way, and actions/ executes it.
  */
 
 #include <stdbool.h>
@@ -16,8 +17,8 @@
 
 #include "config.h"
 #include "estimate.h"
-#include "judge.h"
 #include "snapshot.h"
+#include "steps.h"
 
 enum action_kind {
 	ACT_COMPACT_NODE,	/* nodeN/compact */
@@ -139,27 +140,6 @@ struct remembered {
 	unsigned nr_pools;
 };
 
-/*
- * policy_judge(), then the plan: remediation for nodes at warn/crit
- * (honouring min_interval through mem->last_remediated[]; held back:
- * held_until), then every hugepage target not yet met, the largest size
- * first (leaving out the dropping steps mem->pools shows fruitless:
- * plan_reserve_node()); a pool above its count is left as it is unless
- * its section says `shrink = yes`. mem may be NULL (nothing remembered).
- * Returns 0, -BC_ECONFIG (a target above what a node could ever hold,
- * without `force = yes`: FILE:LINE named) or -BC_ENOMEM.
- */
-int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
-		    const struct remembered *mem,
-		    struct finding **findings, unsigned *nr_findings,
-		    struct plan *plan, struct bc_error *err);
-
-/*
- * apply --pools-only (the boot unit): keep only the plan's hugepage
- * reservations; fragmentation findings lose their remediation and say so.
- */
-void plan_pools_only(struct plan *plan, struct finding *findings, unsigned nr_findings);
-
 /* How one hugepage size is to be reserved (`reserve SPEC` or [hugepages SIZE]). */
 struct reserve_req {
 	uint64_t size_kb;
@@ -213,9 +193,9 @@ int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct
 struct action *plan_compact_node(struct plan *p, const struct snapshot *snap, int node);
 
 /*
- * Choose the escalation of ACT_RESERVE a from the snapshot (policy/plan.c):
- * fills a->est, compact_first, ladder, rounds, unreachable and
- * not_planned. rounds < 0: CHOSEN_ROUNDS; 0: no escalation. allow_drop: drop_caches (all
+ * Choose the escalation of ACT_RESERVE a from the snapshot (plan.c): fills
+ * a->est, compact_first, ladder, rounds, unreachable and not_planned.
+ * rounds < 0: CHOSEN_ROUNDS; 0: no escalation. allow_drop: drop_caches (all
  * nodes) may be used where nodeN/reclaim cannot. Gigantic pages get no
  * reclaim or drop step, allow_drop or not (only --ladder or on_short can
  * ask for one).

@@ -5,7 +5,7 @@
  * the largest size first. A count is a floor unless the section says
  * shrink = yes.
  */
-#include "plan.h"
+#include "evaluate.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "judge.h"
+#include "plan.h"
 #include "strbuf.h"
 #include "units.h"
 

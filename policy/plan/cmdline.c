@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
 #include "units.h"
 
 static bool at_least(const struct kernel_version *kv, unsigned major, unsigned minor)

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What changed between two snapshots, node by node: free blocks, indices, cache and slab. */
 #include "diff.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "meminfo.h"
 #include "metrics.h"
 #include "units.h"
 

@@ -38,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "meminfo.h"
 #include "metrics.h"
 #include "units.h"
 
