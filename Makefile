@@ -38,8 +38,8 @@ PLAN_SRC   := policy/plan/plan.c policy/plan/evaluate.c policy/plan/diff.c polic
 POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
-CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/status.c \
-              cli/report.c cli/act.c cli/estimate.c cli/diff.c cli/log.c cli/out_nagios.c
+CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/cmd_status.c \
+              cli/report.c cli/act.c cli/cmd_estimate.c cli/cmd_diff.c cli/log.c cli/out_nagios.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 INC_DIRS   := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))
@@ -74,11 +74,13 @@ build/asan-obj/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -c -o $@ $<
 
+# Each archive is written afresh: `ar r` keeps the members of sources that
+# are gone (moved or renamed), which the linker may then pick.
 build/libbuddyctl.a: $(OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 build/libbuddyctl-asan.a: $(ASAN_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 # A suite may replace a libc call for the library it tests (WRAP_<suite>), so
 # that the shipped binary holds no test hooks: test_actions makes sync(2) and
@@ -213,7 +215,7 @@ $(COV_DIR)/obj/%.o: %.c $(HEADERS) Makefile
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(COV_FLAGS) -c -o $@ $<
 
 $(COV_DIR)/libbuddyctl.a: $(COV_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(COV_DIR)/buddyctl: $(COV_DIR)/obj/cli/main.o $(COV_DIR)/libbuddyctl.a
 	$(CC) $(LDFLAGS) --coverage -o $@ $^ $(LDLIBS)

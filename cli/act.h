@@ -8,7 +8,7 @@
 #include "execute.h"
 #include "judge.h"
 #include "plan.h"
-#include "status.h"
+#include "cmd_status.h"
 
 /* Options of check, plan, apply and the one-off actions. */
 struct act_args {

@@ -18,9 +18,9 @@
 #include "exitcodes.h"
 #include "log.h"
 #include "pagesize.h"
-#include "estimate_cmd.h"
-#include "diff_cmd.h"
-#include "status.h"
+#include "cmd_estimate.h"
+#include "cmd_diff.h"
+#include "cmd_status.h"
 #include "units.h"
 
 static const char usage_text[] =

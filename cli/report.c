@@ -8,7 +8,7 @@
 
 #include "compact.h"
 #include "dropcaches.h"
-#include "estimate_cmd.h"
+#include "cmd_estimate.h"
 #include "meminfo.h"
 #include "pcp.h"
 #include "reclaim.h"

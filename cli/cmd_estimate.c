@@ -4,7 +4,7 @@
  * can be had now, after compaction and after reclaim, and how each figure
  * was derived (policy/judge/estimate.c). Read-only: no lock, no write.
  */
-#include "estimate_cmd.h"
+#include "cmd_estimate.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef BUDDYCTL_DIFF_CMD_H
-#define BUDDYCTL_DIFF_CMD_H
+#ifndef BUDDYCTL_CMD_DIFF_H
+#define BUDDYCTL_CMD_DIFF_H
 
 #include "errors.h"
-#include "status.h"
+#include "cmd_status.h"
 
 struct diff_args {
 	const char *before, *after;	/* A and B: a tree, a buddyinfo capture, a status JSON, "-" */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "status.h"
+#include "cmd_status.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,7 +5,7 @@
  * difference is snapshot_diff()'s, the words explain.c's; this file reads
  * the two sides and renders.
  */
-#include "diff_cmd.h"
+#include "cmd_diff.h"
 
 #include <errno.h>
 #include <inttypes.h>

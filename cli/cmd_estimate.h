@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef BUDDYCTL_ESTIMATE_CMD_H
-#define BUDDYCTL_ESTIMATE_CMD_H
+#ifndef BUDDYCTL_CMD_ESTIMATE_H
+#define BUDDYCTL_CMD_ESTIMATE_H
 
 #include <stdio.h>
 
 #include "errors.h"
 #include "estimate.h"
 #include "output.h"
-#include "status.h"
+#include "cmd_status.h"
 
 /*
  * `buddyctl estimate [SIZE...]` (args: the sizes; none: every size the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef BUDDYCTL_STATUS_H
-#define BUDDYCTL_STATUS_H
+#ifndef BUDDYCTL_CMD_STATUS_H
+#define BUDDYCTL_CMD_STATUS_H
 
 #include <stdio.h>
 
