@@ -38,8 +38,8 @@ PLAN_SRC   := policy/plan/plan.c policy/plan/evaluate.c policy/plan/diff.c polic
 POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
-CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/cmd_status.c \
-              cli/report.c cli/act.c cli/cmd_estimate.c cli/cmd_diff.c cli/log.c cli/out_nagios.c
+CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
+              cli/load.c cli/report.c cli/act.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 INC_DIRS   := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act.h"
 #include "diff.h"
 #include "explain.h"
+#include "load.h"
 #include "log.h"
 #include "output.h"
 #include "report.h"

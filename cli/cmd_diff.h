@@ -2,6 +2,8 @@
 #ifndef BUDDYCTL_CMD_DIFF_H
 #define BUDDYCTL_CMD_DIFF_H
 
+/* `buddyctl diff A B`: what changed between two snapshots. */
+
 #include "errors.h"
 #include "cmd_status.h"
 

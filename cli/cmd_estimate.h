@@ -2,12 +2,15 @@
 #ifndef BUDDYCTL_CMD_ESTIMATE_H
 #define BUDDYCTL_CMD_ESTIMATE_H
 
-#include <stdio.h>
+/* `buddyctl estimate`: the command, and the estimates of every memory node for each size. */
 
+#include <stdint.h>
+
+#include "cmd_status.h"
 #include "errors.h"
 #include "estimate.h"
 #include "output.h"
-#include "cmd_status.h"
+#include "snapshot.h"
 
 /*
  * `buddyctl estimate [SIZE...]` (args: the sizes; none: every size the
@@ -23,11 +26,5 @@ int cmd_estimate(const struct status_args *a, char **args, int nr_args, struct b
 int estimate_all(const struct snapshot *snap, const uint64_t *sizes, unsigned nr_sizes,
 		 const struct outopts *o, struct estimate **out, unsigned *nr_out,
 		 struct bc_error *err);
-
-/* Renderers: 0, or -1 when writing to f failed. */
-int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n);
-int estimate_json(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n);
-/* One estimate as a JSON object (also inside the report). */
-void estimate_json_one(FILE *f, const struct estimate *e);
 
 #endif

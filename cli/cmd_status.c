@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `buddyctl status`: reads a snapshot, explains each node under the policy and renders it. */
 #include "cmd_status.h"
 
 #include <errno.h>
@@ -10,11 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "act.h"
 #include "capture.h"
 #include "explain.h"
+#include "load.h"
 #include "log.h"
 #include "nodelist.h"
+#include "out_json.h"
+#include "out_prom.h"
+#include "out_text.h"
 #include "ownfile.h"
 #include "output.h"
 #include "proactiveness.h"
@@ -41,26 +45,6 @@ static int render(FILE *f, void *p)
 	}
 }
 
-int cli_snapshot(const char *root, const char *buddyinfo, unsigned page_size, struct snapshot *snap,
-		 struct bc_error *err)
-{
-	const struct snap_opts opts = { .page_size = page_size };
-	struct capture c;
-	int rc;
-
-	if (!buddyinfo)
-		return snapshot_read_opts(root, &opts, snap, err);
-	rc = capture_read(buddyinfo, &c, err);
-	if (rc < 0)
-		return rc;
-	/* before the parse: an error in what is left is easier read knowing this */
-	if (c.skipped[0])
-		log_print(LOG_NOTICE, "buddyctl: %s: %s\n", c.name, c.skipped);
-	rc = snapshot_from_capture(&c, &opts, snap, err);
-	capture_free(&c);
-	return rc;
-}
-
 /* Every node named in sel must exist; say which ones do when one does not. */
 static int check_nodes(const struct snapshot *snap, const struct bitmask *sel,
 		       struct bc_error *err)
@@ -79,32 +63,6 @@ static int check_nodes(const struct snapshot *snap, const struct bitmask *sel,
 				    id, have);
 	}
 	return 0;
-}
-
-/*
- * The policy check would judge by, checked against the machine. --config
- * must be usable (as for check); the default file that is not only costs a
- * warning: status still shows the figures, judged by the built-in defaults.
- */
-int status_policy(const char *config, const struct snapshot *snap, struct policy *pol,
-		  struct bc_error *err)
-{
-	struct bc_error why = { 0 };
-	int rc;
-
-	rc = cli_policy_load(config, pol, &why);
-	if (rc == 0 && (rc = policy_validate(pol, snap, &why)) < 0) {
-		why.kind = BC_ECONFIG;
-		policy_free(pol);
-	}
-	if (rc == 0)
-		return 0;
-	if (config || rc == -BC_ENOMEM) {
-		*err = why;
-		return rc;
-	}
-	log_print(LOG_WARNING, "buddyctl: warning: %s; status judges by the built-in defaults\n", why.msg);
-	return policy_load_string(BUILTIN_POLICY, "", pol, err);
 }
 
 int cmd_status(const struct status_args *a, struct bc_error *err)

@@ -2,11 +2,10 @@
 #ifndef BUDDYCTL_CMD_STATUS_H
 #define BUDDYCTL_CMD_STATUS_H
 
-#include <stdio.h>
+/* `buddyctl status`: read a snapshot, judge it under the policy, render it. */
 
 #include "errors.h"
-
-enum out_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS, FMT_NAGIOS };
+#include "output.h"
 
 struct status_args {
 	const char *root;
@@ -27,26 +26,5 @@ struct status_args {
  * is only warned about, and the built-in defaults used).
  */
 int cmd_status(const struct status_args *a, struct bc_error *err);
-
-struct policy;
-struct snapshot;
-
-/*
- * The snapshot of status, check, estimate and plan: the tree under root or,
- * with buddyinfo ("-": standard input), that one capture (capture.h), what
- * its paste held beyond the kernel's text said in one line on standard
- * error. 0 or -kind with err filled.
- */
-int cli_snapshot(const char *root, const char *buddyinfo, unsigned page_size, struct snapshot *snap,
-		 struct bc_error *err);
-
-/*
- * The policy status and diff judge snap by: config (--config), which must
- * load and fit snap (else -BC_ECONFIG), or the default file, or the built-in
- * defaults, with a warning on standard error when the default file is there
- * but cannot be used. 0 or -kind with err filled.
- */
-int status_policy(const char *config, const struct snapshot *snap, struct policy *pol,
-		  struct bc_error *err);
 
 #endif

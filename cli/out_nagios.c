@@ -19,6 +19,8 @@
  * policy's path, an error quoting a token of a kernel file) is escaped,
  * a line break as \n and '|' as \x7c (out_escape()).
  */
+#include "out_nagios.h"
+
 #include <inttypes.h>
 
 #include "output.h"

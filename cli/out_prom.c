@@ -6,6 +6,8 @@
  * HELP and TYPE first. Names are documented in README.md and buddyctl(8).
  * `check --format prometheus` adds what the policy asks of each pool.
  */
+#include "out_prom.h"
+
 #include <inttypes.h>
 
 #include "meminfo.h"

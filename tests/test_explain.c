@@ -29,6 +29,9 @@
 
 #include "explain.h"
 #include "metrics.h"
+#include "out_json.h"
+#include "out_prom.h"
+#include "out_text.h"
 #include "output.h"
 #include "proactiveness.h"
 #include "snapshot_read.h"

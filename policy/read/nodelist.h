@@ -9,6 +9,7 @@
 #include <numa.h>
 
 #include "errors.h"
+#include "snapshot.h"
 
 /*
  * Parse a node list in the kernel's list format ("0", "0,2-3", "" for an
@@ -36,5 +37,14 @@ int nodelist_min(const struct bitmask *mask);
 
 /* Highest id set in mask, or -1 when it is empty. */
 int nodelist_max(const struct bitmask *mask);
+
+/*
+ * A node list given on the command line, named what in messages ("--node",
+ * "reserve: '2M:1@4'"): an empty list is refused, its syntax checked and,
+ * with snap, that every node in it exists and has memory. 0 and *out (to
+ * free with numa_bitmask_free()), or -BC_EUSAGE with err naming the node.
+ */
+int nodelist_select(const char *list, const char *what, const struct snapshot *snap,
+		    struct bitmask **out, struct bc_error *err);
 
 #endif
