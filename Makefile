@@ -138,6 +138,13 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; $(CHECK_ENV) sh tests/units.sh ./buddyctl build/test/unit_paths
 	@$(CHECK_ENV) sh tests/prometheus/run.sh ./buddyctl
+	@if command -v python3 >/dev/null; then rc=0; \
+	  echo "== layering: includes (tests/layering.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "layering" layering-includes python3 tests/layering.py includes || rc=1; \
+	  echo "== layering: calls (tests/layering.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "layering" layering-calls python3 tests/layering.py calls $(OBJDIR) || rc=1; \
+	  exit $$rc; \
+	else $(CHECK_ENV) sh tests/skipped.sh "layering" layering.py "no python3"; fi
 	@if command -v mandoc >/dev/null; then \
 	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok" && \
 	  printf 'man page lint\tmandoc\t1\t1\t0\t0\n' >> $(CHECK_DIR)/results; \
