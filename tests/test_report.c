@@ -5,8 +5,8 @@
  * labels, and the text, JSON, Nagios and Prometheus reports of
  * cli/report.c, cli/out_nagios.c and cli/out_prom.c for small hand-built
  * findings, plans, results, diffs and hostile text; --node's parser
- * (cli/act.c). Every expected output is worked out by hand from the format
- * the README documents.
+ * (policy/read/nodelist.c). Every expected output is worked out by hand from
+ * the format the README documents.
  */
 #include "testutil.h"
 

@@ -435,7 +435,7 @@ struct action *plan_add(struct plan *p, enum action_kind kind)
 {
 	struct action *a = p->a;
 
-	/* doubled when n reaches a power of two (see add_finding() in evaluate.c) */
+	/* doubled when n reaches a power of two (see add_finding() in judge.c) */
 	if (p->n < 8 ? !p->a : !(p->n & (p->n - 1))) {
 		a = realloc(p->a, (p->n < 8 ? 8 : (size_t)p->n * 2) * sizeof(*a));
 		if (!a)
