@@ -18,20 +18,33 @@ PKGS       := numa libcap-ng inih
 WARN       := -Wall -Wextra -Wshadow -Wundef -Wformat=2 -Wno-format-nonliteral -Werror
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 $(WARN) -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"' \
-              -Ipolicy -Iactions -Icli $(shell $(PKG_CONFIG) --cflags $(PKGS))
+              $(INCLUDES) $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 
-POLICY_SRC := policy/errors.c policy/capture.c policy/pagesize.c policy/textscan.c policy/buddyinfo.c policy/zoneinfo.c \
-              policy/pagetypeinfo.c policy/meminfo.c policy/nodelist.c policy/rootfs.c \
-              policy/hugepages.c policy/snapshot.c policy/metrics.c policy/config.c \
-              policy/evaluate.c policy/estimate.c policy/plan.c policy/diff.c policy/explain.c \
-              policy/statusjson.c policy/source.c policy/strbuf.c policy/cmdline.c policy/sysctl.c
-ACTIONS_SRC:= actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
+# The sources by stage (tests/layering.py checks that data flows one way
+# between them: model <- read, model <- judge <- plan, policy/ <- actions/
+# <- cli/). Every folder is one -I: headers are included by their bare
+# names, which are therefore unique.
+MODEL_SRC  := policy/model/errors.c policy/model/strbuf.c policy/model/units.c policy/model/snapshot.c \
+              policy/model/sysctl_hp.c
+READ_SRC   := policy/read/textscan.c policy/read/rootfs.c policy/read/capture.c policy/read/buddyinfo.c \
+              policy/read/zoneinfo.c policy/read/pagetypeinfo.c policy/read/meminfo.c policy/read/nodelist.c \
+              policy/read/hugepages.c policy/read/pagesize.c policy/read/statusjson.c \
+              policy/read/snapshot_read.c policy/read/source.c policy/read/sysctl.c policy/read/release.c \
+              policy/read/grub.c policy/read/proactiveness.c
+JUDGE_SRC  := policy/judge/steps.c policy/judge/config.c policy/judge/metrics.c policy/judge/estimate.c \
+              policy/judge/judge.c policy/judge/explain.c policy/judge/sysctl_conflict.c
+PLAN_SRC   := policy/plan/plan.c policy/plan/evaluate.c policy/plan/diff.c policy/plan/cmdline.c
+POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
+ACTIONS_SRC:= actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
-CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/status.c \
-              cli/report.c cli/act.c cli/estimate.c cli/diff.c cli/log.c cli/out_nagios.c
+CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
+              cli/load.c cli/report.c cli/act.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
+INC_DIRS   := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))
+INCLUDES   := $(INC_DIRS:%=-I%)
+HEADERS    := $(wildcard $(INC_DIRS:%=%/*.h))
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
 TESTS      += test_report test_figures test_sysctl
@@ -43,7 +56,7 @@ all: buddyctl
 OBJDIR := build/obj
 OBJS   := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
 
-$(OBJDIR)/%.o: %.c $(wildcard */*.h) Makefile
+$(OBJDIR)/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -57,15 +70,17 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 TEST_LIBS := $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 ASAN_OBJS := $(LIB_SRC:%.c=build/asan-obj/%.o)
 
-build/asan-obj/%.o: %.c $(wildcard */*.h) Makefile
+build/asan-obj/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -c -o $@ $<
 
+# Each archive is written afresh: `ar r` keeps the members of sources that
+# are gone (moved or renamed), which the linker may then pick.
 build/libbuddyctl.a: $(OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 build/libbuddyctl-asan.a: $(ASAN_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 # A suite may replace a libc call for the library it tests (WRAP_<suite>), so
 # that the shipped binary holds no test hooks: test_actions makes sync(2) and
@@ -130,6 +145,13 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; $(CHECK_ENV) sh tests/units.sh ./buddyctl build/test/unit_paths
 	@$(CHECK_ENV) sh tests/prometheus/run.sh ./buddyctl
+	@if command -v python3 >/dev/null; then rc=0; \
+	  echo "== layering: includes (tests/layering.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "layering" layering-includes python3 tests/layering.py includes || rc=1; \
+	  echo "== layering: calls (tests/layering.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "layering" layering-calls python3 tests/layering.py calls $(OBJDIR) || rc=1; \
+	  exit $$rc; \
+	else $(CHECK_ENV) sh tests/skipped.sh "layering" layering.py "no python3"; fi
 	@if command -v mandoc >/dev/null; then \
 	  mandoc -Tlint -W warning man/buddyctl.8 man/buddyctl.conf.5 && echo "== man page lint: ok" && \
 	  printf 'man page lint\tmandoc\t1\t1\t0\t0\n' >> $(CHECK_DIR)/results; \
@@ -204,12 +226,12 @@ COV_FLAGS := -O0 --coverage
 COV_OBJS  := $(LIB_SRC:%.c=$(COV_DIR)/obj/%.o)
 COV_ENV   := BUDDYCTL_CHECKDIR=$(COV_DIR)/check
 
-$(COV_DIR)/obj/%.o: %.c $(wildcard */*.h) Makefile
+$(COV_DIR)/obj/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(COV_FLAGS) -c -o $@ $<
 
 $(COV_DIR)/libbuddyctl.a: $(COV_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(COV_DIR)/buddyctl: $(COV_DIR)/obj/cli/main.o $(COV_DIR)/libbuddyctl.a
 	$(CC) $(LDFLAGS) --coverage -o $@ $^ $(LDLIBS)
@@ -252,9 +274,9 @@ systemd-check:
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
 FUZZ_SECONDS ?= 600
 FUZZ_CC      ?= clang
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard */*.h)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -g -O1 -std=gnu11 -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"' -Ipolicy -Iactions -Icli \
+	$(FUZZ_CC) -g -O1 -std=gnu11 -D_GNU_SOURCE -DBUDDYCTL_VERSION='"$(VERSION)"' $(INCLUDES) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(LDLIBS) -lm
 
 fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)

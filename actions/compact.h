@@ -2,6 +2,8 @@
 #ifndef BUDDYCTL_COMPACT_H
 #define BUDDYCTL_COMPACT_H
 
+/* Compaction through the kernel: one node's nodeN/compact, or vm/compact_memory. */
+
 #include <stddef.h>
 
 #include "kwrite.h"

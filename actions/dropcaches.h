@@ -2,6 +2,8 @@
 #ifndef BUDDYCTL_DROPCACHES_H
 #define BUDDYCTL_DROPCACHES_H
 
+/* Dropping clean caches through vm/drop_caches, sync(2) first where asked. */
+
 #include <stdbool.h>
 
 #include "kwrite.h"

@@ -13,16 +13,6 @@
 #include "dropcaches.h"
 #include "reserve.h"
 
-static const char *const res_names[] = {
-	[RES_PLANNED] = "planned", [RES_DONE] = "done", [RES_SKIPPED] = "skipped",
-	[RES_PARTIAL] = "partial", [RES_FAILED] = "failed", [RES_INTERRUPTED] = "interrupted",
-};
-
-const char *res_status_name(enum res_status s)
-{
-	return res_names[s];
-}
-
 unsigned execute_plan(struct kctx *c, const struct plan *plan, struct action_result *results)
 {
 	double start = reserve_now(), deadline = start + plan->time_budget_s;

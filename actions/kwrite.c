@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The one layer that writes kernel files: read first, skip no-ops, check, read back. */
 #include "kwrite.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The lock that lets one executing buddyctl run at a time. */
 #include "lock.h"
 
 #include <errno.h>

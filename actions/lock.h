@@ -2,6 +2,8 @@
 #ifndef BUDDYCTL_LOCK_H
 #define BUDDYCTL_LOCK_H
 
+/* The lock file, an advisory flock(2) that lets one executing buddyctl run at a time. */
+
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>

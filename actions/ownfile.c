@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Reading and replacing buddyctl's own files under the root, never through a symlink. */
 #include "ownfile.h"
 
 #include <errno.h>

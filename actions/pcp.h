@@ -2,6 +2,8 @@
 #ifndef BUDDYCTL_PCP_H
 #define BUDDYCTL_PCP_H
 
+/* Draining the per-CPU free lists back to the buddy allocator (vm/stat_refresh). */
+
 #include "kwrite.h"
 
 /* The file a drain-pcp step writes, relative to the root. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Checks before the first write that every write of the plan is permitted. */
 #include "perms.h"
 
 #include <cap-ng.h>

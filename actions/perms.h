@@ -2,6 +2,8 @@
 #ifndef BUDDYCTL_PERMS_H
 #define BUDDYCTL_PERMS_H
 
+/* Whether every write of a plan is permitted, asked before the first one. */
+
 #include "errors.h"
 #include "plan.h"
 

@@ -2,6 +2,8 @@
 #ifndef BUDDYCTL_RECLAIM_H
 #define BUDDYCTL_RECLAIM_H
 
+/* Reclaiming memory on one node only through nodeN/reclaim. */
+
 #include <stddef.h>
 #include <stdint.h>
 

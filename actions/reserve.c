@@ -25,6 +25,7 @@
 #include "estimate.h"
 #include "reclaim.h"
 #include "rootfs.h"
+#include "snapshot_read.h"
 
 double reserve_now(void)
 {

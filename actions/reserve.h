@@ -2,7 +2,15 @@
 #ifndef BUDDYCTL_RESERVE_H
 #define BUDDYCTL_RESERVE_H
 
-#include "execute.h"
+/* Setting one hugepage pool to its target, with the escalation when the kernel grants too few. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kwrite.h"
+#include "plan.h"
+#include "result.h"
 
 /* Relative path of the nr_hugepages file an ACT_RESERVE writes. */
 void reserve_path(char *buf, size_t size, int node, uint64_t size_kb);

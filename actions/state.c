@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Reads and writes the state file: last remediations and the pools' last outcomes. */
 #include "state.h"
 
 #include <limits.h>

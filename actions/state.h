@@ -2,10 +2,12 @@
 #ifndef BUDDYCTL_STATE_H
 #define BUDDYCTL_STATE_H
 
+/* The state file: what apply remembers between runs. */
+
 #include <stdbool.h>
 
 #include "errors.h"
-#include "execute.h"
+#include "result.h"
 #include "plan.h"
 
 /*

@@ -24,22 +24,31 @@
 
 #include "cmdline.h"
 #include "config.h"
+#include "evaluate.h"
 #include "exitcodes.h"
+#include "grub.h"
+#include "load.h"
 #include "lock.h"
 #include "log.h"
 #include "meminfo.h"
 #include "metrics.h"
 #include "nodelist.h"
+#include "out_nagios.h"
+#include "out_prom.h"
 #include "output.h"
 #include "ownfile.h"
 #include "perms.h"
 #include "plan.h"
+#include "release.h"
 #include "report.h"
 #include "rootfs.h"
 #include "snapshot.h"
+#include "snapshot_read.h"
 #include "state.h"
 #include "strbuf.h"
 #include "sysctl.h"
+#include "sysctl_conflict.h"
+#include "units.h"
 
 /* The signal that asked the run to stop (its number), or 0. */
 static volatile sig_atomic_t stop_flag;
@@ -599,22 +608,6 @@ static int run_plan(struct run *r, struct bc_error *err)
 	return rc < 0 ? rc : o.code;
 }
 
-int cli_policy_load(const char *config, struct policy *pol, struct bc_error *err)
-{
-	int rc;
-
-	if (!config && access(DEFAULT_CONFIG, F_OK) != 0 && errno == ENOENT)
-		/* no policy installed: the built-in defaults (buddyctl.conf(5)) */
-		return policy_load_string(BUILTIN_POLICY, "", pol, err);
-	rc = policy_load(config ? config : DEFAULT_CONFIG, pol, err);
-	/* whatever keeps the policy from being read is a policy error */
-	if (rc < 0 && rc != -BC_ENOMEM) {
-		err->kind = BC_ECONFIG;
-		rc = -BC_ECONFIG;
-	}
-	return rc;
-}
-
 /* The policy file: parsed before the lock (it names the lock), checked after. */
 static int load_policy(struct run *r, struct bc_error *err)
 {
@@ -836,41 +829,6 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 	return rc;
 }
 
-/* A node list named in messages as what ("--node", "reserve: '2M:1@4'"). */
-static int nodes_of(const char *list, const char *what, const struct snapshot *snap,
-		    struct bitmask **out, struct bc_error *err)
-{
-	unsigned id;
-	int rc;
-
-	if (!*list)
-		return bc_error_set(err, BC_EUSAGE, "%s: empty node list", what);
-	rc = nodelist_parse(list, strlen(list), what, BC_EUSAGE, out, err);
-	if (rc < 0 || !snap)
-		return rc;
-	for (id = 0; id < (*out)->size; id++) {
-		const struct node *n;
-
-		if (!numa_bitmask_isbitset(*out, id))
-			continue;
-		n = snapshot_node(snap, (int)id);
-		if (!n || !n->has_memory) {
-			numa_bitmask_free(*out);
-			*out = NULL;
-			return bc_error_set(err, BC_EUSAGE, "%s: node %u %s", what, id,
-					    n ? "has no memory" : "does not exist");
-		}
-	}
-	return 0;
-}
-
-/* --node LIST of estimate and the one-off actions (act.h). */
-int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **out,
-		struct bc_error *err)
-{
-	return nodes_of(list, "--node", snap, out, err);
-}
-
 int cmd_compact(const struct act_args *a, struct bc_error *err)
 {
 	struct run r = { .a = a, .command = "compact", .plan = { .time_budget_s = 1e9 } };
@@ -879,14 +837,14 @@ int cmd_compact(const struct act_args *a, struct bc_error *err)
 	int rc;
 
 	/* the syntax first: a usage error before the lock */
-	if (a->nodes && (rc = parse_nodes(a->nodes, NULL, &sel, err)) < 0)
+	if (a->nodes && (rc = nodelist_select(a->nodes, "--node", NULL, &sel, err)) < 0)
 		return rc;
 	if (sel)
 		numa_bitmask_free(sel);
 	sel = NULL;
 	rc = begin(&r, err);
 	if (rc == 0 && a->nodes)
-		rc = parse_nodes(a->nodes, &r.snap, &sel, err);
+		rc = nodelist_select(a->nodes, "--node", &r.snap, &sel, err);
 	if (rc == 0) {
 		snprintf(why, sizeof(why), "buddyctl compact%s%.200s", a->nodes ? " --node " : "",
 			 a->nodes ? a->nodes : "");
@@ -968,7 +926,7 @@ static int parse_spec(const char *text, struct spec *s, struct bc_error *err)
 	if (s->nodes) {
 		/* the node list's syntax now; whether the nodes exist, under the lock */
 		struct bitmask *sel = NULL;
-		int rc = nodes_of(s->nodes, s->what, NULL, &sel, err);
+		int rc = nodelist_select(s->nodes, s->what, NULL, &sel, err);
 
 		if (sel)
 			numa_bitmask_free(sel);
@@ -1013,7 +971,7 @@ static int add_spec(struct run *r, const struct spec *specs, int si, const struc
 	if (!s->nodes) {
 		rc = plan_reserve_split(&r->plan, &r->snap, &rq, s->count, err);
 	} else {
-		rc = nodes_of(s->nodes, s->what, &r->snap, &sel, err);
+		rc = nodelist_select(s->nodes, s->what, &r->snap, &sel, err);
 		for (id = 0; rc == 0 && id < sel->size; id++)
 			if (numa_bitmask_isbitset(sel, id))
 				rc = plan_reserve_node(&r->plan, &r->snap, &rq, (int)id, s->count, err);

@@ -2,12 +2,15 @@
 #ifndef BUDDYCTL_ACT_H
 #define BUDDYCTL_ACT_H
 
+/* check, plan, apply and the one-off actions: their options, commands and exit status. */
+
 #include <stdbool.h>
 
 #include "errors.h"
 #include "execute.h"
+#include "judge.h"
+#include "output.h"
 #include "plan.h"
-#include "status.h"
 
 /* Options of check, plan, apply and the one-off actions. */
 struct act_args {
@@ -37,24 +40,6 @@ struct act_args {
 	int nr_specs;
 };
 
-#define DEFAULT_CONFIG "/etc/buddyctl/buddyctl.conf"
-#define DEFAULT_LOCK "/run/buddyctl.lock"	/* under --root DIR: DIR/run/buddyctl.lock */
-#define BUILTIN_POLICY "(built-in defaults)"	/* the policy's path when no file is installed */
-
-/*
- * The policy of check, plan, apply and status: config (--config), or the
- * default file, or the built-in defaults when no file is installed there.
- * 0, or -BC_ECONFIG (also for an unreadable file) / -BC_ENOMEM, err filled.
- */
-int cli_policy_load(const char *config, struct policy *pol, struct bc_error *err);
-
-/*
- * --node LIST: its syntax (snap NULL), or also that every node exists with
- * memory in snap. 0, or -BC_EUSAGE naming the node; *out to free with
- * numa_bitmask_free().
- */
-int parse_nodes(const char *list, const struct snapshot *snap, struct bitmask **out,
-		struct bc_error *err);
 
 /*
  * Each returns an exit status (cli/exitcodes.h) when it ran, or -kind with

@@ -20,6 +20,7 @@
 
 #include "metrics.h"
 #include "output.h"
+#include "units.h"
 
 static bool journal, quiet;
 

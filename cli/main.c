@@ -16,11 +16,14 @@
 #include "config.h"
 #include "errors.h"
 #include "exitcodes.h"
+#include "load.h"
 #include "log.h"
+#include "out_nagios.h"
 #include "pagesize.h"
-#include "estimate_cmd.h"
-#include "diff_cmd.h"
-#include "status.h"
+#include "cmd_estimate.h"
+#include "cmd_diff.h"
+#include "cmd_status.h"
+#include "units.h"
 
 static const char usage_text[] =
 	"Usage: buddyctl [OPTIONS] COMMAND [ARGS]\n"

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * `buddyctl status --format json`: one object, described field by field
- * by man/schema/status.schema.json. Fields are only ever added, never renamed.
+ * `buddyctl status --format json` and `buddyctl estimate --format json`:
+ * one object each, described field by field by man/schema/status.schema.json
+ * and man/schema/estimate.schema.json. Fields are only ever added, never renamed.
  * Indices are integers in thousandths, exactly as the kernel computes them.
  */
+#include "out_json.h"
+
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -307,6 +310,79 @@ int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		first = 0;
 		fputs("\n ", f);
 		node_obj(f, snap, &snap->nodes[i], o);
+	}
+	fputs("]}\n", f);
+	return ferror(f) ? -1 : 0;
+}
+
+static const char *const note_keys[] = {
+	"no_pagetypeinfo", "gigantic", "no_node_meminfo", "not_in_buddy", "capped", "no_zoneinfo",
+	"no_pool",
+};
+
+void estimate_json_one(FILE *f, const struct estimate *e)
+{
+	unsigned i, k = 0;
+
+	char cap[24] = "null", fb[24] = "null", hb[24] = "null", pb[24] = "null";
+
+	/* no zoneinfo: the capacity is unknown */
+	if (!(e->notes & EST_NO_ZONEINFO))
+		snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e->capacity);
+	/* check's free blocks and the other terms of "now": buddy sizes only */
+	if (!e->gigantic) {
+		snprintf(fb, sizeof(fb), "%llu", (unsigned long long)e->free_blocks);
+		snprintf(hb, sizeof(hb), "%llu", (unsigned long long)e->held_blocks);
+		snprintf(pb, sizeof(pb), "%llu", (unsigned long long)e->pcp_blocks);
+	}
+	fprintf(f, "{\"node\":%d,\"size_kb\":%llu,\"order\":%d,\"gigantic\":%s,\"pool\":%llu,"
+		"\"now\":%llu,\"after_compaction\":%llu,\"after_reclaim\":%llu,\"capacity\":%s,"
+		"\"free_kb\":%llu,\"pcp_kb\":%llu,\"ready_kb\":%llu,\"reserve_kb\":%llu,\"stuck_kb\":%llu,"
+		"\"stuck_reclaimable_kb\":%llu,\"page_cache_kb\":%llu,\"slab_reclaimable_kb\":%llu,"
+		"\"not_in_buddy_kb\":%llu,\"free_blocks_at_order\":%s,\"held_blocks\":%s,\"pcp_blocks\":%s,"
+		"\"pageblocks_movable\":",
+		e->node, (unsigned long long)e->size_kb, e->order, e->gigantic ? "true" : "false",
+		(unsigned long long)e->pool, (unsigned long long)e->now,
+		(unsigned long long)e->compact, (unsigned long long)e->reclaim,
+		cap, (unsigned long long)e->free_kb,
+		(unsigned long long)e->pcp_kb, (unsigned long long)e->ready_kb, (unsigned long long)e->reserve_kb,
+		(unsigned long long)e->stuck_kb, (unsigned long long)e->stuck_reclaimable_kb,
+		(unsigned long long)e->cache_kb, (unsigned long long)e->slab_kb,
+		(unsigned long long)e->not_in_buddy_kb, fb, hb, pb);
+	if (e->pageblocks_movable < 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%lld", (long long)e->pageblocks_movable);
+	fprintf(f, ",\"pageblocks_unmovable\":%llu,\"notes\":[", (unsigned long long)e->pageblocks_unmovable);
+	for (i = 0; i < sizeof(note_keys) / sizeof(note_keys[0]); i++)
+		if (e->notes & (1u << i))
+			fprintf(f, "%s\"%s\"", k++ ? "," : "", note_keys[i]);
+	fputs("]}", f);
+}
+
+int estimate_json(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n)
+{
+	char when[40];
+	struct tm tm;
+	unsigned i;
+
+	gmtime_r(&snap->taken.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(f, "{\"schema\":1,\"command\":\"estimate\",\"version\":\"%s\",\"time\":\"%s\",\"root\":",
+		BUDDYCTL_VERSION, when);
+	out_json_string(f, snap->root);
+	fprintf(f, ",\"page_size\":%u,\"pagetypeinfo\":%s,\"pagetypeinfo_error\":", snap->page_size,
+		snap->has_pagetypeinfo ? "true" : "false");
+	if (snap->has_pagetypeinfo || !snap->pagetypeinfo_why[0])
+		fputs("null", f);
+	else
+		out_json_string(f, snap->pagetypeinfo_why);
+	out_json_missing(f, snap);
+	fprintf(f, ",\"not_in_buddy_kb\":%llu,\"estimates\":[",
+		(unsigned long long)estimate_not_in_buddy_kb(snap));
+	for (i = 0; i < n; i++) {
+		fputs(i ? ",\n " : "\n ", f);
+		estimate_json_one(f, &e[i]);
 	}
 	fputs("]}\n", f);
 	return ferror(f) ? -1 : 0;

@@ -19,10 +19,13 @@
  * policy's path, an error quoting a token of a kernel file) is escaped,
  * a line break as \n and '|' as \x7c (out_escape()).
  */
+#include "out_nagios.h"
+
 #include <inttypes.h>
 
 #include "output.h"
 #include "report.h"
+#include "units.h"
 
 /* What the plugin API must not see in text: a control character or a '|'. */
 #define NAGIOS_ESC (OUT_ESC_PIPE)

@@ -6,6 +6,8 @@
  * HELP and TYPE first. The HELP lines are the metrics' documentation.
  * `check --format prometheus` adds what the policy asks of each pool.
  */
+#include "out_prom.h"
+
 #include <inttypes.h>
 
 #include "meminfo.h"

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `buddyctl status` for people, within 80 columns: per node what check
- * judges, proactive compaction and the verdict (policy/explain.c), orders as
- * rows and per zone the free blocks, the memory they hold and their share,
- * then per zone the free memory, largest block, the indices at the hugepage
- * order and the watermarks, the pageblocks and the hugepage pools; then the
- * machine's pools and the counters since boot.
+ * judges, proactive compaction and the verdict (policy/judge/explain.c),
+ * orders as rows and per zone the free blocks, the memory they hold and
+ * their share, then per zone the free memory, largest block, the indices at
+ * the hugepage order and the watermarks, the pageblocks and the hugepage
+ * pools; then the machine's pools and the counters since boot.
+ *
+ * `buddyctl estimate` for people: a table of the figures per node and
+ * size, then how each figure was derived, with its notes.
  */
+#include "out_text.h"
+
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +21,7 @@
 #include "plan.h"
 #include "output.h"
 #include "pagesize.h"
+#include "units.h"
 
 #define ZONE_COL 8
 #define MAX_WIDTH 80
@@ -224,8 +230,8 @@ static const char *level_sgr(const struct outopts *o, enum level l)
 
 /*
  * What check judges, whether kcompactd compacts the node proactively, and
- * the verdict: policy/explain.c worked them out, this only words the first
- * two and wraps the third.
+ * the verdict: policy/judge/explain.c worked them out, this only words the
+ * first two and wraps the third.
  */
 static void explain_lines(FILE *f, const struct snapshot *snap, const struct explain *ex,
 			  const struct node_explain *x, const struct outopts *o)
@@ -481,5 +487,117 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		out_escape_put(f, snap->page_size_evidence, 0);
 		fputc('\n', f);
 	}
+	return ferror(f) ? -1 : 0;
+}
+
+/* Notes, as text: one clause per bit of e->notes that explains a figure. */
+static const struct {
+	unsigned bit;
+	const char *text;
+} note_text[] = {
+	{ EST_NO_PAGETYPEINFO, "pagetypeinfo not readable: free pages in unmovable and reclaimable pageblocks counted as usable, so the bound after compaction is looser" },
+	{ EST_GIGANTIC, "beyond the buddy orders: these pages come from aligned ranges with nothing unmovable in them, and pagetypeinfo counts pageblocks, not where they lie; every figure is an upper bound" },
+	{ EST_NO_NODE_MEMINFO, "no node meminfo: page cache and slab not counted" },
+	{ EST_NOT_IN_BUDDY, "counts memory not yet in the buddy allocator, which a buddy-sized allocation grows the zone into" },
+	{ EST_CAPPED, "cut to the node's capacity (its present memory less the min watermarks)" },
+	{ EST_NO_ZONEINFO, "zoneinfo not read: the watermarks and per-CPU pages are unknown, so nothing is kept free and every figure is an upper bound; the capacity is unknown" },
+	{ EST_NO_POOL, "the node's hugepage pool was not read: counted as empty" },
+};
+
+static void human_kb(char *buf, size_t size, uint64_t kb)
+{
+	out_human_bytes(buf, size, kb * 1024);
+}
+
+/*
+ * "now" of a buddy size in its terms, with check's figure by its own name:
+ * "64 in the pool + 6107: the 6127 free 2M blocks and 11 the per-CPU lists
+ * (45M) could make, as far as the watermarks allow (123M kept free)".
+ */
+static void now_terms(char *t, size_t size, const struct estimate *e, const char *sz, const char *kept)
+{
+	char pcp[16], held[80] = "";
+
+	human_kb(pcp, sizeof(pcp), e->pcp_kb);
+	if (e->held_blocks)
+		snprintf(held, sizeof(held), " less %llu in HighAtomic and Isolate lists",
+			 (unsigned long long)e->held_blocks);
+	snprintf(t, size, "%llu in the pool + %llu: the %llu free %s blocks%s and %llu the per-CPU lists (%s) could make, as far as the watermarks allow (%s kept free)",
+		 (unsigned long long)e->pool, (unsigned long long)(e->now - e->pool),
+		 (unsigned long long)e->free_blocks, sz, held, (unsigned long long)e->pcp_blocks, pcp, kept);
+}
+
+/* The derivation of one estimate: a line per figure, then its notes. */
+static void explain(FILE *f, const struct estimate *e)
+{
+	char sz[16], rd[16], kept[16], fr[16], st[16], ca[16], sl[16], nb[16], lead[40], t[400];
+	unsigned i;
+
+	size_label(sz, sizeof(sz), e->size_kb * 1024);
+	human_kb(rd, sizeof(rd), e->ready_kb);
+	human_kb(kept, sizeof(kept), e->reserve_kb);
+	human_kb(fr, sizeof(fr), e->free_kb);
+	human_kb(st, sizeof(st), e->stuck_kb);
+	human_kb(ca, sizeof(ca), e->cache_kb);
+	human_kb(sl, sizeof(sl), e->slab_kb);
+	human_kb(nb, sizeof(nb), e->not_in_buddy_kb);
+	fprintf(f, "Node %d, %s pages (order %d)\n", e->node, sz, e->order);
+
+	snprintf(lead, sizeof(lead), "  now       %6llu =", (unsigned long long)e->now);
+	if (e->gigantic)
+		snprintf(t, sizeof(t), "%llu in the pool + at most the %s free in blocks of the top order, put together, less %s kept free",
+			 (unsigned long long)e->pool, rd, kept);
+	else
+		now_terms(t, sizeof(t), e, sz, kept);
+	out_wrap(f, lead, 21, t);
+
+	snprintf(lead, sizeof(lead), "  compacted %6llu =", (unsigned long long)e->compact);
+	snprintf(t, sizeof(t), "%llu in the pool + free %s less %s kept free and %s in small free blocks of unmovable and reclaimable pageblocks%s",
+		 (unsigned long long)e->pool, fr, kept, st,
+		 e->pageblocks_movable >= 0 ? ", in aligned ranges of movable pageblocks" : "");
+	out_wrap(f, lead, 21, t);
+
+	snprintf(lead, sizeof(lead), "  reclaimed %6llu =", (unsigned long long)e->reclaim);
+	snprintf(t, sizeof(t), "compacted + clean page cache %s + reclaimable slab %s%s%s%s",
+		 ca, sl, e->not_in_buddy_kb ? " + " : "", e->not_in_buddy_kb ? nb : "",
+		 e->not_in_buddy_kb ? " not yet in the buddy allocator" : "");
+	out_wrap(f, lead, 21, t);
+	for (i = 0; i < sizeof(note_text) / sizeof(note_text[0]); i++)
+		if (e->notes & note_text[i].bit)
+			out_wrap(f, "  note:", 8, note_text[i].text);
+}
+
+int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n)
+{
+	char when[40], sz[16], cap[24];
+	struct tm tm;
+	unsigned i;
+
+	gmtime_r(&snap->taken.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	fprintf(f, "%s  hugepages each node can hold, the pool included\n\n", when);
+	fprintf(f, "node  size      pool       now  compacted  reclaimed   capacity\n");
+	for (i = 0; i < n; i++) {
+		size_label(sz, sizeof(sz), e[i].size_kb * 1024);
+		if (e[i].notes & EST_NO_ZONEINFO)
+			snprintf(cap, sizeof(cap), "?");
+		else
+			snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e[i].capacity);
+		fprintf(f, "%4d  %4s  %8llu  %8llu%s %9llu%s %9llu%s %9s\n", e[i].node, sz,
+			(unsigned long long)e[i].pool, (unsigned long long)e[i].now,
+			e[i].gigantic ? "*" : " ", (unsigned long long)e[i].compact,
+			e[i].gigantic ? "*" : " ", (unsigned long long)e[i].reclaim,
+			e[i].gigantic ? "*" : " ", cap);
+	}
+	for (i = 0; i < n; i++)
+		if (e[i].gigantic) {
+			fputs("* upper bound: gigantic pages need aligned ranges free of unmovable pages\n", f);
+			break;
+		}
+	for (i = 0; i < n; i++) {
+		fputc('\n', f);
+		explain(f, &e[i]);
+	}
+	out_text_missing(f, snap);
 	return ferror(f) ? -1 : 0;
 }

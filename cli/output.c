@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The helpers every renderer shares: colour, escaping, wrapping, sizes and labels. */
 #include "output.h"
 
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include "nodelist.h"
+#include "units.h"
 
 bool out_color(int when, int fd)
 {
@@ -286,4 +288,31 @@ void out_json_missing(FILE *f, const struct snapshot *snap)
 		fputs("]}", f);
 	}
 	fputc(']', f);
+}
+
+void action_label(char *buf, size_t size, const struct action *a)
+{
+	char sz[16], where[32];
+	static const char *const drop[] = { "", "page cache", "slab", "page cache and slab" };
+
+	switch (a->kind) {
+	case ACT_COMPACT_NODE:
+		snprintf(buf, size, "compact node %d", a->node);
+		break;
+	case ACT_COMPACT_ALL:
+		snprintf(buf, size, "compact all nodes");
+		break;
+	case ACT_DROP_CACHES:
+		snprintf(buf, size, "drop %s%s", drop[a->drop_level & 3], a->sync ? " (sync first)" : "");
+		break;
+	case ACT_RESERVE:
+		size_label(sz, sizeof(sz), a->size_kb * 1024);
+		if (a->node >= 0)
+			snprintf(where, sizeof(where), "node %d", a->node);
+		else
+			snprintf(where, sizeof(where), "all nodes");
+		snprintf(buf, size, "reserve %s on %s: %llu -> %llu", sz, where,
+			 (unsigned long long)a->current, (unsigned long long)a->target);
+		break;
+	}
 }

@@ -2,16 +2,21 @@
 #ifndef BUDDYCTL_OUTPUT_H
 #define BUDDYCTL_OUTPUT_H
 
+/* The helpers every renderer shares: colour, escaping, wrapping, sizes and labels. */
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"	/* size_label() */
-
 #include <numa.h>
 
 #include "explain.h"
+#include "judge.h"
+#include "plan.h"
 #include "snapshot.h"
+
+/* The formats of output: --format. */
+enum out_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS, FMT_NAGIOS };
 
 /* What a renderer needs besides the snapshot. */
 struct outopts {
@@ -94,9 +99,7 @@ void out_json_string(FILE *f, const char *s);
 void out_text_missing(FILE *f, const struct snapshot *snap);
 void out_json_missing(FILE *f, const struct snapshot *snap);
 
-/* The renderers. Each returns 0, or -1 when writing to f failed. */
-int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o);
-int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o);
-int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts *o);
+/* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */
+void action_label(char *buf, size_t size, const struct action *a);
 
 #endif

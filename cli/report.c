@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The report of a run (check, plan, apply, a one-off action) as text and as JSON. */
 #include "report.h"
 
 #include <errno.h>
@@ -8,12 +9,14 @@
 
 #include "compact.h"
 #include "dropcaches.h"
-#include "estimate_cmd.h"
+#include "out_json.h"
 #include "meminfo.h"
 #include "pcp.h"
 #include "reclaim.h"
 #include "reserve.h"
 #include "output.h"
+#include "sysctl_conflict.h"
+#include "units.h"
 
 #define REPORT_SCHEMA 1
 
@@ -44,33 +47,6 @@ static void text_line(FILE *f, const char *pre, const char *s, const char *post)
 	fputs(pre, f);
 	out_escape_put(f, s, OUT_ESC_MSG);
 	fputs(post, f);
-}
-
-void action_label(char *buf, size_t size, const struct action *a)
-{
-	char sz[16], where[32];
-	static const char *const drop[] = { "", "page cache", "slab", "page cache and slab" };
-
-	switch (a->kind) {
-	case ACT_COMPACT_NODE:
-		snprintf(buf, size, "compact node %d", a->node);
-		break;
-	case ACT_COMPACT_ALL:
-		snprintf(buf, size, "compact all nodes");
-		break;
-	case ACT_DROP_CACHES:
-		snprintf(buf, size, "drop %s%s", drop[a->drop_level & 3], a->sync ? " (sync first)" : "");
-		break;
-	case ACT_RESERVE:
-		size_label(sz, sizeof(sz), a->size_kb * 1024);
-		if (a->node >= 0)
-			snprintf(where, sizeof(where), "node %d", a->node);
-		else
-			snprintf(where, sizeof(where), "all nodes");
-		snprintf(buf, size, "reserve %s on %s: %llu -> %llu", sz, where,
-			 (unsigned long long)a->current, (unsigned long long)a->target);
-		break;
-	}
 }
 
 void report_drops_skipped(char *buf, size_t size, const struct action *a)

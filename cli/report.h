@@ -2,13 +2,15 @@
 #ifndef BUDDYCTL_REPORT_H
 #define BUDDYCTL_REPORT_H
 
+/* The report of a run (check, plan, apply, a one-off action) as text and as JSON. */
+
 #include <stdio.h>
 
 #include "diff.h"
 #include "execute.h"
 #include "plan.h"
 #include "snapshot.h"
-#include "sysctl.h"
+#include "sysctl_conflict.h"
 
 /* Everything one check/plan/apply/one-off run has to say. */
 struct report {
@@ -33,8 +35,6 @@ struct report {
 	unsigned nr_sysctl_conflicts;
 };
 
-/* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */
-void action_label(char *buf, size_t size, const struct action *a);
 
 /*
  * The dropping steps a reservation left out because they gained nothing
@@ -62,23 +62,7 @@ void report_zone_json(FILE *f, const struct zone_change *zc, unsigned nr_orders)
 /* Programs: one JSON object (man/schema/{check,plan}.schema.json). */
 int report_json(FILE *f, const struct report *r);
 
-/*
- * check for Prometheus (cli/out_prom.c): each policy pool's target and
- * shortfall, beside status' buddyctl_hugepages. 0, or -1 when writing failed.
- */
-int report_prometheus(FILE *f, const struct report *r);
 
-/*
- * check for Nagios, Icinga and Sensu (cli/out_nagios.c): the status line
- * "BUDDYCTL OK|WARNING|CRITICAL - ..." with performance data after '|',
- * then one line per finding. 0, or -1 when writing failed.
- */
-int report_nagios(FILE *f, const struct report *r);
 
-/*
- * The plugin's line for an error: "BUDDYCTL UNKNOWN - why", why escaped so
- * that it holds no '|' and no line break. 0, or -1 when writing failed.
- */
-int report_nagios_unknown(FILE *f, const char *why);
 
 #endif

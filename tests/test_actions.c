@@ -26,6 +26,7 @@
 #include "reserve.h"
 #include "lock.h"
 #include "perms.h"
+#include "snapshot_read.h"
 #include "state.h"
 
 #define TREE "build/actfx"

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "load.h"
 #include "log.h"
 #include "lock.h"
 #include <signal.h>

@@ -2,14 +2,16 @@
 /*
  * cmdline_build() (`plan --kernel-cmdline`): fixture trees x policies x
  * kernel releases -> the fragment, worked out by hand from the rules in
- * policy/cmdline.h. two-node: nodes 0 and 1, both with memory, 2M and 1G.
- * four-node-sparse: nodes 0, 2, 3, 6 online (four), 0, 2 and 6 with memory,
+ * policy/plan/cmdline.h. two-node: nodes 0 and 1, both with memory, 2M and
+ * 1G. four-node-sparse: nodes 0, 2, 3, 6 online (four), 0, 2 and 6 with memory,
  * 3 CPU-only. rhel6: two nodes, 2M only.
  */
 #include "testutil.h"
 
 #include "cmdline.h"
-#include "plan.h"
+#include "config.h"
+#include "release.h"
+#include "snapshot_read.h"
 
 static const struct kernel_version k6_1 = { 6, 1 }, k5_17 = { 5, 17 }, k5_10 = { 5, 10 },
 				   kunknown = { 0, 0 };

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 
 #include "config.h"
+#include "snapshot_read.h"
+#include "steps.h"
+#include "units.h"
 
 /* A message goes to a terminal or a journal: no byte of it may be raw. */
 static void assert_printable(const char *msg)
@@ -614,6 +617,41 @@ static void hugepages_shrink(void **state)
 	bad("[node 0]\nshrink = yes\n", "t.conf:2: unknown key 'shrink' in [node 0]");
 }
 
+/*
+ * The one table of steps (steps.h): every step has its name and what it
+ * does, its name is the one step_name() prints and steps_parse() reads back
+ * as that step, and there is no row past the last step.
+ */
+static void step_table(void **state)
+{
+	struct steps st;
+	char badstep[32];
+	unsigned s;
+
+	(void)state;
+	for (s = 0; s < STEP_NR; s++) {
+		const struct step_info *info = step_info((enum step)s);
+
+		assert_non_null(info);
+		assert_non_null(info->name);
+		assert_true(info->name[0] != '\0');
+		assert_non_null(info->what);
+		assert_true(strlen(info->what) > 8);
+		assert_string_equal(step_name((enum step)s), info->name);
+		assert_int_equal(steps_parse(info->name, &st, badstep, sizeof(badstep)), 0);
+		if (s == STEP_NONE) {
+			assert_int_equal(st.n, 0);
+		} else {
+			assert_int_equal(st.n, 1);
+			assert_int_equal(st.s[0], s);
+		}
+	}
+	assert_null(step_info(STEP_NR));
+	assert_string_equal(step_name(STEP_NR), "?");
+	assert_string_equal(step_info(STEP_REWRITE_BURST)->name, "rewrite-burst");
+	assert_string_equal(step_info(STEP_DRAIN_PCP)->name, "drain-pcp");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -637,6 +675,7 @@ int main(void)
 		cmocka_unit_test(hugepages_force_and_size),
 		cmocka_unit_test(hugepages_mandatory),
 		cmocka_unit_test(hugepages_shrink),
+		cmocka_unit_test(step_table),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -30,6 +30,7 @@
 
 #include "estimate.h"
 #include "plan.h"
+#include "snapshot_read.h"
 
 #define TREE "build/est"
 

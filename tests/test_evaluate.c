@@ -10,7 +10,10 @@
 
 #include <stdlib.h>
 
+#include "evaluate.h"
+#include "judge.h"
 #include "plan.h"
+#include "snapshot_read.h"
 
 struct run {
 	struct snapshot snap;

@@ -29,7 +29,12 @@
 
 #include "explain.h"
 #include "metrics.h"
+#include "out_json.h"
+#include "out_prom.h"
+#include "out_text.h"
 #include "output.h"
+#include "proactiveness.h"
+#include "snapshot_read.h"
 
 #define TREE "build/explain"
 
@@ -382,18 +387,18 @@ static void proactiveness_file(void **state)
 	int v;
 
 	(void)state;
-	assert_int_equal(explain_parse_proactiveness("p", "20\n", 3, &v, &e), 0);
+	assert_int_equal(proactiveness_parse("p", "20\n", 3, &v, &e), 0);
 	assert_int_equal(v, 20);
-	assert_int_equal(explain_parse_proactiveness("p", "0\n", 2, &v, &e), 0);
+	assert_int_equal(proactiveness_parse("p", "0\n", 2, &v, &e), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(explain_parse_proactiveness("p", "101\n", 4, &v, &e), -BC_EDATA);
+	assert_int_equal(proactiveness_parse("p", "101\n", 4, &v, &e), -BC_EDATA);
 	assert_contains(e.msg, "p: 101 is not a proactiveness (0 to 100)");
-	assert_int_equal(explain_parse_proactiveness("p", "-1\n", 3, &v, &e), -BC_EDATA);
+	assert_int_equal(proactiveness_parse("p", "-1\n", 3, &v, &e), -BC_EDATA);
 	make_tree();
-	assert_int_equal(explain_read_proactiveness(TREE, &v, &e), 0);
+	assert_int_equal(proactiveness_read(TREE, &v, &e), 0);
 	assert_int_equal(v, 20);
 	assert_int_equal(system("rm " TREE "/proc/sys/vm/compaction_proactiveness"), 0);
-	assert_int_equal(explain_read_proactiveness(TREE, &v, &e), 0);
+	assert_int_equal(proactiveness_read(TREE, &v, &e), 0);
 	assert_int_equal(v, -1);
 }
 

@@ -21,6 +21,7 @@
 #include "output.h"
 #include "rootfs.h"
 #include "snapshot.h"
+#include "snapshot_read.h"
 
 #define DEBUGFS "/sys/kernel/debug"
 #define ROUNDS 200

@@ -24,6 +24,7 @@
 #include "kwrite.h"
 #include "meminfo.h"
 #include "snapshot.h"
+#include "snapshot_read.h"
 
 static struct snapshot saved;
 static bool can_run;

@@ -8,6 +8,7 @@
 
 #include "metrics.h"
 #include "output.h"
+#include "units.h"
 
 static struct zone zone_of(const uint64_t *blocks, unsigned n)
 {

@@ -12,6 +12,7 @@
 
 #include "pagesize.h"
 #include "snapshot.h"
+#include "snapshot_read.h"
 
 /* Copy fixture base to build/ps, run script inside it, read it. */
 static int tree(const char *base, const char *script, unsigned given, struct snapshot *s,

@@ -5,14 +5,19 @@
  * labels, and the text, JSON, Nagios and Prometheus reports of
  * cli/report.c, cli/out_nagios.c and cli/out_prom.c for small hand-built
  * findings, plans, results, diffs and hostile text; --node's parser
- * (cli/act.c). Every expected output is worked out by hand from the format
- * buddyctl(8) documents.
+ * (policy/read/nodelist.c). Every expected output is worked out by hand from
+ * the format buddyctl(8) documents.
  */
 #include "testutil.h"
 
 #include <numa.h>
 
 #include "act.h"
+#include "nodelist.h"
+#include "out_json.h"
+#include "out_nagios.h"
+#include "out_prom.h"
+#include "out_text.h"
 #include "output.h"
 #include "report.h"
 
@@ -598,22 +603,22 @@ static void node_option(void **state)
 	unsigned id, n = 0;
 
 	(void)state;
-	assert_int_equal(parse_nodes("0-2,5", NULL, &b, &e), 0);
+	assert_int_equal(nodelist_select("0-2,5", "--node", NULL, &b, &e), 0);
 	for (id = 0; id < b->size; id++)
 		if (numa_bitmask_isbitset(b, id))
 			n += 1u << id;
 	assert_int_equal(n, 1u << 0 | 1u << 1 | 1u << 2 | 1u << 5);
 	numa_bitmask_free(b);
-	assert_int_equal(parse_nodes("", NULL, &b, &e), -BC_EUSAGE);
+	assert_int_equal(nodelist_select("", "--node", NULL, &b, &e), -BC_EUSAGE);
 	assert_string_equal(e.msg, "--node: empty node list");
-	assert_int_equal(parse_nodes("0", &snap, &b, &e), 0);
+	assert_int_equal(nodelist_select("0", "--node", &snap, &b, &e), 0);
 	numa_bitmask_free(b);
-	assert_int_equal(parse_nodes("0,2", &snap, &b, &e), -BC_EUSAGE);
+	assert_int_equal(nodelist_select("0,2", "--node", &snap, &b, &e), -BC_EUSAGE);
 	assert_string_equal(e.msg, "--node: node 2 has no memory");
 	assert_null(b);
-	assert_int_equal(parse_nodes("1", &snap, &b, &e), -BC_EUSAGE);
+	assert_int_equal(nodelist_select("1", "--node", &snap, &b, &e), -BC_EUSAGE);
 	assert_string_equal(e.msg, "--node: node 1 does not exist");
-	assert_int_equal(parse_nodes("x", NULL, &b, &e), -BC_EUSAGE);
+	assert_int_equal(nodelist_select("x", "--node", NULL, &b, &e), -BC_EUSAGE);
 	assert_contains(e.msg, "--node");
 	assert_contains(e.msg, "'x'");
 }

@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "pagesize.h"
 #include "snapshot.h"
+#include "snapshot_read.h"
 
 static void partial(const char *base, const char *script, struct snapshot *s);
 

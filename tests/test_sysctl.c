@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * policy/sysctl.c: the sysctl.d(5) lines that size a hugepage pool, as
+ * policy/read/sysctl.c: the sysctl.d(5) lines that size a hugepage pool, as
  * systemd-sysctl reads them; the files in its order under a root (the
  * tests/fixtures/sysctl tree, copied into build/ and given its links and a
  * FIFO there); and the conflicts with a policy's targets.
@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "sysctl.h"
+#include "sysctl_conflict.h"
 
 static struct sysctl_hp_set parse(const char *text, size_t len)
 {

@@ -2,6 +2,7 @@
 #include "fuzz.h"
 #include "nodelist.h"
 #include "textscan.h"
+#include "units.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

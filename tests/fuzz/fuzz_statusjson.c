@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "snapshot_read.h"
 #include "statusjson.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -342,8 +342,9 @@ def node_free(bi):
 
 
 def unusable(counts, order):
-    """The node-wide unusable free space index in thousandths (policy/metrics.c,
-    the kernel's unusable_free_index over the node's free lists together)."""
+    """The node-wide unusable free space index in thousandths
+    (policy/judge/metrics.c, the kernel's unusable_free_index over the
+    node's free lists together)."""
     free = sum(c << k for k, c in enumerate(counts))
     suitable = sum(c << (k - order) for k, c in enumerate(counts) if k >= order)
     return 1000 if free == 0 else (free - (suitable << order)) * 1000 // free

@@ -26,8 +26,8 @@ _BOOL_WORDS = ('yes', 'no', 'true', 'false', 'on', 'off', '1', '0')
 # Steps of buddyctl.conf(5) STEPS: a remediation list, and a pool's on_short.
 REMEDIATION_STEPS = ('none', 'compact-node', 'compact-all', 'drop-pagecache', 'drop-slab', 'drop-all')
 ESCALATION_STEPS = REMEDIATION_STEPS + ('retry', 'reclaim-node', 'rewrite-burst', 'drain-pcp')
-MAX_ORDER = 31          # policy/config.c: an order is 0-31
-MAX_ROUNDS = 100        # policy/config.c: rounds is 0-100
+MAX_ORDER = 31          # policy/judge/config.c: an order is 0-31
+MAX_ROUNDS = 100        # policy/judge/config.c: rounds is 0-100
 
 
 def _is_bool(v):

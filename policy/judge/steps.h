@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BUDDYCTL_STEPS_H
+#define BUDDYCTL_STEPS_H
+
+/*
+ * The steps of a remediation or an escalation, in one table: the names the
+ * policy and --ladder are written in and the plans print, and what each
+ * step does (the source for --help, the man pages and the completion).
+ */
+
+#include <stddef.h>
+
+/* What a remediation or escalation step does. */
+enum step {
+	STEP_NONE,
+	STEP_RETRY,		/* write the hugepage target again */
+	STEP_COMPACT_NODE,	/* nodeN/compact */
+	STEP_COMPACT_ALL,	/* vm/compact_memory */
+	STEP_DROP_PAGECACHE,	/* sync, vm/drop_caches = 1 */
+	STEP_DROP_SLAB,		/* vm/drop_caches = 2 */
+	STEP_DROP_ALL,		/* sync, vm/drop_caches = 3 */
+	STEP_RECLAIM_NODE,	/* nodeN/reclaim, sized to the shortfall */
+	STEP_REWRITE_BURST,	/* rewrite until 64 writes in a row gain nothing */
+	STEP_DRAIN_PCP,		/* vm/stat_refresh: per-CPU free lists back to buddy */
+	STEP_NR
+};
+
+#define MAX_STEPS 16
+
+struct steps {
+	enum step s[MAX_STEPS];
+	unsigned n;
+};
+
+/* One row of the table of steps. */
+struct step_info {
+	const char *name;	/* as written in the policy and printed in plans */
+	const char *what;	/* what it does, in one line for people */
+};
+
+/* The row of step s, or NULL when s is no step. */
+const struct step_info *step_info(enum step s);
+
+/* Step names as written in the policy and printed in plans ("?" for no step). */
+const char *step_name(enum step s);
+
+/* Parse "retry, compact-node, ..." ("none" is the empty list). 0 or -1. */
+int steps_parse(const char *text, struct steps *out, char *bad, size_t badsize);
+
+#endif

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Parses and prints node lists in the kernel's list format ("0,2-3"). */
+#include "nodelist.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "textscan.h"
+#include "units.h"
+
+static int read_id(const char **p, const char *end, unsigned long *id)
+{
+	unsigned long v = 0;
+	const char *q = *p;
+
+	if (q == end || *q < '0' || *q > '9')
+		return -1;
+	while (q < end && *q >= '0' && *q <= '9') {
+		v = v * 10 + (unsigned long)(*q - '0');
+		if (v > BC_MAX_NODE_ID)
+			return -1;
+		q++;
+	}
+	*p = q;
+	*id = v;
+	return 0;
+}
+
+int nodelist_parse(const char *s, size_t len, const char *what, int kind,
+		   struct bitmask **out, struct bc_error *err)
+{
+	const char *p = s, *end = s + len;
+	unsigned long lo, hi, max = 0, i;
+	struct bitmask *mask;
+	char esc[BC_TOKEN_MAX];
+	int pass;
+
+	if (len && s[len - 1] == '\n')
+		end--;
+	/* two passes: find the largest id to size the mask, then set bits */
+	for (pass = 0; pass < 2; pass++) {
+		mask = NULL;
+		if (pass == 1) {
+			mask = numa_bitmask_alloc((unsigned)max + 1);
+			if (!mask)
+				return bc_error_set(err, BC_ENOMEM, "%s: out of memory", what);
+		}
+		for (p = s; p < end; p++) {
+			if (read_id(&p, end, &lo) < 0)
+				goto bad;
+			hi = lo;
+			if (p < end && *p == '-') {
+				p++;
+				if (read_id(&p, end, &hi) < 0 || hi < lo)
+					goto bad;
+			}
+			if (p < end && *p != ',')
+				goto bad;
+			if (p + 1 == end)
+				goto bad;	/* trailing comma */
+			if (pass == 0) {
+				if (hi > max)
+					max = hi;
+			} else {
+				for (i = lo; i <= hi; i++)
+					numa_bitmask_setbit(mask, (unsigned)i);
+			}
+		}
+	}
+	*out = mask;
+	return 0;
+bad:
+	if (mask)
+		numa_bitmask_free(mask);
+	bc_token_escape(esc, s, (size_t)(end - s));
+	return bc_error_set(err, (enum bc_err_kind)kind, "%s: invalid node list '%s'", what, esc);
+}
+
+void nodelist_format(const struct bitmask *mask, char *buf, size_t size)
+{
+	unsigned long i, lo;
+	size_t off = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; mask && i < mask->size; i++) {
+		if (!numa_bitmask_isbitset(mask, (unsigned)i))
+			continue;
+		for (lo = i; i + 1 < mask->size && numa_bitmask_isbitset(mask, (unsigned)(i + 1)); i++)
+			;
+		n = lo == i ? snprintf(buf + off, size - off, "%s%lu", off ? "," : "", lo)
+			    : snprintf(buf + off, size - off, "%s%lu-%lu", off ? "," : "", lo, i);
+		if (n < 0 || (size_t)n >= size - off) {
+			/* cut: end in "..." where it still fits */
+			if (size >= 4)
+				strcpy(buf + (off + 4 <= size ? off : size - 4), "...");
+			return;
+		}
+		off += (size_t)n;
+	}
+}
+
+int nodelist_min(const struct bitmask *mask)
+{
+	unsigned long i;
+
+	for (i = 0; i < mask->size; i++)
+		if (numa_bitmask_isbitset(mask, (unsigned)i))
+			return (int)i;
+	return -1;
+}
+
+int nodelist_max(const struct bitmask *mask)
+{
+	long i;
+
+	for (i = (long)mask->size - 1; i >= 0; i--)
+		if (numa_bitmask_isbitset(mask, (unsigned)i))
+			return (int)i;
+	return -1;
+}
+
+int nodelist_select(const char *list, const char *what, const struct snapshot *snap,
+		    struct bitmask **out, struct bc_error *err)
+{
+	unsigned id;
+	int rc;
+
+	if (!*list)
+		return bc_error_set(err, BC_EUSAGE, "%s: empty node list", what);
+	rc = nodelist_parse(list, strlen(list), what, BC_EUSAGE, out, err);
+	if (rc < 0 || !snap)
+		return rc;
+	for (id = 0; id < (*out)->size; id++) {
+		const struct node *n;
+
+		if (!numa_bitmask_isbitset(*out, id))
+			continue;
+		n = snapshot_node(snap, (int)id);
+		if (!n || !n->has_memory) {
+			numa_bitmask_free(*out);
+			*out = NULL;
+			return bc_error_set(err, BC_EUSAGE, "%s: node %u %s", what, id,
+					    n ? "has no memory" : "does not exist");
+		}
+	}
+	return 0;
+}
