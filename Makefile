@@ -36,7 +36,7 @@ JUDGE_SRC  := policy/judge/steps.c policy/judge/config.c policy/judge/metrics.c 
               policy/judge/judge.c policy/judge/explain.c policy/judge/sysctl_conflict.c
 PLAN_SRC   := policy/plan/plan.c policy/plan/evaluate.c policy/plan/diff.c policy/plan/cmdline.c
 POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
-ACTIONS_SRC:= actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
+ACTIONS_SRC:= actions/clock.c actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
 CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
               cli/load.c cli/report.c cli/act.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buddyinfo.h"
+#include "clock.h"
 #include "compact.h"
 #include "dropcaches.h"
 #include "pcp.h"
@@ -26,14 +27,6 @@
 #include "reclaim.h"
 #include "rootfs.h"
 #include "snapshot_read.h"
-
-double reserve_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void reserve_path(char *buf, size_t size, int node, uint64_t size_kb)
 {
@@ -175,7 +168,7 @@ static int rewrite_burst(struct kctx *c, const char *rel, uint64_t target, uint6
 	unsigned idle = 0;
 	int rc = 0;
 
-	while (idle < BURST_IDLE && best < target && !kw_stopped(c) && reserve_now() < deadline) {
+	while (idle < BURST_IDLE && best < target && !kw_stopped(c) && clock_mono_s() < deadline) {
 		rc = kw_set_u64(c, rel, target, &before, &got, errnum, err);
 		if (rc < 0)
 			break;
@@ -226,7 +219,7 @@ static int set_pool(struct kctx *c, const char *rel, uint64_t target, uint64_t *
 
 	for (;;) {
 		rc = kw_set_u64(c, rel, target, before, after, errnum, err);
-		if (rc == 0 || !kw_transient(*errnum) || kw_stopped(c) || reserve_now() + 0.1 > deadline)
+		if (rc == 0 || !kw_transient(*errnum) || kw_stopped(c) || clock_mono_s() + 0.1 > deadline)
 			return rc;
 		usleep(100000);
 	}
@@ -250,7 +243,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 		 * target, reclaim what it cannot (sized)
 		 */
 		struct step_result *s;
-		double t0 = reserve_now();
+		double t0 = clock_mono_s();
 
 		/*
 		 * a reclaim drops caches: not once the time budget is spent; the
@@ -265,7 +258,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 		if (s->step == STEP_RECLAIM_NODE)
 			s->asked_kb = reclaim_size_kb(c, a, a->current);
 		rc = ladder_step(c, s->step, a->node, s->asked_kb, do_sync, &errnum, &err);
-		s->ms = (reserve_now() - t0) * 1000;
+		s->ms = (clock_mono_s() - t0) * 1000;
 		s->errnum = errnum;
 		s->obtained = a->current;
 		if (rc == -BC_EINTR) {
@@ -304,7 +297,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			break;
 		for (i = 0; i < a->ladder.n && r->after < a->target; i++) {
 			struct step_result *s;
-			double t0 = reserve_now();
+			double t0 = clock_mono_s();
 			bool write = plan_write_after(a, i);
 
 			if (kw_stopped(c)) {
@@ -321,7 +314,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			if (s->step == STEP_REWRITE_BURST) {
 				after = r->after;
 				rc = rewrite_burst(c, rel, a->target, &after, &errnum, deadline, &err);
-				s->ms = (reserve_now() - t0) * 1000;
+				s->ms = (clock_mono_s() - t0) * 1000;
 				s->errnum = errnum;
 				s->wrote = true;
 				if (rc < 0) {
@@ -339,7 +332,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 			if (rc == -BC_EINTR || (rc == 0 && kw_stopped(c))) {
 				/* a signal came during the step: no new pool write */
 				s->obtained = r->after;
-				s->ms = (reserve_now() - t0) * 1000;
+				s->ms = (clock_mono_s() - t0) * 1000;
 				stopped = true;
 				goto out;
 			}
@@ -350,7 +343,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 				rc = set_pool(c, rel, a->first_write ? room_now(c, a, r->after, a->target)
 					      : a->target,
 					      &before, &after, &errnum, deadline, &err);
-			s->ms = (reserve_now() - t0) * 1000;
+			s->ms = (clock_mono_s() - t0) * 1000;
 			s->errnum = errnum;
 			if (rc < 0) {
 				s->obtained = r->after;	/* the pool as it stands */

@@ -25,7 +25,4 @@ void reserve_path(char *buf, size_t size, int node, uint64_t size_kb);
 void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double deadline,
 		 struct action_result *r);
 
-/* CLOCK_MONOTONIC in seconds, the clock of deadlines. */
-double reserve_now(void);
-
 #endif
