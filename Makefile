@@ -39,7 +39,9 @@ POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/clock.c actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
 CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
-              cli/load.c cli/report.c cli/act.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c
+              cli/load.c cli/report.c cli/act.c cli/cmd_check.c cli/cmd_apply.c cli/cmd_cmdline.c \
+              cli/cmd_oneoff.c cli/cmd_reserve.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c \
+              cli/options.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 INC_DIRS   := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "options.h"
 #include "load.h"
 #include "log.h"
 #include "lock.h"
@@ -2496,6 +2497,51 @@ static void uname_untrusted(void **state)
 	esc_sh("rm -rf " ESC_DIR);
 }
 
+/*
+ * The option table (cli/options.c): values into their fields, an alias
+ * named as the option, the first misplaced option in the table's order,
+ * --help wherever it stands, and the options that exclude each other.
+ */
+static void options_table(void **state)
+{
+	char *plan[] = { "buddyctl", "plan", "-r", "tests/fixtures/vm", "--time-budget", "2m", "--colour",
+			 "never", "--state-file", "s", "-f", "json", NULL };
+	char *misplaced[] = { "buddyctl", "status", "--grub", "--level", "x", "--dry-run", NULL };
+	char *alias[] = { "buddyctl", "diff", "a", "b", "--colour", "always", "--node", "0", NULL };
+	char *help[] = { "buddyctl", "frobnicate", "--rounds", "7", "-h", "--bogus", NULL };
+	char *rounds[] = { "buddyctl", "reserve", "--rounds", "4294967297", "2M:1", NULL };
+	char *both[] = { "buddyctl", "plan", "--kernel-cmdline", "--wait", "1s", NULL };
+	char *grub[] = { "buddyctl", "plan", "--grub", NULL };
+	struct cli_opts o;
+	char msg[600];
+
+	(void)state;
+	assert_int_equal(options_parse(12, plan, &o, msg, sizeof(msg)), OPTS_RUN);
+	assert_int_equal(o.cmd, C_PLAN);
+	assert_string_equal(o.root, "tests/fixtures/vm");
+	assert_true(o.time_budget == 120);
+	assert_int_equal(o.color, 0);
+	assert_string_equal(o.state_file, "s");
+	assert_int_equal(o.format, FMT_JSON);
+	assert_true(o.wait == -1 && o.rounds == -1 && !o.dry_run && o.nr_args == 0);
+
+	assert_int_equal(options_parse(6, misplaced, &o, msg, sizeof(msg)), -1);
+	assert_string_equal(msg, "option --dry-run does not apply to 'status'");
+	assert_int_equal(options_parse(8, alias, &o, msg, sizeof(msg)), -1);
+	assert_string_equal(msg, "option --node does not apply to 'diff'");
+	assert_int_equal(o.color, 1);
+	assert_int_equal(o.nr_args, 2);
+
+	assert_int_equal(options_parse(6, help, &o, msg, sizeof(msg)), OPTS_HELP);
+	assert_int_equal(o.rounds, 7);
+	assert_int_equal(options_parse(5, rounds, &o, msg, sizeof(msg)), -1);
+	assert_string_equal(msg, "--rounds: '4294967297' is not a number from 0 to 100");
+	assert_int_equal(options_parse(5, both, &o, msg, sizeof(msg)), -1);
+	assert_string_equal(msg, "--kernel-cmdline prints only the kernel parameters: no --format, --pools-only, --dry-run, --time-budget, --wait, --lock-file or --state-file");
+	assert_int_equal(options_parse(3, grub, &o, msg, sizeof(msg)), -1);
+	assert_string_equal(msg, "--grub writes the drop-in of plan --kernel-cmdline: give both");
+}
+
 /* check --color: the findings' levels in colour with always, never with never or auto to a file. */
 static void check_color(void **state)
 {
@@ -2567,6 +2613,7 @@ int main(void)
 		cmocka_unit_test(osrelease_untrusted),
 		cmocka_unit_test(uname_untrusted),
 		cmocka_unit_test(check_color),
+		cmocka_unit_test(options_table),
 	};
 	/* the cases of the table, one test each, where the one test of the table ran */
 	static struct CMUnitTest tests[sizeof(before_table) / sizeof(before_table[0]) + N_CASES +

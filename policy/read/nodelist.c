@@ -146,3 +146,13 @@ int nodelist_select(const char *list, const char *what, const struct snapshot *s
 	}
 	return 0;
 }
+
+int nodelist_check(const char *list, const char *what, struct bc_error *err)
+{
+	struct bitmask *sel = NULL;
+	int rc = nodelist_select(list, what, NULL, &sel, err);
+
+	if (sel)
+		numa_bitmask_free(sel);
+	return rc;
+}
