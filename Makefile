@@ -121,7 +121,7 @@ CHECK_DIR := build/check
 CHECK_ENV := BUDDYCTL_CHECKDIR=$(CHECK_DIR)
 
 check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) \
-       $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths build/static/buddyctl
+       $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths build/test/step_names build/static/buddyctl
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@set -e; for t in $(TESTS); do \
 	  echo "== $$t"; $(CHECK_ENV) BUDDYCTL=./buddyctl sh tests/run-suite.sh "cmocka" build/test/$$t; \
@@ -164,6 +164,8 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	  $(CHECK_ENV) sh tests/run-script.sh "stands alone" standalone.sh sh tests/standalone.sh
 	@echo "== bash completion"; $(CHECK_ENV) sh tests/run-script.sh "bash completion" completion_test.sh \
 	  bash tests/completion_test.sh ./buddyctl
+	@echo "== lists of steps (tests/steps_lists.sh)"; $(CHECK_ENV) sh tests/run-script.sh "lists of steps" \
+	  steps_lists.sh sh tests/steps_lists.sh ./buddyctl build/test/step_names
 	@if command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null && command -v lintian >/dev/null; then \
 	  echo "== deb package check"; \
 	  $(CHECK_ENV) sh tests/run-script.sh "deb package check" deb-check $(MAKE) --no-print-directory deb-check; \

@@ -125,15 +125,15 @@ static int add_spec(struct act_run *r, const struct spec *specs, int si, const s
 	return rc;
 }
 
-/* --ladder STEPS, or no ladder: 0, or -BC_EUSAGE naming the unknown step. */
+/* --ladder STEPS, or no ladder: 0, or -BC_EUSAGE naming the unknown step and the known ones. */
 static int parse_ladder(const char *text, struct steps *ladder, struct bc_error *err)
 {
-	char bad[48];
+	char bad[48], names[256];
 
 	if (!text || steps_parse(text, ladder, bad, sizeof(bad)) == 0)
 		return 0;
-	return bc_error_set(err, BC_EUSAGE, "--ladder: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node, rewrite-burst, drain-pcp)",
-			    bad);
+	steps_names(names, sizeof(names), false);
+	return bc_error_set(err, BC_EUSAGE, "--ladder: unknown step '%s' (%s)", bad, names);
 }
 
 /* The syntax of every spec, before the lock: a usage error comes first. */

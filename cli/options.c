@@ -15,6 +15,7 @@
 #include "load.h"
 #include "log.h"
 #include "pagesize.h"
+#include "steps.h"
 #include "units.h"
 
 #define C_ACTS (C_APPLY | C_COMPACT | C_DROP | C_RESERVE)
@@ -434,8 +435,7 @@ static const char usage_head[] =
 	"      --level LEVEL   drop-caches: pagecache (default), slab or all\n"
 	"      --no-sync       do not sync(2) before dropping caches\n"
 	"      --ladder STEPS  reserve: escalation when short, instead of the one chosen\n"
-	"                      from the estimate (retry, compact-node, compact-all,\n"
-	"                      reclaim-node, drop-pagecache, drop-slab, drop-all)\n";
+	"                      from the estimate (";
 
 static const char usage_tail[] =
 	"      --rounds N      reserve: passes over the ladder (default 3; chosen: 8,\n"
@@ -462,8 +462,40 @@ static const char usage_tail[] =
 	"73 cannot write --output, 74 I/O error, 75 busy, 77 not permitted,\n"
 	"78 bad policy, 130 interrupted. See buddyctl(8).\n";
 
+/* --help's lines are at most this long, the width of a terminal less one. */
+#define USAGE_WIDTH 79
+#define USAGE_INDENT "                      "
+
+/*
+ * The steps --ladder takes, from the table of steps, continuing a line
+ * that is col characters long: "retry, compact-node, ...)" wrapped under
+ * the descriptions.
+ */
+static void usage_steps(FILE *f, size_t col)
+{
+	enum step s;
+	char word[40];
+
+	for (s = STEP_NONE + 1; s < STEP_NR; s++) {
+		snprintf(word, sizeof(word), "%s%s", step_name(s), s + 1 < STEP_NR ? "," : ")");
+		if (s > STEP_NONE + 1 && col + 1 + strlen(word) > USAGE_WIDTH) {
+			fputs("\n" USAGE_INDENT, f);
+			col = strlen(USAGE_INDENT);
+		} else if (s > STEP_NONE + 1) {
+			fputc(' ', f);
+			col++;
+		}
+		fputs(word, f);
+		col += strlen(word);
+	}
+	fputc('\n', f);
+}
+
 void options_usage(FILE *f)
 {
+	const char *last_line = strrchr(usage_head, '\n') + 1;
+
 	fputs(usage_head, f);
+	usage_steps(f, strlen(last_line));
 	fputs(usage_tail, f);
 }

@@ -169,6 +169,16 @@ static int fail(struct pstate *st, const char *fmt, const char *a, const char *b
 	return fail_at(st, st->line, fmt, ea, eb);
 }
 
+/* An unknown step: the error names it and the steps the list may hold (steps_names()). */
+static int fail_step(struct pstate *st, const char *what, const char *bad, bool remediation)
+{
+	char ebad[BC_TOKEN_MAX], names[256];
+
+	bc_token_escape(ebad, bad, strlen(bad));
+	steps_names(names, sizeof(names), remediation);
+	return fail_at(st, st->line, "%s '%s' (%s)", what, ebad, names);
+}
+
 static struct node_policy *node_section(struct pstate *st, int node)
 {
 	struct policy *p = st->p;
@@ -290,11 +300,9 @@ static int remedy_key(struct pstate *st, struct steps *warn, struct steps *crit,
 		return -1;
 	}
 	if (steps_parse(val, dst, bad, sizeof(bad)) < 0)
-		return fail(st, "unknown remediation step '%s' (none, compact-node, compact-all, drop-pagecache, drop-slab, drop-all)%s",
-			    bad, "");
+		return fail_step(st, "unknown remediation step", bad, true);
 	for (unsigned i = 0; i < dst->n; i++)
-		if (dst->s[i] == STEP_RETRY || dst->s[i] == STEP_RECLAIM_NODE || dst->s[i] == STEP_REWRITE_BURST ||
-		    dst->s[i] == STEP_DRAIN_PCP)
+		if (step_info(dst->s[i])->escalation_only)
 			return fail(st, "%s: '%s' is a hugepage escalation step, not a remediation", key,
 				    step_name(dst->s[i]));
 	return 1;
@@ -400,8 +408,7 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 	}
 	if (!strcmp(key, "on_short")) {
 		if (steps_parse(val, &t->ladder, bad, sizeof(bad)) < 0)
-			return fail(st, "on_short: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node, rewrite-burst, drain-pcp)%s",
-				    bad, "");
+			return fail_step(st, "on_short: unknown step", bad, false);
 		t->ladder_given = true;
 		return 1;
 	}

@@ -7,7 +7,7 @@
 
 static const struct step_info step_table[STEP_NR] = {
 	[STEP_NONE] = { "none", "nothing: the empty list" },
-	[STEP_RETRY] = { "retry", "write the pool size again (escalation only)" },
+	[STEP_RETRY] = { "retry", "write the pool size again (escalation only)", true },
 	[STEP_COMPACT_NODE] = { "compact-node",
 				"compact the node: nodeN/compact (vm/compact_memory for a global pool)" },
 	[STEP_COMPACT_ALL] = { "compact-all", "compact every node: vm/compact_memory" },
@@ -16,11 +16,11 @@ static const struct step_info step_table[STEP_NR] = {
 	[STEP_DROP_SLAB] = { "drop-slab", "drop reclaimable slab objects: vm/drop_caches = 2" },
 	[STEP_DROP_ALL] = { "drop-all", "sync, then drop page cache and slab: vm/drop_caches = 3" },
 	[STEP_RECLAIM_NODE] = { "reclaim-node",
-				"reclaim the shortfall on the pool's node only: nodeN/reclaim (escalation only)" },
+				"reclaim the shortfall on the pool's node only: nodeN/reclaim (escalation only)", true },
 	[STEP_REWRITE_BURST] = { "rewrite-burst",
-				 "write the target until 64 writes in a row gain nothing (escalation only)" },
+				 "write the target until 64 writes in a row gain nothing (escalation only)", true },
 	[STEP_DRAIN_PCP] = { "drain-pcp",
-			     "give the per-CPU free lists back to buddy: vm/stat_refresh (escalation only)" },
+			     "give the per-CPU free lists back to buddy: vm/stat_refresh (escalation only)", true },
 };
 
 const struct step_info *step_info(enum step s)
@@ -31,6 +31,17 @@ const struct step_info *step_info(enum step s)
 const char *step_name(enum step s)
 {
 	return (unsigned)s < STEP_NR ? step_table[s].name : "?";
+}
+
+void steps_names(char *buf, size_t size, bool remediation)
+{
+	size_t len = 0;
+	int s;
+
+	buf[0] = '\0';
+	for (s = remediation ? STEP_NONE : STEP_NONE + 1; s < STEP_NR && len < size; s++)
+		if (!remediation || !step_table[s].escalation_only)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", step_table[s].name);
 }
 
 int steps_parse(const char *text, struct steps *out, char *bad, size_t badsize)
