@@ -44,30 +44,41 @@ void steps_names(char *buf, size_t size, bool remediation)
 			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", step_table[s].name);
 }
 
+/* The step named by the len bytes at name, or -1. */
+static int step_by_name(const char *name, size_t len)
+{
+	int s, found = -1;
+
+	for (s = 0; s < STEP_NR; s++)
+		if (strlen(step_table[s].name) == len && !memcmp(step_table[s].name, name, len))
+			found = s;
+	return found;
+}
+
+/* The next word of a list at *p (commas and blanks around it skipped) into *start, its length; 0: none left. */
+static size_t next_word(const char **p, const char **start)
+{
+	const char *end;
+
+	while (**p == ' ' || **p == '\t' || **p == ',')
+		(*p)++;
+	*start = *p;
+	while (**p && **p != ',')
+		(*p)++;
+	for (end = *p; end > *start && (end[-1] == ' ' || end[-1] == '\t'); end--)
+		;
+	return (size_t)(end - *start);
+}
+
 int steps_parse(const char *text, struct steps *out, char *bad, size_t badsize)
 {
-	const char *p = text;
+	const char *p = text, *start;
+	size_t len;
+	int found;
 
 	out->n = 0;
-	while (*p) {
-		const char *start, *end;
-		size_t len;
-		int s, found = -1;
-
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (!*p)
-			break;
-		start = p;
-		while (*p && *p != ',')
-			p++;
-		end = p;
-		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		len = (size_t)(end - start);
-		for (s = 0; s < STEP_NR; s++)
-			if (strlen(step_table[s].name) == len && !memcmp(step_table[s].name, start, len))
-				found = s;
+	while ((len = next_word(&p, &start)) > 0) {
+		found = step_by_name(start, len);
 		if (found < 0 || out->n == MAX_STEPS) {
 			/* all of it that fits, so that a cut token shows as cut */
 			snprintf(bad, badsize, "%.*s", (int)(len < badsize ? len : badsize - 1), start);
