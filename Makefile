@@ -26,20 +26,22 @@ LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 # <- cli/). Every folder is one -I: headers are included by their bare
 # names, which are therefore unique.
 MODEL_SRC  := policy/model/errors.c policy/model/strbuf.c policy/model/units.c policy/model/snapshot.c \
-              policy/model/sysctl_hp.c
+              policy/model/sysctl_hp.c policy/model/pagemap.c
 READ_SRC   := policy/read/textscan.c policy/read/rootfs.c policy/read/capture.c policy/read/buddyinfo.c \
               policy/read/zoneinfo.c policy/read/pagetypeinfo.c policy/read/meminfo.c policy/read/nodelist.c \
               policy/read/hugepages.c policy/read/pagesize.c policy/read/statusjson.c \
               policy/read/snapshot_read.c policy/read/source.c policy/read/sysctl.c policy/read/release.c \
-              policy/read/grub.c policy/read/proactiveness.c
+              policy/read/grub.c policy/read/proactiveness.c policy/read/kpageflags.c
 JUDGE_SRC  := policy/judge/steps.c policy/judge/config.c policy/judge/metrics.c policy/judge/estimate.c \
-              policy/judge/judge.c policy/judge/explain.c policy/judge/sysctl_conflict.c
+              policy/judge/judge.c policy/judge/explain.c policy/judge/sysctl_conflict.c \
+              policy/judge/mapjudge.c
 PLAN_SRC   := policy/plan/plan.c policy/plan/evaluate.c policy/plan/diff.c policy/plan/cmdline.c
 POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
 CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
-              cli/load.c cli/report.c cli/act.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c
+              cli/load.c cli/report.c cli/act.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c \
+              cli/cmd_map.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 INC_DIRS   := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))

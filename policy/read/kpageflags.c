@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Streams kpageflags and kpagecgroup over disjoint stretches in parallel threads, range by range. */
+#include "kpageflags.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rootfs.h"
+
+/*
+ * A read is UNIT_PAGES words (512 KiB): the kernel's time per page frame
+ * dominates from 64 KiB up (KERNEL.md §14), and a unit holds whole sections
+ * (32,768 pages of 4K) to tell a flag-less section from flag-less pages.
+ * A thread takes a SLICE of at least SLICE_PAGES pages (2 MiB of words, 1
+ * GiB of 4K pages) and ROUND_PER_THREAD slices go to each thread per round,
+ * after which the calling thread hands the finished ranges on in order.
+ */
+#define UNIT_PAGES (1ull << 16)
+#define SLICE_PAGES (1ull << 18)
+#define ROUND_PER_THREAD 2
+#define MAX_THREADS 64
+
+static int open_one(const char *root, const char *rel, char *path, int *fd, uint64_t *size,
+		    struct bc_error *err)
+{
+	struct stat st = { 0 };
+	int rootfd, e;
+
+	if (rootfs_path(root, rel, path, PATH_MAX, err) < 0)
+		return -BC_EUSAGE;
+	if (rootfs_is_slash(root)) {
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+	} else {
+		rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		*fd = rootfd < 0 ? -1 : rootfs_open_regular(rootfd, rel, O_RDONLY, &st);
+		e = errno;
+		if (rootfd >= 0)
+			close(rootfd);
+		errno = e;
+	}
+	if (*fd < 0)
+		return -errno;
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* A tree's file must hold whole words: where the last one is cut, said. */
+static int whole_words(const char *path, uint64_t size, struct bc_error *err)
+{
+	if (size % 8)
+		return bc_error_set(err, BC_EDATA, "%s: %llu bytes, not a whole number of 8-byte words: cut at offset %llu",
+				    path, (unsigned long long)size, (unsigned long long)(size - size % 8));
+	return 0;
+}
+
+int kpf_open(const char *root, struct kpf_files *f, struct bc_error *err)
+{
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->flags_fd = f->cgroup_fd = -1;
+	f->tree = !rootfs_is_slash(root);
+	rc = open_one(root, "proc/kpageflags", f->flags_path, &f->flags_fd, &f->flags_size, err);
+	if (rc == -BC_EUSAGE)
+		return rc;
+	if (rc < 0) {
+		if (-rc == EACCES || -rc == EPERM)
+			return bc_error_set(err, BC_EPERM, "%s: %s: the map reads it, and only root may (mode 0400)",
+					    f->flags_path, strerror(-rc));
+		if (-rc == EMEDIUMTYPE)
+			return bc_error_set(err, BC_EDATA, "%s: %s", f->flags_path, rootfs_strerror(-rc));
+		return bc_error_set(err, -rc == ENOENT ? BC_ENOINPUT : BC_EIO, "%s: %s%s", f->flags_path,
+				    rootfs_strerror(-rc), -rc == ENOENT && !f->tree ?
+				    " (a kernel without CONFIG_PROC_PAGE_MONITOR)" : "");
+	}
+	if (f->tree && (rc = whole_words(f->flags_path, f->flags_size, err)) < 0)
+		goto fail;
+	rc = open_one(root, "proc/kpagecgroup", f->cgroup_path, &f->cgroup_fd, &f->cgroup_size, err);
+	if (rc == -BC_EUSAGE)
+		goto fail;
+	if (rc < 0) {
+		/* optional (CONFIG_MEMCG): without it no flag-less page is known to be allocated */
+		snprintf(f->cgroup_why, sizeof(f->cgroup_why), "%s", rootfs_strerror(-rc));
+		f->cgroup_fd = -1;
+		return 0;
+	}
+	if (f->tree && (rc = whole_words(f->cgroup_path, f->cgroup_size, err)) < 0)
+		goto fail;
+	return 0;
+fail:
+	kpf_close(f);
+	return rc;
+}
+
+void kpf_close(struct kpf_files *f)
+{
+	if (f->flags_fd >= 0)
+		close(f->flags_fd);
+	if (f->cgroup_fd >= 0)
+		close(f->cgroup_fd);
+	f->flags_fd = f->cgroup_fd = -1;
+}
+
+bool kpf_movable_gigantic(const char *root)
+{
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int errnum;
+	bool on;
+
+	if (rootfs_read(root, "proc/sys/vm/movable_gigantic_pages", &buf, &len, path, &errnum, NULL) < 0)
+		return false;
+	on = buf[0] >= '1' && buf[0] <= '9';
+	free(buf);
+	return on;
+}
+
+/* pread until n bytes or the end of the file; the bytes read, or -errno. */
+static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* One thread's buffers and the state shared by a round. */
+struct kpf_round;
+
+struct kpf_worker {
+	struct kpf_round *round;
+	uint64_t *flags, *cgroup;
+	int rc;
+	struct bc_error err;
+	pthread_t thread;
+	bool started;
+};
+
+struct kpf_round {
+	const struct kpf_files *f;
+	const struct pagemap_span *sp;
+	const struct pagemap_sink *sink;
+	uint64_t slice_pages;
+	uint64_t first_slice;		/* absolute index of the round's first slice */
+	unsigned nr_slices;
+	unsigned next;			/* the next slice to take (atomic) */
+	int failed;			/* set when a worker failed: the others stop (atomic) */
+	struct range_counts *ranges;	/* slice i's ranges at i * ranges_per_slice */
+	uint64_t ranges_per_slice;
+};
+
+static int cut_short(const char *path, uint64_t got_bytes, uint64_t need_pfn, struct bc_error *err)
+{
+	return bc_error_set(err, BC_EDATA, "%s: ends at offset %llu (page frame %llu), before the node's last zone ends at page frame %llu",
+			    path, (unsigned long long)got_bytes, (unsigned long long)(got_bytes / 8),
+			    (unsigned long long)need_pfn);
+}
+
+/* Read the words of [pfn, pfn + n) of fd into buf; *valid: how many the file has. */
+static int read_words(const struct kpf_files *f, int fd, const char *path, uint64_t *buf, uint64_t pfn,
+		      uint64_t n, uint64_t *valid, struct bc_error *err)
+{
+	ssize_t got = pread_full(fd, buf, n * 8, pfn * 8);
+
+	if (got < 0)
+		return bc_error_set(err, BC_EIO, "%s: read at offset %llu: %s", path,
+				    (unsigned long long)(pfn * 8), strerror((int)-got));
+	if (got % 8)
+		return bc_error_set(err, BC_EDATA, "%s: a read at offset %llu ended inside a word, at offset %llu",
+				    path, (unsigned long long)(pfn * 8), (unsigned long long)(pfn * 8 + (uint64_t)got));
+	(void)f;
+	*valid = (uint64_t)got / 8;
+	return 0;
+}
+
+/*
+ * The cgroup words of the flag-less pages in buf[from, to) that lie in no
+ * flag-less section: one read over the stretch from the first to the last.
+ * *cg NULL when there are none or there is no kpagecgroup.
+ */
+static int read_cgroup(struct kpf_worker *w, uint64_t unit, const uint64_t *flags, const bool *hole,
+		       uint64_t from, uint64_t to, uint64_t section, const uint64_t **cg)
+{
+	const struct kpf_files *f = w->round->f;
+	uint64_t i, lo = to, hi = 0, valid;
+	int rc;
+
+	*cg = NULL;
+	if (f->cgroup_fd < 0)
+		return 0;
+	for (i = from; i < to; i++)
+		if (!flags[i] && !hole[i / section]) {
+			if (lo == to)
+				lo = i;
+			hi = i + 1;
+		}
+	if (lo == to)
+		return 0;
+	rc = read_words(f, f->cgroup_fd, f->cgroup_path, w->cgroup + lo, unit + lo, hi - lo, &valid, &w->err);
+	if (rc < 0)
+		return rc;
+	if (valid < hi - lo)
+		return bc_error_set(&w->err, BC_EDATA, "%s: ends at offset %llu, before page frame %llu that %s has",
+				    f->cgroup_path, (unsigned long long)((unit + lo + valid) * 8),
+				    (unsigned long long)(unit + hi - 1), f->flags_path);
+	*cg = w->cgroup;
+	return 0;
+}
+
+/*
+ * Hand the pages [from, to) of the unit starting at page frame unit to the
+ * ranges they belong to, section by section (hole: a whole section without
+ * a flag), the pages past the file's end (valid) as having none.
+ */
+static void count_unit(struct kpf_worker *w, uint64_t unit, const uint64_t *cg, const bool *hole,
+		       uint64_t from, uint64_t to, uint64_t valid, struct range_counts *ranges,
+		       uint64_t slice_start)
+{
+	const struct pagemap_sink *sink = w->round->sink;
+	const struct pagemap_span *sp = w->round->sp;
+	uint64_t i = from, n, stop;
+
+	while (i < to) {
+		uint64_t pfn = unit + i;
+		struct range_counts *rc = &ranges[(pfn - slice_start) / sp->range_pages];
+
+		/* up to the end of the range, the section, the valid words */
+		stop = (pfn / sp->range_pages + 1) * sp->range_pages - unit;
+		n = ((i / sp->section_pages) + 1) * sp->section_pages;
+		if (n < stop)
+			stop = n;
+		if (stop > to)
+			stop = to;
+		if (i < valid && stop > valid)
+			stop = valid;
+		n = stop - i;
+		if (i >= valid)
+			sink->count(sink->ctx, rc, NULL, NULL, n, false);
+		else
+			sink->count(sink->ctx, rc, w->flags + i, cg ? cg + i : NULL, n, hole[i / sp->section_pages]);
+		i = stop;
+	}
+}
+
+/* One slice: [max(start, k * S), min(end, (k + 1) * S)) into its ranges. */
+static int do_slice(struct kpf_worker *w, unsigned idx)
+{
+	struct kpf_round *r = w->round;
+	const struct pagemap_span *sp = r->sp;
+	const struct kpf_files *f = r->f;
+	uint64_t k = r->first_slice + idx, start = k * r->slice_pages, end = start + r->slice_pages;
+	struct range_counts *ranges = r->ranges + idx * r->ranges_per_slice;
+	bool hole[UNIT_PAGES];		/* per section of a unit; sections are at least one page */
+	uint64_t unit, j;
+	int rc;
+
+	if (start < sp->start_pfn)
+		start = sp->start_pfn;
+	if (end > sp->end_pfn)
+		end = sp->end_pfn;
+	for (j = 0; j < (end - start) / sp->range_pages; j++) {
+		memset(&ranges[j], 0, sizeof(ranges[j]));
+		ranges[j].first_pfn = start + j * sp->range_pages;
+	}
+	for (unit = start & ~(UNIT_PAGES - 1); unit < end; unit += UNIT_PAGES) {
+		uint64_t from = unit < start ? start - unit : 0;
+		uint64_t to = unit + UNIT_PAGES > end ? end - unit : UNIT_PAGES;
+		uint64_t valid, s, i, sections = UNIT_PAGES / sp->section_pages;
+		const uint64_t *cg;
+
+		if (__atomic_load_n(&r->failed, __ATOMIC_RELAXED))
+			return 0;
+		/* the whole unit: a section is judged by all of its pages */
+		rc = read_words(f, f->flags_fd, f->flags_path, w->flags, unit, UNIT_PAGES, &valid, &w->err);
+		if (rc < 0)
+			return rc;
+		if (valid < UNIT_PAGES && unit + valid < sp->need_end_pfn)
+			return cut_short(f->flags_path, (unit + valid) * 8, sp->need_end_pfn, &w->err);
+		for (s = 0; s < sections; s++) {
+			uint64_t a = s * sp->section_pages, b = a + sp->section_pages;
+
+			hole[s] = b <= valid;
+			for (i = a; hole[s] && i < b; i++)
+				if (w->flags[i])
+					hole[s] = false;
+		}
+		rc = read_cgroup(w, unit, w->flags, hole, from, to < valid ? to : valid, sp->section_pages, &cg);
+		if (rc < 0)
+			return rc;
+		count_unit(w, unit, cg, hole, from, to, valid, ranges, start);
+	}
+	return 0;
+}
+
+static void *worker_run(void *arg)
+{
+	struct kpf_worker *w = arg;
+	struct kpf_round *r = w->round;
+	unsigned idx;
+
+	w->rc = 0;
+	while (!w->rc && (idx = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED)) < r->nr_slices) {
+		w->rc = do_slice(w, idx);
+		if (w->rc)
+			__atomic_store_n(&r->failed, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/* Run one round on n workers (the calling thread is worker 0). The first error, or 0. */
+static int run_round(struct kpf_worker *w, unsigned n, struct bc_error *err)
+{
+	unsigned k;
+	int rc = 0;
+
+	for (k = 1; k < n; k++)
+		w[k].started = pthread_create(&w[k].thread, NULL, worker_run, &w[k]) == 0;
+	worker_run(&w[0]);
+	for (k = 1; k < n; k++) {
+		if (w[k].started)
+			pthread_join(w[k].thread, NULL);
+		else
+			worker_run(&w[k]);	/* no thread: its share, here */
+	}
+	for (k = 0; k < n; k++)
+		if (w[k].rc < 0 && rc == 0) {
+			rc = w[k].rc;
+			*err = w[k].err;
+		}
+	return rc;
+}
+
+/* Hand the round's ranges on in page frame order. */
+static int emit_round(const struct kpf_round *r, uint64_t *done)
+{
+	const struct pagemap_span *sp = r->sp;
+	unsigned i;
+	uint64_t j, start, end;
+	int rc;
+
+	for (i = 0; i < r->nr_slices; i++) {
+		start = (r->first_slice + i) * r->slice_pages;
+		end = start + r->slice_pages;
+		if (start < sp->start_pfn)
+			start = sp->start_pfn;
+		if (end > sp->end_pfn)
+			end = sp->end_pfn;
+		for (j = 0; j < (end - start) / sp->range_pages; j++) {
+			rc = r->sink->range(r->sink->ctx, &r->ranges[i * r->ranges_per_slice + j]);
+			if (rc < 0)
+				return rc;
+		}
+		*done += end - start;
+	}
+	return 0;
+}
+
+int kpf_read(const struct kpf_files *f, const struct pagemap_span *sp, unsigned threads,
+	     const struct pagemap_sink *sink, struct bc_error *err)
+{
+	struct kpf_worker w[MAX_THREADS];
+	struct kpf_round r = { .f = f, .sp = sp, .sink = sink };
+	uint64_t first, last, total = sp->end_pfn - sp->start_pfn, done = 0;
+	unsigned k, n = 0, per_round;
+	int rc = 0;
+
+	if (sp->end_pfn <= sp->start_pfn)
+		return 0;
+	if (!sp->range_pages || (sp->range_pages & (sp->range_pages - 1)) || !sp->section_pages ||
+	    (sp->section_pages & (sp->section_pages - 1)) || sp->section_pages > UNIT_PAGES ||
+	    sp->start_pfn % sp->range_pages || sp->end_pfn % sp->range_pages)
+		return bc_error_set(err, BC_EUSAGE, "%s: ranges of %llu pages and sections of %llu cannot be read",
+				    f->flags_path, (unsigned long long)sp->range_pages,
+				    (unsigned long long)sp->section_pages);
+	if (f->tree && f->flags_size / 8 < sp->need_end_pfn)
+		return cut_short(f->flags_path, f->flags_size, sp->need_end_pfn, err);
+	r.slice_pages = sp->range_pages > SLICE_PAGES ? sp->range_pages : SLICE_PAGES;
+	r.ranges_per_slice = r.slice_pages / sp->range_pages;
+	first = sp->start_pfn / r.slice_pages;
+	last = (sp->end_pfn - 1) / r.slice_pages;
+	if (threads < 1)
+		threads = 1;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (threads > last - first + 1)
+		threads = (unsigned)(last - first + 1);
+	per_round = threads * ROUND_PER_THREAD;
+	r.ranges = calloc((size_t)per_round * r.ranges_per_slice, sizeof(*r.ranges));
+	if (!r.ranges)
+		return bc_error_set(err, BC_ENOMEM, "%s: out of memory", f->flags_path);
+	for (n = 0; n < threads; n++) {
+		w[n] = (struct kpf_worker){ .round = &r };
+		w[n].flags = malloc(UNIT_PAGES * 8);
+		w[n].cgroup = malloc(UNIT_PAGES * 8);
+		if (!w[n].flags || !w[n].cgroup) {
+			free(w[n].flags);
+			free(w[n].cgroup);
+			rc = bc_error_set(err, BC_ENOMEM, "%s: out of memory", f->flags_path);
+			break;
+		}
+	}
+	for (r.first_slice = first; rc == 0 && r.first_slice <= last; r.first_slice += per_round) {
+		r.nr_slices = (unsigned)(last - r.first_slice + 1 < per_round ? last - r.first_slice + 1 : per_round);
+		r.next = 0;
+		rc = run_round(w, n, err);
+		if (rc == 0)
+			rc = emit_round(&r, &done);
+		if (rc == 0 && sink->progress)
+			sink->progress(sink->ctx, done, total);
+	}
+	for (k = 0; k < n; k++) {
+		free(w[k].flags);
+		free(w[k].cgroup);
+	}
+	free(r.ranges);
+	return rc;
+}
