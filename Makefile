@@ -49,8 +49,14 @@ INCLUDES   := $(INC_DIRS:%=-I%)
 HEADERS    := $(wildcard $(INC_DIRS:%=%/*.h))
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
-TESTS      += test_report test_figures test_sysctl
+TESTS      += test_report test_figures test_sysctl test_pagemap
 FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson capture
+
+# The map's trees (tests/fixtures/map/README.md): captured ones unpacked from
+# their .tar.xz, and the one of every class generated, under build/fixtures/map/.
+MAP_DIR    := build/fixtures/map
+MAP_TREES  := $(patsubst tests/fixtures/map/%.tar.xz,$(MAP_DIR)/%/.unpacked,$(wildcard tests/fixtures/map/*.tar.xz)) \
+              $(MAP_DIR)/classes/.made
 
 all: buddyctl
 
@@ -109,6 +115,17 @@ build/asan/buddyctl: cli/main.c build/libbuddyctl-asan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< build/libbuddyctl-asan.a $(LDLIBS)
 
+$(MAP_DIR)/%/.unpacked: tests/fixtures/map/%.tar.xz
+	rm -rf $(MAP_DIR)/$* && mkdir -p $(MAP_DIR)/$* && xz -dc $< | tar -xf - -C $(MAP_DIR)/$* && touch $@
+
+$(MAP_DIR)/classes/.made: tests/fixtures/map/gen-classes.py
+	rm -rf $(MAP_DIR)/classes && python3 $< $(MAP_DIR)/classes && touch $@
+
+map-fixtures: $(MAP_TREES)
+
+# the suites that read the map's trees
+build/test/test_pagemap build/asan/test_pagemap build/test/test_cli build/asan/test_cli: $(MAP_TREES)
+
 # Fuzz targets replayed over their seed corpus (no libFuzzer needed).
 build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-asan.a
 	@mkdir -p $(dir $@)
@@ -120,7 +137,7 @@ build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-a
 CHECK_DIR := build/check
 CHECK_ENV := BUDDYCTL_CHECKDIR=$(CHECK_DIR)
 
-check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) \
+check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) $(MAP_TREES) \
        $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths build/static/buddyctl
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@set -e; for t in $(TESTS); do \
@@ -353,4 +370,4 @@ deps:
 clean:
 	rm -rf build buddyctl
 
-.PHONY: all check coverage fuzz install uninstall deps clean vmcheck
+.PHONY: all check coverage fuzz install uninstall deps clean vmcheck map-fixtures

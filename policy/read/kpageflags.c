@@ -216,9 +216,9 @@ static int read_cgroup(struct kpf_worker *w, uint64_t unit, const uint64_t *flag
 	if (rc < 0)
 		return rc;
 	if (valid < hi - lo)
-		return bc_error_set(&w->err, BC_EDATA, "%s: ends at offset %llu, before page frame %llu that %s has",
+		return bc_error_set(&w->err, BC_EDATA, "%s: ends before offset %llu (page frame %llu), which %s has",
 				    f->cgroup_path, (unsigned long long)((unit + lo + valid) * 8),
-				    (unsigned long long)(unit + hi - 1), f->flags_path);
+				    (unsigned long long)(unit + lo + valid), f->flags_path);
 	*cg = w->cgroup;
 	return 0;
 }
