@@ -158,6 +158,11 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else $(CHECK_ENV) sh tests/skipped.sh "golden files against the trees' files" check-golden.py "no python3"; fi
 	@$(CHECK_ENV) sh tests/report_golden.sh ./buddyctl
 	@$(CHECK_ENV) sh tests/report_golden.sh build/asan/buddyctl
+	@$(CHECK_ENV) sh tests/map_golden.sh ./buddyctl
+	@$(CHECK_ENV) sh tests/map_golden.sh build/asan/buddyctl
+	@if command -v python3 >/dev/null; then \
+	  $(CHECK_ENV) sh tests/run-script.sh "map vs its oracle" check-map.py sh tests/map_golden.sh ./buddyctl --oracle; \
+	else $(CHECK_ENV) sh tests/skipped.sh "map vs its oracle" check-map.py "no python3"; fi
 	@if command -v python3 >/dev/null; then echo "== doc examples (tests/doc_examples.py)"; \
 	  $(CHECK_ENV) python3 tests/doc_examples.py --bin ./buddyctl; \
 	else $(CHECK_ENV) sh tests/skipped.sh "doc examples" doc_examples.py "no python3"; fi
