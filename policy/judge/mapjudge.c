@@ -79,7 +79,8 @@ void pagemap_count_pages(struct range_counts *rc, const uint64_t *flags, const u
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t f = flags[i];
-		enum page_class c = pagemap_page_class(f, cgroup ? cgroup[i] : 0);
+		/* only a flag-less page's cgroup word is read (kpf_read() reads no other) */
+		enum page_class c = pagemap_page_class(f, f == 0 && cgroup ? cgroup[i] : 0);
 
 		rc->pages[c]++;
 		if (f == 0)

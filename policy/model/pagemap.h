@@ -97,7 +97,8 @@ struct pagemap_summary {
  * How a reader hands what it reads to whoever classifies it. count() is
  * called from the reader's worker threads, for consecutive runs of one
  * range's pages: flags[n] and cgroup[n] (cgroup NULL: not read, or no
- * kpagecgroup; then every flag-less page is doubtful); flags NULL: n pages
+ * kpagecgroup; then every flag-less page is doubtful; else only the words
+ * of flag-less pages are set); flags NULL: n pages
  * past the end of the file, which have no struct page. hole: the n pages
  * lie in a section (PAGEMAP_SECTION_BYTES) whose every page is flag-less.
  * range() is called from the calling thread, once per range, in page frame

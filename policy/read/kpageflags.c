@@ -190,35 +190,57 @@ static int read_words(const struct kpf_files *f, int fd, const char *path, uint6
 }
 
 /*
+ * Flag-less pages closer than this share one read of kpagecgroup: a read
+ * costs about what the kernel spends on a few dozen words.
+ */
+#define CG_GAP 32
+
+/* Read the cgroup words of [lo, hi) of the unit into w->cgroup. */
+static int read_cgroup_run(struct kpf_worker *w, uint64_t unit, uint64_t lo, uint64_t hi)
+{
+	const struct kpf_files *f = w->round->f;
+	uint64_t valid;
+	int rc;
+
+	rc = read_words(f, f->cgroup_fd, f->cgroup_path, w->cgroup + lo, unit + lo, hi - lo, &valid, &w->err);
+	if (rc == 0 && valid < hi - lo)
+		rc = bc_error_set(&w->err, BC_EDATA, "%s: ends before offset %llu (page frame %llu), which %s has",
+				  f->cgroup_path, (unsigned long long)((unit + lo + valid) * 8),
+				  (unsigned long long)(unit + lo + valid), f->flags_path);
+	return rc;
+}
+
+/*
  * The cgroup words of the flag-less pages in buf[from, to) that lie in no
- * flag-less section: one read over the stretch from the first to the last.
- * *cg NULL when there are none or there is no kpagecgroup.
+ * flag-less section, read in runs (the rest of w->cgroup is not read: only
+ * a flag-less page's word is looked at). *cg NULL when there are none or
+ * there is no kpagecgroup.
  */
 static int read_cgroup(struct kpf_worker *w, uint64_t unit, const uint64_t *flags, const bool *hole,
 		       uint64_t from, uint64_t to, uint64_t section, const uint64_t **cg)
 {
-	const struct kpf_files *f = w->round->f;
-	uint64_t i, lo = to, hi = 0, valid;
+	uint64_t i, lo = 0, hi = 0;
+	bool any = false;
 	int rc;
 
 	*cg = NULL;
-	if (f->cgroup_fd < 0)
+	if (w->round->f->cgroup_fd < 0)
 		return 0;
-	for (i = from; i < to; i++)
-		if (!flags[i] && !hole[i / section]) {
-			if (lo == to)
-				lo = i;
-			hi = i + 1;
+	for (i = from; i < to; i++) {
+		if (flags[i] || hole[i / section])
+			continue;
+		if (any && i - hi > CG_GAP) {
+			if ((rc = read_cgroup_run(w, unit, lo, hi)) < 0)
+				return rc;
+			any = false;
 		}
-	if (lo == to)
-		return 0;
-	rc = read_words(f, f->cgroup_fd, f->cgroup_path, w->cgroup + lo, unit + lo, hi - lo, &valid, &w->err);
-	if (rc < 0)
+		if (!any)
+			lo = i;
+		hi = i + 1;
+		any = true;
+	}
+	if (any && (rc = read_cgroup_run(w, unit, lo, hi)) < 0)
 		return rc;
-	if (valid < hi - lo)
-		return bc_error_set(&w->err, BC_EDATA, "%s: ends before offset %llu (page frame %llu), which %s has",
-				    f->cgroup_path, (unsigned long long)((unit + lo + valid) * 8),
-				    (unsigned long long)(unit + lo + valid), f->flags_path);
 	*cg = w->cgroup;
 	return 0;
 }
