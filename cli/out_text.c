@@ -729,10 +729,6 @@ void map_text_range(struct map_view *v, const struct map_range *m)
 
 int map_text_node_end(struct map_view *v, const struct pagemap_summary *s, const char *verdict)
 {
-	char line[512];
-	const char *sep = "";
-	unsigned c;
-
 	if (v->col)
 		fputc('\n', v->f);
 	v->col = 0;
@@ -740,14 +736,6 @@ int map_text_node_end(struct map_view *v, const struct pagemap_summary *s, const
 		(unsigned long long)s->ranges[RC_FREE], (unsigned long long)s->ranges[RC_COMPACTABLE],
 		(unsigned long long)s->ranges[RC_MAYBE], (unsigned long long)s->ranges[RC_BLOCKED],
 		(unsigned long long)s->ranges[RC_POOL], (unsigned long long)s->ranges[RC_OUTSIDE]);
-	line[0] = '\0';
-	for (c = 0; c < PC_NR; c++)
-		if (s->pages[c]) {
-			str_append(line, sizeof(line), "%s%s %llu", sep, page_class_name((enum page_class)c),
-				   (unsigned long long)s->pages[c]);
-			sep = ", ";
-		}
-	out_wrap(v->f, "  pages:", 4, line);
 	if (s->ranges[RC_COMPACTABLE])
 		fprintf(v->f, "  compaction moves %llu pages (%llu mlocked) to clear the %llu compactable ranges\n",
 			(unsigned long long)s->movable_to_move, (unsigned long long)s->mlocked,
