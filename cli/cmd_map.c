@@ -30,6 +30,7 @@ struct map_run {
 	enum out_format format;
 	struct timespec t0;
 	int node;			/* being read */
+	double shown_at;		/* when the progress line was last written */
 	bool progress_shown;
 	bool tty;
 };
@@ -57,10 +58,11 @@ static int each_range(void *ctx, const struct map_range *m)
 static void show_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	struct map_run *r = ctx;
-	double gib = (double)r->v.snap->page_size / (1024.0 * 1024 * 1024);
+	double gib = (double)r->v.snap->page_size / (1024.0 * 1024 * 1024), t;
 
-	if (!r->tty || since(&r->t0) < PROGRESS_AFTER_S)
+	if (!r->tty || (t = since(&r->t0)) < PROGRESS_AFTER_S || t - r->shown_at < 0.1)
 		return;
+	r->shown_at = t;
 	fprintf(stderr, "\rbuddyctl map: node %d: %.1f of %.1f GiB read\033[K", r->node,
 		(double)done * gib, (double)total * gib);
 	r->progress_shown = true;

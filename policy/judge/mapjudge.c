@@ -71,22 +71,31 @@ enum page_class pagemap_page_class(uint64_t f, uint64_t cgroup)
 void pagemap_count_pages(struct range_counts *rc, const uint64_t *flags, const uint64_t *cgroup,
 			 size_t n, bool hole)
 {
-	size_t i;
+	size_t i = 0, j;
 
 	if (!flags || hole) {
 		rc->pages[PC_HOLE] += (uint32_t)n;
 		return;
 	}
-	for (i = 0; i < n; i++) {
+	while (i < n) {
 		uint64_t f = flags[i];
-		/* only a flag-less page's cgroup word is read (kpf_read() reads no other) */
-		enum page_class c = pagemap_page_class(f, f == 0 && cgroup ? cgroup[i] : 0);
+		enum page_class c;
 
-		rc->pages[c]++;
-		if (f == 0)
+		if (f == 0) {
+			/* only a flag-less page's cgroup word is read (kpf_read() reads no other) */
+			rc->pages[pagemap_page_class(0, cgroup ? cgroup[i] : 0)]++;
 			rc->flagless++;
-		else if (c == PC_MOVABLE && (f & (KPF(KPF_MLOCKED_) | KPF(KPF_UNEVICTABLE_))))
-			rc->mlocked++;
+			i++;
+			continue;
+		}
+		/* a run of one word (a free block, a hugetlb page, a THP's tails): classified once */
+		for (j = i + 1; j < n && flags[j] == f; j++)
+			;
+		c = pagemap_page_class(f, 0);
+		rc->pages[c] += (uint32_t)(j - i);
+		if (c == PC_MOVABLE && (f & (KPF(KPF_MLOCKED_) | KPF(KPF_UNEVICTABLE_))))
+			rc->mlocked += (uint32_t)(j - i);
+		i = j;
 	}
 }
 

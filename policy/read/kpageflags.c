@@ -25,6 +25,8 @@
 #define SLICE_PAGES (1ull << 18)
 #define ROUND_PER_THREAD 2
 #define MAX_THREADS 64
+/* sections in a unit: 128 MiB sections of pages up to 256 KiB (pagesize.h's largest) */
+#define MAX_UNIT_SECTIONS 128
 
 static int open_one(const char *root, const char *rel, char *path, int *fd, uint64_t *size,
 		    struct bc_error *err)
@@ -173,8 +175,8 @@ static int cut_short(const char *path, uint64_t got_bytes, uint64_t need_pfn, st
 }
 
 /* Read the words of [pfn, pfn + n) of fd into buf; *valid: how many the file has. */
-static int read_words(const struct kpf_files *f, int fd, const char *path, uint64_t *buf, uint64_t pfn,
-		      uint64_t n, uint64_t *valid, struct bc_error *err)
+static int read_words(int fd, const char *path, uint64_t *buf, uint64_t pfn, uint64_t n, uint64_t *valid,
+		      struct bc_error *err)
 {
 	ssize_t got = pread_full(fd, buf, n * 8, pfn * 8);
 
@@ -184,7 +186,6 @@ static int read_words(const struct kpf_files *f, int fd, const char *path, uint6
 	if (got % 8)
 		return bc_error_set(err, BC_EDATA, "%s: a read at offset %llu ended inside a word, at offset %llu",
 				    path, (unsigned long long)(pfn * 8), (unsigned long long)(pfn * 8 + (uint64_t)got));
-	(void)f;
 	*valid = (uint64_t)got / 8;
 	return 0;
 }
@@ -202,7 +203,7 @@ static int read_cgroup_run(struct kpf_worker *w, uint64_t unit, uint64_t lo, uin
 	uint64_t valid;
 	int rc;
 
-	rc = read_words(f, f->cgroup_fd, f->cgroup_path, w->cgroup + lo, unit + lo, hi - lo, &valid, &w->err);
+	rc = read_words(f->cgroup_fd, f->cgroup_path, w->cgroup + lo, unit + lo, hi - lo, &valid, &w->err);
 	if (rc == 0 && valid < hi - lo)
 		rc = bc_error_set(&w->err, BC_EDATA, "%s: ends before offset %llu (page frame %llu), which %s has",
 				  f->cgroup_path, (unsigned long long)((unit + lo + valid) * 8),
@@ -288,7 +289,7 @@ static int do_slice(struct kpf_worker *w, unsigned idx)
 	const struct kpf_files *f = r->f;
 	uint64_t k = r->first_slice + idx, start = k * r->slice_pages, end = start + r->slice_pages;
 	struct range_counts *ranges = r->ranges + idx * r->ranges_per_slice;
-	bool hole[UNIT_PAGES];		/* per section of a unit; sections are at least one page */
+	bool hole[MAX_UNIT_SECTIONS];	/* per section of the unit */
 	uint64_t unit, j;
 	int rc;
 
@@ -309,7 +310,7 @@ static int do_slice(struct kpf_worker *w, unsigned idx)
 		if (__atomic_load_n(&r->failed, __ATOMIC_RELAXED))
 			return 0;
 		/* the whole unit: a section is judged by all of its pages */
-		rc = read_words(f, f->flags_fd, f->flags_path, w->flags, unit, UNIT_PAGES, &valid, &w->err);
+		rc = read_words(f->flags_fd, f->flags_path, w->flags, unit, UNIT_PAGES, &valid, &w->err);
 		if (rc < 0)
 			return rc;
 		if (valid < UNIT_PAGES && unit + valid < sp->need_end_pfn)
@@ -406,6 +407,7 @@ int kpf_read(const struct kpf_files *f, const struct pagemap_span *sp, unsigned 
 		return 0;
 	if (!sp->range_pages || (sp->range_pages & (sp->range_pages - 1)) || !sp->section_pages ||
 	    (sp->section_pages & (sp->section_pages - 1)) || sp->section_pages > UNIT_PAGES ||
+	    UNIT_PAGES / sp->section_pages > MAX_UNIT_SECTIONS ||
 	    sp->start_pfn % sp->range_pages || sp->end_pfn % sp->range_pages)
 		return bc_error_set(err, BC_EUSAGE, "%s: ranges of %llu pages and sections of %llu cannot be read",
 				    f->flags_path, (unsigned long long)sp->range_pages,
