@@ -8,11 +8,11 @@
 #     runs): `map --size 1G` and `--size 2M`, and cat of the same kpageflags.
 # Prints the median wall time and the largest maximum RSS (/usr/bin/time)
 # of each as a Markdown table, for bench/MAP.md. MAP_BENCH_SIZES changes the
-# trees ("64 256 1024", GiB).
+# trees ("64 256 1024", GiB; "" for this machine only).
 set -u
 bin=${1:-./buddyctl}
 runs=${2:-5}
-sizes=${MAP_BENCH_SIZES:-64 256 1024}
+sizes=${MAP_BENCH_SIZES-64 256 1024}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/map-bench.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM HUP
