@@ -50,7 +50,7 @@ HEADERS    := $(wildcard $(INC_DIRS:%=%/*.h))
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
 TESTS      += test_report test_figures test_sysctl test_pagemap
-FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson capture
+FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson capture kpageflags
 
 # The map's trees (tests/fixtures/map/README.md): captured ones unpacked from
 # their .tar.xz, and the one of every class generated, under build/fixtures/map/.
