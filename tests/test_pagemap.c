@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmd_map.h"
 #include "kpageflags.h"
 #include "mapjudge.h"
 #include "pagemap.h"
@@ -476,6 +477,29 @@ static void cut_files(void **state)
 	free(s);
 }
 
+/* The sums without a renderer (for estimate and the reports): those of reading each node. */
+static void sums_for_callers(void **state)
+{
+	struct pagemap_summary sums[2], one;
+	struct seen *seen = malloc(sizeof(*seen));
+	struct bc_error err;
+	struct snapshot snap;
+	unsigned nr, i;
+
+	(void)state;
+	assert_non_null(seen);
+	assert_int_equal(snapshot_read(CLASSES, &snap, &err), 0);
+	assert_int_equal(map_read_sums(CLASSES, &snap, 2048, NULL, sums, &nr, &err), 0);
+	assert_int_equal(nr, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(read_node(CLASSES, (int)i, 2, seen, &one, &err), 0);
+		assert_memory_equal(&sums[i], &one, sizeof(one));
+	}
+	assert_int_equal(map_read_sums("build/fx/nonexistent", &snap, 2048, NULL, sums, &nr, &err), -BC_ENOINPUT);
+	snapshot_free(&snap);
+	free(seen);
+}
+
 /* Without root the kernel refuses kpageflags (0400): map says so, exit 77. */
 static void not_root(void **state)
 {
@@ -561,6 +585,7 @@ int main(void)
 		cmocka_unit_test(every_class_from_the_tree),
 		cmocka_unit_test(threads_change_nothing),
 		cmocka_unit_test(cut_files),
+		cmocka_unit_test(sums_for_callers),
 		cmocka_unit_test(not_root),
 		cmocka_unit_test(live_map),
 	};

@@ -17,7 +17,8 @@
  *   acc.sum                          the node's struct pagemap_summary
  *
  * each() (may be NULL) sees every range of the node, classified, in page
- * frame order: what the JSON and the picture are drawn from.
+ * frame order: what the JSON and the picture are drawn from. cli/cmd_map.h's
+ * map_read_sums() does all of it for every node and keeps only the sums.
  */
 
 #include <stdbool.h>
