@@ -148,12 +148,39 @@ static int map_nodes(struct map_run *r, const struct kpf_files *files, const str
 	return rc;
 }
 
+/* A tree's file cut short is said before anything is written (the live file has no size). */
+static int files_cover(const struct snapshot *snap, const struct kpf_files *files,
+		       const struct pagemap_rules *rules, const struct bitmask *sel, struct bc_error *err)
+{
+	struct pagemap_acc *a = malloc(sizeof(*a));
+	unsigned i;
+	int rc = 0;
+
+	if (!a)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	for (i = 0; i < snap->nr_nodes && rc == 0; i++) {
+		const struct node *nd = &snap->nodes[i];
+
+		if (!nd->has_memory || (sel && !numa_bitmask_isbitset(sel, (unsigned)nd->id)))
+			continue;
+		rc = pagemap_acc_init(a, rules, nd, NULL, NULL, err);
+		if (rc == 0)
+			rc = kpf_covers(files, a->span.need_end_pfn, err);
+	}
+	free(a);
+	return rc;
+}
+
 static int render_all(struct map_run *r, const struct kpf_files *files, const struct pagemap_rules *rules,
 		      const struct bitmask *sel, struct bc_error *err)
 {
 	struct pagemap_summary *sums;
 	unsigned nr = 0;
 	int rc, wrc = 0;
+
+	rc = files_cover(r->v.snap, files, rules, sel, err);
+	if (rc < 0)
+		return rc;
 
 	sums = calloc(r->v.snap->nr_nodes + 1, sizeof(*sums));
 	if (!sums)

@@ -507,6 +507,13 @@ static const struct case_ cases[] = {
 	{ { "map", MAPFX("classes"), "--dry-run" }, 64, "", "option --dry-run does not apply to 'map'" },
 	{ { "map", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo" }, 64, "", "option --buddyinfo does not apply to 'map'" },
 	{ { "status", FX("vm"), "--size", "2M" }, 64, "", "option --size does not apply to 'status'" },
+	/* cut inside node 0's zones, or inside a word: 65 with the file and the offset, nothing on stdout */
+	{ { "map", FXD("map-cut"), "--size", "2M" }, 65, "",
+	  "buddyctl: build/fx/map-cut/proc/kpageflags: ends at offset 320000 (page frame 40000), before the node's last zone ends at page frame 65536\n" },
+	{ { "map", FXD("map-cut"), "--size", "2M", "--node", "1" }, 65, "", "page frame 40000), before the node's last zone ends at page frame 135168\n" },
+	{ { "map", FXD("map-odd"), "-f", "json" }, 65, "",
+	  "buddyctl: build/fx/map-odd/proc/kpageflags: 1081341 bytes, not a whole number of 8-byte words: cut at offset 1081336\n" },
+	{ { "map", FXD("map-none") }, 66, "", "buddyctl: build/fx/map-none/proc/kpageflags: No such file or directory\n" },
 	/* a tree without kpageflags: the file is missing (66), named */
 	{ { "map", FX("vm") }, 66, "", "buddyctl: " FIXTURES "/vm/proc/kpageflags: No such file or directory\n" },
 };
@@ -749,7 +756,10 @@ static int setup(void **state)
 		      "cp -r ../../" FIXTURES "/vm fifo-pool; rm fifo-pool/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages;"
 		      "mkfifo fifo-pool/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages;"
 		      "cp -r ../../" FIXTURES "/rhel6 sles10; sed -i '/^nr_free_pages /d' sles10/proc/vmstat;"
-		      "cp -r ../../" FIXTURES "/two-node no-memtotal; sed -i '/MemTotal/d' no-memtotal/sys/devices/system/node/node1/meminfo")
+		      "cp -r ../../" FIXTURES "/two-node no-memtotal; sed -i '/MemTotal/d' no-memtotal/sys/devices/system/node/node1/meminfo;"
+		      "cp -r ../fixtures/map/classes map-cut; truncate -s 320000 map-cut/proc/kpageflags;"
+		      "cp -r ../fixtures/map/classes map-odd; truncate -s 1081341 map-odd/proc/kpageflags;"
+		      "cp -r ../fixtures/map/classes map-none; rm map-none/proc/kpageflags")
 		      == 0 ? 0 : -1;
 }
 

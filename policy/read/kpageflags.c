@@ -394,6 +394,13 @@ static int emit_round(const struct kpf_round *r, uint64_t *done)
 	return 0;
 }
 
+int kpf_covers(const struct kpf_files *f, uint64_t need_end_pfn, struct bc_error *err)
+{
+	if (f->tree && f->flags_size / 8 < need_end_pfn)
+		return cut_short(f->flags_path, f->flags_size, need_end_pfn, err);
+	return 0;
+}
+
 int kpf_read(const struct kpf_files *f, const struct pagemap_span *sp, unsigned threads,
 	     const struct pagemap_sink *sink, struct bc_error *err)
 {
@@ -412,8 +419,8 @@ int kpf_read(const struct kpf_files *f, const struct pagemap_span *sp, unsigned 
 		return bc_error_set(err, BC_EUSAGE, "%s: ranges of %llu pages and sections of %llu cannot be read",
 				    f->flags_path, (unsigned long long)sp->range_pages,
 				    (unsigned long long)sp->section_pages);
-	if (f->tree && f->flags_size / 8 < sp->need_end_pfn)
-		return cut_short(f->flags_path, f->flags_size, sp->need_end_pfn, err);
+	if ((rc = kpf_covers(f, sp->need_end_pfn, err)) < 0)
+		return rc;
 	r.slice_pages = sp->range_pages > SLICE_PAGES ? sp->range_pages : SLICE_PAGES;
 	r.ranges_per_slice = r.slice_pages / sp->range_pages;
 	first = sp->start_pfn / r.slice_pages;

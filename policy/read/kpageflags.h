@@ -48,6 +48,13 @@ int kpf_read(const struct kpf_files *f, const struct pagemap_span *sp, unsigned 
 	     const struct pagemap_sink *sink, struct bc_error *err);
 
 /*
+ * A tree's kpageflags reaches need_end_pfn: 0, or -BC_EDATA as kpf_read()
+ * would say it. Checked before anything is written out; the live file has
+ * no size to look at (0, always).
+ */
+int kpf_covers(const struct kpf_files *f, uint64_t need_end_pfn, struct bc_error *err);
+
+/*
  * vm.movable_gigantic_pages under root is set (7.3 and later): gigantic
  * pages may then come from ZONE_MOVABLE. False when absent or unreadable.
  */
