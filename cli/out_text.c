@@ -705,6 +705,16 @@ int map_text_node_begin(struct map_view *v, const struct pagemap_acc *a)
 	return ferror(v->f) ? -1 : 0;
 }
 
+/* The end of a row of the picture: its colour ended, a newline. */
+static void map_row_end(struct map_view *v)
+{
+	if (v->sgr)
+		fputs("\033[0m", v->f);
+	v->sgr = NULL;
+	fputc('\n', v->f);
+	v->col = 0;
+}
+
 void map_text_range(struct map_view *v, const struct map_range *m)
 {
 	const char *sgr;
@@ -716,22 +726,20 @@ void map_text_range(struct map_view *v, const struct map_range *m)
 		size_label(at, sizeof(at), m->rc->first_pfn * v->snap->page_size);
 		fprintf(v->f, "  %6s ", m->rc->first_pfn ? at : "0");
 	}
-	if (v->color)
-		fputs(sgr, v->f);
-	fputc(c, v->f);
-	if (v->color)
-		fputs("\033[0m", v->f);
-	if (++v->col == MAP_ROW) {
-		fputc('\n', v->f);
-		v->col = 0;
+	/* a colour is switched where it changes, and ended with the row */
+	if (v->color && sgr != v->sgr) {
+		fprintf(v->f, "%s%s", v->sgr ? "\033[0m" : "", sgr);
+		v->sgr = sgr;
 	}
+	fputc(c, v->f);
+	if (++v->col == MAP_ROW)
+		map_row_end(v);
 }
 
 int map_text_node_end(struct map_view *v, const struct pagemap_summary *s, const char *verdict)
 {
 	if (v->col)
-		fputc('\n', v->f);
-	v->col = 0;
+		map_row_end(v);
 	fprintf(v->f, "  ranges: %llu free, %llu compactable, %llu maybe, %llu blocked, %llu pool, %llu outside\n",
 		(unsigned long long)s->ranges[RC_FREE], (unsigned long long)s->ranges[RC_COMPACTABLE],
 		(unsigned long long)s->ranges[RC_MAYBE], (unsigned long long)s->ranges[RC_BLOCKED],

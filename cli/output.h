@@ -114,6 +114,7 @@ struct map_view {
 	const char *cgroup_path;	/* NULL: kpagecgroup not read, cgroup_why says why */
 	const char *cgroup_why;
 	unsigned col;			/* text: ranges on the current row */
+	const char *sgr;		/* text: the colour in force on the row, NULL: none */
 	unsigned nodes;			/* nodes begun */
 	uint64_t ranges;		/* JSON: ranges of the current node written */
 };
