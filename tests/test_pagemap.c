@@ -427,6 +427,40 @@ static void threads_change_nothing(void **state)
 	free(b);
 }
 
+/*
+ * A node that starts far from page frame 0 (node 1 of the two-node guest, at
+ * 5 GiB: its first slice is not the file's first), read with one thread and
+ * with three: every range in order from the node's first page frame, each
+ * holding its 512 pages, the same either way.
+ */
+static void node_far_from_zero(void **state)
+{
+	struct seen *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct pagemap_summary sa, sb;
+	struct bc_error err;
+	unsigned i, c;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(read_node("build/fixtures/map/guest-6.1-two-node", 1, 1, a, &sa, &err), 0);
+	assert_int_equal(read_node("build/fixtures/map/guest-6.1-two-node", 1, 3, b, &sb, &err), 0);
+	assert_int_equal(a->n, 1536);			/* 5-8 GiB in 2M ranges */
+	assert_int_equal(b->n, 1536);
+	for (i = 0; i < 300; i++) {
+		uint64_t sum = 0;
+
+		assert_int_equal(a->rc[i].first_pfn, (5ull << 18) + i * 512);
+		for (c = 0; c < PC_NR; c++)
+			sum += a->rc[i].pages[c];
+		assert_int_equal(sum, 512);
+		assert_memory_equal(&a->rc[i], &b->rc[i], sizeof(a->rc[i]));
+	}
+	assert_memory_equal(&sa, &sb, sizeof(sa));
+	free(a);
+	free(b);
+}
+
 /* A copy of the classes tree at dir with its kpageflags (or kpagecgroup) cut to bytes. */
 static void broken_copy(const char *dir, const char *file, off_t bytes)
 {
@@ -584,6 +618,7 @@ int main(void)
 		cmocka_unit_test(zones_of_a_node),
 		cmocka_unit_test(every_class_from_the_tree),
 		cmocka_unit_test(threads_change_nothing),
+		cmocka_unit_test(node_far_from_zero),
 		cmocka_unit_test(cut_files),
 		cmocka_unit_test(sums_for_callers),
 		cmocka_unit_test(not_root),

@@ -17,13 +17,15 @@
  * A read is UNIT_PAGES words (512 KiB): the kernel's time per page frame
  * dominates from 64 KiB up (KERNEL.md §14), and a unit holds whole sections
  * (32,768 pages of 4K) to tell a flag-less section from flag-less pages.
- * A thread takes a SLICE of at least SLICE_PAGES pages (2 MiB of words, 1
- * GiB of 4K pages) and ROUND_PER_THREAD slices go to each thread per round,
- * after which the calling thread hands the finished ranges on in order.
+ * A thread takes the next SLICE of at least SLICE_PAGES pages (2 MiB of
+ * words, 1 GiB of 4K pages) as soon as it is done with one, up to
+ * SLOTS_PER_THREAD slices ahead of the calling thread, which hands each
+ * slice's ranges on in order as it is finished: no thread waits for the
+ * others but at the end.
  */
 #define UNIT_PAGES (1ull << 16)
 #define SLICE_PAGES (1ull << 18)
-#define ROUND_PER_THREAD 2
+#define SLOTS_PER_THREAD 4
 #define MAX_THREADS 64
 /* sections in a unit: 128 MiB sections of pages up to 256 KiB (pagesize.h's largest) */
 #define MAX_UNIT_SECTIONS 128
@@ -142,29 +144,33 @@ static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off)
 	return (ssize_t)got;
 }
 
-/* One thread's buffers and the state shared by a round. */
-struct kpf_round;
+/* One thread's buffers, and the state the threads share. */
+struct kpf_pipe;
 
 struct kpf_worker {
-	struct kpf_round *round;
+	struct kpf_pipe *pipe;
 	uint64_t *flags, *cgroup;
-	int rc;
-	struct bc_error err;
 	pthread_t thread;
 	bool started;
 };
 
-struct kpf_round {
+struct kpf_pipe {
 	const struct kpf_files *f;
 	const struct pagemap_span *sp;
 	const struct pagemap_sink *sink;
-	uint64_t slice_pages;
-	uint64_t first_slice;		/* absolute index of the round's first slice */
-	unsigned nr_slices;
-	unsigned next;			/* the next slice to take (atomic) */
-	int failed;			/* set when a worker failed: the others stop (atomic) */
-	struct range_counts *ranges;	/* slice i's ranges at i * ranges_per_slice */
-	uint64_t ranges_per_slice;
+	uint64_t slice_pages, ranges_per_slice;
+	uint64_t first, nr;		/* the slices: absolute index of the first, how many */
+	unsigned slots;			/* the k-th slice's ranges are in slot k % slots */
+	struct range_counts *ranges;	/* slot i's at i * ranges_per_slice */
+	bool *done;			/* per slot: finished, not yet handed on */
+	pthread_mutex_t lock;
+	pthread_cond_t finished;	/* a slice is done, or a worker failed */
+	pthread_cond_t room;		/* a slot is free again, or the read stops */
+	uint64_t next_take, next_emit;	/* counted from the span's first slice */
+	bool stop;			/* a worker failed, or range() said stop (also read unlocked) */
+	int rc;				/* the first error */
+	bool have_err;			/* err is the first error's (a worker's, not range()'s) */
+	struct bc_error err;
 };
 
 static int cut_short(const char *path, uint64_t got_bytes, uint64_t need_pfn, struct bc_error *err)
@@ -197,15 +203,16 @@ static int read_words(int fd, const char *path, uint64_t *buf, uint64_t pfn, uin
 #define CG_GAP 32
 
 /* Read the cgroup words of [lo, hi) of the unit into w->cgroup. */
-static int read_cgroup_run(struct kpf_worker *w, uint64_t unit, uint64_t lo, uint64_t hi)
+static int read_cgroup_run(struct kpf_worker *w, uint64_t unit, uint64_t lo, uint64_t hi,
+			   struct bc_error *err)
 {
-	const struct kpf_files *f = w->round->f;
+	const struct kpf_files *f = w->pipe->f;
 	uint64_t valid;
 	int rc;
 
-	rc = read_words(f->cgroup_fd, f->cgroup_path, w->cgroup + lo, unit + lo, hi - lo, &valid, &w->err);
+	rc = read_words(f->cgroup_fd, f->cgroup_path, w->cgroup + lo, unit + lo, hi - lo, &valid, err);
 	if (rc == 0 && valid < hi - lo)
-		rc = bc_error_set(&w->err, BC_EDATA, "%s: ends before offset %llu (page frame %llu), which %s has",
+		rc = bc_error_set(err, BC_EDATA, "%s: ends before offset %llu (page frame %llu), which %s has",
 				  f->cgroup_path, (unsigned long long)((unit + lo + valid) * 8),
 				  (unsigned long long)(unit + lo + valid), f->flags_path);
 	return rc;
@@ -218,20 +225,21 @@ static int read_cgroup_run(struct kpf_worker *w, uint64_t unit, uint64_t lo, uin
  * there is no kpagecgroup.
  */
 static int read_cgroup(struct kpf_worker *w, uint64_t unit, const uint64_t *flags, const bool *hole,
-		       uint64_t from, uint64_t to, uint64_t section, const uint64_t **cg)
+		       uint64_t from, uint64_t to, uint64_t section, const uint64_t **cg,
+		       struct bc_error *err)
 {
 	uint64_t i, lo = 0, hi = 0;
 	bool any = false;
 	int rc;
 
 	*cg = NULL;
-	if (w->round->f->cgroup_fd < 0)
+	if (w->pipe->f->cgroup_fd < 0)
 		return 0;
 	for (i = from; i < to; i++) {
 		if (flags[i] || hole[i / section])
 			continue;
 		if (any && i - hi > CG_GAP) {
-			if ((rc = read_cgroup_run(w, unit, lo, hi)) < 0)
+			if ((rc = read_cgroup_run(w, unit, lo, hi, err)) < 0)
 				return rc;
 			any = false;
 		}
@@ -240,7 +248,7 @@ static int read_cgroup(struct kpf_worker *w, uint64_t unit, const uint64_t *flag
 		hi = i + 1;
 		any = true;
 	}
-	if (any && (rc = read_cgroup_run(w, unit, lo, hi)) < 0)
+	if (any && (rc = read_cgroup_run(w, unit, lo, hi, err)) < 0)
 		return rc;
 	*cg = w->cgroup;
 	return 0;
@@ -255,8 +263,8 @@ static void count_unit(struct kpf_worker *w, uint64_t unit, const uint64_t *cg, 
 		       uint64_t from, uint64_t to, uint64_t valid, struct range_counts *ranges,
 		       uint64_t slice_start)
 {
-	const struct pagemap_sink *sink = w->round->sink;
-	const struct pagemap_span *sp = w->round->sp;
+	const struct pagemap_sink *sink = w->pipe->sink;
+	const struct pagemap_span *sp = w->pipe->sp;
 	uint64_t i = from, n, stop;
 
 	while (i < to) {
@@ -281,22 +289,30 @@ static void count_unit(struct kpf_worker *w, uint64_t unit, const uint64_t *cg, 
 	}
 }
 
-/* One slice: [max(start, k * S), min(end, (k + 1) * S)) into its ranges. */
-static int do_slice(struct kpf_worker *w, unsigned idx)
+/* The page frames of slice k (absolute): [max(start, k * S), min(end, (k + 1) * S)). */
+static void slice_span(const struct kpf_pipe *p, uint64_t k, uint64_t *start, uint64_t *end)
 {
-	struct kpf_round *r = w->round;
+	*start = k * p->slice_pages;
+	*end = *start + p->slice_pages;
+	if (*start < p->sp->start_pfn)
+		*start = p->sp->start_pfn;
+	if (*end > p->sp->end_pfn)
+		*end = p->sp->end_pfn;
+}
+
+/* The k-th slice of the span (from 0) into its slot's ranges. 0, or -kind with err filled. */
+static int do_slice(struct kpf_worker *w, uint64_t k, struct bc_error *err)
+{
+	struct kpf_pipe *r = w->pipe;
 	const struct pagemap_span *sp = r->sp;
 	const struct kpf_files *f = r->f;
-	uint64_t k = r->first_slice + idx, start = k * r->slice_pages, end = start + r->slice_pages;
-	struct range_counts *ranges = r->ranges + idx * r->ranges_per_slice;
+	struct range_counts *ranges = r->ranges + (k % r->slots) * r->ranges_per_slice;
+	uint64_t start, end;
 	bool hole[MAX_UNIT_SECTIONS];	/* per section of the unit */
 	uint64_t unit, j;
 	int rc;
 
-	if (start < sp->start_pfn)
-		start = sp->start_pfn;
-	if (end > sp->end_pfn)
-		end = sp->end_pfn;
+	slice_span(r, r->first + k, &start, &end);
 	for (j = 0; j < (end - start) / sp->range_pages; j++) {
 		memset(&ranges[j], 0, sizeof(ranges[j]));
 		ranges[j].first_pfn = start + j * sp->range_pages;
@@ -307,14 +323,14 @@ static int do_slice(struct kpf_worker *w, unsigned idx)
 		uint64_t valid, s, i, sections = UNIT_PAGES / sp->section_pages;
 		const uint64_t *cg;
 
-		if (__atomic_load_n(&r->failed, __ATOMIC_RELAXED))
+		if (__atomic_load_n(&r->stop, __ATOMIC_RELAXED))
 			return 0;
 		/* the whole unit: a section is judged by all of its pages */
-		rc = read_words(f->flags_fd, f->flags_path, w->flags, unit, UNIT_PAGES, &valid, &w->err);
+		rc = read_words(f->flags_fd, f->flags_path, w->flags, unit, UNIT_PAGES, &valid, err);
 		if (rc < 0)
 			return rc;
 		if (valid < UNIT_PAGES && unit + valid < sp->need_end_pfn)
-			return cut_short(f->flags_path, (unit + valid) * 8, sp->need_end_pfn, &w->err);
+			return cut_short(f->flags_path, (unit + valid) * 8, sp->need_end_pfn, err);
 		for (s = 0; s < sections; s++) {
 			uint64_t a = s * sp->section_pages, b = a + sp->section_pages;
 
@@ -323,7 +339,7 @@ static int do_slice(struct kpf_worker *w, unsigned idx)
 				if (w->flags[i])
 					hole[s] = false;
 		}
-		rc = read_cgroup(w, unit, w->flags, hole, from, to < valid ? to : valid, sp->section_pages, &cg);
+		rc = read_cgroup(w, unit, w->flags, hole, from, to < valid ? to : valid, sp->section_pages, &cg, err);
 		if (rc < 0)
 			return rc;
 		count_unit(w, unit, cg, hole, from, to, valid, ranges, start);
@@ -334,64 +350,95 @@ static int do_slice(struct kpf_worker *w, unsigned idx)
 static void *worker_run(void *arg)
 {
 	struct kpf_worker *w = arg;
-	struct kpf_round *r = w->round;
-	unsigned idx;
+	struct kpf_pipe *p = w->pipe;
+	struct bc_error err;
+	uint64_t k;
+	int rc;
 
-	w->rc = 0;
-	while (!w->rc && (idx = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED)) < r->nr_slices) {
-		w->rc = do_slice(w, idx);
-		if (w->rc)
-			__atomic_store_n(&r->failed, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->stop && p->next_take < p->nr && p->next_take >= p->next_emit + p->slots)
+			pthread_cond_wait(&p->room, &p->lock);
+		if (p->stop || p->next_take >= p->nr)
+			break;
+		k = p->next_take++;
+		pthread_mutex_unlock(&p->lock);
+		rc = do_slice(w, k, &err);
+		pthread_mutex_lock(&p->lock);
+		if (rc < 0 && !p->stop) {
+			__atomic_store_n(&p->stop, true, __ATOMIC_RELAXED);
+			p->rc = rc;
+			p->err = err;
+			p->have_err = true;
+		}
+		p->done[k % p->slots] = true;
+		pthread_cond_broadcast(&p->finished);
+		if (p->stop)
+			pthread_cond_broadcast(&p->room);
 	}
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
-/* Run one round on n workers (the calling thread is worker 0). The first error, or 0. */
-static int run_round(struct kpf_worker *w, unsigned n, struct bc_error *err)
+/* Hand the k-th slice's ranges on in page frame order; what range() returned. */
+static int emit_slice(struct kpf_pipe *p, uint64_t k, uint64_t *done)
 {
-	unsigned k;
-	int rc = 0;
-
-	for (k = 1; k < n; k++)
-		w[k].started = pthread_create(&w[k].thread, NULL, worker_run, &w[k]) == 0;
-	worker_run(&w[0]);
-	for (k = 1; k < n; k++) {
-		if (w[k].started)
-			pthread_join(w[k].thread, NULL);
-		else
-			worker_run(&w[k]);	/* no thread: its share, here */
-	}
-	for (k = 0; k < n; k++)
-		if (w[k].rc < 0 && rc == 0) {
-			rc = w[k].rc;
-			*err = w[k].err;
-		}
-	return rc;
-}
-
-/* Hand the round's ranges on in page frame order. */
-static int emit_round(const struct kpf_round *r, uint64_t *done)
-{
-	const struct pagemap_span *sp = r->sp;
-	unsigned i;
+	const struct range_counts *ranges = p->ranges + (k % p->slots) * p->ranges_per_slice;
 	uint64_t j, start, end;
 	int rc;
 
-	for (i = 0; i < r->nr_slices; i++) {
-		start = (r->first_slice + i) * r->slice_pages;
-		end = start + r->slice_pages;
-		if (start < sp->start_pfn)
-			start = sp->start_pfn;
-		if (end > sp->end_pfn)
-			end = sp->end_pfn;
-		for (j = 0; j < (end - start) / sp->range_pages; j++) {
-			rc = r->sink->range(r->sink->ctx, &r->ranges[i * r->ranges_per_slice + j]);
-			if (rc < 0)
-				return rc;
-		}
-		*done += end - start;
-	}
+	slice_span(p, p->first + k, &start, &end);
+	for (j = 0; j < (end - start) / p->sp->range_pages; j++)
+		if ((rc = p->sink->range(p->sink->ctx, &ranges[j])) < 0)
+			return rc;
+	*done += end - start;
 	return 0;
+}
+
+/*
+ * The calling thread: each slice handed on once it is finished, its slot
+ * then given back; with no worker thread started, it does the slices too.
+ */
+static int emit_all(struct kpf_pipe *p, struct kpf_worker *w, bool threaded)
+{
+	uint64_t total = p->sp->end_pfn - p->sp->start_pfn, done = 0;
+	int rc = 0;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->next_emit < p->nr) {
+		if (!threaded && !p->stop && !p->done[p->next_emit % p->slots]) {
+			pthread_mutex_unlock(&p->lock);
+			rc = do_slice(w, p->next_emit, &p->err);
+			pthread_mutex_lock(&p->lock);
+			if (rc < 0) {
+				__atomic_store_n(&p->stop, true, __ATOMIC_RELAXED);
+				p->rc = rc;
+				p->have_err = true;
+			}
+			p->done[p->next_emit % p->slots] = true;
+		}
+		while (!p->stop && !p->done[p->next_emit % p->slots])
+			pthread_cond_wait(&p->finished, &p->lock);
+		if (p->stop)
+			break;
+		pthread_mutex_unlock(&p->lock);
+		rc = emit_slice(p, p->next_emit, &done);
+		if (rc == 0 && p->sink->progress)
+			p->sink->progress(p->sink->ctx, done, total);
+		pthread_mutex_lock(&p->lock);
+		if (rc < 0) {
+			__atomic_store_n(&p->stop, true, __ATOMIC_RELAXED);
+			p->rc = rc;
+			pthread_cond_broadcast(&p->room);
+			break;
+		}
+		p->done[p->next_emit % p->slots] = false;
+		p->next_emit++;
+		pthread_cond_broadcast(&p->room);
+	}
+	rc = p->rc;
+	pthread_mutex_unlock(&p->lock);
+	return rc;
 }
 
 int kpf_covers(const struct kpf_files *f, uint64_t need_end_pfn, struct bc_error *err)
@@ -405,9 +452,8 @@ int kpf_read(const struct kpf_files *f, const struct pagemap_span *sp, unsigned 
 	     const struct pagemap_sink *sink, struct bc_error *err)
 {
 	struct kpf_worker w[MAX_THREADS];
-	struct kpf_round r = { .f = f, .sp = sp, .sink = sink };
-	uint64_t first, last, total = sp->end_pfn - sp->start_pfn, done = 0;
-	unsigned k, n = 0, per_round;
+	struct kpf_pipe p = { .f = f, .sp = sp, .sink = sink };
+	unsigned k, n = 0, started = 0;
 	int rc = 0;
 
 	if (sp->end_pfn <= sp->start_pfn)
@@ -421,22 +467,23 @@ int kpf_read(const struct kpf_files *f, const struct pagemap_span *sp, unsigned 
 				    (unsigned long long)sp->section_pages);
 	if ((rc = kpf_covers(f, sp->need_end_pfn, err)) < 0)
 		return rc;
-	r.slice_pages = sp->range_pages > SLICE_PAGES ? sp->range_pages : SLICE_PAGES;
-	r.ranges_per_slice = r.slice_pages / sp->range_pages;
-	first = sp->start_pfn / r.slice_pages;
-	last = (sp->end_pfn - 1) / r.slice_pages;
+	p.slice_pages = sp->range_pages > SLICE_PAGES ? sp->range_pages : SLICE_PAGES;
+	p.ranges_per_slice = p.slice_pages / sp->range_pages;
+	p.first = sp->start_pfn / p.slice_pages;
+	p.nr = (sp->end_pfn - 1) / p.slice_pages - p.first + 1;
 	if (threads < 1)
 		threads = 1;
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
-	if (threads > last - first + 1)
-		threads = (unsigned)(last - first + 1);
-	per_round = threads * ROUND_PER_THREAD;
-	r.ranges = calloc((size_t)per_round * r.ranges_per_slice, sizeof(*r.ranges));
-	if (!r.ranges)
-		return bc_error_set(err, BC_ENOMEM, "%s: out of memory", f->flags_path);
-	for (n = 0; n < threads; n++) {
-		w[n] = (struct kpf_worker){ .round = &r };
+	if (threads > p.nr)
+		threads = (unsigned)p.nr;
+	p.slots = threads * SLOTS_PER_THREAD;
+	p.ranges = calloc((size_t)p.slots * p.ranges_per_slice, sizeof(*p.ranges));
+	p.done = calloc(p.slots, sizeof(*p.done));
+	if (!p.ranges || !p.done)
+		rc = bc_error_set(err, BC_ENOMEM, "%s: out of memory", f->flags_path);
+	for (n = 0; rc == 0 && n < threads; n++) {
+		w[n] = (struct kpf_worker){ .pipe = &p };
 		w[n].flags = malloc(UNIT_PAGES * 8);
 		w[n].cgroup = malloc(UNIT_PAGES * 8);
 		if (!w[n].flags || !w[n].cgroup) {
@@ -446,19 +493,29 @@ int kpf_read(const struct kpf_files *f, const struct pagemap_span *sp, unsigned 
 			break;
 		}
 	}
-	for (r.first_slice = first; rc == 0 && r.first_slice <= last; r.first_slice += per_round) {
-		r.nr_slices = (unsigned)(last - r.first_slice + 1 < per_round ? last - r.first_slice + 1 : per_round);
-		r.next = 0;
-		rc = run_round(w, n, err);
-		if (rc == 0)
-			rc = emit_round(&r, &done);
-		if (rc == 0 && sink->progress)
-			sink->progress(sink->ctx, done, total);
+	if (rc == 0) {
+		pthread_mutex_init(&p.lock, NULL);
+		pthread_cond_init(&p.finished, NULL);
+		pthread_cond_init(&p.room, NULL);
+		/* one thread: the calling thread reads too, and no other is started */
+		for (k = 0; n > 1 && k < n; k++)
+			if ((w[k].started = pthread_create(&w[k].thread, NULL, worker_run, &w[k]) == 0))
+				started++;
+		rc = emit_all(&p, &w[0], started > 0);
+		for (k = 0; k < n; k++)
+			if (w[k].started)
+				pthread_join(w[k].thread, NULL);
+		if (rc < 0 && err && p.have_err)
+			*err = p.err;
+		pthread_cond_destroy(&p.room);
+		pthread_cond_destroy(&p.finished);
+		pthread_mutex_destroy(&p.lock);
 	}
 	for (k = 0; k < n; k++) {
 		free(w[k].flags);
 		free(w[k].cgroup);
 	}
-	free(r.ranges);
+	free(p.ranges);
+	free(p.done);
 	return rc;
 }
