@@ -514,6 +514,13 @@ static const struct case_ cases[] = {
 	{ { "map", FXD("map-odd"), "-f", "json" }, 65, "",
 	  "buddyctl: build/fx/map-odd/proc/kpageflags: 1081341 bytes, not a whole number of 8-byte words: cut at offset 1081336\n" },
 	{ { "map", FXD("map-none") }, 66, "", "buddyctl: build/fx/map-none/proc/kpageflags: No such file or directory\n" },
+	/* no kpagecgroup: said, and the charged flag-less pages of range 7 are only doubtful now */
+	{ { "map", FXD("map-nocg"), "--size", "2M" }, 0,
+	  "read from build/fx/map-nocg/proc/kpageflags\n"
+	  "kpagecgroup not read (No such file or directory): no flag-less page is known to be a kernel one\n", "" },
+	{ { "map", FXD("map-nocg"), "--size", "2M" }, 0, "       0 |.mmmm??SSTRRKKhHOXX--hm?....", "" },
+	{ { "map", FXD("map-nocg"), "--size", "2M", "-f", "json" }, 0,
+	  "\"kpagecgroup\":null,\"kpagecgroup_error\":\"No such file or directory\",", "" },
 	/* a tree without kpageflags: the file is missing (66), named */
 	{ { "map", FX("vm") }, 66, "", "buddyctl: " FIXTURES "/vm/proc/kpageflags: No such file or directory\n" },
 };
@@ -759,7 +766,8 @@ static int setup(void **state)
 		      "cp -r ../../" FIXTURES "/two-node no-memtotal; sed -i '/MemTotal/d' no-memtotal/sys/devices/system/node/node1/meminfo;"
 		      "cp -r ../fixtures/map/classes map-cut; truncate -s 320000 map-cut/proc/kpageflags;"
 		      "cp -r ../fixtures/map/classes map-odd; truncate -s 1081341 map-odd/proc/kpageflags;"
-		      "cp -r ../fixtures/map/classes map-none; rm map-none/proc/kpageflags")
+		      "cp -r ../fixtures/map/classes map-none; rm map-none/proc/kpageflags;"
+		      "cp -r ../fixtures/map/classes map-nocg; rm map-nocg/proc/kpagecgroup")
 		      == 0 ? 0 : -1;
 }
 
