@@ -462,7 +462,10 @@ int map_json_node_begin(struct map_view *v, const struct pagemap_acc *a)
 	return ferror(f) ? -1 : 0;
 }
 
-/* {"pfn":N,"zone":"Normal"|null,"class":"blocked","blocker":"slab"|null,"pages":{...},"mlocked":N} */
+/*
+ * {"pfn":N,"zone":"Normal"|null,"class":"blocked","blocker":"slab"|null,
+ *  "blockers":["slab",...],"pages":{...},"mlocked":N}
+ */
 void map_json_range(struct map_view *v, const struct map_range *m)
 {
 	FILE *f = v->f;
@@ -481,6 +484,14 @@ void map_json_range(struct map_view *v, const struct map_range *m)
 		fprintf(f, "\"%s\"", page_class_name(m->blocker));
 	else
 		fputs("null", f);
+	fputs(",\"blockers\":[", f);
+	for (c = 0; c < PC_NR; c++)
+		if (m->blockers & (1u << c)) {
+			fprintf(f, "%s\"%s\"", sep, page_class_name((enum page_class)c));
+			sep = ",";
+		}
+	putc_unlocked(']', f);
+	sep = "";
 	fputs(",\"pages\":{", f);
 	for (c = 0; c < PC_NR; c++)
 		if (m->rc->pages[c]) {

@@ -491,7 +491,11 @@ static const struct case_ cases[] = {
 	  "  node 1, 2M: 72 ranges can be had (71 free, 1 by compaction); 64 blocked: hole\n    in 64\n", "" },
 	{ { "map", MAPFX("classes"), "--size", "2M", "--node", "1" }, 0, "\nNode 1: 136 ranges, 256M-528M;", "" },
 	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "json" }, 0,
-	  "{\"pfn\":8192,\"zone\":\"DMA32\",\"class\":\"pool\",\"blocker\":null,\"pages\":{\"pool\":512},\"mlocked\":0}", "" },
+	  "{\"pfn\":8192,\"zone\":\"DMA32\",\"class\":\"pool\",\"blocker\":null,\"blockers\":[],\"pages\":{\"pool\":512},\"mlocked\":0}", "" },
+	/* range 22: slab and hugetlb pages; under pool, the more lasting, and both listed */
+	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "json" }, 0,
+	  "{\"pfn\":11264,\"zone\":\"DMA32\",\"class\":\"blocked\",\"blocker\":\"pool\",\"blockers\":[\"pool\",\"slab\"],"
+	  "\"pages\":{\"free\":503,\"pool\":8,\"slab\":1},\"mlocked\":0}", "" },
 	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "prometheus" }, 0,
 	  "buddyctl_map_ranges{node=\"0\",size=\"2097152\",class=\"pool\"} 1\n", "" },
 	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "prometheus" }, 0,

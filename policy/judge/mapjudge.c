@@ -265,8 +265,13 @@ static int acc_range(void *ctx, const struct range_counts *rc)
 	struct pagemap_acc *a = ctx;
 	struct map_range m = { .rc = rc, .node = a->sum.node };
 
+	unsigned c;
+
 	m.zone = zone_holding(a, rc->first_pfn, a->rules->range_pages);
 	m.cls = pagemap_range_class(a->rules, rc, m.zone, &m.blocker);
+	for (c = 0; m.cls == RC_BLOCKED && c < PC_NR; c++)
+		if (rc->pages[c] && pagemap_blocks(a->rules, (enum page_class)c))
+			m.blockers |= 1u << c;
 	pagemap_summary_add(&a->sum, &m);
 	return a->each ? a->each(a->ctx, &m) : 0;
 }

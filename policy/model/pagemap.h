@@ -78,6 +78,7 @@ struct map_range {
 	const struct pagemap_zone *zone;	/* the zone holding the whole range; NULL: it crosses */
 	enum range_class cls;
 	enum page_class blocker;		/* RC_BLOCKED: the first blocker; else PC_NR */
+	unsigned blockers;			/* RC_BLOCKED: a bit (1u << class) per class in its way */
 };
 
 /* Per node and size: the ranges of each class, what blocks them, the pages in them. */
