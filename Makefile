@@ -26,20 +26,22 @@ LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 # <- cli/). Every folder is one -I: headers are included by their bare
 # names, which are therefore unique.
 MODEL_SRC  := policy/model/errors.c policy/model/strbuf.c policy/model/units.c policy/model/snapshot.c \
-              policy/model/sysctl_hp.c
+              policy/model/sysctl_hp.c policy/model/pagemap.c
 READ_SRC   := policy/read/textscan.c policy/read/rootfs.c policy/read/capture.c policy/read/buddyinfo.c \
               policy/read/zoneinfo.c policy/read/pagetypeinfo.c policy/read/meminfo.c policy/read/nodelist.c \
               policy/read/hugepages.c policy/read/pagesize.c policy/read/statusjson.c \
               policy/read/snapshot_read.c policy/read/source.c policy/read/sysctl.c policy/read/release.c \
-              policy/read/grub.c policy/read/proactiveness.c
+              policy/read/grub.c policy/read/proactiveness.c policy/read/kpageflags.c
 JUDGE_SRC  := policy/judge/steps.c policy/judge/config.c policy/judge/metrics.c policy/judge/estimate.c \
-              policy/judge/judge.c policy/judge/explain.c policy/judge/sysctl_conflict.c
+              policy/judge/judge.c policy/judge/explain.c policy/judge/sysctl_conflict.c \
+              policy/judge/mapjudge.c
 PLAN_SRC   := policy/plan/plan.c policy/plan/evaluate.c policy/plan/diff.c policy/plan/cmdline.c
 POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
 CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
-              cli/load.c cli/report.c cli/act.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c
+              cli/load.c cli/report.c cli/act.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c \
+              cli/cmd_map.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 INC_DIRS   := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))
@@ -47,8 +49,14 @@ INCLUDES   := $(INC_DIRS:%=-I%)
 HEADERS    := $(wildcard $(INC_DIRS:%=%/*.h))
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
-TESTS      += test_report test_figures test_sysctl
-FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson capture
+TESTS      += test_report test_figures test_sysctl test_pagemap
+FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson capture kpageflags
+
+# The map's trees (tests/fixtures/map/README.md): captured ones unpacked from
+# their .tar.xz, and the one of every class generated, under build/fixtures/map/.
+MAP_DIR    := build/fixtures/map
+MAP_TREES  := $(patsubst tests/fixtures/map/%.tar.xz,$(MAP_DIR)/%/.unpacked,$(wildcard tests/fixtures/map/*.tar.xz)) \
+              $(MAP_DIR)/classes/.made
 
 all: buddyctl
 
@@ -107,6 +115,17 @@ build/asan/buddyctl: cli/main.c build/libbuddyctl-asan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< build/libbuddyctl-asan.a $(LDLIBS)
 
+$(MAP_DIR)/%/.unpacked: tests/fixtures/map/%.tar.xz
+	rm -rf $(MAP_DIR)/$* && mkdir -p $(MAP_DIR)/$* && xz -dc $< | tar -xf - -C $(MAP_DIR)/$* && touch $@
+
+$(MAP_DIR)/classes/.made: tests/fixtures/map/gen-classes.py
+	rm -rf $(MAP_DIR)/classes && python3 $< $(MAP_DIR)/classes && touch $@
+
+map-fixtures: $(MAP_TREES)
+
+# the suites that read the map's trees
+build/test/test_pagemap build/asan/test_pagemap build/test/test_cli build/asan/test_cli: $(MAP_TREES)
+
 # Fuzz targets replayed over their seed corpus (no libFuzzer needed).
 build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-asan.a
 	@mkdir -p $(dir $@)
@@ -118,7 +137,7 @@ build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-a
 CHECK_DIR := build/check
 CHECK_ENV := BUDDYCTL_CHECKDIR=$(CHECK_DIR)
 
-check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) \
+check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) $(MAP_TREES) \
        $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths build/static/buddyctl
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@set -e; for t in $(TESTS); do \
@@ -139,6 +158,11 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else $(CHECK_ENV) sh tests/skipped.sh "golden files against the trees' files" check-golden.py "no python3"; fi
 	@$(CHECK_ENV) sh tests/report_golden.sh ./buddyctl
 	@$(CHECK_ENV) sh tests/report_golden.sh build/asan/buddyctl
+	@$(CHECK_ENV) sh tests/map_golden.sh ./buddyctl
+	@$(CHECK_ENV) sh tests/map_golden.sh build/asan/buddyctl
+	@if command -v python3 >/dev/null; then \
+	  $(CHECK_ENV) sh tests/run-script.sh "map vs its oracle" check-map.py sh tests/map_golden.sh ./buddyctl --oracle; \
+	else $(CHECK_ENV) sh tests/skipped.sh "map vs its oracle" check-map.py "no python3"; fi
 	@if command -v python3 >/dev/null; then echo "== doc examples (tests/doc_examples.py)"; \
 	  $(CHECK_ENV) python3 tests/doc_examples.py --bin ./buddyctl; \
 	else $(CHECK_ENV) sh tests/skipped.sh "doc examples" doc_examples.py "no python3"; fi
@@ -351,4 +375,4 @@ deps:
 clean:
 	rm -rf build buddyctl
 
-.PHONY: all check coverage fuzz install uninstall deps clean vmcheck
+.PHONY: all check coverage fuzz install uninstall deps clean vmcheck map-fixtures

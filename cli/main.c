@@ -22,6 +22,7 @@
 #include "pagesize.h"
 #include "cmd_estimate.h"
 #include "cmd_diff.h"
+#include "cmd_map.h"
 #include "cmd_status.h"
 #include "units.h"
 
@@ -43,15 +44,21 @@ static const char usage_text[] =
 	"  reserve SIZE:COUNT[@NODES]...\n"
 	"                      set hugepage pools, e.g. 2M:1024@0 1G:4@1, or 2M:2048\n"
 	"                      split evenly over memory nodes; escalates when short\n"
+	"  map                 every aligned range of a size (--size) per node: free,\n"
+	"                      can be had by compaction, or what blocks it (root;\n"
+	"                      reads /proc/kpageflags)\n"
 	"  diff A B            what changed from A to B, each a captured tree, a status\n"
 	"                      JSON file or a buddyinfo capture ('-': standard input):\n"
 	"                      free blocks, indices and verdicts per node (read-only)\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FMT    text (default), json, or for status and check prometheus,\n"
-	"                      or for check nagios (monitoring-plugin output; exit 3\n"
-	"                      UNKNOWN on any error)\n"
-	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact)\n"
+	"  -f, --format FMT    text (default), json, or for status, check and map\n"
+	"                      prometheus, or for check nagios (monitoring-plugin\n"
+	"                      output; exit 3 UNKNOWN on any error)\n"
+	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact,\n"
+	"                      map)\n"
+	"      --size SIZE     map: the size of the ranges, e.g. 2M, 1G (default: the\n"
+	"                      largest hugepage size)\n"
 	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
 	"  -b, --buddyinfo FILE  status, check, estimate, plan: read this one buddyinfo\n"
 	"                      capture, '-' for standard input (paste, pipe), instead\n"
@@ -166,19 +173,19 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 enum cmd { C_STATUS = 1, C_CHECK = 2, C_PLAN = 4, C_APPLY = 8, C_COMPACT = 16, C_DROP = 32,
-	   C_RESERVE = 64, C_ESTIMATE = 128, C_DIFF = 256 };
+	   C_RESERVE = 64, C_ESTIMATE = 128, C_DIFF = 256, C_MAP = 512 };
 #define C_ACTS (C_APPLY | C_COMPACT | C_DROP | C_RESERVE)
-#define C_ALL 511
+#define C_ALL 1023
 
 static const struct { const char *name; enum cmd cmd; } commands[] = {
 	{ "status", C_STATUS }, { "check", C_CHECK }, { "plan", C_PLAN }, { "apply", C_APPLY },
 	{ "compact", C_COMPACT }, { "drop-caches", C_DROP }, { "reserve", C_RESERVE },
-	{ "estimate", C_ESTIMATE }, { "diff", C_DIFF },
+	{ "estimate", C_ESTIMATE }, { "diff", C_DIFF }, { "map", C_MAP },
 };
 
 enum { O_COLOR = 256, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER, O_ROUNDS, O_RESTORE, O_BUDGET,
        O_WAIT, O_LOCK, O_STATE, O_FORCE, O_ALLOW_DROP, O_PAGESIZE, O_ROOT, O_BUDDYINFO,
-       O_POOLS_ONLY, O_KCMDLINE, O_QUIET, O_GRUB };
+       O_POOLS_ONLY, O_KCMDLINE, O_QUIET, O_GRUB, O_SIZE };
 
 /* A bit per option, to remember which were given. */
 static unsigned optbit(int opt)
@@ -190,7 +197,7 @@ static unsigned optbit(int opt)
 static unsigned allowed(int opt)
 {
 	switch (opt) {
-	case 'n': return C_STATUS | C_COMPACT | C_ESTIMATE;
+	case 'n': return C_STATUS | C_COMPACT | C_ESTIMATE | C_MAP;
 	case 'o': return C_STATUS;
 	case 'c': return C_STATUS | C_CHECK | C_PLAN | C_APPLY | C_DIFF;
 	case O_COLOR: return C_ALL;
@@ -201,7 +208,8 @@ static unsigned allowed(int opt)
 	case O_BUDGET: return C_APPLY | C_PLAN | C_RESERVE;
 	case O_WAIT: case O_LOCK: return C_ACTS | C_PLAN;
 	case O_STATE: return C_APPLY | C_PLAN;
-	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN | C_DIFF;
+	case O_PAGESIZE: return C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN | C_DIFF | C_MAP;
+	case O_SIZE: return C_MAP;
 	case O_BUDDYINFO: return C_STATUS | C_CHECK | C_ESTIMATE | C_PLAN;
 	case O_POOLS_ONLY: return C_APPLY | C_PLAN;
 	case O_KCMDLINE: case O_GRUB: return C_PLAN;
@@ -237,6 +245,7 @@ int main(int argc, char **argv)
 		{ "pools-only", no_argument, NULL, O_POOLS_ONLY },
 		{ "kernel-cmdline", no_argument, NULL, O_KCMDLINE },
 		{ "grub", no_argument, NULL, O_GRUB },
+		{ "size", required_argument, NULL, O_SIZE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -248,7 +257,7 @@ int main(int argc, char **argv)
 	struct bc_error err = { 0 };
 	unsigned long long rounds;
 	unsigned used = 0, i;
-	const char *cmdname;
+	const char *cmdname, *map_size = NULL;
 	enum cmd cmd = 0;
 	char *end;
 	bool kcmdline = false;
@@ -360,6 +369,9 @@ int main(int argc, char **argv)
 		case O_GRUB:
 			aa.grub = true;
 			break;
+		case O_SIZE:
+			map_size = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return flush_stdout();
@@ -397,13 +409,14 @@ int main(int argc, char **argv)
 		static const int opts[] = { 'n', 'o', 'c', O_COLOR, O_DRY, O_LEVEL, O_NOSYNC, O_LADDER,
 					    O_ROUNDS, O_RESTORE, O_BUDGET, O_WAIT, O_LOCK, O_STATE, O_FORCE,
 					    O_ALLOW_DROP, O_PAGESIZE, O_BUDDYINFO, O_POOLS_ONLY, O_KCMDLINE,
-					    O_QUIET, O_GRUB };
+					    O_QUIET, O_GRUB, O_SIZE };
 		static const char *const names[] = { "--node", "--output", "--config", "--color",
 						     "--dry-run", "--level", "--no-sync", "--ladder",
 						     "--rounds", "--restore", "--time-budget", "--wait",
 						     "--lock-file", "--state-file", "--force",
 						     "--allow-drop-caches", "--page-size", "--buddyinfo",
-						     "--pools-only", "--kernel-cmdline", "--quiet", "--grub" };
+						     "--pools-only", "--kernel-cmdline", "--quiet", "--grub",
+						     "--size" };
 
 		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 			if ((used & optbit(opts[i])) && !(allowed(opts[i]) & cmd)) {
@@ -422,8 +435,8 @@ int main(int argc, char **argv)
 	if ((used & optbit(O_BUDDYINFO)) && (kcmdline || (used & (optbit(O_WAIT) | optbit(O_LOCK) |
 								   optbit(O_STATE)))))
 		return usage_error("--buddyinfo: a capture has no lock, state file or kernel release (no --wait, --lock-file, --state-file or --kernel-cmdline)%s", "");
-	if (cmd != C_STATUS && cmd != C_CHECK && sa.format == FMT_PROMETHEUS)
-		return usage_error("--format prometheus is for 'status' and 'check' only%s", "");
+	if (cmd != C_STATUS && cmd != C_CHECK && cmd != C_MAP && sa.format == FMT_PROMETHEUS)
+		return usage_error("--format prometheus is for 'status', 'check' and 'map' only%s", "");
 	if (kcmdline && (sa.format != FMT_TEXT || (used & (optbit(O_POOLS_ONLY) | optbit(O_DRY) |
 							    optbit(O_BUDGET) | optbit(O_WAIT) |
 							    optbit(O_LOCK) | optbit(O_STATE)))))
@@ -447,6 +460,9 @@ int main(int argc, char **argv)
 		break;
 	case C_DIFF:
 		rc = cmd_diff(&da, &err);
+		break;
+	case C_MAP:
+		rc = cmd_map(&sa, map_size, &err);
 		break;
 	case C_CHECK:
 		rc = cmd_check(&aa, &err);
@@ -475,5 +491,5 @@ int main(int argc, char **argv)
 		log_print(LOG_ERR, "buddyctl: %s\n", err.msg);
 		return exit_code(rc);
 	}
-	return cmd == C_STATUS || cmd == C_ESTIMATE || cmd == C_DIFF ? EXIT_OK : rc;
+	return cmd == C_STATUS || cmd == C_ESTIMATE || cmd == C_DIFF || cmd == C_MAP ? EXIT_OK : rc;
 }

@@ -387,3 +387,141 @@ int estimate_json(FILE *f, const struct snapshot *snap, const struct estimate *e
 	fputs("]}\n", f);
 	return ferror(f) ? -1 : 0;
 }
+
+/*
+ * `buddyctl map --format json`: one object (man/schema/map.schema.json),
+ * written as the map is read: every range of every node, then the node's
+ * sums. A class count is always there, 0 or not.
+ */
+static void map_counts(FILE *f, const char *name, const uint64_t *v, unsigned n,
+		       const char *(*label)(unsigned))
+{
+	unsigned i;
+
+	fprintf(f, ",\"%s\":{", name);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s\"%s\":", i ? "," : "", label(i));
+		put_i64(f, (int64_t)v[i]);
+	}
+	putc_unlocked('}', f);
+}
+
+static const char *page_label(unsigned c)
+{
+	return page_class_name((enum page_class)c);
+}
+
+static const char *range_label(unsigned c)
+{
+	return range_class_name((enum range_class)c);
+}
+
+int map_json_begin(struct map_view *v)
+{
+	FILE *f = v->f;
+
+	fprintf(f, "{\"schema\":%d,\"size_kb\":%llu,\"page_size\":%u,\"range_pages\":%llu,\"kernel\":",
+		JSON_SCHEMA, (unsigned long long)v->size_kb, v->snap->page_size,
+		(unsigned long long)v->range_pages);
+	if (v->kernel[0])
+		out_json_string(f, v->kernel);
+	else
+		fputs("null", f);
+	fputs(",\"kpageflags\":", f);
+	out_json_string(f, v->flags_path);
+	fputs(",\"kpagecgroup\":", f);
+	if (v->cgroup_path)
+		out_json_string(f, v->cgroup_path);
+	else
+		fputs("null", f);
+	fputs(",\"kpagecgroup_error\":", f);
+	if (v->cgroup_path)
+		fputs("null", f);
+	else
+		out_json_string(f, v->cgroup_why);
+	fputs(",\"nodes\":[", f);
+	return ferror(f) ? -1 : 0;
+}
+
+int map_json_node_begin(struct map_view *v, const struct pagemap_acc *a)
+{
+	FILE *f = v->f;
+	unsigned k;
+
+	fprintf(f, "%s\n{\"node\":%d,\"first_pfn\":%llu,\"end_pfn\":%llu,\"zones\":[", v->nodes > 1 ? "," : "",
+		a->sum.node, (unsigned long long)a->span.start_pfn, (unsigned long long)a->span.end_pfn);
+	for (k = 0; k < a->nr_zones; k++) {
+		fprintf(f, "%s{\"zone\":", k ? "," : "");
+		out_json_string(f, a->zones[k].name);
+		fprintf(f, ",\"start_pfn\":%llu,\"end_pfn\":%llu,\"usable\":%s}",
+			(unsigned long long)a->zones[k].start_pfn, (unsigned long long)a->zones[k].end_pfn,
+			a->zones[k].usable ? "true" : "false");
+	}
+	fputs("],\"ranges\":[", f);
+	v->ranges = 0;
+	return ferror(f) ? -1 : 0;
+}
+
+/*
+ * {"pfn":N,"zone":"Normal"|null,"class":"blocked","blocker":"slab"|null,
+ *  "blockers":["slab",...],"pages":{...},"mlocked":N}
+ */
+void map_json_range(struct map_view *v, const struct map_range *m)
+{
+	FILE *f = v->f;
+	const char *sep = "";
+	unsigned c;
+
+	fputs(v->ranges++ ? ",\n {\"pfn\":" : "\n {\"pfn\":", f);
+	put_i64(f, (int64_t)m->rc->first_pfn);
+	fputs(",\"zone\":", f);
+	if (m->zone)
+		out_json_string(f, m->zone->name);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"class\":\"%s\",\"blocker\":", range_class_name(m->cls));
+	if (m->blocker < PC_NR)
+		fprintf(f, "\"%s\"", page_class_name(m->blocker));
+	else
+		fputs("null", f);
+	fputs(",\"blockers\":[", f);
+	for (c = 0; c < PC_NR; c++)
+		if (m->blockers & (1u << c)) {
+			fprintf(f, "%s\"%s\"", sep, page_class_name((enum page_class)c));
+			sep = ",";
+		}
+	putc_unlocked(']', f);
+	sep = "";
+	fputs(",\"pages\":{", f);
+	for (c = 0; c < PC_NR; c++)
+		if (m->rc->pages[c]) {
+			fprintf(f, "%s\"%s\":", sep, page_class_name((enum page_class)c));
+			put_i64(f, m->rc->pages[c]);
+			sep = ",";
+		}
+	fputs("},\"mlocked\":", f);
+	put_i64(f, m->rc->mlocked);
+	putc_unlocked('}', f);
+}
+
+int map_json_node_end(struct map_view *v, const struct pagemap_summary *s, const char *verdict)
+{
+	FILE *f = v->f;
+
+	fputs("]", f);
+	map_counts(f, "ranges_by_class", s->ranges, RC_NR, range_label);
+	map_counts(f, "blocked_by", s->blocked_by, PC_NR, page_label);
+	map_counts(f, "ranges_holding", s->holding, PC_NR, page_label);
+	map_counts(f, "pages", s->pages, PC_NR, page_label);
+	fprintf(f, ",\"movable_to_move\":%llu,\"mlocked_to_move\":%llu,\"verdict\":",
+		(unsigned long long)s->movable_to_move, (unsigned long long)s->mlocked);
+	out_json_string(f, verdict);
+	putc_unlocked('}', f);
+	return ferror(f) ? -1 : 0;
+}
+
+int map_json_end(struct map_view *v)
+{
+	fputs("]}\n", v->f);
+	return ferror(v->f) ? -1 : 0;
+}

@@ -9,6 +9,7 @@
 #include "out_prom.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 
 #include "meminfo.h"
 #include "metrics.h"
@@ -355,5 +356,48 @@ int report_prometheus(FILE *f, const struct report *r)
 {
 	judged(f, r->findings, r->nr_findings, NULL, true);
 	timestamp(f, r->before);
+	return ferror(f) ? -1 : 0;
+}
+
+/*
+ * `buddyctl map --format prometheus`: per node and size the ranges of each
+ * class, the blocked ones by what blocks them first, and the pages of each
+ * class. Labels node, size (bytes), class or blocker.
+ */
+static void map_family(FILE *f, const char *name, const char *help, const char *label,
+		       const struct pagemap_summary *s, unsigned nr, uint64_t bytes, size_t off,
+		       unsigned n, const char *(*word)(unsigned))
+{
+	unsigned i, c;
+
+	family(f, name, help);
+	for (i = 0; i < nr; i++)
+		for (c = 0; c < n; c++)
+			fprintf(f, "buddyctl_%s{node=\"%d\",size=\"%llu\",%s=\"%s\"} %llu\n", name, s[i].node,
+				(unsigned long long)bytes, label, word(c),
+				(unsigned long long)((const uint64_t *)((const char *)&s[i] + off))[c]);
+}
+
+static const char *range_word(unsigned c)
+{
+	return range_class_name((enum range_class)c);
+}
+
+static const char *page_word(unsigned c)
+{
+	return page_class_name((enum page_class)c);
+}
+
+int map_prometheus(struct map_view *v, const struct pagemap_summary *s, unsigned nr)
+{
+	uint64_t bytes = v->size_kb * 1024;
+	FILE *f = v->f;
+
+	map_family(f, "map_ranges", "Aligned ranges of the size on the node by class: free, compactable (free and movable pages only), maybe (flag-less pages besides), blocked, pool (hugetlb already), outside (crosses a zone or in one the size never comes from); buddyctl map.",
+		   "class", s, nr, bytes, offsetof(struct pagemap_summary, ranges), RC_NR, range_word);
+	map_family(f, "map_blocked_ranges", "Blocked ranges of the size on the node by the first of what blocks them (hole, reserved, offline, other, kernel, pagetable, pool, slab).",
+		   "blocker", s, nr, bytes, offsetof(struct pagemap_summary, blocked_by), PC_NR, page_word);
+	map_family(f, "map_pages", "Pages by class in the node's ranges of the size, those outside left out.",
+		   "class", s, nr, bytes, offsetof(struct pagemap_summary, pages), PC_NR, page_word);
 	return ferror(f) ? -1 : 0;
 }

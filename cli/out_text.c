@@ -19,6 +19,7 @@
 #include "meminfo.h"
 #include "metrics.h"
 #include "plan.h"
+#include "strbuf.h"
 #include "output.h"
 #include "pagesize.h"
 #include "units.h"
@@ -600,4 +601,160 @@ int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e
 	}
 	out_text_missing(f, snap);
 	return ferror(f) ? -1 : 0;
+}
+
+/*
+ * `buddyctl map` for people: a legend, then per node a row of one character
+ * per range (MAP_ROW ranges a row, the row's first address before it), the
+ * ranges per class, what blocks them, and the node's verdict.
+ */
+#define MAP_ROW 64
+
+/* The character and colour of a range: its class, or for a blocked one its first blocker. */
+static const struct {
+	char c;
+	const char *sgr;
+} range_glyph[RC_NR] = {
+	[RC_FREE] = { '.', "\033[32m" },
+	[RC_COMPACTABLE] = { 'm', "\033[36m" },
+	[RC_MAYBE] = { '?', "\033[33m" },
+	[RC_BLOCKED] = { '#', "\033[31m" },
+	[RC_POOL] = { 'H', "\033[34m" },
+	[RC_OUTSIDE] = { '|', "\033[2m" },
+};
+static const char blocker_glyph[PC_NR] = {
+	[PC_FREE] = '#', [PC_MOVABLE] = '#', [PC_UNKNOWN] = '#', [PC_POOL] = 'h',
+	[PC_SLAB] = 'S', [PC_PAGETABLE] = 'T', [PC_RESERVED] = 'R', [PC_KERNEL] = 'K',
+	[PC_HOLE] = '-', [PC_OFFLINE] = 'O', [PC_OTHER] = 'X',
+};
+
+static int map_glyph(const struct map_range *m, const char **sgr)
+{
+	*sgr = range_glyph[m->cls].sgr;
+	if (m->cls != RC_BLOCKED)
+		return range_glyph[m->cls].c;
+	if (m->blocker == PC_HOLE)
+		*sgr = "\033[2m";
+	return blocker_glyph[m->blocker];
+}
+
+/* A legend entry: the character in its colour, then its words. */
+static void legend(FILE *f, bool color, const char *sgr, char c, const char *words)
+{
+	fprintf(f, "%s%c%s %s", color ? sgr : "", c, out_sgr_end(color), words);
+}
+
+int map_text_begin(struct map_view *v)
+{
+	char size[16], page[16];
+	FILE *f = v->f;
+	bool k = v->color;
+
+	size_label(size, sizeof(size), v->size_kb * 1024);
+	size_label(page, sizeof(page), v->snap->page_size);
+	fprintf(f, "Map of %s ranges (%llu pages of %s), Linux ", size, (unsigned long long)v->range_pages, page);
+	out_escape_put(f, v->kernel[0] ? v->kernel : "release unknown", 0);
+	fputs("\nread from ", f);
+	out_escape_put(f, v->flags_path, 0);
+	if (v->cgroup_path) {
+		fputs(" and ", f);
+		out_escape_put(f, v->cgroup_path, 0);
+		fputc('\n', f);
+	} else {
+		fputs("\nkpagecgroup not read (", f);
+		out_escape_put(f, v->cgroup_why, 0);
+		fputs("): no flag-less page is known to be a kernel one\n", f);
+	}
+	fprintf(f, "\nOne character per range, %d a row:\n  can be had: ", MAP_ROW);
+	legend(f, k, range_glyph[RC_FREE].sgr, '.', "free now   ");
+	legend(f, k, range_glyph[RC_COMPACTABLE].sgr, 'm', "by compaction (free and movable pages only)\n  ");
+	legend(f, k, range_glyph[RC_MAYBE].sgr, '?', "maybe: flag-less pages besides (per-CPU free lists or kernel)\n  ");
+	legend(f, k, range_glyph[RC_POOL].sgr, 'H', "hugetlb pages already   ");
+	legend(f, k, range_glyph[RC_OUTSIDE].sgr, '|', "outside: crosses a zone, or in one not used\n");
+	fputs("  blocked by: ", f);
+	legend(f, k, "\033[31m", 'S', "slab  ");
+	legend(f, k, "\033[31m", 'T', "page tables  ");
+	legend(f, k, "\033[31m", 'R', "reserved  ");
+	legend(f, k, "\033[31m", 'K', "kernel pages  ");
+	legend(f, k, "\033[31m", 'h', "hugetlb\n              ");
+	legend(f, k, "\033[2m", '-', "hole or not initialised  ");
+	legend(f, k, "\033[31m", 'O', "offline  ");
+	legend(f, k, "\033[31m", 'X', "other\n");
+	return ferror(f) ? -1 : 0;
+}
+
+int map_text_node_begin(struct map_view *v, const struct pagemap_acc *a)
+{
+	uint64_t ps = v->snap->page_size, n = (a->span.end_pfn - a->span.start_pfn) / a->span.range_pages;
+	char lo[16], hi[16];
+	unsigned k;
+
+	size_label(lo, sizeof(lo), a->span.start_pfn * ps);
+	size_label(hi, sizeof(hi), a->span.end_pfn * ps);
+	fprintf(v->f, "\nNode %d: %llu %s, %s-%s; zones", a->sum.node, (unsigned long long)n,
+		n == 1 ? "range" : "ranges", a->span.start_pfn ? lo : "0", hi);
+	for (k = 0; k < a->nr_zones; k++) {
+		size_label(lo, sizeof(lo), a->zones[k].start_pfn * ps);
+		size_label(hi, sizeof(hi), a->zones[k].end_pfn * ps);
+		out_escape_put(v->f, " ", 0);
+		out_escape_put(v->f, a->zones[k].name, 0);
+		fprintf(v->f, " %s-%s%s", a->zones[k].start_pfn ? lo : "0", hi, k + 1 < a->nr_zones ? "," : "");
+	}
+	fputc('\n', v->f);
+	v->col = 0;
+	return ferror(v->f) ? -1 : 0;
+}
+
+/* The end of a row of the picture: its colour ended, a newline. */
+static void map_row_end(struct map_view *v)
+{
+	if (v->sgr)
+		fputs("\033[0m", v->f);
+	v->sgr = NULL;
+	fputc('\n', v->f);
+	v->col = 0;
+}
+
+void map_text_range(struct map_view *v, const struct map_range *m)
+{
+	const char *sgr;
+	int c = map_glyph(m, &sgr);
+
+	if (v->col == 0) {
+		char at[16];
+
+		size_label(at, sizeof(at), m->rc->first_pfn * v->snap->page_size);
+		fprintf(v->f, "  %6s ", m->rc->first_pfn ? at : "0");
+	}
+	/* a colour is switched where it changes, and ended with the row */
+	if (v->color && sgr != v->sgr) {
+		fprintf(v->f, "%s%s", v->sgr ? "\033[0m" : "", sgr);
+		v->sgr = sgr;
+	}
+	fputc(c, v->f);
+	if (++v->col == MAP_ROW)
+		map_row_end(v);
+}
+
+int map_text_node_end(struct map_view *v, const struct pagemap_summary *s, const char *verdict)
+{
+	if (v->col)
+		map_row_end(v);
+	fprintf(v->f, "  ranges: %llu free, %llu compactable, %llu maybe, %llu blocked, %llu pool, %llu outside\n",
+		(unsigned long long)s->ranges[RC_FREE], (unsigned long long)s->ranges[RC_COMPACTABLE],
+		(unsigned long long)s->ranges[RC_MAYBE], (unsigned long long)s->ranges[RC_BLOCKED],
+		(unsigned long long)s->ranges[RC_POOL], (unsigned long long)s->ranges[RC_OUTSIDE]);
+	if (s->ranges[RC_COMPACTABLE])
+		fprintf(v->f, "  compaction moves %llu pages (%llu mlocked) to clear the %llu compactable ranges\n",
+			(unsigned long long)s->movable_to_move, (unsigned long long)s->mlocked,
+			(unsigned long long)s->ranges[RC_COMPACTABLE]);
+	out_wrap(v->f, " ", 4, verdict);
+	return ferror(v->f) ? -1 : 0;
+}
+
+int map_text_end(struct map_view *v)
+{
+	if (!v->nodes)
+		fputs("\nno node with memory selected\n", v->f);
+	return ferror(v->f) ? -1 : 0;
 }

@@ -2,11 +2,12 @@
 #ifndef BUDDYCTL_OUT_TEXT_H
 #define BUDDYCTL_OUT_TEXT_H
 
-/* status and estimate for people, within 80 columns. */
+/* status, estimate and map for people, within 80 columns. */
 
 #include <stdio.h>
 
 #include "estimate.h"
+#include "mapjudge.h"
 #include "output.h"
 #include "snapshot.h"
 
@@ -18,5 +19,16 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o);
  * figure was derived. 0, or -1 when writing to f failed.
  */
 int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n);
+
+/*
+ * map as text (cli/cmd_map.c calls them in this order): the header and the
+ * legend; per node its line, each range's character, its sums and verdict;
+ * the end. 0, or -1 when writing failed.
+ */
+int map_text_begin(struct map_view *v);
+int map_text_node_begin(struct map_view *v, const struct pagemap_acc *a);
+void map_text_range(struct map_view *v, const struct map_range *m);
+int map_text_node_end(struct map_view *v, const struct pagemap_summary *s, const char *verdict);
+int map_text_end(struct map_view *v);
 
 #endif

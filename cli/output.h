@@ -99,6 +99,26 @@ void out_json_string(FILE *f, const char *s);
 void out_text_missing(FILE *f, const struct snapshot *snap);
 void out_json_missing(FILE *f, const struct snapshot *snap);
 
+/*
+ * What the map's renderers share while the map is read (cli/cmd_map.c):
+ * the text picture's column, the JSON's commas. The ranges come one by one,
+ * node by node, in page frame order; nothing of a node is kept but its sums.
+ */
+struct map_view {
+	FILE *f;
+	const struct snapshot *snap;
+	uint64_t size_kb, range_pages;
+	bool color;
+	const char *kernel;		/* the release as read, "" when unknown */
+	const char *flags_path;		/* as read */
+	const char *cgroup_path;	/* NULL: kpagecgroup not read, cgroup_why says why */
+	const char *cgroup_why;
+	unsigned col;			/* text: ranges on the current row */
+	const char *sgr;		/* text: the colour in force on the row, NULL: none */
+	unsigned nodes;			/* nodes begun */
+	uint64_t ranges;		/* JSON: ranges of the current node written */
+};
+
 /* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */
 void action_label(char *buf, size_t size, const struct action *a);
 

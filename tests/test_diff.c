@@ -424,7 +424,7 @@ static void exit_statuses(void **state)
 		{ { "diff", DIR "/a", DIR "/b", DIR "/a.bi" }, 64, "diff: more than two snapshots given" },
 		{ { "diff", "-", "-" }, 64, "standard input ('-') can be one side only" },
 		{ { "diff", "--root", DIR "/a", DIR "/a", DIR "/b" }, 64, "option --root does not apply to 'diff'" },
-		{ { "diff", DIR "/a", DIR "/b", "-f", "prometheus" }, 64, "--format prometheus is for 'status' and 'check' only" },
+		{ { "diff", DIR "/a", DIR "/b", "-f", "prometheus" }, 64, "--format prometheus is for 'status', 'check' and 'map' only" },
 		{ { "diff", DIR "/a", DIR "/b", "--node", "0" }, 64, "option --node does not apply to 'diff'" },
 		{ { "diff", DIR "/a", DIR "/nonexistent" }, 66, DIR "/nonexistent: No such file or directory" },
 		{ { "diff", DIR "/a", DIR "/empty.bi" }, 65, DIR "/empty.bi" },

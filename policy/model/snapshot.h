@@ -38,6 +38,8 @@ struct zone {
 	bool in_zoneinfo;
 	uint64_t zi_free, min, low, high, spanned, present, managed;
 	uint64_t pcp;				/* free on per-CPU lists, all CPUs */
+	uint64_t start_pfn;			/* first page frame of the span (the map) */
+	bool has_start_pfn;			/* "start_pfn:" seen (absent from unpopulated zones) */
 	uint64_t protection[BC_MAX_PROTECTION];
 	unsigned nr_protection;
 	unsigned seen;				/* ZI_SEEN_* bits */

@@ -23,9 +23,13 @@
  *       cpu: 0
  *                 count:    12
  *                 high:     0
+ *     node_unreclaimable:  0
+ *     start_pfn:           1
  *
  * "count:" of every CPU's pageset is summed: free pages on per-CPU lists,
- * in neither buddyinfo nor "pages free" until drained.
+ * in neither buddyinfo nor "pages free" until drained. "start_pfn:" with
+ * "spanned" places the zone in physical memory (buddyctl map); an
+ * unpopulated zone prints none, so it is kept only where it was seen.
  *
  * Older kernels (RHEL 6's 2.6.32, for one) print no "managed" line, and
  * put "protection:" after the zone counters; there node MemTotal is the
@@ -236,6 +240,14 @@ int zoneinfo_parse(struct snapshot *snap, const char *path,
 			rc = set_field(&s, zone, ZI_SEEN_FREE, &zone->zi_free, "pages free", err);
 		} else if (tok_eq(tok, tlen, "protection:")) {
 			rc = parse_protection(&s, zone, err);
+		} else if (tok_eq(tok, tlen, "start_pfn:")) {
+			if (zone->has_start_pfn)
+				rc = scan_fail(&s, tok, tlen, "duplicate field", err);
+			else if ((rc = scan_next_u64(&s, "start_pfn:", &zone->start_pfn, err)) == 0 &&
+				 zone->start_pfn > BC_MAX_PAGES)
+				rc = scan_fail(&s, tok, tlen, "implausible page frame number for", err);
+			else if (rc == 0)
+				zone->has_start_pfn = true;
 		} else if (tok_eq(tok, tlen, "count:")) {
 			/* a CPU's pageset: free pages on its per-CPU lists */
 			uint64_t v;
