@@ -38,7 +38,7 @@ PLAN_SRC   := policy/plan/plan.c policy/plan/evaluate.c policy/plan/diff.c polic
 POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
-CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
+CLI_SRC    := cli/output.c cli/jsonw.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
               cli/load.c cli/report.c cli/act.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
@@ -47,7 +47,7 @@ INCLUDES   := $(INC_DIRS:%=-I%)
 HEADERS    := $(wildcard $(INC_DIRS:%=%/*.h))
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
-TESTS      += test_report test_figures test_sysctl
+TESTS      += test_report test_figures test_sysctl test_jsonw
 FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson capture
 
 all: buddyctl

@@ -30,13 +30,9 @@ const char *out_sgr_end(bool color)
 	return color ? "\033[0m" : "";
 }
 
-/*
- * The UTF-8 character at s: its length (1 to 4) and code point, or 0 when
- * s does not start with one (a stray continuation byte, an overlong form,
- * a surrogate, above U+10FFFF, or cut short: the NUL ends it).
- */
-static unsigned utf8_char(const unsigned char *s, uint32_t *cp)
+unsigned out_utf8_char(const char *str, uint32_t *cp)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	uint32_t c = s[0], min;
 	unsigned n, i;
 
@@ -64,12 +60,7 @@ static unsigned utf8_char(const unsigned char *s, uint32_t *cp)
 	return n;
 }
 
-/*
- * Does code point c act rather than show: a C0 or C1 control, DEL, a
- * bidirectional control that reorders the text around it ("Trojan Source",
- * CVE-2021-42574), or a line or paragraph separator?
- */
-static bool acts(uint32_t c)
+bool out_char_acts(uint32_t c)
 {
 	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
 	       (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
@@ -82,7 +73,7 @@ static bool acts(uint32_t c)
 static unsigned escape_char(const char *s, unsigned flags, char e[12])
 {
 	uint32_t c;
-	unsigned n = utf8_char((const unsigned char *)s, &c);
+	unsigned n = out_utf8_char(s, &c);
 
 	e[0] = '\0';
 	if (!n)
@@ -95,7 +86,7 @@ static unsigned escape_char(const char *s, unsigned flags, char e[12])
 		snprintf(e, 12, "\\x7c");
 	else if (c < 0x20 || c == 0x7f)
 		snprintf(e, 12, "\\x%02x", (unsigned)c);
-	else if (acts(c))
+	else if (out_char_acts(c))
 		snprintf(e, 12, "\\u%04x", (unsigned)c);
 	return n ? n : 1;
 }
@@ -169,13 +160,13 @@ void out_json_string(FILE *f, const char *s)
 
 	fputc('"', f);
 	for (; *s; s += n) {
-		n = utf8_char((const unsigned char *)s, &c);
+		n = out_utf8_char(s, &c);
 		if (!n) {
 			fputs("\\ufffd", f);	/* not UTF-8: the replacement character */
 			n = 1;
 		} else if (c == '"' || c == '\\') {
 			fprintf(f, "\\%c", (char)c);
-		} else if (acts(c)) {
+		} else if (out_char_acts(c)) {
 			fprintf(f, "\\u%04x", (unsigned)c);
 		} else {
 			fwrite(s, 1, n, f);

@@ -85,6 +85,21 @@ char *out_escape(char *buf, size_t size, const char *s, unsigned flags);
 void out_escape_put(FILE *f, const char *s, unsigned flags);
 
 /*
+ * The UTF-8 character at s: its length (1 to 4) and code point in *cp, or 0
+ * when s does not start with one (a stray continuation byte, an overlong
+ * form, a surrogate, above U+10FFFF, or cut short: the NUL ends it).
+ */
+unsigned out_utf8_char(const char *s, uint32_t *cp);
+
+/*
+ * Does code point c act rather than show: a C0 or C1 control, DEL, a
+ * bidirectional control that reorders the text around it ("Trojan Source",
+ * CVE-2021-42574), or a line or paragraph separator? Such characters are
+ * escaped for people (out_escape()) and in JSON strings (jw_str()).
+ */
+bool out_char_acts(uint32_t c);
+
+/*
  * A JSON string: quotes and backslashes escaped, control characters (C0,
  * DEL, C1) and the characters out_escape() escapes as \uNNNN, and a byte
  * that is not UTF-8 as U+FFFD (JSON text is UTF-8: RFC 8259, section 8.1).
