@@ -3,7 +3,7 @@
  * `buddyctl diff A B`: what changed between two snapshots, each a tree, a
  * buddyinfo capture or a status JSON file (policy/read/source.c). The
  * difference is snapshot_diff()'s, the words explain.c's; this file reads
- * the two sides and renders.
+ * the two sides and renders them as text; out_json.c renders them as JSON.
  */
 #include "cmd_diff.h"
 
@@ -17,12 +17,11 @@
 #include "explain.h"
 #include "load.h"
 #include "log.h"
+#include "out_json.h"
 #include "output.h"
 #include "report.h"
 #include "source.h"
 #include "units.h"
-
-#define DIFF_SCHEMA 1
 
 struct side {
 	struct source src;
@@ -161,98 +160,6 @@ static int diff_text(FILE *f, const struct snap_diff *d, const struct side *b, c
 	return ferror(f) ? -1 : 0;
 }
 
-static void source_json(FILE *f, const char *key, const struct side *s)
-{
-	fprintf(f, "\"%s\":{\"source\":", key);
-	out_json_string(f, s->src.name);
-	fprintf(f, ",\"kind\":\"%s\",\"time\":", source_kind_name(s->src.kind));
-	if (s->src.kind == SRC_STATUS_JSON && s->src.json.time[0])
-		out_json_string(f, s->src.json.time);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"hugepage_order\":%d}", s->src.snap.hpage_order);
-}
-
-static void check_json(FILE *f, const struct node_explain *x)
-{
-	if (!x) {
-		fputs("null", f);
-		return;
-	}
-	fprintf(f, "{\"level\":\"%s\",\"order\":%d,\"unusable_index\":%d,\"fragmentation_index\":%d,"
-		"\"free_blocks_at_order\":%" PRIu64 "}", level_name(x->check.level), x->check.order,
-		x->check.unusable, x->check.fragindex, x->check.blocks);
-}
-
-static void pair_json(FILE *f, const char *key, bool hb, int vb, bool ha, int va)
-{
-	fprintf(f, ",\"%s\":{\"before\":", key);
-	if (hb)
-		fprintf(f, "%d", vb);
-	else
-		fputs("null", f);
-	fputs(",\"after\":", f);
-	if (ha)
-		fprintf(f, "%d", va);
-	else
-		fputs("null", f);
-	fputc('}', f);
-}
-
-static int diff_json(FILE *f, const struct snap_diff *d, const struct side *b, const struct side *a)
-{
-	unsigned i, k, first;
-
-	fprintf(f, "{\"schema\":%d,\"command\":\"diff\",\"version\":\"%s\",", DIFF_SCHEMA, BUDDYCTL_VERSION);
-	source_json(f, "before", b);
-	fputc(',', f);
-	source_json(f, "after", a);
-	fprintf(f, ",\"page_size\":%u,\"orders\":%u,\"hugepage_order\":%d,\"policy\":", b->src.snap.page_size,
-		d->nr_orders, d->hpage_order);
-	out_json_string(f, b->ex.policy);
-	fputs(",\"nodes\":[", f);
-	for (i = 0; i < d->nr_nodes; i++) {
-		const struct node_change *nc = &d->nodes[i];
-		const struct node_explain *xb = nc->in_before ? explain_node(&b->ex, nc->node) : NULL;
-		const struct node_explain *xa = nc->in_after ? explain_node(&a->ex, nc->node) : NULL;
-
-		fprintf(f, "%s\n {\"node\":%d,\"in_before\":%s,\"in_after\":%s,\"check\":{\"before\":", i ? "," : "",
-			nc->node, nc->in_before ? "true" : "false", nc->in_after ? "true" : "false");
-		check_json(f, xb);
-		fputs(",\"after\":", f);
-		check_json(f, xa);
-		fputs("},\"verdict\":{\"before\":", f);
-		if (xb)
-			out_json_string(f, xb->text);
-		else
-			fputs("null", f);
-		fputs(",\"after\":", f);
-		if (xa)
-			out_json_string(f, xa->text);
-		else
-			fputs("null", f);
-		fputs("},\"zones\":[", f);
-		for (k = nc->first_zone, first = 1; k < nc->first_zone + nc->nr_zones; k++) {
-			const struct zone_change *zc = &d->zones[k];
-
-			fprintf(f, "%s\n  {\"zone\":", first ? "" : ",");
-			first = 0;
-			out_json_string(f, zc->name);
-			fprintf(f, ",\"in_before\":%s,\"in_after\":%s,", zc->before ? "true" : "false",
-				zc->after ? "true" : "false");
-			report_zone_json(f, zc, d->nr_orders);
-			pair_json(f, "unusable_index", zc->before, zc->unusable_before, zc->after,
-				  zc->unusable_after);
-			pair_json(f, "fragmentation_index", zc->before, zc->fragindex_before, zc->after,
-				  zc->fragindex_after);
-			fputc('}', f);
-		}
-		fputs("]}", f);
-	}
-	fputs("]}\n", f);
-	return ferror(f) ? -1 : 0;
-}
-
 /* One side: read it, and explain its nodes under the policy. */
 static int cmp_verdict(const void *a, const void *b)
 {
@@ -332,8 +239,10 @@ int cmd_diff(const struct diff_args *a, struct bc_error *err)
 	if (rc == 0)
 		rc = snapshot_diff(&b.src.snap, &af.src.snap, &d, err);
 	if (rc == 0) {
+		const struct diff_side sb = { &b.src, &b.ex }, sa = { &af.src, &af.ex };
+
 		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-		rc = a->format == FMT_JSON ? diff_json(stdout, &d, &b, &af) : diff_text(stdout, &d, &b, &af);
+		rc = a->format == FMT_JSON ? diff_json(stdout, &d, &sb, &sa) : diff_text(stdout, &d, &b, &af);
 		if (rc == 0 && fflush(stdout) != 0)
 			rc = -1;
 		if (rc < 0)

@@ -153,28 +153,6 @@ void out_human_bytes(char *buf, size_t size, uint64_t bytes)
 		snprintf(buf, size, "%.0f%c", v, units[u]);
 }
 
-void out_json_string(FILE *f, const char *s)
-{
-	uint32_t c;
-	unsigned n;
-
-	fputc('"', f);
-	for (; *s; s += n) {
-		n = out_utf8_char(s, &c);
-		if (!n) {
-			fputs("\\ufffd", f);	/* not UTF-8: the replacement character */
-			n = 1;
-		} else if (c == '"' || c == '\\') {
-			fprintf(f, "\\%c", (char)c);
-		} else if (out_char_acts(c)) {
-			fprintf(f, "\\u%04x", (unsigned)c);
-		} else {
-			fwrite(s, 1, n, f);
-		}
-	}
-	fputc('"', f);
-}
-
 void out_thousandths(char *buf, size_t size, int v)
 {
 	/*
@@ -244,41 +222,6 @@ void out_text_missing(FILE *f, const struct snapshot *snap)
 					snapshot_lost_words(b));
 		fputc('\n', f);
 	}
-}
-
-/*
- * "missing": every file not read, with why and the figures it leaves
- * unknown (those fields are null or absent below).
- */
-void out_json_missing(FILE *f, const struct snapshot *snap)
-{
-	char nodes[80];
-	unsigned i, b, k, n = 0;
-
-	fputs(",\"missing\":[", f);
-	for (i = 0; i < IN_NR; i++) {
-		const struct snap_missing *m = &snap->missing[i];
-
-		if (!m->file)
-			continue;
-		fputs(n++ ? ",{\"file\":" : "{\"file\":", f);
-		out_json_string(f, m->file);
-		fputs(",\"nodes\":", f);
-		if (m->nodes) {
-			nodelist_format(m->nodes, nodes, sizeof(nodes));
-			out_json_string(f, nodes);
-		} else {
-			fputs("null", f);
-		}
-		fputs(",\"error\":", f);
-		out_json_string(f, m->why);
-		fputs(",\"lost\":[", f);
-		for (b = 0, k = 0; b < LOST_NR; b++)
-			if (m->lost & (1u << b))
-				fprintf(f, "%s\"%s\"", k++ ? "," : "", snapshot_lost_name(b));
-		fputs("]}", f);
-	}
-	fputc(']', f);
 }
 
 void action_label(char *buf, size_t size, const struct action *a)

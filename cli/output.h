@@ -14,6 +14,7 @@
 #include "judge.h"
 #include "plan.h"
 #include "snapshot.h"
+#include "source.h"
 
 /* The formats of output: --format. */
 enum out_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS, FMT_NAGIOS };
@@ -28,6 +29,12 @@ struct outopts {
 };
 
 bool out_node_selected(const struct outopts *o, int id);
+
+/* One side of `diff`: what was read (a tree, a capture, a status JSON), and its nodes in words. */
+struct diff_side {
+	const struct source *src;
+	const struct explain *ex;
+};
 
 /*
  * --color WHEN (-1 auto, 0 never, 1 always) for text written to fd (-1: a
@@ -100,19 +107,10 @@ unsigned out_utf8_char(const char *s, uint32_t *cp);
 bool out_char_acts(uint32_t c);
 
 /*
- * A JSON string: quotes and backslashes escaped, control characters (C0,
- * DEL, C1) and the characters out_escape() escapes as \uNNNN, and a byte
- * that is not UTF-8 as U+FFFD (JSON text is UTF-8: RFC 8259, section 8.1).
- */
-void out_json_string(FILE *f, const char *s);
-
-/*
  * The files a snapshot could not read, with the figures they leave unknown:
- * as "not read: FILE (why): no ..." lines (a blank line first), and as the
- * JSON member ,"missing":[{"file","nodes","error","lost"}].
+ * as "not read: FILE (why): no ..." lines (a blank line first).
  */
 void out_text_missing(FILE *f, const struct snapshot *snap);
-void out_json_missing(FILE *f, const struct snapshot *snap);
 
 /* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */
 void action_label(char *buf, size_t size, const struct action *a);

@@ -9,7 +9,6 @@
 
 #include "compact.h"
 #include "dropcaches.h"
-#include "out_json.h"
 #include "meminfo.h"
 #include "pcp.h"
 #include "reclaim.h"
@@ -17,25 +16,6 @@
 #include "output.h"
 #include "sysctl_conflict.h"
 #include "units.h"
-
-#define REPORT_SCHEMA 1
-
-static void u64s(FILE *f, const uint64_t *v, unsigned n)
-{
-	unsigned k;
-
-	fputc('[', f);
-	for (k = 0; k < n; k++)
-		fprintf(f, "%s%" PRIu64, k ? "," : "", v[k]);
-	fputc(']', f);
-}
-
-static const char *kind_name(enum action_kind k)
-{
-	static const char *const n[] = { "compact_node", "compact_all", "drop_caches", "reserve" };
-
-	return n[k];
-}
 
 /*
  * pre, s, post: s is a message made here that may quote input (a path, a
@@ -72,7 +52,7 @@ void report_drops_skipped(char *buf, size_t size, const struct action *a)
  * "up to 3 rounds of: rewrite, compact node 0, drop page cache of all
  * nodes (sync first), compact node 0". "" when it cannot fall short.
  */
-static void ladder_text(char *buf, size_t size, const struct action *a, bool sync)
+void report_ladder_text(char *buf, size_t size, const struct action *a, bool sync)
 {
 	size_t len;
 	unsigned i;
@@ -121,19 +101,6 @@ static void ladder_text(char *buf, size_t size, const struct action *a, bool syn
 		snprintf(buf + len, size - len, "%s %s", i ? "," : "", step);
 	}
 }
-
-/* One step a reservation may take, as the plan shows it. */
-struct step_desc {
-	enum step step;		/* STEP_NONE: the write itself */
-	bool first;		/* before the first write (compaction) */
-	bool when_short;	/* only while the pool is short, in rounds */
-	bool then_write;	/* nr_hugepages is written after it */
-	char what[96];
-	char file[160];		/* written, relative to the root */
-	char cost[200];
-	uint64_t drops_kb;	/* at most this much cache or slab dropped (0: none) */
-	int64_t expect;		/* pages the estimate allows after it, -1: no estimate */
-};
 
 /*
  * What step s of a reserve action writes and costs, and what the estimate
@@ -209,8 +176,7 @@ static void describe_step(const struct action *a, enum step s, const char *node,
 	}
 }
 
-/* Every step a reserve action may take, in order; returns how many. */
-static unsigned reserve_steps(const struct action *a, const struct snapshot *snap, bool sync,
+unsigned report_reserve_steps(const struct action *a, const struct snapshot *snap, bool sync,
 			      struct step_desc *d, unsigned max)
 {
 	const struct meminfo *mi = &snap->meminfo;
@@ -276,7 +242,7 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 static void plan_steps_text(FILE *f, const struct action *a, const struct snapshot *snap, bool sync)
 {
 	struct step_desc d[MAX_STEPS + 2];
-	unsigned n = reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
+	unsigned n = report_reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
 	bool rounds_said = false;
 
 	for (i = 0; i < n; i++) {
@@ -295,49 +261,6 @@ static void plan_steps_text(FILE *f, const struct action *a, const struct snapsh
 	}
 	if (a->not_planned[0])
 		text_line(f, "      not planned: ", a->not_planned, "\n");
-}
-
-static void plan_steps_json(FILE *f, const struct action *a, const struct snapshot *snap, bool sync)
-{
-	struct step_desc d[MAX_STEPS + 2];
-	unsigned n = reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
-
-	fprintf(f, ",\"chosen\":%s,\"planned_steps\":[", a->chosen ? "true" : "false");
-	for (i = 0; i < n; i++) {
-		fprintf(f, "%s{\"step\":\"%s\",\"when\":\"%s\",\"then_write\":%s,\"writes\":", i ? "," : "",
-			d[i].step == STEP_NONE ? "write" : step_name(d[i].step),
-			d[i].first ? "first" : d[i].when_short ? "short" : "always",
-			d[i].then_write ? "true" : "false");
-		{
-			char path[200];
-
-			snprintf(path, sizeof(path), "/%s", d[i].file);
-			out_json_string(f, path);
-		}
-		fprintf(f, ",\"drops_kb\":%llu,\"cost\":", (unsigned long long)d[i].drops_kb);
-		out_json_string(f, d[i].cost);
-		if (d[i].expect >= 0)
-			fprintf(f, ",\"expect\":%lld}", (long long)d[i].expect);
-		else
-			fputs(",\"expect\":null}", f);
-	}
-	fputs("],\"not_planned\":", f);
-	if (a->not_planned[0])
-		out_json_string(f, a->not_planned);
-	else
-		fputs("null", f);
-	fputs(",\"skipped_steps\":[", f);
-	for (i = 0; i < a->drops_skipped.n; i++)
-		fprintf(f, "%s\"%s\"", i ? "," : "", step_name(a->drops_skipped.s[i]));
-	if (a->drops_skipped.n)
-		fprintf(f, "],\"skipped_until\":%.0f", a->drops_until);
-	else
-		fputs("],\"skipped_until\":null", f);
-	fprintf(f, ",\"unreachable\":%s,\"estimate\":", a->unreachable ? "true" : "false");
-	if (a->have_est)
-		estimate_json_one(f, &a->est);
-	else
-		fputs("null", f);
 }
 
 static void findings_text(FILE *f, const struct report *r)
@@ -391,8 +314,7 @@ static void steps_text(FILE *f, const struct action *a, const struct action_resu
 	}
 }
 
-/* Pages the kernel granted, kept or (restored) put back; 0 for a release. */
-static uint64_t reserve_granted(const struct action_result *res)
+uint64_t report_granted(const struct action_result *res)
 {
 	uint64_t got = res->restored ? res->granted : res->after;
 
@@ -430,7 +352,7 @@ static void hugepages_text(FILE *f, const struct report *r)
 			(unsigned long long)res->after, (unsigned long long)shortfall);
 		if (res->restored)
 			fprintf(f, "  (granted %llu, all put back: %s)",
-				(unsigned long long)reserve_granted(res), a->judged ? "keep = no" : "--restore");
+				(unsigned long long)report_granted(res), a->judged ? "keep = no" : "--restore");
 		fputc('\n', f);
 		if (a->have_est)
 			fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
@@ -554,26 +476,6 @@ void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, i
 			continue;
 		zone_block(f, zc, d->nr_orders, page_size);
 	}
-}
-
-void report_zone_json(FILE *f, const struct zone_change *zc, unsigned nr_orders)
-{
-	unsigned k;
-
-	fputs("\"before\":", f);
-	if (zc->before)
-		u64s(f, zc->before->free_blocks, nr_orders);
-	else
-		fputs("null", f);
-	fputs(",\"after\":", f);
-	if (zc->after)
-		u64s(f, zc->after->free_blocks, nr_orders);
-	else
-		fputs("null", f);
-	fputs(",\"change\":[", f);
-	for (k = 0; k < nr_orders; k++)
-		fprintf(f, "%s%lld", k ? "," : "", (long long)zc->change[k]);
-	fputc(']', f);
 }
 
 static void diff_text(FILE *f, const struct report *r)
@@ -706,188 +608,5 @@ int report_text(FILE *f, const struct report *r)
 		diff_text(f, r);
 	fprintf(f, "\nTotal %.1f ms, exit status %d", r->total_ms, r->exit_code);
 	text_line(f, r->exit_reason && r->exit_reason[0] ? ": " : "", r->exit_reason ? r->exit_reason : "", "\n");
-	return ferror(f) ? -1 : 0;
-}
-
-int report_json(FILE *f, const struct report *r)
-{
-	const struct plan *p = r->plan;
-	unsigned i, k, first;
-
-	fprintf(f, "{\"schema\":%d,\"command\":\"%s\",\"dry_run\":%s,\"executed\":%s,\"policy\":",
-		REPORT_SCHEMA, r->command, r->dry_run ? "true" : "false", r->executed ? "true" : "false");
-	if (r->policy)
-		out_json_string(f, r->policy);
-	else
-		fputs("null", f);
-	fputs(",\"not_permitted\":", f);
-	if (r->not_permitted)
-		out_json_string(f, r->not_permitted);
-	else
-		fputs("null", f);
-	/* what the run warns about besides its findings: sysctl files that fight the policy */
-	fputs(",\"warnings\":[", f);
-	for (i = 0; i < r->nr_sysctl_conflicts; i++) {
-		const struct sysctl_conflict *c = &r->sysctl_conflicts[i];
-
-		fprintf(f, "%s{\"kind\":\"sysctl\",\"file\":", i ? "," : "");
-		out_json_string(f, c->setting->file);
-		fprintf(f, ",\"line\":%u,\"key\":", c->setting->line);
-		out_json_string(f, c->setting->key);
-		fputs(",\"value\":", f);
-		out_json_string(f, c->setting->value);
-		fprintf(f, ",\"size_kb\":%" PRIu64 ",\"policy_line\":%u,\"text\":", c->target->size_kb,
-			c->target->line);
-		out_json_string(f, c->text);
-		fputc('}', f);
-	}
-	fputc(']', f);
-	/* check and plan of a capture only: its name, and what it cannot tell */
-	if (r->before && r->before->capture) {
-		fputs(",\"capture\":", f);
-		out_json_string(f, r->before->capture);
-		out_json_missing(f, r->before);
-	}
-	/* pools apart: findings[] stays one object per node, as schema 1 promised */
-	fputs(",\"findings\":[", f);
-	for (i = 0, first = 1; i < r->nr_findings; i++) {
-		const struct finding *x = &r->findings[i];
-
-		if (x->kind != FINDING_FRAGMENTATION)
-			continue;
-		fprintf(f, "%s\n {\"node\":%d,\"level\":\"%s\",\"order\":%d,\"unusable_index\":%d,"
-			"\"fragmentation_index\":%d,\"free_blocks_at_order\":%" PRIu64 ",\"remediated\":%s,\"why\":",
-			first ? "" : ",", x->node, level_name(x->level), x->order, x->unusable, x->fragindex,
-			x->blocks, x->remediated ? "true" : "false");
-		first = 0;
-		out_json_string(f, x->why);
-		fputc('}', f);
-	}
-	fputs("],\"pool_findings\":[", f);
-	for (i = 0, first = 1; i < r->nr_findings; i++) {
-		const struct finding *x = &r->findings[i];
-
-		if (x->kind != FINDING_POOL)
-			continue;
-		if (x->unknown)	/* not read: no level, no count */
-			fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"unknown\",\"target\":%" PRIu64
-				",\"actual\":null,\"shortfall\":null,\"mandatory\":%s,\"shrink\":%s,\"why\":",
-				first ? "" : ",", x->node, x->size_kb, x->target, x->mandatory ? "true" : "false",
-				x->shrink ? "true" : "false");
-		else
-			fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"%s\",\"target\":%" PRIu64
-				",\"actual\":%" PRIu64 ",\"shortfall\":%" PRIu64 ",\"mandatory\":%s,\"shrink\":%s,\"why\":",
-				first ? "" : ",", x->node, x->size_kb, level_name(x->level), x->target, x->actual,
-				x->shortfall, x->mandatory ? "true" : "false", x->shrink ? "true" : "false");
-		first = 0;
-		out_json_string(f, x->why);
-		fputc('}', f);
-	}
-	fputs("],\"actions\":[", f);
-	for (i = 0; p && i < p->n; i++) {
-		const struct action *a = &p->a[i];
-
-		fprintf(f, "%s\n {\"kind\":\"%s\",\"node\":%d", i ? "," : "", kind_name(a->kind), a->node);
-		if (a->kind == ACT_RESERVE) {
-			char ladder[512];
-
-			fprintf(f, ",\"size_kb\":%" PRIu64 ",\"requested\":%" PRIu64 ",\"planned_from\":%" PRIu64
-				",\"keep\":%s,\"rounds\":%u,\"ladder\":[", a->size_kb, a->target, a->current,
-				a->keep ? "true" : "false", a->rounds);
-			for (k = 0; k < a->ladder.n; k++)
-				fprintf(f, "%s\"%s\"", k ? "," : "", step_name(a->ladder.s[k]));
-			ladder_text(ladder, sizeof(ladder), a, p->sync);
-			fputs("],\"if_short\":", f);
-			if (ladder[0])
-				out_json_string(f, ladder);
-			else
-				fputs("null", f);
-			plan_steps_json(f, a, r->before, p->sync);
-			fprintf(f, ",\"boot_time_recommended\":%s,\"boot_time_why\":",
-				a->boot_recommended ? "true" : "false");
-			if (a->boot_recommended)
-				out_json_string(f, a->boot_why);
-			else
-				fputs("null", f);
-		}
-		if (a->kind == ACT_DROP_CACHES)
-			fprintf(f, ",\"drop_level\":%d,\"sync\":%s", a->drop_level, a->sync ? "true" : "false");
-		fputs(",\"reason\":", f);
-		out_json_string(f, a->reason);
-		fputs(",\"expect\":", f);
-		out_json_string(f, a->expect);
-		if (r->executed) {
-			const struct action_result *res = &r->results[i];
-
-			fprintf(f, ",\"status\":\"%s\",\"ms\":%.3f", res_status_name(res->status), res->ms);
-			if (a->kind == ACT_RESERVE) {
-				fprintf(f, ",\"before\":%" PRIu64 ",\"obtained\":%" PRIu64 ",\"shortfall\":%" PRIu64
-					",\"restored\":%s,\"granted\":%" PRIu64 ",\"steps\":[", res->before, res->after,
-					res->after < a->target ? a->target - res->after : 0,
-					res->restored ? "true" : "false", reserve_granted(res));
-				for (k = 0; k < res->nr_steps; k++)
-					fprintf(f, "%s{\"step\":\"%s\",\"ms\":%.3f,\"gain\":%" PRId64 ",\"obtained\":%" PRIu64
-						",\"errno\":%d,\"first\":%s,\"wrote\":%s,\"asked_kb\":%" PRIu64 "}",
-						k ? "," : "", step_name(res->steps[k].step),
-						res->steps[k].ms, res->steps[k].gain, res->steps[k].obtained,
-						res->steps[k].errnum, res->steps[k].first ? "true" : "false",
-						res->steps[k].wrote ? "true" : "false",
-						res->steps[k].asked_kb);
-				fputs("],\"estimate_after_compaction\":", f);
-				if (res->revised)
-					fprintf(f, "{\"now\":%" PRIu64 ",\"after_reclaim\":%" PRIu64
-						",\"free_small_kb\":%" PRIu64 "}", res->rev_now, res->rev_reclaim,
-						res->rev_small_kb);
-				else
-					fputs("null", f);
-			}
-			fputs(",\"error\":", f);
-			if (res->error[0])
-				out_json_string(f, res->error);
-			else
-				fputs("null", f);
-		}
-		fputc('}', f);
-	}
-	fputs("],\"zones\":[", f);
-	for (i = 0, first = 1; r->diff && i < r->diff->nr_zones; i++) {
-		const struct zone_change *zc = &r->diff->zones[i];
-
-		if (!zc->before || !zc->after)	/* a zone of one snapshot only: not apply's */
-			continue;
-		fprintf(f, "%s\n {\"node\":%d,\"zone\":", first ? "" : ",", zc->node);
-		out_json_string(f, zc->name);
-		fputc(',', f);
-		report_zone_json(f, zc, r->diff->nr_orders);
-		fputc('}', f);
-		first = 0;
-	}
-	fputs("],\"memory_change\":[", f);
-	first = 1;
-	for (i = 0; r->diff && i < r->diff->nr_nodes; i++) {
-		const struct node_change *nc = &r->diff->nodes[i];
-
-		if (!nc->known)
-			continue;
-		fprintf(f, "%s{\"node\":%d,\"free_kb\":%lld,\"file_kb\":%lld,\"slab_reclaimable_kb\":%lld}",
-			first ? "" : ",", nc->node, (long long)nc->free_kb, (long long)nc->file_kb,
-			(long long)nc->slab_kb);
-		first = 0;
-	}
-	fputs("],\"vmstat_change\":{", f);
-	first = 1;
-	for (k = 0; r->diff && k < VM_NR_FIELDS; k++) {
-		if (!(r->diff->vmstat_seen & (1u << k)))
-			continue;
-		fprintf(f, "%s\"%s\":%lld", first ? "" : ",", vmstat_name((enum vmstat_field)k),
-			(long long)r->diff->vmstat[k]);
-		first = 0;
-	}
-	fprintf(f, "},\"total_ms\":%.3f,\"exit\":%d,\"exit_reason\":", r->total_ms, r->exit_code);
-	if (r->exit_reason && r->exit_reason[0])
-		out_json_string(f, r->exit_reason);
-	else
-		fputs("null", f);
-	fputs("}\n", f);
 	return ferror(f) ? -1 : 0;
 }
