@@ -9,6 +9,12 @@
  *
  * `buddyctl estimate` for people: a table of the figures per node and
  * size, then how each figure was derived, with its notes.
+ *
+ * `buddyctl diff` for people: per node check's level and index before and
+ * after, the verdicts, and per zone the indices and the free blocks.
+ *
+ * (The report of check, plan, apply and the one-off actions is
+ * cli/report.c's; the JSON of all of them, cli/out_json.c's.)
  */
 #include "out_text.h"
 
@@ -21,6 +27,7 @@
 #include "plan.h"
 #include "output.h"
 #include "pagesize.h"
+#include "report.h"
 #include "units.h"
 
 #define ZONE_COL 8
@@ -599,5 +606,150 @@ int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e
 		explain(f, &e[i]);
 	}
 	out_text_missing(f, snap);
+	return ferror(f) ? -1 : 0;
+}
+
+/* --- diff ----------------------------------------------------------------------- */
+
+/* "(tree)", "(buddyinfo capture)", "(status JSON of 2026-11-27T18:33:45Z)". */
+static void describe(char *buf, size_t size, const struct source *s)
+{
+	char t[4 * sizeof(s->json.time)];	/* "time" is the file's: escaped */
+
+	switch (s->kind) {
+	case SRC_TREE:
+		snprintf(buf, size, "tree");
+		break;
+	case SRC_BUDDYINFO:
+		snprintf(buf, size, "buddyinfo capture");
+		break;
+	default:
+		if (s->json.time[0])
+			snprintf(buf, size, "status JSON of %s", out_escape(t, sizeof(t), s->json.time, 0));
+		else
+			snprintf(buf, size, "status JSON");
+		break;
+	}
+}
+
+/* "0.817", or "-" on a side the zone or node is not on. */
+static void idx(char *buf, size_t size, bool there, int v)
+{
+	if (there)
+		out_thousandths(buf, size, v);
+	else
+		snprintf(buf, size, "-");
+}
+
+/* The change of an index in thousandths, signed: "+0.083", "-0.120". */
+static void idx_change(char *buf, size_t size, int d)
+{
+	snprintf(buf, size, "%c%d.%03d", d < 0 ? '-' : '+', (d < 0 ? -d : d) / 1000, (d < 0 ? -d : d) % 1000);
+}
+
+/* What check says of a side: "warn at 2M, unusable 0.801", or why there is nothing. */
+static void check_words(char *buf, size_t size, const struct snapshot *snap,
+			const struct node_explain *x, bool there)
+{
+	char sz[16], u[16];
+
+	if (!x) {
+		snprintf(buf, size, "%s", there ? "no memory (CPU-only node)" : "-");
+		return;
+	}
+	size_label(sz, sizeof(sz), (uint64_t)snap->page_size << x->check.order);
+	out_thousandths(u, sizeof(u), x->check.unusable);
+	snprintf(buf, size, "%s at %s, unusable %s", level_name(x->check.level), sz, u);
+}
+
+/* "  check:    ok -> warn at 2M: unusable 0.592 -> 0.801 (+0.209)" (one order), else each side's words. */
+static void check_line(FILE *f, const struct node_change *nc, const struct diff_side *b,
+		       const struct diff_side *a, const struct node_explain *xb,
+		       const struct node_explain *xa)
+{
+	char wb[96], wa[96], lbl[16], ub[16], ua[16], ch[16];
+
+	if (xb && xa && xb->check.order == xa->check.order) {
+		size_label(lbl, sizeof(lbl), (uint64_t)b->src->snap.page_size << xb->check.order);
+		out_thousandths(ub, sizeof(ub), xb->check.unusable);
+		out_thousandths(ua, sizeof(ua), xa->check.unusable);
+		idx_change(ch, sizeof(ch), xa->check.unusable - xb->check.unusable);
+		fprintf(f, "  check:    %s -> %s at %s: unusable %s -> %s (%s)\n", level_name(xb->check.level),
+			level_name(xa->check.level), lbl, ub, ua, ch);
+		return;
+	}
+	check_words(wb, sizeof(wb), &b->src->snap, xb, nc->in_before);
+	check_words(wa, sizeof(wa), &a->src->snap, xa, nc->in_after);
+	fprintf(f, "  check:    %s -> %s\n", wb, wa);
+}
+
+/* The node's zones, each with its indices at the hugepage order before and after; false: none. */
+static bool zone_index_rows(FILE *f, const struct snap_diff *d, const struct node_change *nc,
+			    unsigned page_size)
+{
+	char lbl[16], hu[40], hf[40], ub[16], ua[16], fb[16], fa[16];
+	unsigned i;
+
+	if (!nc->nr_zones)
+		return false;
+	size_label(lbl, sizeof(lbl), (uint64_t)page_size << d->hpage_order);
+	snprintf(hu, sizeof(hu), "unusable@%s", lbl);
+	snprintf(hf, sizeof(hf), "fragidx@%s", lbl);
+	fprintf(f, "\n  %-10s %-24s %s\n", "zone", hu, hf);
+	for (i = nc->first_zone; i < nc->first_zone + nc->nr_zones; i++) {
+		const struct zone_change *zc = &d->zones[i];
+
+		idx(ub, sizeof(ub), zc->before, zc->unusable_before);
+		idx(ua, sizeof(ua), zc->after, zc->unusable_after);
+		idx(fb, sizeof(fb), zc->before, zc->fragindex_before);
+		idx(fa, sizeof(fa), zc->after, zc->fragindex_after);
+		fprintf(f, "  %-10s %6s -> %6s %-7s %6s -> %6s\n", zc->name, ub, ua, "", fb, fa);
+	}
+	return true;
+}
+
+static void diff_node_text(FILE *f, const struct snap_diff *d, const struct node_change *nc,
+			   const struct diff_side *b, const struct diff_side *a)
+{
+	const struct node_explain *xb = nc->in_before ? explain_node(b->ex, nc->node) : NULL;
+	const struct node_explain *xa = nc->in_after ? explain_node(a->ex, nc->node) : NULL;
+
+	fprintf(f, "\nNode %d%s\n", nc->node,
+		!nc->in_before ? ": appeared (only after)" : !nc->in_after ? ": disappeared (only before)" : "");
+	check_line(f, nc, b, a, xb, xa);
+	if (xb)
+		out_wrap(f, "  before:  ", 12, xb->text);
+	if (xa)
+		out_wrap(f, "  after:   ", 12, xa->text);
+	if (zone_index_rows(f, d, nc, b->src->snap.page_size)) {
+		fprintf(f, "\n  free blocks per order: before, after, change\n");
+		report_zones_text(f, d, b->src->snap.page_size, nc->node, true);
+	}
+}
+
+int diff_text(FILE *f, const struct snap_diff *d, const struct diff_side *b, const struct diff_side *a)
+{
+	const struct snapshot *sb = &b->src->snap, *sa = &a->src->snap;
+	char kb[160], ka[160], ps[16], hp[16];
+	unsigned i;
+
+	describe(kb, sizeof(kb), b->src);
+	describe(ka, sizeof(ka), a->src);
+	/* the names as given (a file name is anybody's): escaped */
+	fputs("before: ", f);
+	out_escape_put(f, b->src->name, 0);
+	fprintf(f, " (%s)\nafter:  ", kb);
+	out_escape_put(f, a->src->name, 0);
+	fprintf(f, " (%s)\n", ka);
+	size_label(ps, sizeof(ps), sb->page_size);
+	size_label(hp, sizeof(hp), (uint64_t)sb->page_size << d->hpage_order);
+	fprintf(f, "page size %s, %u orders, hugepage order %d (%s)", ps, d->nr_orders, d->hpage_order, hp);
+	if (sa->hpage_order != d->hpage_order)
+		fprintf(f, "; after's is %d: the zone indices are at before's", sa->hpage_order);
+	fputs("\ncheck judges by the policy ", f);
+	out_escape_put(f, b->ex->policy, 0);
+	fputc('\n', f);
+	for (i = 0; i < d->nr_nodes; i++)
+		diff_node_text(f, d, &d->nodes[i], b, a);
 	return ferror(f) ? -1 : 0;
 }

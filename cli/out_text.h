@@ -2,10 +2,11 @@
 #ifndef BUDDYCTL_OUT_TEXT_H
 #define BUDDYCTL_OUT_TEXT_H
 
-/* status and estimate for people, within 80 columns. */
+/* status, estimate and diff for people, within 80 columns. */
 
 #include <stdio.h>
 
+#include "diff.h"
 #include "estimate.h"
 #include "output.h"
 #include "snapshot.h"
@@ -18,5 +19,12 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o);
  * figure was derived. 0, or -1 when writing to f failed.
  */
 int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n);
+
+/*
+ * diff as text: the two sides, then per node check's level and index, the
+ * verdicts, the zones' indices and their free blocks per order, before and
+ * after. 0, or -1 when writing to f failed.
+ */
+int diff_text(FILE *f, const struct snap_diff *d, const struct diff_side *b, const struct diff_side *a);
 
 #endif
