@@ -91,11 +91,27 @@ static int side_read(const char *arg, const struct diff_args *a, struct side *s,
 	return rc;
 }
 
+/* d on standard output, as text or JSON. 0, or -BC_EIO with err filled. */
+static int print_diff(const struct diff_args *a, const struct snap_diff *d, const struct side *b,
+		      const struct side *af, struct bc_error *err)
+{
+	const struct diff_side sb = { &b->src, &b->ex }, sa = { &af->src, &af->ex };
+	static char obuf[256 << 10];
+	int rc;
+
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	rc = a->format == FMT_JSON ? diff_json(stdout, d, &sb, &sa) : diff_text(stdout, d, &sb, &sa);
+	if (rc == 0 && fflush(stdout) != 0)
+		rc = -1;
+	if (rc < 0)
+		return bc_error_set(err, BC_EIO, "standard output: %s", strerror(errno ? errno : EIO));
+	return 0;
+}
+
 int cmd_diff(const struct diff_args *a, struct bc_error *err)
 {
 	struct side b = { 0 }, af = { 0 };
 	struct snap_diff d = { 0 };
-	static char obuf[256 << 10];
 	int rc;
 
 	if (!strcmp(a->before, "-") && !strcmp(a->after, "-"))
@@ -107,16 +123,8 @@ int cmd_diff(const struct diff_args *a, struct bc_error *err)
 		rc = snapshot_comparable(&b.src.snap, b.src.name, &af.src.snap, af.src.name, err);
 	if (rc == 0)
 		rc = snapshot_diff(&b.src.snap, &af.src.snap, &d, err);
-	if (rc == 0) {
-		const struct diff_side sb = { &b.src, &b.ex }, sa = { &af.src, &af.ex };
-
-		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-		rc = a->format == FMT_JSON ? diff_json(stdout, &d, &sb, &sa) : diff_text(stdout, &d, &sb, &sa);
-		if (rc == 0 && fflush(stdout) != 0)
-			rc = -1;
-		if (rc < 0)
-			rc = bc_error_set(err, BC_EIO, "standard output: %s", strerror(errno ? errno : EIO));
-	}
+	if (rc == 0)
+		rc = print_diff(a, &d, &b, &af, err);
 	snap_diff_free(&d);
 	if (b.have_ex)
 		explain_free(&b.ex);

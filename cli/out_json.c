@@ -670,10 +670,10 @@ static void zone_change_json(struct jw *w, const struct zone_change *zc, unsigne
 	jw_end(w);
 }
 
-/* What the run changed: the zones of both snapshots, memory per node, the counters. */
-static void changes_json(struct jw *w, const struct snap_diff *d)
+/* The zones of both snapshots, before, after and the change. */
+static void zone_changes_json(struct jw *w, const struct snap_diff *d)
 {
-	unsigned i, k;
+	unsigned i;
 
 	jw_lines(w, "zones");
 	for (i = 0; d && i < d->nr_zones; i++) {
@@ -686,6 +686,13 @@ static void changes_json(struct jw *w, const struct snap_diff *d)
 		jw_end(w);
 	}
 	jw_end(w);
+}
+
+/* Free memory, page cache and reclaimable slab per node, after less before. */
+static void memory_change_json(struct jw *w, const struct snap_diff *d)
+{
+	unsigned i;
+
 	jw_array(w, "memory_change");
 	for (i = 0; d && i < d->nr_nodes; i++) {
 		const struct node_change *nc = &d->nodes[i];
@@ -700,6 +707,13 @@ static void changes_json(struct jw *w, const struct snap_diff *d)
 		jw_end(w);
 	}
 	jw_end(w);
+}
+
+/* The change of every vmstat counter read in both snapshots, also when 0. */
+static void vmstat_change_json(struct jw *w, const struct snap_diff *d)
+{
+	unsigned k;
+
 	jw_object(w, "vmstat_change");
 	for (k = 0; d && k < VM_NR_FIELDS; k++)
 		if (d->vmstat_seen & (1u << k))
@@ -732,7 +746,9 @@ int report_json(FILE *f, const struct report *r)
 	for (i = 0; r->plan && i < r->plan->n; i++)
 		action_json(&w, r, i);
 	jw_end(&w);
-	changes_json(&w, r->diff);
+	zone_changes_json(&w, r->diff);
+	memory_change_json(&w, r->diff);
+	vmstat_change_json(&w, r->diff);
 	jw_fixed(&w, "total_ms", r->total_ms, 3);
 	jw_i64(&w, "exit", r->exit_code);
 	jw_str_or_null(&w, "exit_reason", r->exit_reason);

@@ -361,6 +361,49 @@ static bool vm_has(const struct snapshot *snap, enum vmstat_field k)
 	return snap->vmstat.seen & (1u << k);
 }
 
+/* Direct reclaim stalls, summed over the zone types the kernel prints; false: none printed. */
+static bool reclaim_stalls(const struct snapshot *snap, uint64_t *sum)
+{
+	static const enum vmstat_field stalls[] = {
+		VM_ALLOCSTALL, VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL,
+		VM_ALLOCSTALL_HIGH, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_DEVICE,
+	};
+	bool any = false;
+	unsigned i;
+
+	*sum = 0;
+	for (i = 0; i < sizeof(stalls) / sizeof(stalls[0]); i++)
+		if (vm_has(snap, stalls[i])) {
+			*sum += snap->vmstat.v[stalls[i]];
+			any = true;
+		}
+	return any;
+}
+
+/* "direct compaction  12 stalls: 3 succeeded, 9 failed" */
+static void compaction_stalls(FILE *f, const struct snapshot *snap)
+{
+	const uint64_t *v = snap->vmstat.v;
+
+	fprintf(f, "  %-19s %llu stalls", "direct compaction", (unsigned long long)v[VM_COMPACT_STALL]);
+	if (vm_has(snap, VM_COMPACT_SUCCESS) && vm_has(snap, VM_COMPACT_FAIL))
+		fprintf(f, ": %llu succeeded, %llu failed", (unsigned long long)v[VM_COMPACT_SUCCESS],
+			(unsigned long long)v[VM_COMPACT_FAIL]);
+	fputc('\n', f);
+}
+
+/* "hugetlb pages  64 allocated from the buddy allocator, 0 failed" */
+static void hugetlb_allocs(FILE *f, const struct snapshot *snap)
+{
+	const uint64_t *v = snap->vmstat.v;
+
+	fprintf(f, "  %-19s %llu allocated from the buddy allocator", "hugetlb pages",
+		(unsigned long long)v[VM_HTLB_BUDDY_ALLOC_SUCCESS]);
+	if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_FAIL))
+		fprintf(f, ", %llu failed", (unsigned long long)v[VM_HTLB_BUDDY_ALLOC_FAIL]);
+	fputc('\n', f);
+}
+
 /*
  * What allocations went through since boot, from the machine's /proc/vmstat
  * counters, each line only when the kernel prints its counters: direct
@@ -370,42 +413,20 @@ static bool vm_has(const struct snapshot *snap, enum vmstat_field k)
  */
 static void since_boot(FILE *f, const struct snapshot *snap)
 {
-	static const enum vmstat_field stalls[] = {
-		VM_ALLOCSTALL, VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL,
-		VM_ALLOCSTALL_HIGH, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_DEVICE,
-	};
 	const uint64_t *v = snap->vmstat.v;
-	uint64_t reclaim = 0;
-	bool any_reclaim = false;
-	unsigned i;
+	uint64_t reclaim;
+	bool any_reclaim = reclaim_stalls(snap, &reclaim);
 
-	for (i = 0; i < sizeof(stalls) / sizeof(stalls[0]); i++)
-		if (vm_has(snap, stalls[i])) {
-			reclaim += v[stalls[i]];
-			any_reclaim = true;
-		}
 	if (!vm_has(snap, VM_COMPACT_STALL) && !any_reclaim && !vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS) &&
 	    !vm_has(snap, VM_THP_FAULT_FALLBACK) && !vm_has(snap, VM_COMPACT_DAEMON_WAKE))
 		return;
 	fprintf(f, "\nSince boot (/proc/vmstat)\n");
-	if (vm_has(snap, VM_COMPACT_STALL)) {
-		fprintf(f, "  %-19s %llu stalls", "direct compaction",
-			(unsigned long long)v[VM_COMPACT_STALL]);
-		if (vm_has(snap, VM_COMPACT_SUCCESS) && vm_has(snap, VM_COMPACT_FAIL))
-			fprintf(f, ": %llu succeeded, %llu failed",
-				(unsigned long long)v[VM_COMPACT_SUCCESS],
-				(unsigned long long)v[VM_COMPACT_FAIL]);
-		fputc('\n', f);
-	}
+	if (vm_has(snap, VM_COMPACT_STALL))
+		compaction_stalls(f, snap);
 	if (any_reclaim)
 		fprintf(f, "  %-19s %llu stalls\n", "direct reclaim", (unsigned long long)reclaim);
-	if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS)) {
-		fprintf(f, "  %-19s %llu allocated from the buddy allocator", "hugetlb pages",
-			(unsigned long long)v[VM_HTLB_BUDDY_ALLOC_SUCCESS]);
-		if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_FAIL))
-			fprintf(f, ", %llu failed", (unsigned long long)v[VM_HTLB_BUDDY_ALLOC_FAIL]);
-		fputc('\n', f);
-	}
+	if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS))
+		hugetlb_allocs(f, snap);
 	if (vm_has(snap, VM_THP_FAULT_FALLBACK))
 		fprintf(f, "  %-19s %llu served with small pages instead\n", "THP faults",
 			(unsigned long long)v[VM_THP_FAULT_FALLBACK]);
@@ -413,70 +434,48 @@ static void since_boot(FILE *f, const struct snapshot *snap)
 		fprintf(f, "  %-19s %llu runs\n", "kcompactd", (unsigned long long)v[VM_COMPACT_DAEMON_WAKE]);
 }
 
-int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
+/* "Node 0: 6.0G free of 14G, largest free block 4M, compaction score 67" */
+static void node_line(FILE *f, const struct snapshot *snap, const struct node *n)
 {
-	char when[64], pg[16], hp[16], free_s[16], total_s[16], big_s[16], score_s[16];
-	struct tm tm;
-	unsigned i;
-	bool first = true;
+	char free_s[16], total_s[16] = "?", big_s[16] = "none", score_s[16] = "?";
+	int big = metrics_node_largest_order(n, snap->nr_orders);
+	int score = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
 
-	gmtime_r(&snap->taken.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	size_label(pg, sizeof(pg), snap->page_size);
-	size_label(hp, sizeof(hp), (uint64_t)snap->page_size << snap->hpage_order);
-	fprintf(f, "%s  page size %s, %u orders, hugepage order %d (%s)\n", when, pg,
-		snap->nr_orders, snap->hpage_order, hp);
-	if (o->explain) {
-		fputs("check judges by the policy ", f);
-		out_escape_put(f, o->explain->policy, 0);
-		fputc('\n', f);
+	out_human_bytes(free_s, sizeof(free_s), metrics_node_free_pages(n) * snap->page_size);
+	if (n->has_meminfo)	/* not read: unknown */
+		out_human_bytes(total_s, sizeof(total_s), n->meminfo.v[MI_MEM_TOTAL] * 1024);
+	if (score >= 0)
+		snprintf(score_s, sizeof(score_s), "%d", score);
+	if (big >= 0)
+		size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
+	fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %s\n",
+		n->id, free_s, total_s, big_s, score_s);
+}
+
+/* A node: its line, what check judges and the verdict, then its tables. */
+static void node_text(FILE *f, const struct snapshot *snap, const struct node *n, const struct outopts *o)
+{
+	const struct node_explain *x;
+
+	fputc('\n', f);
+	if (!n->has_memory || !n->nr_zones) {
+		fprintf(f, "Node %d: no memory (CPU-only node)\n", n->id);
+		return;
 	}
+	node_line(f, snap, n);
+	x = o->explain ? explain_node(o->explain, n->id) : NULL;
+	if (x)
+		explain_lines(f, snap, o->explain, x, o);
+	order_table(f, snap, n, x, o);
+	fputc('\n', f);
+	zone_table(f, snap, n);
+	pageblock_table(f, n);
+	pool_table(f, snap, n);
+}
 
-	for (i = 0; i < snap->nr_nodes; i++) {
-		const struct node *n = &snap->nodes[i];
-		const struct node_explain *x;
-		uint64_t free_b, total_b;
-		int big, score;
-
-		if (!out_node_selected(o, n->id))
-			continue;
-		fputc('\n', f);
-		first = false;
-		if (!n->has_memory || !n->nr_zones) {
-			fprintf(f, "Node %d: no memory (CPU-only node)\n", n->id);
-			continue;
-		}
-		free_b = metrics_node_free_pages(n) * snap->page_size;
-		total_b = n->has_meminfo ? n->meminfo.v[MI_MEM_TOTAL] * 1024 : 0;
-		big = metrics_node_largest_order(n, snap->nr_orders);
-		score = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
-		out_human_bytes(free_s, sizeof(free_s), free_b);
-		out_human_bytes(total_s, sizeof(total_s), total_b);
-		if (!n->has_meminfo)	/* not read: unknown */
-			strcpy(total_s, "?");
-		if (score < 0)
-			strcpy(score_s, "?");
-		else
-			snprintf(score_s, sizeof(score_s), "%d", score);
-		if (big >= 0)
-			size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
-		else
-			snprintf(big_s, sizeof(big_s), "none");
-		fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %s\n",
-			n->id, free_s, total_s, big_s, score_s);
-		x = o->explain ? explain_node(o->explain, n->id) : NULL;
-		if (x)
-			explain_lines(f, snap, o->explain, x, o);
-		order_table(f, snap, n, x, o);
-		fputc('\n', f);
-		zone_table(f, snap, n);
-		pageblock_table(f, n);
-		pool_table(f, snap, n);
-	}
-	if (first)
-		fprintf(f, "\n(no node selected)\n");
-	global_pool_table(f, snap);
-	since_boot(f, snap);
+/* What was not read, and where a figure came from that the tree does not say. */
+static void status_notes(FILE *f, const struct snapshot *snap, const char *pg)
+{
 	if (!snap->has_pagetypeinfo) {
 		fputs("\npagetypeinfo not read (", f);
 		out_escape_put(f, snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable", 0);
@@ -494,6 +493,37 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		out_escape_put(f, snap->page_size_evidence, 0);
 		fputc('\n', f);
 	}
+}
+
+int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
+{
+	char when[64], pg[16], hp[16];
+	struct tm tm;
+	unsigned i;
+	bool first = true;
+
+	gmtime_r(&snap->taken.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	size_label(pg, sizeof(pg), snap->page_size);
+	size_label(hp, sizeof(hp), (uint64_t)snap->page_size << snap->hpage_order);
+	fprintf(f, "%s  page size %s, %u orders, hugepage order %d (%s)\n", when, pg,
+		snap->nr_orders, snap->hpage_order, hp);
+	if (o->explain) {
+		fputs("check judges by the policy ", f);
+		out_escape_put(f, o->explain->policy, 0);
+		fputc('\n', f);
+	}
+	for (i = 0; i < snap->nr_nodes; i++) {
+		if (!out_node_selected(o, snap->nodes[i].id))
+			continue;
+		node_text(f, snap, &snap->nodes[i], o);
+		first = false;
+	}
+	if (first)
+		fprintf(f, "\n(no node selected)\n");
+	global_pool_table(f, snap);
+	since_boot(f, snap);
+	status_notes(f, snap, pg);
 	return ferror(f) ? -1 : 0;
 }
 

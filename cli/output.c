@@ -30,6 +30,28 @@ const char *out_sgr_end(bool color)
 	return color ? "\033[0m" : "";
 }
 
+/*
+ * The length of the UTF-8 character that lead byte c starts (2 to 4), with
+ * its bits in *bits and the least code point of that length in *min (less
+ * is an overlong form); 0 when c starts none.
+ */
+static unsigned utf8_lead(uint32_t c, uint32_t *bits, uint32_t *min)
+{
+	if (c >= 0xc2 && c <= 0xdf) {
+		*bits = c & 0x1f, *min = 0x80;
+		return 2;
+	}
+	if (c >= 0xe0 && c <= 0xef) {
+		*bits = c & 0x0f, *min = 0x800;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		*bits = c & 0x07, *min = 0x10000;
+		return 4;
+	}
+	return 0;
+}
+
 unsigned out_utf8_char(const char *str, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -40,21 +62,13 @@ unsigned out_utf8_char(const char *str, uint32_t *cp)
 		*cp = c;
 		return 1;
 	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2, c &= 0x1f, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3, c &= 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
+	n = utf8_lead(s[0], &c, &min);
 	for (i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 		c = c << 6 | (s[i] & 0x3f);
 	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+	if (!n || c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		return 0;
 	*cp = c;
 	return n;
@@ -64,6 +78,19 @@ bool out_char_acts(uint32_t c)
 {
 	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
 	       (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* The escape of ASCII character c for people in e, or "" when it is shown as it is. */
+static void escape_ascii(uint32_t c, unsigned flags, char e[12])
+{
+	if (c == '\n' || c == '\r' || c == '\t')
+		snprintf(e, 12, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+	else if (c == '\\' && !(flags & OUT_ESC_MSG))
+		snprintf(e, 12, "\\\\");
+	else if (c == '|' && (flags & OUT_ESC_PIPE))
+		snprintf(e, 12, "\\x7c");
+	else if (c < 0x20 || c == 0x7f)
+		snprintf(e, 12, "\\x%02x", (unsigned)c);
 }
 
 /*
@@ -78,14 +105,8 @@ static unsigned escape_char(const char *s, unsigned flags, char e[12])
 	e[0] = '\0';
 	if (!n)
 		snprintf(e, 12, "\\x%02x", (unsigned char)*s);
-	else if (c == '\n' || c == '\r' || c == '\t')
-		snprintf(e, 12, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-	else if (c == '\\' && !(flags & OUT_ESC_MSG))
-		snprintf(e, 12, "\\\\");
-	else if (c == '|' && (flags & OUT_ESC_PIPE))
-		snprintf(e, 12, "\\x7c");
-	else if (c < 0x20 || c == 0x7f)
-		snprintf(e, 12, "\\x%02x", (unsigned)c);
+	else if (c < 0x80)
+		escape_ascii(c, flags, e);
 	else if (out_char_acts(c))
 		snprintf(e, 12, "\\u%04x", (unsigned)c);
 	return n ? n : 1;
@@ -198,11 +219,23 @@ static unsigned first_missing(const struct snapshot *snap)
 	return IN_NR;
 }
 
+/* ": no A, B or C": the figures of lost (bits of enum snap_lost). */
+static void lost_words(FILE *f, unsigned lost)
+{
+	unsigned b, k, nr;
+
+	for (b = 0, nr = 0; b < LOST_NR; b++)
+		nr += !!(lost & (1u << b));
+	for (b = 0, k = 0; b < LOST_NR; b++)
+		if (lost & (1u << b))
+			fprintf(f, "%s%s", k++ == 0 ? ": no " : k == nr ? " or " : ", ", snapshot_lost_words(b));
+}
+
 /* The files that were not read, and the figures they leave unknown. */
 void out_text_missing(FILE *f, const struct snapshot *snap)
 {
 	char nodes[80];
-	unsigned i, b, k, nr;
+	unsigned i;
 
 	for (i = 0; i < IN_NR; i++) {
 		const struct snap_missing *m = &snap->missing[i];
@@ -214,12 +247,7 @@ void out_text_missing(FILE *f, const struct snapshot *snap)
 			!m->nodes ? "" : strpbrk(nodes, ",-") ? " of nodes " : " of node ", nodes);
 		out_escape_put(f, m->why, 0);
 		fputc(')', f);
-		for (b = 0, nr = 0; b < LOST_NR; b++)
-			nr += !!(m->lost & (1u << b));
-		for (b = 0, k = 0; b < LOST_NR; b++)
-			if (m->lost & (1u << b))
-				fprintf(f, "%s%s", k++ == 0 ? ": no " : k == nr ? " or " : ", ",
-					snapshot_lost_words(b));
+		lost_words(f, m->lost);
 		fputc('\n', f);
 	}
 }

@@ -321,6 +321,39 @@ uint64_t report_granted(const struct action_result *res)
 	return got > res->before ? got - res->before : 0;
 }
 
+/* A reservation's row of the Hugepages table, with its estimate under it. */
+static void hugepages_row(FILE *f, const struct action *a, const struct action_result *res)
+{
+	char sz[16], node[8], small[16];
+	uint64_t shortfall = res->after < a->target ? a->target - res->after : 0;
+
+	size_label(sz, sizeof(sz), a->size_kb * 1024);
+	snprintf(node, sizeof(node), a->node >= 0 ? "%d" : "all", a->node);
+	if (a->target < res->before) {
+		/* pages given back: nothing obtained, nothing to estimate */
+		fprintf(f, "               %4s %5s %10llu %8llu %9s %8s  (%llu freed)\n", node, sz,
+			(unsigned long long)a->target, (unsigned long long)res->before, "-", "-",
+			(unsigned long long)(res->before - res->after));
+		return;
+	}
+	fprintf(f, "               %4s %5s %10llu %8llu %9llu %8llu", node, sz,
+		(unsigned long long)a->target, (unsigned long long)res->before,
+		(unsigned long long)res->after, (unsigned long long)shortfall);
+	if (res->restored)
+		fprintf(f, "  (granted %llu, all put back: %s)",
+			(unsigned long long)report_granted(res), a->judged ? "keep = no" : "--restore");
+	fputc('\n', f);
+	if (a->have_est)
+		fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
+			(unsigned long long)a->est.now, (unsigned long long)a->est.compact,
+			(unsigned long long)a->est.reclaim, a->est.gigantic ? " (upper bounds)" : "");
+	if (res->revised) {
+		out_human_bytes(small, sizeof(small), res->rev_small_kb * 1024);
+		fprintf(f, "                         after the first compaction: %llu now, %llu after reclaim (%s free stayed in smaller blocks)\n",
+			(unsigned long long)res->rev_now, (unsigned long long)res->rev_reclaim, small);
+	}
+}
+
 static void hugepages_text(FILE *f, const struct report *r)
 {
 	const struct plan *p = r->plan;
@@ -328,43 +361,12 @@ static void hugepages_text(FILE *f, const struct report *r)
 	unsigned i;
 
 	for (i = 0; i < p->n; i++) {
-		const struct action *a = &p->a[i];
-		const struct action_result *res = &r->results[i];
-		char sz[16], node[8];
-		uint64_t shortfall = res->after < a->target ? a->target - res->after : 0;
-
-		if (a->kind != ACT_RESERVE)
+		if (p->a[i].kind != ACT_RESERVE)
 			continue;
 		if (!any)
 			fprintf(f, "\nHugepages      node  size  requested   before  obtained    short\n");
 		any = true;
-		size_label(sz, sizeof(sz), a->size_kb * 1024);
-		snprintf(node, sizeof(node), a->node >= 0 ? "%d" : "all", a->node);
-		if (a->target < res->before) {
-			/* pages given back: nothing obtained, nothing to estimate */
-			fprintf(f, "               %4s %5s %10llu %8llu %9s %8s  (%llu freed)\n", node, sz,
-				(unsigned long long)a->target, (unsigned long long)res->before, "-", "-",
-				(unsigned long long)(res->before - res->after));
-			continue;
-		}
-		fprintf(f, "               %4s %5s %10llu %8llu %9llu %8llu", node, sz,
-			(unsigned long long)a->target, (unsigned long long)res->before,
-			(unsigned long long)res->after, (unsigned long long)shortfall);
-		if (res->restored)
-			fprintf(f, "  (granted %llu, all put back: %s)",
-				(unsigned long long)report_granted(res), a->judged ? "keep = no" : "--restore");
-		fputc('\n', f);
-		if (a->have_est)
-			fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
-				(unsigned long long)a->est.now, (unsigned long long)a->est.compact,
-				(unsigned long long)a->est.reclaim, a->est.gigantic ? " (upper bounds)" : "");
-		if (res->revised) {
-			char small[16];
-
-			out_human_bytes(small, sizeof(small), res->rev_small_kb * 1024);
-			fprintf(f, "                         after the first compaction: %llu now, %llu after reclaim (%s free stayed in smaller blocks)\n",
-				(unsigned long long)res->rev_now, (unsigned long long)res->rev_reclaim, small);
-		}
+		hugepages_row(f, &p->a[i], &r->results[i]);
 	}
 }
 
@@ -383,6 +385,26 @@ static unsigned width_i64(int64_t v, bool sign)
 	char buf[24];
 
 	return (unsigned)snprintf(buf, sizeof(buf), sign ? "%+lld" : "%lld", (long long)v);
+}
+
+/* The width of a zone block's columns: its widest order label or figure. */
+static unsigned column_width(const struct zone_change *zc, unsigned nr_orders, unsigned page_size)
+{
+	unsigned w = 1, k;
+	char lbl[16];
+
+	for (k = 0; k < nr_orders; k++) {
+		size_label(lbl, sizeof(lbl), (uint64_t)page_size << k);
+		w = w > strlen(lbl) ? w : (unsigned)strlen(lbl);
+		if (zc->before)
+			w = w > width_i64((int64_t)zc->before->free_blocks[k], false) ? w :
+			    width_i64((int64_t)zc->before->free_blocks[k], false);
+		if (zc->after)
+			w = w > width_i64((int64_t)zc->after->free_blocks[k], false) ? w :
+			    width_i64((int64_t)zc->after->free_blocks[k], false);
+		w = w > width_i64(zc->change[k], true) ? w : width_i64(zc->change[k], true);
+	}
+	return w;
 }
 
 /* One row of a zone's block: label, then orders from..to-1 (side NULL: "-"). */
@@ -421,20 +443,9 @@ static void zone_row(FILE *f, const char *label, const struct zone_change *zc, i
  */
 static void zone_block(FILE *f, const struct zone_change *zc, unsigned nr_orders, unsigned page_size)
 {
-	unsigned w = 1, k, per, chunks, from;
+	unsigned w = column_width(zc, nr_orders, page_size), k, per, chunks, from;
 	char lbl[16];
 
-	for (k = 0; k < nr_orders; k++) {
-		size_label(lbl, sizeof(lbl), (uint64_t)page_size << k);
-		w = w > strlen(lbl) ? w : (unsigned)strlen(lbl);
-		if (zc->before)
-			w = w > width_i64((int64_t)zc->before->free_blocks[k], false) ? w :
-			    width_i64((int64_t)zc->before->free_blocks[k], false);
-		if (zc->after)
-			w = w > width_i64((int64_t)zc->after->free_blocks[k], false) ? w :
-			    width_i64((int64_t)zc->after->free_blocks[k], false);
-		w = w > width_i64(zc->change[k], true) ? w : width_i64(zc->change[k], true);
-	}
 	per = (79 - 10) / (w + 1);
 	chunks = (nr_orders + per - 1) / per;
 	per = (nr_orders + chunks - 1) / chunks;	/* blocks of even length */
@@ -478,22 +489,14 @@ void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, i
 	}
 }
 
-static void diff_text(FILE *f, const struct report *r)
+/* What the actions cost in cache, and what they freed: per node, after less before. */
+static void memory_text(FILE *f, const struct snap_diff *d)
 {
-	const struct snap_diff *d = r->diff;
-	unsigned i, k, n = 0;
+	char fr[24], fi[24], sl[24];
+	unsigned i, n = 0;
 
-	/* the header only above a zone: a static tree's apply changes none */
-	for (i = 0; i < d->nr_zones && !zone_shown(&d->zones[i], false); i++)
-		;
-	if (i < d->nr_zones) {
-		fprintf(f, "\nFree blocks per order: before, after, change (zones that changed)\n");
-		report_zones_text(f, d, r->before->page_size, -1, false);
-	}
-	/* what the actions cost in cache, and what they freed */
 	for (i = 0; i < d->nr_nodes; i++) {
 		const struct node_change *nc = &d->nodes[i];
-		char fr[24], fi[24], sl[24];
 
 		if (!nc->known || (!nc->free_kb && !nc->file_kb && !nc->slab_kb))
 			continue;
@@ -505,14 +508,37 @@ static void diff_text(FILE *f, const struct report *r)
 		fprintf(f, "  node %-3d free %7s, page cache %7s, reclaimable slab %7s\n", nc->node, fr,
 			fi, sl);
 	}
+}
+
+/* "Kernel counters moved: compact_stall +1, ..." (the free pages are in the table above). */
+static void counters_text(FILE *f, const struct snap_diff *d)
+{
+	unsigned i = 0, k;
+
 	fprintf(f, "\nKernel counters moved:");
-	for (k = 0, i = 0; k < VM_NR_FIELDS; k++) {
+	for (k = 0; k < VM_NR_FIELDS; k++) {
 		if (k == VM_NR_FREE_PAGES || !(d->vmstat_seen & (1u << k)) || !d->vmstat[k])
 			continue;
 		fprintf(f, "%s %s %+lld", i++ ? "," : "", vmstat_name((enum vmstat_field)k),
 			(long long)d->vmstat[k]);
 	}
 	fprintf(f, "%s\n", i ? "" : " none");
+}
+
+static void diff_text(FILE *f, const struct report *r)
+{
+	const struct snap_diff *d = r->diff;
+	unsigned i;
+
+	/* the header only above a zone: a static tree's apply changes none */
+	for (i = 0; i < d->nr_zones && !zone_shown(&d->zones[i], false); i++)
+		;
+	if (i < d->nr_zones) {
+		fprintf(f, "\nFree blocks per order: before, after, change (zones that changed)\n");
+		report_zones_text(f, d, r->before->page_size, -1, false);
+	}
+	memory_text(f, d);
+	counters_text(f, d);
 }
 
 /*
@@ -536,57 +562,61 @@ static void capture_text(FILE *f, const struct report *r, const char *lead)
 	fputs(r->plan ? "" : "\n", f);
 }
 
-int report_text(FILE *f, const struct report *r)
+/* "Exit status N: reason", after lead, when the status is not 0 and says why. */
+static void exit_line(FILE *f, const struct report *r, const char *lead)
+{
+	if (!r->exit_code || !r->exit_reason || !r->exit_reason[0])
+		return;
+	fprintf(f, "%sExit status %d: ", lead, r->exit_code);
+	text_line(f, "", r->exit_reason, "\n");
+}
+
+/* One action of a plan: its label, why, what it should do, and a reservation's steps. */
+static void planned_text(FILE *f, const struct plan *p, unsigned i, const struct snapshot *before)
+{
+	const struct action *a = &p->a[i];
+	char label[96];
+
+	action_label(label, sizeof(label), a);
+	fprintf(f, "  %2u. %s\n", i + 1, label);
+	text_line(f, "      why:    ", a->reason, "\n");
+	text_line(f, "      expect: ", a->expect, "\n");
+	if (a->boot_recommended)
+		text_line(f, "      note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline (",
+			  a->boot_why, ")\n");
+	if (a->kind == ACT_RESERVE)
+		plan_steps_text(f, a, before, p->sync);
+}
+
+/* What would be done (plan, a dry run, apply with nothing to do), and why. */
+static void plan_text(FILE *f, const struct report *r)
+{
+	const struct plan *p = r->plan;
+	unsigned i;
+
+	fprintf(f, "Plan%s\n", r->dry_run ? " (dry run: nothing is written)" : "");
+	if (!p->n)
+		fprintf(f, "  nothing to do\n");
+	for (i = 0; i < p->n; i++)
+		planned_text(f, p, i, r->before);
+	if (r->not_permitted && p->n) {
+		/* the command whose real run would be refused: `plan` is apply's dry run */
+		fprintf(f, "\nNote: as this user, %s would be refused (exit status 77): ",
+			strcmp(r->command, "plan") ? r->command : "apply");
+		text_line(f, "", r->not_permitted, "\n");
+	}
+	capture_text(f, r, "\n");
+	/* apply with nothing to do: a node held back ends 1, and says why */
+	exit_line(f, r, "\n");
+}
+
+/* What was done: each action with its status and time, a reservation's steps. */
+static void actions_text(FILE *f, const struct report *r)
 {
 	const struct plan *p = r->plan;
 	char label[96], skipped[200];
 	unsigned i;
 
-	if (r->policy) {
-		fputs("Policy ", f);
-		out_escape_put(f, r->policy, 0);
-		fputs("\n\n", f);
-	}
-	findings_text(f, r);
-	if (!p) {
-		capture_text(f, r, "");
-		/* check: a non-zero status always ends with its reason */
-		if (r->exit_code && r->exit_reason && r->exit_reason[0]) {
-			fprintf(f, "Exit status %d: ", r->exit_code);
-			text_line(f, "", r->exit_reason, "\n");
-		}
-		return ferror(f) ? -1 : 0;
-	}
-	if (!r->executed) {
-		fprintf(f, "Plan%s\n", r->dry_run ? " (dry run: nothing is written)" : "");
-		if (!p->n)
-			fprintf(f, "  nothing to do\n");
-		for (i = 0; i < p->n; i++) {
-			action_label(label, sizeof(label), &p->a[i]);
-			fprintf(f, "  %2u. %s\n", i + 1, label);
-			text_line(f, "      why:    ", p->a[i].reason, "\n");
-			text_line(f, "      expect: ", p->a[i].expect, "\n");
-			if (p->a[i].boot_recommended)
-				text_line(f, "      note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline (",
-					  p->a[i].boot_why, ")\n");
-			if (p->a[i].kind == ACT_RESERVE)
-				plan_steps_text(f, &p->a[i], r->before, p->sync);
-		}
-		if (r->not_permitted && p->n)
-			/* the command whose real run would be refused: `plan` is apply's dry run */
-		{
-			fprintf(f, "\nNote: as this user, %s would be refused (exit status 77): ",
-				strcmp(r->command, "plan") ? r->command : "apply");
-			text_line(f, "", r->not_permitted, "\n");
-		}
-		capture_text(f, r, "\n");
-		/* apply with nothing to do: a node held back ends 1, and says why */
-		if (r->exit_code && r->exit_reason && r->exit_reason[0]) {
-			fprintf(f, "\nExit status %d: ", r->exit_code);
-			text_line(f, "", r->exit_reason, "\n");
-		}
-		return ferror(f) ? -1 : 0;
-	}
 	fprintf(f, "Actions\n");
 	if (!p->n)
 		fprintf(f, "  nothing to do\n");
@@ -603,10 +633,39 @@ int report_text(FILE *f, const struct report *r)
 		if (p->a[i].kind == ACT_RESERVE)
 			steps_text(f, &p->a[i], res);
 	}
+}
+
+/* "Total 3.5 ms, exit status 1: reason" */
+static void total_line(FILE *f, const struct report *r)
+{
+	bool why = r->exit_reason && r->exit_reason[0];
+
+	fprintf(f, "\nTotal %.1f ms, exit status %d", r->total_ms, r->exit_code);
+	text_line(f, why ? ": " : "", why ? r->exit_reason : "", "\n");
+}
+
+int report_text(FILE *f, const struct report *r)
+{
+	if (r->policy) {
+		fputs("Policy ", f);
+		out_escape_put(f, r->policy, 0);
+		fputs("\n\n", f);
+	}
+	findings_text(f, r);
+	if (!r->plan) {
+		capture_text(f, r, "");
+		/* check: a non-zero status always ends with its reason */
+		exit_line(f, r, "");
+		return ferror(f) ? -1 : 0;
+	}
+	if (!r->executed) {
+		plan_text(f, r);
+		return ferror(f) ? -1 : 0;
+	}
+	actions_text(f, r);
 	hugepages_text(f, r);
 	if (r->diff)
 		diff_text(f, r);
-	fprintf(f, "\nTotal %.1f ms, exit status %d", r->total_ms, r->exit_code);
-	text_line(f, r->exit_reason && r->exit_reason[0] ? ": " : "", r->exit_reason ? r->exit_reason : "", "\n");
+	total_line(f, r);
 	return ferror(f) ? -1 : 0;
 }
