@@ -145,6 +145,9 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; $(CHECK_ENV) sh tests/units.sh ./buddyctl build/test/unit_paths
 	@$(CHECK_ENV) sh tests/prometheus/run.sh ./buddyctl
+	@if command -v python3 >/dev/null; then echo "== prometheus HELP lines (tests/prometheus/help_check.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "prometheus help" help_check.py python3 tests/prometheus/help_check.py ./buddyctl; \
+	else $(CHECK_ENV) sh tests/skipped.sh "prometheus help" help_check.py "no python3"; fi
 	@if command -v python3 >/dev/null && python3 -c 'import jsonschema' 2>/dev/null; then \
 	  echo "== JSON outputs against their schemas (tests/json_schema_check.py)"; \
 	  $(CHECK_ENV) sh tests/run-script.sh "json schemas" json_schema_check.py python3 tests/json_schema_check.py ./buddyctl; \
