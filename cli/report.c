@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The report of a run (check, plan, apply, a one-off action) as text and as JSON. */
+/*
+ * The report of a run (check, plan, apply, a one-off action) as text, and
+ * what a reservation's steps are as both the text and the JSON
+ * (cli/out_json.c) print them.
+ */
 #include "report.h"
 
 #include <errno.h>

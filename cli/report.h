@@ -2,7 +2,11 @@
 #ifndef BUDDYCTL_REPORT_H
 #define BUDDYCTL_REPORT_H
 
-/* The report of a run (check, plan, apply, a one-off action) as text and as JSON. */
+/*
+ * The report of a run (check, plan, apply, a one-off action) as text, and
+ * what a reservation's steps are as both the text and the JSON
+ * (cli/out_json.c) print them.
+ */
 
 #include <stdio.h>
 
