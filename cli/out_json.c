@@ -10,7 +10,6 @@
  */
 #include "out_json.h"
 
-#include <string.h>
 #include <time.h>
 
 #include "jsonw.h"
@@ -18,7 +17,6 @@
 #include "metrics.h"
 #include "nodelist.h"
 #include "pagesize.h"
-#include "units.h"
 
 #define JSON_SCHEMA 1
 

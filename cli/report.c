@@ -7,7 +7,6 @@
 #include "report.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
