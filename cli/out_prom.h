@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "map_view.h"
 #include "mapjudge.h"
 #include "output.h"
 #include "report.h"
