@@ -333,7 +333,8 @@ STATEDIR       ?= $(LOCALSTATEDIR)/lib/buddyctl
 # /usr/local/share/bash-completion/completions.
 DATADIR        ?= $(PREFIX)/share
 SCHEMAS        := man/schema/status.schema.json man/schema/estimate.schema.json \
-                  man/schema/check.schema.json man/schema/plan.schema.json man/schema/diff.schema.json
+                  man/schema/check.schema.json man/schema/plan.schema.json man/schema/diff.schema.json \
+                  man/schema/map.schema.json
 BASHCOMPDIR    ?= $(DATADIR)/bash-completion/completions
 UNITS          := buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer \
                   buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount

@@ -2,8 +2,8 @@
 /*
  * Every JSON document buddyctl prints, through the one writer (jsonw.h):
  * `status`, `estimate`, the report of `check`, `plan`, `apply` and the
- * one-off actions, and `diff`. Each is described field by field by its
- * schema, man/schema/{status,estimate,check,plan,diff}.schema.json, which
+ * one-off actions, `diff` and `map`. Each is described field by field by its
+ * schema, man/schema/{status,estimate,check,plan,diff,map}.schema.json, which
  * make check validates every output of every fixture tree against
  * (tests/json_schema_check.py). Fields are only ever added, never renamed.
  * Indices are integers in thousandths, exactly as the kernel computes them.
@@ -877,10 +877,17 @@ static const char *range_label(unsigned c)
 int map_json_begin(struct map_view *v)
 {
 	struct jw *w = &v->jw;
+	char when[32];
 
+	utc_time(when, sizeof(when), v->snap->taken.tv_sec);
 	jw_init(w, v->f);
 	jw_object(w, NULL);
+	/* the keys every document starts with, as estimate's (no --buddyinfo here: root is a tree) */
 	jw_u64(w, "schema", JSON_SCHEMA);
+	jw_str(w, "command", "map");
+	jw_str(w, "version", BUDDYCTL_VERSION);
+	jw_str(w, "time", when);
+	jw_str(w, "root", v->snap->root);
 	jw_u64(w, "size_kb", v->size_kb);
 	jw_u64(w, "page_size", v->snap->page_size);
 	jw_u64(w, "range_pages", v->range_pages);

@@ -34,9 +34,9 @@ int report_json(FILE *f, const struct report *r);
 int diff_json(FILE *f, const struct snap_diff *d, const struct diff_side *b, const struct diff_side *a);
 
 /*
- * map as JSON, in the order cli/cmd_map.c calls them: the header, per node
- * its zones, each range, its sums and verdict; the end. 0, or -1 when
- * writing failed.
+ * map as JSON (man/schema/map.schema.json), in the order cli/cmd_map.c
+ * calls them: the header, per node its zones, each range, its sums and
+ * verdict; the end. 0, or -1 when writing failed.
  */
 int map_json_begin(struct map_view *v);
 int map_json_node_begin(struct map_view *v, const struct pagemap_acc *a);

@@ -3,7 +3,7 @@
 """json_schema_check.py BUDDYCTL -- every JSON output against its schema.
 
 The JSON documents buddyctl prints are described by man/schema/
-{status,estimate,check,plan,diff}.schema.json (draft 2020-12, installed
+{status,estimate,check,plan,diff,map}.schema.json (draft 2020-12, installed
 with the package). This checks, with the Draft202012Validator of
 python3-jsonschema and its format checks on:
 
@@ -12,8 +12,9 @@ python3-jsonschema and its format checks on:
     definitions two schemas share (missing, finding, estimate, ...) are the
     same in both;
  2. every JSON golden (tests/expected/*.json: status; tests/expected/
-    reports/*.json: check, plan, apply, the one-off actions) validates,
-    with the goldens' masks put back to values of the same kind;
+    reports/*.json: check, plan, apply, the one-off actions; tests/expected/
+    map/*.json: map) validates, with the goldens' masks put back to values
+    of the same kind;
  3. fresh outputs of every fixture tree validate: status; estimate; check
     and plan with every test policy; apply and the one-off actions on a copy
     of the tree; a buddyinfo capture of the tree (status, estimate, check,
@@ -22,7 +23,9 @@ python3-jsonschema and its format checks on:
     on standard output (a policy that does not fit the tree) is no
     document; a run that prints anything must print a valid one, and
     status, estimate of 2M, check and plan by the default policy must
-    print one for every tree;
+    print one for every tree; map at 2M and 1G of every map tree
+    (build/fixtures/map/, made by make map-fixtures), of one node, and of a
+    copy without kpagecgroup;
  4. each schema rejects a real document with one required top-level key
     removed (every such key in turn), and one with a key it does not know.
 
@@ -42,8 +45,10 @@ import tempfile
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-SCHEMAS = ("status", "estimate", "check", "plan", "diff")
+SCHEMAS = ("status", "estimate", "check", "plan", "diff", "map")
 SCHEMA_DIR = "man/schema"
+# the map's trees (make map-fixtures): trees of the page flags too
+MAP_TREES = "build/fixtures/map"
 POLICIES = sorted(glob.glob("tests/policies/*.conf"))
 DEFAULT_POLICY = "tests/policies/defaults.conf"
 # the goldens' masks (tests/cli_golden.sh, tests/report_golden.sh): a time
@@ -116,7 +121,7 @@ def kind_of(doc):
     command = doc.get("command")
     if command is None:
         return "status"
-    return command if command in ("estimate", "check", "diff") else "plan"
+    return command if command in ("estimate", "check", "diff", "map") else "plan"
 
 
 def validate(validators, doc, where):
@@ -139,7 +144,8 @@ def golden_document(path):
 
 def check_goldens(validators):
     n = 0
-    for path in sorted(glob.glob("tests/expected/*.json") + glob.glob("tests/expected/reports/*.json")):
+    for path in sorted(glob.glob("tests/expected/*.json") + glob.glob("tests/expected/reports/*.json") +
+                       glob.glob("tests/expected/map/*.json")):
         try:
             doc = golden_document(path)
         except ValueError as e:
@@ -211,6 +217,21 @@ class Runs:
         self.run(["diff", capture, saved])	# refused where the tree's page size is not 4K
         self.run(["diff", tree, tree], must=True)
 
+    def map_trees(self, tmp):
+        """map of every map tree at both sizes, of one node, and of a tree without kpagecgroup."""
+        trees = sorted(d.rstrip("/") for d in glob.glob(MAP_TREES + "/*/") if os.path.isdir(d + "proc"))
+        result(len(trees) > 0, "no map tree found under %s: run make map-fixtures" % MAP_TREES)
+        for tree in trees:
+            for size in ("2M", "1G"):
+                self.run(["map", "--root", tree, "--size", size], must=True)
+            self.run(["map", "--root", tree, "--node", "0"], must=True)
+        if trees:
+            nocg = os.path.join(tmp, "map-nocg")
+            shutil.copytree(trees[0], nocg, symlinks=True)
+            os.unlink(os.path.join(nocg, "proc", "kpagecgroup"))
+            self.run(["map", "--root", nocg, "--size", "2M"], must=True)
+        return len(trees)
+
     def all_trees(self):
         trees = sorted(d.rstrip("/") for d in glob.glob("tests/fixtures/*/") if os.path.isdir(d + "proc"))
         result(len(trees) > 0, "no fixture tree found under tests/fixtures")
@@ -219,11 +240,13 @@ class Runs:
                 self.tree(tree, tmp)
             for a, b in zip(trees, trees[1:]):	# trees of two machines: comparable or refused
                 self.run(["diff", a, b, "-c", DEFAULT_POLICY])
+            nr_map = self.map_trees(tmp)
         for name in SCHEMAS:
             result(len(self.docs[name]) > 0, "no %s document was printed" % name)
-        print("json schema: fresh outputs of %d trees: %s; %d runs printed no document (an error said on "
-              "standard error)" % (len(trees), ", ".join("%d %s" % (len(self.docs[n]), n) for n in SCHEMAS),
-                                   self.none))
+        print("json schema: fresh outputs of %d trees and %d map trees: %s; %d runs printed no document (an "
+              "error said on standard error)" % (len(trees), nr_map,
+                                                 ", ".join("%d %s" % (len(self.docs[n]), n) for n in SCHEMAS),
+                                                 self.none))
 
 
 def check_rejections(validators, docs):
@@ -231,7 +254,9 @@ def check_rejections(validators, docs):
     for name in SCHEMAS:
         if not docs[name]:
             continue
-        doc = max(docs[name], key=lambda d: len(json.dumps(d)))	# the fullest one
+        # the most top-level keys, and of those the shortest: what is below the top changes nothing
+        # here but the time (a map of 2M ranges holds thousands, and each try validates them all)
+        doc = max(docs[name], key=lambda d: (len(d), -len(json.dumps(d))))
         schema = validators[name].schema
         accepted = []
         for key in schema["required"]:

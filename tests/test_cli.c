@@ -495,6 +495,11 @@ static const struct case_ cases[] = {
 	{ { "map", MAPFX("classes"), "--size", "2M" }, 0,
 	  "  node 1, 2M: 72 ranges can be had (71 free, 1 by compaction); 64 blocked: hole\n    in 64\n", "" },
 	{ { "map", MAPFX("classes"), "--size", "2M", "--node", "1" }, 0, "\nNode 1: 136 ranges, 256M-528M;", "" },
+	/* the leading keys of every document: schema, command, version, time, root (man/schema/map.schema.json) */
+	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "json" }, 0,
+	  "{\"schema\":1,\"command\":\"map\",\"version\":\"" BUDDYCTL_VERSION "\",\"time\":\"", "" },
+	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "json" }, 0,
+	  "Z\",\"root\":\"build/fixtures/map/classes\",\"size_kb\":2048,\"page_size\":4096,\"range_pages\":512,", "" },
 	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "json" }, 0,
 	  "{\"pfn\":8192,\"zone\":\"DMA32\",\"class\":\"pool\",\"blocker\":null,\"blockers\":[],\"pages\":{\"pool\":512},\"mlocked\":0}", "" },
 	/* range 22: slab and hugetlb pages; under pool, the more lasting, and both listed */
