@@ -26,7 +26,7 @@ LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 # <- cli/). Every folder is one -I: headers are included by their bare
 # names, which are therefore unique.
 MODEL_SRC  := policy/model/errors.c policy/model/strbuf.c policy/model/units.c policy/model/snapshot.c \
-              policy/model/sysctl_hp.c
+              policy/model/sysctl_hp.c policy/model/kernel.c
 READ_SRC   := policy/read/textscan.c policy/read/rootfs.c policy/read/capture.c policy/read/buddyinfo.c \
               policy/read/zoneinfo.c policy/read/pagetypeinfo.c policy/read/meminfo.c policy/read/nodelist.c \
               policy/read/hugepages.c policy/read/pagesize.c policy/read/statusjson.c \

@@ -23,6 +23,7 @@
 #include "dropcaches.h"
 #include "pcp.h"
 #include "estimate.h"
+#include "kernel.h"
 #include "reclaim.h"
 #include "rootfs.h"
 #include "snapshot_read.h"
@@ -33,16 +34,6 @@ double reserve_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void reserve_path(char *buf, size_t size, int node, uint64_t size_kb)
-{
-	if (node >= 0)
-		snprintf(buf, size, "sys/devices/system/node/node%d/hugepages/hugepages-%llukB/nr_hugepages",
-			 node, (unsigned long long)size_kb);
-	else
-		snprintf(buf, size, "sys/kernel/mm/hugepages/hugepages-%llukB/nr_hugepages",
-			 (unsigned long long)size_kb);
 }
 
 /*
@@ -242,7 +233,7 @@ void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double de
 	bool stopped = false;	/* the loop ended on a signal or a lost lock */
 	int errnum, rc;
 
-	reserve_path(rel, sizeof(rel), a->node, a->size_kb);
+	kfile_nr_hugepages(rel, sizeof(rel), a->node, a->size_kb);
 	for (i = 0; i < 2 && a->compact_first && a->target > a->current && !kw_stopped(c); i++) {
 		/*
 		 * free memory covers what free blocks do not: put it together

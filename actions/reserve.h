@@ -5,15 +5,10 @@
 /* Setting one hugepage pool to its target, with the escalation when the kernel grants too few. */
 
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 
 #include "kwrite.h"
 #include "plan.h"
 #include "result.h"
-
-/* Relative path of the nr_hugepages file an ACT_RESERVE writes. */
-void reserve_path(char *buf, size_t size, int node, uint64_t size_kb);
 
 /*
  * Set one hugepage pool (a->node, a->size_kb) to a->target: write, read

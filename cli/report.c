@@ -7,13 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "compact.h"
-#include "dropcaches.h"
+#include "kernel.h"
 #include "out_json.h"
 #include "meminfo.h"
-#include "pcp.h"
-#include "reclaim.h"
-#include "reserve.h"
 #include "output.h"
 #include "sysctl_conflict.h"
 #include "units.h"
@@ -151,7 +147,7 @@ static void describe_step(const struct action *a, enum step s, const char *node,
 	case STEP_COMPACT_ALL:
 		snprintf(x->what, sizeof(x->what), "compact %s",
 			 s == STEP_COMPACT_NODE ? node : "all nodes");
-		compact_path(x->file, sizeof(x->file), s == STEP_COMPACT_NODE ? a->node : -1);
+		kfile_compact(x->file, sizeof(x->file), s == STEP_COMPACT_NODE ? a->node : -1);
 		snprintf(x->cost, sizeof(x->cost), "drops no cache");
 		if (e && reclaimed)
 			x->expect = (int64_t)e->reclaim;
@@ -161,7 +157,7 @@ static void describe_step(const struct action *a, enum step s, const char *node,
 
 		x->drops_kb = e && there < need ? there : need;
 		snprintf(x->what, sizeof(x->what), "reclaim what is short, less what compaction can use, on %s only", node);
-		reclaim_path(x->file, sizeof(x->file), a->node);
+		kfile_reclaim(x->file, sizeof(x->file), a->node);
 		snprintf(x->cost, sizeof(x->cost), "up to %llu MiB of page cache and slab of %s%s",
 			 (unsigned long long)x->drops_kb / 1024, node,
 			 e ? "" : " (no estimate)");
@@ -176,14 +172,14 @@ static void describe_step(const struct action *a, enum step s, const char *node,
 			 s == STEP_DROP_PAGECACHE ? "clean page cache" : s == STEP_DROP_SLAB ?
 			 "reclaimable slab" : "clean page cache and reclaimable slab",
 			 sync && s != STEP_DROP_SLAB ? " (sync first)" : "");
-		snprintf(x->file, sizeof(x->file), "%s", DROP_CACHES_PATH);
+		snprintf(x->file, sizeof(x->file), "%s", KFILE_DROP_CACHES);
 		snprintf(x->cost, sizeof(x->cost), "up to %llu MiB machine-wide, not only %s; caches refill from disk",
 			 (unsigned long long)x->drops_kb / 1024, node);
 		x->expect = e ? (int64_t)e->reclaim : -1;
 		break;
 	case STEP_DRAIN_PCP:
 		snprintf(x->what, sizeof(x->what), "give the per-CPU free lists back to the buddy allocator");
-		snprintf(x->file, sizeof(x->file), "%s", STAT_REFRESH_PATH);
+		snprintf(x->file, sizeof(x->file), "%s", KFILE_STAT_REFRESH);
 		snprintf(x->cost, sizeof(x->cost),
 			 "drops no cache; %llu KiB on them now; repeated while MemFree grows",
 			 e ? (unsigned long long)e->pcp_kb : 0ULL);
@@ -191,7 +187,7 @@ static void describe_step(const struct action *a, enum step s, const char *node,
 	case STEP_REWRITE_BURST:
 		snprintf(x->what, sizeof(x->what), "write %llu again until 64 writes in a row gain nothing",
 			 (unsigned long long)a->target);
-		reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
+		kfile_nr_hugepages(x->file, sizeof(x->file), a->node, a->size_kb);
 		snprintf(x->cost, sizeof(x->cost),
 			 "about 1.5 ms a write; each failed try counts toward the end of the kernel's compaction deferral");
 		x->then_write = false;	/* it writes */
@@ -200,7 +196,7 @@ static void describe_step(const struct action *a, enum step s, const char *node,
 		break;
 	default:
 		snprintf(x->what, sizeof(x->what), "write %llu again", (unsigned long long)a->target);
-		reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
+		kfile_nr_hugepages(x->file, sizeof(x->file), a->node, a->size_kb);
 		snprintf(x->cost, sizeof(x->cost), "as the first write");
 		x->then_write = false;	/* it is the write */
 		if (e && reclaimed)
@@ -239,7 +235,7 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 		d[n].step = STEP_COMPACT_NODE;
 		d[n].first = true;
 		snprintf(d[n].what, sizeof(d[n].what), "compact %s", node);
-		compact_path(d[n].file, sizeof(d[n].file), a->node);
+		kfile_compact(d[n].file, sizeof(d[n].file), a->node);
 		snprintf(d[n].cost, sizeof(d[n].cost), "drops no cache");
 		d[n].expect = e ? (int64_t)(a->reclaim_first != STEP_NONE ? e->reclaim : e->compact) : -1;
 		n++;
@@ -252,7 +248,7 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 				 (unsigned long long)a->first_write);
 		else
 			snprintf(d[n].what, sizeof(d[n].what), "write %llu", (unsigned long long)a->target);
-		reserve_path(d[n].file, sizeof(d[n].file), a->node, a->size_kb);
+		kfile_nr_hugepages(d[n].file, sizeof(d[n].file), a->node, a->size_kb);
 		snprintf(d[n].cost, sizeof(d[n].cost), "%s", a->first_write ?
 			 "no cache: it asks only for the free blocks it reads back" :
 			 "the kernel may reclaim and compact on its own for each page");
