@@ -37,27 +37,6 @@ double reserve_now(void)
 }
 
 /*
- * Add node n's free blocks of order or larger (counted in blocks of that
- * order) to *blocks, and its free memory in smaller blocks, in kB, to
- * *small_kb.
- */
-static void free_lists(const struct node *n, unsigned nr_orders, int order, uint64_t page_kb,
-		       uint64_t *blocks, uint64_t *small_kb)
-{
-	unsigned j, k;
-
-	for (j = 0; j < n->nr_zones; j++)
-		for (k = 0; k < nr_orders; k++) {
-			uint64_t nb = n->zones[j].free_blocks[k];
-
-			if ((int)k >= order)
-				*blocks += nb << (k - (unsigned)order);
-			else
-				*small_kb += (nb << k) * page_kb;
-		}
-}
-
-/*
  * What the node's free lists hold right now (proc/buddyinfo, read back):
  * *blocks free blocks of the action's size or larger, counted in pages of
  * that size, and *small_kb free memory in smaller blocks. Buddy sizes with
@@ -84,7 +63,7 @@ static int read_room(const struct kctx *c, const struct action *a, uint64_t *blo
 	*blocks = *small_kb = 0;
 	for (i = 0; rc == 0 && i < s.nr_nodes; i++)
 		if (a->node < 0 || s.nodes[i].id == a->node)
-			free_lists(&s.nodes[i], s.nr_orders, order, page_kb, blocks, small_kb);
+			estimate_free_lists(&s.nodes[i], s.nr_orders, order, page_kb, blocks, small_kb);
 	snapshot_free(&s);
 	return rc < 0 ? -1 : 0;
 }
@@ -112,40 +91,27 @@ static uint64_t reclaim_size_kb(const struct kctx *c, const struct action *a, ui
 
 /*
  * After the run's first compaction of the node, before the write: the
- * estimate again, from a snapshot read now (r->revised; see struct
- * action_result). A pool of a buddy size with an estimate only, once,
- * never in a dry run or once the run is stopped. (After the write would do
- * as well on a kernel, the pool counting; but a fixture tree's buddyinfo
- * does not lose the blocks its pool file gains.)
+ * estimate again (estimate_revise()), from a snapshot read now, into
+ * r->revised. A pool of a buddy size with an estimate only, once, never
+ * in a dry run or once the run is stopped. (After the write would do as
+ * well on a kernel, the pool counting; but a fixture tree's buddyinfo does
+ * not lose the blocks its pool file gains.)
  */
 static void revise_estimate(struct kctx *c, const struct action *a, struct action_result *r)
 {
 	struct snapshot s;
 	struct bc_error err = { 0 };
-	const struct node *n;
-	struct estimate e;
-	uint64_t more, blocks = 0;
+	struct estimate_revision rev;
 
 	if (r->revised || c->dry_run || !a->have_est || a->est.gigantic || kw_stopped(c))
 		return;
 	if (snapshot_read(c->root, &s, &err) != 0)
 		return;		/* the report keeps the first estimate */
-	n = a->node >= 0 ? snapshot_node(&s, a->node) : s.nr_nodes == 1 ? &s.nodes[0] : NULL;
-	if (n && estimate_node(&s, n, a->size_kb, &e) == 0 && !e.gigantic) {
-		/* compaction has run: what it left apart stays apart */
-		more = (e.cache_kb + e.slab_kb + e.not_in_buddy_kb) / a->size_kb;
+	if (estimate_revise(&s, a->node, &a->est, &rev) == 0) {
 		r->revised = true;
-		r->rev_now = e.now;
-		/* at most either estimate after reclaim, at least now */
-		r->rev_reclaim = e.now + more;
-		if (r->rev_reclaim > e.reclaim)
-			r->rev_reclaim = e.reclaim;
-		if (r->rev_reclaim > a->est.reclaim)
-			r->rev_reclaim = a->est.reclaim;
-		if (r->rev_reclaim < r->rev_now)
-			r->rev_reclaim = r->rev_now;
-		r->rev_small_kb = 0;
-		free_lists(n, s.nr_orders, e.order, s.page_size / 1024, &blocks, &r->rev_small_kb);
+		r->rev_now = rev.now;
+		r->rev_reclaim = rev.reclaim;
+		r->rev_small_kb = rev.small_kb;
 	}
 	snapshot_free(&s);
 }

@@ -220,6 +220,43 @@ static void two_megabytes(void **state)
 	snapshot_free(&s);
 }
 
+/*
+ * The estimate again once compaction has run (estimate_revise(); the
+ * executor reads the tree after its first compaction): node 0 for 2M, now
+ * 31 as before; what reclaim can still add, clean cache 10240 + slab 4096
+ * + not in buddy 4000 = 18336 kB, 8 pages: 39, below the estimate's 49.
+ * Free in blocks below 2M: DMA32 100 pages, Normal 3000 + 1000 x 2 + 100
+ * x 8 = 5800: 5900 pages, 23600 kB. Never above the first estimate after
+ * reclaim, never below now.
+ */
+static void revised_after_compaction(void **state)
+{
+	struct estimate_revision rev;
+	struct snapshot s;
+	struct estimate e;
+
+	(void)state;
+	make_tree(true);
+	read_tree(&s);
+	est(&s, 0, 2048, &e);
+	assert_int_equal(estimate_revise(&s, 0, &e, &rev), 0);
+	assert_int_equal(rev.now, 31);
+	assert_int_equal(rev.reclaim, 39);
+	assert_int_equal(rev.small_kb, 23600);
+	e.reclaim = 35;		/* the first estimate after reclaim bounds it */
+	assert_int_equal(estimate_revise(&s, 0, &e, &rev), 0);
+	assert_int_equal(rev.reclaim, 35);
+	e.reclaim = 20;		/* and now is the least */
+	assert_int_equal(estimate_revise(&s, 0, &e, &rev), 0);
+	assert_int_equal(rev.reclaim, 31);
+	/* none for a node that is not there, or for gigantic pages */
+	assert_int_equal(estimate_revise(&s, 7, &e, &rev), -1);
+	est(&s, 1, 1048576, &e);
+	assert_int_equal(estimate_revise(&s, 1, &e, &rev), -1);
+	snapshot_free(&s);
+	assert_int_equal(system("rm -rf " TREE), 0);
+}
+
 static void one_gigabyte(void **state)
 {
 	struct snapshot s;
@@ -511,6 +548,7 @@ int main(int argc, char **argv)
 
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(two_megabytes),
+		cmocka_unit_test(revised_after_compaction),
 		cmocka_unit_test(one_gigabyte),
 		cmocka_unit_test(without_pagetypeinfo),
 		cmocka_unit_test(odd_size),
