@@ -424,6 +424,53 @@ static void gigantic_takes_no_drop_unless_asked(void **state)
 	done(&r);
 }
 
+/*
+ * `buddyctl reserve`'s specs are checked where the plan is made, spec by
+ * spec in the order given: a size the kernel offers (before the spec's
+ * nodes are looked up), nodes that exist, each pool once (an alias, 2048kB
+ * for 2M, or a split sets it again). two-node has nodes 0 and 1, 2M and 1G
+ * pools.
+ */
+static void reserve_specs_checked(void **state)
+{
+	struct reserve_req rq = { .rounds = -1, .keep = true, .force = true, .force_hint = "--force",
+				  .kind = BC_EUSAGE };
+	struct bitmask *n0 = numa_bitmask_alloc(8), *n7 = numa_bitmask_alloc(8);
+	struct reserve_spec sp[2];
+	struct bc_error e = { 0 };
+	struct run r;
+
+	(void)state;
+	numa_bitmask_setbit(n0, 0);
+	numa_bitmask_setbit(n7, 7);
+	load(&r, "two-node", NO_FRAG);
+	/* split over both nodes, each with its reason */
+	sp[0] = (struct reserve_spec){ "2M:100", "reserve: '2M:100'", 2048, 100, NULL };
+	sp[1] = (struct reserve_spec){ "1G:1@0", "reserve: '1G:1@0'", 1048576, 1, n0 };
+	assert_int_equal(plan_reserve_specs(&r.plan, &r.snap, &rq, sp, 2, &e), 0);
+	assert_int_equal(r.plan.n, 3);
+	assert_string_equal(r.plan.a[0].reason, "buddyctl reserve 2M:100");
+	assert_int_equal(r.plan.a[1].node, 1);
+	assert_int_equal(r.plan.a[2].size_kb, 1048576);
+	plan_free(&r.plan);
+	/* the split set node 0's 2M pool; 2048kB@0 sets it again */
+	sp[1] = (struct reserve_spec){ "2048kB:5@0", "reserve: '2048kB:5@0'", 2048, 5, n0 };
+	assert_int_equal(plan_reserve_specs(&r.plan, &r.snap, &rq, sp, 2, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "reserve: '2048kB:5@0' sets the 2048 kB pool of node 0 again, after '2M:100'");
+	plan_free(&r.plan);
+	/* a size this kernel does not offer, said before the node that does not exist */
+	sp[0] = (struct reserve_spec){ "3M:1@7", "reserve: '3M:1@7'", 3072, 1, n7 };
+	assert_int_equal(plan_reserve_specs(&r.plan, &r.snap, &rq, sp, 1, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "reserve: '3M:1@7': this kernel offers no 3072 kB hugepages");
+	sp[0] = (struct reserve_spec){ "2M:1@7", "reserve: '2M:1@7'", 2048, 1, n7 };
+	assert_int_equal(plan_reserve_specs(&r.plan, &r.snap, &rq, sp, 1, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "reserve: '2M:1@7': node 7 does not exist");
+	assert_int_equal(r.plan.n, 0);
+	numa_bitmask_free(n0);
+	numa_bitmask_free(n7);
+	done(&r);
+}
+
 static void block_counts_and_fragindex(void **state)
 {
 	struct run r;
@@ -807,6 +854,7 @@ int main(void)
 		cmocka_unit_test(fruitless_wait_doubles),
 		cmocka_unit_test(fruitless_drop_left_out_of_on_short),
 		cmocka_unit_test(gigantic_takes_no_drop_unless_asked),
+		cmocka_unit_test(reserve_specs_checked),
 		cmocka_unit_test(block_counts_and_fragindex),
 		cmocka_unit_test(hugepage_targets),
 		cmocka_unit_test(judge_pool_short_is_warn),

@@ -593,7 +593,89 @@ int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct
 	return 0;
 }
 
-/* A new finding, zeroed, at the end of *fs; NULL on ENOMEM. */
+/* The first action from base on that sets the size_kb pool of node. */
+static unsigned first_setting(const struct plan *p, unsigned base, uint64_t size_kb, int node)
+{
+	unsigned i;
+
+	for (i = base; i < p->n; i++)
+		if (p->a[i].kind == ACT_RESERVE && p->a[i].size_kb == size_kb && p->a[i].node == node)
+			break;
+	return i;
+}
+
+/*
+ * The actions of specs[si], p->a[from..]: spec_of (from base on, grown
+ * here) says which spec made each; a pool an earlier spec set already is
+ * refused. 0, -BC_EUSAGE or -BC_ENOMEM.
+ */
+static int each_pool_once(const struct plan *p, unsigned base, unsigned from, int **spec_of,
+			  const struct reserve_spec *specs, int si, struct bc_error *err)
+{
+	int *grown = realloc(*spec_of, (p->n - base + 1) * sizeof(**spec_of));
+	unsigned i, j;
+	char where[24];
+
+	if (!grown)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	*spec_of = grown;
+	for (i = from; i < p->n; i++)
+		grown[i - base] = si;
+	for (i = from; i < p->n; i++) {
+		const struct action *x = &p->a[i];
+
+		j = first_setting(p, base, x->size_kb, x->node);
+		if (grown[j - base] == si)
+			continue;
+		snprintf(where, sizeof(where), x->node >= 0 ? "node %d" : "the machine", x->node);
+		return bc_error_set(err, BC_EUSAGE, "%s sets the %llu kB pool of %s again, after '%s'",
+				    specs[si].what, (unsigned long long)x->size_kb, where,
+				    specs[grown[j - base]].text);
+	}
+	return 0;
+}
+
+/* The actions of one spec: split over the memory nodes, or on each of its nodes. */
+static int reserve_spec(struct plan *p, const struct snapshot *snap, const struct reserve_req *tmpl,
+			const struct reserve_spec *s, struct bc_error *err)
+{
+	struct reserve_req rq = *tmpl;
+	char why[160];
+	unsigned id;
+	int rc;
+
+	if (!snapshot_pool(snap, s->size_kb))
+		return bc_error_set(err, rq.kind, "%s: this kernel offers no %llu kB hugepages", s->what,
+				    (unsigned long long)s->size_kb);
+	snprintf(why, sizeof(why), "buddyctl reserve %s", s->text);
+	rq.size_kb = s->size_kb;
+	rq.why = why;
+	rq.where = why + strlen("buddyctl ");
+	if (!s->nodes)
+		return plan_reserve_split(p, snap, &rq, s->count, err);
+	rc = snapshot_nodes_usable(snap, s->nodes, s->what, err);
+	for (id = 0; rc == 0 && id < s->nodes->size; id++)
+		if (numa_bitmask_isbitset(s->nodes, id))
+			rc = plan_reserve_node(p, snap, &rq, (int)id, s->count, err);
+	return rc;
+}
+
+int plan_reserve_specs(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
+		       const struct reserve_spec *specs, unsigned n, struct bc_error *err)
+{
+	unsigned base = p->n, from, i;
+	int *spec_of = NULL, rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		from = p->n;
+		rc = reserve_spec(p, snap, rq, &specs[i], err);
+		if (rc == 0)
+			rc = each_pool_once(p, base, from, &spec_of, specs, (int)i, err);
+	}
+	free(spec_of);
+	return rc;
+}
+
 
 int plan_compact(struct plan *p, const struct snapshot *snap, const struct bitmask *sel,
 		 const char *why)

@@ -186,6 +186,42 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
 		       uint64_t total, struct bc_error *err);
 
+/* One SIZE:COUNT[@NODES] of `buddyctl reserve`, as the command line gave it. */
+struct reserve_spec {
+	const char *text;		/* "2M:1024@0", for the reason */
+	const char *what;		/* "reserve: '2M:1024@0'", naming it in messages */
+	uint64_t size_kb;
+	uint64_t count;
+	const struct bitmask *nodes;	/* @NODES (syntax checked); NULL: split over the memory nodes */
+};
+
+/*
+ * The reservations of `buddyctl reserve`, spec by spec: each spec's pools
+ * with rq's escalation and settings (size_kb, why and where are the
+ * spec's). Refused (-BC_EUSAGE, err naming the spec): a size the kernel
+ * does not offer, a node that does not exist or has no memory, a pool set
+ * a second time (also through an alias, 2048kB and 2M, or a split); and
+ * what plan_reserve_node() refuses. 0, -kind or -BC_ENOMEM.
+ */
+int plan_reserve_specs(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
+		       const struct reserve_spec *specs, unsigned n, struct bc_error *err);
+
+
+/*
+ * Free memory of node (-1, or a kernel without NUMA sysfs: every node) in
+ * the buddy allocator (proc/buddyinfo), in kB: what a pool's last outcome
+ * remembers and the next run compares.
+ */
+uint64_t plan_free_kb(const struct snapshot *snap, int node);
+
+/*
+ * How much more free memory than a fruitless run had counts as a change
+ * worth trying its dropping steps again: a page of size_kb, and at least
+ * 1% of the node's memory (free memory moves by itself by less: see
+ * plan.c).
+ */
+uint64_t plan_free_margin_kb(const struct snapshot *snap, int node, uint64_t size_kb);
+
 /*
  * Compact node: nodeN/compact, or vm/compact_memory on a kernel without
  * NUMA sysfs. Returns the action or NULL on ENOMEM.
