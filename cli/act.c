@@ -39,6 +39,7 @@
 #include "ownfile.h"
 #include "perms.h"
 #include "plan.h"
+#include "reservation.h"
 #include "release.h"
 #include "report.h"
 #include "rootfs.h"

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "kernel.h"
 #include "out_json.h"
 #include "meminfo.h"
 #include "output.h"
@@ -63,246 +62,43 @@ void report_drops_skipped(char *buf, size_t size, const struct action *a)
 	snprintf(buf + strlen(buf), size - strlen(buf), " left out until %s (no gain last time)", until);
 }
 
-/*
- * What a short reservation may still do, every step with its reach:
- * "up to 3 rounds of: rewrite, compact node 0, drop page cache of all
- * nodes (sync first), compact node 0". "" when it cannot fall short.
- */
-static void ladder_text(char *buf, size_t size, const struct action *a, bool sync)
+/* The steps of a reserve action as the plan carries them, numbered, the rounds' indented. */
+static void plan_steps_text(FILE *f, const struct action *a)
 {
-	size_t len;
+	bool rounds_said = false;
 	unsigned i;
 
-	buf[0] = '\0';
-	if (a->kind != ACT_RESERVE || a->target <= a->current || !a->ladder.n || !a->rounds)
-		return;
-	snprintf(buf, size, "up to %u round%s of:", a->rounds, a->rounds > 1 ? "s" : "");
-	for (i = 0; i < a->ladder.n; i++) {
-		char step[80];
+	for (i = 0; i < a->nr_steps; i++) {
+		const struct plan_step *x = &a->steps[i];
+		bool short_only = x->when == WHEN_SHORT;
 
-		switch (a->ladder.s[i]) {
-		case STEP_COMPACT_NODE:
-			if (a->node >= 0)
-				snprintf(step, sizeof(step), "compact node %d", a->node);
-			else
-				snprintf(step, sizeof(step), "compact all nodes");
-			break;
-		case STEP_COMPACT_ALL:
-			snprintf(step, sizeof(step), "compact all nodes");
-			break;
-		case STEP_RECLAIM_NODE:
-			snprintf(step, sizeof(step), "reclaim the shortfall on node %d", a->node);
-			break;
-		case STEP_REWRITE_BURST:
-			snprintf(step, sizeof(step), "rewrite until 64 writes gain nothing");
-			break;
-		case STEP_DRAIN_PCP:
-			snprintf(step, sizeof(step), "drain per-CPU lists");
-			break;
-		case STEP_DROP_PAGECACHE:
-			snprintf(step, sizeof(step), "drop page cache of all nodes%s", sync ? " (sync first)" : "");
-			break;
-		case STEP_DROP_SLAB:
-			snprintf(step, sizeof(step), "drop reclaimable slab of all nodes");
-			break;
-		case STEP_DROP_ALL:
-			snprintf(step, sizeof(step), "drop page cache and slab of all nodes%s",
-				 sync ? " (sync first)" : "");
-			break;
-		default:
-			snprintf(step, sizeof(step), "rewrite");
-			break;
-		}
-		len = strlen(buf);
-		snprintf(buf + len, size - len, "%s %s", i ? "," : "", step);
-	}
-}
-
-/* One step a reservation may take, as the plan shows it. */
-struct step_desc {
-	enum step step;		/* STEP_NONE: the write itself */
-	bool first;		/* before the first write (compaction) */
-	bool when_short;	/* only while the pool is short, in rounds */
-	bool then_write;	/* nr_hugepages is written after it */
-	char what[96];
-	char file[160];		/* written, relative to the root */
-	char cost[200];
-	uint64_t drops_kb;	/* at most this much cache or slab dropped (0: none) */
-	int64_t expect;		/* pages the estimate allows after it, -1: no estimate */
-};
-
-/*
- * What step s of a reserve action writes and costs, and what the estimate
- * allows after it (reclaimed: a reclaim step came before it).
- */
-static void describe_step(const struct action *a, enum step s, const char *node, uint64_t need,
-			  uint64_t cache, uint64_t slab, bool sync, bool reclaimed, struct step_desc *x)
-{
-	const struct estimate *e = a->have_est ? &a->est : NULL;
-
-	x->step = s;
-	x->expect = e ? (int64_t)e->compact : -1;
-	switch (s) {
-	case STEP_COMPACT_NODE:
-	case STEP_COMPACT_ALL:
-		snprintf(x->what, sizeof(x->what), "compact %s",
-			 s == STEP_COMPACT_NODE ? node : "all nodes");
-		kfile_compact(x->file, sizeof(x->file), s == STEP_COMPACT_NODE ? a->node : -1);
-		snprintf(x->cost, sizeof(x->cost), "drops no cache");
-		if (e && reclaimed)
-			x->expect = (int64_t)e->reclaim;
-		break;
-	case STEP_RECLAIM_NODE: {
-		uint64_t there = e ? e->cache_kb + e->slab_kb : 0;
-
-		x->drops_kb = e && there < need ? there : need;
-		snprintf(x->what, sizeof(x->what), "reclaim what is short, less what compaction can use, on %s only", node);
-		kfile_reclaim(x->file, sizeof(x->file), a->node);
-		snprintf(x->cost, sizeof(x->cost), "up to %llu MiB of page cache and slab of %s%s",
-			 (unsigned long long)x->drops_kb / 1024, node,
-			 e ? "" : " (no estimate)");
-		x->expect = e ? (int64_t)e->reclaim : -1;
-		break;
-	}
-	case STEP_DROP_PAGECACHE:
-	case STEP_DROP_SLAB:
-	case STEP_DROP_ALL:
-		x->drops_kb = s == STEP_DROP_PAGECACHE ? cache : s == STEP_DROP_SLAB ? slab : cache + slab;
-		snprintf(x->what, sizeof(x->what), "drop %s on every node%s",
-			 s == STEP_DROP_PAGECACHE ? "clean page cache" : s == STEP_DROP_SLAB ?
-			 "reclaimable slab" : "clean page cache and reclaimable slab",
-			 sync && s != STEP_DROP_SLAB ? " (sync first)" : "");
-		snprintf(x->file, sizeof(x->file), "%s", KFILE_DROP_CACHES);
-		snprintf(x->cost, sizeof(x->cost), "up to %llu MiB machine-wide, not only %s; caches refill from disk",
-			 (unsigned long long)x->drops_kb / 1024, node);
-		x->expect = e ? (int64_t)e->reclaim : -1;
-		break;
-	case STEP_DRAIN_PCP:
-		snprintf(x->what, sizeof(x->what), "give the per-CPU free lists back to the buddy allocator");
-		snprintf(x->file, sizeof(x->file), "%s", KFILE_STAT_REFRESH);
-		snprintf(x->cost, sizeof(x->cost),
-			 "drops no cache; %llu KiB on them now; repeated while MemFree grows",
-			 e ? (unsigned long long)e->pcp_kb : 0ULL);
-		break;
-	case STEP_REWRITE_BURST:
-		snprintf(x->what, sizeof(x->what), "write %llu again until 64 writes in a row gain nothing",
-			 (unsigned long long)a->target);
-		kfile_nr_hugepages(x->file, sizeof(x->file), a->node, a->size_kb);
-		snprintf(x->cost, sizeof(x->cost),
-			 "about 1.5 ms a write; each failed try counts toward the end of the kernel's compaction deferral");
-		x->then_write = false;	/* it writes */
-		if (e && reclaimed)
-			x->expect = (int64_t)e->reclaim;
-		break;
-	default:
-		snprintf(x->what, sizeof(x->what), "write %llu again", (unsigned long long)a->target);
-		kfile_nr_hugepages(x->file, sizeof(x->file), a->node, a->size_kb);
-		snprintf(x->cost, sizeof(x->cost), "as the first write");
-		x->then_write = false;	/* it is the write */
-		if (e && reclaimed)
-			x->expect = (int64_t)e->reclaim;
-		break;
-	}
-}
-
-/* Every step a reserve action may take, in order; returns how many. */
-static unsigned reserve_steps(const struct action *a, const struct snapshot *snap, bool sync,
-			      struct step_desc *d, unsigned max)
-{
-	const struct meminfo *mi = &snap->meminfo;
-	uint64_t cache = mi->v[MI_ACTIVE_FILE] + mi->v[MI_INACTIVE_FILE];
-	uint64_t slab = mi->v[MI_SRECLAIMABLE];
-	uint64_t need = a->target > a->current ? (a->target - a->current) * a->size_kb : 0;
-	const struct estimate *e = a->have_est ? &a->est : NULL;
-	char node[24];
-	unsigned n = 0, i;
-	bool reclaimed = false;
-
-	if (a->kind != ACT_RESERVE || a->target <= a->current)
-		return 0;
-	snprintf(node, sizeof(node), a->node >= 0 ? "node %d" : "all nodes", a->node);
-	if (a->reclaim_first != STEP_NONE && a->compact_first && n < max) {
-		/* sized to what compaction alone cannot cover */
-		memset(&d[n], 0, sizeof(d[n]));
-		d[n].first = true;
-		describe_step(a, a->reclaim_first, node, e && e->compact < a->target ?
-			      (a->target - e->compact) * a->size_kb : need, cache, slab, sync, false, &d[n]);
-		d[n].expect = e ? (int64_t)e->compact : -1;
-		n++;
-	}
-	if (a->compact_first && n < max) {
-		memset(&d[n], 0, sizeof(d[n]));
-		d[n].step = STEP_COMPACT_NODE;
-		d[n].first = true;
-		snprintf(d[n].what, sizeof(d[n].what), "compact %s", node);
-		kfile_compact(d[n].file, sizeof(d[n].file), a->node);
-		snprintf(d[n].cost, sizeof(d[n].cost), "drops no cache");
-		d[n].expect = e ? (int64_t)(a->reclaim_first != STEP_NONE ? e->reclaim : e->compact) : -1;
-		n++;
-	}
-	if (n < max) {
-		memset(&d[n], 0, sizeof(d[n]));
-		d[n].step = STEP_NONE;
-		if (a->first_write)
-			snprintf(d[n].what, sizeof(d[n].what), "write what compaction made room for, up to %llu",
-				 (unsigned long long)a->first_write);
-		else
-			snprintf(d[n].what, sizeof(d[n].what), "write %llu", (unsigned long long)a->target);
-		kfile_nr_hugepages(d[n].file, sizeof(d[n].file), a->node, a->size_kb);
-		snprintf(d[n].cost, sizeof(d[n].cost), "%s", a->first_write ?
-			 "no cache: it asks only for the free blocks it reads back" :
-			 "the kernel may reclaim and compact on its own for each page");
-		/* after compaction first: its ceiling, or the estimate after compaction */
-		d[n].expect = !e ? -1 : !a->compact_first ? (int64_t)e->now :
-			      (int64_t)(a->first_write ? a->first_write : e->compact);
-		n++;
-	}
-	for (i = 0; i < a->ladder.n && a->rounds && n < max; i++) {
-		struct step_desc *x = &d[n++];
-
-		reclaimed |= plan_step_reclaims(a->ladder.s[i]);
-		memset(x, 0, sizeof(*x));
-		x->when_short = true;
-		x->then_write = plan_write_after(a, i);
-		describe_step(a, a->ladder.s[i], node, need, cache, slab, sync, reclaimed, x);
-	}
-	return n;
-}
-
-static void plan_steps_text(FILE *f, const struct action *a, const struct snapshot *snap, bool sync)
-{
-	struct step_desc d[MAX_STEPS + 2];
-	unsigned n = reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
-	bool rounds_said = false;
-
-	for (i = 0; i < n; i++) {
-		if (d[i].when_short && !rounds_said) {
+		if (short_only && !rounds_said) {
 			fprintf(f, "      while short: up to %u round%s%s, each of:\n", a->rounds,
 				a->rounds == 1 ? "" : "s",
 				a->chosen ? ", ending with a round that gains nothing or at the estimate after reclaim"
 					  : "");
 			rounds_said = true;
 		}
-		fprintf(f, "      %s%u. %s%s (/%s): %s", d[i].when_short ? "  " : "", i + 1, d[i].what,
-			d[i].then_write ? ", then write" : "", d[i].file, d[i].cost);
-		if (d[i].expect >= 0)
-			fprintf(f, "; estimate: up to %lld", (long long)d[i].expect);
+		fprintf(f, "      %s%u. %s%s (/%s): %s", short_only ? "  " : "", i + 1, x->what,
+			x->then_write ? ", then write" : "", x->file, x->cost);
+		if (x->expect >= 0)
+			fprintf(f, "; estimate: up to %lld", (long long)x->expect);
 		fputc('\n', f);
 	}
 	if (a->not_planned[0])
 		text_line(f, "      not planned: ", a->not_planned, "\n");
 }
 
-static void plan_steps_json(FILE *f, const struct action *a, const struct snapshot *snap, bool sync)
+static void plan_steps_json(FILE *f, const struct action *a)
 {
-	struct step_desc d[MAX_STEPS + 2];
-	unsigned n = reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
+	const struct plan_step *d = a->steps;
+	unsigned n = a->nr_steps, i;
 
 	fprintf(f, ",\"chosen\":%s,\"planned_steps\":[", a->chosen ? "true" : "false");
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%s{\"step\":\"%s\",\"when\":\"%s\",\"then_write\":%s,\"writes\":", i ? "," : "",
 			d[i].step == STEP_NONE ? "write" : step_name(d[i].step),
-			d[i].first ? "first" : d[i].when_short ? "short" : "always",
+			d[i].when == WHEN_FIRST ? "first" : d[i].when == WHEN_SHORT ? "short" : "always",
 			d[i].then_write ? "true" : "false");
 		{
 			char path[200];
@@ -664,7 +460,7 @@ int report_text(FILE *f, const struct report *r)
 				text_line(f, "      note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline (",
 					  p->a[i].boot_why, ")\n");
 			if (p->a[i].kind == ACT_RESERVE)
-				plan_steps_text(f, &p->a[i], r->before, p->sync);
+				plan_steps_text(f, &p->a[i]);
 		}
 		if (r->not_permitted && p->n)
 			/* the command whose real run would be refused: `plan` is apply's dry run */
@@ -785,20 +581,17 @@ int report_json(FILE *f, const struct report *r)
 
 		fprintf(f, "%s\n {\"kind\":\"%s\",\"node\":%d", i ? "," : "", kind_name(a->kind), a->node);
 		if (a->kind == ACT_RESERVE) {
-			char ladder[512];
-
 			fprintf(f, ",\"size_kb\":%" PRIu64 ",\"requested\":%" PRIu64 ",\"planned_from\":%" PRIu64
 				",\"keep\":%s,\"rounds\":%u,\"ladder\":[", a->size_kb, a->target, a->current,
 				a->keep ? "true" : "false", a->rounds);
 			for (k = 0; k < a->ladder.n; k++)
 				fprintf(f, "%s\"%s\"", k ? "," : "", step_name(a->ladder.s[k]));
-			ladder_text(ladder, sizeof(ladder), a, p->sync);
 			fputs("],\"if_short\":", f);
-			if (ladder[0])
-				out_json_string(f, ladder);
+			if (a->if_short[0])
+				out_json_string(f, a->if_short);
 			else
 				fputs("null", f);
-			plan_steps_json(f, a, r->before, p->sync);
+			plan_steps_json(f, a);
 			fprintf(f, ",\"boot_time_recommended\":%s,\"boot_time_why\":",
 				a->boot_recommended ? "true" : "false");
 			if (a->boot_recommended)

@@ -13,6 +13,7 @@
 #include "evaluate.h"
 #include "judge.h"
 #include "plan.h"
+#include "reservation.h"
 #include "snapshot_read.h"
 
 struct run {
@@ -260,12 +261,13 @@ static struct pool_outcome fruitless_drop(unsigned runs, uint64_t asked, uint64_
 				      .steps = { { .step = STEP_DROP_PAGECACHE, .gained = 0 } } };
 }
 
+/* Does a drop or reclaim cache? Its steps as planned say, the first and the rounds' alike. */
 static bool plans_drop(const struct action *a)
 {
-	for (unsigned i = 0; i < a->ladder.n; i++)
-		if (plan_step_reclaims(a->ladder.s[i]))
+	for (unsigned i = 0; i < a->nr_steps; i++)
+		if (plan_step_reclaims(a->steps[i].step))
 			return true;
-	return plan_step_reclaims(a->reclaim_first);
+	return false;
 }
 
 /* Evaluate TWO_NODE_DROP at now with the outcome o remembered; a's plan of node 0. */
@@ -305,6 +307,15 @@ static void fruitless_drop_left_out(void **state)
 	assert_int_equal(r.plan.a[0].ladder.n, 2);
 	assert_int_equal(r.plan.a[0].ladder.s[0], STEP_COMPACT_NODE);
 	assert_int_equal(r.plan.a[0].ladder.s[1], STEP_REWRITE_BURST);
+	/* the steps left out, with the state file's reason, last of the plan's */
+	{
+		const struct action *a = &r.plan.a[0];
+		const struct plan_left_out *l = &a->left_out[a->nr_left_out - 1];
+
+		assert_string_equal(l->what, "drop-pagecache");
+		assert_string_equal(l->why, "they gained no page in the run that started 120 s ago (1 run in a row), "
+				    "and free memory has not grown by 140 MiB since (6195 MiB, then 6195 MiB): left out for 420 s more (state file)");
+	}
 	done(&r);
 	/* after min_interval (less the slack): planned again */
 	assert_true(drop_planned(&r, TWO_NODE_DROP, &o, 1000 + 540));
@@ -384,6 +395,14 @@ static void fruitless_drop_left_out_of_on_short(void **state)
 	assert_int_equal(r.plan.a[0].ladder.s[1], STEP_COMPACT_NODE);
 	assert_int_equal(r.plan.a[0].rounds, 3);
 	assert_contains(r.plan.a[0].not_planned, "drop-pagecache: they gained no page");
+	/* as steps: the write, then rounds of retry (itself a write) and compact-node, then write */
+	assert_int_equal(r.plan.a[0].nr_steps, 3);
+	assert_int_equal(r.plan.a[0].steps[0].step, STEP_NONE);
+	assert_int_equal(r.plan.a[0].steps[1].step, STEP_RETRY);
+	assert_false(r.plan.a[0].steps[1].then_write);
+	assert_int_equal(r.plan.a[0].steps[2].step, STEP_COMPACT_NODE);
+	assert_true(r.plan.a[0].steps[2].then_write);
+	assert_string_equal(r.plan.a[0].if_short, "up to 3 rounds of: rewrite, compact node 0");
 	done(&r);
 	/* only dropping steps: no escalation left */
 	assert_false(drop_planned(&r, "[run]\nmin_interval = 10m\n[fragmentation]\nwarn_unusable = off\n"
