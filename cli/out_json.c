@@ -519,14 +519,14 @@ static void pool_findings_json(struct jw *w, const struct report *r)
 	jw_end(w);
 }
 
-static void planned_step_json(struct jw *w, const struct step_desc *d)
+static void planned_step_json(struct jw *w, const struct plan_step *d)
 {
 	char path[200];
 
 	snprintf(path, sizeof(path), "/%s", d->file);
 	jw_object(w, NULL);
 	jw_str(w, "step", d->step == STEP_NONE ? "write" : step_name(d->step));
-	jw_str(w, "when", d->first ? "first" : d->when_short ? "short" : "always");
+	jw_str(w, "when", d->when == WHEN_FIRST ? "first" : d->when == WHEN_SHORT ? "short" : "always");
 	jw_bool(w, "then_write", d->then_write);
 	jw_str(w, "writes", path);
 	jw_u64(w, "drops_kb", d->drops_kb);
@@ -535,16 +535,15 @@ static void planned_step_json(struct jw *w, const struct step_desc *d)
 	jw_end(w);
 }
 
-/* The steps a reservation may take, those left out and why, and its estimate. */
-static void plan_steps_json(struct jw *w, const struct action *a, const struct snapshot *snap, bool sync)
+/* The steps a reservation may take (as the plan carries them), those left out and why, and its estimate. */
+static void plan_steps_json(struct jw *w, const struct action *a)
 {
-	struct step_desc d[MAX_STEPS + 2];
-	unsigned n = report_reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
+	unsigned i;
 
 	jw_bool(w, "chosen", a->chosen);
 	jw_array(w, "planned_steps");
-	for (i = 0; i < n; i++)
-		planned_step_json(w, &d[i]);
+	for (i = 0; i < a->nr_steps; i++)
+		planned_step_json(w, &a->steps[i]);
 	jw_end(w);
 	jw_str_or_null(w, "not_planned", a->not_planned);
 	jw_array(w, "skipped_steps");
@@ -563,9 +562,8 @@ static void plan_steps_json(struct jw *w, const struct action *a, const struct s
 }
 
 /* What a planned reservation asks, and how it escalates when short. */
-static void reserve_plan_json(struct jw *w, const struct action *a, const struct report *r)
+static void reserve_plan_json(struct jw *w, const struct action *a)
 {
-	char ladder[512];
 	unsigned k;
 
 	jw_u64(w, "size_kb", a->size_kb);
@@ -577,9 +575,8 @@ static void reserve_plan_json(struct jw *w, const struct action *a, const struct
 	for (k = 0; k < a->ladder.n; k++)
 		jw_str(w, NULL, step_name(a->ladder.s[k]));
 	jw_end(w);
-	report_ladder_text(ladder, sizeof(ladder), a, r->plan->sync);
-	jw_str_or_null(w, "if_short", ladder);
-	plan_steps_json(w, a, r->before, r->plan->sync);
+	jw_str_or_null(w, "if_short", a->if_short);
+	plan_steps_json(w, a);
 	jw_bool(w, "boot_time_recommended", a->boot_recommended);
 	jw_str(w, "boot_time_why", a->boot_recommended ? a->boot_why : NULL);
 }
@@ -632,7 +629,7 @@ static void action_json(struct jw *w, const struct report *r, unsigned i)
 	jw_str(w, "kind", kind_name(a->kind));
 	jw_i64(w, "node", a->node);
 	if (a->kind == ACT_RESERVE)
-		reserve_plan_json(w, a, r);
+		reserve_plan_json(w, a);
 	if (a->kind == ACT_DROP_CACHES) {
 		jw_i64(w, "drop_level", a->drop_level);
 		jw_bool(w, "sync", a->sync);

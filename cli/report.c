@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The report of a run (check, plan, apply, a one-off action) as text, and
- * what a reservation's steps are as both the text and the JSON
- * (cli/out_json.c) print them.
+ * The report of a run (check, plan, apply, a one-off action) as text; the
+ * JSON is in cli/out_json.c. A reservation's steps are printed as the plan
+ * carries them.
  */
 #include "report.h"
 
@@ -10,12 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "compact.h"
-#include "dropcaches.h"
 #include "meminfo.h"
-#include "pcp.h"
-#include "reclaim.h"
-#include "reserve.h"
 #include "output.h"
 #include "sysctl_conflict.h"
 #include "units.h"
@@ -50,216 +45,27 @@ void report_drops_skipped(char *buf, size_t size, const struct action *a)
 	snprintf(buf + strlen(buf), size - strlen(buf), " left out until %s (no gain last time)", until);
 }
 
-/*
- * What a short reservation may still do, every step with its reach:
- * "up to 3 rounds of: rewrite, compact node 0, drop page cache of all
- * nodes (sync first), compact node 0". "" when it cannot fall short.
- */
-void report_ladder_text(char *buf, size_t size, const struct action *a, bool sync)
+/* The steps of a reserve action as the plan carries them, numbered, the rounds' indented. */
+static void plan_steps_text(FILE *f, const struct action *a)
 {
-	size_t len;
+	bool rounds_said = false;
 	unsigned i;
 
-	buf[0] = '\0';
-	if (a->kind != ACT_RESERVE || a->target <= a->current || !a->ladder.n || !a->rounds)
-		return;
-	snprintf(buf, size, "up to %u round%s of:", a->rounds, a->rounds > 1 ? "s" : "");
-	for (i = 0; i < a->ladder.n; i++) {
-		char step[80];
+	for (i = 0; i < a->nr_steps; i++) {
+		const struct plan_step *x = &a->steps[i];
+		bool short_only = x->when == WHEN_SHORT;
 
-		switch (a->ladder.s[i]) {
-		case STEP_COMPACT_NODE:
-			if (a->node >= 0)
-				snprintf(step, sizeof(step), "compact node %d", a->node);
-			else
-				snprintf(step, sizeof(step), "compact all nodes");
-			break;
-		case STEP_COMPACT_ALL:
-			snprintf(step, sizeof(step), "compact all nodes");
-			break;
-		case STEP_RECLAIM_NODE:
-			snprintf(step, sizeof(step), "reclaim the shortfall on node %d", a->node);
-			break;
-		case STEP_REWRITE_BURST:
-			snprintf(step, sizeof(step), "rewrite until 64 writes gain nothing");
-			break;
-		case STEP_DRAIN_PCP:
-			snprintf(step, sizeof(step), "drain per-CPU lists");
-			break;
-		case STEP_DROP_PAGECACHE:
-			snprintf(step, sizeof(step), "drop page cache of all nodes%s", sync ? " (sync first)" : "");
-			break;
-		case STEP_DROP_SLAB:
-			snprintf(step, sizeof(step), "drop reclaimable slab of all nodes");
-			break;
-		case STEP_DROP_ALL:
-			snprintf(step, sizeof(step), "drop page cache and slab of all nodes%s",
-				 sync ? " (sync first)" : "");
-			break;
-		default:
-			snprintf(step, sizeof(step), "rewrite");
-			break;
-		}
-		len = strlen(buf);
-		snprintf(buf + len, size - len, "%s %s", i ? "," : "", step);
-	}
-}
-
-/*
- * What step s of a reserve action writes and costs, and what the estimate
- * allows after it (reclaimed: a reclaim step came before it).
- */
-static void describe_step(const struct action *a, enum step s, const char *node, uint64_t need,
-			  uint64_t cache, uint64_t slab, bool sync, bool reclaimed, struct step_desc *x)
-{
-	const struct estimate *e = a->have_est ? &a->est : NULL;
-
-	x->step = s;
-	x->expect = e ? (int64_t)e->compact : -1;
-	switch (s) {
-	case STEP_COMPACT_NODE:
-	case STEP_COMPACT_ALL:
-		snprintf(x->what, sizeof(x->what), "compact %s",
-			 s == STEP_COMPACT_NODE ? node : "all nodes");
-		compact_path(x->file, sizeof(x->file), s == STEP_COMPACT_NODE ? a->node : -1);
-		snprintf(x->cost, sizeof(x->cost), "drops no cache");
-		if (e && reclaimed)
-			x->expect = (int64_t)e->reclaim;
-		break;
-	case STEP_RECLAIM_NODE: {
-		uint64_t there = e ? e->cache_kb + e->slab_kb : 0;
-
-		x->drops_kb = e && there < need ? there : need;
-		snprintf(x->what, sizeof(x->what), "reclaim what is short, less what compaction can use, on %s only", node);
-		reclaim_path(x->file, sizeof(x->file), a->node);
-		snprintf(x->cost, sizeof(x->cost), "up to %llu MiB of page cache and slab of %s%s",
-			 (unsigned long long)x->drops_kb / 1024, node,
-			 e ? "" : " (no estimate)");
-		x->expect = e ? (int64_t)e->reclaim : -1;
-		break;
-	}
-	case STEP_DROP_PAGECACHE:
-	case STEP_DROP_SLAB:
-	case STEP_DROP_ALL:
-		x->drops_kb = s == STEP_DROP_PAGECACHE ? cache : s == STEP_DROP_SLAB ? slab : cache + slab;
-		snprintf(x->what, sizeof(x->what), "drop %s on every node%s",
-			 s == STEP_DROP_PAGECACHE ? "clean page cache" : s == STEP_DROP_SLAB ?
-			 "reclaimable slab" : "clean page cache and reclaimable slab",
-			 sync && s != STEP_DROP_SLAB ? " (sync first)" : "");
-		snprintf(x->file, sizeof(x->file), "%s", DROP_CACHES_PATH);
-		snprintf(x->cost, sizeof(x->cost), "up to %llu MiB machine-wide, not only %s; caches refill from disk",
-			 (unsigned long long)x->drops_kb / 1024, node);
-		x->expect = e ? (int64_t)e->reclaim : -1;
-		break;
-	case STEP_DRAIN_PCP:
-		snprintf(x->what, sizeof(x->what), "give the per-CPU free lists back to the buddy allocator");
-		snprintf(x->file, sizeof(x->file), "%s", STAT_REFRESH_PATH);
-		snprintf(x->cost, sizeof(x->cost),
-			 "drops no cache; %llu KiB on them now; repeated while MemFree grows",
-			 e ? (unsigned long long)e->pcp_kb : 0ULL);
-		break;
-	case STEP_REWRITE_BURST:
-		snprintf(x->what, sizeof(x->what), "write %llu again until 64 writes in a row gain nothing",
-			 (unsigned long long)a->target);
-		reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
-		snprintf(x->cost, sizeof(x->cost),
-			 "about 1.5 ms a write; each failed try counts toward the end of the kernel's compaction deferral");
-		x->then_write = false;	/* it writes */
-		if (e && reclaimed)
-			x->expect = (int64_t)e->reclaim;
-		break;
-	default:
-		snprintf(x->what, sizeof(x->what), "write %llu again", (unsigned long long)a->target);
-		reserve_path(x->file, sizeof(x->file), a->node, a->size_kb);
-		snprintf(x->cost, sizeof(x->cost), "as the first write");
-		x->then_write = false;	/* it is the write */
-		if (e && reclaimed)
-			x->expect = (int64_t)e->reclaim;
-		break;
-	}
-}
-
-unsigned report_reserve_steps(const struct action *a, const struct snapshot *snap, bool sync,
-			      struct step_desc *d, unsigned max)
-{
-	const struct meminfo *mi = &snap->meminfo;
-	uint64_t cache = mi->v[MI_ACTIVE_FILE] + mi->v[MI_INACTIVE_FILE];
-	uint64_t slab = mi->v[MI_SRECLAIMABLE];
-	uint64_t need = a->target > a->current ? (a->target - a->current) * a->size_kb : 0;
-	const struct estimate *e = a->have_est ? &a->est : NULL;
-	char node[24];
-	unsigned n = 0, i;
-	bool reclaimed = false;
-
-	if (a->kind != ACT_RESERVE || a->target <= a->current)
-		return 0;
-	snprintf(node, sizeof(node), a->node >= 0 ? "node %d" : "all nodes", a->node);
-	if (a->reclaim_first != STEP_NONE && a->compact_first && n < max) {
-		/* sized to what compaction alone cannot cover */
-		memset(&d[n], 0, sizeof(d[n]));
-		d[n].first = true;
-		describe_step(a, a->reclaim_first, node, e && e->compact < a->target ?
-			      (a->target - e->compact) * a->size_kb : need, cache, slab, sync, false, &d[n]);
-		d[n].expect = e ? (int64_t)e->compact : -1;
-		n++;
-	}
-	if (a->compact_first && n < max) {
-		memset(&d[n], 0, sizeof(d[n]));
-		d[n].step = STEP_COMPACT_NODE;
-		d[n].first = true;
-		snprintf(d[n].what, sizeof(d[n].what), "compact %s", node);
-		compact_path(d[n].file, sizeof(d[n].file), a->node);
-		snprintf(d[n].cost, sizeof(d[n].cost), "drops no cache");
-		d[n].expect = e ? (int64_t)(a->reclaim_first != STEP_NONE ? e->reclaim : e->compact) : -1;
-		n++;
-	}
-	if (n < max) {
-		memset(&d[n], 0, sizeof(d[n]));
-		d[n].step = STEP_NONE;
-		if (a->first_write)
-			snprintf(d[n].what, sizeof(d[n].what), "write what compaction made room for, up to %llu",
-				 (unsigned long long)a->first_write);
-		else
-			snprintf(d[n].what, sizeof(d[n].what), "write %llu", (unsigned long long)a->target);
-		reserve_path(d[n].file, sizeof(d[n].file), a->node, a->size_kb);
-		snprintf(d[n].cost, sizeof(d[n].cost), "%s", a->first_write ?
-			 "no cache: it asks only for the free blocks it reads back" :
-			 "the kernel may reclaim and compact on its own for each page");
-		/* after compaction first: its ceiling, or the estimate after compaction */
-		d[n].expect = !e ? -1 : !a->compact_first ? (int64_t)e->now :
-			      (int64_t)(a->first_write ? a->first_write : e->compact);
-		n++;
-	}
-	for (i = 0; i < a->ladder.n && a->rounds && n < max; i++) {
-		struct step_desc *x = &d[n++];
-
-		reclaimed |= plan_step_reclaims(a->ladder.s[i]);
-		memset(x, 0, sizeof(*x));
-		x->when_short = true;
-		x->then_write = plan_write_after(a, i);
-		describe_step(a, a->ladder.s[i], node, need, cache, slab, sync, reclaimed, x);
-	}
-	return n;
-}
-
-static void plan_steps_text(FILE *f, const struct action *a, const struct snapshot *snap, bool sync)
-{
-	struct step_desc d[MAX_STEPS + 2];
-	unsigned n = report_reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
-	bool rounds_said = false;
-
-	for (i = 0; i < n; i++) {
-		if (d[i].when_short && !rounds_said) {
+		if (short_only && !rounds_said) {
 			fprintf(f, "      while short: up to %u round%s%s, each of:\n", a->rounds,
 				a->rounds == 1 ? "" : "s",
 				a->chosen ? ", ending with a round that gains nothing or at the estimate after reclaim"
 					  : "");
 			rounds_said = true;
 		}
-		fprintf(f, "      %s%u. %s%s (/%s): %s", d[i].when_short ? "  " : "", i + 1, d[i].what,
-			d[i].then_write ? ", then write" : "", d[i].file, d[i].cost);
-		if (d[i].expect >= 0)
-			fprintf(f, "; estimate: up to %lld", (long long)d[i].expect);
+		fprintf(f, "      %s%u. %s%s (/%s): %s", short_only ? "  " : "", i + 1, x->what,
+			x->then_write ? ", then write" : "", x->file, x->cost);
+		if (x->expect >= 0)
+			fprintf(f, "; estimate: up to %lld", (long long)x->expect);
 		fputc('\n', f);
 	}
 	if (a->not_planned[0])
@@ -575,7 +381,7 @@ static void exit_line(FILE *f, const struct report *r, const char *lead)
 }
 
 /* One action of a plan: its label, why, what it should do, and a reservation's steps. */
-static void planned_text(FILE *f, const struct plan *p, unsigned i, const struct snapshot *before)
+static void planned_text(FILE *f, const struct plan *p, unsigned i)
 {
 	const struct action *a = &p->a[i];
 	char label[96];
@@ -588,7 +394,7 @@ static void planned_text(FILE *f, const struct plan *p, unsigned i, const struct
 		text_line(f, "      note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline (",
 			  a->boot_why, ")\n");
 	if (a->kind == ACT_RESERVE)
-		plan_steps_text(f, a, before, p->sync);
+		plan_steps_text(f, a);
 }
 
 /* What would be done (plan, a dry run, apply with nothing to do), and why. */
@@ -601,7 +407,7 @@ static void plan_text(FILE *f, const struct report *r)
 	if (!p->n)
 		fprintf(f, "  nothing to do\n");
 	for (i = 0; i < p->n; i++)
-		planned_text(f, p, i, r->before);
+		planned_text(f, p, i);
 	if (r->not_permitted && p->n) {
 		/* the command whose real run would be refused: `plan` is apply's dry run */
 		fprintf(f, "\nNote: as this user, %s would be refused (exit status 77): ",

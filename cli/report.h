@@ -60,30 +60,6 @@ int report_text(FILE *f, const struct report *r);
  */
 void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, int node, bool all);
 
-/* One step a reservation may take, as the plan shows it (in text and in JSON). */
-struct step_desc {
-	enum step step;		/* STEP_NONE: the write itself */
-	bool first;		/* before the first write (compaction) */
-	bool when_short;	/* only while the pool is short, in rounds */
-	bool then_write;	/* nr_hugepages is written after it */
-	char what[96];
-	char file[160];		/* written, relative to the root */
-	char cost[200];
-	uint64_t drops_kb;	/* at most this much cache or slab dropped (0: none) */
-	int64_t expect;		/* pages the estimate allows after it, -1: no estimate */
-};
-
-/* Every step the reserve action a may take, in order, into d[max]; returns how many. */
-unsigned report_reserve_steps(const struct action *a, const struct snapshot *snap, bool sync,
-			      struct step_desc *d, unsigned max);
-
-/*
- * What a short reservation may still do, every step with its reach:
- * "up to 3 rounds of: rewrite, compact node 0, drop page cache of all
- * nodes (sync first), compact node 0". "" when it cannot fall short.
- */
-void report_ladder_text(char *buf, size_t size, const struct action *a, bool sync);
-
 /* Pages the kernel granted a reservation, kept or (restored) put back; 0 for a release. */
 uint64_t report_granted(const struct action_result *res);
 
