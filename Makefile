@@ -26,22 +26,23 @@ LDLIBS     += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 # <- cli/). Every folder is one -I: headers are included by their bare
 # names, which are therefore unique.
 MODEL_SRC  := policy/model/errors.c policy/model/strbuf.c policy/model/units.c policy/model/snapshot.c \
-              policy/model/sysctl_hp.c
+              policy/model/sysctl_hp.c policy/model/pagemap.c policy/model/kernel.c
 READ_SRC   := policy/read/textscan.c policy/read/rootfs.c policy/read/capture.c policy/read/buddyinfo.c \
               policy/read/zoneinfo.c policy/read/pagetypeinfo.c policy/read/meminfo.c policy/read/nodelist.c \
               policy/read/hugepages.c policy/read/pagesize.c policy/read/statusjson.c \
               policy/read/snapshot_read.c policy/read/source.c policy/read/sysctl.c policy/read/release.c \
-              policy/read/grub.c policy/read/proactiveness.c
+              policy/read/grub.c policy/read/proactiveness.c policy/read/kpageflags.c
 JUDGE_SRC  := policy/judge/steps.c policy/judge/config.c policy/judge/metrics.c policy/judge/estimate.c \
-              policy/judge/judge.c policy/judge/explain.c policy/judge/sysctl_conflict.c
-PLAN_SRC   := policy/plan/plan.c policy/plan/evaluate.c policy/plan/diff.c policy/plan/cmdline.c
+              policy/judge/judge.c policy/judge/explain.c policy/judge/sysctl_conflict.c \
+              policy/judge/mapjudge.c
+PLAN_SRC   := policy/plan/planstep.c policy/plan/plan.c policy/plan/reservation.c policy/plan/evaluate.c policy/plan/diff.c policy/plan/cmdline.c
 POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/clock.c actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
-CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
+CLI_SRC    := cli/output.c cli/jsonw.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
               cli/load.c cli/report.c cli/act.c cli/cmd_check.c cli/cmd_apply.c cli/cmd_cmdline.c \
               cli/cmd_oneoff.c cli/cmd_reserve.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c \
-              cli/options.c
+              cli/cmd_map.c cli/options.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 INC_DIRS   := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))
@@ -49,8 +50,14 @@ INCLUDES   := $(INC_DIRS:%=-I%)
 HEADERS    := $(wildcard $(INC_DIRS:%=%/*.h))
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
-TESTS      += test_report test_figures test_sysctl
-FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson capture
+TESTS      += test_report test_figures test_sysctl test_pagemap test_jsonw
+FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson capture kpageflags
+
+# The map's trees (tests/fixtures/map/README.md): captured ones unpacked from
+# their .tar.xz, and the one of every class generated, under build/fixtures/map/.
+MAP_DIR    := build/fixtures/map
+MAP_TREES  := $(patsubst tests/fixtures/map/%.tar.xz,$(MAP_DIR)/%/.unpacked,$(wildcard tests/fixtures/map/*.tar.xz)) \
+              $(MAP_DIR)/classes/.made
 
 all: buddyctl
 
@@ -109,6 +116,17 @@ build/asan/buddyctl: cli/main.c build/libbuddyctl-asan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN_FLAGS) -o $@ $< build/libbuddyctl-asan.a $(LDLIBS)
 
+$(MAP_DIR)/%/.unpacked: tests/fixtures/map/%.tar.xz
+	rm -rf $(MAP_DIR)/$* && mkdir -p $(MAP_DIR)/$* && xz -dc $< | tar -xf - -C $(MAP_DIR)/$* && touch $@
+
+$(MAP_DIR)/classes/.made: tests/fixtures/map/gen-classes.py
+	rm -rf $(MAP_DIR)/classes && python3 $< $(MAP_DIR)/classes && touch $@
+
+map-fixtures: $(MAP_TREES)
+
+# the suites that read the map's trees
+build/test/test_pagemap build/asan/test_pagemap build/test/test_cli build/asan/test_cli: $(MAP_TREES)
+
 # Fuzz targets replayed over their seed corpus (no libFuzzer needed).
 build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-asan.a
 	@mkdir -p $(dir $@)
@@ -120,7 +138,7 @@ build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-a
 CHECK_DIR := build/check
 CHECK_ENV := BUDDYCTL_CHECKDIR=$(CHECK_DIR)
 
-check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) \
+check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) $(MAP_TREES) \
        $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths build/test/step_names build/static/buddyctl
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@set -e; for t in $(TESTS); do \
@@ -141,12 +159,25 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	else $(CHECK_ENV) sh tests/skipped.sh "golden files against the trees' files" check-golden.py "no python3"; fi
 	@$(CHECK_ENV) sh tests/report_golden.sh ./buddyctl
 	@$(CHECK_ENV) sh tests/report_golden.sh build/asan/buddyctl
+	@$(CHECK_ENV) sh tests/map_golden.sh ./buddyctl
+	@$(CHECK_ENV) sh tests/map_golden.sh build/asan/buddyctl
+	@if command -v python3 >/dev/null; then \
+	  $(CHECK_ENV) sh tests/run-script.sh "map vs its oracle" check-map.py sh tests/map_golden.sh ./buddyctl --oracle; \
+	else $(CHECK_ENV) sh tests/skipped.sh "map vs its oracle" check-map.py "no python3"; fi
 	@if command -v python3 >/dev/null; then echo "== doc examples (tests/doc_examples.py)"; \
 	  $(CHECK_ENV) python3 tests/doc_examples.py --bin ./buddyctl; \
 	else $(CHECK_ENV) sh tests/skipped.sh "doc examples" doc_examples.py "no python3"; fi
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; $(CHECK_ENV) sh tests/units.sh ./buddyctl build/test/unit_paths
 	@$(CHECK_ENV) sh tests/prometheus/run.sh ./buddyctl
+	@if command -v python3 >/dev/null; then echo "== prometheus HELP lines (tests/prometheus/help_check.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "prometheus help" help_check.py python3 tests/prometheus/help_check.py ./buddyctl; \
+	else $(CHECK_ENV) sh tests/skipped.sh "prometheus help" help_check.py "no python3"; fi
+	@if command -v python3 >/dev/null && python3 -c 'import jsonschema' 2>/dev/null; then \
+	  echo "== JSON outputs against their schemas (tests/json_schema_check.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "json schemas" json_schema_check.py python3 tests/json_schema_check.py ./buddyctl; \
+	else $(CHECK_ENV) sh tests/skipped.sh "json schemas" json_schema_check.py \
+	  "python3-jsonschema not installed: sh .ci/deps"; fi
 	@if command -v python3 >/dev/null; then rc=0; \
 	  echo "== layering: includes (tests/layering.py)"; \
 	  $(CHECK_ENV) sh tests/run-script.sh "layering" layering-includes python3 tests/layering.py includes || rc=1; \
@@ -300,9 +331,13 @@ SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir sys
 TMPFILESDIR    ?= $(or $(shell $(PKG_CONFIG) --variable=tmpfilesdir systemd 2>/dev/null),/usr/lib/tmpfiles.d)
 CRONDIR        ?= $(SYSCONFDIR)/cron.d
 STATEDIR       ?= $(LOCALSTATEDIR)/lib/buddyctl
-# Bash completion and the Prometheus alerting rules, under PREFIX: bash-completion
-# also looks in /usr/local/share/bash-completion/completions.
+# Bash completion, the Prometheus alerting rules and the JSON Schemas of the
+# JSON outputs, under PREFIX: bash-completion also looks in
+# /usr/local/share/bash-completion/completions.
 DATADIR        ?= $(PREFIX)/share
+SCHEMAS        := man/schema/status.schema.json man/schema/estimate.schema.json \
+                  man/schema/check.schema.json man/schema/plan.schema.json man/schema/diff.schema.json \
+                  man/schema/map.schema.json
 BASHCOMPDIR    ?= $(DATADIR)/bash-completion/completions
 UNITS          := buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer \
                   buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount
@@ -328,6 +363,8 @@ install: buddyctl
 	install -D -m 0644 completion/buddyctl "$(DESTDIR)$(BASHCOMPDIR)/buddyctl"
 	install -D -m 0644 etc/prometheus/buddyctl-rules.yml \
 	  "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
+	install -d "$(DESTDIR)$(DATADIR)/buddyctl/schema"
+	install -m 0644 $(SCHEMAS) "$(DESTDIR)$(DATADIR)/buddyctl/schema/"
 	[ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ] || { \
 	  $(SBIN_SED) etc/cron.d/buddyctl > "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" && \
 	  chmod 0644 "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" && \
@@ -339,7 +376,9 @@ uninstall:
 	rm -f "$(DESTDIR)$(SBINDIR)/buddyctl" "$(DESTDIR)$(MANDIR)/man8/buddyctl.8" \
 	  "$(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5" "$(DESTDIR)$(TMPFILESDIR)/buddyctl.conf" \
 	  "$(DESTDIR)$(BASHCOMPDIR)/buddyctl" "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
-	-rmdir "$(DESTDIR)$(DATADIR)/buddyctl/prometheus" "$(DESTDIR)$(DATADIR)/buddyctl" 2>/dev/null
+	for f in $(notdir $(SCHEMAS)); do rm -f "$(DESTDIR)$(DATADIR)/buddyctl/schema/$$f"; done
+	-rmdir "$(DESTDIR)$(DATADIR)/buddyctl/prometheus" "$(DESTDIR)$(DATADIR)/buddyctl/schema" \
+	  "$(DESTDIR)$(DATADIR)/buddyctl" 2>/dev/null
 	for u in $(UNITS); do rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u"; done
 	if [ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ]; then \
 	  if $(SBIN_SED) etc/cron.d/buddyctl | cmp -s - "$(DESTDIR)$(CRONDIR)/buddyctl"; then \
@@ -355,4 +394,4 @@ deps:
 clean:
 	rm -rf build buddyctl
 
-.PHONY: all check coverage fuzz install uninstall deps clean vmcheck
+.PHONY: all check coverage fuzz install uninstall deps clean vmcheck map-fixtures

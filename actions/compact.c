@@ -7,20 +7,12 @@
  */
 #include "compact.h"
 
-#include <stdio.h>
-
-void compact_path(char *buf, size_t size, int node)
-{
-	if (node < 0)
-		snprintf(buf, size, "proc/sys/vm/compact_memory");
-	else
-		snprintf(buf, size, "sys/devices/system/node/node%d/compact", node);
-}
+#include "kernel.h"
 
 int compact_run(struct kctx *c, int node, int *errnum, struct bc_error *err)
 {
 	char rel[96];
 
-	compact_path(rel, sizeof(rel), node);
+	kfile_compact(rel, sizeof(rel), node);
 	return kw_trigger_retry(c, rel, "1", errnum, err);
 }

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "kernel.h"
+
 int dropcaches_run(struct kctx *c, int level, bool do_sync, int *errnum, struct bc_error *err)
 {
 	char v[4];
@@ -21,7 +23,7 @@ int dropcaches_run(struct kctx *c, int level, bool do_sync, int *errnum, struct 
 	if (do_sync && !c->dry_run)
 		sync();
 	snprintf(v, sizeof(v), "%d", level);
-	rc = kw_trigger_retry(c, DROP_CACHES_PATH, v, errnum, err);
+	rc = kw_trigger_retry(c, KFILE_DROP_CACHES, v, errnum, err);
 	if (rc == 0 && !c->dry_run && (level & 2))
 		kw_slab_settle(c);
 	return rc;

@@ -9,13 +9,11 @@
 #include "kwrite.h"
 
 /*
- * Drop clean caches: level 1 page cache, 2 reclaimable slab, 3 both; with
- * do_sync, sync(2) first so that more pages are clean (never in dry-run).
- * 0 or -kind; *errnum gets the errno.
+ * Drop clean caches through vm/drop_caches (KFILE_DROP_CACHES in kernel.h):
+ * level 1 page cache, 2 reclaimable slab, 3 both; with do_sync, sync(2)
+ * first so that more pages are clean (never in dry-run). 0 or -kind;
+ * *errnum gets the errno.
  */
-/* The file dropcaches_run() writes, relative to the root. */
-#define DROP_CACHES_PATH "proc/sys/vm/drop_caches"
-
 int dropcaches_run(struct kctx *c, int level, bool do_sync, int *errnum, struct bc_error *err);
 
 #endif

@@ -46,7 +46,7 @@ unsigned execute_plan(struct kctx *c, const struct plan *plan, struct action_res
 			rc = dropcaches_run(c, a->drop_level, a->sync, &errnum, &err);
 			break;
 		case ACT_RESERVE:
-			reserve_run(c, a, plan->sync, deadline, r);
+			reserve_run(c, a, deadline, r);
 			break;
 		}
 		if (a->kind != ACT_RESERVE) {

@@ -10,6 +10,7 @@
  */
 #include "pcp.h"
 
+#include "kernel.h"
 #include "snapshot.h"
 
 #define DRAIN_MAX_WRITES 128
@@ -20,7 +21,7 @@ int pcp_drain_run(struct kctx *c, int *errnum, struct bc_error *err)
 	int rc = 0;
 
 	for (unsigned i = 0; i < DRAIN_MAX_WRITES; i++) {
-		rc = kw_trigger(c, STAT_REFRESH_PATH, "1", errnum, err);
+		rc = kw_trigger(c, KFILE_STAT_REFRESH, "1", errnum, err);
 		if (rc < 0 || c->dry_run)
 			break;
 		after = kw_meminfo_kb(c, MI_MEM_FREE);

@@ -6,12 +6,10 @@
 
 #include "kwrite.h"
 
-/* The file a drain-pcp step writes, relative to the root. */
-#define STAT_REFRESH_PATH "proc/sys/vm/stat_refresh"
-
 /*
  * Give the pages on the per-CPU free lists back to the buddy allocator,
- * where they can merge into blocks: write 1 to vm/stat_refresh (every CPU
+ * where they can merge into blocks: write 1 to vm/stat_refresh
+ * (KFILE_STAT_REFRESH in kernel.h; every CPU
  * decays its lists toward their floor, high_min) until MemFree stops
  * growing, at most 128 times, and not again once the time budget is spent
  * (kw_out_of_time()). 0 or -kind; *errnum gets the errno.

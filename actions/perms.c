@@ -12,12 +12,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "compact.h"
-#include "dropcaches.h"
 #include "execute.h"
-#include "pcp.h"
-#include "reclaim.h"
-#include "reserve.h"
+#include "kernel.h"
 #include "rootfs.h"
 
 /* Append f to files[] unless it is there already. */
@@ -39,32 +35,32 @@ unsigned action_files(const struct action *a, char files[][160])
 
 	switch (a->kind) {
 	case ACT_COMPACT_NODE:
-		compact_path(files[n++], 160, a->node);
+		kfile_compact(files[n++], 160, a->node);
 		break;
 	case ACT_COMPACT_ALL:
-		compact_path(files[n++], 160, -1);
+		kfile_compact(files[n++], 160, -1);
 		break;
 	case ACT_DROP_CACHES:
-		snprintf(files[n++], 160, "%s", DROP_CACHES_PATH);
+		snprintf(files[n++], 160, "%s", KFILE_DROP_CACHES);
 		break;
 	case ACT_RESERVE:
-		reserve_path(files[n++], 160, a->node, a->size_kb);
+		kfile_nr_hugepages(files[n++], 160, a->node, a->size_kb);
 		if (a->compact_first) {
-			compact_path(path, sizeof(path), a->node);
+			kfile_compact(path, sizeof(path), a->node);
 			n = add_file(files, n, path);
 		}
 		for (i = 0; i < a->ladder.n; i++) {
 			enum step s = a->ladder.s[i];
 
 			if (s == STEP_COMPACT_NODE || s == STEP_COMPACT_ALL) {
-				compact_path(path, sizeof(path), s == STEP_COMPACT_NODE ? a->node : -1);
+				kfile_compact(path, sizeof(path), s == STEP_COMPACT_NODE ? a->node : -1);
 				n = add_file(files, n, path);
 			} else if (s == STEP_DROP_PAGECACHE || s == STEP_DROP_SLAB || s == STEP_DROP_ALL) {
-				n = add_file(files, n, DROP_CACHES_PATH);
+				n = add_file(files, n, KFILE_DROP_CACHES);
 			} else if (s == STEP_DRAIN_PCP) {
-				n = add_file(files, n, STAT_REFRESH_PATH);
+				n = add_file(files, n, KFILE_STAT_REFRESH);
 			} else if (s == STEP_RECLAIM_NODE && a->node >= 0) {
-				reclaim_path(path, sizeof(path), a->node);
+				kfile_reclaim(path, sizeof(path), a->node);
 				n = add_file(files, n, path);
 			}
 		}

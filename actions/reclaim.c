@@ -13,10 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-void reclaim_path(char *buf, size_t size, int node)
-{
-	snprintf(buf, size, "sys/devices/system/node/node%d/reclaim", node);
-}
+#include "kernel.h"
 
 int reclaim_run(struct kctx *c, int node, uint64_t kb, int *errnum, struct bc_error *err)
 {
@@ -26,7 +23,7 @@ int reclaim_run(struct kctx *c, int node, uint64_t kb, int *errnum, struct bc_er
 	*errnum = 0;
 	if (!kb)
 		return 0;	/* nothing to reclaim: no write */
-	reclaim_path(rel, sizeof(rel), node);
+	kfile_reclaim(rel, sizeof(rel), node);
 	/* swappiness=0: file pages and slab, never anonymous memory into swap */
 	snprintf(v, sizeof(v), "%lluK swappiness=0", (unsigned long long)kb);
 	rc = kw_trigger(c, rel, v, errnum, err);

@@ -4,16 +4,13 @@
 
 /* Reclaiming memory on one node only through nodeN/reclaim. */
 
-#include <stddef.h>
 #include <stdint.h>
 
 #include "kwrite.h"
 
-/* sys/devices/system/node/nodeN/reclaim, relative to the root. */
-void reclaim_path(char *buf, size_t size, int node);
-
 /*
- * Reclaim kb of memory on one node only, the way memory pressure would:
+ * Reclaim kb of memory on one node only (nodeN/reclaim: kfile_reclaim() in
+ * kernel.h), the way memory pressure would:
  * clean page cache first, and reclaimable slab (no swap: swappiness=0).
  * EAGAIN means "less than asked", not failure: read meminfo to see what
  * went. kb 0 writes nothing. 0 or -kind; *errnum gets the errno (EAGAIN included).

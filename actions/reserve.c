@@ -22,41 +22,26 @@
 #include "clock.h"
 #include "compact.h"
 #include "dropcaches.h"
-#include "pcp.h"
 #include "estimate.h"
+#include "kernel.h"
+#include "pcp.h"
 #include "reclaim.h"
 #include "rootfs.h"
 #include "snapshot_read.h"
 
-void reserve_path(char *buf, size_t size, int node, uint64_t size_kb)
+/* proc/buddyinfo under root, read back now, into s (snapshot_free() it either way). 0 or -1. */
+static int read_buddyinfo(const char *root, struct snapshot *s)
 {
-	if (node >= 0)
-		snprintf(buf, size, "sys/devices/system/node/node%d/hugepages/hugepages-%llukB/nr_hugepages",
-			 node, (unsigned long long)size_kb);
-	else
-		snprintf(buf, size, "sys/kernel/mm/hugepages/hugepages-%llukB/nr_hugepages",
-			 (unsigned long long)size_kb);
-}
+	struct bc_error err = { 0 };
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int errnum, rc;
 
-/*
- * Add node n's free blocks of order or larger (counted in blocks of that
- * order) to *blocks, and its free memory in smaller blocks, in kB, to
- * *small_kb.
- */
-static void free_lists(const struct node *n, unsigned nr_orders, int order, uint64_t page_kb,
-		       uint64_t *blocks, uint64_t *small_kb)
-{
-	unsigned j, k;
-
-	for (j = 0; j < n->nr_zones; j++)
-		for (k = 0; k < nr_orders; k++) {
-			uint64_t nb = n->zones[j].free_blocks[k];
-
-			if ((int)k >= order)
-				*blocks += nb << (k - (unsigned)order);
-			else
-				*small_kb += (nb << k) * page_kb;
-		}
+	if (rootfs_read(root, "proc/buddyinfo", &buf, &len, path, &errnum, &err) < 0)
+		return -1;
+	rc = buddyinfo_parse(s, path, buf, len, &err);
+	free(buf);
+	return rc < 0 ? -1 : 0;
 }
 
 /*
@@ -69,26 +54,20 @@ static int read_room(const struct kctx *c, const struct action *a, uint64_t *blo
 		     uint64_t *small_kb)
 {
 	struct snapshot s = { 0 };
-	struct bc_error err = { 0 };
-	char path[PATH_MAX], *buf;
-	size_t len;
-	int errnum, order = a->est.order, rc;
+	int order = a->est.order, rc;
 	uint64_t page_kb;
 	unsigned i;
 
 	if (!a->have_est || a->est.gigantic || order < 0 || order >= BC_MAX_ORDERS)
 		return -1;
 	page_kb = a->size_kb >> order;
-	if (rootfs_read(c->root, "proc/buddyinfo", &buf, &len, path, &errnum, &err) < 0)
-		return -1;
-	rc = buddyinfo_parse(&s, path, buf, len, &err);
-	free(buf);
+	rc = read_buddyinfo(c->root, &s);
 	*blocks = *small_kb = 0;
 	for (i = 0; rc == 0 && i < s.nr_nodes; i++)
 		if (a->node < 0 || s.nodes[i].id == a->node)
-			free_lists(&s.nodes[i], s.nr_orders, order, page_kb, blocks, small_kb);
+			estimate_free_lists(&s.nodes[i], s.nr_orders, order, page_kb, blocks, small_kb);
 	snapshot_free(&s);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 /* plan_room() from the free lists read back now; the ceiling in a dry run. */
@@ -114,40 +93,27 @@ static uint64_t reclaim_size_kb(const struct kctx *c, const struct action *a, ui
 
 /*
  * After the run's first compaction of the node, before the write: the
- * estimate again, from a snapshot read now (r->revised; see struct
- * action_result). A pool of a buddy size with an estimate only, once,
- * never in a dry run or once the run is stopped. (After the write would do
- * as well on a kernel, the pool counting; but a fixture tree's buddyinfo
- * does not lose the blocks its pool file gains.)
+ * estimate again (estimate_revise()), from a snapshot read now, into
+ * r->revised. A pool of a buddy size with an estimate only, once, never
+ * in a dry run or once the run is stopped. (After the write would do as
+ * well on a kernel, the pool counting; but a fixture tree's buddyinfo does
+ * not lose the blocks its pool file gains.)
  */
 static void revise_estimate(struct kctx *c, const struct action *a, struct action_result *r)
 {
 	struct snapshot s;
 	struct bc_error err = { 0 };
-	const struct node *n;
-	struct estimate e;
-	uint64_t more, blocks = 0;
+	struct estimate_revision rev;
 
 	if (r->revised || c->dry_run || !a->have_est || a->est.gigantic || kw_stopped(c))
 		return;
 	if (snapshot_read(c->root, &s, &err) != 0)
 		return;		/* the report keeps the first estimate */
-	n = a->node >= 0 ? snapshot_node(&s, a->node) : s.nr_nodes == 1 ? &s.nodes[0] : NULL;
-	if (n && estimate_node(&s, n, a->size_kb, &e) == 0 && !e.gigantic) {
-		/* compaction has run: what it left apart stays apart */
-		more = (e.cache_kb + e.slab_kb + e.not_in_buddy_kb) / a->size_kb;
+	if (estimate_revise(&s, a->node, &a->est, &rev) == 0) {
 		r->revised = true;
-		r->rev_now = e.now;
-		/* at most either estimate after reclaim, at least now */
-		r->rev_reclaim = e.now + more;
-		if (r->rev_reclaim > e.reclaim)
-			r->rev_reclaim = e.reclaim;
-		if (r->rev_reclaim > a->est.reclaim)
-			r->rev_reclaim = a->est.reclaim;
-		if (r->rev_reclaim < r->rev_now)
-			r->rev_reclaim = r->rev_now;
-		r->rev_small_kb = 0;
-		free_lists(n, s.nr_orders, e.order, s.page_size / 1024, &blocks, &r->rev_small_kb);
+		r->rev_now = rev.now;
+		r->rev_reclaim = rev.reclaim;
+		r->rev_small_kb = rev.small_kb;
 	}
 	snapshot_free(&s);
 }
@@ -183,34 +149,6 @@ static int rewrite_burst(struct kctx *c, const char *rel, uint64_t target, uint6
 	return rc;
 }
 
-/*
- * A remediation step inside the ladder of a reservation on node; a
- * reclaim-node step reclaims need_kb (the shortfall) on that node.
- */
-static int ladder_step(struct kctx *c, enum step s, int node, uint64_t need_kb, bool do_sync,
-		       int *errnum, struct bc_error *err)
-{
-	*errnum = 0;
-	switch (s) {
-	case STEP_COMPACT_NODE:
-		return compact_run(c, node, errnum, err);
-	case STEP_COMPACT_ALL:
-		return compact_run(c, -1, errnum, err);
-	case STEP_RECLAIM_NODE:
-		return reclaim_run(c, node, need_kb, errnum, err);
-	case STEP_DROP_PAGECACHE:
-		return dropcaches_run(c, 1, do_sync, errnum, err);
-	case STEP_DROP_SLAB:
-		return dropcaches_run(c, 2, false, errnum, err);
-	case STEP_DROP_ALL:
-		return dropcaches_run(c, 3, do_sync, errnum, err);
-	case STEP_DRAIN_PCP:
-		return pcp_drain_run(c, errnum, err);
-	default:
-		return 0;	/* retry: only the rewrite that follows */
-	}
-}
-
 /* Write the target, retrying transient errors while the budget lasts. */
 static int set_pool(struct kctx *c, const char *rel, uint64_t target, uint64_t *before,
 		    uint64_t *after, int *errnum, double deadline, struct bc_error *err)
@@ -225,170 +163,353 @@ static int set_pool(struct kctx *c, const char *rel, uint64_t target, uint64_t *
 	}
 }
 
-void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double deadline,
-		    struct action_result *r)
+/* One reserve_run(): the action, its result, and how far the run is. */
+struct run {
+	struct kctx *c;
+	const struct action *a;
+	struct action_result *r;
+	double deadline;
+	char rel[160];		/* the pool's nr_hugepages, relative to the root */
+	uint64_t prev;		/* the pool after the last write: the next gain is from it */
+	bool stopped;		/* the run ended on a signal or a lost lock */
+	int errnum;
+	struct bc_error err;
+};
+
+/*
+ * What step p does in the kernel (its file); a reclaim-node asks for
+ * need_kb. The writes of the pool are not here: retry is only the write
+ * that follows it, rewrite-burst is rewrite_burst().
+ */
+static int kernel_step(struct run *x, const struct plan_step *p, uint64_t need_kb)
 {
-	char rel[160];
-	struct bc_error err = { 0 };
-	uint64_t before, after, prev, first;
-	unsigned round, i;
-	bool stopped = false;	/* the loop ended on a signal or a lost lock */
-	int errnum, rc;
+	struct kctx *c = x->c;
+	int node = x->a->node;
 
-	reserve_path(rel, sizeof(rel), a->node, a->size_kb);
-	for (i = 0; i < 2 && a->compact_first && a->target > a->current && !kw_stopped(c); i++) {
-		/*
-		 * free memory covers what free blocks do not: put it together
-		 * first; before that, when compaction alone cannot cover the
-		 * target, reclaim what it cannot (sized)
-		 */
-		struct step_result *s;
-		double t0 = clock_mono_s();
-
-		/*
-		 * a reclaim drops caches: not once the time budget is spent; the
-		 * compaction before the first write runs all the same
-		 * (buddyctl.conf(5) time_budget)
-		 */
-		if (i == 0 && (a->reclaim_first == STEP_NONE || kw_out_of_time(c)))
-			continue;
-		s = &r->steps[r->nr_steps++];
-		s->first = true;
-		s->step = i == 0 ? a->reclaim_first : STEP_COMPACT_NODE;
-		if (s->step == STEP_RECLAIM_NODE)
-			s->asked_kb = reclaim_size_kb(c, a, a->current);
-		rc = ladder_step(c, s->step, a->node, s->asked_kb, do_sync, &errnum, &err);
-		s->ms = (clock_mono_s() - t0) * 1000;
-		s->errnum = errnum;
-		s->obtained = a->current;
-		if (rc == -BC_EINTR) {
-			r->before = r->after = a->current;
-			r->status = RES_INTERRUPTED;
-			return;
-		}
-		if (rc == 0 && s->step == STEP_COMPACT_NODE)
-			revise_estimate(c, a, r);
-		/* a failed reclaim or compaction is no reason not to write */
+	x->errnum = 0;
+	switch (p->step) {
+	case STEP_COMPACT_NODE:
+		return compact_run(c, node, &x->errnum, &x->err);
+	case STEP_COMPACT_ALL:
+		return compact_run(c, -1, &x->errnum, &x->err);
+	case STEP_RECLAIM_NODE:
+		return reclaim_run(c, node, need_kb, &x->errnum, &x->err);
+	case STEP_DROP_PAGECACHE:
+		return dropcaches_run(c, 1, p->sync, &x->errnum, &x->err);
+	case STEP_DROP_SLAB:
+		return dropcaches_run(c, 2, false, &x->errnum, &x->err);
+	case STEP_DROP_ALL:
+		return dropcaches_run(c, 3, p->sync, &x->errnum, &x->err);
+	case STEP_DRAIN_PCP:
+		return pcp_drain_run(c, &x->errnum, &x->err);
+	default:
+		return 0;
 	}
-	first = a->first_write ? room_now(c, a, a->current, a->first_write) : a->target;
-	rc = set_pool(c, rel, first, &r->before, &r->after, &errnum, deadline, &err);
+}
+
+/* What the write of step p asks for, the pool at pool: its ceiling, cut to the free blocks if the plan says so. */
+static uint64_t write_size(const struct run *x, const struct plan_step *p, uint64_t pool)
+{
+	return p->write_room ? room_now(x->c, x->a, pool, p->write_max) : p->write_max;
+}
+
+/* What a reclaim-node step asks for, the pool at pool: sized from the free lists if the plan says so, else the shortfall. */
+static uint64_t reclaim_kb(const struct run *x, const struct plan_step *p, uint64_t pool)
+{
+	return p->sized ? reclaim_size_kb(x->c, x->a, pool) : (x->a->target - pool) * x->a->size_kb;
+}
+
+static bool compacts(enum step s)
+{
+	return s == STEP_COMPACT_NODE || s == STEP_COMPACT_ALL;
+}
+
+/* A new result at the end of r->steps for step p; NULL when they are full. */
+static struct step_result *new_result(struct action_result *r, const struct plan_step *p)
+{
+	struct step_result *s;
+
+	if (r->nr_steps == MAX_STEP_RESULTS)
+		return NULL;
+	s = &r->steps[r->nr_steps++];
+	s->step = p->step;
+	s->first = p->when == WHEN_FIRST;
+	return s;
+}
+
+/*
+ * Step p before the first write: a reclaim (not once the time budget is
+ * spent: it drops caches; the compaction before the first write runs all
+ * the same, buddyctl.conf(5) time_budget) or the compaction. false when a
+ * signal came (r says so).
+ */
+static bool first_step(struct run *x, const struct plan_step *p)
+{
+	const struct action *a = x->a;
+	struct action_result *r = x->r;
+	struct step_result *s;
+	double t0 = clock_mono_s();
+	int rc;
+
+	if ((plan_step_reclaims(p->step) && kw_out_of_time(x->c)) || !(s = new_result(r, p)))
+		return true;
+	if (p->step == STEP_RECLAIM_NODE)
+		s->asked_kb = reclaim_kb(x, p, a->current);
+	rc = kernel_step(x, p, s->asked_kb);
+	s->ms = (clock_mono_s() - t0) * 1000;
+	s->errnum = x->errnum;
+	s->obtained = a->current;
+	if (rc == -BC_EINTR) {
+		r->before = r->after = a->current;
+		r->status = RES_INTERRUPTED;
+		return false;
+	}
+	if (rc == 0 && compacts(p->step))
+		revise_estimate(x->c, a, r);
+	/* a failed reclaim or compaction is no reason not to write */
+	return true;
+}
+
+/*
+ * The steps the plan takes before the first write, in order: free memory
+ * covers what free blocks do not, so it is put together first, and before
+ * that, when compaction alone cannot cover the target, what it cannot is
+ * reclaimed. false when a signal came.
+ */
+static bool first_steps(struct run *x)
+{
+	const struct action *a = x->a;
+	unsigned i;
+
+	for (i = 0; i < a->nr_steps && a->steps[i].when == WHEN_FIRST && !kw_stopped(x->c); i++)
+		if (!first_step(x, &a->steps[i]))
+			return false;
+	return true;
+}
+
+/* The plan's first write of a's pool; NULL when the pool does not grow. */
+static const struct plan_step *write_step(const struct action *a)
+{
+	unsigned i;
+
+	for (i = 0; i < a->nr_steps; i++)
+		if (a->steps[i].when == WHEN_ALWAYS)
+			return &a->steps[i];
+	return NULL;
+}
+
+/*
+ * The first write: the plan's (its ceiling and sizing), or the target when
+ * the pool does not grow. false when the run ends with it (r says how).
+ */
+static bool first_write(struct run *x)
+{
+	const struct action *a = x->a;
+	const struct plan_step *w = write_step(a);
+	struct action_result *r = x->r;
+	unsigned i;
+	int rc;
+
+	rc = set_pool(x->c, x->rel, w ? write_size(x, w, a->current) : a->target, &r->before, &r->after,
+		      &x->errnum, x->deadline, &x->err);
 	if (rc < 0) {
 		r->status = rc == -BC_EINTR ? RES_INTERRUPTED : RES_FAILED;
-		snprintf(r->error, sizeof(r->error), "%s", err.msg);
-		return;
+		snprintf(r->error, sizeof(r->error), "%s", x->err.msg);
+		return false;
 	}
 	for (i = 0; i < r->nr_steps; i++)
 		r->steps[i].obtained = r->before;
-	if (c->dry_run) {
+	if (x->c->dry_run) {
 		r->status = RES_PLANNED;
-		return;
+		return false;
 	}
 	if (r->after == a->target || a->target < r->before) {
 		/* shrinking never falls short of memory; in-use pages become surplus */
 		r->status = r->after == a->target && r->after == r->before ? RES_SKIPPED : RES_DONE;
-		return;
+		return false;
 	}
-	prev = r->after;
+	x->prev = r->after;
+	return true;
+}
+
+/* The pool as step s left it, after: its gain counted from the last write. */
+static void obtained(struct run *x, struct step_result *s, uint64_t after)
+{
+	x->r->after = s->obtained = after;
+	s->gain = (int64_t)after - (int64_t)x->prev;
+	x->prev = after;
+}
+
+/* A step that failed, rc: the pool as it stands; whether the run goes on (a transient error). */
+static bool failed(struct run *x, struct step_result *s, int rc)
+{
+	s->obtained = x->r->after;
+	snprintf(x->r->error, sizeof(x->r->error), "%s", x->err.msg);
+	x->stopped = rc == -BC_EINTR;
+	return !x->stopped && kw_transient(x->errnum);
+}
+
+/* rewrite-burst in a round: false when the run ends. */
+static bool burst_step(struct run *x, const struct plan_step *p, struct step_result *s, double t0)
+{
+	uint64_t after = x->r->after;
+	int rc = rewrite_burst(x->c, x->rel, p->write_max, &after, &x->errnum, x->deadline, &x->err);
+
+	s->ms = (clock_mono_s() - t0) * 1000;
+	s->errnum = x->errnum;
+	s->wrote = true;
+	if (rc < 0) {
+		failed(x, s, rc);
+		return false;
+	}
+	obtained(x, s, after);
+	return true;
+}
+
+/*
+ * After step p of a round, rc its outcome: the write of the pool the plan
+ * says follows it (retry is that write alone). false when the run ends on
+ * a lasting error or a signal.
+ */
+static bool then_write(struct run *x, const struct plan_step *p, struct step_result *s, int rc,
+		       double t0)
+{
+	struct action_result *r = x->r;
+	uint64_t before, after;
+
+	s->wrote = (p->then_write || p->step == STEP_RETRY) && rc == 0;
+	if (s->wrote)
+		rc = set_pool(x->c, x->rel, write_size(x, p, r->after), &before, &after, &x->errnum,
+			      x->deadline, &x->err);
+	s->ms = (clock_mono_s() - t0) * 1000;
+	s->errnum = x->errnum;
+	if (rc < 0)
+		return failed(x, s, rc);	/* lasting: stop this action */
+	if (!s->wrote)
+		s->obtained = r->after;
+	else
+		obtained(x, s, after);
+	return true;
+}
+
+/* A signal came during step s: no new pool write. false: the run ends. */
+static bool interrupted(struct run *x, struct step_result *s, double t0)
+{
+	s->obtained = x->r->after;
+	s->ms = (clock_mono_s() - t0) * 1000;
+	x->stopped = true;
+	return false;
+}
+
+/*
+ * Step p in a round while short, and the write after it. false when the
+ * run ends: a signal, the deadline, a lasting error.
+ */
+static bool round_step(struct run *x, const struct plan_step *p)
+{
+	struct action_result *r = x->r;
+	struct step_result *s;
+	double t0 = clock_mono_s();
+	int rc;
+
+	if (kw_stopped(x->c)) {
+		x->stopped = true;
+		return false;
+	}
+	if (t0 >= x->deadline || !(s = new_result(r, p)))
+		return false;
+	if (p->step == STEP_RECLAIM_NODE)
+		s->asked_kb = reclaim_kb(x, p, r->after);
+	if (p->step == STEP_REWRITE_BURST)
+		return burst_step(x, p, s, t0);
+	rc = kernel_step(x, p, s->asked_kb);
+	if (rc == -BC_EINTR || (rc == 0 && kw_stopped(x->c)))
+		return interrupted(x, s, t0);
+	if (rc == 0 && compacts(p->step))
+		revise_estimate(x->c, x->a, r);
+	return then_write(x, p, s, rc, t0);
+}
+
+/* One round of the plan's WHEN_SHORT steps, while the pool is short. false when the run ends. */
+static bool one_round(struct run *x)
+{
+	const struct action *a = x->a;
+	unsigned i;
+
+	for (i = 0; i < a->nr_steps && x->r->after < a->target; i++)
+		if (a->steps[i].when == WHEN_SHORT && !round_step(x, &a->steps[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The rounds while the pool is short. A chosen escalation ends at its
+ * estimate after reclaim (an upper bound: past it, nothing more) and with
+ * the first round that gains nothing.
+ */
+static void rounds(struct run *x)
+{
+	const struct action *a = x->a;
+	struct action_result *r = x->r;
+	unsigned round;
+
 	for (round = 0; round < a->rounds && r->after < a->target; round++) {
 		uint64_t round_start = r->after;
 
-		/* the estimate after reclaim is an upper bound: past it, nothing more */
 		if (a->chosen && a->have_est && r->after >= a->est.reclaim)
-			break;
-		for (i = 0; i < a->ladder.n && r->after < a->target; i++) {
-			struct step_result *s;
-			double t0 = clock_mono_s();
-			bool write = plan_write_after(a, i);
-
-			if (kw_stopped(c)) {
-				stopped = true;
-				goto out;
-			}
-			if (t0 >= deadline || r->nr_steps == MAX_STEP_RESULTS)
-				goto out;
-			s = &r->steps[r->nr_steps++];
-			s->step = a->ladder.s[i];
-			if (s->step == STEP_RECLAIM_NODE)
-				s->asked_kb = a->chosen ? reclaim_size_kb(c, a, r->after)
-					    : (a->target - r->after) * a->size_kb;
-			if (s->step == STEP_REWRITE_BURST) {
-				after = r->after;
-				rc = rewrite_burst(c, rel, a->target, &after, &errnum, deadline, &err);
-				s->ms = (clock_mono_s() - t0) * 1000;
-				s->errnum = errnum;
-				s->wrote = true;
-				if (rc < 0) {
-					s->obtained = r->after;
-					snprintf(r->error, sizeof(r->error), "%s", err.msg);
-					stopped = rc == -BC_EINTR;
-					goto out;
-				}
-				r->after = s->obtained = after;
-				s->gain = (int64_t)after - (int64_t)prev;
-				prev = after;
-				continue;
-			}
-			rc = ladder_step(c, s->step, a->node, s->asked_kb, do_sync, &errnum, &err);
-			if (rc == -BC_EINTR || (rc == 0 && kw_stopped(c))) {
-				/* a signal came during the step: no new pool write */
-				s->obtained = r->after;
-				s->ms = (clock_mono_s() - t0) * 1000;
-				stopped = true;
-				goto out;
-			}
-			if (rc == 0 && (s->step == STEP_COMPACT_NODE || s->step == STEP_COMPACT_ALL))
-				revise_estimate(c, a, r);
-			s->wrote = write && rc == 0;
-			if (s->wrote)
-				rc = set_pool(c, rel, a->first_write ? room_now(c, a, r->after, a->target)
-					      : a->target,
-					      &before, &after, &errnum, deadline, &err);
-			s->ms = (clock_mono_s() - t0) * 1000;
-			s->errnum = errnum;
-			if (rc < 0) {
-				s->obtained = r->after;	/* the pool as it stands */
-				snprintf(r->error, sizeof(r->error), "%s", err.msg);
-				stopped = rc == -BC_EINTR;
-				if (stopped || !kw_transient(errnum))
-					goto out;	/* lasting: stop this action */
-				continue;
-			}
-			if (!s->wrote) {
-				s->obtained = r->after;
-				continue;
-			}
-			r->after = after;
-			s->obtained = after;
-			s->gain = (int64_t)after - (int64_t)prev;
-			prev = after;
-		}
-		/* a chosen escalation ends with the first round that gains nothing */
-		if (a->chosen && r->after == round_start)
-			break;
+			return;
+		if (!one_round(x) || (a->chosen && r->after == round_start))
+			return;
 	}
-out:
+}
+
+/* A short grant given back (keep = no): the pool as it was. */
+static void give_back(struct run *x)
+{
+	struct action_result *r = x->r;
+	uint64_t before, after;
+
+	if (kw_set_u64(x->c, x->rel, r->before, &before, &after, &x->errnum, &x->err) == 0) {
+		r->granted = r->after;
+		r->after = after;
+		r->restored = true;
+		/* nothing kept: the reservation failed, whatever was granted */
+		if (r->status == RES_PARTIAL && after <= r->before)
+			r->status = RES_FAILED;
+	} else {
+		snprintf(r->error, sizeof(r->error), "restoring: %.480s", x->err.msg);
+	}
+}
+
+/* How the run ended, from the pool and how the rounds ended; a short grant kept or given back. */
+static void finish(struct run *x)
+{
+	const struct action *a = x->a;
+	struct action_result *r = x->r;
+
 	if (r->after >= a->target) {
 		r->status = RES_DONE;
 		r->error[0] = '\0';
 		return;
 	}
 	/* from how the loop ended: a signal after the last write changes nothing */
-	r->status = stopped ? RES_INTERRUPTED : r->after > r->before ? RES_PARTIAL : RES_FAILED;
-	if (c->lock_lost[0] && !a->keep && r->after != r->before) {
+	r->status = x->stopped ? RES_INTERRUPTED : r->after > r->before ? RES_PARTIAL : RES_FAILED;
+	if (a->keep || r->after == r->before)
+		return;
+	if (x->c->lock_lost[0])
 		/* another buddyctl may own the pools now: leave them to it */
-		snprintf(r->error, sizeof(r->error), "not restored: %.480s", c->lock_lost);
-	} else if (!a->keep && r->after != r->before) {
-		/* give back what a short round got: the pool as it was */
-		if (kw_set_u64(c, rel, r->before, &before, &after, &errnum, &err) == 0) {
-			r->granted = r->after;
-			r->after = after;
-			r->restored = true;
-			/* nothing kept: the reservation failed, whatever was granted */
-			if (r->status == RES_PARTIAL && after <= r->before)
-				r->status = RES_FAILED;
-		} else {
-			snprintf(r->error, sizeof(r->error), "restoring: %.480s", err.msg);
-		}
-	}
+		snprintf(r->error, sizeof(r->error), "not restored: %.480s", x->c->lock_lost);
+	else
+		give_back(x);
 }
 
+void reserve_run(struct kctx *c, const struct action *a, double deadline, struct action_result *r)
+{
+	struct run x = { .c = c, .a = a, .r = r, .deadline = deadline };
+
+	kfile_nr_hugepages(x.rel, sizeof(x.rel), a->node, a->size_kb);
+	if (!first_steps(&x) || !first_write(&x))
+		return;
+	rounds(&x);
+	finish(&x);
+}

@@ -4,25 +4,19 @@
 
 /* Setting one hugepage pool to its target, with the escalation when the kernel grants too few. */
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
 #include "kwrite.h"
 #include "plan.h"
 #include "result.h"
 
-/* Relative path of the nr_hugepages file an ACT_RESERVE writes. */
-void reserve_path(char *buf, size_t size, int node, uint64_t size_kb);
-
 /*
- * Set one hugepage pool (a->node, a->size_kb) to a->target: write, read
- * back, and while short climb a->ladder for a->rounds passes (each step,
- * then a rewrite and a read-back, its gain recorded), until the pool is
- * full, the deadline (CLOCK_MONOTONIC seconds) passes or a signal stops the
- * run; then keep the short pool or put the old size back (a->keep).
+ * Set one hugepage pool (a->node, a->size_kb) to a->target by the plan's
+ * steps (a->steps, in order): the steps before the first write, the
+ * write, and while short a->rounds rounds of the steps for a short pool,
+ * each with the write after it that the plan says, its gain recorded,
+ * until the pool is full, the deadline (CLOCK_MONOTONIC seconds) passes,
+ * a chosen escalation's round gains nothing or a signal stops the run;
+ * then keep the short pool or put the old size back (a->keep).
  */
-void reserve_run(struct kctx *c, const struct action *a, bool do_sync, double deadline,
-		 struct action_result *r);
+void reserve_run(struct kctx *c, const struct action *a, double deadline, struct action_result *r);
 
 #endif

@@ -40,12 +40,8 @@ struct action_result {
 	uint64_t granted;	/* restored: the pool as the kernel had granted it, before it went back */
 	/*
 	 * reserve of a buddy size with an estimate: the estimate again, from a
-	 * snapshot read right after the run's first compaction of the node.
-	 * Free memory that compaction left in blocks smaller than the page is
-	 * held there by pages it cannot move (pinned by a pipe or by DMA,
-	 * unmovable allocations in Movable pageblocks), which no kernel file
-	 * shows before compaction runs: from then on, what the free lists hold
-	 * plus what reclaim can still add is the better estimate.
+	 * snapshot read right after the run's first compaction of the node
+	 * (estimate_revise(), estimate.h, says why it is the better one)
 	 */
 	bool revised;
 	uint64_t rev_now;	/* pages buddy could hand out then, with the pool */

@@ -18,29 +18,32 @@
 #include "strbuf.h"
 #include <sys/stat.h>
 
-#include "metrics.h"
 #include "output.h"
 #include "units.h"
 
 static bool journal, quiet;
 
+/* "DEV:INO", both decimal (systemd.exec(5)); strtoull alone takes " -1". */
+static bool parse_dev_ino(const char *env, unsigned long long *dev, unsigned long long *ino)
+{
+	char *end;
+
+	if (!env || *env < '0' || *env > '9')
+		return false;
+	errno = 0;
+	*dev = strtoull(env, &end, 10);
+	if (errno || *end != ':' || end[1] < '0' || end[1] > '9')
+		return false;
+	*ino = strtoull(end + 1, &end, 10);
+	return !errno && !*end;
+}
+
 bool log_is_journal(const char *env, int fd)
 {
 	unsigned long long dev, ino;
 	struct stat st;
-	char *end;
 
-	/* "DEV:INO", both decimal (systemd.exec(5)); strtoull alone takes " -1" */
-	if (!env || *env < '0' || *env > '9')
-		return false;
-	errno = 0;
-	dev = strtoull(env, &end, 10);
-	if (errno || *end != ':' || end[1] < '0' || end[1] > '9')
-		return false;
-	ino = strtoull(end + 1, &end, 10);
-	if (errno || *end)
-		return false;
-	if (fstat(fd, &st) < 0)
+	if (!parse_dev_ino(env, &dev, &ino) || fstat(fd, &st) < 0)
 		return false;
 	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }
@@ -93,11 +96,34 @@ void log_print(int prio, const char *fmt, ...)
 /* At most this many nodes or pools, then "and N more": a line, not a page. */
 #define LOG_MAX_ITEMS 8
 
+/* One finding not ok: "2M pool node 0 3/10 warn", "node 1 crit at 2M (...)". */
+static void judged_one(char *buf, size_t size, const struct report *r, const struct finding *f)
+{
+	char sz[16];
+
+	if (f->kind == FINDING_POOL) {
+		size_label(sz, sizeof(sz), f->size_kb * 1024);
+		str_append(buf, size, "%s pool node %d %" PRIu64 "/%" PRIu64 " %s%s", sz, f->node,
+		    f->actual, f->target, level_name(f->level), f->mandatory ? " (mandatory)" : "");
+	} else {
+		size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << f->order);
+		str_append(buf, size, "node %d %s at %s (%s)", f->node, level_name(f->level), sz, f->why);
+	}
+}
+
+/* Every finding ok: "ok (2 nodes and 1 pool within policy)". */
+static void all_ok(char *buf, size_t size, unsigned nodes, unsigned pools)
+{
+	str_append(buf, size, "ok (%u node%s%s", nodes, nodes == 1 ? "" : "s", pools ? " and " : "");
+	if (pools)
+		str_append(buf, size, "%u pool%s", pools, pools == 1 ? "" : "s");
+	str_append(buf, size, " within policy)");
+}
+
 /* What was judged: the findings not ok, or how many were and that they are. */
 static void judged(char *buf, size_t size, const struct report *r)
 {
 	unsigned i, nodes = 0, pools = 0, listed = 0, more = 0;
-	char sz[16];
 
 	for (i = 0; i < r->nr_findings; i++) {
 		const struct finding *f = &r->findings[i];
@@ -111,44 +137,65 @@ static void judged(char *buf, size_t size, const struct report *r)
 			continue;
 		}
 		str_append(buf, size, "%s", listed++ ? "; " : "");
-		if (f->kind == FINDING_POOL) {
-			size_label(sz, sizeof(sz), f->size_kb * 1024);
-			str_append(buf, size, "%s pool node %d %" PRIu64 "/%" PRIu64 " %s%s", sz, f->node,
-			    f->actual, f->target, level_name(f->level), f->mandatory ? " (mandatory)" : "");
-		} else {
-			size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << f->order);
-			str_append(buf, size, "node %d %s at %s (%s)", f->node, level_name(f->level), sz, f->why);
-		}
+		judged_one(buf, size, r, f);
 	}
 	if (more)
 		str_append(buf, size, "; and %u more", more);
 	if (!listed)
-		str_append(buf, size, "ok (%u node%s%s", nodes, nodes == 1 ? "" : "s", pools ? " and " : "");
-	if (!listed && pools)
-		str_append(buf, size, "%u pool%s", pools, pools == 1 ? "" : "s");
-	if (!listed)
-		str_append(buf, size, " within policy)");
+		all_ok(buf, size, nodes, pools);
 }
 
-/* Free blocks of the hugepage size (or larger) on node id (-1: all), or -1. */
-static int64_t hp_blocks(const struct snapshot *s, int id)
+/*
+ * What a compaction of node (-1: every node) gained, from the diff of the
+ * run: " (2M blocks 7637 -> 7640)"; nothing without one.
+ */
+static void blocks_gained(char *buf, size_t size, const struct report *r, int node)
 {
-	uint64_t kb;
-	int64_t sum = 0, v;
-	unsigned i;
+	const struct snap_diff *d = r->diff;
+	const struct node_change *nc = d && node >= 0 ? snap_diff_node(d, node) : NULL;
+	uint64_t b = nc ? nc->blocks_before : 0, f = nc ? nc->blocks_after : 0;
+	char sz[16];
 
-	if (!s || s->hpage_order < 0)
-		return -1;
-	kb = ((uint64_t)s->page_size << s->hpage_order) / 1024;
-	for (i = 0; i < s->nr_nodes; i++) {
-		if (id >= 0 && s->nodes[i].id != id)
-			continue;
-		v = metrics_node_suitable(s, &s->nodes[i], kb);
-		if (v < 0)
-			return -1;
-		sum += v;
+	if (!d || !d->blocks_known)
+		return;
+	if (node < 0) {
+		b = d->blocks_before;
+		f = d->blocks_after;
 	}
-	return sum;
+	size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << d->hpage_order);
+	str_append(buf, size, " (%s blocks %" PRIu64 " -> %" PRIu64 ")", sz, b, f);
+}
+
+/* What a reservation did: "2M pool node 0 64 -> 100/100 (+36) done". */
+static void reserved(char *buf, size_t size, const struct action *a, const struct action_result *res)
+{
+	char sz[16], skipped[200];
+
+	size_label(sz, sizeof(sz), a->size_kb * 1024);
+	str_append(buf, size, "%s pool ", sz);
+	str_append(buf, size, a->node >= 0 ? "node %d" : "all nodes", a->node);
+	str_append(buf, size, " %" PRIu64 " -> %" PRIu64 "/%" PRIu64 " (%+" PRId64 "%s", res->before,
+	    res->after, a->target, (int64_t)res->after - (int64_t)res->before,
+	    res->restored ? ", put back" : "");
+	if (res->after < a->target)
+		str_append(buf, size, ", %" PRIu64 " short", a->target - res->after);
+	str_append(buf, size, ") %s", res_status_name(res->status));
+	report_drops_skipped(skipped, sizeof(skipped), a);
+	if (skipped[0])
+		str_append(buf, size, " (%s)", skipped);
+}
+
+/* How MemFree moved over the run, after a drop of caches: " (MemFree +1.2G)". */
+static void memfree_moved(char *buf, size_t size, const struct report *r)
+{
+	char h[16];
+	int64_t kb;
+
+	if (!r->after || !r->after->meminfo.v[MI_MEM_FREE] || !r->before->meminfo.v[MI_MEM_FREE])
+		return;
+	kb = (int64_t)r->after->meminfo.v[MI_MEM_FREE] - (int64_t)r->before->meminfo.v[MI_MEM_FREE];
+	out_human_bytes(h, sizeof(h), (uint64_t)(kb < 0 ? -kb : kb) * 1024);
+	str_append(buf, size, " (MemFree %s%s)", kb < 0 ? "-" : "+", h);
 }
 
 /* What one executed action did and gained. */
@@ -156,93 +203,74 @@ static void done(char *buf, size_t size, const struct report *r, unsigned i)
 {
 	const struct action *a = &r->plan->a[i];
 	const struct action_result *res = &r->results[i];
-	const char *st = res_status_name(res->status);
-	char sz[16], label[200], h[16];
+	char label[200];
 
-	switch (a->kind) {
-	case ACT_RESERVE:
-		size_label(sz, sizeof(sz), a->size_kb * 1024);
-		str_append(buf, size, "%s pool ", sz);
-		str_append(buf, size, a->node >= 0 ? "node %d" : "all nodes", a->node);
-		str_append(buf, size, " %" PRIu64 " -> %" PRIu64 "/%" PRIu64 " (%+" PRId64 "%s", res->before,
-		    res->after, a->target, (int64_t)res->after - (int64_t)res->before,
-		    res->restored ? ", put back" : "");
-		if (res->after < a->target)
-			str_append(buf, size, ", %" PRIu64 " short", a->target - res->after);
-		str_append(buf, size, ") %s", st);
-		report_drops_skipped(label, sizeof(label), a);
-		if (label[0])
-			str_append(buf, size, " (%s)", label);
-		break;
-	case ACT_COMPACT_NODE:
-	case ACT_COMPACT_ALL: {
-		int node = a->kind == ACT_COMPACT_NODE ? a->node : -1;
-		int64_t b = hp_blocks(r->before, node), f = hp_blocks(r->after, node);
-
+	if (a->kind == ACT_RESERVE) {
+		reserved(buf, size, a, res);
+	} else {
 		action_label(label, sizeof(label), a);
-		str_append(buf, size, "%s %s", label, st);
-		if (b >= 0 && f >= 0) {
-			size_label(sz, sizeof(sz), (uint64_t)r->before->page_size << r->before->hpage_order);
-			str_append(buf, size, " (%s blocks %" PRId64 " -> %" PRId64 ")", sz, b, f);
-		}
-		break;
-	}
-	default: {
-		action_label(label, sizeof(label), a);
-		str_append(buf, size, "%s %s", label, st);
-		if (r->after && r->after->meminfo.v[MI_MEM_FREE] && r->before->meminfo.v[MI_MEM_FREE]) {
-			int64_t kb = (int64_t)r->after->meminfo.v[MI_MEM_FREE] -
-				     (int64_t)r->before->meminfo.v[MI_MEM_FREE];
-
-			out_human_bytes(h, sizeof(h), (uint64_t)(kb < 0 ? -kb : kb) * 1024);
-			str_append(buf, size, " (MemFree %s%s)", kb < 0 ? "-" : "+", h);
-		}
-		break;
-	}
+		str_append(buf, size, "%s %s", label, res_status_name(res->status));
+		if (a->kind == ACT_DROP_CACHES)
+			memfree_moved(buf, size, r);
+		else
+			blocks_gained(buf, size, r, a->kind == ACT_COMPACT_NODE ? a->node : -1);
 	}
 	if (res->error[0] && res->status != RES_DONE)
 		str_append(buf, size, ": %.200s", res->error);
 }
 
-int log_run_line(char *buf, size_t size, const struct report *r)
+/* The plan's actions, or what each did: "dry run, would do: compact node 0, ..." */
+static void actions(char *buf, size_t size, const struct report *r)
 {
 	const struct plan *p = r->plan;
 	char label[96];
 	unsigned i;
 
-	buf[0] = '\0';
-	str_append(buf, size, "buddyctl %s: ", r->command);
-	if (r->policy)
-		judged(buf, size, r);
-	if (p) {
-		str_append(buf, size, "%s", r->policy ? ": " : "");
-		if (!p->n)
-			str_append(buf, size, "nothing to do");
-		else if (!r->executed)
-			str_append(buf, size, "%s", r->dry_run ? "dry run, would do: " : "");
-		for (i = 0; i < p->n && i < LOG_MAX_ITEMS; i++) {
-			str_append(buf, size, "%s", i ? ", " : "");
-			if (r->executed) {
-				done(buf, size, r, i);
-			} else {
-				action_label(label, sizeof(label), &p->a[i]);
-				str_append(buf, size, "%s", label);
-			}
+	str_append(buf, size, "%s", r->policy ? ": " : "");
+	if (!p->n)
+		str_append(buf, size, "nothing to do");
+	else if (!r->executed)
+		str_append(buf, size, "%s", r->dry_run ? "dry run, would do: " : "");
+	for (i = 0; i < p->n && i < LOG_MAX_ITEMS; i++) {
+		str_append(buf, size, "%s", i ? ", " : "");
+		if (r->executed) {
+			done(buf, size, r, i);
+			continue;
 		}
-		if (p->n > LOG_MAX_ITEMS)
-			str_append(buf, size, ", and %u more", p->n - LOG_MAX_ITEMS);
-		if (r->executed)
-			str_append(buf, size, "; %.1f s", r->total_ms / 1000);
+		action_label(label, sizeof(label), &p->a[i]);
+		str_append(buf, size, "%s", label);
 	}
-	str_append(buf, size, "%sexit %d", p && r->executed ? ", " : "; ", r->exit_code);
-	/* check's reason repeats the findings above; apply's names what failed */
-	if (p && r->exit_code && r->exit_reason && r->exit_reason[0])
-		str_append(buf, size, ": %s", r->exit_reason);
+	if (p->n > LOG_MAX_ITEMS)
+		str_append(buf, size, ", and %u more", p->n - LOG_MAX_ITEMS);
+	if (r->executed)
+		str_append(buf, size, "; %.1f s", r->total_ms / 1000);
+}
+
+/* The line's priority: by the exit status; a run that did something is a notice. */
+static int priority(const struct report *r)
+{
 	if (r->exit_code >= 2)
 		return LOG_ERR;
 	if (r->exit_code == 1)
 		return LOG_WARNING;
-	return r->executed && p && p->n ? LOG_NOTICE : LOG_INFO;
+	return r->executed && r->plan && r->plan->n ? LOG_NOTICE : LOG_INFO;
+}
+
+int log_run_line(char *buf, size_t size, const struct report *r)
+{
+	const struct plan *p = r->plan;
+
+	buf[0] = '\0';
+	str_append(buf, size, "buddyctl %s: ", r->command);
+	if (r->policy)
+		judged(buf, size, r);
+	if (p)
+		actions(buf, size, r);
+	str_append(buf, size, "%sexit %d", p && r->executed ? ", " : "; ", r->exit_code);
+	/* check's reason repeats the findings above; apply's names what failed */
+	if (p && r->exit_code && r->exit_reason && r->exit_reason[0])
+		str_append(buf, size, ": %s", r->exit_reason);
+	return priority(r);
 }
 
 void log_run(const struct report *r)

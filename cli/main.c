@@ -18,6 +18,7 @@
 #include "cmd_cmdline.h"
 #include "cmd_diff.h"
 #include "cmd_estimate.h"
+#include "cmd_map.h"
 #include "cmd_oneoff.h"
 #include "cmd_reserve.h"
 #include "cmd_status.h"
@@ -131,6 +132,9 @@ static int run_reader(const struct cli_opts *o, struct bc_error *err)
 	case C_ESTIMATE:
 		rc = cmd_estimate(&sa, o->args, o->nr_args, err);
 		break;
+	case C_MAP:
+		rc = cmd_map(&sa, o->map_size, err);
+		break;
 	default:
 		da = diff_args_of(o);
 		rc = cmd_diff(&da, err);
@@ -180,7 +184,7 @@ int main(int argc, char **argv)
 		printf("buddyctl %s\n", BUDDYCTL_VERSION);
 		return flush_stdout();
 	}
-	rc = o.cmd & (C_STATUS | C_ESTIMATE | C_DIFF) ? run_reader(&o, &err) : run_actor(&o, &err);
+	rc = o.cmd & (C_STATUS | C_ESTIMATE | C_DIFF | C_MAP) ? run_reader(&o, &err) : run_actor(&o, &err);
 	if (rc >= 0)
 		return rc;
 	if (o.format == FMT_NAGIOS)

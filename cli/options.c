@@ -19,7 +19,7 @@
 #include "units.h"
 
 #define C_ACTS (C_APPLY | C_COMPACT | C_DROP | C_RESERVE)
-#define C_ALL 511u
+#define C_ALL 1023u
 
 struct opt_row;
 
@@ -138,7 +138,7 @@ static int set_quiet(struct cli_opts *o, const struct opt_row *row, const char *
  * are).
  */
 static const struct opt_row opt_table[] = {
-	{ "node", NULL, 'n', true, C_STATUS | C_COMPACT | C_ESTIMATE, set_str, F(nodes), NULL },
+	{ "node", NULL, 'n', true, C_STATUS | C_COMPACT | C_ESTIMATE | C_MAP, set_str, F(nodes), NULL },
 	{ "output", NULL, 'o', true, C_STATUS, set_str, F(output), NULL },
 	{ "config", NULL, 'c', true, C_STATUS | C_CHECK | C_PLAN | C_APPLY | C_DIFF, set_str, F(config), NULL },
 	{ "color", "colour", 0, true, C_ALL, set_color, 0,
@@ -156,7 +156,7 @@ static const struct opt_row opt_table[] = {
 	{ "state-file", NULL, 0, true, C_APPLY | C_PLAN, set_str, F(state_file), NULL },
 	{ "force", NULL, 0, false, C_RESERVE, set_true, F(force), NULL },
 	{ "allow-drop-caches", NULL, 0, false, C_RESERVE, set_true, F(allow_drop_caches), NULL },
-	{ "page-size", NULL, 0, true, C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN | C_DIFF, set_page_size, 0,
+	{ "page-size", NULL, 0, true, C_STATUS | C_ESTIMATE | C_CHECK | C_PLAN | C_DIFF | C_MAP, set_page_size, 0,
 	  "--page-size: '%s' is not a page size (4K, 16K, 64K, or bytes: a power of two from 4096 to 262144)" },
 	{ "buddyinfo", NULL, 'b', true, C_STATUS | C_CHECK | C_ESTIMATE | C_PLAN, set_file, F(buddyinfo),
 	  "--buddyinfo: empty file name%s" },
@@ -164,6 +164,7 @@ static const struct opt_row opt_table[] = {
 	{ "kernel-cmdline", NULL, 0, false, C_PLAN, set_true, F(kernel_cmdline), NULL },
 	{ "quiet", NULL, 'q', false, C_CHECK | C_ACTS, set_quiet, 0, NULL },
 	{ "grub", NULL, 0, false, C_PLAN, set_true, F(grub), NULL },
+	{ "size", NULL, 0, true, C_MAP, set_str, F(map_size), NULL },
 	{ "format", NULL, 'f', true, C_ALL, set_format, 0,
 	  "--format: unknown format '%s' (text, json, prometheus, nagios)" },
 	{ "root", NULL, 'r', true, C_ALL, set_str, F(root), NULL },
@@ -269,7 +270,7 @@ static const struct { const char *name; enum cmd cmd; enum cmd_args args; } comm
 	{ "status", C_STATUS, ARGS_NONE }, { "check", C_CHECK, ARGS_NONE }, { "plan", C_PLAN, ARGS_NONE },
 	{ "apply", C_APPLY, ARGS_NONE }, { "compact", C_COMPACT, ARGS_NONE },
 	{ "drop-caches", C_DROP, ARGS_NONE }, { "reserve", C_RESERVE, ARGS_LIST },
-	{ "estimate", C_ESTIMATE, ARGS_LIST }, { "diff", C_DIFF, ARGS_TWO },
+	{ "estimate", C_ESTIMATE, ARGS_LIST }, { "diff", C_DIFF, ARGS_TWO }, { "map", C_MAP, ARGS_NONE },
 };
 
 /* The command and its arguments: 0, or -1 with msg. */
@@ -362,8 +363,8 @@ static int check_conflicts(const struct cli_opts *o, char *msg, size_t size)
 {
 	const char *why = source_conflict(o);
 
-	if (!why && o->cmd != C_STATUS && o->cmd != C_CHECK && o->format == FMT_PROMETHEUS)
-		why = "--format prometheus is for 'status' and 'check' only";
+	if (!why && o->cmd != C_STATUS && o->cmd != C_CHECK && o->cmd != C_MAP && o->format == FMT_PROMETHEUS)
+		why = "--format prometheus is for 'status', 'check' and 'map' only";
 	if (!why)
 		why = cmdline_conflict(o);
 	if (!why && o->cmd != C_CHECK && o->format == FMT_NAGIOS)
@@ -407,15 +408,21 @@ static const char usage_head[] =
 	"  reserve SIZE:COUNT[@NODES]...\n"
 	"                      set hugepage pools, e.g. 2M:1024@0 1G:4@1, or 2M:2048\n"
 	"                      split evenly over memory nodes; escalates when short\n"
+	"  map                 every aligned range of a size (--size) per node: free,\n"
+	"                      can be had by compaction, or what blocks it (root;\n"
+	"                      reads /proc/kpageflags)\n"
 	"  diff A B            what changed from A to B, each a captured tree, a status\n"
 	"                      JSON file or a buddyinfo capture ('-': standard input):\n"
 	"                      free blocks, indices and verdicts per node (read-only)\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FMT    text (default), json, or for status and check prometheus,\n"
-	"                      or for check nagios (monitoring-plugin output; exit 3\n"
-	"                      UNKNOWN on any error)\n"
-	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact)\n"
+	"  -f, --format FMT    text (default), json, or for status, check and map\n"
+	"                      prometheus, or for check nagios (monitoring-plugin\n"
+	"                      output; exit 3 UNKNOWN on any error)\n"
+	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact,\n"
+	"                      map)\n"
+	"      --size SIZE     map: the size of the ranges, e.g. 2M, 1G (default: the\n"
+	"                      largest hugepage size)\n"
 	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
 	"  -b, --buddyinfo FILE  status, check, estimate, plan: read this one buddyinfo\n"
 	"                      capture, '-' for standard input (paste, pipe), instead\n"

@@ -13,7 +13,7 @@
 /* The commands, a bit each: the option table says which take an option. */
 enum cmd {
 	C_STATUS = 1, C_CHECK = 2, C_PLAN = 4, C_APPLY = 8, C_COMPACT = 16, C_DROP = 32,
-	C_RESERVE = 64, C_ESTIMATE = 128, C_DIFF = 256
+	C_RESERVE = 64, C_ESTIMATE = 128, C_DIFF = 256, C_MAP = 512
 };
 
 /* What the command line gave: the command, its arguments and every option's value. */
@@ -40,6 +40,7 @@ struct cli_opts {
 	double wait;			/* --wait, -1: not given */
 	const char *lock_file, *state_file;
 	bool pools_only, kernel_cmdline, grub;
+	const char *map_size;		/* map --size SIZE */
 	uint32_t used;			/* a bit per row of the option table: the options given */
 };
 

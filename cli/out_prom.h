@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include "map_view.h"
+#include "mapjudge.h"
 #include "output.h"
 #include "report.h"
 #include "snapshot.h"
@@ -18,5 +20,11 @@ int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts
  * status' buddyctl_hugepages. 0, or -1 when writing failed.
  */
 int report_prometheus(FILE *f, const struct report *r);
+
+/*
+ * map for Prometheus: the sums s[nr] of the nodes read, per class. 0, or -1
+ * when writing failed.
+ */
+int map_prometheus(struct map_view *v, const struct pagemap_summary *s, unsigned nr);
 
 #endif

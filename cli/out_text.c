@@ -9,6 +9,12 @@
  *
  * `buddyctl estimate` for people: a table of the figures per node and
  * size, then how each figure was derived, with its notes.
+ *
+ * `buddyctl diff` for people: per node check's level and index before and
+ * after, the verdicts, and per zone the indices and the free blocks.
+ *
+ * (The report of check, plan, apply and the one-off actions is
+ * cli/report.c's; the JSON of all of them, cli/out_json.c's.)
  */
 #include "out_text.h"
 
@@ -19,8 +25,10 @@
 #include "meminfo.h"
 #include "metrics.h"
 #include "plan.h"
+#include "strbuf.h"
 #include "output.h"
 #include "pagesize.h"
+#include "report.h"
 #include "units.h"
 
 #define ZONE_COL 8
@@ -354,32 +362,30 @@ static bool vm_has(const struct snapshot *snap, enum vmstat_field k)
 	return snap->vmstat.seen & (1u << k);
 }
 
-/* Direct reclaim stalls since boot, summed over zone types; *any: the kernel counts them. */
-static uint64_t reclaim_stalls(const struct snapshot *snap, bool *any)
+/* Direct reclaim stalls, summed over the zone types the kernel prints; false: none printed. */
+static bool reclaim_stalls(const struct snapshot *snap, uint64_t *sum)
 {
 	static const enum vmstat_field stalls[] = {
 		VM_ALLOCSTALL, VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL,
 		VM_ALLOCSTALL_HIGH, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_DEVICE,
 	};
-	uint64_t sum = 0;
+	bool any = false;
 	unsigned i;
 
-	*any = false;
+	*sum = 0;
 	for (i = 0; i < sizeof(stalls) / sizeof(stalls[0]); i++)
 		if (vm_has(snap, stalls[i])) {
-			sum += snap->vmstat.v[stalls[i]];
-			*any = true;
+			*sum += snap->vmstat.v[stalls[i]];
+			any = true;
 		}
-	return sum;
+	return any;
 }
 
-/* Direct compaction since boot: its stalls, and how they ended where the kernel counts it. */
-static void compaction_line(FILE *f, const struct snapshot *snap)
+/* "direct compaction  12 stalls: 3 succeeded, 9 failed" */
+static void compaction_stalls(FILE *f, const struct snapshot *snap)
 {
 	const uint64_t *v = snap->vmstat.v;
 
-	if (!vm_has(snap, VM_COMPACT_STALL))
-		return;
 	fprintf(f, "  %-19s %llu stalls", "direct compaction", (unsigned long long)v[VM_COMPACT_STALL]);
 	if (vm_has(snap, VM_COMPACT_SUCCESS) && vm_has(snap, VM_COMPACT_FAIL))
 		fprintf(f, ": %llu succeeded, %llu failed", (unsigned long long)v[VM_COMPACT_SUCCESS],
@@ -387,13 +393,11 @@ static void compaction_line(FILE *f, const struct snapshot *snap)
 	fputc('\n', f);
 }
 
-/* Hugetlb pages taken from the buddy allocator since boot, and those that failed. */
-static void hugetlb_line(FILE *f, const struct snapshot *snap)
+/* "hugetlb pages  64 allocated from the buddy allocator, 0 failed" */
+static void hugetlb_allocs(FILE *f, const struct snapshot *snap)
 {
 	const uint64_t *v = snap->vmstat.v;
 
-	if (!vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS))
-		return;
 	fprintf(f, "  %-19s %llu allocated from the buddy allocator", "hugetlb pages",
 		(unsigned long long)v[VM_HTLB_BUDDY_ALLOC_SUCCESS]);
 	if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_FAIL))
@@ -411,17 +415,19 @@ static void hugetlb_line(FILE *f, const struct snapshot *snap)
 static void since_boot(FILE *f, const struct snapshot *snap)
 {
 	const uint64_t *v = snap->vmstat.v;
-	bool any_reclaim;
-	uint64_t reclaim = reclaim_stalls(snap, &any_reclaim);
+	uint64_t reclaim;
+	bool any_reclaim = reclaim_stalls(snap, &reclaim);
 
 	if (!vm_has(snap, VM_COMPACT_STALL) && !any_reclaim && !vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS) &&
 	    !vm_has(snap, VM_THP_FAULT_FALLBACK) && !vm_has(snap, VM_COMPACT_DAEMON_WAKE))
 		return;
 	fprintf(f, "\nSince boot (/proc/vmstat)\n");
-	compaction_line(f, snap);
+	if (vm_has(snap, VM_COMPACT_STALL))
+		compaction_stalls(f, snap);
 	if (any_reclaim)
 		fprintf(f, "  %-19s %llu stalls\n", "direct reclaim", (unsigned long long)reclaim);
-	hugetlb_line(f, snap);
+	if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS))
+		hugetlb_allocs(f, snap);
 	if (vm_has(snap, VM_THP_FAULT_FALLBACK))
 		fprintf(f, "  %-19s %llu served with small pages instead\n", "THP faults",
 			(unsigned long long)v[VM_THP_FAULT_FALLBACK]);
@@ -429,34 +435,30 @@ static void since_boot(FILE *f, const struct snapshot *snap)
 		fprintf(f, "  %-19s %llu runs\n", "kcompactd", (unsigned long long)v[VM_COMPACT_DAEMON_WAKE]);
 }
 
-/* "Node 0: 1.2G free of 2.0G, largest free block 4M, compaction score 12". */
+/* "Node 0: 6.0G free of 14G, largest free block 4M, compaction score 67" */
 static void node_line(FILE *f, const struct snapshot *snap, const struct node *n)
 {
-	char free_s[16], total_s[16], big_s[16], score_s[16];
+	char free_s[16], total_s[16] = "?", big_s[16] = "none", score_s[16] = "?";
 	int big = metrics_node_largest_order(n, snap->nr_orders);
 	int score = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
 
 	out_human_bytes(free_s, sizeof(free_s), metrics_node_free_pages(n) * snap->page_size);
-	out_human_bytes(total_s, sizeof(total_s), n->has_meminfo ? n->meminfo.v[MI_MEM_TOTAL] * 1024 : 0);
-	if (!n->has_meminfo)	/* not read: unknown */
-		strcpy(total_s, "?");
-	if (score < 0)
-		strcpy(score_s, "?");
-	else
+	if (n->has_meminfo)	/* not read: unknown */
+		out_human_bytes(total_s, sizeof(total_s), n->meminfo.v[MI_MEM_TOTAL] * 1024);
+	if (score >= 0)
 		snprintf(score_s, sizeof(score_s), "%d", score);
 	if (big >= 0)
 		size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
-	else
-		snprintf(big_s, sizeof(big_s), "none");
 	fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %s\n",
 		n->id, free_s, total_s, big_s, score_s);
 }
 
-/* A node: its line, what check says of it, its tables. */
+/* A node: its line, what check judges and the verdict, then its tables. */
 static void node_text(FILE *f, const struct snapshot *snap, const struct node *n, const struct outopts *o)
 {
 	const struct node_explain *x;
 
+	fputc('\n', f);
 	if (!n->has_memory || !n->nr_zones) {
 		fprintf(f, "Node %d: no memory (CPU-only node)\n", n->id);
 		return;
@@ -472,7 +474,7 @@ static void node_text(FILE *f, const struct snapshot *snap, const struct node *n
 	pool_table(f, snap, n);
 }
 
-/* The notes under the tables: what was not read, or taken from elsewhere, and why. */
+/* What was not read, and where a figure came from that the tree does not say. */
 static void status_notes(FILE *f, const struct snapshot *snap, const char *pg)
 {
 	if (!snap->has_pagetypeinfo) {
@@ -515,9 +517,8 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 	for (i = 0; i < snap->nr_nodes; i++) {
 		if (!out_node_selected(o, snap->nodes[i].id))
 			continue;
-		fputc('\n', f);
-		first = false;
 		node_text(f, snap, &snap->nodes[i], o);
+		first = false;
 	}
 	if (first)
 		fprintf(f, "\n(no node selected)\n");
@@ -636,5 +637,305 @@ int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e
 		explain(f, &e[i]);
 	}
 	out_text_missing(f, snap);
+	return ferror(f) ? -1 : 0;
+}
+
+/*
+ * `buddyctl map` for people: a legend, then per node a row of one character
+ * per range (MAP_ROW ranges a row, the row's first address before it), the
+ * ranges per class, what blocks them, and the node's verdict.
+ */
+#define MAP_ROW 64
+
+/* The character and colour of a range: its class, or for a blocked one its first blocker. */
+static const struct {
+	char c;
+	const char *sgr;
+} range_glyph[RC_NR] = {
+	[RC_FREE] = { '.', "\033[32m" },
+	[RC_COMPACTABLE] = { 'm', "\033[36m" },
+	[RC_MAYBE] = { '?', "\033[33m" },
+	[RC_BLOCKED] = { '#', "\033[31m" },
+	[RC_POOL] = { 'H', "\033[34m" },
+	[RC_OUTSIDE] = { '|', "\033[2m" },
+};
+static const char blocker_glyph[PC_NR] = {
+	[PC_FREE] = '#', [PC_MOVABLE] = '#', [PC_UNKNOWN] = '#', [PC_POOL] = 'h',
+	[PC_SLAB] = 'S', [PC_PAGETABLE] = 'T', [PC_RESERVED] = 'R', [PC_KERNEL] = 'K',
+	[PC_HOLE] = '-', [PC_OFFLINE] = 'O', [PC_OTHER] = 'X',
+};
+
+static int map_glyph(const struct map_range *m, const char **sgr)
+{
+	*sgr = range_glyph[m->cls].sgr;
+	if (m->cls != RC_BLOCKED)
+		return range_glyph[m->cls].c;
+	if (m->blocker == PC_HOLE)
+		*sgr = "\033[2m";
+	return blocker_glyph[m->blocker];
+}
+
+/* A legend entry: the character in its colour, then its words. */
+static void legend(FILE *f, bool color, const char *sgr, char c, const char *words)
+{
+	fprintf(f, "%s%c%s %s", color ? sgr : "", c, out_sgr_end(color), words);
+}
+
+int map_text_begin(struct map_view *v)
+{
+	char size[16], page[16];
+	FILE *f = v->f;
+	bool k = v->color;
+
+	size_label(size, sizeof(size), v->size_kb * 1024);
+	size_label(page, sizeof(page), v->snap->page_size);
+	fprintf(f, "Map of %s ranges (%llu pages of %s), Linux ", size, (unsigned long long)v->range_pages, page);
+	out_escape_put(f, v->kernel[0] ? v->kernel : "release unknown", 0);
+	fputs("\nread from ", f);
+	out_escape_put(f, v->flags_path, 0);
+	if (v->cgroup_path) {
+		fputs(" and ", f);
+		out_escape_put(f, v->cgroup_path, 0);
+		fputc('\n', f);
+	} else {
+		fputs("\nkpagecgroup not read (", f);
+		out_escape_put(f, v->cgroup_why, 0);
+		fputs("): no flag-less page is known to be a kernel one\n", f);
+	}
+	fprintf(f, "\nOne character per range, %d a row:\n  can be had: ", MAP_ROW);
+	legend(f, k, range_glyph[RC_FREE].sgr, '.', "free now   ");
+	legend(f, k, range_glyph[RC_COMPACTABLE].sgr, 'm', "by compaction (free and movable pages only)\n  ");
+	legend(f, k, range_glyph[RC_MAYBE].sgr, '?', "maybe: flag-less pages besides (per-CPU free lists or kernel)\n  ");
+	legend(f, k, range_glyph[RC_POOL].sgr, 'H', "hugetlb pages already   ");
+	legend(f, k, range_glyph[RC_OUTSIDE].sgr, '|', "outside: crosses a zone, or in one not used\n");
+	fputs("  blocked by: ", f);
+	legend(f, k, "\033[31m", 'S', "slab  ");
+	legend(f, k, "\033[31m", 'T', "page tables  ");
+	legend(f, k, "\033[31m", 'R', "reserved  ");
+	legend(f, k, "\033[31m", 'K', "kernel pages  ");
+	legend(f, k, "\033[31m", 'h', "hugetlb\n              ");
+	legend(f, k, "\033[2m", '-', "hole or not initialised  ");
+	legend(f, k, "\033[31m", 'O', "offline  ");
+	legend(f, k, "\033[31m", 'X', "other\n");
+	return ferror(f) ? -1 : 0;
+}
+
+int map_text_node_begin(struct map_view *v, const struct pagemap_acc *a)
+{
+	uint64_t ps = v->snap->page_size, n = (a->span.end_pfn - a->span.start_pfn) / a->span.range_pages;
+	char lo[16], hi[16];
+	unsigned k;
+
+	size_label(lo, sizeof(lo), a->span.start_pfn * ps);
+	size_label(hi, sizeof(hi), a->span.end_pfn * ps);
+	fprintf(v->f, "\nNode %d: %llu %s, %s-%s; zones", a->sum.node, (unsigned long long)n,
+		n == 1 ? "range" : "ranges", a->span.start_pfn ? lo : "0", hi);
+	for (k = 0; k < a->nr_zones; k++) {
+		size_label(lo, sizeof(lo), a->zones[k].start_pfn * ps);
+		size_label(hi, sizeof(hi), a->zones[k].end_pfn * ps);
+		out_escape_put(v->f, " ", 0);
+		out_escape_put(v->f, a->zones[k].name, 0);
+		fprintf(v->f, " %s-%s%s", a->zones[k].start_pfn ? lo : "0", hi, k + 1 < a->nr_zones ? "," : "");
+	}
+	fputc('\n', v->f);
+	v->col = 0;
+	return ferror(v->f) ? -1 : 0;
+}
+
+/* The end of a row of the picture: its colour ended, a newline. */
+static void map_row_end(struct map_view *v)
+{
+	if (v->sgr)
+		fputs("\033[0m", v->f);
+	v->sgr = NULL;
+	fputc('\n', v->f);
+	v->col = 0;
+}
+
+void map_text_range(struct map_view *v, const struct map_range *m)
+{
+	const char *sgr;
+	int c = map_glyph(m, &sgr);
+
+	if (v->col == 0) {
+		char at[16];
+
+		size_label(at, sizeof(at), m->rc->first_pfn * v->snap->page_size);
+		fprintf(v->f, "  %6s ", m->rc->first_pfn ? at : "0");
+	}
+	/* a colour is switched where it changes, and ended with the row */
+	if (v->color && sgr != v->sgr) {
+		fprintf(v->f, "%s%s", v->sgr ? "\033[0m" : "", sgr);
+		v->sgr = sgr;
+	}
+	fputc(c, v->f);
+	if (++v->col == MAP_ROW)
+		map_row_end(v);
+}
+
+int map_text_node_end(struct map_view *v, const struct pagemap_summary *s, const char *verdict)
+{
+	if (v->col)
+		map_row_end(v);
+	fprintf(v->f, "  ranges: %llu free, %llu compactable, %llu maybe, %llu blocked, %llu pool, %llu outside\n",
+		(unsigned long long)s->ranges[RC_FREE], (unsigned long long)s->ranges[RC_COMPACTABLE],
+		(unsigned long long)s->ranges[RC_MAYBE], (unsigned long long)s->ranges[RC_BLOCKED],
+		(unsigned long long)s->ranges[RC_POOL], (unsigned long long)s->ranges[RC_OUTSIDE]);
+	if (s->ranges[RC_COMPACTABLE])
+		fprintf(v->f, "  compaction moves %llu pages (%llu mlocked) to clear the %llu compactable ranges\n",
+			(unsigned long long)s->movable_to_move, (unsigned long long)s->mlocked,
+			(unsigned long long)s->ranges[RC_COMPACTABLE]);
+	out_wrap(v->f, " ", 4, verdict);
+	return ferror(v->f) ? -1 : 0;
+}
+
+int map_text_end(struct map_view *v)
+{
+	if (!v->nodes)
+		fputs("\nno node with memory selected\n", v->f);
+	return ferror(v->f) ? -1 : 0;
+}
+/* --- diff ----------------------------------------------------------------------- */
+
+/* "(tree)", "(buddyinfo capture)", "(status JSON of 2026-11-27T18:33:45Z)". */
+static void describe(char *buf, size_t size, const struct source *s)
+{
+	char t[4 * sizeof(s->json.time)];	/* "time" is the file's: escaped */
+
+	switch (s->kind) {
+	case SRC_TREE:
+		snprintf(buf, size, "tree");
+		break;
+	case SRC_BUDDYINFO:
+		snprintf(buf, size, "buddyinfo capture");
+		break;
+	default:
+		if (s->json.time[0])
+			snprintf(buf, size, "status JSON of %s", out_escape(t, sizeof(t), s->json.time, 0));
+		else
+			snprintf(buf, size, "status JSON");
+		break;
+	}
+}
+
+/* "0.817", or "-" on a side the zone or node is not on. */
+static void idx(char *buf, size_t size, bool there, int v)
+{
+	if (there)
+		out_thousandths(buf, size, v);
+	else
+		snprintf(buf, size, "-");
+}
+
+/* The change of an index in thousandths, signed: "+0.083", "-0.120". */
+static void idx_change(char *buf, size_t size, int d)
+{
+	snprintf(buf, size, "%c%d.%03d", d < 0 ? '-' : '+', (d < 0 ? -d : d) / 1000, (d < 0 ? -d : d) % 1000);
+}
+
+/* What check says of a side: "warn at 2M, unusable 0.801", or why there is nothing. */
+static void check_words(char *buf, size_t size, const struct snapshot *snap,
+			const struct node_explain *x, bool there)
+{
+	char sz[16], u[16];
+
+	if (!x) {
+		snprintf(buf, size, "%s", there ? "no memory (CPU-only node)" : "-");
+		return;
+	}
+	size_label(sz, sizeof(sz), (uint64_t)snap->page_size << x->check.order);
+	out_thousandths(u, sizeof(u), x->check.unusable);
+	snprintf(buf, size, "%s at %s, unusable %s", level_name(x->check.level), sz, u);
+}
+
+/* "  check:    ok -> warn at 2M: unusable 0.592 -> 0.801 (+0.209)" (one order), else each side's words. */
+static void check_line(FILE *f, const struct node_change *nc, const struct diff_side *b,
+		       const struct diff_side *a, const struct node_explain *xb,
+		       const struct node_explain *xa)
+{
+	char wb[96], wa[96], lbl[16], ub[16], ua[16], ch[16];
+
+	if (xb && xa && xb->check.order == xa->check.order) {
+		size_label(lbl, sizeof(lbl), (uint64_t)b->src->snap.page_size << xb->check.order);
+		out_thousandths(ub, sizeof(ub), xb->check.unusable);
+		out_thousandths(ua, sizeof(ua), xa->check.unusable);
+		idx_change(ch, sizeof(ch), xa->check.unusable - xb->check.unusable);
+		fprintf(f, "  check:    %s -> %s at %s: unusable %s -> %s (%s)\n", level_name(xb->check.level),
+			level_name(xa->check.level), lbl, ub, ua, ch);
+		return;
+	}
+	check_words(wb, sizeof(wb), &b->src->snap, xb, nc->in_before);
+	check_words(wa, sizeof(wa), &a->src->snap, xa, nc->in_after);
+	fprintf(f, "  check:    %s -> %s\n", wb, wa);
+}
+
+/* The node's zones, each with its indices at the hugepage order before and after; false: none. */
+static bool zone_index_rows(FILE *f, const struct snap_diff *d, const struct node_change *nc,
+			    unsigned page_size)
+{
+	char lbl[16], hu[40], hf[40], ub[16], ua[16], fb[16], fa[16];
+	unsigned i;
+
+	if (!nc->nr_zones)
+		return false;
+	size_label(lbl, sizeof(lbl), (uint64_t)page_size << d->hpage_order);
+	snprintf(hu, sizeof(hu), "unusable@%s", lbl);
+	snprintf(hf, sizeof(hf), "fragidx@%s", lbl);
+	fprintf(f, "\n  %-10s %-24s %s\n", "zone", hu, hf);
+	for (i = nc->first_zone; i < nc->first_zone + nc->nr_zones; i++) {
+		const struct zone_change *zc = &d->zones[i];
+
+		idx(ub, sizeof(ub), zc->before, zc->unusable_before);
+		idx(ua, sizeof(ua), zc->after, zc->unusable_after);
+		idx(fb, sizeof(fb), zc->before, zc->fragindex_before);
+		idx(fa, sizeof(fa), zc->after, zc->fragindex_after);
+		fprintf(f, "  %-10s %6s -> %6s %-7s %6s -> %6s\n", zc->name, ub, ua, "", fb, fa);
+	}
+	return true;
+}
+
+static void diff_node_text(FILE *f, const struct snap_diff *d, const struct node_change *nc,
+			   const struct diff_side *b, const struct diff_side *a)
+{
+	const struct node_explain *xb = nc->in_before ? explain_node(b->ex, nc->node) : NULL;
+	const struct node_explain *xa = nc->in_after ? explain_node(a->ex, nc->node) : NULL;
+
+	fprintf(f, "\nNode %d%s\n", nc->node,
+		!nc->in_before ? ": appeared (only after)" : !nc->in_after ? ": disappeared (only before)" : "");
+	check_line(f, nc, b, a, xb, xa);
+	if (xb)
+		out_wrap(f, "  before:  ", 12, xb->text);
+	if (xa)
+		out_wrap(f, "  after:   ", 12, xa->text);
+	if (zone_index_rows(f, d, nc, b->src->snap.page_size)) {
+		fprintf(f, "\n  free blocks per order: before, after, change\n");
+		report_zones_text(f, d, b->src->snap.page_size, nc->node, true);
+	}
+}
+
+int diff_text(FILE *f, const struct snap_diff *d, const struct diff_side *b, const struct diff_side *a)
+{
+	const struct snapshot *sb = &b->src->snap, *sa = &a->src->snap;
+	char kb[160], ka[160], ps[16], hp[16];
+	unsigned i;
+
+	describe(kb, sizeof(kb), b->src);
+	describe(ka, sizeof(ka), a->src);
+	/* the names as given (a file name is anybody's): escaped */
+	fputs("before: ", f);
+	out_escape_put(f, b->src->name, 0);
+	fprintf(f, " (%s)\nafter:  ", kb);
+	out_escape_put(f, a->src->name, 0);
+	fprintf(f, " (%s)\n", ka);
+	size_label(ps, sizeof(ps), sb->page_size);
+	size_label(hp, sizeof(hp), (uint64_t)sb->page_size << d->hpage_order);
+	fprintf(f, "page size %s, %u orders, hugepage order %d (%s)", ps, d->nr_orders, d->hpage_order, hp);
+	if (sa->hpage_order != d->hpage_order)
+		fprintf(f, "; after's is %d: the zone indices are at before's", sa->hpage_order);
+	fputs("\ncheck judges by the policy ", f);
+	out_escape_put(f, b->ex->policy, 0);
+	fputc('\n', f);
+	for (i = 0; i < d->nr_nodes; i++)
+		diff_node_text(f, d, &d->nodes[i], b, a);
 	return ferror(f) ? -1 : 0;
 }

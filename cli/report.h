@@ -2,7 +2,11 @@
 #ifndef BUDDYCTL_REPORT_H
 #define BUDDYCTL_REPORT_H
 
-/* The report of a run (check, plan, apply, a one-off action) as text and as JSON. */
+/*
+ * The report of a run (check, plan, apply, a one-off action) as text, and
+ * what a reservation's steps are as both the text and the JSON
+ * (cli/out_json.c) print them.
+ */
 
 #include <stdio.h>
 
@@ -56,13 +60,7 @@ int report_text(FILE *f, const struct report *r);
  */
 void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, int node, bool all);
 
-/* The members "before","after","change" of a zone_change (a side it is not on: null). */
-void report_zone_json(FILE *f, const struct zone_change *zc, unsigned nr_orders);
-
-/* Programs: one JSON object (man/schema/{check,plan}.schema.json). */
-int report_json(FILE *f, const struct report *r);
-
-
-
+/* Pages the kernel granted a reservation, kept or (restored) put back; 0 for a release. */
+uint64_t report_granted(const struct action_result *res);
 
 #endif

@@ -48,10 +48,14 @@ expect()
 
 F=tests/fixtures
 expect 'buddyctl re' 'reserve'
-expect 'buddyctl ' 'apply check compact diff drop-caches estimate plan reserve status'
+expect 'buddyctl ' 'apply check compact diff drop-caches estimate map plan reserve status'
 expect 'buddyctl d' 'diff drop-caches'
 expect 'buddyctl --format ' 'json nagios prometheus text'
 expect 'buddyctl status --format ' 'json prometheus text'
+expect 'buddyctl map --format ' 'json prometheus text'
+expect 'buddyctl map --s' '--size'
+expect "buddyctl --root $F/vm map --size " '1G 2M'
+expect "buddyctl --root $F/vm map --size 1G --node " '0'
 expect 'buddyctl check -f ' 'json nagios prometheus text'
 expect 'buddyctl --format j estimate' 'estimate'
 expect 'buddyctl plan --format ' 'json text'

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "ownfile.h"
 #include "rootfs.h"
+#include "reservation.h"
 #include "reserve.h"
 #include "lock.h"
 #include "perms.h"
@@ -57,6 +58,14 @@ static uint64_t file_value(const char *rel)
 	return v;
 }
 
+/* The plan's steps of a hand-made reservation, as plan_reserve_node() makes them (no cache known). */
+static void steps_of(struct action *a)
+{
+	static const struct snapshot no_cache;
+
+	plan_reserve_steps(a, &no_cache, true);
+}
+
 static struct plan one_reserve(uint64_t target, bool keep, unsigned rounds)
 {
 	struct plan p = { .time_budget_s = 30 };
@@ -70,6 +79,7 @@ static struct plan one_reserve(uint64_t target, bool keep, unsigned rounds)
 	a->ladder = (struct steps){ .s = { STEP_RETRY, STEP_COMPACT_NODE }, .n = 2 };
 	a->rounds = rounds;
 	a->keep = keep;
+	steps_of(a);
 	return p;
 }
 
@@ -148,6 +158,76 @@ static void short_grant_gains_on_a_later_step(void **state)
 	assert_int_equal(r.steps[1].gain, 20);		/* compact-node, rewrite: 90 */
 	assert_int_equal(r.steps[2].gain, 10);		/* retry: 100 */
 	assert_int_equal(file_value(NODE1_2M), 100);
+	kw_free(&c);
+	plan_free(&p);
+}
+
+/*
+ * The executor takes the plan's steps as they are and decides none of
+ * them: a list made by hand, unlike what the planner makes of the ladder
+ * (retry, compact-node: no compaction first, a first write of the target,
+ * a write after the compaction). Here a compaction comes first, the first
+ * write asks for its ceiling of 90, the rounds' compaction is followed by
+ * no write and retry is the write. The kernel grants 80 at most: the
+ * first write gets 80 (+16), round 1 gains nothing.
+ */
+static void executor_walks_the_plans_steps(void **state)
+{
+	struct kfault f = { .match = "node1/hugepages", .grant_max = 80 };
+	struct kctx c = { .root = TREE, .faults = &f, .nr_faults = 1 };
+	struct plan p = one_reserve(100, true, 1);
+	struct action *a = &p.a[0];
+	struct action_result r;
+
+	(void)state;
+	a->nr_steps = 0;
+	a->steps[a->nr_steps++] = (struct plan_step){ .step = STEP_COMPACT_NODE, .when = WHEN_FIRST };
+	a->steps[a->nr_steps++] = (struct plan_step){ .step = STEP_NONE, .when = WHEN_ALWAYS, .write_max = 90 };
+	a->steps[a->nr_steps++] = (struct plan_step){ .step = STEP_COMPACT_NODE, .when = WHEN_SHORT };
+	a->steps[a->nr_steps++] = (struct plan_step){ .step = STEP_RETRY, .when = WHEN_SHORT, .write_max = 100 };
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	assert_int_equal(r.status, RES_PARTIAL);
+	assert_int_equal(r.before, 64);
+	assert_int_equal(r.after, 80);
+	assert_int_equal(r.nr_steps, 3);
+	assert_int_equal(r.steps[0].step, STEP_COMPACT_NODE);
+	assert_true(r.steps[0].first);
+	assert_int_equal(r.steps[1].step, STEP_COMPACT_NODE);
+	assert_false(r.steps[1].first);
+	assert_false(r.steps[1].wrote);		/* the plan writes nothing after it */
+	assert_int_equal(r.steps[2].step, STEP_RETRY);
+	assert_true(r.steps[2].wrote);
+	assert_int_equal(r.steps[2].gain, 0);
+	/* the writes in the plan's order: compact, the pool (90), compact, the pool (100) */
+	assert_int_equal(c.nr_log, 4);
+	assert_contains(c.log[0].path, "node1/compact");
+	assert_contains(c.log[1].path, "node1/hugepages/hugepages-2048kB/nr_hugepages");
+	assert_string_equal(c.log[1].value, "90");
+	assert_contains(c.log[2].path, "node1/compact");
+	assert_string_equal(c.log[3].value, "100");
+	kw_free(&c);
+	plan_free(&p);
+}
+
+/*
+ * A pool the plan does not grow has no steps: its one write asks for the
+ * target, whatever the ladder (given or chosen) would do when short.
+ */
+static void executor_without_steps_writes_the_target(void **state)
+{
+	struct kfault f = { .match = "node1/hugepages", .grant_max = 80 };
+	struct kctx c = { .root = TREE, .faults = &f, .nr_faults = 1 };
+	struct plan p = one_reserve(50, true, 3);
+	struct action_result r;
+
+	(void)state;
+	assert_int_equal(p.a[0].nr_steps, 0);	/* 50 < 64: it shrinks */
+	assert_int_equal(execute_plan(&c, &p, &r), 0);
+	assert_int_equal(r.status, RES_DONE);
+	assert_int_equal(r.nr_steps, 0);
+	assert_int_equal(c.nr_log, 1);
+	assert_string_equal(c.log[0].value, "50");
+	assert_int_equal(file_value(NODE1_2M), 50);
 	kw_free(&c);
 	plan_free(&p);
 }
@@ -1341,6 +1421,7 @@ static void outcome_without_drops(void **state)
 	p.a[0].drops_skipped.n = 0;
 	/* a given ladder's drop writes after itself: gained 0, recorded */
 	p.a[0].ladder = (struct steps){ .s = { STEP_DROP_PAGECACHE }, .n = 1 };
+	steps_of(&p.a[0]);
 	assert_int_equal(execute_plan(&c, &p, &r), 1);
 	assert_true(state_outcome(&p.a[0], &r, 1795460000, 0, NULL, &o));
 	assert_int_equal(o.steps[0].step, STEP_DROP_PAGECACHE);
@@ -1471,6 +1552,7 @@ static double run_one_step(enum step step, double budget_s, struct kfault *extra
 	}
 	p.time_budget_s = budget_s;
 	p.a[0].ladder = (struct steps){ .s = { step }, .n = 1 };
+	steps_of(&p.a[0]);
 	t0 = mono_s();
 	execute_plan(&c, &p, &r);
 	t0 = mono_s() - t0;
@@ -1724,6 +1806,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reserve_done, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(reserve_noop_skipped, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_escalates_and_keeps, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(executor_walks_the_plans_steps, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(executor_without_steps_writes_the_target, fresh_tree, drop_tree),
 		cmocka_unit_test(sizing_from_the_free_lists),
 		cmocka_unit_test_setup_teardown(chosen_escalation_runs_as_planned, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_goes_on_while_it_gains, fresh_tree, drop_tree),

@@ -34,6 +34,8 @@ struct case_ {
 #define FX(m) "--root", FIXTURES "/" m
 /* broken copies of the vm tree, made by setup() */
 #define FXD(m) "--root", "build/fx/" m
+/* the map's trees, made by make map-fixtures */
+#define MAPFX(m) "--root", "build/fixtures/map/" m
 
 static const struct case_ cases[] = {
 	{ { "--help" }, 0, "Usage: buddyctl", "" },
@@ -209,9 +211,9 @@ static const struct case_ cases[] = {
 	{ { "reserve", FX("two-node"), "2M:10", "1G:1@1", "--dry-run" }, 0, "reserve 1G on node 1: 0 -> 1", "buddyctl reserve: " },
 	{ { "drop-caches", FX("vm"), "--level", "everything" }, 64, "", "--level: unknown level 'everything'" },
 	{ { "compact", FX("vm"), "--node", "1", "--dry-run" }, 64, "", "--node: node 1 does not exist" },
-	{ { "compact", FX("vm"), "--dry-run", "-f", "prometheus" }, 64, "", "prometheus is for 'status' and 'check' only" },
+	{ { "compact", FX("vm"), "--dry-run", "-f", "prometheus" }, 64, "", "prometheus is for 'status', 'check' and 'map' only" },
 	{ { "plan", FX("vm"), "-c", "tests/policies/pools.conf", "-f", "prometheus" }, 64, "",
-	  "prometheus is for 'status' and 'check' only" },
+	  "prometheus is for 'status', 'check' and 'map' only" },
 	{ { "status", FXD("bad-buddyinfo") }, 65, "", "proc/buddyinfo:4: 12 order columns where earlier lines have 11, for zone 'Normal'" },
 	{ { "status", FXD("no-buddyinfo") }, 66, "", "proc/buddyinfo: No such file or directory" },
 	{ { "status", FXD("bad-node-meminfo") }, 65, "", "node0/meminfo:1: expected unit 'kB', got 'MB'" },
@@ -282,6 +284,11 @@ static const struct case_ cases[] = {
 	  "   0    2M         0      1262       3096       3097          ?\n", "" },
 	{ { "estimate", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo" }, 64, "",
 	  "estimate: the hugepage sizes are unknown (sys/kernel/mm/hugepages not read: not in a buddyinfo capture); name a SIZE" },
+	/* a capture has no root: null, as in status (it crashed on the missing root) */
+	{ { "estimate", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "2M", "-f", "json" }, 0,
+	  "{\"schema\":1,\"command\":\"estimate\",\"version\":\"" BUDDYCTL_VERSION "\",\"time\":\"", "" },
+	{ { "estimate", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "2M", "-f", "json" }, 0,
+	  "Z\",\"root\":null,\"page_size\":4096,\"pagetypeinfo\":false,\"pagetypeinfo_error\":\"not in a buddyinfo capture\",", "" },
 	/* a capture knows nothing of this host's vm.compaction_proactiveness */
 	{ { "status", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "-f", "json" }, 0,
 	  ",\"vmstat\":null,\"proactive_compaction\":null,", "" },
@@ -479,7 +486,58 @@ static const struct case_ cases[] = {
 	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf", "-f", "prometheus" }, 2,
 	  "buddyctl_node_unusable_free_ratio{node=\"6\",order=\"9\"} 0.998\n", "buddyctl check: " },
 	{ { "check", FX("four-node-sparse"), "-c", "tests/policies/defaults.conf", "-f", "prometheus" }, 2,
-	  "buddyctl_node_level{node=\"0\"} 0\nbuddyctl_node_level{node=\"2\"} 0\nbuddyctl_node_level{node=\"6\"} 2\n", "buddyctl check: " },
+	  "buddyctl_node_level{node=\"0\"} 0\nbuddyctl_node_level{node=\"2\"} 0\nbuddyctl_node_level{node=\"6\"} 2\n", "buddyctl check: " },	/*
+	 * map: the generated tree of every class (tests/fixtures/map/gen-classes.py):
+	 * node 0's first row is one range of each kind, in RANGES' order
+	 */
+	{ { "map", MAPFX("classes"), "--size", "2M" }, 0,
+	  "\nNode 0: 128 ranges, 0-256M; zones DMA32 1M-128M, Normal 129M-256M\n"
+	  "       0 |.mmmm?KSSTRRKKhHOXX--hm?.......................................\n", "" },
+	{ { "map", MAPFX("classes"), "--size", "2M" }, 0,
+	  "  node 1, 2M: 72 ranges can be had (71 free, 1 by compaction); 64 blocked: hole\n    in 64\n", "" },
+	{ { "map", MAPFX("classes"), "--size", "2M", "--node", "1" }, 0, "\nNode 1: 136 ranges, 256M-528M;", "" },
+	/* the leading keys of every document: schema, command, version, time, root (man/schema/map.schema.json) */
+	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "json" }, 0,
+	  "{\"schema\":1,\"command\":\"map\",\"version\":\"" BUDDYCTL_VERSION "\",\"time\":\"", "" },
+	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "json" }, 0,
+	  "Z\",\"root\":\"build/fixtures/map/classes\",\"size_kb\":2048,\"page_size\":4096,\"range_pages\":512,", "" },
+	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "json" }, 0,
+	  "{\"pfn\":8192,\"zone\":\"DMA32\",\"class\":\"pool\",\"blocker\":null,\"blockers\":[],\"pages\":{\"pool\":512},\"mlocked\":0}", "" },
+	/* range 22: slab and hugetlb pages; under pool, the more lasting, and both listed */
+	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "json" }, 0,
+	  "{\"pfn\":11264,\"zone\":\"DMA32\",\"class\":\"blocked\",\"blocker\":\"pool\",\"blockers\":[\"pool\",\"slab\"],"
+	  "\"pages\":{\"free\":503,\"pool\":8,\"slab\":1},\"mlocked\":0}", "" },
+	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "prometheus" }, 0,
+	  "buddyctl_map_ranges{node=\"0\",size=\"2097152\",class=\"pool\"} 1\n", "" },
+	{ { "map", MAPFX("classes"), "--size", "2M", "-f", "prometheus" }, 0,
+	  "buddyctl_map_blocked_ranges{node=\"1\",size=\"2097152\",blocker=\"hole\"} 64\n", "" },
+	/* no --size: the largest hugepage size the tree's kernel offers (2M here) */
+	{ { "map", MAPFX("classes") }, 0, "Map of 2M ranges (512 pages of 4K), Linux 6.1.0-57-cloud-amd64\n", "" },
+	{ { "map", MAPFX("classes"), "--size", "2M", "--color", "always" }, 0, "\033[36mm\033[0m", "" },
+	{ { "map", MAPFX("classes"), "--size", "3M" }, 64, "",
+	  "buddyctl: --size: 3072 kB is not a power-of-two multiple of the 4096-byte page from 16 to 16777216 pages\n" },
+	{ { "map", MAPFX("classes"), "--size", "big" }, 64, "", "buddyctl: --size: bad size 'big' (2M, 1G, 2048kB)\n" },
+	{ { "map", MAPFX("classes"), "--node", "5" }, 64, "", "buddyctl: --node: node 5 does not exist\n" },
+	{ { "map", MAPFX("classes"), "extra" }, 64, "", "unexpected argument 'extra'" },
+	{ { "map", MAPFX("classes"), "--dry-run" }, 64, "", "option --dry-run does not apply to 'map'" },
+	{ { "map", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo" }, 64, "", "option --buddyinfo does not apply to 'map'" },
+	{ { "status", FX("vm"), "--size", "2M" }, 64, "", "option --size does not apply to 'status'" },
+	/* cut inside node 0's zones, or inside a word: 65 with the file and the offset, nothing on stdout */
+	{ { "map", FXD("map-cut"), "--size", "2M" }, 65, "",
+	  "buddyctl: build/fx/map-cut/proc/kpageflags: ends at offset 320000 (page frame 40000), before the node's last zone ends at page frame 65536\n" },
+	{ { "map", FXD("map-cut"), "--size", "2M", "--node", "1" }, 65, "", "page frame 40000), before the node's last zone ends at page frame 135168\n" },
+	{ { "map", FXD("map-odd"), "-f", "json" }, 65, "",
+	  "buddyctl: build/fx/map-odd/proc/kpageflags: 1081341 bytes, not a whole number of 8-byte words: cut at offset 1081336\n" },
+	{ { "map", FXD("map-none") }, 66, "", "buddyctl: build/fx/map-none/proc/kpageflags: No such file or directory\n" },
+	/* no kpagecgroup: said, and the charged flag-less pages of range 7 are only doubtful now */
+	{ { "map", FXD("map-nocg"), "--size", "2M" }, 0,
+	  "read from build/fx/map-nocg/proc/kpageflags\n"
+	  "kpagecgroup not read (No such file or directory): no flag-less page is known to be a kernel one\n", "" },
+	{ { "map", FXD("map-nocg"), "--size", "2M" }, 0, "       0 |.mmmm??SSTRRKKhHOXX--hm?....", "" },
+	{ { "map", FXD("map-nocg"), "--size", "2M", "-f", "json" }, 0,
+	  "\"kpagecgroup\":null,\"kpagecgroup_error\":\"No such file or directory\",", "" },
+	/* a tree without kpageflags: the file is missing (66), named */
+	{ { "map", FX("vm") }, 66, "", "buddyctl: " FIXTURES "/vm/proc/kpageflags: No such file or directory\n" },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -720,7 +778,11 @@ static int setup(void **state)
 		      "cp -r ../../" FIXTURES "/vm fifo-pool; rm fifo-pool/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages;"
 		      "mkfifo fifo-pool/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages;"
 		      "cp -r ../../" FIXTURES "/rhel6 sles10; sed -i '/^nr_free_pages /d' sles10/proc/vmstat;"
-		      "cp -r ../../" FIXTURES "/two-node no-memtotal; sed -i '/MemTotal/d' no-memtotal/sys/devices/system/node/node1/meminfo")
+		      "cp -r ../../" FIXTURES "/two-node no-memtotal; sed -i '/MemTotal/d' no-memtotal/sys/devices/system/node/node1/meminfo;"
+		      "cp -r ../fixtures/map/classes map-cut; truncate -s 320000 map-cut/proc/kpageflags;"
+		      "cp -r ../fixtures/map/classes map-odd; truncate -s 1081341 map-odd/proc/kpageflags;"
+		      "cp -r ../fixtures/map/classes map-none; rm map-none/proc/kpageflags;"
+		      "cp -r ../fixtures/map/classes map-nocg; rm map-nocg/proc/kpagecgroup")
 		      == 0 ? 0 : -1;
 }
 

@@ -220,6 +220,43 @@ static void two_megabytes(void **state)
 	snapshot_free(&s);
 }
 
+/*
+ * The estimate again once compaction has run (estimate_revise(); the
+ * executor reads the tree after its first compaction): node 0 for 2M, now
+ * 31 as before; what reclaim can still add, clean cache 10240 + slab 4096
+ * + not in buddy 4000 = 18336 kB, 8 pages: 39, below the estimate's 49.
+ * Free in blocks below 2M: DMA32 100 pages, Normal 3000 + 1000 x 2 + 100
+ * x 8 = 5800: 5900 pages, 23600 kB. Never above the first estimate after
+ * reclaim, never below now.
+ */
+static void revised_after_compaction(void **state)
+{
+	struct estimate_revision rev;
+	struct snapshot s;
+	struct estimate e;
+
+	(void)state;
+	make_tree(true);
+	read_tree(&s);
+	est(&s, 0, 2048, &e);
+	assert_int_equal(estimate_revise(&s, 0, &e, &rev), 0);
+	assert_int_equal(rev.now, 31);
+	assert_int_equal(rev.reclaim, 39);
+	assert_int_equal(rev.small_kb, 23600);
+	e.reclaim = 35;		/* the first estimate after reclaim bounds it */
+	assert_int_equal(estimate_revise(&s, 0, &e, &rev), 0);
+	assert_int_equal(rev.reclaim, 35);
+	e.reclaim = 20;		/* and now is the least */
+	assert_int_equal(estimate_revise(&s, 0, &e, &rev), 0);
+	assert_int_equal(rev.reclaim, 31);
+	/* none for a node that is not there, or for gigantic pages */
+	assert_int_equal(estimate_revise(&s, 7, &e, &rev), -1);
+	est(&s, 1, 1048576, &e);
+	assert_int_equal(estimate_revise(&s, 1, &e, &rev), -1);
+	snapshot_free(&s);
+	assert_int_equal(system("rm -rf " TREE), 0);
+}
+
 static void one_gigabyte(void **state)
 {
 	struct snapshot s;
@@ -343,7 +380,10 @@ static void command(void **state)
 }
 
 
-/* plan_escalation() on the tree: the steps follow from the estimate. */
+/*
+ * plan_escalation() on the tree: the steps follow from the estimate;
+ * plan_reserve_steps() makes them the plan's list (caches synced first).
+ */
 static struct action reserve_on(const struct snapshot *s, int node, uint64_t kb, uint64_t target,
 				bool allow_drop)
 {
@@ -357,7 +397,8 @@ static struct action reserve_on(const struct snapshot *s, int node, uint64_t kb,
 	a.target = target;
 	a.current = p ? p->nr : 0;
 	a.keep = true;
-	plan_escalation(&a, s, -1, allow_drop);
+	plan_escalation(&a, s, -1, allow_drop, false);
+	plan_reserve_steps(&a, s, true);
 	return a;
 }
 
@@ -396,8 +437,39 @@ static void chosen_escalation(void **state)
 	assert_int_equal(a.ladder.s[0], STEP_DRAIN_PCP);
 	assert_int_equal(a.ladder.s[1], STEP_COMPACT_NODE);
 	assert_int_equal(a.ladder.s[2], STEP_REWRITE_BURST);
-	assert_false(plan_write_after(&a, 0));	/* the compaction after it writes */
-	assert_true(plan_write_after(&a, 1));
+	/*
+	 * the steps as the plan carries them: the compaction first, the
+	 * write of all 35 (35 <= 38 after compaction), and each round drains
+	 * the lists, compacts and writes, then rewrites until 64 writes gain
+	 * nothing. Every figure the estimate allows: 38 after compaction.
+	 */
+	assert_int_equal(a.nr_steps, 5);
+	assert_int_equal(a.steps[0].step, STEP_COMPACT_NODE);
+	assert_int_equal(a.steps[0].when, WHEN_FIRST);
+	assert_false(a.steps[0].then_write);
+	assert_string_equal(a.steps[0].file, "sys/devices/system/node/node0/compact");
+	assert_string_equal(a.steps[0].what, "compact node 0");
+	assert_int_equal(a.steps[0].expect, 38);
+	assert_int_equal(a.steps[1].step, STEP_NONE);
+	assert_int_equal(a.steps[1].when, WHEN_ALWAYS);
+	assert_int_equal(a.steps[1].write_max, 35);
+	assert_false(a.steps[1].write_room);
+	assert_string_equal(a.steps[1].what, "write 35");
+	assert_string_equal(a.steps[1].file, "sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages");
+	assert_int_equal(a.steps[1].expect, 38);
+	assert_int_equal(a.steps[2].step, STEP_DRAIN_PCP);
+	assert_int_equal(a.steps[2].when, WHEN_SHORT);
+	assert_false(a.steps[2].then_write);	/* the compaction after it writes */
+	assert_string_equal(a.steps[2].file, "proc/sys/vm/stat_refresh");
+	assert_string_equal(a.steps[2].cost, "drops no cache; 2048 KiB on them now; repeated while MemFree grows");
+	assert_int_equal(a.steps[3].step, STEP_COMPACT_NODE);
+	assert_true(a.steps[3].then_write);
+	assert_int_equal(a.steps[3].write_max, 35);
+	assert_int_equal(a.steps[4].step, STEP_REWRITE_BURST);
+	assert_false(a.steps[4].then_write);	/* it writes, again and again */
+	assert_string_equal(a.steps[4].what, "write 35 again until 64 writes in a row gain nothing");
+	assert_string_equal(a.if_short, "up to 8 rounds of: drain per-CPU lists, compact node 0, "
+			    "rewrite until 64 writes gain nothing");
 	assert_contains(a.not_planned, "reclaim: this kernel has no nodeN/reclaim, and dropping caches on every node is not allowed");
 
 	/* allowed: drop_caches on every node, page cache (10240 kB) > slab (4096 + 4000) */
@@ -407,6 +479,19 @@ static void chosen_escalation(void **state)
 	assert_int_equal(a.ladder.s[1], STEP_DROP_PAGECACHE);
 	assert_int_equal(a.ladder.s[2], STEP_COMPACT_NODE);
 	assert_int_equal(a.ladder.s[3], STEP_REWRITE_BURST);
+	/*
+	 * the drop, synced first, costs every node's clean page cache:
+	 * Active(file) + Inactive(file) of the tree's meminfo
+	 */
+	assert_int_equal(a.steps[3].step, STEP_DROP_PAGECACHE);
+	assert_true(a.steps[3].sync);
+	assert_false(a.steps[3].then_write);	/* reclaim makes room, the compaction writes */
+	assert_string_equal(a.steps[3].file, "proc/sys/vm/drop_caches");
+	assert_string_equal(a.steps[3].what, "drop clean page cache on every node (sync first)");
+	assert_int_equal(a.steps[3].drops_kb, s.meminfo.v[MI_ACTIVE_FILE] + s.meminfo.v[MI_INACTIVE_FILE]);
+	assert_int_equal(a.steps[3].expect, 49);	/* after reclaim */
+	assert_true(a.steps[4].then_write);
+	assert_int_equal(a.steps[4].expect, 49);	/* a compaction after the reclaim */
 
 	/* 4M pages: 2048 kB on the per-CPU lists is less than one: no drain */
 	a = reserve_on(&s, 0, 4096, 10, false);
@@ -422,10 +507,12 @@ static void chosen_escalation(void **state)
 	a = reserve_on(&s, 0, 2048, 60, false);
 	assert_true(a.unreachable);
 
-	/* shrinking: nothing to escalate */
+	/* shrinking: nothing to escalate, no step: its one write asks for the target */
 	a = reserve_on(&s, 0, 2048, 2, false);
 	assert_int_equal(a.ladder.n, 0);
 	assert_false(a.compact_first);
+	assert_int_equal(a.nr_steps, 0);
+	assert_string_equal(a.if_short, "");
 	snapshot_free(&s);
 
 	/* a kernel with nodeN/reclaim: reclaim on the node, sized, then compact */
@@ -454,6 +541,39 @@ static void chosen_escalation(void **state)
 	assert_true(a.compact_first);
 	assert_int_equal(a.reclaim_first, STEP_RECLAIM_NODE);
 	assert_int_equal(a.first_write, 45);
+	/*
+	 * as steps: the reclaim first, sized when it runs, at most the 7
+	 * pages compaction cannot cover (7 x 2048 kB; the node has more cache
+	 * than that); the compaction then, up to 49 after reclaim; the first
+	 * write of what compaction made room for, at most 45; in the rounds the
+	 * reclaim only makes room and the compaction after it writes, cut to
+	 * the free blocks read back
+	 */
+	assert_int_equal(a.steps[0].step, STEP_RECLAIM_NODE);
+	assert_int_equal(a.steps[0].when, WHEN_FIRST);
+	assert_true(a.steps[0].sized);
+	assert_int_equal(a.steps[0].drops_kb, 7 * 2048);
+	assert_string_equal(a.steps[0].file, "sys/devices/system/node/node0/reclaim");
+	assert_string_equal(a.steps[0].what, "reclaim what is short, less what compaction can use, on node 0 only");
+	assert_int_equal(a.steps[0].expect, 38);
+	assert_int_equal(a.steps[1].step, STEP_COMPACT_NODE);
+	assert_int_equal(a.steps[1].when, WHEN_FIRST);
+	assert_int_equal(a.steps[1].expect, 49);
+	assert_int_equal(a.steps[2].step, STEP_NONE);
+	assert_true(a.steps[2].write_room);
+	assert_int_equal(a.steps[2].write_max, 45);
+	assert_string_equal(a.steps[2].what, "write what compaction made room for, up to 45");
+	assert_int_equal(a.steps[2].expect, 45);
+	assert_int_equal(a.steps[4].step, STEP_RECLAIM_NODE);
+	assert_int_equal(a.steps[4].when, WHEN_SHORT);
+	assert_true(a.steps[4].sized);
+	assert_false(a.steps[4].then_write);
+	assert_int_equal(a.steps[5].step, STEP_COMPACT_NODE);
+	assert_true(a.steps[5].then_write);
+	assert_true(a.steps[5].write_room);
+	assert_int_equal(a.steps[5].write_max, 45);
+	assert_int_equal(a.steps[6].step, STEP_REWRITE_BURST);
+	assert_false(a.steps[6].write_room);	/* only rewrite-burst writes the whole target */
 	/* node 1 has no slab at all, and nothing on per-CPU lists: node reclaim only */
 	a = reserve_on(&s, 1, 2048, 1500, true);
 	assert_int_equal(a.ladder.n, 3);
@@ -490,6 +610,16 @@ static void chosen_escalation(void **state)
 	assert_contains(a.not_planned, "reclaim: none for gigantic pages until a map of the node's memory can show a 1G range it would free");
 	assert_int_equal(a.ladder.n, 0);
 	assert_int_equal(a.rounds, 0);
+	/* left out, each with its reason; the plan is the one write of all 3 */
+	assert_int_equal(a.nr_left_out, 2);
+	assert_string_equal(a.left_out[0].what, "compaction");
+	assert_string_equal(a.left_out[0].why, "gigantic pages come from alloc_contig_range(), which migrates what it can itself");
+	assert_string_equal(a.left_out[1].what, "reclaim");
+	assert_int_equal(a.nr_steps, 1);
+	assert_int_equal(a.steps[0].step, STEP_NONE);
+	assert_int_equal(a.steps[0].write_max, 3);
+	assert_string_equal(a.steps[0].file, "sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages");
+	assert_string_equal(a.if_short, "");
 	a = reserve_on(&s, 1, 1048576, 3, true);
 	assert_int_equal(a.ladder.n, 0);
 	assert_int_equal(a.reclaim_first, STEP_NONE);
@@ -511,6 +641,7 @@ int main(int argc, char **argv)
 
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(two_megabytes),
+		cmocka_unit_test(revised_after_compaction),
 		cmocka_unit_test(one_gigabyte),
 		cmocka_unit_test(without_pagetypeinfo),
 		cmocka_unit_test(odd_size),

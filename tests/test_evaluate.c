@@ -13,6 +13,7 @@
 #include "evaluate.h"
 #include "judge.h"
 #include "plan.h"
+#include "reservation.h"
 #include "snapshot_read.h"
 
 struct run {
@@ -260,12 +261,13 @@ static struct pool_outcome fruitless_drop(unsigned runs, uint64_t asked, uint64_
 				      .steps = { { .step = STEP_DROP_PAGECACHE, .gained = 0 } } };
 }
 
+/* Does a drop or reclaim cache? Its steps as planned say, the first and the rounds' alike. */
 static bool plans_drop(const struct action *a)
 {
-	for (unsigned i = 0; i < a->ladder.n; i++)
-		if (plan_step_reclaims(a->ladder.s[i]))
+	for (unsigned i = 0; i < a->nr_steps; i++)
+		if (plan_step_reclaims(a->steps[i].step))
 			return true;
-	return plan_step_reclaims(a->reclaim_first);
+	return false;
 }
 
 /* Evaluate TWO_NODE_DROP at now with the outcome o remembered; a's plan of node 0. */
@@ -305,6 +307,15 @@ static void fruitless_drop_left_out(void **state)
 	assert_int_equal(r.plan.a[0].ladder.n, 2);
 	assert_int_equal(r.plan.a[0].ladder.s[0], STEP_COMPACT_NODE);
 	assert_int_equal(r.plan.a[0].ladder.s[1], STEP_REWRITE_BURST);
+	/* the steps left out, with the state file's reason, last of the plan's */
+	{
+		const struct action *a = &r.plan.a[0];
+		const struct plan_left_out *l = &a->left_out[a->nr_left_out - 1];
+
+		assert_string_equal(l->what, "drop-pagecache");
+		assert_string_equal(l->why, "they gained no page in the run that started 120 s ago (1 run in a row), "
+				    "and free memory has not grown by 140 MiB since (6195 MiB, then 6195 MiB): left out for 420 s more (state file)");
+	}
 	done(&r);
 	/* after min_interval (less the slack): planned again */
 	assert_true(drop_planned(&r, TWO_NODE_DROP, &o, 1000 + 540));
@@ -384,6 +395,14 @@ static void fruitless_drop_left_out_of_on_short(void **state)
 	assert_int_equal(r.plan.a[0].ladder.s[1], STEP_COMPACT_NODE);
 	assert_int_equal(r.plan.a[0].rounds, 3);
 	assert_contains(r.plan.a[0].not_planned, "drop-pagecache: they gained no page");
+	/* as steps: the write, then rounds of retry (itself a write) and compact-node, then write */
+	assert_int_equal(r.plan.a[0].nr_steps, 3);
+	assert_int_equal(r.plan.a[0].steps[0].step, STEP_NONE);
+	assert_int_equal(r.plan.a[0].steps[1].step, STEP_RETRY);
+	assert_false(r.plan.a[0].steps[1].then_write);
+	assert_int_equal(r.plan.a[0].steps[2].step, STEP_COMPACT_NODE);
+	assert_true(r.plan.a[0].steps[2].then_write);
+	assert_string_equal(r.plan.a[0].if_short, "up to 3 rounds of: rewrite, compact node 0");
 	done(&r);
 	/* only dropping steps: no escalation left */
 	assert_false(drop_planned(&r, "[run]\nmin_interval = 10m\n[fragmentation]\nwarn_unusable = off\n"
@@ -421,6 +440,53 @@ static void gigantic_takes_no_drop_unless_asked(void **state)
 	/* 2M pages on the same tree still get their drop */
 	eval(&r, "gigantic", "[hugepages 2M]\ncount = 0:30000\nallow_drop_caches = yes\n", NULL, 0, 0);
 	assert_true(plans_drop(&r.plan.a[0]));
+	done(&r);
+}
+
+/*
+ * `buddyctl reserve`'s specs are checked where the plan is made, spec by
+ * spec in the order given: a size the kernel offers (before the spec's
+ * nodes are looked up), nodes that exist, each pool once (an alias, 2048kB
+ * for 2M, or a split sets it again). two-node has nodes 0 and 1, 2M and 1G
+ * pools.
+ */
+static void reserve_specs_checked(void **state)
+{
+	struct reserve_req rq = { .rounds = -1, .keep = true, .force = true, .force_hint = "--force",
+				  .kind = BC_EUSAGE };
+	struct bitmask *n0 = numa_bitmask_alloc(8), *n7 = numa_bitmask_alloc(8);
+	struct reserve_spec sp[2];
+	struct bc_error e = { 0 };
+	struct run r;
+
+	(void)state;
+	numa_bitmask_setbit(n0, 0);
+	numa_bitmask_setbit(n7, 7);
+	load(&r, "two-node", NO_FRAG);
+	/* split over both nodes, each with its reason */
+	sp[0] = (struct reserve_spec){ "2M:100", "reserve: '2M:100'", 2048, 100, NULL };
+	sp[1] = (struct reserve_spec){ "1G:1@0", "reserve: '1G:1@0'", 1048576, 1, n0 };
+	assert_int_equal(plan_reserve_specs(&r.plan, &r.snap, &rq, sp, 2, &e), 0);
+	assert_int_equal(r.plan.n, 3);
+	assert_string_equal(r.plan.a[0].reason, "buddyctl reserve 2M:100");
+	assert_int_equal(r.plan.a[1].node, 1);
+	assert_int_equal(r.plan.a[2].size_kb, 1048576);
+	plan_free(&r.plan);
+	/* the split set node 0's 2M pool; 2048kB@0 sets it again */
+	sp[1] = (struct reserve_spec){ "2048kB:5@0", "reserve: '2048kB:5@0'", 2048, 5, n0 };
+	assert_int_equal(plan_reserve_specs(&r.plan, &r.snap, &rq, sp, 2, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "reserve: '2048kB:5@0' sets the 2048 kB pool of node 0 again, after '2M:100'");
+	plan_free(&r.plan);
+	/* a size this kernel does not offer, said before the node that does not exist */
+	sp[0] = (struct reserve_spec){ "3M:1@7", "reserve: '3M:1@7'", 3072, 1, n7 };
+	assert_int_equal(plan_reserve_specs(&r.plan, &r.snap, &rq, sp, 1, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "reserve: '3M:1@7': this kernel offers no 3072 kB hugepages");
+	sp[0] = (struct reserve_spec){ "2M:1@7", "reserve: '2M:1@7'", 2048, 1, n7 };
+	assert_int_equal(plan_reserve_specs(&r.plan, &r.snap, &rq, sp, 1, &e), -BC_EUSAGE);
+	assert_string_equal(e.msg, "reserve: '2M:1@7': node 7 does not exist");
+	assert_int_equal(r.plan.n, 0);
+	numa_bitmask_free(n0);
+	numa_bitmask_free(n7);
 	done(&r);
 }
 
@@ -807,6 +873,7 @@ int main(void)
 		cmocka_unit_test(fruitless_wait_doubles),
 		cmocka_unit_test(fruitless_drop_left_out_of_on_short),
 		cmocka_unit_test(gigantic_takes_no_drop_unless_asked),
+		cmocka_unit_test(reserve_specs_checked),
 		cmocka_unit_test(block_counts_and_fragindex),
 		cmocka_unit_test(hugepage_targets),
 		cmocka_unit_test(judge_pool_short_is_warn),

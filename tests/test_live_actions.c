@@ -21,6 +21,7 @@
 
 #include "execute.h"
 #include "reserve.h"
+#include "kernel.h"
 #include "kwrite.h"
 #include "meminfo.h"
 #include "snapshot.h"
@@ -73,7 +74,7 @@ static int teardown(void **state)
 		for (k = 0; k < saved.nodes[i].nr_pools; k++) {
 			const struct hugepool *p = &saved.nodes[i].pools[k];
 
-			reserve_path(rel, sizeof(rel), saved.nodes[i].id, p->size_kb);
+			kfile_nr_hugepages(rel, sizeof(rel), saved.nodes[i].id, p->size_kb);
 			if (kw_set_u64(&c, rel, p->nr, &b, &a, &errnum, &e) < 0 || a != p->nr) {
 				print_message("could not restore %s to %llu: %s\n", rel,
 					      (unsigned long long)p->nr, e.msg);
@@ -133,7 +134,7 @@ static void reserve_2m_node0(void **state)
 	if (!p)
 		skip_because("no 2 MiB pool on node %d", saved.nodes[0].id);
 	orig = p->nr;
-	reserve_path(rel, sizeof(rel), saved.nodes[0].id, 2048);
+	kfile_nr_hugepages(rel, sizeof(rel), saved.nodes[0].id, 2048);
 	snprintf(args, sizeof(args), "reserve 2M:%llu@%d", (unsigned long long)orig + 8, saved.nodes[0].id);
 	assert_int_equal(buddyctl(args), 0);
 	assert_int_equal(read_u64(rel), orig + 8);
@@ -200,7 +201,7 @@ static void gigantic_short_grant_reported_truthfully(void **state)
 	p = node_pool(&saved.nodes[0], 1048576);
 	if (!p)
 		skip_because("no 1 GiB pages on this machine");
-	reserve_path(rel, sizeof(rel), saved.nodes[0].id, 1048576);
+	kfile_nr_hugepages(rel, sizeof(rel), saved.nodes[0].id, 1048576);
 	snprintf(args, sizeof(args), "reserve 1G:%llu@%d --ladder retry --rounds 1 -f json",
 		 (unsigned long long)p->nr + 4, saved.nodes[0].id);
 	rc = buddyctl(args);
@@ -255,7 +256,7 @@ static void sighup_during_a_live_reserve(void **state)
 	p = node_pool(&saved.nodes[0], 1048576);
 	if (!p)
 		skip_because("no 1 GiB pages on this machine");
-	reserve_path(rel, sizeof(rel), saved.nodes[0].id, 1048576);
+	kfile_nr_hugepages(rel, sizeof(rel), saved.nodes[0].id, 1048576);
 	snprintf(spec, sizeof(spec), "1G:%llu@%d", (unsigned long long)p->nr + 4, saved.nodes[0].id);
 	fd = open("build/live.out", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	assert_true(fd >= 0);

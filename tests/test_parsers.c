@@ -277,10 +277,13 @@ static void zoneinfo_ok(void **state)
 	assert_int_equal(z->managed, 3840);
 	assert_int_equal(z->nr_protection, 5);
 	assert_int_equal(z->protection[4], 3659);
+	assert_true(z->has_start_pfn);		/* where the zone lies, for the map */
+	assert_int_equal(z->start_pfn, 1);
 	z = node_zone(snapshot_node(&s, 0), "Movable");
 	assert_non_null(z);
 	assert_false(z->in_buddyinfo);
 	assert_int_equal(z->present, 0);
+	assert_false(z->has_start_pfn);		/* an empty zone prints none */
 	snapshot_free(&s);
 }
 
@@ -395,6 +398,9 @@ static void zoneinfo_hostile(void **state)
 	zi_bad("Node 0, zone DMA\n        protection: (0, x)\n", ":2:", "'x'");
 	zi_bad("Node 0, zone DMA\n        managed  99999999999999999999\n", ":2:", "64 bits");
 	zi_bad("Node 0, zone DMA\n        managed  9999999999999999999\n", ":2:", "implausible");
+	zi_bad("Node 0, zone DMA\n  start_pfn:  1\n  start_pfn:  2\n", ":3:", "duplicate field 'start_pfn:'");
+	zi_bad("Node 0, zone DMA\n  start_pfn:  x\n", ":2:", "'x'");
+	zi_bad("Node 0, zone DMA\n  start_pfn:  99999999999999999\n", ":2:", "implausible page frame number");
 	/* a duplicated zone section, after a complete first one */
 	t = malloc(2 * sizeof(zoneinfo_text));
 	assert_non_null(t);

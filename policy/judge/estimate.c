@@ -397,3 +397,44 @@ int estimate_node(const struct snapshot *snap, const struct node *n, uint64_t si
 	cap_figures(e, &sum);
 	return 0;
 }
+
+void estimate_free_lists(const struct node *n, unsigned nr_orders, int order, uint64_t page_kb,
+			 uint64_t *blocks, uint64_t *small_kb)
+{
+	unsigned j, k;
+
+	for (j = 0; j < n->nr_zones; j++)
+		for (k = 0; k < nr_orders; k++) {
+			uint64_t nb = n->zones[j].free_blocks[k];
+
+			if ((int)k >= order)
+				*blocks += nb << (k - (unsigned)order);
+			else
+				*small_kb += (nb << k) * page_kb;
+		}
+}
+
+int estimate_revise(const struct snapshot *snap, int node, const struct estimate *first,
+		    struct estimate_revision *rev)
+{
+	const struct node *n = node >= 0 ? snapshot_node(snap, node) : snap->nr_nodes == 1 ? &snap->nodes[0] : NULL;
+	struct estimate e;
+	uint64_t more, blocks = 0;
+
+	if (!n || estimate_node(snap, n, first->size_kb, &e) != 0 || e.gigantic)
+		return -1;
+	/* compaction has run: what it left apart stays apart */
+	more = (e.cache_kb + e.slab_kb + e.not_in_buddy_kb) / first->size_kb;
+	rev->now = e.now;
+	/* at most either estimate after reclaim, at least now */
+	rev->reclaim = e.now + more;
+	if (rev->reclaim > e.reclaim)
+		rev->reclaim = e.reclaim;
+	if (rev->reclaim > first->reclaim)
+		rev->reclaim = first->reclaim;
+	if (rev->reclaim < rev->now)
+		rev->reclaim = rev->now;
+	rev->small_kb = 0;
+	estimate_free_lists(n, snap->nr_orders, e.order, snap->page_size / 1024, &blocks, &rev->small_kb);
+	return 0;
+}

@@ -86,4 +86,35 @@ int estimate_node(const struct snapshot *snap, const struct node *n, uint64_t si
  */
 uint64_t estimate_not_in_buddy_kb(const struct snapshot *snap);
 
+/*
+ * Add the free blocks of node n of order or larger (counted in blocks of
+ * that order) to *blocks, and its free memory in smaller blocks, in kB
+ * (page_kb a page), to *small_kb: what its buddy lists hold.
+ */
+void estimate_free_lists(const struct node *n, unsigned nr_orders, int order, uint64_t page_kb,
+			 uint64_t *blocks, uint64_t *small_kb);
+
+/*
+ * The estimate again once compaction has run. Free memory that compaction
+ * left in blocks smaller than the page is held there by pages it cannot
+ * move (pinned by a pipe or by DMA, unmovable allocations in Movable
+ * pageblocks), which no kernel file shows before compaction runs: from
+ * then on, what the free lists hold plus what reclaim can still add is the
+ * better estimate.
+ */
+struct estimate_revision {
+	uint64_t now;		/* pages buddy can hand out, the pool included */
+	uint64_t reclaim;	/* now + what reclaim can still add: at most either
+				   estimate after reclaim, at least now */
+	uint64_t small_kb;	/* free in blocks smaller than the page */
+};
+
+/*
+ * Revise first (the estimate of size first->size_kb on node, -1: the only
+ * node, when planned) from snap, read after the run's first compaction of
+ * the node. 0, or -1 when there is none (no such node, gigantic pages).
+ */
+int estimate_revise(const struct snapshot *snap, int node, const struct estimate *first,
+		    struct estimate_revision *rev);
+
 #endif

@@ -1,26 +1,45 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The table of steps: their names, what each does, and step lists parsed from the policy's text. */
+/*
+ * The table of steps: their names, what each does and how a plan says it,
+ * and step lists parsed from the policy's text.
+ */
 #include "steps.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 static const struct step_info step_table[STEP_NR] = {
-	[STEP_NONE] = { "none", "nothing: the empty list" },
-	[STEP_RETRY] = { "retry", "write the pool size again (escalation only)", true },
+	[STEP_NONE] = { "none", "nothing: the empty list", NULL, NULL },
+	[STEP_RETRY] = { "retry", "write the pool size again (escalation only)",
+			 "write @target again", "rewrite", true },
 	[STEP_COMPACT_NODE] = { "compact-node",
-				"compact the node: nodeN/compact (vm/compact_memory for a global pool)" },
-	[STEP_COMPACT_ALL] = { "compact-all", "compact every node: vm/compact_memory" },
+				"compact the node: nodeN/compact (vm/compact_memory for a global pool)",
+				"compact @node", "compact @node" },
+	[STEP_COMPACT_ALL] = { "compact-all", "compact every node: vm/compact_memory",
+			       "compact all nodes", "compact all nodes" },
 	[STEP_DROP_PAGECACHE] = { "drop-pagecache",
-				  "sync, then drop the clean page cache of every node: vm/drop_caches = 1" },
-	[STEP_DROP_SLAB] = { "drop-slab", "drop reclaimable slab objects: vm/drop_caches = 2" },
-	[STEP_DROP_ALL] = { "drop-all", "sync, then drop page cache and slab: vm/drop_caches = 3" },
+				  "sync, then drop the clean page cache of every node: vm/drop_caches = 1",
+				  "drop clean page cache on every node@sync",
+				  "drop page cache of all nodes@sync" },
+	[STEP_DROP_SLAB] = { "drop-slab", "drop reclaimable slab objects: vm/drop_caches = 2",
+			     "drop reclaimable slab on every node", "drop reclaimable slab of all nodes" },
+	[STEP_DROP_ALL] = { "drop-all", "sync, then drop page cache and slab: vm/drop_caches = 3",
+			    "drop clean page cache and reclaimable slab on every node@sync",
+			    "drop page cache and slab of all nodes@sync" },
 	[STEP_RECLAIM_NODE] = { "reclaim-node",
-				"reclaim the shortfall on the pool's node only: nodeN/reclaim (escalation only)", true },
+				"reclaim the shortfall on the pool's node only: nodeN/reclaim (escalation only)",
+				"reclaim what is short, less what compaction can use, on @node only",
+				"reclaim the shortfall on @node", true },
 	[STEP_REWRITE_BURST] = { "rewrite-burst",
-				 "write the target until 64 writes in a row gain nothing (escalation only)", true },
+				 "write the target until 64 writes in a row gain nothing (escalation only)",
+				 "write @target again until 64 writes in a row gain nothing",
+				 "rewrite until 64 writes gain nothing", true },
 	[STEP_DRAIN_PCP] = { "drain-pcp",
-			     "give the per-CPU free lists back to buddy: vm/stat_refresh (escalation only)", true },
+			     "give the per-CPU free lists back to buddy: vm/stat_refresh (escalation only)",
+			     "give the per-CPU free lists back to the buddy allocator",
+			     "drain per-CPU lists", true },
 };
 
 const struct step_info *step_info(enum step s)
@@ -31,6 +50,46 @@ const struct step_info *step_info(enum step s)
 const char *step_name(enum step s)
 {
 	return (unsigned)s < STEP_NR ? step_table[s].name : "?";
+}
+
+const char *step_write_words(bool room)
+{
+	return room ? "write what compaction made room for, up to @target" : "write @target";
+}
+
+/* The text of the placeholder at p ("@node", "@sync", "@target") and its *len; "@" if none. */
+static const char *placeholder(const char *p, const struct step_args *args, const char *target,
+			       size_t *len)
+{
+	if (!strncmp(p, "@node", 5)) {
+		*len = 5;
+		return args->node;
+	}
+	if (!strncmp(p, "@sync", 5)) {
+		*len = 5;
+		return args->sync ? " (sync first)" : "";
+	}
+	*len = strncmp(p, "@target", 7) ? 1 : 7;
+	return *len == 7 ? target : "@";
+}
+
+void step_words(char *buf, size_t size, const char *words, const struct step_args *args)
+{
+	const char *p = words;
+	char target[24];
+	size_t len;
+
+	snprintf(target, sizeof(target), "%llu", (unsigned long long)args->target);
+	buf[0] = '\0';
+	while (*p) {
+		len = strcspn(p, "@");
+		str_append(buf, size, "%.*s", (int)len, p);
+		p += len;
+		if (*p) {
+			str_append(buf, size, "%s", placeholder(p, args, target, &len));
+			p += len;
+		}
+	}
 }
 
 void steps_names(char *buf, size_t size, bool remediation)

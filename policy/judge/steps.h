@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* What a remediation or escalation step does. */
 enum step {
@@ -37,11 +38,38 @@ struct steps {
 struct step_info {
 	const char *name;	/* as written in the policy and printed in plans */
 	const char *what;	/* what it does, in one line for people */
+	/*
+	 * How a plan says it (step_words() fills in "@node", "@sync" and
+	 * "@target"): in the list of a reservation's steps, and in the one
+	 * line of what a short reservation may still do
+	 */
+	const char *planned;
+	const char *brief;
 	bool escalation_only;	/* a pool's escalation may take it, a remediation not */
 };
 
 /* The row of step s, or NULL when s is no step. */
 const struct step_info *step_info(enum step s);
+
+/* What step_words() fills in. */
+struct step_args {
+	const char *node;	/* "node 0", "all nodes" */
+	bool sync;		/* " (sync first)" for "@sync" */
+	uint64_t target;	/* pages the write asks for */
+};
+
+/*
+ * words (a step_info's planned or brief, or step_write_words()) into buf,
+ * with "@node" the pool's node, "@sync" " (sync first)" when args->sync
+ * (else nothing) and "@target" the pages of args->target.
+ */
+void step_words(char *buf, size_t size, const char *words, const struct step_args *args);
+
+/*
+ * How a plan says the write of the pool itself (STEP_NONE in its list):
+ * of "@target", or with room of what compaction made room for, up to it.
+ */
+const char *step_write_words(bool room);
 
 /* Step names as written in the policy and printed in plans ("?" for no step). */
 const char *step_name(enum step s);

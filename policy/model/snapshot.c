@@ -33,6 +33,23 @@ struct node *snapshot_node(const struct snapshot *snap, int id)
 	return NULL;
 }
 
+int snapshot_nodes_usable(const struct snapshot *snap, const struct bitmask *mask, const char *what,
+			  struct bc_error *err)
+{
+	const struct node *n;
+	unsigned id;
+
+	for (id = 0; id < mask->size; id++) {
+		if (!numa_bitmask_isbitset(mask, id))
+			continue;
+		n = snapshot_node(snap, (int)id);
+		if (!n || !n->has_memory)
+			return bc_error_set(err, BC_EUSAGE, "%s: node %u %s", what, id,
+					    n ? "has no memory" : "does not exist");
+	}
+	return 0;
+}
+
 /* Room for one more node: 0, or -1 when there is no memory. */
 static int grow_nodes(struct snapshot *snap)
 {

@@ -38,6 +38,8 @@ struct zone {
 	bool in_zoneinfo;
 	uint64_t zi_free, min, low, high, spanned, present, managed;
 	uint64_t pcp;				/* free on per-CPU lists, all CPUs */
+	uint64_t start_pfn;			/* first page frame of the span (the map) */
+	bool has_start_pfn;			/* "start_pfn:" seen (absent from unpopulated zones) */
 	uint64_t protection[BC_MAX_PROTECTION];
 	unsigned nr_protection;
 	unsigned seen;				/* ZI_SEEN_* bits */
@@ -244,6 +246,14 @@ void snapshot_free(struct snapshot *snap);
 
 /* Lookups; NULL when absent. */
 struct node *snapshot_node(const struct snapshot *snap, int id);
+
+/*
+ * Every node set in mask exists in snap and has memory: 0, or -BC_EUSAGE
+ * with err naming what ("--node", "reserve: '2M:1@4'") and the first node
+ * that does not.
+ */
+int snapshot_nodes_usable(const struct snapshot *snap, const struct bitmask *mask, const char *what,
+			  struct bc_error *err);
 struct zone *node_zone(const struct node *node, const char *name);
 const struct hugepool *node_pool(const struct node *node, uint64_t size_kb);
 const struct hugepool *snapshot_pool(const struct snapshot *snap, uint64_t size_kb);

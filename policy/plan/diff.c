@@ -31,10 +31,24 @@ int snapshot_comparable(const struct snapshot *before, const char *before_name,
 	return 0;
 }
 
-/* One entry of d->zones for a zone on either side (b or a NULL). */
+/* The free blocks of zone z at the hugepage order or larger, in blocks of that order. */
+static uint64_t hpage_blocks(const struct snap_diff *d, const struct zone *z)
+{
+	struct contig_info ci;
+
+	metrics_contig_info(z, d->nr_orders, (unsigned)d->hpage_order, &ci);
+	return ci.free_blocks_suitable;
+}
+
+/*
+ * One entry of d->zones for a zone on either side (b or a NULL), of the
+ * node last added to d->nodes (its zones follow it): its free blocks at the
+ * hugepage order counted there and in d's.
+ */
 static void add_zone(struct snap_diff *d, int node, const struct zone *b, const struct zone *a)
 {
 	struct zone_change *zc = &d->zones[d->nr_zones++];
+	struct node_change *nc = &d->nodes[d->nr_nodes - 1];
 	unsigned k, ho = (unsigned)d->hpage_order;
 
 	zc->node = node;
@@ -49,10 +63,14 @@ static void add_zone(struct snap_diff *d, int node, const struct zone *b, const 
 	if (b) {
 		zc->unusable_before = metrics_unusable_index(b, d->nr_orders, ho);
 		zc->fragindex_before = metrics_fragmentation_index(b, d->nr_orders, ho);
+		nc->blocks_before += hpage_blocks(d, b);
+		d->blocks_before += hpage_blocks(d, b);
 	}
 	if (a) {
 		zc->unusable_after = metrics_unusable_index(a, d->nr_orders, ho);
 		zc->fragindex_after = metrics_fragmentation_index(a, d->nr_orders, ho);
+		nc->blocks_after += hpage_blocks(d, a);
+		d->blocks_after += hpage_blocks(d, a);
 	}
 }
 
@@ -162,6 +180,7 @@ int snapshot_diff(const struct snapshot *before, const struct snapshot *after,
 	d->nr_orders = before->nr_orders;
 	d->hpage_order = before->hpage_order >= 0 && before->hpage_order < (int)before->nr_orders ?
 			 before->hpage_order : (int)before->nr_orders - 1;
+	d->blocks_known = d->hpage_order == before->hpage_order && after->hpage_order == before->hpage_order;
 	if ((rc = diff_alloc(before, after, d, err)) < 0)
 		return rc;
 	/* both node arrays are sorted by id: merge them */

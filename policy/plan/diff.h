@@ -39,6 +39,8 @@ struct node_change {
 	int64_t slab_kb;		/* SReclaimable */
 	bool known;			/* both snapshots had the node's meminfo */
 	unsigned first_zone, nr_zones;	/* the node's zones: d->zones[first_zone] on */
+	/* free blocks of d->hpage_order or larger, in blocks of it (see struct snap_diff) */
+	uint64_t blocks_before, blocks_after;
 };
 
 struct snap_diff {
@@ -50,6 +52,14 @@ struct snap_diff {
 	unsigned nr_nodes;
 	int64_t vmstat[VM_NR_FIELDS];	/* after - before */
 	uint32_t vmstat_seen;		/* bit per field read in both */
+	/*
+	 * Free blocks of the hugepage order (COMPACTION_HPAGE_ORDER) or
+	 * larger, counted in blocks of that order, on every node before and
+	 * after (each node's in struct node_change): what a compaction
+	 * gained. Only when both snapshots know that order (blocks_known).
+	 */
+	bool blocks_known;
+	uint64_t blocks_before, blocks_after;
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "judge.h"
 #include "plan.h"
+#include "reservation.h"
 #include "strbuf.h"
 #include "units.h"
 

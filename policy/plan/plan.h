@@ -4,7 +4,8 @@
 
 /*
  * The plan: the actions to take, as plain data, and the functions that add
- * them (a reservation with its escalation, a compaction, a drop of caches).
+ * them (a compaction, a drop of caches; a reservation's escalation and its
+ * steps; the reservation itself in reservation.h).
  * policy_evaluate() (evaluate.h) plans from the policy's findings, a one-off
  * command from its arguments; `plan`, `--dry-run` and `apply` print the plan
  * the same way, and actions/ executes it.
@@ -17,6 +18,7 @@
 
 #include "config.h"
 #include "estimate.h"
+#include "planstep.h"
 #include "snapshot.h"
 #include "steps.h"
 
@@ -50,7 +52,8 @@ struct action {
 	 * ACT_RESERVE, escalation chosen from the snapshot (no --ladder or
 	 * on_short): compact first when free memory covers what free blocks
 	 * do not, then rounds of the ladder while a round gains pages and the
-	 * estimate says more is reachable.
+	 * estimate says more is reachable. The decisions below are the
+	 * plan's; steps[] is what they make, in order.
 	 */
 	bool chosen;
 	bool compact_first;
@@ -87,7 +90,20 @@ struct action {
 	 */
 	struct steps drops_skipped;
 	double drops_until;
-	char not_planned[768];	/* steps the estimate or the policy left out, and why */
+	/*
+	 * ACT_RESERVE that grows the pool: every step it may take, in order,
+	 * each with its file, what it does, its cost, what it drops and the
+	 * pages expected (plan_reserve_steps()); actions/reserve.c walks them,
+	 * the reports print them. None when the pool does not grow: its one
+	 * write asks for the target.
+	 */
+	struct plan_step steps[MAX_PLAN_STEPS];
+	unsigned nr_steps;
+	char if_short[512];	/* what a short pool may still do, in one line; "" none */
+	/* the steps the estimate or the policy left out, and why (not_planned joins them) */
+	struct plan_left_out left_out[MAX_LEFT_OUT];
+	unsigned nr_left_out;
+	char not_planned[768];	/* "what: why; ..." of left_out[] */
 	char reason[320];	/* why: the finding or the policy line */
 	char expect[400];
 };
@@ -140,52 +156,6 @@ struct remembered {
 	unsigned nr_pools;
 };
 
-/* How one hugepage size is to be reserved (`reserve SPEC` or [hugepages SIZE]). */
-struct reserve_req {
-	uint64_t size_kb;
-	const struct steps *ladder;	/* escalation when short; NULL: chosen (plan_escalation) */
-	int rounds;			/* < 0: the default (3 with a ladder, else CHOSEN_ROUNDS) */
-	bool allow_drop;		/* a chosen escalation may drop caches machine-wide */
-	bool keep;			/* keep a short grant */
-	bool force;			/* allow more than the node could ever hold */
-	bool judged;			/* a policy target (struct action) */
-	bool mandatory;			/* its mandatory = */
-	/*
-	 * a policy target's memory (NULL: none): its cache- and slab-dropping
-	 * steps are left out while the pool's last outcome shows them
-	 * fruitless (plan_reserve_node())
-	 */
-	const struct remembered *mem;
-	unsigned min_interval_s;
-	const char *why;		/* the action's reason */
-	/* a refusal: "WHERE: node N could never hold ...; FORCE_HINT to try anyway" */
-	const char *where;
-	const char *force_hint;
-	enum bc_err_kind kind;		/* BC_EUSAGE (command line) or BC_ECONFIG */
-};
-
-/*
- * Add ACT_RESERVE of count pages on node (-1: the global pool). A count
- * above metrics_capacity() is refused (-rq->kind, err naming node, size,
- * asked and possible) unless rq->force. On a kernel without NUMA sysfs,
- * node 0 is the global pool. With rq->mem, the cache- and slab-dropping
- * steps are left out (drops_skipped, not_planned) when the pool's last
- * outcome shows they gained nothing, for the same target, less than its
- * wait ago (min_interval, doubled for each further run in a row that
- * gained nothing, at most a day or min_interval), and free memory has not
- * grown since by plan_free_margin_kb(). 0, -kind, or -BC_ENOMEM.
- */
-int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
-		      int node, uint64_t count, struct bc_error *err);
-
-/*
- * Split total pages evenly over the memory nodes of snap (lower ids take
- * the remainder) and add one ACT_RESERVE per node, checked as above.
- * For one-off `reserve` and for `total =` in the policy.
- */
-int plan_reserve_split(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
-		       uint64_t total, struct bc_error *err);
-
 /*
  * Compact node: nodeN/compact, or vm/compact_memory on a kernel without
  * NUMA sysfs. Returns the action or NULL on ENOMEM.
@@ -194,14 +164,17 @@ struct action *plan_compact_node(struct plan *p, const struct snapshot *snap, in
 
 /*
  * Choose the escalation of ACT_RESERVE a from the snapshot (plan.c): fills
- * a->est, compact_first, ladder, rounds, unreachable and not_planned.
- * rounds < 0: CHOSEN_ROUNDS; 0: no escalation. allow_drop: drop_caches (all
- * nodes) may be used where nodeN/reclaim cannot. Gigantic pages get no
- * reclaim or drop step, allow_drop or not (only --ladder or on_short can
- * ask for one).
+ * a->est, compact_first, reclaim_first, first_write, ladder, rounds,
+ * unreachable, and left_out with not_planned. rounds < 0: CHOSEN_ROUNDS;
+ * 0: no escalation. allow_drop: drop_caches (all nodes) may be used where
+ * nodeN/reclaim cannot. Gigantic pages get no reclaim or drop step,
+ * allow_drop or not (only --ladder or on_short can ask for one). With
+ * no_drops, as if nothing could be reclaimed (the pool's dropping steps are
+ * left out: the caller says why). plan_reserve_steps() then makes the
+ * steps of these decisions.
  */
-void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
-		     bool allow_drop);
+void plan_escalation(struct action *a, const struct snapshot *snap, int rounds, bool allow_drop,
+		     bool no_drops);
 
 /*
  * The estimate of a's node and size into a->est (have_est, unreachable);
@@ -210,37 +183,30 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds,
 bool plan_estimate(struct action *a, const struct snapshot *snap);
 
 /*
- * Fill a->boot_recommended and a->boot_why from the estimate of an
- * ACT_RESERVE (plan_estimate() or plan_escalation() first).
+ * Leave what ("compaction first", "drain-pcp", "reclaim-node, drop-slab";
+ * "": all but one rewrite) out of a's escalation and say why (printf-like
+ * fmt): a->left_out, and "what: why" added to a->not_planned ("; " between).
  */
-void plan_boot_advice(struct action *a);
+void plan_leave_out(struct action *a, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The steps of ACT_RESERVE a, in order, from its decisions (compact_first,
+ * reclaim_first, first_write, ladder, rounds, chosen, est) into a->steps,
+ * and a->if_short: the reclaim and the compaction first, the write, and
+ * the ladder's steps, each with the write after it (in a chosen
+ * escalation a reclaim only makes room: the compaction after it writes).
+ * Their cost in cache from snap's meminfo; sync: caches are synced before
+ * they are dropped. None when the pool does not grow.
+ */
+void plan_reserve_steps(struct action *a, const struct snapshot *snap, bool sync);
 
 /* Steps that drop or reclaim cache: reclaim-node, drop-pagecache, drop-slab, drop-all. */
 bool plan_step_reclaims(enum step s);
 
 /*
- * Free memory of node (-1, or a kernel without NUMA sysfs: every node) in
- * the buddy allocator (proc/buddyinfo), in kB: what a pool's last outcome
- * remembers and the next run compares.
- */
-uint64_t plan_free_kb(const struct snapshot *snap, int node);
-
-/*
- * How much more free memory than a fruitless run had counts as a change
- * worth trying its dropping steps again: a page of size_kb, and at least
- * 1% of the node's memory (free memory moves by itself by less: see
- * plan.c).
- */
-uint64_t plan_free_margin_kb(const struct snapshot *snap, int node, uint64_t size_kb);
-
-/*
- * Is nr_hugepages written after step i of a's ladder? The executor
- * (actions/reserve.c) and the plan's renderers ask this one function.
- */
-bool plan_write_after(const struct action *a, unsigned i);
-
-/*
- * Sizing from the free lists as read back during a chosen escalation
+ * Sizing from the free lists as read back during a chosen escalation, by
+ * the steps the plan marks so (write_room, sized in struct plan_step)
  * (blocks: free blocks of the action's size or larger, in pages of that
  * size; small_kb: free memory in smaller blocks, both on the action's node).
  *

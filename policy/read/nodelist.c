@@ -136,7 +136,6 @@ int nodelist_max(const struct bitmask *mask)
 int nodelist_select(const char *list, const char *what, const struct snapshot *snap,
 		    struct bitmask **out, struct bc_error *err)
 {
-	unsigned id;
 	int rc;
 
 	if (!*list)
@@ -144,20 +143,12 @@ int nodelist_select(const char *list, const char *what, const struct snapshot *s
 	rc = nodelist_parse(list, strlen(list), what, BC_EUSAGE, out, err);
 	if (rc < 0 || !snap)
 		return rc;
-	for (id = 0; id < (*out)->size; id++) {
-		const struct node *n;
-
-		if (!numa_bitmask_isbitset(*out, id))
-			continue;
-		n = snapshot_node(snap, (int)id);
-		if (!n || !n->has_memory) {
-			numa_bitmask_free(*out);
-			*out = NULL;
-			return bc_error_set(err, BC_EUSAGE, "%s: node %u %s", what, id,
-					    n ? "has no memory" : "does not exist");
-		}
+	rc = snapshot_nodes_usable(snap, *out, what, err);
+	if (rc < 0) {
+		numa_bitmask_free(*out);
+		*out = NULL;
 	}
-	return 0;
+	return rc;
 }
 
 int nodelist_check(const char *list, const char *what, struct bc_error *err)

@@ -23,9 +23,13 @@
  *       cpu: 0
  *                 count:    12
  *                 high:     0
+ *     node_unreclaimable:  0
+ *     start_pfn:           1
  *
  * "count:" of every CPU's pageset is summed: free pages on per-CPU lists,
- * in neither buddyinfo nor "pages free" until drained.
+ * in neither buddyinfo nor "pages free" until drained. "start_pfn:" with
+ * "spanned" places the zone in physical memory (buddyctl map); an
+ * unpopulated zone prints none, so it is kept only where it was seen.
  *
  * Older kernels (RHEL 6's 2.6.32, for one) print no "managed" line, and
  * put "protection:" after the zone counters; there node MemTotal is the
@@ -238,6 +242,21 @@ static int add_pcp(struct scan *s, struct zone *zone, struct bc_error *err)
 	return rc;
 }
 
+/* "start_pfn:", once: where the zone begins in physical memory (buddyctl map). */
+static int set_start_pfn(struct scan *s, struct zone *zone, const char *tok, size_t tlen, struct bc_error *err)
+{
+	int rc;
+
+	if (zone->has_start_pfn)
+		return scan_fail(s, tok, tlen, "duplicate field", err);
+	rc = scan_next_u64(s, "start_pfn:", &zone->start_pfn, err);
+	if (rc == 0 && zone->start_pfn > BC_MAX_PAGES)
+		return scan_fail(s, tok, tlen, "implausible page frame number for", err);
+	if (rc == 0)
+		zone->has_start_pfn = true;
+	return rc;
+}
+
 /* A line of a zone's section that starts with tok: the field it sets, if any. */
 static int zone_line(struct scan *s, struct zone *zone, const char *tok, size_t tlen, struct bc_error *err)
 {
@@ -250,6 +269,8 @@ static int zone_line(struct scan *s, struct zone *zone, const char *tok, size_t 
 	}
 	if (tok_eq(tok, tlen, "protection:"))
 		return parse_protection(s, zone, err);
+	if (tok_eq(tok, tlen, "start_pfn:"))
+		return set_start_pfn(s, zone, tok, tlen, err);
 	if (tok_eq(tok, tlen, "count:"))
 		return add_pcp(s, zone, err);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
