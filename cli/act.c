@@ -28,6 +28,7 @@
 #include "exitcodes.h"
 #include "grub.h"
 #include "load.h"
+#include "loadmap.h"
 #include "lock.h"
 #include "log.h"
 #include "meminfo.h"
@@ -346,6 +347,10 @@ struct run {
 	 */
 	bool lock_refused;
 	struct bc_error lock_why;
+	struct pagemap_set *maps;	/* the gigantic pools' maps the plan is made with */
+	unsigned nr_maps;
+	struct estimate *short_pools;	/* check: the short gigantic pools, from the map */
+	unsigned nr_short_pools;
 	struct sysctl_hp_set sysctl;	/* policy runs: what sysctl files set */
 	struct sysctl_conflict conflicts[SYSCTL_HP_NR];
 	unsigned nr_conflicts;
@@ -362,6 +367,29 @@ static void run_free(struct run *r)
 	plan_free(&r->plan);
 	free(r->findings);
 	state_free(&r->st);
+	cli_maps_free(r->maps, r->nr_maps);
+	free(r->short_pools);
+}
+
+/*
+ * Make the plan (make()) again with the maps of the gigantic pools it
+ * grows, read now (or why there are none): once made without them, to
+ * know which pools; nothing to read when it grows none.
+ */
+static int plan_with_maps(struct run *r, int (*make)(struct run *r, void *ctx, struct bc_error *err),
+			  void *ctx, struct bc_error *err)
+{
+	int rc = cli_plan_maps(r->a->root, &r->snap, &r->plan, &r->maps, &r->nr_maps, err);
+
+	if (rc < 0 || !r->nr_maps)
+		return rc;
+	free(r->findings);
+	r->findings = NULL;
+	r->nr_findings = 0;
+	plan_free(&r->plan);
+	r->plan.maps = r->maps;
+	r->plan.nr_maps = r->nr_maps;
+	return make(r, ctx, err);
 }
 
 /*
@@ -660,13 +688,25 @@ int cmd_check(const struct act_args *a, struct bc_error *err)
 		rep.nr_findings = r.nr_findings;
 		rep.exit_code = l == LEVEL_CRIT ? EXIT_FAILED : l == LEVEL_WARN ? EXIT_PARTIAL : EXIT_OK;
 		rep.exit_reason = why;
+		rc = cli_short_pools_map(a->root, &r.snap, r.findings, r.nr_findings, &r.short_pools,
+					 &r.nr_short_pools, err);
+		rep.short_pools = r.short_pools;
+		rep.nr_short_pools = r.nr_short_pools;
 		sysctl_warnings(&r, &rep);
+	}
+	if (rc == 0 && rep.before) {
 		rc = print_report(a, &rep, err);
 		if (rc == 0)
 			rc = rep.exit_code;
 	}
 	run_free(&r);
 	return rc;
+}
+
+/* apply's plan: the policy's findings and what they call for (ctx: what the state file remembered). */
+static int apply_plan(struct run *r, void *ctx, struct bc_error *err)
+{
+	return policy_evaluate(&r->snap, &r->pol, ctx, &r->findings, &r->nr_findings, &r->plan, err);
 }
 
 int cmd_apply(const struct act_args *a, struct bc_error *err)
@@ -696,7 +736,9 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 					  .nr_last = STATE_MAX_NODES, .pools = r.st.pools,
 					  .nr_pools = r.st.nr_pools };
 
-		rc = policy_evaluate(&r.snap, &r.pol, &mem, &r.findings, &r.nr_findings, &r.plan, err);
+		rc = apply_plan(&r, &mem, err);
+		if (rc == 0)
+			rc = plan_with_maps(&r, apply_plan, &mem, err);
 	}
 	if (rc == 0 && a->pools_only)
 		plan_pools_only(&r.plan, r.findings, r.nr_findings);
@@ -932,6 +974,20 @@ static int parse_spec(const char *text, struct spec *s, struct reserve_spec *r, 
 	return rc;
 }
 
+/* reserve's specs and the escalation they share. */
+struct reserve_make {
+	const struct reserve_req *rq;
+	const struct reserve_spec *rs;
+	unsigned n;
+};
+
+static int reserve_plan(struct run *r, void *ctx, struct bc_error *err)
+{
+	const struct reserve_make *m = ctx;
+
+	return plan_reserve_specs(&r->plan, &r->snap, m->rq, m->rs, m->n, err);
+}
+
 int cmd_reserve(const struct act_args *a, struct bc_error *err)
 {
 	struct run r = { .a = a, .command = "reserve",
@@ -944,6 +1000,7 @@ int cmd_reserve(const struct act_args *a, struct bc_error *err)
 				  .force_hint = "--force", .kind = BC_EUSAGE };
 	struct reserve_spec *rs;
 	struct spec *specs;
+	struct reserve_make make = { .rq = &rq, .n = (unsigned)a->nr_specs };
 	char bad[48];
 	int i, rc = 0;
 
@@ -962,10 +1019,13 @@ int cmd_reserve(const struct act_args *a, struct bc_error *err)
 	/* the syntax of every spec first: a usage error before the lock */
 	for (i = 0; i < a->nr_specs && rc == 0; i++)
 		rc = parse_spec(a->specs[i], &specs[i], &rs[i], err);
+	make.rs = rs;
 	if (rc == 0)
 		rc = begin(&r, err);
 	if (rc == 0)
-		rc = plan_reserve_specs(&r.plan, &r.snap, &rq, rs, (unsigned)a->nr_specs, err);
+		rc = reserve_plan(&r, &make, err);
+	if (rc == 0)
+		rc = plan_with_maps(&r, reserve_plan, &make, err);
 	if (rc == 0)
 		rc = run_plan(&r, err);
 	for (i = 0; i < a->nr_specs; i++)
