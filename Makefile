@@ -31,10 +31,10 @@ READ_SRC   := policy/read/textscan.c policy/read/rootfs.c policy/read/capture.c 
               policy/read/zoneinfo.c policy/read/pagetypeinfo.c policy/read/meminfo.c policy/read/nodelist.c \
               policy/read/hugepages.c policy/read/pagesize.c policy/read/statusjson.c \
               policy/read/snapshot_read.c policy/read/source.c policy/read/sysctl.c policy/read/release.c \
-              policy/read/grub.c policy/read/proactiveness.c policy/read/kpageflags.c
+              policy/read/grub.c policy/read/proactiveness.c policy/read/kpageflags.c policy/read/mapread.c
 JUDGE_SRC  := policy/judge/steps.c policy/judge/config.c policy/judge/metrics.c policy/judge/estimate.c \
               policy/judge/judge.c policy/judge/explain.c policy/judge/sysctl_conflict.c \
-              policy/judge/mapjudge.c
+              policy/judge/mapjudge.c policy/judge/estmap.c
 PLAN_SRC   := policy/plan/planstep.c policy/plan/plan.c policy/plan/reservation.c policy/plan/evaluate.c policy/plan/diff.c policy/plan/cmdline.c
 POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/clock.c actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
@@ -42,7 +42,7 @@ ACTIONS_SRC:= actions/clock.c actions/result.c actions/ownfile.c actions/kwrite.
 CLI_SRC    := cli/output.c cli/jsonw.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
               cli/load.c cli/report.c cli/act.c cli/cmd_check.c cli/cmd_apply.c cli/cmd_cmdline.c \
               cli/cmd_oneoff.c cli/cmd_reserve.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c \
-              cli/cmd_map.c cli/options.c
+              cli/cmd_map.c cli/loadmap.c cli/options.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
 MAIN_SRC   := cli/main.c
 INC_DIRS   := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))
@@ -57,7 +57,7 @@ FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson
 # their .tar.xz, and the one of every class generated, under build/fixtures/map/.
 MAP_DIR    := build/fixtures/map
 MAP_TREES  := $(patsubst tests/fixtures/map/%.tar.xz,$(MAP_DIR)/%/.unpacked,$(wildcard tests/fixtures/map/*.tar.xz)) \
-              $(MAP_DIR)/classes/.made
+              $(MAP_DIR)/classes/.made $(MAP_DIR)/gigantic/.made
 
 all: buddyctl
 
@@ -122,10 +122,14 @@ $(MAP_DIR)/%/.unpacked: tests/fixtures/map/%.tar.xz
 $(MAP_DIR)/classes/.made: tests/fixtures/map/gen-classes.py
 	rm -rf $(MAP_DIR)/classes && python3 $< $(MAP_DIR)/classes && touch $@
 
+$(MAP_DIR)/gigantic/.made: tests/fixtures/map/gen-gigantic.py
+	rm -rf $(MAP_DIR)/gigantic && python3 $< $(MAP_DIR)/gigantic && touch $@
+
 map-fixtures: $(MAP_TREES)
 
 # the suites that read the map's trees
 build/test/test_pagemap build/asan/test_pagemap build/test/test_cli build/asan/test_cli: $(MAP_TREES)
+build/test/test_estimate build/asan/test_estimate build/test/test_actions build/asan/test_actions: $(MAP_TREES)
 
 # Fuzz targets replayed over their seed corpus (no libFuzzer needed).
 build/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/libbuddyctl-asan.a

@@ -11,6 +11,7 @@
 #include "reserve.h"
 
 #include <limits.h>
+#include <numa.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,10 @@
 #include "compact.h"
 #include "dropcaches.h"
 #include "estimate.h"
+#include "estmap.h"
 #include "kernel.h"
+#include "mapjudge.h"
+#include "mapread.h"
 #include "pcp.h"
 #include "reclaim.h"
 #include "rootfs.h"
@@ -172,9 +176,106 @@ struct run {
 	char rel[160];		/* the pool's nr_hugepages, relative to the root */
 	uint64_t prev;		/* the pool after the last write: the next gain is from it */
 	bool stopped;		/* the run ended on a signal or a lost lock */
+	/*
+	 * a gigantic pool planned from its map: the ranges that are pages or
+	 * can become ones as last read (the plan's map first); map_fresh: read
+	 * after the last write
+	 */
+	uint64_t map_had;
+	bool map_fresh;
 	int errnum;
 	struct bc_error err;
 };
+
+/*
+ * The estimate of a's pool from its node's map read now (with the cgroups
+ * of blocked ranges' charged pages), into e: a gigantic pool planned from
+ * its map, never in a dry run. 0, or -1 when it cannot be read (the run
+ * then goes on as planned).
+ */
+static int map_now(const struct kctx *c, const struct action *a, struct estimate *e)
+{
+	struct pagemap_summary *sums = NULL;
+	struct pagemap_judging *j = NULL;
+	struct bitmask *sel = NULL;
+	struct pagemap_judge ops;
+	struct bc_error err;
+	struct snapshot s;
+	const struct node *n;
+	unsigned nr = 0;
+	int rc = -1;
+
+	if (!a->est.from_map || c->dry_run || snapshot_read(c->root, &s, &err) != 0)
+		return -1;
+	n = snapshot_node(&s, a->est.node);
+	sums = calloc(s.nr_nodes + 1, sizeof(*sums));
+	j = malloc(sizeof(*j));
+	sel = numa_bitmask_alloc((unsigned)a->est.node + 1);
+	if (n && sums && j && sel) {
+		numa_bitmask_setbit(sel, (unsigned)a->est.node);
+		pagemap_judging_init(j, &ops, true);
+		if (map_read_sums(c->root, &s, a->size_kb, sel, &ops, sums, &nr, &err) == 0 && nr == 1 &&
+		    estimate_node(&s, n, a->size_kb, e) == 0) {
+			estimate_from_map(e, &sums[0], s.page_size);
+			rc = 0;
+		}
+	}
+	if (sel)
+		numa_bitmask_free(sel);
+	free(j);
+	free(sums);
+	snapshot_free(&s);
+	return rc;
+}
+
+/*
+ * After step s of a gigantic pool planned from its map: the map again.
+ * false when it shows no more ranges that are pages or can become ones
+ * than before the step: nothing was cleared, and the escalation stops
+ * (s says so). true when it grew, or cannot be read.
+ */
+static bool map_cleared(struct run *x, struct step_result *s)
+{
+	struct estimate e;
+	uint64_t had;
+
+	if (map_now(x->c, x->a, &e) < 0)
+		return true;
+	had = pagemap_had(&e.map);
+	s->map_had = (int64_t)had;
+	snprintf(x->r->why, sizeof(x->r->why), "%s", e.why);
+	x->map_fresh = true;
+	if (had > x->map_had) {
+		x->map_had = had;
+		return true;
+	}
+	s->map_stop = true;
+	return false;
+}
+
+/*
+ * A short gigantic pool planned from its map: why, from the map read at
+ * the end (unless the last read came after the last write), and the
+ * ranges it still shows as to be had, which the kernel did not take.
+ */
+static void why_short(struct run *x)
+{
+	const struct action *a = x->a;
+	struct action_result *r = x->r;
+	struct estimate e;
+	uint64_t left;
+
+	if (!x->map_fresh) {
+		if (map_now(x->c, a, &e) < 0)
+			return;
+		snprintf(r->why, sizeof(r->why), "%s", e.why);
+		left = e.map.ranges[RC_FREE] + e.map.ranges[RC_COMPACTABLE];
+		if (left && r->after < a->target)
+			snprintf(r->why + strlen(r->why), sizeof(r->why) - strlen(r->why),
+				 "; the kernel did not take %llu of them: pinned pages (RDMA, VFIO, vmsplice) read as movable",
+				 (unsigned long long)left);
+	}
+}
 
 /*
  * What step p does in the kernel (its file); a reclaim-node asks for
@@ -234,6 +335,7 @@ static struct step_result *new_result(struct action_result *r, const struct plan
 	s = &r->steps[r->nr_steps++];
 	s->step = p->step;
 	s->first = p->when == WHEN_FIRST;
+	s->map_had = -1;
 	return s;
 }
 
@@ -338,6 +440,7 @@ static void obtained(struct run *x, struct step_result *s, uint64_t after)
 	x->r->after = s->obtained = after;
 	s->gain = (int64_t)after - (int64_t)x->prev;
 	x->prev = after;
+	x->map_fresh = false;
 }
 
 /* A step that failed, rc: the pool as it stands; whether the run goes on (a transient error). */
@@ -427,6 +530,11 @@ static bool round_step(struct run *x, const struct plan_step *p)
 		return interrupted(x, s, t0);
 	if (rc == 0 && compacts(p->step))
 		revise_estimate(x->c, x->a, r);
+	if (rc == 0 && p->step != STEP_RETRY && !map_cleared(x, s)) {
+		s->obtained = r->after;
+		s->ms = (clock_mono_s() - t0) * 1000;
+		return false;
+	}
 	return then_write(x, p, s, rc, t0);
 }
 
@@ -505,11 +613,14 @@ static void finish(struct run *x)
 
 void reserve_run(struct kctx *c, const struct action *a, double deadline, struct action_result *r)
 {
-	struct run x = { .c = c, .a = a, .r = r, .deadline = deadline };
+	struct run x = { .c = c, .a = a, .r = r, .deadline = deadline,
+			 .map_had = a->est.from_map ? pagemap_had(&a->est.map) : 0 };
 
 	kfile_nr_hugepages(x.rel, sizeof(x.rel), a->node, a->size_kb);
 	if (!first_steps(&x) || !first_write(&x))
 		return;
 	rounds(&x);
+	if (r->after < a->target && !x.stopped)
+		why_short(&x);
 	finish(&x);
 }

@@ -28,6 +28,14 @@ struct step_result {
 	bool wrote;		/* nr_hugepages was written after it */
 	uint64_t asked_kb;	/* reclaim-node: what was asked to be reclaimed */
 	bool first;		/* before the first write */
+	/*
+	 * a gigantic pool planned from its map: the node's ranges that are
+	 * pages or can become ones (pagemap_had()) in the map read again
+	 * after the step, -1 when it was not read; map_stop: no more than
+	 * before it, so the escalation stopped there, without a write
+	 */
+	int64_t map_had;
+	bool map_stop;
 };
 
 struct action_result {
@@ -47,6 +55,11 @@ struct action_result {
 	uint64_t rev_now;	/* pages buddy could hand out then, with the pool */
 	uint64_t rev_reclaim;	/* rev_now + what reclaim could still add */
 	uint64_t rev_small_kb;	/* free in blocks smaller than the page then */
+	/*
+	 * a gigantic pool planned from its map that ended short: why, from
+	 * the map read again at the end (pagemap_why()); "" when not read
+	 */
+	char why[768];
 	char error[512];
 };
 

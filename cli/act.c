@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "exitcodes.h"
 #include "load.h"
+#include "loadmap.h"
 #include "lock.h"
 #include "log.h"
 #include "nodelist.h"
@@ -332,6 +333,24 @@ void act_free(struct act_run *r)
 	plan_free(&r->plan);
 	free(r->findings);
 	state_free(&r->st);
+	cli_maps_free(r->maps, r->nr_maps);
+	free(r->short_pools);
+}
+
+int act_plan_with_maps(struct act_run *r, int (*make)(struct act_run *r, void *ctx, struct bc_error *err),
+		       void *ctx, struct bc_error *err)
+{
+	int rc = cli_plan_maps(r->a->root, &r->snap, &r->plan, &r->maps, &r->nr_maps, err);
+
+	if (rc < 0 || !r->nr_maps)
+		return rc;
+	free(r->findings);
+	r->findings = NULL;
+	r->nr_findings = 0;
+	plan_free(&r->plan);
+	r->plan.maps = r->maps;
+	r->plan.nr_maps = r->nr_maps;
+	return make(r, ctx, err);
 }
 
 /*

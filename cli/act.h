@@ -75,6 +75,10 @@ struct act_run {
 	 */
 	bool lock_refused;
 	struct bc_error lock_why;
+	struct pagemap_set *maps;	/* the gigantic pools' maps the plan is made with */
+	unsigned nr_maps;
+	struct estimate *short_pools;	/* check: the short gigantic pools, from the map */
+	unsigned nr_short_pools;
 	struct sysctl_hp_set sysctl;	/* policy runs: what sysctl files set */
 	struct sysctl_conflict conflicts[SYSCTL_HP_NR];
 	unsigned nr_conflicts;
@@ -98,6 +102,14 @@ int act_begin(struct act_run *r, struct bc_error *err);
  * exit status, or -kind with err filled.
  */
 int act_run_plan(struct act_run *r, struct bc_error *err);
+
+/*
+ * Make the plan (make()) again with the maps of the gigantic pools it
+ * grows, read now (or why there are none): once made without them, to
+ * know which pools; nothing to read when it grows none.
+ */
+int act_plan_with_maps(struct act_run *r, int (*make)(struct act_run *r, void *ctx, struct bc_error *err),
+		       void *ctx, struct bc_error *err);
 
 /* Release the lock and free what the run holds. */
 void act_free(struct act_run *r);

@@ -33,13 +33,22 @@ static int load_state(struct act_run *r, struct bc_error *err)
 	return rc;
 }
 
-/* The findings and the plan, from the snapshot, the policy and the state. */
+/* apply's plan: the policy's findings and what they call for (ctx: what the state file remembered). */
+static int apply_plan(struct act_run *r, void *ctx, struct bc_error *err)
+{
+	return policy_evaluate(&r->snap, &r->pol, ctx, &r->findings, &r->nr_findings, &r->plan, err);
+}
+
+/* The findings and the plan, from the snapshot, the policy and the state (and the maps it needs). */
 static int evaluate(struct act_run *r, struct bc_error *err)
 {
 	struct remembered mem = { .now = r->started, .last_remediated = r->st.last,
 				  .nr_last = STATE_MAX_NODES, .pools = r->st.pools,
 				  .nr_pools = r->st.nr_pools };
-	int rc = policy_evaluate(&r->snap, &r->pol, &mem, &r->findings, &r->nr_findings, &r->plan, err);
+	int rc = apply_plan(r, &mem, err);
+
+	if (rc == 0)
+		rc = act_plan_with_maps(r, apply_plan, &mem, err);
 
 	if (rc == 0 && r->a->pools_only)
 		plan_pools_only(&r->plan, r->findings, r->nr_findings);

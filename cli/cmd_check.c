@@ -10,6 +10,7 @@
 
 #include "exitcodes.h"
 #include "judge.h"
+#include "loadmap.h"
 #include "strbuf.h"
 #include "units.h"
 
@@ -74,6 +75,12 @@ static int report_check(struct act_run *r, struct bc_error *err)
 	check_reason(r->findings, r->nr_findings, l, why, sizeof(why));
 	rep.exit_code = l == LEVEL_CRIT ? EXIT_FAILED : l == LEVEL_WARN ? EXIT_PARTIAL : EXIT_OK;
 	rep.exit_reason = why;
+	rc = cli_short_pools_map(r->a->root, &r->snap, r->findings, r->nr_findings, &r->short_pools,
+				 &r->nr_short_pools, err);
+	if (rc < 0)
+		return rc;
+	rep.short_pools = r->short_pools;
+	rep.nr_short_pools = r->nr_short_pools;
 	act_sysctl_warnings(r, &rep);
 	rc = act_print_report(r->a, &rep, err);
 	return rc < 0 ? rc : rep.exit_code;

@@ -2,7 +2,8 @@
 /*
  * `buddyctl estimate [SIZE...]`: per node and hugepage size, how many pages
  * can be had now, after compaction and after reclaim, and how each figure
- * was derived (policy/judge/estimate.c). Read-only: no lock, no write.
+ * was derived (policy/judge/estimate.c; gigantic sizes from the map where
+ * it can be read, policy/judge/estmap.c). Read-only: no lock, no write.
  */
 #include "cmd_estimate.h"
 
@@ -14,6 +15,7 @@
 #include "config.h"
 #include "estimate.h"
 #include "load.h"
+#include "loadmap.h"
 #include "metrics.h"
 #include "nodelist.h"
 #include "out_json.h"
@@ -102,6 +104,8 @@ static int print_estimates(const struct status_args *a, const struct snapshot *s
 	unsigned n = 0;
 	int rc = estimate_all(snap, sizes, nr_sizes, &o, &e, &n, err);
 
+	if (rc == 0)
+		rc = cli_estimates_from_map(a->root, snap, e, n, err);
 	if (rc == 0) {
 		rc = a->format == FMT_JSON ? estimate_json(stdout, snap, e, n)
 					   : estimate_text(stdout, snap, e, n);

@@ -207,31 +207,6 @@ static int render_all(struct map_run *r, const struct kpf_files *files, const st
 	return rc;
 }
 
-int map_read_sums(const char *root, const struct snapshot *snap, uint64_t size_kb,
-		  const struct bitmask *sel, struct pagemap_summary *sums, unsigned *nr,
-		  struct bc_error *err)
-{
-	struct map_run r = { .format = FMT_NAGIOS };	/* no renderer: the sums only */
-	struct kernel_version kv = { 0 };
-	struct pagemap_rules rules;
-	struct kpf_files files;
-	char release[128];
-	int rc;
-
-	*nr = 0;
-	kernel_release_read(root, &kv, release, sizeof(release));
-	rc = pagemap_rules_init(&rules, snap, size_kb, &kv, kpf_movable_gigantic(root), err);
-	if (rc == 0)
-		rc = kpf_open(root, &files, err);
-	if (rc < 0)
-		return rc;
-	r.v.snap = snap;
-	r.v.size_kb = size_kb;
-	rc = map_nodes(&r, &files, &rules, sel, sums, nr, err);
-	kpf_close(&files);
-	return rc;
-}
-
 int cmd_map(const struct status_args *a, const char *size, struct bc_error *err)
 {
 	struct map_run r = { .format = a->format };

@@ -104,6 +104,20 @@ static void free_specs(struct spec *specs, struct reserve_spec *rs, int n)
 	free(specs);
 }
 
+/* reserve's specs and the escalation they share. */
+struct reserve_make {
+	const struct reserve_req *rq;
+	const struct reserve_spec *rs;
+	unsigned n;
+};
+
+static int reserve_plan(struct act_run *r, void *ctx, struct bc_error *err)
+{
+	const struct reserve_make *m = ctx;
+
+	return plan_reserve_specs(&r->plan, &r->snap, m->rq, m->rs, m->n, err);
+}
+
 int cmd_reserve(const struct act_args *a, struct bc_error *err)
 {
 	struct act_run r = { .a = a, .command = "reserve",
@@ -116,6 +130,7 @@ int cmd_reserve(const struct act_args *a, struct bc_error *err)
 				  .force_hint = "--force", .kind = BC_EUSAGE };
 	struct reserve_spec *rs;
 	struct spec *specs;
+	struct reserve_make make = { .rq = &rq, .n = (unsigned)a->nr_specs };
 	int rc;
 
 	if (a->nr_specs == 0)
@@ -130,10 +145,13 @@ int cmd_reserve(const struct act_args *a, struct bc_error *err)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	}
 	rc = parse_specs(a, specs, rs, err);
+	make.rs = rs;
 	if (rc == 0)
 		rc = act_begin(&r, err);
 	if (rc == 0)
-		rc = plan_reserve_specs(&r.plan, &r.snap, &rq, rs, (unsigned)a->nr_specs, err);
+		rc = reserve_plan(&r, &make, err);
+	if (rc == 0)
+		rc = act_plan_with_maps(&r, reserve_plan, &make, err);
 	if (rc == 0)
 		rc = act_run_plan(&r, err);
 	free_specs(specs, rs, a->nr_specs);

@@ -362,8 +362,45 @@ int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o)
 
 static const char *const note_keys[] = {
 	"no_pagetypeinfo", "gigantic", "no_node_meminfo", "not_in_buddy", "capped", "no_zoneinfo",
-	"no_pool",
+	"no_pool", "map", "no_map",
 };
+
+/* The node's map as the estimate counted it: ranges per class, what blocks them, the fit, the owners. */
+static void estimate_map_json(struct jw *w, const struct estimate *e)
+{
+	const struct pagemap_summary *m = &e->map;
+	unsigned c;
+
+	if (!e->from_map) {
+		jw_null(w, "map");
+		return;
+	}
+	jw_object(w, "map");
+	jw_object(w, "ranges");
+	for (c = 0; c < RC_NR; c++)
+		jw_u64(w, range_class_name((enum range_class)c), m->ranges[c]);
+	jw_end(w);
+	jw_object(w, "blocked_by");
+	for (c = 0; c < PC_NR; c++)
+		if (m->blocked_by[c])
+			jw_u64(w, page_class_name((enum page_class)c), m->blocked_by[c]);
+	jw_end(w);
+	jw_u64(w, "compactable_counted", e->fit);
+	jw_u64(w, "room_pages", e->room_pages);
+	jw_u64(w, "movable_to_move", m->movable_to_move);
+	jw_bool(w, "owners_read", m->owners_read);
+	jw_u64(w, "owned_pages", m->owned_pages);
+	jw_array(w, "owners");
+	for (c = 0; c < m->nr_owners; c++) {
+		jw_object(w, NULL);
+		jw_str_or_null(w, "cgroup", m->owners[c].path[0] ? m->owners[c].path : NULL);
+		jw_u64(w, "inode", m->owners[c].ino);
+		jw_u64(w, "pages", m->owners[c].pages);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+}
 
 /* The figures in kB, then the terms of "now" (buddy sizes only) and the pageblocks. */
 static void estimate_kb_json(struct jw *w, const struct estimate *e)
@@ -406,6 +443,11 @@ static void estimate_json_one(struct jw *w, const char *key, const struct estima
 		if (e->notes & (1u << i))
 			jw_str(w, NULL, note_keys[i]);
 	jw_end(w);
+	jw_str(w, "source", e->from_map ? "map" : "free_lists");
+	jw_str_or_null(w, "no_map_why", e->notes & EST_NO_MAP ? e->no_map_why : NULL);
+	jw_u64(w, "maybe", e->maybe);
+	jw_str_or_null(w, "why_short", e->from_map ? e->why : NULL);
+	estimate_map_json(w, e);
 	jw_end(w);
 }
 
@@ -493,6 +535,17 @@ static void findings_json(struct jw *w, const struct report *r)
 	jw_end(w);
 }
 
+/* check: what the map of a short gigantic pool's node shows in the way, or NULL. */
+static const char *short_pool_why(const struct report *r, const struct finding *x)
+{
+	unsigned i;
+
+	for (i = 0; i < r->nr_short_pools; i++)
+		if (r->short_pools[i].node == x->node && r->short_pools[i].size_kb == x->size_kb)
+			return r->short_pools[i].why;
+	return NULL;
+}
+
 /* A pool that was not read has no level and no count. */
 static void pool_findings_json(struct jw *w, const struct report *r)
 {
@@ -514,6 +567,7 @@ static void pool_findings_json(struct jw *w, const struct report *r)
 		jw_bool(w, "mandatory", x->mandatory);
 		jw_bool(w, "shrink", x->shrink);
 		jw_str(w, "why", x->why);
+		jw_str_or_null(w, "why_short", short_pool_why(r, x));
 		jw_end(w);
 	}
 	jw_end(w);
@@ -532,6 +586,7 @@ static void planned_step_json(struct jw *w, const struct plan_step *d)
 	jw_u64(w, "drops_kb", d->drops_kb);
 	jw_str(w, "cost", d->cost);
 	jw_opt_i64(w, "expect", d->expect >= 0, d->expect);
+	jw_str_or_null(w, "warning", d->warning[0] ? d->warning : NULL);
 	jw_end(w);
 }
 
@@ -579,6 +634,8 @@ static void reserve_plan_json(struct jw *w, const struct action *a)
 	plan_steps_json(w, a);
 	jw_bool(w, "boot_time_recommended", a->boot_recommended);
 	jw_str(w, "boot_time_why", a->boot_recommended ? a->boot_why : NULL);
+	jw_str_or_null(w, "why_short", a->have_est && a->est.from_map && a->target > a->est.compact ?
+			a->est.why : NULL);
 }
 
 static void step_result_json(struct jw *w, const struct step_result *s)
@@ -592,6 +649,8 @@ static void step_result_json(struct jw *w, const struct step_result *s)
 	jw_bool(w, "first", s->first);
 	jw_bool(w, "wrote", s->wrote);
 	jw_u64(w, "asked_kb", s->asked_kb);
+	jw_opt_i64(w, "map_ranges", s->map_had >= 0, s->map_had);
+	jw_bool(w, "map_stop", s->map_stop);
 	jw_end(w);
 }
 
@@ -609,6 +668,7 @@ static void reserve_result_json(struct jw *w, const struct action *a, const stru
 	for (k = 0; k < res->nr_steps; k++)
 		step_result_json(w, &res->steps[k]);
 	jw_end(w);
+	jw_str_or_null(w, "why_short_after", res->why[0] ? res->why : NULL);
 	if (!res->revised) {
 		jw_null(w, "estimate_after_compaction");
 		return;

@@ -542,6 +542,7 @@ static const struct {
 	{ EST_NO_POOL, "the node's hugepage pool was not read: counted as empty" },
 };
 
+
 static void human_kb(char *buf, size_t size, uint64_t kb)
 {
 	out_human_bytes(buf, size, kb * 1024);
@@ -565,11 +566,68 @@ static void now_terms(char *t, size_t size, const struct estimate *e, const char
 		 (unsigned long long)e->free_blocks, sz, held, (unsigned long long)e->pcp_blocks, pcp, kept);
 }
 
+/* "3 (+2 maybe)", or "3". */
+static void with_maybe(char *buf, size_t size, uint64_t n, uint64_t maybe)
+{
+	if (maybe)
+		snprintf(buf, size, "%llu (+%llu maybe)", (unsigned long long)n, (unsigned long long)maybe);
+	else
+		snprintf(buf, size, "%llu", (unsigned long long)n);
+}
+
+/*
+ * The derivation of a gigantic estimate from the map: a line per figure in
+ * ranges, how the compactable ones were counted (the fit rule), the why.
+ */
+static void explain_map(FILE *f, const struct estimate *e, const char *sz)
+{
+	const struct pagemap_summary *m = &e->map;
+	uint64_t c = m->ranges[RC_COMPACTABLE], mb = m->ranges[RC_MAYBE];
+	char lead[64], fig[40], room[16], kept[16], t[600];
+
+	fputs("  source: map\n", f);
+	snprintf(lead, sizeof(lead), "  now       %6llu =", (unsigned long long)e->now);
+	snprintf(t, sizeof(t), "%llu in the pool + %llu free %s range%s", (unsigned long long)e->pool,
+		 (unsigned long long)m->ranges[RC_FREE], sz, m->ranges[RC_FREE] == 1 ? "" : "s");
+	out_wrap(f, lead, 21, t);
+
+	human_kb(room, sizeof(room), e->room_pages * (e->size_kb >> e->order));
+	human_kb(kept, sizeof(kept), e->reserve_kb);
+	with_maybe(fig, sizeof(fig), e->compact, e->maybe);
+	snprintf(lead, sizeof(lead), "  compacted %6s =", fig);
+	if (c)
+		snprintf(t, sizeof(t), "now + %llu of the %llu range%s of free and movable pages, as many as the %s free outside the free ranges can clear (less %s kept free): each takes a range's worth",
+			 (unsigned long long)e->fit, (unsigned long long)c, c == 1 ? "" : "s", room, kept);
+	else
+		snprintf(t, sizeof(t), "now: no range holds only free and movable pages");
+	if (mb)
+		snprintf(t + strlen(t), sizeof(t) - strlen(t), "; maybe %llu of the %llu that also hold flag-less pages (free on per-CPU lists, or kernel pages)",
+			 (unsigned long long)e->maybe, (unsigned long long)mb);
+	out_wrap(f, lead, 21, t);
+
+	snprintf(lead, sizeof(lead), "  reclaimed %6s =", fig);
+	snprintf(t, sizeof(t), "compacted: reclaim is counted to clear no range");
+	if (m->blocked_by[PC_SLAB])
+		snprintf(t + strlen(t), sizeof(t) - strlen(t), " (%llu blocked by slab alone: a drop leaves the slab pages that hold live objects)",
+			 (unsigned long long)m->blocked_by[PC_SLAB]);
+	out_wrap(f, lead, 21, t);
+	out_wrap(f, "  why:", 8, e->why);
+}
+
+/* The notes of e that explain a figure, a line each. */
+static void notes_text(FILE *f, const struct estimate *e)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(note_text) / sizeof(note_text[0]); i++)
+		if (e->notes & note_text[i].bit)
+			out_wrap(f, "  note:", 8, note_text[i].text);
+}
+
 /* The derivation of one estimate: a line per figure, then its notes. */
 static void explain(FILE *f, const struct estimate *e)
 {
 	char sz[16], rd[16], kept[16], fr[16], st[16], ca[16], sl[16], nb[16], lead[40], t[400];
-	unsigned i;
 
 	size_label(sz, sizeof(sz), e->size_kb * 1024);
 	human_kb(rd, sizeof(rd), e->ready_kb);
@@ -580,6 +638,15 @@ static void explain(FILE *f, const struct estimate *e)
 	human_kb(sl, sizeof(sl), e->slab_kb);
 	human_kb(nb, sizeof(nb), e->not_in_buddy_kb);
 	fprintf(f, "Node %d, %s pages (order %d)\n", e->node, sz, e->order);
+	if (e->from_map) {
+		explain_map(f, e, sz);
+		notes_text(f, e);
+		return;
+	}
+	if (e->notes & EST_NO_MAP) {
+		snprintf(t, sizeof(t), "free lists (upper bound): %s", e->no_map_why);
+		out_wrap(f, "  source:", 10, t);
+	}
 
 	snprintf(lead, sizeof(lead), "  now       %6llu =", (unsigned long long)e->now);
 	if (e->gigantic)
@@ -600,14 +667,13 @@ static void explain(FILE *f, const struct estimate *e)
 		 ca, sl, e->not_in_buddy_kb ? " + " : "", e->not_in_buddy_kb ? nb : "",
 		 e->not_in_buddy_kb ? " not yet in the buddy allocator" : "");
 	out_wrap(f, lead, 21, t);
-	for (i = 0; i < sizeof(note_text) / sizeof(note_text[0]); i++)
-		if (e->notes & note_text[i].bit)
-			out_wrap(f, "  note:", 8, note_text[i].text);
+	notes_text(f, e);
 }
 
 int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n)
 {
 	char when[40], sz[16], cap[24];
+	const char *bound;
 	struct tm tm;
 	unsigned i;
 
@@ -621,15 +687,22 @@ int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e
 			snprintf(cap, sizeof(cap), "?");
 		else
 			snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e[i].capacity);
-		fprintf(f, "%4d  %4s  %8llu  %8llu%s %9llu%s %9llu%s %9s\n", e[i].node, sz,
-			(unsigned long long)e[i].pool, (unsigned long long)e[i].now,
-			e[i].gigantic ? "*" : " ", (unsigned long long)e[i].compact,
-			e[i].gigantic ? "*" : " ", (unsigned long long)e[i].reclaim,
-			e[i].gigantic ? "*" : " ", cap);
+		bound = e[i].gigantic && !e[i].from_map ? "*" : " ";
+		fprintf(f, "%4d  %4s  %8llu  %8llu%s %9llu%s %9llu%s %9s", e[i].node, sz,
+			(unsigned long long)e[i].pool, (unsigned long long)e[i].now, bound,
+			(unsigned long long)e[i].compact, bound, (unsigned long long)e[i].reclaim, bound, cap);
+		if (e[i].maybe)
+			fprintf(f, "  +%llu maybe", (unsigned long long)e[i].maybe);
+		fputc('\n', f);
 	}
 	for (i = 0; i < n; i++)
-		if (e[i].gigantic) {
+		if (e[i].gigantic && !e[i].from_map) {
 			fputs("* upper bound: gigantic pages need aligned ranges free of unmovable pages\n", f);
+			break;
+		}
+	for (i = 0; i < n; i++)
+		if (e[i].maybe) {
+			fputs("+N maybe: ranges that may come as well: their flag-less pages may be free\n", f);
 			break;
 		}
 	for (i = 0; i < n; i++) {

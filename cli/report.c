@@ -67,9 +67,21 @@ static void plan_steps_text(FILE *f, const struct action *a)
 		if (x->expect >= 0)
 			fprintf(f, "; estimate: up to %lld", (long long)x->expect);
 		fputc('\n', f);
+		if (x->warning[0])
+			out_wrap(f, short_only ? "           warning:" : "         warning:", 20, x->warning);
 	}
 	if (a->not_planned[0])
 		text_line(f, "      not planned: ", a->not_planned, "\n");
+}
+
+/* Under a short gigantic pool of check: what its node's map shows is in the way. */
+static void short_pool_why(FILE *f, const struct report *r, const struct finding *x)
+{
+	unsigned i;
+
+	for (i = 0; x->kind == FINDING_POOL && i < r->nr_short_pools; i++)
+		if (r->short_pools[i].node == x->node && r->short_pools[i].size_kb == x->size_kb)
+			out_wrap(f, "                why:", 21, r->short_pools[i].why);
 }
 
 static void findings_text(FILE *f, const struct report *r)
@@ -98,13 +110,14 @@ static void findings_text(FILE *f, const struct report *r)
 		}
 		out_escape_put(f, x->why, 0);
 		fputc('\n', f);
+		short_pool_why(f, r, x);
 	}
 	fputc('\n', f);
 }
 
 static void steps_text(FILE *f, const struct action *a, const struct action_result *res)
 {
-	char sz[16], note[96];
+	char sz[16], note[160];
 	unsigned k;
 
 	size_label(sz, sizeof(sz), a->size_kb * 1024);
@@ -117,6 +130,9 @@ static void steps_text(FILE *f, const struct action *a, const struct action_resu
 				 s->errnum == EAGAIN ? ", got less" : "");
 		if (s->errnum && !(s->step == STEP_RECLAIM_NODE && s->errnum == EAGAIN))
 			snprintf(note + strlen(note), sizeof(note) - strlen(note), "  %s", strerror(s->errnum));
+		if (s->map_had >= 0)
+			snprintf(note + strlen(note), sizeof(note) - strlen(note), "  map: %lld ranges%s",
+				 (long long)s->map_had, s->map_stop ? ", none cleared: stopped" : "");
 		fprintf(f, "       %s %-15s %+6lld -> %6llu x %s  %8.1f ms%s\n",
 			s->first ? "first" : "then ", step_name(s->step),
 			(long long)s->gain, (unsigned long long)s->obtained, sz, s->ms, note);
@@ -130,10 +146,20 @@ uint64_t report_granted(const struct action_result *res)
 	return got > res->before ? got - res->before : 0;
 }
 
+/* How a reservation's estimate was made, after its figures: " (from the map, +2 maybe)", " (upper bounds)", "". */
+static const char *estimate_source_words(const struct action *a, char *buf, size_t size)
+{
+	if (a->est.from_map && a->est.maybe)
+		snprintf(buf, size, " (from the map; +%llu maybe)", (unsigned long long)a->est.maybe);
+	else
+		snprintf(buf, size, "%s", a->est.from_map ? " (from the map)" : a->est.gigantic ? " (upper bounds)" : "");
+	return buf;
+}
+
 /* A reservation's row of the Hugepages table, with its estimate under it. */
 static void hugepages_row(FILE *f, const struct action *a, const struct action_result *res)
 {
-	char sz[16], node[8], small[16];
+	char sz[16], node[8], small[16], src[48];
 	uint64_t shortfall = res->after < a->target ? a->target - res->after : 0;
 
 	size_label(sz, sizeof(sz), a->size_kb * 1024);
@@ -155,7 +181,9 @@ static void hugepages_row(FILE *f, const struct action *a, const struct action_r
 	if (a->have_est)
 		fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
 			(unsigned long long)a->est.now, (unsigned long long)a->est.compact,
-			(unsigned long long)a->est.reclaim, a->est.gigantic ? " (upper bounds)" : "");
+			(unsigned long long)a->est.reclaim, estimate_source_words(a, src, sizeof(src)));
+	if (shortfall && a->have_est && a->est.from_map)
+		out_wrap(f, "                         why:", 30, res->why[0] ? res->why : a->est.why);
 	if (res->revised) {
 		out_human_bytes(small, sizeof(small), res->rev_small_kb * 1024);
 		fprintf(f, "                         after the first compaction: %llu now, %llu after reclaim (%s free stayed in smaller blocks)\n",
@@ -393,6 +421,8 @@ static void planned_text(FILE *f, const struct plan *p, unsigned i)
 	if (a->boot_recommended)
 		text_line(f, "      note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline (",
 			  a->boot_why, ")\n");
+	if (a->kind == ACT_RESERVE && a->have_est && a->est.from_map && a->target > a->est.compact)
+		out_wrap(f, "      short: ", 14, a->est.why);
 	if (a->kind == ACT_RESERVE)
 		plan_steps_text(f, a);
 }

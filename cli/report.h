@@ -34,6 +34,9 @@ struct report {
 	const char *policy;		/* path of the policy, NULL for one-off commands */
 	const char *not_permitted;	/* dry run: why apply would stop (NULL: it would not) */
 	bool color;			/* text: the findings' levels in colour (--color) */
+	/* check: the estimates of the short gigantic pools from their maps (their why lines) */
+	const struct estimate *short_pools;
+	unsigned nr_short_pools;
 	/* sysctl files that size a pool the policy sizes too (JSON "warnings") */
 	const struct sysctl_conflict *sysctl_conflicts;
 	unsigned nr_sysctl_conflicts;

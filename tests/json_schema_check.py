@@ -25,7 +25,9 @@ python3-jsonschema and its format checks on:
     status, estimate of 2M, check and plan by the default policy must
     print one for every tree; map at 2M and 1G of every map tree
     (build/fixtures/map/, made by make map-fixtures), of one node, and of a
-    copy without kpagecgroup;
+    copy without kpagecgroup; estimate 1G of every map tree (from the map),
+    and on the generated gigantic tree check and plan of 1G targets it
+    cannot meet and reserve of 1G with a ladder, dry and on a copy;
  4. each schema rejects a real document with one required top-level key
     removed (every such key in turn), and one with a key it does not know.
 
@@ -50,6 +52,8 @@ SCHEMA_DIR = "man/schema"
 # the map's trees (make map-fixtures): trees of the page flags too
 MAP_TREES = "build/fixtures/map"
 POLICIES = sorted(glob.glob("tests/policies/*.conf"))
+# 1G targets the generated map tree cannot meet (build/fixtures/map/gigantic)
+MAP_POLICY = "tests/policies/gigantic-map.conf"
 DEFAULT_POLICY = "tests/policies/defaults.conf"
 # the goldens' masks (tests/cli_golden.sh, tests/report_golden.sh): a time
 # of the same form (0 already stands for time_unix and every "ms")
@@ -225,6 +229,18 @@ class Runs:
             for size in ("2M", "1G"):
                 self.run(["map", "--root", tree, "--size", size], must=True)
             self.run(["map", "--root", tree, "--node", "0"], must=True)
+            # the estimate of gigantic pages from the map, and the reports that say why a pool is short
+            self.run(["estimate", "--root", tree, "1G"], must=True)
+        gig = os.path.join(MAP_TREES, "gigantic")
+        if os.path.isdir(gig):
+            self.run(["check", "--root", gig, "-c", MAP_POLICY], must=True)
+            self.run(["plan", "--root", gig, "-c", MAP_POLICY], must=True)
+            self.run(["reserve", "--root", gig, "--dry-run", "--ladder", "drop-slab,compact-node", "1G:3@0"],
+                     must=True)
+            # what the executor reads again after a step: on a copy
+            copy_dir = os.path.join(tmp, "map-copy")
+            shutil.copytree(gig, copy_dir, symlinks=True)
+            self.run(["reserve", "--root", copy_dir, "--ladder", "compact-node", "1G:3@0"], must=True)
         if trees:
             nocg = os.path.join(tmp, "map-nocg")
             shutil.copytree(trees[0], nocg, symlinks=True)

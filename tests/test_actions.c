@@ -22,6 +22,7 @@
 #include "cmd_apply.h"
 #include "cmd_reserve.h"
 #include "execute.h"
+#include "loadmap.h"
 #include "log.h"
 #include "ownfile.h"
 #include "rootfs.h"
@@ -999,6 +1000,28 @@ static void meminfo_add(const char *field, long long kb)
 	fclose(f);
 }
 
+/*
+ * The map's tree (tests/fixtures/map/gen-gigantic.py) on a copy, where a
+ * write to node0/compact frees the 300 slab pages of 1G range 4 (its only
+ * blockers), when map_compaction_clears: a step that clears a range.
+ */
+#define MAPTREE "build/mapactfx"
+#define GIG_RANGE 262144ull
+static bool map_compaction_clears;
+
+static void clear_slab_range(void)
+{
+	uint64_t w[300];
+	int fd = open(MAPTREE "/proc/kpageflags", O_WRONLY | O_CLOEXEC);
+	unsigned i;
+
+	assert_true(fd >= 0);
+	for (i = 0; i < 300; i++)
+		w[i] = 0x400;	/* BUDDY */
+	assert_int_equal(pwrite(fd, w, sizeof(w), (off_t)(4 * GIG_RANGE * 8)), (ssize_t)sizeof(w));
+	close(fd);
+}
+
 /* Is fd the file whose path ends in tail? */
 static bool fd_is(int fd, const char *tail)
 {
@@ -1032,6 +1055,8 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
 
 	if (write_sets)
 		*write_sets = 1;
+	if (map_compaction_clears && fd_is(fd, "/node0/compact"))
+		clear_slab_range();
 	if (grow_memfree && fd_is(fd, "/stat_refresh")) {
 		refresh_writes++;
 		usleep(50000);
@@ -1800,10 +1825,134 @@ static void signal_during_apply(void **state)
 	assert_contains(st, "node 1 ");
 }
 
+
+static int fresh_map_tree(void **state)
+{
+	(void)state;
+	return system("rm -rf " MAPTREE " && mkdir -p build && cp -r build/fixtures/map/gigantic " MAPTREE) == 0 ? 0 : -1;
+}
+
+static int drop_map_tree(void **state)
+{
+	(void)state;
+	map_compaction_clears = false;
+	return system("rm -rf " MAPTREE) == 0 ? 0 : -1;
+}
+
+/*
+ * A plan of 3 x 1G on node 0 of the map's tree with --ladder
+ * compact-node,retry (2 rounds), made from the node's map as reserve makes
+ * it: *set holds the map (cli_map_free() it).
+ */
+static struct plan map_plan(struct snapshot *snap, struct pagemap_set *set)
+{
+	struct steps ladder = { .s = { STEP_COMPACT_NODE, STEP_RETRY }, .n = 2 };
+	struct reserve_req rq = { .size_kb = 1048576, .ladder = &ladder, .rounds = 2, .keep = true,
+				  .why = "test", .where = "test", .force_hint = "--force", .kind = BC_EUSAGE };
+	struct plan p = { .time_budget_s = 30 };
+	struct bc_error e;
+
+	assert_int_equal(snapshot_read(MAPTREE, snap, &e), 0);
+	assert_int_equal(cli_map_read(MAPTREE, snap, 1048576, NULL, set, &e), 0);
+	assert_int_equal(set->nr, 2);
+	p.maps = set;
+	p.nr_maps = 1;
+	assert_int_equal(plan_reserve_node(&p, snap, &rq, 0, 3, &e), 0);
+	assert_true(p.a[0].est.from_map);
+	return p;
+}
+
+/*
+ * After a step of a gigantic pool planned from its map, the executor reads
+ * the node's map again; when it shows no more ranges that are pages or can
+ * become ones (node 0: 1 free + 1 compactable + 1 maybe = 3, before and
+ * after: the tree does not change), nothing was cleared: the escalation
+ * stops there, without the write, and the run ends short (the kernel gave
+ * 1) with the map's why. Without the map the same plan takes both rounds.
+ */
+static void map_step_that_clears_nothing_stops(void **state)
+{
+	struct kfault f = { .match = "node0/hugepages/hugepages-1048576kB", .grant_max = 1 };
+	struct kctx c = { .root = MAPTREE, .faults = &f, .nr_faults = 1 };
+	struct pagemap_set set;
+	struct snapshot snap;
+	struct plan p = map_plan(&snap, &set);
+	struct action_result r;
+
+	(void)state;
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	assert_int_equal(r.status, RES_PARTIAL);
+	assert_int_equal(r.after, 1);
+	assert_int_equal(r.nr_steps, 1);
+	assert_int_equal(r.steps[0].step, STEP_COMPACT_NODE);
+	assert_int_equal(r.steps[0].map_had, 3);
+	assert_true(r.steps[0].map_stop);
+	assert_false(r.steps[0].wrote);
+	assert_contains(r.why, "node 0, 1G: 2 ranges can be had (1 free, 1 by compaction); 1 maybe");
+	kw_free(&c);
+	plan_free(&p);
+	/* the same plan without its map: both rounds, each step and its write */
+	assert_int_equal(system("cp -r build/fixtures/map/gigantic/proc/kpageflags " MAPTREE "/proc/kpageflags"), 0);
+	p = map_plan(&snap, &set);
+	p.a[0].est.from_map = false;
+	memset(&c, 0, sizeof(c));
+	c.root = MAPTREE;
+	c.faults = &f;
+	c.nr_faults = 1;
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	assert_int_equal(r.nr_steps, 4);
+	assert_int_equal(r.steps[0].map_had, -1);
+	assert_false(r.steps[0].map_stop);
+	assert_true(r.steps[0].wrote);
+	kw_free(&c);
+	plan_free(&p);
+	cli_map_free(&set);
+	snapshot_free(&snap);
+}
+
+/*
+ * A step that clears a range goes on: the compaction frees range 4's slab
+ * (the map then shows 4 ranges, 1 more), so its write follows and wins the
+ * page the plain write before it could not (the kernel gives 1, then 2);
+ * retry gains nothing, and round 2's compaction clears nothing more: it
+ * stops there.
+ */
+static void map_step_that_clears_goes_on(void **state)
+{
+	struct kfault f[] = { { .match = "node0/hugepages/hugepages-1048576kB", .grant_max = 1, .times = 1 },
+			      { .match = "node0/hugepages/hugepages-1048576kB", .grant_max = 2 } };
+	struct kctx c = { .root = MAPTREE, .faults = f, .nr_faults = 2 };
+	struct pagemap_set set;
+	struct snapshot snap;
+	struct plan p = map_plan(&snap, &set);
+	struct action_result r;
+
+	(void)state;
+	map_compaction_clears = true;
+	assert_int_equal(execute_plan(&c, &p, &r), 1);
+	assert_int_equal(r.after, 2);
+	assert_int_equal(r.nr_steps, 3);
+	assert_int_equal(r.steps[0].step, STEP_COMPACT_NODE);
+	assert_int_equal(r.steps[0].map_had, 4);
+	assert_false(r.steps[0].map_stop);
+	assert_true(r.steps[0].wrote);
+	assert_int_equal(r.steps[0].gain, 1);
+	assert_int_equal(r.steps[1].step, STEP_RETRY);
+	assert_int_equal(r.steps[1].map_had, -1);
+	assert_int_equal(r.steps[2].step, STEP_COMPACT_NODE);
+	assert_true(r.steps[2].map_stop);
+	kw_free(&c);
+	plan_free(&p);
+	cli_map_free(&set);
+	snapshot_free(&snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(reserve_done, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(map_step_that_clears_nothing_stops, fresh_map_tree, drop_map_tree),
+		cmocka_unit_test_setup_teardown(map_step_that_clears_goes_on, fresh_map_tree, drop_map_tree),
 		cmocka_unit_test_setup_teardown(reserve_noop_skipped, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(short_grant_escalates_and_keeps, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(executor_walks_the_plans_steps, fresh_tree, drop_tree),

@@ -427,7 +427,7 @@ static void gigantic_takes_no_drop_unless_asked(void **state)
 	assert_true(r.plan.a[0].chosen);
 	assert_false(plans_drop(&r.plan.a[0]));
 	assert_int_equal(r.plan.a[0].ladder.n, 0);
-	assert_contains(r.plan.a[0].not_planned, "reclaim: none for gigantic pages until a map of the node's memory can show a 1G range it would free");
+	assert_contains(r.plan.a[0].not_planned, "reclaim: none for gigantic pages without a map of the node's memory: a drop frees memory all over the node, not a whole 1G range");
 	done(&r);
 	eval(&r, "gigantic", "[hugepages 1G]\ncount = 0:40\non_short = reclaim-node, retry\n", NULL, 0, 0);
 	assert_false(r.plan.a[0].chosen);

@@ -16,9 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cmd_map.h"
 #include "kpageflags.h"
 #include "mapjudge.h"
+#include "mapread.h"
 #include "pagemap.h"
 #include "snapshot.h"
 #include "snapshot_read.h"
@@ -515,6 +515,8 @@ static void cut_files(void **state)
 static void sums_for_callers(void **state)
 {
 	struct pagemap_summary sums[2], one;
+	struct pagemap_judging *j = malloc(sizeof(*j));
+	struct pagemap_judge ops;
 	struct seen *seen = malloc(sizeof(*seen));
 	struct bc_error err;
 	struct snapshot snap;
@@ -522,16 +524,19 @@ static void sums_for_callers(void **state)
 
 	(void)state;
 	assert_non_null(seen);
+	assert_non_null(j);
 	assert_int_equal(snapshot_read(CLASSES, &snap, &err), 0);
-	assert_int_equal(map_read_sums(CLASSES, &snap, 2048, NULL, sums, &nr, &err), 0);
+	pagemap_judging_init(j, &ops, false);
+	assert_int_equal(map_read_sums(CLASSES, &snap, 2048, NULL, &ops, sums, &nr, &err), 0);
 	assert_int_equal(nr, 2);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(read_node(CLASSES, (int)i, 2, seen, &one, &err), 0);
 		assert_memory_equal(&sums[i], &one, sizeof(one));
 	}
-	assert_int_equal(map_read_sums("build/fx/nonexistent", &snap, 2048, NULL, sums, &nr, &err), -BC_ENOINPUT);
+	assert_int_equal(map_read_sums("build/fx/nonexistent", &snap, 2048, NULL, &ops, sums, &nr, &err), -BC_ENOINPUT);
 	snapshot_free(&snap);
 	free(seen);
+	free(j);
 }
 
 /* Without root the kernel refuses kpageflags (0400): map says so, exit 77. */

@@ -274,7 +274,7 @@ static void check_json(void **state)
 		"\"free_blocks_at_order\":12,\"remediated\":false,\"why\":\"unusable index 0.950 >= crit 0.900\"}],"
 		"\"pool_findings\":[\n"
 		" {\"node\":1,\"size_kb\":2048,\"level\":\"warn\",\"target\":50,\"actual\":10,\"shortfall\":40,"
-		"\"mandatory\":false,\"shrink\":false,\"why\":\"10 of 50 (40 short)\"}],"
+		"\"mandatory\":false,\"shrink\":false,\"why\":\"10 of 50 (40 short)\",\"why_short\":null}],"
 		"\"actions\":[],\"zones\":[],\"memory_change\":[],\"vmstat_change\":{},\"total_ms\":0.000,"
 		"\"exit\":2,\"exit_reason\":\"1 node at crit\"}\n");
 	free(s);

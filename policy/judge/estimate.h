@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pagemap.h"
 #include "snapshot.h"
 
 /* Why a figure is looser or missing; bits of struct estimate.notes. */
@@ -27,6 +28,8 @@ enum est_note {
 	EST_CAPPED = 1u << 4,		/* a bound was cut to the node's capacity */
 	EST_NO_ZONEINFO = 1u << 5,	/* no zoneinfo: watermarks, per-CPU pages, capacity unknown */
 	EST_NO_POOL = 1u << 6,		/* the node's pool not read: counted as empty */
+	EST_FROM_MAP = 1u << 7,		/* gigantic: from the node's map, not the free lists */
+	EST_NO_MAP = 1u << 8,		/* gigantic: no map (no_map_why): the free lists' bounds */
 };
 
 struct estimate {
@@ -70,6 +73,21 @@ struct estimate {
 	int64_t pageblocks_movable;
 	uint64_t pageblocks_unmovable;	/* Unmovable + Reclaimable + HighAtomic */
 	unsigned notes;			/* enum est_note */
+
+	/*
+	 * Gigantic sizes, where the figures come from (estmap.h): from_map,
+	 * the node's map of aligned ranges (now the free ones, after
+	 * compaction those and the compactable ones there is room to clear,
+	 * after reclaim the same); else the bounds from the free lists above,
+	 * and no_map_why says why there is no map.
+	 */
+	bool from_map;
+	char no_map_why[320];
+	uint64_t maybe;			/* from_map: ranges of flag-less pages that may come besides */
+	uint64_t fit;			/* from_map: of the compactable ranges, those with room */
+	uint64_t room_pages;		/* from_map: free pages outside the free ranges, less the reserve */
+	struct pagemap_summary map;	/* from_map: the node's */
+	char why[640];			/* from_map: pagemap_why(): what can be had, what blocks the rest */
 };
 
 /*

@@ -30,6 +30,12 @@ enum {
 /* a user page off the LRU for a moment: in a per-CPU LRU batch, or isolated */
 #define USER (KPF(KPF_ANON_) | KPF(KPF_MMAP_) | KPF(KPF_UPTODATE_) | KPF(KPF_SWAPBACKED_))
 #define COMPOUND (KPF(KPF_HEAD_) | KPF(KPF_TAIL_))
+/*
+ * Pages besides the flag-less ones whose memory cgroup names an owner:
+ * page tables (charged with __GFP_ACCOUNT) and mlocked user memory. Slab
+ * pages always read 0 in kpagecgroup (KERNEL.md §14): no owner.
+ */
+#define OWNED (KPF(KPF_PGTABLE_) | KPF(KPF_MLOCKED_) | KPF(KPF_UNEVICTABLE_))
 
 /* The typed classes, first match wins (KERNEL.md §14, the table of page classes). */
 static enum page_class typed_class(uint64_t f)
@@ -197,26 +203,13 @@ void pagemap_summary_add(struct pagemap_summary *s, const struct map_range *m)
 	}
 }
 
-void pagemap_verdict(char *buf, size_t size, const struct pagemap_summary *s, uint64_t size_kb)
+/* "; 19 blocked: slab in 17, reserved in 2", or "; none blocked", appended to buf. */
+static void verdict_blocked(char *buf, size_t size, const struct pagemap_summary *s)
 {
-	uint64_t had = s->ranges[RC_FREE] + s->ranges[RC_COMPACTABLE], left[PC_NR];
+	uint64_t left[PC_NR];
 	const char *sep = "";
-	char label[16];
 	unsigned i;
 
-	if (!size)
-		return;
-	buf[0] = '\0';
-	size_label(label, sizeof(label), size_kb * 1024);
-	str_append(buf, size, "node %d, %s: %llu %s can be had", s->node, label,
-		   (unsigned long long)had, had == 1 ? "range" : "ranges");
-	if (had)
-		str_append(buf, size, " (%llu free, %llu by compaction)",
-			   (unsigned long long)s->ranges[RC_FREE], (unsigned long long)s->ranges[RC_COMPACTABLE]);
-	if (s->ranges[RC_MAYBE])
-		str_append(buf, size, "; %llu maybe (flag-less pages)", (unsigned long long)s->ranges[RC_MAYBE]);
-	if (s->ranges[RC_POOL])
-		str_append(buf, size, "; %llu already in the pool", (unsigned long long)s->ranges[RC_POOL]);
 	if (!s->ranges[RC_BLOCKED]) {
 		str_append(buf, size, "; none blocked");
 		return;
@@ -242,11 +235,177 @@ void pagemap_verdict(char *buf, size_t size, const struct pagemap_summary *s, ui
 	}
 }
 
+/* "node 0, 1G: " into buf. */
+static void verdict_head(char *buf, size_t size, const struct pagemap_summary *s, uint64_t size_kb)
+{
+	char label[16];
+
+	buf[0] = '\0';
+	size_label(label, sizeof(label), size_kb * 1024);
+	str_append(buf, size, "node %d, %s: ", s->node, label);
+}
+
+/* "; 1 already in the pool", appended when there is one. */
+static void verdict_pool(char *buf, size_t size, const struct pagemap_summary *s)
+{
+	if (s->ranges[RC_POOL])
+		str_append(buf, size, "; %llu already in the pool", (unsigned long long)s->ranges[RC_POOL]);
+}
+
+void pagemap_verdict(char *buf, size_t size, const struct pagemap_summary *s, uint64_t size_kb)
+{
+	uint64_t had = s->ranges[RC_FREE] + s->ranges[RC_COMPACTABLE];
+
+	if (!size)
+		return;
+	verdict_head(buf, size, s, size_kb);
+	str_append(buf, size, "%llu %s can be had", (unsigned long long)had, had == 1 ? "range" : "ranges");
+	if (had)
+		str_append(buf, size, " (%llu free, %llu by compaction)",
+			   (unsigned long long)s->ranges[RC_FREE], (unsigned long long)s->ranges[RC_COMPACTABLE]);
+	if (s->ranges[RC_MAYBE])
+		str_append(buf, size, "; %llu maybe (flag-less pages)", (unsigned long long)s->ranges[RC_MAYBE]);
+	verdict_pool(buf, size, s);
+	verdict_blocked(buf, size, s);
+}
+
+/* "; charged pages in them: /app.slice/db.service 4096, / 12" when the sums name owners. */
+static void why_owners(char *buf, size_t size, const struct pagemap_summary *s)
+{
+	uint64_t named = 0;
+	unsigned i;
+
+	if (!s->nr_owners)
+		return;
+	str_append(buf, size, "; charged pages in them: ");
+	for (i = 0; i < s->nr_owners; i++) {
+		const struct pagemap_owner *o = &s->owners[i];
+
+		if (o->path[0])
+			str_append(buf, size, "%s%s %llu", i ? ", " : "", o->path, (unsigned long long)o->pages);
+		else
+			str_append(buf, size, "%scgroup inode %llu %llu", i ? ", " : "",
+				   (unsigned long long)o->ino, (unsigned long long)o->pages);
+		named += o->pages;
+	}
+	if (s->owned_pages > named)
+		str_append(buf, size, ", others %llu", (unsigned long long)(s->owned_pages - named));
+}
+
+void pagemap_why(char *buf, size_t size, const struct pagemap_summary *s, uint64_t size_kb,
+		 uint64_t fit, uint64_t maybe_fit)
+{
+	uint64_t comp = s->ranges[RC_COMPACTABLE], maybe = s->ranges[RC_MAYBE];
+	uint64_t had;
+
+	if (!size)
+		return;
+	fit = fit < comp ? fit : comp;
+	maybe_fit = maybe_fit < maybe ? maybe_fit : maybe;
+	had = s->ranges[RC_FREE] + fit;
+	verdict_head(buf, size, s, size_kb);
+	str_append(buf, size, "%llu %s can be had", (unsigned long long)had, had == 1 ? "range" : "ranges");
+	if (had || comp)
+		str_append(buf, size, " (%llu free, %llu by compaction", (unsigned long long)s->ranges[RC_FREE],
+			   (unsigned long long)fit);
+	if (comp > fit)
+		str_append(buf, size, "; %llu more compactable %s no room for %s pages",
+			   (unsigned long long)(comp - fit), comp - fit == 1 ? "has" : "have",
+			   comp - fit == 1 ? "its" : "their");
+	if (had || comp)
+		str_append(buf, size, ")");
+	if (maybe)
+		str_append(buf, size, "; %llu maybe (flag-less pages)%s", (unsigned long long)maybe_fit,
+			   maybe > maybe_fit ? ", more without room" : "");
+	verdict_pool(buf, size, s);
+	verdict_blocked(buf, size, s);
+	why_owners(buf, size, s);
+}
+
+uint64_t pagemap_had(const struct pagemap_summary *s)
+{
+	return s->ranges[RC_FREE] + s->ranges[RC_COMPACTABLE] + s->ranges[RC_MAYBE] + s->ranges[RC_POOL];
+}
+
+/* One charged page of cgroup ino in rc: its owner's count, or the others'. */
+static void count_owner(struct range_counts *rc, uint64_t ino)
+{
+	unsigned k;
+
+	for (k = 0; k < PAGEMAP_RANGE_OWNERS; k++) {
+		if (rc->owners[k].ino == ino) {
+			rc->owners[k].pages++;
+			return;
+		}
+		if (!rc->owners[k].ino) {
+			rc->owners[k].ino = ino;
+			rc->owners[k].pages = 1;
+			return;
+		}
+	}
+	rc->owners_other++;
+}
+
+void pagemap_count_owners(struct range_counts *rc, const uint64_t *flags, const uint64_t *cgroup,
+			  size_t n, uint64_t also)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		/* the reader read the words of flag-less pages and of those with a bit of also */
+		if ((!flags[i] || (flags[i] & also)) && cgroup[i])
+			count_owner(rc, cgroup[i]);
+}
+
 static void acc_count(void *ctx, struct range_counts *rc, const uint64_t *flags,
 		      const uint64_t *cgroup, size_t n, bool hole)
 {
-	(void)ctx;
+	const struct pagemap_acc *a = ctx;
+
 	pagemap_count_pages(rc, flags, cgroup, n, hole);
+	if (a->owners && flags && cgroup && !hole)
+		pagemap_count_owners(rc, flags, cgroup, n, a->span.cgroup_flags);
+}
+
+/* The cgroups of a blocked range's charged pages, added to the node's. */
+static void acc_owners(struct pagemap_acc *a, const struct range_counts *rc)
+{
+	unsigned k, i;
+
+	a->sum.owned_pages += rc->owners_other;
+	for (k = 0; k < PAGEMAP_RANGE_OWNERS && rc->owners[k].ino; k++) {
+		a->sum.owned_pages += rc->owners[k].pages;
+		for (i = 0; i < a->nr_owner && a->owner[i].ino != rc->owners[k].ino; i++)
+			;
+		if (i == a->nr_owner) {
+			if (a->nr_owner == PAGEMAP_ACC_OWNERS)
+				continue;	/* counted in owned_pages only: "others" */
+			a->owner[a->nr_owner++] = (struct range_owner){ .ino = rc->owners[k].ino };
+		}
+		a->owner[i].pages += rc->owners[k].pages;
+	}
+}
+
+/* The PAGEMAP_OWNERS cgroups with the most charged pages, most first, into the sums. */
+static void acc_top_owners(struct pagemap_acc *a)
+{
+	bool taken[PAGEMAP_ACC_OWNERS] = { false };
+	unsigned k, i;
+
+	a->sum.nr_owners = 0;
+	for (k = 0; k < PAGEMAP_OWNERS; k++) {
+		int best = -1;
+
+		for (i = 0; i < a->nr_owner; i++)
+			if (!taken[i] && (best < 0 || a->owner[i].pages > a->owner[best].pages))
+				best = (int)i;
+		if (best < 0)
+			break;
+		taken[best] = true;
+		a->sum.owners[k] = (struct pagemap_owner){ .ino = a->owner[best].ino,
+							    .pages = a->owner[best].pages };
+		a->sum.nr_owners++;
+	}
 }
 
 /* The zone of the node holding all of [first, first + n), or NULL. */
@@ -273,6 +432,8 @@ static int acc_range(void *ctx, const struct range_counts *rc)
 		if (rc->pages[c] && pagemap_blocks(a->rules, (enum page_class)c))
 			m.blockers |= 1u << c;
 	pagemap_summary_add(&a->sum, &m);
+	if (a->owners && m.cls == RC_BLOCKED)
+		acc_owners(a, rc);
 	return a->each ? a->each(a->ctx, &m) : 0;
 }
 
@@ -333,4 +494,45 @@ int pagemap_acc_init(struct pagemap_acc *a, const struct pagemap_rules *r, const
 	a->sink = (struct pagemap_sink){ .ctx = a, .count = acc_count, .range = acc_range,
 					 .progress = acc_progress };
 	return 0;
+}
+
+static int judging_node(void *ctx, const struct snapshot *snap, const struct node *nd, uint64_t size_kb,
+			const struct kernel_version *kv, bool movable_gigantic,
+			const struct pagemap_span **span, const struct pagemap_sink **sink,
+			struct bc_error *err)
+{
+	struct pagemap_judging *j = ctx;
+	int rc;
+
+	if (!j->have_rules || j->rules.size_kb != size_kb) {
+		rc = pagemap_rules_init(&j->rules, snap, size_kb, kv, movable_gigantic, err);
+		if (rc < 0)
+			return rc;
+		j->have_rules = true;
+	}
+	rc = pagemap_acc_init(&j->acc, &j->rules, nd, NULL, NULL, err);
+	if (rc < 0)
+		return rc;
+	j->acc.owners = j->owners;
+	if (j->owners)
+		j->acc.span.cgroup_flags = OWNED;
+	*span = &j->acc.span;
+	*sink = &j->acc.sink;
+	return 0;
+}
+
+static void judging_done(void *ctx, struct pagemap_summary *sum)
+{
+	struct pagemap_judging *j = ctx;
+
+	if (j->owners)
+		acc_top_owners(&j->acc);
+	*sum = j->acc.sum;
+}
+
+void pagemap_judging_init(struct pagemap_judging *j, struct pagemap_judge *ops, bool owners)
+{
+	memset(j, 0, sizeof(*j));
+	j->owners = owners;
+	*ops = (struct pagemap_judge){ .ctx = j, .node = judging_node, .done = judging_done };
 }

@@ -17,8 +17,9 @@
  *   acc.sum                          the node's struct pagemap_summary
  *
  * each() (may be NULL) sees every range of the node, classified, in page
- * frame order: what the JSON and the picture are drawn from. cli/cmd_map.h's
- * map_read_sums() does all of it for every node and keeps only the sums.
+ * frame order: what the JSON and the picture are drawn from. read/mapread.h's
+ * map_read_sums() does all of it for every node and keeps only the sums,
+ * with a struct pagemap_judging (below) to classify.
  */
 
 #include <stdbool.h>
@@ -83,9 +84,36 @@ void pagemap_summary_add(struct pagemap_summary *s, const struct map_range *m);
 void pagemap_verdict(char *buf, size_t size, const struct pagemap_summary *s, uint64_t size_kb);
 
 /*
- * One node's map being read: its zones, the span to read, the sums, the
- * sink. The sink points at the acc: it must not move once set up.
+ * Why the node falls short for ranges of size_kb, in one line into buf:
+ * the verdict with the compactable and maybe ranges counted as the
+ * estimate counts them (fit and maybe_fit of them: the others have no
+ * room for their pages), and, where the summary has them, the memory
+ * cgroups owning the charged pages in the blocked ranges: "node 0, 1G: 3
+ * ranges can be had (2 free, 1 by compaction; 2 more compactable have no
+ * room for their pages); 19 blocked: slab in 17, reserved in 2; charged
+ * pages in them: /app.slice/db.service 4096, / 12".
  */
+void pagemap_why(char *buf, size_t size, const struct pagemap_summary *s, uint64_t size_kb,
+		 uint64_t fit, uint64_t maybe_fit);
+
+/*
+ * The ranges of the node's sums that are pages or can become ones: free,
+ * compactable, maybe and already in the pool. A step that clears a range
+ * makes it grow; a write that takes one leaves it as it was.
+ */
+uint64_t pagemap_had(const struct pagemap_summary *s);
+
+/* Add the charged pages among flags[n] to rc's owners (only pages also with a bit of also, or flag-less ones). */
+void pagemap_count_owners(struct range_counts *rc, const uint64_t *flags, const uint64_t *cgroup,
+			  size_t n, uint64_t also);
+
+/*
+ * One node's map being read: its zones, the span to read, the sums, the
+ * sink. The sink points at the acc: it must not move once set up. Owners
+ * are counted per cgroup for the first PAGEMAP_ACC_OWNERS cgroups seen in
+ * blocked ranges (a machine's few workloads; the rest count as others).
+ */
+#define PAGEMAP_ACC_OWNERS 64
 struct pagemap_acc {
 	const struct pagemap_rules *rules;
 	struct pagemap_zone zones[BC_MAX_ZONES];	/* by start_pfn */
@@ -96,6 +124,10 @@ struct pagemap_acc {
 	void (*progress)(void *ctx, uint64_t done_pfns, uint64_t total_pfns);
 	void *ctx;
 	struct pagemap_sink sink;			/* for the reader: ctx is the acc */
+	/* owners (pagemap_judging's): the cgroups of blocked ranges' charged pages */
+	bool owners;
+	struct range_owner owner[PAGEMAP_ACC_OWNERS];
+	unsigned nr_owner;
 };
 
 /*
@@ -107,5 +139,22 @@ struct pagemap_acc {
  */
 int pagemap_acc_init(struct pagemap_acc *a, const struct pagemap_rules *r, const struct node *nd,
 		     int (*each)(void *ctx, const struct map_range *m), void *ctx, struct bc_error *err);
+
+/*
+ * What a reader of several nodes (read/mapread.h's map_read_sums()) has
+ * each node classified with: the rules of the size (made at the first
+ * node) and the node being read. owners: kpagecgroup is read for page
+ * tables and mlocked pages too, and the sums name the cgroups with the
+ * most charged pages in blocked ranges. It must not move once set up.
+ */
+struct pagemap_judging {
+	struct pagemap_rules rules;
+	bool have_rules;
+	bool owners;
+	struct pagemap_acc acc;
+};
+
+/* Set j up (owners as above) and ops to hand to the reader. */
+void pagemap_judging_init(struct pagemap_judging *j, struct pagemap_judge *ops, bool owners);
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The names of the map's page and range classes. */
+/* The names of the map's page and range classes; a node's sums in a set of them. */
 #include "pagemap.h"
 
 static const char *const page_names[PC_NR] = {
@@ -30,4 +30,14 @@ const char *page_class_words(enum page_class c)
 const char *range_class_name(enum range_class c)
 {
 	return (unsigned)c < RC_NR ? range_names[c] : "?";
+}
+
+const struct pagemap_summary *pagemap_set_node(const struct pagemap_set *m, int node)
+{
+	unsigned i;
+
+	for (i = 0; m && i < m->nr; i++)
+		if (m->sums[i].node == node)
+			return &m->sums[i];
+	return NULL;
 }

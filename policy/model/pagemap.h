@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "errors.h"
+#include "kernel.h"
+#include "snapshot.h"
+
 /*
  * What one page is. The order is the output's: first what is in the way of
  * nothing, then the one doubtful class, then what blocks a range.
@@ -53,6 +57,17 @@ const char *range_class_name(enum range_class c);
 const char *page_class_words(enum page_class c);
 
 /*
+ * The memory cgroups a range's charged pages belong to (when asked: struct
+ * pagemap_span's cgroup_flags): the first PAGEMAP_RANGE_OWNERS by their
+ * kpagecgroup inode, the rest together.
+ */
+#define PAGEMAP_RANGE_OWNERS 4
+struct range_owner {
+	uint64_t ino;
+	uint32_t pages;
+};
+
+/*
  * The pages of each class in one aligned range. uint32_t: a range is at most
  * PAGEMAP_MAX_RANGE_PAGES pages.
  */
@@ -62,6 +77,8 @@ struct range_counts {
 	uint32_t pages[PC_NR];
 	uint32_t mlocked;		/* of the movable ones: mlocked or unevictable */
 	uint32_t flagless;		/* flag-less pages outside hole sections (unknown and charged) */
+	struct range_owner owners[PAGEMAP_RANGE_OWNERS];	/* ino 0: unused */
+	uint32_t owners_other;		/* charged pages of further cgroups */
 };
 
 /* One zone's span in page frames, [start_pfn, end_pfn), as zoneinfo gives it. */
@@ -81,6 +98,18 @@ struct map_range {
 	unsigned blockers;			/* RC_BLOCKED: a bit (1u << class) per class in its way */
 };
 
+/*
+ * A memory cgroup that charged pages in the ranges that cannot be had
+ * belong to: its kpagecgroup inode, the pages, and its path in the memory
+ * controller's hierarchy ("/app.slice/db.service"; "" when not found).
+ */
+#define PAGEMAP_OWNERS 3
+struct pagemap_owner {
+	uint64_t ino;
+	uint64_t pages;
+	char path[160];
+};
+
 /* Per node and size: the ranges of each class, what blocks them, the pages in them. */
 struct pagemap_summary {
 	int node;
@@ -92,14 +121,39 @@ struct pagemap_summary {
 	uint64_t pages[PC_NR];			/* pages of the class in ranges that are not outside */
 	uint64_t movable_to_move;		/* movable pages in compactable ranges */
 	uint64_t mlocked;			/* of them, mlocked or unevictable */
+	/*
+	 * When asked (owners): the charged pages in blocked ranges (kernel
+	 * pages, page tables, mlocked pages with a memory cgroup), the
+	 * cgroups with the most of them, most first
+	 */
+	bool owners_read;			/* kpagecgroup was read for them */
+	uint64_t owned_pages;
+	struct pagemap_owner owners[PAGEMAP_OWNERS];
+	unsigned nr_owners;
 };
+
+/*
+ * The map of one size over the memory nodes that were read, handed as data
+ * to whoever estimates and plans: the sums in node order, or why there are
+ * none (nr 0): a capture, no kpageflags, not root, a file cut short.
+ */
+struct pagemap_set {
+	uint64_t size_kb;
+	struct pagemap_summary *sums;
+	unsigned nr;
+	char why[320];
+};
+
+/* The sums of node in m, or NULL when it was not read. */
+const struct pagemap_summary *pagemap_set_node(const struct pagemap_set *m, int node);
 
 /*
  * How a reader hands what it reads to whoever classifies it. count() is
  * called from the reader's worker threads, for consecutive runs of one
  * range's pages: flags[n] and cgroup[n] (cgroup NULL: not read, or no
  * kpagecgroup; then every flag-less page is doubtful; else only the words
- * of flag-less pages are set); flags NULL: n pages
+ * of flag-less pages and of pages with the span's cgroup_flags are set);
+ * flags NULL: n pages
  * past the end of the file, which have no struct page. hole: the n pages
  * lie in a section (PAGEMAP_SECTION_BYTES) whose every page is flag-less.
  * range() is called from the calling thread, once per range, in page frame
@@ -117,12 +171,33 @@ struct pagemap_sink {
 /*
  * What a reader reads for one node: the ranges of [start_pfn, end_pfn),
  * aligned to range_pages; the file must reach need_end_pfn (the end of the
- * node's last zone), else it was cut short.
+ * node's last zone), else it was cut short. cgroup_flags: pages whose flag
+ * word has one of these bits get their kpagecgroup word read too (0: only
+ * flag-less pages').
  */
 struct pagemap_span {
 	uint64_t start_pfn, end_pfn;
 	uint64_t need_end_pfn;
 	uint64_t range_pages, section_pages;
+	uint64_t cgroup_flags;
+};
+
+/*
+ * How a reader of several nodes (read/mapread.h) has each node classified
+ * by whoever judges the map (judge/mapjudge.h's pagemap_judging): node()
+ * sets up node nd of snap for ranges of size_kb on a kernel kv (with
+ * vm.movable_gigantic_pages movable_gigantic) and gives the span to read
+ * and the sink to hand it to (valid until the next node()); done() gives
+ * the node's sums once it is read. The read stage calls the judge only
+ * through these.
+ */
+struct pagemap_judge {
+	void *ctx;
+	int (*node)(void *ctx, const struct snapshot *snap, const struct node *nd, uint64_t size_kb,
+		    const struct kernel_version *kv, bool movable_gigantic,
+		    const struct pagemap_span **span, const struct pagemap_sink **sink,
+		    struct bc_error *err);
+	void (*done)(void *ctx, struct pagemap_summary *sum);
 };
 
 /*

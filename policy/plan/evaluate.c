@@ -233,12 +233,16 @@ int policy_evaluate(const struct snapshot *snap, const struct policy *pol,
 		    struct finding **findings, unsigned *nr_findings,
 		    struct plan *plan, struct bc_error *err)
 {
+	const struct pagemap_set *maps = plan->maps;
+	unsigned nr_maps = plan->nr_maps;
 	const struct hp_target *t;
 	struct finding *fs = NULL;
 	unsigned n = 0;
 	int rc;
 
 	memset(plan, 0, sizeof(*plan));
+	plan->maps = maps;
+	plan->nr_maps = nr_maps;
 	plan->time_budget_s = pol->time_budget_s;
 	plan->sync = pol->sync;
 	rc = policy_judge(snap, pol, &fs, &n, err);

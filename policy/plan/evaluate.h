@@ -20,6 +20,8 @@
  * first (leaving out the dropping steps mem->pools shows fruitless:
  * plan_reserve_node()); a pool above its count is left as it is unless
  * its section says `shrink = yes`. mem may be NULL (nothing remembered).
+ * plan is made afresh but for its maps (plan->maps, nr_maps: the caller's,
+ * zero or set), by which the gigantic pools are planned.
  * Returns 0, -BC_ECONFIG (a target above what a node could ever hold,
  * without `force = yes`: FILE:LINE named) or -BC_ENOMEM.
  */

@@ -18,11 +18,14 @@
  *
  * Gigantic pages come from alloc_contig_range(), which migrates what it
  * can itself: compaction does not help them. Reclaim frees memory all
- * over the node, and nothing here can show that it frees a whole aligned
- * range: the chosen escalation takes no reclaim or drop step for them
- * (the development VM, 24 GiB, asked for 4 x 1G with 19 estimated: each
- * run reclaimed 926 MiB of page cache and 314 MiB of slab and got 1).
- * --ladder and on_short can still ask for one.
+ * over the node, and a range counts only when it frees every page in the
+ * way: the chosen escalation takes no reclaim or drop step for them
+ * unless the node's map shows a range whose only blockers reclaim removes,
+ * and no blocker is counted so (a drop of slab left 17-20 slab pages in
+ * the one range it would have cleared; the development VM, 24 GiB, asked
+ * for 4 x 1G with 19 estimated: each run reclaimed 926 MiB of page cache
+ * and 314 MiB of slab and got 1). --ladder and on_short can still ask for
+ * one; with the map, each such step carries a warning.
  *
  * The escalation's decisions then become the reservation's steps, as data
  * (plan_reserve_steps(), their words planstep.c's): the executor walks
@@ -39,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "estmap.h"
 #include "units.h"
 
 void plan_leave_out(struct action *a, const char *what, const char *fmt, ...)
@@ -74,8 +78,68 @@ bool plan_estimate(struct action *a, const struct snapshot *snap)
 			       : snap->nr_nodes == 1 ? &snap->nodes[0] : NULL;
 
 	a->have_est = n && estimate_node(snap, n, a->size_kb, &a->est) == 0;
+	if (a->have_est && a->est.gigantic && a->map)
+		estimate_from_map(&a->est, a->map, snap->page_size);
+	else if (a->have_est && a->est.gigantic && a->no_map_why)
+		estimate_without_map(&a->est, a->no_map_why);
 	a->unreachable = a->have_est && a->target > a->current && a->target > a->est.reclaim;
 	return a->have_est;
+}
+
+/* "1G" of a's size. */
+static const char *size_words(const struct action *a, char *buf, size_t size)
+{
+	size_label(buf, size, a->size_kb * 1024);
+	return buf;
+}
+
+/*
+ * Why compaction cannot clear a range of a gigantic size, in the words of
+ * the map where there is one: alloc_contig_range() migrates what it can
+ * itself, so the write does what compaction would. Into buf.
+ */
+static void compaction_futile(const struct action *a, char *buf, size_t size)
+{
+	uint64_t c = a->est.map.ranges[RC_COMPACTABLE] + a->est.map.ranges[RC_MAYBE];
+	char sz[16];
+
+	if (!a->est.from_map)
+		snprintf(buf, size, "gigantic pages come from alloc_contig_range(), which migrates what it can itself");
+	else if (!c)
+		snprintf(buf, size, "the map shows no %s range that compaction could clear beyond the %llu free",
+			 size_words(a, sz, sizeof(sz)), (unsigned long long)a->est.map.ranges[RC_FREE]);
+	else
+		snprintf(buf, size, "the map shows %llu compactable or maybe %s range%s, whose pages the write's alloc_contig_range() migrates itself",
+			 (unsigned long long)c, size_words(a, sz, sizeof(sz)), c == 1 ? "" : "s");
+}
+
+/*
+ * Why reclaim cannot clear a range of a gigantic size: the map shows none
+ * whose only blockers reclaim removes (slab is not counted: a drop leaves
+ * the slab pages whose objects are live), or there is no map. Into buf.
+ */
+static void reclaim_futile(const struct action *a, char *buf, size_t size)
+{
+	const struct estimate *e = &a->est;
+	char sz[16];
+
+	size_words(a, sz, sizeof(sz));
+	if (e->from_map && e->map.blocked_by[PC_SLAB])
+		snprintf(buf, size, "the map shows no %s range whose only blockers reclaim removes (%llu blocked by slab alone: a drop leaves the slab pages that hold live objects)",
+			 sz, (unsigned long long)e->map.blocked_by[PC_SLAB]);
+	else if (e->from_map)
+		snprintf(buf, size, "the map shows no %s range whose only blockers reclaim removes", sz);
+	else
+		snprintf(buf, size, "none for gigantic pages without a map of the node's memory%s%.120s%s: a drop frees memory all over the node, not a whole %.15s range",
+			 e->no_map_why[0] ? " (" : "", e->no_map_why, e->no_map_why[0] ? ")" : "", sz);
+}
+
+static void gigantic_no_compaction(struct action *a)
+{
+	char why[320];
+
+	compaction_futile(a, why, sizeof(why));
+	plan_leave_out(a, "compaction", "%s", why);
 }
 
 /*
@@ -88,7 +152,7 @@ static void choose_compact_first(struct action *a)
 	const struct estimate *e = &a->est;
 
 	if (e->gigantic)
-		plan_leave_out(a, "compaction", "gigantic pages come from alloc_contig_range(), which migrates what it can itself");
+		gigantic_no_compaction(a);
 	else if (e->now >= a->target)
 		plan_leave_out(a, "compaction first", "%llu pages can be had now, the pool included (estimate's now)",
 			       (unsigned long long)e->now);
@@ -266,11 +330,10 @@ void plan_escalation(struct action *a, const struct snapshot *snap, int rounds, 
 	choose_compact_first(a);
 	drain = choose_drain(a, snap);
 	if (e->gigantic) {
-		char sz[16];
+		char why[320];
 
-		size_label(sz, sizeof(sz), a->size_kb * 1024);
-		plan_leave_out(a, "reclaim", "none for gigantic pages until a map of the node's memory can show a %s range it would free (a drop frees memory all over the node); on_short or --ladder can ask for one",
-			       sz);
+		reclaim_futile(a, why, sizeof(why));
+		plan_leave_out(a, "reclaim", "%s; on_short or --ladder can ask for one", why);
 	} else if (!no_drops) {
 		choose_reclaim(a, snap, allow_drop);
 	}
@@ -362,9 +425,38 @@ static void first_write(struct action *a, const struct step_ctx *ctx)
 	x->write_room = a->first_write != 0;
 	x->write_max = a->first_write ? a->first_write : a->target;
 	planstep_describe(x, ctx, 0, false);
-	/* after compaction first: its ceiling, or the estimate after compaction */
-	x->expect = !e ? -1 : !a->compact_first ? (int64_t)e->now :
+	/*
+	 * after compaction first: its ceiling, or the estimate after
+	 * compaction; a gigantic pool from its map: the write migrates by
+	 * itself, so what compaction would give
+	 */
+	x->expect = !e ? -1 : e->from_map ? (int64_t)e->compact : !a->compact_first ? (int64_t)e->now :
 		    (int64_t)(a->first_write ? a->first_write : e->compact);
+}
+
+/*
+ * A step --ladder or on_short asked for a gigantic pool whose map says it
+ * cannot clear a range: compaction (the write migrates by itself), reclaim
+ * and the drops (no range is blocked only by what they free), drain-pcp
+ * (alloc_contig_range() drains the lists itself). The step stays: asked
+ * for, it is taken, with the warning in the plan.
+ */
+static void step_warning(const struct action *a, struct plan_step *x)
+{
+	char why[200];
+
+	x->warning[0] = '\0';
+	if (!a->est.from_map)
+		return;
+	if (x->step == STEP_COMPACT_NODE || x->step == STEP_COMPACT_ALL)
+		compaction_futile(a, why, sizeof(why));
+	else if (plan_step_reclaims(x->step))
+		reclaim_futile(a, why, sizeof(why));
+	else if (x->step == STEP_DRAIN_PCP)
+		snprintf(why, sizeof(why), "alloc_contig_range() drains the per-CPU lists itself");
+	else
+		return;
+	snprintf(x->warning, sizeof(x->warning), "cannot clear a range: %.200s", why);
 }
 
 /* Step i of the ladder, in every round while short (reclaimed: a reclaim comes before it). */
@@ -379,6 +471,7 @@ static void round_step(struct action *a, const struct step_ctx *ctx, unsigned i,
 	x->write_room = a->first_write && s != STEP_REWRITE_BURST;
 	x->sized = a->chosen && s == STEP_RECLAIM_NODE;
 	planstep_describe(x, ctx, (a->target - a->current) * a->size_kb, reclaimed);
+	step_warning(a, x);
 }
 
 void plan_reserve_steps(struct action *a, const struct snapshot *snap, bool sync)

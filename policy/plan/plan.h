@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "estimate.h"
+#include "pagemap.h"
 #include "planstep.h"
 #include "snapshot.h"
 #include "steps.h"
@@ -71,6 +72,13 @@ struct action {
 				   cover the target) */
 	bool have_est;
 	struct estimate est;	/* of this node and size when planned */
+	/*
+	 * ACT_RESERVE of a gigantic size: its node's map (from the plan's
+	 * maps: est is made from it), or why there is none; both NULL when
+	 * the plan has no map of the size
+	 */
+	const struct pagemap_summary *map;
+	const char *no_map_why;
 	bool unreachable;	/* target above the estimate after reclaim */
 	/*
 	 * ACT_RESERVE: the target is unlikely to be met at runtime, and the
@@ -113,6 +121,9 @@ struct plan {
 	unsigned n;
 	double time_budget_s;
 	bool sync;
+	/* the maps of the gigantic sizes it reserves (cli reads them), per size */
+	const struct pagemap_set *maps;
+	unsigned nr_maps;
 };
 
 /* Append an action; returns it (zeroed but for kind), or NULL on ENOMEM. */

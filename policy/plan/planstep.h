@@ -46,6 +46,11 @@ struct plan_step {
 	char cost[160];		/* what it costs */
 	uint64_t drops_kb;	/* at most this much cache or slab dropped (0: none) */
 	int64_t expect;		/* pages the estimate allows after it; -1: no estimate */
+	/*
+	 * A step --ladder or on_short asked for that the map says cannot
+	 * clear a range of a gigantic size: why ("" when none)
+	 */
+	char warning[240];
 };
 
 /*

@@ -31,12 +31,17 @@ static void boot_advice(struct action *a)
 		return;
 	size_label(sz, sizeof(sz), a->size_kb * 1024);
 	need_kb = (a->target - a->current) * a->size_kb;
-	if (a->unreachable) {
+	if (a->unreachable && a->est.from_map) {
+		snprintf(a->boot_why, sizeof(a->boot_why), "the map shows %llu x %s can be had on node %d%s, fewer than the %llu asked: runtime cannot give them",
+			 (unsigned long long)a->est.reclaim, sz, a->est.node, a->est.maybe ? " and more may" : "",
+			 (unsigned long long)a->target);
+		a->boot_recommended = true;
+	} else if (a->unreachable) {
 		snprintf(a->boot_why, sizeof(a->boot_why), "%llu x %s is above the estimate after reclaim (%llu%s)",
 			 (unsigned long long)a->target, sz, (unsigned long long)a->est.reclaim,
 			 a->est.gigantic ? ", an upper bound" : "");
 		a->boot_recommended = true;
-	} else if (a->est.gigantic && need_kb > a->est.free_kb) {
+	} else if (a->est.gigantic && !a->est.from_map && need_kb > a->est.free_kb) {
 		snprintf(a->boot_why, sizeof(a->boot_why),
 			 "%llu more x %s need %llu MiB, more than the %llu MiB free, and the estimate for gigantic pages is only an upper bound",
 			 (unsigned long long)(a->target - a->current), sz, (unsigned long long)need_kb / 1024,
@@ -237,12 +242,16 @@ static void expect_estimated(struct action *a, bool forced)
 {
 	uint64_t more = a->target - a->current;
 
+	char maybe[40] = "";
+
+	if (a->est.from_map && a->est.maybe)
+		snprintf(maybe, sizeof(maybe), " (+%llu maybe)", (unsigned long long)a->est.maybe);
 	snprintf(a->expect, sizeof(a->expect),
-		 "pool %llu -> %llu (+%llu, %llu MiB); estimate: %llu now, %llu after compaction, %llu after reclaim%s%s%s",
+		 "pool %llu -> %llu (+%llu, %llu MiB); estimate: %llu now, %llu%s after compaction, %llu after reclaim%s%s%s",
 		 (unsigned long long)a->current, (unsigned long long)a->target, (unsigned long long)more,
 		 (unsigned long long)(more * a->size_kb / 1024), (unsigned long long)a->est.now,
-		 (unsigned long long)a->est.compact, (unsigned long long)a->est.reclaim,
-		 a->est.gigantic ? " (upper bounds)" : "",
+		 (unsigned long long)a->est.compact, maybe, (unsigned long long)a->est.reclaim,
+		 a->est.from_map ? " (from the map)" : a->est.gigantic ? " (upper bounds)" : "",
 		 forced ? "; forced above the most it could ever hold" : "",
 		 !a->unreachable ? "" : a->keep ? "; the target is above what reclaim could reach: the run keeps what it gets"
 		 : "; the target is above what reclaim could reach: a short grant is given back");
@@ -286,6 +295,24 @@ static void escalation_of(struct action *a, const struct snapshot *snap, const s
 		skip_fruitless_drops(a, snap, rq);
 }
 
+/*
+ * a's node's map from the plan's maps of its size (the global pool of a
+ * machine with one node: that node's), or why there is none.
+ */
+static void map_of(const struct plan *p, const struct snapshot *snap, struct action *a)
+{
+	int node = a->node >= 0 ? a->node : snap->nr_nodes == 1 ? snap->nodes[0].id : -1;
+	unsigned i;
+
+	for (i = 0; i < p->nr_maps; i++) {
+		if (p->maps[i].size_kb != a->size_kb)
+			continue;
+		a->map = pagemap_set_node(&p->maps[i], node);
+		if (!a->map)
+			a->no_map_why = p->maps[i].why[0] ? p->maps[i].why : "the node was not read";
+	}
+}
+
 int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct reserve_req *rq,
 		      int node, uint64_t count, struct bc_error *err)
 {
@@ -308,6 +335,7 @@ int plan_reserve_node(struct plan *p, const struct snapshot *snap, const struct 
 	a->keep = rq->keep;
 	a->judged = rq->judged;
 	a->mandatory = rq->mandatory;
+	map_of(p, snap, a);
 	escalation_of(a, snap, rq);
 	plan_reserve_steps(a, snap, p->sync);
 	snprintf(a->reason, sizeof(a->reason), "%s", rq->why);

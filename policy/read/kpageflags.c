@@ -220,15 +220,16 @@ static int read_cgroup_run(struct kpf_worker *w, uint64_t unit, uint64_t lo, uin
 
 /*
  * The cgroup words of the flag-less pages in buf[from, to) that lie in no
- * flag-less section, read in runs (the rest of w->cgroup is not read: only
- * a flag-less page's word is looked at). *cg NULL when there are none or
+ * flag-less section, and of the pages with a bit of the span's
+ * cgroup_flags, read in runs (the rest of w->cgroup is not read: only
+ * those pages' words are looked at). *cg NULL when there are none or
  * there is no kpagecgroup.
  */
 static int read_cgroup(struct kpf_worker *w, uint64_t unit, const uint64_t *flags, const bool *hole,
 		       uint64_t from, uint64_t to, uint64_t section, const uint64_t **cg,
 		       struct bc_error *err)
 {
-	uint64_t i, lo = 0, hi = 0;
+	uint64_t i, lo = 0, hi = 0, also = w->pipe->sp->cgroup_flags;
 	bool any = false;
 	int rc;
 
@@ -236,7 +237,7 @@ static int read_cgroup(struct kpf_worker *w, uint64_t unit, const uint64_t *flag
 	if (w->pipe->f->cgroup_fd < 0)
 		return 0;
 	for (i = from; i < to; i++) {
-		if (flags[i] || hole[i / section])
+		if (flags[i] ? !(flags[i] & also) : hole[i / section])
 			continue;
 		if (any && i - hi > CG_GAP) {
 			if ((rc = read_cgroup_run(w, unit, lo, hi, err)) < 0)
