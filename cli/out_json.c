@@ -1020,6 +1020,8 @@ int map_json_node_end(struct map_view *v, const struct pagemap_summary *s, const
 	map_counts(w, "pages", s->pages, PC_NR, page_label);
 	jw_u64(w, "movable_to_move", s->movable_to_move);
 	jw_u64(w, "mlocked_to_move", s->mlocked);
+	jw_u64(w, "cache_only_ranges", s->cache_only);
+	jw_u64(w, "cache_only_pages", s->cache_only_pages);
 	jw_str(w, "verdict", verdict);
 	jw_end(w);	/* the node */
 	return ferror(v->f) ? -1 : 0;

@@ -858,6 +858,9 @@ int map_text_node_end(struct map_view *v, const struct pagemap_summary *s, const
 		fprintf(v->f, "  compaction moves %llu pages (%llu mlocked) to clear the %llu compactable ranges\n",
 			(unsigned long long)s->movable_to_move, (unsigned long long)s->mlocked,
 			(unsigned long long)s->ranges[RC_COMPACTABLE]);
+	if (s->cache_only)
+		fprintf(v->f, "  %llu of them hold only clean page cache (%llu pages) besides free pages: dropping it frees them whole\n",
+			(unsigned long long)s->cache_only, (unsigned long long)s->cache_only_pages);
 	out_wrap(v->f, " ", 4, verdict);
 	return ferror(v->f) ? -1 : 0;
 }

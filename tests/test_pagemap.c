@@ -206,6 +206,81 @@ static void range_classes(void **state)
 	assert_int_equal(pagemap_range_class(&r, &rc, &mz, &b), RC_OUTSIDE);
 }
 
+/*
+ * Clean page cache no process maps (on an LRU list; not anonymous, shmem,
+ * dirty, under writeback, mapped or mlocked) is what a drop frees: a
+ * compactable range holding only that besides free pages is counted as
+ * cache-only, with its cache pages; a range that also holds anything else
+ * movable is not.
+ */
+static void clean_cache_only_ranges(void **state)
+{
+	static const uint64_t clean[] = { 0x28, 0x68, 0x2c, 0x6c };	/* UPTODATE LRU, ACTIVE, REFERENCED */
+	static const uint64_t not_clean[] = {
+		0x38,		/* DIRTY */
+		0x128,		/* WRITEBACK */
+		0x828,		/* MMAP: a process maps it */
+		0x4028,		/* SWAPBACKED: shmem */
+		0x2028,		/* SWAPCACHE */
+		0x5868,		/* anonymous */
+		0x20204483c,	/* 6.18 mlocked file page */
+		0x5828,		/* a user page off the LRU (per-CPU batch) */
+	};
+	struct pagemap_zone z = { .name = "Normal", .start_pfn = 0, .end_pfn = 1 << 20, .usable = true };
+	struct kernel_version k618 = { 6, 18 };
+	uint64_t w[512];
+	struct range_counts rc;
+	struct pagemap_summary sum;
+	struct pagemap_rules r;
+	struct map_range m = { .zone = &z };
+	struct snapshot s;
+	unsigned i, k;
+
+	(void)state;
+	small_snapshot(&s);
+	assert_int_equal(pagemap_rules_init(&r, &s, 2048, &k618, false, NULL), 0);
+	memset(&sum, 0, sizeof(sum));
+	/* every clean word: counted as cache, the range cache-only */
+	for (k = 0; k < sizeof(clean) / sizeof(clean[0]); k++) {
+		for (i = 0; i < 512; i++)
+			w[i] = i < 200 ? clean[k] : 0x400;
+		memset(&rc, 0, sizeof(rc));
+		pagemap_count_pages(&rc, w, NULL, 512, false);
+		assert_int_equal(rc.cache, 200);
+		assert_int_equal(rc.pages[PC_MOVABLE], 200);
+		m.rc = &rc;
+		m.cls = pagemap_range_class(&r, &rc, &z, &m.blocker);
+		assert_int_equal(m.cls, RC_COMPACTABLE);
+		pagemap_summary_add(&sum, &m);
+	}
+	assert_int_equal(sum.cache_only, 4);
+	assert_int_equal(sum.cache_only_pages, 800);
+	/* one page of any other movable kind among the cache: not cache-only */
+	for (k = 0; k < sizeof(not_clean) / sizeof(not_clean[0]); k++) {
+		for (i = 0; i < 512; i++)
+			w[i] = i < 200 ? 0x28 : i == 200 ? not_clean[k] : 0x400;
+		memset(&rc, 0, sizeof(rc));
+		pagemap_count_pages(&rc, w, NULL, 512, false);
+		if (rc.cache != 200 || rc.pages[PC_MOVABLE] != 201)
+			fail_msg("word %#llx: %u cache of %u movable, expected 200 of 201",
+				 (unsigned long long)not_clean[k], rc.cache, rc.pages[PC_MOVABLE]);
+		m.rc = &rc;
+		m.cls = pagemap_range_class(&r, &rc, &z, &m.blocker);
+		pagemap_summary_add(&sum, &m);
+	}
+	assert_int_equal(sum.cache_only, 4);
+	/* a free range and a blocked one with cache: neither */
+	for (i = 0; i < 512; i++)
+		w[i] = i < 10 ? 0x28 : i == 10 ? 0x80 : 0x400;
+	memset(&rc, 0, sizeof(rc));
+	pagemap_count_pages(&rc, w, NULL, 512, false);
+	m.cls = pagemap_range_class(&r, &rc, &z, &m.blocker);
+	assert_int_equal(m.cls, RC_BLOCKED);
+	pagemap_summary_add(&sum, &m);
+	assert_int_equal(sum.cache_only, 4);
+	assert_int_equal(sum.cache_only_pages, 800);
+}
+
 static void pool_pages_in_a_gigantic_range(void **state)
 {
 	struct pagemap_zone z = { .name = "Normal", .start_pfn = 0, .end_pfn = 1 << 20, .usable = true };
@@ -619,6 +694,7 @@ int main(void)
 		cmocka_unit_test(rules_by_size_and_kernel),
 		cmocka_unit_test(range_classes),
 		cmocka_unit_test(pool_pages_in_a_gigantic_range),
+		cmocka_unit_test(clean_cache_only_ranges),
 		cmocka_unit_test(verdict_line),
 		cmocka_unit_test(zones_of_a_node),
 		cmocka_unit_test(every_class_from_the_tree),

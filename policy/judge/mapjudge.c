@@ -14,8 +14,9 @@
  */
 #define KPF(b) (1ull << (b))
 enum {
-	KPF_UPTODATE_ = 3, KPF_LRU_ = 5, KPF_SLAB_ = 7, KPF_BUDDY_ = 10, KPF_MMAP_ = 11,
-	KPF_ANON_ = 12, KPF_SWAPBACKED_ = 14, KPF_HEAD_ = 15, KPF_TAIL_ = 16, KPF_HUGE_ = 17,
+	KPF_UPTODATE_ = 3, KPF_DIRTY_ = 4, KPF_LRU_ = 5, KPF_SLAB_ = 7, KPF_WRITEBACK_ = 8,
+	KPF_BUDDY_ = 10, KPF_MMAP_ = 11, KPF_ANON_ = 12, KPF_SWAPCACHE_ = 13, KPF_SWAPBACKED_ = 14,
+	KPF_HEAD_ = 15, KPF_TAIL_ = 16, KPF_HUGE_ = 17,
 	KPF_UNEVICTABLE_ = 18, KPF_HWPOISON_ = 19, KPF_NOPAGE_ = 20, KPF_THP_ = 22,
 	KPF_OFFLINE_ = 23, KPF_ZERO_PAGE_ = 24, KPF_PGTABLE_ = 26, KPF_RESERVED_ = 32,
 	KPF_MLOCKED_ = 33,
@@ -30,6 +31,15 @@ enum {
 /* a user page off the LRU for a moment: in a per-CPU LRU batch, or isolated */
 #define USER (KPF(KPF_ANON_) | KPF(KPF_MMAP_) | KPF(KPF_UPTODATE_) | KPF(KPF_SWAPBACKED_))
 #define COMPOUND (KPF(KPF_HEAD_) | KPF(KPF_TAIL_))
+/*
+ * Of a movable page, what keeps reclaim from just dropping it: anonymous
+ * or shmem (swap-backed), dirty or under writeback, mapped by a process,
+ * mlocked or unevictable. A page on an LRU list with none of these is
+ * clean page cache that drop_caches and node reclaim free (KERNEL.md §14).
+ */
+#define NOT_CLEAN_CACHE (KPF(KPF_ANON_) | KPF(KPF_SWAPCACHE_) | KPF(KPF_SWAPBACKED_) | \
+			 KPF(KPF_DIRTY_) | KPF(KPF_WRITEBACK_) | KPF(KPF_MMAP_) | \
+			 KPF(KPF_UNEVICTABLE_) | KPF(KPF_MLOCKED_))
 /*
  * Pages besides the flag-less ones whose memory cgroup names an owner:
  * page tables (charged with __GFP_ACCOUNT) and mlocked user memory. Slab
@@ -101,6 +111,8 @@ void pagemap_count_pages(struct range_counts *rc, const uint64_t *flags, const u
 		rc->pages[c] += (uint32_t)(j - i);
 		if (c == PC_MOVABLE && (f & (KPF(KPF_MLOCKED_) | KPF(KPF_UNEVICTABLE_))))
 			rc->mlocked += (uint32_t)(j - i);
+		if (c == PC_MOVABLE && (f & KPF(KPF_LRU_)) && !(f & NOT_CLEAN_CACHE))
+			rc->cache += (uint32_t)(j - i);
 		i = j;
 	}
 }
@@ -200,6 +212,10 @@ void pagemap_summary_add(struct pagemap_summary *s, const struct map_range *m)
 		/* what compaction must move elsewhere to clear the range: pool pages too where they move */
 		s->movable_to_move += m->rc->pages[PC_MOVABLE] + m->rc->pages[PC_POOL];
 		s->mlocked += m->rc->mlocked;
+		if (m->rc->cache && m->rc->cache == m->rc->pages[PC_MOVABLE] && !m->rc->pages[PC_POOL]) {
+			s->cache_only++;
+			s->cache_only_pages += m->rc->cache;
+		}
 	}
 }
 

@@ -76,6 +76,7 @@ struct range_counts {
 	uint64_t first_pfn;
 	uint32_t pages[PC_NR];
 	uint32_t mlocked;		/* of the movable ones: mlocked or unevictable */
+	uint32_t cache;			/* of the movable ones: clean page cache no process maps */
 	uint32_t flagless;		/* flag-less pages outside hole sections (unknown and charged) */
 	struct range_owner owners[PAGEMAP_RANGE_OWNERS];	/* ino 0: unused */
 	uint32_t owners_other;		/* charged pages of further cgroups */
@@ -121,6 +122,13 @@ struct pagemap_summary {
 	uint64_t pages[PC_NR];			/* pages of the class in ranges that are not outside */
 	uint64_t movable_to_move;		/* movable pages in compactable ranges */
 	uint64_t mlocked;			/* of them, mlocked or unevictable */
+	/*
+	 * compactable ranges whose only pages besides free ones are clean
+	 * page cache no process maps: dropping that cache frees the range
+	 * whole, with nothing to migrate; and the cache pages in them
+	 */
+	uint64_t cache_only;
+	uint64_t cache_only_pages;
 	/*
 	 * When asked (owners): the charged pages in blocked ranges (kernel
 	 * pages, page tables, mlocked pages with a memory cgroup), the
