@@ -84,6 +84,15 @@ enum page_class pagemap_page_class(uint64_t f, uint64_t cgroup)
 	return PC_OTHER;
 }
 
+/* Of n movable pages of word f: the mlocked or unevictable ones, and the clean page cache. */
+static void count_movable(struct range_counts *rc, uint64_t f, uint32_t n)
+{
+	if (f & (KPF(KPF_MLOCKED_) | KPF(KPF_UNEVICTABLE_)))
+		rc->mlocked += n;
+	if ((f & KPF(KPF_LRU_)) && !(f & NOT_CLEAN_CACHE))
+		rc->cache += n;
+}
+
 void pagemap_count_pages(struct range_counts *rc, const uint64_t *flags, const uint64_t *cgroup,
 			 size_t n, bool hole)
 {
@@ -109,10 +118,8 @@ void pagemap_count_pages(struct range_counts *rc, const uint64_t *flags, const u
 			;
 		c = pagemap_page_class(f, 0);
 		rc->pages[c] += (uint32_t)(j - i);
-		if (c == PC_MOVABLE && (f & (KPF(KPF_MLOCKED_) | KPF(KPF_UNEVICTABLE_))))
-			rc->mlocked += (uint32_t)(j - i);
-		if (c == PC_MOVABLE && (f & KPF(KPF_LRU_)) && !(f & NOT_CLEAN_CACHE))
-			rc->cache += (uint32_t)(j - i);
+		if (c == PC_MOVABLE)
+			count_movable(rc, f, (uint32_t)(j - i));
 		i = j;
 	}
 }
