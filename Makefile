@@ -57,7 +57,7 @@ FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson
 # their .tar.xz, and the one of every class generated, under build/fixtures/map/.
 MAP_DIR    := build/fixtures/map
 MAP_TREES  := $(patsubst tests/fixtures/map/%.tar.xz,$(MAP_DIR)/%/.unpacked,$(wildcard tests/fixtures/map/*.tar.xz)) \
-              $(MAP_DIR)/classes/.made $(MAP_DIR)/gigantic/.made
+              $(MAP_DIR)/classes/.made $(MAP_DIR)/gigantic/.made $(MAP_DIR)/pagecache/.made
 
 all: buddyctl
 
@@ -124,6 +124,9 @@ $(MAP_DIR)/classes/.made: tests/fixtures/map/gen-classes.py
 
 $(MAP_DIR)/gigantic/.made: tests/fixtures/map/gen-gigantic.py
 	rm -rf $(MAP_DIR)/gigantic && python3 $< $(MAP_DIR)/gigantic && touch $@
+
+$(MAP_DIR)/pagecache/.made: tests/fixtures/map/gen-pagecache.py
+	rm -rf $(MAP_DIR)/pagecache && python3 $< $(MAP_DIR)/pagecache && touch $@
 
 map-fixtures: $(MAP_TREES)
 

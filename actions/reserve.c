@@ -314,9 +314,11 @@ static uint64_t write_size(const struct run *x, const struct plan_step *p, uint6
 	return p->write_room ? room_now(x->c, x->a, pool, p->write_max) : p->write_max;
 }
 
-/* What a reclaim-node step asks for, the pool at pool: sized from the free lists if the plan says so, else the shortfall. */
+/* What a reclaim-node step asks for, the pool at pool: the plan's ask_kb, sized from the free lists if the plan says so, else the shortfall. */
 static uint64_t reclaim_kb(const struct run *x, const struct plan_step *p, uint64_t pool)
 {
+	if (p->ask_kb)
+		return p->ask_kb;
 	return p->sized ? reclaim_size_kb(x->c, x->a, pool) : (x->a->target - pool) * x->a->size_kb;
 }
 

@@ -5,7 +5,8 @@
  * or why not, and the estimates made from it (policy/judge/estmap). Reading
  * costs about half a second per 24 GiB, so each command reads only what it
  * shows: estimate its gigantic sizes, check its short gigantic pools, plan
- * the gigantic pools it grows; status never.
+ * the gigantic pools it grows and the pools whose cache it drops whole
+ * first; status never.
  */
 #include "loadmap.h"
 
@@ -155,25 +156,30 @@ int cli_short_pools_map(const char *root, const struct snapshot *snap, const str
 	return rc;
 }
 
-/* Does a grow a gigantic pool of one node (the machine's one node: the global pool)? */
-static bool grows_gigantic(const struct snapshot *snap, const struct action *a)
+/*
+ * Is a planned from its node's map (the machine's one node: the global
+ * pool)? A gigantic pool that grows, and a pool whose plan drops all the
+ * node's clean page cache first (drop_first): the map says whether that
+ * drop frees enough ranges whole to leave the compaction out.
+ */
+static bool planned_from_map(const struct snapshot *snap, const struct action *a)
 {
-	return a->kind == ACT_RESERVE && a->target > a->current && gigantic(snap, a->size_kb) &&
-	       (a->node >= 0 || snap->nr_nodes == 1);
+	return a->kind == ACT_RESERVE && a->target > a->current &&
+	       (gigantic(snap, a->size_kb) || a->drop_first) && (a->node >= 0 || snap->nr_nodes == 1);
 }
 
-/* Is a the first action of p that grows a gigantic pool of its size? */
+/* Is a the first action of p planned from a map of its size? */
 static bool first_of_size(const struct snapshot *snap, const struct plan *p, unsigned i)
 {
 	unsigned k;
 
 	for (k = 0; k < i; k++)
-		if (grows_gigantic(snap, &p->a[k]) && p->a[k].size_kb == p->a[i].size_kb)
+		if (planned_from_map(snap, &p->a[k]) && p->a[k].size_kb == p->a[i].size_kb)
 			return false;
-	return grows_gigantic(snap, &p->a[i]);
+	return planned_from_map(snap, &p->a[i]);
 }
 
-/* The map of size_kb for the nodes whose gigantic pool of it p grows, into m. */
+/* The map of size_kb for the nodes whose pool of it p plans from a map, into m. */
 static int read_for_size(const char *root, const struct snapshot *snap, const struct plan *p,
 			 uint64_t size_kb, struct pagemap_set *m, struct bc_error *err)
 {
@@ -184,7 +190,7 @@ static int read_for_size(const char *root, const struct snapshot *snap, const st
 	if (!sel)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	for (k = 0; k < p->n; k++)
-		if (grows_gigantic(snap, &p->a[k]) && p->a[k].size_kb == size_kb)
+		if (planned_from_map(snap, &p->a[k]) && p->a[k].size_kb == size_kb)
 			numa_bitmask_setbit(sel, (unsigned)(p->a[k].node >= 0 ? p->a[k].node : snap->nodes[0].id));
 	rc = cli_map_read(root, snap, size_kb, sel, m, err);
 	numa_bitmask_free(sel);

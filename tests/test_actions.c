@@ -482,6 +482,36 @@ static void chosen_escalation_reclaims_what_compaction_cannot_cover(void **state
  * first write; the compaction before it and the write still run
  * (buddyctl.conf(5) time_budget).
  */
+/*
+ * 7000 on node 1: the 794 pages compaction cannot cover (6206 after it)
+ * take about 2.3 GiB (1.5x: reclaim follows the LRU) of the node's 1.7 GiB
+ * of clean page cache: keeping the rest cannot pay for compacting it, so
+ * the reclaim first asks for all of it, 961084 + 786348 - 3492 (dirty) =
+ * 1743940 kB, whatever the free lists say, and the compaction follows.
+ */
+static void drop_first_asks_for_all_the_cache(void **state)
+{
+	struct kctx c = { .root = TREE };
+	struct snapshot snap;
+	struct plan p = chosen_plan(7000, &snap);
+	struct action_result r;
+
+	(void)state;
+	assert_true(p.a[0].drop_first);
+	assert_false(p.a[0].drop_then_write);	/* no map in the tree */
+	node1_in_small_blocks();
+	assert_int_equal(execute_plan(&c, &p, &r), 0);
+	assert_contains(c.log[0].path, "node1/reclaim");
+	assert_string_equal(c.log[0].value, "1743940K swappiness=0");
+	assert_true(r.steps[0].first);
+	assert_int_equal(r.steps[0].asked_kb, 1743940);
+	assert_contains(c.log[1].path, "node1/compact");
+	assert_contains(c.log[2].path, "nr_hugepages");
+	kw_free(&c);
+	plan_free(&p);
+	snapshot_free(&snap);
+}
+
 static void reclaim_before_the_first_write_obeys_the_budget(void **state)
 {
 	struct kctx c = { .root = TREE };
@@ -1962,6 +1992,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(chosen_escalation_goes_on_while_it_gains, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_first_writes_what_compaction_made, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_reclaims_what_compaction_cannot_cover, fresh_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(drop_first_asks_for_all_the_cache, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(reclaim_before_the_first_write_obeys_the_budget, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(revised_at_most_the_first_estimate, fresh_tree, drop_tree),
 		cmocka_unit_test_setup_teardown(chosen_escalation_dry_run_revises_nothing, fresh_tree, drop_tree),

@@ -533,11 +533,44 @@ static void chosen_escalation(void **state)
 	assert_int_equal(a.reclaim_first, STEP_NONE);	/* 35 <= 38 after compaction */
 	assert_int_equal(a.first_write, 0);		/* the write asks for all of it */
 	/*
-	 * 45 > 38 after compaction: reclaim what compaction cannot cover
-	 * first (page cache is what blocks), then compact; the writes ask for
-	 * what the free lists hold, at most 45 (<= 49 after reclaim)
+	 * 45 > 38 after compaction, and the 7 pages compaction cannot cover
+	 * take about 21 MiB (1.5x: reclaim follows the LRU) of the node's
+	 * 10 MiB of clean page cache: keeping less than half of it cannot pay
+	 * for compacting it, so the reclaim first asks for all of it, not
+	 * sized, and the one compaction follows
 	 */
 	a = reserve_on(&s, 0, 2048, 45, false);
+	assert_true(a.compact_first);
+	assert_int_equal(a.reclaim_first, STEP_RECLAIM_NODE);
+	assert_true(a.drop_first);
+	assert_false(a.drop_then_write);
+	assert_contains(a.not_planned, "sized reclaim first: the 7 pages compaction cannot cover take about 21 MiB of the node's 10 MiB of clean page cache");
+	assert_int_equal(a.steps[0].step, STEP_RECLAIM_NODE);
+	assert_int_equal(a.steps[0].when, WHEN_FIRST);
+	assert_false(a.steps[0].sized);
+	assert_int_equal(a.steps[0].ask_kb, 10240);
+	assert_int_equal(a.steps[0].drops_kb, 10240);
+	assert_string_equal(a.steps[0].what, "reclaim all clean page cache of node 0 only");
+	assert_int_equal(a.steps[0].expect, 49);
+	assert_int_equal(a.steps[1].step, STEP_COMPACT_NODE);
+	assert_int_equal(a.steps[1].when, WHEN_FIRST);
+	assert_int_equal(a.steps[2].step, STEP_NONE);
+	assert_int_equal(a.steps[2].write_max, 45);
+	/* 40 needs 3 pages beyond compaction, 9 MiB: more than half of 10 MiB still */
+	a = reserve_on(&s, 0, 2048, 40, false);
+	assert_true(a.drop_first);
+	snapshot_free(&s);
+	/*
+	 * with 58 MiB of clean page cache on node 0, the 21 MiB keep more
+	 * than half of it: reclaim what compaction cannot cover first (page
+	 * cache is what blocks), then compact; the writes ask for what the
+	 * free lists hold, at most 45 (<= the estimate after reclaim)
+	 */
+	node_meminfo(0, 49000 * 4, (11364 + 8872) * 4, 40960, 20480, 2048, 4096);
+	read_tree(&s);
+	a = reserve_on(&s, 0, 2048, 45, false);
+	assert_false(a.drop_first);
+	assert_int_equal(a.steps[0].ask_kb, 0);
 	assert_true(a.compact_first);
 	assert_int_equal(a.reclaim_first, STEP_RECLAIM_NODE);
 	assert_int_equal(a.first_write, 45);
@@ -558,7 +591,7 @@ static void chosen_escalation(void **state)
 	assert_int_equal(a.steps[0].expect, 38);
 	assert_int_equal(a.steps[1].step, STEP_COMPACT_NODE);
 	assert_int_equal(a.steps[1].when, WHEN_FIRST);
-	assert_int_equal(a.steps[1].expect, 49);
+	assert_int_equal(a.steps[1].expect, 73);	/* after reclaim, with 58 MiB of cache */
 	assert_int_equal(a.steps[2].step, STEP_NONE);
 	assert_true(a.steps[2].write_room);
 	assert_int_equal(a.steps[2].write_max, 45);
@@ -628,6 +661,65 @@ static void chosen_escalation(void **state)
 }
 
 /*
+ * The drop first, with the node's 2M map: when the free ranges and those
+ * holding only clean page cache besides free pages, less what the
+ * watermarks keep, cover the target, the drop alone frees enough ranges
+ * whole and no compaction follows it; when they do not, it does.
+ */
+static void drop_first_with_the_map(void **state)
+{
+	struct pagemap_summary m;
+	struct snapshot s;
+	struct action a;
+
+	(void)state;
+	make_tree(true);
+	put("proc/sys/vm/stat_refresh", "");
+	put("sys/devices/system/node/node0/reclaim", "");
+	read_tree(&s);
+	memset(&m, 0, sizeof(m));
+	m.range_pages = 512;
+	m.ranges[RC_FREE] = 30;
+	m.ranges[RC_COMPACTABLE] = 20;
+	m.cache_only = 20;
+	m.cache_only_pages = 20 * 256;
+	memset(&a, 0, sizeof(a));
+	a.kind = ACT_RESERVE;
+	a.node = 0;
+	a.size_kb = 2048;
+	a.target = 45;
+	a.keep = true;
+	a.map = &m;
+	plan_escalation(&a, &s, -1, false, false);
+	plan_reserve_steps(&a, &s, true);
+	assert_true(a.drop_first);
+	assert_true(a.drop_then_write);
+	assert_contains(a.not_planned, "compaction first: the map shows 30 free ranges and 20 holding only clean page cache besides free pages");
+	assert_int_equal(a.steps[0].step, STEP_RECLAIM_NODE);
+	assert_int_equal(a.steps[0].when, WHEN_FIRST);
+	assert_int_equal(a.steps[0].ask_kb, 10240);
+	assert_int_equal(a.steps[1].step, STEP_NONE);
+	assert_int_equal(a.steps[1].when, WHEN_ALWAYS);
+	/* the write asks for the target: after the drop nothing is left to reclaim for it */
+	assert_int_equal(a.first_write, 0);
+	assert_false(a.steps[1].write_room);
+	assert_int_equal(a.steps[1].write_max, 45);
+	/* the write asks for the target: after the drop nothing is left to reclaim for it */
+	assert_int_equal(a.first_write, 0);
+	assert_false(a.steps[1].write_room);
+	assert_int_equal(a.steps[1].write_max, 45);
+	/* 10 holding only cache: 40 ranges, not 45 and the watermarks' share: compaction follows */
+	m.cache_only = 10;
+	plan_escalation(&a, &s, -1, false, false);
+	plan_reserve_steps(&a, &s, true);
+	assert_true(a.drop_first);
+	assert_false(a.drop_then_write);
+	assert_int_equal(a.steps[1].step, STEP_COMPACT_NODE);
+	snapshot_free(&s);
+	assert_int_equal(system("rm -rf " TREE), 0);
+}
+
+/*
  * --make-tree: only build the tree in build/est (relative to the current
  * folder) and keep it, for the documents' worked example
  * (tests/doc_examples.py runs it in its scratch folder).
@@ -647,6 +739,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(odd_size),
 		cmocka_unit_test(command),
 		cmocka_unit_test(chosen_escalation),
+		cmocka_unit_test(drop_first_with_the_map),
 	};
 
 	return cmocka_run_group_tests_name("estimate", tests, NULL, NULL);

@@ -66,6 +66,15 @@ struct action {
 	 * compaction instead of a second one
 	 */
 	enum step reclaim_first;
+	/*
+	 * reclaim_first takes all of the node's clean page cache, not only
+	 * what compaction cannot cover: the sized reclaim would leave too
+	 * little of it to pay for compacting the rest (choose_keep_or_drop()
+	 * in plan.c); drop_then_write: and no compaction after it, the map
+	 * showing that the drop frees enough ranges whole
+	 */
+	bool drop_first;
+	bool drop_then_write;
 	uint64_t first_write;	/* 0: writes ask for the target; else the ceiling of the
 				   first write, and every write but rewrite-burst is cut
 				   to the free blocks read back (compaction alone cannot

@@ -39,6 +39,8 @@ struct plan_step {
 	bool write_room;
 	bool sized;		/* reclaim-node: sized to the free lists read back
 				   (plan_reclaim_kb()), else to the shortfall */
+	uint64_t ask_kb;	/* reclaim-node: asks for this much (the node's clean
+				   page cache: a drop_first), not sized (0: as above) */
 	bool sync;		/* drop-pagecache, drop-all: sync(2) first */
 	/* for people: plan and --dry-run print these */
 	char file[96];		/* what it writes, relative to the root */
