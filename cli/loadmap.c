@@ -5,8 +5,8 @@
  * or why not, and the estimates made from it (policy/judge/estmap). Reading
  * costs about half a second per 24 GiB, so each command reads only what it
  * shows: estimate its gigantic sizes, check its short gigantic pools, plan
- * the gigantic pools it grows and the pools whose cache it drops whole
- * first; status never.
+ * the gigantic pools it grows and the pools it reclaims for before the
+ * first compaction; status never.
  */
 #include "loadmap.h"
 
@@ -158,14 +158,15 @@ int cli_short_pools_map(const char *root, const struct snapshot *snap, const str
 
 /*
  * Is a planned from its node's map (the machine's one node: the global
- * pool)? A gigantic pool that grows, and a pool whose plan drops all the
- * node's clean page cache first (drop_first): the map says whether that
- * drop frees enough ranges whole to leave the compaction out.
+ * pool)? A gigantic pool that grows, and a pool whose plan reclaims on the
+ * node before its first compaction: the map sizes that reclaim to the
+ * ranges it frees whole (plan.c's map_sized_kb()).
  */
 static bool planned_from_map(const struct snapshot *snap, const struct action *a)
 {
 	return a->kind == ACT_RESERVE && a->target > a->current &&
-	       (gigantic(snap, a->size_kb) || a->drop_first) && (a->node >= 0 || snap->nr_nodes == 1);
+	       (gigantic(snap, a->size_kb) || a->reclaim_first == STEP_RECLAIM_NODE) &&
+	       (a->node >= 0 || snap->nr_nodes == 1);
 }
 
 /* Is a the first action of p planned from a map of its size? */

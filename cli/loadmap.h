@@ -46,9 +46,9 @@ int cli_short_pools_map(const char *root, const struct snapshot *snap, const str
 			unsigned n, struct estimate **out, unsigned *nr_out, struct bc_error *err);
 
 /*
- * The maps the plan's gigantic reservations need, and those that drop a
- * node's clean page cache whole first (drop_first): one set per size, read
- * for those nodes, into *sets (cli_maps_free() them); *nr 0 when p has
+ * The maps the plan's gigantic reservations need, and those that reclaim
+ * on the node before the first compaction: one set per size, read for
+ * those nodes, into *sets (cli_maps_free() them); *nr 0 when p has
  * none. The plan is then made again with them (struct plan's maps).
  * -BC_ENOMEM only.
  */

@@ -498,7 +498,7 @@ static void drop_first_asks_for_all_the_cache(void **state)
 
 	(void)state;
 	assert_true(p.a[0].drop_first);
-	assert_false(p.a[0].drop_then_write);	/* no map in the tree */
+	assert_int_equal(p.a[0].map_ask_kb, 0);	/* no map in the tree */
 	node1_in_small_blocks();
 	assert_int_equal(execute_plan(&c, &p, &r), 0);
 	assert_contains(c.log[0].path, "node1/reclaim");

@@ -543,8 +543,8 @@ static void chosen_escalation(void **state)
 	assert_true(a.compact_first);
 	assert_int_equal(a.reclaim_first, STEP_RECLAIM_NODE);
 	assert_true(a.drop_first);
-	assert_false(a.drop_then_write);
-	assert_contains(a.not_planned, "sized reclaim first: the 7 pages compaction cannot cover take about 21 MiB of the node's 10 MiB of clean page cache");
+	assert_int_equal(a.map_ask_kb, 0);	/* no map in the tree */
+	assert_contains(a.not_planned, "sized reclaim first: the 7 pages compaction cannot cover take about 21 MiB (1.5x: reclaim follows the LRU) of the node's 10 MiB of clean page cache");
 	assert_int_equal(a.steps[0].step, STEP_RECLAIM_NODE);
 	assert_int_equal(a.steps[0].when, WHEN_FIRST);
 	assert_false(a.steps[0].sized);
@@ -661,12 +661,14 @@ static void chosen_escalation(void **state)
 }
 
 /*
- * The drop first, with the node's 2M map: when the free ranges and those
- * holding only clean page cache besides free pages, less what the
- * watermarks keep, cover the target, the drop alone frees enough ranges
- * whole and no compaction follows it; when they do not, it does.
+ * The reclaim first, with the node's 2M map: when the ranges the target
+ * needs beyond the free ones are at most those holding only clean page
+ * cache besides free pages, the reclaim is sized to their share of the
+ * cache (and an eighth more, at most the node's clean page cache) and no
+ * compaction follows it; when they are more, the estimate decides
+ * (here: keeping half cannot pay, all the cache, then the compaction).
  */
-static void drop_first_with_the_map(void **state)
+static void reclaim_sized_from_the_map(void **state)
 {
 	struct pagemap_summary m;
 	struct snapshot s;
@@ -682,38 +684,49 @@ static void drop_first_with_the_map(void **state)
 	m.ranges[RC_FREE] = 30;
 	m.ranges[RC_COMPACTABLE] = 20;
 	m.cache_only = 20;
-	m.cache_only_pages = 20 * 256;
+	m.cache_only_pages = 20 * 128;	/* 512 kB of cache a range */
 	memset(&a, 0, sizeof(a));
 	a.kind = ACT_RESERVE;
 	a.node = 0;
 	a.size_kb = 2048;
-	a.target = 45;
+	a.target = 40;
 	a.keep = true;
 	a.map = &m;
 	plan_escalation(&a, &s, -1, false, false);
 	plan_reserve_steps(&a, &s, true);
-	assert_true(a.drop_first);
-	assert_true(a.drop_then_write);
-	assert_contains(a.not_planned, "compaction first: the map shows 30 free ranges and 20 holding only clean page cache besides free pages");
+	/* 40 + 5 kept by the watermarks - 30 free - 5 in the pool: 10 ranges, 10 x 512 kB + an eighth */
+	assert_false(a.drop_first);
+	assert_int_equal(a.map_ask_kb, 10 * 512 * 9 / 8);
+	assert_contains(a.not_planned, "compaction first: the map: 30 free ranges, 20 of only clean page cache and free pages; 10 more needed (5 kept by the watermarks): reclaiming about 5 MiB of the 10 MiB of clean page cache frees them whole");
 	assert_int_equal(a.steps[0].step, STEP_RECLAIM_NODE);
 	assert_int_equal(a.steps[0].when, WHEN_FIRST);
-	assert_int_equal(a.steps[0].ask_kb, 10240);
+	assert_int_equal(a.steps[0].ask_kb, 10 * 512 * 9 / 8);
+	assert_false(a.steps[0].sized);
+	assert_string_equal(a.steps[0].what, "reclaim the clean page cache of the ranges needed, on node 0 only");
+	assert_int_equal(a.steps[0].expect, 40);
+	/* no compaction: the write of the target, which the ranges freed whole cover */
 	assert_int_equal(a.steps[1].step, STEP_NONE);
 	assert_int_equal(a.steps[1].when, WHEN_ALWAYS);
-	/* the write asks for the target: after the drop nothing is left to reclaim for it */
 	assert_int_equal(a.first_write, 0);
 	assert_false(a.steps[1].write_room);
-	assert_int_equal(a.steps[1].write_max, 45);
-	/* the write asks for the target: after the drop nothing is left to reclaim for it */
-	assert_int_equal(a.first_write, 0);
-	assert_false(a.steps[1].write_room);
-	assert_int_equal(a.steps[1].write_max, 45);
-	/* 10 holding only cache: 40 ranges, not 45 and the watermarks' share: compaction follows */
-	m.cache_only = 10;
+	assert_int_equal(a.steps[1].write_max, 40);
+	/* 45 needs 15 ranges, more than 12 such: the estimate decides, all the cache, then compaction */
+	m.cache_only = 12;
+	m.cache_only_pages = 12 * 128;
+	a.target = 45;
 	plan_escalation(&a, &s, -1, false, false);
 	plan_reserve_steps(&a, &s, true);
+	assert_int_equal(a.map_ask_kb, 0);
 	assert_true(a.drop_first);
-	assert_false(a.drop_then_write);
+	assert_contains(a.not_planned, "all of it goes first; the map: 30 free ranges, 12 of only clean page cache and free pages; 15 more needed");
+	assert_int_equal(a.steps[0].ask_kb, 10240);
+	assert_int_equal(a.steps[1].step, STEP_COMPACT_NODE);
+	/* without the map: the estimate alone, as before */
+	a.map = NULL;
+	a.target = 40;
+	plan_escalation(&a, &s, -1, false, false);
+	plan_reserve_steps(&a, &s, true);
+	assert_int_equal(a.map_ask_kb, 0);
 	assert_int_equal(a.steps[1].step, STEP_COMPACT_NODE);
 	snapshot_free(&s);
 	assert_int_equal(system("rm -rf " TREE), 0);
@@ -739,7 +752,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(odd_size),
 		cmocka_unit_test(command),
 		cmocka_unit_test(chosen_escalation),
-		cmocka_unit_test(drop_first_with_the_map),
+		cmocka_unit_test(reclaim_sized_from_the_map),
 	};
 
 	return cmocka_run_group_tests_name("estimate", tests, NULL, NULL);

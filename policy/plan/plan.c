@@ -244,55 +244,68 @@ static enum step first_reclaim(const struct action *a)
 #define RECLAIM_OVERSHOOT(kb) ((kb) * 3 / 2)
 
 /*
- * Whether the map (2M and the like: a->map) shows that dropping the
- * node's clean page cache frees enough ranges whole, with nothing to
- * migrate: the free ranges and those holding only clean page cache
- * besides free pages, less the ranges the watermarks keep, cover the
- * target. Into why, the counts.
+ * The reclaim sized from the node's map (2M and the like: a->map): the
+ * target needs R ranges beyond the free ones (and the pool, and the
+ * ranges the watermarks keep); when at most that many hold only clean
+ * page cache besides free pages, reclaiming their share of that cache
+ * frees them whole, as long as reclaim takes the cache in the order it
+ * filled the ranges (the LRU's: a file read once, the benchmark's state),
+ * and no compaction need migrate what is kept. An eighth more for the
+ * order being rougher than that. 0 when the map cannot size it; why says
+ * what it shows.
  */
-static bool drop_frees_enough(const struct action *a, char *why, size_t size)
+static uint64_t map_sized_kb(const struct action *a, char *why, size_t size)
 {
 	const struct pagemap_summary *m = a->map;
-	uint64_t keep, had;
+	uint64_t keep, had, need, per_range, kb;
 
-	if (!m || a->est.gigantic || !m->range_pages)
-		return false;
+	if (!m || a->est.gigantic || !m->cache_only || a->reclaim_first != STEP_RECLAIM_NODE)
+		return 0;
 	keep = (a->est.reserve_kb + a->size_kb - 1) / a->size_kb;
-	had = a->est.pool + m->ranges[RC_FREE] + m->cache_only;
-	snprintf(why, size, "the map shows %llu free ranges and %llu holding only clean page cache besides free pages: %llu with the pool, less %llu the watermarks keep",
-		 (unsigned long long)m->ranges[RC_FREE], (unsigned long long)m->cache_only, (unsigned long long)had,
-		 (unsigned long long)keep);
-	return had >= a->target + keep;
+	had = a->est.pool + m->ranges[RC_FREE];
+	need = a->target + keep > had ? a->target + keep - had : 0;
+	snprintf(why, size, "the map: %llu free ranges, %llu of only clean page cache and free pages; %llu more needed (%llu kept by the watermarks)",
+		 (unsigned long long)m->ranges[RC_FREE], (unsigned long long)m->cache_only,
+		 (unsigned long long)need, (unsigned long long)keep);
+	if (!need || need > m->cache_only)
+		return 0;
+	per_range = (m->cache_only_pages + m->cache_only - 1) / m->cache_only * (a->size_kb / m->range_pages);
+	kb = need * per_range;
+	kb += kb / 8;
+	return kb < a->est.cache_kb ? kb : a->est.cache_kb;
 }
 
 /*
- * Reclaim before compaction: sized, it keeps the rest of the node's clean
- * page cache, and the compaction then migrates what it keeps (1.0-2.4 s
- * for 4.8 GiB kept on the VM, against 0.1 s for a compaction after a
- * whole drop). That pays only when at least half of the cache is kept;
- * else the reclaim takes all of it, and the run goes as fast as `sync;
- * drop_caches; compact; write`: with the map showing that the drop alone
- * frees enough ranges whole, without the compaction.
+ * Reclaim before compaction. With the node's map, sized to free the
+ * ranges the target needs whole (map_sized_kb()): no compaction then, and
+ * the rest of the cache stays. Else sized to what compaction cannot
+ * cover, keeping the rest of the node's clean page cache, which the
+ * compaction then migrates (1.0-2.4 s for 4.8 GiB kept on the VM, against
+ * 25-41 ms for a compaction after a whole drop). That pays only when at
+ * least half of the cache is kept; else the reclaim takes all of it, and
+ * the run goes as fast as `sync; drop_caches; compact; write`.
  */
 static void choose_keep_or_drop(struct action *a)
 {
 	const struct estimate *e = &a->est;
 	uint64_t need_kb = RECLAIM_OVERSHOOT((a->target - e->compact) * a->size_kb);
-	char why[320];
+	char why[320] = "";
 
+	a->map_ask_kb = map_sized_kb(a, why, sizeof(why));
+	if (a->map_ask_kb) {
+		/* and the writes ask for the target: the ranges are free whole */
+		a->first_write = 0;
+		plan_leave_out(a, "compaction first", "%s: reclaiming about %llu MiB of the %llu MiB of clean page cache frees them whole, if it goes in the order it filled them (the rounds compact what it leaves)",
+			       why, (unsigned long long)a->map_ask_kb / 1024, (unsigned long long)e->cache_kb / 1024);
+		return;
+	}
 	if (need_kb * 2 <= e->cache_kb)
 		return;
 	a->drop_first = true;
 	plan_leave_out(a, "sized reclaim first",
-		       "the %llu pages compaction cannot cover take about %llu MiB of the node's %llu MiB of clean page cache (reclaim follows the LRU: 1.5x): keeping less than half cannot pay for compacting it, so all of it goes first",
+		       "the %llu pages compaction cannot cover take about %llu MiB (1.5x: reclaim follows the LRU) of the node's %llu MiB of clean page cache: keeping under half cannot pay for compacting it; all of it goes first%s%s",
 		       (unsigned long long)(a->target - e->compact), (unsigned long long)need_kb / 1024,
-		       (unsigned long long)e->cache_kb / 1024);
-	if (drop_frees_enough(a, why, sizeof(why))) {
-		/* and the writes ask for the target: nothing is left to reclaim for it */
-		a->drop_then_write = true;
-		a->first_write = 0;
-		plan_leave_out(a, "compaction first", "%s", why);
-	}
+		       (unsigned long long)e->cache_kb / 1024, why[0] ? "; " : "", why);
 }
 
 /*
@@ -366,7 +379,7 @@ static void escalation_reset(struct action *a, int rounds)
 	a->compact_first = false;
 	a->reclaim_first = STEP_NONE;
 	a->drop_first = false;
-	a->drop_then_write = false;
+	a->map_ask_kb = 0;
 	a->first_write = 0;
 	a->ladder.n = 0;
 	a->rounds = rounds < 0 ? CHOSEN_ROUNDS : (unsigned)rounds;
@@ -459,29 +472,31 @@ static struct plan_step *add_step(struct action *a, enum step s, enum step_when 
 }
 
 /*
- * The reclaim first of a drop_first: all of the node's clean page cache
- * (node reclaim asked for that much; a drop takes it anyway), after which
- * the estimate after reclaim is what can be had.
+ * The reclaim first of a drop_first (all of the node's clean page cache:
+ * node reclaim asked for that much, a drop takes it anyway) or sized from
+ * the map (map_ask_kb), after which the estimate after reclaim, or the
+ * target, is what can be had.
  */
-static void drop_first(struct action *a, const struct step_ctx *ctx)
+static void whole_reclaim_first(struct action *a, const struct step_ctx *ctx)
 {
 	struct plan_step *x = add_step(a, a->reclaim_first, WHEN_FIRST);
-	char node[24];
+	uint64_t kb = a->map_ask_kb ? a->map_ask_kb : a->est.cache_kb;
 
 	if (x->step == STEP_RECLAIM_NODE)
-		x->ask_kb = a->est.cache_kb;
-	planstep_describe(x, ctx, a->est.cache_kb, false);
-	if (x->step == STEP_RECLAIM_NODE) {
-		snprintf(node, sizeof(node), "node %d", a->node);
-		snprintf(x->what, sizeof(x->what), "reclaim all clean page cache of %s only", node);
-	}
-	x->expect = (int64_t)a->est.reclaim;
+		x->ask_kb = kb;
+	planstep_describe(x, ctx, kb, false);
+	if (x->step == STEP_RECLAIM_NODE)
+		snprintf(x->what, sizeof(x->what), a->map_ask_kb ?
+			 "reclaim the clean page cache of the ranges needed, on node %d only" :
+			 "reclaim all clean page cache of node %d only", a->node);
+	x->expect = (int64_t)(a->map_ask_kb ? a->target : a->est.reclaim);
 }
 
 /*
  * Compaction first, and before it the reclaim of what compaction alone
- * cannot cover (sized to the free lists read back then), or of all the
- * node's clean page cache (drop_first)
+ * cannot cover (sized to the free lists read back then), of all the
+ * node's clean page cache (drop_first), or of the ranges the map shows
+ * it frees whole (map_ask_kb: no compaction then)
  */
 static void first_steps(struct action *a, const struct step_ctx *ctx)
 {
@@ -489,9 +504,9 @@ static void first_steps(struct action *a, const struct step_ctx *ctx)
 	uint64_t need_kb = (a->target - a->current) * a->size_kb;
 	struct plan_step *x;
 
-	if (a->drop_first) {
-		drop_first(a, ctx);
-		if (a->drop_then_write)
+	if (a->drop_first || a->map_ask_kb) {
+		whole_reclaim_first(a, ctx);
+		if (a->map_ask_kb)
 			return;
 	} else if (a->reclaim_first != STEP_NONE) {
 		x = add_step(a, a->reclaim_first, WHEN_FIRST);
@@ -520,9 +535,9 @@ static void first_write(struct action *a, const struct step_ctx *ctx)
 	 */
 	x->expect = !e ? -1 : e->from_map ? (int64_t)e->compact : !a->compact_first ? (int64_t)e->now :
 		    (int64_t)(a->first_write ? a->first_write : e->compact);
-	/* after all the node's clean page cache, without compaction */
-	if (e && a->drop_then_write)
-		x->expect = (int64_t)(e->reclaim < a->target ? e->reclaim : a->target);
+	/* after the map-sized reclaim, without compaction */
+	if (e && a->map_ask_kb)
+		x->expect = (int64_t)a->target;
 }
 
 /*

@@ -69,12 +69,13 @@ struct action {
 	/*
 	 * reclaim_first takes all of the node's clean page cache, not only
 	 * what compaction cannot cover: the sized reclaim would leave too
-	 * little of it to pay for compacting the rest (choose_keep_or_drop()
-	 * in plan.c); drop_then_write: and no compaction after it, the map
-	 * showing that the drop frees enough ranges whole
+	 * little of it to pay for compacting the rest; or (map_ask_kb, not
+	 * 0) it is sized from the node's map to free the ranges the target
+	 * needs whole, and no compaction follows (choose_keep_or_drop() in
+	 * plan.c)
 	 */
 	bool drop_first;
-	bool drop_then_write;
+	uint64_t map_ask_kb;
 	uint64_t first_write;	/* 0: writes ask for the target; else the ceiling of the
 				   first write, and every write but rewrite-burst is cut
 				   to the free blocks read back (compaction alone cannot
