@@ -8,6 +8,11 @@
  *   (now < target, after compaction > now): a plain write would otherwise
  *   reclaim page cache that compaction would have spared (direct reclaim,
  *   KERNEL.md §6, §13);
+ * - when compaction cannot cover the target and page cache blocks, the
+ *   reclaim before it: sized from the node's map to free whole the ranges
+ *   that hold only clean page cache (then no compaction), or to what
+ *   compaction cannot cover, or all the node's clean page cache when
+ *   that would keep under half (choose_keep_or_drop());
  * - then, while short, rounds of: reclaim sized to the shortfall on that
  *   node only (nodeN/reclaim; it takes clean page cache and reclaimable
  *   slab), compact, write. Where the kernel has no nodeN/reclaim, and only
