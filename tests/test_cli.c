@@ -518,6 +518,56 @@ static const struct case_ cases[] = {
 	{ { "map", MAPFX("classes"), "--size", "big" }, 64, "", "buddyctl: --size: bad size 'big' (2M, 1G, 2048kB)\n" },
 	{ { "map", MAPFX("classes"), "--node", "5" }, 64, "", "buddyctl: --node: node 5 does not exist\n" },
 	{ { "map", MAPFX("classes"), "extra" }, 64, "", "unexpected argument 'extra'" },
+	/*
+	 * estimate of gigantic pages from the map (tests/fixtures/map/gen-gigantic.py):
+	 * node 0 1 free range, 1 compactable with room, 1 maybe; node 1 3
+	 * compactable with room for 1. Without a map: the free lists' bounds, and why.
+	 */
+	{ { "estimate", MAPFX("gigantic"), "1G" }, 0,
+	  "   0    1G         0         1          2          2          6  +1 maybe\n"
+	  "   1    1G         0         0          1          1          3\n", "" },
+	{ { "estimate", MAPFX("gigantic"), "1G" }, 0, "Node 1, 1G pages (order 18)\n  source: map\n", "" },
+	{ { "estimate", MAPFX("gigantic"), "1G", "-f", "json" }, 0,
+	  "\"notes\":[\"map\"],\"source\":\"map\",\"no_map_why\":null,\"maybe\":1,\"why_short\":\"node 0, 1G: 2 ranges can be had "
+	  "(1 free, 1 by compaction); 1 maybe (flag-less pages); 4 blocked: hole in 1, reserved in 1, kernel in 1, slab in 1; "
+	  "charged pages in them: /db.slice 620, /app.slice/web.service 40\"", "" },
+	{ { "estimate", MAPFX("gigantic"), "1G", "-f", "json" }, 0,
+	  "\"why_short\":\"node 1, 1G: 1 range can be had (0 free, 1 by compaction; 2 more compactable have no room for their pages); "
+	  "1 blocked: pagetable in 1; charged pages in them: /app.slice/web.service 10\"", "" },
+	{ { "estimate", FX("two-node"), "1G", "-f", "json" }, 0,
+	  "\"source\":\"free_lists\",\"no_map_why\":\"" FIXTURES "/two-node/proc/kpageflags: No such file or directory\"", "" },
+	{ { "estimate", FX("two-node"), "1G" }, 0, "  source: free lists (upper bound): ", "" },
+	{ { "estimate", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "1G", "-f", "json" }, 0,
+	  "\"source\":\"free_lists\",\"no_map_why\":\"a capture (" FIXTURES "/two-node/proc/buddyinfo) has no kpageflags\"", "" },
+	/* 2M stays the free lists' (no "source" line), and status reads no map */
+	{ { "estimate", MAPFX("gigantic"), "2M", "-f", "json" }, 0, "\"source\":\"free_lists\",\"no_map_why\":null,", "" },
+	/* why a gigantic pool is short, in check and plan; the plan says runtime cannot give it */
+	{ { "check", MAPFX("gigantic"), "-c", "tests/policies/gigantic-map.conf" }, 1,
+	  "  node 1   warn  1G pool: 0 of 2 (2 short)\n"
+	  "                why: node 1, 1G: 1 range can be had (0 free, 1 by compaction; 2\n", "buddyctl check: " },
+	{ { "check", MAPFX("gigantic"), "-c", "tests/policies/gigantic-map.conf", "-f", "json" }, 1,
+	  "\"why\":\"0 of 3 (3 short)\",\"why_short\":\"node 0, 1G: 2 ranges can be had (1 free, 1 by compaction); 1 maybe", "buddyctl check: " },
+	{ { "plan", MAPFX("gigantic"), "-c", "tests/policies/gigantic-map.conf" }, 0,
+	  "(the map shows 1 x 1G can be had on node 1, fewer than the 2 asked: runtime cannot give them)\n"
+	  "      short:  node 1, 1G: 1 range can be had (0 free, 1 by compaction; 2 more\n", "" },
+	{ { "plan", MAPFX("gigantic"), "-c", "tests/policies/gigantic-map.conf", "-f", "json" }, 0,
+	  "\"boot_time_recommended\":true,\"boot_time_why\":\"the map shows 2 x 1G can be had on node 0 and more may, "
+	  "fewer than the 3 asked: runtime cannot give them\",\"why_short\":\"node 0, 1G: 2 ranges", "" },
+	{ { "plan", MAPFX("gigantic"), "-c", "tests/policies/gigantic-map.conf" }, 0,
+	  "not planned: compaction: the map shows 2 compactable or maybe 1G ranges, whose pages the write's "
+	  "alloc_contig_range() migrates itself; reclaim: the map shows no 1G range whose only blockers reclaim "
+	  "removes (1 blocked by slab alone: a drop leaves the slab pages that hold live objects)", "" },
+	/* a policy's ladder loses the steps the map says cannot clear a range; retry stays */
+	{ { "plan", MAPFX("gigantic"), "-c", "tests/policies/gigantic-map-ladder.conf" }, 0,
+	  "      while short: up to 3 rounds, each of:\n        2. write 3 again (", "" },
+	{ { "plan", MAPFX("gigantic"), "-c", "tests/policies/gigantic-map-ladder.conf" }, 0,
+	  "not planned: drop-slab: cannot clear a range: the map shows no 1G range whose only blockers reclaim removes "
+	  "(1 blocked by slab alone: a drop leaves the slab pages that hold live objects); compact-node: cannot clear a "
+	  "range: the map shows 2 compactable or maybe 1G ranges, whose pages the write's alloc_contig_range() migrates "
+	  "itself; drain-pcp: cannot clear a range: alloc_contig_range() drains the per-CPU lists itself\n", "" },
+	/* --ladder, asked by a person: taken, with the map's warning */
+	{ { "reserve", MAPFX("gigantic"), "--dry-run", "--ladder", "drop-slab,retry", "1G:3@0" }, 0,
+	  "           warning: cannot clear a range: the map shows no 1G range whose only\n", "buddyctl reserve: dry run" },
 	{ { "map", MAPFX("classes"), "--dry-run" }, 64, "", "option --dry-run does not apply to 'map'" },
 	{ { "map", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo" }, 64, "", "option --buddyinfo does not apply to 'map'" },
 	{ { "status", FX("vm"), "--size", "2M" }, 64, "", "option --size does not apply to 'status'" },

@@ -279,8 +279,9 @@ static void expect_plain(struct action *a, bool forced, int64_t ready)
 }
 
 /*
- * a's escalation: rq's ladder, or the one chosen from the snapshot; less
- * the dropping steps its pool's memory shows fruitless.
+ * a's escalation: rq's ladder (a policy's less the steps its map says
+ * cannot clear a range), or the one chosen from the snapshot; less the
+ * dropping steps its pool's memory shows fruitless.
  */
 static void escalation_of(struct action *a, const struct snapshot *snap, const struct reserve_req *rq)
 {
@@ -288,6 +289,8 @@ static void escalation_of(struct action *a, const struct snapshot *snap, const s
 		a->ladder = *rq->ladder;
 		a->rounds = rq->rounds < 0 ? 3 : (unsigned)rq->rounds;
 		plan_estimate(a, snap);
+		if (rq->judged)
+			plan_drop_futile_steps(a);
 	} else {
 		plan_escalation(a, snap, rq->rounds, rq->allow_drop, false);
 	}
