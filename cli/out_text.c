@@ -566,15 +566,6 @@ static void now_terms(char *t, size_t size, const struct estimate *e, const char
 		 (unsigned long long)e->free_blocks, sz, held, (unsigned long long)e->pcp_blocks, pcp, kept);
 }
 
-/* "3 (+2 maybe)", or "3". */
-static void with_maybe(char *buf, size_t size, uint64_t n, uint64_t maybe)
-{
-	if (maybe)
-		snprintf(buf, size, "%llu (+%llu maybe)", (unsigned long long)n, (unsigned long long)maybe);
-	else
-		snprintf(buf, size, "%llu", (unsigned long long)n);
-}
-
 /*
  * The derivation of a gigantic estimate from the map: a line per figure in
  * ranges, how the compactable ones were counted (the fit rule), the why.
@@ -583,7 +574,7 @@ static void explain_map(FILE *f, const struct estimate *e, const char *sz)
 {
 	const struct pagemap_summary *m = &e->map;
 	uint64_t c = m->ranges[RC_COMPACTABLE], mb = m->ranges[RC_MAYBE];
-	char lead[64], fig[40], room[16], kept[16], t[600];
+	char lead[64], room[16], kept[16], t[600];
 
 	fputs("  source: map\n", f);
 	snprintf(lead, sizeof(lead), "  now       %6llu =", (unsigned long long)e->now);
@@ -593,8 +584,7 @@ static void explain_map(FILE *f, const struct estimate *e, const char *sz)
 
 	human_kb(room, sizeof(room), e->room_pages * (e->size_kb >> e->order));
 	human_kb(kept, sizeof(kept), e->reserve_kb);
-	with_maybe(fig, sizeof(fig), e->compact, e->maybe);
-	snprintf(lead, sizeof(lead), "  compacted %6s =", fig);
+	snprintf(lead, sizeof(lead), "  compacted %6llu =", (unsigned long long)e->compact);
 	if (c)
 		snprintf(t, sizeof(t), "now + %llu of the %llu range%s of free and movable pages, as many as the %s free outside the free ranges can clear (less %s kept free): each takes a range's worth",
 			 (unsigned long long)e->fit, (unsigned long long)c, c == 1 ? "" : "s", room, kept);
@@ -605,7 +595,7 @@ static void explain_map(FILE *f, const struct estimate *e, const char *sz)
 			 (unsigned long long)e->maybe, (unsigned long long)mb);
 	out_wrap(f, lead, 21, t);
 
-	snprintf(lead, sizeof(lead), "  reclaimed %6s =", fig);
+	snprintf(lead, sizeof(lead), "  reclaimed %6llu =", (unsigned long long)e->reclaim);
 	snprintf(t, sizeof(t), "compacted: reclaim is counted to clear no range");
 	if (m->blocked_by[PC_SLAB])
 		snprintf(t + strlen(t), sizeof(t) - strlen(t), " (%llu blocked by slab alone: a drop leaves the slab pages that hold live objects)",
