@@ -25,7 +25,8 @@
  * the one range it would have cleared; the development VM, 24 GiB, asked
  * for 4 x 1G with 19 estimated: each run reclaimed 926 MiB of page cache
  * and 314 MiB of slab and got 1). --ladder and on_short can still ask for
- * one; with the map, each such step carries a warning.
+ * one; with the map, on_short's are left out (an unattended run) and
+ * --ladder's carry a warning (plan_drop_futile_steps(), step_warning()).
  *
  * The escalation's decisions then become the reservation's steps, as data
  * (plan_reserve_steps(), their words planstep.c's): the executor walks
