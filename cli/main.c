@@ -58,8 +58,9 @@ static const char usage_text[] =
 	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact,\n"
 	"                      map)\n"
 	"      --size SIZE     map: the size of the ranges, e.g. 2M, 1G (default: the\n"
-	"                      largest hugepage size)\n"
-	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
+	"                      largest hugepage size; prometheus: every one)\n"
+	"  -o, --output FILE   status, map: write to FILE atomically (temporary file +\n"
+	"                      rename)\n"
 	"  -b, --buddyinfo FILE  status, check, estimate, plan: read this one buddyinfo\n"
 	"                      capture, '-' for standard input (paste, pipe), instead\n"
 	"                      of a whole tree; a pasted prompt, quoting, CRLF and blank\n"
@@ -198,7 +199,7 @@ static unsigned allowed(int opt)
 {
 	switch (opt) {
 	case 'n': return C_STATUS | C_COMPACT | C_ESTIMATE | C_MAP;
-	case 'o': return C_STATUS;
+	case 'o': return C_STATUS | C_MAP;
 	case 'c': return C_STATUS | C_CHECK | C_PLAN | C_APPLY | C_DIFF;
 	case O_COLOR: return C_ALL;
 	case O_DRY: return C_ACTS | C_PLAN;
