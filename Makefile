@@ -325,7 +325,8 @@ STATEDIR       ?= $(LOCALSTATEDIR)/lib/buddyctl
 DATADIR        ?= $(PREFIX)/share
 BASHCOMPDIR    ?= $(DATADIR)/bash-completion/completions
 UNITS          := buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer \
-                  buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount
+                  buddyctl-metrics.service buddyctl-metrics.timer buddyctl-map-metrics.service \
+                  buddyctl-map-metrics.timer dev-hugepages1G.mount
 SBIN_SED       := sed -e 's|/usr/sbin/buddyctl|$(SBINDIR)/buddyctl|g'
 
 # Never runs systemctl (enable the units yourself: README.md, buddyctl(8) FILES), and

@@ -98,7 +98,12 @@ if [ -n "$units" ]; then
 		if grep -q 'deb-systemd-invoke' "$top/$s"; then bad "$s starts, stops or restarts a unit"; else ok; fi
 	done
 	if grep -q 'new installations run enable' "$top/postinst"; then bad "postinst enables a unit"; else ok; fi
-	if grep -E '^[[:space:]]*deb-systemd-invoke' "$top/prerm" | grep -qEv '^[[:space:]]*deb-systemd-invoke stop buddyctl-remediate\.timer buddyctl-metrics\.timer >'; then
+	# every timer of the tree, so that none fires for a binary that is gone
+	for t in etc/systemd/*.timer; do
+		grep -E '^[[:space:]]*deb-systemd-invoke stop ' "$top/prerm" | grep -qw "${t##*/}" && ok ||
+			bad "prerm does not stop ${t##*/} on removal"
+	done
+	if grep -E '^[[:space:]]*deb-systemd-invoke' "$top/prerm" | grep -qEv '^[[:space:]]*deb-systemd-invoke stop buddyctl-remediate\.timer buddyctl-metrics\.timer buddyctl-map-metrics\.timer >'; then
 		bad "prerm stops more than the timers: $(grep deb-systemd-invoke "$top/prerm")"; else ok; fi
 fi
 dpkg-deb -f "$deb" Depends > "$top/depends"
