@@ -269,7 +269,7 @@ $(COV_DIR)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(COV_DIR)/lib
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(COV_FLAGS) -o $@ $< tests/fuzz/replay.c $(COV_DIR)/libbuddyctl.a $(LDLIBS)
 
-coverage: $(COV_DIR)/buddyctl $(TESTS:%=$(COV_DIR)/test/%) $(FUZZERS:%=$(COV_DIR)/replay/fuzz_%)
+coverage: $(COV_DIR)/buddyctl $(TESTS:%=$(COV_DIR)/test/%) $(FUZZERS:%=$(COV_DIR)/replay/fuzz_%) $(MAP_TREES)
 	@command -v lcov >/dev/null && command -v genhtml >/dev/null || \
 	  { echo "coverage: lcov is not installed (sh .ci/deps installs it)"; exit 1; }
 	@find $(COV_DIR) -name '*.gcda' -delete
