@@ -169,6 +169,10 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; $(CHECK_ENV) sh tests/units.sh ./buddyctl build/test/unit_paths
 	@$(CHECK_ENV) sh tests/prometheus/run.sh ./buddyctl
+	@if command -v python3 >/dev/null; then echo "== grafana dashboard (tests/prometheus/check_dashboard.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "grafana dashboard" check_dashboard.py \
+	    python3 tests/prometheus/check_dashboard.py --bin ./buddyctl; \
+	else $(CHECK_ENV) sh tests/skipped.sh "grafana dashboard" check_dashboard.py "no python3"; fi
 	@if command -v python3 >/dev/null; then rc=0; \
 	  echo "== layering: includes (tests/layering.py)"; \
 	  $(CHECK_ENV) sh tests/run-script.sh "layering" layering-includes python3 tests/layering.py includes || rc=1; \
@@ -320,8 +324,9 @@ SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir sys
 TMPFILESDIR    ?= $(or $(shell $(PKG_CONFIG) --variable=tmpfilesdir systemd 2>/dev/null),/usr/lib/tmpfiles.d)
 CRONDIR        ?= $(SYSCONFDIR)/cron.d
 STATEDIR       ?= $(LOCALSTATEDIR)/lib/buddyctl
-# Bash completion and the Prometheus alerting rules, under PREFIX: bash-completion
-# also looks in /usr/local/share/bash-completion/completions.
+# Bash completion, the Prometheus alerting rules and the Grafana dashboard,
+# under PREFIX: bash-completion also looks in
+# /usr/local/share/bash-completion/completions.
 DATADIR        ?= $(PREFIX)/share
 BASHCOMPDIR    ?= $(DATADIR)/bash-completion/completions
 UNITS          := buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer \
@@ -349,6 +354,8 @@ install: buddyctl
 	install -D -m 0644 completion/buddyctl "$(DESTDIR)$(BASHCOMPDIR)/buddyctl"
 	install -D -m 0644 etc/prometheus/buddyctl-rules.yml \
 	  "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
+	install -D -m 0644 etc/grafana/buddyctl-dashboard.json \
+	  "$(DESTDIR)$(DATADIR)/buddyctl/grafana/buddyctl-dashboard.json"
 	[ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ] || { \
 	  $(SBIN_SED) etc/cron.d/buddyctl > "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" && \
 	  chmod 0644 "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" && \
@@ -359,8 +366,10 @@ install: buddyctl
 uninstall:
 	rm -f "$(DESTDIR)$(SBINDIR)/buddyctl" "$(DESTDIR)$(MANDIR)/man8/buddyctl.8" \
 	  "$(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5" "$(DESTDIR)$(TMPFILESDIR)/buddyctl.conf" \
-	  "$(DESTDIR)$(BASHCOMPDIR)/buddyctl" "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
-	-rmdir "$(DESTDIR)$(DATADIR)/buddyctl/prometheus" "$(DESTDIR)$(DATADIR)/buddyctl" 2>/dev/null
+	  "$(DESTDIR)$(BASHCOMPDIR)/buddyctl" "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml" \
+	  "$(DESTDIR)$(DATADIR)/buddyctl/grafana/buddyctl-dashboard.json"
+	-rmdir "$(DESTDIR)$(DATADIR)/buddyctl/prometheus" "$(DESTDIR)$(DATADIR)/buddyctl/grafana" \
+	  "$(DESTDIR)$(DATADIR)/buddyctl" 2>/dev/null
 	for u in $(UNITS); do rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u"; done
 	if [ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ]; then \
 	  if $(SBIN_SED) etc/cron.d/buddyctl | cmp -s - "$(DESTDIR)$(CRONDIR)/buddyctl"; then \

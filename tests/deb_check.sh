@@ -5,7 +5,8 @@
 # checks what the package holds: the binary, the man pages, the policy as a
 # conffile, the bash completion, the README and KERNEL.md, and, where the
 # tree has them, the systemd units (installed, not enabled, never started),
-# the cron file and the Prometheus alerting rules. `make deb-check` runs it.
+# the cron file, the Prometheus alerting rules and the Grafana dashboard.
+# `make deb-check` runs it.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 for t in dpkg-buildpackage dh lintian dpkg-deb; do
@@ -73,6 +74,7 @@ has /usr/share/doc/buddyctl/copyright
 grep -qE '^/usr/share/doc/buddyctl/README.md(.gz)?$' "$top/contents" && ok || bad "the package lacks README.md"
 grep -qE '^/usr/share/doc/buddyctl/KERNEL.md(.gz)?$' "$top/contents" && ok || bad "the package lacks KERNEL.md (buddyctl(8) cites it)"
 [ -f etc/prometheus/buddyctl-rules.yml ] && has /usr/share/buddyctl/prometheus/buddyctl-rules.yml
+[ -f etc/grafana/buddyctl-dashboard.json ] && has /usr/share/buddyctl/grafana/buddyctl-dashboard.json
 [ -f etc/cron.d/buddyctl ] && has /etc/cron.d/buddyctl
 units=''
 for u in etc/systemd/*.service etc/systemd/*.timer etc/systemd/*.mount; do
@@ -119,6 +121,10 @@ cmp -s completion/buddyctl "$tmp/usr/share/bash-completion/completions/buddyctl"
 if [ -f etc/prometheus/buddyctl-rules.yml ]; then
 	cmp -s etc/prometheus/buddyctl-rules.yml "$tmp/usr/share/buddyctl/prometheus/buddyctl-rules.yml" && ok ||
 		bad "the packaged rules differ from etc/prometheus/buddyctl-rules.yml"
+fi
+if [ -f etc/grafana/buddyctl-dashboard.json ]; then
+	cmp -s etc/grafana/buddyctl-dashboard.json "$tmp/usr/share/buddyctl/grafana/buddyctl-dashboard.json" && ok ||
+		bad "the packaged dashboard differs from etc/grafana/buddyctl-dashboard.json"
 fi
 
 # The packaged binary runs and is the version of the changelog.
