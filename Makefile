@@ -39,7 +39,7 @@ PLAN_SRC   := policy/plan/plan.c policy/plan/evaluate.c policy/plan/diff.c polic
 POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c
-CLI_SRC    := cli/output.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
+CLI_SRC    := cli/output.c cli/jsonw.c cli/out_text.c cli/out_json.c cli/out_prom.c cli/out_nagios.c cli/log.c \
               cli/load.c cli/report.c cli/act.c cli/cmd_status.c cli/cmd_estimate.c cli/cmd_diff.c \
               cli/cmd_map.c
 LIB_SRC    := $(POLICY_SRC) $(ACTIONS_SRC) $(CLI_SRC)
@@ -49,7 +49,7 @@ INCLUDES   := $(INC_DIRS:%=-I%)
 HEADERS    := $(wildcard $(INC_DIRS:%=%/*.h))
 
 TESTS      := test_cmdline test_parsers test_metrics test_pagesize test_snapshot test_config test_evaluate test_estimate test_explain test_actions test_cli test_diff test_live test_live_actions
-TESTS      += test_report test_figures test_sysctl test_pagemap
+TESTS      += test_report test_figures test_sysctl test_pagemap test_jsonw
 FUZZERS    := buddyinfo zoneinfo pagetypeinfo meminfo nodelist config statusjson capture kpageflags
 
 # The map's trees (tests/fixtures/map/README.md): captured ones unpacked from
@@ -169,6 +169,14 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	@$(CHECK_ENV) sh tests/live_dryrun.sh ./buddyctl
 	@echo "== units, install, cron (tests/units.sh)"; $(CHECK_ENV) sh tests/units.sh ./buddyctl build/test/unit_paths
 	@$(CHECK_ENV) sh tests/prometheus/run.sh ./buddyctl
+	@if command -v python3 >/dev/null; then echo "== prometheus HELP lines (tests/prometheus/help_check.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "prometheus help" help_check.py python3 tests/prometheus/help_check.py ./buddyctl; \
+	else $(CHECK_ENV) sh tests/skipped.sh "prometheus help" help_check.py "no python3"; fi
+	@if command -v python3 >/dev/null && python3 -c 'import jsonschema' 2>/dev/null; then \
+	  echo "== JSON outputs against their schemas (tests/json_schema_check.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "json schemas" json_schema_check.py python3 tests/json_schema_check.py ./buddyctl; \
+	else $(CHECK_ENV) sh tests/skipped.sh "json schemas" json_schema_check.py \
+	  "python3-jsonschema not installed: sh .ci/deps"; fi
 	@if command -v python3 >/dev/null; then echo "== grafana dashboard (tests/prometheus/check_dashboard.py)"; \
 	  $(CHECK_ENV) sh tests/run-script.sh "grafana dashboard" check_dashboard.py \
 	    python3 tests/prometheus/check_dashboard.py --bin ./buddyctl; \
@@ -324,10 +332,12 @@ SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir sys
 TMPFILESDIR    ?= $(or $(shell $(PKG_CONFIG) --variable=tmpfilesdir systemd 2>/dev/null),/usr/lib/tmpfiles.d)
 CRONDIR        ?= $(SYSCONFDIR)/cron.d
 STATEDIR       ?= $(LOCALSTATEDIR)/lib/buddyctl
-# Bash completion, the Prometheus alerting rules and the Grafana dashboard,
-# under PREFIX: bash-completion also looks in
+# Bash completion, the Prometheus alerting rules, the Grafana dashboard and
+# the JSON Schemas of the JSON outputs, under PREFIX: bash-completion also looks in
 # /usr/local/share/bash-completion/completions.
 DATADIR        ?= $(PREFIX)/share
+SCHEMAS        := man/schema/status.schema.json man/schema/estimate.schema.json \
+                  man/schema/check.schema.json man/schema/plan.schema.json man/schema/diff.schema.json
 BASHCOMPDIR    ?= $(DATADIR)/bash-completion/completions
 UNITS          := buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer \
                   buddyctl-metrics.service buddyctl-metrics.timer buddyctl-map-metrics.service \
@@ -356,6 +366,8 @@ install: buddyctl
 	  "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
 	install -D -m 0644 etc/grafana/buddyctl-dashboard.json \
 	  "$(DESTDIR)$(DATADIR)/buddyctl/grafana/buddyctl-dashboard.json"
+	install -d "$(DESTDIR)$(DATADIR)/buddyctl/schema"
+	install -m 0644 $(SCHEMAS) "$(DESTDIR)$(DATADIR)/buddyctl/schema/"
 	[ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ] || { \
 	  $(SBIN_SED) etc/cron.d/buddyctl > "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" && \
 	  chmod 0644 "$(DESTDIR)$(CRONDIR)/buddyctl.tmp" && \
@@ -368,7 +380,9 @@ uninstall:
 	  "$(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5" "$(DESTDIR)$(TMPFILESDIR)/buddyctl.conf" \
 	  "$(DESTDIR)$(BASHCOMPDIR)/buddyctl" "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml" \
 	  "$(DESTDIR)$(DATADIR)/buddyctl/grafana/buddyctl-dashboard.json"
+	for f in $(notdir $(SCHEMAS)); do rm -f "$(DESTDIR)$(DATADIR)/buddyctl/schema/$$f"; done
 	-rmdir "$(DESTDIR)$(DATADIR)/buddyctl/prometheus" "$(DESTDIR)$(DATADIR)/buddyctl/grafana" \
+	  "$(DESTDIR)$(DATADIR)/buddyctl/schema" \
 	  "$(DESTDIR)$(DATADIR)/buddyctl" 2>/dev/null
 	for u in $(UNITS); do rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u"; done
 	if [ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ]; then \

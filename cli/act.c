@@ -33,6 +33,7 @@
 #include "meminfo.h"
 #include "metrics.h"
 #include "nodelist.h"
+#include "out_json.h"
 #include "out_nagios.h"
 #include "out_prom.h"
 #include "output.h"

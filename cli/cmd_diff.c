@@ -3,7 +3,7 @@
  * `buddyctl diff A B`: what changed between two snapshots, each a tree, a
  * buddyinfo capture or a status JSON file (policy/read/source.c). The
  * difference is snapshot_diff()'s, the words explain.c's; this file reads
- * the two sides and renders.
+ * the two sides, and out_text.c or out_json.c prints them.
  */
 #include "cmd_diff.h"
 
@@ -17,241 +17,17 @@
 #include "explain.h"
 #include "load.h"
 #include "log.h"
+#include "out_json.h"
+#include "out_text.h"
 #include "output.h"
-#include "report.h"
 #include "source.h"
 #include "units.h"
-
-#define DIFF_SCHEMA 1
 
 struct side {
 	struct source src;
 	struct explain ex;
 	bool have_ex;
 };
-
-/* "(tree)", "(buddyinfo capture)", "(status JSON of 2026-11-27T18:33:45Z)". */
-static void describe(char *buf, size_t size, const struct source *s)
-{
-	char t[4 * sizeof(s->json.time)];	/* "time" is the file's: escaped */
-
-	switch (s->kind) {
-	case SRC_TREE:
-		snprintf(buf, size, "tree");
-		break;
-	case SRC_BUDDYINFO:
-		snprintf(buf, size, "buddyinfo capture");
-		break;
-	default:
-		if (s->json.time[0])
-			snprintf(buf, size, "status JSON of %s", out_escape(t, sizeof(t), s->json.time, 0));
-		else
-			snprintf(buf, size, "status JSON");
-		break;
-	}
-}
-
-/* "0.817", or "-" on a side the zone or node is not on. */
-static void idx(char *buf, size_t size, bool there, int v)
-{
-	if (there)
-		out_thousandths(buf, size, v);
-	else
-		snprintf(buf, size, "-");
-}
-
-/* The change of an index in thousandths, signed: "+0.083", "-0.120". */
-static void idx_change(char *buf, size_t size, int d)
-{
-	snprintf(buf, size, "%c%d.%03d", d < 0 ? '-' : '+', (d < 0 ? -d : d) / 1000, (d < 0 ? -d : d) % 1000);
-}
-
-static void check_words(char *buf, size_t size, const struct snapshot *snap,
-			const struct node_explain *x)
-{
-	char sz[16], u[16];
-
-	size_label(sz, sizeof(sz), (uint64_t)snap->page_size << x->check.order);
-	out_thousandths(u, sizeof(u), x->check.unusable);
-	snprintf(buf, size, "%s at %s, unusable %s", level_name(x->check.level), sz, u);
-}
-
-static void node_text(FILE *f, const struct snap_diff *d, const struct node_change *nc,
-		      const struct side *b, const struct side *a)
-{
-	const struct node_explain *xb = nc->in_before ? explain_node(&b->ex, nc->node) : NULL;
-	const struct node_explain *xa = nc->in_after ? explain_node(&a->ex, nc->node) : NULL;
-	char wb[96], wa[96], lbl[16], ub[16], ua[16], fb[16], fa[16], ch[16];
-	unsigned i;
-	bool any = false;
-
-	fprintf(f, "\nNode %d%s\n", nc->node,
-		!nc->in_before ? ": appeared (only after)" : !nc->in_after ? ": disappeared (only before)" : "");
-	if (xb)
-		check_words(wb, sizeof(wb), &b->src.snap, xb);
-	else
-		snprintf(wb, sizeof(wb), "%s", nc->in_before ? "no memory (CPU-only node)" : "-");
-	if (xa)
-		check_words(wa, sizeof(wa), &a->src.snap, xa);
-	else
-		snprintf(wa, sizeof(wa), "%s", nc->in_after ? "no memory (CPU-only node)" : "-");
-	if (xb && xa && xb->check.order == xa->check.order) {
-		/* one order: "ok -> warn at 2M: unusable 0.592 -> 0.801 (+0.209)" */
-		size_label(lbl, sizeof(lbl), (uint64_t)b->src.snap.page_size << xb->check.order);
-		out_thousandths(ub, sizeof(ub), xb->check.unusable);
-		out_thousandths(ua, sizeof(ua), xa->check.unusable);
-		idx_change(ch, sizeof(ch), xa->check.unusable - xb->check.unusable);
-		fprintf(f, "  check:    %s -> %s at %s: unusable %s -> %s (%s)\n", level_name(xb->check.level),
-			level_name(xa->check.level), lbl, ub, ua, ch);
-	} else {
-		fprintf(f, "  check:    %s -> %s\n", wb, wa);
-	}
-	if (xb)
-		out_wrap(f, "  before:  ", 12, xb->text);
-	if (xa)
-		out_wrap(f, "  after:   ", 12, xa->text);
-
-	size_label(lbl, sizeof(lbl), (uint64_t)b->src.snap.page_size << d->hpage_order);
-	for (i = nc->first_zone; i < nc->first_zone + nc->nr_zones; i++) {
-		const struct zone_change *zc = &d->zones[i];
-		char hu[40], hf[40];
-
-		if (!any) {
-			snprintf(hu, sizeof(hu), "unusable@%s", lbl);
-			snprintf(hf, sizeof(hf), "fragidx@%s", lbl);
-			fprintf(f, "\n  %-10s %-24s %s\n", "zone", hu, hf);
-		}
-		any = true;
-		idx(ub, sizeof(ub), zc->before, zc->unusable_before);
-		idx(ua, sizeof(ua), zc->after, zc->unusable_after);
-		idx(fb, sizeof(fb), zc->before, zc->fragindex_before);
-		idx(fa, sizeof(fa), zc->after, zc->fragindex_after);
-		fprintf(f, "  %-10s %6s -> %6s %-7s %6s -> %6s\n", zc->name, ub, ua, "", fb, fa);
-	}
-	if (any) {
-		fprintf(f, "\n  free blocks per order: before, after, change\n");
-		report_zones_text(f, d, b->src.snap.page_size, nc->node, true);
-	}
-}
-
-static int diff_text(FILE *f, const struct snap_diff *d, const struct side *b, const struct side *a)
-{
-	const struct snapshot *sb = &b->src.snap, *sa = &a->src.snap;
-	char kb[160], ka[160], ps[16], hp[16];
-	unsigned i;
-
-	describe(kb, sizeof(kb), &b->src);
-	describe(ka, sizeof(ka), &a->src);
-	/* the names as given (a file name is anybody's): escaped */
-	fputs("before: ", f);
-	out_escape_put(f, b->src.name, 0);
-	fprintf(f, " (%s)\nafter:  ", kb);
-	out_escape_put(f, a->src.name, 0);
-	fprintf(f, " (%s)\n", ka);
-	size_label(ps, sizeof(ps), sb->page_size);
-	size_label(hp, sizeof(hp), (uint64_t)sb->page_size << d->hpage_order);
-	fprintf(f, "page size %s, %u orders, hugepage order %d (%s)", ps, d->nr_orders, d->hpage_order, hp);
-	if (sa->hpage_order != d->hpage_order)
-		fprintf(f, "; after's is %d: the zone indices are at before's", sa->hpage_order);
-	fputs("\ncheck judges by the policy ", f);
-	out_escape_put(f, b->ex.policy, 0);
-	fputc('\n', f);
-	for (i = 0; i < d->nr_nodes; i++)
-		node_text(f, d, &d->nodes[i], b, a);
-	return ferror(f) ? -1 : 0;
-}
-
-static void source_json(FILE *f, const char *key, const struct side *s)
-{
-	fprintf(f, "\"%s\":{\"source\":", key);
-	out_json_string(f, s->src.name);
-	fprintf(f, ",\"kind\":\"%s\",\"time\":", source_kind_name(s->src.kind));
-	if (s->src.kind == SRC_STATUS_JSON && s->src.json.time[0])
-		out_json_string(f, s->src.json.time);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"hugepage_order\":%d}", s->src.snap.hpage_order);
-}
-
-static void check_json(FILE *f, const struct node_explain *x)
-{
-	if (!x) {
-		fputs("null", f);
-		return;
-	}
-	fprintf(f, "{\"level\":\"%s\",\"order\":%d,\"unusable_index\":%d,\"fragmentation_index\":%d,"
-		"\"free_blocks_at_order\":%" PRIu64 "}", level_name(x->check.level), x->check.order,
-		x->check.unusable, x->check.fragindex, x->check.blocks);
-}
-
-static void pair_json(FILE *f, const char *key, bool hb, int vb, bool ha, int va)
-{
-	fprintf(f, ",\"%s\":{\"before\":", key);
-	if (hb)
-		fprintf(f, "%d", vb);
-	else
-		fputs("null", f);
-	fputs(",\"after\":", f);
-	if (ha)
-		fprintf(f, "%d", va);
-	else
-		fputs("null", f);
-	fputc('}', f);
-}
-
-static int diff_json(FILE *f, const struct snap_diff *d, const struct side *b, const struct side *a)
-{
-	unsigned i, k, first;
-
-	fprintf(f, "{\"schema\":%d,\"command\":\"diff\",\"version\":\"%s\",", DIFF_SCHEMA, BUDDYCTL_VERSION);
-	source_json(f, "before", b);
-	fputc(',', f);
-	source_json(f, "after", a);
-	fprintf(f, ",\"page_size\":%u,\"orders\":%u,\"hugepage_order\":%d,\"policy\":", b->src.snap.page_size,
-		d->nr_orders, d->hpage_order);
-	out_json_string(f, b->ex.policy);
-	fputs(",\"nodes\":[", f);
-	for (i = 0; i < d->nr_nodes; i++) {
-		const struct node_change *nc = &d->nodes[i];
-		const struct node_explain *xb = nc->in_before ? explain_node(&b->ex, nc->node) : NULL;
-		const struct node_explain *xa = nc->in_after ? explain_node(&a->ex, nc->node) : NULL;
-
-		fprintf(f, "%s\n {\"node\":%d,\"in_before\":%s,\"in_after\":%s,\"check\":{\"before\":", i ? "," : "",
-			nc->node, nc->in_before ? "true" : "false", nc->in_after ? "true" : "false");
-		check_json(f, xb);
-		fputs(",\"after\":", f);
-		check_json(f, xa);
-		fputs("},\"verdict\":{\"before\":", f);
-		if (xb)
-			out_json_string(f, xb->text);
-		else
-			fputs("null", f);
-		fputs(",\"after\":", f);
-		if (xa)
-			out_json_string(f, xa->text);
-		else
-			fputs("null", f);
-		fputs("},\"zones\":[", f);
-		for (k = nc->first_zone, first = 1; k < nc->first_zone + nc->nr_zones; k++) {
-			const struct zone_change *zc = &d->zones[k];
-
-			fprintf(f, "%s\n  {\"zone\":", first ? "" : ",");
-			first = 0;
-			out_json_string(f, zc->name);
-			fprintf(f, ",\"in_before\":%s,\"in_after\":%s,", zc->before ? "true" : "false",
-				zc->after ? "true" : "false");
-			report_zone_json(f, zc, d->nr_orders);
-			pair_json(f, "unusable_index", zc->before, zc->unusable_before, zc->after,
-				  zc->unusable_after);
-			pair_json(f, "fragmentation_index", zc->before, zc->fragindex_before, zc->after,
-				  zc->fragindex_after);
-			fputc('}', f);
-		}
-		fputs("]}", f);
-	}
-	fputs("]}\n", f);
-	return ferror(f) ? -1 : 0;
-}
 
 /* One side: read it, and explain its nodes under the policy. */
 static int cmp_verdict(const void *a, const void *b)
@@ -315,11 +91,27 @@ static int side_read(const char *arg, const struct diff_args *a, struct side *s,
 	return rc;
 }
 
+/* d on standard output, as text or JSON. 0, or -BC_EIO with err filled. */
+static int print_diff(const struct diff_args *a, const struct snap_diff *d, const struct side *b,
+		      const struct side *af, struct bc_error *err)
+{
+	const struct diff_side sb = { &b->src, &b->ex }, sa = { &af->src, &af->ex };
+	static char obuf[256 << 10];
+	int rc;
+
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	rc = a->format == FMT_JSON ? diff_json(stdout, d, &sb, &sa) : diff_text(stdout, d, &sb, &sa);
+	if (rc == 0 && fflush(stdout) != 0)
+		rc = -1;
+	if (rc < 0)
+		return bc_error_set(err, BC_EIO, "standard output: %s", strerror(errno ? errno : EIO));
+	return 0;
+}
+
 int cmd_diff(const struct diff_args *a, struct bc_error *err)
 {
 	struct side b = { 0 }, af = { 0 };
 	struct snap_diff d = { 0 };
-	static char obuf[256 << 10];
 	int rc;
 
 	if (!strcmp(a->before, "-") && !strcmp(a->after, "-"))
@@ -331,14 +123,8 @@ int cmd_diff(const struct diff_args *a, struct bc_error *err)
 		rc = snapshot_comparable(&b.src.snap, b.src.name, &af.src.snap, af.src.name, err);
 	if (rc == 0)
 		rc = snapshot_diff(&b.src.snap, &af.src.snap, &d, err);
-	if (rc == 0) {
-		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-		rc = a->format == FMT_JSON ? diff_json(stdout, &d, &b, &af) : diff_text(stdout, &d, &b, &af);
-		if (rc == 0 && fflush(stdout) != 0)
-			rc = -1;
-		if (rc < 0)
-			rc = bc_error_set(err, BC_EIO, "standard output: %s", strerror(errno ? errno : EIO));
-	}
+	if (rc == 0)
+		rc = print_diff(a, &d, &b, &af, err);
 	snap_diff_free(&d);
 	if (b.have_ex)
 		explain_free(&b.ex);

@@ -14,6 +14,7 @@
 
 #include "kpageflags.h"
 #include "load.h"
+#include "map_view.h"
 #include "mapjudge.h"
 #include "nodelist.h"
 #include "out_json.h"

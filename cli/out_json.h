@@ -2,23 +2,36 @@
 #ifndef BUDDYCTL_OUT_JSON_H
 #define BUDDYCTL_OUT_JSON_H
 
-/* The JSON documents of status, estimate and map. */
+/*
+ * Every JSON document: status, estimate, the report of a run, diff, map. Each
+ * is one object followed by a newline, described by its schema in
+ * man/schema/. Each returns 0, or -1 when writing to f failed.
+ */
 
 #include <stdio.h>
 
+#include "diff.h"
 #include "estimate.h"
+#include "map_view.h"
 #include "mapjudge.h"
 #include "output.h"
+#include "report.h"
 #include "snapshot.h"
 
-/* status as JSON. 0, or -1 when writing to f failed. */
+/* status (man/schema/status.schema.json). */
 int status_json(FILE *f, const struct snapshot *snap, const struct outopts *o);
 
-/* estimate as JSON: the n estimates e[] of snap. 0, or -1 when writing to f failed. */
+/* estimate: the n estimates e[] of snap (man/schema/estimate.schema.json). */
 int estimate_json(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n);
 
-/* One estimate as a JSON object (also inside the report). */
-void estimate_json_one(FILE *f, const struct estimate *e);
+/*
+ * The report of check (man/schema/check.schema.json), or of plan, apply and
+ * the one-off actions (man/schema/plan.schema.json).
+ */
+int report_json(FILE *f, const struct report *r);
+
+/* diff: d, from side b to side a (man/schema/diff.schema.json). */
+int diff_json(FILE *f, const struct snap_diff *d, const struct diff_side *b, const struct diff_side *a);
 
 /*
  * map as JSON, in the order cli/cmd_map.c calls them: the header, per node

@@ -241,7 +241,7 @@ static void pools(FILE *f, const struct snapshot *snap, const struct outopts *o,
 
 static void timestamp(FILE *f, const struct snapshot *snap)
 {
-	family(f, "snapshot_timestamp_seconds", "When the snapshot was taken (Unix time).");
+	family(f, "snapshot_timestamp_seconds", "When the snapshot was taken (Unix time): a file no longer rewritten shows as this value growing old.");
 	fprintf(f, "buddyctl_snapshot_timestamp_seconds %lld.%03ld\n", (long long)snap->taken.tv_sec,
 		snap->taken.tv_nsec / 1000000);
 }
@@ -308,9 +308,9 @@ int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts
 	each_zone(f, snap, o, z_fragidx);
 	family(f, "zone_free_bytes", "Free memory in the zone's buddy lists.");
 	each_zone(f, snap, o, z_free_bytes);
-	family(f, "zone_managed_bytes", "Memory managed by the buddy allocator in the zone.");
+	family(f, "zone_managed_bytes", "Memory managed by the buddy allocator in the zone; zones with zoneinfo only.");
 	each_zone(f, snap, o, z_managed);
-	family(f, "zone_watermark_bytes", "Zone watermarks (/proc/zoneinfo min, low, high).");
+	family(f, "zone_watermark_bytes", "Zone watermarks (/proc/zoneinfo min, low, high); zones with zoneinfo only.");
 	each_zone(f, snap, o, z_wmark);
 	if (snap->has_pagetypeinfo) {
 		family(f, "pageblocks", "Pageblocks per migrate type (/proc/pagetypeinfo).");
@@ -326,22 +326,22 @@ int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts
 		family(f, "node_unusable_free_ratio", "Unusable free space index of the node's free lists taken together, at the order check judges the node at, 0..1.");
 		node_unusable(f, snap, o);
 		if (o->explain->proactiveness >= 0) {
-			family(f, "compaction_proactiveness", "vm.compaction_proactiveness, 0..100; 0: kcompactd never compacts proactively.");
+			family(f, "compaction_proactiveness", "vm.compaction_proactiveness, 0..100; 0: kcompactd never compacts proactively; absent when its file is.");
 			fprintf(f, "buddyctl_compaction_proactiveness %d\n", o->explain->proactiveness);
 		}
 		if (o->explain->wmark_high >= 0) {
-			family(f, "compaction_proactive_start_ratio", "Compaction score above which kcompactd compacts a node proactively, 0..1.");
+			family(f, "compaction_proactive_start_ratio", "Compaction score above which kcompactd compacts a node proactively, 0..1 (as buddyctl_node_compaction_score_ratio); absent when proactiveness is 0 or unknown.");
 			fprintf(f, "buddyctl_compaction_proactive_start_ratio %d.%02d\n",
 				o->explain->wmark_high / 100, o->explain->wmark_high % 100);
 		}
 	}
-	family(f, "hugepages", "Hugepages in the node's pool (nr_hugepages, includes surplus).");
+	family(f, "hugepages", "Hugepages in the node's pool (nr_hugepages, includes surplus); the label size is the hugepage size in bytes.");
 	pools(f, snap, o, "hugepages", 0);
 	family(f, "hugepages_free", "Free hugepages in the node's pool.");
 	pools(f, snap, o, "hugepages_free", 1);
 	family(f, "hugepages_surplus", "Surplus hugepages in the node's pool.");
 	pools(f, snap, o, "hugepages_surplus", 2);
-	family(f, "hugepages_buddy_ready", "Free blocks of this size or larger in the node's buddy free lists, counted in blocks of this size (check's free blocks; not estimate's now).");
+	family(f, "hugepages_buddy_ready", "Free blocks of this size or larger in the node's buddy free lists, counted in blocks of this size (check's free blocks; not estimate's now); absent for gigantic sizes.");
 	pools(f, snap, o, "hugepages_buddy_ready", 3);
 	judged(f, o->findings, o->nr_findings, o, false);
 	family(f, "page_size_bytes", "Base page size.");

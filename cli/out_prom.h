@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "map_view.h"
 #include "mapjudge.h"
 #include "output.h"
 #include "report.h"

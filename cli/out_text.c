@@ -9,6 +9,12 @@
  *
  * `buddyctl estimate` for people: a table of the figures per node and
  * size, then how each figure was derived, with its notes.
+ *
+ * `buddyctl diff` for people: per node check's level and index before and
+ * after, the verdicts, and per zone the indices and the free blocks.
+ *
+ * (The report of check, plan, apply and the one-off actions is
+ * cli/report.c's; the JSON of all of them, cli/out_json.c's.)
  */
 #include "out_text.h"
 
@@ -22,6 +28,7 @@
 #include "strbuf.h"
 #include "output.h"
 #include "pagesize.h"
+#include "report.h"
 #include "units.h"
 
 #define ZONE_COL 8
@@ -355,6 +362,49 @@ static bool vm_has(const struct snapshot *snap, enum vmstat_field k)
 	return snap->vmstat.seen & (1u << k);
 }
 
+/* Direct reclaim stalls, summed over the zone types the kernel prints; false: none printed. */
+static bool reclaim_stalls(const struct snapshot *snap, uint64_t *sum)
+{
+	static const enum vmstat_field stalls[] = {
+		VM_ALLOCSTALL, VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL,
+		VM_ALLOCSTALL_HIGH, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_DEVICE,
+	};
+	bool any = false;
+	unsigned i;
+
+	*sum = 0;
+	for (i = 0; i < sizeof(stalls) / sizeof(stalls[0]); i++)
+		if (vm_has(snap, stalls[i])) {
+			*sum += snap->vmstat.v[stalls[i]];
+			any = true;
+		}
+	return any;
+}
+
+/* "direct compaction  12 stalls: 3 succeeded, 9 failed" */
+static void compaction_stalls(FILE *f, const struct snapshot *snap)
+{
+	const uint64_t *v = snap->vmstat.v;
+
+	fprintf(f, "  %-19s %llu stalls", "direct compaction", (unsigned long long)v[VM_COMPACT_STALL]);
+	if (vm_has(snap, VM_COMPACT_SUCCESS) && vm_has(snap, VM_COMPACT_FAIL))
+		fprintf(f, ": %llu succeeded, %llu failed", (unsigned long long)v[VM_COMPACT_SUCCESS],
+			(unsigned long long)v[VM_COMPACT_FAIL]);
+	fputc('\n', f);
+}
+
+/* "hugetlb pages  64 allocated from the buddy allocator, 0 failed" */
+static void hugetlb_allocs(FILE *f, const struct snapshot *snap)
+{
+	const uint64_t *v = snap->vmstat.v;
+
+	fprintf(f, "  %-19s %llu allocated from the buddy allocator", "hugetlb pages",
+		(unsigned long long)v[VM_HTLB_BUDDY_ALLOC_SUCCESS]);
+	if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_FAIL))
+		fprintf(f, ", %llu failed", (unsigned long long)v[VM_HTLB_BUDDY_ALLOC_FAIL]);
+	fputc('\n', f);
+}
+
 /*
  * What allocations went through since boot, from the machine's /proc/vmstat
  * counters, each line only when the kernel prints its counters: direct
@@ -364,42 +414,20 @@ static bool vm_has(const struct snapshot *snap, enum vmstat_field k)
  */
 static void since_boot(FILE *f, const struct snapshot *snap)
 {
-	static const enum vmstat_field stalls[] = {
-		VM_ALLOCSTALL, VM_ALLOCSTALL_DMA, VM_ALLOCSTALL_DMA32, VM_ALLOCSTALL_NORMAL,
-		VM_ALLOCSTALL_HIGH, VM_ALLOCSTALL_MOVABLE, VM_ALLOCSTALL_DEVICE,
-	};
 	const uint64_t *v = snap->vmstat.v;
-	uint64_t reclaim = 0;
-	bool any_reclaim = false;
-	unsigned i;
+	uint64_t reclaim;
+	bool any_reclaim = reclaim_stalls(snap, &reclaim);
 
-	for (i = 0; i < sizeof(stalls) / sizeof(stalls[0]); i++)
-		if (vm_has(snap, stalls[i])) {
-			reclaim += v[stalls[i]];
-			any_reclaim = true;
-		}
 	if (!vm_has(snap, VM_COMPACT_STALL) && !any_reclaim && !vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS) &&
 	    !vm_has(snap, VM_THP_FAULT_FALLBACK) && !vm_has(snap, VM_COMPACT_DAEMON_WAKE))
 		return;
 	fprintf(f, "\nSince boot (/proc/vmstat)\n");
-	if (vm_has(snap, VM_COMPACT_STALL)) {
-		fprintf(f, "  %-19s %llu stalls", "direct compaction",
-			(unsigned long long)v[VM_COMPACT_STALL]);
-		if (vm_has(snap, VM_COMPACT_SUCCESS) && vm_has(snap, VM_COMPACT_FAIL))
-			fprintf(f, ": %llu succeeded, %llu failed",
-				(unsigned long long)v[VM_COMPACT_SUCCESS],
-				(unsigned long long)v[VM_COMPACT_FAIL]);
-		fputc('\n', f);
-	}
+	if (vm_has(snap, VM_COMPACT_STALL))
+		compaction_stalls(f, snap);
 	if (any_reclaim)
 		fprintf(f, "  %-19s %llu stalls\n", "direct reclaim", (unsigned long long)reclaim);
-	if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS)) {
-		fprintf(f, "  %-19s %llu allocated from the buddy allocator", "hugetlb pages",
-			(unsigned long long)v[VM_HTLB_BUDDY_ALLOC_SUCCESS]);
-		if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_FAIL))
-			fprintf(f, ", %llu failed", (unsigned long long)v[VM_HTLB_BUDDY_ALLOC_FAIL]);
-		fputc('\n', f);
-	}
+	if (vm_has(snap, VM_HTLB_BUDDY_ALLOC_SUCCESS))
+		hugetlb_allocs(f, snap);
 	if (vm_has(snap, VM_THP_FAULT_FALLBACK))
 		fprintf(f, "  %-19s %llu served with small pages instead\n", "THP faults",
 			(unsigned long long)v[VM_THP_FAULT_FALLBACK]);
@@ -407,70 +435,48 @@ static void since_boot(FILE *f, const struct snapshot *snap)
 		fprintf(f, "  %-19s %llu runs\n", "kcompactd", (unsigned long long)v[VM_COMPACT_DAEMON_WAKE]);
 }
 
-int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
+/* "Node 0: 6.0G free of 14G, largest free block 4M, compaction score 67" */
+static void node_line(FILE *f, const struct snapshot *snap, const struct node *n)
 {
-	char when[64], pg[16], hp[16], free_s[16], total_s[16], big_s[16], score_s[16];
-	struct tm tm;
-	unsigned i;
-	bool first = true;
+	char free_s[16], total_s[16] = "?", big_s[16] = "none", score_s[16] = "?";
+	int big = metrics_node_largest_order(n, snap->nr_orders);
+	int score = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
 
-	gmtime_r(&snap->taken.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	size_label(pg, sizeof(pg), snap->page_size);
-	size_label(hp, sizeof(hp), (uint64_t)snap->page_size << snap->hpage_order);
-	fprintf(f, "%s  page size %s, %u orders, hugepage order %d (%s)\n", when, pg,
-		snap->nr_orders, snap->hpage_order, hp);
-	if (o->explain) {
-		fputs("check judges by the policy ", f);
-		out_escape_put(f, o->explain->policy, 0);
-		fputc('\n', f);
+	out_human_bytes(free_s, sizeof(free_s), metrics_node_free_pages(n) * snap->page_size);
+	if (n->has_meminfo)	/* not read: unknown */
+		out_human_bytes(total_s, sizeof(total_s), n->meminfo.v[MI_MEM_TOTAL] * 1024);
+	if (score >= 0)
+		snprintf(score_s, sizeof(score_s), "%d", score);
+	if (big >= 0)
+		size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
+	fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %s\n",
+		n->id, free_s, total_s, big_s, score_s);
+}
+
+/* A node: its line, what check judges and the verdict, then its tables. */
+static void node_text(FILE *f, const struct snapshot *snap, const struct node *n, const struct outopts *o)
+{
+	const struct node_explain *x;
+
+	fputc('\n', f);
+	if (!n->has_memory || !n->nr_zones) {
+		fprintf(f, "Node %d: no memory (CPU-only node)\n", n->id);
+		return;
 	}
+	node_line(f, snap, n);
+	x = o->explain ? explain_node(o->explain, n->id) : NULL;
+	if (x)
+		explain_lines(f, snap, o->explain, x, o);
+	order_table(f, snap, n, x, o);
+	fputc('\n', f);
+	zone_table(f, snap, n);
+	pageblock_table(f, n);
+	pool_table(f, snap, n);
+}
 
-	for (i = 0; i < snap->nr_nodes; i++) {
-		const struct node *n = &snap->nodes[i];
-		const struct node_explain *x;
-		uint64_t free_b, total_b;
-		int big, score;
-
-		if (!out_node_selected(o, n->id))
-			continue;
-		fputc('\n', f);
-		first = false;
-		if (!n->has_memory || !n->nr_zones) {
-			fprintf(f, "Node %d: no memory (CPU-only node)\n", n->id);
-			continue;
-		}
-		free_b = metrics_node_free_pages(n) * snap->page_size;
-		total_b = n->has_meminfo ? n->meminfo.v[MI_MEM_TOTAL] * 1024 : 0;
-		big = metrics_node_largest_order(n, snap->nr_orders);
-		score = metrics_compaction_score(n, snap->nr_orders, (unsigned)snap->hpage_order);
-		out_human_bytes(free_s, sizeof(free_s), free_b);
-		out_human_bytes(total_s, sizeof(total_s), total_b);
-		if (!n->has_meminfo)	/* not read: unknown */
-			strcpy(total_s, "?");
-		if (score < 0)
-			strcpy(score_s, "?");
-		else
-			snprintf(score_s, sizeof(score_s), "%d", score);
-		if (big >= 0)
-			size_label(big_s, sizeof(big_s), (uint64_t)snap->page_size << big);
-		else
-			snprintf(big_s, sizeof(big_s), "none");
-		fprintf(f, "Node %d: %s free of %s, largest free block %s, compaction score %s\n",
-			n->id, free_s, total_s, big_s, score_s);
-		x = o->explain ? explain_node(o->explain, n->id) : NULL;
-		if (x)
-			explain_lines(f, snap, o->explain, x, o);
-		order_table(f, snap, n, x, o);
-		fputc('\n', f);
-		zone_table(f, snap, n);
-		pageblock_table(f, n);
-		pool_table(f, snap, n);
-	}
-	if (first)
-		fprintf(f, "\n(no node selected)\n");
-	global_pool_table(f, snap);
-	since_boot(f, snap);
+/* What was not read, and where a figure came from that the tree does not say. */
+static void status_notes(FILE *f, const struct snapshot *snap, const char *pg)
+{
 	if (!snap->has_pagetypeinfo) {
 		fputs("\npagetypeinfo not read (", f);
 		out_escape_put(f, snap->pagetypeinfo_why[0] ? snap->pagetypeinfo_why : "unavailable", 0);
@@ -488,6 +494,37 @@ int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
 		out_escape_put(f, snap->page_size_evidence, 0);
 		fputc('\n', f);
 	}
+}
+
+int status_text(FILE *f, const struct snapshot *snap, const struct outopts *o)
+{
+	char when[64], pg[16], hp[16];
+	struct tm tm;
+	unsigned i;
+	bool first = true;
+
+	gmtime_r(&snap->taken.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	size_label(pg, sizeof(pg), snap->page_size);
+	size_label(hp, sizeof(hp), (uint64_t)snap->page_size << snap->hpage_order);
+	fprintf(f, "%s  page size %s, %u orders, hugepage order %d (%s)\n", when, pg,
+		snap->nr_orders, snap->hpage_order, hp);
+	if (o->explain) {
+		fputs("check judges by the policy ", f);
+		out_escape_put(f, o->explain->policy, 0);
+		fputc('\n', f);
+	}
+	for (i = 0; i < snap->nr_nodes; i++) {
+		if (!out_node_selected(o, snap->nodes[i].id))
+			continue;
+		node_text(f, snap, &snap->nodes[i], o);
+		first = false;
+	}
+	if (first)
+		fprintf(f, "\n(no node selected)\n");
+	global_pool_table(f, snap);
+	since_boot(f, snap);
+	status_notes(f, snap, pg);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -757,4 +794,148 @@ int map_text_end(struct map_view *v)
 	if (!v->nodes)
 		fputs("\nno node with memory selected\n", v->f);
 	return ferror(v->f) ? -1 : 0;
+}
+/* --- diff ----------------------------------------------------------------------- */
+
+/* "(tree)", "(buddyinfo capture)", "(status JSON of 2026-11-27T18:33:45Z)". */
+static void describe(char *buf, size_t size, const struct source *s)
+{
+	char t[4 * sizeof(s->json.time)];	/* "time" is the file's: escaped */
+
+	switch (s->kind) {
+	case SRC_TREE:
+		snprintf(buf, size, "tree");
+		break;
+	case SRC_BUDDYINFO:
+		snprintf(buf, size, "buddyinfo capture");
+		break;
+	default:
+		if (s->json.time[0])
+			snprintf(buf, size, "status JSON of %s", out_escape(t, sizeof(t), s->json.time, 0));
+		else
+			snprintf(buf, size, "status JSON");
+		break;
+	}
+}
+
+/* "0.817", or "-" on a side the zone or node is not on. */
+static void idx(char *buf, size_t size, bool there, int v)
+{
+	if (there)
+		out_thousandths(buf, size, v);
+	else
+		snprintf(buf, size, "-");
+}
+
+/* The change of an index in thousandths, signed: "+0.083", "-0.120". */
+static void idx_change(char *buf, size_t size, int d)
+{
+	snprintf(buf, size, "%c%d.%03d", d < 0 ? '-' : '+', (d < 0 ? -d : d) / 1000, (d < 0 ? -d : d) % 1000);
+}
+
+/* What check says of a side: "warn at 2M, unusable 0.801", or why there is nothing. */
+static void check_words(char *buf, size_t size, const struct snapshot *snap,
+			const struct node_explain *x, bool there)
+{
+	char sz[16], u[16];
+
+	if (!x) {
+		snprintf(buf, size, "%s", there ? "no memory (CPU-only node)" : "-");
+		return;
+	}
+	size_label(sz, sizeof(sz), (uint64_t)snap->page_size << x->check.order);
+	out_thousandths(u, sizeof(u), x->check.unusable);
+	snprintf(buf, size, "%s at %s, unusable %s", level_name(x->check.level), sz, u);
+}
+
+/* "  check:    ok -> warn at 2M: unusable 0.592 -> 0.801 (+0.209)" (one order), else each side's words. */
+static void check_line(FILE *f, const struct node_change *nc, const struct diff_side *b,
+		       const struct diff_side *a, const struct node_explain *xb,
+		       const struct node_explain *xa)
+{
+	char wb[96], wa[96], lbl[16], ub[16], ua[16], ch[16];
+
+	if (xb && xa && xb->check.order == xa->check.order) {
+		size_label(lbl, sizeof(lbl), (uint64_t)b->src->snap.page_size << xb->check.order);
+		out_thousandths(ub, sizeof(ub), xb->check.unusable);
+		out_thousandths(ua, sizeof(ua), xa->check.unusable);
+		idx_change(ch, sizeof(ch), xa->check.unusable - xb->check.unusable);
+		fprintf(f, "  check:    %s -> %s at %s: unusable %s -> %s (%s)\n", level_name(xb->check.level),
+			level_name(xa->check.level), lbl, ub, ua, ch);
+		return;
+	}
+	check_words(wb, sizeof(wb), &b->src->snap, xb, nc->in_before);
+	check_words(wa, sizeof(wa), &a->src->snap, xa, nc->in_after);
+	fprintf(f, "  check:    %s -> %s\n", wb, wa);
+}
+
+/* The node's zones, each with its indices at the hugepage order before and after; false: none. */
+static bool zone_index_rows(FILE *f, const struct snap_diff *d, const struct node_change *nc,
+			    unsigned page_size)
+{
+	char lbl[16], hu[40], hf[40], ub[16], ua[16], fb[16], fa[16];
+	unsigned i;
+
+	if (!nc->nr_zones)
+		return false;
+	size_label(lbl, sizeof(lbl), (uint64_t)page_size << d->hpage_order);
+	snprintf(hu, sizeof(hu), "unusable@%s", lbl);
+	snprintf(hf, sizeof(hf), "fragidx@%s", lbl);
+	fprintf(f, "\n  %-10s %-24s %s\n", "zone", hu, hf);
+	for (i = nc->first_zone; i < nc->first_zone + nc->nr_zones; i++) {
+		const struct zone_change *zc = &d->zones[i];
+
+		idx(ub, sizeof(ub), zc->before, zc->unusable_before);
+		idx(ua, sizeof(ua), zc->after, zc->unusable_after);
+		idx(fb, sizeof(fb), zc->before, zc->fragindex_before);
+		idx(fa, sizeof(fa), zc->after, zc->fragindex_after);
+		fprintf(f, "  %-10s %6s -> %6s %-7s %6s -> %6s\n", zc->name, ub, ua, "", fb, fa);
+	}
+	return true;
+}
+
+static void diff_node_text(FILE *f, const struct snap_diff *d, const struct node_change *nc,
+			   const struct diff_side *b, const struct diff_side *a)
+{
+	const struct node_explain *xb = nc->in_before ? explain_node(b->ex, nc->node) : NULL;
+	const struct node_explain *xa = nc->in_after ? explain_node(a->ex, nc->node) : NULL;
+
+	fprintf(f, "\nNode %d%s\n", nc->node,
+		!nc->in_before ? ": appeared (only after)" : !nc->in_after ? ": disappeared (only before)" : "");
+	check_line(f, nc, b, a, xb, xa);
+	if (xb)
+		out_wrap(f, "  before:  ", 12, xb->text);
+	if (xa)
+		out_wrap(f, "  after:   ", 12, xa->text);
+	if (zone_index_rows(f, d, nc, b->src->snap.page_size)) {
+		fprintf(f, "\n  free blocks per order: before, after, change\n");
+		report_zones_text(f, d, b->src->snap.page_size, nc->node, true);
+	}
+}
+
+int diff_text(FILE *f, const struct snap_diff *d, const struct diff_side *b, const struct diff_side *a)
+{
+	const struct snapshot *sb = &b->src->snap, *sa = &a->src->snap;
+	char kb[160], ka[160], ps[16], hp[16];
+	unsigned i;
+
+	describe(kb, sizeof(kb), b->src);
+	describe(ka, sizeof(ka), a->src);
+	/* the names as given (a file name is anybody's): escaped */
+	fputs("before: ", f);
+	out_escape_put(f, b->src->name, 0);
+	fprintf(f, " (%s)\nafter:  ", kb);
+	out_escape_put(f, a->src->name, 0);
+	fprintf(f, " (%s)\n", ka);
+	size_label(ps, sizeof(ps), sb->page_size);
+	size_label(hp, sizeof(hp), (uint64_t)sb->page_size << d->hpage_order);
+	fprintf(f, "page size %s, %u orders, hugepage order %d (%s)", ps, d->nr_orders, d->hpage_order, hp);
+	if (sa->hpage_order != d->hpage_order)
+		fprintf(f, "; after's is %d: the zone indices are at before's", sa->hpage_order);
+	fputs("\ncheck judges by the policy ", f);
+	out_escape_put(f, b->ex->policy, 0);
+	fputc('\n', f);
+	for (i = 0; i < d->nr_nodes; i++)
+		diff_node_text(f, d, &d->nodes[i], b, a);
+	return ferror(f) ? -1 : 0;
 }

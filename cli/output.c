@@ -31,12 +31,30 @@ const char *out_sgr_end(bool color)
 }
 
 /*
- * The UTF-8 character at s: its length (1 to 4) and code point, or 0 when
- * s does not start with one (a stray continuation byte, an overlong form,
- * a surrogate, above U+10FFFF, or cut short: the NUL ends it).
+ * The length of the UTF-8 character that lead byte c starts (2 to 4), with
+ * its bits in *bits and the least code point of that length in *min (less
+ * is an overlong form); 0 when c starts none.
  */
-static unsigned utf8_char(const unsigned char *s, uint32_t *cp)
+static unsigned utf8_lead(uint32_t c, uint32_t *bits, uint32_t *min)
 {
+	if (c >= 0xc2 && c <= 0xdf) {
+		*bits = c & 0x1f, *min = 0x80;
+		return 2;
+	}
+	if (c >= 0xe0 && c <= 0xef) {
+		*bits = c & 0x0f, *min = 0x800;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		*bits = c & 0x07, *min = 0x10000;
+		return 4;
+	}
+	return 0;
+}
+
+unsigned out_utf8_char(const char *str, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
 	uint32_t c = s[0], min;
 	unsigned n, i;
 
@@ -44,35 +62,35 @@ static unsigned utf8_char(const unsigned char *s, uint32_t *cp)
 		*cp = c;
 		return 1;
 	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2, c &= 0x1f, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3, c &= 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
+	n = utf8_lead(s[0], &c, &min);
 	for (i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 		c = c << 6 | (s[i] & 0x3f);
 	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+	if (!n || c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		return 0;
 	*cp = c;
 	return n;
 }
 
-/*
- * Does code point c act rather than show: a C0 or C1 control, DEL, a
- * bidirectional control that reorders the text around it ("Trojan Source",
- * CVE-2021-42574), or a line or paragraph separator?
- */
-static bool acts(uint32_t c)
+bool out_char_acts(uint32_t c)
 {
 	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
 	       (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* The escape of ASCII character c for people in e, or "" when it is shown as it is. */
+static void escape_ascii(uint32_t c, unsigned flags, char e[12])
+{
+	if (c == '\n' || c == '\r' || c == '\t')
+		snprintf(e, 12, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+	else if (c == '\\' && !(flags & OUT_ESC_MSG))
+		snprintf(e, 12, "\\\\");
+	else if (c == '|' && (flags & OUT_ESC_PIPE))
+		snprintf(e, 12, "\\x7c");
+	else if (c < 0x20 || c == 0x7f)
+		snprintf(e, 12, "\\x%02x", (unsigned)c);
 }
 
 /*
@@ -82,20 +100,14 @@ static bool acts(uint32_t c)
 static unsigned escape_char(const char *s, unsigned flags, char e[12])
 {
 	uint32_t c;
-	unsigned n = utf8_char((const unsigned char *)s, &c);
+	unsigned n = out_utf8_char(s, &c);
 
 	e[0] = '\0';
 	if (!n)
 		snprintf(e, 12, "\\x%02x", (unsigned char)*s);
-	else if (c == '\n' || c == '\r' || c == '\t')
-		snprintf(e, 12, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-	else if (c == '\\' && !(flags & OUT_ESC_MSG))
-		snprintf(e, 12, "\\\\");
-	else if (c == '|' && (flags & OUT_ESC_PIPE))
-		snprintf(e, 12, "\\x7c");
-	else if (c < 0x20 || c == 0x7f)
-		snprintf(e, 12, "\\x%02x", (unsigned)c);
-	else if (acts(c))
+	else if (c < 0x80)
+		escape_ascii(c, flags, e);
+	else if (out_char_acts(c))
 		snprintf(e, 12, "\\u%04x", (unsigned)c);
 	return n ? n : 1;
 }
@@ -162,28 +174,6 @@ void out_human_bytes(char *buf, size_t size, uint64_t bytes)
 		snprintf(buf, size, "%.0f%c", v, units[u]);
 }
 
-void out_json_string(FILE *f, const char *s)
-{
-	uint32_t c;
-	unsigned n;
-
-	fputc('"', f);
-	for (; *s; s += n) {
-		n = utf8_char((const unsigned char *)s, &c);
-		if (!n) {
-			fputs("\\ufffd", f);	/* not UTF-8: the replacement character */
-			n = 1;
-		} else if (c == '"' || c == '\\') {
-			fprintf(f, "\\%c", (char)c);
-		} else if (acts(c)) {
-			fprintf(f, "\\u%04x", (unsigned)c);
-		} else {
-			fwrite(s, 1, n, f);
-		}
-	}
-	fputc('"', f);
-}
-
 void out_thousandths(char *buf, size_t size, int v)
 {
 	/*
@@ -229,11 +219,23 @@ static unsigned first_missing(const struct snapshot *snap)
 	return IN_NR;
 }
 
+/* ": no A, B or C": the figures of lost (bits of enum snap_lost). */
+static void lost_words(FILE *f, unsigned lost)
+{
+	unsigned b, k, nr;
+
+	for (b = 0, nr = 0; b < LOST_NR; b++)
+		nr += !!(lost & (1u << b));
+	for (b = 0, k = 0; b < LOST_NR; b++)
+		if (lost & (1u << b))
+			fprintf(f, "%s%s", k++ == 0 ? ": no " : k == nr ? " or " : ", ", snapshot_lost_words(b));
+}
+
 /* The files that were not read, and the figures they leave unknown. */
 void out_text_missing(FILE *f, const struct snapshot *snap)
 {
 	char nodes[80];
-	unsigned i, b, k, nr;
+	unsigned i;
 
 	for (i = 0; i < IN_NR; i++) {
 		const struct snap_missing *m = &snap->missing[i];
@@ -245,49 +247,9 @@ void out_text_missing(FILE *f, const struct snapshot *snap)
 			!m->nodes ? "" : strpbrk(nodes, ",-") ? " of nodes " : " of node ", nodes);
 		out_escape_put(f, m->why, 0);
 		fputc(')', f);
-		for (b = 0, nr = 0; b < LOST_NR; b++)
-			nr += !!(m->lost & (1u << b));
-		for (b = 0, k = 0; b < LOST_NR; b++)
-			if (m->lost & (1u << b))
-				fprintf(f, "%s%s", k++ == 0 ? ": no " : k == nr ? " or " : ", ",
-					snapshot_lost_words(b));
+		lost_words(f, m->lost);
 		fputc('\n', f);
 	}
-}
-
-/*
- * "missing": every file not read, with why and the figures it leaves
- * unknown (those fields are null or absent below).
- */
-void out_json_missing(FILE *f, const struct snapshot *snap)
-{
-	char nodes[80];
-	unsigned i, b, k, n = 0;
-
-	fputs(",\"missing\":[", f);
-	for (i = 0; i < IN_NR; i++) {
-		const struct snap_missing *m = &snap->missing[i];
-
-		if (!m->file)
-			continue;
-		fputs(n++ ? ",{\"file\":" : "{\"file\":", f);
-		out_json_string(f, m->file);
-		fputs(",\"nodes\":", f);
-		if (m->nodes) {
-			nodelist_format(m->nodes, nodes, sizeof(nodes));
-			out_json_string(f, nodes);
-		} else {
-			fputs("null", f);
-		}
-		fputs(",\"error\":", f);
-		out_json_string(f, m->why);
-		fputs(",\"lost\":[", f);
-		for (b = 0, k = 0; b < LOST_NR; b++)
-			if (m->lost & (1u << b))
-				fprintf(f, "%s\"%s\"", k++ ? "," : "", snapshot_lost_name(b));
-		fputs("]}", f);
-	}
-	fputc(']', f);
 }
 
 void action_label(char *buf, size_t size, const struct action *a)

@@ -14,6 +14,7 @@
 #include "judge.h"
 #include "plan.h"
 #include "snapshot.h"
+#include "source.h"
 
 /* The formats of output: --format. */
 enum out_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS, FMT_NAGIOS };
@@ -28,6 +29,12 @@ struct outopts {
 };
 
 bool out_node_selected(const struct outopts *o, int id);
+
+/* One side of `diff`: what was read (a tree, a capture, a status JSON), and its nodes in words. */
+struct diff_side {
+	const struct source *src;
+	const struct explain *ex;
+};
 
 /*
  * --color WHEN (-1 auto, 0 never, 1 always) for text written to fd (-1: a
@@ -85,39 +92,26 @@ char *out_escape(char *buf, size_t size, const char *s, unsigned flags);
 void out_escape_put(FILE *f, const char *s, unsigned flags);
 
 /*
- * A JSON string: quotes and backslashes escaped, control characters (C0,
- * DEL, C1) and the characters out_escape() escapes as \uNNNN, and a byte
- * that is not UTF-8 as U+FFFD (JSON text is UTF-8: RFC 8259, section 8.1).
+ * The UTF-8 character at s: its length (1 to 4) and code point in *cp, or 0
+ * when s does not start with one (a stray continuation byte, an overlong
+ * form, a surrogate, above U+10FFFF, or cut short: the NUL ends it).
  */
-void out_json_string(FILE *f, const char *s);
+unsigned out_utf8_char(const char *s, uint32_t *cp);
+
+/*
+ * Does code point c act rather than show: a C0 or C1 control, DEL, a
+ * bidirectional control that reorders the text around it ("Trojan Source",
+ * CVE-2021-42574), or a line or paragraph separator? Such characters are
+ * escaped for people (out_escape()) and in JSON strings (jw_str()).
+ */
+bool out_char_acts(uint32_t c);
 
 /*
  * The files a snapshot could not read, with the figures they leave unknown:
- * as "not read: FILE (why): no ..." lines (a blank line first), and as the
- * JSON member ,"missing":[{"file","nodes","error","lost"}].
+ * as "not read: FILE (why): no ..." lines (a blank line first).
  */
 void out_text_missing(FILE *f, const struct snapshot *snap);
-void out_json_missing(FILE *f, const struct snapshot *snap);
 
-/*
- * What the map's renderers share while the map is read (cli/cmd_map.c):
- * the text picture's column, the JSON's commas. The ranges come one by one,
- * node by node, in page frame order; nothing of a node is kept but its sums.
- */
-struct map_view {
-	FILE *f;
-	const struct snapshot *snap;
-	uint64_t size_kb, range_pages;
-	bool color;
-	const char *kernel;		/* the release as read, "" when unknown */
-	const char *flags_path;		/* as read */
-	const char *cgroup_path;	/* NULL: kpagecgroup not read, cgroup_why says why */
-	const char *cgroup_why;
-	unsigned col;			/* text: ranges on the current row */
-	const char *sgr;		/* text: the colour in force on the row, NULL: none */
-	unsigned nodes;			/* nodes begun */
-	uint64_t ranges;		/* JSON: ranges of the current node written */
-};
 
 /* Short label of an action: "compact node 0", "reserve 2M on node 1: 0 -> 512". */
 void action_label(char *buf, size_t size, const struct action *a);

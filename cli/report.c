@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The report of a run (check, plan, apply, a one-off action) as text and as JSON. */
+/*
+ * The report of a run (check, plan, apply, a one-off action) as text, and
+ * what a reservation's steps are as both the text and the JSON
+ * (cli/out_json.c) print them.
+ */
 #include "report.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
 #include "compact.h"
 #include "dropcaches.h"
-#include "out_json.h"
 #include "meminfo.h"
 #include "pcp.h"
 #include "reclaim.h"
@@ -17,25 +19,6 @@
 #include "output.h"
 #include "sysctl_conflict.h"
 #include "units.h"
-
-#define REPORT_SCHEMA 1
-
-static void u64s(FILE *f, const uint64_t *v, unsigned n)
-{
-	unsigned k;
-
-	fputc('[', f);
-	for (k = 0; k < n; k++)
-		fprintf(f, "%s%" PRIu64, k ? "," : "", v[k]);
-	fputc(']', f);
-}
-
-static const char *kind_name(enum action_kind k)
-{
-	static const char *const n[] = { "compact_node", "compact_all", "drop_caches", "reserve" };
-
-	return n[k];
-}
 
 /*
  * pre, s, post: s is a message made here that may quote input (a path, a
@@ -72,7 +55,7 @@ void report_drops_skipped(char *buf, size_t size, const struct action *a)
  * "up to 3 rounds of: rewrite, compact node 0, drop page cache of all
  * nodes (sync first), compact node 0". "" when it cannot fall short.
  */
-static void ladder_text(char *buf, size_t size, const struct action *a, bool sync)
+void report_ladder_text(char *buf, size_t size, const struct action *a, bool sync)
 {
 	size_t len;
 	unsigned i;
@@ -121,19 +104,6 @@ static void ladder_text(char *buf, size_t size, const struct action *a, bool syn
 		snprintf(buf + len, size - len, "%s %s", i ? "," : "", step);
 	}
 }
-
-/* One step a reservation may take, as the plan shows it. */
-struct step_desc {
-	enum step step;		/* STEP_NONE: the write itself */
-	bool first;		/* before the first write (compaction) */
-	bool when_short;	/* only while the pool is short, in rounds */
-	bool then_write;	/* nr_hugepages is written after it */
-	char what[96];
-	char file[160];		/* written, relative to the root */
-	char cost[200];
-	uint64_t drops_kb;	/* at most this much cache or slab dropped (0: none) */
-	int64_t expect;		/* pages the estimate allows after it, -1: no estimate */
-};
 
 /*
  * What step s of a reserve action writes and costs, and what the estimate
@@ -209,8 +179,7 @@ static void describe_step(const struct action *a, enum step s, const char *node,
 	}
 }
 
-/* Every step a reserve action may take, in order; returns how many. */
-static unsigned reserve_steps(const struct action *a, const struct snapshot *snap, bool sync,
+unsigned report_reserve_steps(const struct action *a, const struct snapshot *snap, bool sync,
 			      struct step_desc *d, unsigned max)
 {
 	const struct meminfo *mi = &snap->meminfo;
@@ -276,7 +245,7 @@ static unsigned reserve_steps(const struct action *a, const struct snapshot *sna
 static void plan_steps_text(FILE *f, const struct action *a, const struct snapshot *snap, bool sync)
 {
 	struct step_desc d[MAX_STEPS + 2];
-	unsigned n = reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
+	unsigned n = report_reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
 	bool rounds_said = false;
 
 	for (i = 0; i < n; i++) {
@@ -295,49 +264,6 @@ static void plan_steps_text(FILE *f, const struct action *a, const struct snapsh
 	}
 	if (a->not_planned[0])
 		text_line(f, "      not planned: ", a->not_planned, "\n");
-}
-
-static void plan_steps_json(FILE *f, const struct action *a, const struct snapshot *snap, bool sync)
-{
-	struct step_desc d[MAX_STEPS + 2];
-	unsigned n = reserve_steps(a, snap, sync, d, MAX_STEPS + 2), i;
-
-	fprintf(f, ",\"chosen\":%s,\"planned_steps\":[", a->chosen ? "true" : "false");
-	for (i = 0; i < n; i++) {
-		fprintf(f, "%s{\"step\":\"%s\",\"when\":\"%s\",\"then_write\":%s,\"writes\":", i ? "," : "",
-			d[i].step == STEP_NONE ? "write" : step_name(d[i].step),
-			d[i].first ? "first" : d[i].when_short ? "short" : "always",
-			d[i].then_write ? "true" : "false");
-		{
-			char path[200];
-
-			snprintf(path, sizeof(path), "/%s", d[i].file);
-			out_json_string(f, path);
-		}
-		fprintf(f, ",\"drops_kb\":%llu,\"cost\":", (unsigned long long)d[i].drops_kb);
-		out_json_string(f, d[i].cost);
-		if (d[i].expect >= 0)
-			fprintf(f, ",\"expect\":%lld}", (long long)d[i].expect);
-		else
-			fputs(",\"expect\":null}", f);
-	}
-	fputs("],\"not_planned\":", f);
-	if (a->not_planned[0])
-		out_json_string(f, a->not_planned);
-	else
-		fputs("null", f);
-	fputs(",\"skipped_steps\":[", f);
-	for (i = 0; i < a->drops_skipped.n; i++)
-		fprintf(f, "%s\"%s\"", i ? "," : "", step_name(a->drops_skipped.s[i]));
-	if (a->drops_skipped.n)
-		fprintf(f, "],\"skipped_until\":%.0f", a->drops_until);
-	else
-		fputs("],\"skipped_until\":null", f);
-	fprintf(f, ",\"unreachable\":%s,\"estimate\":", a->unreachable ? "true" : "false");
-	if (a->have_est)
-		estimate_json_one(f, &a->est);
-	else
-		fputs("null", f);
 }
 
 static void findings_text(FILE *f, const struct report *r)
@@ -391,12 +317,44 @@ static void steps_text(FILE *f, const struct action *a, const struct action_resu
 	}
 }
 
-/* Pages the kernel granted, kept or (restored) put back; 0 for a release. */
-static uint64_t reserve_granted(const struct action_result *res)
+uint64_t report_granted(const struct action_result *res)
 {
 	uint64_t got = res->restored ? res->granted : res->after;
 
 	return got > res->before ? got - res->before : 0;
+}
+
+/* A reservation's row of the Hugepages table, with its estimate under it. */
+static void hugepages_row(FILE *f, const struct action *a, const struct action_result *res)
+{
+	char sz[16], node[8], small[16];
+	uint64_t shortfall = res->after < a->target ? a->target - res->after : 0;
+
+	size_label(sz, sizeof(sz), a->size_kb * 1024);
+	snprintf(node, sizeof(node), a->node >= 0 ? "%d" : "all", a->node);
+	if (a->target < res->before) {
+		/* pages given back: nothing obtained, nothing to estimate */
+		fprintf(f, "               %4s %5s %10llu %8llu %9s %8s  (%llu freed)\n", node, sz,
+			(unsigned long long)a->target, (unsigned long long)res->before, "-", "-",
+			(unsigned long long)(res->before - res->after));
+		return;
+	}
+	fprintf(f, "               %4s %5s %10llu %8llu %9llu %8llu", node, sz,
+		(unsigned long long)a->target, (unsigned long long)res->before,
+		(unsigned long long)res->after, (unsigned long long)shortfall);
+	if (res->restored)
+		fprintf(f, "  (granted %llu, all put back: %s)",
+			(unsigned long long)report_granted(res), a->judged ? "keep = no" : "--restore");
+	fputc('\n', f);
+	if (a->have_est)
+		fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
+			(unsigned long long)a->est.now, (unsigned long long)a->est.compact,
+			(unsigned long long)a->est.reclaim, a->est.gigantic ? " (upper bounds)" : "");
+	if (res->revised) {
+		out_human_bytes(small, sizeof(small), res->rev_small_kb * 1024);
+		fprintf(f, "                         after the first compaction: %llu now, %llu after reclaim (%s free stayed in smaller blocks)\n",
+			(unsigned long long)res->rev_now, (unsigned long long)res->rev_reclaim, small);
+	}
 }
 
 static void hugepages_text(FILE *f, const struct report *r)
@@ -406,43 +364,12 @@ static void hugepages_text(FILE *f, const struct report *r)
 	unsigned i;
 
 	for (i = 0; i < p->n; i++) {
-		const struct action *a = &p->a[i];
-		const struct action_result *res = &r->results[i];
-		char sz[16], node[8];
-		uint64_t shortfall = res->after < a->target ? a->target - res->after : 0;
-
-		if (a->kind != ACT_RESERVE)
+		if (p->a[i].kind != ACT_RESERVE)
 			continue;
 		if (!any)
 			fprintf(f, "\nHugepages      node  size  requested   before  obtained    short\n");
 		any = true;
-		size_label(sz, sizeof(sz), a->size_kb * 1024);
-		snprintf(node, sizeof(node), a->node >= 0 ? "%d" : "all", a->node);
-		if (a->target < res->before) {
-			/* pages given back: nothing obtained, nothing to estimate */
-			fprintf(f, "               %4s %5s %10llu %8llu %9s %8s  (%llu freed)\n", node, sz,
-				(unsigned long long)a->target, (unsigned long long)res->before, "-", "-",
-				(unsigned long long)(res->before - res->after));
-			continue;
-		}
-		fprintf(f, "               %4s %5s %10llu %8llu %9llu %8llu", node, sz,
-			(unsigned long long)a->target, (unsigned long long)res->before,
-			(unsigned long long)res->after, (unsigned long long)shortfall);
-		if (res->restored)
-			fprintf(f, "  (granted %llu, all put back: %s)",
-				(unsigned long long)reserve_granted(res), a->judged ? "keep = no" : "--restore");
-		fputc('\n', f);
-		if (a->have_est)
-			fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
-				(unsigned long long)a->est.now, (unsigned long long)a->est.compact,
-				(unsigned long long)a->est.reclaim, a->est.gigantic ? " (upper bounds)" : "");
-		if (res->revised) {
-			char small[16];
-
-			out_human_bytes(small, sizeof(small), res->rev_small_kb * 1024);
-			fprintf(f, "                         after the first compaction: %llu now, %llu after reclaim (%s free stayed in smaller blocks)\n",
-				(unsigned long long)res->rev_now, (unsigned long long)res->rev_reclaim, small);
-		}
+		hugepages_row(f, &p->a[i], &r->results[i]);
 	}
 }
 
@@ -461,6 +388,26 @@ static unsigned width_i64(int64_t v, bool sign)
 	char buf[24];
 
 	return (unsigned)snprintf(buf, sizeof(buf), sign ? "%+lld" : "%lld", (long long)v);
+}
+
+/* The width of a zone block's columns: its widest order label or figure. */
+static unsigned column_width(const struct zone_change *zc, unsigned nr_orders, unsigned page_size)
+{
+	unsigned w = 1, k;
+	char lbl[16];
+
+	for (k = 0; k < nr_orders; k++) {
+		size_label(lbl, sizeof(lbl), (uint64_t)page_size << k);
+		w = w > strlen(lbl) ? w : (unsigned)strlen(lbl);
+		if (zc->before)
+			w = w > width_i64((int64_t)zc->before->free_blocks[k], false) ? w :
+			    width_i64((int64_t)zc->before->free_blocks[k], false);
+		if (zc->after)
+			w = w > width_i64((int64_t)zc->after->free_blocks[k], false) ? w :
+			    width_i64((int64_t)zc->after->free_blocks[k], false);
+		w = w > width_i64(zc->change[k], true) ? w : width_i64(zc->change[k], true);
+	}
+	return w;
 }
 
 /* One row of a zone's block: label, then orders from..to-1 (side NULL: "-"). */
@@ -499,20 +446,9 @@ static void zone_row(FILE *f, const char *label, const struct zone_change *zc, i
  */
 static void zone_block(FILE *f, const struct zone_change *zc, unsigned nr_orders, unsigned page_size)
 {
-	unsigned w = 1, k, per, chunks, from;
+	unsigned w = column_width(zc, nr_orders, page_size), k, per, chunks, from;
 	char lbl[16];
 
-	for (k = 0; k < nr_orders; k++) {
-		size_label(lbl, sizeof(lbl), (uint64_t)page_size << k);
-		w = w > strlen(lbl) ? w : (unsigned)strlen(lbl);
-		if (zc->before)
-			w = w > width_i64((int64_t)zc->before->free_blocks[k], false) ? w :
-			    width_i64((int64_t)zc->before->free_blocks[k], false);
-		if (zc->after)
-			w = w > width_i64((int64_t)zc->after->free_blocks[k], false) ? w :
-			    width_i64((int64_t)zc->after->free_blocks[k], false);
-		w = w > width_i64(zc->change[k], true) ? w : width_i64(zc->change[k], true);
-	}
 	per = (79 - 10) / (w + 1);
 	chunks = (nr_orders + per - 1) / per;
 	per = (nr_orders + chunks - 1) / chunks;	/* blocks of even length */
@@ -556,42 +492,14 @@ void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, i
 	}
 }
 
-void report_zone_json(FILE *f, const struct zone_change *zc, unsigned nr_orders)
+/* What the actions cost in cache, and what they freed: per node, after less before. */
+static void memory_text(FILE *f, const struct snap_diff *d)
 {
-	unsigned k;
+	char fr[24], fi[24], sl[24];
+	unsigned i, n = 0;
 
-	fputs("\"before\":", f);
-	if (zc->before)
-		u64s(f, zc->before->free_blocks, nr_orders);
-	else
-		fputs("null", f);
-	fputs(",\"after\":", f);
-	if (zc->after)
-		u64s(f, zc->after->free_blocks, nr_orders);
-	else
-		fputs("null", f);
-	fputs(",\"change\":[", f);
-	for (k = 0; k < nr_orders; k++)
-		fprintf(f, "%s%lld", k ? "," : "", (long long)zc->change[k]);
-	fputc(']', f);
-}
-
-static void diff_text(FILE *f, const struct report *r)
-{
-	const struct snap_diff *d = r->diff;
-	unsigned i, k, n = 0;
-
-	/* the header only above a zone: a static tree's apply changes none */
-	for (i = 0; i < d->nr_zones && !zone_shown(&d->zones[i], false); i++)
-		;
-	if (i < d->nr_zones) {
-		fprintf(f, "\nFree blocks per order: before, after, change (zones that changed)\n");
-		report_zones_text(f, d, r->before->page_size, -1, false);
-	}
-	/* what the actions cost in cache, and what they freed */
 	for (i = 0; i < d->nr_nodes; i++) {
 		const struct node_change *nc = &d->nodes[i];
-		char fr[24], fi[24], sl[24];
 
 		if (!nc->known || (!nc->free_kb && !nc->file_kb && !nc->slab_kb))
 			continue;
@@ -603,14 +511,37 @@ static void diff_text(FILE *f, const struct report *r)
 		fprintf(f, "  node %-3d free %7s, page cache %7s, reclaimable slab %7s\n", nc->node, fr,
 			fi, sl);
 	}
+}
+
+/* "Kernel counters moved: compact_stall +1, ..." (the free pages are in the table above). */
+static void counters_text(FILE *f, const struct snap_diff *d)
+{
+	unsigned i = 0, k;
+
 	fprintf(f, "\nKernel counters moved:");
-	for (k = 0, i = 0; k < VM_NR_FIELDS; k++) {
+	for (k = 0; k < VM_NR_FIELDS; k++) {
 		if (k == VM_NR_FREE_PAGES || !(d->vmstat_seen & (1u << k)) || !d->vmstat[k])
 			continue;
 		fprintf(f, "%s %s %+lld", i++ ? "," : "", vmstat_name((enum vmstat_field)k),
 			(long long)d->vmstat[k]);
 	}
 	fprintf(f, "%s\n", i ? "" : " none");
+}
+
+static void diff_text(FILE *f, const struct report *r)
+{
+	const struct snap_diff *d = r->diff;
+	unsigned i;
+
+	/* the header only above a zone: a static tree's apply changes none */
+	for (i = 0; i < d->nr_zones && !zone_shown(&d->zones[i], false); i++)
+		;
+	if (i < d->nr_zones) {
+		fprintf(f, "\nFree blocks per order: before, after, change (zones that changed)\n");
+		report_zones_text(f, d, r->before->page_size, -1, false);
+	}
+	memory_text(f, d);
+	counters_text(f, d);
 }
 
 /*
@@ -634,57 +565,61 @@ static void capture_text(FILE *f, const struct report *r, const char *lead)
 	fputs(r->plan ? "" : "\n", f);
 }
 
-int report_text(FILE *f, const struct report *r)
+/* "Exit status N: reason", after lead, when the status is not 0 and says why. */
+static void exit_line(FILE *f, const struct report *r, const char *lead)
+{
+	if (!r->exit_code || !r->exit_reason || !r->exit_reason[0])
+		return;
+	fprintf(f, "%sExit status %d: ", lead, r->exit_code);
+	text_line(f, "", r->exit_reason, "\n");
+}
+
+/* One action of a plan: its label, why, what it should do, and a reservation's steps. */
+static void planned_text(FILE *f, const struct plan *p, unsigned i, const struct snapshot *before)
+{
+	const struct action *a = &p->a[i];
+	char label[96];
+
+	action_label(label, sizeof(label), a);
+	fprintf(f, "  %2u. %s\n", i + 1, label);
+	text_line(f, "      why:    ", a->reason, "\n");
+	text_line(f, "      expect: ", a->expect, "\n");
+	if (a->boot_recommended)
+		text_line(f, "      note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline (",
+			  a->boot_why, ")\n");
+	if (a->kind == ACT_RESERVE)
+		plan_steps_text(f, a, before, p->sync);
+}
+
+/* What would be done (plan, a dry run, apply with nothing to do), and why. */
+static void plan_text(FILE *f, const struct report *r)
+{
+	const struct plan *p = r->plan;
+	unsigned i;
+
+	fprintf(f, "Plan%s\n", r->dry_run ? " (dry run: nothing is written)" : "");
+	if (!p->n)
+		fprintf(f, "  nothing to do\n");
+	for (i = 0; i < p->n; i++)
+		planned_text(f, p, i, r->before);
+	if (r->not_permitted && p->n) {
+		/* the command whose real run would be refused: `plan` is apply's dry run */
+		fprintf(f, "\nNote: as this user, %s would be refused (exit status 77): ",
+			strcmp(r->command, "plan") ? r->command : "apply");
+		text_line(f, "", r->not_permitted, "\n");
+	}
+	capture_text(f, r, "\n");
+	/* apply with nothing to do: a node held back ends 1, and says why */
+	exit_line(f, r, "\n");
+}
+
+/* What was done: each action with its status and time, a reservation's steps. */
+static void actions_text(FILE *f, const struct report *r)
 {
 	const struct plan *p = r->plan;
 	char label[96], skipped[200];
 	unsigned i;
 
-	if (r->policy) {
-		fputs("Policy ", f);
-		out_escape_put(f, r->policy, 0);
-		fputs("\n\n", f);
-	}
-	findings_text(f, r);
-	if (!p) {
-		capture_text(f, r, "");
-		/* check: a non-zero status always ends with its reason */
-		if (r->exit_code && r->exit_reason && r->exit_reason[0]) {
-			fprintf(f, "Exit status %d: ", r->exit_code);
-			text_line(f, "", r->exit_reason, "\n");
-		}
-		return ferror(f) ? -1 : 0;
-	}
-	if (!r->executed) {
-		fprintf(f, "Plan%s\n", r->dry_run ? " (dry run: nothing is written)" : "");
-		if (!p->n)
-			fprintf(f, "  nothing to do\n");
-		for (i = 0; i < p->n; i++) {
-			action_label(label, sizeof(label), &p->a[i]);
-			fprintf(f, "  %2u. %s\n", i + 1, label);
-			text_line(f, "      why:    ", p->a[i].reason, "\n");
-			text_line(f, "      expect: ", p->a[i].expect, "\n");
-			if (p->a[i].boot_recommended)
-				text_line(f, "      note:   boot-time reservation recommended: buddyctl plan --kernel-cmdline (",
-					  p->a[i].boot_why, ")\n");
-			if (p->a[i].kind == ACT_RESERVE)
-				plan_steps_text(f, &p->a[i], r->before, p->sync);
-		}
-		if (r->not_permitted && p->n)
-			/* the command whose real run would be refused: `plan` is apply's dry run */
-		{
-			fprintf(f, "\nNote: as this user, %s would be refused (exit status 77): ",
-				strcmp(r->command, "plan") ? r->command : "apply");
-			text_line(f, "", r->not_permitted, "\n");
-		}
-		capture_text(f, r, "\n");
-		/* apply with nothing to do: a node held back ends 1, and says why */
-		if (r->exit_code && r->exit_reason && r->exit_reason[0]) {
-			fprintf(f, "\nExit status %d: ", r->exit_code);
-			text_line(f, "", r->exit_reason, "\n");
-		}
-		return ferror(f) ? -1 : 0;
-	}
 	fprintf(f, "Actions\n");
 	if (!p->n)
 		fprintf(f, "  nothing to do\n");
@@ -701,193 +636,39 @@ int report_text(FILE *f, const struct report *r)
 		if (p->a[i].kind == ACT_RESERVE)
 			steps_text(f, &p->a[i], res);
 	}
+}
+
+/* "Total 3.5 ms, exit status 1: reason" */
+static void total_line(FILE *f, const struct report *r)
+{
+	bool why = r->exit_reason && r->exit_reason[0];
+
+	fprintf(f, "\nTotal %.1f ms, exit status %d", r->total_ms, r->exit_code);
+	text_line(f, why ? ": " : "", why ? r->exit_reason : "", "\n");
+}
+
+int report_text(FILE *f, const struct report *r)
+{
+	if (r->policy) {
+		fputs("Policy ", f);
+		out_escape_put(f, r->policy, 0);
+		fputs("\n\n", f);
+	}
+	findings_text(f, r);
+	if (!r->plan) {
+		capture_text(f, r, "");
+		/* check: a non-zero status always ends with its reason */
+		exit_line(f, r, "");
+		return ferror(f) ? -1 : 0;
+	}
+	if (!r->executed) {
+		plan_text(f, r);
+		return ferror(f) ? -1 : 0;
+	}
+	actions_text(f, r);
 	hugepages_text(f, r);
 	if (r->diff)
 		diff_text(f, r);
-	fprintf(f, "\nTotal %.1f ms, exit status %d", r->total_ms, r->exit_code);
-	text_line(f, r->exit_reason && r->exit_reason[0] ? ": " : "", r->exit_reason ? r->exit_reason : "", "\n");
-	return ferror(f) ? -1 : 0;
-}
-
-int report_json(FILE *f, const struct report *r)
-{
-	const struct plan *p = r->plan;
-	unsigned i, k, first;
-
-	fprintf(f, "{\"schema\":%d,\"command\":\"%s\",\"dry_run\":%s,\"executed\":%s,\"policy\":",
-		REPORT_SCHEMA, r->command, r->dry_run ? "true" : "false", r->executed ? "true" : "false");
-	if (r->policy)
-		out_json_string(f, r->policy);
-	else
-		fputs("null", f);
-	fputs(",\"not_permitted\":", f);
-	if (r->not_permitted)
-		out_json_string(f, r->not_permitted);
-	else
-		fputs("null", f);
-	/* what the run warns about besides its findings: sysctl files that fight the policy */
-	fputs(",\"warnings\":[", f);
-	for (i = 0; i < r->nr_sysctl_conflicts; i++) {
-		const struct sysctl_conflict *c = &r->sysctl_conflicts[i];
-
-		fprintf(f, "%s{\"kind\":\"sysctl\",\"file\":", i ? "," : "");
-		out_json_string(f, c->setting->file);
-		fprintf(f, ",\"line\":%u,\"key\":", c->setting->line);
-		out_json_string(f, c->setting->key);
-		fputs(",\"value\":", f);
-		out_json_string(f, c->setting->value);
-		fprintf(f, ",\"size_kb\":%" PRIu64 ",\"policy_line\":%u,\"text\":", c->target->size_kb,
-			c->target->line);
-		out_json_string(f, c->text);
-		fputc('}', f);
-	}
-	fputc(']', f);
-	/* check and plan of a capture only: its name, and what it cannot tell */
-	if (r->before && r->before->capture) {
-		fputs(",\"capture\":", f);
-		out_json_string(f, r->before->capture);
-		out_json_missing(f, r->before);
-	}
-	/* pools apart: findings[] stays one object per node, as schema 1 promised */
-	fputs(",\"findings\":[", f);
-	for (i = 0, first = 1; i < r->nr_findings; i++) {
-		const struct finding *x = &r->findings[i];
-
-		if (x->kind != FINDING_FRAGMENTATION)
-			continue;
-		fprintf(f, "%s\n {\"node\":%d,\"level\":\"%s\",\"order\":%d,\"unusable_index\":%d,"
-			"\"fragmentation_index\":%d,\"free_blocks_at_order\":%" PRIu64 ",\"remediated\":%s,\"why\":",
-			first ? "" : ",", x->node, level_name(x->level), x->order, x->unusable, x->fragindex,
-			x->blocks, x->remediated ? "true" : "false");
-		first = 0;
-		out_json_string(f, x->why);
-		fputc('}', f);
-	}
-	fputs("],\"pool_findings\":[", f);
-	for (i = 0, first = 1; i < r->nr_findings; i++) {
-		const struct finding *x = &r->findings[i];
-
-		if (x->kind != FINDING_POOL)
-			continue;
-		if (x->unknown)	/* not read: no level, no count */
-			fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"unknown\",\"target\":%" PRIu64
-				",\"actual\":null,\"shortfall\":null,\"mandatory\":%s,\"shrink\":%s,\"why\":",
-				first ? "" : ",", x->node, x->size_kb, x->target, x->mandatory ? "true" : "false",
-				x->shrink ? "true" : "false");
-		else
-			fprintf(f, "%s\n {\"node\":%d,\"size_kb\":%" PRIu64 ",\"level\":\"%s\",\"target\":%" PRIu64
-				",\"actual\":%" PRIu64 ",\"shortfall\":%" PRIu64 ",\"mandatory\":%s,\"shrink\":%s,\"why\":",
-				first ? "" : ",", x->node, x->size_kb, level_name(x->level), x->target, x->actual,
-				x->shortfall, x->mandatory ? "true" : "false", x->shrink ? "true" : "false");
-		first = 0;
-		out_json_string(f, x->why);
-		fputc('}', f);
-	}
-	fputs("],\"actions\":[", f);
-	for (i = 0; p && i < p->n; i++) {
-		const struct action *a = &p->a[i];
-
-		fprintf(f, "%s\n {\"kind\":\"%s\",\"node\":%d", i ? "," : "", kind_name(a->kind), a->node);
-		if (a->kind == ACT_RESERVE) {
-			char ladder[512];
-
-			fprintf(f, ",\"size_kb\":%" PRIu64 ",\"requested\":%" PRIu64 ",\"planned_from\":%" PRIu64
-				",\"keep\":%s,\"rounds\":%u,\"ladder\":[", a->size_kb, a->target, a->current,
-				a->keep ? "true" : "false", a->rounds);
-			for (k = 0; k < a->ladder.n; k++)
-				fprintf(f, "%s\"%s\"", k ? "," : "", step_name(a->ladder.s[k]));
-			ladder_text(ladder, sizeof(ladder), a, p->sync);
-			fputs("],\"if_short\":", f);
-			if (ladder[0])
-				out_json_string(f, ladder);
-			else
-				fputs("null", f);
-			plan_steps_json(f, a, r->before, p->sync);
-			fprintf(f, ",\"boot_time_recommended\":%s,\"boot_time_why\":",
-				a->boot_recommended ? "true" : "false");
-			if (a->boot_recommended)
-				out_json_string(f, a->boot_why);
-			else
-				fputs("null", f);
-		}
-		if (a->kind == ACT_DROP_CACHES)
-			fprintf(f, ",\"drop_level\":%d,\"sync\":%s", a->drop_level, a->sync ? "true" : "false");
-		fputs(",\"reason\":", f);
-		out_json_string(f, a->reason);
-		fputs(",\"expect\":", f);
-		out_json_string(f, a->expect);
-		if (r->executed) {
-			const struct action_result *res = &r->results[i];
-
-			fprintf(f, ",\"status\":\"%s\",\"ms\":%.3f", res_status_name(res->status), res->ms);
-			if (a->kind == ACT_RESERVE) {
-				fprintf(f, ",\"before\":%" PRIu64 ",\"obtained\":%" PRIu64 ",\"shortfall\":%" PRIu64
-					",\"restored\":%s,\"granted\":%" PRIu64 ",\"steps\":[", res->before, res->after,
-					res->after < a->target ? a->target - res->after : 0,
-					res->restored ? "true" : "false", reserve_granted(res));
-				for (k = 0; k < res->nr_steps; k++)
-					fprintf(f, "%s{\"step\":\"%s\",\"ms\":%.3f,\"gain\":%" PRId64 ",\"obtained\":%" PRIu64
-						",\"errno\":%d,\"first\":%s,\"wrote\":%s,\"asked_kb\":%" PRIu64 "}",
-						k ? "," : "", step_name(res->steps[k].step),
-						res->steps[k].ms, res->steps[k].gain, res->steps[k].obtained,
-						res->steps[k].errnum, res->steps[k].first ? "true" : "false",
-						res->steps[k].wrote ? "true" : "false",
-						res->steps[k].asked_kb);
-				fputs("],\"estimate_after_compaction\":", f);
-				if (res->revised)
-					fprintf(f, "{\"now\":%" PRIu64 ",\"after_reclaim\":%" PRIu64
-						",\"free_small_kb\":%" PRIu64 "}", res->rev_now, res->rev_reclaim,
-						res->rev_small_kb);
-				else
-					fputs("null", f);
-			}
-			fputs(",\"error\":", f);
-			if (res->error[0])
-				out_json_string(f, res->error);
-			else
-				fputs("null", f);
-		}
-		fputc('}', f);
-	}
-	fputs("],\"zones\":[", f);
-	for (i = 0, first = 1; r->diff && i < r->diff->nr_zones; i++) {
-		const struct zone_change *zc = &r->diff->zones[i];
-
-		if (!zc->before || !zc->after)	/* a zone of one snapshot only: not apply's */
-			continue;
-		fprintf(f, "%s\n {\"node\":%d,\"zone\":", first ? "" : ",", zc->node);
-		out_json_string(f, zc->name);
-		fputc(',', f);
-		report_zone_json(f, zc, r->diff->nr_orders);
-		fputc('}', f);
-		first = 0;
-	}
-	fputs("],\"memory_change\":[", f);
-	first = 1;
-	for (i = 0; r->diff && i < r->diff->nr_nodes; i++) {
-		const struct node_change *nc = &r->diff->nodes[i];
-
-		if (!nc->known)
-			continue;
-		fprintf(f, "%s{\"node\":%d,\"free_kb\":%lld,\"file_kb\":%lld,\"slab_reclaimable_kb\":%lld}",
-			first ? "" : ",", nc->node, (long long)nc->free_kb, (long long)nc->file_kb,
-			(long long)nc->slab_kb);
-		first = 0;
-	}
-	fputs("],\"vmstat_change\":{", f);
-	first = 1;
-	for (k = 0; r->diff && k < VM_NR_FIELDS; k++) {
-		if (!(r->diff->vmstat_seen & (1u << k)))
-			continue;
-		fprintf(f, "%s\"%s\":%lld", first ? "" : ",", vmstat_name((enum vmstat_field)k),
-			(long long)r->diff->vmstat[k]);
-		first = 0;
-	}
-	fprintf(f, "},\"total_ms\":%.3f,\"exit\":%d,\"exit_reason\":", r->total_ms, r->exit_code);
-	if (r->exit_reason && r->exit_reason[0])
-		out_json_string(f, r->exit_reason);
-	else
-		fputs("null", f);
-	fputs("}\n", f);
+	total_line(f, r);
 	return ferror(f) ? -1 : 0;
 }

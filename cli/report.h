@@ -2,7 +2,11 @@
 #ifndef BUDDYCTL_REPORT_H
 #define BUDDYCTL_REPORT_H
 
-/* The report of a run (check, plan, apply, a one-off action) as text and as JSON. */
+/*
+ * The report of a run (check, plan, apply, a one-off action) as text, and
+ * what a reservation's steps are as both the text and the JSON
+ * (cli/out_json.c) print them.
+ */
 
 #include <stdio.h>
 
@@ -56,13 +60,31 @@ int report_text(FILE *f, const struct report *r);
  */
 void report_zones_text(FILE *f, const struct snap_diff *d, unsigned page_size, int node, bool all);
 
-/* The members "before","after","change" of a zone_change (a side it is not on: null). */
-void report_zone_json(FILE *f, const struct zone_change *zc, unsigned nr_orders);
+/* One step a reservation may take, as the plan shows it (in text and in JSON). */
+struct step_desc {
+	enum step step;		/* STEP_NONE: the write itself */
+	bool first;		/* before the first write (compaction) */
+	bool when_short;	/* only while the pool is short, in rounds */
+	bool then_write;	/* nr_hugepages is written after it */
+	char what[96];
+	char file[160];		/* written, relative to the root */
+	char cost[200];
+	uint64_t drops_kb;	/* at most this much cache or slab dropped (0: none) */
+	int64_t expect;		/* pages the estimate allows after it, -1: no estimate */
+};
 
-/* Programs: one JSON object (man/schema/{check,plan}.schema.json). */
-int report_json(FILE *f, const struct report *r);
+/* Every step the reserve action a may take, in order, into d[max]; returns how many. */
+unsigned report_reserve_steps(const struct action *a, const struct snapshot *snap, bool sync,
+			      struct step_desc *d, unsigned max);
 
+/*
+ * What a short reservation may still do, every step with its reach:
+ * "up to 3 rounds of: rewrite, compact node 0, drop page cache of all
+ * nodes (sync first), compact node 0". "" when it cannot fall short.
+ */
+void report_ladder_text(char *buf, size_t size, const struct action *a, bool sync);
 
-
+/* Pages the kernel granted a reservation, kept or (restored) put back; 0 for a release. */
+uint64_t report_granted(const struct action_result *res);
 
 #endif

@@ -5,8 +5,8 @@
 # checks what the package holds: the binary, the man pages, the policy as a
 # conffile, the bash completion, the README and KERNEL.md, and, where the
 # tree has them, the systemd units (installed, not enabled, never started),
-# the cron file, the Prometheus alerting rules and the Grafana dashboard.
-# `make deb-check` runs it.
+# the cron file, the Prometheus alerting rules and the Grafana dashboard;
+# and the JSON Schemas of the JSON outputs. `make deb-check` runs it.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 for t in dpkg-buildpackage dh lintian dpkg-deb; do
@@ -75,6 +75,9 @@ grep -qE '^/usr/share/doc/buddyctl/README.md(.gz)?$' "$top/contents" && ok || ba
 grep -qE '^/usr/share/doc/buddyctl/KERNEL.md(.gz)?$' "$top/contents" && ok || bad "the package lacks KERNEL.md (buddyctl(8) cites it)"
 [ -f etc/prometheus/buddyctl-rules.yml ] && has /usr/share/buddyctl/prometheus/buddyctl-rules.yml
 [ -f etc/grafana/buddyctl-dashboard.json ] && has /usr/share/buddyctl/grafana/buddyctl-dashboard.json
+for f in man/schema/*.schema.json; do
+	has "/usr/share/buddyctl/schema/${f##*/}"
+done
 [ -f etc/cron.d/buddyctl ] && has /etc/cron.d/buddyctl
 units=''
 for u in etc/systemd/*.service etc/systemd/*.timer etc/systemd/*.mount; do
@@ -126,6 +129,9 @@ if [ -f etc/grafana/buddyctl-dashboard.json ]; then
 	cmp -s etc/grafana/buddyctl-dashboard.json "$tmp/usr/share/buddyctl/grafana/buddyctl-dashboard.json" && ok ||
 		bad "the packaged dashboard differs from etc/grafana/buddyctl-dashboard.json"
 fi
+for f in man/schema/*.schema.json; do
+	cmp -s "$f" "$tmp/usr/share/buddyctl/schema/${f##*/}" && ok || bad "the packaged ${f##*/} differs from $f"
+done
 
 # The packaged binary runs and is the version of the changelog.
 v=$("$tmp/usr/sbin/buddyctl" --version 2>&1)

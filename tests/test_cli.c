@@ -283,6 +283,11 @@ static const struct case_ cases[] = {
 	  "   0    2M         0      1262       3096       3097          ?\n", "" },
 	{ { "estimate", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo" }, 64, "",
 	  "estimate: the hugepage sizes are unknown (sys/kernel/mm/hugepages not read: not in a buddyinfo capture); name a SIZE" },
+	/* a capture has no root: null, as in status (it crashed on the missing root) */
+	{ { "estimate", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "2M", "-f", "json" }, 0,
+	  "{\"schema\":1,\"command\":\"estimate\",\"version\":\"" BUDDYCTL_VERSION "\",\"time\":\"", "" },
+	{ { "estimate", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "2M", "-f", "json" }, 0,
+	  "Z\",\"root\":null,\"page_size\":4096,\"pagetypeinfo\":false,\"pagetypeinfo_error\":\"not in a buddyinfo capture\",", "" },
 	/* a capture knows nothing of this host's vm.compaction_proactiveness */
 	{ { "status", "--buddyinfo", FIXTURES "/two-node/proc/buddyinfo", "-f", "json" }, 0,
 	  ",\"vmstat\":null,\"proactive_compaction\":null,", "" },

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cli/ called directly, not through the binary: the JSON string escape, the
- * escape of text for people and the word wrap of cli/output.c, the action
- * labels, and the text, JSON, Nagios and Prometheus reports of
- * cli/report.c, cli/out_nagios.c and cli/out_prom.c for small hand-built
+ * cli/ called directly, not through the binary: the escape of text for
+ * people and the word wrap of cli/output.c, the action labels, and the
+ * text, JSON, Nagios and Prometheus reports of cli/report.c,
+ * cli/out_json.c, cli/out_nagios.c and cli/out_prom.c for small hand-built
  * findings, plans, results, diffs and hostile text; --node's parser
  * (policy/read/nodelist.c). Every expected output is worked out by hand from
  * the format buddyctl(8) documents.
@@ -30,32 +30,6 @@
 		call;                                                           \
 		assert_int_equal(fclose(f), 0);                                 \
 	} while (0)
-
-static void json_string(void **state)
-{
-	char *s;
-
-	(void)state;
-	/* " and \ escaped by a backslash, control characters and DEL as \u00XX, UTF-8 as is */
-	CAPTURE(s, out_json_string(f, "a\"b\\c\n\x01\x7f\t\xc3\xa9"));
-	assert_string_equal(s, "\"a\\\"b\\\\c\\u000a\\u0001\\u007f\\u0009\xc3\xa9\"");
-	free(s);
-	CAPTURE(s, out_json_string(f, ""));
-	assert_string_equal(s, "\"\"");
-	free(s);
-}
-
-/* A byte that is not UTF-8, C1, bidi and separators: JSON escapes and U+FFFD, never raw. */
-static void json_string_unicode(void **state)
-{
-	char *s;
-
-	(void)state;
-	/* 0xff is no UTF-8; U+0085 (NEL), U+202E (RLO), U+2028 (LS) escaped; U+00E9 as is */
-	CAPTURE(s, out_json_string(f, "\xff\xc2\x85\xe2\x80\xae\xe2\x80\xa8\xc3\xa9"));
-	assert_string_equal(s, "\"\\ufffd\\u0085\\u202e\\u2028\xc3\xa9\"");
-	free(s);
-}
 
 /* out_escape(): what acts on a terminal as an escape, the rest as it is. */
 static void escape_for_people(void **state)
@@ -626,8 +600,6 @@ static void node_option(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(json_string),
-		cmocka_unit_test(json_string_unicode),
 		cmocka_unit_test(escape_for_people),
 		cmocka_unit_test(wrap),
 		cmocka_unit_test(node_selected),

@@ -49,6 +49,11 @@ for f in usr/sbin/buddyctl usr/share/man/man8/buddyctl.8 usr/share/man/man5/budd
 	 usr/share/buddyctl/grafana/buddyctl-dashboard.json; do
 	[ -f "$d/$f" ] && ok || bad "make install did not install /$f"
 done
+# the JSON Schemas of the JSON outputs, as they are in man/schema
+for f in man/schema/*.schema.json; do
+	cmp -s "$f" "$d/usr/share/buddyctl/schema/${f##*/}" && ok ||
+		bad "make install did not install /usr/share/buddyctl/schema/${f##*/} as $f"
+done
 for u in $units; do
 	[ -f "$d/lib/systemd/system/$u" ] && ok || bad "make install did not install /lib/systemd/system/$u"
 done
