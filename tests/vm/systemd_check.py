@@ -65,8 +65,19 @@ def msg(e):
 
 
 def invocation(entries, inv):
-    return [e for e in entries
-            if inv and inv in (e.get("_SYSTEMD_INVOCATION_ID"), e.get("INVOCATION_ID"))]
+    """The entries of one run of a unit (entries in journal order, of that unit):
+    those carrying its invocation ID, and those between its first and last
+    that carry none. journald attributes a stdout stream's lines to the
+    invocation only when it could look up the writer's metadata; for a
+    process that exited at once it sometimes cannot (seen: a whole apply
+    report of buddyctl-remediate.service without _SYSTEMD_INVOCATION_ID,
+    between that run's "Starting" and "Finished" lines)."""
+    ids = lambda e: (e.get("_SYSTEMD_INVOCATION_ID"), e.get("INVOCATION_ID"))
+    own = [i for i, e in enumerate(entries) if inv and inv in ids(e)]
+    if not own:
+        return []
+    return [e for i, e in enumerate(entries[own[0]:own[-1] + 1], own[0])
+            if i in own or not any(ids(e))]
 
 
 def logline(entries, cmd="apply"):
