@@ -9,13 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "compact.h"
 #include "dropcaches.h"
 #include "reserve.h"
 
 unsigned execute_plan(struct kctx *c, const struct plan *plan, struct action_result *results)
 {
-	double start = reserve_now(), deadline = start + plan->time_budget_s;
+	double start = clock_mono_s(), deadline = start + plan->time_budget_s;
 	unsigned i, bad = 0;
 
 	/* the steps' own waits and retries end with the budget too */
@@ -25,7 +26,7 @@ unsigned execute_plan(struct kctx *c, const struct plan *plan, struct action_res
 		const struct action *a = &plan->a[i];
 		struct action_result *r = &results[i];
 		struct bc_error err = { 0 };
-		double t0 = reserve_now();
+		double t0 = clock_mono_s();
 		int errnum = 0, rc = 0;
 
 		memset(r, 0, sizeof(*r));
@@ -54,7 +55,7 @@ unsigned execute_plan(struct kctx *c, const struct plan *plan, struct action_res
 			if (rc < 0)
 				snprintf(r->error, sizeof(r->error), "%s", err.msg);
 		}
-		r->ms = (reserve_now() - t0) * 1000;
+		r->ms = (clock_mono_s() - t0) * 1000;
 		if (r->status == RES_PARTIAL || r->status == RES_FAILED || r->status == RES_INTERRUPTED)
 			bad++;
 	}

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "meminfo.h"
 #include "snapshot.h"
 #include "rootfs.h"
@@ -23,14 +24,6 @@
 bool kw_transient(int e)
 {
 	return e == EBUSY || e == EAGAIN || e == ENOMEM || e == EINTR;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 int kw_read_u64(const struct kctx *c, const char *rel, uint64_t *v, struct bc_error *err)
@@ -130,10 +123,10 @@ static int write_error(int e, const char *path, const char *value, struct bc_err
 static int logged_write(struct kctx *c, const char *rel, const char *path, const char *value,
 			struct kwrite_rec *r, struct kfault *f, int *errnum, struct bc_error *err)
 {
-	double t0 = now_ms();
+	double t0 = clock_mono_s();
 	int e = do_write(c, rel, value, f);
 
-	r->ms = now_ms() - t0;
+	r->ms = (clock_mono_s() - t0) * 1000;
 	r->errnum = e;
 	if (!e)
 		return 0;
@@ -218,18 +211,18 @@ bool kw_stopped(struct kctx *c)
 
 bool kw_out_of_time(const struct kctx *c)
 {
-	return c->deadline > 0 && now_ms() / 1000 >= c->deadline;
+	return c->deadline > 0 && clock_mono_s() >= c->deadline;
 }
 
 int kw_trigger_retry(struct kctx *c, const char *rel, const char *value, int *errnum,
 		     struct bc_error *err)
 {
-	double give_up = now_ms() + 1000;
+	double give_up = clock_mono_s() + 1;
 	int rc;
 
 	for (;;) {
 		rc = kw_trigger(c, rel, value, errnum, err);
-		if (rc == 0 || !kw_transient(*errnum) || kw_stopped(c) || now_ms() > give_up ||
+		if (rc == 0 || !kw_transient(*errnum) || kw_stopped(c) || clock_mono_s() > give_up ||
 		    kw_out_of_time(c))
 			return rc;
 		usleep(100000);

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "ownfile.h"
 #include "rootfs.h"
 
@@ -115,18 +115,10 @@ static void write_pid(int fd)
 		return;
 }
 
-static double since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 int lock_acquire(struct lock *l, const char *root, const char *path, double wait_s,
 		 volatile int *stop, struct bc_error *err)
 {
-	struct timespec t0;
+	double t0;
 	char pid[32];
 	ssize_t n;
 	int fd;
@@ -145,7 +137,7 @@ int lock_acquire(struct lock *l, const char *root, const char *path, double wait
 	}
 	if (l->dirfd < 0)
 		return l->dirfd;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = clock_mono_s();
 	fd = open_lock(l, false, err);
 	while (fd >= 0) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
@@ -172,7 +164,7 @@ int lock_acquire(struct lock *l, const char *root, const char *path, double wait
 					  l->path);
 			break;
 		}
-		if (since(&t0) >= wait_s) {
+		if (clock_mono_s() - t0 >= wait_s) {
 			n = pread(fd, pid, sizeof(pid) - 1, 0);
 			pid[n > 0 ? n : 0] = '\0';
 			pid[strcspn(pid, "\n")] = '\0';

@@ -14,53 +14,78 @@
 
 #include "rootfs.h"
 
-int ownfile_read(const char *root, const char *path, size_t max, enum bc_err_kind kind,
-		 char **buf, size_t *len, struct bc_error *err)
+/*
+ * Open path under root for reading: no symlink, only a regular file, looked
+ * at before it is opened. The fd, 1 when there is no such file, or -kind.
+ */
+static int open_own(const char *root, const char *path, enum bc_err_kind kind, char *shown, int *fd,
+		    struct bc_error *err)
 {
-	char leaf[NAME_MAX + 1], shown[PATH_MAX], *b;
+	char leaf[NAME_MAX + 1];
 	struct stat st = { 0 };
-	size_t n = 0;
-	ssize_t r;
-	int dirfd, fd, e;
+	int dirfd, e;
 
 	dirfd = rootfs_parent(root, path, false, kind, leaf, shown, err);
 	if (dirfd < 0)
 		return errno == ENOENT ? 1 : dirfd;
-	/* no symlink, only a regular file: looked at before it is opened */
-	fd = rootfs_open_regular(dirfd, leaf, O_RDONLY | O_NOFOLLOW, &st);
+	*fd = rootfs_open_regular(dirfd, leaf, O_RDONLY | O_NOFOLLOW, &st);
 	e = errno;
 	close(dirfd);
-	if (fd < 0 && e == ENOENT)
+	if (*fd >= 0)
+		return 0;
+	if (e == ENOENT)
 		return 1;
-	if (fd < 0 && e == EMEDIUMTYPE)
-		return bc_error_set(err, kind, "%.256s: %s, not a regular file", shown,
-				    rootfs_type_name(st.st_mode));
-	if (fd < 0)
-		return bc_error_set(err, kind, "%.256s: %s", shown, rootfs_strerror(e));
-	b = malloc(max + 1);
-	if (!b) {
-		close(fd);
-		return bc_error_set(err, BC_ENOMEM, "out of memory");
-	}
+	if (e == EMEDIUMTYPE)
+		return bc_error_set(err, kind, "%.256s: %s, not a regular file", shown, rootfs_type_name(st.st_mode));
+	return bc_error_set(err, kind, "%.256s: %s", shown, rootfs_strerror(e));
+}
+
+/* Read fd (closed here), at most max bytes, into b (max + 1 bytes): its length, or -kind. */
+static int read_own(int fd, char *b, size_t max, const char *shown, enum bc_err_kind kind, size_t *len,
+		    struct bc_error *err)
+{
+	size_t n = 0;
+	ssize_t r;
+	int e;
+
 	while (n <= max && (r = read(fd, b + n, max + 1 - n)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			e = errno;
-			free(b);
 			close(fd);
 			return bc_error_set(err, kind, "%.256s: read: %s", shown, strerror(e));
 		}
 		n += (size_t)r;
 	}
 	close(fd);
-	if (n > max) {
-		free(b);
+	if (n > max)
 		return bc_error_set(err, kind, "%.256s: larger than %zu bytes", shown, max);
-	}
-	b[n] = '\0';
-	*buf = b;
 	*len = n;
+	return 0;
+}
+
+int ownfile_read(const char *root, const char *path, size_t max, enum bc_err_kind kind,
+		 char **buf, size_t *len, struct bc_error *err)
+{
+	char shown[PATH_MAX], *b;
+	int fd = -1, rc;
+
+	rc = open_own(root, path, kind, shown, &fd, err);
+	if (rc != 0)
+		return rc;
+	b = malloc(max + 1);
+	if (!b) {
+		close(fd);
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	}
+	rc = read_own(fd, b, max, shown, kind, len, err);
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
+	b[*len] = '\0';
+	*buf = b;
 	return 0;
 }
 
@@ -163,24 +188,77 @@ static int create_tmp(int dirfd, const char *leaf)
 	return fd;
 }
 
+/* Something other than a regular file at leaf (a symlink, a device): -kind, not replaced; else 0. */
+static int not_regular(int dirfd, const char *leaf, const char *shown, enum bc_err_kind kind,
+		       struct bc_error *err)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISREG(st.st_mode))
+		return 0;
+	return bc_error_set(err, kind, "%.256s: exists and is %s, not a regular file: not replaced",
+			    shown, rootfs_type_name(st.st_mode));
+}
+
+/* The contents into the temporary file fd (closed here), on disk: 0, or the errno. */
+static int write_tmp(int fd, int (*render)(FILE *, void *), void *ctx)
+{
+	FILE *f;
+	int e, rc;
+
+	/* mode 0644 whatever the umask: a textfile collector reads it as another user */
+	if (fchmod(fd, 0644) < 0 || !(f = fdopen(fd, "w"))) {
+		e = errno;
+		close(fd);
+		return e;
+	}
+	errno = 0;
+	rc = render(f, ctx);
+	if (rc < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		e = errno ? errno : EIO;
+		fclose(f);
+		return e;
+	}
+	return fclose(f) != 0 ? (errno ? errno : EIO) : 0;
+}
+
+/* The temporary file renamed over leaf, made durable: 0, or the errno. */
+static int rename_into_place(int dirfd, const char *leaf)
+{
+	sigset_t saved;
+	int e = 0, d;
+
+	block_fatal(true, &saved);
+	if (renameat(dirfd, tmp_name, dirfd, leaf) == 0)
+		tmp_armed = 0;
+	else
+		e = errno;
+	block_fatal(false, &saved);
+	if (e)
+		return e;
+	/* make the rename durable: fsync the directory (best effort) */
+	d = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d >= 0) {
+		fsync(d);
+		close(d);
+	}
+	return 0;
+}
+
 int ownfile_replace(const char *root, const char *path, bool make_dirs, enum bc_err_kind kind,
 		    int (*render)(FILE *, void *), void *ctx, struct bc_error *err)
 {
 	char leaf[NAME_MAX + 1], shown[PATH_MAX];
 	struct sigaction old[NR_FATAL];
 	bool armed[NR_FATAL];
-	sigset_t saved;
-	struct stat st;
-	FILE *f = NULL;
-	int dirfd, fd, e = 0, rc;
+	int dirfd, fd, e, rc;
 
 	dirfd = rootfs_parent(root, path, make_dirs, kind, leaf, shown, err);
 	if (dirfd < 0)
 		return dirfd;
-	if (fstatat(dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+	if ((rc = not_regular(dirfd, leaf, shown, kind, err)) < 0) {
 		close(dirfd);
-		return bc_error_set(err, kind, "%.256s: exists and is %s, not a regular file: not replaced",
-				    shown, rootfs_type_name(st.st_mode));
+		return rc;
 	}
 	arm_cleanup(old, armed);
 	fd = create_tmp(dirfd, leaf);
@@ -191,48 +269,17 @@ int ownfile_replace(const char *root, const char *path, bool make_dirs, enum bc_
 		return bc_error_set(err, kind, "%.256s: cannot create a temporary file beside it: %s",
 				    shown, strerror(e));
 	}
-	/* mode 0644 whatever the umask: a textfile collector reads it as another user */
-	if (fchmod(fd, 0644) < 0 || !(f = fdopen(fd, "w"))) {
-		e = errno;
-		close(fd);
-		goto out;
-	}
-	errno = 0;
-	rc = render(f, ctx);
-	if (rc < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		e = errno ? errno : EIO;
-		fclose(f);
-		goto out;
-	}
-	if (fclose(f) != 0) {
-		e = errno ? errno : EIO;
-		goto out;
-	}
+	e = write_tmp(fd, render, ctx);
 	/* the last look before the rename: still no symlink or device there */
-	if (fstatat(dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+	if (!e && (rc = not_regular(dirfd, leaf, shown, kind, err)) < 0) {
 		unlinkat(dirfd, tmp_name, 0);
 		tmp_armed = 0;
 		disarm_cleanup(old, armed);
 		close(dirfd);
-		return bc_error_set(err, kind, "%.256s: exists and is %s, not a regular file: not replaced",
-				    shown, rootfs_type_name(st.st_mode));
+		return rc;
 	}
-	block_fatal(true, &saved);
-	if (renameat(dirfd, tmp_name, dirfd, leaf) == 0)
-		tmp_armed = 0;
-	else
-		e = errno;
-	block_fatal(false, &saved);
-	if (!e) {
-		/* make the rename durable: fsync the directory (best effort) */
-		int d = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (d >= 0) {
-			fsync(d);
-			close(d);
-		}
-	}
-out:
+	if (!e)
+		e = rename_into_place(dirfd, leaf);
 	if (tmp_armed) {
 		unlinkat(dirfd, tmp_name, 0);
 		tmp_armed = 0;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "buddyinfo.h"
+#include "clock.h"
 #include "compact.h"
 #include "dropcaches.h"
 #include "estimate.h"
@@ -31,14 +32,6 @@
 #include "reclaim.h"
 #include "rootfs.h"
 #include "snapshot_read.h"
-
-double reserve_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* proc/buddyinfo under root, read back now, into s (snapshot_free() it either way). 0 or -1. */
 static int read_buddyinfo(const char *root, struct snapshot *s)
@@ -145,7 +138,7 @@ static int rewrite_burst(struct kctx *c, const char *rel, uint64_t target, uint6
 	unsigned idle = 0;
 	int rc = 0;
 
-	while (idle < BURST_IDLE && best < target && !kw_stopped(c) && reserve_now() < deadline) {
+	while (idle < BURST_IDLE && best < target && !kw_stopped(c) && clock_mono_s() < deadline) {
 		rc = kw_set_u64(c, rel, target, &before, &got, errnum, err);
 		if (rc < 0)
 			break;
@@ -168,7 +161,7 @@ static int set_pool(struct kctx *c, const char *rel, uint64_t target, uint64_t *
 
 	for (;;) {
 		rc = kw_set_u64(c, rel, target, before, after, errnum, err);
-		if (rc == 0 || !kw_transient(*errnum) || kw_stopped(c) || reserve_now() + 0.1 > deadline)
+		if (rc == 0 || !kw_transient(*errnum) || kw_stopped(c) || clock_mono_s() + 0.1 > deadline)
 			return rc;
 		usleep(100000);
 	}
@@ -357,7 +350,7 @@ static bool first_step(struct run *x, const struct plan_step *p)
 	const struct action *a = x->a;
 	struct action_result *r = x->r;
 	struct step_result *s;
-	double t0 = reserve_now();
+	double t0 = clock_mono_s();
 	int rc;
 
 	if ((plan_step_reclaims(p->step) && kw_out_of_time(x->c)) || !(s = new_result(r, p)))
@@ -365,7 +358,7 @@ static bool first_step(struct run *x, const struct plan_step *p)
 	if (p->step == STEP_RECLAIM_NODE)
 		s->asked_kb = reclaim_kb(x, p, a->current);
 	rc = kernel_step(x, p, s->asked_kb);
-	s->ms = (reserve_now() - t0) * 1000;
+	s->ms = (clock_mono_s() - t0) * 1000;
 	s->errnum = x->errnum;
 	s->obtained = a->current;
 	if (rc == -BC_EINTR) {
@@ -465,7 +458,7 @@ static bool burst_step(struct run *x, const struct plan_step *p, struct step_res
 	uint64_t after = x->r->after;
 	int rc = rewrite_burst(x->c, x->rel, p->write_max, &after, &x->errnum, x->deadline, &x->err);
 
-	s->ms = (reserve_now() - t0) * 1000;
+	s->ms = (clock_mono_s() - t0) * 1000;
 	s->errnum = x->errnum;
 	s->wrote = true;
 	if (rc < 0) {
@@ -491,7 +484,7 @@ static bool then_write(struct run *x, const struct plan_step *p, struct step_res
 	if (s->wrote)
 		rc = set_pool(x->c, x->rel, write_size(x, p, r->after), &before, &after, &x->errnum,
 			      x->deadline, &x->err);
-	s->ms = (reserve_now() - t0) * 1000;
+	s->ms = (clock_mono_s() - t0) * 1000;
 	s->errnum = x->errnum;
 	if (rc < 0)
 		return failed(x, s, rc);	/* lasting: stop this action */
@@ -506,9 +499,23 @@ static bool then_write(struct run *x, const struct plan_step *p, struct step_res
 static bool interrupted(struct run *x, struct step_result *s, double t0)
 {
 	s->obtained = x->r->after;
-	s->ms = (reserve_now() - t0) * 1000;
+	s->ms = (clock_mono_s() - t0) * 1000;
 	x->stopped = true;
 	return false;
+}
+
+/*
+ * After step p (not a retry, which only writes): does the node's map,
+ * read again, show that it cleared nothing (map_cleared())? Then the
+ * escalation stops there, without the write.
+ */
+static bool stopped_by_map(struct run *x, const struct plan_step *p, struct step_result *s, double t0)
+{
+	if (p->step == STEP_RETRY || map_cleared(x, s))
+		return false;
+	s->obtained = x->r->after;
+	s->ms = (clock_mono_s() - t0) * 1000;
+	return true;
 }
 
 /*
@@ -519,7 +526,7 @@ static bool round_step(struct run *x, const struct plan_step *p)
 {
 	struct action_result *r = x->r;
 	struct step_result *s;
-	double t0 = reserve_now();
+	double t0 = clock_mono_s();
 	int rc;
 
 	if (kw_stopped(x->c)) {
@@ -537,11 +544,8 @@ static bool round_step(struct run *x, const struct plan_step *p)
 		return interrupted(x, s, t0);
 	if (rc == 0 && compacts(p->step))
 		revise_estimate(x->c, x->a, r);
-	if (rc == 0 && p->step != STEP_RETRY && !map_cleared(x, s)) {
-		s->obtained = r->after;
-		s->ms = (reserve_now() - t0) * 1000;
+	if (rc == 0 && stopped_by_map(x, p, s, t0))
 		return false;
-	}
 	return then_write(x, p, s, rc, t0);
 }
 

@@ -19,7 +19,4 @@
  */
 void reserve_run(struct kctx *c, const struct action *a, double deadline, struct action_result *r);
 
-/* CLOCK_MONOTONIC in seconds, the clock of deadlines. */
-double reserve_now(void);
-
 #endif

@@ -9,6 +9,7 @@
 
 #include "ownfile.h"
 #include "rootfs.h"
+#include "strbuf.h"
 
 /*
  * 1024 lines of "node 1023 1795460000\n" are 21 KiB; a pool line with all
@@ -77,26 +78,37 @@ static const char *parse_node(const char *line, double now, unsigned *node, doub
 	return NULL;
 }
 
-/* "reclaim-node:4194304:0": one dropping step, not given before in the line. */
-static const char *parse_step(const char **p, struct pool_outcome *o)
+/* The step the name at *p (up to colon) is: one dropping step, or why not. */
+static const char *step_named(const char *p, const char *colon, enum step *step)
 {
-	const char *colon = strchr(*p, ':');
-	unsigned long long kb, gained;
-	struct steps s;
 	char name[24], bad[24];
-	unsigned i;
+	struct steps s;
 
-	if (!colon || colon == *p || (size_t)(colon - *p) >= sizeof(name))
+	if (!colon || colon == p || (size_t)(colon - p) >= sizeof(name))
 		return POOL_FORM;
-	memcpy(name, *p, (size_t)(colon - *p));
-	name[colon - *p] = '\0';
+	memcpy(name, p, (size_t)(colon - p));
+	name[colon - p] = '\0';
 	if (strspn(name, "abcdefghijklmnopqrstuvwxyz-") != strlen(name) ||
 	    steps_parse(name, &s, bad, sizeof(bad)) < 0 || s.n != 1)
 		return POOL_FORM " (unknown step)";
 	if (!plan_step_reclaims(s.s[0]))
 		return "a step that drops no cache";
+	*step = s.s[0];
+	return NULL;
+}
+
+/* "reclaim-node:4194304:0": one dropping step, not given before in the line. */
+static const char *parse_step(const char **p, struct pool_outcome *o)
+{
+	const char *colon = strchr(*p, ':'), *why;
+	unsigned long long kb, gained;
+	enum step step;
+	unsigned i;
+
+	if ((why = step_named(*p, colon, &step)))
+		return why;
 	for (i = 0; i < o->nr_steps; i++)
-		if (o->steps[i].step == s.s[0])
+		if (o->steps[i].step == step)
 			return "a step given twice";
 	*p = colon + 1;
 	/* 19 digits stay below 2^64; pages of a pool are below 2^46 */
@@ -104,40 +116,60 @@ static const char *parse_step(const char **p, struct pool_outcome *o)
 		return POOL_FORM;
 	if (o->nr_steps == OUTCOME_MAX_STEPS)
 		return "too many steps";
-	o->steps[o->nr_steps++] = (struct outcome_step){ .step = s.s[0], .asked_kb = kb, .gained = gained };
+	o->steps[o->nr_steps++] = (struct outcome_step){ .step = step, .asked_kb = kb, .gained = gained };
+	return NULL;
+}
+
+/* The pool's node, a number or '-' for the global pool (o->node -1). */
+static const char *pool_node(const char **p, struct pool_outcome *o)
+{
+	unsigned long long node;
+
+	if ((*p)[0] == '-' && (*p)[1] == ' ') {
+		o->node = -1;
+		*p += 2;
+		return NULL;
+	}
+	if (field(p, 12, ' ', &node) < 0)
+		return POOL_FORM;
+	if (node >= STATE_MAX_NODES)
+		return "node id out of range";
+	o->node = (int)node;
+	return NULL;
+}
+
+/* When the run started, what it asked and got, the free memory and the fruitless runs. */
+static const char *pool_figures(const char **p, double now, struct pool_outcome *o)
+{
+	unsigned long long started, asked, got, free_kb, runs;
+	const char *why;
+
+	if (field(p, 12, ' ', &started) < 0 || field(p, 15, ' ', &asked) < 0 ||
+	    field(p, 15, ' ', &got) < 0 || field(p, 19, ' ', &free_kb) < 0 ||
+	    decimal(p, 3, &runs) < 0)
+		return POOL_FORM;
+	if ((why = check_time(started, now)))
+		return why;
+	o->started = (double)started;
+	o->asked = asked;
+	o->got = got;
+	o->free_kb = free_kb;
+	o->fruitless = (unsigned)runs;
 	return NULL;
 }
 
 /* One "pool ..." line; NULL when good, else why it is ignored. */
 static const char *parse_pool(const char *line, double now, struct pool_outcome *o)
 {
-	unsigned long long size_kb, node = 0, started, asked, got, free_kb, runs;
+	unsigned long long size_kb;
 	const char *p = line + 5, *why;
-	bool global = false;
 
 	memset(o, 0, sizeof(*o));
 	if (field(&p, 12, ' ', &size_kb) < 0 || !size_kb)
 		return POOL_FORM;
-	if (p[0] == '-' && p[1] == ' ') {
-		global = true;
-		p += 2;
-	} else if (field(&p, 12, ' ', &node) < 0)
-		return POOL_FORM;
-	else if (node >= STATE_MAX_NODES)
-		return "node id out of range";
-	if (field(&p, 12, ' ', &started) < 0 || field(&p, 15, ' ', &asked) < 0 ||
-	    field(&p, 15, ' ', &got) < 0 || field(&p, 19, ' ', &free_kb) < 0 ||
-	    decimal(&p, 3, &runs) < 0)
-		return POOL_FORM;
-	if ((why = check_time(started, now)))
+	if ((why = pool_node(&p, o)) || (why = pool_figures(&p, now, o)))
 		return why;
 	o->size_kb = size_kb;
-	o->node = global ? -1 : (int)node;
-	o->started = (double)started;
-	o->asked = asked;
-	o->got = got;
-	o->free_kb = free_kb;
-	o->fruitless = (unsigned)runs;
 	while (*p == ' ') {
 		p++;
 		if ((why = parse_step(&p, o)))
@@ -210,13 +242,41 @@ static const char *parse_line(const char *line, size_t len, double now, struct s
 	return NULL;
 }
 
+/* The lines of the file into st; the first bad one and how many there are into *bad. -BC_ENOMEM or 0. */
+struct bad_lines {
+	unsigned n, first;
+	const char *why;
+};
+
+static int parse_lines(char *buf, size_t len, double now, struct state *st, struct bad_lines *bad)
+{
+	unsigned lineno = 0;
+	char *line, *nl;
+	int rc = 0;
+
+	for (line = buf; line < buf + len && rc == 0; line = nl + 1) {
+		const char *w;
+
+		lineno++;
+		nl = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!nl)
+			nl = buf + len;
+		*nl = '\0';
+		w = parse_line(line, (size_t)(nl - line), now, st, &rc);
+		if (w && !bad->n++) {
+			bad->why = w;
+			bad->first = lineno;
+		}
+	}
+	return rc;
+}
+
 int state_load(const char *root, const char *path, double now, struct state *st,
 	       struct bc_error *warn)
 {
 	char shown[PATH_MAX];
-	const char *why = NULL;
-	unsigned lineno = 0, bad = 0, first_bad = 0;
-	char *buf, *line, *nl;
+	struct bad_lines bad = { 0 };
+	char *buf;
 	size_t len;
 	int rc;
 
@@ -231,35 +291,20 @@ int state_load(const char *root, const char *path, double now, struct state *st,
 		return rc;
 	if (rc < 0) {
 		/* refused (a directory, a FIFO, a symlink...): run as if it were empty */
-		size_t n = strlen(warn->msg);
-
-		snprintf(warn->msg + n, sizeof(warn->msg) - n, "; state file ignored");
+		str_append(warn->msg, sizeof(warn->msg), "; state file ignored");
 		return 0;
 	}
-	rc = 0;
-	for (line = buf; line < buf + len && rc == 0; line = nl + 1) {
-		const char *w;
-
-		lineno++;
-		nl = memchr(line, '\n', (size_t)(buf + len - line));
-		if (!nl)
-			nl = buf + len;
-		*nl = '\0';
-		w = parse_line(line, (size_t)(nl - line), now, st, &rc);
-		if (w && !bad++) {
-			why = w;
-			first_bad = lineno;
-		}
-	}
+	rc = parse_lines(buf, len, now, st, &bad);
 	free(buf);
 	if (rc < 0) {
 		state_free(st);
 		return rc;
 	}
-	if (bad)
+	if (bad.n)
 		snprintf(warn->msg, sizeof(warn->msg),
 			 "%.300s:%u: %s: entry ignored%s (%u in all)",
-			 rootfs_own_path(root, path, shown) == 0 ? shown : path, first_bad, why, bad > 1 ? ", and later bad ones" : "", bad);
+			 rootfs_own_path(root, path, shown) == 0 ? shown : path, bad.first, bad.why,
+			 bad.n > 1 ? ", and later bad ones" : "", bad.n);
 	return 0;
 }
 
@@ -331,41 +376,67 @@ static int64_t gain_of(const struct action_result *r, unsigned i)
 	return -1;
 }
 
+/*
+ * Does the run say anything of its steps? Not when interrupted, nor when
+ * its write failed; nor when steps were left out: the run that took them,
+ * and what they gained then, still count.
+ */
+static bool outcome_tells(const struct action *a, const struct action_result *r)
+{
+	if (a->kind != ACT_RESERVE || r->error[0] ||
+	    (r->status != RES_DONE && r->status != RES_PARTIAL && r->status != RES_FAILED))
+		return false;
+	return !a->drops_skipped.n;
+}
+
+/* A dropping step's request and gain g, added to its entry in out (one per step): false when there is no room. */
+static bool add_step_gain(struct pool_outcome *out, const struct step_result *s, int64_t g)
+{
+	unsigned k;
+
+	for (k = 0; k < out->nr_steps && out->steps[k].step != s->step; k++)
+		;
+	if (k == out->nr_steps) {
+		if (k == OUTCOME_MAX_STEPS)
+			return false;
+		out->steps[out->nr_steps++].step = s->step;
+	}
+	out->steps[k].asked_kb += s->asked_kb;
+	out->steps[k].gained += (uint64_t)g;
+	return true;
+}
+
+/*
+ * The runs in a row whose dropping steps gained nothing, asking the same:
+ * 0 when they gained (or none ran), one more than before when not.
+ */
+static unsigned fruitless_runs(const struct pool_outcome *out, uint64_t gained, const struct pool_outcome *prev,
+			       uint64_t asked)
+{
+	if (!out->nr_steps || gained)
+		return 0;
+	/* 999: the most the file keeps; the wait stops doubling long before */
+	return prev && prev->fruitless && prev->asked == asked && prev->fruitless < 999 ? prev->fruitless + 1 : 1;
+}
+
 bool state_outcome(const struct action *a, const struct action_result *r, double started,
 		   uint64_t free_kb, const struct pool_outcome *prev, struct pool_outcome *o)
 {
 	struct pool_outcome out = { .size_kb = a->size_kb, .node = a->node, .started = started,
 				    .asked = a->target, .got = r->after, .free_kb = free_kb };
 	uint64_t gained = 0;
-	unsigned i, k;
+	unsigned i;
 
-	/* an interrupted run, or one whose write failed, says nothing about its steps */
-	if (a->kind != ACT_RESERVE || r->error[0] ||
-	    (r->status != RES_DONE && r->status != RES_PARTIAL && r->status != RES_FAILED))
-		return false;
-	/* left out: the run that took them, and what they gained then, still count */
-	if (a->drops_skipped.n)
+	if (!outcome_tells(a, r))
 		return false;
 	for (i = 0; i < r->nr_steps; i++) {
 		const struct step_result *s = &r->steps[i];
 		int64_t g;
 
-		if (!plan_step_reclaims(s->step) || (g = gain_of(r, i)) < 0)
-			continue;
-		for (k = 0; k < out.nr_steps && out.steps[k].step != s->step; k++)
-			;
-		if (k == out.nr_steps) {
-			if (k == OUTCOME_MAX_STEPS)
-				continue;
-			out.steps[out.nr_steps++].step = s->step;
-		}
-		out.steps[k].asked_kb += s->asked_kb;
-		out.steps[k].gained += (uint64_t)g;
-		gained += (uint64_t)g;
+		if (plan_step_reclaims(s->step) && (g = gain_of(r, i)) >= 0 && add_step_gain(&out, s, g))
+			gained += (uint64_t)g;
 	}
-	/* 999: the most the file keeps; the wait stops doubling long before */
-	out.fruitless = !out.nr_steps || gained ? 0 : prev && prev->fruitless && prev->asked == a->target &&
-			prev->fruitless < 999 ? prev->fruitless + 1 : 1;
+	out.fruitless = fruitless_runs(&out, gained, prev, a->target);
 	*o = out;
 	return true;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * check, plan, apply and the one-off actions. Each follows the one data
+ * The run that check, plan, apply and the one-off actions share
+ * (cli/cmd_*.c hold each command's own part). Each follows the one data
  * flow, and everything that judges runs under the lock:
  *
  *   [lock] -> snapshot -> evaluate (or the plan from the command line) ->
@@ -9,12 +10,11 @@
  * A dry run (plan, --dry-run) takes no lock and writes nothing. check only
  * judges: snapshot -> findings -> report, with no lock and no plan. A lock
  * refused for lack of permission is reported after the permission check of
- * a plan made without it, which is never executed (struct run).
+ * a plan made without it, which is never executed (struct act_run).
  */
 #include "act.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,27 +22,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmdline.h"
-#include "config.h"
-#include "evaluate.h"
+#include "clock.h"
 #include "exitcodes.h"
-#include "grub.h"
 #include "load.h"
 #include "loadmap.h"
 #include "lock.h"
 #include "log.h"
-#include "meminfo.h"
-#include "metrics.h"
 #include "nodelist.h"
-#include "out_json.h"
 #include "out_nagios.h"
 #include "out_prom.h"
+#include "out_json.h"
 #include "output.h"
-#include "ownfile.h"
 #include "perms.h"
 #include "plan.h"
 #include "reservation.h"
-#include "release.h"
 #include "report.h"
 #include "rootfs.h"
 #include "snapshot.h"
@@ -51,7 +44,6 @@
 #include "strbuf.h"
 #include "sysctl.h"
 #include "sysctl_conflict.h"
-#include "units.h"
 
 /* The signal that asked the run to stop (its number), or 0. */
 static volatile sig_atomic_t stop_flag;
@@ -99,15 +91,7 @@ static void catch_stop_signals(void)
 	sigaction(SIGXFSZ, &ign, NULL);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void warn(const char *msg)
+void act_warn(const char *msg)
 {
 	if (msg[0])
 		log_print(LOG_WARNING, "buddyctl: warning: %s\n", msg);
@@ -120,17 +104,29 @@ static void warn(const char *msg)
  * record: it is written also when the report could not be (a reader that
  * went away, EPIPE; a terminal that hung up).
  */
-static int print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
+/* The report in the format asked for; text is r with the colours of --color. */
+static int render_report(const struct act_args *a, const struct report *r, const struct report *text)
+{
+	switch (a->format) {
+	case FMT_JSON:
+		return report_json(stdout, r);
+	case FMT_PROMETHEUS:
+		return report_prometheus(stdout, r);
+	case FMT_NAGIOS:
+		return report_nagios(stdout, r);
+	default:
+		return log_quiet() ? 0 : report_text(stdout, text);
+	}
+}
+
+int act_print_report(const struct act_args *a, const struct report *r, struct bc_error *err)
 {
 	struct report text = *r;
 	int rc, e = 0;
 
 	text.color = out_color(a->color, STDOUT_FILENO);
 	errno = 0;
-	rc = a->format == FMT_JSON ? report_json(stdout, r) :
-	     a->format == FMT_PROMETHEUS ? report_prometheus(stdout, r) :
-	     a->format == FMT_NAGIOS ? report_nagios(stdout, r) :
-	     log_quiet() ? 0 : report_text(stdout, &text);
+	rc = render_report(a, r, &text);
 	if (rc < 0 || fflush(stdout) != 0)
 		e = errno ? errno : EIO;
 	if (a->format != FMT_NAGIOS && !a->plan) {
@@ -159,47 +155,6 @@ static int take_lock(const struct act_args *a, const struct policy *pol, struct 
 
 	catch_stop_signals();
 	return lock_acquire(l, a->root, path, wait, (volatile int *)&stop_flag, err);
-}
-
-/*
- * One line on why a check ended non-zero: how many nodes and pools are at
- * the worst level, and the first node and the first pool with their numbers.
- * "" when every finding is ok.
- */
-static void check_reason(const struct finding *f, unsigned n, enum level worst, char *why,
-			 size_t size)
-{
-	const struct finding *node = NULL, *pool = NULL;
-	unsigned i, nodes = 0, pools = 0;
-	size_t len;
-	char sz[16];
-
-	why[0] = '\0';
-	for (i = 0; i < n && worst > LEVEL_OK; i++) {
-		if (f[i].level != worst)
-			continue;
-		if (f[i].kind == FINDING_POOL && pools++ == 0)
-			pool = &f[i];
-		if (f[i].kind == FINDING_FRAGMENTATION && nodes++ == 0)
-			node = &f[i];
-	}
-	if (!node && !pool)
-		return;
-	if (nodes)
-		snprintf(why, size, "%u node%s%s", nodes, nodes > 1 ? "s" : "", pools ? " and " : "");
-	len = strlen(why);
-	if (pools)
-		snprintf(why + len, size - len, "%u pool%s", pools, pools > 1 ? "s" : "");
-	len = strlen(why);
-	snprintf(why + len, size - len, " at %s", level_name(worst));
-	len = strlen(why);
-	if (node)
-		snprintf(why + len, size - len, "; node %d: %s", node->node, node->why);
-	len = strlen(why);
-	if (pool) {
-		size_label(sz, sizeof(sz), pool->size_kb * 1024);
-		snprintf(why + len, size - len, "; %s pool of node %d: %s", sz, pool->node, pool->why);
-	}
 }
 
 /*
@@ -238,41 +193,68 @@ static void reserve_why(const struct action *a, const struct action_result *r, c
 			   (unsigned long long)r->after, r->after == r->before ? " as before" : "");
 }
 
-void act_outcome(const struct plan *p, const struct action_result *res,
-			 const struct kctx *c, const struct finding *still, struct outcome *o)
+/*
+ * The action whose result asks for the highest exit status (p->n when none
+ * asks for more than 0), that status in *code, and how many actions a
+ * signal left undone.
+ */
+static unsigned worst_action(const struct plan *p, const struct action_result *res, int *code,
+			     unsigned *interrupted)
 {
-	unsigned i, interrupted = 0, worst = p->n;
-	int code = EXIT_OK, k;
-	char label[96];
+	unsigned i, worst = p->n;
+	int k;
 
+	*code = EXIT_OK;
+	*interrupted = 0;
 	for (i = 0; i < p->n; i++) {
 		if (res[i].status == RES_INTERRUPTED)
-			interrupted++;
+			(*interrupted)++;
 		k = result_code(&p->a[i], &res[i]);
-		if (k > code) {
-			code = k;
+		if (k > *code) {
+			*code = k;
 			worst = i;
 		}
 	}
+	return worst;
+}
+
+/* "interrupted by SIGTERM: 2 of 3 actions not carried out". */
+static void interrupted_why(const struct kctx *c, unsigned interrupted, unsigned n, struct outcome *o)
+{
+	const char *name = c->stop && *c->stop > 0 ? sigabbrev_np(*c->stop) : NULL;
+
+	o->code = EXIT_INTERRUPTED;
+	snprintf(o->why, sizeof(o->why), "interrupted by %s%s: %u of %u actions not carried out",
+		 name ? "SIG" : "a signal", name ? name : "", interrupted, n);
+}
+
+/* Why an action failed or came short: its label, then the error or what the kernel granted. */
+static void action_why(const struct action *a, const struct action_result *r, int code, struct outcome *o)
+{
+	char label[96];
+
+	o->code = code;
+	action_label(label, sizeof(label), a);
+	if (a->kind == ACT_RESERVE && !r->error[0])
+		reserve_why(a, r, label, o->why, sizeof(o->why));
+	else
+		snprintf(o->why, sizeof(o->why), "%s: %.480s", label, r->error);
+}
+
+void act_outcome(const struct plan *p, const struct action_result *res,
+			 const struct kctx *c, const struct finding *still, struct outcome *o)
+{
+	unsigned interrupted, worst;
+	int code;
+
+	worst = worst_action(p, res, &code, &interrupted);
 	if (c->lock_lost[0]) {
 		o->code = EXIT_BUSY;
 		snprintf(o->why, sizeof(o->why), "%s", c->lock_lost);
 	} else if (interrupted) {
-		const char *name = c->stop && *c->stop > 0 ? sigabbrev_np(*c->stop) : NULL;
-
-		o->code = EXIT_INTERRUPTED;
-		snprintf(o->why, sizeof(o->why), "interrupted by %s%s: %u of %u actions not carried out",
-			 name ? "SIG" : "a signal", name ? name : "", interrupted, p->n);
+		interrupted_why(c, interrupted, p->n, o);
 	} else if (worst < p->n) {
-		const struct action *a = &p->a[worst];
-		const struct action_result *r = &res[worst];
-
-		o->code = code;
-		action_label(label, sizeof(label), a);
-		if (a->kind == ACT_RESERVE && !r->error[0])
-			reserve_why(a, r, label, o->why, sizeof(o->why));
-		else
-			snprintf(o->why, sizeof(o->why), "%s: %.480s", label, r->error);
+		action_why(&p->a[worst], &res[worst], code, o);
 	} else if (still) {
 		o->code = EXIT_PARTIAL;
 		snprintf(o->why, sizeof(o->why), "node %d is still %s after remediation: %s", still->node,
@@ -283,34 +265,50 @@ void act_outcome(const struct plan *p, const struct action_result *res,
 	}
 }
 
-void act_held_back(const struct finding *f, unsigned n, struct outcome *o)
+/* The most severe node whose remediation min_interval holds back, and how many are. */
+static const struct finding *most_held_back(const struct finding *f, unsigned n, unsigned *held)
 {
 	const struct finding *first = NULL;
-	unsigned i, held = 0;
-	char until[32];
-	struct tm tm;
-	time_t t;
+	unsigned i;
 
-	if (o->code != EXIT_OK)
-		return;
+	*held = 0;
 	for (i = 0; i < n; i++) {
 		if (f[i].kind != FINDING_FRAGMENTATION || f[i].held_until <= 0 || f[i].level == LEVEL_OK)
 			continue;
-		held++;
+		(*held)++;
 		if (!first || f[i].level > first->level)
 			first = &f[i];
 	}
+	return first;
+}
+
+/* "2026-05-01 12:00:00 UTC", or the seconds since the epoch where that cannot be said. */
+static void utc_time(char *buf, size_t size, double t)
+{
+	time_t secs = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(buf, size, "%.0f", t);
+}
+
+void act_held_back(const struct finding *f, unsigned n, struct outcome *o)
+{
+	const struct finding *first;
+	unsigned held;
+	char until[32];
+
+	if (o->code != EXIT_OK)
+		return;
+	first = most_held_back(f, n, &held);
 	if (!first)
 		return;
-	t = (time_t)first->held_until;
-	if (!gmtime_r(&t, &tm) || !strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm))
-		snprintf(until, sizeof(until), "%.0f", first->held_until);
+	utc_time(until, sizeof(until), first->held_until);
 	o->code = EXIT_PARTIAL;
 	snprintf(o->why, sizeof(o->why), "node %d is %s, its remediation held back by min_interval until %s",
 		 first->node, level_name(first->level), until);
 	if (held > 1)
-		snprintf(o->why + strlen(o->why), sizeof(o->why) - strlen(o->why), " (and %u more node%s held back)",
-			 held - 1, held > 2 ? "s" : "");
+		str_append(o->why, sizeof(o->why), " (and %u more node%s held back)", held - 1, held > 2 ? "s" : "");
 }
 
 /* Is every action that remediates f done? Only then is the node recorded. */
@@ -324,39 +322,7 @@ static bool remedy_completed(const struct finding *f, const struct action_result
 	return f->nr_acts > 0;
 }
 
-/* check, plan, apply and the one-off commands: what they share. */
-struct run {
-	const struct act_args *a;
-	const char *command;
-	struct snapshot snap;
-	bool have_snap;
-	struct policy pol;
-	bool have_pol;
-	struct finding *findings;	/* policy runs */
-	unsigned nr_findings;
-	struct plan plan;
-	struct state st;		/* apply: when nodes were remediated, pools' outcomes */
-	double started;			/* apply: when this run started (after the lock), epoch s */
-	const char *state_path;
-	struct lock lock;
-	bool locked;
-	/*
-	 * The lock was refused for lack of permission (-BC_EPERM, why here):
-	 * the run goes on unlocked only to plan, so that run_plan() can say
-	 * first what the actions would need; nothing is executed.
-	 */
-	bool lock_refused;
-	struct bc_error lock_why;
-	struct pagemap_set *maps;	/* the gigantic pools' maps the plan is made with */
-	unsigned nr_maps;
-	struct estimate *short_pools;	/* check: the short gigantic pools, from the map */
-	unsigned nr_short_pools;
-	struct sysctl_hp_set sysctl;	/* policy runs: what sysctl files set */
-	struct sysctl_conflict conflicts[SYSCTL_HP_NR];
-	unsigned nr_conflicts;
-};
-
-static void run_free(struct run *r)
+void act_free(struct act_run *r)
 {
 	if (r->locked)
 		lock_release(&r->lock);
@@ -371,13 +337,8 @@ static void run_free(struct run *r)
 	free(r->short_pools);
 }
 
-/*
- * Make the plan (make()) again with the maps of the gigantic pools it
- * grows, read now (or why there are none): once made without them, to
- * know which pools; nothing to read when it grows none.
- */
-static int plan_with_maps(struct run *r, int (*make)(struct run *r, void *ctx, struct bc_error *err),
-			  void *ctx, struct bc_error *err)
+int act_plan_with_maps(struct act_run *r, int (*make)(struct act_run *r, void *ctx, struct bc_error *err),
+		       void *ctx, struct bc_error *err)
 {
 	int rc = cli_plan_maps(r->a->root, &r->snap, &r->plan, &r->maps, &r->nr_maps, err);
 
@@ -404,7 +365,7 @@ static int plan_with_maps(struct run *r, int (*make)(struct run *r, void *ctx, s
 		   (1u << IN_HUGEPAGES) | (1u << IN_NODE_DIR) | (1u << IN_NODE_MEMINFO) | \
 		   (1u << IN_NODE_HUGEPAGES))
 
-static int require_files(const struct run *r, struct bc_error *err)
+static int require_files(const struct act_run *r, struct bc_error *err)
 {
 	const struct snap_missing *m = snapshot_first_missing(&r->snap, ACT_NEEDS);
 	char file[128];
@@ -425,12 +386,7 @@ static int require_files(const struct run *r, struct bc_error *err)
 			    rootfs_is_slash(r->a->root) ? "" : r->a->root, file, m->why, r->command);
 }
 
-/*
- * Lock (unless a dry run), then the snapshot, which must be whole. A
- * capture (plan --buddyinfo) is another machine's: no lock here, and what
- * it cannot tell is said in the report, not required.
- */
-static int begin(struct run *r, struct bc_error *err)
+int act_begin(struct act_run *r, struct bc_error *err)
 {
 	int rc;
 
@@ -462,11 +418,9 @@ static int begin(struct run *r, struct bc_error *err)
  * policy target's reservation (state_outcome(); free memory from after,
  * the snapshot after the actions, or NULL).
  */
-static void record_remediated(struct run *r, const struct action_result *res,
-			      const struct snapshot *after)
+/* The nodes whose remediation completed, at the time this run started: whether any. */
+static bool record_nodes(struct act_run *r, const struct action_result *res)
 {
-	struct pool_outcome o;
-	struct bc_error e;
 	bool any = false;
 	unsigned i;
 
@@ -478,6 +432,16 @@ static void record_remediated(struct run *r, const struct action_result *res,
 			any = true;
 		}
 	}
+	return any;
+}
+
+/* How each policy target's reservation ended (state_outcome()): whether any is recorded. */
+static bool record_pools(struct act_run *r, const struct action_result *res, const struct snapshot *after)
+{
+	struct pool_outcome o;
+	bool any = false;
+	unsigned i;
+
 	for (i = 0; i < r->plan.n; i++) {
 		const struct action *a = &r->plan.a[i];
 
@@ -486,17 +450,26 @@ static void record_remediated(struct run *r, const struct action_result *res,
 				   state_pool(&r->st, a->size_kb, a->node), &o))
 			continue;
 		if (state_set_pool(&r->st, &o) < 0) {
-			warn("out of memory: a pool's outcome is not recorded");
+			act_warn("out of memory: a pool's outcome is not recorded");
 			continue;
 		}
 		any = true;
 	}
-	if (any && state_save(r->a->root, r->state_path, &r->st, &e) < 0)
-		warn(e.msg);
+	return any;
+}
+
+static void record_remediated(struct act_run *r, const struct action_result *res,
+			      const struct snapshot *after)
+{
+	struct bc_error e;
+	bool nodes = record_nodes(r, res);
+
+	if ((record_pools(r, res, after) || nodes) && state_save(r->a->root, r->state_path, &r->st, &e) < 0)
+		act_warn(e.msg);
 }
 
 /* A node the plan remediated that is still over its threshold, judged on after. */
-static bool still_over(struct run *r, const struct snapshot *after, struct finding *out,
+static bool still_over(struct act_run *r, const struct snapshot *after, struct finding *out,
 		       struct bc_error *err)
 {
 	struct finding *now = NULL;
@@ -526,7 +499,7 @@ static bool still_over(struct run *r, const struct snapshot *after, struct findi
  * the policy sets the default size's pool, the one the sysctl keys size; a
  * file that cannot be read is a note.
  */
-static void sysctl_warnings(struct run *r, struct report *rep)
+void act_sysctl_warnings(struct act_run *r, struct report *rep)
 {
 	bool shown = strcmp(r->command, "apply") || r->a->dry_run || r->a->pools_only;
 	unsigned i;
@@ -546,100 +519,140 @@ static void sysctl_warnings(struct run *r, struct report *rep)
 	if (!shown)
 		return;
 	for (i = 0; i < r->nr_conflicts; i++)
-		warn(r->conflicts[i].text);
+		act_warn(r->conflicts[i].text);
 	if (r->sysctl.unread[0] && !log_quiet())
 		log_print(LOG_NOTICE, "buddyctl: note: sysctl files not read, so not compared with the policy: %s\n",
 			  r->sysctl.unread);
 }
 
-/* Execute the plan (or only print it in dry-run mode) and report. */
-static int run_plan(struct run *r, struct bc_error *err)
+/*
+ * Not permitted to take the lock: first whether the actions themselves are
+ * permitted (they need root, as a rule), then the lock. The plan was made
+ * without the lock and is not executed.
+ */
+static int refused(struct act_run *r, struct bc_error *err)
+{
+	if (r->plan.n && perms_check(r->a->root, &r->plan, err) < 0)
+		return -BC_EPERM;
+	*err = r->lock_why;
+	return -BC_EPERM;
+}
+
+/*
+ * A plan that is not executed (a dry run, nothing to do, a capture's):
+ * printed, with whether the real run could write (here, not of a capture);
+ * apply's exit status says which remediation min_interval held back.
+ */
+static int report_unexecuted(struct act_run *r, struct report *rep, struct bc_error *err)
 {
 	const struct act_args *a = r->a;
-	struct plan *plan = &r->plan;
-	struct report rep = { .command = r->command, .dry_run = a->dry_run, .before = &r->snap,
-			      .findings = r->findings, .nr_findings = r->nr_findings, .plan = plan,
-			      .policy = r->have_pol ? r->pol.path : NULL };
 	struct bc_error perm = { 0 };
-	struct kctx c = { .root = a->root, .stop = (volatile int *)&stop_flag,
-			  .lock = r->locked ? &r->lock : NULL };
-	struct action_result *results = NULL;
-	struct finding still;
-	struct outcome o;
-	struct snapshot after;
-	struct snap_diff diff = { 0 };
-	double t0 = now_s();
-	bool have_after, over = false;
+	struct outcome o = { .code = EXIT_OK };
 	int rc;
 
-	if (r->lock_refused) {
-		/*
-		 * Not permitted to take the lock: first whether the actions
-		 * themselves are permitted (they need root, as a rule), then the
-		 * lock. The plan was made without the lock and is not executed.
-		 */
-		if (plan->n && perms_check(a->root, plan, err) < 0)
-			return -BC_EPERM;
-		*err = r->lock_why;
-		return -BC_EPERM;
-	}
-	if (r->have_pol)
-		sysctl_warnings(r, &rep);
-	if (a->dry_run || !plan->n || a->buddyinfo) {
-		/* a dry run writes nothing, but says whether the real run could (here, not of a capture) */
-		if (plan->n && !a->buddyinfo && perms_check(a->root, plan, &perm) < 0)
-			rep.not_permitted = perm.msg;
-		o = (struct outcome){ .code = EXIT_OK };
-		if (!a->dry_run)
-			act_held_back(r->findings, r->nr_findings, &o);
-		rep.exit_code = o.code;
-		rep.exit_reason = o.why;
-		rc = print_report(a, &rep, err);
-		return rc < 0 ? rc : o.code;
-	}
-	rc = perms_check(a->root, plan, err);
+	if (r->plan.n && !a->buddyinfo && perms_check(a->root, &r->plan, &perm) < 0)
+		rep->not_permitted = perm.msg;
+	if (!a->dry_run)
+		act_held_back(r->findings, r->nr_findings, &o);
+	rep->exit_code = o.code;
+	rep->exit_reason = o.why;
+	rc = act_print_report(a, rep, err);
+	return rc < 0 ? rc : o.code;
+}
+
+/* The machine after the actions, and what the run learns from it. */
+struct after {
+	struct snapshot snap;
+	bool have;			/* snap was read */
+	struct finding still;		/* a remediated node still over its threshold */
+	bool over;			/* still is one */
+	struct snap_diff diff;		/* before -> after */
+	bool have_diff;
+};
+
+/*
+ * The second snapshot (the writes happened: they are reported even if it
+ * cannot be read), a remediated node still over its threshold, and into
+ * the state file what completed (unless the lock was lost).
+ */
+static void read_after(struct act_run *r, const struct kctx *c, const struct action_result *results,
+		       struct after *aft, struct bc_error *err)
+{
+	aft->have = snapshot_read(r->a->root, &aft->snap, err) == 0;
+	if (!aft->have)
+		log_print(LOG_WARNING, "buddyctl: after the actions: %s (no before/after comparison)\n", err->msg);
+	if (!r->have_pol)
+		return;
+	if (aft->have)
+		aft->over = still_over(r, &aft->snap, &aft->still, err);
+	if (!c->lock_lost[0])
+		record_remediated(r, results, aft->have ? &aft->snap : NULL);
+}
+
+static void after_free(struct after *aft)
+{
+	snap_diff_free(&aft->diff);
+	if (aft->have)
+		snapshot_free(&aft->snap);
+}
+
+/* Execute the plan, read the machine again, report: the exit status or -kind. */
+static int execute_and_report(struct act_run *r, struct report *rep, double t0, struct bc_error *err)
+{
+	struct kctx c = { .root = r->a->root, .stop = (volatile int *)&stop_flag,
+			  .lock = r->locked ? &r->lock : NULL };
+	struct action_result *results;
+	struct after aft = { .have = false };
+	struct outcome o;
+	int rc;
+
+	rc = perms_check(r->a->root, &r->plan, err);
 	if (rc < 0)
 		return rc;
-	results = calloc(plan->n, sizeof(*results));
+	results = calloc(r->plan.n, sizeof(*results));
 	if (!results)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
-	execute_plan(&c, plan, results);
+	execute_plan(&c, &r->plan, results);
 	if (r->lock.retaken)
 		log_print(LOG_WARNING, "buddyctl: warning: %s: the lock file was removed while held; it was taken again\n",
 			r->lock.path);
-
-	/* the writes happened: report them even if the second snapshot fails */
-	have_after = snapshot_read(a->root, &after, err) == 0;
-	if (!have_after)
-		log_print(LOG_WARNING, "buddyctl: after the actions: %s (no before/after comparison)\n", err->msg);
-	if (r->have_pol) {
-		if (have_after)
-			over = still_over(r, &after, &still, err);
-		if (!c.lock_lost[0])
-			record_remediated(r, results, have_after ? &after : NULL);
-	}
-	act_outcome(plan, results, &c, over ? &still : NULL, &o);
+	read_after(r, &c, results, &aft, err);
+	act_outcome(&r->plan, results, &c, aft.over ? &aft.still : NULL, &o);
 	act_held_back(r->findings, r->nr_findings, &o);
-	rep.executed = true;
-	rep.after = have_after ? &after : NULL;
+	rep->executed = true;
+	rep->after = aft.have ? &aft.snap : NULL;
 	/* the difference, computed once for whichever renderer */
-	if (have_after && snapshot_diff(&r->snap, &after, &diff, err) == 0)
-		rep.diff = &diff;
-	rep.results = results;
-	rep.total_ms = (now_s() - t0) * 1000;
-	rep.exit_code = o.code;
-	rep.exit_reason = o.why;
-	rc = print_report(a, &rep, err);
-	snap_diff_free(&diff);
-	if (have_after)
-		snapshot_free(&after);
+	if (aft.have && snapshot_diff(&r->snap, &aft.snap, &aft.diff, err) == 0)
+		rep->diff = &aft.diff;
+	rep->results = results;
+	rep->total_ms = (clock_mono_s() - t0) * 1000;
+	rep->exit_code = o.code;
+	rep->exit_reason = o.why;
+	rc = act_print_report(r->a, rep, err);
+	after_free(&aft);
 	free(results);
 	kw_free(&c);
 	return rc < 0 ? rc : o.code;
 }
 
-/* The policy file: parsed before the lock (it names the lock), checked after. */
-static int load_policy(struct run *r, struct bc_error *err)
+int act_run_plan(struct act_run *r, struct bc_error *err)
+{
+	const struct act_args *a = r->a;
+	struct report rep = { .command = r->command, .dry_run = a->dry_run, .before = &r->snap,
+			      .findings = r->findings, .nr_findings = r->nr_findings, .plan = &r->plan,
+			      .policy = r->have_pol ? r->pol.path : NULL };
+	double t0 = clock_mono_s();
+
+	if (r->lock_refused)
+		return refused(r, err);
+	if (r->have_pol)
+		act_sysctl_warnings(r, &rep);
+	if (a->dry_run || !r->plan.n || a->buddyinfo)
+		return report_unexecuted(r, &rep, err);
+	return execute_and_report(r, &rep, t0, err);
+}
+
+int act_load_policy(struct act_run *r, struct bc_error *err)
 {
 	const struct act_args *a = r->a;
 	int rc;
@@ -654,10 +667,9 @@ static int load_policy(struct run *r, struct bc_error *err)
 	return 0;
 }
 
-/* The policy, then the snapshot, for a command that writes nothing and takes no lock. */
-static int policy_and_snapshot(struct run *r, struct bc_error *err)
+int act_policy_and_snapshot(struct act_run *r, struct bc_error *err)
 {
-	int rc = load_policy(r, err);
+	int rc = act_load_policy(r, err);
 
 	if (rc == 0) {
 		rc = cli_snapshot(r->a->root, r->a->buddyinfo, r->a->page_size, &r->snap, err);
@@ -666,373 +678,3 @@ static int policy_and_snapshot(struct run *r, struct bc_error *err)
 	return rc;
 }
 
-int cmd_check(const struct act_args *a, struct bc_error *err)
-{
-	struct run r = { .a = a, .command = "check" };
-	struct report rep = { .command = "check" };
-	char why[600];
-	enum level l;
-	int rc;
-
-	rc = policy_and_snapshot(&r, err);
-	if (rc == 0)
-		rc = policy_validate(&r.pol, &r.snap, err);
-	if (rc == 0)
-		rc = policy_judge(&r.snap, &r.pol, &r.findings, &r.nr_findings, err);
-	if (rc == 0) {
-		l = findings_level(r.findings, r.nr_findings);
-		check_reason(r.findings, r.nr_findings, l, why, sizeof(why));
-		rep.before = &r.snap;
-		rep.policy = r.pol.path;
-		rep.findings = r.findings;
-		rep.nr_findings = r.nr_findings;
-		rep.exit_code = l == LEVEL_CRIT ? EXIT_FAILED : l == LEVEL_WARN ? EXIT_PARTIAL : EXIT_OK;
-		rep.exit_reason = why;
-		rc = cli_short_pools_map(a->root, &r.snap, r.findings, r.nr_findings, &r.short_pools,
-					 &r.nr_short_pools, err);
-		rep.short_pools = r.short_pools;
-		rep.nr_short_pools = r.nr_short_pools;
-		sysctl_warnings(&r, &rep);
-	}
-	if (rc == 0 && rep.before) {
-		rc = print_report(a, &rep, err);
-		if (rc == 0)
-			rc = rep.exit_code;
-	}
-	run_free(&r);
-	return rc;
-}
-
-/* apply's plan: the policy's findings and what they call for (ctx: what the state file remembered). */
-static int apply_plan(struct run *r, void *ctx, struct bc_error *err)
-{
-	return policy_evaluate(&r->snap, &r->pol, ctx, &r->findings, &r->nr_findings, &r->plan, err);
-}
-
-int cmd_apply(const struct act_args *a, struct bc_error *err)
-{
-	struct run r = { .a = a, .command = a->dry_run ? "plan" : "apply" };
-	struct timespec wall = { 0 };
-	struct bc_error w;
-	int rc;
-
-	rc = load_policy(&r, err);
-	if (rc == 0)
-		rc = begin(&r, err);
-	if (rc == 0)
-		rc = policy_validate(&r.pol, &r.snap, err);
-	if (rc == 0) {
-		/* after the lock: what the state file records as this run's start */
-		clock_gettime(CLOCK_REALTIME, &wall);
-		r.started = (double)wall.tv_sec;
-		/* a bad state file only warns: it must never block a reservation */
-		if (!a->buddyinfo)
-			rc = state_load(a->root, r.state_path, r.started, &r.st, &w);
-		if (!a->buddyinfo)
-			warn(w.msg);
-	}
-	if (rc == 0) {
-		struct remembered mem = { .now = r.started, .last_remediated = r.st.last,
-					  .nr_last = STATE_MAX_NODES, .pools = r.st.pools,
-					  .nr_pools = r.st.nr_pools };
-
-		rc = apply_plan(&r, &mem, err);
-		if (rc == 0)
-			rc = plan_with_maps(&r, apply_plan, &mem, err);
-	}
-	if (rc == 0 && a->pools_only)
-		plan_pools_only(&r.plan, r.findings, r.nr_findings);
-	if (rc == 0)
-		rc = run_plan(&r, err);
-	run_free(&r);
-	return rc;
-}
-
-/* A fragment longer than this is longer than any kernel's line: refused without more ado. */
-#define CMDLINE_BUILD_MAX 65536
-
-/* A hugepage word already in GRUB's files: a note on stderr. */
-static void grub_conflict(const char *file, unsigned line, const char *word, void *ctx)
-{
-	char f[4 * PATH_MAX], w[4 * 256];
-	bool one = !strchr(word, ' ');
-
-	(void)ctx;
-	/* a file name and words from files: escaped */
-	fprintf(stderr, "# %s:%u sets %s: the drop-in takes %s off the kernel command line (remove %s there, to keep one place)\n",
-		out_escape(f, sizeof(f), file, 0), line, out_escape(w, sizeof(w), word, 0),
-		one ? "it" : "them", one ? "it" : "them");
-}
-
-struct dropin {
-	const char *fragment, *policy;
-};
-
-static int render_dropin(FILE *f, void *ctx)
-{
-	const struct dropin *d = ctx;
-
-	return cmdline_grub_dropin(f, d->fragment, d->policy);
-}
-
-/*
- * --grub: (re)write the drop-in under the root, atomically, by the rules of
- * buddyctl's own files; only where GRUB's /etc/default/grub is.
- */
-static int write_grub_dropin(const struct act_args *a, const char *line, const char *policy,
-			     struct bc_error *err)
-{
-	struct dropin d = { .fragment = line, .policy = policy };
-	int fd = rootfs_open(a->root, "etc/default/grub", O_PATH, 0);
-
-	if (fd < 0)
-		return bc_error_set(err, BC_ENOINPUT, "%s/etc/default/grub: %s: --grub writes a drop-in for GRUB's settings (Debian, Ubuntu), and there are none",
-				    rootfs_is_slash(a->root) ? "" : a->root, rootfs_strerror(errno));
-	close(fd);
-	return ownfile_replace(a->root, GRUB_DROPIN, true, BC_ECANTCREAT, render_dropin, &d, err);
-}
-
-/* How to install the fragment, on stderr: stdout stays the fragment. */
-static void cmdline_notes(const struct act_args *a, const char *line, const struct policy *pol,
-			  enum release_found found, const char *release,
-			  const struct cmdline_limit *lim)
-{
-	char shown[4 * 80], path[4 * PATH_MAX];
-	size_t len = strlen(line);
-
-	/* the release is the file's, the path the user's: escaped */
-	out_escape(shown, sizeof(shown), release, 0);
-	out_escape(path, sizeof(path), pol->path, 0);
-	if (found == RELEASE_PARSED)
-		fprintf(stderr, "# for Linux %s, from %s\n", shown, path);
-	else
-		fprintf(stderr, "# kernel release unknown (%s%s%s): the per-node form (Linux 5.16, ids as sparse as here from 5.19) was assumed\n",
-			found == RELEASE_UNPARSEABLE ? "proc/sys/kernel/osrelease is unparseable: '" :
-			found == RELEASE_UNREADABLE ? "proc/sys/kernel/osrelease: " :
-			"no proc/sys/kernel/osrelease", shown, found == RELEASE_UNPARSEABLE ? "'" : "");
-	if (!len) {
-		fprintf(stderr, "# %s reserves no hugepages: nothing to put on the kernel command line\n", path);
-	} else {
-		if (lim->assumed)
-			fprintf(stderr, "# architecture unknown (no proc/sys/kernel/arch, no uname capture): the smallest command line known was assumed, %u bytes\n",
-				lim->size - 1);
-		fprintf(stderr, "# the fragment takes %zu of the %u bytes of the %s kernel command line%s%s%s\n", len,
-			lim->size - 1, lim->assumed ? "unknown architecture's" : lim->arch,
-			lim->source[0] ? " (" : "", lim->source, lim->source[0] ? ")" : "");
-		if (len > (lim->size - 1) / 2)
-			fprintf(stderr, "# warning: that is more than half of it: the rest of the line (cat /proc/cmdline) must fit in the other %zu\n",
-				lim->size - 1 - len);
-	}
-	if (a->grub) {
-		fprintf(stderr, "# wrote %s%s: run update-grub, then reboot\n",
-			rootfs_is_slash(a->root) ? "" : a->root, GRUB_DROPIN);
-		cmdline_grub_conflicts(a->root, grub_conflict, NULL);
-	} else if (len) {
-		fprintf(stderr, "# to reserve at boot with GRUB: buddyctl plan --kernel-cmdline --grub, then update-grub, reboot\n"
-				"# elsewhere: replace any hugepagesz=/hugepages= already on the command line: the kernel ignores a size given twice\n");
-	}
-	if (len)
-		fprintf(stderr, "# pages of a size other than the default need a hugetlbfs mount of that size (dev-hugepages1G.mount)\n");
-}
-
-int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
-{
-	struct run r = { .a = a, .command = "plan" };
-	struct cmdline_limit lim;
-	struct kernel_version kv;
-	enum release_found found = RELEASE_MISSING;
-	char *line = malloc(CMDLINE_BUILD_MAX), release[80];
-	int rc;
-
-	if (!line)
-		return bc_error_set(err, BC_ENOMEM, "out of memory");
-	rc = policy_and_snapshot(&r, err);
-	if (rc == 0) {
-		found = kernel_release_read(a->root, &kv, release, sizeof(release));
-		rc = cmdline_build(&r.pol, &r.snap, &kv, line, CMDLINE_BUILD_MAX, err);
-	}
-	/* the nodes the counts name must exist (sizes were checked above) */
-	if (rc == 0)
-		rc = policy_validate(&r.pol, &r.snap, err);
-	if (rc == 0) {
-		cmdline_limit_read(a->root, &lim);
-		rc = cmdline_check_length(&r.pol, strlen(line), &lim, err);
-	}
-	if (rc == 0 && a->grub)
-		rc = write_grub_dropin(a, line, r.pol.path, err);
-	if (rc == 0 && line[0]) {
-		printf("%s\n", line);
-		if (fflush(stdout) != 0 || ferror(stdout))
-			rc = bc_error_set(err, BC_EIO, "standard output: write failed: %s",
-					  strerror(errno ? errno : EIO));
-	}
-	if (rc == 0)
-		cmdline_notes(a, line, &r.pol, found, release, &lim);
-	free(line);
-	run_free(&r);
-	return rc;
-}
-
-int cmd_compact(const struct act_args *a, struct bc_error *err)
-{
-	struct run r = { .a = a, .command = "compact", .plan = { .time_budget_s = 1e9 } };
-	struct bitmask *sel = NULL;
-	char why[240];
-	int rc;
-
-	/* the syntax first: a usage error before the lock */
-	if (a->nodes && (rc = nodelist_select(a->nodes, "--node", NULL, &sel, err)) < 0)
-		return rc;
-	if (sel)
-		numa_bitmask_free(sel);
-	sel = NULL;
-	rc = begin(&r, err);
-	if (rc == 0 && a->nodes)
-		rc = nodelist_select(a->nodes, "--node", &r.snap, &sel, err);
-	if (rc == 0) {
-		snprintf(why, sizeof(why), "buddyctl compact%s%.200s", a->nodes ? " --node " : "",
-			 a->nodes ? a->nodes : "");
-		if (plan_compact(&r.plan, &r.snap, sel, why) < 0)
-			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
-	}
-	if (rc == 0)
-		rc = run_plan(&r, err);
-	if (sel)
-		numa_bitmask_free(sel);
-	run_free(&r);
-	return rc;
-}
-
-int cmd_drop_caches(const struct act_args *a, struct bc_error *err)
-{
-	struct run r = { .a = a, .command = "drop-caches", .plan = { .time_budget_s = 1e9 } };
-	const char *lvl = a->level ? a->level : "pagecache";
-	char why[96];
-	int level, rc;
-
-	if (!strcmp(lvl, "pagecache"))
-		level = 1;
-	else if (!strcmp(lvl, "slab"))
-		level = 2;
-	else if (!strcmp(lvl, "all"))
-		level = 3;
-	else
-		return bc_error_set(err, BC_EUSAGE, "--level: unknown level '%s' (pagecache, slab, all)", lvl);
-	rc = begin(&r, err);
-	if (rc == 0) {
-		snprintf(why, sizeof(why), "buddyctl drop-caches --level %s", lvl);
-		if (plan_drop_caches(&r.plan, &r.snap, level, !a->no_sync, why) < 0)
-			rc = bc_error_set(err, BC_ENOMEM, "out of memory");
-	}
-	if (rc == 0)
-		rc = run_plan(&r, err);
-	run_free(&r);
-	return rc;
-}
-
-/* One SIZE:COUNT[@NODES] of `reserve`, its syntax checked before the lock. */
-struct spec {
-	char buf[128];
-	char what[144];		/* "reserve: 'TEXT'", for the messages on its nodes */
-	struct bitmask *nodes;	/* @NODES parsed, NULL: none (freed by cmd_reserve()) */
-};
-
-/* The syntax of one spec into *r (its node list parsed, not yet looked up: r->nodes to free). */
-static int parse_spec(const char *text, struct spec *s, struct reserve_spec *r, struct bc_error *err)
-{
-	char *colon, *at, *end;
-	int rc;
-
-	r->text = text;
-	r->what = s->what;
-	if (strlen(text) >= sizeof(s->buf))
-		return bc_error_set(err, BC_EUSAGE, "reserve: spec too long");
-	strcpy(s->buf, text);
-	snprintf(s->what, sizeof(s->what), "reserve: '%s'", text);
-	colon = strchr(s->buf, ':');
-	if (!colon)
-		return bc_error_set(err, BC_EUSAGE, "reserve: '%s' is not SIZE:COUNT[@NODES]", text);
-	*colon = '\0';
-	at = strchr(colon + 1, '@');
-	if (at)
-		*at = '\0';
-	if (parse_size_kb(s->buf, &r->size_kb) < 0)
-		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': bad size '%s' (2M, 1G, 2048kB)", text, s->buf);
-	errno = 0;
-	if (colon[1] < '0' || colon[1] > '9' ||
-	    (r->count = strtoull(colon + 1, &end, 10), *end) || errno)
-		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': bad count '%s'", text, colon + 1);
-	/* count x size must stay a sane amount of memory (and inside 64 bits) */
-	if (r->count > BC_MAX_KB / r->size_kb)
-		return bc_error_set(err, BC_EUSAGE, "reserve: '%s': %llu pages of %llu kB is more memory than any machine has",
-				    text, (unsigned long long)r->count, (unsigned long long)r->size_kb);
-	if (!at)
-		return 0;
-	/* the node list's syntax now; whether the nodes exist, under the lock (plan_reserve_specs()) */
-	rc = nodelist_select(at + 1, s->what, NULL, &s->nodes, err);
-	r->nodes = s->nodes;
-	return rc;
-}
-
-/* reserve's specs and the escalation they share. */
-struct reserve_make {
-	const struct reserve_req *rq;
-	const struct reserve_spec *rs;
-	unsigned n;
-};
-
-static int reserve_plan(struct run *r, void *ctx, struct bc_error *err)
-{
-	const struct reserve_make *m = ctx;
-
-	return plan_reserve_specs(&r->plan, &r->snap, m->rq, m->rs, m->n, err);
-}
-
-int cmd_reserve(const struct act_args *a, struct bc_error *err)
-{
-	struct run r = { .a = a, .command = "reserve",
-			 .plan = { .time_budget_s = a->time_budget >= 0 ? a->time_budget : 60,
-				   .sync = !a->no_sync } };
-	struct steps ladder = { .n = 0 };
-	/* no --rounds: 3 over a --ladder, or as many as the chosen escalation takes */
-	struct reserve_req rq = { .ladder = a->ladder ? &ladder : NULL, .rounds = a->rounds,
-				  .allow_drop = a->allow_drop_caches, .keep = !a->restore, .force = a->force,
-				  .force_hint = "--force", .kind = BC_EUSAGE };
-	struct reserve_spec *rs;
-	struct spec *specs;
-	struct reserve_make make = { .rq = &rq, .n = (unsigned)a->nr_specs };
-	char bad[48];
-	int i, rc = 0;
-
-	if (a->nr_specs == 0)
-		return bc_error_set(err, BC_EUSAGE, "reserve: no SIZE:COUNT[@NODES] given");
-	if (a->ladder && steps_parse(a->ladder, &ladder, bad, sizeof(bad)) < 0)
-		return bc_error_set(err, BC_EUSAGE, "--ladder: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node, rewrite-burst, drain-pcp)",
-				    bad);
-	specs = calloc((size_t)a->nr_specs, sizeof(*specs));
-	rs = calloc((size_t)a->nr_specs, sizeof(*rs));
-	if (!specs || !rs) {
-		free(specs);
-		free(rs);
-		return bc_error_set(err, BC_ENOMEM, "out of memory");
-	}
-	/* the syntax of every spec first: a usage error before the lock */
-	for (i = 0; i < a->nr_specs && rc == 0; i++)
-		rc = parse_spec(a->specs[i], &specs[i], &rs[i], err);
-	make.rs = rs;
-	if (rc == 0)
-		rc = begin(&r, err);
-	if (rc == 0)
-		rc = reserve_plan(&r, &make, err);
-	if (rc == 0)
-		rc = plan_with_maps(&r, reserve_plan, &make, err);
-	if (rc == 0)
-		rc = run_plan(&r, err);
-	for (i = 0; i < a->nr_specs; i++)
-		if (specs[i].nodes)
-			numa_bitmask_free(specs[i].nodes);
-	free(rs);
-	free(specs);
-	run_free(&r);
-	return rc;
-}

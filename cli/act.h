@@ -2,15 +2,22 @@
 #ifndef BUDDYCTL_ACT_H
 #define BUDDYCTL_ACT_H
 
-/* check, plan, apply and the one-off actions: their options, commands and exit status. */
+/* check, plan, apply and the one-off actions: their options, the run they share, its exit status. */
 
 #include <stdbool.h>
 
+#include "config.h"
 #include "errors.h"
 #include "execute.h"
 #include "judge.h"
+#include "lock.h"
 #include "output.h"
 #include "plan.h"
+#include "report.h"
+#include "snapshot.h"
+#include "state.h"
+#include "sysctl_conflict.h"
+#include "sysctl_hp.h"
 
 /* Options of check, plan, apply and the one-off actions. */
 struct act_args {
@@ -42,20 +49,87 @@ struct act_args {
 
 
 /*
- * Each returns an exit status (cli/exitcodes.h) when it ran, or -kind with
- * err filled when it could not (bad usage, config, kernel data, ...).
+ * What check, plan, apply and the one-off commands share: the run's lock,
+ * snapshot, policy, findings, plan and state (cli/cmd_*.c fill it, through
+ * the functions below).
  */
-int cmd_check(const struct act_args *a, struct bc_error *err);
-int cmd_apply(const struct act_args *a, struct bc_error *err);	/* also `plan` */
+struct act_run {
+	const struct act_args *a;
+	const char *command;
+	struct snapshot snap;
+	bool have_snap;
+	struct policy pol;
+	bool have_pol;
+	struct finding *findings;	/* policy runs */
+	unsigned nr_findings;
+	struct plan plan;
+	struct state st;		/* apply: when nodes were remediated, pools' outcomes */
+	double started;			/* apply: when this run started (after the lock), epoch s */
+	const char *state_path;
+	struct lock lock;
+	bool locked;
+	/*
+	 * The lock was refused for lack of permission (-BC_EPERM, why here):
+	 * the run goes on unlocked only to plan, so that act_run_plan() can say
+	 * first what the actions would need; nothing is executed.
+	 */
+	bool lock_refused;
+	struct bc_error lock_why;
+	struct pagemap_set *maps;	/* the gigantic pools' maps the plan is made with */
+	unsigned nr_maps;
+	struct estimate *short_pools;	/* check: the short gigantic pools, from the map */
+	unsigned nr_short_pools;
+	struct sysctl_hp_set sysctl;	/* policy runs: what sysctl files set */
+	struct sysctl_conflict conflicts[SYSCTL_HP_NR];
+	unsigned nr_conflicts;
+};
+
+/* The policy file: parsed before the lock (it names the lock), checked after. 0 or -kind. */
+int act_load_policy(struct act_run *r, struct bc_error *err);
+
+/* The policy, then the snapshot, for a command that writes nothing and takes no lock. */
+int act_policy_and_snapshot(struct act_run *r, struct bc_error *err);
+
 /*
- * plan --kernel-cmdline: the policy's hugepage targets as kernel parameters
- * on stdout (one line, nothing else; nothing when the policy reserves
- * nothing), how to install them on stderr; with --grub also GRUB's drop-in.
+ * Lock (unless a dry run), then the snapshot, which must be whole. A
+ * capture (plan --buddyinfo) is another machine's: no lock here, and what
+ * it cannot tell is said in the report, not required. 0 or -kind.
  */
-int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err);
-int cmd_compact(const struct act_args *a, struct bc_error *err);
-int cmd_drop_caches(const struct act_args *a, struct bc_error *err);
-int cmd_reserve(const struct act_args *a, struct bc_error *err);
+int act_begin(struct act_run *r, struct bc_error *err);
+
+/*
+ * Execute the plan (or only print it in dry-run mode) and report: the
+ * exit status, or -kind with err filled.
+ */
+int act_run_plan(struct act_run *r, struct bc_error *err);
+
+/* Release the lock and free what the run holds. */
+void act_free(struct act_run *r);
+
+/*
+ * Make r's plan (make(), with ctx) again with the maps of the gigantic
+ * pools it grows, read now (or why there are none: struct plan's maps,
+ * freed by act_free()): once made without them, to know which pools;
+ * nothing to read when it grows none. 0, or what make() or reading
+ * returns (-BC_ENOMEM).
+ */
+int act_plan_with_maps(struct act_run *r, int (*make)(struct act_run *r, void *ctx, struct bc_error *err),
+		       void *ctx, struct bc_error *err);
+
+/*
+ * The report on standard output (text: not with --quiet), then the run's
+ * log line on standard error. 0, or -BC_EIO when standard output failed.
+ */
+int act_print_report(const struct act_args *a, const struct report *r, struct bc_error *err);
+
+/*
+ * A sysctl file that sizes a pool the policy sizes too: one warning each on
+ * standard error (when people read it), and in the report.
+ */
+void act_sysctl_warnings(struct act_run *r, struct report *rep);
+
+/* "buddyctl: warning: MSG" on standard error, nothing for "". */
+void act_warn(const char *msg);
 
 /* What a finished run decided its exit status on, and why (one line). */
 struct outcome {

@@ -65,6 +65,64 @@ static int check_nodes(const struct snapshot *snap, const struct bitmask *sel,
 	return 0;
 }
 
+/* --node's syntax, before the machine is read: *sel, or NULL without --node. */
+static int parse_nodes(const char *nodes, struct bitmask **sel, struct bc_error *err)
+{
+	*sel = NULL;
+	if (!nodes)
+		return 0;
+	if (!nodes[0])
+		return bc_error_set(err, BC_EUSAGE, "--node: empty node list");
+	return nodelist_parse(nodes, strlen(nodes), "--node", BC_EUSAGE, sel, err);
+}
+
+/*
+ * What check judges, for each node: the policy's explanation (ex) and
+ * findings, in c.
+ */
+static int judge_status(const struct status_args *a, const struct snapshot *snap, struct render_ctx *c,
+			struct explain *ex, struct finding **findings, struct bc_error *err)
+{
+	struct policy pol;
+	int rc, proactiveness = -1;
+
+	/* a capture says nothing of the sysctl: this host's is not the capture's */
+	if (!a->buddyinfo && (rc = proactiveness_read(a->root, &proactiveness, err)) < 0)
+		return rc;
+	if ((rc = status_policy(a->config, snap, &pol, err)) < 0)
+		return rc;
+	rc = explain_build(snap, &pol, proactiveness, ex, err);
+	if (rc == 0)
+		rc = policy_judge(snap, &pol, findings, &c->opts.nr_findings, err);
+	c->opts.findings = *findings;
+	policy_free(&pol);
+	return rc;
+}
+
+/* The status on standard output, or into --output. */
+static int write_status(const struct status_args *a, struct render_ctx *c, struct bc_error *err)
+{
+	/* JSON for 1024 nodes is ~2 MB: 256 KiB writes instead of 4 KiB ones */
+	static char obuf[256 << 10];
+	int rc;
+
+	c->opts.color = out_color(a->color, a->output ? -1 : STDOUT_FILENO);
+	/*
+	 * The path as typed, also with --root: whoever reads a sosreport
+	 * writes beside it, not into it (the lock and the state stay in
+	 * the tree). Never through a symlink, never over a device or FIFO.
+	 */
+	if (a->output)
+		return ownfile_replace("/", a->output, false, BC_ECANTCREAT, render, c, err);
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	rc = render(stdout, c);
+	if (rc == 0 && fflush(stdout) != 0)
+		rc = -1;
+	if (rc < 0)
+		rc = bc_error_set(err, BC_EIO, "standard output: %s", strerror(errno));
+	return rc;
+}
+
 int cmd_status(const struct status_args *a, struct bc_error *err)
 {
 	struct render_ctx c = { .format = a->format };
@@ -72,61 +130,25 @@ int cmd_status(const struct status_args *a, struct bc_error *err)
 	struct explain ex = { 0 };
 	struct finding *findings = NULL;
 	struct snapshot snap;
-	struct policy pol;
-	int rc, proactiveness;
+	int rc;
 
-	if (a->nodes && !a->nodes[0])
-		return bc_error_set(err, BC_EUSAGE, "--node: empty node list");
-	if (a->nodes) {
-		rc = nodelist_parse(a->nodes, strlen(a->nodes), "--node", BC_EUSAGE, &sel, err);
-		if (rc < 0)
-			return rc;
-	}
+	if ((rc = parse_nodes(a->nodes, &sel, err)) < 0)
+		return rc;
 	rc = cli_snapshot(a->root, a->buddyinfo, a->page_size, &snap, err);
-	if (rc < 0)
-		goto out;
-	if (sel && (rc = check_nodes(&snap, sel, err)) < 0)
-		goto out_snap;
-	/* a capture says nothing of the sysctl: this host's is not the capture's */
-	proactiveness = -1;
-	if (!a->buddyinfo && (rc = proactiveness_read(a->root, &proactiveness, err)) < 0)
-		goto out_snap;
-	if ((rc = status_policy(a->config, &snap, &pol, err)) < 0)
-		goto out_snap;
-	rc = explain_build(&snap, &pol, proactiveness, &ex, err);
-	if (rc == 0)
-		rc = policy_judge(&snap, &pol, &findings, &c.opts.nr_findings, err);
-	c.opts.findings = findings;
-	policy_free(&pol);
-	if (rc < 0)
-		goto out_snap;
-	c.opts.explain = &ex;
-	c.snap = &snap;
-	c.opts.nodes = sel;
-	c.opts.color = out_color(a->color, a->output ? -1 : STDOUT_FILENO);
-	if (a->output) {
-		/*
-		 * The path as typed, also with --root: whoever reads a sosreport
-		 * writes beside it, not into it (the lock and the state stay in
-		 * the tree). Never through a symlink, never over a device or FIFO.
-		 */
-		rc = ownfile_replace("/", a->output, false, BC_ECANTCREAT, render, &c, err);
-	} else {
-		/* JSON for 1024 nodes is ~2 MB: 256 KiB writes instead of 4 KiB ones */
-		static char obuf[256 << 10];
-
-		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-		rc = render(stdout, &c);
-		if (rc == 0 && fflush(stdout) != 0)
-			rc = -1;
-		if (rc < 0)
-			rc = bc_error_set(err, BC_EIO, "standard output: %s", strerror(errno));
+	if (rc == 0) {
+		if (sel)
+			rc = check_nodes(&snap, sel, err);
+		if (rc == 0)
+			rc = judge_status(a, &snap, &c, &ex, &findings, err);
+		c.opts.explain = &ex;
+		c.snap = &snap;
+		c.opts.nodes = sel;
+		if (rc == 0)
+			rc = write_status(a, &c, err);
+		free(findings);
+		explain_free(&ex);
+		snapshot_free(&snap);
 	}
-out_snap:
-	free(findings);
-	explain_free(&ex);
-	snapshot_free(&snap);
-out:
 	if (sel)
 		numa_bitmask_free(sel);
 	return rc;

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "cmd_apply.h"
+#include "cmd_reserve.h"
 #include "execute.h"
 #include "loadmap.h"
 #include "log.h"

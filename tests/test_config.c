@@ -625,7 +625,7 @@ static void hugepages_shrink(void **state)
 static void step_table(void **state)
 {
 	struct steps st;
-	char badstep[32];
+	char badstep[32], names[256];
 	unsigned s;
 
 	(void)state;
@@ -650,6 +650,18 @@ static void step_table(void **state)
 	assert_string_equal(step_name(STEP_NR), "?");
 	assert_string_equal(step_info(STEP_REWRITE_BURST)->name, "rewrite-burst");
 	assert_string_equal(step_info(STEP_DRAIN_PCP)->name, "drain-pcp");
+
+	/* the lists the messages give, from the table; "(escalation only)" is the flag's */
+	for (s = 0; s < STEP_NR; s++)
+		assert_int_equal(step_info((enum step)s)->escalation_only,
+				 strstr(step_info((enum step)s)->what, "(escalation only)") != NULL);
+	steps_names(names, sizeof(names), false);
+	assert_string_equal(names, "retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, "
+				   "reclaim-node, rewrite-burst, drain-pcp");
+	steps_names(names, sizeof(names), true);
+	assert_string_equal(names, "none, compact-node, compact-all, drop-pagecache, drop-slab, drop-all");
+	steps_names(names, 20, false);
+	assert_string_equal(names, "retry, compact-node");
 }
 
 int main(void)

@@ -169,6 +169,16 @@ static int fail(struct pstate *st, const char *fmt, const char *a, const char *b
 	return fail_at(st, st->line, fmt, ea, eb);
 }
 
+/* An unknown step: the error names it and the steps the list may hold (steps_names()). */
+static int fail_step(struct pstate *st, const char *what, const char *bad, bool remediation)
+{
+	char ebad[BC_TOKEN_MAX], names[256];
+
+	bc_token_escape(ebad, bad, strlen(bad));
+	steps_names(names, sizeof(names), remediation);
+	return fail_at(st, st->line, "%s '%s' (%s)", what, ebad, names);
+}
+
 static struct node_policy *node_section(struct pstate *st, int node)
 {
 	struct policy *p = st->p;
@@ -215,9 +225,8 @@ static struct hp_target *target_section(struct pstate *st, uint64_t kb)
 	return t;
 }
 
-/* Keys of [fragmentation] and [remediate], shared with [node N]. */
-static int threshold_key(struct pstate *st, struct thresholds *th, const char *key,
-			 const char *val)
+/* warn_/crit_unusable, warn_/crit_fragindex: a ratio or 'off'. 1, 0 (failed), -1: not one of them. */
+static int ratio_key(struct pstate *st, struct thresholds *th, const char *key, const char *val)
 {
 	struct { const char *k; int *dst; enum th_key tk; } ratios[] = {
 		{ "warn_unusable", &th->warn_unusable, THK_WARN_UNUSABLE },
@@ -225,50 +234,72 @@ static int threshold_key(struct pstate *st, struct thresholds *th, const char *k
 		{ "warn_fragindex", &th->warn_fragindex, THK_WARN_FRAGINDEX },
 		{ "crit_fragindex", &th->crit_fragindex, THK_CRIT_FRAGINDEX },
 	};
-	uint64_t v;
 	unsigned i;
 
-	for (i = 0; i < 4; i++) {
-		if (strcmp(key, ratios[i].k))
-			continue;
-		if (!strcmp(val, "off"))
-			*ratios[i].dst = -1;
-		else if (parse_ratio(val, ratios[i].dst) < 0)
-			return fail(st, "%s: '%s' is not a ratio from 0 to 1 (or 'off')", key, val);
-		th->line[ratios[i].tk] = st->line;	/* for the warn/crit check */
-		return 1;
-	}
-	if (!strcmp(key, "warn_min_blocks") || !strcmp(key, "crit_min_blocks")) {
-		int64_t *dst = key[0] == 'w' ? &th->warn_min_blocks : &th->crit_min_blocks;
+	for (i = 0; i < 4 && strcmp(key, ratios[i].k); i++)
+		;
+	if (i == 4)
+		return -1;
+	if (!strcmp(val, "off"))
+		*ratios[i].dst = -1;
+	else if (parse_ratio(val, ratios[i].dst) < 0)
+		return fail(st, "%s: '%s' is not a ratio from 0 to 1 (or 'off')", key, val);
+	th->line[ratios[i].tk] = st->line;	/* for the warn/crit check */
+	return 1;
+}
 
-		if (!strcmp(val, "off"))
-			*dst = -1;
-		else if (parse_count(val, &v) < 0)
-			return fail(st, "%s: '%s' is not a count (or 'off')", key, val);
-		else
-			*dst = (int64_t)v;	/* v <= BC_MAX_PAGES */
-		th->line[key[0] == 'w' ? THK_WARN_MIN_BLOCKS : THK_CRIT_MIN_BLOCKS] = st->line;
+/* warn_min_blocks, crit_min_blocks: a count or 'off'. */
+static int min_blocks_key(struct pstate *st, struct thresholds *th, const char *key, const char *val)
+{
+	int64_t *dst = key[0] == 'w' ? &th->warn_min_blocks : &th->crit_min_blocks;
+	uint64_t v;
+
+	if (!strcmp(val, "off"))
+		*dst = -1;
+	else if (parse_count(val, &v) < 0)
+		return fail(st, "%s: '%s' is not a count (or 'off')", key, val);
+	else
+		*dst = (int64_t)v;	/* v <= BC_MAX_PAGES */
+	th->line[key[0] == 'w' ? THK_WARN_MIN_BLOCKS : THK_CRIT_MIN_BLOCKS] = st->line;
+	return 1;
+}
+
+/* order: 'auto', an order, or a size resolved against the page size later. */
+static int order_key(struct pstate *st, struct thresholds *th, const char *val)
+{
+	uint64_t v;
+
+	th->line[THK_ORDER] = st->line;
+	if (!strcmp(val, "auto")) {
+		th->order = -1;
+		th->order_kb = 0;
 		return 1;
 	}
-	if (!strcmp(key, "order")) {
-		th->line[THK_ORDER] = st->line;
-		if (!strcmp(val, "auto")) {
-			th->order = -1;
-			th->order_kb = 0;
-			return 1;
-		}
-		if (parse_count(val, &v) == 0 && v < BC_MAX_ORDERS) {
-			th->order = (int)v;
-			th->order_kb = 0;
-			return 1;
-		}
-		if (parse_size_kb(val, &v) == 0) {
-			th->order = -1;
-			th->order_kb = v;	/* resolved against the page size later */
-			return 1;
-		}
-		return fail(st, "order: '%s' is not an order (0-31), a size (2M) or 'auto'%s", val, "");
+	if (parse_count(val, &v) == 0 && v < BC_MAX_ORDERS) {
+		th->order = (int)v;
+		th->order_kb = 0;
+		return 1;
 	}
+	if (parse_size_kb(val, &v) == 0) {
+		th->order = -1;
+		th->order_kb = v;	/* resolved against the page size later */
+		return 1;
+	}
+	return fail(st, "order: '%s' is not an order (0-31), a size (2M) or 'auto'%s", val, "");
+}
+
+/* Keys of [fragmentation] and [remediate], shared with [node N]. */
+static int threshold_key(struct pstate *st, struct thresholds *th, const char *key,
+			 const char *val)
+{
+	int rc = ratio_key(st, th, key, val);
+
+	if (rc >= 0)
+		return rc;
+	if (!strcmp(key, "warn_min_blocks") || !strcmp(key, "crit_min_blocks"))
+		return min_blocks_key(st, th, key, val);
+	if (!strcmp(key, "order"))
+		return order_key(st, th, val);
 	return -1;
 }
 
@@ -290,11 +321,9 @@ static int remedy_key(struct pstate *st, struct steps *warn, struct steps *crit,
 		return -1;
 	}
 	if (steps_parse(val, dst, bad, sizeof(bad)) < 0)
-		return fail(st, "unknown remediation step '%s' (none, compact-node, compact-all, drop-pagecache, drop-slab, drop-all)%s",
-			    bad, "");
+		return fail_step(st, "unknown remediation step", bad, true);
 	for (unsigned i = 0; i < dst->n; i++)
-		if (dst->s[i] == STEP_RETRY || dst->s[i] == STEP_RECLAIM_NODE || dst->s[i] == STEP_REWRITE_BURST ||
-		    dst->s[i] == STEP_DRAIN_PCP)
+		if (step_info(dst->s[i])->escalation_only)
 			return fail(st, "%s: '%s' is a hugepage escalation step, not a remediation", key,
 				    step_name(dst->s[i]));
 	return 1;
@@ -312,18 +341,70 @@ static int pool_fits(struct pstate *st, const struct hp_target *t, const char *k
 		       key, (unsigned long long)pages, (unsigned long long)t->size_kb);
 }
 
+/* NODE: of a NODE:COUNT at *p into *node; *p moves past the ':'. 1, or 0 when it failed. */
+static int pair_node(struct pstate *st, const char **p, const char *pair, unsigned long *node)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)**p))
+		return fail(st, "count: expected NODE:COUNT, got '%s'%s", pair, "");
+	errno = 0;
+	*node = strtoul(*p, &end, 10);
+	if (errno || *end != ':' || *node > BC_MAX_NODE_ID)
+		return fail(st, "count: expected NODE:COUNT, got '%s'%s", pair, "");
+	*p = end + 1;
+	return 1;
+}
+
+/* COUNT of a NODE:COUNT at *p into *cnt, a pool that fits; *p moves past it. 1, or 0 when it failed. */
+static int pair_count(struct pstate *st, const struct hp_target *t, const char **p, const char *pair,
+		      unsigned long long *cnt)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)**p))
+		return fail(st, "count: expected a count after ':' in '%s'%s", pair, "");
+	errno = 0;
+	*cnt = strtoull(*p, &end, 10);
+	if (errno || *cnt > BC_MAX_PAGES || (*end && *end != ',' && *end != ' '))
+		return fail(st, "count: bad count in '%s'%s", pair, "");
+	if (!pool_fits(st, t, "count", *cnt))
+		return 0;
+	*p = end;
+	return 1;
+}
+
+/* node's count, given once. 1, or 0 when it failed. */
+static int add_count(struct pstate *st, struct hp_target *t, unsigned long node, unsigned long long cnt)
+{
+	struct node_count *nc;
+	char num[16];
+
+	for (unsigned i = 0; i < t->nr_counts; i++) {
+		snprintf(num, sizeof(num), "%lu", node);
+		if (t->counts[i].node == (int)node)
+			return fail(st, "count: node %s given twice%s", num, "");
+	}
+	nc = realloc(t->counts, (t->nr_counts + 1) * sizeof(*nc));
+	if (!nc)
+		return fail(st, "out of memory%s%s", "", "");
+	t->counts = nc;
+	t->counts[t->nr_counts].node = (int)node;	/* node <= BC_MAX_NODE_ID */
+	t->counts[t->nr_counts++].count = cnt;
+	return 1;
+}
+
 static int parse_counts(struct pstate *st, struct hp_target *t, const char *val)
 {
 	const char *p = val;
+	unsigned long node = 0;
+	unsigned long long cnt = 0;
 
 	free(t->counts);
 	t->counts = NULL;
 	t->nr_counts = 0;
-	while (*p) {
-		char *end, pair[48];	/* for messages; over 40 bytes shows as cut */
-		unsigned long node;
-		unsigned long long cnt;
-		struct node_count *nc;
+	for (;;) {
+		char pair[48];	/* for messages; over 40 bytes shows as cut */
 		size_t len;
 
 		while (*p == ' ' || *p == ',')
@@ -332,42 +413,33 @@ static int parse_counts(struct pstate *st, struct hp_target *t, const char *val)
 			break;
 		len = strcspn(p, ", ");
 		snprintf(pair, sizeof(pair), "%.*s", (int)(len < sizeof(pair) ? len : sizeof(pair) - 1), p);
-		if (!isdigit((unsigned char)*p))
-			return fail(st, "count: expected NODE:COUNT, got '%s'%s", pair, "");
-		errno = 0;
-		node = strtoul(p, &end, 10);
-		if (errno || *end != ':' || node > BC_MAX_NODE_ID)
-			return fail(st, "count: expected NODE:COUNT, got '%s'%s", pair, "");
-		p = end + 1;
-		if (!isdigit((unsigned char)*p))
-			return fail(st, "count: expected a count after ':' in '%s'%s", pair, "");
-		errno = 0;
-		cnt = strtoull(p, &end, 10);
-		if (errno || cnt > BC_MAX_PAGES || (*end && *end != ',' && *end != ' '))
-			return fail(st, "count: bad count in '%s'%s", pair, "");
-		if (!pool_fits(st, t, "count", cnt))
+		if (!pair_node(st, &p, pair, &node) || !pair_count(st, t, &p, pair, &cnt) ||
+		    !add_count(st, t, node, cnt))
 			return 0;
-		p = end;
-		for (unsigned i = 0; i < t->nr_counts; i++) {
-			char num[16];
-
-			snprintf(num, sizeof(num), "%lu", node);
-			if (t->counts[i].node == (int)node)
-				return fail(st, "count: node %s given twice%s", num, "");
-		}
-		nc = realloc(t->counts, (t->nr_counts + 1) * sizeof(*nc));
-		if (!nc)
-			return fail(st, "out of memory%s%s", "", "");
-		t->counts = nc;
-		t->counts[t->nr_counts].node = (int)node;	/* node <= BC_MAX_NODE_ID */
-		t->counts[t->nr_counts++].count = cnt;
 	}
 	if (!t->nr_counts)
 		return fail(st, "count: no NODE:COUNT pairs in '%s'%s", val, "");
 	return 1;
 }
 
-static int target_key(struct pstate *st, struct hp_target *t, const char *key, const char *val)
+/* total: a count, not with 'count'. */
+static int total_key(struct pstate *st, struct hp_target *t, const char *val)
+{
+	uint64_t v;
+
+	if (t->nr_counts)
+		return fail(st, "total: 'count' is already set for this size; use one of them%s%s", "", "");
+	if (parse_count(val, &v) < 0)
+		return fail(st, "total: '%s' is not a count%s", val, "");
+	if (!pool_fits(st, t, "total", v))
+		return 0;
+	t->has_total = true;
+	t->total = v;
+	return 1;
+}
+
+/* The yes/no keys of [hugepages SIZE]. 1, 0 (failed), -1: not one of them. */
+static int target_bool_key(struct pstate *st, struct hp_target *t, const char *key, const char *val)
 {
 	struct { const char *k; bool *dst; } bools[] = {
 		{ "keep", &t->keep },
@@ -378,40 +450,8 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 		/* a pool above its count is freed down to it (else the count is a floor) */
 		{ "shrink", &t->shrink },
 	};
-	char bad[48];
-	uint64_t v;
 	unsigned i;
 
-	if (!strcmp(key, "count")) {
-		if (t->has_total)
-			return fail(st, "count: 'total' is already set for this size; use one of them%s%s", "", "");
-		return parse_counts(st, t, val);
-	}
-	if (!strcmp(key, "total")) {
-		if (t->nr_counts)
-			return fail(st, "total: 'count' is already set for this size; use one of them%s%s", "", "");
-		if (parse_count(val, &v) < 0)
-			return fail(st, "total: '%s' is not a count%s", val, "");
-		if (!pool_fits(st, t, "total", v))
-			return 0;
-		t->has_total = true;
-		t->total = v;
-		return 1;
-	}
-	if (!strcmp(key, "on_short")) {
-		if (steps_parse(val, &t->ladder, bad, sizeof(bad)) < 0)
-			return fail(st, "on_short: unknown step '%s' (retry, compact-node, compact-all, drop-pagecache, drop-slab, drop-all, reclaim-node, rewrite-burst, drain-pcp)%s",
-				    bad, "");
-		t->ladder_given = true;
-		return 1;
-	}
-	if (!strcmp(key, "rounds")) {
-		if (parse_count(val, &v) < 0 || v > 100)
-			return fail(st, "rounds: '%s' is not a number from 0 to 100%s", val, "");
-		t->rounds = (unsigned)v;
-		t->rounds_given = true;
-		return 1;
-	}
 	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
 		if (strcmp(key, bools[i].k))
 			continue;
@@ -422,22 +462,57 @@ static int target_key(struct pstate *st, struct hp_target *t, const char *key, c
 	return -1;
 }
 
-static int run_key(struct pstate *st, const char *key, const char *val)
+static int target_key(struct pstate *st, struct hp_target *t, const char *key, const char *val)
+{
+	char bad[48];
+	uint64_t v;
+
+	if (!strcmp(key, "count")) {
+		if (t->has_total)
+			return fail(st, "count: 'total' is already set for this size; use one of them%s%s", "", "");
+		return parse_counts(st, t, val);
+	}
+	if (!strcmp(key, "total"))
+		return total_key(st, t, val);
+	if (!strcmp(key, "on_short")) {
+		if (steps_parse(val, &t->ladder, bad, sizeof(bad)) < 0)
+			return fail_step(st, "on_short: unknown step", bad, false);
+		t->ladder_given = true;
+		return 1;
+	}
+	if (!strcmp(key, "rounds")) {
+		if (parse_count(val, &v) < 0 || v > 100)
+			return fail(st, "rounds: '%s' is not a number from 0 to 100%s", val, "");
+		t->rounds = (unsigned)v;
+		t->rounds_given = true;
+		return 1;
+	}
+	return target_bool_key(st, t, key, val);
+}
+
+/* time_budget, min_interval, lock_wait: a duration. */
+static int duration_key(struct pstate *st, const char *key, const char *val)
 {
 	struct policy *p = st->p;
 	double d;
 
-	if (!strcmp(key, "time_budget") || !strcmp(key, "min_interval") || !strcmp(key, "lock_wait")) {
-		if (parse_duration(val, &d) < 0)
-			return fail(st, "%s: '%s' is not a duration (30s, 10m, 1h)", key, val);
-		if (key[0] == 't')
-			p->time_budget_s = d;
-		else if (key[1] == 'i')
-			p->min_interval_s = (unsigned)d;	/* d <= DURATION_MAX_S (units.h) */
-		else
-			p->lock_wait_s = d;
-		return 1;
-	}
+	if (parse_duration(val, &d) < 0)
+		return fail(st, "%s: '%s' is not a duration (30s, 10m, 1h)", key, val);
+	if (key[0] == 't')
+		p->time_budget_s = d;
+	else if (key[1] == 'i')
+		p->min_interval_s = (unsigned)d;	/* d <= DURATION_MAX_S (units.h) */
+	else
+		p->lock_wait_s = d;
+	return 1;
+}
+
+static int run_key(struct pstate *st, const char *key, const char *val)
+{
+	struct policy *p = st->p;
+
+	if (!strcmp(key, "time_budget") || !strcmp(key, "min_interval") || !strcmp(key, "lock_wait"))
+		return duration_key(st, key, val);
 	if (!strcmp(key, "state_file") || !strcmp(key, "lock_file")) {
 		char *dst = key[0] == 's' ? p->state_file : p->lock_file;
 
@@ -449,18 +524,11 @@ static int run_key(struct pstate *st, const char *key, const char *val)
 	return -1;
 }
 
-static int handler(void *user, const char *section, const char *key, const char *val)
+/* Each key once per section: 1, or 0 (failed) for one given twice. */
+static int key_once(struct pstate *st, const char *section, const char *key)
 {
-	struct pstate *st = user;
-	struct policy *p = st->p;
 	char id[96];
-	unsigned long n;
-	uint64_t kb;
-	char *end;
-	int rc = -1;
 
-	if (st->failed)
-		return 0;
 	snprintf(id, sizeof(id), "%s]%s", section, key);
 	for (unsigned i = 0; i < st->nr_seen; i++)
 		if (!strcmp(st->seen[i], id))
@@ -469,42 +537,76 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (st->nr_seen == sizeof(st->seen) / sizeof(st->seen[0]))
 		return fail(st, "more than %s keys in one file%s", "128", "");
 	strcpy(st->seen[st->nr_seen++], id);
+	return 1;
+}
 
-	if (!strcmp(section, "fragmentation")) {
-		rc = threshold_key(st, &p->th, key, val);
-	} else if (!strcmp(section, "remediate")) {
-		if (!strcmp(key, "sync")) {
-			rc = parse_bool(val, &p->sync) < 0 ? fail(st, "sync: '%s' is not yes or no%s", val, "") : 1;
-		} else {
-			rc = remedy_key(st, &p->warn, &p->crit, NULL, NULL, key, val);
-		}
-	} else if (!strcmp(section, "run")) {
-		rc = run_key(st, key, val);
-	} else if (!strncmp(section, "node ", 5)) {
-		struct node_policy *np;
+static int remediate_key(struct pstate *st, const char *key, const char *val)
+{
+	struct policy *p = st->p;
 
-		n = strtoul(section + 5, &end, 10);
-		if (!isdigit((unsigned char)section[5]) || *end || n > BC_MAX_NODE_ID)
-			return fail(st, "bad section [%s]: expected [node N]%s", section, "");
-		np = node_section(st, (int)n);
-		if (!np)
-			return fail(st, "out of memory%s%s", "", "");
-		rc = threshold_key(st, &np->th, key, val);
-		if (rc < 0)
-			rc = remedy_key(st, &np->warn, &np->crit, &np->warn_set, &np->crit_set, key, val);
-	} else if (!strncmp(section, "hugepages ", 10)) {
-		struct hp_target *t;
+	if (strcmp(key, "sync"))
+		return remedy_key(st, &p->warn, &p->crit, NULL, NULL, key, val);
+	return parse_bool(val, &p->sync) < 0 ? fail(st, "sync: '%s' is not yes or no%s", val, "") : 1;
+}
 
-		if (parse_size_kb(section + 10, &kb) < 0)
-			return fail(st, "bad section [%s]: expected [hugepages SIZE] with SIZE like 2M or 1G%s",
-				    section, "");
-		t = target_section(st, kb);
-		if (!t)
-			return fail(st, "out of memory%s%s", "", "");
-		rc = target_key(st, t, key, val);
-	} else {
-		return fail(st, "unknown section [%s]%s", section, "");
-	}
+/* A key of [node N]: a threshold or a remediation for node N. */
+static int node_key(struct pstate *st, const char *section, const char *key, const char *val)
+{
+	struct node_policy *np;
+	unsigned long n;
+	char *end;
+	int rc;
+
+	n = strtoul(section + 5, &end, 10);
+	if (!isdigit((unsigned char)section[5]) || *end || n > BC_MAX_NODE_ID)
+		return fail(st, "bad section [%s]: expected [node N]%s", section, "");
+	np = node_section(st, (int)n);
+	if (!np)
+		return fail(st, "out of memory%s%s", "", "");
+	rc = threshold_key(st, &np->th, key, val);
+	if (rc < 0)
+		rc = remedy_key(st, &np->warn, &np->crit, &np->warn_set, &np->crit_set, key, val);
+	return rc;
+}
+
+static int hugepages_key(struct pstate *st, const char *section, const char *key, const char *val)
+{
+	struct hp_target *t;
+	uint64_t kb;
+
+	if (parse_size_kb(section + 10, &kb) < 0)
+		return fail(st, "bad section [%s]: expected [hugepages SIZE] with SIZE like 2M or 1G%s",
+			    section, "");
+	t = target_section(st, kb);
+	if (!t)
+		return fail(st, "out of memory%s%s", "", "");
+	return target_key(st, t, key, val);
+}
+
+/* A key of a section: 1, 0 (failed), or -1 for a key the section does not have. */
+static int section_key(struct pstate *st, const char *section, const char *key, const char *val)
+{
+	if (!strcmp(section, "fragmentation"))
+		return threshold_key(st, &st->p->th, key, val);
+	if (!strcmp(section, "remediate"))
+		return remediate_key(st, key, val);
+	if (!strcmp(section, "run"))
+		return run_key(st, key, val);
+	if (!strncmp(section, "node ", 5))
+		return node_key(st, section, key, val);
+	if (!strncmp(section, "hugepages ", 10))
+		return hugepages_key(st, section, key, val);
+	return fail(st, "unknown section [%s]%s", section, "");
+}
+
+static int handler(void *user, const char *section, const char *key, const char *val)
+{
+	struct pstate *st = user;
+	int rc;
+
+	if (st->failed || !key_once(st, section, key))
+		return 0;
+	rc = section_key(st, section, key, val);
 	if (rc < 0)
 		return fail(st, "unknown key '%s' in [%s]", key, section);
 	return rc;
@@ -537,66 +639,87 @@ static void section_end(struct pstate *st)
  * the later key winning. Node sections are recorded here, with the
  * header's line, whether they have keys or not.
  */
-static void check_section(struct pstate *st, const char *line)
+/*
+ * The name between '[' (at p) and ']' (at end) into name: 0, or -1 (failed)
+ * for one too long or text after the ']'.
+ */
+static int section_name(struct pstate *st, const char *p, const char *end, char name[SECTION_NAME_MAX + 1])
 {
-	const char *p = line, *end, *rest;
-	char name[SECTION_NAME_MAX + 1];
-	struct section sec = { .line = st->line }, *secs;
-	unsigned long n = 0;
-	bool node = false;
-	size_t len;
-	unsigned i;
+	size_t len = (size_t)(end - p - 1), kept = len < SECTION_NAME_MAX + 1 ? len : SECTION_NAME_MAX;
+	char shown[BC_TOKEN_MAX];
+	const char *rest;
 
-	while (isspace((unsigned char)*p))	/* as inih's lskip() */
-		p++;
-	if (*p != '[' || !(end = strchr(p, ']')))
-		return;		/* not a header: inih says what is wrong */
-	section_end(st);
-	len = (size_t)(end - p - 1);
-	memcpy(name, p + 1, len < sizeof(name) ? len : sizeof(name) - 1);
-	name[len < sizeof(name) ? len : sizeof(name) - 1] = '\0';
+	memcpy(name, p + 1, kept);
+	name[kept] = '\0';
 	if (len > SECTION_NAME_MAX) {
-		bc_token_escape(sec.shown, name, strlen(name));
-		fail_at(st, st->line, "section name [%s] is longer than %d characters",
-			sec.shown, SECTION_NAME_MAX);
-		return;
+		bc_token_escape(shown, name, strlen(name));
+		fail_at(st, st->line, "section name [%s] is longer than %d characters", shown, SECTION_NAME_MAX);
+		return -1;
 	}
 	for (rest = end + 1; isspace((unsigned char)*rest); rest++)
 		;
 	if (*rest) {
 		fail(st, "text '%s' after [%s] (only a comment may follow a header)", rest, name);
-		return;
+		return -1;
 	}
-	if (!strcmp(name, "fragmentation") || !strcmp(name, "remediate") || !strcmp(name, "run")) {
-		snprintf(sec.id, sizeof(sec.id), "%s", name);
-	} else if (!strncmp(name, "node ", 5)) {
-		char *e;
+	return 0;
+}
 
-		errno = 0;
-		n = strtoul(name + 5, &e, 10);
-		if (!isdigit((unsigned char)name[5]) || *e || errno || n > BC_MAX_NODE_ID) {
-			fail(st, "bad section [%s]: expected [node N]%s", name, "");
-			return;
-		}
-		snprintf(sec.id, sizeof(sec.id), "node %lu", n);
-		node = true;
+/* [node N]'s N into *n: 0, or -1 (failed). */
+static int section_node(struct pstate *st, const char *name, unsigned long *n)
+{
+	char *e;
+
+	errno = 0;
+	*n = strtoul(name + 5, &e, 10);
+	if (!isdigit((unsigned char)name[5]) || *e || errno || *n > BC_MAX_NODE_ID) {
+		fail(st, "bad section [%s]: expected [node N]%s", name, "");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The section's id (one per section, whatever its spelling: "hugepages
+ * 2048" for [hugepages 2M]), and for [node N] its node (*node >= 0): 0, or
+ * -1 (failed) for a section buddyctl does not have.
+ */
+static int section_id(struct pstate *st, const char *name, struct section *sec, long *node)
+{
+	unsigned long n;
+
+	*node = -1;
+	if (!strcmp(name, "fragmentation") || !strcmp(name, "remediate") || !strcmp(name, "run")) {
+		snprintf(sec->id, sizeof(sec->id), "%s", name);
+	} else if (!strncmp(name, "node ", 5)) {
+		if (section_node(st, name, &n) < 0)
+			return -1;
+		snprintf(sec->id, sizeof(sec->id), "node %lu", n);
+		*node = (long)n;
 	} else if (!strncmp(name, "hugepages ", 10)) {
-		if (parse_size_kb(name + 10, &sec.hp_kb) < 0) {
-			fail(st, "bad section [%s]: expected [hugepages SIZE] with SIZE like 2M or 1G%s",
-			     name, "");
-			return;
+		if (parse_size_kb(name + 10, &sec->hp_kb) < 0) {
+			fail(st, "bad section [%s]: expected [hugepages SIZE] with SIZE like 2M or 1G%s", name, "");
+			return -1;
 		}
-		snprintf(sec.id, sizeof(sec.id), "hugepages %llu", (unsigned long long)sec.hp_kb);
+		snprintf(sec->id, sizeof(sec->id), "hugepages %llu", (unsigned long long)sec->hp_kb);
 	} else {
 		fail(st, "unknown section [%s]%s", name, "");
-		return;
+		return -1;
 	}
-	bc_token_escape(sec.shown, name, strlen(name));
+	return 0;
+}
+
+/* The section met, given once; a [node N] without keys still names a node that must exist. */
+static void add_section(struct pstate *st, const struct section *sec, long node)
+{
+	struct section *secs;
+	unsigned i;
+
 	for (i = 0; i < st->nr_sections; i++) {
-		if (strcmp(st->sections[i].id, sec.id))
+		if (strcmp(st->sections[i].id, sec->id))
 			continue;
 		fail_at(st, st->line, "[%s] repeats [%s] of line %u (give each section once)",
-			sec.shown, st->sections[i].shown, st->sections[i].line);
+			sec->shown, st->sections[i].shown, st->sections[i].line);
 		return;
 	}
 	secs = realloc(st->sections, (st->nr_sections + 1) * sizeof(*secs));
@@ -605,10 +728,27 @@ static void check_section(struct pstate *st, const char *line)
 		return;
 	}
 	st->sections = secs;
-	st->sections[st->nr_sections++] = sec;
-	/* a [node N] without keys still names a node that must exist */
-	if (node && !node_section(st, (int)n))
+	st->sections[st->nr_sections++] = *sec;
+	if (node >= 0 && !node_section(st, (int)node))
 		fail(st, "out of memory%s%s", "", "");
+}
+
+static void check_section(struct pstate *st, const char *line)
+{
+	const char *p = line, *end;
+	char name[SECTION_NAME_MAX + 1];
+	struct section sec = { .line = st->line };
+	long node;
+
+	while (isspace((unsigned char)*p))	/* as inih's lskip() */
+		p++;
+	if (*p != '[' || !(end = strchr(p, ']')))
+		return;		/* not a header: inih says what is wrong */
+	section_end(st);
+	if (section_name(st, p, end, name) < 0 || section_id(st, name, &sec, &node) < 0)
+		return;
+	bc_token_escape(sec.shown, name, strlen(name));
+	add_section(st, &sec, node);
 }
 
 /* The next byte of the policy, or EOF. */
@@ -645,41 +785,62 @@ static void strip_comment(char *line)
  * with CR line ends as its first line), a line longer than inih's buffer
  * (the rest came back as a line of its own).
  */
+struct line_read {
+	size_t len;
+	bool nul, cr, too_long;
+	bool eof;		/* nothing left to read */
+};
+
+/* The next line into buf (max bytes and a NUL), and what is wrong with it. */
+static void read_line(struct pstate *st, char *buf, size_t max, struct line_read *r)
+{
+	int c;
+
+	*r = (struct line_read){ .len = 0 };
+	while ((c = next_byte(st)) != EOF && c != '\n') {
+		r->nul |= c == '\0';
+		r->cr |= c == '\r';
+		if (r->len < max)
+			buf[r->len++] = (char)c;
+		else
+			r->too_long = true;
+	}
+	r->eof = c == EOF && !r->len;
+	buf[r->len] = '\0';
+}
+
+/* What a line may not hold: 0, or -1 with the first error recorded. */
+static int line_refused(struct pstate *st, const struct line_read *r, size_t max)
+{
+	if (r->nul)
+		fail(st, "NUL byte in line%s%s", "", "");
+	else if (r->cr)
+		fail(st, "carriage return in line (save the file with Unix line ends)%s%s", "", "");
+	else if (r->too_long)
+		fail_at(st, st->line, "line longer than %zu characters", max);
+	return st->failed ? -1 : 0;
+}
+
 static char *reader(char *buf, int num, void *stream)
 {
 	struct pstate *st = stream;
-	size_t len = 0, max = (size_t)num - 1;
-	bool nul = false, cr = false, too_long = false;
-	int c;
+	size_t max = (size_t)num - 1;
+	struct line_read r;
 
 	if (st->failed)
 		return NULL;	/* the first error is the one reported */
-	while ((c = next_byte(st)) != EOF && c != '\n') {
-		nul |= c == '\0';
-		cr |= c == '\r';
-		if (len < max)
-			buf[len++] = (char)c;
-		else
-			too_long = true;
-	}
-	if (c == EOF && !len)
+	read_line(st, buf, max, &r);
+	if (r.eof)
 		return NULL;
-	buf[len] = '\0';
 	st->line++;
-	if (nul)
-		fail(st, "NUL byte in line%s%s", "", "");
-	else if (cr)
-		fail(st, "carriage return in line (save the file with Unix line ends)%s%s", "", "");
-	else if (too_long)
-		fail_at(st, st->line, "line longer than %zu characters", max);
-	if (st->failed)
+	if (line_refused(st, &r, max) < 0)
 		return NULL;
 	/*
 	 * A UTF-8 BOM: inih drops it as well, but only after check_section()
 	 * has missed the header behind it.
 	 */
-	if (st->line == 1 && len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
-		memmove(buf, buf + 3, len - 2);
+	if (st->line == 1 && r.len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		memmove(buf, buf + 3, r.len - 2);
 	strip_comment(buf);
 	check_section(st, buf);
 	return st->failed ? NULL : buf;
@@ -852,19 +1013,27 @@ int policy_load_string(const char *name, const char *text, struct policy *p,
 	return rc;
 }
 
-int policy_load(const char *path, struct policy *p, struct bc_error *err)
+/* What st_mode is, for the message that refuses it. */
+static const char *not_regular(mode_t mode)
 {
-	struct pstate *st;
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISDIR(mode))
+		return "a directory";
+	return S_ISCHR(mode) || S_ISBLK(mode) ? "a device" : "not a file";
+}
+
+/*
+ * The policy file, open for reading: a regular file (a symlink is fine:
+ * /etc/buddyctl/buddyctl.conf is often one, managed by configuration
+ * tools; the policy is only read). 0 and *f, or -kind.
+ */
+static int open_policy(const char *path, FILE **f, struct bc_error *err)
+{
 	struct stat sb;
-	FILE *f;
 	int fd, rc, flags;
 
-	/*
-	 * O_NONBLOCK: a FIFO given as -c must fail at once, not wait for a
-	 * writer; a regular file is then read as usual. (A symlink is fine:
-	 * /etc/buddyctl/buddyctl.conf is often one, managed by configuration
-	 * tools; the policy is only read.)
-	 */
+	/* O_NONBLOCK: a FIFO given as -c must fail at once, not wait for a writer */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return bc_error_set(err, errno == ENOENT || errno == EACCES ? BC_ENOINPUT : BC_EIO,
@@ -876,16 +1045,27 @@ int policy_load(const char *path, struct policy *p, struct bc_error *err)
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		return bc_error_set(err, BC_ECONFIG, "%s: %s, not a regular file", path,
-				    S_ISFIFO(sb.st_mode) ? "a FIFO" : S_ISDIR(sb.st_mode) ? "a directory" :
-				    S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device" : "not a file");
+		return bc_error_set(err, BC_ECONFIG, "%s: %s, not a regular file", path, not_regular(sb.st_mode));
 	}
+	/* a regular file is then read as usual */
 	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 || !(f = fdopen(fd, "r"))) {
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 || !(*f = fdopen(fd, "r"))) {
 		rc = bc_error_set(err, BC_EIO, "%s: %s", path, strerror(errno));
 		close(fd);
 		return rc;
 	}
+	return 0;
+}
+
+int policy_load(const char *path, struct policy *p, struct bc_error *err)
+{
+	struct pstate *st;
+	FILE *f;
+	int rc;
+
+	rc = open_policy(path, &f, err);
+	if (rc < 0)
+		return rc;
 	st = calloc(1, sizeof(*st));
 	if (!st) {
 		fclose(f);
@@ -913,53 +1093,73 @@ static int resolve_order(const struct thresholds *th, const struct snapshot *sna
 	return th->order;
 }
 
-int policy_validate(const struct policy *p, const struct snapshot *snap,
-		    struct bc_error *err)
+/* [fragmentation] order: a buddy order of this machine. */
+static int validate_order(const struct policy *p, const struct snapshot *snap, struct bc_error *err)
 {
-	unsigned i, k;
-	int o;
+	int o = resolve_order(&p->th, snap);
 
-	o = resolve_order(&p->th, snap);
 	if (p->th.order_kb && (o < 0 || o >= (int)snap->nr_orders))
 		return bc_error_set(err, BC_ECONFIG, "%s: [fragmentation] order: %llu kB is not a buddy order on this machine (orders 0-%u)",
 				    p->path, (unsigned long long)p->th.order_kb, snap->nr_orders - 1);
 	if (!p->th.order_kb && o >= (int)snap->nr_orders)
 		return bc_error_set(err, BC_ECONFIG, "%s: [fragmentation] order: %d is beyond the largest order %u",
 				    p->path, o, snap->nr_orders - 1);
-	for (i = 0; i < p->nr_nodes; i++) {
-		const struct node_policy *np = &p->nodes[i];
-		const struct node *n = snapshot_node(snap, np->node);
+	return 0;
+}
+
+/* A [node N]: a node of this machine with memory, its order one of the machine's. */
+static int validate_node(const struct policy *p, const struct node_policy *np, const struct snapshot *snap,
+			 struct bc_error *err)
+{
+	const struct node *n = snapshot_node(snap, np->node);
+	int o;
+
+	if (!n || !n->has_memory)
+		return bc_error_set(err, BC_ECONFIG, "%s:%u: [node %d]: %s", p->path, np->line, np->node,
+				    n ? "node has no memory" : "no such node on this machine");
+	if (np->th.order == TH_INHERIT)
+		return 0;
+	o = resolve_order(&np->th, snap);
+	if ((np->th.order_kb && o < 0) || o >= (int)snap->nr_orders)
+		return bc_error_set(err, BC_ECONFIG, "%s:%u: [node %d] order is not a buddy order on this machine (0-%u)",
+				    p->path, np->line, np->node, snap->nr_orders - 1);
+	return 0;
+}
+
+/* A [hugepages SIZE]: a size this kernel offers, a count or total, nodes of this machine with memory. */
+static int validate_target(const struct policy *p, const struct hp_target *t, const struct snapshot *snap,
+			   struct bc_error *err)
+{
+	unsigned k;
+
+	/* a tree without the pools: the sizes cannot be checked */
+	if (!snapshot_pool(snap, t->size_kb) && !snap->missing[IN_HUGEPAGES].file)
+		return bc_error_set(err, BC_ECONFIG, "%s:%u: [hugepages %llukB]: this kernel offers no %llu kB pages",
+				    p->path, t->line, (unsigned long long)t->size_kb, (unsigned long long)t->size_kb);
+	if (!t->nr_counts && !t->has_total)
+		return bc_error_set(err, BC_ECONFIG, "%s:%u: [hugepages %llukB]: neither 'count' nor 'total' is set",
+				    p->path, t->line, (unsigned long long)t->size_kb);
+	for (k = 0; k < t->nr_counts; k++) {
+		const struct node *n = snapshot_node(snap, t->counts[k].node);
 
 		if (!n || !n->has_memory)
-			return bc_error_set(err, BC_ECONFIG, "%s:%u: [node %d]: %s", p->path, np->line, np->node,
-					    n ? "node has no memory" : "no such node on this machine");
-		if (np->th.order != TH_INHERIT) {
-			o = resolve_order(&np->th, snap);
-			if ((np->th.order_kb && o < 0) || o >= (int)snap->nr_orders)
-				return bc_error_set(err, BC_ECONFIG, "%s:%u: [node %d] order is not a buddy order on this machine (0-%u)",
-						    p->path, np->line, np->node, snap->nr_orders - 1);
-		}
-	}
-	for (i = 0; i < p->nr_targets; i++) {
-		const struct hp_target *t = &p->targets[i];
-
-		/* a tree without the pools: the sizes cannot be checked */
-		if (!snapshot_pool(snap, t->size_kb) && !snap->missing[IN_HUGEPAGES].file)
-			return bc_error_set(err, BC_ECONFIG, "%s:%u: [hugepages %llukB]: this kernel offers no %llu kB pages",
-					    p->path, t->line, (unsigned long long)t->size_kb,
-					    (unsigned long long)t->size_kb);
-		if (!t->nr_counts && !t->has_total)
-			return bc_error_set(err, BC_ECONFIG, "%s:%u: [hugepages %llukB]: neither 'count' nor 'total' is set",
-					    p->path, t->line, (unsigned long long)t->size_kb);
-		for (k = 0; k < t->nr_counts; k++) {
-			const struct node *n = snapshot_node(snap, t->counts[k].node);
-
-			if (!n || !n->has_memory)
-				return bc_error_set(err, BC_ECONFIG, "%s:%u: count: node %d %s", p->path, t->line,
-						    t->counts[k].node, n ? "has no memory" : "does not exist on this machine");
-		}
+			return bc_error_set(err, BC_ECONFIG, "%s:%u: count: node %d %s", p->path, t->line,
+					    t->counts[k].node, n ? "has no memory" : "does not exist on this machine");
 	}
 	return 0;
+}
+
+int policy_validate(const struct policy *p, const struct snapshot *snap,
+		    struct bc_error *err)
+{
+	unsigned i;
+	int rc = validate_order(p, snap, err);
+
+	for (i = 0; rc == 0 && i < p->nr_nodes; i++)
+		rc = validate_node(p, &p->nodes[i], snap, err);
+	for (i = 0; rc == 0 && i < p->nr_targets; i++)
+		rc = validate_target(p, &p->targets[i], snap, err);
+	return rc;
 }
 
 int policy_node_order(const struct policy *p, const struct snapshot *snap, int node)

@@ -74,11 +74,83 @@ struct zone_est {
 	uint64_t pb_movable, pb_unmovable, pb_reclaimable;
 };
 
+/*
+ * One type's free pages: below order o (pages) into *small, of order o and
+ * up (hugepages) into *mine, and all of them (pages) into *all.
+ */
+static void type_free(const struct pagetype *pt, int o, unsigned top, uint64_t *small, uint64_t *mine,
+		      uint64_t *all)
+{
+	unsigned k;
+
+	*small = *mine = *all = 0;
+	for (k = 0; k <= top; k++) {
+		if ((int)k < o)
+			*small += pt->free[k] << k;
+		else
+			*mine += pt->free[k] << (k - (unsigned)o);
+		*all += pt->free[k] << k;
+	}
+}
+
+/* A type's pageblocks, counted as movable, reclaimable or unmovable (Isolate: none). */
+static void count_pageblocks(const struct pagetype *pt, struct zone_est *ze)
+{
+	if (!type_stuck(pt))
+		ze->pb_movable += pt->pageblocks;
+	else if (type_is(pt, "Reclaimable"))
+		ze->pb_reclaimable += pt->pageblocks;
+	else if (!type_is(pt, "Isolate"))
+		ze->pb_unmovable += pt->pageblocks;
+}
+
+/*
+ * What pagetypeinfo adds: the blocks of order o held in HighAtomic and
+ * Isolate lists (taken off *blocks, their pages into *held), the pages
+ * stuck below order o, the pageblocks by kind.
+ */
+static void zone_types(const struct snapshot *snap, const struct zone *z, int o, struct zone_est *ze,
+		       uint64_t *blocks, uint64_t *held)
+{
+	unsigned top = snap->nr_orders - 1, t;
+	uint64_t small, mine, all;
+
+	for (t = 0; snap->has_pagetypeinfo && t < z->nr_types; t++) {
+		const struct pagetype *pt = &z->types[t];
+
+		type_free(pt, o, top, &small, &mine, &all);
+		if (type_reserved(pt)) {
+			*held += all;
+			ze->blocks_held += (unsigned)o <= top ? mine : 0;
+			*blocks = *blocks > mine ? *blocks - mine : 0;
+		}
+		if (type_stuck(pt)) {
+			ze->stuck += small;
+			if (type_is(pt, "Reclaimable"))
+				ze->stuck_recl += small;
+		}
+		count_pageblocks(pt, ze);
+	}
+}
+
+/* The free blocks of order o and up, in hugepages; gigantic: the top-order blocks put together. */
+static uint64_t blocks_of_order(const struct snapshot *snap, const struct zone *z, int o)
+{
+	unsigned top = snap->nr_orders - 1, k;
+	uint64_t blocks = 0;
+
+	if ((unsigned)o > top)
+		return (z->free_blocks[top] << top) >> o;
+	for (k = (unsigned)o; k <= top; k++)
+		blocks += z->free_blocks[k] << (k - (unsigned)o);
+	return blocks;
+}
+
 static void zone_estimate(const struct snapshot *snap, const struct zone *z, unsigned alloc_idx,
 			  int o, struct zone_est *ze)
 {
-	unsigned top = snap->nr_orders - 1, k, t;
-	uint64_t blocks = 0, held = 0;
+	unsigned top = snap->nr_orders - 1;
+	uint64_t blocks, held = 0, floor_;
 
 	memset(ze, 0, sizeof(*ze));
 	/* per-CPU lists: drained (and merged) before a write gives up */
@@ -87,42 +159,10 @@ static void zone_estimate(const struct snapshot *snap, const struct zone *z, uns
 	ze->reserve = z->min;
 	if (alloc_idx < z->nr_protection)
 		ze->reserve += z->protection[alloc_idx];
-	if ((unsigned)o <= top) {
-		for (k = (unsigned)o; k <= top; k++)
-			blocks += z->free_blocks[k] << (k - (unsigned)o);
+	blocks = blocks_of_order(snap, z, o);
+	if ((unsigned)o <= top)
 		ze->blocks_free = blocks;
-	} else {
-		/* gigantic: at most the whole top-order blocks there are, put together */
-		blocks = (z->free_blocks[top] << top) >> o;
-	}
-	for (t = 0; snap->has_pagetypeinfo && t < z->nr_types; t++) {
-		const struct pagetype *pt = &z->types[t];
-		uint64_t small = 0, mine = 0;
-
-		for (k = 0; k <= top; k++) {
-			if ((int)k < o)
-				small += pt->free[k] << k;
-			if ((int)k >= o)
-				mine += pt->free[k] << (k - (unsigned)o);
-			if (type_reserved(pt))
-				held += pt->free[k] << k;
-		}
-		if (type_reserved(pt)) {
-			ze->blocks_held += (unsigned)o <= top ? mine : 0;
-			blocks = blocks > mine ? blocks - mine : 0;
-		}
-		if (type_stuck(pt)) {
-			ze->stuck += small;
-			if (type_is(pt, "Reclaimable"))
-				ze->stuck_recl += small;
-		}
-		if (!type_stuck(pt))
-			ze->pb_movable += pt->pageblocks;
-		else if (type_is(pt, "Reclaimable"))
-			ze->pb_reclaimable += pt->pageblocks;
-		else if (!type_is(pt, "Isolate"))
-			ze->pb_unmovable += pt->pageblocks;
-	}
+	zone_types(snap, z, o, ze, &blocks, &held);
 	/* free pages in HighAtomic blocks do not count for the watermark */
 	ze->reserve += held;
 	/* pcp pages merge into blocks of order o only with free buddies: at most */
@@ -135,11 +175,8 @@ static void zone_estimate(const struct snapshot *snap, const struct zone *z, uns
 	ze->now = ze->free > ze->reserve ? (ze->free - ze->reserve) >> o : 0;
 	if (blocks < ze->now)
 		ze->now = blocks;
-	{
-		uint64_t floor_ = ze->reserve > ze->stuck ? ze->reserve : ze->stuck;
-
-		ze->compact = ze->free > floor_ ? (ze->free - floor_) >> o : 0;
-	}
+	floor_ = ze->reserve > ze->stuck ? ze->reserve : ze->stuck;
+	ze->compact = ze->free > floor_ ? (ze->free - floor_) >> o : 0;
 	if (ze->compact < ze->now)
 		ze->compact = ze->now;
 }
@@ -202,22 +239,13 @@ static uint64_t mi(const struct node *n, enum meminfo_field f)
 	return n->has_meminfo && meminfo_has(&n->meminfo, f) ? n->meminfo.v[f] : 0;
 }
 
-int estimate_node(const struct snapshot *snap, const struct node *n, uint64_t size_kb,
-		  struct estimate *e)
+/* The estimate's pool, capacity and what is known of the node; the order o's figures come after. */
+static void estimate_begin(const struct snapshot *snap, const struct node *n, uint64_t size_kb, int o,
+			   struct estimate *e)
 {
-	unsigned page_kb = snap->page_size / 1024, alloc_idx, k;
 	const struct hugepool *pool = node_pool(n, size_kb);
-	uint64_t reclaim_base = 0, reclaim_fit = 0, extra, file;
-	int o = metrics_size_order(snap, size_kb);
-	unsigned shift = 0;
-	bool ranges;
+	unsigned k;
 
-	memset(e, 0, sizeof(*e));
-	e->node = n->id;
-	e->size_kb = size_kb;
-	e->pageblocks_movable = -1;
-	if (o < 0 || !snap->nr_orders)
-		return -1;
 	e->order = o;
 	e->gigantic = (unsigned)o >= snap->nr_orders;
 	e->pool = pool ? pool->nr : 0;
@@ -228,83 +256,105 @@ int estimate_node(const struct snapshot *snap, const struct node *n, uint64_t si
 			e->notes |= EST_NO_ZONEINFO;
 	/* without zoneinfo the present pages are unknown, and so is the capacity */
 	e->capacity = e->notes & EST_NO_ZONEINFO ? 0 : metrics_capacity(snap, n, size_kb);
-	alloc_idx = alloc_zone_index(n, e->gigantic);
 	if (!snap->has_pagetypeinfo)
 		e->notes |= EST_NO_PAGETYPEINFO;
 	if (e->gigantic)
 		e->notes |= EST_GIGANTIC;
-	/* gigantic pages need whole pageblocks: pagetypeinfo counts them */
-	ranges = e->gigantic && snap->has_pagetypeinfo && snap->pageblock_order >= 0 &&
-		 o > snap->pageblock_order;
-	if (ranges) {
-		shift = (unsigned)(o - snap->pageblock_order);
-		e->pageblocks_movable = 0;
-	}
+}
 
-	for (k = 0; k < n->nr_zones; k++) {
-		const struct zone *z = &n->zones[k];
-		struct zone_est ze;
-		uint64_t floor_;
+/*
+ * Gigantic pages need whole pageblocks, which pagetypeinfo counts: the
+ * pageblocks of one page (as a shift), or -1 where that is not known.
+ */
+static int ranges_shift(const struct snapshot *snap, const struct estimate *e)
+{
+	if (!e->gigantic || !snap->has_pagetypeinfo || snap->pageblock_order < 0 ||
+	    e->order <= snap->pageblock_order)
+		return -1;
+	return e->order - snap->pageblock_order;
+}
 
-		if (!z->in_buddyinfo)
-			continue;
-		zone_estimate(snap, z, alloc_idx, o, &ze);
-		floor_ = ze.stuck - ze.stuck_recl;
-		if (floor_ < ze.reserve)
-			floor_ = ze.reserve;
-		if (ranges) {
-			/*
-			 * an aligned range of whole pageblocks, none unmovable:
-			 * after compaction only movable ones, after reclaim
-			 * reclaimable ones too (dropped slab empties them)
-			 */
-			uint64_t fit = ze.pb_movable >> shift;
+/* What the zones add up to, and the reclaim figure's parts. */
+struct node_sums {
+	int shift;		/* ranges_shift() */
+	uint64_t reclaim_base;	/* pages free after reclaim, above each zone's floor */
+	uint64_t reclaim_fit;	/* gigantic: pages that fit whole ranges after reclaim */
+};
 
-			if (ze.compact > fit)
-				ze.compact = fit;
-			if (ze.now > ze.compact)
-				ze.now = ze.compact;
-			reclaim_fit += (ze.pb_movable + ze.pb_reclaimable) >> shift;
-			e->pageblocks_movable += (int64_t)ze.pb_movable;
-		}
-		e->free_blocks += ze.blocks_free;
-		e->held_blocks += ze.blocks_held;
-		e->pcp_blocks += ze.blocks_pcp;
-		e->free_kb += ze.free * page_kb;
-		e->pcp_kb += ze.pcp * page_kb;
-		e->ready_kb += ze.ready * page_kb;
-		e->reserve_kb += (ze.free < ze.reserve ? ze.free : ze.reserve) * page_kb;
-		e->stuck_kb += ze.stuck * page_kb;
-		e->stuck_reclaimable_kb += ze.stuck_recl * page_kb;
-		e->pageblocks_unmovable += ze.pb_unmovable + ze.pb_reclaimable;
-		e->now += ze.now;
-		e->compact += ze.compact;
-		reclaim_base += ze.free > floor_ ? ze.free - floor_ : 0;
-	}
+/*
+ * An aligned range of whole pageblocks, none unmovable: after compaction
+ * only movable ones, after reclaim reclaimable ones too (dropped slab
+ * empties them).
+ */
+static void fit_ranges(struct zone_est *ze, struct estimate *e, struct node_sums *sum)
+{
+	uint64_t fit = ze->pb_movable >> sum->shift;
 
-	/* reclaim: clean file pages and reclaimable slab of this node */
+	if (ze->compact > fit)
+		ze->compact = fit;
+	if (ze->now > ze->compact)
+		ze->now = ze->compact;
+	sum->reclaim_fit += (ze->pb_movable + ze->pb_reclaimable) >> sum->shift;
+	e->pageblocks_movable += (int64_t)ze->pb_movable;
+}
+
+/* One zone's figures into the node's. */
+static void add_zone(struct zone_est *ze, unsigned page_kb, struct estimate *e, struct node_sums *sum)
+{
+	uint64_t floor_ = ze->stuck - ze->stuck_recl;
+
+	if (floor_ < ze->reserve)
+		floor_ = ze->reserve;
+	if (sum->shift >= 0)
+		fit_ranges(ze, e, sum);
+	e->free_blocks += ze->blocks_free;
+	e->held_blocks += ze->blocks_held;
+	e->pcp_blocks += ze->blocks_pcp;
+	e->free_kb += ze->free * page_kb;
+	e->pcp_kb += ze->pcp * page_kb;
+	e->ready_kb += ze->ready * page_kb;
+	e->reserve_kb += (ze->free < ze->reserve ? ze->free : ze->reserve) * page_kb;
+	e->stuck_kb += ze->stuck * page_kb;
+	e->stuck_reclaimable_kb += ze->stuck_recl * page_kb;
+	e->pageblocks_unmovable += ze->pb_unmovable + ze->pb_reclaimable;
+	e->now += ze->now;
+	e->compact += ze->compact;
+	sum->reclaim_base += ze->free > floor_ ? ze->free - floor_ : 0;
+}
+
+/* Reclaim: clean file pages and reclaimable slab of this node, and memory not yet in the buddy allocator. */
+static void reclaimable(const struct snapshot *snap, const struct node *n, struct estimate *e)
+{
+	uint64_t file, extra;
+
 	if (!n->has_meminfo)
 		e->notes |= EST_NO_NODE_MEMINFO;
 	file = mi(n, MI_ACTIVE_FILE) + mi(n, MI_INACTIVE_FILE);
 	extra = mi(n, MI_DIRTY) + mi(n, MI_WRITEBACK);
 	e->cache_kb = file > extra ? file - extra : 0;
 	e->slab_kb = mi(n, MI_SRECLAIMABLE);
-	if (!e->gigantic) {
-		/* buddy-sized allocations grow a lazily initialised zone */
-		e->not_in_buddy_kb = node_not_in_buddy_kb(snap, n);
-		if (e->not_in_buddy_kb)
-			e->notes |= EST_NOT_IN_BUDDY;
-	}
-	reclaim_base += (e->cache_kb + e->slab_kb + e->not_in_buddy_kb) / page_kb;
-	e->reclaim = reclaim_base >> o;
-	if (ranges && e->reclaim > reclaim_fit)
-		e->reclaim = reclaim_fit;
+	if (e->gigantic)
+		return;
+	/* buddy-sized allocations grow a lazily initialised zone */
+	e->not_in_buddy_kb = node_not_in_buddy_kb(snap, n);
+	if (e->not_in_buddy_kb)
+		e->notes |= EST_NOT_IN_BUDDY;
+}
+
+/*
+ * Each figure at least the one before it (reclaim >= compact >= now), and
+ * never beyond what the node could hold at all, the pool included.
+ */
+static void cap_figures(struct estimate *e, const struct node_sums *sum)
+{
+	uint64_t room = e->capacity > e->pool ? e->capacity - e->pool : 0;
+
+	if (sum->shift >= 0 && e->reclaim > sum->reclaim_fit)
+		e->reclaim = sum->reclaim_fit;
 	if (e->reclaim < e->compact)
 		e->reclaim = e->compact;
-
-	/* never beyond what the node could hold at all, the pool included */
-	if (!(e->notes & EST_NO_ZONEINFO) && e->reclaim > (e->capacity > e->pool ? e->capacity - e->pool : 0)) {
-		e->reclaim = e->capacity > e->pool ? e->capacity - e->pool : 0;
+	if (!(e->notes & EST_NO_ZONEINFO) && e->reclaim > room) {
+		e->reclaim = room;
 		e->notes |= EST_CAPPED;
 	}
 	if (e->compact > e->reclaim)
@@ -314,6 +364,37 @@ int estimate_node(const struct snapshot *snap, const struct node *n, uint64_t si
 	e->now += e->pool;
 	e->compact += e->pool;
 	e->reclaim += e->pool;
+}
+
+int estimate_node(const struct snapshot *snap, const struct node *n, uint64_t size_kb,
+		  struct estimate *e)
+{
+	unsigned page_kb = snap->page_size / 1024, alloc_idx, k;
+	int o = metrics_size_order(snap, size_kb);
+	struct node_sums sum = { 0 };
+	struct zone_est ze;
+
+	memset(e, 0, sizeof(*e));
+	e->node = n->id;
+	e->size_kb = size_kb;
+	e->pageblocks_movable = -1;
+	if (o < 0 || !snap->nr_orders)
+		return -1;
+	estimate_begin(snap, n, size_kb, o, e);
+	alloc_idx = alloc_zone_index(n, e->gigantic);
+	sum.shift = ranges_shift(snap, e);
+	if (sum.shift >= 0)
+		e->pageblocks_movable = 0;
+	for (k = 0; k < n->nr_zones; k++) {
+		if (!n->zones[k].in_buddyinfo)
+			continue;
+		zone_estimate(snap, &n->zones[k], alloc_idx, o, &ze);
+		add_zone(&ze, page_kb, e, &sum);
+	}
+	reclaimable(snap, n, e);
+	sum.reclaim_base += (e->cache_kb + e->slab_kb + e->not_in_buddy_kb) / page_kb;
+	e->reclaim = sum.reclaim_base >> o;
+	cap_figures(e, &sum);
 	return 0;
 }
 

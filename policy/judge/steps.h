@@ -45,6 +45,7 @@ struct step_info {
 	 */
 	const char *planned;
 	const char *brief;
+	bool escalation_only;	/* a pool's escalation may take it, a remediation not */
 };
 
 /* The row of step s, or NULL when s is no step. */
@@ -72,6 +73,14 @@ const char *step_write_words(bool room);
 
 /* Step names as written in the policy and printed in plans ("?" for no step). */
 const char *step_name(enum step s);
+
+/*
+ * The names a list of steps may hold, in the table's order, into buf (for
+ * the messages that list them): an escalation's, "retry, compact-node,
+ * ..., drain-pcp"; with remediation, a remediation's, "none, compact-node,
+ * ..." (no escalation-only step).
+ */
+void steps_names(char *buf, size_t size, bool remediation);
 
 /* Parse "retry, compact-node, ..." ("none" is the empty list). 0 or -1. */
 int steps_parse(const char *text, struct steps *out, char *bad, size_t badsize);

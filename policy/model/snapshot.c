@@ -50,9 +50,60 @@ int snapshot_nodes_usable(const struct snapshot *snap, const struct bitmask *mas
 	return 0;
 }
 
+/* Room for one more node: 0, or -1 when there is no memory. */
+static int grow_nodes(struct snapshot *snap)
+{
+	unsigned cap = snap->cap_nodes ? snap->cap_nodes * 2 : 8;
+	struct node *nodes;
+
+	if (snap->nr_nodes < snap->cap_nodes)
+		return 0;
+	nodes = realloc(snap->nodes, cap * sizeof(*nodes));
+	if (!nodes)
+		return -1;
+	snap->nodes = nodes;
+	snap->cap_nodes = cap;
+	return 0;
+}
+
+/* The id table of the nodes so far (none when there is no memory for it). */
+static void build_slots(struct snapshot *snap)
+{
+	unsigned i;
+
+	snap->node_slot = calloc(BC_MAX_NODE_ID + 1, sizeof(*snap->node_slot));
+	for (i = 0; snap->node_slot && i < snap->nr_nodes; i++)
+		snap->node_slot[snap->nodes[i].id] = i + 1;
+}
+
+/*
+ * Where node id goes. Out of id order (a capture with node ids descending,
+ * say): appended, and nodes are looked up through an id table until
+ * snapshot_sort_nodes(). Inserting in place would move every later node
+ * each time: quadratic in the 65,536 nodes a capture may name.
+ */
+static unsigned node_place(struct snapshot *snap, int id)
+{
+	struct node *nodes = snap->nodes;
+	unsigned pos = snap->nr_nodes;
+	bool in_table = id >= 0 && id <= BC_MAX_NODE_ID;
+
+	if (pos > 0 && nodes[pos - 1].id > id && !snap->node_slot && in_table)
+		build_slots(snap);
+	if (!snap->node_slot) {
+		/* no table (an id beyond the table, or no memory for it): in place */
+		for (; pos > 0 && nodes[pos - 1].id > id; pos--)
+			;
+		memmove(&nodes[pos + 1], &nodes[pos], (snap->nr_nodes - pos) * sizeof(*nodes));
+	} else if (in_table) {
+		snap->node_slot[id] = pos + 1;
+	}
+	return pos;
+}
+
 struct node *snapshot_add_node(struct snapshot *snap, int id)
 {
-	struct node *n, *nodes;
+	struct node *n;
 	unsigned pos;
 
 	/* files list nodes in ascending order: appending is the common case */
@@ -61,42 +112,14 @@ struct node *snapshot_add_node(struct snapshot *snap, int id)
 	n = snapshot_node(snap, id);
 	if (n)
 		return n;
-	if (snap->nr_nodes == snap->cap_nodes) {
-		unsigned cap = snap->cap_nodes ? snap->cap_nodes * 2 : 8;
-
-		nodes = realloc(snap->nodes, cap * sizeof(*nodes));
-		if (!nodes)
-			return NULL;
-		snap->nodes = nodes;
-		snap->cap_nodes = cap;
-	}
-	nodes = snap->nodes;
-	pos = snap->nr_nodes;
-	/*
-	 * Out of id order (a capture with node ids descending, say): append,
-	 * and look nodes up through an id table until snapshot_sort_nodes().
-	 * Inserting in place would move every later node each time: quadratic
-	 * in the 65,536 nodes a capture may name.
-	 */
-	if (pos > 0 && nodes[pos - 1].id > id && !snap->node_slot && id >= 0 && id <= BC_MAX_NODE_ID) {
-		unsigned i;
-
-		snap->node_slot = calloc(BC_MAX_NODE_ID + 1, sizeof(*snap->node_slot));
-		for (i = 0; snap->node_slot && i < snap->nr_nodes; i++)
-			snap->node_slot[nodes[i].id] = i + 1;
-	}
-	if (!snap->node_slot) {
-		/* no table (an id beyond the table, or no memory for it): in place */
-		for (; pos > 0 && nodes[pos - 1].id > id; pos--)
-			;
-		memmove(&nodes[pos + 1], &nodes[pos], (snap->nr_nodes - pos) * sizeof(*nodes));
-	} else if (id >= 0 && id <= BC_MAX_NODE_ID) {
-		snap->node_slot[id] = pos + 1;
-	}
+	if (grow_nodes(snap) < 0)
+		return NULL;
+	pos = node_place(snap, id);
 	snap->nr_nodes++;
-	memset(&nodes[pos], 0, sizeof(nodes[pos]));
-	nodes[pos].id = id;
-	return &nodes[pos];
+	n = &snap->nodes[pos];
+	memset(n, 0, sizeof(*n));
+	n->id = id;
+	return n;
 }
 
 static int cmp_node_id(const void *a, const void *b)

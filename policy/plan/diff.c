@@ -74,10 +74,103 @@ static void add_zone(struct snap_diff *d, int node, const struct zone *b, const 
 	}
 }
 
+/* Room for every zone and node of both snapshots. 0 or -BC_ENOMEM. */
+static int diff_alloc(const struct snapshot *before, const struct snapshot *after, struct snap_diff *d,
+		      struct bc_error *err)
+{
+	unsigned i, zones = 0;
+
+	for (i = 0; i < before->nr_nodes; i++)
+		zones += before->nodes[i].nr_zones;
+	for (i = 0; i < after->nr_nodes; i++)
+		zones += after->nodes[i].nr_zones;
+	d->zones = calloc(zones + 1, sizeof(*d->zones));
+	d->nodes = calloc(before->nr_nodes + after->nr_nodes + 1, sizeof(*d->nodes));
+	if (!d->zones || !d->nodes)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* A node's meminfo, after less before, when both sides have it. */
+static void node_memory(struct node_change *nc, const struct node *nb, const struct node *na)
+{
+	nc->known = nb && na && nb->has_meminfo && na->has_meminfo;
+	if (!nc->known)
+		return;
+	nc->free_kb = mi_diff(nb, na, MI_MEM_FREE);
+	nc->file_kb = mi_diff(nb, na, MI_ACTIVE_FILE) + mi_diff(nb, na, MI_INACTIVE_FILE);
+	nc->slab_kb = mi_diff(nb, na, MI_SRECLAIMABLE);
+}
+
+/* zone name of node n in buddyinfo, or NULL (n NULL: the node is not on that side). */
+static const struct zone *buddy_zone(const struct node *n, const char *name)
+{
+	const struct zone *z = n ? node_zone(n, name) : NULL;
+
+	return z && z->in_buddyinfo ? z : NULL;
+}
+
+/* The zones of a node: those of the side before in its order, then those only after. */
+static void node_zones(struct snap_diff *d, int node, const struct node *nb, const struct node *na)
+{
+	unsigned z;
+
+	for (z = 0; nb && z < nb->nr_zones; z++)
+		if (nb->zones[z].in_buddyinfo)
+			add_zone(d, node, &nb->zones[z], buddy_zone(na, nb->zones[z].name));
+	for (z = 0; na && z < na->nr_zones; z++)
+		if (na->zones[z].in_buddyinfo && !buddy_zone(nb, na->zones[z].name))
+			add_zone(d, node, NULL, &na->zones[z]);
+}
+
+/* One node of either side (nb or na NULL when it is on one side only). */
+static void add_node(struct snap_diff *d, const struct node *nb, const struct node *na)
+{
+	struct node_change *nc = &d->nodes[d->nr_nodes++];
+
+	nc->node = nb ? nb->id : na->id;
+	nc->first_zone = d->nr_zones;
+	nc->in_before = nb;
+	nc->in_after = na;
+	node_memory(nc, nb, na);
+	node_zones(d, nc->node, nb, na);
+	nc->nr_zones = d->nr_zones - nc->first_zone;
+}
+
+/* The vmstat fields read on both sides, after less before. */
+static void vmstat_change(const struct snapshot *before, const struct snapshot *after, struct snap_diff *d)
+{
+	unsigned k;
+
+	for (k = 0; k < VM_NR_FIELDS; k++) {
+		if (!(before->vmstat.seen & after->vmstat.seen & (1u << k)))
+			continue;
+		d->vmstat_seen |= 1u << k;
+		d->vmstat[k] = (int64_t)after->vmstat.v[k] - (int64_t)before->vmstat.v[k];
+	}
+}
+
+/*
+ * The next node of the merge of both sides by id, at before's i and after's
+ * j: the one with the lower id (the other NULL), or both for one id.
+ */
+static void next_pair(const struct snapshot *before, const struct snapshot *after, unsigned *i, unsigned *j,
+		      const struct node **nb, const struct node **na)
+{
+	*nb = *i < before->nr_nodes ? &before->nodes[*i] : NULL;
+	*na = *j < after->nr_nodes ? &after->nodes[*j] : NULL;
+	if (*nb && *na && (*nb)->id < (*na)->id)
+		*na = NULL;
+	else if (*nb && *na && (*nb)->id > (*na)->id)
+		*nb = NULL;
+	*i += !!*nb;
+	*j += !!*na;
+}
+
 int snapshot_diff(const struct snapshot *before, const struct snapshot *after,
 		  struct snap_diff *d, struct bc_error *err)
 {
-	unsigned i, j, z, k, zones = 0;
+	unsigned i, j;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -88,60 +181,16 @@ int snapshot_diff(const struct snapshot *before, const struct snapshot *after,
 	d->hpage_order = before->hpage_order >= 0 && before->hpage_order < (int)before->nr_orders ?
 			 before->hpage_order : (int)before->nr_orders - 1;
 	d->blocks_known = d->hpage_order == before->hpage_order && after->hpage_order == before->hpage_order;
-	for (i = 0; i < before->nr_nodes; i++)
-		zones += before->nodes[i].nr_zones;
-	for (i = 0; i < after->nr_nodes; i++)
-		zones += after->nodes[i].nr_zones;
-	d->zones = calloc(zones + 1, sizeof(*d->zones));
-	d->nodes = calloc(before->nr_nodes + after->nr_nodes + 1, sizeof(*d->nodes));
-	if (!d->zones || !d->nodes)
-		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	if ((rc = diff_alloc(before, after, d, err)) < 0)
+		return rc;
 	/* both node arrays are sorted by id: merge them */
 	for (i = 0, j = 0; i < before->nr_nodes || j < after->nr_nodes;) {
-		const struct node *nb = i < before->nr_nodes ? &before->nodes[i] : NULL;
-		const struct node *na = j < after->nr_nodes ? &after->nodes[j] : NULL;
-		struct node_change *nc;
+		const struct node *nb, *na;
 
-		if (nb && na && nb->id != na->id) {
-			if (nb->id < na->id)
-				na = NULL;
-			else
-				nb = NULL;
-		}
-		i += !!nb;
-		j += !!na;
-		nc = &d->nodes[d->nr_nodes++];
-		nc->node = nb ? nb->id : na->id;
-		nc->first_zone = d->nr_zones;
-		nc->in_before = nb;
-		nc->in_after = na;
-		nc->known = nb && na && nb->has_meminfo && na->has_meminfo;
-		if (nc->known) {
-			nc->free_kb = mi_diff(nb, na, MI_MEM_FREE);
-			nc->file_kb = mi_diff(nb, na, MI_ACTIVE_FILE) + mi_diff(nb, na, MI_INACTIVE_FILE);
-			nc->slab_kb = mi_diff(nb, na, MI_SRECLAIMABLE);
-		}
-		for (z = 0; nb && z < nb->nr_zones; z++) {
-			const struct zone *zb = &nb->zones[z], *za = na ? node_zone(na, zb->name) : NULL;
-
-			if (!zb->in_buddyinfo)
-				continue;
-			add_zone(d, nc->node, zb, za && za->in_buddyinfo ? za : NULL);
-		}
-		for (z = 0; na && z < na->nr_zones; z++) {
-			const struct zone *za = &na->zones[z], *zb = nb ? node_zone(nb, za->name) : NULL;
-
-			if (za->in_buddyinfo && !(zb && zb->in_buddyinfo))
-				add_zone(d, nc->node, NULL, za);
-		}
-		nc->nr_zones = d->nr_zones - nc->first_zone;
+		next_pair(before, after, &i, &j, &nb, &na);
+		add_node(d, nb, na);
 	}
-	for (k = 0; k < VM_NR_FIELDS; k++) {
-		if (!(before->vmstat.seen & after->vmstat.seen & (1u << k)))
-			continue;
-		d->vmstat_seen |= 1u << k;
-		d->vmstat[k] = (int64_t)after->vmstat.v[k] - (int64_t)before->vmstat.v[k];
-	}
+	vmstat_change(before, after, d);
 	return 0;
 }
 

@@ -449,69 +449,101 @@ int kpf_covers(const struct kpf_files *f, uint64_t need_end_pfn, struct bc_error
 	return 0;
 }
 
+/* Ranges and sections the reader can walk: powers of two, sections within a unit, ranges aligned. */
+static bool span_readable(const struct pagemap_span *sp)
+{
+	if (!sp->range_pages || (sp->range_pages & (sp->range_pages - 1)))
+		return false;
+	if (!sp->section_pages || (sp->section_pages & (sp->section_pages - 1)) || sp->section_pages > UNIT_PAGES ||
+	    UNIT_PAGES / sp->section_pages > MAX_UNIT_SECTIONS)
+		return false;
+	return !(sp->start_pfn % sp->range_pages) && !(sp->end_pfn % sp->range_pages);
+}
+
+/* The slices of the span, and how many threads read them (1 to MAX_THREADS, no more than slices). */
+static unsigned pipe_slices(struct kpf_pipe *p, unsigned threads)
+{
+	const struct pagemap_span *sp = p->sp;
+
+	p->slice_pages = sp->range_pages > SLICE_PAGES ? sp->range_pages : SLICE_PAGES;
+	p->ranges_per_slice = p->slice_pages / sp->range_pages;
+	p->first = sp->start_pfn / p->slice_pages;
+	p->nr = (sp->end_pfn - 1) / p->slice_pages - p->first + 1;
+	if (threads < 1)
+		threads = 1;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (threads > p->nr)
+		threads = (unsigned)p->nr;
+	return threads;
+}
+
+/* The buffers of the pipe and of each worker: how many workers have theirs, or -BC_ENOMEM. */
+static int pipe_alloc(struct kpf_pipe *p, struct kpf_worker *w, unsigned threads, unsigned *n,
+		      struct bc_error *err)
+{
+	p->slots = threads * SLOTS_PER_THREAD;
+	p->ranges = calloc((size_t)p->slots * p->ranges_per_slice, sizeof(*p->ranges));
+	p->done = calloc(p->slots, sizeof(*p->done));
+	if (!p->ranges || !p->done)
+		return bc_error_set(err, BC_ENOMEM, "%s: out of memory", p->f->flags_path);
+	for (*n = 0; *n < threads; (*n)++) {
+		w[*n] = (struct kpf_worker){ .pipe = p };
+		w[*n].flags = malloc(UNIT_PAGES * 8);
+		w[*n].cgroup = malloc(UNIT_PAGES * 8);
+		if (!w[*n].flags || !w[*n].cgroup) {
+			free(w[*n].flags);
+			free(w[*n].cgroup);
+			return bc_error_set(err, BC_ENOMEM, "%s: out of memory", p->f->flags_path);
+		}
+	}
+	return 0;
+}
+
+/* The n workers started (one: the calling thread reads too, and no other is started), emitted, joined. */
+static int pipe_run(struct kpf_pipe *p, struct kpf_worker *w, unsigned n, struct bc_error *err)
+{
+	unsigned k, started = 0;
+	int rc;
+
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->finished, NULL);
+	pthread_cond_init(&p->room, NULL);
+	for (k = 0; n > 1 && k < n; k++)
+		if ((w[k].started = pthread_create(&w[k].thread, NULL, worker_run, &w[k]) == 0))
+			started++;
+	rc = emit_all(p, &w[0], started > 0);
+	for (k = 0; k < n; k++)
+		if (w[k].started)
+			pthread_join(w[k].thread, NULL);
+	if (rc < 0 && err && p->have_err)
+		*err = p->err;
+	pthread_cond_destroy(&p->room);
+	pthread_cond_destroy(&p->finished);
+	pthread_mutex_destroy(&p->lock);
+	return rc;
+}
+
 int kpf_read(const struct kpf_files *f, const struct pagemap_span *sp, unsigned threads,
 	     const struct pagemap_sink *sink, struct bc_error *err)
 {
 	struct kpf_worker w[MAX_THREADS];
 	struct kpf_pipe p = { .f = f, .sp = sp, .sink = sink };
-	unsigned k, n = 0, started = 0;
-	int rc = 0;
+	unsigned k, n = 0;
+	int rc;
 
 	if (sp->end_pfn <= sp->start_pfn)
 		return 0;
-	if (!sp->range_pages || (sp->range_pages & (sp->range_pages - 1)) || !sp->section_pages ||
-	    (sp->section_pages & (sp->section_pages - 1)) || sp->section_pages > UNIT_PAGES ||
-	    UNIT_PAGES / sp->section_pages > MAX_UNIT_SECTIONS ||
-	    sp->start_pfn % sp->range_pages || sp->end_pfn % sp->range_pages)
+	if (!span_readable(sp))
 		return bc_error_set(err, BC_EUSAGE, "%s: ranges of %llu pages and sections of %llu cannot be read",
 				    f->flags_path, (unsigned long long)sp->range_pages,
 				    (unsigned long long)sp->section_pages);
 	if ((rc = kpf_covers(f, sp->need_end_pfn, err)) < 0)
 		return rc;
-	p.slice_pages = sp->range_pages > SLICE_PAGES ? sp->range_pages : SLICE_PAGES;
-	p.ranges_per_slice = p.slice_pages / sp->range_pages;
-	p.first = sp->start_pfn / p.slice_pages;
-	p.nr = (sp->end_pfn - 1) / p.slice_pages - p.first + 1;
-	if (threads < 1)
-		threads = 1;
-	if (threads > MAX_THREADS)
-		threads = MAX_THREADS;
-	if (threads > p.nr)
-		threads = (unsigned)p.nr;
-	p.slots = threads * SLOTS_PER_THREAD;
-	p.ranges = calloc((size_t)p.slots * p.ranges_per_slice, sizeof(*p.ranges));
-	p.done = calloc(p.slots, sizeof(*p.done));
-	if (!p.ranges || !p.done)
-		rc = bc_error_set(err, BC_ENOMEM, "%s: out of memory", f->flags_path);
-	for (n = 0; rc == 0 && n < threads; n++) {
-		w[n] = (struct kpf_worker){ .pipe = &p };
-		w[n].flags = malloc(UNIT_PAGES * 8);
-		w[n].cgroup = malloc(UNIT_PAGES * 8);
-		if (!w[n].flags || !w[n].cgroup) {
-			free(w[n].flags);
-			free(w[n].cgroup);
-			rc = bc_error_set(err, BC_ENOMEM, "%s: out of memory", f->flags_path);
-			break;
-		}
-	}
-	if (rc == 0) {
-		pthread_mutex_init(&p.lock, NULL);
-		pthread_cond_init(&p.finished, NULL);
-		pthread_cond_init(&p.room, NULL);
-		/* one thread: the calling thread reads too, and no other is started */
-		for (k = 0; n > 1 && k < n; k++)
-			if ((w[k].started = pthread_create(&w[k].thread, NULL, worker_run, &w[k]) == 0))
-				started++;
-		rc = emit_all(&p, &w[0], started > 0);
-		for (k = 0; k < n; k++)
-			if (w[k].started)
-				pthread_join(w[k].thread, NULL);
-		if (rc < 0 && err && p.have_err)
-			*err = p.err;
-		pthread_cond_destroy(&p.room);
-		pthread_cond_destroy(&p.finished);
-		pthread_mutex_destroy(&p.lock);
-	}
+	threads = pipe_slices(&p, threads);
+	rc = pipe_alloc(&p, w, threads, &n, err);
+	if (rc == 0)
+		rc = pipe_run(&p, w, n, err);
 	for (k = 0; k < n; k++) {
 		free(w[k].flags);
 		free(w[k].cgroup);

@@ -26,52 +26,65 @@ static int read_id(const char **p, const char *end, unsigned long *id)
 	return 0;
 }
 
+/*
+ * One element of a list at *p: "N" or "LO-HI" (lo <= hi), then a ',' that
+ * is not the last byte, or the end. 0, or -1 when it is not.
+ */
+static int read_range(const char **p, const char *end, unsigned long *lo, unsigned long *hi)
+{
+	if (read_id(p, end, lo) < 0)
+		return -1;
+	*hi = *lo;
+	if (*p < end && **p == '-') {
+		(*p)++;
+		if (read_id(p, end, hi) < 0 || *hi < *lo)
+			return -1;
+	}
+	if (*p < end && **p != ',')
+		return -1;
+	return *p + 1 == end ? -1 : 0;	/* a trailing comma */
+}
+
+/* The largest id of the list (sizing its mask), or -1 when it is not a list. */
+static long list_max(const char *s, const char *end)
+{
+	unsigned long lo, hi, max = 0;
+	const char *p;
+
+	for (p = s; p < end; p++) {
+		if (read_range(&p, end, &lo, &hi) < 0)
+			return -1;
+		if (hi > max)
+			max = hi;
+	}
+	return (long)max;
+}
+
 int nodelist_parse(const char *s, size_t len, const char *what, int kind,
 		   struct bitmask **out, struct bc_error *err)
 {
-	const char *p = s, *end = s + len;
-	unsigned long lo, hi, max = 0, i;
+	const char *p, *end = s + len;
+	unsigned long lo, hi, i;
 	struct bitmask *mask;
 	char esc[BC_TOKEN_MAX];
-	int pass;
+	long max;
 
 	if (len && s[len - 1] == '\n')
 		end--;
 	/* two passes: find the largest id to size the mask, then set bits */
-	for (pass = 0; pass < 2; pass++) {
-		mask = NULL;
-		if (pass == 1) {
-			mask = numa_bitmask_alloc((unsigned)max + 1);
-			if (!mask)
-				return bc_error_set(err, BC_ENOMEM, "%s: out of memory", what);
-		}
+	max = list_max(s, end);
+	if (max >= 0) {
+		mask = numa_bitmask_alloc((unsigned)max + 1);
+		if (!mask)
+			return bc_error_set(err, BC_ENOMEM, "%s: out of memory", what);
 		for (p = s; p < end; p++) {
-			if (read_id(&p, end, &lo) < 0)
-				goto bad;
-			hi = lo;
-			if (p < end && *p == '-') {
-				p++;
-				if (read_id(&p, end, &hi) < 0 || hi < lo)
-					goto bad;
-			}
-			if (p < end && *p != ',')
-				goto bad;
-			if (p + 1 == end)
-				goto bad;	/* trailing comma */
-			if (pass == 0) {
-				if (hi > max)
-					max = hi;
-			} else {
-				for (i = lo; i <= hi; i++)
-					numa_bitmask_setbit(mask, (unsigned)i);
-			}
+			read_range(&p, end, &lo, &hi);
+			for (i = lo; i <= hi; i++)
+				numa_bitmask_setbit(mask, (unsigned)i);
 		}
+		*out = mask;
+		return 0;
 	}
-	*out = mask;
-	return 0;
-bad:
-	if (mask)
-		numa_bitmask_free(mask);
 	bc_token_escape(esc, s, (size_t)(end - s));
 	return bc_error_set(err, (enum bc_err_kind)kind, "%s: invalid node list '%s'", what, esc);
 }
@@ -135,5 +148,15 @@ int nodelist_select(const char *list, const char *what, const struct snapshot *s
 		numa_bitmask_free(*out);
 		*out = NULL;
 	}
+	return rc;
+}
+
+int nodelist_check(const char *list, const char *what, struct bc_error *err)
+{
+	struct bitmask *sel = NULL;
+	int rc = nodelist_select(list, what, NULL, &sel, err);
+
+	if (sel)
+		numa_bitmask_free(sel);
 	return rc;
 }

@@ -47,4 +47,11 @@ int nodelist_max(const struct bitmask *mask);
 int nodelist_select(const char *list, const char *what, const struct snapshot *snap,
 		    struct bitmask **out, struct bc_error *err);
 
+/*
+ * The syntax of a node list given on the command line, before the machine
+ * is read (nodelist_select() without a snapshot, the mask freed). 0 or
+ * -BC_EUSAGE with err filled.
+ */
+int nodelist_check(const char *list, const char *what, struct bc_error *err);
+
 #endif

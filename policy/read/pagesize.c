@@ -75,6 +75,37 @@ static void set(struct snapshot *snap, unsigned bytes, enum page_size_source src
 }
 
 /*
+ * One "KernelPageSize:    4 kB" line (p to its newline nl, line lineno) into
+ * *v: a power of two, 4 kB or more. 0 or -BC_EDATA.
+ */
+static int kernel_page_line(const char *path, const char *p, const char *nl, unsigned lineno, uint64_t *v,
+			    struct bc_error *err)
+{
+	static const char key[] = "KernelPageSize:";
+	struct scan s;
+	const char *tok;
+	size_t tlen;
+	char what[64];
+	int rc;
+
+	scan_init(&s, path, p, (size_t)(nl - p) + 1);
+	s.lineno = lineno - 1;
+	if ((rc = scan_next_line(&s, err)) < 0)
+		return rc;
+	scan_token(&s, &tok, &tlen);
+	rc = scan_next_u64(&s, key, v, err);
+	if (rc < 0)
+		return rc;
+	if (!scan_token(&s, &tok, &tlen) || !tok_eq(tok, tlen, "kB"))
+		return scan_fail(&s, key, sizeof(key) - 1, "expected 'kB' after the value of", err);
+	/* a base page or a hugepage: a power of two, 4 kB or more */
+	if (*v >= BC_PAGE_MIN / 1024 && *v <= BC_MAX_KB && !(*v & (*v - 1)))
+		return 0;
+	snprintf(what, sizeof(what), "%llu kB is not a page size, in", (unsigned long long)*v);
+	return scan_fail(&s, key, sizeof(key) - 1, what, err);
+}
+
+/*
  * The smallest KernelPageSize in one smaps: the base page (hugetlb
  * mappings say their hugepage size). 1 and *kb when found, 0 when the file
  * has none, -BC_EDATA for a line that is no kernel's. Lines are taken one
@@ -86,36 +117,15 @@ static int smaps_kernel_page_kb(const char *path, const char *buf, size_t len, u
 	static const char key[] = "KernelPageSize:";
 	const char *p = buf, *end = buf + len, *nl;
 	unsigned lineno = 0;
-	int found = 0;
+	int found = 0, rc;
+	uint64_t v;
 
 	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
-		struct scan s;
-		const char *tok;
-		size_t tlen;
-		uint64_t v;
-		int rc;
-
 		lineno++;
 		if ((size_t)(nl - p) < sizeof(key) - 1 || memcmp(p, key, sizeof(key) - 1) != 0)
 			continue;
-		scan_init(&s, path, p, (size_t)(nl - p) + 1);
-		s.lineno = lineno - 1;
-		if ((rc = scan_next_line(&s, err)) < 0)
+		if ((rc = kernel_page_line(path, p, nl, lineno, &v, err)) < 0)
 			return rc;
-		scan_token(&s, &tok, &tlen);
-		rc = scan_next_u64(&s, key, &v, err);
-		if (rc < 0)
-			return rc;
-		if (!scan_token(&s, &tok, &tlen) || !tok_eq(tok, tlen, "kB"))
-			return scan_fail(&s, key, sizeof(key) - 1, "expected 'kB' after the value of", err);
-		/* a base page or a hugepage: a power of two, 4 kB or more */
-		if (v < BC_PAGE_MIN / 1024 || v > BC_MAX_KB || (v & (v - 1))) {
-			char what[64];
-
-			snprintf(what, sizeof(what), "%llu kB is not a page size, in",
-				 (unsigned long long)v);
-			return scan_fail(&s, key, sizeof(key) - 1, what, err);
-		}
 		if (!found || v < *kb) {
 			*kb = v;
 			*at = lineno;
@@ -140,58 +150,74 @@ static int cmp_pid(const void *a, const void *b)
  */
 #define SMAPS_TRIES 16
 
-static int from_smaps(struct snapshot *snap, struct bc_error *err)
+/* The process id a directory of proc/ is named after, or 0. */
+static long pid_of(const char *name)
 {
-	long pids[SMAPS_TRIES];
-	unsigned n = 0, i;
+	char *end;
+	long pid = strtol(name, &end, 10);
+
+	return name[0] >= '1' && name[0] <= '9' && !*end && pid > 0 ? pid : 0;
+}
+
+/* The smaps to try into pids: "self" (-1) first, then process ids under proc/, lowest first. */
+static unsigned smaps_pids(const struct snapshot *snap, long pids[SMAPS_TRIES])
+{
+	long found[256], pid;
+	unsigned n = 0, nf = 0, i;
 	struct dirent *de;
 	DIR *d;
 	int fd;
 
 	pids[n++] = -1;	/* self */
 	fd = rootfs_open_dir(snap->root, "proc");
-	if (fd >= 0 && (d = fdopendir(fd)) != NULL) {
-		long found[256];
-		unsigned nf = 0;
-
-		while ((de = readdir(d)) != NULL && nf < sizeof(found) / sizeof(found[0])) {
-			char *end;
-			long pid = strtol(de->d_name, &end, 10);
-
-			if (de->d_name[0] >= '1' && de->d_name[0] <= '9' && !*end && pid > 0)
-				found[nf++] = pid;
-		}
-		closedir(d);
-		qsort(found, nf, sizeof(found[0]), cmp_pid);
-		for (i = 0; i < nf && n < SMAPS_TRIES; i++)
-			pids[n++] = found[i];
-	} else if (fd >= 0) {
+	if (fd < 0)
+		return n;
+	if (!(d = fdopendir(fd))) {
 		close(fd);
+		return n;
 	}
-	for (i = 0; i < n; i++) {
-		char rel[48], path[PATH_MAX], *buf;
-		unsigned line = 0;
-		uint64_t kb = 0;
-		size_t len;
-		int rc, errnum;
+	while ((de = readdir(d)) != NULL && nf < sizeof(found) / sizeof(found[0]))
+		if ((pid = pid_of(de->d_name)) > 0)
+			found[nf++] = pid;
+	closedir(d);
+	qsort(found, nf, sizeof(found[0]), cmp_pid);
+	for (i = 0; i < nf && n < SMAPS_TRIES; i++)
+		pids[n++] = found[i];
+	return n;
+}
 
-		if (pids[i] < 0)
-			snprintf(rel, sizeof(rel), "proc/self/smaps");
-		else
-			snprintf(rel, sizeof(rel), "proc/%ld/smaps", pids[i]);
-		if (rootfs_read(snap->root, rel, &buf, &len, path, &errnum, NULL) < 0)
-			continue;
-		rc = smaps_kernel_page_kb(path, buf, len, &kb, &line, err);
-		free(buf);
-		if (rc < 0)
-			return rc;
-		if (rc > 0) {
-			set(snap, (unsigned)kb * 1024, PS_SMAPS, "%s:%u: KernelPageSize %llu kB", rel, line,
-			    (unsigned long long)kb);
-			return 1;
-		}
-	}
-	return 0;
+/* The page size from one process's smaps: 1 when it told, 0 when not, -BC_EDATA. */
+static int from_one_smaps(struct snapshot *snap, long pid, struct bc_error *err)
+{
+	char rel[48], path[PATH_MAX], *buf;
+	unsigned line = 0;
+	uint64_t kb = 0;
+	size_t len;
+	int rc, errnum;
+
+	if (pid < 0)
+		snprintf(rel, sizeof(rel), "proc/self/smaps");
+	else
+		snprintf(rel, sizeof(rel), "proc/%ld/smaps", pid);
+	if (rootfs_read(snap->root, rel, &buf, &len, path, &errnum, NULL) < 0)
+		return 0;
+	rc = smaps_kernel_page_kb(path, buf, len, &kb, &line, err);
+	free(buf);
+	if (rc > 0)
+		set(snap, (unsigned)kb * 1024, PS_SMAPS, "%s:%u: KernelPageSize %llu kB", rel, line,
+		    (unsigned long long)kb);
+	return rc;
+}
+
+static int from_smaps(struct snapshot *snap, struct bc_error *err)
+{
+	long pids[SMAPS_TRIES];
+	unsigned n = smaps_pids(snap, pids), i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++)
+		rc = from_one_smaps(snap, pids[i], err);
+	return rc;
 }
 
 /*
@@ -292,50 +318,70 @@ static uint64_t managed_of(const struct node *n, bool *zoneinfo)
 	return sum;
 }
 
-static int from_meminfo(struct snapshot *snap)
+/* The page size MemTotal votes for, and what it came from. */
+struct total_vote {
+	unsigned page;		/* 0: no vote */
+	uint64_t kb, pages;
+	int id;			/* the node, or -1 for proc/meminfo */
+	bool conflict;		/* nodes voted apart */
+	bool zoneinfo;		/* some zone's managed pages are known */
+	uint64_t all;		/* every zone's managed pages */
+};
+
+/* Every node with its meminfo votes; the first vote is kept, any other says whether they agree. */
+static void node_votes(const struct snapshot *snap, struct total_vote *v)
 {
-	unsigned i, vote = 0, p;
-	uint64_t kb = 0, pages = 0, all = 0;
-	bool zi = false, conflict = false;
-	int id = -1;
+	unsigned i, p;
 
 	for (i = 0; i < snap->nr_nodes; i++) {
 		const struct node *n = &snap->nodes[i];
-		uint64_t m = managed_of(n, &zi);
+		uint64_t m = managed_of(n, &v->zoneinfo);
 
-		all += m;
+		v->all += m;
 		if (!n->has_meminfo || !meminfo_has(&n->meminfo, MI_MEM_TOTAL) || !snap->numa_sysfs)
 			continue;
 		p = page_for_total(n->meminfo.v[MI_MEM_TOTAL], m);
 		if (!p)
 			continue;
-		if (vote && p != vote)
-			conflict = true;
-		if (!vote) {
-			vote = p;
-			kb = n->meminfo.v[MI_MEM_TOTAL];
-			pages = m;
-			id = n->id;
+		if (v->page && p != v->page)
+			v->conflict = true;
+		if (!v->page) {
+			v->page = p;
+			v->kb = n->meminfo.v[MI_MEM_TOTAL];
+			v->pages = m;
+			v->id = n->id;
 		}
 	}
-	if (!vote && !conflict && zi && meminfo_has(&snap->meminfo, MI_MEM_TOTAL) && !snap->numa_sysfs) {
-		/* no NUMA sysfs: MemTotal is totalram_pages, every zone's managed pages */
-		vote = page_for_total(snap->meminfo.v[MI_MEM_TOTAL], all);
-		kb = snap->meminfo.v[MI_MEM_TOTAL];
-		pages = all;
-	}
-	if (!vote || conflict)
+}
+
+/* No NUMA sysfs: MemTotal is totalram_pages, every zone's managed pages; it votes where no node did. */
+static void machine_vote(const struct snapshot *snap, struct total_vote *v)
+{
+	if (v->page || v->conflict || !v->zoneinfo || !meminfo_has(&snap->meminfo, MI_MEM_TOTAL) || snap->numa_sysfs)
+		return;
+	v->page = page_for_total(snap->meminfo.v[MI_MEM_TOTAL], v->all);
+	v->kb = snap->meminfo.v[MI_MEM_TOTAL];
+	v->pages = v->all;
+}
+
+static int from_meminfo(struct snapshot *snap)
+{
+	struct total_vote v = { .id = -1 };
+	const char *approx;
+
+	node_votes(snap, &v);
+	machine_vote(snap, &v);
+	if (!v.page || v.conflict)
 		return 0;
-	if (id >= 0)
-		set(snap, vote, PS_MEMINFO, "node %d MemTotal %llu kB %s %llu %s pages x %u kB", id,
-		    (unsigned long long)kb, kb * 1024 == pages * vote ? "=" : "~",
-		    (unsigned long long)pages, snap->managed_from_present ? "present" : "managed",
-		    vote / 1024);
+	approx = v.kb * 1024 == v.pages * v.page ? "=" : "~";
+	if (v.id >= 0)
+		set(snap, v.page, PS_MEMINFO, "node %d MemTotal %llu kB %s %llu %s pages x %u kB", v.id,
+		    (unsigned long long)v.kb, approx, (unsigned long long)v.pages,
+		    snap->managed_from_present ? "present" : "managed", v.page / 1024);
 	else
-		set(snap, vote, PS_MEMINFO, "proc/meminfo MemTotal %llu kB %s %llu %s pages x %u kB",
-		    (unsigned long long)kb, kb * 1024 == pages * vote ? "=" : "~",
-		    (unsigned long long)pages, snap->managed_from_present ? "present" : "managed",
-		    vote / 1024);
+		set(snap, v.page, PS_MEMINFO, "proc/meminfo MemTotal %llu kB %s %llu %s pages x %u kB",
+		    (unsigned long long)v.kb, approx, (unsigned long long)v.pages,
+		    snap->managed_from_present ? "present" : "managed", v.page / 1024);
 	return 1;
 }
 
@@ -448,10 +494,33 @@ static int from_uname(struct snapshot *snap, char *unknown, size_t size)
 	return 0;
 }
 
+/*
+ * Without evidence: 4K is x86's, and arm64's and riscv's by default; 12 and
+ * 14 orders are arm64's defaults with 16K and 64K pages, 9 ppc64's with 64K.
+ */
+static void default_page(struct snapshot *snap, const char *unknown)
+{
+	unsigned o = snap->nr_orders;
+
+	set(snap, 4096, PS_DEFAULT, "%sno %sevidence of the page size%s, and 4K is the most common%s",
+	    unknown, unknown[0] ? "other " : "", snap->root ? " in the tree" : "",
+	    o == 9 || o == 12 || o == 14 ? "; this many orders are usual with 16K or 64K pages: give --page-size" : "");
+}
+
+/* The evidence of a tree, strongest first: 1 found, 0 none (unknown: why uname was none), -BC_EDATA. */
+static int from_tree(struct snapshot *snap, char *unknown, size_t size, struct bc_error *err)
+{
+	int rc = from_smaps(snap, err);
+
+	if (rc)
+		return rc;
+	return from_hugepage(snap) || from_meminfo(snap) || from_uname(snap, unknown, size);
+}
+
 int pagesize_find(struct snapshot *snap, unsigned given, struct bc_error *err)
 {
 	char lbl[16], unknown[160] = "";
-	int rc;
+	int rc = 0;
 
 	if (given) {
 		size_label(lbl, sizeof(lbl), given);
@@ -462,20 +531,9 @@ int pagesize_find(struct snapshot *snap, unsigned given, struct bc_error *err)
 		set(snap, (unsigned)sysconf(_SC_PAGESIZE), PS_SYSCONF, "the running kernel");
 		return 0;
 	}
-	if (snap->root) {
-		rc = from_smaps(snap, err);
-		if (rc)
-			return rc < 0 ? rc : 0;
-		if (from_hugepage(snap) || from_meminfo(snap) || from_uname(snap, unknown, sizeof(unknown)))
-			return 0;
-	}
-	/*
-	 * 4K is x86's, and arm64's and riscv's by default; 12 and 14 orders
-	 * are arm64's defaults with 16K and 64K pages, 9 ppc64's with 64K.
-	 */
-	set(snap, 4096, PS_DEFAULT, "%sno %sevidence of the page size%s, and 4K is the most common%s",
-	    unknown, unknown[0] ? "other " : "", snap->root ? " in the tree" : "",
-	    snap->nr_orders == 9 || snap->nr_orders == 12 || snap->nr_orders == 14 ?
-	    "; this many orders are usual with 16K or 64K pages: give --page-size" : "");
-	return 0;
+	if (snap->root)
+		rc = from_tree(snap, unknown, sizeof(unknown), err);
+	if (rc == 0)
+		default_page(snap, unknown);
+	return rc < 0 ? rc : 0;
 }

@@ -43,9 +43,8 @@ struct ptstate {
 	bool seen_order, seen_per_block;
 	uint64_t per_block;
 	bool orders_counted;			/* no order header: counted on a free line */
+	uint64_t order;				/* "Page block order" */
 };
-
-
 
 static struct pagetype *find_type(struct zone *z, const char *name, size_t len)
 {
@@ -57,72 +56,128 @@ static struct pagetype *find_type(struct zone *z, const char *name, size_t len)
 	return NULL;
 }
 
+/* A migrate type's name: short enough, and a name. 0 or -BC_EDATA. */
+static int check_type_name(struct scan *s, const char *name, size_t len, struct bc_error *err)
+{
+	if (len >= BC_NAME_MAX)
+		return scan_fail(s, name, len, "migrate type name too long", err);
+	if (!scan_is_name(name, len))
+		return scan_fail(s, name, len, "invalid migrate type name", err);
+	return 0;
+}
+
+/* A new type of z, not yet counted in z->nr_types: NULL with *rc when there is no room. */
+static struct pagetype *new_type(struct scan *s, struct zone *z, const char *name, size_t len, int *rc,
+				 struct bc_error *err)
+{
+	struct pagetype *pt;
+
+	if (z->nr_types == BC_MAX_MIGRATETYPES) {
+		*rc = scan_fail(s, name, len, "more than 8 migrate types at", err);
+		return NULL;
+	}
+	if (zone_alloc_types(z) < 0) {
+		*rc = bc_error_set(err, BC_ENOMEM, "%s: out of memory", s->path);
+		return NULL;
+	}
+	pt = &z->types[z->nr_types];
+	memset(pt, 0, sizeof(*pt));
+	memcpy(pt->name, name, len);
+	return pt;
+}
+
+/* The free block counts of a free line into pt, one per order column; their number into *n. */
+static int free_counts(struct scan *s, const struct ptstate *st, struct pagetype *pt, unsigned *n,
+		       struct bc_error *err)
+{
+	const char *tok;
+	size_t len;
+	int rc;
+
+	for (*n = 0; scan_token(s, &tok, &len); (*n)++) {
+		if (st->nr_orders ? *n == st->nr_orders : *n == BC_MAX_ORDERS)
+			return scan_fail(s, tok, len, st->nr_orders ? "more order columns than the header has, at"
+					 : "more than 32 order columns at", err);
+		if (len > 1 && tok[0] == '>') {
+			pt->at_least[*n] = true;
+			tok++;
+			len--;
+		}
+		rc = scan_u64(s, tok, len, &pt->free[*n], err);
+		if (rc < 0)
+			return rc;
+		if (pt->free[*n] > (BC_MAX_PAGES >> *n))
+			return scan_fail(s, tok, len, "implausible free block count", err);
+	}
+	return 0;
+}
+
+/* n order columns: as many as the header's, or the first free line's (which sets them). */
+static int check_columns(struct scan *s, struct ptstate *st, unsigned n, const char *tname, size_t tlen,
+			 struct bc_error *err)
+{
+	char what[80];
+
+	if (!st->nr_orders && n) {
+		st->nr_orders = n;	/* no header: the first free line's columns */
+		st->orders_counted = true;
+	}
+	if (n == st->nr_orders)
+		return 0;
+	snprintf(what, sizeof(what), "%u order columns where the %s has %u, for type",
+		 n, st->orders_counted ? "first free line" : "header", st->nr_orders);
+	return scan_fail(s, tname, tlen, what, err);
+}
+
+/* "type NAME" after the zone of a free line: the name into *tname. */
+static int line_type(struct scan *s, const char *zname, size_t zlen, const char **tname, size_t *tlen,
+		     struct bc_error *err)
+{
+	const char *tok;
+	size_t len;
+
+	if (!scan_token(s, &tok, &len) || !tok_eq(tok, len, "type"))
+		return scan_fail(s, zname, zlen, "expected 'type' after zone", err);
+	if (!scan_token(s, tname, tlen))
+		return scan_fail(s, NULL, 0, "missing migrate type name", err);
+	return check_type_name(s, *tname, *tlen, err);
+}
+
 /* "Node    0, zone      DMA, type    Unmovable      0 ..." */
 static int parse_free_line(struct snapshot *snap, struct scan *s, struct ptstate *st,
 			   struct bc_error *err)
 {
-	const char *zname, *tok, *tname;
-	size_t zlen, len, tlen;
+	const char *zname, *tname;
+	size_t zlen, tlen;
 	struct pagetype *pt;
 	struct zone *z;
-	unsigned n = 0;
+	unsigned n;
 	int id, rc;
 
 	rc = scan_node_zone(s, true, &id, &zname, &zlen, err);
 	if (rc < 0)
 		return rc;
-	if (!scan_token(s, &tok, &len) || !tok_eq(tok, len, "type"))
-		return scan_fail(s, zname, zlen, "expected 'type' after zone", err);
-	if (!scan_token(s, &tname, &tlen))
-		return scan_fail(s, NULL, 0, "missing migrate type name", err);
-	if (tlen >= BC_NAME_MAX)
-		return scan_fail(s, tname, tlen, "migrate type name too long", err);
-	if (!scan_is_name(tname, tlen))
-		return scan_fail(s, tname, tlen, "invalid migrate type name", err);
+	if ((rc = line_type(s, zname, zlen, &tname, &tlen, err)) < 0)
+		return rc;
 	z = snapshot_zone(snap, id, zname, zlen, s->path, s->lineno, &rc, err);
 	if (!z)
 		return rc;
 	if (find_type(z, tname, tlen))
 		return scan_fail(s, tname, tlen, "duplicate line for migrate type", err);
-	if (z->nr_types == BC_MAX_MIGRATETYPES)
-		return scan_fail(s, tname, tlen, "more than 8 migrate types at", err);
-	if (zone_alloc_types(z) < 0)
-		return bc_error_set(err, BC_ENOMEM, "%s: out of memory", s->path);
-	pt = &z->types[z->nr_types];
-	memset(pt, 0, sizeof(*pt));
-	memcpy(pt->name, tname, tlen);
-	while (scan_token(s, &tok, &len)) {
-		if (st->nr_orders ? n == st->nr_orders : n == BC_MAX_ORDERS)
-			return scan_fail(s, tok, len, st->nr_orders ? "more order columns than the header has, at"
-					 : "more than 32 order columns at", err);
-		if (len > 1 && tok[0] == '>') {
-			pt->at_least[n] = true;
-			tok++;
-			len--;
-		}
-		rc = scan_u64(s, tok, len, &pt->free[n], err);
-		if (rc < 0)
-			return rc;
-		if (pt->free[n] > (BC_MAX_PAGES >> n))
-			return scan_fail(s, tok, len, "implausible free block count", err);
-		n++;
-	}
-	if (!st->nr_orders && n) {
-		st->nr_orders = n;	/* no header: the first free line's columns */
-		st->orders_counted = true;
-	}
-	if (n != st->nr_orders) {
-		char what[80];
-
-		snprintf(what, sizeof(what), "%u order columns where the %s has %u, for type",
-			 n, st->orders_counted ? "first free line" : "header", st->nr_orders);
-		return scan_fail(s, tname, tlen, what, err);
-	}
-	z->nr_types++;
-	return 0;
+	if (!(pt = new_type(s, z, tname, tlen, &rc, err)))
+		return rc;
+	rc = free_counts(s, st, pt, &n, err);
+	if (rc == 0)
+		rc = check_columns(s, st, n, tname, tlen, err);
+	if (rc == 0)
+		z->nr_types++;
+	return rc;
 }
 
-/* Block counts of a zone without their header: one per free-line type, in that order. */
+/*
+ * Block counts of a zone without their header ("Number of blocks type"):
+ * the zone's free lines name the types, one count per type, in that order.
+ */
 static int parse_headless_blocks(struct scan *s, struct zone *z, const char *zname, size_t zlen,
 				 struct bc_error *err)
 {
@@ -131,6 +186,8 @@ static int parse_headless_blocks(struct scan *s, struct zone *z, const char *zna
 	unsigned n = 0;
 	int rc;
 
+	if (!z->nr_types)
+		return scan_fail(s, zname, zlen, "block counts without a 'Number of blocks type' header or free lines to name their types, for zone", err);
 	while (scan_token(s, &tok, &len)) {
 		if (n == z->nr_types)
 			return scan_fail(s, tok, len, "more block counts than the zone has free lines (types), at", err);
@@ -146,15 +203,57 @@ static int parse_headless_blocks(struct scan *s, struct zone *z, const char *zna
 	return 0;
 }
 
+/* The block count v of the header's type name in z (a type without a free line is added). */
+static int store_blocks(struct scan *s, struct zone *z, const char *name, uint64_t v, const char *zname,
+			size_t zlen, struct bc_error *err)
+{
+	struct pagetype *pt = find_type(z, name, strlen(name));
+	int rc;
+
+	if (!pt) {
+		/* a type with no free-list line: keep its block count */
+		if (!(pt = new_type(s, z, name, strlen(name), &rc, err)))
+			return rc;
+		z->nr_types++;
+	}
+	if (pt->seen_pageblocks)
+		return scan_fail(s, zname, zlen, "duplicate block counts for zone", err);
+	pt->pageblocks = v;
+	pt->seen_pageblocks = true;
+	return 0;
+}
+
+/* The block counts of a line under the header, one per type it names (those of the mixed table checked only). */
+static int block_counts(struct scan *s, const struct ptstate *st, struct zone *z, const char *zname,
+			size_t zlen, struct bc_error *err)
+{
+	const char *tok;
+	size_t len;
+	uint64_t v;
+	unsigned n;
+	int rc;
+
+	for (n = 0; scan_token(s, &tok, &len); n++) {
+		if (n == st->nr_types)
+			return scan_fail(s, tok, len, "more block counts than the header has types, at", err);
+		rc = scan_u64(s, tok, len, &v, err);
+		if (rc == 0 && st->sec == SEC_BLOCKS)
+			rc = store_blocks(s, z, st->types[n], v, zname, zlen, err);
+		if (rc < 0)
+			return rc;
+	}
+	if (n != st->nr_types)
+		return scan_fail(s, zname, zlen, "fewer block counts than the header has types, for zone", err);
+	return 0;
+}
+
 /* "Node 0, zone      DMA            1            7 ..." */
 static int parse_blocks_line(struct snapshot *snap, struct scan *s, struct ptstate *st,
 			     struct bc_error *err)
 {
-	const char *zname, *tok;
-	size_t zlen, len;
-	uint64_t v;
+	const char *zname;
+	size_t zlen;
 	struct zone *z;
-	unsigned n = 0;
 	int id, rc;
 
 	rc = scan_node_zone(s, false, &id, &zname, &zlen, err);
@@ -163,44 +262,9 @@ static int parse_blocks_line(struct snapshot *snap, struct scan *s, struct ptsta
 	z = snapshot_zone(snap, id, zname, zlen, s->path, s->lineno, &rc, err);
 	if (!z)
 		return rc;
-	if (st->sec != SEC_BLOCKS && st->sec != SEC_MIXED) {
-		/* no "Number of blocks type" header: the zone's free lines name the types */
-		if (!z->nr_types)
-			return scan_fail(s, zname, zlen, "block counts without a 'Number of blocks type' header or free lines to name their types, for zone", err);
+	if (st->sec != SEC_BLOCKS && st->sec != SEC_MIXED)
 		return parse_headless_blocks(s, z, zname, zlen, err);
-	}
-	while (scan_token(s, &tok, &len)) {
-		struct pagetype *pt;
-
-		if (n == st->nr_types)
-			return scan_fail(s, tok, len, "more block counts than the header has types, at", err);
-		rc = scan_u64(s, tok, len, &v, err);
-		if (rc < 0)
-			return rc;
-		if (st->sec == SEC_BLOCKS) {
-			const char *name = st->types[n];
-
-			pt = find_type(z, name, strlen(name));
-			if (!pt) {
-				/* a type with no free-list line: keep its block count */
-				if (z->nr_types == BC_MAX_MIGRATETYPES)
-					return scan_fail(s, name, strlen(name), "more than 8 migrate types at", err);
-				if (zone_alloc_types(z) < 0)
-					return bc_error_set(err, BC_ENOMEM, "%s: out of memory", s->path);
-				pt = &z->types[z->nr_types++];
-				memset(pt, 0, sizeof(*pt));
-				strcpy(pt->name, name);
-			}
-			if (pt->seen_pageblocks)
-				return scan_fail(s, zname, zlen, "duplicate block counts for zone", err);
-			pt->pageblocks = v;
-			pt->seen_pageblocks = true;
-		}
-		n++;
-	}
-	if (n != st->nr_types)
-		return scan_fail(s, zname, zlen, "fewer block counts than the header has types, for zone", err);
-	return 0;
+	return block_counts(s, st, z, zname, zlen, err);
 }
 
 static int parse_order_header(struct scan *s, struct ptstate *st, struct bc_error *err)
@@ -234,34 +298,43 @@ static int parse_order_header(struct scan *s, struct ptstate *st, struct bc_erro
 	return 0;
 }
 
+/* The type names of a header into st->types (not kept for the mixed table): their number, or -kind. */
+static int type_names(struct scan *s, struct ptstate *st, bool mixed, struct bc_error *err)
+{
+	const char *tok;
+	size_t len;
+	int n, rc;
+
+	for (n = 0; scan_token(s, &tok, &len); n++) {
+		if (n == BC_MAX_MIGRATETYPES)
+			return scan_fail(s, tok, len, "more than 8 migrate types at", err);
+		if ((rc = check_type_name(s, tok, len, err)) < 0)
+			return rc;
+		if (!mixed) {
+			memcpy(st->types[n], tok, len);
+			st->types[n][len] = '\0';
+		}
+	}
+	return n;
+}
+
 static int parse_types_header(struct scan *s, struct ptstate *st, bool mixed,
 			      struct bc_error *err)
 {
 	const char *tok;
 	size_t len;
-	unsigned n = 0;
+	int n;
 
 	/* "Number of blocks type     Unmovable ..." / "Number of mixed blocks    Unmovable ..." */
 	while (scan_token(s, &tok, &len) && !tok_eq(tok, len, mixed ? "blocks" : "type"))
 		;
-	while (scan_token(s, &tok, &len)) {
-		if (n == BC_MAX_MIGRATETYPES)
-			return scan_fail(s, tok, len, "more than 8 migrate types at", err);
-		if (len >= BC_NAME_MAX)
-			return scan_fail(s, tok, len, "migrate type name too long", err);
-		if (!scan_is_name(tok, len))
-			return scan_fail(s, tok, len, "invalid migrate type name", err);
-		if (!mixed) {
-			memcpy(st->types[n], tok, len);
-			st->types[n][len] = '\0';
-		}
-		n++;
-	}
+	if ((n = type_names(s, st, mixed, err)) < 0)
+		return n;
 	if (n == 0)
 		return scan_fail(s, NULL, 0, "no migrate type names in the header", err);
-	if (mixed && n != st->nr_types)
+	if (mixed && (unsigned)n != st->nr_types)
 		return scan_fail(s, NULL, 0, "mixed blocks header has a different number of types", err);
-	st->nr_types = n;
+	st->nr_types = (unsigned)n;
 	st->sec = mixed ? SEC_MIXED : SEC_BLOCKS;
 	return 0;
 }
@@ -306,60 +379,93 @@ static bool is_free_line(const struct scan *s)
 	return scan_token(&peek, &tok, &len) && tok_eq(tok, len, "type");
 }
 
+/* "Node ...": "zone DMA, type ...": a free line; "zone DMA 1 ...": block counts. */
+static int parse_node_line(struct snapshot *snap, struct scan *s, struct ptstate *st, struct bc_error *err)
+{
+	if (!is_free_line(s))
+		return parse_blocks_line(snap, s, st, err);
+	if (st->sec != SEC_FREE && st->sec != SEC_HEADER)
+		st->sec = SEC_FREE;	/* the next node's, its header lost */
+	return parse_free_line(snap, s, st, err);
+}
+
+/* "Number of blocks type ..." or "Number of mixed blocks ..."; tok is "Number". */
+static int parse_number_line(struct scan *s, struct ptstate *st, const char *tok, size_t tlen,
+			     struct bc_error *err)
+{
+	const char *t2;
+	size_t t2len;
+
+	if (!scan_token(s, &t2, &t2len) || !tok_eq(t2, t2len, "of") || !scan_token(s, &t2, &t2len))
+		return scan_fail(s, tok, tlen, "unrecognised line starting with", err);
+	return parse_types_header(s, st, tok_eq(t2, t2len, "mixed"), err);
+}
+
+/* A line, by its first word tok. */
+static int parse_line(struct snapshot *snap, struct scan *s, struct ptstate *st, const char *tok,
+		      size_t tlen, struct bc_error *err)
+{
+	if (tok_eq(tok, tlen, "Node"))
+		return parse_node_line(snap, s, st, err);
+	if (tok_eq(tok, tlen, "Page"))
+		return parse_header_value(s, "order:", &st->order, &st->seen_order, err);
+	if (tok_eq(tok, tlen, "Pages"))
+		return parse_header_value(s, "block:", &st->per_block, &st->seen_per_block, err);
+	if (tok_eq(tok, tlen, "Free"))
+		return parse_order_header(s, st, err);
+	if (tok_eq(tok, tlen, "Number"))
+		return parse_number_line(s, st, tok, tlen, err);
+	return scan_fail(s, tok, tlen, "unrecognised line starting with", err);
+}
+
+/* Without "Page block order": the order of "Pages per block", when it is a power of two. */
+static void order_from_per_block(struct ptstate *st)
+{
+	if (!st->seen_per_block || !st->per_block || (st->per_block & (st->per_block - 1)))
+		return;
+	for (st->order = 0, st->seen_order = true; (1ULL << st->order) < st->per_block; st->order++)
+		;
+}
+
+/*
+ * The pageblock order: "Page block order", else worked out from "Pages per
+ * block"; the two must agree; neither: unknown (-1).
+ */
+static int pageblock_order(const char *path, struct ptstate *st, int *order, struct bc_error *err)
+{
+	if (!st->seen_order)
+		order_from_per_block(st);
+	if (st->seen_order &&
+	    (st->order >= BC_MAX_ORDERS + 8 || (st->seen_per_block && st->per_block != (1ULL << st->order))))
+		return bc_error_set(err, BC_EDATA, "%s: page block order %llu does not match %llu pages per block",
+				    path, (unsigned long long)st->order, (unsigned long long)st->per_block);
+	*order = st->seen_order ? (int)st->order : -1;
+	return 0;
+}
+
 int pagetypeinfo_parse(struct snapshot *snap, const char *path,
 		       const char *buf, size_t len, struct bc_error *err)
 {
 	struct ptstate st = { .sec = SEC_HEADER };
-	uint64_t order = 0;
-	const char *tok, *t2;
-	size_t tlen, t2len;
+	const char *tok;
+	size_t tlen;
 	struct scan s;
-	int rc;
+	int rc, order;
 
 	scan_init(&s, path, buf, len);
 	while ((rc = scan_next_line(&s, err)) > 0) {
 		if (!scan_token(&s, &tok, &tlen))
 			continue;			/* blank separator */
-		if (tok_eq(tok, tlen, "Node")) {
-			/* "zone DMA, type ...": a free line; "zone DMA 1 ...": block counts */
-			if (is_free_line(&s)) {
-				if (st.sec != SEC_FREE && st.sec != SEC_HEADER)
-					st.sec = SEC_FREE;	/* the next node's, its header lost */
-				rc = parse_free_line(snap, &s, &st, err);
-			} else {
-				rc = parse_blocks_line(snap, &s, &st, err);
-			}
-		} else if (tok_eq(tok, tlen, "Page")) {
-			rc = parse_header_value(&s, "order:", &order, &st.seen_order, err);
-		} else if (tok_eq(tok, tlen, "Pages")) {
-			rc = parse_header_value(&s, "block:", &st.per_block, &st.seen_per_block, err);
-		} else if (tok_eq(tok, tlen, "Free")) {
-			rc = parse_order_header(&s, &st, err);
-		} else if (tok_eq(tok, tlen, "Number")) {
-			if (!scan_token(&s, &t2, &t2len) || !tok_eq(t2, t2len, "of"))
-				return scan_fail(&s, tok, tlen, "unrecognised line starting with", err);
-			if (!scan_token(&s, &t2, &t2len))
-				return scan_fail(&s, tok, tlen, "unrecognised line starting with", err);
-			rc = parse_types_header(&s, &st, tok_eq(t2, t2len, "mixed"), err);
-		} else {
-			rc = scan_fail(&s, tok, tlen, "unrecognised line starting with", err);
-		}
-		if (rc < 0)
+		if ((rc = parse_line(snap, &s, &st, tok, tlen, err)) < 0)
 			return rc;
 	}
 	if (rc < 0)
 		return rc;
 	if (st.nr_orders == 0)
 		return bc_error_set(err, BC_EDATA, "%s: no free pages table", path);
-	if (!st.seen_order && st.seen_per_block && st.per_block && !(st.per_block & (st.per_block - 1)))
-		for (order = 0, st.seen_order = true; (1ULL << order) < st.per_block; order++)
-			;
-	if (st.seen_order &&
-	    (order >= BC_MAX_ORDERS + 8 || (st.seen_per_block && st.per_block != (1ULL << order))))
-		return bc_error_set(err, BC_EDATA, "%s: page block order %llu does not match %llu pages per block",
-				    path, (unsigned long long)order, (unsigned long long)st.per_block);
-	/* neither header line: the pageblock order is unknown */
-	snap->pageblock_order = st.seen_order ? (int)order : -1;
+	if ((rc = pageblock_order(path, &st, &order, err)) < 0)
+		return rc;
+	snap->pageblock_order = order;
 	snap->pagetypeinfo_orders = st.nr_orders;
 	snap->has_pagetypeinfo = true;
 	return 0;

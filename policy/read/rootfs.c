@@ -46,57 +46,78 @@ bool rootfs_is_slash(const char *root)
 /* Set once openat2() turned out to be missing (ENOSYS: before 5.6, or seccomp). */
 static int no_openat2;
 
+/*
+ * The next component of a path at *p into comp, *last when no directory
+ * follows it (the rest is "", or slashes); *p moves past it. 0, or the
+ * errno that refuses it: ENAMETOOLONG, EXDEV for ".." (an escape).
+ */
+static int walk_component(const char **p, char comp[NAME_MAX + 1], bool *last)
+{
+	const char *slash;
+	size_t len;
+
+	while (**p == '/')
+		(*p)++;
+	slash = strchr(*p, '/');
+	len = slash ? (size_t)(slash - *p) : strlen(*p);
+	if (len > NAME_MAX)
+		return ENAMETOOLONG;
+	memcpy(comp, *p, len);
+	comp[len] = '\0';
+	if (!strcmp(comp, ".."))
+		return EXDEV;	/* what RESOLVE_BENEATH says for an escape */
+	while (slash && slash[1] == '/')
+		slash++;
+	*last = !slash || !slash[1];
+	if (!*last)
+		*p = slash + 1;
+	return 0;
+}
+
+/* A directory below fd, no symlink followed: its fd, or -1 with *e (ELOOP for a symlink). */
+static int open_dir_nofollow(int fd, const char *comp, int *e)
+{
+	struct stat st;
+	int next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (next >= 0)
+		return next;
+	/* O_PATH|O_NOFOLLOW|O_DIRECTORY on a symlink: ENOTDIR; say ELOOP */
+	*e = errno == ENOTDIR && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	     S_ISLNK(st.st_mode) ? ELOOP : errno;
+	return -1;
+}
+
+/* The last component below fd (a directory under dirfd, closed here); "" or "." is fd itself. */
+static int open_last(int dirfd, int fd, const char *comp, int flags, mode_t mode)
+{
+	int next = openat(fd, comp[0] && strcmp(comp, ".") ? comp : ".", flags | O_NOFOLLOW | O_CLOEXEC, mode);
+	int e = errno;
+
+	if (fd != dirfd)
+		close(fd);
+	errno = e;
+	return next;
+}
+
 int rootfs_openat_walk(int dirfd, const char *rel, int flags, mode_t mode)
 {
 	char comp[NAME_MAX + 1];
-	const char *p = rel, *slash;
+	const char *p = rel;
 	int fd = dirfd, next, e;
-	size_t len;
+	bool last;
 
-	for (;;) {
-		while (*p == '/')
-			p++;
-		slash = strchr(p, '/');
-		len = slash ? (size_t)(slash - p) : strlen(p);
-		if (len > NAME_MAX) {
-			e = ENAMETOOLONG;
-			goto fail;
-		}
-		memcpy(comp, p, len);
-		comp[len] = '\0';
-		if (!strcmp(comp, "..")) {
-			e = EXDEV;	/* what RESOLVE_BENEATH says for an escape */
-			goto fail;
-		}
-		while (slash && slash[1] == '/')
-			slash++;
-		if (!slash || !slash[1]) {
-			/* the last component; "" or "." is the directory itself */
-			next = openat(fd, len && strcmp(comp, ".") ? comp : ".",
-				      flags | O_NOFOLLOW | O_CLOEXEC, mode);
-			e = errno;
-			if (fd != dirfd)
-				close(fd);
-			errno = e;
-			return next;
-		}
-		if (len && strcmp(comp, ".")) {
-			next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (next < 0) {
-				/* O_PATH|O_NOFOLLOW|O_DIRECTORY on a symlink: ENOTDIR; say ELOOP */
-				struct stat st;
-
-				e = errno == ENOTDIR && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-				    S_ISLNK(st.st_mode) ? ELOOP : errno;
-				goto fail;
-			}
-			if (fd != dirfd)
-				close(fd);
-			fd = next;
-		}
-		p = slash + 1;
+	while ((e = walk_component(&p, comp, &last)) == 0) {
+		if (last)
+			return open_last(dirfd, fd, comp, flags, mode);
+		if (!comp[0] || !strcmp(comp, "."))
+			continue;
+		if ((next = open_dir_nofollow(fd, comp, &e)) < 0)
+			break;
+		if (fd != dirfd)
+			close(fd);
+		fd = next;
 	}
-fail:
 	if (fd != dirfd)
 		close(fd);
 	errno = e;
@@ -206,54 +227,70 @@ int rootfs_open_regular(int dirfd, const char *rel, int flags, struct stat *st)
 	return fd;
 }
 
+/* Double the buffer *b of *cap bytes, up to MAX_FILE. 0 or -kind. */
+static int grow(char **b, size_t *cap, const char *path, struct bc_error *err)
+{
+	char *nb;
+
+	if (*cap >= MAX_FILE)
+		return bc_error_set(err, BC_EDATA, "%s: larger than %u MiB", path, MAX_FILE >> 20);
+	nb = realloc(*b, *cap * 2);
+	if (!nb)
+		return bc_error_set(err, BC_ENOMEM, "%s: out of memory", path);
+	*b = nb;
+	*cap *= 2;
+	return 0;
+}
+
+/* read(2), again when a signal cut it short before anything was read. */
+static ssize_t read_more(int fd, char *b, size_t size)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, b, size);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* A read that failed (errno): not permitted is a file not read (-BC_ENOINPUT), else -BC_EIO. */
+static int read_error(const char *path, int *errnum, struct bc_error *err)
+{
+	*errnum = errno;
+	return bc_error_set(err, errno == EACCES || errno == EPERM ? BC_ENOINPUT : BC_EIO, "%s: read: %s", path,
+			    strerror(errno));
+}
+
 /* Read fd to the end (or after one short read) into a new buffer; closes fd. */
 static int read_fd(int fd, const char *path, bool one_read, char **buf, size_t *len,
 		   int *errnum, struct bc_error *err)
 {
 	size_t cap = 16384, n = 0;
-	char *b, *nb;
+	char *b = malloc(cap);
 	ssize_t r;
-	int rc;
+	int rc = 0;
 
-	b = malloc(cap);
 	if (!b) {
 		close(fd);
 		return bc_error_set(err, BC_ENOMEM, "%s: out of memory", path);
 	}
 	for (;;) {
-		if (cap - n < 4096) {
-			if (cap >= MAX_FILE) {
-				free(b);
-				close(fd);
-				return bc_error_set(err, BC_EDATA, "%s: larger than %u MiB", path, MAX_FILE >> 20);
-			}
-			nb = realloc(b, cap * 2);
-			if (!nb) {
-				free(b);
-				close(fd);
-				return bc_error_set(err, BC_ENOMEM, "%s: out of memory", path);
-			}
-			b = nb;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - n - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			*errnum = errno;
-			rc = bc_error_set(err, errno == EACCES || errno == EPERM ? BC_ENOINPUT : BC_EIO,
-					  "%s: read: %s", path, strerror(errno));
-			free(b);
-			close(fd);
-			return rc;
-		}
-		if (r == 0)
+		if (cap - n < 4096 && (rc = grow(&b, &cap, path, err)) < 0)
 			break;
+		r = read_more(fd, b + n, cap - n - 1);
+		if (r < 0) {
+			rc = read_error(path, errnum, err);
+			break;
+		}
 		n += (size_t)r;
-		if (one_read && n < cap - 1)
+		if (r == 0 || (one_read && n < cap - 1))
 			break;
 	}
 	close(fd);
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
@@ -368,26 +405,121 @@ int rootfs_own_path(const char *root, const char *path, char *shown)
 	return rootfs_path(root, path + strspn(path, "/"), shown, PATH_MAX, NULL) == 0 ? 0 : -1;
 }
 
+/* The file name at the end of path into leaf: NULL (errno EINVAL) when there is none. */
+static const char *leaf_of(const char *path, char leaf[NAME_MAX + 1])
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || strlen(base) > NAME_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	strcpy(leaf, base);
+	return base;
+}
+
+/*
+ * The next directory of path at *p before base into comp; *p moves past
+ * it. 1, 0 when base is reached, -1 (errno ENAMETOOLONG, comp untouched)
+ * for a name too long.
+ */
+static int next_dir(const char **p, const char *base, char comp[NAME_MAX + 1])
+{
+	const char *next;
+	size_t len;
+
+	while (**p == '/')
+		(*p)++;
+	next = strchr(*p, '/');
+	if (*p >= base || !next || next >= base)
+		return 0;
+	len = (size_t)(next - *p);
+	if (len > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(comp, *p, len);
+	comp[len] = '\0';
+	*p = next;
+	return 1;
+}
+
+/*
+ * Why comp below fd could not be opened as a directory (e): a symlink
+ * there is ELOOP, or ENOLINK when it leads nowhere.
+ */
+static int link_errno(int fd, const char *comp, int e)
+{
+	struct stat st;
+
+	if ((e == ENOTDIR || e == ENOENT) && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		return e == ENOENT ? ENOLINK : ELOOP;
+	return e;
+}
+
+/*
+ * The directory comp below fd, made first with make_dirs. Under another
+ * root no symlink is followed at all; on the live system the
+ * administrator's own directories (/var/run -> /run) are trusted, only the
+ * file itself must not be a link. Its fd, or -1 with *e.
+ */
+static int open_parent_dir(int fd, const char *comp, bool slash, bool make_dirs, int *e)
+{
+	int flags = O_PATH | O_DIRECTORY | O_CLOEXEC | (slash ? 0 : O_NOFOLLOW);
+	int nfd = openat(fd, comp, flags);
+
+	/* one mkdir, one more open: a dangling symlink must not loop forever */
+	if (nfd < 0 && errno == ENOENT && make_dirs && (mkdirat(fd, comp, 0755) == 0 || errno == EEXIST))
+		nfd = openat(fd, comp, flags);
+	if (nfd >= 0)
+		return nfd;
+	*e = link_errno(fd, comp, errno);
+	return -1;
+}
+
+/*
+ * Down the directories of path before base from fd (closed here): the fd of
+ * the last, or -1 with *e, comp naming the directory refused.
+ */
+static int walk_parents(int fd, const char *path, const char *base, bool slash, bool make_dirs,
+			char comp[NAME_MAX + 1], int *e)
+{
+	const char *p = path;
+	int nfd = -1, got;
+
+	while ((got = next_dir(&p, base, comp)) > 0) {
+		if (!strcmp(comp, "."))
+			continue;
+		*e = EXDEV;
+		if ((!slash && !strcmp(comp, "..")) || (nfd = open_parent_dir(fd, comp, slash, make_dirs, e)) < 0)
+			break;
+		close(fd);
+		fd = nfd;
+	}
+	if (got == 0)
+		return fd;
+	if (got < 0)
+		*e = ENAMETOOLONG;
+	close(fd);
+	return -1;
+}
+
 int rootfs_parent(const char *root, const char *path, bool make_dirs, enum bc_err_kind kind,
 		  char leaf[NAME_MAX + 1], char *shown, struct bc_error *err)
 {
 	bool slash = rootfs_is_slash(root);
-	const char *p = path, *base, *next;
-	char comp[NAME_MAX + 1];
-	int fd, nfd, e;
-	size_t len;
+	char comp[NAME_MAX + 1] = "";
+	const char *base;
+	int fd, e = 0;
 
 	if (rootfs_own_path(root, path, shown) < 0) {
 		errno = ENAMETOOLONG;
 		return bc_error_set(err, kind, "%s/%s: path too long", root, path);
 	}
-	base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || strlen(base) > NAME_MAX) {
-		errno = EINVAL;
+	if (!(base = leaf_of(path, leaf)))
 		return bc_error_set(err, kind, "%s: not a file name", shown);
-	}
-	strcpy(leaf, base);
 	fd = open(slash && path[0] != '/' ? "." : slash ? "/" : root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
@@ -395,50 +527,9 @@ int rootfs_parent(const char *root, const char *path, bool make_dirs, enum bc_er
 		errno = e;
 		return -kind;
 	}
-	for (; p < base; p = next) {
-		while (*p == '/')
-			p++;
-		next = strchr(p, '/');
-		if (!next || next >= base || p == base)
-			break;
-		len = (size_t)(next - p);
-		if (len > NAME_MAX) {
-			e = ENAMETOOLONG;
-			goto fail;
-		}
-		memcpy(comp, p, len);
-		comp[len] = '\0';
-		if (!strcmp(comp, "."))
-			continue;
-		if (!slash && !strcmp(comp, "..")) {
-			e = EXDEV;
-			goto fail;
-		}
-		/*
-		 * Under another root no symlink is followed at all; on the live
-		 * system the administrator's own directories (/var/run -> /run)
-		 * are trusted, only the file itself must not be a link.
-		 */
-		nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_CLOEXEC | (slash ? 0 : O_NOFOLLOW));
-		/* one mkdir, one more open: a dangling symlink must not loop forever */
-		if (nfd < 0 && errno == ENOENT && make_dirs &&
-		    (mkdirat(fd, comp, 0755) == 0 || errno == EEXIST))
-			nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_CLOEXEC | (slash ? 0 : O_NOFOLLOW));
-		if (nfd < 0) {
-			struct stat st;
-
-			e = errno;
-			if ((e == ENOTDIR || e == ENOENT) && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISLNK(st.st_mode))
-				e = e == ENOENT ? ENOLINK : ELOOP;
-			goto fail;
-		}
-		close(fd);
-		fd = nfd;
-	}
-	return fd;
-fail:
-	close(fd);
+	fd = walk_parents(fd, path, base, slash, make_dirs, comp, &e);
+	if (fd >= 0)
+		return fd;
 	bc_error_set(err, kind, "%.256s: directory '%s': %s", shown, comp, rootfs_strerror(e));
 	errno = e;	/* ENOENT tells a reader the file is simply not there */
 	return -kind;

@@ -143,12 +143,27 @@ struct node_files {
 	struct hugepool *pools;
 };
 
+/* The id of a directory named nodeN (no sign, no leading zero, in range), or -1. */
+static long node_dir_id(const char *name)
+{
+	unsigned long id;
+	char *end;
+
+	if (strncmp(name, "node", 4) || name[4] < '0' || name[4] > '9')
+		return -1;
+	id = strtoul(name + 4, &end, 10);
+	if (*end || id > BC_MAX_NODE_ID || (id != 0 && name[4] == '0'))
+		return -1;
+	return (long)id;
+}
+
 /* The nodeN directories under sys/devices/system/node, when online is missing. */
 static int scan_node_dirs(struct snapshot *snap, struct bitmask **out, struct bc_error *err)
 {
 	struct bitmask *m;
 	struct dirent *de;
 	DIR *d;
+	long id;
 	int fd;
 
 	*out = NULL;
@@ -163,18 +178,53 @@ static int scan_node_dirs(struct snapshot *snap, struct bitmask **out, struct bc
 		closedir(d);
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	}
-	while ((de = readdir(d)) != NULL) {
-		char *end;
-		unsigned long id;
-
-		if (strncmp(de->d_name, "node", 4) || de->d_name[4] < '0' || de->d_name[4] > '9')
-			continue;
-		id = strtoul(de->d_name + 4, &end, 10);
-		if (!*end && id <= BC_MAX_NODE_ID && (id == 0 || de->d_name[4] != '0'))
+	while ((de = readdir(d)) != NULL)
+		if ((id = node_dir_id(de->d_name)) >= 0)
 			numa_bitmask_setbit(m, (unsigned)id);
-	}
 	closedir(d);
 	*out = m;
+	return 0;
+}
+
+/* The node lists of sysfs; NULL where a list was not read (errnum: why). */
+struct node_lists {
+	struct bitmask *online, *mem, *cpu;
+	struct bitmask *dirs;		/* the nodeN directories, without online */
+	int e_online, e_mem, e_cpu;
+};
+
+static void node_lists_free(struct node_lists *l)
+{
+	if (l->online)
+		numa_bitmask_free(l->online);
+	if (l->mem)
+		numa_bitmask_free(l->mem);
+	if (l->cpu)
+		numa_bitmask_free(l->cpu);
+	if (l->dirs)
+		numa_bitmask_free(l->dirs);
+}
+
+/* online, has_memory, has_cpu (each noted when missing), and without online the nodeN directories. */
+static int read_node_lists(struct snapshot *snap, struct node_lists *l, struct bc_error *err)
+{
+	int rc;
+
+	rc = read_nodelist(snap, "online", &l->online, &l->e_online, err);
+	if (rc == 0)
+		rc = read_nodelist(snap, "has_memory", &l->mem, &l->e_mem, err);
+	if (rc == 0)
+		rc = read_nodelist(snap, "has_cpu", &l->cpu, &l->e_cpu, err);
+	if (rc == 0 && !l->online)
+		rc = scan_node_dirs(snap, &l->dirs, err);
+	if (rc < 0)
+		return rc;
+	if (!l->online)
+		missing(snap, IN_NODE_ONLINE, NODE_DIR_S "/online", l->e_online, 0);
+	if (!l->mem)
+		missing(snap, IN_NODE_HAS_MEMORY, NODE_DIR_S "/has_memory", l->e_mem, 0);
+	if (!l->cpu)
+		missing(snap, IN_NODE_HAS_CPU, NODE_DIR_S "/has_cpu", l->e_cpu, 0);
 	return 0;
 }
 
@@ -187,52 +237,99 @@ static int scan_node_dirs(struct snapshot *snap, struct bitmask **out, struct bc
 static int list_nodes(struct snapshot *snap, struct node_files **out, unsigned *count,
 		      struct bc_error *err)
 {
-	struct bitmask *online = NULL, *mem = NULL, *cpu = NULL, *dirs = NULL;
-	struct node_files *nf = NULL;
-	int rc, id, max, e_online = 0, e_mem = 0, e_cpu = 0;
+	struct node_lists l = { 0 };
+	const struct bitmask *nodes;
+	struct node_files *nf;
 	unsigned n = 0;
+	int rc, id, max;
 
-	rc = read_nodelist(snap, "online", &online, &e_online, err);
-	if (rc == 0)
-		rc = read_nodelist(snap, "has_memory", &mem, &e_mem, err);
-	if (rc == 0)
-		rc = read_nodelist(snap, "has_cpu", &cpu, &e_cpu, err);
-	if (rc == 0 && !online)
-		rc = scan_node_dirs(snap, &dirs, err);
-	if (rc < 0)
-		goto out;
-	if (!online)
-		missing(snap, IN_NODE_ONLINE, NODE_DIR_S "/online", e_online, 0);
-	if (!mem)
-		missing(snap, IN_NODE_HAS_MEMORY, NODE_DIR_S "/has_memory", e_mem, 0);
-	if (!cpu)
-		missing(snap, IN_NODE_HAS_CPU, NODE_DIR_S "/has_cpu", e_cpu, 0);
-	max = online ? nodelist_max(online) : dirs ? nodelist_max(dirs) : -1;
-	nf = calloc((size_t)(max + 1) + 1, sizeof(*nf));
-	if (!nf) {
+	rc = read_node_lists(snap, &l, err);
+	nodes = l.online ? l.online : l.dirs;
+	max = nodes ? nodelist_max(nodes) : -1;
+	nf = rc < 0 ? NULL : calloc((size_t)(max + 1) + 1, sizeof(*nf));
+	if (rc == 0 && !nf)
 		rc = bc_error_set(err, BC_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (id = 0; id <= max; id++) {
-		if (!in_mask(online ? online : dirs, id))
+	for (id = 0; rc == 0 && id <= max; id++) {
+		if (!in_mask(nodes, id))
 			continue;
 		nf[n].id = id;
-		nf[n].mem_known = mem != NULL;
-		nf[n].has_memory = in_mask(mem, id);
-		nf[n].cpu_known = cpu != NULL;
-		nf[n++].has_cpu = in_mask(cpu, id);
+		nf[n].mem_known = l.mem != NULL;
+		nf[n].has_memory = in_mask(l.mem, id);
+		nf[n].cpu_known = l.cpu != NULL;
+		nf[n++].has_cpu = in_mask(l.cpu, id);
 	}
-	*out = nf;
-	*count = n;
-out:
-	if (online)
-		numa_bitmask_free(online);
-	if (mem)
-		numa_bitmask_free(mem);
-	if (cpu)
-		numa_bitmask_free(cpu);
-	if (dirs)
-		numa_bitmask_free(dirs);
+	if (rc == 0) {
+		*out = nf;
+		*count = n;
+	}
+	node_lists_free(&l);
+	return rc;
+}
+
+/* A node's directory, open: its fd and its path (for messages). */
+struct node_dir {
+	const char *root;
+	int fd;
+	char path[PATH_MAX];
+};
+
+/* nodeN/meminfo; missing: noted in nf, no error. */
+static int read_node_meminfo(const struct node_dir *d, struct node_files *nf, struct bc_error *err)
+{
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int rc, errnum;
+
+	rc = rootfs_read_at(d->root, d->fd, d->path, "meminfo", &buf, &len, path, &errnum, err);
+	if (rc == -BC_ENOINPUT) {
+		nf->meminfo_errnum = errnum;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	rc = meminfo_parse(&nf->meminfo, nf->id, path, buf, len, err);
+	free(buf);
+	/* without MemTotal or MemFree the node's totals are unknown, no more */
+	nf->has_meminfo = rc == 0 && meminfo_has_totals(&nf->meminfo);
+	if (rc == 0 && !nf->has_meminfo)
+		nf->meminfo_errnum = WHY_NO_TOTALS;
+	return rc;
+}
+
+/* nodeN/cpulist, where has_cpu was not read: whether the node has CPUs. */
+static int read_node_cpulist(const struct node_dir *d, struct node_files *nf, struct bc_error *err)
+{
+	char path[PATH_MAX], *buf;
+	struct bitmask *cpus = NULL;
+	size_t len;
+	int rc, errnum;
+
+	rc = rootfs_read_at(d->root, d->fd, d->path, "cpulist", &buf, &len, path, &errnum, err);
+	if (rc < 0)
+		return rc == -BC_ENOINPUT ? 0 : rc;
+	/* a CPU list has the node list's syntax */
+	rc = nodelist_parse(buf, len, path, BC_EDATA, &cpus, err);
+	free(buf);
+	if (rc == 0) {
+		nf->cpu_known = true;
+		nf->has_cpu = nodelist_max(cpus) >= 0;
+		numa_bitmask_free(cpus);
+	}
+	return rc;
+}
+
+/* nodeN/hugepages/...; missing: noted in nf, no error. */
+static int read_node_pools(const struct node_dir *d, const struct snapshot *snap, struct node_files *nf,
+			   struct bc_error *err)
+{
+	int errnum, rc;
+
+	rc = hugepages_read_node(d->root, d->fd, d->path, snap->pools, snap->nr_pools, &nf->pools, &errnum, err);
+	if (rc == -BC_ENOINPUT) {
+		nf->pools_errnum = errnum;
+		return 0;
+	}
+	nf->pools_read = rc == 0;
 	return rc;
 }
 
@@ -244,56 +341,25 @@ out:
 static int read_node_files(const char *root, const struct snapshot *snap, struct node_files *nf,
 			   struct bc_error *err)
 {
-	char rel[64], dirpath[PATH_MAX], path[PATH_MAX], *buf;
-	size_t len;
-	int fd, rc, errnum;
+	struct node_dir d = { .root = root };
+	char rel[64];
+	int rc;
 
 	snprintf(rel, sizeof(rel), "%s/node%d", NODE_DIR, nf->id);
-	rc = rootfs_path(root, rel, dirpath, sizeof(dirpath), err);
+	rc = rootfs_path(root, rel, d.path, sizeof(d.path), err);
 	if (rc < 0)
 		return rc;
-	fd = rootfs_open_dir(root, rel);
-	if (fd < 0) {
+	d.fd = rootfs_open_dir(root, rel);
+	if (d.fd < 0) {
 		nf->meminfo_errnum = nf->pools_errnum = errno;
 		return 0;
 	}
-	rc = rootfs_read_at(root, fd, dirpath, "meminfo", &buf, &len, path, &errnum, err);
-	if (rc == 0) {
-		rc = meminfo_parse(&nf->meminfo, nf->id, path, buf, len, err);
-		free(buf);
-		/* without MemTotal or MemFree the node's totals are unknown, no more */
-		nf->has_meminfo = rc == 0 && meminfo_has_totals(&nf->meminfo);
-		if (rc == 0 && !nf->has_meminfo)
-			nf->meminfo_errnum = WHY_NO_TOTALS;
-	} else if (rc == -BC_ENOINPUT) {
-		nf->meminfo_errnum = errnum;
-		rc = 0;
-	}
-	if (rc == 0 && !nf->cpu_known &&
-	    (rc = rootfs_read_at(root, fd, dirpath, "cpulist", &buf, &len, path, &errnum, err)) == 0) {
-		struct bitmask *cpus = NULL;
-
-		/* a CPU list has the node list's syntax */
-		rc = nodelist_parse(buf, len, path, BC_EDATA, &cpus, err);
-		free(buf);
-		if (rc == 0) {
-			nf->cpu_known = true;
-			nf->has_cpu = nodelist_max(cpus) >= 0;
-			numa_bitmask_free(cpus);
-		}
-	} else if (rc == -BC_ENOINPUT) {
-		rc = 0;
-	}
-	if (rc == 0 && (nf->has_memory || !nf->mem_known)) {
-		rc = hugepages_read_node(root, fd, dirpath, snap->pools, snap->nr_pools, &nf->pools, &errnum, err);
-		if (rc == -BC_ENOINPUT) {
-			nf->pools_errnum = errnum;
-			rc = 0;
-		} else if (rc == 0) {
-			nf->pools_read = true;
-		}
-	}
-	close(fd);
+	rc = read_node_meminfo(&d, nf, err);
+	if (rc == 0 && !nf->cpu_known)
+		rc = read_node_cpulist(&d, nf, err);
+	if (rc == 0 && (nf->has_memory || !nf->mem_known))
+		rc = read_node_pools(&d, snap, nf, err);
+	close(d.fd);
 	return rc;
 }
 
@@ -433,16 +499,14 @@ static const struct node_files *find_node_files(const struct node_files *nf, uns
 }
 
 /*
- * Move what the node files said into the snapshot; every node the proc
- * files mention must be online, and every online node is listed (CPU-only
- * ones without zones). What could not be read is noted per node.
+ * Every node of the proc files is online: with online read, one that is
+ * not is an error; without, the proc files say it is (merge_dirless()).
  */
-static int merge_nodes(struct snapshot *snap, struct node_files *nf, unsigned n,
-		       struct bc_error *err)
+static int merge_proc_nodes(struct snapshot *snap, const struct node_files *nf, unsigned n,
+			    struct bc_error *err)
 {
 	bool online_known = !snap->missing[IN_NODE_ONLINE].file;
-	bool pools_known = !snap->missing[IN_HUGEPAGES].file;
-	unsigned i, k;
+	unsigned i;
 	int rc;
 
 	for (i = 0; i < snap->nr_nodes; i++) {
@@ -454,52 +518,108 @@ static int merge_nodes(struct snapshot *snap, struct node_files *nf, unsigned n,
 		if ((rc = merge_dirless(snap, &snap->nodes[i], err)) < 0)
 			return rc;
 	}
-	for (k = 0; k < n; k++) {
-		struct node *node = snapshot_node(snap, nf[k].id);
-		bool has_zones = node_has_zones(node);
+	return 0;
+}
 
-		/*
-		 * N_MEMORY is set exactly for nodes with a populated zone, and
-		 * buddyinfo prints every populated zone: the two must agree.
-		 */
-		if (nf[k].mem_known && nf[k].has_memory && !has_zones)
-			return bc_error_set(err, BC_EDATA, "%s/%s/has_memory lists node %d, but %s/proc/buddyinfo has no zone of it: the files contradict each other",
-					    shown_root(snap->root), NODE_DIR, nf[k].id, shown_root(snap->root));
-		if (nf[k].mem_known && !nf[k].has_memory && has_zones)
-			return bc_error_set(err, BC_EDATA, "%s/%s/has_memory does not list node %d, but %s/proc/buddyinfo has zones of it: the files contradict each other",
-					    shown_root(snap->root), NODE_DIR, nf[k].id, shown_root(snap->root));
-		node = snapshot_add_node(snap, nf[k].id);
-		if (!node)
-			return bc_error_set(err, BC_ENOMEM, "out of memory");
-		node->has_memory = nf[k].mem_known ? nf[k].has_memory : has_zones;
-		node->has_cpu = nf[k].has_cpu;
-		if (!nf[k].cpu_known)
-			missing(snap, IN_NODE_HAS_CPU, NODE_DIR_S "/has_cpu", ENOENT, LOST_CPUS);
-		node->meminfo = nf[k].meminfo;
-		node->has_meminfo = nf[k].has_meminfo;
-		if (!node->has_memory)
-			continue;	/* a CPU-only node: MemTotal 0, no pools */
-		if (!node->has_meminfo) {
-			node->lost |= LOST_TOTALS;
-			rc = missing_node(snap, IN_NODE_MEMINFO, NODE_MEMINFO, node->id,
-					  nf[k].meminfo_errnum, LOST_TOTALS, err);
-			if (rc < 0)
-				return rc;
-		}
-		if (!pools_known) {
-			node->lost |= LOST_POOLS;
-		} else if (nf[k].pools_read) {
-			node->pools = nf[k].pools;
-			node->nr_pools = nf[k].pools ? snap->nr_pools : 0;
-			nf[k].pools = NULL;
-		} else {
-			node->lost |= LOST_POOLS;
-			rc = missing_node(snap, IN_NODE_HUGEPAGES, NODE_HUGEPAGES, node->id,
-					  nf[k].pools_errnum, LOST_POOLS, err);
-			if (rc < 0)
-				return rc;
-		}
+/*
+ * N_MEMORY is set exactly for nodes with a populated zone, and buddyinfo
+ * prints every populated zone: has_memory and buddyinfo must agree.
+ */
+static int memory_agrees(const struct snapshot *snap, const struct node_files *nf, bool has_zones,
+			 struct bc_error *err)
+{
+	if (!nf->mem_known || nf->has_memory == has_zones)
+		return 0;
+	return bc_error_set(err, BC_EDATA, "%s/%s/has_memory %s node %d, but %s/proc/buddyinfo %s: the files contradict each other",
+			    shown_root(snap->root), NODE_DIR, nf->has_memory ? "lists" : "does not list", nf->id,
+			    shown_root(snap->root), nf->has_memory ? "has no zone of it" : "has zones of it");
+}
+
+/* A node's pools from its files (taken from nf), or noted as unknown. */
+static int merge_pools(struct snapshot *snap, struct node *node, struct node_files *nf,
+		       struct bc_error *err)
+{
+	if (snap->missing[IN_HUGEPAGES].file) {
+		node->lost |= LOST_POOLS;
+		return 0;
 	}
+	if (nf->pools_read) {
+		node->pools = nf->pools;
+		node->nr_pools = nf->pools ? snap->nr_pools : 0;
+		nf->pools = NULL;
+		return 0;
+	}
+	node->lost |= LOST_POOLS;
+	return missing_node(snap, IN_NODE_HUGEPAGES, NODE_HUGEPAGES, node->id, nf->pools_errnum, LOST_POOLS, err);
+}
+
+/* One online node, with or without zones, into the snapshot with what its files said. */
+static int merge_node(struct snapshot *snap, struct node_files *nf, struct bc_error *err)
+{
+	struct node *node = snapshot_node(snap, nf->id);
+	bool has_zones = node_has_zones(node);
+	int rc;
+
+	if ((rc = memory_agrees(snap, nf, has_zones, err)) < 0)
+		return rc;
+	node = snapshot_add_node(snap, nf->id);
+	if (!node)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	node->has_memory = nf->mem_known ? nf->has_memory : has_zones;
+	node->has_cpu = nf->has_cpu;
+	if (!nf->cpu_known)
+		missing(snap, IN_NODE_HAS_CPU, NODE_DIR_S "/has_cpu", ENOENT, LOST_CPUS);
+	node->meminfo = nf->meminfo;
+	node->has_meminfo = nf->has_meminfo;
+	if (!node->has_memory)
+		return 0;	/* a CPU-only node: MemTotal 0, no pools */
+	if (!node->has_meminfo) {
+		node->lost |= LOST_TOTALS;
+		rc = missing_node(snap, IN_NODE_MEMINFO, NODE_MEMINFO, node->id, nf->meminfo_errnum,
+				  LOST_TOTALS, err);
+		if (rc < 0)
+			return rc;
+	}
+	return merge_pools(snap, node, nf, err);
+}
+
+/*
+ * Move what the node files said into the snapshot; every node the proc
+ * files mention must be online, and every online node is listed (CPU-only
+ * ones without zones). What could not be read is noted per node.
+ */
+static int merge_nodes(struct snapshot *snap, struct node_files *nf, unsigned n,
+		       struct bc_error *err)
+{
+	unsigned k;
+	int rc = merge_proc_nodes(snap, nf, n, err);
+
+	for (k = 0; rc == 0 && k < n; k++)
+		rc = merge_node(snap, &nf[k], err);
+	return rc;
+}
+
+/* Without NUMA, node 0 is the machine: its totals are meminfo's, its pools the global ones. */
+static int merge_machine_node(struct snapshot *snap, struct node *n, struct bc_error *err)
+{
+	n->has_memory = n->has_cpu = true;
+	if (!snap->missing[IN_MEMINFO].file && meminfo_has_totals(&snap->meminfo)) {
+		n->meminfo = snap->meminfo;
+		n->has_meminfo = true;
+	} else {
+		if (!snap->missing[IN_MEMINFO].file)
+			missing(snap, IN_MEMINFO, "proc/meminfo", WHY_NO_TOTALS, LOST_TOTALS);
+		n->lost |= LOST_TOTALS;
+	}
+	if (snap->missing[IN_HUGEPAGES].file)
+		n->lost |= LOST_POOLS;
+	if (!snap->nr_pools)
+		return 0;
+	n->pools = malloc(snap->nr_pools * sizeof(*n->pools));
+	if (!n->pools)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	memcpy(n->pools, snap->pools, snap->nr_pools * sizeof(*n->pools));
+	n->nr_pools = snap->nr_pools;
 	return 0;
 }
 
@@ -514,38 +634,22 @@ static int merge_no_numa(struct snapshot *snap, bool capture, struct bc_error *e
 	/* a lone buddyinfo capture says nothing of NUMA either way */
 	bool numa = capture || snap->nr_nodes > 1 || (snap->nr_nodes == 1 && snap->nodes[0].id != 0);
 	unsigned i;
+	int rc = 0;
 
 	if (numa)
 		missing(snap, IN_NODE_DIR, NODE_DIR, ENOENT,
 			LOST_TOTALS | LOST_POOLS | LOST_CPUS | LOST_CPU_ONLY_NODES);
-	for (i = 0; i < snap->nr_nodes; i++) {
+	for (i = 0; rc == 0 && i < snap->nr_nodes; i++) {
 		struct node *n = &snap->nodes[i];
 
-		if (numa) {
-			n->has_memory = node_has_zones(n);
-			n->lost |= n->has_memory ? LOST_TOTALS | LOST_POOLS : 0;
+		if (!numa) {
+			rc = merge_machine_node(snap, n, err);
 			continue;
 		}
-		n->has_memory = n->has_cpu = true;
-		if (!snap->missing[IN_MEMINFO].file && meminfo_has_totals(&snap->meminfo)) {
-			n->meminfo = snap->meminfo;
-			n->has_meminfo = true;
-		} else {
-			if (!snap->missing[IN_MEMINFO].file)
-				missing(snap, IN_MEMINFO, "proc/meminfo", WHY_NO_TOTALS, LOST_TOTALS);
-			n->lost |= LOST_TOTALS;
-		}
-		if (snap->missing[IN_HUGEPAGES].file)
-			n->lost |= LOST_POOLS;
-		if (snap->nr_pools) {
-			n->pools = malloc(snap->nr_pools * sizeof(*n->pools));
-			if (!n->pools)
-				return bc_error_set(err, BC_ENOMEM, "out of memory");
-			memcpy(n->pools, snap->pools, snap->nr_pools * sizeof(*n->pools));
-			n->nr_pools = snap->nr_pools;
-		}
+		n->has_memory = node_has_zones(n);
+		n->lost |= n->has_memory ? LOST_TOTALS | LOST_POOLS : 0;
 	}
-	return 0;
+	return rc;
 }
 
 static void free_node_files(struct node_files *nf, unsigned n)
@@ -570,39 +674,54 @@ static int ilog2_exact(uint64_t v)
 	return o;
 }
 
-/*
- * COMPACTION_HPAGE_ORDER: the PMD order where THP exists (hpage_pmd_size),
- * else the pageblock order, else the default hugepage size.
- */
-static void find_hpage_order(struct snapshot *snap)
+/* THP's PMD order (sys/kernel/mm/transparent_hugepage/hpage_pmd_size), or -1. */
+static int thp_order(const struct snapshot *snap)
 {
 	char path[PATH_MAX], *buf;
 	uint64_t bytes;
 	size_t len;
 	int errnum, o;
 
-	snap->hpage_order = -1;
-	if (snap->root && rootfs_read(snap->root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
-			&buf, &len, path, &errnum, NULL) == 0) {
-		if (parse_single_u64(path, buf, len, &bytes, NULL) == 0 &&
-		    (o = ilog2_exact(bytes / snap->page_size)) >= 0 &&
-		    bytes % snap->page_size == 0)
-			snap->hpage_order = o;
-		free(buf);
-	}
-	if (snap->hpage_order < 0 && snap->pageblock_order >= 0)
-		snap->hpage_order = snap->pageblock_order;
-	if (snap->hpage_order < 0 && snap->default_hugepage_kb &&
-	    (o = ilog2_exact(snap->default_hugepage_kb * 1024 / snap->page_size)) >= 0)
-		snap->hpage_order = o;
-	/*
-	 * A tree without meminfo does not say whether there is hugetlb: take
-	 * THP's order, the PMD's (HPAGE_PMD_ORDER = log2(page size / 8): 9 with
-	 * 4K pages), which most kernels have.
-	 */
-	if (snap->hpage_order < 0 && snap->missing[IN_MEMINFO].file &&
-	    (o = ilog2_exact(snap->page_size / 8)) >= 0 && o < (int)snap->nr_orders)
-		snap->hpage_order = o;
+	if (!snap->root || rootfs_read(snap->root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+				       &buf, &len, path, &errnum, NULL) < 0)
+		return -1;
+	if (parse_single_u64(path, buf, len, &bytes, NULL) < 0 || bytes % snap->page_size != 0)
+		o = -1;
+	else
+		o = ilog2_exact(bytes / snap->page_size);
+	free(buf);
+	return o;
+}
+
+/*
+ * Without THP: the pageblock order, else the default hugepage size's. A
+ * tree without meminfo does not say whether there is hugetlb: then THP's
+ * order, the PMD's (HPAGE_PMD_ORDER = log2(page size / 8): 9 with 4K
+ * pages), which most kernels have. -1: none of them.
+ */
+static int fallback_order(const struct snapshot *snap)
+{
+	int o;
+
+	if (snap->pageblock_order >= 0)
+		return snap->pageblock_order;
+	if (snap->default_hugepage_kb && (o = ilog2_exact(snap->default_hugepage_kb * 1024 / snap->page_size)) >= 0)
+		return o;
+	if (snap->missing[IN_MEMINFO].file && (o = ilog2_exact(snap->page_size / 8)) >= 0 &&
+	    o < (int)snap->nr_orders)
+		return o;
+	return -1;
+}
+
+/*
+ * COMPACTION_HPAGE_ORDER: the PMD order where THP exists (hpage_pmd_size),
+ * else the pageblock order, else the default hugepage size.
+ */
+static void find_hpage_order(struct snapshot *snap)
+{
+	snap->hpage_order = thp_order(snap);
+	if (snap->hpage_order < 0)
+		snap->hpage_order = fallback_order(snap);
 	/* without hugetlb the kernel's pageblock_order is MAX_PAGE_ORDER */
 	if (snap->hpage_order < 0 || snap->hpage_order >= (int)snap->nr_orders)
 		snap->hpage_order = (int)snap->nr_orders - 1;
@@ -665,111 +784,156 @@ int snapshot_read(const char *root, struct snapshot *snap, struct bc_error *err)
 	return snapshot_read_opts(root, NULL, snap, err);
 }
 
-int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct snapshot *snap,
-		       struct bc_error *err)
+/* An empty snapshot, taken now: no order known yet. */
+static void snap_begin(struct snapshot *snap)
 {
-	struct node_job jobs[MAX_NODE_THREADS];
-	struct node_files *nf = NULL;
-	struct bc_error werr = { 0 };
-	unsigned nr_nf = 0, nj = 0;
-	int rc, wrc = 0, errnum, hp_errnum = 0, fd;
-	bool numa_sysfs;
-
 	memset(snap, 0, sizeof(*snap));
 	snap->pageblock_order = -1;
 	snap->hpage_order = -1;
-	snap->root = strdup(root);
-	if (!snap->root)
-		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	clock_gettime(CLOCK_REALTIME, &snap->taken);
-	/* a root that is not there is one message, not one per file */
-	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = bc_error_set(err, BC_ENOINPUT, "%s: %s", root, strerror(errno));
-		goto fail;
-	}
-	close(fd);
+}
 
-	/* the node set and the hugepage sizes first: the node files need both */
-	numa_sysfs = snap->numa_sysfs = rootfs_is_dir(snap->root, NODE_DIR);
-	rc = numa_sysfs ? list_nodes(snap, &nf, &nr_nf, err) : 0;
-	if (rc == 0) {
-		rc = hugepages_read_global(snap, &hp_errnum, err);
-		if (rc == -BC_ENOINPUT) {
-			/* a pool file missing: no pool of any size is known */
-			free(snap->pools);
-			snap->pools = NULL;
-			snap->nr_pools = 0;
-			missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", hp_errnum, LOST_POOLS);
-			rc = 0;
-		}
-	}
-	if (rc < 0)
-		goto fail;
-	if (nr_nf)
-		nj = start_node_jobs(snap, nf, nr_nf, jobs);
+/* The global pools; a pool file missing: no pool of any size is known. *errnum: why not. */
+static int read_global_pools(struct snapshot *snap, int *errnum, struct bc_error *err)
+{
+	int rc = hugepages_read_global(snap, errnum, err);
 
-	/* zoneinfo first: it lists every zone in kernel order */
+	if (rc != -BC_ENOINPUT)
+		return rc;
+	free(snap->pools);
+	snap->pools = NULL;
+	snap->nr_pools = 0;
+	missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", *errnum, LOST_POOLS);
+	return 0;
+}
+
+/* proc/pagetypeinfo: absent or root-only (mode 0400) is said, and the run carries on. */
+static int read_pagetypeinfo(struct snapshot *snap, struct bc_error *err)
+{
+	int errnum, rc = read_parse(snap, "proc/pagetypeinfo", pagetypeinfo_parse, &errnum, err);
+
+	if (rc < 0 && errnum) {
+		snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why), "%s", strerror(errnum));
+		snap->pagetypeinfo_errno = errnum;
+		missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", errnum, LOST_PAGEBLOCKS);
+		return 0;
+	}
+	if (rc == 0 && snap->has_pagetypeinfo && snap->pagetypeinfo_orders != snap->nr_orders)
+		return bc_error_set(err, BC_EDATA, "%s/proc/pagetypeinfo has %u orders, buddyinfo %u",
+				    strcmp(snap->root, "/") ? snap->root : "", snap->pagetypeinfo_orders,
+				    snap->nr_orders);
+	return rc;
+}
+
+/* The proc files: zoneinfo first (it lists every zone in kernel order), then the others. */
+static int read_proc_files(struct snapshot *snap, struct bc_error *err)
+{
+	int errnum, rc;
+
 	rc = read_optional(snap, "proc/zoneinfo", zoneinfo_parse, IN_ZONEINFO,
 			   LOST_WATERMARKS | LOST_ZONE_SIZES | LOST_PCP | LOST_SCORE, err);
 	if (rc == 0)
 		rc = read_parse(snap, "proc/buddyinfo", buddyinfo_parse, &errnum, err);
-	if (rc == 0) {
-		rc = read_parse(snap, "proc/pagetypeinfo", pagetypeinfo_parse, &errnum, err);
-		if (rc < 0 && errnum) {
-			/* absent or root-only (mode 0400): say so, carry on */
-			snprintf(snap->pagetypeinfo_why, sizeof(snap->pagetypeinfo_why),
-				 "%s", strerror(errnum));
-			snap->pagetypeinfo_errno = errnum;
-			missing(snap, IN_PAGETYPEINFO, "proc/pagetypeinfo", errnum, LOST_PAGEBLOCKS);
-			rc = 0;
-		}
-	}
-	if (rc == 0 && snap->has_pagetypeinfo && snap->pagetypeinfo_orders != snap->nr_orders)
-		rc = bc_error_set(err, BC_EDATA, "%s/proc/pagetypeinfo has %u orders, buddyinfo %u",
-				  strcmp(root, "/") ? root : "", snap->pagetypeinfo_orders, snap->nr_orders);
+	if (rc == 0)
+		rc = read_pagetypeinfo(snap, err);
 	if (rc == 0)
 		rc = read_optional(snap, "proc/meminfo", parse_meminfo_global, IN_MEMINFO,
 				   LOST_HUGEPAGESIZE, err);
 	if (rc == 0)
 		rc = read_optional(snap, "proc/vmstat", parse_vmstat, IN_VMSTAT, LOST_VMSTAT, err);
+	return rc;
+}
 
-	if (nj)
-		wrc = finish_node_jobs(jobs, nj, &werr);
-	if (rc < 0)
-		goto fail;
-	if (wrc < 0) {
-		rc = wrc;
-		if (err)
-			*err = werr;
-		goto fail;
-	}
+/*
+ * The default size from meminfo. No hugepages directory: a kernel without
+ * hugetlb has no Hugepagesize in meminfo either; with one, or without
+ * meminfo, the tree lacks it.
+ */
+static void default_hugepages(struct snapshot *snap, int hp_errnum)
+{
 	if (meminfo_has(&snap->meminfo, MI_HUGEPAGESIZE))
 		snap->default_hugepage_kb = snap->meminfo.v[MI_HUGEPAGESIZE];
-	/*
-	 * No hugepages directory: a kernel without hugetlb has no Hugepagesize
-	 * in meminfo either; with one, or without meminfo, the tree lacks it.
-	 */
 	if (hp_errnum == ENOENT && !snap->missing[IN_HUGEPAGES].file &&
 	    (snap->missing[IN_MEMINFO].file || snap->default_hugepage_kb))
 		missing(snap, IN_HUGEPAGES, "sys/kernel/mm/hugepages", ENOENT, LOST_POOLS);
+}
+
+/* The nodes, checked, the page size and what follows from them. */
+static int finish_tree(struct snapshot *snap, const struct snap_opts *opts, struct node_files *nf,
+		       unsigned nr_nf, struct bc_error *err)
+{
+	int rc;
 
 	snapshot_sort_nodes(snap);
-	rc = numa_sysfs ? merge_nodes(snap, nf, nr_nf, err) : merge_no_numa(snap, false, err);
+	rc = snap->numa_sysfs ? merge_nodes(snap, nf, nr_nf, err) : merge_no_numa(snap, false, err);
 	snapshot_sort_nodes(snap);
 	if (rc == 0)
 		rc = check_consistency(snap, err);
 	if (rc == 0)
 		rc = pagesize_find(snap, opts ? opts->page_size : 0, err);
 	if (rc < 0)
-		goto fail;
+		return rc;
 	find_hpage_order(snap);
 	find_node_reclaim(snap);
-	free_node_files(nf, nr_nf);
 	return 0;
-fail:
+}
+
+/* The root must be a directory: a root that is not there is one message, not one per file. */
+static int root_there(const char *root, struct bc_error *err)
+{
+	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return bc_error_set(err, BC_ENOINPUT, "%s: %s", root, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+/* The proc files, while workers read the node files nf[nr_nf]: the first error of either. */
+static int read_files(struct snapshot *snap, struct node_files *nf, unsigned nr_nf, struct bc_error *err)
+{
+	struct node_job jobs[MAX_NODE_THREADS];
+	struct bc_error werr = { 0 };
+	unsigned nj = nr_nf ? start_node_jobs(snap, nf, nr_nf, jobs) : 0;
+	int rc = read_proc_files(snap, err), wrc = 0;
+
+	if (nj)
+		wrc = finish_node_jobs(jobs, nj, &werr);
+	if (rc == 0 && wrc < 0) {
+		rc = wrc;
+		if (err)
+			*err = werr;
+	}
+	return rc;
+}
+
+int snapshot_read_opts(const char *root, const struct snap_opts *opts, struct snapshot *snap,
+		       struct bc_error *err)
+{
+	struct node_files *nf = NULL;
+	unsigned nr_nf = 0;
+	int rc, hp_errnum = 0;
+
+	snap_begin(snap);
+	snap->root = strdup(root);
+	if (!snap->root)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	rc = root_there(root, err);
+	/* the node set and the hugepage sizes first: the node files need both */
+	snap->numa_sysfs = rc == 0 && rootfs_is_dir(snap->root, NODE_DIR);
+	if (rc == 0 && snap->numa_sysfs)
+		rc = list_nodes(snap, &nf, &nr_nf, err);
+	if (rc == 0)
+		rc = read_global_pools(snap, &hp_errnum, err);
+	if (rc == 0)
+		rc = read_files(snap, nf, nr_nf, err);
+	if (rc == 0) {
+		default_hugepages(snap, hp_errnum);
+		rc = finish_tree(snap, opts, nf, nr_nf, err);
+	}
 	free_node_files(nf, nr_nf);
-	snapshot_free(snap);
+	if (rc < 0)
+		snapshot_free(snap);
 	return rc;
 }
 
@@ -778,10 +942,7 @@ int snapshot_from_capture(const struct capture *c, const struct snap_opts *opts,
 {
 	int rc;
 
-	memset(snap, 0, sizeof(*snap));
-	snap->pageblock_order = -1;
-	snap->hpage_order = -1;
-	clock_gettime(CLOCK_REALTIME, &snap->taken);
+	snap_begin(snap);
 	snap->capture = c->name;
 	rc = buddyinfo_parse_from(snap, c->name, c->first_line, c->buf, c->len, err);
 	if (rc < 0)

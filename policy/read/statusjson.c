@@ -21,6 +21,7 @@
 #include "statusjson.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,86 @@ static void put(char *out, size_t cap, size_t *n, bool *trunc, char c)
 		*trunc = true;
 }
 
+/* Code point u as UTF-8 into out (put()). */
+static void put_utf8(char *out, size_t cap, size_t *n, bool *trunc, unsigned u)
+{
+	if (u < 0x80) {
+		put(out, cap, n, trunc, (char)u);
+	} else if (u < 0x800) {
+		put(out, cap, n, trunc, (char)(0xc0 | (u >> 6)));
+		put(out, cap, n, trunc, (char)(0x80 | (u & 0x3f)));
+	} else if (u < 0x10000) {
+		put(out, cap, n, trunc, (char)(0xe0 | (u >> 12)));
+		put(out, cap, n, trunc, (char)(0x80 | ((u >> 6) & 0x3f)));
+		put(out, cap, n, trunc, (char)(0x80 | (u & 0x3f)));
+	} else {
+		put(out, cap, n, trunc, (char)(0xf0 | (u >> 18)));
+		put(out, cap, n, trunc, (char)(0x80 | ((u >> 12) & 0x3f)));
+		put(out, cap, n, trunc, (char)(0x80 | ((u >> 6) & 0x3f)));
+		put(out, cap, n, trunc, (char)(0x80 | (u & 0x3f)));
+	}
+}
+
+/* The low half of a surrogate pair, j->p after the high one's digits: the code point into *u. */
+static int low_surrogate(struct jp *j, const char *at, unsigned *u)
+{
+	unsigned lo;
+	int rc;
+
+	if (j->end - j->p < 2 || j->p[0] != '\\' || j->p[1] != 'u')
+		return jbad(j, at, "lone UTF-16 surrogate in a string%s", "");
+	j->p += 2;
+	if ((rc = hex4(j, &lo)) < 0)
+		return rc;
+	if (lo < 0xdc00 || lo >= 0xe000)
+		return jbad(j, at, "lone UTF-16 surrogate in a string%s", "");
+	*u = 0x10000 + ((*u - 0xd800) << 10) + (lo - 0xdc00);
+	return 0;
+}
+
+/*
+ * The code point of a \u escape, j->p after the 'u' (at: its backslash):
+ * a surrogate pair (\uD83D\uDE00) is one; a lone surrogate and NUL are
+ * refused.
+ */
+static int junicode(struct jp *j, const char *at, unsigned *u)
+{
+	int rc;
+
+	if ((rc = hex4(j, u)) < 0)
+		return rc;
+	if (*u >= 0xd800 && *u < 0xdc00)
+		rc = low_surrogate(j, at, u);
+	else if (*u >= 0xdc00 && *u < 0xe000)
+		rc = jbad(j, at, "lone UTF-16 surrogate in a string%s", "");
+	if (rc == 0 && *u == 0)
+		rc = jbad(j, at, "NUL (\\u0000) in a string%s", "");
+	return rc;
+}
+
+/* An escape, j->p after its backslash, into out (put()). */
+static int jescape(struct jp *j, char *out, size_t cap, size_t *n, bool *trunc)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	char c = j->p < j->end ? *j->p : 0;
+	const char *k = c ? strchr(from, c) : NULL;
+	unsigned u;
+	int rc;
+
+	if (k) {
+		put(out, cap, n, trunc, to[k - from]);
+		j->p++;
+		return 0;
+	}
+	if (c != 'u')
+		return jfail(j, "unknown escape in a string");
+	j->p++;
+	if ((rc = junicode(j, j->p - 2, &u)) < 0)
+		return rc;
+	put_utf8(out, cap, n, trunc, u);
+	return 0;
+}
+
 /*
  * A string at j->p (after whitespace) into out[cap] (NUL-terminated, may be
  * NULL to skip it). *trunc: it did not fit. \u escapes become UTF-8;
@@ -122,144 +203,89 @@ static void put(char *out, size_t cap, size_t *n, bool *trunc, char c)
 static int jstring(struct jp *j, char *out, size_t cap, bool *trunc)
 {
 	size_t n = 0;
+	int rc;
 
 	*trunc = false;
-	ws(j);
-	if (j->p >= j->end || *j->p != '"')
+	if (!take(j, '"'))
 		return jfail(j, "expected a string");
-	j->p++;
-	for (;;) {
-		unsigned char c;
+	while (j->p < j->end && *j->p != '"') {
+		unsigned char c = (unsigned char)*j->p++;
 
-		if (j->p >= j->end)
-			return jfail(j, "unterminated string");
-		c = (unsigned char)*j->p;
-		if (c == '"') {
-			j->p++;
-			break;
-		}
 		if (c < 0x20)
-			return jfail(j, "control character in a string");
-		if (c != '\\') {
+			return jfail_at(j, j->p - 1, "control character in a string");
+		if (c != '\\')
 			put(out, cap, &n, trunc, (char)c);
-			j->p++;
-			continue;
-		}
-		j->p++;
-		c = j->p < j->end ? (unsigned char)*j->p : 0;
-		switch (c) {
-		case '"': case '\\': case '/':
-			put(out, cap, &n, trunc, (char)c);
-			j->p++;
-			break;
-		case 'b': put(out, cap, &n, trunc, '\b'); j->p++; break;
-		case 'f': put(out, cap, &n, trunc, '\f'); j->p++; break;
-		case 'n': put(out, cap, &n, trunc, '\n'); j->p++; break;
-		case 'r': put(out, cap, &n, trunc, '\r'); j->p++; break;
-		case 't': put(out, cap, &n, trunc, '\t'); j->p++; break;
-		case 'u': {
-			const char *at = j->p - 1;
-			unsigned u, lo;
-			int rc;
-
-			j->p++;
-			if ((rc = hex4(j, &u)) < 0)
-				return rc;
-			if (u >= 0xd800 && u < 0xdc00) {
-				/* a surrogate pair: \uD83D\uDE00 */
-				if (j->end - j->p < 2 || j->p[0] != '\\' || j->p[1] != 'u')
-					return jbad(j, at, "lone UTF-16 surrogate in a string%s", "");
-				j->p += 2;
-				if ((rc = hex4(j, &lo)) < 0)
-					return rc;
-				if (lo < 0xdc00 || lo >= 0xe000)
-					return jbad(j, at, "lone UTF-16 surrogate in a string%s", "");
-				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-			} else if (u >= 0xdc00 && u < 0xe000) {
-				return jbad(j, at, "lone UTF-16 surrogate in a string%s", "");
-			}
-			if (u == 0)
-				return jbad(j, at, "NUL (\\u0000) in a string%s", "");
-			if (u < 0x80) {
-				put(out, cap, &n, trunc, (char)u);
-			} else if (u < 0x800) {
-				put(out, cap, &n, trunc, (char)(0xc0 | (u >> 6)));
-				put(out, cap, &n, trunc, (char)(0x80 | (u & 0x3f)));
-			} else if (u < 0x10000) {
-				put(out, cap, &n, trunc, (char)(0xe0 | (u >> 12)));
-				put(out, cap, &n, trunc, (char)(0x80 | ((u >> 6) & 0x3f)));
-				put(out, cap, &n, trunc, (char)(0x80 | (u & 0x3f)));
-			} else {
-				put(out, cap, &n, trunc, (char)(0xf0 | (u >> 18)));
-				put(out, cap, &n, trunc, (char)(0x80 | ((u >> 12) & 0x3f)));
-				put(out, cap, &n, trunc, (char)(0x80 | ((u >> 6) & 0x3f)));
-				put(out, cap, &n, trunc, (char)(0x80 | (u & 0x3f)));
-			}
-			break;
-		}
-		default:
-			return jfail(j, "unknown escape in a string");
-		}
+		else if ((rc = jescape(j, out, cap, &n, trunc)) < 0)
+			return rc;
 	}
+	if (j->p >= j->end)
+		return jfail(j, "unterminated string");
+	j->p++;
 	if (out && cap)
-		out[n < cap ? n : cap - 1] = '\0';
+		out[n] = '\0';	/* put() kept n below cap */
 	return 0;
 }
 
-/*
- * A JSON number (RFC 8259 grammar). With v, it must be an integer from
- * min to max; without, it is only walked over.
- */
-static int jnumber(struct jp *j, int64_t *v, int64_t min, int64_t max)
+/* A digit at j->p. */
+static bool digit(const struct jp *j)
 {
-	const char *start;
-	bool neg = false, integer = true;
-	uint64_t u = 0;
-	bool big = false;
+	return j->p < j->end && *j->p >= '0' && *j->p <= '9';
+}
 
-	ws(j);
-	start = j->p;
-	if (j->p < j->end && *j->p == '-') {
-		neg = true;
-		j->p++;
-	}
-	if (j->p >= j->end || *j->p < '0' || *j->p > '9')
-		return jfail(j, "expected a number");
+/* The digits of an integer part into *u (*big: past 64 bits). */
+static void int_digits(struct jp *j, uint64_t *u, bool *big)
+{
 	if (*j->p == '0') {
 		j->p++;
-	} else {
-		while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
-			unsigned d = (unsigned)(*j->p - '0');
-
-			if (u > (UINT64_MAX - d) / 10)
-				big = true;
-			else
-				u = u * 10 + d;
-			j->p++;
-		}
+		return;
 	}
-	if (j->p < j->end && *j->p == '.') {
-		integer = false;
+	for (; digit(j); j->p++) {
+		unsigned d = (unsigned)(*j->p - '0');
+
+		if (*u > (UINT64_MAX - d) / 10)
+			*big = true;
+		else
+			*u = *u * 10 + d;
+	}
+}
+
+/* The digits of a fraction or an exponent: at least one (else what is the error). */
+static int more_digits(struct jp *j, const char *what)
+{
+	if (!digit(j))
+		return jfail(j, what);
+	while (digit(j))
 		j->p++;
-		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
-			return jfail(j, "expected a digit after '.'");
-		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-			j->p++;
+	return 0;
+}
+
+/* A fraction and an exponent, if there: *integer is false when either is. */
+static int fraction_exponent(struct jp *j, bool *integer)
+{
+	int rc;
+
+	if (j->p < j->end && *j->p == '.') {
+		*integer = false;
+		j->p++;
+		if ((rc = more_digits(j, "expected a digit after '.'")) < 0)
+			return rc;
 	}
 	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-		integer = false;
+		*integer = false;
 		j->p++;
 		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
 			j->p++;
-		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
-			return jfail(j, "expected a digit in the exponent");
-		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-			j->p++;
+		return more_digits(j, "expected a digit in the exponent");
 	}
-	if (!v)
-		return 0;
-	if (!integer)
-		return jbad(j, start, "expected an integer%s", "");
+	return 0;
+}
+
+/* -u (neg) or u into *v when it lies from min to max; else the error, at start. */
+static int in_range(struct jp *j, const char *start, bool neg, uint64_t u, bool big, int64_t *v,
+		    int64_t min, int64_t max)
+{
+	char range[64];
+
 	if (!big && u <= (uint64_t)INT64_MAX) {
 		int64_t x = neg ? -(int64_t)u : (int64_t)u;
 
@@ -268,12 +294,37 @@ static int jnumber(struct jp *j, int64_t *v, int64_t min, int64_t max)
 			return 0;
 		}
 	}
-	{
-		char range[64];
+	snprintf(range, sizeof(range), "%lld to %lld", (long long)min, (long long)max);
+	return jbad(j, start, "number out of range (%s)", range);
+}
 
-		snprintf(range, sizeof(range), "%lld to %lld", (long long)min, (long long)max);
-		return jbad(j, start, "number out of range (%s)", range);
+/*
+ * A JSON number (RFC 8259 grammar). With v, it must be an integer from
+ * min to max; without, it is only walked over.
+ */
+static int jnumber(struct jp *j, int64_t *v, int64_t min, int64_t max)
+{
+	bool neg = false, integer = true, big = false;
+	const char *start;
+	uint64_t u = 0;
+	int rc;
+
+	ws(j);
+	start = j->p;
+	if (j->p < j->end && *j->p == '-') {
+		neg = true;
+		j->p++;
 	}
+	if (!digit(j))
+		return jfail(j, "expected a number");
+	int_digits(j, &u, &big);
+	if ((rc = fraction_exponent(j, &integer)) < 0)
+		return rc;
+	if (!v)
+		return 0;
+	if (!integer)
+		return jbad(j, start, "expected an integer%s", "");
+	return in_range(j, start, neg, u, big, v, min, max);
 }
 
 static int jliteral(struct jp *j, const char *word)
@@ -322,20 +373,31 @@ typedef int (*member_fn)(struct jp *j, const char *key, bool key_long, void *ctx
 
 static int jskip(struct jp *j);
 
+/*
+ * The opening of an object or array (what: "expected an object"), one
+ * level deeper: 1 when it closes at once (the level left again), 0 when
+ * members follow, or the error.
+ */
+static int jopen(struct jp *j, char open, char close, const char *what)
+{
+	if (!take(j, open))
+		return jfail(j, what);
+	if (++j->depth > STATUSJSON_MAX_DEPTH)
+		return jfail(j, "nested too deep for a status JSON file");
+	if (!take(j, close))
+		return 0;
+	j->depth--;
+	return 1;
+}
+
 static int jobject(struct jp *j, member_fn fn, void *ctx)
 {
 	char key[64];
 	bool key_long;
-	int rc;
+	int rc = jopen(j, '{', '}', "expected an object");
 
-	if (!take(j, '{'))
-		return jfail(j, "expected an object");
-	if (++j->depth > STATUSJSON_MAX_DEPTH)
-		return jfail(j, "nested too deep for a status JSON file");
-	if (take(j, '}')) {
-		j->depth--;
-		return 0;
-	}
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	for (;;) {
 		if ((rc = jstring(j, key, sizeof(key), &key_long)) < 0)
 			return rc;
@@ -359,16 +421,10 @@ typedef int (*element_fn)(struct jp *j, unsigned index, void *ctx);
 static int jarray(struct jp *j, element_fn fn, void *ctx)
 {
 	unsigned i = 0;
-	int rc;
+	int rc = jopen(j, '[', ']', "expected an array");
 
-	if (!take(j, '['))
-		return jfail(j, "expected an array");
-	if (++j->depth > STATUSJSON_MAX_DEPTH)
-		return jfail(j, "nested too deep for a status JSON file");
-	if (take(j, ']')) {
-		j->depth--;
-		return 0;
-	}
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	for (;; i++) {
 		rc = fn ? fn(j, i, ctx) : jskip(j);
 		if (rc < 0)
@@ -516,50 +572,70 @@ static int wmark_member(struct jp *j, const char *key, bool key_long, void *ctx)
 	return jskip(j);
 }
 
+/* The zone's page counts of zoneinfo, each a count or null. */
+static const struct {
+	const char *key;
+	size_t field;		/* its uint64_t in struct jzone */
+	unsigned bit;		/* ZI_SEEN_* */
+} zone_pages[] = {
+	{ "managed_pages", offsetof(struct jzone, managed), ZI_SEEN_MANAGED },
+	{ "present_pages", offsetof(struct jzone, present), ZI_SEEN_PRESENT },
+	{ "spanned_pages", offsetof(struct jzone, spanned), ZI_SEEN_SPANNED },
+	{ "zoneinfo_free_pages", offsetof(struct jzone, zi_free), ZI_SEEN_FREE },
+};
+
+static int zone_name(struct jp *j, struct jzone *z, const char *at)
+{
+	bool trunc;
+	int rc;
+
+	if ((rc = jstring(j, z->name, sizeof(z->name), &trunc)) < 0)
+		return rc;
+	if (trunc || !z->name[0] || !scan_is_name(z->name, strlen(z->name)))
+		return jbad(j, at, "not a zone name%s", "");
+	z->has_name = true;
+	return 0;
+}
+
+static int zone_protection(struct jp *j, struct jzone *z)
+{
+	int rc;
+
+	if (jnull(j))
+		return 0;
+	z->nr_protection = 0;
+	if ((rc = jarray(j, prot_elem, z)) < 0)
+		return rc;
+	z->seen |= ZI_SEEN_PROTECTION;
+	return 0;
+}
+
 static int zone_member(struct jp *j, const char *key, bool key_long, void *ctx)
 {
 	struct jzone *z = ctx;
-	bool trunc;
 	const char *at;
-	int rc;
+	unsigned i;
 
 	if (key_long)
 		return jskip(j);
 	ws(j);
 	at = j->p;
-	if (!strcmp(key, "zone")) {
-		if ((rc = jstring(j, z->name, sizeof(z->name), &trunc)) < 0)
-			return rc;
-		if (trunc || !z->name[0] || !scan_is_name(z->name, strlen(z->name)))
-			return jbad(j, at, "not a zone name%s", "");
-		z->has_name = true;
-		return 0;
-	}
+	if (!strcmp(key, "zone"))
+		return zone_name(j, z, at);
 	if (!strcmp(key, "free_blocks")) {
 		if (z->has_blocks)
 			return jbad(j, at, "\"free_blocks\" given twice%s", "");
 		z->has_blocks = true;
 		return jarray(j, blocks_elem, z);
 	}
-	if (!strcmp(key, "managed_pages"))
-		return pages_or_null(j, &z->managed, &z->seen, ZI_SEEN_MANAGED);
-	if (!strcmp(key, "present_pages"))
-		return pages_or_null(j, &z->present, &z->seen, ZI_SEEN_PRESENT);
-	if (!strcmp(key, "spanned_pages"))
-		return pages_or_null(j, &z->spanned, &z->seen, ZI_SEEN_SPANNED);
-	if (!strcmp(key, "zoneinfo_free_pages"))
-		return pages_or_null(j, &z->zi_free, &z->seen, ZI_SEEN_FREE);
+	for (i = 0; i < sizeof(zone_pages) / sizeof(zone_pages[0]); i++)
+		if (!strcmp(key, zone_pages[i].key))
+			return pages_or_null(j, (uint64_t *)((char *)z + zone_pages[i].field), &z->seen,
+					     zone_pages[i].bit);
 	if (!strcmp(key, "watermarks"))
 		return jnull(j) ? 0 : jobject(j, wmark_member, z);
-	if (!strcmp(key, "protection")) {
-		if (jnull(j))
-			return 0;
-		z->nr_protection = 0;
-		if ((rc = jarray(j, prot_elem, z)) < 0)
-			return rc;
-		z->seen |= ZI_SEEN_PROTECTION;
-		return 0;
-	}
+	if (!strcmp(key, "protection"))
+		return zone_protection(j, z);
 	return jskip(j);
 }
 
@@ -648,82 +724,101 @@ static int node_member(struct jp *j, const char *key, bool key_long, void *ctx)
 	return jskip(j);
 }
 
+/* The node just read can be added: it has an id, given once, and the zones fit. */
+static int node_fits(struct jp *j, const struct jtop *t, const struct jnode *n)
+{
+	char num[16];
+
+	if (!n->has_id)
+		return jbad(j, n->at, "a node without \"node\" (its id)%s", "");
+	if (snapshot_node(t->snap, (int)n->id)) {
+		snprintf(num, sizeof(num), "%d", (int)n->id);
+		return jbad(j, n->at, "node %s given twice", num);
+	}
+	if (t->snap->nr_zones + n->nr_zones > BC_MAX_SNAPSHOT_ZONES) {
+		snprintf(num, sizeof(num), "%d", BC_MAX_SNAPSHOT_ZONES);
+		return jbad(j, n->at, "more than %s zones in all: no kernel has that many", num);
+	}
+	return 0;
+}
+
+/* A zone as read into the snapshot's z: its free blocks, and its zoneinfo when whole. */
+static int copy_zone(struct jp *j, const struct jzone *jz, struct zone *z)
+{
+	unsigned o;
+
+	z->in_buddyinfo = true;
+	memcpy(z->free_blocks, jz->free_blocks, sizeof(z->free_blocks));
+	for (o = 0; o < jz->nr_orders; o++) {
+		if (z->free_pages + (jz->free_blocks[o] << o) > BC_MAX_PAGES)
+			return jbad(j, jz->at, "zone '%s': implausible free block counts", jz->name);
+		z->free_pages += jz->free_blocks[o] << o;
+	}
+	/* a zone with zoneinfo has all of its fields; else none is trusted */
+	if ((jz->seen & (ZI_SEEN_ALL & ~ZI_SEEN_PROTECTION)) != (ZI_SEEN_ALL & ~ZI_SEEN_PROTECTION))
+		return 0;
+	z->in_zoneinfo = true;
+	z->seen = jz->seen;
+	z->managed = jz->managed;
+	z->present = jz->present;
+	z->spanned = jz->spanned;
+	z->zi_free = jz->zi_free;
+	z->min = jz->min;
+	z->low = jz->low;
+	z->high = jz->high;
+	memcpy(z->protection, jz->protection, sizeof(z->protection));
+	z->nr_protection = jz->nr_protection;
+	return 0;
+}
+
+/* The node's verdict text, kept for diff (statusjson_info). */
+static int keep_verdict(struct jp *j, struct statusjson_info *in, const struct jnode *n)
+{
+	struct recorded_verdict *v;
+
+	/* doubled, not grown by one: 65,536 nodes are 65,536 verdicts */
+	if (in->nr_verdicts == in->cap_verdicts) {
+		unsigned cap = in->cap_verdicts ? in->cap_verdicts * 2 : 64;
+
+		v = realloc(in->verdicts, cap * sizeof(*v));
+		if (!v)
+			return bc_error_set(j->err, BC_ENOMEM, "out of memory");
+		in->verdicts = v;
+		in->cap_verdicts = cap;
+	}
+	v = &in->verdicts[in->nr_verdicts];
+	v->node = (int)n->id;
+	if (!(v->text = strdup(n->verdict)))
+		return bc_error_set(j->err, BC_ENOMEM, "out of memory");
+	in->nr_verdicts++;
+	return 0;
+}
+
 /* The node just read, into the snapshot. */
 static int add_node(struct jp *j, struct jtop *t)
 {
 	struct jnode *n = t->node;
 	struct node *sn;
 	unsigned k;
+	int rc;
 
-	if (!n->has_id)
-		return jbad(j, n->at, "a node without \"node\" (its id)%s", "");
-	if (snapshot_node(t->snap, (int)n->id)) {
-		char id[16];
-
-		snprintf(id, sizeof(id), "%d", (int)n->id);
-		return jbad(j, n->at, "node %s given twice", id);
-	}
-	if (t->snap->nr_zones + n->nr_zones > BC_MAX_SNAPSHOT_ZONES) {
-		char most[16];
-
-		snprintf(most, sizeof(most), "%d", BC_MAX_SNAPSHOT_ZONES);
-		return jbad(j, n->at, "more than %s zones in all: no kernel has that many", most);
-	}
+	if ((rc = node_fits(j, t, n)) < 0)
+		return rc;
 	if (!(sn = snapshot_add_node(t->snap, (int)n->id)))
 		return bc_error_set(j->err, BC_ENOMEM, "out of memory");
 	t->snap->nr_zones += n->nr_zones;
 	for (k = 0; k < n->nr_zones; k++) {
 		const struct jzone *jz = &n->zones[k];
 		struct zone *z = node_add_zone(sn, jz->name, strlen(jz->name));
-		unsigned o;
 
 		if (!z)
 			return bc_error_set(j->err, BC_ENOMEM, "out of memory");
-		z->in_buddyinfo = true;
-		memcpy(z->free_blocks, jz->free_blocks, sizeof(z->free_blocks));
-		for (o = 0; o < jz->nr_orders; o++) {
-			if (z->free_pages + (jz->free_blocks[o] << o) > BC_MAX_PAGES)
-				return jbad(j, jz->at, "zone '%s': implausible free block counts", jz->name);
-			z->free_pages += jz->free_blocks[o] << o;
-		}
-		/* a zone with zoneinfo has all of its fields; else none is trusted */
-		if ((jz->seen & (ZI_SEEN_ALL & ~ZI_SEEN_PROTECTION)) == (ZI_SEEN_ALL & ~ZI_SEEN_PROTECTION)) {
-			z->in_zoneinfo = true;
-			z->seen = jz->seen;
-			z->managed = jz->managed;
-			z->present = jz->present;
-			z->spanned = jz->spanned;
-			z->zi_free = jz->zi_free;
-			z->min = jz->min;
-			z->low = jz->low;
-			z->high = jz->high;
-			memcpy(z->protection, jz->protection, sizeof(z->protection));
-			z->nr_protection = jz->nr_protection;
-		}
+		if ((rc = copy_zone(j, jz, z)) < 0)
+			return rc;
 	}
 	sn->has_memory = n->has_memory_seen ? n->has_memory : n->nr_zones > 0;
 	sn->has_cpu = n->has_cpu;
-	if (n->has_verdict) {
-		struct statusjson_info *in = t->info;
-		struct recorded_verdict *v;
-
-		/* doubled, not grown by one: 65,536 nodes are 65,536 verdicts */
-		if (in->nr_verdicts == in->cap_verdicts) {
-			unsigned cap = in->cap_verdicts ? in->cap_verdicts * 2 : 64;
-
-			v = realloc(in->verdicts, cap * sizeof(*v));
-			if (!v)
-				return bc_error_set(j->err, BC_ENOMEM, "out of memory");
-			in->verdicts = v;
-			in->cap_verdicts = cap;
-		}
-		v = &in->verdicts[in->nr_verdicts];
-		v->node = (int)n->id;
-		if (!(v->text = strdup(n->verdict)))
-			return bc_error_set(j->err, BC_ENOMEM, "out of memory");
-		in->nr_verdicts++;
-	}
-	return 0;
+	return n->has_verdict ? keep_verdict(j, t->info, n) : 0;
 }
 
 static int node_elem(struct jp *j, unsigned i, void *ctx)
@@ -740,74 +835,151 @@ static int node_elem(struct jp *j, unsigned i, void *ctx)
 	return add_node(j, t);
 }
 
+/* "command": the JSON of estimate, check, plan, apply or a one-off command, never status's. */
+static int top_command(struct jp *j, struct jtop *t, const char *at)
+{
+	char s[64];
+	bool trunc;
+	int rc;
+
+	(void)t;
+	if ((rc = jstring(j, s, sizeof(s), &trunc)) < 0)
+		return rc;
+	return jbad(j, at, "not status JSON: the JSON of '%s'", s);
+}
+
+static int top_time(struct jp *j, struct jtop *t, const char *at)
+{
+	bool trunc;
+	int rc;
+
+	if (jnull(j))
+		return 0;
+	if ((rc = jstring(j, t->info->time, sizeof(t->info->time), &trunc)) < 0)
+		return rc;
+	if (trunc)
+		return jbad(j, at, "\"time\" is not a time as status writes it%s", "");
+	return 0;
+}
+
+static int top_schema(struct jp *j, struct jtop *t, const char *at)
+{
+	char s[32];
+	int rc = jnumber(j, &t->schema, 0, INT32_MAX);
+
+	if (rc == 0 && t->schema != 1) {
+		snprintf(s, sizeof(s), "%lld", (long long)t->schema);
+		return jbad(j, at, "schema %s: this buddyctl reads schema 1", s);
+	}
+	return rc;
+}
+
+static int top_page_size(struct jp *j, struct jtop *t, const char *at)
+{
+	int rc = jnumber(j, &t->page_size, BC_PAGE_MIN, BC_PAGE_MAX);
+
+	if (rc == 0 && (t->page_size & (t->page_size - 1)))
+		return jbad(j, at, "page_size is not a power of two%s", "");
+	return rc;
+}
+
+/* "page_size_source": kept when it names one (an unknown one is no error). */
+static int top_page_size_source(struct jp *j, struct jtop *t, const char *at)
+{
+	char s[64];
+	bool trunc;
+	unsigned k;
+	int rc;
+
+	(void)at;
+	if ((rc = jstring(j, s, sizeof(s), &trunc)) < 0)
+		return rc;
+	for (k = PS_OPTION; k <= PS_DEFAULT; k++)
+		if (!strcmp(s, pagesize_source_name((enum page_size_source)k)))
+			t->snap->page_size_source = k;
+	return 0;
+}
+
+static int top_orders(struct jp *j, struct jtop *t, const char *at)
+{
+	t->orders_at = at;
+	return jnumber(j, &t->orders, 1, BC_MAX_ORDERS);
+}
+
+static int top_hpage_order(struct jp *j, struct jtop *t, const char *at)
+{
+	(void)at;
+	return jnumber(j, &t->hpage_order, 0, BC_MAX_ORDERS - 1);
+}
+
+/* "nodes": read once only, since each node read is added to the snapshot. */
+static int top_nodes(struct jp *j, struct jtop *t, const char *at)
+{
+	if (t->seen & J_NODES)
+		return jbad(j, at, "\"nodes\" given twice%s", "");
+	return jarray(j, node_elem, t);
+}
+
+/* The members of the top object that are read; bit: those given at most once. */
+static const struct {
+	const char *key;
+	unsigned bit;
+	int (*read)(struct jp *j, struct jtop *t, const char *at);
+} top_members[] = {
+	{ "command", 0, top_command },
+	{ "time", 0, top_time },
+	{ "schema", J_SCHEMA, top_schema },
+	{ "page_size", J_PAGE_SIZE, top_page_size },
+	{ "page_size_source", 0, top_page_size_source },
+	{ "orders", J_ORDERS, top_orders },
+	{ "hugepage_order", J_HPAGE, top_hpage_order },
+	{ "nodes", J_NODES, top_nodes },
+};
+
 static int top_member(struct jp *j, const char *key, bool key_long, void *ctx)
 {
 	struct jtop *t = ctx;
-	char s[64];
-	bool trunc;
 	const char *at;
-	unsigned bit = 0;
+	unsigned i;
 	int rc;
 
-	if (key_long)
+	for (i = 0; !key_long && i < sizeof(top_members) / sizeof(top_members[0]); i++)
+		if (!strcmp(key, top_members[i].key))
+			break;
+	if (key_long || i == sizeof(top_members) / sizeof(top_members[0]))
 		return jskip(j);
 	ws(j);
 	at = j->p;
-	if (!strcmp(key, "command")) {
-		/* the JSON of estimate, check, plan, apply or a one-off command */
-		if ((rc = jstring(j, s, sizeof(s), &trunc)) < 0)
-			return rc;
-		return jbad(j, at, "not status JSON: the JSON of '%s'", s);
-	}
-	if (!strcmp(key, "time")) {
-		if (jnull(j))
-			return 0;
-		if ((rc = jstring(j, t->info->time, sizeof(t->info->time), &trunc)) < 0)
-			return rc;
-		if (trunc)
-			return jbad(j, at, "\"time\" is not a time as status writes it%s", "");
-		return 0;
-	}
-	if (!strcmp(key, "schema")) {
-		bit = J_SCHEMA;
-		rc = jnumber(j, &t->schema, 0, INT32_MAX);
-		if (rc == 0 && t->schema != 1) {
-			snprintf(s, sizeof(s), "%lld", (long long)t->schema);
-			return jbad(j, at, "schema %s: this buddyctl reads schema 1", s);
-		}
-	} else if (!strcmp(key, "page_size")) {
-		bit = J_PAGE_SIZE;
-		rc = jnumber(j, &t->page_size, BC_PAGE_MIN, BC_PAGE_MAX);
-		if (rc == 0 && (t->page_size & (t->page_size - 1)))
-			return jbad(j, at, "page_size is not a power of two%s", "");
-	} else if (!strcmp(key, "page_size_source")) {
-		unsigned k;
-
-		if ((rc = jstring(j, s, sizeof(s), &trunc)) < 0)
-			return rc;
-		for (k = PS_OPTION; k <= PS_DEFAULT; k++)
-			if (!strcmp(s, pagesize_source_name((enum page_size_source)k)))
-				t->snap->page_size_source = k;
-		return 0;
-	} else if (!strcmp(key, "orders")) {
-		bit = J_ORDERS;
-		t->orders_at = at;
-		rc = jnumber(j, &t->orders, 1, BC_MAX_ORDERS);
-	} else if (!strcmp(key, "hugepage_order")) {
-		bit = J_HPAGE;
-		rc = jnumber(j, &t->hpage_order, 0, BC_MAX_ORDERS - 1);
-	} else if (!strcmp(key, "nodes")) {
-		bit = J_NODES;
-		if (t->seen & J_NODES)
-			return jbad(j, at, "\"nodes\" given twice%s", "");
-		rc = jarray(j, node_elem, t);
-	} else {
-		return jskip(j);
-	}
-	if (rc == 0 && (t->seen & bit))
+	rc = top_members[i].read(j, t, at);
+	if (rc == 0 && (t->seen & top_members[i].bit))
 		return jbad(j, at, "\"%s\" given twice", key);
-	t->seen |= bit;
+	t->seen |= top_members[i].bit;
 	return rc;
+}
+
+/* What the whole file must have: the members of status JSON, orders that agree. */
+static int check_top(struct jp *j, const struct jtop *t)
+{
+	static const struct { unsigned bit; const char *key; } need[] = {
+		{ J_SCHEMA, "schema" }, { J_PAGE_SIZE, "page_size" }, { J_ORDERS, "orders" },
+		{ J_HPAGE, "hugepage_order" }, { J_NODES, "nodes" },
+	};
+	char what[96];
+	unsigned i;
+
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!(t->seen & need[i].bit))
+			return bc_error_set(j->err, BC_EDATA, "%s: no \"%s\": not status JSON of buddyctl", j->name,
+					    need[i].key);
+	if (t->zone_orders && t->zone_orders != (unsigned)t->orders) {
+		snprintf(what, sizeof(what), "the zones have %u free block counts, \"orders\" is %lld",
+			 t->zone_orders, (long long)t->orders);
+		return jbad(j, t->zone_orders_at, "%s", what);
+	}
+	if (t->hpage_order >= t->orders)
+		return bc_error_set(j->err, BC_EDATA, "%s: hugepage_order %lld is not below orders %lld", j->name,
+				    (long long)t->hpage_order, (long long)t->orders);
+	return 0;
 }
 
 int statusjson_parse(struct snapshot *snap, struct statusjson_info *info, const char *name,
@@ -815,11 +987,6 @@ int statusjson_parse(struct snapshot *snap, struct statusjson_info *info, const 
 {
 	struct jp j = { .name = name, .buf = buf, .p = buf, .end = buf + len, .err = err };
 	struct jtop t = { .snap = snap, .info = info };
-	static const struct { unsigned bit; const char *key; } need[] = {
-		{ J_SCHEMA, "schema" }, { J_PAGE_SIZE, "page_size" }, { J_ORDERS, "orders" },
-		{ J_HPAGE, "hugepage_order" }, { J_NODES, "nodes" },
-	};
-	unsigned i;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
@@ -833,20 +1000,8 @@ int statusjson_parse(struct snapshot *snap, struct statusjson_info *info, const 
 		if (j.p < j.end)
 			rc = jfail(&j, "text after the JSON object");
 	}
-	for (i = 0; rc == 0 && i < sizeof(need) / sizeof(need[0]); i++)
-		if (!(t.seen & need[i].bit))
-			rc = bc_error_set(err, BC_EDATA, "%s: no \"%s\": not status JSON of buddyctl", name,
-					  need[i].key);
-	if (rc == 0 && t.zone_orders && t.zone_orders != (unsigned)t.orders) {
-		char what[96];
-
-		snprintf(what, sizeof(what), "the zones have %u free block counts, \"orders\" is %lld",
-			 t.zone_orders, (long long)t.orders);
-		rc = jbad(&j, t.zone_orders_at, "%s", what);
-	}
-	if (rc == 0 && t.hpage_order >= t.orders)
-		rc = bc_error_set(err, BC_EDATA, "%s: hugepage_order %lld is not below orders %lld", name,
-				  (long long)t.hpage_order, (long long)t.orders);
+	if (rc == 0)
+		rc = check_top(&j, &t);
 	if (rc < 0) {
 		statusjson_info_free(info);
 		return rc;

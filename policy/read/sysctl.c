@@ -115,46 +115,59 @@ static void record(struct sysctl_hp *h, const char *file, unsigned line, const c
 	memcpy(h->value, value, sizeof(value));
 }
 
+/*
+ * A line [s, e), blanks stripped: "key = value" (1, the value in [vs, ve)),
+ * "-key", an exclusion (0), or neither (-1: a comment, a blank line, or
+ * "Line is not an assignment, ignoring"). [s, e) becomes the key.
+ */
+static int split_line(const char **s, const char **e, const char **vs, const char **ve)
+{
+	const char *eq;
+
+	strip(s, e);
+	if (*s == *e || **s == '#' || **s == ';')
+		return -1;
+	eq = memchr(*s, '=', (size_t)(*e - *s));
+	if (!eq) {
+		if (**s != '-')
+			return -1;
+		(*s)++;		/* an exclusion: "-key" */
+		strip(s, e);
+		return 0;
+	}
+	*vs = eq + 1;
+	*ve = *e;
+	strip(vs, ve);
+	*e = eq;
+	strip(s, e);
+	if (*s < *e && **s == '-')
+		(*s)++;		/* "-key = value": a failed write is no error, it still sets */
+	return 1;
+}
+
 /* One line [s, e), number line of file. */
 static void parse_line(const char *file, unsigned line, const char *s, const char *e,
 		       struct sysctl_hp_set *set)
 {
-	const char *eq, *vs = NULL, *ve = NULL;
+	const char *vs = NULL, *ve = NULL;
 	char key[256];
 	unsigned k;
+	int assign = split_line(&s, &e, &vs, &ve);
 
-	strip(&s, &e);
-	if (s == e || *s == '#' || *s == ';')
-		return;
-	eq = memchr(s, '=', (size_t)(e - s));
-	if (eq) {
-		vs = eq + 1;
-		ve = e;
-		strip(&vs, &ve);
-		e = eq;
-		strip(&s, &e);
-	} else if (*s == '-') {
-		s++;		/* an exclusion: "-key" */
-		strip(&s, &e);
-	} else {
-		return;		/* "Line is not an assignment, ignoring" */
-	}
-	if (eq && s < e && *s == '-')
-		s++;		/* "-key = value": a failed write is no error, it still sets */
-	if (normalize(s, e, key, sizeof(key)) < 0)
+	if (assign < 0 || normalize(s, e, key, sizeof(key)) < 0)
 		return;
 	for (k = 0; k < SYSCTL_HP_NR; k++) {
 		if (is_glob(key)) {
 			/* /proc/sys is globbed: a "*" stays within one directory */
-			if (eq && fnmatch(key, hp_paths[k], FNM_PATHNAME) == 0)
+			if (assign && fnmatch(key, hp_paths[k], FNM_PATHNAME) == 0)
 				record(&set->by_glob[k], file, line, s, e, vs, ve, true);
-		} else if (!strcmp(key, hp_paths[k]) && eq) {
-			record(&set->by_name[k], file, line, s, e, vs, ve, false);
-			set->excluded[k] = false;
 		} else if (!strcmp(key, hp_paths[k])) {
 			/* an exclusion takes the key's place in the table */
-			set->by_name[k].seen = false;
-			set->excluded[k] = true;
+			if (assign)
+				record(&set->by_name[k], file, line, s, e, vs, ve, false);
+			else
+				set->by_name[k].seen = false;
+			set->excluded[k] = !assign;
 		}
 	}
 }
@@ -258,54 +271,60 @@ static bool masked_link(const char *root, const char *rel)
 	return !strcmp(target, "/dev/null");
 }
 
-/* Read and parse root/rel, unless masked or read already. */
-static void read_one(const char *root, const char *rel, bool must_exist, struct read_ids *ids,
+/*
+ * root/rel open for reading, a regular file: else -1, and noted when it is
+ * not for lack of the file or a mask (a link to /dev/null, or on "/" the
+ * character device itself: systemd's null_or_empty()). *st: its stat.
+ */
+static int open_conf(const char *root, const char *rel, const char *file, bool must_exist, struct stat *st,
 		     struct sysctl_hp_set *set)
 {
-	bool slash = rootfs_is_slash(root);
-	char file[320], *buf;
-	struct stat st;
-	ssize_t r;
-	size_t len = 0;
-	unsigned i;
 	int fd;
 
-	shown(file, sizeof(file), root, rel);
 	if (masked_link(root, rel))
-		return;
+		return -1;
 	/* O_NONBLOCK: a FIFO must not hang the read */
 	fd = rootfs_open(root, rel, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0) {
 		if (errno != ENOENT || must_exist)
 			note_unread(set, file, rootfs_strerror(errno));
-		return;
+		return -1;
 	}
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, st) < 0) {
 		note_unread(set, file, strerror(errno));
 		close(fd);
-		return;
+		return -1;
 	}
-	/* a character device (/dev/null) masks the name (systemd's null_or_empty()) */
-	if (slash && S_ISCHR(st.st_mode)) {
-		close(fd);
-		return;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	if (S_ISREG(st->st_mode))
+		return fd;
+	if (!rootfs_is_slash(root) || !S_ISCHR(st->st_mode))
 		note_unread(set, file, "not a regular file");
-		close(fd);
-		return;
-	}
+	close(fd);
+	return -1;
+}
+
+/* Was this file read already (through another name)? If not, it is now recorded. */
+static bool read_before(struct read_ids *ids, const struct stat *st)
+{
+	unsigned i;
+
 	for (i = 0; i < ids->n; i++)
-		if (ids->dev[i] == st.st_dev && ids->ino[i] == st.st_ino) {
-			close(fd);
-			return;
-		}
-	ids->dev[ids->n] = st.st_dev;
-	ids->ino[ids->n++] = st.st_ino;
-	buf = malloc(MAX_SYSCTL_FILE + 1);
+		if (ids->dev[i] == st->st_dev && ids->ino[i] == st->st_ino)
+			return true;
+	ids->dev[ids->n] = st->st_dev;
+	ids->ino[ids->n++] = st->st_ino;
+	return false;
+}
+
+/* Read fd (at most MAX_SYSCTL_FILE) and parse it as file. */
+static void read_conf(int fd, const char *file, struct sysctl_hp_set *set)
+{
+	char *buf = malloc(MAX_SYSCTL_FILE + 1);
+	size_t len = 0;
+	ssize_t r;
+
 	if (!buf) {
 		note_unread(set, file, "out of memory");
-		close(fd);
 		return;
 	}
 	while (len <= MAX_SYSCTL_FILE && (r = read(fd, buf + len, MAX_SYSCTL_FILE + 1 - len)) != 0) {
@@ -313,7 +332,8 @@ static void read_one(const char *root, const char *rel, bool must_exist, struct 
 			continue;
 		if (r < 0) {
 			note_unread(set, file, strerror(errno));
-			goto out;
+			free(buf);
+			return;
 		}
 		len += (size_t)r;
 	}
@@ -321,9 +341,53 @@ static void read_one(const char *root, const char *rel, bool must_exist, struct 
 		note_unread(set, file, "larger than 1 MiB (systemd-sysctl refuses its lines too)");
 	else
 		sysctl_hp_parse(file, buf, len, set);
-out:
 	free(buf);
+}
+
+/* Read and parse root/rel, unless masked or read already. */
+static void read_one(const char *root, const char *rel, bool must_exist, struct read_ids *ids,
+		     struct sysctl_hp_set *set)
+{
+	char file[320];
+	struct stat st;
+	int fd;
+
+	shown(file, sizeof(file), root, rel);
+	fd = open_conf(root, rel, file, must_exist, &st, set);
+	if (fd < 0)
+		return;
+	if (!read_before(ids, &st))
+		read_conf(fd, file, set);
 	close(fd);
+}
+
+/* systemd's dirent_is_file_with_suffix(): a *.conf, no hidden files, no directories. */
+static bool conf_entry(const struct dirent *de)
+{
+	size_t len = strlen(de->d_name);
+
+	return de->d_name[0] != '.' && len > 5 && !strcmp(de->d_name + len - 5, ".conf") &&
+	       (de->d_type == DT_REG || de->d_type == DT_LNK || de->d_type == DT_UNKNOWN);
+}
+
+/* Is name in files[] (from this or an earlier directory)? */
+static bool listed(const struct conf_file *files, unsigned n, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(files[i].name, name))
+			return true;
+	return false;
+}
+
+/* Note a directory of dir under root as not (wholly) read, and why. */
+static void dir_unread(const char *root, unsigned d, const char *why, struct sysctl_hp_set *set)
+{
+	char file[320];
+
+	shown(file, sizeof(file), root, conf_dirs[d]);
+	note_unread(set, file, why);
 }
 
 /* The names of *.conf in dir not yet in files[] (a file in an earlier dir hides them). */
@@ -334,16 +398,11 @@ static void list_dir(const char *root, unsigned d, struct conf_file **files, uns
 	struct dirent *de;
 	DIR *dir;
 	int fd;
-	unsigned i;
 
 	fd = rootfs_open(root, conf_dirs[d], O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0) {
-		if (errno != ENOENT) {
-			char file[320];
-
-			shown(file, sizeof(file), root, conf_dirs[d]);
-			note_unread(set, file, rootfs_strerror(errno));
-		}
+		if (errno != ENOENT)
+			dir_unread(root, d, rootfs_strerror(errno), set);
 		return;
 	}
 	dir = fdopendir(fd);
@@ -352,28 +411,17 @@ static void list_dir(const char *root, unsigned d, struct conf_file **files, uns
 		return;
 	}
 	while ((de = readdir(dir))) {
-		size_t len = strlen(de->d_name);
-
-		/* systemd's dirent_is_file_with_suffix(): no hidden files, no directories */
-		if (de->d_name[0] == '.' || len <= 5 || strcmp(de->d_name + len - 5, ".conf") ||
-		    (de->d_type != DT_REG && de->d_type != DT_LNK && de->d_type != DT_UNKNOWN))
-			continue;
-		for (i = 0; i < *n && strcmp((*files)[i].name, de->d_name); i++)
-			;
-		if (i < *n)
+		if (!conf_entry(de) || listed(*files, *n, de->d_name))
 			continue;
 		if (*n == MAX_SYSCTL_FILES) {
-			char file[320];
-
-			shown(file, sizeof(file), root, conf_dirs[d]);
-			note_unread(set, file, "more than 4096 files: the rest not read");
+			dir_unread(root, d, "more than 4096 files: the rest not read", set);
 			break;
 		}
 		f = realloc(*files, (*n + 1) * sizeof(**files));
 		if (!f)
 			break;
 		*files = f;
-		memcpy(f[*n].name, de->d_name, len + 1);
+		memcpy(f[*n].name, de->d_name, strlen(de->d_name) + 1);
 		f[(*n)++].dir = d;
 	}
 	closedir(dir);

@@ -83,6 +83,34 @@ static int set_field(struct scan *s, struct zone *z, unsigned bit, uint64_t *dst
 	return 0;
 }
 
+/*
+ * One value of the protection list, tok: "(0," first, "3019," then, "3659)"
+ * last (*closed set). 0 or -BC_EDATA.
+ */
+static int protection_value(struct scan *s, struct zone *z, const char *tok, size_t len, bool *closed,
+			    struct bc_error *err)
+{
+	const char *num = tok;
+	size_t nlen = len;
+	int rc;
+
+	if (z->nr_protection == 0) {
+		if (num[0] != '(')
+			return scan_fail(s, tok, len, "expected '(' to open the protection list, got", err);
+		num++;
+		nlen--;
+	}
+	if (!nlen || (num[nlen - 1] != ')' && num[nlen - 1] != ','))
+		return scan_fail(s, tok, len, "expected ',' or ')' after a protection value, got", err);
+	*closed = num[--nlen] == ')';
+	if (z->nr_protection == BC_MAX_PROTECTION)
+		return scan_fail(s, tok, len, "more than 8 protection values at", err);
+	rc = scan_u64(s, num, nlen, &z->protection[z->nr_protection], err);
+	if (rc == 0)
+		z->nr_protection++;
+	return rc;
+}
+
 /* "protection: (0, 3019, 3659, 3659, 3659)" */
 static int parse_protection(struct scan *s, struct zone *z, struct bc_error *err)
 {
@@ -93,31 +121,9 @@ static int parse_protection(struct scan *s, struct zone *z, struct bc_error *err
 
 	if (z->seen & ZI_SEEN_PROTECTION)
 		return scan_fail(s, "protection:", 11, "duplicate field", err);
-	while (!closed && scan_token(s, &tok, &len)) {
-		const char *num = tok;
-		size_t nlen = len;
-
-		if (z->nr_protection == 0) {
-			if (num[0] != '(')
-				return scan_fail(s, tok, len, "expected '(' to open the protection list, got", err);
-			num++;
-			nlen--;
-		}
-		if (nlen && num[nlen - 1] == ')') {
-			closed = true;
-			nlen--;
-		} else if (nlen && num[nlen - 1] == ',') {
-			nlen--;
-		} else {
-			return scan_fail(s, tok, len, "expected ',' or ')' after a protection value, got", err);
-		}
-		if (z->nr_protection == BC_MAX_PROTECTION)
-			return scan_fail(s, tok, len, "more than 8 protection values at", err);
-		rc = scan_u64(s, num, nlen, &z->protection[z->nr_protection], err);
-		if (rc < 0)
+	while (!closed && scan_token(s, &tok, &len))
+		if ((rc = protection_value(s, z, tok, len, &closed, err)) < 0)
 			return rc;
-		z->nr_protection++;
-	}
 	if (!closed)
 		return scan_fail(s, NULL, 0, "protection list not closed with ')'", err);
 	if (scan_token(s, &tok, &len))
@@ -138,12 +144,16 @@ static int check_complete(const char *path, int node, const struct zone *z,
 	return 0;
 }
 
-/* "managed" in every zone, or in none (then present stands in); see above. */
-static int managed_or_present(struct snapshot *snap, const char *path, struct bc_error *err)
+/* The zones of zoneinfo with a "managed" line and without; the first without. */
+struct managed_count {
+	unsigned with, without;
+	const struct node *node;
+	const struct zone *zone;
+};
+
+static void count_managed(const struct snapshot *snap, struct managed_count *c)
 {
-	unsigned i, k, with = 0, without = 0;
-	const struct node *bad = NULL;
-	const struct zone *badz = NULL;
+	unsigned i, k;
 
 	for (i = 0; i < snap->nr_nodes; i++)
 		for (k = 0; k < snap->nodes[i].nr_zones; k++) {
@@ -152,19 +162,25 @@ static int managed_or_present(struct snapshot *snap, const char *path, struct bc
 			if (!z->in_zoneinfo)
 				continue;
 			if (z->seen & ZI_SEEN_MANAGED) {
-				with++;
-			} else {
-				without++;
-				if (!badz) {
-					bad = &snap->nodes[i];
-					badz = z;
-				}
+				c->with++;
+			} else if (c->without++ == 0) {
+				c->node = &snap->nodes[i];
+				c->zone = z;
 			}
 		}
-	if (with && without)
+}
+
+/* "managed" in every zone, or in none (then present stands in); see above. */
+static int managed_or_present(struct snapshot *snap, const char *path, struct bc_error *err)
+{
+	struct managed_count c = { 0 };
+	unsigned i, k;
+
+	count_managed(snap, &c);
+	if (c.with && c.without)
 		return bc_error_set(err, BC_EDATA, "%s: node %d zone %s has no 'managed' line, but other zones have one",
-				    path, bad->id, badz->name);
-	if (!without)
+				    path, c.node->id, c.zone->name);
+	if (!c.without)
 		return 0;
 	for (i = 0; i < snap->nr_nodes; i++)
 		for (k = 0; k < snap->nodes[i].nr_zones; k++)
@@ -198,6 +214,81 @@ static int parse_header(struct snapshot *snap, struct scan *s, struct zone **zon
 	return 0;
 }
 
+/*
+ * Most lines are counters (nr_*, numa_*, pagesets) and are skipped: look at
+ * the first letter before tokenising. The lines used start with N(ode),
+ * p(ages, protection:, present), m(in, managed), l(ow), h(igh), s(panned)
+ * or c(ount:).
+ */
+static bool worth_a_look(const struct scan *s)
+{
+	const char *c = s->line;
+
+	while (c < s->eol && (*c == ' ' || *c == '\t'))
+		c++;
+	return c >= s->eol || strchr("Npmlhsc", *c);
+}
+
+/* "count:" of a CPU's pageset: free pages on its per-CPU lists, summed. */
+static int add_pcp(struct scan *s, struct zone *zone, struct bc_error *err)
+{
+	uint64_t v;
+	int rc = scan_next_u64(s, "count:", &v, err);
+
+	if (rc == 0 && v > BC_MAX_PAGES - zone->pcp)
+		rc = scan_fail(s, "count:", 6, "implausible page count for", err);
+	if (rc == 0)
+		zone->pcp += v;
+	return rc;
+}
+
+/* "start_pfn:", once: where the zone begins in physical memory (buddyctl map). */
+static int set_start_pfn(struct scan *s, struct zone *zone, const char *tok, size_t tlen, struct bc_error *err)
+{
+	int rc;
+
+	if (zone->has_start_pfn)
+		return scan_fail(s, tok, tlen, "duplicate field", err);
+	rc = scan_next_u64(s, "start_pfn:", &zone->start_pfn, err);
+	if (rc == 0 && zone->start_pfn > BC_MAX_PAGES)
+		return scan_fail(s, tok, tlen, "implausible page frame number for", err);
+	if (rc == 0)
+		zone->has_start_pfn = true;
+	return rc;
+}
+
+/* A line of a zone's section that starts with tok: the field it sets, if any. */
+static int zone_line(struct scan *s, struct zone *zone, const char *tok, size_t tlen, struct bc_error *err)
+{
+	unsigned i;
+
+	if (tok_eq(tok, tlen, "pages")) {
+		if (!scan_token(s, &tok, &tlen) || !tok_eq(tok, tlen, "free"))
+			return 0;	/* not the line we want */
+		return set_field(s, zone, ZI_SEEN_FREE, &zone->zi_free, "pages free", err);
+	}
+	if (tok_eq(tok, tlen, "protection:"))
+		return parse_protection(s, zone, err);
+	if (tok_eq(tok, tlen, "start_pfn:"))
+		return set_start_pfn(s, zone, tok, tlen, err);
+	if (tok_eq(tok, tlen, "count:"))
+		return add_pcp(s, zone, err);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (tok_eq(tok, tlen, fields[i].key))
+			return set_field(s, zone, fields[i].bit, (uint64_t *)((char *)zone + fields[i].off),
+					 fields[i].key, err);
+	return 0;
+}
+
+/* A "Node N, zone NAME" line: the section before it is whole, this one begins. */
+static int next_section(struct snapshot *snap, struct scan *s, struct zone **zone, int *node_id,
+			struct bc_error *err)
+{
+	int rc = *zone ? check_complete(s->path, *node_id, *zone, err) : 0;
+
+	return rc < 0 ? rc : parse_header(snap, s, zone, node_id, err);
+}
+
 int zoneinfo_parse(struct snapshot *snap, const char *path,
 		   const char *buf, size_t len, struct bc_error *err)
 {
@@ -206,68 +297,17 @@ int zoneinfo_parse(struct snapshot *snap, const char *path,
 	const char *tok;
 	size_t tlen;
 	struct scan s;
-	unsigned i;
 
 	scan_init(&s, path, buf, len);
 	while ((rc = scan_next_line(&s, err)) > 0) {
-		/*
-		 * Most lines are counters (nr_*, numa_*, pagesets) and are skipped:
-		 * look at the first letter before tokenising. The lines used start
-		 * with N(ode), p(ages, protection:, present), m(in, managed), l(ow),
-		 * h(igh), s(panned) or c(ount:).
-		 */
-		const char *c = s.line;
-
-		while (c < s.eol && (*c == ' ' || *c == '\t'))
-			c++;
-		if (c < s.eol && !strchr("Npmlhsc", *c))
+		if (!worth_a_look(&s) || !scan_token(&s, &tok, &tlen))
 			continue;
-		if (!scan_token(&s, &tok, &tlen))
-			continue;
-		if (tok_eq(tok, tlen, "Node")) {
-			if (zone && (rc = check_complete(path, node_id, zone, err)) < 0)
-				return rc;
-			rc = parse_header(snap, &s, &zone, &node_id, err);
-			if (rc < 0)
-				return rc;
-			continue;
-		}
-		if (!zone)
-			return scan_fail(&s, tok, tlen, "expected a 'Node N, zone NAME' line first, got", err);
-		if (tok_eq(tok, tlen, "pages")) {
-			if (!scan_token(&s, &tok, &tlen) || !tok_eq(tok, tlen, "free"))
-				continue;	/* not the line we want */
-			rc = set_field(&s, zone, ZI_SEEN_FREE, &zone->zi_free, "pages free", err);
-		} else if (tok_eq(tok, tlen, "protection:")) {
-			rc = parse_protection(&s, zone, err);
-		} else if (tok_eq(tok, tlen, "start_pfn:")) {
-			if (zone->has_start_pfn)
-				rc = scan_fail(&s, tok, tlen, "duplicate field", err);
-			else if ((rc = scan_next_u64(&s, "start_pfn:", &zone->start_pfn, err)) == 0 &&
-				 zone->start_pfn > BC_MAX_PAGES)
-				rc = scan_fail(&s, tok, tlen, "implausible page frame number for", err);
-			else if (rc == 0)
-				zone->has_start_pfn = true;
-		} else if (tok_eq(tok, tlen, "count:")) {
-			/* a CPU's pageset: free pages on its per-CPU lists */
-			uint64_t v;
-
-			rc = scan_next_u64(&s, "count:", &v, err);
-			if (rc == 0 && v > BC_MAX_PAGES - zone->pcp)
-				rc = scan_fail(&s, "count:", 6, "implausible page count for", err);
-			if (rc == 0)
-				zone->pcp += v;
-		} else {
-			rc = 0;
-			for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-				if (tok_eq(tok, tlen, fields[i].key)) {
-					rc = set_field(&s, zone, fields[i].bit,
-						       (uint64_t *)((char *)zone + fields[i].off),
-						       fields[i].key, err);
-					break;
-				}
-			}
-		}
+		if (tok_eq(tok, tlen, "Node"))
+			rc = next_section(snap, &s, &zone, &node_id, err);
+		else if (!zone)
+			rc = scan_fail(&s, tok, tlen, "expected a 'Node N, zone NAME' line first, got", err);
+		else
+			rc = zone_line(&s, zone, tok, tlen, err);
 		if (rc < 0)
 			return rc;
 	}
