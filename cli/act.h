@@ -107,9 +107,9 @@ int act_run_plan(struct act_run *r, struct bc_error *err);
 void act_free(struct act_run *r);
 
 /*
- * Make r's plan (make(), with ctx) again with the maps of the gigantic
- * pools it grows, read now (or why there are none: struct plan's maps,
- * freed by act_free()): once made without them, to know which pools;
+ * Make r's plan (make(), with ctx), and again with the maps of the
+ * gigantic pools it grows, read now (or why there are none: struct plan's
+ * maps, freed by act_free()): made once without them to know which pools;
  * nothing to read when it grows none. 0, or what make() or reading
  * returns (-BC_ENOMEM).
  */

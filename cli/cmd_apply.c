@@ -61,8 +61,6 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	if (rc == 0)
 		rc = load_state(&r, err);
 	if (rc == 0)
-		rc = evaluate(&r, NULL, err);
-	if (rc == 0)
 		rc = act_plan_with_maps(&r, evaluate, NULL, err);
 	if (rc == 0)
 		rc = act_run_plan(&r, err);

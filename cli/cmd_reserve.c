@@ -149,8 +149,6 @@ int cmd_reserve(const struct act_args *a, struct bc_error *err)
 		rc = act_begin(&r, err);
 	make.rs = rs;
 	if (rc == 0)
-		rc = reserve_plan(&r, &make, err);
-	if (rc == 0)
 		rc = act_plan_with_maps(&r, reserve_plan, &make, err);
 	if (rc == 0)
 		rc = act_run_plan(&r, err);

@@ -660,10 +660,44 @@ static void explain(FILE *f, const struct estimate *e)
 	notes_text(f, e);
 }
 
+/* One estimate's row of the table: * on upper bounds, +N maybe after it. */
+static void estimate_row(FILE *f, const struct estimate *e)
+{
+	const char *bound = e->gigantic && !e->from_map ? "*" : " ";
+	char sz[16], cap[24];
+
+	size_label(sz, sizeof(sz), e->size_kb * 1024);
+	if (e->notes & EST_NO_ZONEINFO)
+		snprintf(cap, sizeof(cap), "?");
+	else
+		snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e->capacity);
+	fprintf(f, "%4d  %4s  %8llu  %8llu%s %9llu%s %9llu%s %9s", e->node, sz,
+		(unsigned long long)e->pool, (unsigned long long)e->now, bound,
+		(unsigned long long)e->compact, bound, (unsigned long long)e->reclaim, bound, cap);
+	if (e->maybe)
+		fprintf(f, "  +%llu maybe", (unsigned long long)e->maybe);
+	fputc('\n', f);
+}
+
+/* The legend of * and +N maybe, each once when a row has it. */
+static void estimate_legend(FILE *f, const struct estimate *e, unsigned n)
+{
+	bool bound = false, maybe = false;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		bound |= e[i].gigantic && !e[i].from_map;
+		maybe |= e[i].maybe > 0;
+	}
+	if (bound)
+		fputs("* upper bound: gigantic pages need aligned ranges free of unmovable pages\n", f);
+	if (maybe)
+		fputs("+N maybe: ranges that may come as well: their flag-less pages may be free\n", f);
+}
+
 int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n)
 {
-	char when[40], sz[16], cap[24];
-	const char *bound;
+	char when[40];
 	struct tm tm;
 	unsigned i;
 
@@ -671,30 +705,9 @@ int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	fprintf(f, "%s  hugepages each node can hold, the pool included\n\n", when);
 	fprintf(f, "node  size      pool       now  compacted  reclaimed   capacity\n");
-	for (i = 0; i < n; i++) {
-		size_label(sz, sizeof(sz), e[i].size_kb * 1024);
-		if (e[i].notes & EST_NO_ZONEINFO)
-			snprintf(cap, sizeof(cap), "?");
-		else
-			snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e[i].capacity);
-		bound = e[i].gigantic && !e[i].from_map ? "*" : " ";
-		fprintf(f, "%4d  %4s  %8llu  %8llu%s %9llu%s %9llu%s %9s", e[i].node, sz,
-			(unsigned long long)e[i].pool, (unsigned long long)e[i].now, bound,
-			(unsigned long long)e[i].compact, bound, (unsigned long long)e[i].reclaim, bound, cap);
-		if (e[i].maybe)
-			fprintf(f, "  +%llu maybe", (unsigned long long)e[i].maybe);
-		fputc('\n', f);
-	}
 	for (i = 0; i < n; i++)
-		if (e[i].gigantic && !e[i].from_map) {
-			fputs("* upper bound: gigantic pages need aligned ranges free of unmovable pages\n", f);
-			break;
-		}
-	for (i = 0; i < n; i++)
-		if (e[i].maybe) {
-			fputs("+N maybe: ranges that may come as well: their flag-less pages may be free\n", f);
-			break;
-		}
+		estimate_row(f, &e[i]);
+	estimate_legend(f, e, n);
 	for (i = 0; i < n; i++) {
 		fputc('\n', f);
 		explain(f, &e[i]);

@@ -73,16 +73,23 @@ static void add(struct action *a, enum step s)
 		a->ladder.s[a->ladder.n++] = s;
 }
 
+/* A gigantic estimate from a's map, or the free lists' bounds and why there is no map (none asked: as they are). */
+static void gigantic_source(struct action *a, const struct snapshot *snap)
+{
+	if (a->map)
+		estimate_from_map(&a->est, a->map, snap->page_size);
+	else if (a->no_map_why)
+		estimate_without_map(&a->est, a->no_map_why);
+}
+
 bool plan_estimate(struct action *a, const struct snapshot *snap)
 {
 	const struct node *n = a->node >= 0 ? snapshot_node(snap, a->node)
 			       : snap->nr_nodes == 1 ? &snap->nodes[0] : NULL;
 
 	a->have_est = n && estimate_node(snap, n, a->size_kb, &a->est) == 0;
-	if (a->have_est && a->est.gigantic && a->map)
-		estimate_from_map(&a->est, a->map, snap->page_size);
-	else if (a->have_est && a->est.gigantic && a->no_map_why)
-		estimate_without_map(&a->est, a->no_map_why);
+	if (a->have_est && a->est.gigantic)
+		gigantic_source(a, snap);
 	a->unreachable = a->have_est && a->target > a->current && a->target > a->est.reclaim;
 	return a->have_est;
 }
