@@ -193,30 +193,23 @@ struct run {
  * its map, never in a dry run. 0, or -1 when it cannot be read (the run
  * then goes on as planned).
  */
-static int map_now(const struct kctx *c, const struct action *a, struct estimate *e)
+/* The map's sums of node of s for ranges of size_kb into *sum (with the cgroups): 0, or -1. */
+static int node_sums(const char *root, const struct snapshot *s, int node, uint64_t size_kb,
+		     struct pagemap_summary *sum)
 {
-	struct pagemap_summary *sums = NULL;
-	struct pagemap_judging *j = NULL;
-	struct bitmask *sel = NULL;
+	struct pagemap_summary *sums = calloc(s->nr_nodes + 1, sizeof(*sums));
+	struct pagemap_judging *j = malloc(sizeof(*j));
+	struct bitmask *sel = numa_bitmask_alloc((unsigned)node + 1);
 	struct pagemap_judge ops;
 	struct bc_error err;
-	struct snapshot s;
-	const struct node *n;
 	unsigned nr = 0;
 	int rc = -1;
 
-	if (!a->est.from_map || c->dry_run || snapshot_read(c->root, &s, &err) != 0)
-		return -1;
-	n = snapshot_node(&s, a->est.node);
-	sums = calloc(s.nr_nodes + 1, sizeof(*sums));
-	j = malloc(sizeof(*j));
-	sel = numa_bitmask_alloc((unsigned)a->est.node + 1);
-	if (n && sums && j && sel) {
-		numa_bitmask_setbit(sel, (unsigned)a->est.node);
+	if (sums && j && sel) {
+		numa_bitmask_setbit(sel, (unsigned)node);
 		pagemap_judging_init(j, &ops, true);
-		if (map_read_sums(c->root, &s, a->size_kb, sel, &ops, sums, &nr, &err) == 0 && nr == 1 &&
-		    estimate_node(&s, n, a->size_kb, e) == 0) {
-			estimate_from_map(e, &sums[0], s.page_size);
+		if (map_read_sums(root, s, size_kb, sel, &ops, sums, &nr, &err) == 0 && nr == 1) {
+			*sum = sums[0];
 			rc = 0;
 		}
 	}
@@ -224,6 +217,25 @@ static int map_now(const struct kctx *c, const struct action *a, struct estimate
 		numa_bitmask_free(sel);
 	free(j);
 	free(sums);
+	return rc;
+}
+
+static int map_now(const struct kctx *c, const struct action *a, struct estimate *e)
+{
+	struct pagemap_summary sum;
+	struct bc_error err;
+	struct snapshot s;
+	const struct node *n;
+	int rc = -1;
+
+	if (!a->est.from_map || c->dry_run || snapshot_read(c->root, &s, &err) != 0)
+		return -1;
+	n = snapshot_node(&s, a->est.node);
+	if (n && node_sums(c->root, &s, a->est.node, a->size_kb, &sum) == 0 &&
+	    estimate_node(&s, n, a->size_kb, e) == 0) {
+		estimate_from_map(e, &sum, s.page_size);
+		rc = 0;
+	}
 	snapshot_free(&s);
 	return rc;
 }
@@ -507,6 +519,31 @@ static bool interrupted(struct run *x, struct step_result *s, double t0)
 }
 
 /*
+ * After step p (not a retry, which only writes): does the node's map,
+ * read again, show that it cleared nothing (map_cleared())? Then the
+ * escalation stops there, without the write.
+ */
+static bool stopped_by_map(struct run *x, const struct plan_step *p, struct step_result *s, double t0)
+{
+	if (p->step == STEP_RETRY || map_cleared(x, s))
+		return false;
+	s->obtained = x->r->after;
+	s->ms = (clock_mono_s() - t0) * 1000;
+	return true;
+}
+
+/*
+ * After step p went well: a compaction revises the estimate; does the map
+ * say the escalation stops there (stopped_by_map())?
+ */
+static bool stopped_after(struct run *x, const struct plan_step *p, struct step_result *s, double t0)
+{
+	if (compacts(p->step))
+		revise_estimate(x->c, x->a, x->r);
+	return stopped_by_map(x, p, s, t0);
+}
+
+/*
  * Step p in a round while short, and the write after it. false when the
  * run ends: a signal, the deadline, a lasting error.
  */
@@ -530,13 +567,8 @@ static bool round_step(struct run *x, const struct plan_step *p)
 	rc = kernel_step(x, p, s->asked_kb);
 	if (rc == -BC_EINTR || (rc == 0 && kw_stopped(x->c)))
 		return interrupted(x, s, t0);
-	if (rc == 0 && compacts(p->step))
-		revise_estimate(x->c, x->a, r);
-	if (rc == 0 && p->step != STEP_RETRY && !map_cleared(x, s)) {
-		s->obtained = r->after;
-		s->ms = (clock_mono_s() - t0) * 1000;
+	if (rc == 0 && stopped_after(x, p, s, t0))
 		return false;
-	}
 	return then_write(x, p, s, rc, t0);
 }
 

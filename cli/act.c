@@ -340,8 +340,10 @@ void act_free(struct act_run *r)
 int act_plan_with_maps(struct act_run *r, int (*make)(struct act_run *r, void *ctx, struct bc_error *err),
 		       void *ctx, struct bc_error *err)
 {
-	int rc = cli_plan_maps(r->a->root, &r->snap, &r->plan, &r->maps, &r->nr_maps, err);
+	int rc = make(r, ctx, err);
 
+	if (rc == 0)
+		rc = cli_plan_maps(r->a->root, &r->snap, &r->plan, &r->maps, &r->nr_maps, err);
 	if (rc < 0 || !r->nr_maps)
 		return rc;
 	free(r->findings);

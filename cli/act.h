@@ -115,6 +115,16 @@ int act_plan_with_maps(struct act_run *r, int (*make)(struct act_run *r, void *c
 void act_free(struct act_run *r);
 
 /*
+ * Make r's plan (make(), with ctx), and again with the maps of the
+ * gigantic pools it grows, read now (or why there are none: struct plan's
+ * maps, freed by act_free()): made once without them to know which pools;
+ * nothing to read when it grows none. 0, or what make() or reading
+ * returns (-BC_ENOMEM).
+ */
+int act_plan_with_maps(struct act_run *r, int (*make)(struct act_run *r, void *ctx, struct bc_error *err),
+		       void *ctx, struct bc_error *err);
+
+/*
  * The report on standard output (text: not with --quiet), then the run's
  * log line on standard error. 0, or -BC_EIO when standard output failed.
  */

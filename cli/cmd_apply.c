@@ -33,23 +33,16 @@ static int load_state(struct act_run *r, struct bc_error *err)
 	return rc;
 }
 
-/* apply's plan: the policy's findings and what they call for (ctx: what the state file remembered). */
-static int apply_plan(struct act_run *r, void *ctx, struct bc_error *err)
-{
-	return policy_evaluate(&r->snap, &r->pol, ctx, &r->findings, &r->nr_findings, &r->plan, err);
-}
-
-/* The findings and the plan, from the snapshot, the policy and the state (and the maps it needs). */
-static int evaluate(struct act_run *r, struct bc_error *err)
+/* The findings and the plan, from the snapshot, the policy and the state (and the plan's maps). */
+static int evaluate(struct act_run *r, void *ctx, struct bc_error *err)
 {
 	struct remembered mem = { .now = r->started, .last_remediated = r->st.last,
 				  .nr_last = STATE_MAX_NODES, .pools = r->st.pools,
 				  .nr_pools = r->st.nr_pools };
-	int rc = apply_plan(r, &mem, err);
+	int rc;
 
-	if (rc == 0)
-		rc = act_plan_with_maps(r, apply_plan, &mem, err);
-
+	(void)ctx;
+	rc = policy_evaluate(&r->snap, &r->pol, &mem, &r->findings, &r->nr_findings, &r->plan, err);
 	if (rc == 0 && r->a->pools_only)
 		plan_pools_only(&r->plan, r->findings, r->nr_findings);
 	return rc;
@@ -68,7 +61,7 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 	if (rc == 0)
 		rc = load_state(&r, err);
 	if (rc == 0)
-		rc = evaluate(&r, err);
+		rc = act_plan_with_maps(&r, evaluate, NULL, err);
 	if (rc == 0)
 		rc = act_run_plan(&r, err);
 	act_free(&r);

@@ -104,7 +104,7 @@ static void free_specs(struct spec *specs, struct reserve_spec *rs, int n)
 	free(specs);
 }
 
-/* reserve's specs and the escalation they share. */
+/* reserve's specs and the escalation they share, to plan them (again, with the maps). */
 struct reserve_make {
 	const struct reserve_req *rq;
 	const struct reserve_spec *rs;
@@ -128,9 +128,9 @@ int cmd_reserve(const struct act_args *a, struct bc_error *err)
 	struct reserve_req rq = { .ladder = a->ladder ? &ladder : NULL, .rounds = a->rounds,
 				  .allow_drop = a->allow_drop_caches, .keep = !a->restore, .force = a->force,
 				  .force_hint = "--force", .kind = BC_EUSAGE };
+	struct reserve_make make = { .rq = &rq, .n = (unsigned)a->nr_specs };
 	struct reserve_spec *rs;
 	struct spec *specs;
-	struct reserve_make make = { .rq = &rq, .n = (unsigned)a->nr_specs };
 	int rc;
 
 	if (a->nr_specs == 0)
@@ -145,11 +145,9 @@ int cmd_reserve(const struct act_args *a, struct bc_error *err)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	}
 	rc = parse_specs(a, specs, rs, err);
-	make.rs = rs;
 	if (rc == 0)
 		rc = act_begin(&r, err);
-	if (rc == 0)
-		rc = reserve_plan(&r, &make, err);
+	make.rs = rs;
 	if (rc == 0)
 		rc = act_plan_with_maps(&r, reserve_plan, &make, err);
 	if (rc == 0)

@@ -89,37 +89,46 @@ static struct bitmask *node_mask(const struct snapshot *snap)
 	return numa_bitmask_alloc(max + 1);
 }
 
+/* The estimates e[0..n) of size_kb, from the map of size_kb of the nodes they estimate, read once. */
+static int estimates_of_size(const char *root, const struct snapshot *snap, struct estimate *e, unsigned n,
+			     uint64_t size_kb, struct bc_error *err)
+{
+	struct bitmask *sel = node_mask(snap);
+	struct pagemap_set m;
+	unsigned k;
+	int rc;
+
+	if (!sel)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	for (k = 0; k < n; k++)
+		if (e[k].size_kb == size_kb)
+			numa_bitmask_setbit(sel, (unsigned)e[k].node);
+	rc = cli_map_read(root, snap, size_kb, sel, &m, err);
+	numa_bitmask_free(sel);
+	for (k = 0; rc == 0 && k < n; k++) {
+		const struct pagemap_summary *s = pagemap_set_node(&m, e[k].node);
+
+		if (e[k].size_kb != size_kb)
+			continue;
+		if (s)
+			estimate_from_map(&e[k], s, snap->page_size);
+		else
+			estimate_without_map(&e[k], m.why[0] ? m.why : "the node was not read");
+	}
+	cli_map_free(&m);
+	return rc;
+}
+
 int cli_estimates_from_map(const char *root, const struct snapshot *snap, struct estimate *e,
 			   unsigned n, struct bc_error *err)
 {
-	struct pagemap_set m;
-	struct bitmask *sel;
-	unsigned i, k;
+	unsigned i;
 	int rc = 0;
 
-	for (i = 0; i < n && rc == 0; i++) {
-		if (!e[i].gigantic || e[i].from_map || (e[i].notes & EST_NO_MAP))
-			continue;
-		/* this size: every node estimated, in one read */
-		if (!(sel = node_mask(snap)))
-			return bc_error_set(err, BC_ENOMEM, "out of memory");
-		for (k = i; k < n; k++)
-			if (e[k].size_kb == e[i].size_kb)
-				numa_bitmask_setbit(sel, (unsigned)e[k].node);
-		rc = cli_map_read(root, snap, e[i].size_kb, sel, &m, err);
-		numa_bitmask_free(sel);
-		for (k = i; rc == 0 && k < n; k++) {
-			const struct pagemap_summary *s = pagemap_set_node(&m, e[k].node);
-
-			if (e[k].size_kb != e[i].size_kb)
-				continue;
-			if (s)
-				estimate_from_map(&e[k], s, snap->page_size);
-			else
-				estimate_without_map(&e[k], m.why[0] ? m.why : "the node was not read");
-		}
-		cli_map_free(&m);
-	}
+	/* the first estimate of each gigantic size not yet done: that size, every node, in one read */
+	for (i = 0; i < n && rc == 0; i++)
+		if (e[i].gigantic && !e[i].from_map && !(e[i].notes & EST_NO_MAP))
+			rc = estimates_of_size(root, snap, e + i, n - i, e[i].size_kb, err);
 	return rc;
 }
 

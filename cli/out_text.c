@@ -566,15 +566,6 @@ static void now_terms(char *t, size_t size, const struct estimate *e, const char
 		 (unsigned long long)e->free_blocks, sz, held, (unsigned long long)e->pcp_blocks, pcp, kept);
 }
 
-/* "3 (+2 maybe)", or "3". */
-static void with_maybe(char *buf, size_t size, uint64_t n, uint64_t maybe)
-{
-	if (maybe)
-		snprintf(buf, size, "%llu (+%llu maybe)", (unsigned long long)n, (unsigned long long)maybe);
-	else
-		snprintf(buf, size, "%llu", (unsigned long long)n);
-}
-
 /*
  * The derivation of a gigantic estimate from the map: a line per figure in
  * ranges, how the compactable ones were counted (the fit rule), the why.
@@ -583,7 +574,7 @@ static void explain_map(FILE *f, const struct estimate *e, const char *sz)
 {
 	const struct pagemap_summary *m = &e->map;
 	uint64_t c = m->ranges[RC_COMPACTABLE], mb = m->ranges[RC_MAYBE];
-	char lead[64], fig[40], room[16], kept[16], t[600];
+	char lead[64], room[16], kept[16], t[600];
 
 	fputs("  source: map\n", f);
 	snprintf(lead, sizeof(lead), "  now       %6llu =", (unsigned long long)e->now);
@@ -593,8 +584,7 @@ static void explain_map(FILE *f, const struct estimate *e, const char *sz)
 
 	human_kb(room, sizeof(room), e->room_pages * (e->size_kb >> e->order));
 	human_kb(kept, sizeof(kept), e->reserve_kb);
-	with_maybe(fig, sizeof(fig), e->compact, e->maybe);
-	snprintf(lead, sizeof(lead), "  compacted %6s =", fig);
+	snprintf(lead, sizeof(lead), "  compacted %6llu =", (unsigned long long)e->compact);
 	if (c)
 		snprintf(t, sizeof(t), "now + %llu of the %llu range%s of free and movable pages, as many as the %s free outside the free ranges can clear (less %s kept free): each takes a range's worth",
 			 (unsigned long long)e->fit, (unsigned long long)c, c == 1 ? "" : "s", room, kept);
@@ -605,7 +595,7 @@ static void explain_map(FILE *f, const struct estimate *e, const char *sz)
 			 (unsigned long long)e->maybe, (unsigned long long)mb);
 	out_wrap(f, lead, 21, t);
 
-	snprintf(lead, sizeof(lead), "  reclaimed %6s =", fig);
+	snprintf(lead, sizeof(lead), "  reclaimed %6llu =", (unsigned long long)e->reclaim);
 	snprintf(t, sizeof(t), "compacted: reclaim is counted to clear no range");
 	if (m->blocked_by[PC_SLAB])
 		snprintf(t + strlen(t), sizeof(t) - strlen(t), " (%llu blocked by slab alone: a drop leaves the slab pages that hold live objects)",
@@ -670,10 +660,44 @@ static void explain(FILE *f, const struct estimate *e)
 	notes_text(f, e);
 }
 
+/* One estimate's row of the table: * on upper bounds, +N maybe after it. */
+static void estimate_row(FILE *f, const struct estimate *e)
+{
+	const char *bound = e->gigantic && !e->from_map ? "*" : " ";
+	char sz[16], cap[24];
+
+	size_label(sz, sizeof(sz), e->size_kb * 1024);
+	if (e->notes & EST_NO_ZONEINFO)
+		snprintf(cap, sizeof(cap), "?");
+	else
+		snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e->capacity);
+	fprintf(f, "%4d  %4s  %8llu  %8llu%s %9llu%s %9llu%s %9s", e->node, sz,
+		(unsigned long long)e->pool, (unsigned long long)e->now, bound,
+		(unsigned long long)e->compact, bound, (unsigned long long)e->reclaim, bound, cap);
+	if (e->maybe)
+		fprintf(f, "  +%llu maybe", (unsigned long long)e->maybe);
+	fputc('\n', f);
+}
+
+/* The legend of * and +N maybe, each once when a row has it. */
+static void estimate_legend(FILE *f, const struct estimate *e, unsigned n)
+{
+	bool bound = false, maybe = false;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		bound |= e[i].gigantic && !e[i].from_map;
+		maybe |= e[i].maybe > 0;
+	}
+	if (bound)
+		fputs("* upper bound: gigantic pages need aligned ranges free of unmovable pages\n", f);
+	if (maybe)
+		fputs("+N maybe: ranges that may come as well: their flag-less pages may be free\n", f);
+}
+
 int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e, unsigned n)
 {
-	char when[40], sz[16], cap[24];
-	const char *bound;
+	char when[40];
 	struct tm tm;
 	unsigned i;
 
@@ -681,30 +705,9 @@ int estimate_text(FILE *f, const struct snapshot *snap, const struct estimate *e
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	fprintf(f, "%s  hugepages each node can hold, the pool included\n\n", when);
 	fprintf(f, "node  size      pool       now  compacted  reclaimed   capacity\n");
-	for (i = 0; i < n; i++) {
-		size_label(sz, sizeof(sz), e[i].size_kb * 1024);
-		if (e[i].notes & EST_NO_ZONEINFO)
-			snprintf(cap, sizeof(cap), "?");
-		else
-			snprintf(cap, sizeof(cap), "%llu", (unsigned long long)e[i].capacity);
-		bound = e[i].gigantic && !e[i].from_map ? "*" : " ";
-		fprintf(f, "%4d  %4s  %8llu  %8llu%s %9llu%s %9llu%s %9s", e[i].node, sz,
-			(unsigned long long)e[i].pool, (unsigned long long)e[i].now, bound,
-			(unsigned long long)e[i].compact, bound, (unsigned long long)e[i].reclaim, bound, cap);
-		if (e[i].maybe)
-			fprintf(f, "  +%llu maybe", (unsigned long long)e[i].maybe);
-		fputc('\n', f);
-	}
 	for (i = 0; i < n; i++)
-		if (e[i].gigantic && !e[i].from_map) {
-			fputs("* upper bound: gigantic pages need aligned ranges free of unmovable pages\n", f);
-			break;
-		}
-	for (i = 0; i < n; i++)
-		if (e[i].maybe) {
-			fputs("+N maybe: ranges that may come as well: their flag-less pages may be free\n", f);
-			break;
-		}
+		estimate_row(f, &e[i]);
+	estimate_legend(f, e, n);
 	for (i = 0; i < n; i++) {
 		fputc('\n', f);
 		explain(f, &e[i]);

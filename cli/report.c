@@ -45,6 +45,18 @@ void report_drops_skipped(char *buf, size_t size, const struct action *a)
 	snprintf(buf + strlen(buf), size - strlen(buf), " left out until %s (no gain last time)", until);
 }
 
+/* Step i of a reservation's plan (short_only: of the rounds while short), its warning under it. */
+static void plan_step_text(FILE *f, const struct plan_step *x, unsigned i, bool short_only)
+{
+	fprintf(f, "      %s%u. %s%s (/%s): %s", short_only ? "  " : "", i + 1, x->what,
+		x->then_write ? ", then write" : "", x->file, x->cost);
+	if (x->expect >= 0)
+		fprintf(f, "; estimate: up to %lld", (long long)x->expect);
+	fputc('\n', f);
+	if (x->warning[0])
+		out_wrap(f, short_only ? "           warning:" : "         warning:", 20, x->warning);
+}
+
 /* The steps of a reserve action as the plan carries them, numbered, the rounds' indented. */
 static void plan_steps_text(FILE *f, const struct action *a)
 {
@@ -62,13 +74,7 @@ static void plan_steps_text(FILE *f, const struct action *a)
 					  : "");
 			rounds_said = true;
 		}
-		fprintf(f, "      %s%u. %s%s (/%s): %s", short_only ? "  " : "", i + 1, x->what,
-			x->then_write ? ", then write" : "", x->file, x->cost);
-		if (x->expect >= 0)
-			fprintf(f, "; estimate: up to %lld", (long long)x->expect);
-		fputc('\n', f);
-		if (x->warning[0])
-			out_wrap(f, short_only ? "           warning:" : "         warning:", 20, x->warning);
+		plan_step_text(f, x, i, short_only);
 	}
 	if (a->not_planned[0])
 		text_line(f, "      not planned: ", a->not_planned, "\n");
@@ -156,10 +162,22 @@ static const char *estimate_source_words(const struct action *a, char *buf, size
 	return buf;
 }
 
+/* Under a reservation's row: its estimate, and why it is short where its map says. */
+static void estimate_lines(FILE *f, const struct action *a, const struct action_result *res, uint64_t shortfall)
+{
+	char src[48];
+
+	fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
+		(unsigned long long)a->est.now, (unsigned long long)a->est.compact,
+		(unsigned long long)a->est.reclaim, estimate_source_words(a, src, sizeof(src)));
+	if (shortfall && a->est.from_map)
+		out_wrap(f, "                         why:", 30, res->why[0] ? res->why : a->est.why);
+}
+
 /* A reservation's row of the Hugepages table, with its estimate under it. */
 static void hugepages_row(FILE *f, const struct action *a, const struct action_result *res)
 {
-	char sz[16], node[8], small[16], src[48];
+	char sz[16], node[8], small[16];
 	uint64_t shortfall = res->after < a->target ? a->target - res->after : 0;
 
 	size_label(sz, sizeof(sz), a->size_kb * 1024);
@@ -179,11 +197,7 @@ static void hugepages_row(FILE *f, const struct action *a, const struct action_r
 			(unsigned long long)report_granted(res), a->judged ? "keep = no" : "--restore");
 	fputc('\n', f);
 	if (a->have_est)
-		fprintf(f, "                         estimate: %llu now, %llu after compaction, %llu after reclaim%s\n",
-			(unsigned long long)a->est.now, (unsigned long long)a->est.compact,
-			(unsigned long long)a->est.reclaim, estimate_source_words(a, src, sizeof(src)));
-	if (shortfall && a->have_est && a->est.from_map)
-		out_wrap(f, "                         why:", 30, res->why[0] ? res->why : a->est.why);
+		estimate_lines(f, a, res, shortfall);
 	if (res->revised) {
 		out_human_bytes(small, sizeof(small), res->rev_small_kb * 1024);
 		fprintf(f, "                         after the first compaction: %llu now, %llu after reclaim (%s free stayed in smaller blocks)\n",

@@ -412,6 +412,37 @@ static void compact_text(void **state)
 	free(s);
 }
 
+/*
+ * reserve 1G:3@0 planned from the node's map, granted 1: under the
+ * Hugepages row, the estimate says it came from the map, and the why line
+ * is the one of the map read again at the end of the run.
+ */
+static void reserve_short_says_why(void **state)
+{
+	struct action a = { .kind = ACT_RESERVE, .node = 0, .size_kb = 1048576, .current = 0, .target = 3,
+			    .have_est = true };
+	struct action_result res = { .status = RES_PARTIAL, .before = 0, .after = 1 };
+	struct plan p = { .a = &a, .n = 1 };
+	struct report r = { .command = "reserve", .executed = true, .before = &snap4k, .plan = &p,
+			    .results = &res };
+	char *s;
+
+	(void)state;
+	a.est = (struct estimate){ .gigantic = true, .from_map = true, .now = 1, .compact = 2, .reclaim = 2,
+				   .maybe = 1 };
+	snprintf(a.est.why, sizeof(a.est.why), "as planned");
+	snprintf(res.why, sizeof(res.why), "node 0, 1G: 1 range can be had (1 free, 0 by compaction); 4 blocked: slab in 4");
+	CAPTURE(s, assert_int_equal(report_text(f, &r), 0));
+	assert_contains(s, "                  0    1G          3        0         1        2\n"
+			"                         estimate: 1 now, 2 after compaction, 2 after reclaim (from the map; +1 maybe)\n"
+			"                         why: node 0, 1G: 1 range can be had (1 free, 0 by\n"
+			"                              compaction); 4 blocked: slab in 4\n");
+	free(s);
+	CAPTURE(s, assert_int_equal(report_json(f, &r), 0));
+	assert_contains(s, "\"why_short_after\":\"node 0, 1G: 1 range can be had (1 free, 0 by compaction); 4 blocked: slab in 4\"");
+	free(s);
+}
+
 static void compact_json(void **state)
 {
 	struct report r;
@@ -611,6 +642,7 @@ int main(void)
 		cmocka_unit_test(check_json),
 		cmocka_unit_test(check_prometheus),
 		cmocka_unit_test(compact_text),
+		cmocka_unit_test(reserve_short_says_why),
 		cmocka_unit_test(compact_json),
 		cmocka_unit_test(compact_dry_run_text),
 		cmocka_unit_test(report_lines_escaped),

@@ -315,6 +315,22 @@ static void why_owners(char *buf, size_t size, const struct pagemap_summary *s)
 		str_append(buf, size, ", others %llu", (unsigned long long)(s->owned_pages - named));
 }
 
+/* " (1 free, 1 by compaction; 2 more compactable have no room for their pages)", when there are any. */
+static void why_had(char *buf, size_t size, const struct pagemap_summary *s, uint64_t fit)
+{
+	uint64_t comp = s->ranges[RC_COMPACTABLE];
+
+	if (!s->ranges[RC_FREE] && !comp)
+		return;
+	str_append(buf, size, " (%llu free, %llu by compaction", (unsigned long long)s->ranges[RC_FREE],
+		   (unsigned long long)fit);
+	if (comp > fit)
+		str_append(buf, size, "; %llu more compactable %s no room for %s pages",
+			   (unsigned long long)(comp - fit), comp - fit == 1 ? "has" : "have",
+			   comp - fit == 1 ? "its" : "their");
+	str_append(buf, size, ")");
+}
+
 void pagemap_why(char *buf, size_t size, const struct pagemap_summary *s, uint64_t size_kb,
 		 uint64_t fit, uint64_t maybe_fit)
 {
@@ -328,15 +344,7 @@ void pagemap_why(char *buf, size_t size, const struct pagemap_summary *s, uint64
 	had = s->ranges[RC_FREE] + fit;
 	verdict_head(buf, size, s, size_kb);
 	str_append(buf, size, "%llu %s can be had", (unsigned long long)had, had == 1 ? "range" : "ranges");
-	if (had || comp)
-		str_append(buf, size, " (%llu free, %llu by compaction", (unsigned long long)s->ranges[RC_FREE],
-			   (unsigned long long)fit);
-	if (comp > fit)
-		str_append(buf, size, "; %llu more compactable %s no room for %s pages",
-			   (unsigned long long)(comp - fit), comp - fit == 1 ? "has" : "have",
-			   comp - fit == 1 ? "its" : "their");
-	if (had || comp)
-		str_append(buf, size, ")");
+	why_had(buf, size, s, fit);
 	if (maybe)
 		str_append(buf, size, "; %llu maybe (flag-less pages)%s", (unsigned long long)maybe_fit,
 			   maybe > maybe_fit ? ", more without room" : "");

@@ -30,7 +30,8 @@
  * the one range it would have cleared; the development VM, 24 GiB, asked
  * for 4 x 1G with 19 estimated: each run reclaimed 926 MiB of page cache
  * and 314 MiB of slab and got 1). --ladder and on_short can still ask for
- * one; with the map, each such step carries a warning.
+ * one; with the map, on_short's are left out (an unattended run) and
+ * --ladder's carry a warning (plan_drop_futile_steps(), step_warning()).
  *
  * The escalation's decisions then become the reservation's steps, as data
  * (plan_reserve_steps(), their words planstep.c's): the executor walks
@@ -77,16 +78,23 @@ static void add(struct action *a, enum step s)
 		a->ladder.s[a->ladder.n++] = s;
 }
 
+/* A gigantic estimate from a's map, or the free lists' bounds and why there is no map (none asked: as they are). */
+static void gigantic_source(struct action *a, const struct snapshot *snap)
+{
+	if (a->map)
+		estimate_from_map(&a->est, a->map, snap->page_size);
+	else if (a->no_map_why)
+		estimate_without_map(&a->est, a->no_map_why);
+}
+
 bool plan_estimate(struct action *a, const struct snapshot *snap)
 {
 	const struct node *n = a->node >= 0 ? snapshot_node(snap, a->node)
 			       : snap->nr_nodes == 1 ? &snap->nodes[0] : NULL;
 
 	a->have_est = n && estimate_node(snap, n, a->size_kb, &a->est) == 0;
-	if (a->have_est && a->est.gigantic && a->map)
-		estimate_from_map(&a->est, a->map, snap->page_size);
-	else if (a->have_est && a->est.gigantic && a->no_map_why)
-		estimate_without_map(&a->est, a->no_map_why);
+	if (a->have_est && a->est.gigantic)
+		gigantic_source(a, snap);
 	a->unreachable = a->have_est && a->target > a->current && a->target > a->est.reclaim;
 	return a->have_est;
 }
@@ -546,28 +554,57 @@ static void first_write(struct action *a, const struct step_ctx *ctx)
 }
 
 /*
- * A step --ladder or on_short asked for a gigantic pool whose map says it
- * cannot clear a range: compaction (the write migrates by itself), reclaim
- * and the drops (no range is blocked only by what they free), drain-pcp
- * (alloc_contig_range() drains the lists itself). The step stays: asked
- * for, it is taken, with the warning in the plan.
+ * Why step s cannot clear a range of a's gigantic size, by its node's
+ * map: compaction (the write migrates by itself), reclaim and the drops
+ * (no range is blocked only by what they free), drain-pcp
+ * (alloc_contig_range() drains the lists itself). Into buf; false when
+ * a has no map or s may help (retry, rewrite-burst).
+ */
+static bool step_futile(const struct action *a, enum step s, char *buf, size_t size)
+{
+	if (!a->est.from_map)
+		return false;
+	if (s == STEP_COMPACT_NODE || s == STEP_COMPACT_ALL)
+		compaction_futile(a, buf, size);
+	else if (plan_step_reclaims(s))
+		reclaim_futile(a, buf, size);
+	else if (s == STEP_DRAIN_PCP)
+		snprintf(buf, size, "alloc_contig_range() drains the per-CPU lists itself");
+	else
+		return false;
+	return true;
+}
+
+void plan_drop_futile_steps(struct action *a)
+{
+	char why[320];
+	unsigned i, k;
+
+	for (i = k = 0; i < a->ladder.n; i++) {
+		if (step_futile(a, a->ladder.s[i], why, sizeof(why)))
+			plan_leave_out(a, step_name(a->ladder.s[i]), "cannot clear a range: %s", why);
+		else
+			a->ladder.s[k++] = a->ladder.s[i];
+	}
+	a->ladder.n = k;
+	if (!k)
+		a->rounds = 0;
+}
+
+/*
+ * A step --ladder asked for a gigantic pool whose map says it cannot
+ * clear a range (step_futile()): asked for by a person, it is taken, with
+ * the warning in the plan (on_short's are left out:
+ * plan_drop_futile_steps()), and the executor stops when the map read
+ * again after it shows nothing cleared.
  */
 static void step_warning(const struct action *a, struct plan_step *x)
 {
 	char why[200];
 
 	x->warning[0] = '\0';
-	if (!a->est.from_map)
-		return;
-	if (x->step == STEP_COMPACT_NODE || x->step == STEP_COMPACT_ALL)
-		compaction_futile(a, why, sizeof(why));
-	else if (plan_step_reclaims(x->step))
-		reclaim_futile(a, why, sizeof(why));
-	else if (x->step == STEP_DRAIN_PCP)
-		snprintf(why, sizeof(why), "alloc_contig_range() drains the per-CPU lists itself");
-	else
-		return;
-	snprintf(x->warning, sizeof(x->warning), "cannot clear a range: %.200s", why);
+	if (step_futile(a, x->step, why, sizeof(why)))
+		snprintf(x->warning, sizeof(x->warning), "cannot clear a range: %.200s", why);
 }
 
 /* Step i of the ladder, in every round while short (reclaimed: a reclaim comes before it). */

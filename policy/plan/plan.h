@@ -226,6 +226,15 @@ void plan_reserve_steps(struct action *a, const struct snapshot *snap, bool sync
 bool plan_step_reclaims(enum step s);
 
 /*
+ * A policy's ladder (on_short) for ACT_RESERVE a of a gigantic size
+ * planned from its node's map: the steps the map says cannot clear a
+ * range of the size (compaction, reclaim, the drops, drain-pcp) are left
+ * out, each with its reason (left_out, not_planned); no rounds when none
+ * is left. An unattended run drops no cache for pages that cannot come.
+ */
+void plan_drop_futile_steps(struct action *a);
+
+/*
  * Sizing from the free lists as read back during a chosen escalation, by
  * the steps the plan marks so (write_room, sized in struct plan_step)
  * (blocks: free blocks of the action's size or larger, in pages of that

@@ -20,6 +20,17 @@
 #include "units.h"
 
 /* Fill a->boot_recommended and a->boot_why from the estimate of an ACT_RESERVE. */
+/* A gigantic pool planned from its map: runtime cannot give the target when the map's figure is below it. */
+static void map_boot_advice(struct action *a, const char *sz)
+{
+	if (!a->unreachable)
+		return;
+	snprintf(a->boot_why, sizeof(a->boot_why), "the map shows %llu x %s can be had on node %d%s, fewer than the %llu asked: runtime cannot give them",
+		 (unsigned long long)a->est.reclaim, sz, a->est.node, a->est.maybe ? " and more may" : "",
+		 (unsigned long long)a->target);
+	a->boot_recommended = true;
+}
+
 static void boot_advice(struct action *a)
 {
 	uint64_t need_kb;
@@ -31,17 +42,14 @@ static void boot_advice(struct action *a)
 		return;
 	size_label(sz, sizeof(sz), a->size_kb * 1024);
 	need_kb = (a->target - a->current) * a->size_kb;
-	if (a->unreachable && a->est.from_map) {
-		snprintf(a->boot_why, sizeof(a->boot_why), "the map shows %llu x %s can be had on node %d%s, fewer than the %llu asked: runtime cannot give them",
-			 (unsigned long long)a->est.reclaim, sz, a->est.node, a->est.maybe ? " and more may" : "",
-			 (unsigned long long)a->target);
-		a->boot_recommended = true;
+	if (a->est.from_map) {
+		map_boot_advice(a, sz);
 	} else if (a->unreachable) {
 		snprintf(a->boot_why, sizeof(a->boot_why), "%llu x %s is above the estimate after reclaim (%llu%s)",
 			 (unsigned long long)a->target, sz, (unsigned long long)a->est.reclaim,
 			 a->est.gigantic ? ", an upper bound" : "");
 		a->boot_recommended = true;
-	} else if (a->est.gigantic && !a->est.from_map && need_kb > a->est.free_kb) {
+	} else if (a->est.gigantic && need_kb > a->est.free_kb) {
 		snprintf(a->boot_why, sizeof(a->boot_why),
 			 "%llu more x %s need %llu MiB, more than the %llu MiB free, and the estimate for gigantic pages is only an upper bound",
 			 (unsigned long long)(a->target - a->current), sz, (unsigned long long)need_kb / 1024,
@@ -279,8 +287,9 @@ static void expect_plain(struct action *a, bool forced, int64_t ready)
 }
 
 /*
- * a's escalation: rq's ladder, or the one chosen from the snapshot; less
- * the dropping steps its pool's memory shows fruitless.
+ * a's escalation: rq's ladder (a policy's less the steps its map says
+ * cannot clear a range), or the one chosen from the snapshot; less the
+ * dropping steps its pool's memory shows fruitless.
  */
 static void escalation_of(struct action *a, const struct snapshot *snap, const struct reserve_req *rq)
 {
@@ -288,6 +297,8 @@ static void escalation_of(struct action *a, const struct snapshot *snap, const s
 		a->ladder = *rq->ladder;
 		a->rounds = rq->rounds < 0 ? 3 : (unsigned)rq->rounds;
 		plan_estimate(a, snap);
+		if (rq->judged)
+			plan_drop_futile_steps(a);
 	} else {
 		plan_escalation(a, snap, rq->rounds, rq->allow_drop, false);
 	}

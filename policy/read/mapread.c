@@ -16,42 +16,59 @@
 #include "release.h"
 #include "rootfs.h"
 
+/* What a node's read needs besides the node: the files, the kernel, the threads, the judge. */
+struct sums_read {
+	const char *root;
+	const struct snapshot *snap;
+	uint64_t size_kb;
+	const struct pagemap_judge *j;
+	struct kpf_files files;
+	struct kernel_version kv;
+	bool movable;
+	unsigned threads;
+};
+
+/* Node nd's sums into *s, read and judged, its owners named. */
+static int node_read(struct sums_read *x, const struct node *nd, struct pagemap_summary *s, struct bc_error *err)
+{
+	const struct pagemap_span *span;
+	const struct pagemap_sink *sink;
+	int rc = x->j->node(x->j->ctx, x->snap, nd, x->size_kb, &x->kv, x->movable, &span, &sink, err);
+
+	if (rc == 0)
+		rc = kpf_read(&x->files, span, x->threads, sink, err);
+	if (rc < 0)
+		return rc;
+	x->j->done(x->j->ctx, s);
+	s->owners_read = span->cgroup_flags && x->files.cgroup_fd >= 0;
+	cgroup_owner_paths(x->root, s->owners, s->nr_owners);
+	return 0;
+}
+
 int map_read_sums(const char *root, const struct snapshot *snap, uint64_t size_kb,
 		  const struct bitmask *sel, const struct pagemap_judge *j,
 		  struct pagemap_summary *sums, unsigned *nr, struct bc_error *err)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	struct kernel_version kv = { 0 };
-	const struct pagemap_span *span;
-	const struct pagemap_sink *sink;
-	bool movable = kpf_movable_gigantic(root);
-	struct kpf_files files;
+	struct sums_read x = { .root = root, .snap = snap, .size_kb = size_kb, .j = j,
+			       .movable = kpf_movable_gigantic(root), .threads = cpus > 0 ? (unsigned)cpus : 1 };
 	char release[128];
 	unsigned i;
 	int rc;
 
 	*nr = 0;
-	kernel_release_read(root, &kv, release, sizeof(release));
-	rc = kpf_open(root, &files, err);
-	if (rc < 0)
-		return rc;
+	kernel_release_read(root, &x.kv, release, sizeof(release));
+	rc = kpf_open(root, &x.files, err);
 	for (i = 0; rc == 0 && i < snap->nr_nodes; i++) {
 		const struct node *nd = &snap->nodes[i];
-		struct pagemap_summary *s = &sums[*nr];
 
 		if (!nd->has_memory || (sel && !numa_bitmask_isbitset(sel, (unsigned)nd->id)))
 			continue;
-		rc = j->node(j->ctx, snap, nd, size_kb, &kv, movable, &span, &sink, err);
+		rc = node_read(&x, nd, &sums[*nr], err);
 		if (rc == 0)
-			rc = kpf_read(&files, span, cpus > 0 ? (unsigned)cpus : 1, sink, err);
-		if (rc < 0)
-			break;
-		j->done(j->ctx, s);
-		s->owners_read = span->cgroup_flags && files.cgroup_fd >= 0;
-		cgroup_owner_paths(root, s->owners, s->nr_owners);
-		(*nr)++;
+			(*nr)++;
 	}
-	kpf_close(&files);
+	kpf_close(&x.files);	/* kpf_open() leaves both at -1 when it fails */
 	return rc;
 }
 
@@ -123,12 +140,49 @@ static bool walk_down(struct walk *w, const char *name)
 	return true;
 }
 
+/* Back up from a directory read to its end. */
+static void walk_up(struct walk *w)
+{
+	closedir(w->dir[--w->depth]);
+	if (w->depth)
+		w->path[w->len[w->depth - 1]] = '\0';
+}
+
+/*
+ * The next directory of the walk, depth first, gone down into (w->path
+ * its path, *ino its inode): true, or false when the walk is over.
+ */
+static bool walk_next(struct walk *w, uint64_t *ino)
+{
+	struct dirent *d;
+	struct stat st;
+
+	while (w->depth && w->visited < CGROUP_WALK_MAX) {
+		d = readdir(w->dir[w->depth - 1]);
+		if (!d) {
+			walk_up(w);
+			continue;
+		}
+		if (d->d_name[0] == '.' || (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN))
+			continue;
+		if (fstatat(dirfd(w->dir[w->depth - 1]), d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		w->visited++;
+		if (walk_down(w, d->d_name)) {
+			*ino = (uint64_t)st.st_ino;
+			return true;
+		}
+	}
+	return false;
+}
+
 void cgroup_owner_paths(const char *root, struct pagemap_owner *o, unsigned n)
 {
 	struct walk w = { .depth = 0 };
-	struct dirent *d;
 	struct stat st;
 	unsigned left = n, i;
+	uint64_t ino;
 	int fd;
 
 	for (i = 0; i < n; i++)
@@ -145,24 +199,8 @@ void cgroup_owner_paths(const char *root, struct pagemap_owner *o, unsigned n)
 	strcpy(w.path, "/");
 	w.len[0] = 1;
 	w.depth = 1;
-	while (w.depth && left && w.visited < CGROUP_WALK_MAX) {
-		d = readdir(w.dir[w.depth - 1]);
-		if (!d) {
-			closedir(w.dir[--w.depth]);
-			if (w.depth)
-				w.path[w.len[w.depth - 1]] = '\0';
-			continue;
-		}
-		if (d->d_name[0] == '.' || (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN))
-			continue;
-		if (fstatat(dirfd(w.dir[w.depth - 1]), d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !S_ISDIR(st.st_mode))
-			continue;
-		w.visited++;
-		if (!walk_down(&w, d->d_name))
-			continue;
-		left = name_owner(o, n, (uint64_t)st.st_ino, w.path);
-	}
+	while (left && walk_next(&w, &ino))
+		left = name_owner(o, n, ino, w.path);
 	while (w.depth)
 		closedir(w.dir[--w.depth]);
 }
