@@ -1445,9 +1445,9 @@ static void stdout_reader_gone(void **state)
 
 /*
  * status --buddyinfo FILE, and - for standard input: a capture pasted or
- * piped in. The paste is the two-node, four-zone example of
- * shared/seeds/buddyinfo-guide.md, as a terminal paste leaves it: no
- * blank after the counts, no newline after the last line.
+ * piped in. The paste is a two-node, four-zone buddyinfo as a terminal
+ * paste leaves it: no blank after the counts, no newline after the last
+ * line.
  */
 static void buddyinfo_capture(void **state)
 {
