@@ -167,15 +167,19 @@ int cli_short_pools_map(const char *root, const struct snapshot *snap, const str
 
 /*
  * Is a planned from its node's map (the machine's one node: the global
- * pool)? A gigantic pool that grows, and a pool whose plan reclaims on the
- * node before its first compaction: the map sizes that reclaim to the
- * ranges it frees whole (plan.c's map_sized_kb()).
+ * pool)? A gigantic pool that grows, and a pool whose plan reclaims part
+ * of the node's clean page cache before its first compaction: the map
+ * sizes that reclaim to the ranges it frees whole (plan.c's
+ * map_sized_kb()). Not one that reclaims all of it (drop_first): the
+ * reading would cost more than the compaction the map could leave out
+ * (KERNEL.md section 8).
  */
 static bool planned_from_map(const struct snapshot *snap, const struct action *a)
 {
+	bool sized_reclaim = a->reclaim_first == STEP_RECLAIM_NODE && !a->drop_first;
+
 	return a->kind == ACT_RESERVE && a->target > a->current &&
-	       (gigantic(snap, a->size_kb) || a->reclaim_first == STEP_RECLAIM_NODE) &&
-	       (a->node >= 0 || snap->nr_nodes == 1);
+	       (gigantic(snap, a->size_kb) || sized_reclaim) && (a->node >= 0 || snap->nr_nodes == 1);
 }
 
 /* Is a the first action of p planned from a map of its size? */

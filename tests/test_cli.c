@@ -515,31 +515,30 @@ static const struct case_ cases[] = {
 	 * the page-cache tree (tests/fixtures/map/gen-pagecache.py): 30 free
 	 * ranges, 60 of clean page cache (1 MiB each) and free pages, 20 of
 	 * cache and anonymous memory; 71 after compaction, 106 after reclaim,
-	 * 70 MiB of clean page cache. The map counts the 60, and reserve sizes
-	 * its reclaim from them: 85 needs 56 ranges beyond the free ones (and
-	 * the 1 the watermarks keep), so the cache of 56 of them, an eighth
-	 * more, 63 MiB, and no compaction; 95 needs 66, more than the 60: the
-	 * estimate decides (all the cache, keeping under half cannot pay), and
-	 * the compaction follows
+	 * 70 MiB of clean page cache. The map counts the 60. 70: compaction
+	 * alone. 75: the 4 pages compaction cannot cover take about 12 MiB
+	 * (1.5x), so keeping pays, and the map sizes the reclaim: 46 ranges
+	 * beyond the free ones (and the 1 the watermarks keep), their cache
+	 * and an eighth more, 51 MiB, and no compaction. 85: the 14 pages take
+	 * 42 MiB, more than half the cache: all of it, then the compaction,
+	 * and the map is not read (it would cost more than it saves)
 	 */
 	{ { "map", MAPFX("pagecache"), "--size", "2M" }, 0,
 	  "  60 of them hold only clean page cache (15360 pages) besides free pages: dropping it frees them whole\n", "" },
 	{ { "map", MAPFX("pagecache"), "--size", "2M", "-f", "json" }, 0,
 	  "\"cache_only_ranges\":60,\"cache_only_pages\":15360,", "" },
-	{ { "reserve", MAPFX("pagecache"), "2M:85@0", "--dry-run" }, 0,
-	  "      1. reclaim the clean page cache of the ranges needed, on node 0 only (/sys/devices/system/node/node0/reclaim): up to 63 MiB of page cache and slab of node 0; estimate: up to 85\n"
-	  "      2. write 85 (", "buddyctl reserve: " },
-	{ { "reserve", MAPFX("pagecache"), "2M:85@0", "--dry-run" }, 0,
-	  "compaction first: the map: 30 free ranges, 60 of only clean page cache and free pages; 56 more needed (1 kept by the watermarks): reclaiming about 63 MiB of the 70 MiB of clean page cache frees them whole", "buddyctl reserve: " },
-	{ { "reserve", MAPFX("pagecache"), "2M:95@0", "--dry-run" }, 0,
-	  "      1. reclaim all clean page cache of node 0 only (/sys/devices/system/node/node0/reclaim): up to 70 MiB of page cache and slab of node 0; estimate: up to 106\n"
-	  "      2. compact node 0 (", "buddyctl reserve: " },
-	{ { "reserve", MAPFX("pagecache"), "2M:95@0", "--dry-run" }, 0,
-	  "sized reclaim first: the 24 pages compaction cannot cover take about 72 MiB (1.5x: reclaim follows the LRU) of the node's 70 MiB of clean page cache: keeping under half cannot pay for compacting it; all of it goes first; "
-	  "the map: 30 free ranges, 60 of only clean page cache and free pages; 66 more needed (1 kept by the watermarks)\n", "buddyctl reserve: " },
-	/* 70: compaction alone covers it, no reclaim first and no map */
 	{ { "reserve", MAPFX("pagecache"), "2M:70@0", "--dry-run" }, 0,
 	  "      1. compact node 0 (", "buddyctl reserve: " },
+	{ { "reserve", MAPFX("pagecache"), "2M:75@0", "--dry-run" }, 0,
+	  "      1. reclaim the clean page cache of the ranges needed, on node 0 only (/sys/devices/system/node/node0/reclaim): up to 51 MiB of page cache and slab of node 0; estimate: up to 75\n"
+	  "      2. write 75 (", "buddyctl reserve: " },
+	{ { "reserve", MAPFX("pagecache"), "2M:75@0", "--dry-run" }, 0,
+	  "compaction first: the map: 30 free ranges, 60 of only clean page cache and free pages; 46 more needed (1 kept by the watermarks): reclaiming about 51 MiB of the 70 MiB of clean page cache frees them whole", "buddyctl reserve: " },
+	{ { "reserve", MAPFX("pagecache"), "2M:85@0", "--dry-run" }, 0,
+	  "      1. reclaim all clean page cache of node 0 only (/sys/devices/system/node/node0/reclaim): up to 70 MiB of page cache and slab of node 0; estimate: up to 106\n"
+	  "      2. compact node 0 (", "buddyctl reserve: " },
+	{ { "reserve", MAPFX("pagecache"), "2M:85@0", "--dry-run" }, 0,
+	  "sized reclaim first: the 14 pages compaction cannot cover take about 42 MiB (1.5x: reclaim follows the LRU) of the node's 70 MiB of clean page cache: keeping under half cannot pay for compacting it; all of it goes first\n", "buddyctl reserve: " },
 	/* no --size: the largest hugepage size the tree's kernel offers (2M here) */
 	{ { "map", MAPFX("classes") }, 0, "Map of 2M ranges (512 pages of 4K), Linux 6.1.0-57-cloud-amd64\n", "" },
 	{ { "map", MAPFX("classes"), "--size", "2M", "--color", "always" }, 0, "\033[36mm\033[0m", "" },

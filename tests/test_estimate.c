@@ -661,12 +661,14 @@ static void chosen_escalation(void **state)
 }
 
 /*
- * The reclaim first, with the node's 2M map: when the ranges the target
- * needs beyond the free ones are at most those holding only clean page
- * cache besides free pages, the reclaim is sized to their share of the
- * cache (and an eighth more, at most the node's clean page cache) and no
- * compaction follows it; when they are more, the estimate decides
- * (here: keeping half cannot pay, all the cache, then the compaction).
+ * The reclaim first, with the node's 2M map (58 MiB of clean page cache
+ * on node 0, 38 after compaction). When keeping the cache pays and the
+ * ranges the target needs beyond the free ones are at most those holding
+ * only clean page cache besides free pages, the reclaim is sized to their
+ * share of the cache (and an eighth more) and no compaction follows it;
+ * when they are more, the reclaim is sized to what compaction cannot
+ * cover, and the compaction follows; when keeping cannot pay, all the
+ * cache goes first whatever the map shows.
  */
 static void reclaim_sized_from_the_map(void **state)
 {
@@ -678,6 +680,7 @@ static void reclaim_sized_from_the_map(void **state)
 	make_tree(true);
 	put("proc/sys/vm/stat_refresh", "");
 	put("sys/devices/system/node/node0/reclaim", "");
+	node_meminfo(0, 49000 * 4, (11364 + 8872) * 4, 40960, 20480, 2048, 4096);
 	read_tree(&s);
 	memset(&m, 0, sizeof(m));
 	m.range_pages = 512;
@@ -697,7 +700,7 @@ static void reclaim_sized_from_the_map(void **state)
 	/* 40 + 5 kept by the watermarks - 30 free - 5 in the pool: 10 ranges, 10 x 512 kB + an eighth */
 	assert_false(a.drop_first);
 	assert_int_equal(a.map_ask_kb, 10 * 512 * 9 / 8);
-	assert_contains(a.not_planned, "compaction first: the map: 30 free ranges, 20 of only clean page cache and free pages; 10 more needed (5 kept by the watermarks): reclaiming about 5 MiB of the 10 MiB of clean page cache frees them whole");
+	assert_contains(a.not_planned, "compaction first: the map: 30 free ranges, 20 of only clean page cache and free pages; 10 more needed (5 kept by the watermarks): reclaiming about 5 MiB of the 58 MiB of clean page cache frees them whole");
 	assert_int_equal(a.steps[0].step, STEP_RECLAIM_NODE);
 	assert_int_equal(a.steps[0].when, WHEN_FIRST);
 	assert_int_equal(a.steps[0].ask_kb, 10 * 512 * 9 / 8);
@@ -710,16 +713,25 @@ static void reclaim_sized_from_the_map(void **state)
 	assert_int_equal(a.first_write, 0);
 	assert_false(a.steps[1].write_room);
 	assert_int_equal(a.steps[1].write_max, 40);
-	/* 45 needs 15 ranges, more than 12 such: the estimate decides, all the cache, then compaction */
+	/* 45 needs 15 ranges, more than 12 such: sized to what compaction cannot cover, then compaction */
 	m.cache_only = 12;
 	m.cache_only_pages = 12 * 128;
 	a.target = 45;
 	plan_escalation(&a, &s, -1, false, false);
 	plan_reserve_steps(&a, &s, true);
 	assert_int_equal(a.map_ask_kb, 0);
+	assert_false(a.drop_first);
+	assert_true(a.steps[0].sized);
+	assert_int_equal(a.steps[1].step, STEP_COMPACT_NODE);
+	/* 49: the 11 pages compaction cannot cover take 33 MiB, over half: all of it, the map aside */
+	m.cache_only = 20;
+	m.cache_only_pages = 20 * 128;
+	a.target = 49;
+	plan_escalation(&a, &s, -1, false, false);
+	plan_reserve_steps(&a, &s, true);
+	assert_int_equal(a.map_ask_kb, 0);
 	assert_true(a.drop_first);
-	assert_contains(a.not_planned, "all of it goes first; the map: 30 free ranges, 12 of only clean page cache and free pages; 15 more needed");
-	assert_int_equal(a.steps[0].ask_kb, 10240);
+	assert_int_equal(a.steps[0].ask_kb, 59392);
 	assert_int_equal(a.steps[1].step, STEP_COMPACT_NODE);
 	/* without the map: the estimate alone, as before */
 	a.map = NULL;
@@ -727,6 +739,7 @@ static void reclaim_sized_from_the_map(void **state)
 	plan_escalation(&a, &s, -1, false, false);
 	plan_reserve_steps(&a, &s, true);
 	assert_int_equal(a.map_ask_kb, 0);
+	assert_true(a.steps[0].sized);
 	assert_int_equal(a.steps[1].step, STEP_COMPACT_NODE);
 	snapshot_free(&s);
 	assert_int_equal(system("rm -rf " TREE), 0);
