@@ -1921,6 +1921,8 @@ static void map_step_that_clears_nothing_stops(void **state)
 	assert_contains(r.why, "node 0, 1G: 2 ranges can be had (1 free, 1 by compaction); 1 maybe");
 	kw_free(&c);
 	plan_free(&p);
+	cli_map_free(&set);
+	snapshot_free(&snap);
 	/* the same plan without its map: both rounds, each step and its write */
 	assert_int_equal(system("cp -r build/fixtures/map/gigantic/proc/kpageflags " MAPTREE "/proc/kpageflags"), 0);
 	p = map_plan(&snap, &set);
