@@ -101,25 +101,37 @@ static uint64_t pool_kb(const struct policy *pol, const struct snapshot *snap, b
 	return kb;
 }
 
+/* Is the w bytes at p "hugepagesz=SIZE" of a gigantic size? */
+static bool gigantic_size_word(const struct snapshot *snap, const char *p, size_t w)
+{
+	static const char key[] = "hugepagesz=";
+	const size_t k = sizeof(key) - 1;
+	uint64_t kb;
+	char val[24];
+
+	if (w <= k || w - k >= sizeof(val) || strncmp(p, key, k))
+		return false;
+	memcpy(val, p + k, w - k);
+	val[w - k] = '\0';
+	return parse_size_kb(val, &kb) == 0 && gigantic(snap, kb);
+}
+
 /* The words of the fragment for the gigantic sizes ("hugepagesz=1G hugepages=0:4,1:4"), into out. */
 static void gigantic_words(const struct snapshot *snap, const char *fragment, char *out, size_t size)
 {
 	const char *p = fragment;
 	size_t len = 0, w;
-	uint64_t kb;
-	char val[24];
 
 	out[0] = '\0';
 	while (*p) {
 		p += strspn(p, " ");
 		w = strcspn(p, " ");
-		snprintf(val, sizeof(val), "%.*s", (int)(w > 11 ? w - 11 : 0), p + 11);
-		if (w > 11 && !strncmp(p, "hugepagesz=", 11) && parse_size_kb(val, &kb) == 0 && gigantic(snap, kb)) {
+		if (gigantic_size_word(snap, p, w)) {
 			/* the size and the hugepages= after it */
 			w += strspn(p + w, " ");
 			w += strcspn(p + w, " ");
-			len += (size_t)snprintf(out + len, len < size ? size - len : 0, "%s%.*s", len ? " " : "",
-						(int)w, p);
+			if (len + 1 + w < size)
+				len += (size_t)snprintf(out + len, size - len, "%s%.*s", len ? " " : "", (int)w, p);
 		}
 		p += w;
 	}
