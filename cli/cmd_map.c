@@ -9,9 +9,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "kpageflags.h"
 #include "load.h"
 #include "map_view.h"
@@ -33,20 +33,12 @@
 struct map_run {
 	struct map_view v;
 	enum out_format format;
-	struct timespec t0;
+	double t0;			/* clock_mono_s() when the map began */
 	int node;			/* being read */
 	double shown_at;		/* when the progress line was last written */
 	bool progress_shown;
 	bool tty;
 };
-
-static double since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
 
 static int each_range(void *ctx, const struct map_range *m)
 {
@@ -65,7 +57,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 	struct map_run *r = ctx;
 	double gib = (double)r->v.snap->page_size / (1024.0 * 1024 * 1024), t;
 
-	if (!r->tty || (t = since(&r->t0)) < PROGRESS_AFTER_S || t - r->shown_at < 0.1)
+	if (!r->tty || (t = clock_mono_s() - r->t0) < PROGRESS_AFTER_S || t - r->shown_at < 0.1)
 		return;
 	r->shown_at = t;
 	fprintf(stderr, "\rbuddyctl map: node %d: %.1f of %.1f GiB read\033[K", r->node,
@@ -224,7 +216,7 @@ static int render_counts(struct map_run *r, const struct kpf_files *files, const
 		rc = map_nodes(r, files, &rules[k], sel, &sums[k * stride], &ms[k].nr, err);
 	}
 	if (rc == 0)
-		map_prometheus(r->v.f, ms, nr_sizes, &r->v.snap->taken, since(&r->t0));
+		map_prometheus(r->v.f, ms, nr_sizes, &r->v.snap->taken, clock_mono_s() - r->t0);
 	free(sums);
 	return rc;
 }
@@ -364,7 +356,7 @@ int cmd_map(const struct status_args *a, const char *size, struct bc_error *err)
 	r.v.cgroup_path = files.cgroup_fd >= 0 ? files.cgroup_path : NULL;
 	r.v.cgroup_why = files.cgroup_why;
 	r.tty = isatty(STDERR_FILENO);
-	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	r.t0 = clock_mono_s();
 	rc = render_to(a, &r, &files, rules, nr_sizes, sel, err);
 	kpf_close(&files);
 out_snap:

@@ -116,14 +116,22 @@ def map_series(body):
     return out
 
 
+def timer_journal(s, key, unit):
+    """A metrics unit's journal: all of it, the runs skipped for want of
+    node_exporter's directory, the runs finished, and the failures and
+    warnings."""
+    jx = journal(s[key][0])
+    skipped = [e for e in jx if "unmet condition check (ConditionPathIsDirectory=/var/lib/prometheus/node-exporter)" in msg(e)]
+    finished = [e for e in jx if msg(e).startswith(f"Finished {unit}")]
+    bad = [msg(e) for e in jx if "Failed" in msg(e) or int(e.get("PRIORITY", 6)) <= 4]
+    return jx, skipped, finished, bad
+
+
 def check_map_metrics(s, status_files):
     """buddyctl-map-metrics.service: skipped without the directory, then the
     map of both sizes written through the sandbox (kpageflags readable), its
     pool ranges the pages the pools held."""
-    jx = journal(s["journal-map-metrics"][0])
-    skipped = [e for e in jx if "unmet condition check (ConditionPathIsDirectory=/var/lib/prometheus/node-exporter)" in msg(e)]
-    finished = [e for e in jx if msg(e).startswith("Finished buddyctl-map-metrics.service")]
-    bad = [msg(e) for e in jx if "Failed" in msg(e) or int(e.get("PRIORITY", 6)) <= 4]
+    jx, skipped, finished, bad = timer_journal(s, "journal-map-metrics", "buddyctl-map-metrics.service")
     check("map metrics without node_exporter's directory: skipped by its condition",
           len(skipped) == 1 and s.get("start-map-metrics-nodir", ("", 1))[1] == 0, f"{[msg(e) for e in jx]}")
     mx = props(s.get("show-map-metrics", ("", 1))[0])
@@ -358,10 +366,7 @@ def main():
           and state(s.get("state-timer", ("", 1))[0]) == sc2, f"{tl}")
 
     # --- metrics ---
-    jx = journal(s["journal-metrics"][0])
-    skipped = [e for e in jx if "unmet condition check (ConditionPathIsDirectory=/var/lib/prometheus/node-exporter)" in msg(e)]
-    finished = [e for e in jx if msg(e).startswith("Finished buddyctl-metrics.service")]
-    failed_m = [msg(e) for e in jx if "Failed" in msg(e) or int(e.get("PRIORITY", 6)) <= 4]
+    jx, skipped, finished, failed_m = timer_journal(s, "journal-metrics", "buddyctl-metrics.service")
     check("metrics without node_exporter's directory: skipped by its condition",
           len(skipped) == 1 and s.get("start-metrics-nodir", ("", 1))[1] == 0, f"{[msg(e) for e in jx]}")
     check("metrics with the directory: ran and finished", len(finished) == 1 and not failed_m,
