@@ -6,6 +6,7 @@
  * Every hugepage pool is saved first and put back in the group teardown,
  * which cmocka runs even when a test fails. Skips, saying why, when not root
  * or when /proc/sys is read-only.
+ * Also: the map's 1G prediction against what the kernel grants.
  */
 #include "testutil.h"
 #include "runbin.h"
@@ -283,6 +284,84 @@ static void sighup_during_a_live_reserve(void **state)
 	assert_int_equal(read_u64(rel), p->nr);
 }
 
+/* The figure after "KEY": in the first "ranges_by_class" object of text. */
+static unsigned class_count(const char *text, const char *key)
+{
+	const char *o = strstr(text, "\"ranges_by_class\":{");
+	char pat[48];
+	const char *q;
+
+	assert_non_null(o);
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	q = strstr(o, pat);
+	assert_non_null(q);
+	return (unsigned)strtoul(q + strlen(pat), NULL, 10);
+}
+
+/* One round: the map of node's 1G ranges, then a write of more than it says. */
+static void map_then_grant_1g(int node, uint64_t orig, unsigned *certain, unsigned *maybe, uint64_t *granted)
+{
+	const char *args[] = { "map", "--size", "1G", "--node", NULL, "-f", "json", NULL };
+	struct kctx c = { .root = "/" };
+	struct bc_error e;
+	struct run *r = calloc(1, sizeof(*r));
+	char nid[16], rel[160];
+	uint64_t b, a, got;
+	int errnum;
+
+	assert_non_null(r);
+	snprintf(nid, sizeof(nid), "%d", node);
+	args[4] = nid;
+	run(r, args);
+	if (r->status != 0)
+		fail_msg("map exited %d: %s", r->status, r->err);
+	*certain = class_count(r->out, "free") + class_count(r->out, "compactable");
+	*maybe = class_count(r->out, "maybe");
+	free(r);
+	kfile_nr_hugepages(rel, sizeof(rel), node, 1048576);
+	if (kw_set_u64(&c, rel, orig + *certain + *maybe + 2, &b, &a, &errnum, &e) < 0)
+		fail_msg("%s", e.msg);
+	got = read_u64(rel);
+	if (kw_set_u64(&c, rel, orig, &b, &a, &errnum, &e) < 0 || a != orig)
+		fail_msg("could not put %s back to %llu: %s", rel, (unsigned long long)orig, e.msg);
+	kw_free(&c);
+	*granted = got - orig;
+}
+
+/*
+ * The map's 1G prediction is what the kernel grants: node 0's ranges that
+ * map says can be had (free, or by compaction) against what a plain write of
+ * a larger count to the node's 1G pool gets, three times in a row. The
+ * "maybe" ranges (flag-less pages that may be free on a per-CPU list) widen
+ * the prediction upwards; beyond that one page either way is allowed (memory
+ * moves between the map's read and the write on a machine in use). Skips
+ * where kpageflags cannot be read (the map's own message says why).
+ */
+static void map_1g_prediction_is_granted(void **state)
+{
+	const struct hugepool *p;
+	unsigned certain, maybe, i;
+	uint64_t granted;
+	int node;
+
+	(void)state;
+	if (!can_run)
+		skip_because("%s", why_not);
+	node = saved.nodes[0].id;
+	p = node_pool(&saved.nodes[0], 1048576);
+	if (!p)
+		skip_because("no 1 GiB pages on this machine");
+	if (access("/proc/kpageflags", R_OK) != 0)
+		skip_because("/proc/kpageflags cannot be read: %s", strerror(errno));
+	for (i = 1; i <= 3; i++) {
+		map_then_grant_1g(node, p->nr, &certain, &maybe, &granted);
+		print_message("round %u: node %d, 1G: map %u can be had (+%u maybe), the kernel granted %llu\n",
+			      i, node, certain, maybe, (unsigned long long)granted);
+		assert_true(granted + 1 >= certain);
+		assert_true(granted <= (uint64_t)certain + maybe + 1);
+	}
+}
+
 static void drop_caches_counts(void **state)
 {
 	uint64_t pc, slab;
@@ -306,6 +385,7 @@ int main(void)
 		cmocka_unit_test(gigantic_short_grant_reported_truthfully),
 		cmocka_unit_test(sighup_during_a_live_reserve),
 		cmocka_unit_test(drop_caches_counts),
+		cmocka_unit_test(map_1g_prediction_is_granted),
 	};
 
 	return cmocka_run_group_tests_name("live actions", tests, setup, teardown);
