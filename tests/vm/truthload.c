@@ -3,9 +3,10 @@
  * scenarios (tests/vm/guest/truth.sh). Linked statically: the guest has no
  * shared libraries.
  *
- *   truthload anon MIB [lock]   touch MIB of anonymous memory (no THP), mlock
- *                               it with "lock", print "ready", sleep until
- *                               killed
+ *   truthload anon MIB [lock] [thp]
+ *                               touch MIB of anonymous memory (4 KiB pages, or
+ *                               THPs with "thp"), mlock it with "lock", print
+ *                               "ready", sleep until killed
  *   truthload files DIR N KEEP  create N empty files in DIR (dentries and
  *                               inodes: slab), then unlink all but every
  *                               KEEP-th, so that the slab pages left hold few
@@ -21,11 +22,11 @@
 
 static int usage(void)
 {
-	fputs("usage: truthload anon MIB [lock] | truthload files DIR N KEEP\n", stderr);
+	fputs("usage: truthload anon MIB [lock] [thp] | truthload files DIR N KEEP\n", stderr);
 	return 64;
 }
 
-static int anon(size_t mib, int lock)
+static int anon(size_t mib, int lock, int thp)
 {
 	size_t len = mib << 20;
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -34,15 +35,16 @@ static int anon(size_t mib, int lock)
 		perror("truthload: mmap");
 		return 1;
 	}
-	/* 4 KiB pages: a THP would be one movable folio, the blocker we want is many */
-	madvise(p, len, MADV_NOHUGEPAGE);
+	/* 4 KiB pages need a page-table page per 2 MiB, allocated as they are
+	 * touched, so the page tables land among them; THPs need one per GiB */
+	madvise(p, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	for (size_t i = 0; i < len; i += 4096)
 		p[i] = 1;
 	if (lock && mlock(p, len) != 0) {
 		perror("truthload: mlock");
 		return 1;
 	}
-	printf("ready: %zu MiB %s\n", mib, lock ? "mlocked" : "touched");
+	printf("ready: %zu MiB %s%s\n", mib, lock ? "mlocked" : "touched", thp ? " (THP)" : "");
 	fflush(stdout);
 	for (;;)
 		pause();
@@ -88,8 +90,15 @@ static int files(const char *dir, long n, long keep)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 3 && strcmp(argv[1], "anon") == 0)
-		return anon(strtoul(argv[2], NULL, 10), argc > 3 && strcmp(argv[3], "lock") == 0);
+	if (argc >= 3 && strcmp(argv[1], "anon") == 0) {
+		int lock = 0, thp = 0;
+
+		for (int i = 3; i < argc; i++) {
+			lock |= strcmp(argv[i], "lock") == 0;
+			thp |= strcmp(argv[i], "thp") == 0;
+		}
+		return anon(strtoul(argv[2], NULL, 10), lock, thp);
+	}
 	if (argc == 5 && strcmp(argv[1], "files") == 0)
 		return files(argv[2], atol(argv[3]), atol(argv[4]));
 	return usage();

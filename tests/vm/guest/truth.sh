@@ -3,7 +3,7 @@
 # and once by vmcheck.sh): puts a known blocker in place, then for each size
 # and memory node reads `buddyctl map` of the node and asks the kernel for more
 # pages than the map says can be had; tests/vm/truth.py compares the two.
-#   SCENARIO  idle | slab | memmap | mlock | pool | churn (tests/vm/README.md,
+#   SCENARIO  idle | slab | memmap | mlock | mlockthp | pool | churn (tests/vm/README.md,
 #             "Truth"); memmap's range is on the kernel command line
 #   SIZES     "1G 2M" (default), or one of them
 # Per node and size it prints
@@ -11,6 +11,9 @@
 # after dumping the map (truth.S.N.map) and the estimate (truth.S.N.estimate);
 # 2M is asked after `nodeN/compact`, with /proc/zoneinfo dumped (truth.zoneinfo.N)
 # for the watermarks. Every pool is put back to what it was before.
+# CAPTURE=1 (tests/fixtures/map/capture-map.sh): right after the set-up, a
+# --root tree of the guest (capture.sh with its kpageflags) goes out as base64
+# between @@TREE@@ and @@TREE-END@@, before the sizes are asked.
 . ./lib.sh
 S=${1:-idle}
 SIZES=${2:-1G 2M}
@@ -57,6 +60,9 @@ setup() {
 	mlock)	# mlocked anonymous memory from node 1's CPU
 		taskset 2 $LOAD anon "${MLOCK_MB:-1536}" lock > /tmp/mlock & KEEP=$!
 		wait_ready /tmp/mlock ;;
+	mlockthp) # the same in THPs: one page-table page per GiB, not per 2 MiB
+		taskset 2 $LOAD anon "${MLOCK_MB:-1536}" lock thp > /tmp/mlock & KEEP=$!
+		wait_ready /tmp/mlock ;;
 	pool)	# a 2M pool already holding pages on node 1
 		echo "${POOL:-700}" > "$(hp 1 2048)"
 		echo "INFO pool: node 1 2M pool $(nr 1 2048)" ;;
@@ -90,6 +96,11 @@ section "set-up $S"
 setup
 grep -E '^(MemFree|SUnreclaim|SReclaimable|Mlocked|PageTables|HugePages_Total)' /proc/meminfo |
 	tr -s ' ' | tr '\n' ';' | sed 's/^/INFO meminfo: /'; echo
+if [ -n "${CAPTURE:-}" ]; then
+	CAPTURE_PAGEFLAGS=1 CAPTURE_NOFORK=1 sh capture.sh /tmp/cap 2> /tmp/cap.log ||
+		{ cat /tmp/cap.log; fail "truth $S capture" "capture.sh failed"; finish; }
+	echo @@TREE@@; tar czf - -C /tmp/cap . | base64; echo @@TREE-END@@
+fi
 for size in $SIZES; do
 	section "$size"
 	case $size in
