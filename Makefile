@@ -179,6 +179,10 @@ check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan
 	  $(CHECK_ENV) sh tests/run-script.sh "json schemas" json_schema_check.py python3 tests/json_schema_check.py ./buddyctl; \
 	else $(CHECK_ENV) sh tests/skipped.sh "json schemas" json_schema_check.py \
 	  "python3-jsonschema not installed: sh .ci/deps"; fi
+	@if command -v python3 >/dev/null; then echo "== grafana dashboard (tests/prometheus/check_dashboard.py)"; \
+	  $(CHECK_ENV) sh tests/run-script.sh "grafana dashboard" check_dashboard.py \
+	    python3 tests/prometheus/check_dashboard.py --bin ./buddyctl; \
+	else $(CHECK_ENV) sh tests/skipped.sh "grafana dashboard" check_dashboard.py "no python3"; fi
 	@if command -v python3 >/dev/null; then rc=0; \
 	  echo "== layering: includes (tests/layering.py)"; \
 	  $(CHECK_ENV) sh tests/run-script.sh "layering" layering-includes python3 tests/layering.py includes || rc=1; \
@@ -291,7 +295,7 @@ $(COV_DIR)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(COV_DIR)/lib
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(COV_FLAGS) -o $@ $< tests/fuzz/replay.c $(COV_DIR)/libbuddyctl.a $(LDLIBS)
 
-coverage: $(COV_DIR)/buddyctl $(TESTS:%=$(COV_DIR)/test/%) $(FUZZERS:%=$(COV_DIR)/replay/fuzz_%)
+coverage: $(COV_DIR)/buddyctl $(TESTS:%=$(COV_DIR)/test/%) $(FUZZERS:%=$(COV_DIR)/replay/fuzz_%) $(MAP_TREES)
 	@command -v lcov >/dev/null && command -v genhtml >/dev/null || \
 	  { echo "coverage: lcov is not installed (sh .ci/deps installs it)"; exit 1; }
 	@find $(COV_DIR) -name '*.gcda' -delete
@@ -342,8 +346,8 @@ SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir sys
 TMPFILESDIR    ?= $(or $(shell $(PKG_CONFIG) --variable=tmpfilesdir systemd 2>/dev/null),/usr/lib/tmpfiles.d)
 CRONDIR        ?= $(SYSCONFDIR)/cron.d
 STATEDIR       ?= $(LOCALSTATEDIR)/lib/buddyctl
-# Bash completion, the Prometheus alerting rules and the JSON Schemas of the
-# JSON outputs, under PREFIX: bash-completion also looks in
+# Bash completion, the Prometheus alerting rules, the Grafana dashboard and
+# the JSON Schemas of the JSON outputs, under PREFIX: bash-completion also looks in
 # /usr/local/share/bash-completion/completions.
 DATADIR        ?= $(PREFIX)/share
 SCHEMAS        := man/schema/status.schema.json man/schema/estimate.schema.json \
@@ -351,7 +355,8 @@ SCHEMAS        := man/schema/status.schema.json man/schema/estimate.schema.json 
                   man/schema/map.schema.json
 BASHCOMPDIR    ?= $(DATADIR)/bash-completion/completions
 UNITS          := buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer \
-                  buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount
+                  buddyctl-metrics.service buddyctl-metrics.timer buddyctl-map-metrics.service \
+                  buddyctl-map-metrics.timer dev-hugepages1G.mount
 SBIN_SED       := sed -e 's|/usr/sbin/buddyctl|$(SBINDIR)/buddyctl|g'
 
 # Never runs systemctl (enable the units yourself: README.md, buddyctl(8) FILES), and
@@ -374,6 +379,8 @@ install: buddyctl
 	install -D -m 0644 completion/buddyctl "$(DESTDIR)$(BASHCOMPDIR)/buddyctl"
 	install -D -m 0644 etc/prometheus/buddyctl-rules.yml \
 	  "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
+	install -D -m 0644 etc/grafana/buddyctl-dashboard.json \
+	  "$(DESTDIR)$(DATADIR)/buddyctl/grafana/buddyctl-dashboard.json"
 	install -d "$(DESTDIR)$(DATADIR)/buddyctl/schema"
 	install -m 0644 $(SCHEMAS) "$(DESTDIR)$(DATADIR)/buddyctl/schema/"
 	[ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ] || { \
@@ -386,9 +393,11 @@ install: buddyctl
 uninstall:
 	rm -f "$(DESTDIR)$(SBINDIR)/buddyctl" "$(DESTDIR)$(MANDIR)/man8/buddyctl.8" \
 	  "$(DESTDIR)$(MANDIR)/man5/buddyctl.conf.5" "$(DESTDIR)$(TMPFILESDIR)/buddyctl.conf" \
-	  "$(DESTDIR)$(BASHCOMPDIR)/buddyctl" "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml"
+	  "$(DESTDIR)$(BASHCOMPDIR)/buddyctl" "$(DESTDIR)$(DATADIR)/buddyctl/prometheus/buddyctl-rules.yml" \
+	  "$(DESTDIR)$(DATADIR)/buddyctl/grafana/buddyctl-dashboard.json"
 	for f in $(notdir $(SCHEMAS)); do rm -f "$(DESTDIR)$(DATADIR)/buddyctl/schema/$$f"; done
-	-rmdir "$(DESTDIR)$(DATADIR)/buddyctl/prometheus" "$(DESTDIR)$(DATADIR)/buddyctl/schema" \
+	-rmdir "$(DESTDIR)$(DATADIR)/buddyctl/prometheus" "$(DESTDIR)$(DATADIR)/buddyctl/grafana" \
+	  "$(DESTDIR)$(DATADIR)/buddyctl/schema" \
 	  "$(DESTDIR)$(DATADIR)/buddyctl" 2>/dev/null
 	for u in $(UNITS); do rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u"; done
 	if [ -e "$(DESTDIR)$(CRONDIR)/buddyctl" ]; then \

@@ -9,9 +9,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "kpageflags.h"
 #include "load.h"
 #include "map_view.h"
@@ -20,29 +20,25 @@
 #include "out_json.h"
 #include "out_prom.h"
 #include "out_text.h"
+#include "ownfile.h"
 #include "release.h"
 #include "units.h"
 
 /* A progress line on a terminal once a map has taken this long. */
 #define PROGRESS_AFTER_S 1.0
 
+/* Hugepage sizes mapped in one run: the kernel offers at most four (arm64 with 4K pages). */
+#define MAP_MAX_SIZES 8
+
 struct map_run {
 	struct map_view v;
 	enum out_format format;
-	struct timespec t0;
+	double t0;			/* clock_mono_s() when the map began */
 	int node;			/* being read */
 	double shown_at;		/* when the progress line was last written */
 	bool progress_shown;
 	bool tty;
 };
-
-static double since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
 
 static int each_range(void *ctx, const struct map_range *m)
 {
@@ -61,7 +57,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 	struct map_run *r = ctx;
 	double gib = (double)r->v.snap->page_size / (1024.0 * 1024 * 1024), t;
 
-	if (!r->tty || (t = since(&r->t0)) < PROGRESS_AFTER_S || t - r->shown_at < 0.1)
+	if (!r->tty || (t = clock_mono_s() - r->t0) < PROGRESS_AFTER_S || t - r->shown_at < 0.1)
 		return;
 	r->shown_at = t;
 	fprintf(stderr, "\rbuddyctl map: node %d: %.1f of %.1f GiB read\033[K", r->node,
@@ -172,37 +168,125 @@ static int files_cover(const struct snapshot *snap, const struct kpf_files *file
 	return rc;
 }
 
-static int render_all(struct map_run *r, const struct kpf_files *files, const struct pagemap_rules *rules,
-		      const struct bitmask *sel, struct bc_error *err)
+/* The picture or the JSON of one size: ranges streamed as they are read. */
+static int render_ranges(struct map_run *r, const struct kpf_files *files, const struct pagemap_rules *rules,
+			 const struct bitmask *sel, struct bc_error *err)
 {
 	struct pagemap_summary *sums;
 	unsigned nr = 0;
-	int rc, wrc = 0;
-
-	rc = files_cover(r->v.snap, files, rules, sel, err);
-	if (rc < 0)
-		return rc;
+	int rc;
 
 	sums = calloc(r->v.snap->nr_nodes + 1, sizeof(*sums));
 	if (!sums)
 		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	/* a failed write shows in ferror(), which the caller looks at */
 	if (r->format == FMT_TEXT)
-		wrc = map_text_begin(&r->v);
-	else if (r->format == FMT_JSON)
-		wrc = map_json_begin(&r->v);
+		map_text_begin(&r->v);
+	else
+		map_json_begin(&r->v);
 	rc = map_nodes(r, files, rules, sel, sums, &nr, err);
+	if (rc == 0 && r->format == FMT_TEXT)
+		map_text_end(&r->v);
+	else if (rc == 0)
+		map_json_end(&r->v);
+	free(sums);
+	return rc;
+}
+
+/*
+ * Prometheus: every size read in turn, then each family once with the
+ * series of every size (sums[k * (nodes + 1)...] for size k).
+ */
+static int render_counts(struct map_run *r, const struct kpf_files *files, const struct pagemap_rules *rules,
+			 unsigned nr_sizes, const struct bitmask *sel, struct bc_error *err)
+{
+	size_t stride = r->v.snap->nr_nodes + 1;
+	struct pagemap_summary *sums;
+	struct map_sums ms[MAP_MAX_SIZES];
+	unsigned k;
+	int rc = 0;
+
+	sums = calloc(stride * nr_sizes, sizeof(*sums));
+	if (!sums)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	for (k = 0; k < nr_sizes && rc == 0; k++) {
+		r->v.size_kb = rules[k].size_kb;
+		ms[k].size_kb = rules[k].size_kb;
+		ms[k].s = &sums[k * stride];
+		rc = map_nodes(r, files, &rules[k], sel, &sums[k * stride], &ms[k].nr, err);
+	}
+	if (rc == 0)
+		map_prometheus(r->v.f, ms, nr_sizes, &r->v.snap->taken, clock_mono_s() - r->t0);
+	free(sums);
+	return rc;
+}
+
+/*
+ * Everything read from the files goes out on r->v.f: 0, or -kind with err
+ * for what could not be read. A failed write is the caller's to see
+ * (ferror()); the files are checked before anything is written.
+ */
+static int render_all(struct map_run *r, const struct kpf_files *files, const struct pagemap_rules *rules,
+		      unsigned nr_sizes, const struct bitmask *sel, struct bc_error *err)
+{
+	unsigned k;
+	int rc = 0;
+
+	for (k = 0; k < nr_sizes && rc == 0; k++)
+		rc = files_cover(r->v.snap, files, &rules[k], sel, err);
+	if (rc < 0)
+		return rc;
+	if (r->format == FMT_PROMETHEUS)
+		rc = render_counts(r, files, rules, nr_sizes, sel, err);
+	else
+		rc = render_ranges(r, files, rules, sel, err);
 	if (r->progress_shown)
 		fputs("\r\033[K", stderr);
-	if (rc == 0) {
-		if (r->format == FMT_TEXT)
-			wrc |= map_text_end(&r->v);
-		else if (r->format == FMT_JSON)
-			wrc |= map_json_end(&r->v);
-		else
-			wrc |= map_prometheus(&r->v, sums, nr);
+	return rc;
+}
+
+/* --output: what reading said, apart from a failed write (ownfile_replace()'s to say). */
+struct map_output {
+	struct map_run *r;
+	const struct kpf_files *files;
+	const struct pagemap_rules *rules;
+	unsigned nr_sizes;
+	const struct bitmask *sel;
+	int rc;
+	struct bc_error err;
+};
+
+static int render_output(FILE *f, void *ctx)
+{
+	struct map_output *o = ctx;
+
+	o->r->v.f = f;
+	o->rc = render_all(o->r, o->files, o->rules, o->nr_sizes, o->sel, &o->err);
+	if (o->rc < 0)
+		return o->rc;
+	return ferror(f) ? -1 : 0;
+}
+
+/* Render to standard output, or atomically to --output (the path as typed, as status'). */
+static int render_to(const struct status_args *a, struct map_run *r, const struct kpf_files *files,
+		     const struct pagemap_rules *rules, unsigned nr_sizes, const struct bitmask *sel,
+		     struct bc_error *err)
+{
+	struct map_output o = { r, files, rules, nr_sizes, sel, 0, { 0 } };
+	int rc;
+
+	if (a->output) {
+		rc = ownfile_replace("/", a->output, false, BC_ECANTCREAT, render_output, &o, err);
+		if (rc < 0 && o.rc < 0) {	/* the file was left as it was: say why reading failed */
+			*err = o.err;
+			rc = o.rc;
+		}
+		return rc;
 	}
-	free(sums);
-	if (rc == 0 && (wrc < 0 || fflush(r->v.f) != 0 || ferror(r->v.f)))
+	r->v.f = stdout;
+	errno = 0;
+	rc = render_all(r, files, rules, nr_sizes, sel, err);
+	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
 		rc = bc_error_set(err, BC_EIO, "standard output: %s", strerror(errno ? errno : EIO));
 	return rc;
 }
@@ -232,15 +316,38 @@ int map_read_sums(const char *root, const struct snapshot *snap, uint64_t size_k
 	return rc;
 }
 
+/*
+ * The sizes to map into sizes[]: --size; else, for Prometheus, every
+ * hugepage size the kernel offers (the metrics timer's file has them all);
+ * else the one map_size() picks.
+ */
+static int map_sizes(const struct snapshot *snap, const char *arg, enum out_format format,
+		     uint64_t sizes[MAP_MAX_SIZES], unsigned *nr, struct bc_error *err)
+{
+	unsigned i;
+
+	*nr = 0;
+	if (!arg && format == FMT_PROMETHEUS && snap->nr_pools) {
+		for (i = 0; i < snap->nr_pools && i < MAP_MAX_SIZES; i++)
+			sizes[(*nr)++] = snap->pools[i].size_kb;
+		return 0;
+	}
+	*nr = 1;
+	return map_size(snap, arg, &sizes[0], err);
+}
+
 int cmd_map(const struct status_args *a, const char *size, struct bc_error *err)
 {
 	struct map_run r = { .format = a->format };
+	struct pagemap_rules rules[MAP_MAX_SIZES];
+	uint64_t sizes[MAP_MAX_SIZES];
 	struct kernel_version kv = { 0 };
-	struct pagemap_rules rules;
 	struct bitmask *sel = NULL;
 	struct kpf_files files;
 	struct snapshot snap;
 	char release[128];
+	unsigned nr_sizes = 0, k;
+	bool movable;
 	int rc;
 
 	if (a->nodes && (rc = nodelist_select(a->nodes, "--node", NULL, &sel, err)) < 0)
@@ -254,27 +361,28 @@ int cmd_map(const struct status_args *a, const char *size, struct bc_error *err)
 		if ((rc = nodelist_select(a->nodes, "--node", &snap, &sel, err)) < 0)
 			goto out_snap;
 	}
-	rc = map_size(&snap, size, &r.v.size_kb, err);
+	rc = map_sizes(&snap, size, a->format, sizes, &nr_sizes, err);
 	if (rc == 0 && kernel_release_read(a->root, &kv, release, sizeof(release)) != RELEASE_PARSED)
 		release[0] = '\0';
-	if (rc == 0)
-		rc = pagemap_rules_init(&rules, &snap, r.v.size_kb, &kv, kpf_movable_gigantic(a->root), err);
+	movable = kpf_movable_gigantic(a->root);
+	for (k = 0; k < nr_sizes && rc == 0; k++)
+		rc = pagemap_rules_init(&rules[k], &snap, sizes[k], &kv, movable, err);
 	if (rc < 0)
 		goto out_snap;
 	rc = kpf_open(a->root, &files, err);
 	if (rc < 0)
 		goto out_snap;
-	r.v.f = stdout;
 	r.v.snap = &snap;
-	r.v.range_pages = rules.range_pages;
-	r.v.color = a->format == FMT_TEXT && out_color(a->color, STDOUT_FILENO);
+	r.v.size_kb = rules[0].size_kb;
+	r.v.range_pages = rules[0].range_pages;
+	r.v.color = a->format == FMT_TEXT && out_color(a->color, a->output ? -1 : STDOUT_FILENO);
 	r.v.kernel = release;
 	r.v.flags_path = files.flags_path;
 	r.v.cgroup_path = files.cgroup_fd >= 0 ? files.cgroup_path : NULL;
 	r.v.cgroup_why = files.cgroup_why;
 	r.tty = isatty(STDERR_FILENO);
-	clock_gettime(CLOCK_MONOTONIC, &r.t0);
-	rc = render_all(&r, &files, &rules, sel, err);
+	r.t0 = clock_mono_s();
+	rc = render_to(a, &r, &files, rules, nr_sizes, sel, err);
 	kpf_close(&files);
 out_snap:
 	snapshot_free(&snap);

@@ -139,7 +139,7 @@ static int set_quiet(struct cli_opts *o, const struct opt_row *row, const char *
  */
 static const struct opt_row opt_table[] = {
 	{ "node", NULL, 'n', true, C_STATUS | C_COMPACT | C_ESTIMATE | C_MAP, set_str, F(nodes), NULL },
-	{ "output", NULL, 'o', true, C_STATUS, set_str, F(output), NULL },
+	{ "output", NULL, 'o', true, C_STATUS | C_MAP, set_str, F(output), NULL },
 	{ "config", NULL, 'c', true, C_STATUS | C_CHECK | C_PLAN | C_APPLY | C_DIFF, set_str, F(config), NULL },
 	{ "color", "colour", 0, true, C_ALL, set_color, 0,
 	  "--color: unknown value '%s' (auto, always, never)" },
@@ -422,8 +422,9 @@ static const char usage_head[] =
 	"  -n, --node LIST     only these nodes, e.g. 0,2-3 (status, estimate, compact,\n"
 	"                      map)\n"
 	"      --size SIZE     map: the size of the ranges, e.g. 2M, 1G (default: the\n"
-	"                      largest hugepage size)\n"
-	"  -o, --output FILE   status: write to FILE atomically (temporary file + rename)\n"
+	"                      largest hugepage size; prometheus: every one)\n"
+	"  -o, --output FILE   status, map: write to FILE atomically (temporary file +\n"
+	"                      rename)\n"
 	"  -b, --buddyinfo FILE  status, check, estimate, plan: read this one buddyinfo\n"
 	"                      capture, '-' for standard input (paste, pipe), instead\n"
 	"                      of a whole tree; a pasted prompt, quoting, CRLF and blank\n"

@@ -362,20 +362,22 @@ int report_prometheus(FILE *f, const struct report *r)
 /*
  * `buddyctl map --format prometheus`: per node and size the ranges of each
  * class, the blocked ones by what blocks them first, and the pages of each
- * class. Labels node, size (bytes), class or blocker.
+ * class. Labels node, size (bytes), class or blocker. A family's series of
+ * every size follow its one # TYPE line: the text format allows no second.
  */
 static void map_family(FILE *f, const char *name, const char *help, const char *label,
-		       const struct pagemap_summary *s, unsigned nr, uint64_t bytes, size_t off,
+		       const struct map_sums *ms, unsigned nr_sizes, size_t off,
 		       unsigned n, const char *(*word)(unsigned))
 {
-	unsigned i, c;
+	unsigned k, i, c;
 
 	family(f, name, help);
-	for (i = 0; i < nr; i++)
-		for (c = 0; c < n; c++)
-			fprintf(f, "buddyctl_%s{node=\"%d\",size=\"%llu\",%s=\"%s\"} %llu\n", name, s[i].node,
-				(unsigned long long)bytes, label, word(c),
-				(unsigned long long)((const uint64_t *)((const char *)&s[i] + off))[c]);
+	for (k = 0; k < nr_sizes; k++)
+		for (i = 0; i < ms[k].nr; i++)
+			for (c = 0; c < n; c++)
+				fprintf(f, "buddyctl_%s{node=\"%d\",size=\"%llu\",%s=\"%s\"} %llu\n", name,
+					ms[k].s[i].node, (unsigned long long)ms[k].size_kb * 1024, label, word(c),
+					(unsigned long long)((const uint64_t *)((const char *)&ms[k].s[i] + off))[c]);
 }
 
 static const char *range_word(unsigned c)
@@ -388,16 +390,19 @@ static const char *page_word(unsigned c)
 	return page_class_name((enum page_class)c);
 }
 
-int map_prometheus(struct map_view *v, const struct pagemap_summary *s, unsigned nr)
+int map_prometheus(FILE *f, const struct map_sums *ms, unsigned nr_sizes, const struct timespec *taken,
+		   double seconds)
 {
-	uint64_t bytes = v->size_kb * 1024;
-	FILE *f = v->f;
-
 	map_family(f, "map_ranges", "Aligned ranges of the size on the node by class: free, compactable (free and movable pages only), maybe (flag-less pages besides), blocked, pool (hugetlb already), outside (crosses a zone or in one the size never comes from); buddyctl map.",
-		   "class", s, nr, bytes, offsetof(struct pagemap_summary, ranges), RC_NR, range_word);
+		   "class", ms, nr_sizes, offsetof(struct pagemap_summary, ranges), RC_NR, range_word);
 	map_family(f, "map_blocked_ranges", "Blocked ranges of the size on the node by the first of what blocks them (hole, reserved, offline, other, kernel, pagetable, pool, slab).",
-		   "blocker", s, nr, bytes, offsetof(struct pagemap_summary, blocked_by), PC_NR, page_word);
+		   "blocker", ms, nr_sizes, offsetof(struct pagemap_summary, blocked_by), PC_NR, page_word);
 	map_family(f, "map_pages", "Pages by class in the node's ranges of the size, those outside left out.",
-		   "class", s, nr, bytes, offsetof(struct pagemap_summary, pages), PC_NR, page_word);
+		   "class", ms, nr_sizes, offsetof(struct pagemap_summary, pages), PC_NR, page_word);
+	/* its own names: node_exporter refuses a metric that two files hold (status' file has the snapshot's) */
+	family(f, "map_timestamp_seconds", "When the map was read (Unix time): the age of the file.");
+	fprintf(f, "buddyctl_map_timestamp_seconds %lld.%03ld\n", (long long)taken->tv_sec, taken->tv_nsec / 1000000);
+	family(f, "map_duration_seconds", "How long reading the map took, every size and node (mostly the kernel's time in kpageflags).");
+	fprintf(f, "buddyctl_map_duration_seconds %.3f\n", seconds);
 	return ferror(f) ? -1 : 0;
 }

@@ -4,7 +4,9 @@
 
 /* status and check in the Prometheus text format. */
 
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "map_view.h"
 #include "mapjudge.h"
@@ -21,10 +23,19 @@ int status_prometheus(FILE *f, const struct snapshot *snap, const struct outopts
  */
 int report_prometheus(FILE *f, const struct report *r);
 
+/* The map's sums of the nodes read (s[nr]) at one size. */
+struct map_sums {
+	uint64_t size_kb;
+	const struct pagemap_summary *s;
+	unsigned nr;
+};
+
 /*
- * map for Prometheus: the sums s[nr] of the nodes read, per class. 0, or -1
- * when writing failed.
+ * map for Prometheus: per class the sums of each size in ms[nr_sizes], when
+ * the reading began (taken, Unix time) and how long it took. 0, or -1 when
+ * writing failed.
  */
-int map_prometheus(struct map_view *v, const struct pagemap_summary *s, unsigned nr);
+int map_prometheus(FILE *f, const struct map_sums *ms, unsigned nr_sizes, const struct timespec *taken,
+		   double seconds);
 
 #endif

@@ -5,8 +5,8 @@
 # checks what the package holds: the binary, the man pages, the policy as a
 # conffile, the bash completion, the README and KERNEL.md, and, where the
 # tree has them, the systemd units (installed, not enabled, never started),
-# the cron file and the Prometheus alerting rules; and the JSON Schemas of
-# the JSON outputs. `make deb-check` runs it.
+# the cron file, the Prometheus alerting rules and the Grafana dashboard;
+# and the JSON Schemas of the JSON outputs. `make deb-check` runs it.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 for t in dpkg-buildpackage dh lintian dpkg-deb; do
@@ -74,6 +74,7 @@ has /usr/share/doc/buddyctl/copyright
 grep -qE '^/usr/share/doc/buddyctl/README.md(.gz)?$' "$top/contents" && ok || bad "the package lacks README.md"
 grep -qE '^/usr/share/doc/buddyctl/KERNEL.md(.gz)?$' "$top/contents" && ok || bad "the package lacks KERNEL.md (buddyctl(8) cites it)"
 [ -f etc/prometheus/buddyctl-rules.yml ] && has /usr/share/buddyctl/prometheus/buddyctl-rules.yml
+[ -f etc/grafana/buddyctl-dashboard.json ] && has /usr/share/buddyctl/grafana/buddyctl-dashboard.json
 for f in man/schema/*.schema.json; do
 	has "/usr/share/buddyctl/schema/${f##*/}"
 done
@@ -102,7 +103,12 @@ if [ -n "$units" ]; then
 		if grep -q 'deb-systemd-invoke' "$top/$s"; then bad "$s starts, stops or restarts a unit"; else ok; fi
 	done
 	if grep -q 'new installations run enable' "$top/postinst"; then bad "postinst enables a unit"; else ok; fi
-	if grep -E '^[[:space:]]*deb-systemd-invoke' "$top/prerm" | grep -qEv '^[[:space:]]*deb-systemd-invoke stop buddyctl-remediate\.timer buddyctl-metrics\.timer >'; then
+	# every timer of the tree, so that none fires for a binary that is gone
+	for t in etc/systemd/*.timer; do
+		grep -E '^[[:space:]]*deb-systemd-invoke stop ' "$top/prerm" | grep -qw "${t##*/}" && ok ||
+			bad "prerm does not stop ${t##*/} on removal"
+	done
+	if grep -E '^[[:space:]]*deb-systemd-invoke' "$top/prerm" | grep -qEv '^[[:space:]]*deb-systemd-invoke stop buddyctl-remediate\.timer buddyctl-metrics\.timer buddyctl-map-metrics\.timer >'; then
 		bad "prerm stops more than the timers: $(grep deb-systemd-invoke "$top/prerm")"; else ok; fi
 fi
 dpkg-deb -f "$deb" Depends > "$top/depends"
@@ -118,6 +124,10 @@ cmp -s completion/buddyctl "$tmp/usr/share/bash-completion/completions/buddyctl"
 if [ -f etc/prometheus/buddyctl-rules.yml ]; then
 	cmp -s etc/prometheus/buddyctl-rules.yml "$tmp/usr/share/buddyctl/prometheus/buddyctl-rules.yml" && ok ||
 		bad "the packaged rules differ from etc/prometheus/buddyctl-rules.yml"
+fi
+if [ -f etc/grafana/buddyctl-dashboard.json ]; then
+	cmp -s etc/grafana/buddyctl-dashboard.json "$tmp/usr/share/buddyctl/grafana/buddyctl-dashboard.json" && ok ||
+		bad "the packaged dashboard differs from etc/grafana/buddyctl-dashboard.json"
 fi
 for f in man/schema/*.schema.json; do
 	cmp -s "$f" "$tmp/usr/share/buddyctl/schema/${f##*/}" && ok || bad "the packaged ${f##*/} differs from $f"

@@ -740,6 +740,174 @@ static void output_refuses_device(void **state)
 	refuse_non_regular(__func__, 4);
 }
 
+/* The whole of a small file into buf (at most size - 1 bytes), NUL-terminated. */
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		fail_msg("%s: cannot open", path);
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* s without the lines that vary from run to run: the map's time and duration. */
+static void drop_map_times(char *s)
+{
+	static const char *const times[] = { "buddyctl_map_timestamp_seconds ", "buddyctl_map_duration_seconds " };
+	char *line = s, *out = s;
+
+	while (*line) {
+		char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+
+		if (strncmp(line, times[0], strlen(times[0])) && strncmp(line, times[1], strlen(times[1]))) {
+			memmove(out, line, len);
+			out += len;
+		}
+		line += len;
+	}
+	*out = '\0';
+}
+
+/*
+ * map --output, as status': the file written whole (0644, where it was
+ * typed, also with --root), the same as standard output would have had; a
+ * tree cut short leaves the last run's file as it was and says why (65,
+ * the reading's error, not 73); never through a symbolic link (73); no
+ * temporary file left beside it.
+ */
+static void map_output_atomic(void **state)
+{
+	static struct run r;
+	static char file[1 << 16], before[1 << 16];
+	const char *path = "build/out-map/buddyctl-map.prom";
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(system("rm -rf build/out-map && mkdir build/out-map"), 0);
+	{
+		const char *args[] = { "map", MAPFX("classes"), "--size", "2M", "-f", "prometheus", "-o", path, NULL };
+
+		run(&r, args);
+	}
+	if (r.status != 0)
+		fail_msg("map -o: exit %d: %s", r.status, r.err);
+	assert_string_equal(r.out, "");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	slurp(path, file, sizeof(file));
+	{
+		const char *args[] = { "map", MAPFX("classes"), "--size", "2M", "-f", "prometheus", NULL };
+
+		run(&r, args);
+	}
+	assert_int_equal(r.status, 0);
+	drop_map_times(file);
+	drop_map_times(r.out);
+	assert_string_equal(file, r.out);
+	assert_contains(file, "buddyctl_map_ranges{node=\"0\",size=\"2097152\",class=\"pool\"} 1\n");
+	/* a failed read: the file of the last run stays */
+	slurp(path, before, sizeof(before));
+	{
+		const char *args[] = { "map", FXD("map-cut"), "--size", "2M", "-f", "prometheus", "-o", path, NULL };
+
+		run(&r, args);
+	}
+	assert_int_equal(r.status, 65);
+	assert_contains(r.err, "build/fx/map-cut/proc/kpageflags: ends at offset 320000");
+	slurp(path, file, sizeof(file));
+	assert_string_equal(file, before);
+	assert_int_equal(system("test $(ls -A build/out-map | wc -l) = 1"), 0);
+	/* the text picture too, without colour */
+	{
+		const char *args[] = { "map", MAPFX("classes"), "--size", "2M", "-o", "build/out-map/map.txt", NULL };
+
+		run(&r, args);
+	}
+	assert_int_equal(r.status, 0);
+	slurp("build/out-map/map.txt", file, sizeof(file));
+	assert_contains(file, "Map of 2M ranges (512 pages of 4K)");
+	assert_null(strchr(file, '\033'));
+	/* never through a symbolic link */
+	assert_int_equal(system("ln -s /etc/hostname build/out-map/link"), 0);
+	{
+		const char *args[] = { "map", MAPFX("classes"), "-f", "prometheus", "-o", "build/out-map/link", NULL };
+
+		run(&r, args);
+	}
+	assert_int_equal(r.status, 73);
+	assert_contains(r.err, "build/out-map/link: exists and is a symbolic link, not a regular file: not replaced");
+	assert_int_equal(system("test $(ls -A build/out-map | wc -l) = 3"), 0);
+	assert_int_equal(system("rm -rf build/out-map"), 0);
+}
+
+/*
+ * map -f prometheus without --size: every hugepage size the tree's kernel
+ * offers (2M and 1G on guest-6.1-two-node) in one file, each family under
+ * one # TYPE line (the text format allows no second), and each size's
+ * series the same as map --size of that size alone prints.
+ */
+static void map_prometheus_every_size(void **state)
+{
+	static const char *const families[] = { "map_ranges", "map_blocked_ranges", "map_pages",
+						"map_timestamp_seconds", "map_duration_seconds" };
+	static const char *const sizes[] = { "2M", "1G" };
+	static struct run all, one;
+	unsigned i, series = 0, one_series = 0;
+	char *line;
+
+	(void)state;
+	{
+		const char *args[] = { "map", MAPFX("guest-6.1-two-node"), "-f", "prometheus", NULL };
+
+		run(&all, args);
+	}
+	assert_int_equal(all.status, 0);
+	drop_map_times(all.out);
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		char type[96], *first;
+
+		snprintf(type, sizeof(type), "# TYPE buddyctl_%s gauge\n", families[i]);
+		first = strstr(all.out, type);
+		if (!first || strstr(first + 1, type))
+			fail_msg("%s: not exactly once in:\n%.2000s", type, all.out);
+	}
+	for (line = all.out; (line = strstr(line, "\nbuddyctl_map_")); line++)
+		series++;
+	for (i = 0; i < 2; i++) {
+		const char *args[] = { "map", MAPFX("guest-6.1-two-node"), "-f", "prometheus", "--size", sizes[i], NULL };
+		char *p, *end;
+
+		run(&one, args);
+		assert_int_equal(one.status, 0);
+		drop_map_times(one.out);
+		/* every series of the one size is in the file of all of them */
+		for (p = one.out; *p; p = end + 1) {
+			end = strchr(p, '\n');
+			assert_non_null(end);
+			*end = '\0';
+			if (*p != '#') {
+				char want[256];
+
+				assert_true(strlen(p) < sizeof(want) - 2);
+				want[0] = '\n';
+				strcpy(want + 1, p);
+				strcat(want, "\n");
+				if (!strstr(all.out, want))
+					fail_msg("--size %s: '%s' is not in the output without --size", sizes[i], p);
+				one_series++;
+			}
+		}
+	}
+	/* and nothing else: the 2M and 1G series are all of it */
+	assert_int_equal(series, one_series);
+	assert_contains(all.out, "buddyctl_map_ranges{node=\"1\",size=\"1073741824\",class=\"pool\"} 1\n");
+	assert_contains(all.out, "buddyctl_map_ranges{node=\"1\",size=\"2097152\",class=\"pool\"}");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -1198,9 +1366,9 @@ static void stdout_reader_gone(void **state)
 
 /*
  * status --buddyinfo FILE, and - for standard input: a capture pasted or
- * piped in. The paste is the two-node, four-zone example of
- * shared/seeds/buddyinfo-guide.md, as a terminal paste leaves it: no
- * blank after the counts, no newline after the last line.
+ * piped in. The paste is a two-node, four-zone buddyinfo as a terminal
+ * paste leaves it: no blank after the counts, no newline after the last
+ * line.
  */
 static void buddyinfo_capture(void **state)
 {
@@ -2641,6 +2809,8 @@ int main(void)
 		cmocka_unit_test(output_atomic),
 		cmocka_unit_test(output_refuses_non_regular),
 		cmocka_unit_test(output_refuses_device),
+		cmocka_unit_test(map_output_atomic),
+		cmocka_unit_test(map_prometheus_every_size),
 		cmocka_unit_test(dry_run_writes_nothing),
 		cmocka_unit_test(apply_on_fixture),
 		cmocka_unit_test(busy),

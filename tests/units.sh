@@ -10,10 +10,12 @@
 #    boot unit ordered after systemd-sysctl.service, an order that cannot loop.
 # 3. ReadWritePaths= of the units that write cover every file the actions
 #    can write (UNIT_PATHS prints them from actions/perms.c), and name
-#    nothing that no action writes.
+#    nothing that no action writes; the metrics units write only the
+#    directory of their --output, each its own file; the map unit can read
+#    /proc/kpageflags; every timer starts a unit of the tree.
 # 4. The system calls buddyctl makes (strace: apply on a copy of a fixture
-#    tree, plan and status on this machine) are all in the units'
-#    SystemCallFilter=@system-service.
+#    tree, plan and status on this machine, map on a map tree) are all in
+#    the units' SystemCallFilter=@system-service.
 # 5. systemctl start of the boot unit, where systemd is PID 1 and live tests
 #    are allowed.
 # A part that cannot run here says SKIPPED and why.
@@ -32,7 +34,8 @@ skipped() {
 	[ -z "${BUDDYCTL_CHECKDIR:-}" ] || printf 'units.sh %s\t-\t%s\n' "$bin" "$*" >> "$BUDDYCTL_CHECKDIR/skips"
 }
 units="buddyctl-reserve.service buddyctl-remediate.service buddyctl-remediate.timer
-       buddyctl-metrics.service buddyctl-metrics.timer dev-hugepages1G.mount"
+       buddyctl-metrics.service buddyctl-metrics.timer buddyctl-map-metrics.service
+       buddyctl-map-metrics.timer dev-hugepages1G.mount"
 
 # --- 1. make install / uninstall ------------------------------------------------
 d=$tmp/dest
@@ -42,7 +45,8 @@ if ! make -s install $vars >"$tmp/install.log" 2>&1; then
 fi
 for f in usr/sbin/buddyctl usr/share/man/man8/buddyctl.8 usr/share/man/man5/buddyctl.conf.5 \
 	 etc/buddyctl/buddyctl.conf etc/cron.d/buddyctl usr/lib/tmpfiles.d/buddyctl.conf \
-	 usr/share/bash-completion/completions/buddyctl usr/share/buddyctl/prometheus/buddyctl-rules.yml; do
+	 usr/share/bash-completion/completions/buddyctl usr/share/buddyctl/prometheus/buddyctl-rules.yml \
+	 usr/share/buddyctl/grafana/buddyctl-dashboard.json; do
 	[ -f "$d/$f" ] && ok || bad "make install did not install /$f"
 done
 # the JSON Schemas of the JSON outputs, as they are in man/schema
@@ -59,6 +63,7 @@ done
 make -s install DESTDIR="$tmp/local" PREFIX=/usr/local SYSTEMDUNITDIR=/lib/systemd/system \
 	TMPFILESDIR=/usr/lib/tmpfiles.d >/dev/null 2>&1
 if grep -q '^ExecStart=/usr/local/sbin/buddyctl apply --pools-only' "$tmp/local/lib/systemd/system/buddyctl-reserve.service" &&
+   grep -q '^ExecStart=/usr/local/sbin/buddyctl map --format prometheus' "$tmp/local/lib/systemd/system/buddyctl-map-metrics.service" &&
    grep -q '/usr/local/sbin/buddyctl --quiet apply$' "$tmp/local/etc/cron.d/buddyctl" &&
    ! grep -rq '/usr/sbin/buddyctl' "$tmp/local/lib/systemd/system" "$tmp/local/etc/cron.d"; then ok
 else bad "PREFIX=/usr/local: the units or the cron file do not name /usr/local/sbin/buddyctl"; fi
@@ -181,6 +186,36 @@ for u in buddyctl-reserve.service buddyctl-remediate.service; do
 	grep -q '^ReadOnlyPaths=/proc/sys /sys$' "etc/systemd/$u" && ok || bad "$u: no ReadOnlyPaths=/proc/sys /sys"
 	grep -q '^ProtectKernelTunables=' "etc/systemd/$u" && bad "$u: ProtectKernelTunables= would make the written files read-only" || ok
 done
+# The metrics units write only where node_exporter reads: ReadWritePaths= is
+# exactly the directory of ExecStart's --output, which is also the one
+# ConditionPathIsDirectory= waits for; and the two write different files
+# (node_exporter refuses a metric two files hold, and each run replaces its
+# own file whole).
+outputs=''
+for u in buddyctl-metrics.service buddyctl-map-metrics.service; do
+	out=$(sed -n 's/^ExecStart=.* --output \([^ ]*\).*/\1/p' "etc/systemd/$u")
+	rw=$(rw_paths "etc/systemd/$u" | tr '\n' ' ')
+	cond=$(sed -n 's/^ConditionPathIsDirectory=//p' "etc/systemd/$u")
+	[ -n "$out" ] && [ "$rw" = "${out%/*} " ] && [ "$cond" = "${out%/*}" ] && ok ||
+		bad "$u: ReadWritePaths= '$rw' and ConditionPathIsDirectory= '$cond' are not the directory of --output '$out'"
+	case " $outputs " in *" $out "*) bad "$u: writes $out, which another metrics unit writes" ;; *) ok ;; esac
+	outputs="$outputs $out"
+	grep -q '^ProtectSystem=strict$' "etc/systemd/$u" && ok || bad "$u: no ProtectSystem=strict"
+done
+# The map reads /proc/kpageflags and /proc/kpagecgroup: nothing may hide
+# /proc's files that are not processes from it (ProcSubset=pid), and it is
+# skipped where the kernel has no kpageflags.
+u=etc/systemd/buddyctl-map-metrics.service
+grep -q '^ProcSubset=' "$u" && bad "$u: ProcSubset= would hide /proc/kpageflags" || ok
+grep -q '^ConditionPathExists=/proc/kpageflags$' "$u" && ok || bad "$u: no ConditionPathExists=/proc/kpageflags"
+grep -q '^ExecStart=/usr/sbin/buddyctl map --format prometheus --output ' "$u" && ok || bad "$u: ExecStart= is not map --format prometheus --output"
+# Every timer starts a service of the tree, and is installed into timers.target.
+for t in etc/systemd/*.timer; do
+	s=$(sed -n 's/^Unit=//p' "$t")
+	s=${s:-$(basename "$t" .timer).service}
+	[ -f "etc/systemd/$s" ] && grep -qx 'WantedBy=timers.target' "$t" && ok ||
+		bad "$t: starts $s, which etc/systemd/ lacks, or is not WantedBy=timers.target"
+done
 # every directive of every unit has its comment
 for u in $units; do
 	awk -v u="$u" '/^[A-Za-z]+=/ && prev !~ /^#/ && prev !~ /^[A-Za-z]+=/ && $0 !~ /^(Description|Documentation|Type|ExecStart|What|Where|WantedBy)=/ {
@@ -206,9 +241,19 @@ else
 	mkdir -p "$tmp/tree/run" "$tmp/tree/var/lib/buddyctl"
 	strace -f -qq -o "$tmp/st1" "$bin" --root "$tmp/tree" --config tests/policies/pools.conf apply >/dev/null 2>&1
 	strace -f -qq -o "$tmp/st2" "$bin" --root "$tmp/tree" status --format prometheus --output "$tmp/out.prom" >/dev/null 2>&1
+	# the map unit's command: threads reading kpageflags (make map-fixtures unpacks the tree)
+	map_tree=build/fixtures/map/guest-6.1-two-node
+	if [ -f "$map_tree/proc/kpageflags" ]; then
+		strace -f -qq -o "$tmp/st4" "$bin" --root "$map_tree" map --format prometheus --output "$tmp/map.prom" >/dev/null 2>&1
+		grep -q 'clone' "$tmp/st4" && grep -q 'pread64' "$tmp/st4" && ok ||
+			bad "strace of map saw no thread or no pread64: $(sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' "$tmp/st4" | sort -u | tr '\n' ' ')"
+	else
+		: >"$tmp/st4"
+		skipped "no $map_tree (make map-fixtures): the map unit's system calls not traced"
+	fi
 	# this machine, read-only: the permission check of the live path, its own snapshot
 	strace -f -qq -o "$tmp/st3" "$bin" --config tests/policies/defaults.conf plan >/dev/null 2>&1
-	sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' "$tmp/st1" "$tmp/st2" "$tmp/st3" | sort -u >"$tmp/used"
+	sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' "$tmp/st1" "$tmp/st2" "$tmp/st3" "$tmp/st4" | sort -u >"$tmp/used"
 	if [ "$(wc -l <"$tmp/used")" -lt 20 ]; then
 		bad "strace saw only $(wc -l <"$tmp/used") system calls: $(tr '\n' ' ' <"$tmp/used")"
 	fi

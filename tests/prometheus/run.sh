@@ -1,8 +1,9 @@
 #!/bin/sh
 # The alert rules of etc/prometheus/buddyctl-rules.yml:
 #  1. every buddyctl_* metric the rules and their tests use is one that
-#     `buddyctl status --format prometheus` exports (a # TYPE line on a real
-#     fixture tree), so that renaming a metric breaks this test;
+#     buddyctl exports (a # TYPE line of `status`, `check` or `map --format
+#     prometheus` on real fixture trees; the map's tree is unpacked by `make
+#     map-fixtures`), so that renaming a metric breaks this test;
 #  2. `promtool check rules` and `promtool test rules` (Debian: prometheus),
 #     SKIPPED with a message where promtool is not installed.
 #   tests/prometheus/run.sh BUDDYCTL
@@ -17,17 +18,25 @@ record() {
 }
 out=$("$bin" status --format prometheus --root tests/fixtures/two-node \
 	--config tests/policies/pools-mandatory.conf 2>&1) || { echo "rules: buddyctl status failed: $out"; exit 1; }
+# check exits 2 there (a mandatory pool short): what it prints is what counts
+chk=$("$bin" check --format prometheus --root tests/fixtures/two-node \
+	--config tests/policies/pools-mandatory.conf 2>&1)
+[ $? -le 2 ] || { echo "rules: buddyctl check failed: $chk"; exit 1; }
+map_tree=build/fixtures/map/guest-6.1-two-node
+[ -f "$map_tree/proc/kpageflags" ] || { echo "rules: no $map_tree: run make map-fixtures"; exit 1; }
+map=$("$bin" map --format prometheus --root "$map_tree" 2>&1) || { echo "rules: buddyctl map failed: $map"; exit 1; }
+out=$(printf '%s\n%s\n%s\n' "$out" "$chk" "$map")
 names=$(grep -ho 'buddyctl_[a-z0-9_]*' "$rules" tests/prometheus/*.test.yml | sort -u)
 [ -n "$names" ] || { echo "rules: no buddyctl_ metric found in $rules"; exit 1; }
 n=0
 for m in $names; do
 	n=$((n + 1))
 	if ! printf '%s\n' "$out" | grep -qx "# TYPE $m gauge"; then
-		echo "rules: $m is used by the rules or their tests but buddyctl does not export it"
+		echo "rules: $m is used by the rules or their tests but buddyctl status, check and map do not export it"
 		fail=$((fail + 1))
 	fi
 done
-echo "== prometheus rules: $((n - fail)) of $n metric names exported by buddyctl status"
+echo "== prometheus rules: $((n - fail)) of $n metric names exported by buddyctl status, check and map"
 if ! command -v promtool >/dev/null 2>&1; then
 	echo "== promtool rule tests: SKIPPED (promtool not installed)"
 	record "$((n + 1))" "$((n - fail))" 1 "$fail"

@@ -65,8 +65,19 @@ def msg(e):
 
 
 def invocation(entries, inv):
-    return [e for e in entries
-            if inv and inv in (e.get("_SYSTEMD_INVOCATION_ID"), e.get("INVOCATION_ID"))]
+    """The entries of one run of a unit (entries in journal order, of that unit):
+    those carrying its invocation ID, and those between its first and last
+    that carry none. journald attributes a stdout stream's lines to the
+    invocation only when it could look up the writer's metadata; for a
+    process that exited at once it sometimes cannot (seen: a whole apply
+    report of buddyctl-remediate.service without _SYSTEMD_INVOCATION_ID,
+    between that run's "Starting" and "Finished" lines)."""
+    ids = lambda e: (e.get("_SYSTEMD_INVOCATION_ID"), e.get("INVOCATION_ID"))
+    own = [i for i, e in enumerate(entries) if inv and inv in ids(e)]
+    if not own:
+        return []
+    return [e for i, e in enumerate(entries[own[0]:own[-1] + 1], own[0])
+            if i in own or not any(ids(e))]
 
 
 def logline(entries, cmd="apply"):
@@ -97,12 +108,80 @@ def num(s, name):
         return None
 
 
+def map_series(body):
+    """buddyctl_map_ranges of the map's file: {(node, size bytes, class): ranges}."""
+    out = {}
+    for m in re.finditer(r'^buddyctl_map_ranges\{node="(\d+)",size="(\d+)",class="(\w+)"\} (\d+)$', body, re.M):
+        out[(int(m.group(1)), int(m.group(2)), m.group(3))] = int(m.group(4))
+    return out
+
+
+def timer_journal(s, key, unit):
+    """A metrics unit's journal: all of it, the runs skipped for want of
+    node_exporter's directory, the runs finished, and the failures and
+    warnings."""
+    jx = journal(s[key][0])
+    skipped = [e for e in jx if "unmet condition check (ConditionPathIsDirectory=/var/lib/prometheus/node-exporter)" in msg(e)]
+    finished = [e for e in jx if msg(e).startswith(f"Finished {unit}")]
+    bad = [msg(e) for e in jx if "Failed" in msg(e) or int(e.get("PRIORITY", 6)) <= 4]
+    return jx, skipped, finished, bad
+
+
+def check_map_metrics(s, status_files):
+    """buddyctl-map-metrics.service: skipped without the directory, then the
+    map of both sizes written through the sandbox (kpageflags readable), its
+    pool ranges the pages the pools held."""
+    jx, skipped, finished, bad = timer_journal(s, "journal-map-metrics", "buddyctl-map-metrics.service")
+    check("map metrics without node_exporter's directory: skipped by its condition",
+          len(skipped) == 1 and s.get("start-map-metrics-nodir", ("", 1))[1] == 0, f"{[msg(e) for e in jx]}")
+    mx = props(s.get("show-map-metrics", ("", 1))[0])
+    check("map metrics with the directory: ran (kpageflags read through ProtectKernelTunables= and the empty "
+          "capability set) and finished, exit 0",
+          len(finished) == 1 and not bad and mx.get("Result") == "success" and mx.get("ExecMainStatus") == "0",
+          f"Result={mx.get('Result')} ExecMainStatus={mx.get('ExecMainStatus')}; {[msg(e) for e in jx]}")
+    timer_body = s.get("show-map-timer", ("", 1))[0]
+    timer = props(timer_body)
+    # systemctl show prints a line per monotonic timer, each "TimersMonotonic={ ... }"
+    check("map metrics timer: triggers the service 2 minutes after boot, then every 10 minutes",
+          timer.get("Triggers") == "buddyctl-map-metrics.service"
+          and re.search(r"^TimersMonotonic=\{ OnUnitActiveUSec=10min ;", timer_body, re.M) is not None
+          and re.search(r"^TimersMonotonic=\{ OnBootUSec=2min ;", timer_body, re.M) is not None, timer_body.strip())
+    files = sorted(f for f in s.get("map-metrics-dir", ("", 1))[0].split("\n") if f)
+    check("map metrics: buddyctl-map.prom written beside buddyctl.prom (0644 both, no temporary file left)",
+          len(files) == 2 and files[0].startswith("buddyctl-map.prom 644 ") and files[1].startswith("buddyctl.prom 644 "),
+          f"files {files} (before the map: {status_files})")
+    body = s.get("map-metrics-file", ("", 1))[0]
+    samples = [ln for ln in body.splitlines() if ln and not ln.startswith("#")]
+    types = re.findall(r"^# TYPE (\S+) gauge$", body, re.M)
+    ranges = map_series(body)
+    sizes = sorted({k[1] for k in ranges})
+    nodes = sorted({k[0] for k in ranges})
+    check("map metrics: Prometheus text, each family once, both nodes at 2M and 1G (every size offered)",
+          samples and all(re.match(r"buddyctl_map_\w+(\{[^}]*\})? \S+$", ln) for ln in samples)
+          and len(types) == len(set(types)) and "buddyctl_map_timestamp_seconds" in types
+          and sizes == [2 << 20, 1 << 30] and nodes == [0, 1],
+          f"sizes {sizes}, nodes {nodes}, families {types}, {len(samples)} samples")
+    # A hugetlb page fills its aligned range of its own size: the 1G pool's
+    # pages are the 1G ranges of class pool, and the 2M ranges of class pool
+    # are the 2M pages plus 512 for each 1G page.
+    p = pools(s.get("pools-map", ("", 1))[0])
+    for node in (0, 1):
+        g1 = p.get((node, SIZE_DIR["1G"]))
+        m2 = p.get((node, SIZE_DIR["2M"]))
+        got1 = ranges.get((node, 1 << 30, "pool"))
+        got2 = ranges.get((node, 2 << 20, "pool"))
+        check(f"map metrics node {node}: pool ranges are the pools' pages (1G: {g1}, 2M: {m2} + 512 x {g1})",
+              g1 is not None and m2 is not None and got1 == g1 and got2 == m2 + 512 * g1,
+              f"1G pool ranges {got1}, 2M pool ranges {got2}; pools {p}")
+
+
 def main():
     text = open(sys.argv[1]).read()
     cron_cmd = open(sys.argv[2]).read().strip()
     s = sections(text)
     need = ["show-reserve-boot", "show-sysinit", "show-test", "pools-boot", "journal-reserve",
-            "journal-reserve-warning", "journal-remediate", "journal-metrics", "journal-buddyctl"]
+            "journal-reserve-warning", "journal-remediate", "journal-metrics", "journal-map-metrics",
+            "journal-buddyctl"]
     missing = [n for n in need if n not in s]
     check("guest sections", not missing, f"missing {missing}")
     if missing:
@@ -129,6 +208,8 @@ def main():
     en = s.get("enabled", ("", 1))[0].split()
     check("units enabled offline (systemctl --root): reserve, remediate timer, 1G mount",
           en[:3] == ["enabled"] * 3, f"is-enabled: {en}")
+    check("metrics timers installed by the package, not enabled (status, map)",
+          en[3:] == ["disabled"] * 2, f"is-enabled: {en}")
     check("remediate timer active after boot", s.get("timer-active", ("", 1))[0].strip() == "active",
           s.get("timer-active", ("?", 1))[0].strip())
     check("dev-hugepages1G.mount: hugetlbfs of 1G pages mounted",
@@ -285,10 +366,7 @@ def main():
           and state(s.get("state-timer", ("", 1))[0]) == sc2, f"{tl}")
 
     # --- metrics ---
-    jx = journal(s["journal-metrics"][0])
-    skipped = [e for e in jx if "unmet condition check (ConditionPathIsDirectory=/var/lib/prometheus/node-exporter)" in msg(e)]
-    finished = [e for e in jx if msg(e).startswith("Finished buddyctl-metrics.service")]
-    failed_m = [msg(e) for e in jx if "Failed" in msg(e) or int(e.get("PRIORITY", 6)) <= 4]
+    jx, skipped, finished, failed_m = timer_journal(s, "journal-metrics", "buddyctl-metrics.service")
     check("metrics without node_exporter's directory: skipped by its condition",
           len(skipped) == 1 and s.get("start-metrics-nodir", ("", 1))[1] == 0, f"{[msg(e) for e in jx]}")
     check("metrics with the directory: ran and finished", len(finished) == 1 and not failed_m,
@@ -302,8 +380,10 @@ def main():
           and all(re.match(r"buddyctl_\w+(\{[^}]*\})? \S+$", ln) for ln in samples),
           f"files {files}, {len(samples)} samples")
 
+    check_map_metrics(s, files)
+
     # --- systemd-analyze security ---
-    for u in ("buddyctl-reserve", "buddyctl-remediate", "buddyctl-metrics"):
+    for u in ("buddyctl-reserve", "buddyctl-remediate", "buddyctl-metrics", "buddyctl-map-metrics"):
         m = re.search(rf"Overall exposure level for {u}\.service: (\d+\.\d+) (\S+)", s.get(f"security-{u}", ("", 1))[0])
         if m:
             print(f"INFO systemd-analyze security {u}.service: {m.group(1)} {m.group(2)}")

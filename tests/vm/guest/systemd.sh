@@ -32,7 +32,7 @@ sec show-reserve-boot show buddyctl-reserve.service
 sec show-sysinit systemctl show -p ActiveEnterTimestampMonotonic sysinit.target
 sec show-test systemctl show -p ExecMainStartTimestampMonotonic,InactiveExitTimestampMonotonic run-guest-command.service
 sec pools-boot pools
-sec enabled systemctl is-enabled buddyctl-reserve.service buddyctl-remediate.timer dev-hugepages1G.mount buddyctl-metrics.timer
+sec enabled systemctl is-enabled buddyctl-reserve.service buddyctl-remediate.timer dev-hugepages1G.mount buddyctl-metrics.timer buddyctl-map-metrics.timer
 sec timer-active systemctl is-active buddyctl-remediate.timer
 sec mount-1g sh -c 'grep " /dev/hugepages1G " /proc/mounts'
 sec lock-file sh -c 'stat -c "%F %a %U" /run/buddyctl.lock && cat /run/buddyctl.lock'
@@ -131,11 +131,21 @@ systemctl stop buddyctl-remediate.timer
 # --- the metrics service --------------------------------------------------
 sec start-metrics-nodir systemctl start buddyctl-metrics.service
 sec show-metrics-nodir show buddyctl-metrics.service
+sec start-map-metrics-nodir systemctl start buddyctl-map-metrics.service
 mkdir -p /var/lib/prometheus/node-exporter
 sec start-metrics systemctl start buddyctl-metrics.service
 sec show-metrics show buddyctl-metrics.service
 sec metrics-dir sh -c 'cd /var/lib/prometheus/node-exporter && for f in * .*; do [ -f "$f" ] && stat -c "%n %a %s" "$f"; done; true'
 sec metrics-file cat /var/lib/prometheus/node-exporter/buddyctl.prom
+
+# --- the map's metrics: kpageflags read through the unit's sandbox ----------
+sec show-map-timer systemctl show -p Triggers,TimersMonotonic buddyctl-map-metrics.timer
+# the pools as the map will find them (nothing changes them meanwhile)
+sec pools-map pools
+sec start-map-metrics systemctl start buddyctl-map-metrics.service
+sec show-map-metrics show buddyctl-map-metrics.service
+sec map-metrics-dir sh -c 'cd /var/lib/prometheus/node-exporter && for f in * .*; do [ -f "$f" ] && stat -c "%n %a %s" "$f"; done; true'
+sec map-metrics-file cat /var/lib/prometheus/node-exporter/buddyctl-map.prom
 
 # --- the sandbox is there: a write outside ReadWritePaths= is refused -------
 # (a policy that moves state_file needs a drop-in, buddyctl.conf(5) says; without one
@@ -146,12 +156,13 @@ sec show-remediate-ro show buddyctl-remediate.service
 sec state-ro sh -c 'ls /etc/buddyctl/state 2>&1'
 
 # --- the sandbox, as systemd scores it, and the journal -------------------
-for u in buddyctl-reserve buddyctl-remediate buddyctl-metrics; do
+for u in buddyctl-reserve buddyctl-remediate buddyctl-metrics buddyctl-map-metrics; do
 	sec "security-$u" systemd-analyze security --no-pager "$u.service"
 done
 sec journal-reserve journalctl -b -o json --no-pager -u buddyctl-reserve.service
 sec journal-reserve-warning journalctl -b -o json --no-pager -p warning -u buddyctl-reserve.service
 sec journal-remediate journalctl -b -o json --no-pager -u buddyctl-remediate.service
 sec journal-metrics journalctl -b -o json --no-pager -u buddyctl-metrics.service
+sec journal-map-metrics journalctl -b -o json --no-pager -u buddyctl-map-metrics.service
 sec journal-buddyctl journalctl -b -o json --no-pager -t buddyctl
 exit 0
