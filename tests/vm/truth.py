@@ -156,7 +156,7 @@ def judge(tag, dumps, g):
     if granted >= asked - before:
         bad.append(f"all {asked - before} asked were granted: the count was not larger than the kernel's limit")
     if not lo <= granted <= hi:
-        bad.append(f"granted {granted}, the map said {certain} (up to {upper} with the maybe ranges)")
+        bad.append(f"granted {granted}, the map said {certain} (up to {upper} with the doubtful ranges)")
     est = estimate_figure(dumps, size, node)
     if est is not None and not est - (certain - lo) <= granted <= est + (hi - certain):
         bad.append(f"the estimate's after_compaction {est} against {granted} granted")
@@ -166,8 +166,10 @@ def judge(tag, dumps, g):
     if bad:
         res("FAIL", name, "; ".join(bad))
     else:
-        how = "exactly" if exact else f"within the maybe ranges (certain {certain}, up to {upper})"
-        res("PASS", f"{name}: granted {granted} of {asked - before} asked, as the map said {how}"
+        how = ("exactly that" if exact else
+               f"{certain}, up to {upper} with its doubtful ranges" if granted > certain else
+               f"{certain}: {certain - granted} fewer at the min watermark's edge")
+        res("PASS", f"{name}: granted {granted} of {asked - before} asked; the map said {how}"
             + (f"; estimate {est}" if est is not None else ""))
     print(f"INFO {name}: {verdict}")
 
