@@ -57,33 +57,51 @@ static int file_path(char *buf, size_t len, const char *dir, long i)
 	return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
-static int files(const char *dir, long n, long keep)
+static int make_files(const char *dir, long n)
 {
 	char path[4096];
-	long kept = n;
 
 	if (mkdir(dir, 0755) != 0 && access(dir, W_OK) != 0) {
 		perror(dir);
-		return 1;
+		return -1;
 	}
 	for (long i = 0; i < n; i++) {
 		int fd;
 
 		if (file_path(path, sizeof path, dir, i) != 0)
-			return 1;
+			return -1;
 		fd = open(path, O_CREAT | O_WRONLY, 0644);
 		if (fd < 0) {
 			perror(path);
-			return 1;
+			return -1;
 		}
 		close(fd);
 	}
+	return 0;
+}
+
+/* Unlink all but every keep-th file; the files kept. */
+static long unlink_most(const char *dir, long n, long keep)
+{
+	char path[4096];
+	long kept = n;
+
 	for (long i = 0; keep > 1 && i < n; i++) {
 		if (i % keep == 0 || file_path(path, sizeof path, dir, i) != 0)
 			continue;
 		if (unlink(path) == 0)
 			kept--;
 	}
+	return kept;
+}
+
+static int files(const char *dir, long n, long keep)
+{
+	long kept;
+
+	if (make_files(dir, n) != 0)
+		return 1;
+	kept = unlink_most(dir, n, keep);
 	printf("ready: %ld files made, %ld kept\n", n, kept);
 	return 0;
 }
