@@ -78,9 +78,10 @@ setup() {
 # grant SIZE KB NODE MORE: the map, then a write of MORE above the pool, read
 # back, put back
 grant() {
+	# the estimate first: the map is read last, right before the write
+	$B estimate "$1" --node "$3" -f json > /tmp/est.json 2> /dev/null
 	$B map --node "$3" --size "$1" -f json > /tmp/map.json 2> /tmp/map.err ||
 		fail "truth $S map $1 node $3" "exit $?: $(cat /tmp/map.err)"
-	$B estimate "$1" --node "$3" -f json > /tmp/est.json 2> /dev/null
 	dump "truth.$1.$3.map" /tmp/map.json
 	dump "truth.$1.$3.estimate" /tmp/est.json
 	g_before=$(nr "$3" "$2")
