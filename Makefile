@@ -35,7 +35,7 @@ READ_SRC   := policy/read/textscan.c policy/read/rootfs.c policy/read/capture.c 
 JUDGE_SRC  := policy/judge/steps.c policy/judge/config.c policy/judge/metrics.c policy/judge/estimate.c \
               policy/judge/judge.c policy/judge/explain.c policy/judge/sysctl_conflict.c \
               policy/judge/mapjudge.c
-PLAN_SRC   := policy/plan/planstep.c policy/plan/plan.c policy/plan/reservation.c policy/plan/evaluate.c policy/plan/diff.c policy/plan/cmdline.c
+PLAN_SRC   := policy/plan/planstep.c policy/plan/plan.c policy/plan/reservation.c policy/plan/evaluate.c policy/plan/diff.c policy/plan/cmdline.c policy/plan/remedy.c
 POLICY_SRC := $(MODEL_SRC) $(READ_SRC) $(JUDGE_SRC) $(PLAN_SRC)
 ACTIONS_SRC:= actions/clock.c actions/result.c actions/ownfile.c actions/kwrite.c actions/compact.c actions/dropcaches.c actions/reclaim.c actions/pcp.c actions/reserve.c \
               actions/execute.c actions/perms.c actions/lock.c actions/state.c

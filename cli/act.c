@@ -621,7 +621,7 @@ int act_run_plan(struct act_run *r, struct bc_error *err)
 	const struct act_args *a = r->a;
 	struct report rep = { .command = r->command, .dry_run = a->dry_run, .before = &r->snap,
 			      .findings = r->findings, .nr_findings = r->nr_findings, .plan = &r->plan,
-			      .policy = r->have_pol ? r->pol.path : NULL };
+			      .policy = r->have_pol ? r->pol.path : NULL, .boot = r->boot };
 	double t0 = clock_mono_s();
 
 	if (r->lock_refused)

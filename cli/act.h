@@ -43,6 +43,7 @@ struct act_args {
 	const char *state_file;		/* --state-file */
 	bool pools_only;		/* apply, plan --pools-only: only the hugepage targets */
 	bool grub;			/* plan --kernel-cmdline --grub: write GRUB's drop-in */
+	bool kernel_cmdline;		/* plan --kernel-cmdline --format json: the plan with it */
 	char **specs;			/* reserve SIZE:COUNT[@NODES] ... */
 	int nr_specs;
 };
@@ -76,6 +77,7 @@ struct act_run {
 	bool lock_refused;
 	struct bc_error lock_why;
 	struct sysctl_hp_set sysctl;	/* policy runs: what sysctl files set */
+	const struct boot_report *boot;	/* plan --kernel-cmdline --format json, else NULL */
 	struct sysctl_conflict conflicts[SYSCTL_HP_NR];
 	unsigned nr_conflicts;
 };

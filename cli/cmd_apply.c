@@ -8,6 +8,7 @@
 
 #include <time.h>
 
+#include "cmd_cmdline.h"
 #include "evaluate.h"
 #include "judge.h"
 #include "state.h"
@@ -49,6 +50,7 @@ static int evaluate(struct act_run *r, struct bc_error *err)
 int cmd_apply(const struct act_args *a, struct bc_error *err)
 {
 	struct act_run r = { .a = a, .command = a->dry_run ? "plan" : "apply" };
+	struct boot_doc boot = { 0 };
 	int rc;
 
 	rc = act_load_policy(&r, err);
@@ -60,8 +62,11 @@ int cmd_apply(const struct act_args *a, struct bc_error *err)
 		rc = load_state(&r, err);
 	if (rc == 0)
 		rc = evaluate(&r, err);
+	if (rc == 0 && a->kernel_cmdline)
+		rc = cmd_kernel_cmdline_doc(&r, &boot, err);
 	if (rc == 0)
 		rc = act_run_plan(&r, err);
+	boot_doc_free(&boot);
 	act_free(&r);
 	return rc;
 }

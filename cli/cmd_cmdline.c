@@ -21,18 +21,11 @@
 #include "output.h"
 #include "ownfile.h"
 #include "release.h"
+#include "remedy.h"
 #include "rootfs.h"
 
 /* A fragment longer than this is longer than any kernel's line: refused without more ado. */
 #define CMDLINE_BUILD_MAX 65536
-
-/* The fragment, and what the notes on standard error say of it. */
-struct fragment {
-	char *line;			/* CMDLINE_BUILD_MAX bytes */
-	struct cmdline_limit lim;	/* the architecture's command line */
-	enum release_found found;	/* the kernel release the form was chosen for */
-	char release[80];
-};
 
 /* A hugepage word already in GRUB's files: a note on stderr. */
 static void grub_conflict(const char *file, unsigned line, const char *word, void *ctx)
@@ -47,25 +40,59 @@ static void grub_conflict(const char *file, unsigned line, const char *word, voi
 		one ? "it" : "them", one ? "it" : "them");
 }
 
+/*
+ * What else the kernel takes and its traps, a comment each line (stderr,
+ * the drop-in): "# offer WORDS" or "# not offered: OPTION=", its rule and
+ * why (not), then "# warning: TEXT". Escaped: a default_hugepagesz= value
+ * is the file's.
+ */
+static void advice_text(FILE *f, const struct boot_advice *adv)
+{
+	char text[4 * 480];
+	unsigned i;
+
+	for (i = 0; i < REMEDY_NR; i++) {
+		const struct remedy *m = &adv->remedies[i];
+
+		if (i == REMEDY_HUGEPAGES && !m->offered)
+			continue;	/* said already: nothing to put on the line */
+		if (m->offered)
+			fprintf(f, "# offer %s\n", i == REMEDY_HUGEPAGES ? "the line above" : m->words);
+		else
+			fprintf(f, "# not offered: %s=\n", m->option);
+		fprintf(f, "#   rule: %s\n#   %s %s\n", m->rule, m->offered ? "why:" : "why not:", m->why);
+	}
+	for (i = 0; i < adv->nr_warnings; i++)
+		fprintf(f, "# warning: %s\n", out_escape(text, sizeof(text), adv->warnings[i].text, 0));
+}
+
 struct dropin {
-	const char *fragment, *policy;
+	const struct boot_doc *doc;
+	const char *policy;
 };
 
+/* The drop-in, then the same advice as on standard error, as comments. */
 static int render_dropin(FILE *f, void *ctx)
 {
 	const struct dropin *d = ctx;
 
-	return cmdline_grub_dropin(f, d->fragment, d->policy);
+	if (cmdline_grub_dropin(f, d->doc->line, d->policy) < 0)
+		return -1;
+	if (d->doc->line[0]) {
+		fprintf(f, "\n# what else this kernel takes, as buddyctl plan --kernel-cmdline said:\n");
+		advice_text(f, &d->doc->adv);
+	}
+	return ferror(f) ? -1 : 0;
 }
 
 /*
  * --grub: (re)write the drop-in under the root, atomically, by the rules of
  * buddyctl's own files; only where GRUB's /etc/default/grub is.
  */
-static int write_grub_dropin(const struct act_args *a, const char *line, const char *policy,
+static int write_grub_dropin(const struct act_args *a, const struct boot_doc *doc, const char *policy,
 			     struct bc_error *err)
 {
-	struct dropin d = { .fragment = line, .policy = policy };
+	struct dropin d = { .doc = doc, .policy = policy };
 	int fd = rootfs_open(a->root, "etc/default/grub", O_PATH, 0);
 
 	if (fd < 0)
@@ -76,7 +103,7 @@ static int write_grub_dropin(const struct act_args *a, const char *line, const c
 }
 
 /* Which kernel the fragment is for: "# for Linux 6.1.0, from POLICY", or why it is unknown. */
-static void release_note(const struct fragment *fr, const char *path)
+static void release_note(const struct boot_doc *fr, const char *path)
 {
 	char shown[4 * 80];
 
@@ -92,7 +119,7 @@ static void release_note(const struct fragment *fr, const char *path)
 }
 
 /* How much of the architecture's command line the fragment takes, or that there is none. */
-static void length_note(const struct fragment *fr, const char *path)
+static void length_note(const struct boot_doc *fr, const char *path)
 {
 	const struct cmdline_limit *lim = &fr->lim;
 	size_t len = strlen(fr->line);
@@ -107,9 +134,6 @@ static void length_note(const struct fragment *fr, const char *path)
 	fprintf(stderr, "# the fragment takes %zu of the %u bytes of the %s kernel command line%s%s%s\n", len,
 		lim->size - 1, lim->assumed ? "unknown architecture's" : lim->arch,
 		lim->source[0] ? " (" : "", lim->source, lim->source[0] ? ")" : "");
-	if (len > (lim->size - 1) / 2)
-		fprintf(stderr, "# warning: that is more than half of it: the rest of the line (cat /proc/cmdline) must fit in the other %zu\n",
-			lim->size - 1 - len);
 }
 
 /* What to do with the fragment: update-grub after --grub, or how to put it there. */
@@ -128,7 +152,7 @@ static void install_note(const struct act_args *a, size_t len)
 }
 
 /* How to install the fragment, on stderr: stdout stays the fragment. */
-static void cmdline_notes(const struct act_args *a, const struct fragment *fr, const struct policy *pol)
+static void cmdline_notes(const struct act_args *a, const struct boot_doc *fr, const struct policy *pol)
 {
 	char path[4 * PATH_MAX];
 
@@ -136,28 +160,43 @@ static void cmdline_notes(const struct act_args *a, const struct fragment *fr, c
 	out_escape(path, sizeof(path), pol->path, 0);
 	release_note(fr, path);
 	length_note(fr, path);
+	if (fr->line[0])
+		advice_text(stderr, &fr->adv);
 	install_note(a, strlen(fr->line));
 }
 
-/*
- * The fragment for the kernel under the root, its nodes checked against the
- * snapshot and its length against the architecture's command line.
- */
-static int build_fragment(struct act_run *r, struct fragment *fr, struct bc_error *err)
+int cmd_kernel_cmdline_doc(struct act_run *r, struct boot_doc *d, struct bc_error *err)
 {
 	struct kernel_version kv;
 	int rc;
 
-	fr->found = kernel_release_read(r->a->root, &kv, fr->release, sizeof(fr->release));
-	rc = cmdline_build(&r->pol, &r->snap, &kv, fr->line, CMDLINE_BUILD_MAX, err);
+	d->found = RELEASE_MISSING;
+	d->line = malloc(CMDLINE_BUILD_MAX);
+	if (!d->line)
+		return bc_error_set(err, BC_ENOMEM, "out of memory");
+	d->found = kernel_release_read(r->a->root, &kv, d->release, sizeof(d->release));
+	rc = cmdline_build(&r->pol, &r->snap, &kv, d->line, CMDLINE_BUILD_MAX, err);
 	/* the nodes the counts name must exist (sizes were checked above) */
 	if (rc == 0)
 		rc = policy_validate(&r->pol, &r->snap, err);
 	if (rc == 0) {
-		cmdline_limit_read(r->a->root, &fr->lim);
-		rc = cmdline_check_length(&r->pol, strlen(fr->line), &fr->lim, err);
+		cmdline_limit_read(r->a->root, &d->lim);
+		rc = cmdline_check_length(&r->pol, strlen(d->line), &d->lim, err);
 	}
-	return rc;
+	if (rc < 0)
+		return rc;
+	kernel_boot_read(r->a->root, &d->boot);
+	remedy_advise(&r->pol, &r->snap, &kv, &d->boot, d->line, &d->lim, &d->adv);
+	d->rep = (struct boot_report){ .fragment = d->line, .lim = &d->lim, .adv = &d->adv,
+				       .release = d->found == RELEASE_PARSED ? d->release : NULL };
+	r->boot = &d->rep;
+	return 0;
+}
+
+void boot_doc_free(struct boot_doc *d)
+{
+	free(d->line);
+	d->line = NULL;
 }
 
 /* The fragment on standard output, one line; nothing when there is none. */
@@ -174,21 +213,19 @@ static int print_fragment(const char *line, struct bc_error *err)
 int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 {
 	struct act_run r = { .a = a, .command = "plan" };
-	struct fragment fr = { .line = malloc(CMDLINE_BUILD_MAX), .found = RELEASE_MISSING };
+	struct boot_doc fr = { 0 };
 	int rc;
 
-	if (!fr.line)
-		return bc_error_set(err, BC_ENOMEM, "out of memory");
 	rc = act_policy_and_snapshot(&r, err);
 	if (rc == 0)
-		rc = build_fragment(&r, &fr, err);
+		rc = cmd_kernel_cmdline_doc(&r, &fr, err);
 	if (rc == 0 && a->grub)
-		rc = write_grub_dropin(a, fr.line, r.pol.path, err);
+		rc = write_grub_dropin(a, &fr, r.pol.path, err);
 	if (rc == 0)
 		rc = print_fragment(fr.line, err);
 	if (rc == 0)
 		cmdline_notes(a, &fr, &r.pol);
-	free(fr.line);
+	boot_doc_free(&fr);
 	act_free(&r);
 	return rc;
 }

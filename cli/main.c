@@ -108,6 +108,7 @@ static struct act_args act_args_of(const struct cli_opts *o)
 		.force = o->force, .allow_drop_caches = o->allow_drop_caches,
 		.time_budget = o->time_budget, .wait = o->wait, .lock_file = o->lock_file,
 		.state_file = o->state_file, .pools_only = o->pools_only, .grub = o->grub,
+		.kernel_cmdline = o->kernel_cmdline,
 		.specs = o->args, .nr_specs = o->nr_args,
 	};
 }
@@ -152,7 +153,8 @@ static int run_actor(const struct cli_opts *o, struct bc_error *err)
 	case C_CHECK:
 		return cmd_check(&aa, err);
 	case C_PLAN:
-		return o->kernel_cmdline ? cmd_kernel_cmdline(&aa, err) : cmd_apply(&aa, err);
+		/* with --format json, the plan's report carries the command line */
+		return o->kernel_cmdline && o->format == FMT_TEXT ? cmd_kernel_cmdline(&aa, err) : cmd_apply(&aa, err);
 	case C_APPLY:
 		return cmd_apply(&aa, err);
 	case C_COMPACT:

@@ -353,8 +353,10 @@ static const char *cmdline_conflict(const struct cli_opts *o)
 		return o->grub ? "--grub writes the drop-in of plan --kernel-cmdline: give both" : NULL;
 	for (i = 0; excluded[i] && !given(o, excluded[i]); i++)
 		;
-	if (o->format != FMT_TEXT || excluded[i])
-		return "--kernel-cmdline prints only the kernel parameters: no --format, --pools-only, --dry-run, --time-budget, --wait, --lock-file or --state-file";
+	if ((o->format != FMT_TEXT && o->format != FMT_JSON) || excluded[i])
+		return "--kernel-cmdline: no --format but json, no --pools-only, --dry-run, --time-budget, --wait, --lock-file or --state-file";
+	if (o->format == FMT_JSON && o->grub)
+		return "--grub writes the drop-in of the text form: no --format json";
 	return NULL;
 }
 
@@ -459,7 +461,8 @@ static const char usage_tail[] =
 	"      --pools-only    apply, plan: only the policy's hugepage targets, no\n"
 	"                      remediation of fragmented nodes (the boot unit)\n"
 	"      --kernel-cmdline  plan: print the kernel parameters that reserve the\n"
-	"                      policy's hugepage targets at boot, and nothing else\n"
+	"                      policy's hugepage targets at boot (what else the kernel\n"
+	"                      takes on stderr; with -f json in plan's report)\n"
 	"      --grub          plan --kernel-cmdline: also (re)write GRUB's drop-in\n"
 	"                      /etc/default/grub.d/zz-buddyctl.cfg\n"
 	"  -h, --help          show this help and exit\n"

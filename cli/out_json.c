@@ -716,6 +716,42 @@ static void vmstat_change_json(struct jw *w, const struct snap_diff *d)
 	jw_end(w);
 }
 
+/* plan --kernel-cmdline: the fragment, the kernel, each option offered or not, the traps. */
+static void boot_json(struct jw *w, const struct boot_report *b)
+{
+	unsigned i;
+
+	jw_object(w, "kernel_cmdline");
+	jw_str(w, "fragment", b->fragment);
+	jw_str(w, "kernel_release", b->release);
+	jw_str_or_null(w, "arch", b->lim->assumed ? NULL : b->lim->arch);
+	jw_u64(w, "line_limit", b->lim->size - 1);
+	jw_u64(w, "fragment_bytes", strlen(b->fragment));
+	jw_array(w, "remedies");
+	for (i = 0; i < REMEDY_NR; i++) {
+		const struct remedy *m = &b->adv->remedies[i];
+
+		jw_object(w, NULL);
+		jw_str(w, "option", m->option);
+		jw_bool(w, "offered", m->offered);
+		jw_str_or_null(w, "words", m->words);
+		jw_str_or_null(w, "replaces", m->replaces);
+		jw_str(w, "rule", m->rule);
+		jw_str(w, "why", m->why);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_array(w, "warnings");
+	for (i = 0; i < b->adv->nr_warnings; i++) {
+		jw_object(w, NULL);
+		jw_str(w, "code", b->adv->warnings[i].code);
+		jw_str(w, "text", b->adv->warnings[i].text);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+}
+
 int report_json(FILE *f, const struct report *r)
 {
 	struct jw w;
@@ -747,6 +783,8 @@ int report_json(FILE *f, const struct report *r)
 	jw_fixed(&w, "total_ms", r->total_ms, 3);
 	jw_i64(&w, "exit", r->exit_code);
 	jw_str_or_null(&w, "exit_reason", r->exit_reason);
+	if (r->boot)
+		boot_json(&w, r->boot);
 	jw_end(&w);
 	return jw_done(&w);
 }

@@ -13,8 +13,20 @@
 #include "diff.h"
 #include "execute.h"
 #include "plan.h"
+#include "remedy.h"
 #include "snapshot.h"
 #include "sysctl_conflict.h"
+
+/*
+ * plan --kernel-cmdline --format json: the fragment, the kernel it is for
+ * and what else that kernel takes (cli/cmd_cmdline.c fills it).
+ */
+struct boot_report {
+	const char *fragment;
+	const char *release;		/* proc/sys/kernel/osrelease, NULL when unknown */
+	const struct cmdline_limit *lim;
+	const struct boot_advice *adv;
+};
 
 /* Everything one check/plan/apply/one-off run has to say. */
 struct report {
@@ -37,6 +49,7 @@ struct report {
 	/* sysctl files that size a pool the policy sizes too (JSON "warnings") */
 	const struct sysctl_conflict *sysctl_conflicts;
 	unsigned nr_sysctl_conflicts;
+	const struct boot_report *boot;	/* plan --kernel-cmdline --format json, else NULL */
 };
 
 

@@ -19,7 +19,8 @@ python3-jsonschema and its format checks on:
     and plan with every test policy; apply and the one-off actions on a copy
     of the tree; a buddyinfo capture of the tree (status, estimate, check,
     plan); diff of two trees, of a tree and its status JSON, of a capture
-    and that status JSON. A run that exits with an error and prints nothing
+    and that status JSON; plan --kernel-cmdline of every boot tree
+    (tests/fixtures/boot/) with every test policy. A run that exits with an error and prints nothing
     on standard output (a policy that does not fit the tree) is no
     document; a run that prints anything must print a valid one, and
     status, estimate of 2M, check and plan by the default policy must
@@ -232,9 +233,21 @@ class Runs:
             self.run(["map", "--root", nocg, "--size", "2M"], must=True)
         return len(trees)
 
+    def boot_trees(self):
+        """plan --kernel-cmdline --format json on the trees of a kernel's boot options, each policy."""
+        trees = sorted(d.rstrip("/") for d in glob.glob("tests/fixtures/boot/*/") if os.path.isdir(d + "proc"))
+        result(len(trees) > 0, "no boot tree found under tests/fixtures/boot")
+        for tree in trees:
+            for policy in POLICIES:
+                # per-node counts cannot be said before 5.16: v5.10 refuses boot-pernode.conf
+                self.run(["plan", "--kernel-cmdline", "--root", tree, "-c", policy],
+                         must=policy == DEFAULT_POLICY or (policy == "tests/policies/boot-pernode.conf" and
+                                                           not tree.endswith("v5.10")))
+
     def all_trees(self):
         trees = sorted(d.rstrip("/") for d in glob.glob("tests/fixtures/*/") if os.path.isdir(d + "proc"))
         result(len(trees) > 0, "no fixture tree found under tests/fixtures")
+        self.boot_trees()
         with tempfile.TemporaryDirectory(prefix="buddyctl-schema.") as tmp:
             for tree in trees:
                 self.tree(tree, tmp)

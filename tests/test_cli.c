@@ -2247,7 +2247,7 @@ static void kernel_cmdline(void **state)
 			      "--kernel-cmdline", NULL };
 	const char *bad[] = { FX("two-node"), "--config", "tests/policies/pools.conf", "apply",
 			      "--kernel-cmdline", NULL };
-	const char *fmt[] = { FX("two-node"), "--config", "tests/policies/pools.conf", "--format", "json",
+	const char *fmt[] = { FX("two-node"), "--config", "tests/policies/pools.conf", "--format", "prometheus",
 			      "plan", "--kernel-cmdline", NULL };
 
 	(void)state;
@@ -2329,8 +2329,9 @@ static void kernel_cmdline_too_long(void **state)
 	run(&r, args);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(strlen(r.out), 1114);
-	assert_contains(r.err, "# the fragment takes 1113 of the 2047 bytes of the x86_64 kernel command line (proc/sys/kernel/arch)\n"
-			"# warning: that is more than half of it: the rest of the line (cat /proc/cmdline) must fit in the other 934\n");
+	assert_contains(r.err, "# the fragment takes 1113 of the 2047 bytes of the x86_64 kernel command line (proc/sys/kernel/arch)\n");
+	assert_contains(r.err, "# warning: the fragment takes more than half of the command line: the rest of it (cat /proc/cmdline) "
+			"must fit in the other 934 bytes; a longer line is not cut short, it may not boot at all");
 	sh("rm -rf build/kc200 build/kc200.conf");
 }
 
@@ -2405,6 +2406,120 @@ static void kernel_cmdline_grub(void **state)
 	assert_contains(r.err, "build/kg/etc/default/grub: No such file or directory: --grub writes a drop-in for GRUB's settings");
 	assert_int_equal(access("build/kg/etc/default/grub.d/zz-buddyctl.cfg", F_OK), -1);
 	sh("rm -rf build/kg build/kg.conf build/kg.out build/kg.first");
+}
+
+/* The lines of text that give the advice (offers, rules, whys, warnings), into a file. */
+static void advice_lines(const char *text, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	const char *line, *nl;
+
+	assert_non_null(f);
+	for (line = text; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		if (!strncmp(line, "# offer ", 8) || !strncmp(line, "# not offered: ", 15) ||
+		    !strncmp(line, "#   ", 4) || !strncmp(line, "# warning: ", 11))
+			fprintf(f, "%.*s\n", (int)(nl - line), line);
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * plan --kernel-cmdline on the boot trees (tests/fixtures/boot): what the
+ * running kernel takes beside the fragment, with its rule and why, and the
+ * traps; the same in the text (stderr), GRUB's drop-in (as comments) and
+ * the plan's JSON (kernel_cmdline). cma-7.3 has CmaTotal and hugetlb_cma=
+ * on its command line; nocma-6.1 has no CmaTotal (Debian's 6.1).
+ */
+static void kernel_cmdline_remedies(void **state)
+{
+	static struct run r, j;
+	const char *text[] = { "--root", "build/kr", "--config", "tests/policies/boot-pernode.conf", "plan",
+			       "--kernel-cmdline", "--grub", NULL };
+	const char *json[] = { "--root", "build/kr", "--config", "tests/policies/boot-pernode.conf", "--format",
+			       "json", "plan", "--kernel-cmdline", NULL };
+	const char *jgrub[] = { "--root", "build/kr", "--config", "tests/policies/boot-pernode.conf", "--format",
+				"json", "plan", "--kernel-cmdline", "--grub", NULL };
+	static const char frag[] = "hugepagesz=1G hugepages=0:1,1:2 hugepagesz=2M hugepages=0:16,1:8";
+
+	(void)state;
+	sh("rm -rf build/kr && cp -r " FIXTURES "/boot/cma-7.3 build/kr && mkdir -p build/kr/etc/default && "
+	   "printf 'GRUB_CMDLINE_LINUX=\"quiet\"\\n' > build/kr/etc/default/grub");
+	run(&r, text);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_string_equal(r.out, "hugepagesz=1G hugepages=0:1,1:2 hugepagesz=2M hugepages=0:16,1:8\n");
+	assert_contains(r.err, "# offer the line above\n#   rule: hugepagesz=SIZE hugepages=N: every kernel; the per-node "
+			"form NODE:N from Linux 5.16");
+	assert_contains(r.err, "# offer hugetlb_cma=0:1G,1:2G\n#   rule: Linux 5.7 in total (hugetlb_cma=SIZE), 5.16 per node "
+			"(hugetlb_cma=NODE:SIZE,...); only a kernel built with CONFIG_CMA (CmaTotal in /proc/meminfo)\n"
+			"#   why: for gigantic pools that must grow and shrink at runtime");
+	assert_contains(r.err, "In place of hugepagesz=1G hugepages=0:1,1:2, never beside: the kernel skips boot-time "
+			"gigantic pages while hugetlb_cma is set\n");
+	assert_contains(r.err, "# not offered: hugepage_alloc_threads=\n#   rule: Linux 6.15; non-gigantic pages only\n"
+			"#   why not: 48M of non-gigantic pages are quick to allocate at boot");
+	assert_contains(r.err, "# warning: hugetlb_cma= is on the running command line: while it is there the kernel skips "
+			"boot-time gigantic pages and hugepagesz=1G hugepages=0:1,1:2 gives none");
+	/* 7.3 keeps a node's gigantic pages on it */
+	if (strstr(r.err, "another node"))
+		fail_msg("7.3 warned of the node fallback:\n%s", r.err);
+	/* the drop-in says the same, line for line */
+	advice_lines(r.err, "build/kr.text");
+	sh("sh -n build/kr/etc/default/grub.d/zz-buddyctl.cfg");
+	sh("grep -E '^# (offer |not offered: |warning: )|^#   ' build/kr/etc/default/grub.d/zz-buddyctl.cfg > build/kr.grub; "
+	   "cmp build/kr.text build/kr.grub");
+	sh("test $(wc -l < build/kr.text) = 10");
+	/* the JSON: the plan's report with the same words, rules and whys */
+	run(&j, json);
+	if (j.status != 0)
+		fail_msg("exit %d: %s", j.status, j.err);
+	assert_contains(j.out, "\"kernel_cmdline\":{\"fragment\":\"hugepagesz=1G hugepages=0:1,1:2 hugepagesz=2M "
+			"hugepages=0:16,1:8\",\"kernel_release\":\"7.3.4+deb13-cloud-amd64\",\"arch\":\"x86_64\","
+			"\"line_limit\":2047,\"fragment_bytes\":64,\"remedies\":[{\"option\":\"hugepages\",\"offered\":true,"
+			"\"words\":\"hugepagesz=1G hugepages=0:1,1:2 hugepagesz=2M hugepages=0:16,1:8\",\"replaces\":null,");
+	assert_contains(j.out, "{\"option\":\"hugetlb_cma\",\"offered\":true,\"words\":\"hugetlb_cma=0:1G,1:2G\","
+			"\"replaces\":\"hugepagesz=1G hugepages=0:1,1:2\",\"rule\":\"Linux 5.7 in total");
+	assert_contains(j.out, "{\"option\":\"hugepage_alloc_threads\",\"offered\":false,\"words\":null,\"replaces\":null,"
+			"\"rule\":\"Linux 6.15; non-gigantic pages only\",\"why\":\"48M of non-gigantic pages");
+	assert_contains(j.out, "\"warnings\":[{\"code\":\"hugetlb-cma-set\",\"text\":\"hugetlb_cma= is on the running command line");
+	assert_contains(j.out, "\"command\":\"plan\"");
+	assert_contains(j.out, frag);
+	/* --grub is the text form's */
+	run(&j, jgrub);
+	assert_int_equal(j.status, 64);
+
+	/* Debian's 6.1: no CMA, said why; the node fallback warned of */
+	sh("rm -rf build/kr && cp -r " FIXTURES "/boot/nocma-6.1 build/kr && mkdir -p build/kr/etc/default && "
+	   "printf 'GRUB_CMDLINE_LINUX=\"quiet\"\\n' > build/kr/etc/default/grub");
+	run(&r, text);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "hugepagesz=1G hugepages=0:1,1:2 hugepagesz=2M hugepages=0:16,1:8\n");
+	assert_contains(r.err, "# not offered: hugetlb_cma=\n#   rule: Linux 5.7 in total");
+	assert_contains(r.err, "#   why not: /proc/meminfo has no CmaTotal: this kernel is built without CONFIG_CMA and "
+			"ignores hugetlb_cma=");
+	assert_contains(r.err, "# warning: Linux 6.1 may take a node's gigantic boot pages from another node when that node "
+			"has no room");
+	advice_lines(r.err, "build/kr.text");
+	sh("grep -E '^# (offer |not offered: |warning: )|^#   ' build/kr/etc/default/grub.d/zz-buddyctl.cfg > build/kr.grub; "
+	   "cmp build/kr.text build/kr.grub");
+	run(&j, json);
+	assert_int_equal(j.status, 0);
+	assert_contains(j.out, "{\"option\":\"hugetlb_cma\",\"offered\":false,\"words\":null,\"replaces\":null,");
+	assert_contains(j.out, "\"why\":\"/proc/meminfo has no CmaTotal: this kernel is built without CONFIG_CMA");
+	assert_contains(j.out, "\"warnings\":[{\"code\":\"gigantic-node-fallback\",\"text\":\"Linux 6.1 may take");
+
+	/* booted with default_hugepagesz=1G: HugePages_* and vm.nr_hugepages mean 1G there */
+	sh("sed -i 's/$/ default_hugepagesz=1G/' build/kr/proc/cmdline");
+	run(&r, text);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, "# warning: the default hugepage size is 1G (default_hugepagesz=1G on the running command line): "
+			"/proc/meminfo's HugePages_*, vm.nr_hugepages and hugetlbfs mounts without pagesize= mean 1G pages, "
+			"while the 2M folders stay");
+	run(&j, json);
+	assert_contains(j.out, "{\"code\":\"default-hugepagesz\",\"text\":\"the default hugepage size is 1G");
+	sh("rm -rf build/kr build/kr.text build/kr.grub");
 }
 
 /* plan --pools-only: the boot unit's plan, reservations only. */
@@ -2767,7 +2882,7 @@ static void options_table(void **state)
 	assert_int_equal(options_parse(5, rounds, &o, msg, sizeof(msg)), -1);
 	assert_string_equal(msg, "--rounds: '4294967297' is not a number from 0 to 100");
 	assert_int_equal(options_parse(5, both, &o, msg, sizeof(msg)), -1);
-	assert_string_equal(msg, "--kernel-cmdline prints only the kernel parameters: no --format, --pools-only, --dry-run, --time-budget, --wait, --lock-file or --state-file");
+	assert_string_equal(msg, "--kernel-cmdline: no --format but json, no --pools-only, --dry-run, --time-budget, --wait, --lock-file or --state-file");
 	assert_int_equal(options_parse(3, grub, &o, msg, sizeof(msg)), -1);
 	assert_string_equal(msg, "--grub writes the drop-in of plan --kernel-cmdline: give both");
 }
@@ -2802,6 +2917,7 @@ int main(void)
 		cmocka_unit_test(kernel_cmdline_nothing),
 		cmocka_unit_test(kernel_cmdline_too_long),
 		cmocka_unit_test(kernel_cmdline_grub),
+		cmocka_unit_test(kernel_cmdline_remedies),
 		cmocka_unit_test(pools_only),
 		cmocka_unit_test(sysctl_fights),
 	};

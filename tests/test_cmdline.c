@@ -11,10 +11,12 @@
 #include "cmdline.h"
 #include "config.h"
 #include "release.h"
+#include "remedy.h"
 #include "snapshot_read.h"
 
 static const struct kernel_version k6_1 = { 6, 1 }, k5_17 = { 5, 17 }, k5_10 = { 5, 10 },
-				   kunknown = { 0, 0 };
+				   kunknown = { 0, 0 }, k5_4 = { 5, 4 }, k6_14 = { 6, 14 }, k6_15 = { 6, 15 },
+				   k7_3 = { 7, 3 };
 
 /*
  * The fragment for policy on tree, or the error: rc is cmdline_build()'s,
@@ -251,6 +253,193 @@ static void test_grub_dropin(void **state)
 	free(text);
 }
 
+/*
+ * remedy_advise() for policy on tree (tests/fixtures/ or tests/fixtures/boot/),
+ * kernel kv booted as boot, its fragment built first; an x86-64 line.
+ */
+static void advise(const char *tree, const char *policy, const struct kernel_version *kv,
+		   const struct kernel_boot *boot, struct boot_advice *adv)
+{
+	struct cmdline_limit lim;
+	struct bc_error e = { 0 };
+	struct snapshot snap;
+	struct policy pol;
+	char root[128], frag[2048];
+
+	snprintf(root, sizeof(root), FIXTURES "/%s", tree);
+	assert_int_equal(snapshot_read(root, &snap, &e), 0);
+	if (policy_load_string("t.conf", policy, &pol, &e) != 0)
+		fail_msg("%s", e.msg);
+	if (cmdline_build(&pol, &snap, kv, frag, sizeof(frag), &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(cmdline_limit_for("x86_64", &lim), 0);
+	remedy_advise(&pol, &snap, kv, boot, frag, &lim, adv);
+	policy_free(&pol);
+	snapshot_free(&snap);
+}
+
+/* The warning of code in adv, or NULL. */
+static const char *warning(const struct boot_advice *adv, const char *code)
+{
+	unsigned i;
+
+	for (i = 0; i < adv->nr_warnings; i++)
+		if (!strcmp(adv->warnings[i].code, code))
+			return adv->warnings[i].text;
+	return NULL;
+}
+
+static const char PERNODE[] = "[hugepages 1G]\ncount = 0:1, 1:2\n[hugepages 2M]\ncount = 0:16, 1:8\n";
+
+/*
+ * hugetlb_cma: offered only where /proc/meminfo has CmaTotal (CONFIG_CMA),
+ * per node from 5.16, in total before where that says the same, never
+ * before 5.7, and always in place of the fragment's gigantic words.
+ */
+static void test_remedy_cma(void **state)
+{
+	const struct kernel_boot boot = { 0 };
+	struct boot_advice adv;
+	const struct remedy *c = &adv.remedies[REMEDY_HUGETLB_CMA];
+
+	(void)state;
+	advise("boot/cma-7.3", PERNODE, &k7_3, &boot, &adv);
+	assert_true(c->offered);
+	assert_string_equal(c->option, "hugetlb_cma");
+	assert_string_equal(c->words, "hugetlb_cma=0:1G,1:2G");
+	assert_string_equal(c->replaces, "hugepagesz=1G hugepages=0:1,1:2");
+	assert_contains(c->why, "In place of hugepagesz=1G hugepages=0:1,1:2, never beside");
+	assert_contains(c->rule, "5.16 per node");
+	/* the hugepages= words stay the fragment's */
+	assert_true(adv.remedies[REMEDY_HUGEPAGES].offered);
+	assert_string_equal(adv.remedies[REMEDY_HUGEPAGES].words,
+			    "hugepagesz=1G hugepages=0:1,1:2 hugepagesz=2M hugepages=0:16,1:8");
+	/* Debian's 6.1: no CONFIG_CMA, no CmaTotal */
+	advise("boot/nocma-6.1", PERNODE, &k6_1, &boot, &adv);
+	assert_false(c->offered);
+	assert_string_equal(c->words, "");
+	assert_contains(c->why, "/proc/meminfo has no CmaTotal: this kernel is built without CONFIG_CMA");
+	/* 5.10 with CMA: 2 + 1 is round-robin for hugepages=3, but not for the CMA area's even halves ... */
+	advise("boot/v5.10", "[hugepages 1G]\ncount = 0:2, 1:1\n", &k5_10, &boot, &adv);
+	assert_false(c->offered);
+	assert_contains(c->why, "not spread evenly over the nodes: that needs hugetlb_cma=NODE:SIZE, Linux 5.16; this kernel is 5.10");
+	/* ... an even split can, in total: the kernel halves it */
+	advise("boot/v5.10", "[hugepages 1G]\ncount = 0:1, 1:1\n", &k5_10, &boot, &adv);
+	assert_true(c->offered);
+	assert_string_equal(c->words, "hugetlb_cma=2G");
+	assert_string_equal(c->replaces, "hugepagesz=1G hugepages=2");
+	advise("boot/v5.10", "[hugepages 1G]\ncount = 0:1, 1:1\n", &k5_4, &boot, &adv);
+	assert_false(c->offered);
+	assert_contains(c->why, "hugetlb_cma= needs Linux 5.7; this kernel is 5.4");
+	/* no gigantic pool: nothing for it to do */
+	advise("boot/cma-7.3", "[hugepages 2M]\ntotal = 64\n", &k7_3, &boot, &adv);
+	assert_false(c->offered);
+	assert_contains(c->why, "no pool of gigantic pages (larger than 4M)");
+}
+
+/* hugepage_alloc_threads: from 6.15, for many non-gigantic pages, one thread per CPU. */
+static void test_remedy_threads(void **state)
+{
+	struct kernel_boot boot = { .nr_cpus = 4 };
+	struct boot_advice adv;
+	const struct remedy *t = &adv.remedies[REMEDY_ALLOC_THREADS];
+	/* 40,000 x 2M = 80000M on two-node's 32 GiB: the advice does not judge what fits */
+	static const char many[] = "[hugepages 2M]\nforce = yes\ntotal = 40000\n";
+
+	(void)state;
+	advise("two-node", many, &k6_15, &boot, &adv);
+	assert_true(t->offered);
+	assert_string_equal(t->words, "hugepage_alloc_threads=4");
+	assert_contains(t->why, "80000M of non-gigantic pages at boot");
+	advise("two-node", many, &k6_14, &boot, &adv);
+	assert_false(t->offered);
+	assert_contains(t->why, "needs Linux 6.15; this kernel is 6.14");
+	boot.nr_cpus = 0;
+	advise("two-node", many, &k6_15, &boot, &adv);
+	assert_false(t->offered);
+	assert_contains(t->why, "the number of CPUs is unknown");
+	advise("two-node", "[hugepages 2M]\ntotal = 2048\n", &k6_15, &boot, &adv);
+	assert_false(t->offered);
+	assert_contains(t->why, "4G of non-gigantic pages are quick to allocate at boot");
+	advise("two-node", "[hugepages 1G]\ntotal = 2\n", &k6_15, &boot, &adv);
+	assert_false(t->offered);
+	assert_contains(t->why, "no non-gigantic pages at boot");
+}
+
+/* The traps: a gigantic default size, hugetlb_cma= already set, 6.1's node fallback, a long line. */
+static void test_remedy_traps(void **state)
+{
+	struct kernel_boot boot = { .cmdline_read = true };
+	struct boot_advice adv;
+	const char *w;
+
+	(void)state;
+	advise("boot/nocma-6.1", PERNODE, &k6_1, &boot, &adv);
+	assert_null(warning(&adv, "default-hugepagesz"));
+	assert_null(warning(&adv, "hugetlb-cma-set"));
+	w = warning(&adv, "gigantic-node-fallback");
+	assert_non_null(w);
+	assert_contains(w, "Linux 6.1 may take a node's gigantic boot pages from another node");
+	/* 7.3 keeps them on their node; an unknown kernel is taken as a current one */
+	advise("boot/nocma-6.1", PERNODE, &k7_3, &boot, &adv);
+	assert_null(warning(&adv, "gigantic-node-fallback"));
+	advise("boot/nocma-6.1", PERNODE, &kunknown, &boot, &adv);
+	assert_null(warning(&adv, "gigantic-node-fallback"));
+	/* one count for the machine: no node to miss */
+	advise("boot/nocma-6.1", "[hugepages 1G]\ntotal = 2\n", &k6_1, &boot, &adv);
+	assert_null(warning(&adv, "gigantic-node-fallback"));
+
+	snprintf(boot.default_size, sizeof(boot.default_size), "1G");
+	advise("boot/nocma-6.1", "[hugepages 2M]\ntotal = 64\n", &k6_1, &boot, &adv);
+	w = warning(&adv, "default-hugepagesz");
+	assert_non_null(w);
+	assert_contains(w, "the default hugepage size is 1G (default_hugepagesz=1G on the running command line): "
+			"/proc/meminfo's HugePages_*, vm.nr_hugepages and hugetlbfs mounts without pagesize= mean 1G pages, "
+			"while the 2M folders stay");
+	snprintf(boot.default_size, sizeof(boot.default_size), "2M");
+	advise("boot/nocma-6.1", "[hugepages 2M]\ntotal = 64\n", &k6_1, &boot, &adv);
+	assert_null(warning(&adv, "default-hugepagesz"));
+
+	boot.hugetlb_cma = true;
+	advise("boot/cma-7.3", PERNODE, &k7_3, &boot, &adv);
+	w = warning(&adv, "hugetlb-cma-set");
+	assert_non_null(w);
+	assert_contains(w, "the kernel skips boot-time gigantic pages and hugepagesz=1G hugepages=0:1,1:2 gives none");
+	advise("boot/cma-7.3", "[hugepages 2M]\ntotal = 64\n", &k7_3, &boot, &adv);
+	assert_null(warning(&adv, "hugetlb-cma-set"));
+}
+
+/* What the running kernel was booted with: proc/cmdline's hugepage words, the CPUs online. */
+static void test_kernel_boot_read(void **state)
+{
+	struct kernel_boot b;
+
+	(void)state;
+	kernel_boot_read(FIXTURES "/boot/cma-7.3", &b);
+	assert_true(b.cmdline_read);
+	assert_true(b.hugetlb_cma);
+	assert_string_equal(b.default_size, "");
+	assert_int_equal(b.nr_cpus, 2);
+	kernel_boot_read(FIXTURES "/two-node", &b);
+	assert_false(b.cmdline_read);
+	assert_int_equal(b.nr_cpus, 0);
+	assert_int_equal(system("rm -rf build/kboot && mkdir -p build/kboot/proc build/kboot/sys/devices/system/cpu"), 0);
+	tree_put("build/kboot", "proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/sda1 xdefault_hugepagesz=2M default_hugepagesz=1G quiet\n");
+	tree_put("build/kboot", "sys/devices/system/cpu/online", "0-3,8,10-11\n");
+	kernel_boot_read("build/kboot", &b);
+	assert_string_equal(b.default_size, "1G");
+	assert_false(b.hugetlb_cma);
+	assert_int_equal(b.nr_cpus, 7);
+	/* not a CPU list: unknown, not a guess */
+	tree_put("build/kboot", "sys/devices/system/cpu/online", "0-3,x\n");
+	kernel_boot_read("build/kboot", &b);
+	assert_int_equal(b.nr_cpus, 0);
+	tree_put("build/kboot", "sys/devices/system/cpu/online", "3-1\n");
+	kernel_boot_read("build/kboot", &b);
+	assert_int_equal(b.nr_cpus, 0);
+	assert_int_equal(system("rm -rf build/kboot"), 0);
+}
+
 static void test_kernel_version(void **state)
 {
 	struct kernel_version v;
@@ -317,6 +506,10 @@ int main(void)
 		cmocka_unit_test(test_length_checked),
 		cmocka_unit_test(test_grub_dropin),
 		cmocka_unit_test(test_kernel_release_read),
+		cmocka_unit_test(test_remedy_cma),
+		cmocka_unit_test(test_remedy_threads),
+		cmocka_unit_test(test_remedy_traps),
+		cmocka_unit_test(test_kernel_boot_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,6 +30,18 @@ struct cmdline_limit {
 	bool assumed;		/* architecture unknown: the smallest size known */
 };
 
+/*
+ * What the running kernel was booted with, as far as plan/remedy.h needs it
+ * (read/release.h reads it): hugepage words on its command line and its
+ * CPUs.
+ */
+struct kernel_boot {
+	bool cmdline_read;		/* proc/cmdline was read */
+	char default_size[24];		/* the value of default_hugepagesz= on it, "" when none */
+	bool hugetlb_cma;		/* hugetlb_cma= is on it */
+	unsigned nr_cpus;		/* sys/devices/system/cpu/online; 0 when unknown */
+};
+
 /* The drop-in `plan --kernel-cmdline --grub` writes, under the root. */
 #define GRUB_DROPIN "/etc/default/grub.d/zz-buddyctl.cfg"
 

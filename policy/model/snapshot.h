@@ -73,6 +73,7 @@ enum meminfo_field {
 	MI_KRECLAIMABLE, MI_SRECLAIMABLE, MI_SUNRECLAIM,
 	MI_ANON_HUGE, MI_HUGEPAGESIZE, MI_HUGETLB,
 	MI_HP_TOTAL, MI_HP_FREE, MI_HP_RSVD, MI_HP_SURP,	/* counts, not kB */
+	MI_CMA_TOTAL, MI_CMA_FREE,	/* there only when the kernel has CONFIG_CMA */
 	MI_NR_FIELDS
 };
 

@@ -28,6 +28,7 @@ static const char *const mi_names[MI_NR_FIELDS] = {
 	[MI_HUGEPAGESIZE] = "Hugepagesize:", [MI_HUGETLB] = "Hugetlb:",
 	[MI_HP_TOTAL] = "HugePages_Total:", [MI_HP_FREE] = "HugePages_Free:",
 	[MI_HP_RSVD] = "HugePages_Rsvd:", [MI_HP_SURP] = "HugePages_Surp:",
+	[MI_CMA_TOTAL] = "CmaTotal:", [MI_CMA_FREE] = "CmaFree:",
 };
 
 static const char *const vm_names[VM_NR_FIELDS] = {

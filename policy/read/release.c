@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Reads the running kernel's release and architecture under a root, and parses their text. */
+/* Reads the running kernel's release, architecture and boot command line under a root, and parses their text. */
 #include "release.h"
 
 #include <errno.h>
@@ -148,4 +148,87 @@ void cmdline_limit_read(const char *root, struct cmdline_limit *l)
 	}
 	l->size = SMALLEST_LINE;
 	l->assumed = true;
+}
+
+/*
+ * The value of word NAME= in a command line ("console=ttyS0 quiet
+ * default_hugepagesz=1G"), into out; false when it is not there. Words are
+ * separated by blanks; quotes are not special here: hugepage words never
+ * carry any.
+ */
+static bool cmdline_word(const char *line, const char *name, char *out, size_t size)
+{
+	size_t n = strlen(name), w;
+	const char *p = line;
+
+	for (; *p; p += w) {
+		p += strspn(p, " \t\n");
+		w = strcspn(p, " \t\n");
+		if (w > n && !strncmp(p, name, n) && p[n] == '=') {
+			snprintf(out, size, "%.*s", (int)(w - n - 1), p + n + 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* One "N" or "N-M" of a CPU list at *s, its CPUs into *n; false when it is not one. */
+static bool cpu_range(const char **s, unsigned long *n)
+{
+	unsigned long lo, hi;
+	char *end;
+
+	if (**s < '0' || **s > '9')
+		return false;
+	lo = hi = strtoul(*s, &end, 10);
+	if (*end == '-') {
+		if (end[1] < '0' || end[1] > '9')
+			return false;
+		hi = strtoul(end + 1, &end, 10);
+	}
+	if (hi < lo || hi >= 1u << 20)
+		return false;
+	*n += hi - lo + 1;
+	*s = end;
+	return true;
+}
+
+/* CPUs in a list such as "0-3,8\n" (sys/devices/system/cpu/online); 0 when it is not one. */
+static unsigned cpulist_count(const char *s)
+{
+	unsigned long n = 0;
+
+	while (*s && *s != '\n') {
+		if (!cpu_range(&s, &n) || n > 1u << 20)
+			return 0;
+		if (*s == ',')
+			s++;
+		else if (*s && *s != '\n')
+			return 0;
+	}
+	return (unsigned)n;
+}
+
+void kernel_boot_read(const char *root, struct kernel_boot *b)
+{
+	struct bc_error e;
+	char path[PATH_MAX], *buf, val[24];
+	size_t len;
+	int errnum;
+
+	memset(b, 0, sizeof(*b));
+	if (rootfs_read(root, "proc/cmdline", &buf, &len, path, &errnum, &e) == 0) {
+		if (!memchr(buf, '\0', len)) {
+			b->cmdline_read = true;
+			if (cmdline_word(buf, "default_hugepagesz", val, sizeof(val)))
+				snprintf(b->default_size, sizeof(b->default_size), "%s", val);
+			b->hugetlb_cma = cmdline_word(buf, "hugetlb_cma", val, sizeof(val));
+		}
+		free(buf);
+	}
+	if (rootfs_read(root, "sys/devices/system/cpu/online", &buf, &len, path, &errnum, &e) == 0) {
+		if (!memchr(buf, '\0', len))
+			b->nr_cpus = cpulist_count(buf);
+		free(buf);
+	}
 }

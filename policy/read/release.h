@@ -3,9 +3,10 @@
 #define BUDDYCTL_RELEASE_H
 
 /*
- * Reading the running kernel's release (proc/sys/kernel/osrelease) and its
- * architecture (kernel.arch, uname(2), a capture's uname) under a root, and
- * parsing their text into model/kernel.h's structures.
+ * Reading the running kernel's release (proc/sys/kernel/osrelease), its
+ * architecture (kernel.arch, uname(2), a capture's uname) and what it was
+ * booted with (proc/cmdline, its CPUs) under a root, and parsing their text
+ * into model/kernel.h's structures.
  */
 
 #include <stddef.h>
@@ -40,5 +41,14 @@ int cmdline_limit_for(const char *text, struct cmdline_limit *l);
  * names a known architecture, the smallest limit known (assumed).
  */
 void cmdline_limit_read(const char *root, struct cmdline_limit *l);
+
+/*
+ * What the kernel under root was booted with (proc/cmdline: its
+ * default_hugepagesz= and whether hugetlb_cma= is set) and its CPUs
+ * (sys/devices/system/cpu/online). A file that is not there or not
+ * readable leaves its fields unknown (cmdline_read false, nr_cpus 0).
+ * The default size is the file's text: escape it before it is shown.
+ */
+void kernel_boot_read(const char *root, struct kernel_boot *b);
 
 #endif

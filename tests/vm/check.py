@@ -6,8 +6,11 @@
                                then judge its dumps; exit 1 when one failed
   check.py --cmdline OUT       print the command line plan --kernel-cmdline
                                printed in the guest (its hugepage options)
-  check.py --booted OUT BOOT   the pools of the guest booted with it match
-                               the policy's targets
+  check.py --policy OUT        print the policy it was printed for
+  check.py --booted OUT BOOT   the pools of the guest booted with it (and
+                               default_hugepagesz=1G) match the policy's
+                               targets, and buddyctl there warns of the 1G
+                               default
 
 A dump is the text between "@@DUMP NAME@@" and "@@END@@" (tests/vm/guest/lib.sh).
 """
@@ -326,6 +329,57 @@ def kernel_cmdline(dumps):
     text = dumps.get("kernel-cmdline", "")
     toks = [t for t in text.split() if re.match(r"(default_)?hugepages?z?=|hugepagesz=|hugepages=", t)]
     return " ".join(toks)
+
+
+def advice_lines(text):
+    """The lines of plan --kernel-cmdline's notes that give offers, rules, whys and warnings."""
+    return [ln for ln in text.splitlines()
+            if ln.startswith(("# offer ", "# not offered: ", "#   ", "# warning: "))]
+
+
+def check_kernel_cmdline_advice(dumps):
+    """What plan --kernel-cmdline offers on this 6.1 kernel, against the kernel's own files."""
+    notes, meminfo = dumps.get("kernel-cmdline.notes", ""), dumps.get("kernel-cmdline.meminfo", "")
+    release = dumps.get("kernel-cmdline.osrelease", "").strip()
+    if not notes or not meminfo:
+        res("FAIL", "plan --kernel-cmdline: offers for the guest's kernel", "no notes or no meminfo dumped")
+        return
+    bad = []
+    has_cma = re.search(r"^CmaTotal:", meminfo, re.M) is not None
+    cma_offered = "\n# offer hugetlb_cma=" in "\n" + notes
+    if has_cma != cma_offered:
+        bad.append(f"CmaTotal in /proc/meminfo: {has_cma}, hugetlb_cma= offered: {cma_offered}")
+    if not has_cma and "#   why not: /proc/meminfo has no CmaTotal" not in notes:
+        bad.append("no CmaTotal, and the notes do not say so")
+    major, minor = (int(x) for x in re.match(r"(\d+)\.(\d+)", release).groups())
+    if (major, minor) < (6, 15) and "# offer hugepage_alloc_threads=" in notes:
+        bad.append(f"hugepage_alloc_threads= offered to {release}")
+    if (major, minor) < (7, 3) and "# warning: Linux %d.%d may take a node's gigantic boot pages" % (major, minor) not in notes:
+        bad.append("per-node 1G counts on two nodes, and no warning of the node fallback")
+    try:
+        doc = json.loads(dumps.get("kernel-cmdline.json", ""))["kernel_cmdline"]
+    except (ValueError, KeyError) as e:
+        bad.append(f"plan --kernel-cmdline --format json: {e}")
+        doc = None
+    if doc is not None:
+        text = []
+        for m in doc["remedies"]:
+            if m["option"] == "hugepages" and not m["offered"]:
+                continue
+            text.append("# offer " + ("the line above" if m["option"] == "hugepages" else m["words"])
+                        if m["offered"] else "# not offered: %s=" % m["option"])
+            text.append("#   rule: " + m["rule"])
+            text.append("#   %s %s" % ("why:" if m["offered"] else "why not:", m["why"]))
+        text += ["# warning: " + w["text"] for w in doc["warnings"]]
+        if text != advice_lines(notes):
+            bad.append("the JSON's remedies and warnings are not the text's")
+        if doc["fragment"] != dumps.get("kernel-cmdline", "").strip():
+            bad.append("the JSON's fragment is not the text's")
+    if bad:
+        res("FAIL", "plan --kernel-cmdline: offers for the guest's kernel", "; ".join(bad))
+    else:
+        res("PASS", f"plan --kernel-cmdline: offers for the guest's kernel ({release}, CmaTotal "
+            f"{'present' if has_cma else 'absent'}), the same in text and JSON")
 
 
 NODE_HP = "/sys/devices/system/node/node%d/hugepages/hugepages-%dkB/nr_hugepages"
@@ -668,10 +722,32 @@ def check_drop(dumps):
                 f"/proc/meminfo {'+'.join(glob)} {total:+d} kB")
 
 
+def check_default_1g(lines):
+    """Booted with default_hugepagesz=1G: meminfo and vm.nr_hugepages mean 1G, buddyctl warns."""
+    text = "\n".join(lines)
+    bad = []
+    if not re.search(r"^Hugepagesize:\s+1048576 kB$", text, re.M):
+        bad.append("meminfo's Hugepagesize is not 1048576 kB")
+    got = re.search(r"^nr_hugepages (\d+)$", text, re.M)
+    ones = sum(int(m.group(1)) for m in re.finditer(
+        r"^/sys/devices/system/node/node\d+/hugepages/hugepages-1048576kB/nr_hugepages (\d+)$", text, re.M))
+    if not got or int(got.group(1)) != ones:
+        bad.append(f"vm.nr_hugepages {got.group(1) if got else None}, 1G pages {ones}")
+    if "kc: # warning: the default hugepage size is 1G (default_hugepagesz=1G on the running command line)" not in text:
+        bad.append("buddyctl plan --kernel-cmdline in the booted guest gave no warning of it")
+    if bad:
+        res("FAIL", "booted with default_hugepagesz=1G: vm.nr_hugepages counts 1G pages, buddyctl warns", "; ".join(bad))
+    else:
+        res("PASS", f"booted with default_hugepagesz=1G: vm.nr_hugepages counts 1G pages ({ones}), buddyctl warns")
+
+
 def main():
     a = sys.argv[1:]
     if len(a) == 2 and a[0] == "--cmdline":
         print(kernel_cmdline(parse(a[1])[1]))
+        return 0
+    if len(a) == 2 and a[0] == "--policy":
+        print(parse(a[1])[1].get("kernel-cmdline.policy", ""))
         return 0
     if len(a) == 3 and a[0] == "--booted":
         _, dumps = parse(a[1])
@@ -688,6 +764,7 @@ def main():
                 f"(target, pool) {bad}" if bad else "no pools or no targets read")
         else:
             res("PASS", f"plan --kernel-cmdline booted reserves what the policy asked ({want})")
+        check_default_1g(lines)
         return 1 if any(k == "FAIL" for k, _, _ in results) else 0
     if len(a) != 2:
         print(__doc__, file=sys.stderr)
@@ -720,6 +797,8 @@ def main():
         check_policy_pools(dumps)
         check_policy_node1(dumps)
         check_drop(dumps)
+        if "kernel-cmdline" in dumps:
+            check_kernel_cmdline_advice(dumps)
     if not any(k == "PASS" for k, _, _ in results):
         res("FAIL", f"{layout}", "the guest proved nothing")
     return 1 if any(k == "FAIL" for k, _, _ in results) else 0

@@ -99,11 +99,16 @@ for name in $LAYOUTS; do
 		fail=$((fail + 1))
 	fi
 	if [ -n "$KCMDLINE" ] && [ "$name" = two-node ]; then
-		# boot again with the command line plan --kernel-cmdline printed
+		# boot again with the command line plan --kernel-cmdline printed, and
+		# default_hugepagesz=1G, the trap it warns of: buddyctl in the booted
+		# guest must see it, the pools must still be the policy's
 		kc=$(python3 "$VM/check.py" --cmdline "$OUT/$name.out")
-		echo "== vm layout two-node booted with '$kc'"
-		GUEST_NUMA=$NUMA GUEST_APPEND=$kc sh "$VM/run-guest.sh" - \
-			'for f in /sys/devices/system/node/node*/hugepages/hugepages-*/nr_hugepages; do echo "$f $(cat $f)"; done' \
+		python3 "$VM/check.py" --policy "$OUT/$name.out" > "$STAGE/test/kc.policy"
+		echo "== vm layout two-node booted with '$kc default_hugepagesz=1G'"
+		GUEST_NUMA=$NUMA GUEST_APPEND="$kc default_hugepagesz=1G" sh "$VM/run-guest.sh" "$STAGE/test" \
+			'for f in /sys/devices/system/node/node*/hugepages/hugepages-*/nr_hugepages; do echo "$f $(cat $f)"; done
+			grep "^Hugepagesize:" /proc/meminfo; echo "nr_hugepages $(cat /proc/sys/vm/nr_hugepages)"
+			./buddyctl plan --kernel-cmdline -c kc.policy 2>&1 | sed "s/^/kc: /"' \
 			> "$OUT/$name-cmdline.out" 2> "$OUT/$name-cmdline.err"
 		python3 "$VM/check.py" --booted "$OUT/$name.out" "$OUT/$name-cmdline.out" > "$OUT/$name-cmdline.result"
 		cat "$OUT/$name-cmdline.result"

@@ -203,5 +203,12 @@ if [ -n "${KCMDLINE:-}" ]; then
 	dump kernel-cmdline /tmp/kc.out
 	cp /tmp/policy.conf /tmp/kc.policy
 	dump kernel-cmdline.policy /tmp/kc.policy
+	# what else this kernel takes, said on stderr and in plan's JSON; the kernel's own meminfo beside
+	dump kernel-cmdline.notes /tmp/kc.err
+	$B plan --kernel-cmdline --format json --config /tmp/policy.conf > /tmp/kc.json 2> /tmp/kc.jerr
+	check "plan --kernel-cmdline --format json exit" 0 $? "exit status: $(cat /tmp/kc.jerr)"
+	dump kernel-cmdline.json /tmp/kc.json
+	dump kernel-cmdline.meminfo /proc/meminfo
+	dump kernel-cmdline.osrelease /proc/sys/kernel/osrelease
 fi
 finish
