@@ -146,7 +146,8 @@ CHECK_DIR := build/check
 CHECK_ENV := BUDDYCTL_CHECKDIR=$(CHECK_DIR)
 
 check: buddyctl build/asan/buddyctl $(TESTS:%=build/test/%) $(TESTS:%=build/asan/%) $(MAP_TREES) \
-       $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths build/test/step_names build/static/buddyctl
+       $(FUZZERS:%=build/replay/fuzz_%) build/test/unit_paths build/test/step_names build/static/buddyctl \
+       build/static/truthload
 	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
 	@set -e; for t in $(TESTS); do \
 	  echo "== $$t"; $(CHECK_ENV) BUDDYCTL=./buddyctl sh tests/run-suite.sh "cmocka" build/test/$$t; \
@@ -253,10 +254,20 @@ build/static/buddyctl: $(OBJS) $(OBJDIR)/cli/main.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -static -o $@ $^ $(shell $(PKG_CONFIG) --static --libs $(PKGS)) -lm -pthread
 
+# The guests' load maker for the truth scenarios (tests/vm/truthload.c).
+build/static/truthload: tests/vm/truthload.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
 # The multi-node guest suite (tests/vm/README.md); VMCHECK_ARGS are passed on,
 # e.g. make vmcheck VMCHECK_ARGS=2node
-vmcheck: build/static/buddyctl
+vmcheck: build/static/buddyctl build/static/truthload
 	@sh tests/vm/vmcheck.sh $(VMCHECK_ARGS)
+
+# The map against the kernel's grants, several boots per scenario (tests/vm/README.md,
+# "Truth"); e.g. make vmtruth VMTRUTH_ARGS='2 mlock pool'
+vmtruth: build/static/buddyctl build/static/truthload
+	@sh tests/vm/truth.sh $(VMTRUTH_ARGS)
 
 # --- coverage (gcov + lcov) ----------------------------------------------------
 # `make coverage` builds everything with --coverage under build/cov, runs the
@@ -410,4 +421,4 @@ deps:
 clean:
 	rm -rf build buddyctl
 
-.PHONY: all check coverage fuzz install uninstall deps clean vmcheck map-fixtures
+.PHONY: all check coverage fuzz install uninstall deps clean vmcheck vmtruth map-fixtures

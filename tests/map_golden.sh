@@ -8,7 +8,9 @@
 #   tests/map_golden.sh BUDDYCTL            compare
 #   tests/map_golden.sh BUDDYCTL --update   rewrite them (review the diff!)
 #   tests/map_golden.sh BUDDYCTL --oracle   check every tree and size against
-#                                           tests/fixtures/map/check-map.py
+#                                           tests/fixtures/map/check-map.py, and
+#                                           the trees with truth-grants against
+#                                           the kernel's grants (tests/vm/truth.py)
 # With --update, each tree and size is first checked by check-map.py (the map
 # worked out from the tree's files without buddyctl); when that fails, or
 # python3 is missing, none of that tree's goldens is written.
@@ -35,6 +37,13 @@ if [ "$mode" = --oracle ]; then
 				fail=$((fail + 1))
 			n=$((n + 1))
 		done
+	done
+	# trees captured with a truth scenario: the map against what the kernel
+	# granted right after the capture (tests/vm/truth.py --tree)
+	for tree in $trees; do
+		[ -f "${tree}truth-grants" ] || continue
+		python3 tests/vm/truth.py --tree "$bin" "${tree%/}" || fail=$((fail + 1))
+		n=$((n + 1))
 	done
 	echo "map oracle: $((n - fail)) passed, $fail failed"
 	[ "$fail" = 0 ]

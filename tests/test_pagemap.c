@@ -383,12 +383,13 @@ static const struct {
 	{ RC_COMPACTABLE, PC_NR }, { RC_MAYBE, PC_NR },
 };
 
+#define SEEN_MAX 1600	/* ranges kept: a 3 GiB node at 2M */
 struct seen {
 	unsigned n;
 	uint64_t last_pfn;
-	struct map_range r[300];
-	struct range_counts rc[300];
-	char zone[300][24];		/* the zone's name: the acc and the snapshot are gone after */
+	struct map_range r[SEEN_MAX];
+	struct range_counts rc[SEEN_MAX];
+	char zone[SEEN_MAX][24];	/* the zone's name: the acc and the snapshot are gone after */
 };
 
 static int remember(void *ctx, const struct map_range *m)
@@ -399,7 +400,7 @@ static int remember(void *ctx, const struct map_range *m)
 		fail_msg("range at pfn %llu after pfn %llu: not in order", (unsigned long long)m->rc->first_pfn,
 			 (unsigned long long)s->last_pfn);
 	s->last_pfn = m->rc->first_pfn;
-	if (s->n < 300) {
+	if (s->n < SEEN_MAX) {
 		s->rc[s->n] = *m->rc;
 		s->r[s->n] = *m;
 		s->r[s->n].rc = &s->rc[s->n];
@@ -410,9 +411,19 @@ static int remember(void *ctx, const struct map_range *m)
 	return 0;
 }
 
+/* Read node id of tree at size_kb with threads threads into *out. 0 or -kind. */
+static int read_node_at(const char *tree, int id, uint64_t size_kb, unsigned threads, struct seen *out,
+			struct pagemap_summary *sum, struct bc_error *err);
+
 /* Read node id of tree at 2M with threads threads into *out. 0 or -kind. */
 static int read_node(const char *tree, int id, unsigned threads, struct seen *out, struct pagemap_summary *sum,
 		     struct bc_error *err)
+{
+	return read_node_at(tree, id, 2048, threads, out, sum, err);
+}
+
+static int read_node_at(const char *tree, int id, uint64_t size_kb, unsigned threads, struct seen *out,
+			struct pagemap_summary *sum, struct bc_error *err)
 {
 	struct kernel_version k61 = { 6, 1 };
 	struct pagemap_rules r;
@@ -424,7 +435,7 @@ static int read_node(const char *tree, int id, unsigned threads, struct seen *ou
 	assert_non_null(a);
 	memset(out, 0, sizeof(*out));
 	assert_int_equal(snapshot_read(tree, &snap, err), 0);
-	assert_int_equal(pagemap_rules_init(&r, &snap, 2048, &k61, false, err), 0);
+	assert_int_equal(pagemap_rules_init(&r, &snap, size_kb, &k61, false, err), 0);
 	assert_int_equal(pagemap_acc_init(a, &r, snapshot_node(&snap, id), remember, out, err), 0);
 	rc = kpf_open(tree, &f, err);
 	if (rc == 0) {
@@ -478,6 +489,93 @@ static void every_class_from_the_tree(void **state)
 	assert_int_equal(s->r[74].cls, RC_COMPACTABLE);
 	assert_int_equal(s->r[135].cls, RC_FREE);
 	assert_string_equal(s->zone[135], "Movable");
+	free(s);
+}
+
+/*
+ * The trees captured from the truth scenarios (tests/vm/guest/truth.sh) hold
+ * the blockers put there on purpose, where they were put. Node 1 of these
+ * guests (GUEST_NUMA='0:3072 1:3072') is 4-7 GiB.
+ */
+#define TRUTH_TREE(name) "build/fixtures/map/truth-6.1-" name
+#define NODE1_PFN 0x100000u
+
+static unsigned index_of(uint64_t pfn, uint64_t range_pages)
+{
+	return (unsigned)((pfn - NODE1_PFN) / range_pages);
+}
+
+/* memmap=64M$0x150000000: a hole of 32 2M ranges; memmap=1M$0x160100000: 256 reserved pages. */
+static void truth_memmap_tree(void **state)
+{
+	struct pagemap_summary sum;
+	struct bc_error err;
+	struct seen *s = malloc(sizeof(*s));
+	unsigned i, r;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(read_node(TRUTH_TREE("memmap"), 1, 2, s, &sum, &err), 0);
+	assert_int_equal(s->r[0].rc->first_pfn, NODE1_PFN);
+	for (i = 0; i < 32; i++) {
+		r = index_of(0x150000 + i * 512, 512);
+		assert_int_equal(s->r[r].cls, RC_BLOCKED);
+		assert_int_equal(s->r[r].blocker, PC_HOLE);
+		assert_int_equal(s->rc[r].pages[PC_HOLE], 512);
+	}
+	r = index_of(0x160000, 512);
+	assert_int_equal(s->r[r].cls, RC_BLOCKED);
+	assert_int_equal(s->r[r].blocker, PC_RESERVED);
+	assert_int_equal(s->rc[r].pages[PC_RESERVED], 256);
+	assert_int_equal(s->r[r - 1].cls, RC_FREE);
+	/* at 1G the 5-6 GiB range holds both, the hole counted first */
+	assert_int_equal(read_node_at(TRUTH_TREE("memmap"), 1, 1048576, 1, s, &sum, &err), 0);
+	assert_int_equal(s->r[1].cls, RC_BLOCKED);
+	assert_int_equal(s->r[1].blocker, PC_HOLE);
+	assert_int_equal(s->r[1].blockers, (1u << PC_HOLE) | (1u << PC_RESERVED));
+	assert_int_equal(s->rc[1].pages[PC_HOLE], 16384);
+	free(s);
+}
+
+/* 1536 MiB mlocked in THPs from node 1's CPU: movable, mlocked, compactable 2M ranges. */
+static void truth_mlock_tree(void **state)
+{
+	struct pagemap_summary sum;
+	struct bc_error err;
+	struct seen *s = malloc(sizeof(*s));
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(read_node_at(TRUTH_TREE("mlockthp"), 1, 1048576, 1, s, &sum, &err), 0);
+	assert_true(sum.pages[PC_MOVABLE] >= 1536u * 256);
+	assert_true(s->rc[0].mlocked > 0 && s->rc[1].mlocked > 0);
+	/* the mlocker's page tables sit among its pages: no 1G range can be had */
+	assert_int_equal(sum.ranges[RC_FREE] + sum.ranges[RC_COMPACTABLE] + sum.ranges[RC_MAYBE], 0);
+	assert_true(s->rc[0].pages[PC_PAGETABLE] > 500);
+	assert_int_equal(read_node(TRUTH_TREE("mlockthp"), 1, 2, s, &sum, &err), 0);
+	assert_true(sum.ranges[RC_COMPACTABLE] >= 700);
+	assert_true(sum.mlocked > 0);
+	free(s);
+}
+
+/* 2 x 60,000 files made while the nodes were full: slab in every 1G range of node 1. */
+static void truth_slab_tree(void **state)
+{
+	struct pagemap_summary sum;
+	struct bc_error err;
+	struct seen *s = malloc(sizeof(*s));
+	unsigned i;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(read_node_at(TRUTH_TREE("slab"), 1, 1048576, 2, s, &sum, &err), 0);
+	assert_int_equal(s->n, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(s->r[i].cls, RC_BLOCKED);
+		assert_true(s->r[i].blockers & (1u << PC_SLAB));
+		assert_true(s->rc[i].pages[PC_SLAB] >= 500);
+	}
+	assert_int_equal(sum.holding[PC_SLAB], 3);
 	free(s);
 }
 
@@ -698,6 +796,9 @@ int main(void)
 		cmocka_unit_test(verdict_line),
 		cmocka_unit_test(zones_of_a_node),
 		cmocka_unit_test(every_class_from_the_tree),
+		cmocka_unit_test(truth_memmap_tree),
+		cmocka_unit_test(truth_mlock_tree),
+		cmocka_unit_test(truth_slab_tree),
 		cmocka_unit_test(threads_change_nothing),
 		cmocka_unit_test(node_far_from_zero),
 		cmocka_unit_test(cut_files),

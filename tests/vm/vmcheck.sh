@@ -3,7 +3,9 @@
 # vmcheck.sh [LAYOUT...] -- the guest suite (`make vmcheck`): boots one QEMU
 # guest per NUMA layout with build/static/buddyctl inside, runs the layout's
 # assertions there (tests/vm/guest/) and judges the JSON it hands back on
-# the host (tests/vm/check.py). Prints one line per assertion and
+# the host (tests/vm/check.py); then one short truth boot (LAYOUT `truth`:
+# tests/vm/truth.sh, the map against the kernel's grants after a 2M churn).
+# Prints one line per assertion and
 #   vm: N passed, N failed, N skipped
 # Exit 0 when nothing failed (also when everything was skipped because QEMU
 # cannot be had: then the line "== vm tests: SKIPPED (why)" says so), 1 else.
@@ -14,7 +16,7 @@ VM=tests/vm
 OUT=build/vm
 BIN=${BUDDYCTL_STATIC:-build/static/buddyctl}
 . tests/vm/layouts.sh
-LAYOUTS=${*:-$LAYOUTS}
+LAYOUTS=${*:-$LAYOUTS truth}
 
 [ -x "$BIN" ] || { echo "vmcheck: $BIN missing (make build/static/buddyctl)" >&2; exit 1; }
 command -v python3 > /dev/null || { echo "== vm tests: SKIPPED (no python3 to judge the guests' output)"; exit 0; }
@@ -32,9 +34,28 @@ boot() {
 		sh "$VM/run-guest.sh" "$STAGE/test" "KCMDLINE=$KCMDLINE $SCRIPT" > "$OUT/$1.out" 2> "$OUT/$1.err"
 }
 
+# The one truth boot of make check (make vmtruth boots the whole series): 2M
+# churn on node 1, then the map of each node and size against the grant.
+truth_boot() {
+	t0=$(date +%s)
+	TRUTH_OUT=$OUT/truth-check sh "$VM/truth.sh" 1 churn > "$OUT/truth.result" 2>&1
+	rc=$?
+	echo "== vm truth boot (GUEST_NUMA='0:3072 1:3072', 2M churn on node 1): exit $rc, $(($(date +%s) - t0)) s"
+	cat "$OUT/truth.result"
+	p=$(grep -c '^PASS ' "$OUT/truth.result") f=$(grep -c '^FAIL ' "$OUT/truth.result")
+	pass=$((pass + p)) fail=$((fail + f))
+	if [ $rc = 77 ]; then
+		skipped=$((skipped + 1))
+	elif [ $f = 0 ] && [ $rc != 0 ]; then
+		echo "FAIL truth: truth.sh exit $rc"
+		fail=$((fail + 1))
+	fi
+}
+
 pass=0 fail=0 skipped=0
 start=$(date +%s)
 for name in $LAYOUTS; do
+	[ "$name" = truth ] && { truth_boot; continue; }
 	layout "$name" || exit 64
 	rm -rf "$STAGE/test"
 	mkdir -p "$STAGE/test"
