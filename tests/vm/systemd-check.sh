@@ -110,8 +110,9 @@ dpkg --root="$ROOT" -i "$DEB" > "$OUT/dpkg.log" 2>&1 ||
 # The boot policy: 64 pages of 2M on each node, which the nodes have, and
 # 3 x 1G on node 1, which cannot hold them (force = yes: above what it
 # could ever hold): a shortfall that is not mandatory. The escalation names
-# drain-pcp (vm/stat_refresh) and compact-node (node1/compact), so that the
-# boot unit writes through its sandbox more than the pools.
+# drain-pcp and compact-node: the plan keeps them only where node 1's 1G map
+# says they can clear a range (the remediation below compacts node 1 and
+# drops caches through the same sandbox).
 cat > "$ROOT/etc/buddyctl/buddyctl.conf" <<'EOF'
 [hugepages 2M]
 count = 0:64, 1:64
