@@ -298,39 +298,10 @@ static unsigned class_count(const char *text, const char *key)
 	return (unsigned)strtoul(q + strlen(pat), NULL, 10);
 }
 
-/*
- * Ranges blocked by at most 16 flag-less pages charged to a cgroup and by
- * nothing else: kernel stacks and pipe buffers of processes that come and
- * go (buddyctl's own threads among them), which may be gone by the write.
- * tests/vm/truth.py counts them the same way.
- */
-static bool transient_range(const char *line)
-{
-	const char *k = strstr(line, "\"kernel\":");
-
-	return strstr(line, "\"class\":\"blocked\"") && strstr(line, "\"blockers\":[\"kernel\"]") && k &&
-	       strtoul(k + 9, NULL, 10) <= 16;
-}
-
-static unsigned transient_ranges(const char *text)
-{
-	const char *line = text;
-	unsigned n = 0;
-	char one[1024];
-
-	while ((line = strstr(line, "\n  {\"pfn\":")) != NULL) {
-		size_t len = strcspn(++line, "\n");
-
-		snprintf(one, sizeof(one), "%.*s", (int)len, line);
-		n += transient_range(one);
-	}
-	return n;
-}
-
 /* What map said of a node's 1G ranges. */
 struct map_1g {
 	unsigned certain;	/* free + compactable */
-	unsigned maybe;		/* maybe, and blocked by transient kernel pages only */
+	unsigned maybe;		/* maybe: doubtful */
 };
 
 /* One round: the map of node's 1G ranges, then a write of more than it says. */
@@ -351,7 +322,7 @@ static void map_then_grant_1g(int node, uint64_t orig, struct map_1g *m, uint64_
 	if (r->status != 0)
 		fail_msg("map exited %d: %s", r->status, r->err);
 	m->certain = class_count(r->out, "free") + class_count(r->out, "compactable");
-	m->maybe = class_count(r->out, "maybe") + transient_ranges(r->out);
+	m->maybe = class_count(r->out, "maybe");
 	free(r);
 	kfile_nr_hugepages(rel, sizeof(rel), node, 1048576);
 	if (kw_set_u64(&c, rel, orig + m->certain + m->maybe + 2, &b, &a, &errnum, &e) < 0)
@@ -368,7 +339,7 @@ static void map_then_grant_1g(int node, uint64_t orig, struct map_1g *m, uint64_
  * map says can be had (free, or by compaction) against what a plain write of
  * a larger count to the node's 1G pool gets, three times in a row, within
  * one page. The doubtful ranges (maybe: flag-less pages that may be free on
- * a per-CPU list; blocked only by a few transient kernel pages) widen the
+ * a per-CPU list, or a few charged kernel pages that may be gone) widen the
  * prediction upwards. Skips where kpageflags cannot be read.
  */
 static void map_1g_prediction_is_granted(void **state)

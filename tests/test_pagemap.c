@@ -200,6 +200,24 @@ static void range_classes(void **state)
 	rc = range_of(PC_OTHER, 1, PC_PAGETABLE, 1);
 	assert_int_equal(pagemap_range_class(&r, &rc, &z, &b), RC_BLOCKED);
 	assert_int_equal(b, PC_OTHER);
+	/* flag-less pages charged to a cgroup: up to 16 and nothing else in the way, maybe */
+	rc = range_of(PC_KERNEL, 16, PC_MOVABLE, 100);
+	rc.flagless = 16;
+	assert_int_equal(pagemap_range_class(&r, &rc, &z, &b), RC_MAYBE);
+	assert_int_equal(b, PC_NR);
+	rc = range_of(PC_KERNEL, 17, PC_UNKNOWN, 3);
+	rc.flagless = 20;
+	assert_int_equal(pagemap_range_class(&r, &rc, &z, &b), RC_BLOCKED);
+	assert_int_equal(b, PC_KERNEL);
+	/* a compound kernel page among them (a kernel page, not flag-less): blocked */
+	rc = range_of(PC_KERNEL, 3, PC_UNKNOWN, 1);
+	rc.flagless = 3;
+	assert_int_equal(pagemap_range_class(&r, &rc, &z, &b), RC_BLOCKED);
+	/* a few charged beside slab: blocked by kernel, the most lasting */
+	rc = range_of(PC_KERNEL, 2, PC_SLAB, 1);
+	rc.flagless = 2;
+	assert_int_equal(pagemap_range_class(&r, &rc, &z, &b), RC_BLOCKED);
+	assert_int_equal(b, PC_KERNEL);
 	/* crossing a zone's edge, or a zone not used for the size: outside, whatever it holds */
 	rc = range_of(PC_FREE, 0, PC_FREE, 0);
 	assert_int_equal(pagemap_range_class(&r, &rc, NULL, &b), RC_OUTSIDE);
@@ -380,7 +398,7 @@ static const struct {
 	{ RC_BLOCKED, PC_KERNEL }, { RC_BLOCKED, PC_KERNEL }, { RC_BLOCKED, PC_POOL }, { RC_POOL, PC_NR },
 	{ RC_BLOCKED, PC_OFFLINE }, { RC_BLOCKED, PC_OTHER }, { RC_BLOCKED, PC_OTHER },
 	{ RC_BLOCKED, PC_HOLE }, { RC_BLOCKED, PC_HOLE }, { RC_BLOCKED, PC_POOL },
-	{ RC_COMPACTABLE, PC_NR }, { RC_MAYBE, PC_NR },
+	{ RC_COMPACTABLE, PC_NR }, { RC_MAYBE, PC_NR }, { RC_MAYBE, PC_NR }, { RC_BLOCKED, PC_KERNEL },
 };
 
 #define SEEN_MAX 1600	/* ranges kept: a 3 GiB node at 2M */
@@ -471,13 +489,13 @@ static void every_class_from_the_tree(void **state)
 	assert_int_equal(s->r[63].cls, RC_FREE);
 	assert_string_equal(s->zone[63], "DMA32");
 	assert_string_equal(s->zone[65], "Normal");
-	/* 2 outside, 1 pool; 24 ranges of kinds, 126 - 24 + ... free: the sums match the ranges */
+	/* 2 outside, 1 pool; 26 ranges of kinds, 126 - 24 + ... free: the sums match the ranges */
 	assert_int_equal(sum.ranges[RC_OUTSIDE], 2);
 	assert_int_equal(sum.ranges[RC_POOL], 1);
 	assert_int_equal(sum.ranges[RC_COMPACTABLE], 5);
-	assert_int_equal(sum.ranges[RC_MAYBE], 2);
-	assert_int_equal(sum.ranges[RC_BLOCKED], 15);
-	assert_int_equal(sum.ranges[RC_FREE], 128 - 2 - 1 - 5 - 2 - 15);
+	assert_int_equal(sum.ranges[RC_MAYBE], 3);
+	assert_int_equal(sum.ranges[RC_BLOCKED], 16);
+	assert_int_equal(sum.ranges[RC_FREE], 128 - 2 - 1 - 5 - 3 - 16);
 	/* the mlocked range (100) and the every-kind range (1): 101 mlocked pages to move */
 	assert_int_equal(sum.mlocked, 101);
 	/* node 1: a flag-less section (64 ranges) is a hole; Movable's ranges count for 2M */

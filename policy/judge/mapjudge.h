@@ -66,7 +66,9 @@ void pagemap_count_pages(struct range_counts *rc, const uint64_t *flags, const u
  * The class of the range rc, wholly in zone z (NULL: it crosses a zone's
  * edge or lies in none), and *blocker: for RC_BLOCKED the first of the
  * classes in its way (most lasting first: hole, reserved, offline, other,
- * kernel, page tables, pool, slab), else PC_NR.
+ * kernel, page tables, pool, slab), else PC_NR. A range whose only pages
+ * in the way are at most PAGEMAP_TRANSIENT_CHARGED flag-less pages charged
+ * to a cgroup is RC_MAYBE: they may be gone by the write.
  */
 enum range_class pagemap_range_class(const struct pagemap_rules *r, const struct range_counts *rc,
 				     const struct pagemap_zone *z, enum page_class *blocker);

@@ -42,7 +42,7 @@ enum page_class {
 enum range_class {
 	RC_FREE,	/* every page free: a hugepage of the size now */
 	RC_COMPACTABLE,	/* free and movable pages only: compaction can clear it */
-	RC_MAYBE,	/* besides free and movable, only flag-less pages nothing tells apart */
+	RC_MAYBE,	/* besides free and movable, only flag-less pages: uncharged ones, or a few charged */
 	RC_BLOCKED,	/* holds pages that cannot move (blocked_by says which first) */
 	RC_POOL,	/* already hugetlb pages, all of it */
 	RC_OUTSIDE,	/* not wholly in one zone of the node, or in a zone the size is never taken from */
@@ -72,6 +72,8 @@ struct range_owner {
  * PAGEMAP_MAX_RANGE_PAGES pages.
  */
 #define PAGEMAP_MAX_RANGE_PAGES (1u << 24)
+/* At most this many charged flag-less pages leave a range doubtful, not blocked. */
+#define PAGEMAP_TRANSIENT_CHARGED 16
 struct range_counts {
 	uint64_t first_pfn;
 	uint32_t pages[PC_NR];

@@ -17,10 +17,10 @@ wrote a larger count to the node's nr_hugepages and printed
 
 The prediction is the map's:
   1G  certain = ranges `free` + `compactable`; the upper bound adds the
-      ranges `maybe` (only flag-less pages besides free and movable ones: free
-      on a per-CPU list or a kernel page, nothing tells which) and the ranges
-      blocked by at most 16 charged kernel pages and nothing else (transient:
-      kernel stacks and pipe buffers of processes that come and go);
+      ranges `maybe` (besides free and movable pages only flag-less ones:
+      uncharged, free on a per-CPU list or a kernel page, nothing tells which;
+      or at most 16 charged to a cgroup, kernel stacks and pipe buffers of
+      processes that may be gone by the write);
   2M  (read after nodeN/compact) per zone: the free and compactable ranges,
       capped by the free pages above the zone's min watermark and its largest
       lowmem protection, in 2M pages; the upper bound adds the maybe ranges and
@@ -72,23 +72,10 @@ def zoneinfo(text, node):
     return {z: tuple(v) for z, v in zones.items()}
 
 
-# A range blocked by this few flag-less pages with a memory cgroup and
-# nothing else may be free by the time of the write: kernel stacks and pipe
-# buffers of processes that came and went (buddyctl's own threads' stacks are
-# among the pages it reads). Seen: one such page, then the range granted.
-TRANSIENT_KERNEL_PAGES = 16
-
-
-def transient(node):
-    """Blocked ranges whose only blocker is a few charged kernel pages."""
-    return sum(1 for r in node["ranges"] if r["class"] == "blocked" and r["blockers"] == ["kernel"]
-               and r["pages"].get("kernel", 0) <= TRANSIENT_KERNEL_PAGES)
-
-
 def predict_1g(node):
     by = node["ranges_by_class"]
     certain = by["free"] + by["compactable"]
-    return certain, certain + by["maybe"] + transient(node)
+    return certain, certain + by["maybe"]
 
 
 def predict_2m(node, marks):
