@@ -492,7 +492,7 @@ static const struct case_ cases[] = {
 	 */
 	{ { "map", MAPFX("classes"), "--size", "2M" }, 0,
 	  "\nNode 0: 128 ranges, 0-256M; zones DMA32 1M-128M, Normal 129M-256M\n"
-	  "       0 |.mmmm?KSSTRRKKhHOXX--hm?.......................................\n", "" },
+	  "       0 |.mmmm?KSSTRRKKhHOXX--hm??K.....................................\n", "" },
 	{ { "map", MAPFX("classes"), "--size", "2M" }, 0,
 	  "  node 1, 2M: 72 ranges can be had (71 free, 1 by compaction); 64 blocked: hole\n    in 64\n", "" },
 	{ { "map", MAPFX("classes"), "--size", "2M", "--node", "1" }, 0, "\nNode 1: 136 ranges, 256M-528M;", "" },
@@ -611,7 +611,7 @@ static const struct case_ cases[] = {
 	{ { "map", FXD("map-nocg"), "--size", "2M" }, 0,
 	  "read from build/fx/map-nocg/proc/kpageflags\n"
 	  "kpagecgroup not read (No such file or directory): no flag-less page is known to be a kernel one\n", "" },
-	{ { "map", FXD("map-nocg"), "--size", "2M" }, 0, "       0 |.mmmm??SSTRRKKhHOXX--hm?....", "" },
+	{ { "map", FXD("map-nocg"), "--size", "2M" }, 0, "       0 |.mmmm??SSTRRKKhHOXX--hm??K....", "" },
 	{ { "map", FXD("map-nocg"), "--size", "2M", "-f", "json" }, 0,
 	  "\"kpagecgroup\":null,\"kpagecgroup_error\":\"No such file or directory\",", "" },
 	/* a tree without kpageflags: the file is missing (66), named */
