@@ -119,13 +119,13 @@ build/asan/buddyctl: cli/main.c build/libbuddyctl-asan.a
 $(MAP_DIR)/%/.unpacked: tests/fixtures/map/%.tar.xz
 	rm -rf $(MAP_DIR)/$* && mkdir -p $(MAP_DIR)/$* && xz -dc $< | tar -xf - -C $(MAP_DIR)/$* && touch $@
 
-$(MAP_DIR)/classes/.made: tests/fixtures/map/gen-classes.py
+$(MAP_DIR)/classes/.made: tests/fixtures/map/gen-classes.py tests/fixtures/map/treegen.py
 	rm -rf $(MAP_DIR)/classes && python3 $< $(MAP_DIR)/classes && touch $@
 
-$(MAP_DIR)/gigantic/.made: tests/fixtures/map/gen-gigantic.py
+$(MAP_DIR)/gigantic/.made: tests/fixtures/map/gen-gigantic.py tests/fixtures/map/treegen.py
 	rm -rf $(MAP_DIR)/gigantic && python3 $< $(MAP_DIR)/gigantic && touch $@
 
-$(MAP_DIR)/pagecache/.made: tests/fixtures/map/gen-pagecache.py
+$(MAP_DIR)/pagecache/.made: tests/fixtures/map/gen-pagecache.py tests/fixtures/map/treegen.py
 	rm -rf $(MAP_DIR)/pagecache && python3 $< $(MAP_DIR)/pagecache && touch $@
 
 map-fixtures: $(MAP_TREES)
