@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "evaluate.h"
 #include "grub.h"
 #include "kernel.h"
 #include "output.h"
@@ -210,6 +211,25 @@ static int print_fragment(const char *line, struct bc_error *err)
 	return 0;
 }
 
+/*
+ * The policy's targets are judged as for plan (policy_evaluate(), without
+ * maps or memory): a count a node could never hold is refused here too
+ * (exit 78, unless force = yes), as the JSON form, which is plan's report,
+ * refuses it; at boot such a pool would take the node's memory.
+ */
+static int targets_possible(struct act_run *r, struct bc_error *err)
+{
+	struct finding *fs = NULL;
+	struct plan p = { 0 };
+	unsigned n = 0;
+	int rc = policy_evaluate(&r->snap, &r->pol, NULL, &fs, &n, &p, err);
+
+	if (rc == 0)
+		plan_free(&p);
+	free(fs);
+	return rc;
+}
+
 int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 {
 	struct act_run r = { .a = a, .command = "plan" };
@@ -219,6 +239,8 @@ int cmd_kernel_cmdline(const struct act_args *a, struct bc_error *err)
 	rc = act_policy_and_snapshot(&r, err);
 	if (rc == 0)
 		rc = cmd_kernel_cmdline_doc(&r, &fr, err);
+	if (rc == 0)
+		rc = targets_possible(&r, err);
 	if (rc == 0 && a->grub)
 		rc = write_grub_dropin(a, &fr, r.pol.path, err);
 	if (rc == 0)

@@ -333,6 +333,11 @@ static const struct case_ cases[] = {
 	  "forced above the most it could ever hold", "buddyctl reserve: " },
 	{ { "plan", FX("vm"), "-c", "tests/policies/toomuch.conf" }, 78, "",
 	  "tests/policies/toomuch.conf:2: [hugepages 2M]: node 0 could never hold 100000 x 2M" },
+	/* the kernel command line refuses it too, in text as in JSON (force = yes: kernel_cmdline_forced) */
+	{ { "plan", FX("vm"), "--kernel-cmdline", "-c", "tests/policies/toomuch.conf" }, 78, "",
+	  "tests/policies/toomuch.conf:2: [hugepages 2M]: node 0 could never hold 100000 x 2M" },
+	{ { "plan", FX("vm"), "--kernel-cmdline", "-f", "json", "-c", "tests/policies/toomuch.conf" }, 78, "",
+	  "tests/policies/toomuch.conf:2: [hugepages 2M]: node 0 could never hold 100000 x 2M" },
 	/* the plan shows every escalation step a short reservation may take */
 	{ { "reserve", FX("two-node"), "2M:100@1", "--dry-run", "--ladder", "retry,compact-node,drop-pagecache,compact-node" }, 0,
 	  "      while short: up to 3 rounds, each of:\n"
@@ -2354,6 +2359,20 @@ static void kernel_cmdline(void **state)
 	assert_string_equal(r.out, "hugepagesz=1G hugepages=0:4,1:4 hugepagesz=2M hugepages=2048\n");
 }
 
+/* A count above what the node could ever hold, with force = yes: put on the line as asked. */
+static void kernel_cmdline_forced(void **state)
+{
+	static struct run r;
+	const char *args[] = { FX("vm"), "-c", "tests/policies/toomuch-forced.conf", "plan", "--kernel-cmdline", NULL };
+
+	(void)state;
+	run(&r, args);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_string_equal(r.out, "hugepagesz=2M hugepages=0:100000\n");
+	assert_contains(r.err, "# offer the line above");
+}
+
 /* A policy that reserves nothing: nothing to put on the command line, and that is no error. */
 static void kernel_cmdline_nothing(void **state)
 {
@@ -2992,6 +3011,7 @@ int main(void)
 {
 	static const struct CMUnitTest before_table[] = {
 		cmocka_unit_test(kernel_cmdline),
+		cmocka_unit_test(kernel_cmdline_forced),
 		cmocka_unit_test(kernel_cmdline_nothing),
 		cmocka_unit_test(kernel_cmdline_too_long),
 		cmocka_unit_test(kernel_cmdline_grub),
