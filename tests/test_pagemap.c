@@ -489,7 +489,7 @@ static void every_class_from_the_tree(void **state)
 	assert_int_equal(s->r[63].cls, RC_FREE);
 	assert_string_equal(s->zone[63], "DMA32");
 	assert_string_equal(s->zone[65], "Normal");
-	/* 2 outside, 1 pool; 26 ranges of kinds, 126 - 24 + ... free: the sums match the ranges */
+	/* 2 outside, 1 pool; 26 ranges of kinds, the rest free: the sums match the ranges */
 	assert_int_equal(sum.ranges[RC_OUTSIDE], 2);
 	assert_int_equal(sum.ranges[RC_POOL], 1);
 	assert_int_equal(sum.ranges[RC_COMPACTABLE], 5);

@@ -185,8 +185,9 @@ static const enum page_class lasting[] = {
  * Whether rc's only pages in the way are at most PAGEMAP_TRANSIENT_CHARGED
  * flag-less pages charged to a memory cgroup: kernel stacks and pipe
  * buffers of processes that come and go (buddyctl's own threads' stacks
- * among them). In the guests such a range, with 1 to 4 of them, was
- * granted every time (8 of 8); one with 106 was not (KERNEL.md §14).
+ * among them). In the guests such ranges, with 1 to 4 of them, were
+ * granted 8 times of 9 while the map still called them blocked, and 3 of
+ * 3 after; on the VM one with 106 was not granted (KERNEL.md §14).
  */
 static bool only_transient_charged(const struct pagemap_rules *r, const struct range_counts *rc)
 {
